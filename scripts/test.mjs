@@ -1,0 +1,56 @@
+// Runs every test suite in order: unit (node:test), webview (headless Chromium),
+// end-to-end (a real VS Code). `npm test -- unit` or `-- webview e2e` runs a subset.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const suites = {
+  unit: { dir: 'out/test/unit', pattern: /\.test\.js$/ },
+  webview: { dir: 'out/test/webview', pattern: /\.test\.js$/ },
+  e2e: { script: 'test/e2e/run.mjs' },
+};
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = requested.length > 0 ? requested : Object.keys(suites);
+for (const name of names) {
+  if (!(name in suites)) {
+    console.error(`test: unknown suite "${name}"; expected one of ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+}
+
+function findTests(dir, pattern) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) return findTests(full, pattern);
+    return pattern.test(entry) ? [full] : [];
+  }).sort();
+}
+
+let failed = [];
+for (const name of names) {
+  const suite = suites[name];
+  const started = Date.now();
+  let status;
+  if (suite.script) {
+    const script = join(root, suite.script);
+    if (!existsSync(script)) { console.log(`\n== ${name}: no suite yet (${suite.script})`); continue; }
+    console.log(`\n== ${name}: ${suite.script}`);
+    status = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' }).status;
+  } else {
+    const files = findTests(join(root, suite.dir), suite.pattern);
+    if (files.length === 0) { console.log(`\n== ${name}: no tests found under ${suite.dir}`); continue; }
+    console.log(`\n== ${name}: ${files.length} files`);
+    status = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files.map((f) => relative(root, f))], {
+      cwd: root, stdio: 'inherit',
+    }).status;
+  }
+  console.log(`== ${name}: ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (status !== 0) failed.push(name);
+}
+if (failed.length > 0) {
+  console.error(`\nFailed suites: ${failed.join(', ')}`);
+  process.exit(1);
+}

@@ -1,0 +1,73 @@
+import type { TrainConfig } from '../train/config';
+import type { DataSplitRecord } from '../data/dataset';
+
+/**
+ * The on-disk contract between trainer, extension, CLI and other tools.
+ * docs/run-store.md describes the same structures for readers outside TypeScript.
+ */
+export const RUN_FORMAT_VERSION = 1;
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface BackendInfo {
+  /** The path that ran: 'tensorflow' (tfjs-node), 'simd' (Invertscope's WebAssembly kernels), 'wasm' or 'cpu' (tfjs). */
+  readonly name: 'tensorflow' | 'simd' | 'wasm' | 'cpu';
+  /** One line for people, e.g. "Invertscope WebAssembly SIMD, 2 threads". */
+  readonly description: string;
+  readonly threads: number;
+}
+
+export interface CheckpointEntry {
+  readonly epoch: number;
+  /** Path relative to the run folder, e.g. "checkpoints/epoch-0002.safetensors". */
+  readonly file: string;
+  readonly trainLoss: number;
+  readonly testLoss: number;
+  readonly writtenAt: string;
+  readonly sha256: string;
+}
+
+export interface RunRecord {
+  readonly formatVersion: number;
+  readonly id: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly status: RunStatus;
+  readonly config: TrainConfig;
+  readonly backend: BackendInfo | null;
+  readonly versions: { readonly invertscope: string; readonly node: string; readonly tfjs: string | null };
+  readonly timings: { readonly startedAt: string; readonly endedAt: string | null; readonly trainSeconds: number };
+  readonly data: { readonly description: string; readonly trainCount: number; readonly testCount: number; readonly split: DataSplitRecord };
+  readonly epochsCompleted: number;
+  readonly checkpoints: readonly CheckpointEntry[];
+  readonly error: { readonly message: string; readonly code: string } | null;
+  /** Set when this run was created by importing a checkpoint rather than by training. */
+  readonly importedFrom?: string;
+}
+
+/** One line of metrics.jsonl. */
+export type MetricRecord = StepMetric | EpochMetric;
+
+export interface StepMetric {
+  readonly type: 'step';
+  readonly epoch: number;       // 1-based epoch this step belongs to
+  readonly step: number;        // global step, 1-based
+  readonly loss: number;
+  /** The two parts of the loss: seed = [nll, variance penalty]; flow = [latent nll, -log|det J|]. */
+  readonly parts: readonly [number, number];
+  readonly samplesPerSecond: number;
+  readonly wallSeconds: number; // since the run (or resume) started
+}
+
+export interface EpochMetric {
+  readonly type: 'epoch';
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainParts: readonly [number, number];
+  readonly testLoss: number;
+  readonly testParts: readonly [number, number];
+  /** Flow objective only: bits per dimension of the test split. */
+  readonly testBitsPerDim?: number;
+  readonly samplesPerSecond: number;
+  readonly wallSeconds: number;
+}
