@@ -1,0 +1,61 @@
+import type { TrainConfig } from '../core/train/config';
+import type { BackendInfo, CheckpointEntry, MetricRecord, RunStatus } from '../core/store/runTypes';
+
+/**
+ * The one message protocol between a caller (the VS Code extension or the CLI)
+ * and the training process it forks. Both directions are discriminated unions;
+ * the process sends exactly one terminal message (finished, cancelled or failed)
+ * unless it dies, and the client turns a death into a 'failed' outcome itself.
+ */
+export type TrainRequest =
+  | { readonly kind: 'new'; readonly runsFolder: string; readonly config: TrainConfig }
+  | { readonly kind: 'resume'; readonly runsFolder: string; readonly runId: string; readonly epochs: number; readonly backend?: TrainConfig['backend'] };
+
+export type ToTrainer =
+  | { readonly type: 'start'; readonly request: TrainRequest }
+  | { readonly type: 'cancel' };
+
+export interface StartedInfo {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly backend: BackendInfo;
+  readonly firstEpoch: number;
+  readonly totalEpochs: number;
+  readonly stepsPerEpoch: number;
+}
+
+export interface FailureInfo {
+  readonly message: string;
+  readonly code: string;
+  readonly stack?: string;
+}
+
+export type FromTrainer =
+  | ({ readonly type: 'started' } & StartedInfo)
+  | { readonly type: 'progress'; readonly runId: string; readonly metric: MetricRecord }
+  | { readonly type: 'checkpoint'; readonly runId: string; readonly entry: CheckpointEntry }
+  | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string }
+  | { readonly type: 'finished'; readonly runId: string }
+  | { readonly type: 'cancelled'; readonly runId: string; readonly lastCheckpoint: CheckpointEntry | null }
+  | { readonly type: 'failed'; readonly runId: string | null; readonly error: FailureInfo };
+
+/** How a training session ended, as the caller sees it. */
+export interface TrainingOutcome {
+  readonly status: Exclude<RunStatus, 'running'>;
+  readonly runId: string | null;
+  readonly error?: FailureInfo;
+  readonly lastCheckpoint?: CheckpointEntry | null;
+}
+
+export function isFromTrainer(value: unknown): value is FromTrainer {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'started' || type === 'progress' || type === 'checkpoint' || type === 'log'
+    || type === 'finished' || type === 'cancelled' || type === 'failed';
+}
+
+export function isToTrainer(value: unknown): value is ToTrainer {
+  if (typeof value !== 'object' || value === null) return false;
+  const type = (value as { type?: unknown }).type;
+  return type === 'start' || type === 'cancel';
+}
