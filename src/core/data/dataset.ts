@@ -24,6 +24,11 @@ export interface SplitData {
   readonly description: string;
 }
 
+/**
+ * 'stratified': indices into the npm digits in their source order (class 0 in
+ * file order, then class 1, …; see loadMnistNpm), drawn by stratifiedSplit.
+ * 'files': the IDX folder's own train and t10k files.
+ */
 export type DataSplitRecord =
   | { readonly kind: 'stratified'; readonly seed: number; readonly train: number[]; readonly test: number[] }
   | { readonly kind: 'files'; readonly trainFile: string; readonly testFile: string; readonly trainCount: number; readonly testCount: number };

