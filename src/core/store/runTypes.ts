@@ -21,6 +21,7 @@ export interface CheckpointEntry {
   readonly epoch: number;
   /** Path relative to the run folder, e.g. "checkpoints/epoch-0002.safetensors". */
   readonly file: string;
+  /** NaN when unknown (an imported checkpoint) or diverged; stored as null in JSON. */
   readonly trainLoss: number;
   readonly testLoss: number;
   readonly writtenAt: string;
@@ -43,6 +44,25 @@ export interface RunRecord {
   readonly error: { readonly message: string; readonly code: string } | null;
   /** Set when this run was created by importing a checkpoint rather than by training. */
   readonly importedFrom?: string;
+  /**
+   * The process that trains (or trained) this run. While status is 'running', a
+   * process that no longer exists on this host means the trainer died without
+   * recording why (RunStore.reconcileStaleRuns). Null or absent in runs that never
+   * trained (imports).
+   */
+  readonly process?: RunProcessInfo | null;
+}
+
+export interface RunProcessInfo {
+  readonly pid: number;
+  readonly hostname: string;
+  /** When the process started (ISO 8601). */
+  readonly startedAt: string;
+  /**
+   * Linux only: the process's start time in clock ticks since boot (field 22 of
+   * /proc/<pid>/stat). A different value under the same pid means the pid was reused.
+   */
+  readonly startTicks?: number;
 }
 
 /** One line of metrics.jsonl. */

@@ -1,0 +1,134 @@
+import { unlink } from 'node:fs/promises';
+import { InvertscopeError, isInvertscopeError } from '../errors';
+import { validateArchitecture, type Architecture } from '../model/architecture';
+import type { ModelParams } from '../model/params';
+import type { OptimizerState } from '../train/engine';
+import { writeFileAtomic } from './atomicWrite';
+import { paramsToTensors, tensorsToParams } from './checkpointLayout';
+import {
+  CHECKPOINT_FORMAT,
+  META_KEYS,
+  checkFormat,
+  decodeArchitecture,
+  decodeTraining,
+  encodeTraining,
+  formatTag,
+  type CheckpointTraining,
+} from './checkpointMetadata';
+import { encodeOptimizerSidecar, optimizerSidecarPath, readOptimizerSidecar } from './optimizerSidecar';
+import { readSafetensors } from './safetensors/readSafetensors';
+import { encodeSafetensors } from './safetensors/writeSafetensors';
+import { errnoCode } from './storeErrors';
+
+export type { CheckpointTraining } from './checkpointMetadata';
+export { optimizerSidecarPath } from './optimizerSidecar';
+
+export interface CheckpointData {
+  readonly architecture: Architecture;
+  readonly params: ModelParams;
+  readonly training: CheckpointTraining;
+  /** Adam's state for resuming; stored in the sidecar file, see optimizerSidecarPath. */
+  readonly optimizer?: OptimizerState | null;
+}
+
+export interface WrittenCheckpoint {
+  readonly sha256: string;
+  readonly byteLength: number;
+  /** The sidecar's path, or null when no optimizer state was written. */
+  readonly optimizerFile: string | null;
+}
+
+export interface LoadedCheckpoint {
+  readonly architecture: Architecture;
+  readonly params: ModelParams;
+  readonly training: CheckpointTraining;
+  readonly optimizer: OptimizerState | null;
+  /** Hex SHA-256 of the checkpoint file (not the sidecar). */
+  readonly sha256: string;
+}
+
+/**
+ * Writes a checkpoint that PyTorch loads as is (`model.load_state_dict(load_file(path))`,
+ * strict): only the `<index>.weight` / `<index>.bias` float32 tensors of the
+ * nn.Sequential, with Invertscope's description in `__metadata__`. Adam's state
+ * goes to a sidecar that names this file's SHA-256, so a sidecar left over from an
+ * earlier file of the same name is never mistaken for this one's.
+ *
+ * The sidecar is written first: a crash in between leaves either the old
+ * checkpoint (whose hash the new sidecar does not match) or both new files.
+ */
+export async function writeCheckpoint(file: string, data: CheckpointData): Promise<WrittenCheckpoint> {
+  const architecture = checkArchitecture(data.architecture, file);
+  const training = encodeTraining(data.training);
+  try {
+    decodeTraining({ [META_KEYS.training]: training }, file);
+  } catch (error) {
+    throw asBadInput(error);
+  }
+  const metadata = {
+    // safetensors' own torch helpers and Hugging Face loaders look for this key.
+    format: 'pt',
+    [META_KEYS.format]: formatTag(CHECKPOINT_FORMAT),
+    [META_KEYS.architecture]: encodeArchitecture(architecture),
+    [META_KEYS.training]: training,
+  };
+  const encoded = encodeSafetensors(paramsToTensors(architecture, data.params, file), metadata, file);
+  const sidecar = optimizerSidecarPath(file);
+  if (data.optimizer) {
+    const optimizer = encodeOptimizerSidecar(architecture, data.optimizer, encoded.sha256, sidecar);
+    await writeFileAtomic(sidecar, optimizer.chunks);
+  }
+  await writeFileAtomic(file, encoded.chunks);
+  if (!data.optimizer) {
+    await unlink(sidecar).catch((error: unknown) => {
+      if (errnoCode(error) !== 'ENOENT') throw error;
+    });
+  }
+  return { sha256: encoded.sha256, byteLength: encoded.byteLength, optimizerFile: data.optimizer ? sidecar : null };
+}
+
+export interface ReadCheckpointOptions {
+  /**
+   * 'auto' (default): read the sidecar when present, null when absent.
+   * 'require': a missing sidecar is an error (resuming needs it).
+   * 'skip': never read it (viewing and inverting need only the parameters).
+   */
+  readonly optimizer?: 'auto' | 'require' | 'skip';
+}
+
+export async function readCheckpoint(file: string, options: ReadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
+  const contents = await readSafetensors(file);
+  checkFormat(contents.metadata, CHECKPOINT_FORMAT, file);
+  const architecture = decodeArchitecture(contents.metadata, file);
+  const training = decodeTraining(contents.metadata, file);
+  const params = tensorsToParams(architecture, contents.tensors, file);
+  const mode = options.optimizer ?? 'auto';
+  let optimizer: OptimizerState | null = null;
+  if (mode !== 'skip') {
+    optimizer = await readOptimizerSidecar(optimizerSidecarPath(file), architecture, contents.sha256, mode === 'require');
+  }
+  return { architecture, params, training, optimizer, sha256: contents.sha256 };
+}
+
+function checkArchitecture(arch: Architecture, file: string): Architecture {
+  try {
+    return validateArchitecture(arch, file);
+  } catch (error) {
+    throw new InvertscopeError('BAD_INPUT', (error as Error).message, { file, field: 'architecture', value: arch });
+  }
+}
+
+/** Fixed key order, so equal checkpoints are equal files. */
+export function encodeArchitecture(arch: Architecture): string {
+  return JSON.stringify({
+    name: arch.name,
+    width: arch.width,
+    layers: arch.layers.map((l) => ({ activation: l.activation })),
+    negativeSlope: arch.negativeSlope,
+    parametrization: arch.parametrization,
+  });
+}
+
+function asBadInput(error: unknown): unknown {
+  return isInvertscopeError(error, 'CORRUPT') ? new InvertscopeError('BAD_INPUT', error.message, error.detail) : error;
+}
