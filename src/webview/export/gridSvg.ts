@@ -1,0 +1,78 @@
+/**
+ * Builds a standalone SVG from an HTML grid of image canvases and labels, laid out
+ * as they appear on screen. Canvases are embedded as PNG data URLs upscaled with
+ * nearest-neighbour sampling, so each pixel stays a sharp square in any viewer.
+ * Text comes from elements marked `data-export-text`.
+ */
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export interface GridSvg {
+  readonly svg: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+export function gridToSvg(container: HTMLElement, options: { title: string; background: string }): GridSvg {
+  const origin = container.getBoundingClientRect();
+  const width = Math.ceil(container.scrollWidth);
+  const height = Math.ceil(container.scrollHeight);
+  const doc = container.ownerDocument;
+  const svg = doc.createElementNS(SVG_NS, 'svg');
+  svg.setAttribute('xmlns', SVG_NS);
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const title = doc.createElementNS(SVG_NS, 'title');
+  title.textContent = options.title;
+  const background = doc.createElementNS(SVG_NS, 'rect');
+  background.setAttribute('width', '100%');
+  background.setAttribute('height', '100%');
+  background.setAttribute('fill', options.background);
+  svg.append(title, background);
+
+  for (const element of container.querySelectorAll<HTMLElement | HTMLCanvasElement>('canvas, [data-export-text]')) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const x = box.left - origin.left + container.scrollLeft;
+    const y = box.top - origin.top + container.scrollTop;
+    if (element instanceof HTMLCanvasElement) {
+      const image = doc.createElementNS(SVG_NS, 'image');
+      image.setAttribute('href', upscaled(element, Math.max(1, Math.round(box.width / element.width))));
+      image.setAttribute('x', x.toFixed(1));
+      image.setAttribute('y', y.toFixed(1));
+      image.setAttribute('width', box.width.toFixed(1));
+      image.setAttribute('height', box.height.toFixed(1));
+      const label = element.getAttribute('aria-label');
+      if (label) {
+        const t = doc.createElementNS(SVG_NS, 'title');
+        t.textContent = label;
+        image.append(t);
+      }
+      svg.append(image);
+    } else {
+      const style = window.getComputedStyle(element);
+      const size = parseFloat(style.fontSize) || 12;
+      const text = doc.createElementNS(SVG_NS, 'text');
+      text.setAttribute('x', x.toFixed(1));
+      text.setAttribute('y', (y + (box.height + size * 0.7) / 2).toFixed(1));
+      text.setAttribute('font-size', String(size));
+      text.setAttribute('font-family', style.fontFamily);
+      text.setAttribute('font-weight', style.fontWeight);
+      text.setAttribute('fill', style.color);
+      text.textContent = element.textContent ?? '';
+      svg.append(text);
+    }
+  }
+  return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}`, width, height };
+}
+
+function upscaled(canvas: HTMLCanvasElement, factor: number): string {
+  const big = canvas.ownerDocument.createElement('canvas');
+  big.width = canvas.width * factor;
+  big.height = canvas.height * factor;
+  const context = big.getContext('2d');
+  if (!context) return canvas.toDataURL('image/png');
+  context.imageSmoothingEnabled = false;
+  context.drawImage(canvas, 0, 0, big.width, big.height);
+  return big.toDataURL('image/png');
+}

@@ -1,0 +1,28 @@
+import type { InspectorInitialState } from '../protocol';
+
+/** The meta tag renderInspectorHtml writes (the webview cannot import host code, so the name is repeated). */
+export const INITIAL_STATE_META = 'invertscope-initial-state';
+
+/**
+ * Reads the state the host rendered into the page. A missing or malformed tag is a
+ * programming error on the host side, so it throws with what it found.
+ */
+export function readInitialState(doc: Document): InspectorInitialState {
+  const meta = doc.querySelector(`meta[name="${INITIAL_STATE_META}"]`);
+  const raw = meta?.getAttribute('content');
+  if (raw === null || raw === undefined) throw new Error(`inspector: meta[name="${INITIAL_STATE_META}"] is missing`);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new Error(`inspector: initial state is not JSON (${String(error)}): ${raw.slice(0, 80)}`);
+  }
+  const v = value as Partial<Record<keyof InspectorInitialState, unknown>>;
+  if (typeof v !== 'object' || v === null) throw new Error(`inspector: invalid initial state: ${raw.slice(0, 80)}`);
+  if (typeof v.runId !== 'string' || v.runId === '') throw new Error(`inspector: invalid initial state runId: ${JSON.stringify(v.runId)}`);
+  if (v.epoch !== null && !(typeof v.epoch === 'number' && Number.isInteger(v.epoch) && v.epoch >= 0)) {
+    throw new Error(`inspector: invalid initial state epoch: ${JSON.stringify(v.epoch)}`);
+  }
+  if (typeof v.title !== 'string') throw new Error(`inspector: invalid initial state title: ${JSON.stringify(v.title)}`);
+  return { runId: v.runId, epoch: v.epoch as number | null, title: v.title };
+}

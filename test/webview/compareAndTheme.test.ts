@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { WebviewMessage } from '../../src/webview/protocol';
+import { FLOW_RUN_ID, SEED_RUN_ID } from './fixtures';
+import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';
+import { THEMES } from './harness/themes';
+
+interface Box { x: number; y: number; width: number; height: number }
+
+/**
+ * Compare mode, the two themes, and the screenshots a person looks at
+ * (test-artifacts/webview/*.png).
+ */
+describe('inspector compare mode and themes', { timeout: 120_000 }, () => {
+  const suite = browserSuite();
+
+  it('compares with another run side by side and links layer hover across both', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await suite.run('compare', { viewport: { width: 1600, height: 1000 } }, async (p) => {
+      await p.waitForAnalysis();
+      await p.choose('compare', 'Base · flow loss · epoch 100');
+      const request = await p.host.next((m: WebviewMessage) => m.type === 'requestCompare');
+      assert.deepEqual(request, { type: 'requestCompare', ref: { runId: FLOW_RUN_ID, epoch: 100 } });
+      await p.waitForAnalysis(1);
+      assert.equal(await p.page.locator('.checkpoint-view').count(), 2);
+      assert.deepEqual(await p.page.locator('.column-heading').allTextContents(), ['This run · epoch 100', 'Base · flow loss · epoch 100']);
+      assert.equal(await p.page.locator('svg[data-chart="loss"]').count(), 2, 'each run shows its own loss');
+      // Side by side, the same chart uses the same y scale in both columns.
+      for (const chart of ['condition', 'spectrum', 'amplification']) {
+        const ticks = (column: number): Promise<string[]> => p.chart(chart, column).locator('g.axis-y .tick text').allTextContents();
+        assert.deepEqual(await ticks(1), await ticks(0), `${chart} y ticks`);
+      }
+      const topOf = (column: number): Promise<number> => p.chart('condition', column).locator('rect.bar[data-layer="3"]').evaluate((e) => Number(e.getAttribute('y')));
+      assert.ok(await topOf(1) > await topOf(0), 'the flow run\'s smaller κ is drawn lower on the shared scale');
+      // The flow run's loss is negative: no log scale for it.
+      await p.page.locator('[data-card="loss"]').nth(1).locator('vscode-checkbox[data-control="loss-log"][disabled]').waitFor({ state: 'attached' });
+
+      const bar = p.chart('condition', 0).locator('rect.bar[data-layer="3"]');
+      await bar.scrollIntoViewIfNeeded();
+      const box = await bar.boundingBox() as Box;
+      await p.page.mouse.move(box.x + box.width / 2, box.y + box.height - 4);
+      await p.tooltip().waitFor({ state: 'visible' });
+      assert.equal(await p.visibleTooltips(), 1);
+      assert.equal(await p.chart('spectrum', 1).locator('path.layer-line.is-highlighted[data-layer="3"]').count(), 1);
+      assert.equal(await p.chart('condition', 1).locator('rect.bar.is-highlighted[data-layer="3"]').count(), 1);
+      await p.page.mouse.move(3, 3);
+      await p.tooltip().waitFor({ state: 'hidden' });
+      await p.screenshot('compare-dark');
+
+      await p.page.locator('[data-control="close-compare"]').click();
+      await p.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.checkpoint-view').length === 1);
+    });
+  });
+
+  it('compares two checkpoints of one run under a single loss chart that marks both', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await suite.run('compare-same-run', {}, async (p) => {
+      await p.waitForAnalysis();
+      await p.choose('compare', 'this run · epoch 10');
+      assert.deepEqual((await p.host.next((m: WebviewMessage) => m.type === 'requestCompare')), { type: 'requestCompare', ref: { runId: SEED_RUN_ID, epoch: 10 } });
+      await p.waitForAnalysis(1);
+      assert.equal(await p.page.locator('svg[data-chart="loss"]').count(), 1);
+      assert.deepEqual(await p.chart('loss').locator('g.checkpoint-rule.is-selected text').allTextContents(), ['epoch 10', 'epoch 100']);
+      assert.match(await p.column(1).locator('.verdict-badge').textContent() ?? '', /Invertible in float32/);
+    });
+  });
+
+  for (const theme of ['dark', 'light'] as const) {
+    it(`renders the full inspector readably in the ${theme} theme`, { timeout: TEST_TIMEOUT_MS }, async () => {
+      await suite.run(`theme-${theme}`, { theme }, async (p) => {
+        await p.waitForAnalysis();
+        const colours = await p.page.evaluate(() => {
+          const g = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string; color: string; fill: string }; document: { body: unknown; querySelector(s: string): unknown } };
+          return {
+            background: g.getComputedStyle(g.document.body).backgroundColor,
+            text: g.getComputedStyle(g.document.body).color,
+            axis: g.getComputedStyle(g.document.querySelector('svg[data-chart="condition"] .axis text')).fill,
+          };
+        });
+        const expected = THEMES[theme].variables;
+        assert.equal(colours.background, hexToRgb(expected['--vscode-editor-background']));
+        assert.equal(colours.text, hexToRgb(expected['--vscode-foreground']));
+        assert.equal(colours.axis, hexToRgb(expected['--vscode-descriptionForeground']));
+        await p.screenshot(`inspector-${theme}`);
+      });
+    });
+  }
+
+  it('follows a theme change without a reload', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await suite.run('theme-switch', { theme: 'dark' }, async (p) => {
+      await p.waitForAnalysis();
+      const light = THEMES.light;
+      // What VS Code does on a theme change: new variables on <html>, a new body class.
+      await p.page.evaluate((theme) => {
+        const d = (globalThis as unknown as { document: { documentElement: { style: { setProperty(k: string, v: string): void } }; body: { classList: { remove(c: string): void; add(c: string): void } } } }).document;
+        for (const [k, v] of Object.entries(theme.variables)) d.documentElement.style.setProperty(k, v);
+        d.body.classList.remove('vscode-dark');
+        d.body.classList.add(theme.bodyClass);
+      }, { variables: light.variables, bodyClass: light.bodyClass });
+      const fill = await p.chart('condition').locator('rect.bar').first().evaluate((e) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(e).fill);
+      assert.equal(fill, hexToRgb(light.variables['--vscode-charts-blue']));
+      await p.chart('condition').locator('rect.bar').first().scrollIntoViewIfNeeded();
+      const box = await p.chart('condition').locator('rect.bar').first().boundingBox() as Box;
+      await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await p.tooltip().waitFor({ state: 'visible' });
+      const tipBackground = await p.tooltip().evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor);
+      assert.equal(tipBackground, hexToRgb(light.variables['--vscode-editorHoverWidget-background']));
+    });
+  });
+
+  it('shows the loading state with its progress text', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await suite.run('state-loading', { answer: 'manual', viewport: { width: 1200, height: 700 } }, async (p) => {
+      const select = await p.host.next((m: WebviewMessage) => m.type === 'selectCheckpoint');
+      if (select.type !== 'selectCheckpoint') throw new Error('unreachable');
+      await p.send({ type: 'analysisProgress', ref: select.ref, message: 'Jacobian at the mean test image', fraction: 0.8 });
+      await p.page.getByText('Jacobian at the mean test image (80%)').waitFor();
+      assert.equal(select.ref.runId, SEED_RUN_ID);
+      await p.screenshot('state-loading');
+    });
+  });
+});
+
+function hexToRgb(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return `rgb(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255})`;
+}

@@ -1,0 +1,60 @@
+/**
+ * The extension host's side of the protocol, as the browser tests need it: it
+ * records every message the webview posts, answers 'ready' with the scene's run,
+ * and (in 'auto' mode) answers checkpoint requests with a progress message and
+ * then the checkpoint's analysis.
+ */
+import type { CheckpointAnalysis } from '../../../src/core/analysis/types';
+import type { CheckpointRef, HostMessage, WebviewMessage } from '../../../src/webview/protocol';
+import { buildAnalysis, type InspectorScene } from '../fixtures';
+
+export type AnswerMode = 'auto' | 'manual';
+
+export class FakeHost {
+  readonly received: WebviewMessage[] = [];
+  private readonly waiters: Array<{ test: (m: WebviewMessage) => boolean; resolve: (m: WebviewMessage) => void }> = [];
+
+  constructor(
+    readonly scene: InspectorScene,
+    private readonly send: (message: HostMessage) => Promise<void>,
+    private readonly mode: AnswerMode,
+  ) {}
+
+  analysis(ref: CheckpointRef): CheckpointAnalysis {
+    return buildAnalysis(ref.runId, ref.epoch, ref.runId === this.scene.flowRun.id ? 'flow' : 'seed');
+  }
+
+  /** Resolves with the first message (already received or future) that passes `test`. */
+  next<M extends WebviewMessage>(test: (m: WebviewMessage) => m is M, timeoutMs?: number): Promise<M>;
+  next(test: (m: WebviewMessage) => boolean, timeoutMs?: number): Promise<WebviewMessage>;
+  next(test: (m: WebviewMessage) => boolean, timeoutMs = 5000): Promise<WebviewMessage> {
+    const seen = this.received.find(test);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching webview message within ${timeoutMs} ms; got ${this.received.map((m) => m.type).join(', ')}`)), timeoutMs);
+      this.waiters.push({ test, resolve: (m) => { clearTimeout(timer); resolve(m); } });
+    });
+  }
+
+  async handle(message: WebviewMessage): Promise<void> {
+    this.received.push(message);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.test(message)) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve(message);
+      }
+    }
+    if (message.type === 'ready') {
+      await this.send({ type: 'init', run: this.scene.run, metrics: this.scene.metrics, runs: this.scene.runs });
+      return;
+    }
+    if (this.mode !== 'auto') return;
+    if (message.type === 'requestCompare' && message.ref.runId === this.scene.flowRun.id) {
+      await this.send({ type: 'run', run: this.scene.flowRun, metrics: this.scene.flowMetrics });
+    }
+    if (message.type === 'selectCheckpoint' || message.type === 'requestCompare' || message.type === 'retry') {
+      await this.send({ type: 'analysisProgress', ref: message.ref, message: 'Singular values of layer 3 of 4', fraction: 0.6 });
+      await this.send({ type: 'analysis', ref: message.ref, analysis: this.analysis(message.ref) });
+    }
+  }
+}
