@@ -1,0 +1,34 @@
+import { checkShape, type NumericArray } from './checks';
+import { matmul } from './matmul';
+import { scaleRows } from './scaleRows';
+
+/**
+ * The Jacobian of x ↦ σ_L(W_L·…σ_1(W_1·x)…) at one point for square n×n
+ * layers: J = D_L·W_L·…·D_1·W_1, where D_i = diag(slopes[i]) is the
+ * derivative of layer i's activation at that point (`null` for a layer
+ * without one; biases do not enter). weights[0] is the first layer applied.
+ * L − 1 products of n×n matrices (784: about 55 ms each).
+ *
+ * @example
+ *   // Two 2×2 layers, a LeakyReLU (slope 0.01) after the first whose second unit was negative:
+ *   chainJacobian([[1, 0, 0, 1], [0, 1, 1, 0]], [[1, 0.01], null], 2);  // [0, 0.01, 1, 0]
+ */
+export function chainJacobian(
+  weights: readonly NumericArray[],
+  slopes: readonly (NumericArray | null)[],
+  n: number,
+): Float64Array {
+  if (weights.length === 0) throw new RangeError('chainJacobian: weights is empty');
+  if (slopes.length !== weights.length) {
+    throw new RangeError(`chainJacobian: slopes has ${slopes.length} entries but weights has ${weights.length}`);
+  }
+  let j: Float64Array | undefined;
+  weights.forEach((w, i) => {
+    checkShape('chainJacobian', `weights[${i}]`, w, n, n);
+    const slope = slopes[i];
+    if (slope !== null) checkShape('chainJacobian', `slopes[${i}]`, slope, n, 1);
+    const product = j === undefined ? Float64Array.from(w) : matmul(w, j, n, n, n);
+    j = slope === null ? product : scaleRows(slope, product, n);
+  });
+  return j as Float64Array;
+}

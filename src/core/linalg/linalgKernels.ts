@@ -1,0 +1,133 @@
+import { compileKernelModule, createSharedMemory, instantiateKernelModule, WASM_PAGE_BYTES } from '../wasm/kernelModule';
+
+/**
+ * The exports of the dense linear algebra kernels (src/core/wasm/assembly/f64.ts).
+ * Pointers are byte offsets into the module's memory, leading dimensions are in
+ * elements, matrices are row-major.
+ */
+export type LinalgKernelExports = {
+  gemm_work_bytes(elementBytes: number): number;
+  bidiag_work_bytes(n: number): number;
+  bidiag_sv_work_bytes(n: number): number;
+  gemm_f64(m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number,
+    beta: number, c: number, ldc: number, work: number): void;
+  gemm_f32(m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number,
+    beta: number, c: number, ldc: number, work: number): void;
+  transpose_f64(rows: number, cols: number, src: number, dst: number): void;
+  transpose_f32(rows: number, cols: number, src: number, dst: number): void;
+  lu_f64(n: number, a: number, pivots: number, work: number): void;
+  lu_f32(n: number, a: number, pivots: number, work: number): void;
+  solve_rows_f64(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
+  solve_rows_f32(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
+  solve_rows_transposed_f64(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
+  solve_rows_transposed_f32(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
+  bidiag_f64(n: number, a: number, d: number, e: number, tauq: number, taup: number, work: number): void;
+  bidiag_singular_values_f64(n: number, d: number, e: number, out: number, work: number): number;
+};
+
+/** Allocates regions of the kernel memory for one operation; see withScratch. */
+export interface Scratch {
+  readonly kernels: LinalgKernelExports;
+  /** Byte offset of `count` zeroed float64 slots. */
+  f64(count: number): number;
+  /** Byte offset of `count` zeroed float32 slots. */
+  f32(count: number): number;
+  /** Byte offset of `count` zeroed int32 slots. */
+  i32(count: number): number;
+  /** Byte offset of `bytes` zeroed bytes, 64-byte aligned. */
+  bytes(bytes: number): number;
+  /** Views on the memory as it is now (take them after the last allocation that may grow it). */
+  float64(offset: number, count: number): Float64Array;
+  float32(offset: number, count: number): Float32Array;
+  int32(offset: number, count: number): Int32Array;
+}
+
+interface Loaded {
+  readonly kernels: LinalgKernelExports;
+  readonly memory: WebAssembly.Memory;
+}
+
+let loaded: Loaded | undefined;
+/** First free byte; scratch frames nest by saving and restoring it. */
+let top = 1024;
+
+function load(): Loaded {
+  if (!loaded) {
+    const memory = createSharedMemory(32 * 2 ** 20);
+    const kernels = instantiateKernelModule<LinalgKernelExports>(compileKernelModule('f64'), memory);
+    loaded = { kernels, memory };
+    warmUp(loaded);
+  }
+  return loaded;
+}
+
+/**
+ * Runs `body` with a scratch allocator over the kernel memory; everything it
+ * allocates is released when it returns, so scratch frames nest. Synchronous
+ * by design: the regions belong to this call alone.
+ *
+ * @example
+ *   const sum = withScratch((s) => {
+ *     const x = s.f64(3);
+ *     s.float64(x, 3).set([1, 2, 3]);
+ *     return s.float64(x, 3).reduce((a, b) => a + b, 0);  // 6
+ *   });
+ */
+export function withScratch<R>(body: (scratch: Scratch) => R): R {
+  const { kernels, memory } = load();
+  const frame = top;
+  const bytes = (count: number): number => {
+    const offset = Math.ceil(top / 64) * 64;
+    const end = offset + count;
+    const have = memory.buffer.byteLength;
+    if (end > have) memory.grow(Math.ceil((end - have) / WASM_PAGE_BYTES));
+    new Uint8Array(memory.buffer, offset, count).fill(0);
+    top = end;
+    return offset;
+  };
+  const scratch: Scratch = {
+    kernels,
+    f64: (count) => bytes(count * 8),
+    f32: (count) => bytes(count * 4),
+    i32: (count) => bytes(count * 4),
+    bytes,
+    float64: (offset, count) => new Float64Array(memory.buffer, offset, count),
+    float32: (offset, count) => new Float32Array(memory.buffer, offset, count),
+    int32: (offset, count) => new Int32Array(memory.buffer, offset, count),
+  };
+  try {
+    return body(scratch);
+  } finally {
+    top = frame;
+  }
+}
+
+/**
+ * WebAssembly starts in a baseline compiler and moves a function to the
+ * optimizing one only after it has run for a while; a long first call stays
+ * slow (about 3× for the bidiagonalization). A few small calls of every kernel
+ * get them optimized before real work arrives.
+ */
+function warmUp({ kernels: k, memory }: Loaded): void {
+  const n = 72;
+  const base = 1024;
+  const a = base, b = a + n * n * 8, piv = b + n * n * 8, v = piv + n * 4;
+  const work = v + 4 * n * 8;
+  const f64 = new Float64Array(memory.buffer);
+  for (let round = 0; round < 6; round++) {
+    for (let i = 0; i < n * n; i++) f64[a / 8 + i] = Math.sin(i * 0.7 + round) + (i % (n + 1) === 0 ? 4 : 0);
+    k.bidiag_f64(n, a, v, v + n * 8, v + 2 * n * 8, v + 3 * n * 8, work);
+    k.bidiag_singular_values_f64(n, v, v + n * 8, b, work);
+    for (let i = 0; i < n * n; i++) f64[a / 8 + i] = Math.cos(i * 0.3 + round) + (i % (n + 1) === 0 ? 4 : 0);
+    k.lu_f64(n, a, piv, work);
+    k.transpose_f64(n, n, a, b);
+    k.solve_rows_f64(n, 4, a, b, piv, v, work);
+    k.solve_rows_transposed_f64(n, 1, a, b, piv, v, work);
+    const f32 = new Float32Array(memory.buffer);
+    for (let i = 0; i < n * n; i++) f32[a / 4 + i] = Math.cos(i * 0.3 + round) + (i % (n + 1) === 0 ? 4 : 0);
+    k.lu_f32(n, a, piv, work);
+    k.transpose_f32(n, n, a, b);
+    k.solve_rows_f32(n, 4, a, b, piv, v, work);
+    k.solve_rows_transposed_f32(n, 1, a, b, piv, v, work);
+  }
+}
