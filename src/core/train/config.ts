@@ -29,3 +29,8 @@ export const DEFAULT_TRAIN = {
   seed: 0,
   checkpointEpochs: [10, 50, 100, 500],
 } as const;
+
+/** Names of the two parts every loss reports (MetricRecord.parts), for tables and charts. */
+export function lossPartNames(objective: Objective): readonly [string, string] {
+  return objective === 'seed' ? ['nll', 'var penalty'] : ['latent nll', '-log|det J|'];
+}

@@ -15,6 +15,8 @@ export interface LoopOptions {
   readonly lastEpoch: number;
   /** Global step count already taken (for resumed runs). */
   readonly completedSteps: number;
+  /** Where a run stopped inside epoch completedEpochs+1, to continue it batch for batch. */
+  readonly partialEpoch?: PartialEpoch | null;
   readonly onStep?: (metric: StepMetric) => void;
   /** Awaited before the next epoch starts: the caller writes checkpoints and metrics here. */
   readonly onEpoch?: (metric: EpochMetric) => Promise<void> | void;
@@ -27,6 +29,17 @@ export interface LoopResult {
   readonly stopped: boolean;
   readonly completedEpochs: number;
   readonly completedSteps: number;
+  /** Set when stopped inside an epoch: what is needed to finish that epoch later. */
+  readonly partialEpoch: PartialEpoch | null;
+}
+
+/** The running sums of an epoch cut short, so its metrics come out as if uninterrupted. */
+export interface PartialEpoch {
+  readonly epoch: number;
+  readonly batchesDone: number;
+  readonly samplesDone: number;
+  readonly lossSum: number;
+  readonly partSums: readonly [number, number];
 }
 
 /**
@@ -43,16 +56,27 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopResult>
   let step = options.completedSteps;
   const window = new ThroughputWindow(now);
 
+  let resume = options.partialEpoch ?? null;
+  if (resume && resume.epoch !== options.completedEpochs + 1) {
+    throw new RangeError(`training loop: a partial epoch ${resume.epoch} cannot follow ${options.completedEpochs} completed epochs`);
+  }
   for (let epoch = options.completedEpochs + 1; epoch <= options.lastEpoch; epoch++) {
     const order = epochOrder(train.count, seed, epoch);
     const epochStarted = now();
-    let lossSum = 0, part0 = 0, part1 = 0;
-    for (let start = 0; start < train.count; start += batchSize) {
+    let lossSum = resume?.lossSum ?? 0, part0 = resume?.partSums[0] ?? 0, part1 = resume?.partSums[1] ?? 0;
+    let batches = resume?.batchesDone ?? 0;
+    const resumedSamples = resume?.samplesDone ?? 0;
+    resume = null;
+    for (let start = batches * batchSize; start < train.count; start += batchSize) {
       await yieldToEventLoop();
-      if (options.shouldStop?.()) return { stopped: true, completedEpochs: epoch - 1, completedSteps: step };
+      if (options.shouldStop?.()) {
+        const partialEpoch = batches === 0 ? null : { epoch, batchesDone: batches, samplesDone: start, lossSum, partSums: [part0, part1] as const };
+        return { stopped: true, completedEpochs: epoch - 1, completedSteps: step, partialEpoch };
+      }
       const count = buffer.fill(train, order, start, Math.min(batchSize, train.count - start));
       const result = await engine.trainStep(buffer.images, buffer.labels, count);
       step += 1;
+      batches += 1;
       lossSum += result.loss * count;
       part0 += result.parts[0] * count;
       part1 += result.parts[1] * count;
@@ -70,11 +94,11 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopResult>
       trainParts: [part0 / train.count, part1 / train.count],
       testLoss: evaluation.loss,
       testParts: [evaluation.parts[0], evaluation.parts[1]],
-      samplesPerSecond: train.count / trainSeconds,
+      samplesPerSecond: (train.count - resumedSamples) / trainSeconds,
       wallSeconds: (now() - started) / 1000,
     });
   }
-  return { stopped: false, completedEpochs: options.lastEpoch, completedSteps: step };
+  return { stopped: false, completedEpochs: options.lastEpoch, completedSteps: step, partialEpoch: null };
 }
 
 /** Mean loss and parts over a whole dataset, in batches, weighting each batch by its size. */

@@ -1,0 +1,49 @@
+import type { AnalysisOptions, AnalysisStage, CheckpointAnalysis, ClassifierSettings } from '../core/analysis';
+import type { FailureInfo } from './protocol';
+
+/**
+ * The message protocol between a caller (the VS Code extension) and the
+ * analysis process it forks. One process serves requests one at a time, each
+ * named by the caller's `id`; every request gets exactly one terminal message
+ * (done or failed) unless the process dies, and the client settles those
+ * itself. Messages use Node's 'advanced' serialization (structured clone), so
+ * NaN and ±Infinity in analyses arrive intact.
+ */
+export interface AnalysisRequest {
+  /** Absolute path of the checkpoint (.safetensors). */
+  readonly checkpoint: string;
+  readonly options?: Partial<AnalysisOptions>;
+  /** Where the digit classifier is cached; default: beside the runs, or ~/.cache/invertscope. */
+  readonly cacheFolder?: string;
+  /** Reuse a valid cached analysis (default true). */
+  readonly reuseCache?: boolean;
+  readonly classifierSettings?: Partial<ClassifierSettings>;
+}
+
+export type ToAnalyzer =
+  | { readonly type: 'start'; readonly id: number; readonly request: AnalysisRequest }
+  | { readonly type: 'cancel'; readonly id: number };
+
+export interface AnalysisDone {
+  readonly analysis: CheckpointAnalysis;
+  readonly fromCache: boolean;
+  readonly cacheFile: string | null;
+  readonly warnings: readonly string[];
+}
+
+export type FromAnalyzer =
+  | { readonly type: 'progress'; readonly id: number; readonly stage: AnalysisStage; readonly fraction: number; readonly stageFraction: number; readonly message: string }
+  | ({ readonly type: 'done'; readonly id: number } & AnalysisDone)
+  | { readonly type: 'failed'; readonly id: number; readonly error: FailureInfo };
+
+export function isFromAnalyzer(value: unknown): value is FromAnalyzer {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  return (type === 'progress' || type === 'done' || type === 'failed') && typeof id === 'number';
+}
+
+export function isToAnalyzer(value: unknown): value is ToAnalyzer {
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  return (type === 'start' || type === 'cancel') && typeof id === 'number';
+}

@@ -1,0 +1,207 @@
+import { join, relative, resolve } from 'node:path';
+import {
+  analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
+  type CheckpointAnalysis, type ErrorStats,
+} from '../../core/analysis';
+import { median } from '../../core/analysis/stats/median';
+import { InvertscopeError } from '../../core/errors';
+import { prettyJson } from '../../core/store/jsonText';
+import { RunStore } from '../../core/store/runStore';
+import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import type { CliContext, Command } from '../context';
+import { EXIT } from '../exitCodes';
+import { fmtNumber, fmtSeconds, table } from '../format';
+import { ProgressBar } from '../progressBar';
+
+/** Flags that say which checkpoint: shared by analyze, reconstruct and generate. */
+export const CHECKPOINT_FLAGS: Record<string, FlagSpec> = {
+  epoch: { type: 'integer', min: 0, description: 'with a run id: the checkpoint of this epoch (default: the latest)' },
+  runs: { type: 'string', description: 'runs folder a run id is looked up in (default ./runs)' },
+};
+
+const FLAGS: Record<string, FlagSpec> = {
+  ...CHECKPOINT_FLAGS,
+  json: { type: 'boolean', description: 'print the whole analysis (CheckpointAnalysis) as JSON' },
+  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
+  noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
+  temperature: { type: 'number', min: 0, max: 100, description: 'T of generated embeddings z ~ N(2a, T²) (default 1)' },
+  samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
+  seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
+  recompute: { type: 'boolean', description: 'ignore a cached analysis and compute it again' },
+};
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'analyse a checkpoint: layer spectra, the inverse in float32 and float64, noise, generation',
+  usage: 'invertscope analyze <checkpoint.safetensors | run id [--epoch N]> [--json] [--runs runs] [--test-images N] [--noise 1e-6,1e-3] [--temperature T] [--samples N] [--recompute]',
+  async run(argv: readonly string[], ctx: CliContext): Promise<number> {
+    const { flags, positionals } = parseArgs(argv, FLAGS);
+    const file = await resolveCheckpointArgument(positionals, flags, ctx);
+    const options = analysisOptionsFromFlags(flags);
+    const result = await withInterrupt(ctx, (signal) => analyzeCheckpoint(
+      { checkpoint: file, options, reuseCache: flags.recompute !== true },
+      { signal, onProgress: progressPrinter(ctx) },
+    ));
+    for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+    if (flags.json) {
+      // Objects indented, arrays of numbers on one line: readable, and 5 MB rather than 11.
+      ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify(result.analysis, jsonNumbers))));
+      return EXIT.ok;
+    }
+    const shown = relative(ctx.cwd, file) || file;
+    const source = result.fromCache ? `cached in ${relative(ctx.cwd, result.cacheFile ?? '') || result.cacheFile}` : `computed in ${fmtSeconds(result.analysis.computeSeconds)}`;
+    ctx.stdout.write(`${describeAnalysis(result.analysis, shown, source)}\n`);
+    return EXIT.ok;
+  },
+};
+
+/** JSON.stringify replacer: NaN and ±Infinity as strings, so they are not silently printed as null. */
+export function jsonNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
+}
+
+/** The options the flags ask for (unset flags keep the engine's defaults). */
+function analysisOptionsFromFlags(flags: FlagValues): Partial<AnalysisOptions> {
+  const noise = flags.noise as string[] | undefined;
+  return {
+    testImages: flags['test-images'] as number | undefined,
+    noiseLevels: noise?.map((v) => {
+      const d = Number(v);
+      if (!(Number.isFinite(d) && d > 0)) throw new UsageError(`invalid --noise: ${JSON.stringify(v)} (expected positive numbers, e.g. 1e-6,1e-3)`);
+      return d;
+    }),
+    temperature: flags.temperature as number | undefined,
+    samplesPerClass: flags.samples as number | undefined,
+    seed: flags.seed as number | undefined,
+  };
+}
+
+/**
+ * The checkpoint file a command names: a .safetensors path as is, or a run (id,
+ * unique id prefix or folder) and --epoch (default: its latest checkpoint).
+ */
+export async function resolveCheckpointArgument(positionals: readonly string[], flags: FlagValues, ctx: CliContext): Promise<string> {
+  if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint: a .safetensors file, or a run id (with --epoch N)');
+  const ref = positionals[0];
+  const epoch = flags.epoch as number | undefined;
+  if (/\.safetensors$/i.test(ref)) {
+    if (epoch !== undefined) throw new UsageError('--epoch picks a checkpoint of a run; it cannot be used with a .safetensors file');
+    return resolve(ctx.cwd, ref);
+  }
+  const base = new RunStore(resolve(ctx.cwd, (flags.runs as string | undefined) ?? 'runs'));
+  const { store, id, folder } = await base.resolveRun(ref, { cwd: ctx.cwd });
+  const run = await store.readRun(id);
+  const entry = epoch === undefined ? run.checkpoints[run.checkpoints.length - 1] : run.checkpoints.find((c) => c.epoch === epoch);
+  if (!entry) {
+    const have = run.checkpoints.map((c) => c.epoch).join(', ') || 'none';
+    throw new InvertscopeError('NOT_FOUND', `run ${id} has no checkpoint${epoch === undefined ? '' : ` for epoch ${epoch}`} (checkpoints: ${have})`, { field: 'epoch', value: epoch });
+  }
+  return join(folder, entry.file);
+}
+
+/** Runs `body` with a signal that Ctrl-C aborts. */
+export async function withInterrupt<T>(ctx: CliContext, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const remove = ctx.onInterrupt(() => controller.abort());
+  try {
+    return await body(controller.signal);
+  } finally {
+    remove();
+  }
+}
+
+/**
+ * Progress on stderr: a line when a stage starts, and a bar on a terminal for
+ * the whole analysis (`scope` 'analysis') or for the stage running ('stage').
+ */
+export function progressPrinter(ctx: CliContext, scope: 'analysis' | 'stage' = 'analysis'): (p: AnalysisProgress) => void {
+  const bar = new ProgressBar(ctx.stderr);
+  let stage = '';
+  return (p) => {
+    if (p.stage !== stage) {
+      stage = p.stage;
+      bar.log(`· ${p.message}`);
+    }
+    const fraction = scope === 'analysis' ? p.fraction : p.stageFraction;
+    bar.update(fraction, p.message);
+    if (fraction >= 1) bar.done();
+  };
+}
+
+const VERDICT_TITLES: Record<CheckpointAnalysis['jacobian']['verdict'], string> = {
+  'invertible': 'INVERTIBLE IN FLOAT32',
+  'float32-insufficient': 'FLOAT32 IS NOT ENOUGH',
+  'non-invertible-float64': 'NOT INVERTIBLE, EVEN IN FLOAT64',
+};
+
+const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 100, 3)}%` : String(share));
+const sci = (v: number) => (Number.isFinite(v) && v !== 0 ? v.toExponential(2) : String(v));
+
+/** The analysis for people: layers, verdict, reconstruction, noise, distribution, generation. */
+export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
+  const out: string[] = [];
+  out.push(`${a.architectureName}, epoch ${a.epoch} · ${file} · ${source}`);
+  if (a.dataDescription) out.push(`data: ${a.dataDescription}`);
+  out.push('', table(
+    ['LAYER', 'TENSOR', 'LEAKYRELU', 'σMAX', 'σMIN', 'κ', 'LOG|DET|', 'STABLE RANK', 'LU F64/F32'],
+    a.layers.map((l) => [
+      String(l.index + 1), `${l.sequentialIndex}.weight`, l.activation ? 'yes' : 'no', sci(l.sigmaMax), sci(l.sigmaMin), sci(l.cond),
+      fmtNumber(l.logAbsDet), fmtNumber(l.stableRank), l.solvable ? `${luWord(l.solvable.float64)}/${luWord(l.solvable.float32)}` : '—',
+    ]),
+  ));
+  const j = a.jacobian;
+  out.push('', `VERDICT: ${VERDICT_TITLES[j.verdict]}`, wrap(j.verdictText, 100));
+  out.push(`Jacobian at ${j.pointDescription}: σmax ${sci(j.sigmaMax)}, σmin ${sci(j.sigmaMin)}, κ ${sci(j.cond)}`);
+
+  const rec = a.reconstruction;
+  const stats = (s: ErrorStats) => [sci(s.meanAbsError), sci(s.maxAbsError), fmtNumber(s.psnr, 3), pct(s.brokenFraction)];
+  out.push('', `Reconstruction of ${rec.imageCount} test images (float32 forward, then each inverse; broken = MAE > ${rec.brokenThreshold})`);
+  out.push(table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', 'BROKEN'], [
+    ['float32', ...stats(rec.overall.float32)],
+    ['float64', ...stats(rec.overall.float64)],
+  ]));
+
+  out.push('', `Noise δ added to embeddings (recognizable: PSNR ≥ ${RECOGNIZABLE_PSNR} dB and classifier ≥ ${RECOGNIZABLE_ACCURACY_SHARE * 100}% of its clean accuracy)`);
+  out.push(table(['INVERSE', 'RECOGNIZABLE UP TO δ', 'GROWTH AT SMALLEST δ', 'WORST DIRECTION', 'BOUND ∏'], a.amplification.map((r) => {
+    const first = r.points[0];
+    const growth = first ? first.errorAfterStage[first.errorAfterStage.length - 1] / first.delta : Number.NaN;
+    return [r.precision, r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo), sci(growth), sci(r.worstCaseGrowth), sci(r.totalBound)];
+  })));
+
+  const d = a.distribution.perClass;
+  out.push('', 'Outputs against the target N(2a, 1), per class a (KS 0 = a perfect match, 1 = disjoint)');
+  out.push(table(['CLASS', ...d.map((c) => String(c.label))], [
+    ['mean', ...d.map((c) => fmtNumber(c.mean, 3))],
+    ['target', ...d.map((c) => String(2 * c.label))],
+    ['std', ...d.map((c) => fmtNumber(c.std, 3))],
+    ['KS', ...d.map((c) => fmtNumber(c.ks, 2))],
+  ]));
+
+  const g = a.generation;
+  out.push('', `Generation (digit classifier: ${pct(g.classifierTestAccuracy)} on real test digits; chance is 10%)`);
+  out.push(table(['SAMPLES', 'INVERSE', 'T', 'READ AS INTENDED', 'MEDIAN DISTANCE TO NEAREST DIGIT'], g.sets.map((s) => [
+    s.source === 'target' ? 'N(2a, T²)' : 'class Gaussian', s.precision, String(s.temperature), pct(s.accuracy),
+    fmtNumber(median(s.perClass.map((c) => c.medianNearestDistance)), 3),
+  ])));
+  return out.join('\n');
+}
+
+function luWord(status: 'invertible' | 'numerically-singular' | 'singular'): string {
+  return status === 'invertible' ? 'ok' : status === 'singular' ? 'SINGULAR' : 'near-singular';
+}
+
+/** Breaks a paragraph into lines of at most `width` characters, at spaces. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line.length > 0 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line.length > 0 ? `${line} ${word}` : word;
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines.join('\n');
+}

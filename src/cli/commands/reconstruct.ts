@@ -1,0 +1,67 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, relative, resolve } from 'node:path';
+import { openCheckpoint, progressTracker, reconstruct, type ErrorStats } from '../../core/analysis';
+import { balancedSelection } from '../../core/analysis/balancedSelection';
+import { subset } from '../../core/data/dataset';
+import { renderGrid } from '../../core/image/imageGrid';
+import { encodePng } from '../../core/image/png';
+import { parseArgs, type FlagSpec } from '../args';
+import type { CliContext, Command } from '../context';
+import { EXIT } from '../exitCodes';
+import { fmtNumber, table } from '../format';
+import { CHECKPOINT_FLAGS, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+
+const FLAGS: Record<string, FlagSpec> = {
+  ...CHECKPOINT_FLAGS,
+  out: { type: 'string', description: 'the PNG to write (default <run>-epoch-NNNN-reconstruction.png here)' },
+  'per-class': { type: 'integer', min: 1, max: 20, description: 'example rows per digit in the grid (default 1)' },
+  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images the error statistics are computed on (default 500)' },
+};
+
+export const reconstructCommand: Command = {
+  name: 'reconstruct',
+  summary: 'invert a checkpoint on test digits in float32 and float64 and draw original | embedding | reconstructions',
+  usage: 'invertscope reconstruct <checkpoint.safetensors | run id [--epoch N]> [--out grid.png] [--per-class N] [--test-images N] [--runs runs]',
+  async run(argv: readonly string[], ctx: CliContext): Promise<number> {
+    const { flags, positionals } = parseArgs(argv, FLAGS);
+    const file = await resolveCheckpointArgument(positionals, flags, ctx);
+    const perClass = (flags['per-class'] as number | undefined) ?? 1;
+    const count = (flags['test-images'] as number | undefined) ?? 500;
+    const opened = await openCheckpoint(file);
+    const { net, checkpoint, data } = opened;
+    const test = subset(data.split.test, balancedSelection(data.split.test.labels, data.split.test.classes, count));
+    const result = await withInterrupt(ctx, (signal) => {
+      const progress = progressTracker(progressPrinter(ctx, 'stage'), signal);
+      return reconstruct(net, opened.factors, test, perClass, progress.stage('reconstruction'));
+    });
+    const report = result.report;
+    const epoch = checkpoint.training.epoch;
+    const name = opened.run ? `${opened.run.record.id}-epoch-${String(epoch).padStart(4, '0')}` : basename(file).replace(/\.safetensors$/i, '');
+    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-reconstruction.png`);
+    const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
+    const grid = renderGrid({
+      title: `${net.architectureName} EPOCH ${epoch}  PSNR F32 ${psnr(report.overall.float32)}  F64 ${psnr(report.overall.float64)}`,
+      columnTitles: ['ORIGINAL', 'EMBEDDING', 'FLOAT32', 'FLOAT64'],
+      rows: report.examples.map((e) => ({
+        label: String(e.label),
+        tiles: [
+          { values: e.original, scale: 'pixel' },
+          { values: e.embedding, scale: 'auto' },
+          { values: e.float32, scale: 'pixel' },
+          { values: e.float64, scale: 'pixel' },
+        ],
+      })),
+    });
+    await writeFile(out, encodePng(grid.width, grid.height, grid.rgb));
+    const stats = (s: ErrorStats) => [s.meanAbsError.toExponential(2), s.maxAbsError.toExponential(2), fmtNumber(s.psnr, 3), `${fmtNumber(s.brokenFraction * 100, 3)}%`];
+    ctx.stdout.write([
+      `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
+      table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`], [
+        ['float32', ...stats(report.overall.float32)],
+        ['float64', ...stats(report.overall.float64)],
+      ]),
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}): rows of original | embedding (scaled to its own range) | float32 | float64 reconstruction; red pixels are NaN or infinite.`,
+    ].join('\n') + '\n');
+    return EXIT.ok;
+  },
+};

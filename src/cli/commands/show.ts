@@ -1,0 +1,57 @@
+import { join, relative, resolve } from 'node:path';
+import { describeArchitecture } from '../../core/model/architecture';
+import { RunStore } from '../../core/store/runStore';
+import { lossPartNames } from '../../core/train/config';
+import { parseArgs, UsageError } from '../args';
+import type { CliContext, Command } from '../context';
+import { EXIT } from '../exitCodes';
+import { fmtInteger, fmtNumber, fmtSeconds, table } from '../format';
+
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'show one run: configuration, status, checkpoints, last metrics',
+  usage: 'invertscope show <run id, prefix or folder> [--out runs] [--json]',
+  async run(argv: readonly string[], ctx: CliContext): Promise<number> {
+    const { flags, positionals } = parseArgs(argv, {
+      out: { type: 'string', description: 'runs folder (default ./runs)' },
+      json: { type: 'boolean', description: 'print run.json and the epoch metrics as JSON' },
+    });
+    if (positionals.length !== 1) throw new UsageError('show needs exactly one run (an id, a unique prefix, or a run folder)');
+    const base = new RunStore(resolve(ctx.cwd, (flags.out as string | undefined) ?? 'runs'));
+    const { store, id, folder } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
+    const run = await store.readRun(id);
+    const metrics = await store.readMetrics(id);
+    const epochs = metrics.records.filter((r) => r.type === 'epoch');
+    if (flags.json) {
+      ctx.stdout.write(`${JSON.stringify({ run, epochs }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const c = run.config;
+    const lines = [
+      `run       ${run.id}  (${relative(ctx.cwd, folder) || folder})`,
+      `status    ${run.status}${run.error ? `: ${run.error.message}` : ''}`,
+      `model     ${describeArchitecture(c.architecture)}`,
+      `objective ${c.objective}${c.dequantize ? ', dequantized' : ''}`,
+      `training  ${run.epochsCompleted}/${c.epochs} epochs · batch ${c.batchSize} · Adam lr ${c.learningRate} · seed ${c.seed}`,
+      `data      ${run.data.description}: ${fmtInteger(run.data.trainCount)} train / ${fmtInteger(run.data.testCount)} test`,
+      `backend   ${run.backend?.description ?? '—'}`,
+      `time      ${fmtSeconds(run.timings.trainSeconds)} training · started ${run.timings.startedAt}`,
+    ];
+    if (run.importedFrom) lines.push(`imported  ${run.importedFrom}`);
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+    if (run.checkpoints.length > 0) {
+      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', 'TEST LOSS', 'FILE'], run.checkpoints.map((k) => [
+        String(k.epoch), fmtNumber(k.trainLoss), fmtNumber(k.testLoss), relative(ctx.cwd, join(folder, k.file)),
+      ]))}\n`);
+    }
+    if (epochs.length > 0) {
+      const shown = epochs.slice(-10);
+      const [p1, p2] = lossPartNames(c.objective).map((n) => n.toUpperCase());
+      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', p1, p2, 'TEST LOSS', 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
+        String(m.epoch), fmtNumber(m.trainLoss), fmtNumber(m.trainParts[0]), fmtNumber(m.trainParts[1]), fmtNumber(m.testLoss), fmtInteger(m.samplesPerSecond),
+      ] : []))}\n`);
+    }
+    if (metrics.badLines.length > 0) ctx.stderr.write(`warning: metrics.jsonl has ${metrics.badLines.length} unreadable line(s), first at line ${metrics.badLines[0].line}\n`);
+    return EXIT.ok;
+  },
+};

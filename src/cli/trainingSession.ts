@@ -1,0 +1,91 @@
+import { relative } from 'node:path';
+import { recordAbnormalEnd } from '../backend/recordAbnormalEnd';
+import type { TrainRequest } from '../backend/protocol';
+import { startTraining } from '../backend/trainingClient';
+import type { EpochMetric } from '../core/store/runTypes';
+import { lossPartNames } from '../core/train/config';
+import type { CliContext } from './context';
+import { EXIT } from './exitCodes';
+import { fmtInteger, fmtNumber, fmtSeconds } from './format';
+import { ProgressBar } from './progressBar';
+
+/**
+ * Drives one training session from the terminal: a progress bar and a line per
+ * epoch on stderr (or every protocol message as a JSON line on stdout with
+ * --json), Ctrl-C to stop after the current step and twice to kill.
+ */
+export async function runTrainingSession(request: TrainRequest, ctx: CliContext, json: boolean): Promise<number> {
+  const session = startTraining(request, { recordAbnormalEnd, onStderr: (t) => ctx.stderr.write(t) });
+  const bar = new ProgressBar(ctx.stderr);
+  const say = (line: string) => { if (!json) bar.log(line); };
+  let interrupts = 0;
+  const removeInterrupt = ctx.onInterrupt(() => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      say('Stopping after the current step (Ctrl-C again to stop at once)…');
+      session.cancel();
+    } else {
+      session.kill();
+    }
+  });
+  let totalEpochs = 0, firstEpoch = 1, stepsPerEpoch = 1, runDir = '';
+  let partNames = lossPartNames('seed');
+  const started = Date.now();
+  session.onMessage((m) => {
+    if (json) {
+      ctx.stdout.write(`${JSON.stringify(m)}\n`);
+      return;
+    }
+    switch (m.type) {
+      case 'started':
+        ({ totalEpochs, firstEpoch, stepsPerEpoch, runDir } = m);
+        partNames = lossPartNames(m.objective);
+        say(`run      ${relative(ctx.cwd, m.runDir) || m.runDir}`);
+        break;
+      case 'log':
+        say(`${m.level === 'warn' ? 'warning: ' : ''}${m.message}`);
+        break;
+      case 'progress': {
+        const metric = m.metric;
+        if (metric.type === 'epoch') {
+          say(epochLine(metric, totalEpochs, partNames));
+        } else {
+          const done = (metric.epoch - firstEpoch) * stepsPerEpoch + ((metric.step - 1) % stepsPerEpoch) + 1;
+          const total = (totalEpochs - firstEpoch + 1) * stepsPerEpoch;
+          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${fmtNumber(metric.loss)} · ${fmtInteger(metric.samplesPerSecond)} samples/s`);
+        }
+        break;
+      }
+      case 'checkpoint':
+        say(`checkpoint  epoch ${m.entry.epoch} → ${m.entry.file}`);
+        break;
+      default:
+        break;
+    }
+  });
+  const outcome = await session.outcome;
+  removeInterrupt();
+  bar.done();
+  const where = runDir ? relative(ctx.cwd, runDir) || runDir : outcome.runId ?? '';
+  if (json) return outcome.status === 'completed' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
+  const elapsed = fmtSeconds((Date.now() - started) / 1000);
+  switch (outcome.status) {
+    case 'completed':
+      ctx.stderr.write(`Done in ${elapsed}. Run: ${where}\n`);
+      ctx.stderr.write(`Next: invertscope show ${outcome.runId}  ·  invertscope analyze ${where}/checkpoints/epoch-${String(totalEpochs).padStart(4, '0')}.safetensors\n`);
+      return EXIT.ok;
+    case 'cancelled':
+      ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked cancelled; continue it with: invertscope resume ${outcome.runId} --epochs ${totalEpochs}\n`);
+      return EXIT.cancelled;
+    case 'failed':
+      ctx.stderr.write(`Training failed: ${outcome.error?.message ?? 'unknown error'}\n`);
+      if (outcome.runId) ctx.stderr.write(`Run ${where} is marked failed; its checkpoints are intact.\n`);
+      return outcome.error?.code === 'BAD_INPUT' || outcome.error?.code === 'NOT_FOUND' || outcome.error?.code === 'CORRUPT' ? EXIT.badInput
+        : outcome.error?.code === 'BACKEND' ? EXIT.backend : EXIT.failed;
+  }
+}
+
+function epochLine(m: EpochMetric, total: number, names: readonly [string, string]): string {
+  const parts = `(${names[0]} ${fmtNumber(m.trainParts[0])} + ${names[1]} ${fmtNumber(m.trainParts[1])})`;
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} ${parts}  test ${fmtNumber(m.testLoss)}  ${fmtInteger(m.samplesPerSecond)} samples/s`;
+}

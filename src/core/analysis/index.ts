@@ -1,0 +1,30 @@
+/**
+ * The analysis engine: why an inverted network does or does not reconstruct
+ * and generate digits. analyzeCheckpoint is the entry point (cached next to
+ * the checkpoint); analyzeNetwork computes the same for parameters in memory.
+ * Everything here is synchronous number crunching between awaited progress
+ * ticks; run it in the analysis process (src/backend/analysisClient.ts) from
+ * anything with a UI.
+ */
+export * from './types';
+export { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeHooks, type AnalyzeRequest, type AnalyzeResult } from './analyzeCheckpoint';
+export { analyzeNetwork, type NetworkAnalysisInput, type ReadyClassifier } from './analyzeNetwork';
+export { analysisCachePath, ANALYSIS_FORMAT_VERSION } from './analysisCache';
+export { encodeJson, parseAnalysis } from './analysisJson';
+export { BROKEN_MAE, DEFAULT_ANALYSIS_OPTIONS, DEFAULT_NOISE_LEVELS, resolveAnalysisOptions, type AnalysisOptions } from './options';
+export { progressTracker, type AnalysisProgress, type AnalysisProgressListener, type AnalysisStage, type ProgressTracker, type Tick } from './progress';
+export { invertibleNetwork, type InvertibleNetwork, type NetworkLayer } from './network';
+export { forwardRows } from './forward';
+export { invertRows, inverseStages, type InverseStage } from './inverse';
+export { analyseLayers, type AnalysedLayer } from './layerSpectra';
+export { RECOGNIZABLE_PSNR, RECOGNIZABLE_ACCURACY_SHARE } from './amplificationReport';
+export { BROKEN_SHARE_LIMIT } from './jacobianReport';
+export { checkpointRun, analysisData, defaultCacheFolder, type AnalysisData, type CheckpointRun } from './checkpointData';
+export { loadOrTrainClassifier, type CachedClassifier, type ClassifierSource } from './classifier/classifierCache';
+export { CLASSIFIER_SETTINGS, predictDigits, classifierAccuracy, trainDigitClassifier, type ClassifierSettings, type DigitClassifier } from './classifier/digitClassifier';
+export { factorLayers, type LayerFactors } from './layerFactors';
+export { reconstruct, type Reconstruction } from './reconstructionReport';
+export { generationReport, type GenerationInput } from './generationReport';
+export { openCheckpoint, type OpenedCheckpoint } from './openCheckpoint';
+export { CLASSIFIER_DATA } from './classifier/classifierCache';
+export { displayedPixels } from './displayedPixels';

@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import type { LoadedCheckpoint } from '../store/checkpoint';
+import { readCheckpoint } from '../store/checkpoint';
+import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData, type CheckpointRun } from './checkpointData';
+import { factorLayers, type LayerFactors } from './layerFactors';
+import { invertibleNetwork, type InvertibleNetwork } from './network';
+
+/** A checkpoint ready to be inverted: its network, LU factors, run and data. */
+export interface OpenedCheckpoint {
+  readonly file: string;
+  readonly checkpoint: LoadedCheckpoint;
+  readonly run: CheckpointRun | null;
+  readonly data: AnalysisData;
+  readonly net: InvertibleNetwork;
+  readonly factors: LayerFactors[];
+  /** Where the digit classifier is cached for this checkpoint. */
+  readonly cacheFolder: string;
+}
+
+/**
+ * Reads a checkpoint (without its optimizer state), finds its run and data,
+ * and factors every layer: what reconstructing or generating needs, without
+ * the spectra and the rest of a full analysis.
+ *
+ * @example
+ *   const opened = await openCheckpoint('runs/r/checkpoints/epoch-0002.safetensors');
+ *   invertRows(opened.net, opened.factors.map((f) => f.float64), z, count);
+ */
+export async function openCheckpoint(file: string): Promise<OpenedCheckpoint> {
+  const path = resolve(file);
+  const checkpoint = await readCheckpoint(path, { optimizer: 'skip' });
+  const run = await checkpointRun(path);
+  const data = await analysisData(run);
+  const net = invertibleNetwork(checkpoint.architecture, checkpoint.params);
+  return { file: path, checkpoint, run, data, net, factors: factorLayers(net), cacheFolder: defaultCacheFolder(run) };
+}

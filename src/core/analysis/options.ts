@@ -1,0 +1,89 @@
+import { InvertscopeError } from '../errors';
+
+/**
+ * What an analysis measures and on how many images. Every field changes the
+ * result, so all of them are part of the cache key (analysisKey).
+ */
+export interface AnalysisOptions {
+  /** Standard deviations δ of the Gaussian noise added to embeddings (item: noise amplification). */
+  readonly noiseLevels: readonly number[];
+  /** Test images reconstructed and used for the output distribution, taken round-robin over the classes. */
+  readonly testImages: number;
+  /** Test images pushed through the noisy inverse at every δ (also round-robin over the classes). */
+  readonly amplificationImages: number;
+  /** Test images for the backward-stability check ‖f(f⁻¹(z)) − z‖ / ‖z‖. */
+  readonly backwardImages: number;
+  /** T in z ~ N(2a, T²·I), and the factor on the empirical covariance's square root. */
+  readonly temperature: number;
+  /** Generated samples per class and set, all of them scored by the classifier. */
+  readonly samplesPerClass: number;
+  /** Of those, how many images per class the report keeps for the grids. */
+  readonly imagesPerClass: number;
+  /** Training images per class whose embeddings define the empirical class Gaussian. */
+  readonly embeddingImagesPerClass: number;
+  /** Reconstruction examples per class kept for the grid. */
+  readonly examplesPerClass: number;
+  /** Seed of every random draw of the analysis (noise, samples). */
+  readonly seed: number;
+}
+
+/** δ = 1e-6 … 1e-1, half a decade apart (11 values). */
+export const DEFAULT_NOISE_LEVELS: readonly number[] = Array.from({ length: 11 }, (_, i) => Number((10 ** (-6 + i / 2)).toPrecision(2)));
+
+export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
+  noiseLevels: DEFAULT_NOISE_LEVELS,
+  testImages: 1000,
+  amplificationImages: 100,
+  backwardImages: 100,
+  temperature: 1,
+  samplesPerClass: 32,
+  imagesPerClass: 8,
+  embeddingImagesPerClass: 400,
+  examplesPerClass: 2,
+  seed: 0,
+};
+
+/** A MAE above this makes a reconstruction "broken" (ReconstructionReport.brokenThreshold). */
+export const BROKEN_MAE = 0.1;
+
+/**
+ * The defaults with `partial` laid over them, checked: every count a positive
+ * integer, every δ positive and finite (sorted ascending, duplicates removed),
+ * the temperature finite and ≥ 0. Errors name the option and the value.
+ *
+ * @example
+ *   resolveAnalysisOptions({ noiseLevels: [1e-2, 1e-4] }).noiseLevels;  // [1e-4, 1e-2]
+ */
+export function resolveAnalysisOptions(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
+  const merged: AnalysisOptions = { ...DEFAULT_ANALYSIS_OPTIONS, ...stripUndefined(partial) };
+  const bad = (field: string, value: unknown, expected: string): never => {
+    throw new InvertscopeError('BAD_INPUT', `analysis option ${field} must be ${expected}, got ${JSON.stringify(value)}`, { field, value });
+  };
+  const counts: Array<[keyof AnalysisOptions, number, number]> = [
+    ['testImages', 10, 100000],
+    ['amplificationImages', 1, 10000],
+    ['backwardImages', 1, 10000],
+    ['samplesPerClass', 1, 10000],
+    ['imagesPerClass', 0, 1000],
+    ['embeddingImagesPerClass', 2, 100000],
+    ['examplesPerClass', 0, 100],
+  ];
+  for (const [field, min, max] of counts) {
+    const v = merged[field];
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) bad(field, v, `an integer in ${min}..${max}`);
+  }
+  if (!Number.isFinite(merged.seed)) bad('seed', merged.seed, 'a finite number');
+  if (!(Number.isFinite(merged.temperature) && merged.temperature >= 0)) bad('temperature', merged.temperature, 'a finite number ≥ 0');
+  if (!Array.isArray(merged.noiseLevels) || merged.noiseLevels.length === 0 || merged.noiseLevels.length > 64) {
+    bad('noiseLevels', merged.noiseLevels, 'a list of 1 to 64 positive numbers');
+  }
+  merged.noiseLevels.forEach((d, i) => {
+    if (!(typeof d === 'number' && Number.isFinite(d) && d > 0)) bad(`noiseLevels[${i}]`, d, 'a positive finite number');
+  });
+  const noiseLevels = [...new Set(merged.noiseLevels)].sort((a, b) => a - b);
+  return { ...merged, noiseLevels, imagesPerClass: Math.min(merged.imagesPerClass, merged.samplesPerClass) };
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

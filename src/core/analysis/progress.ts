@@ -1,0 +1,83 @@
+import { InvertscopeError } from '../errors';
+
+/** The steps of an analysis, in the order they run. */
+export type AnalysisStage =
+  | 'load'
+  | 'spectra'
+  | 'reconstruction'
+  | 'jacobian'
+  | 'classifier'
+  | 'amplification'
+  | 'distribution'
+  | 'generation';
+
+/** One progress report: the stage running and the fraction of the whole analysis done (0..1). */
+export interface AnalysisProgress {
+  readonly stage: AnalysisStage;
+  readonly fraction: number;
+  /** The fraction of this stage done (0..1), for callers that run a single stage. */
+  readonly stageFraction: number;
+  /** One line for people, e.g. "singular values of layer 3 of 4". */
+  readonly message: string;
+}
+
+export type AnalysisProgressListener = (progress: AnalysisProgress) => void;
+
+/**
+ * Rough share of a Base analysis's time each stage takes (measured), so the
+ * overall fraction moves at a steady pace.
+ */
+const STAGE_WEIGHTS: Record<AnalysisStage, number> = {
+  load: 0.04,
+  spectra: 0.2,
+  reconstruction: 0.16,
+  jacobian: 0.08,
+  classifier: 0.06,
+  amplification: 0.22,
+  distribution: 0.04,
+  generation: 0.2,
+};
+
+const ORDER = Object.keys(STAGE_WEIGHTS) as AnalysisStage[];
+
+/**
+ * Reports progress inside a stage and is the analysis's only suspension point:
+ * awaiting it lets the event loop run (so a 'cancel' message or an abort can
+ * arrive between two heavy synchronous steps), and it throws
+ * InvertscopeError('CANCELLED') once the signal has aborted.
+ */
+export type Tick = (fraction: number, message?: string) => Promise<void>;
+
+export interface ProgressTracker {
+  stage(stage: AnalysisStage): Tick;
+  /** Throws InvertscopeError('CANCELLED') if the analysis was cancelled. */
+  check(): void;
+}
+
+/**
+ * Builds the tick functions of one analysis from a listener and an optional
+ * abort signal.
+ *
+ * @example
+ *   const progress = progressTracker((p) => console.error(p.stage, p.fraction), signal);
+ *   const tick = progress.stage('spectra');
+ *   await tick(0.5, 'layer 2 of 4');
+ */
+export function progressTracker(listener: AnalysisProgressListener | undefined, signal: AbortSignal | undefined): ProgressTracker {
+  const check = (): void => {
+    if (signal?.aborted) throw new InvertscopeError('CANCELLED', 'analysis cancelled');
+  };
+  return {
+    check,
+    stage(stage) {
+      const start = ORDER.slice(0, ORDER.indexOf(stage)).reduce((sum, s) => sum + STAGE_WEIGHTS[s], 0);
+      return async (fraction, message) => {
+        check();
+        const within = Math.max(0, Math.min(1, fraction));
+        listener?.({ stage, fraction: Math.min(1, start + STAGE_WEIGHTS[stage] * within), stageFraction: within, message: message ?? stage });
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        check();
+      };
+    },
+  };
+}

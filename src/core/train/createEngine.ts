@@ -1,0 +1,45 @@
+import { InvertscopeError, describeError } from '../errors';
+import type { BackendRequest } from './config';
+import type { EngineOptions, TrainingEngine } from './engine';
+import { loadTfjs, tfjsNodeUnavailableReason } from './tfjs/loadTfjs';
+import { createTfjsEngine } from './tfjs/tfjsEngine';
+import { createSimdEngine } from './simd/simdEngine';
+
+export interface EngineChoice {
+  readonly engine: TrainingEngine;
+  /** Why faster paths were passed over, for the log (empty when the first choice loaded). */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * Creates the engine for a backend request. 'auto' takes tfjs-node when it
+ * loads (libtensorflow, multi-threaded), and otherwise the bundled paths in
+ * order of speed: Invertscope's WebAssembly SIMD kernels, then tfjs's wasm and
+ * cpu backends. A named backend is used or fails with the reason.
+ */
+export async function createEngine(request: BackendRequest, options: EngineOptions): Promise<EngineChoice> {
+  if (request !== 'auto') return { engine: await createNamed(request, options), skipped: [] };
+  const skipped: string[] = [];
+  const nodeReason = tfjsNodeUnavailableReason();
+  const order: Exclude<BackendRequest, 'auto'>[] = nodeReason === null ? ['tensorflow', 'simd', 'wasm', 'cpu'] : ['simd', 'wasm', 'cpu'];
+  if (nodeReason !== null) skipped.push(`tensorflow: ${nodeReason}`);
+  for (const name of order) {
+    try {
+      return { engine: await createNamed(name, options), skipped };
+    } catch (error) {
+      skipped.push(`${name}: ${describeError(error)}`);
+    }
+  }
+  throw new InvertscopeError('BACKEND', `no compute backend could be started:\n  ${skipped.join('\n  ')}`);
+}
+
+async function createNamed(name: Exclude<BackendRequest, 'auto'>, options: EngineOptions): Promise<TrainingEngine> {
+  switch (name) {
+    case 'tensorflow':
+    case 'wasm':
+    case 'cpu':
+      return createTfjsEngine(options, await loadTfjs(name));
+    case 'simd':
+      return createSimdEngine(options);
+  }
+}

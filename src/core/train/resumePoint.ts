@@ -1,0 +1,100 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvertscopeError, isInvertscopeError } from '../errors';
+import type { Architecture } from '../model/architecture';
+import type { ModelParams } from '../model/params';
+import { readCheckpoint, writeCheckpoint, type LoadedCheckpoint } from '../store/checkpoint';
+import { writeFileAtomic } from '../store/atomicWrite';
+import type { Objective } from './config';
+import type { OptimizerState } from './engine';
+import type { PartialEpoch } from './trainLoop';
+
+/**
+ * The rolling point a run continues from: `resume/latest.safetensors` (with its
+ * optimizer sidecar) plus `resume/latest.json`. It is rewritten after every
+ * epoch and when training is cancelled mid-epoch, so a cancelled run loses no
+ * step and a crashed one at most the epoch in progress. The JSON names the
+ * checkpoint's SHA-256, so a crash between the two writes is detected.
+ */
+export interface ResumeInfo {
+  readonly completedEpochs: number;
+  readonly completedSteps: number;
+  readonly partialEpoch: PartialEpoch | null;
+  readonly checkpointSha256: string;
+}
+
+export interface ResumeState {
+  readonly info: ResumeInfo;
+  readonly checkpoint: LoadedCheckpoint;
+}
+
+export interface SaveResumeArgs {
+  readonly runFolder: string;
+  readonly architecture: Architecture;
+  readonly objective: Objective;
+  readonly seed: number;
+  readonly params: ModelParams;
+  readonly optimizer: OptimizerState;
+  readonly completedEpochs: number;
+  readonly completedSteps: number;
+  readonly partialEpoch: PartialEpoch | null;
+  readonly trainLoss: number;
+  readonly testLoss: number;
+  readonly invertscopeVersion: string;
+}
+
+const FOLDER = 'resume';
+
+export async function saveResumePoint(args: SaveResumeArgs): Promise<void> {
+  const folder = join(args.runFolder, FOLDER);
+  await mkdir(folder, { recursive: true });
+  const written = await writeCheckpoint(join(folder, 'latest.safetensors'), {
+    architecture: args.architecture,
+    params: args.params,
+    optimizer: args.optimizer,
+    training: {
+      epoch: args.completedEpochs,
+      globalStep: args.completedSteps,
+      objective: args.objective,
+      seed: args.seed,
+      trainLoss: args.trainLoss,
+      testLoss: args.testLoss,
+      createdAt: new Date().toISOString(),
+      invertscopeVersion: args.invertscopeVersion,
+    },
+  });
+  const info: ResumeInfo = {
+    completedEpochs: args.completedEpochs,
+    completedSteps: args.completedSteps,
+    partialEpoch: args.partialEpoch,
+    checkpointSha256: written.sha256,
+  };
+  await writeFileAtomic(join(folder, 'latest.json'), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/** The resume point of a run, or null when it has none (it never finished an epoch). */
+export async function loadResumePoint(runFolder: string): Promise<ResumeState | null> {
+  const jsonFile = join(runFolder, FOLDER, 'latest.json');
+  let info: ResumeInfo;
+  try {
+    info = JSON.parse(await readFile(jsonFile, 'utf8')) as ResumeInfo;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new InvertscopeError('CORRUPT', `${jsonFile}: unreadable resume point: ${(error as Error).message}`, { file: jsonFile }, { cause: error });
+  }
+  if (!Number.isInteger(info.completedEpochs) || !Number.isInteger(info.completedSteps) || typeof info.checkpointSha256 !== 'string') {
+    throw new InvertscopeError('CORRUPT', `${jsonFile}: resume point has invalid fields`, { file: jsonFile });
+  }
+  const file = join(runFolder, FOLDER, 'latest.safetensors');
+  let checkpoint: LoadedCheckpoint;
+  try {
+    checkpoint = await readCheckpoint(file, { optimizer: 'require' });
+  } catch (error) {
+    if (isInvertscopeError(error)) throw error;
+    throw new InvertscopeError('CORRUPT', `${file}: unreadable resume checkpoint`, { file }, { cause: error });
+  }
+  if (checkpoint.sha256 !== info.checkpointSha256) {
+    throw new InvertscopeError('CORRUPT', `${jsonFile} names checkpoint ${info.checkpointSha256.slice(0, 12)}… but ${file} is ${checkpoint.sha256.slice(0, 12)}…: the resume point was interrupted while being written`, { file: jsonFile, field: 'checkpointSha256' });
+  }
+  return { info, checkpoint };
+}

@@ -1,0 +1,242 @@
+import { InvertscopeError } from '../errors';
+import { loadData } from '../data/loadData';
+import type { SplitData } from '../data/dataset';
+import { initParams, type ModelParams } from '../model/params';
+import { createRng } from '../random/rng';
+import { RunStore } from '../store/runStore';
+import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, StepMetric } from '../store/runTypes';
+import { currentProcessInfo } from '../store/processLiveness';
+import { invertscopeVersion } from '../store/packageVersion';
+import type { TrainConfig } from './config';
+import { validateTrainConfig } from './validateConfig';
+import { createEngine } from './createEngine';
+import type { OptimizerState, TrainingEngine } from './engine';
+import { loadResumePoint, saveResumePoint } from './resumePoint';
+import { runTrainingLoop, type PartialEpoch } from './trainLoop';
+
+/** A new run, or more epochs for an existing one. */
+export type JobRequest =
+  | { readonly kind: 'new'; readonly runsFolder: string; readonly config: TrainConfig }
+  | { readonly kind: 'resume'; readonly runsFolder: string; readonly runId: string; readonly epochs: number; readonly backend?: TrainConfig['backend'] };
+
+export interface JobStarted {
+  readonly runId: string;
+  readonly runDir: string;
+  readonly backend: BackendInfo;
+  readonly objective: TrainConfig['objective'];
+  readonly firstEpoch: number;
+  readonly totalEpochs: number;
+  readonly stepsPerEpoch: number;
+}
+
+export interface JobListener {
+  started(info: JobStarted): void;
+  metric(record: MetricRecord): void;
+  checkpoint(entry: CheckpointEntry): void;
+  log(level: 'info' | 'warn', message: string): void;
+}
+
+export type JobOutcome =
+  | { readonly status: 'completed'; readonly runId: string }
+  | { readonly status: 'cancelled'; readonly runId: string; readonly lastCheckpoint: CheckpointEntry | null };
+
+/** Step metrics are flushed to metrics.jsonl at least this often (and at every epoch end). */
+const METRICS_FLUSH_MS = 1000;
+
+/**
+ * Runs a training job against a runs folder: creates or reopens the run, loads
+ * the data, trains, and writes metrics, checkpoints and the resume point as it
+ * goes. A failure marks the run 'failed' with its cause before rethrowing; a
+ * cancel (isCancelled turning true) stops between steps, saves the exact
+ * position, and marks the run 'cancelled'.
+ */
+export async function runTrainingJob(request: JobRequest, listener: JobListener, isCancelled: () => boolean): Promise<JobOutcome> {
+  const store = new RunStore(request.runsFolder);
+  const prepared = request.kind === 'new' ? await prepareNew(store, request.config, listener) : await prepareResume(store, request, listener);
+  const { runId, config, data, engine, start } = prepared;
+  const runFolder = store.folderOf(runId);
+  try {
+    return await train(store, runId, runFolder, config, data, engine, start, listener, isCancelled);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof InvertscopeError ? error.code : 'INTERNAL';
+    await store.updateRun(runId, { status: 'failed', error: { message, code }, process: null, timings: { ...(await store.readRun(runId)).timings, endedAt: new Date().toISOString() } }).catch(() => undefined);
+    throw error;
+  } finally {
+    engine.dispose();
+  }
+}
+
+interface StartPoint {
+  readonly completedEpochs: number;
+  readonly completedSteps: number;
+  readonly partialEpoch: PartialEpoch | null;
+  readonly trainSecondsBefore: number;
+}
+
+interface Prepared {
+  readonly runId: string;
+  readonly config: TrainConfig;
+  readonly data: SplitData;
+  readonly engine: TrainingEngine;
+  readonly start: StartPoint;
+}
+
+async function prepareNew(store: RunStore, config: TrainConfig, listener: JobListener): Promise<Prepared> {
+  validateTrainConfig(config, 'training configuration');
+  const data = await loadData(config.data);
+  const params = initParams(config.architecture, createRng(config.seed).fork('init'));
+  const engine = await openEngine(config, params, undefined, data, listener);
+  try {
+    const runId = await store.createRun(config, dataInfo(data), engine.backend, { versions: { tfjs: tfjsVersion() } });
+    return { runId, config, data, engine, start: { completedEpochs: 0, completedSteps: 0, partialEpoch: null, trainSecondsBefore: 0 } };
+  } catch (error) {
+    engine.dispose();
+    throw error;
+  }
+}
+
+async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+  await store.reconcileStaleRuns();
+  const record = await store.readRun(request.runId);
+  if (record.status === 'running') {
+    throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`);
+  }
+  const point = await loadResumePoint(store.folderOf(record.id));
+  if (!point) throw new InvertscopeError('NOT_FOUND', `run ${record.id} has no resume point: it never completed an epoch`, { file: store.folderOf(record.id) });
+  const completed = point.info.completedEpochs;
+  if (!Number.isInteger(request.epochs) || request.epochs <= completed) {
+    throw new InvertscopeError('BAD_INPUT', `resume: --epochs must be more than the ${completed} epochs already completed, got ${request.epochs}`, { field: 'epochs', value: request.epochs });
+  }
+  const config: TrainConfig = { ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend };
+  const data = await loadData(config.data);
+  checkSameSplit(record.data.split, data, record.id);
+  const engine = await openEngine(config, point.checkpoint.params, point.checkpoint.optimizer ?? undefined, data, listener);
+  await store.updateRun(record.id, { status: 'running', config, backend: engine.backend, error: null, process: currentProcessInfo(), timings: { ...record.timings, endedAt: null } });
+  return {
+    runId: record.id, config, data, engine,
+    start: { completedEpochs: completed, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch, trainSecondsBefore: record.timings.trainSeconds },
+  };
+}
+
+async function openEngine(config: TrainConfig, params: ModelParams, optimizer: OptimizerState | undefined, data: SplitData, listener: JobListener): Promise<TrainingEngine> {
+  const choice = await createEngine(config.backend, {
+    architecture: config.architecture,
+    objective: config.objective,
+    learningRate: config.learningRate,
+    maxBatchSize: config.batchSize,
+    initialParams: params,
+    ...(optimizer ? { initialOptimizerState: optimizer } : {}),
+  });
+  for (const reason of choice.skipped) listener.log('info', `backend skipped: ${reason}`);
+  listener.log('info', `training on ${choice.engine.backend.description}; data: ${data.description} (${data.train.count} train / ${data.test.count} test)`);
+  return choice.engine;
+}
+
+async function train(
+  store: RunStore, runId: string, runFolder: string, config: TrainConfig, data: SplitData, engine: TrainingEngine,
+  start: StartPoint, listener: JobListener, isCancelled: () => boolean,
+): Promise<JobOutcome> {
+  listener.started({
+    runId, runDir: runFolder, backend: engine.backend, objective: config.objective,
+    firstEpoch: start.completedEpochs + 1, totalEpochs: config.epochs,
+    stepsPerEpoch: Math.ceil(data.train.count / config.batchSize),
+  });
+  const pending: MetricRecord[] = [];
+  let lastFlush = Date.now();
+  const flush = async () => {
+    if (pending.length === 0) return;
+    await store.appendMetrics(runId, pending.splice(0, pending.length));
+    lastFlush = Date.now();
+  };
+  const wallStarted = performance.now();
+  const trainSeconds = () => start.trainSecondsBefore + (performance.now() - wallStarted) / 1000;
+  let lastEpoch: EpochMetric | null = null;
+  let stepFlushPending: Promise<void> | null = null;
+
+  const result = await runTrainingLoop({
+    engine, train: data.train, test: data.test, batchSize: config.batchSize, seed: config.seed,
+    completedEpochs: start.completedEpochs, lastEpoch: config.epochs, completedSteps: start.completedSteps,
+    partialEpoch: start.partialEpoch,
+    shouldStop: isCancelled,
+    onStep: (metric: StepMetric) => {
+      pending.push(metric);
+      listener.metric(metric);
+      if (!stepFlushPending && Date.now() - lastFlush > METRICS_FLUSH_MS) {
+        stepFlushPending = flush().finally(() => { stepFlushPending = null; });
+      }
+    },
+    onEpoch: async (metric: EpochMetric) => {
+      await stepFlushPending;
+      pending.push(metric);
+      await flush();
+      listener.metric(metric);
+      lastEpoch = metric;
+      if (!Number.isFinite(metric.trainLoss)) listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
+      const params = await engine.getParams();
+      const optimizer = await engine.getOptimizerState();
+      const globalStep = optimizer.step;
+      if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
+        const entry = await store.saveCheckpoint(runId, {
+          architecture: config.architecture, params, optimizer,
+          training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
+        });
+        listener.checkpoint(entry);
+      }
+      await saveResumePoint({
+        runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer,
+        completedEpochs: metric.epoch, completedSteps: globalStep, partialEpoch: null,
+        trainLoss: metric.trainLoss, testLoss: metric.testLoss, invertscopeVersion: invertscopeVersion(),
+      });
+      await store.updateRun(runId, { epochsCompleted: metric.epoch, timings: { ...(await store.readRun(runId)).timings, trainSeconds: trainSeconds() } });
+    },
+  });
+  await stepFlushPending;
+  await flush();
+  const endedAt = new Date().toISOString();
+  const record = await store.readRun(runId);
+  if (result.stopped) {
+    if (result.partialEpoch) {
+      const finalEpoch = lastEpoch as EpochMetric | null;
+      await saveResumePoint({
+        runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed,
+        params: await engine.getParams(), optimizer: await engine.getOptimizerState(),
+        completedEpochs: result.completedEpochs, completedSteps: result.completedSteps, partialEpoch: result.partialEpoch,
+        trainLoss: finalEpoch?.trainLoss ?? Number.NaN, testLoss: finalEpoch?.testLoss ?? Number.NaN, invertscopeVersion: invertscopeVersion(),
+      });
+    }
+    await store.updateRun(runId, { status: 'cancelled', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
+    const lastCheckpoint = record.checkpoints[record.checkpoints.length - 1] ?? null;
+    return { status: 'cancelled', runId, lastCheckpoint };
+  }
+  await store.updateRun(runId, { status: 'completed', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
+  return { status: 'completed', runId };
+}
+
+function trainingMeta(config: TrainConfig, epoch: number, globalStep: number, trainLoss: number, testLoss: number) {
+  return {
+    epoch, globalStep, objective: config.objective, seed: config.seed, trainLoss, testLoss,
+    createdAt: new Date().toISOString(), invertscopeVersion: invertscopeVersion(),
+  };
+}
+
+function dataInfo(data: SplitData) {
+  return { description: data.description, trainCount: data.train.count, testCount: data.test.count, split: data.split };
+}
+
+function checkSameSplit(recorded: SplitData['split'], data: SplitData, runId: string): void {
+  const same = recorded.kind === 'stratified' && data.split.kind === 'stratified'
+    ? recorded.train.length === data.split.train.length && recorded.train.every((v, i) => v === (data.split as typeof recorded).train[i])
+    : recorded.kind === data.split.kind;
+  if (!same) {
+    throw new InvertscopeError('BAD_INPUT', `run ${runId}: the data no longer splits as recorded in run.json; resuming would train on different images`, { field: 'data.split' });
+  }
+}
+
+function tfjsVersion(): string | null {
+  try {
+    return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+  } catch {
+    return null;
+  }
+}

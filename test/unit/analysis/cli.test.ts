@@ -1,0 +1,136 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { CLASSIFIER_DATA, loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
+import { CLASSIFIER_SETTINGS } from '../../../src/core/analysis/classifier/digitClassifier';
+import { presetArchitecture } from '../../../src/core/model/architecture';
+import { initParams } from '../../../src/core/model/params';
+import { createRng } from '../../../src/core/random/rng';
+import { RunStore } from '../../../src/core/store/runStore';
+import type { CliContext } from '../../../src/cli/context';
+import { EXIT } from '../../../src/cli/exitCodes';
+import { main } from '../../../src/cli/main';
+import { quickConfig } from '../../helpers/trainConfig';
+import { smallSplit } from './builders';
+
+function capture(cwd: string) {
+  let out = '', err = '';
+  const ctx: CliContext = {
+    stdout: { write: (t: string) => { out += t; } },
+    stderr: { write: (t: string) => { err += t; } },
+    cwd,
+    onInterrupt: () => () => undefined,
+  };
+  return { ctx, out: () => out, err: () => err };
+}
+
+/** Width, height and RGB bytes of a PNG written by encodePng (8-bit truecolour, filter 0 on every row). */
+function decodePng(bytes: Buffer): { width: number; height: number; rgb: Buffer } {
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  let offset = 8, width = 0, height = 0;
+  const idat: Buffer[] = [];
+  while (offset < bytes.length) {
+    const length = bytes.readUInt32BE(offset);
+    const type = bytes.toString('latin1', offset + 4, offset + 8);
+    const data = bytes.subarray(offset + 8, offset + 8 + length);
+    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); }
+    if (type === 'IDAT') idat.push(data);
+    offset += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  assert.equal(raw.length, (width * 3 + 1) * height, 'one filter byte and width RGB pixels per row');
+  const rgb = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) raw.copy(rgb, y * width * 3, y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1));
+  return { width, height, rgb };
+}
+
+describe('analyze, reconstruct and generate commands', () => {
+  let dir = '';
+  let id = '';
+  const quick = ['--noise', '1e-4,1e-2', '--samples', '4', '--test-images', '20'];
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'invertscope-cli-analysis-'));
+    const store = new RunStore(join(dir, 'runs'));
+    const config = quickConfig({ model: 'small', trainCount: 200, testCount: 40 });
+    id = await store.createRun(config, { description: 'test digits', trainCount: 200, testCount: 40, split: { kind: 'stratified', seed: 0, train: [], test: [] } }, null, { status: 'completed', process: null });
+    const architecture = presetArchitecture('small');
+    await store.saveCheckpoint(id, {
+      architecture,
+      params: initParams(architecture, createRng(3)),
+      training: { epoch: 1, globalStep: 7, objective: 'seed', seed: 7, trainLoss: 1, testLoss: 1, createdAt: new Date().toISOString(), invertscopeVersion: '0.1.0' },
+    });
+    // The commands' classifier, trained on a few digits under the real cache key so the test does not spend 15 s on it.
+    const split = await smallSplit(300, 100);
+    await loadOrTrainClassifier({ cacheFolder: join(dir, 'runs', '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the whole analysis with --json, with every layer\'s spectrum', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['analyze', `runs/${id}/checkpoints/epoch-0001.safetensors`, '--json', ...quick], c.ctx), EXIT.ok, c.err());
+    const analysis = JSON.parse(c.out()) as { layers: Array<Record<string, unknown>>; jacobian: { verdict: string }; epoch: number };
+    assert.equal(analysis.layers.length, 1);
+    for (const field of ['index', 'sigmaMax', 'sigmaMin', 'cond', 'logAbsDet']) assert.equal(typeof analysis.layers[0][field], 'number', field);
+    assert.equal(analysis.layers[0].index, 0);
+    assert.ok((analysis.layers[0].sigmaMax as number) >= (analysis.layers[0].sigmaMin as number));
+    assert.ok(['invertible', 'float32-insufficient', 'non-invertible-float64'].includes(analysis.jacobian.verdict));
+    assert.equal(analysis.epoch, 1);
+    assert.match(c.err(), /· spectrum of layer 1 \(1\.weight\), 1 of 1/, 'progress goes to stderr');
+  });
+
+  it('prints a layer table, the verdict and the numbers for people, from the cache the second time', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['analyze', id.slice(0, 15), '--epoch', '1', ...quick], c.ctx), EXIT.ok, c.err());
+    const out = c.out();
+    assert.match(out, /^small, epoch 1 · runs\/.+epoch-0001\.safetensors · cached in /);
+    assert.match(out, /LAYER +TENSOR +LEAKYRELU +σMAX +σMIN +κ +LOG\|DET\|/);
+    assert.match(out, /\n +1 +1\.weight +yes +[\d.]+e[-+]\d+ +[\d.]+e[-+]\d+ +[\d.]+e[-+]\d+ +-?[\d,.]+/);
+    assert.match(out, /VERDICT: (INVERTIBLE IN FLOAT32|FLOAT32 IS NOT ENOUGH|NOT INVERTIBLE, EVEN IN FLOAT64)\n/);
+    assert.match(out, /Reconstruction of 20 test images/);
+    assert.match(out, /float32 +(0\.001|0\.0001|0\.01|none tested)/);
+    assert.match(out, /Generation \(digit classifier: [\d.]+% on real test digits/);
+  });
+
+  it('writes a reconstruction grid: a labelled row per digit, four columns', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['reconstruct', id, '--out', 'rec.png', '--test-images', '20'], c.ctx), EXIT.ok, c.err());
+    assert.match(c.out(), /Wrote rec\.png \(369×914\)/);
+    const png = decodePng(await readFile(join(dir, 'rec.png')));
+    // Label column 13 px, four 84-px tiles with 4-px gaps; title and header rows, ten 88-px rows.
+    assert.equal(png.width, 13 + 4 * 88 + 4);
+    assert.equal(png.height, 15 + 15 + 10 * 88 + 4);
+    const lit = png.rgb.filter((v) => v > 200).length;
+    assert.ok(lit > 1000, 'the digits are drawn');
+  });
+
+  it('writes a generation grid for one digit with the scores in its title', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['generate', id, '--class', '3', '--samples', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
+    assert.match(c.out(), /T = 0\.5/);
+    assert.match(c.out(), /N\(2a, T²\) +float32 +\d+%/);
+    const png = decodePng(await readFile(join(dir, 'gen.png')));
+    // Title, then a row per set (target and class Gaussian, each in float32 and float64) of four samples.
+    assert.equal(png.height, 15 + 4 * 88 + 4);
+    assert.ok(png.width > 4 * 88);
+  });
+
+  it('says plainly what is wrong with the command line or the checkpoint', async () => {
+    const none = capture(dir);
+    assert.equal(await main(['analyze'], none.ctx), EXIT.usage);
+    assert.match(none.err(), /give exactly one checkpoint/);
+    const missing = capture(dir);
+    assert.equal(await main(['analyze', 'nowhere.safetensors'], missing.ctx), EXIT.badInput);
+    assert.match(missing.err(), /nowhere\.safetensors/);
+    const epoch = capture(dir);
+    assert.equal(await main(['reconstruct', id, '--epoch', '5'], epoch.ctx), EXIT.badInput);
+    assert.match(epoch.err(), /has no checkpoint for epoch 5 \(checkpoints: 1\)/);
+    const both = capture(dir);
+    assert.equal(await main(['generate', 'x.safetensors', '--epoch', '1'], both.ctx), EXIT.usage);
+  });
+});

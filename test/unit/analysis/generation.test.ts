@@ -1,0 +1,88 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { empiricalGaussianSamples } from '../../../src/core/analysis/empiricalGaussianSamples';
+import { generationReport, type GenerationInput } from '../../../src/core/analysis/generationReport';
+import { factorLayers } from '../../../src/core/analysis/layerFactors';
+import { nearestDistances } from '../../../src/core/analysis/nearestDistances';
+import { invertibleNetwork } from '../../../src/core/analysis/network';
+import type { Tick } from '../../../src/core/analysis/progress';
+import { createRng } from '../../../src/core/random/rng';
+import { randomClassifier, randomImages, wellConditioned } from './builders';
+
+const tick: Tick = async () => undefined;
+
+describe('empiricalGaussianSamples', () => {
+  it('stays in the span of the centred embeddings, as a covariance of rank m − 1 requires', () => {
+    // Two embeddings in R³: the centred data spans one line, so every sample is μ + t·(e₁ − e₂).
+    const e = [1, 2, 3, 3, 2, 1];
+    const z = empiricalGaussianSamples(e, 2, 3, 50, 1, createRng(1));
+    for (let i = 0; i < 50; i++) {
+      const d = [z[i * 3] - 2, z[i * 3 + 1] - 2, z[i * 3 + 2] - 2];
+      // (1, 0, −1) direction only: the middle coordinate stays at the mean and the others are opposite.
+      assert.ok(Math.abs(d[1]) < 1e-12 && Math.abs(d[0] + d[2]) < 1e-12, `sample ${i}: ${d}`);
+    }
+  });
+
+  it('has the mean and covariance of the embeddings, scaled by T²', () => {
+    const data = [0, 0, 2, 1, 4, 5, -1, 2];  // four points in R²
+    const count = 40000;
+    const z = empiricalGaussianSamples(data, 4, 2, count, 2, createRng(2));
+    const mean = [0, 0];
+    for (let i = 0; i < count; i++) { mean[0] += z[2 * i] / count; mean[1] += z[2 * i + 1] / count; }
+    const cov = [0, 0, 0];
+    for (let i = 0; i < count; i++) {
+      const a = z[2 * i] - mean[0], b = z[2 * i + 1] - mean[1];
+      cov[0] += (a * a) / count; cov[1] += (a * b) / count; cov[2] += (b * b) / count;
+    }
+    // Data mean (1.25, 2); sample covariance Σ = [[14.75, 10], [10, 14]] / 3 (by hand); T² = 4.
+    const expected = [(4 * 14.75) / 3, (4 * 10) / 3, (4 * 14) / 3];
+    assert.ok(Math.abs(mean[0] - 1.25) < 0.1 && Math.abs(mean[1] - 2) < 0.1, `mean ${mean}`);
+    cov.forEach((c, i) => assert.ok(Math.abs(c - expected[i]) < 0.03 * Math.abs(expected[i]), `cov[${i}] = ${c}, expected ${expected[i]}`));
+  });
+});
+
+describe('nearestDistances', () => {
+  it('finds the nearest reference and measures it exactly', () => {
+    const d = nearestDistances(Float32Array.of(0, 0, 3, 4), 2, Float32Array.of(3, 4, 1, 1), 2, 2);
+    assert.ok(Math.abs(d[0] - Math.SQRT2) < 1e-12);
+    assert.equal(d[1], 0, 'a copy of a reference is at distance 0, not at the expansion\'s rounding error');
+  });
+});
+
+describe('generation', () => {
+  function input(seed: number): GenerationInput {
+    const { architecture, params } = wellConditioned(784, 1, true, 21);
+    const net = invertibleNetwork(architecture, params);
+    const train = randomImages(60, 784, createRng(8));
+    return {
+      net, factors: factorLayers(net), train, reference: train.images.slice(0, 20 * 784), classifier: randomClassifier(),
+      classifierTestAccuracy: 0.5, temperature: 1, samplesPerClass: 4, imagesPerClass: 2, embeddingImagesPerClass: 5, seed,
+    };
+  }
+
+  it('is deterministic under a seed and changes with it', async () => {
+    const a = await generationReport(input(3), tick);
+    const b = await generationReport(input(3), tick);
+    assert.deepEqual(a, b);
+    const c = await generationReport(input(4), tick);
+    assert.notDeepEqual(a.sets[0].perClass[0].images, c.sets[0].perClass[0].images);
+  });
+
+  it('draws both sources through both precisions, keeping a few images and scoring all samples', async () => {
+    const report = await generationReport(input(3), tick);
+    assert.deepEqual(report.sets.map((s) => `${s.source}/${s.precision}`), ['target/float32', 'target/float64', 'empirical/float32', 'empirical/float64']);
+    for (const set of report.sets) {
+      assert.equal(set.perClass.length, 10);
+      for (const c of set.perClass) {
+        assert.equal(c.images.length, 2);
+        assert.equal(c.sampleCount, 4);
+        assert.ok(c.images.every((im) => im.length === 784));
+        assert.ok(c.medianNearestDistance > 0);
+      }
+    }
+    // The same embeddings go through both precisions of a well-conditioned network: nearly the same images.
+    const f32 = report.sets[0].perClass[3].images[0];
+    const f64 = report.sets[1].perClass[3].images[0];
+    assert.ok(f32.every((v, i) => Math.abs(v - f64[i]) < 1e-3));
+  });
+});
