@@ -37,6 +37,8 @@ export interface InspectorInitialState {
   readonly epoch: number | null;
   /** Title shown while the run record is on its way. */
   readonly title: string;
+  /** A second checkpoint to show beside the first (a compare panel), if any. */
+  readonly compare?: CheckpointRef | null;
 }
 
 // ---------------------------------------------------------------- host → webview

@@ -24,5 +24,12 @@ export function readInitialState(doc: Document): InspectorInitialState {
     throw new Error(`inspector: invalid initial state epoch: ${JSON.stringify(v.epoch)}`);
   }
   if (typeof v.title !== 'string') throw new Error(`inspector: invalid initial state title: ${JSON.stringify(v.title)}`);
-  return { runId: v.runId, epoch: v.epoch as number | null, title: v.title };
+  const compare = v.compare as { runId?: unknown; epoch?: unknown } | null | undefined;
+  const validCompare = compare !== null && compare !== undefined && typeof compare === 'object'
+    && typeof compare.runId === 'string' && compare.runId !== '' && Number.isInteger(compare.epoch) && (compare.epoch as number) >= 0;
+  if (compare !== null && compare !== undefined && !validCompare) throw new Error(`inspector: invalid initial state compare: ${JSON.stringify(compare)}`);
+  return {
+    runId: v.runId, epoch: v.epoch as number | null, title: v.title,
+    compare: validCompare ? { runId: compare.runId as string, epoch: compare.epoch as number } : null,
+  };
 }

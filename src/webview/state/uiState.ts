@@ -30,7 +30,7 @@ export function defaultUiState(initial: InspectorInitialState): UiState {
     version: 1,
     runId: initial.runId,
     epoch: initial.epoch,
-    compare: null,
+    compare: initial.compare ?? null,
     delta: DEFAULT_DELTA,
     amplificationPrecision: 'float32',
     smoothing: 0.6,

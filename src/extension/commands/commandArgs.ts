@@ -1,0 +1,39 @@
+/**
+ * Commands are invoked from tree context menus (with a node), from tooltip
+ * links and other extensions (with a plain `{ runId, epoch }`), and from the
+ * palette (with nothing). These read whichever came.
+ */
+export interface RunRef {
+  readonly runId: string;
+}
+
+export interface CheckpointRef {
+  readonly runId: string;
+  readonly epoch: number;
+}
+
+export function asRunRef(arg: unknown): RunRef | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const runId = (arg as { runId?: unknown }).runId;
+  return typeof runId === 'string' && runId !== '' ? { runId } : undefined;
+}
+
+export function asCheckpointRef(arg: unknown): CheckpointRef | undefined {
+  const run = asRunRef(arg);
+  const epoch = (arg as { epoch?: unknown } | null)?.epoch;
+  return run && typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 ? { runId: run.runId, epoch } : undefined;
+}
+
+/**
+ * Two checkpoints to compare from a tree invocation: VS Code passes the clicked
+ * node and, with multi-select, every selected node as the second argument.
+ */
+export function checkpointPairFromSelection(clicked: unknown, selected: unknown): [CheckpointRef, CheckpointRef] | undefined {
+  const refs = (Array.isArray(selected) ? selected : [clicked]).map(asCheckpointRef).filter((r): r is CheckpointRef => r !== undefined);
+  const unique = refs.filter((r, i) => refs.findIndex((o) => o.runId === r.runId && o.epoch === r.epoch) === i);
+  return unique.length === 2 ? [unique[0], unique[1]] : undefined;
+}
+
+export function checkpointKey(ref: CheckpointRef): string {
+  return `${ref.runId}@${ref.epoch}`;
+}

@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import { createPorts } from './adapters/ports';
+import { AnalysisService } from './analysis/analysisService';
+import type { InvertscopeApi } from './api';
+import { VIEW_IDS } from './commands/commandIds';
+import { CommandManager } from './commands/commandManager';
+import { FailureReporter } from './commands/failureReporter';
+import { registerCommands } from './commands/registerCommands';
+import { SettingsStore } from './config/settingsStore';
+import { renderInspectorHtml } from './inspector/inspectorHtml';
+import { InspectorManager } from './inspector/inspectorManager';
+import type { LogSink, RunStorePort } from './ports';
+import { RunsLocation } from './runsLocation';
+import type { Services } from './services';
+import { TrainingController } from './training/trainingController';
+import { TrainingStatusBar } from './training/trainingStatusBar';
+import { RunsFolderWatcher } from './tree/runsFolderWatcher';
+import { RunsTreeProvider } from './tree/runsTreeProvider';
+
+/** Wires the parts together; each part owns its listeners and is disposed with the extension. */
+export function activate(context: vscode.ExtensionContext): InvertscopeApi {
+  const log = vscode.window.createOutputChannel('Invertscope', { log: true });
+  const ports = createPorts(log);
+  const settings = new SettingsStore(context.globalStorageUri);
+  const location = new RunsLocation(settings, ports.openRunStore);
+  const training = new TrainingController(ports.trainer, log);
+  const analysis = new AnalysisService(ports.analysis, () => settings.current.analysis, log);
+  const tree = new RunsTreeProvider(location, analysis, training, log);
+  const treeView = vscode.window.createTreeView(VIEW_IDS.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const watcher = new RunsFolderWatcher(location);
+  const inspectors = new InspectorManager({ location, analysis, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
+  const failures = new FailureReporter(log);
+  const services: Services = { extension: context, log, settings, location, training, analysis, dataset: ports.dataset, tree, treeView, inspectors, failures };
+  const commands = new CommandManager(failures);
+  registerCommands(commands, services);
+
+  context.subscriptions.push(
+    ports, settings, location, training, analysis, tree, treeView, watcher, inspectors, commands,
+    new TrainingStatusBar(training),
+    watcher.onDidChange((batch) => {
+      void tree.applyChanges(batch);
+      for (const [runId, kind] of batch.runs) inspectors.runChanged(runId, kind === 'metrics');
+    }),
+    settings.onDidChange(() => analysis.forget()),
+    location.onDidChange((store) => void reconcileStaleRuns(store, log, tree)),
+    // Last, so that what is disposed before it can still log.
+    log,
+  );
+  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated; runs folder ${location.current.runsFolder}`);
+  void reconcileStaleRuns(location.current, log, tree);
+
+  return {
+    runsTree: tree,
+    runsFolder: () => location.current.runsFolder,
+    settings: () => settings.current,
+    registeredCommands: () => commands.registered(),
+  };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions, which VS Code disposes.
+}
+
+/** Runs left 'running' by a trainer that died (a crash, a closed window) are marked failed. */
+async function reconcileStaleRuns(store: RunStorePort, log: LogSink, tree: RunsTreeProvider): Promise<void> {
+  try {
+    const marked = await store.reconcileStaleRuns();
+    if (marked.length === 0) return;
+    log.warn(`marked ${marked.length} run(s) whose training process is gone as failed: ${marked.join(', ')}`);
+    tree.refreshAll();
+  } catch (error) {
+    log.warn(`checking for stale runs in ${store.runsFolder}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

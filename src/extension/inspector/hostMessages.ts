@@ -1,0 +1,55 @@
+/**
+ * The host's side of the inspector contract (src/webview/protocol.ts): the
+ * lists of chart ids and formats, and a check of every message the webview
+ * sends before the host acts on it.
+ */
+import type { ChartId, ExportFormat, WebviewMessage } from '../../webview/protocol';
+
+export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution'];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv'];
+
+/**
+ * Checks a message from the webview before the host acts on it: the page is
+ * ours, but a message that does not fit the contract is a bug to log, not to
+ * follow.
+ */
+export function parseWebviewMessage(data: unknown): WebviewMessage | null {
+  if (typeof data !== 'object' || data === null) return null;
+  const m = data as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'openLog':
+      return { type: 'openLog' };
+    case 'selectCheckpoint':
+    case 'requestCompare':
+    case 'retry': {
+      const ref = parseRef(m.ref);
+      return ref ? { type: m.type, ref } : null;
+    }
+    case 'export': {
+      if (typeof m.requestId !== 'string' || typeof m.content !== 'string' || typeof m.suggestedName !== 'string') return null;
+      if (!CHART_IDS.includes(m.chart as ChartId) || !EXPORT_FORMATS.includes(m.format as ExportFormat)) return null;
+      if (m.encoding !== 'utf8' && m.encoding !== 'base64') return null;
+      return {
+        type: 'export', requestId: m.requestId, chart: m.chart as ChartId, format: m.format as ExportFormat,
+        content: m.content, encoding: m.encoding, suggestedName: m.suggestedName,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+/** A file name without folders or characters file systems refuse, keeping the extension. */
+export function safeFileName(name: string, format: ExportFormat): string {
+  const base = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').replace(/^\.+/, '').trim() || `figure.${format}`;
+  return base.toLowerCase().endsWith(`.${format}`) ? base : `${base}.${format}`;
+}
+
+function parseRef(value: unknown): { runId: string; epoch: number } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Record<string, unknown>;
+  if (typeof r.runId !== 'string' || r.runId === '' || typeof r.epoch !== 'number' || !Number.isInteger(r.epoch) || r.epoch < 0) return null;
+  return { runId: r.runId, epoch: r.epoch };
+}

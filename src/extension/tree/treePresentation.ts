@@ -1,0 +1,224 @@
+/**
+ * What each node of the Runs tree shows, computed from plain data so it can be
+ * tested without VS Code. The node classes in this folder turn a NodeView into
+ * a vscode.TreeItem and nothing else.
+ */
+import type { LayerSpectrum } from '../../core/analysis/types';
+import { describeArchitecture } from '../../core/model/architecture';
+import type { CheckpointEntry, RunRecord, RunStatus } from '../../core/store/runTypes';
+import { COMMAND_IDS } from '../commands/commandIds';
+import { formatCount, formatDuration, formatNumber } from '../util/formatNumber';
+
+export type Collapse = 'none' | 'collapsed' | 'expanded';
+
+export interface NodeView {
+  /** Stable across refreshes, so VS Code keeps expansion and selection. */
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  /** Markdown. */
+  readonly tooltip: string;
+  /** Commands the tooltip links to (MarkdownString.isTrusted.enabledCommands). */
+  readonly tooltipCommands: readonly string[];
+  /** Read by the manifest's `viewItem` when clauses. */
+  readonly contextValue: string;
+  /** A codicon id and an optional theme colour id. */
+  readonly icon: { readonly id: string; readonly color?: string };
+  readonly collapse: Collapse;
+  /** Run on click, with the node as its argument. */
+  readonly clickCommand?: string;
+}
+
+/** Progress of a run that is training now, from the trainer's messages or the tail of metrics.jsonl. */
+export interface LiveProgress {
+  readonly epoch: number;
+  readonly totalEpochs: number;
+  /** Fraction of the current epoch done, 0..1 (0 when unknown). */
+  readonly epochFraction: number;
+  /** The latest step loss; null before the first step. */
+  readonly loss: number | null;
+  readonly samplesPerSecond: number | null;
+}
+
+const STATUS_ICONS: Record<RunStatus, { id: string; color?: string }> = {
+  running: { id: 'sync~spin', color: 'charts.blue' },
+  completed: { id: 'pass', color: 'testing.iconPassed' },
+  failed: { id: 'error', color: 'testing.iconFailed' },
+  cancelled: { id: 'circle-slash', color: 'disabledForeground' },
+};
+
+export function runNodeId(runId: string): string {
+  return `run:${runId}`;
+}
+
+/** The short line next to a run's name. */
+export function runDescription(run: RunRecord, live: LiveProgress | null): string {
+  const model = run.config.architecture.name;
+  switch (run.status) {
+    case 'running': {
+      if (!live) return `${model} · running · epoch ${run.epochsCompleted}/${run.config.epochs}`;
+      const loss = live.loss === null ? '' : ` · loss ${formatNumber(live.loss)}`;
+      return `${model} · running · epoch ${live.epoch}/${live.totalEpochs}${loss}`;
+    }
+    case 'completed':
+      return run.importedFrom !== undefined
+        ? `${model} · imported`
+        : `${model} · completed · ${run.epochsCompleted} ${plural(run.epochsCompleted, 'epoch')}`;
+    case 'failed':
+      return `${model} · failed at epoch ${run.epochsCompleted + 1}`;
+    case 'cancelled':
+      return `${model} · cancelled after ${run.epochsCompleted} ${plural(run.epochsCompleted, 'epoch')}`;
+  }
+}
+
+export function runTooltip(run: RunRecord, live: LiveProgress | null): string {
+  const lines = [
+    `**${escapeMarkdown(run.id)}** — ${run.status}`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| Model | ${escapeMarkdown(describeArchitecture(run.config.architecture))} |`,
+    `| Objective | ${run.config.objective === 'seed' ? 'seed loss (the paper)' : 'flow (maximum likelihood)'} |`,
+    `| Data | ${escapeMarkdown(run.data.description)} (${formatCount(run.data.trainCount)} train / ${formatCount(run.data.testCount)} test) |`,
+    `| Backend | ${escapeMarkdown(run.backend ? run.backend.description : 'not started yet')} |`,
+    `| Epochs | ${run.epochsCompleted} of ${run.config.epochs}, batch ${run.config.batchSize}, lr ${formatNumber(run.config.learningRate)} |`,
+    `| Training time | ${formatDuration(run.timings.trainSeconds)} |`,
+    `| Created | ${escapeMarkdown(run.createdAt)} |`,
+  ];
+  if (live && live.samplesPerSecond !== null) lines.push(`| Speed | ${formatCount(live.samplesPerSecond)} samples/s |`);
+  if (run.importedFrom !== undefined) lines.push(`| Imported from | ${escapeMarkdown(run.importedFrom)} |`);
+  if (run.error) lines.push('', `**Error** (${escapeMarkdown(run.error.code)}): ${escapeMarkdown(run.error.message)}`);
+  return lines.join('\n');
+}
+
+export function runView(run: RunRecord, live: LiveProgress | null): NodeView {
+  return {
+    id: runNodeId(run.id),
+    label: run.id,
+    description: runDescription(run, live),
+    tooltip: runTooltip(run, live),
+    tooltipCommands: [],
+    contextValue: `run.${run.status}`,
+    icon: STATUS_ICONS[run.status],
+    collapse: run.checkpoints.length > 0 ? 'collapsed' : 'none',
+  };
+}
+
+export function checkpointNodeId(runId: string, epoch: number): string {
+  return `checkpoint:${runId}@${epoch}`;
+}
+
+export function checkpointView(run: RunRecord, entry: CheckpointEntry, analysed: boolean | null): NodeView {
+  const train = formatLoss(entry.trainLoss);
+  const test = formatLoss(entry.testLoss);
+  const analysisLine = analysed === null ? '' : analysed ? 'Analysis: cached' : 'Analysis: not computed yet';
+  return {
+    id: checkpointNodeId(run.id, entry.epoch),
+    label: `epoch ${entry.epoch}`,
+    description: `loss ${train} · test ${test}`,
+    tooltip: [
+      `**${escapeMarkdown(run.id)}**, epoch ${entry.epoch}`,
+      '',
+      `Train loss ${train}, test loss ${test}`,
+      '',
+      `File \`${entry.file}\`, SHA-256 \`${entry.sha256.slice(0, 12)}…\``,
+      '',
+      `Written ${escapeMarkdown(entry.writtenAt)}`,
+      ...(analysisLine ? ['', analysisLine] : []),
+    ].join('\n'),
+    tooltipCommands: [],
+    contextValue: analysed === null ? 'checkpoint' : analysed ? 'checkpoint.analysed' : 'checkpoint.unanalysed',
+    icon: { id: 'database' },
+    collapse: 'collapsed',
+    clickCommand: COMMAND_IDS.openInspector,
+  };
+}
+
+export function layerNodeId(runId: string, epoch: number, index: number): string {
+  return `layer:${runId}@${epoch}#${index}`;
+}
+
+export function layerLabel(index: number, activation: boolean): string {
+  return `Linear ${index + 1}${activation ? ' + LeakyReLU' : ''}`;
+}
+
+/** A layer: κ when the checkpoint's analysis is cached, else the way to compute it. */
+export function layerView(run: RunRecord, entry: CheckpointEntry, index: number, spectrum: LayerSpectrum | null): NodeView {
+  const activation = run.config.architecture.layers[index]?.activation ?? false;
+  const base = {
+    id: layerNodeId(run.id, entry.epoch, index),
+    label: layerLabel(index, activation),
+    icon: { id: 'layers' },
+    collapse: 'none' as const,
+  };
+  if (!spectrum) {
+    const args = encodeURIComponent(JSON.stringify([{ runId: run.id, epoch: entry.epoch }]));
+    return {
+      ...base,
+      description: 'not analysed',
+      tooltip: [
+        `**${layerLabel(index, activation)}** (784 × 784), epoch ${entry.epoch}`,
+        '',
+        'Not analysed yet.',
+        '',
+        `[Analyse Checkpoint](command:${COMMAND_IDS.analyseCheckpoint}?${args}) computes σmax, σmin, κ and log|det W| for every layer.`,
+      ].join('\n'),
+      tooltipCommands: [COMMAND_IDS.analyseCheckpoint],
+      contextValue: 'layer.unanalysed',
+      clickCommand: COMMAND_IDS.analyseCheckpoint,
+    };
+  }
+  return {
+    ...base,
+    description: `κ ${formatNumber(spectrum.cond)}`,
+    tooltip: [
+      `**${layerLabel(index, activation)}** (784 × 784), epoch ${entry.epoch}`,
+      '',
+      '| | |',
+      '|---|---|',
+      `| σmax | ${formatNumber(spectrum.sigmaMax)} |`,
+      `| σmin | ${formatNumber(spectrum.sigmaMin)} |`,
+      `| κ = σmax/σmin | ${formatNumber(spectrum.cond)} |`,
+      `| log\\|det W\\| | ${formatNumber(spectrum.logAbsDet)} |`,
+    ].join('\n'),
+    tooltipCommands: [],
+    contextValue: 'layer.analysed',
+    clickCommand: COMMAND_IDS.openInspector,
+  };
+}
+
+/** Newest first; runs with equal times by id, so the order is stable. */
+export function sortRuns(runs: readonly RunRecord[]): RunRecord[] {
+  return [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+}
+
+function formatLoss(loss: number): string {
+  return Number.isNaN(loss) ? '—' : formatNumber(loss);
+}
+
+function plural(n: number, word: string): string {
+  return n === 1 ? word : `${word}s`;
+}
+
+/**
+ * Escapes what Markdown would interpret inside a line or a table cell in text
+ * that comes from files (ids, paths, messages): emphasis, code, links, HTML and
+ * cell separators. Everything here is mid-line, so headings and lists cannot start.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+}
+
+/** A run folder whose run.json cannot be read: still listed, so it can be revealed or deleted. */
+export function damagedRunView(id: string, folder: string, message: string): NodeView {
+  return {
+    id: runNodeId(id),
+    label: id,
+    description: 'damaged',
+    tooltip: [`**${escapeMarkdown(id)}** cannot be read`, '', escapeMarkdown(message), '', `Folder: \`${folder}\``].join('\n'),
+    tooltipCommands: [],
+    contextValue: 'run.damaged',
+    icon: { id: 'warning', color: 'problemsWarningIcon.foreground' },
+    collapse: 'none',
+  };
+}

@@ -1,0 +1,67 @@
+// The extension as a person first meets it, installed from its .vsix into a
+// workspace without runs: the activity bar container, the welcome view, the palette.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { eventually, SHORT } from '../pages/workbench.mjs';
+import { openWorkbench, step } from './session.mjs';
+
+const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'package.json'), 'utf8'));
+
+describe('Invertscope installed from its .vsix', () => {
+  let session;
+  before(async () => { session = await openWorkbench('activation'); });
+  after(async () => { await session?.browser.close(); });
+
+  it('puts an Invertscope container in the activity bar with the welcome view and its buttons', () => step(session.workbench, 'welcome', async () => {
+    const wb = session.workbench;
+    await wb.openContainer('Invertscope');
+    const pane = wb.pane('Runs');
+    await pane.waitFor({ timeout: SHORT });
+    const welcome = pane.locator('.welcome-view-content');
+    await welcome.waitFor({ timeout: 30_000 });
+    assert.match((await welcome.textContent()) ?? '', /No training runs yet/);
+    for (const label of ['Train Model…', 'Import safetensors Checkpoint', 'Download MNIST']) {
+      assert.equal(await welcome.locator('.monaco-button', { hasText: label }).count(), 1, `no "${label}" button`);
+    }
+    await wb.screenshot('sidebar-welcome');
+  }));
+
+  it('lists the Invertscope commands in the palette, and hides those that need a training or an inspector', () => step(session.workbench, 'palette', async () => {
+    const hidden = new Set(manifest.contributes.menus.commandPalette
+      .filter((m) => /trainingActive|activeWebviewPanelId/.test(m.when)).map((m) => m.command));
+    const expected = manifest.contributes.commands.filter((c) => !hidden.has(c.command)).map((c) => `${c.category}: ${c.title}`);
+    const labels = await session.workbench.paletteLabels('Invertscope:');
+    for (const label of expected) assert.ok(labels.includes(label), `"${label}" is not in the palette: ${labels.join(' | ')}`);
+    for (const id of hidden) {
+      const c = manifest.contributes.commands.find((x) => x.command === id);
+      assert.ok(!labels.includes(`${c.category}: ${c.title}`), `"${c.title}" should be hidden now`);
+    }
+  }));
+
+  it('guides to training when a checkpoint command finds no runs', () => step(session.workbench, 'no-checkpoints', async () => {
+    await session.workbench.runCommand('Invertscope: Open Inspector');
+    await session.workbench.toast('No checkpoints yet').waitFor({ timeout: SHORT });
+  }));
+
+  it('Select Backend writes the setting it then reports', () => step(session.workbench, 'select-backend', async () => {
+    const wb = session.workbench;
+    const chooseBackend = async (backend) => {
+      await wb.runCommand('Invertscope: Select Backend');
+      await wb.quickHint(/^Compute backend for training \(now: \w+\)$/);
+      await wb.pick(backend);
+    };
+    const reported = async () => {
+      await wb.runCommand('Invertscope: Select Backend');
+      const hint = await wb.quickHint(/^Compute backend for training/);
+      await session.page.keyboard.press('Escape');
+      return hint;
+    };
+    await chooseBackend('wasm');
+    // The setting reaches the extension host through a configuration change event.
+    await eventually(async () => /now: wasm/.test(await reported()), SHORT, async () => `the backend is still ${await reported()}`);
+    await chooseBackend('auto');
+    await eventually(async () => /now: auto/.test(await reported()), SHORT, async () => `the backend is still ${await reported()}`);
+  }));
+});

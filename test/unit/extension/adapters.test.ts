@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { isInvertscopeError } from '../../../src/core/errors';
+import { openRunStore } from '../../../src/extension/adapters/runStoreAdapter';
+import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
+import { FIXTURE_RUNS, writeFixtureRuns } from '../../extension-host/fixtures/fixtureRuns';
+import { runRecord } from './builders';
+
+describe('the run store adapter', () => {
+  let folder: string;
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'invertscope-adapter-'));
+    await writeFixtureRuns(join(folder, 'runs'));
+  });
+  after(async () => { await rm(folder, { recursive: true, force: true }); });
+
+  it('lists readable runs and damaged run folders apart', async () => {
+    const listing = await openRunStore(join(folder, 'runs')).listRuns();
+    assert.deepEqual(listing.runs.map((r) => r.id).sort(), FIXTURE_RUNS.map((r) => r.id).sort());
+    assert.deepEqual(listing.damaged.map((d) => d.id), ['20260121-090000-damaged']);
+    assert.match(listing.damaged[0].message, /run\.json/);
+  });
+
+  it('lists nothing for a runs folder that does not exist yet', async () => {
+    assert.deepEqual(await openRunStore(join(folder, 'absent')).listRuns(), { runs: [], damaged: [] });
+  });
+
+  it('resolves checkpoint files inside the run folder and reads metrics records', async () => {
+    const store = openRunStore(join(folder, 'runs'));
+    const run = FIXTURE_RUNS[0];
+    assert.equal(store.checkpointPath(run.id, run.checkpoints[1]), join(folder, 'runs', run.id, 'checkpoints', 'epoch-0002.safetensors'));
+    assert.equal(store.runDir(run.id), join(folder, 'runs', run.id));
+    const metrics = await store.readMetrics(run.id);
+    assert.deepEqual(metrics.map((m) => m.type), ['step', 'step', 'epoch']);
+  });
+
+  it('rejects a run id that would leave the runs folder', () => {
+    assert.throws(() => openRunStore(join(folder, 'runs')).runDir('../outside'), (e: unknown) => isInvertscopeError(e));
+  });
+});
+
+describe('recording a training process that died', () => {
+  let folder: string;
+  before(async () => { folder = await mkdtemp(join(tmpdir(), 'invertscope-abnormal-')); });
+  after(async () => { await rm(folder, { recursive: true, force: true }); });
+
+  async function writeRun(status: 'running' | 'completed'): Promise<string> {
+    const run = runRecord({ id: `run-${status}`, status, epochs: 3, epochsCompleted: 1 });
+    await mkdir(join(folder, run.id), { recursive: true });
+    await writeFile(join(folder, run.id, 'run.json'), JSON.stringify(run));
+    return run.id;
+  }
+
+  it('marks a running run with the outcome, its error and an end time', async () => {
+    const id = await writeRun('running');
+    await recordAbnormalEnd(folder, id, { status: 'failed', runId: id, error: { message: 'training process exited with code 9', code: 'PROCESS_EXIT' } });
+    const record = JSON.parse(await readFile(join(folder, id, 'run.json'), 'utf8'));
+    assert.equal(record.status, 'failed');
+    assert.deepEqual(record.error, { message: 'training process exited with code 9', code: 'PROCESS_EXIT' });
+    assert.ok(record.timings.endedAt);
+    assert.equal(record.process, null);
+  });
+
+  it('leaves a run that already ended alone', async () => {
+    const id = await writeRun('completed');
+    const before = await readFile(join(folder, id, 'run.json'), 'utf8');
+    await recordAbnormalEnd(folder, id, { status: 'cancelled', runId: id });
+    assert.equal(await readFile(join(folder, id, 'run.json'), 'utf8'), before);
+  });
+});
