@@ -3,16 +3,20 @@ import type { ModelParams } from '../../model/params';
 import type { BatchLoss, EngineOptions, OptimizerState, TrainingEngine } from '../engine';
 import { ADAM } from '../engine';
 import { LOG_2PI } from '../seedLoss';
+import type { FlowEngineOptions } from '../flow/flowEngineTypes';
 import type { LoadedTfjs } from './loadTfjs';
+import { createTfjsFlowEngine } from './tfjsFlowEngine';
 
 /**
  * Training written plainly in tfjs: the forward pass, tfjs's automatic
  * differentiation, and Adam in tfjs ops. It is the reference every faster path
  * is checked against, and the path that runs when tfjs-node is installed.
+ * The 'flow' objective runs in tfjsFlowEngine.ts, configured by `flow`.
  */
-export async function createTfjsEngine(options: EngineOptions, loaded: LoadedTfjs): Promise<TrainingEngine> {
+export async function createTfjsEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): Promise<TrainingEngine> {
+  if (options.objective === 'flow') return createTfjsFlowEngine(options, loaded);
   if (options.objective !== 'seed') {
-    throw new Error(`the tfjs engine trains the 'seed' objective only; got '${options.objective}'`);
+    throw new Error(`the tfjs engine trains the 'seed' or 'flow' objective; got '${options.objective}'`);
   }
   return new TfjsEngine(options, loaded);
 }

@@ -1,0 +1,99 @@
+import { sequentialIndices, type Architecture } from '../../model/architecture';
+import type { FlowPrior } from './flowPrior';
+import type { FlowState, PriorMoments } from './flowEngineTypes';
+import { validateLuLayer, type LuLayer } from './luLayer';
+
+/** One array a checkpoint stores: row-major float32 with its shape. */
+export interface FlowArray {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+/**
+ * The arrays a flow checkpoint stores next to the dense `${index}.weight` and
+ * `${index}.bias` (index = the Linear layer's position in the equivalent
+ * nn.Sequential), for an exact resume:
+ *
+ *   `${index}.lu_packed`  [n, n]   L below the diagonal, log|u_ii| on it, U above it
+ *   `${index}.lu_sign`    [n]      sign of u_ii (±1)
+ *   `${index}.lu_perm`    [n]      row i of W is row perm[i] of L·U (integers, exact in float32)
+ *   `prior.mean`, `prior.log_std`                [classes, n]   learned prior only
+ *   `prior.mean.exp_avg`, `prior.mean.exp_avg_sq`,
+ *   `prior.log_std.exp_avg`, `prior.log_std.exp_avg_sq`   [classes, n]   its Adam moments
+ *
+ * Adam's moments of the packed factors travel in the optimizer state, in the
+ * packed layout. Readers that know nothing of flows use `${index}.weight`.
+ *
+ * @example
+ *   for (const a of flowCheckpointArrays(arch, await engine.getFlowState())) tensors[a.name] = a;
+ */
+export function flowCheckpointArrays(arch: Architecture, state: FlowState): FlowArray[] {
+  const n = arch.width;
+  const indices = sequentialIndices(arch);
+  const arrays: FlowArray[] = [];
+  state.layers.forEach((layer, l) => {
+    arrays.push({ name: `${indices[l]}.lu_packed`, shape: [n, n], data: layer.packed.slice() });
+    arrays.push({ name: `${indices[l]}.lu_sign`, shape: [n], data: layer.sign.slice() });
+    arrays.push({ name: `${indices[l]}.lu_perm`, shape: [n], data: Float32Array.from(layer.perm) });
+  });
+  if (state.prior.kind === 'class') {
+    const shape = [state.prior.classes, n];
+    arrays.push({ name: 'prior.mean', shape, data: state.prior.mean.slice() });
+    arrays.push({ name: 'prior.log_std', shape, data: state.prior.logStd.slice() });
+    const m = state.priorMoments;
+    if (m) {
+      arrays.push({ name: 'prior.mean.exp_avg', shape, data: m.first.mean.slice() });
+      arrays.push({ name: 'prior.mean.exp_avg_sq', shape, data: m.second.mean.slice() });
+      arrays.push({ name: 'prior.log_std.exp_avg', shape, data: m.first.logStd.slice() });
+      arrays.push({ name: 'prior.log_std.exp_avg_sq', shape, data: m.second.logStd.slice() });
+    }
+  }
+  return arrays;
+}
+
+/**
+ * The inverse of flowCheckpointArrays: LU layers, prior and prior moments from
+ * stored arrays looked up by name. Throws a RangeError naming the array when
+ * one is missing or malformed.
+ */
+export function flowStateFromArrays(
+  arch: Architecture,
+  prior: FlowPrior['kind'],
+  lookup: (name: string) => Float32Array | undefined,
+  classes = 10,
+): { layers: LuLayer[]; prior: FlowPrior; priorMoments?: PriorMoments } {
+  const n = arch.width;
+  const need = (name: string, length: number): Float32Array => {
+    const a = lookup(name);
+    if (a === undefined) throw new RangeError(`flow checkpoint: array "${name}" is missing`);
+    if (a.length !== length) throw new RangeError(`flow checkpoint: array "${name}" holds ${a.length} values, expected ${length}`);
+    return a;
+  };
+  const layers = sequentialIndices(arch).map((index) => {
+    const perm = need(`${index}.lu_perm`, n);
+    const layer: LuLayer = {
+      width: n,
+      packed: need(`${index}.lu_packed`, n * n).slice(),
+      sign: need(`${index}.lu_sign`, n).slice(),
+      perm: Int32Array.from(perm),
+    };
+    if (!perm.every((p, i) => p === layer.perm[i])) throw new RangeError(`flow checkpoint: "${index}.lu_perm" holds non-integers`);
+    validateLuLayer(layer, `flow checkpoint layer ${index}`);
+    return layer;
+  });
+  if (prior === 'paper') return { layers, prior: { kind: 'paper' } };
+  const size = classes * n;
+  const result = {
+    layers,
+    prior: { kind: 'class' as const, classes, mean: need('prior.mean', size).slice(), logStd: need('prior.log_std', size).slice() },
+  };
+  if (lookup('prior.mean.exp_avg') === undefined) return result;
+  return {
+    ...result,
+    priorMoments: {
+      first: { mean: need('prior.mean.exp_avg', size).slice(), logStd: need('prior.log_std.exp_avg', size).slice() },
+      second: { mean: need('prior.mean.exp_avg_sq', size).slice(), logStd: need('prior.log_std.exp_avg_sq', size).slice() },
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
+import { InvertscopeError } from '../../errors';
+import type { ModelParams } from '../../model/params';
+import type { BatchLoss, EngineOptions, OptimizerState } from '../engine';
+import { assembleLu } from '../flow/assembleLu';
+import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
+import { DEFAULT_FLOW_ENGINE_OPTIONS, type FlowEngineOptions, type FlowState, type FlowTrainingEngine, type PriorMoments } from '../flow/flowEngineTypes';
+import { LOG_2PI } from '../flow/flowLoss';
+import { classPriorFromPaper, validateFlowPrior, type FlowPrior } from '../flow/flowPrior';
+import { luFromDense } from '../flow/luFromDense';
+import { inversePermutation, validateLuLayer, type LuLayer } from '../flow/luLayer';
+import { learningRateFactor } from '../flow/learningRateFactor';
+import type { LoadedTfjs } from './loadTfjs';
+import { applyAdam } from './tfjsAdam';
+import { createFlowOps, type FlowOps } from './tfjsFlowOps';
+
+const DEFAULT_WARMUP = DEFAULT_FLOW_ENGINE_OPTIONS.warmupSteps ?? 0;
+
+/**
+ * The flow objective in plain tfjs: LU layers applied factor by factor
+ * (h·Uᵀ·Lᵀ, then P's row order, then the bias), LeakyReLU, the exact negative
+ * log-likelihood of flowLoss.ts, autodiff and PyTorch's Adam. Every trainable
+ * number of a layer lives in one n×n variable (the packed factors, see
+ * luLayer.ts); sign and permutation are constants. The reference for faster
+ * flow paths, and the path tfjs-node runs.
+ */
+export function createTfjsFlowEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): FlowTrainingEngine {
+  const arch = options.architecture;
+  if (arch.parametrization !== 'lu') {
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `the flow objective needs parametrization 'lu', got '${arch.parametrization}': with dense layers log|det W| and its gradient W⁻ᵀ need an n³ factorization of every layer at every step, which tfjs cannot differentiate`,
+      { field: 'architecture.parametrization', value: arch.parametrization },
+    );
+  }
+  return new TfjsFlowEngine(options, options.flow ?? DEFAULT_FLOW_ENGINE_OPTIONS, loaded);
+}
+
+class TfjsFlowEngine implements FlowTrainingEngine {
+  readonly backend;
+  private readonly tf: LoadedTfjs['tf'];
+  private readonly ops: FlowOps;
+  private readonly n: number;
+  private readonly classes: number;
+  private readonly signs: Float32Array[];
+  private readonly perms: Int32Array[];
+  private readonly packed: Variable[];
+  private readonly biases: Variable[];
+  private readonly priorMean?: Variable;
+  private readonly priorLogStd?: Variable;
+  private readonly constants: Tensor[] = [];
+  private readonly signTensors: Tensor1D[];
+  private readonly permTensors: Tensor1D[];
+  private readonly inverseTensors: Tensor1D[];
+  private readonly eye: Tensor2D;
+  private readonly strictLower: Tensor2D;
+  private readonly strictUpper: Tensor2D;
+  private readonly firstMoment: Variable[];
+  private readonly secondMoment: Variable[];
+  private readonly input: Float32Array;
+  private step: number;
+  private disposed = false;
+
+  constructor(private readonly options: EngineOptions, private readonly flow: FlowEngineOptions, loaded: LoadedTfjs) {
+    const tf = (this.tf = loaded.tf);
+    this.ops = createFlowOps(tf);
+    this.backend = { name: loaded.backend, description: loaded.description, threads: 1 };
+    const arch = options.architecture;
+    const n = (this.n = arch.width);
+    this.classes = flow.classes ?? 10;
+    if (!(flow.boundarySurrogate >= 0)) throw new RangeError(`flow engine: boundarySurrogate must be ≥ 0, got ${flow.boundarySurrogate}`);
+    const warmup = flow.warmupSteps ?? DEFAULT_WARMUP;
+    if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`flow engine: warmupSteps must be an integer ≥ 0, got ${warmup}`);
+    if (flow.cosineSteps !== undefined && !(Number.isInteger(flow.cosineSteps) && flow.cosineSteps >= 1)) {
+      throw new RangeError(`flow engine: cosineSteps must be a positive integer, got ${flow.cosineSteps}`);
+    }
+    const layers: readonly LuLayer[] = flow.initialLayers ?? options.initialParams.weights.map((w, l) => luFromDense(w, n, `layer ${l}`));
+    if (layers.length !== arch.layers.length) throw new RangeError(`flow engine: ${layers.length} LU layers for an architecture of ${arch.layers.length}`);
+    layers.forEach((layer, l) => validateLuLayer(layer, `flow engine layer ${l}`));
+    this.signs = layers.map((layer) => layer.sign.slice());
+    this.perms = layers.map((layer) => layer.perm.slice());
+    const keep = <T extends Tensor>(t: T): T => {
+      this.constants.push(t);
+      return t;
+    };
+    this.signTensors = this.signs.map((s) => keep(tf.tensor1d(s)));
+    this.permTensors = this.perms.map((p) => keep(tf.tensor1d(p, 'int32')));
+    this.inverseTensors = this.perms.map((p) => keep(tf.tensor1d(inversePermutation(p), 'int32')));
+    this.eye = keep(tf.eye(n) as Tensor2D);
+    this.strictLower = keep(tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub(this.eye) as Tensor2D);
+    this.strictUpper = keep(tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub(this.eye) as Tensor2D);
+    this.packed = layers.map((layer) => tf.variable(tf.tensor2d(layer.packed, [n, n]), true));
+    this.biases = options.initialParams.biases.map((b) => tf.variable(tf.tensor1d(b), true));
+    if (flow.prior === 'class') {
+      const prior: FlowPrior = flow.initialPrior ?? classPriorFromPaper(this.classes, n);
+      if (prior.kind !== 'class') throw new RangeError(`flow engine: initialPrior must be a class prior for prior 'class'`);
+      validateFlowPrior(prior, n, 'flow engine');
+      this.priorMean = tf.variable(tf.tensor2d(prior.mean, [this.classes, n]), true);
+      this.priorLogStd = tf.variable(tf.tensor2d(prior.logStd, [this.classes, n]), true);
+    }
+    const s = options.initialOptimizerState;
+    const pm = flow.initialPriorMoments;
+    const moment = (state: ModelParams | undefined, prior: PriorMoments['first'] | undefined) => [
+      ...this.packed.map((p, l) => tf.variable(state ? tf.tensor2d(state.weights[l], [n, n]) : tf.zerosLike(p), false)),
+      ...this.biases.map((b, l) => tf.variable(state ? tf.tensor1d(state.biases[l]) : tf.zerosLike(b), false)),
+      ...(this.priorMean && this.priorLogStd
+        ? [
+          tf.variable(prior ? tf.tensor2d(prior.mean, [this.classes, n]) : tf.zerosLike(this.priorMean), false),
+          tf.variable(prior ? tf.tensor2d(prior.logStd, [this.classes, n]) : tf.zerosLike(this.priorLogStd), false),
+        ]
+        : []),
+    ];
+    this.firstMoment = moment(s?.firstMoment, pm?.first);
+    this.secondMoment = moment(s?.secondMoment, pm?.second);
+    this.step = s?.step ?? 0;
+    this.input = new Float32Array(options.maxBatchSize * n);
+  }
+
+  private get trainable(): Variable[] {
+    return [...this.packed, ...this.biases, ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : [])];
+  }
+
+  /** Per-row latent and −log|det J| as two [count] tensors. */
+  private lossParts(x: Tensor2D, labels: Uint8Array, count: number, tau: number): [Tensor1D, Tensor1D] {
+    const tf = this.tf;
+    const { ops, n } = this;
+    const arch = this.options.architecture;
+    const alpha = arch.negativeSlope;
+    let h = x;
+    let logDet: Tensor = tf.scalar(0);
+    let negatives: Tensor1D = tf.zeros([count]);
+    arch.layers.forEach((layer, l) => {
+      const packed = this.packed[l];
+      const s = tf.sum(tf.mul(packed, this.eye), 1);
+      const packedT = tf.transpose(packed);
+      const diagonal = tf.mul(this.eye, tf.reshape(tf.mul(this.signTensors[l], tf.exp(s)), [1, n]));
+      const upperT = tf.add(tf.mul(packedT, this.strictLower), diagonal) as Tensor2D;
+      const lowerT = tf.add(tf.mul(packedT, this.strictUpper), this.eye) as Tensor2D;
+      h = ops.matMul(ops.matMul(h, upperT), lowerT);
+      h = tf.add(ops.permuteColumns(h, this.permTensors[l], this.inverseTensors[l]), this.biases[l]);
+      logDet = tf.add(logDet, tf.sum(s));
+      if (layer.activation) {
+        negatives = tf.add(negatives, ops.negativeCount(h, tau));
+        h = tf.leakyRelu(h, alpha);
+      }
+    });
+    const negLogDet = tf.sub(tf.mul(negatives, -Math.log(alpha)), logDet) as Tensor1D;
+    let latent: Tensor1D;
+    if (this.priorMean && this.priorLogStd) {
+      const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, count)), 'int32'), this.classes).toFloat() as Tensor2D;
+      const mean = ops.matMul(oneHot, this.priorMean as unknown as Tensor2D);
+      const logStd = ops.matMul(oneHot, this.priorLogStd as unknown as Tensor2D);
+      const d = tf.mul(tf.sub(h, mean), tf.exp(tf.neg(logStd)));
+      latent = tf.add(tf.add(tf.mul(tf.sum(tf.square(d), 1), 0.5), tf.sum(logStd, 1)), 0.5 * n * LOG_2PI);
+    } else {
+      const mu = tf.reshape(tf.mul(tf.tensor1d(Float32Array.from(labels.subarray(0, count))), 2), [-1, 1]);
+      latent = tf.add(tf.mul(tf.sum(tf.square(tf.sub(h, mu)), 1), 0.5), 0.5 * n * LOG_2PI);
+    }
+    return [latent, negLogDet];
+  }
+
+  private inputs(images: Float32Array, labels: Uint8Array, count: number, training: boolean): Tensor2D {
+    this.assertUsable(count);
+    const { n } = this;
+    for (let r = 0; r < count; r++) {
+      if (!(labels[r] < this.classes)) throw new RangeError(`flow engine: label ${labels[r]} at row ${r} is outside 0..${this.classes - 1}`);
+    }
+    let x: Float32Array = images.subarray(0, count * n);
+    if (this.flow.dequantize) {
+      const rng = training ? trainingNoise(this.flow.seed, this.step) : evaluationNoise(this.flow.seed, images, labels, count, n);
+      x = dequantizeInto(images, count, n, rng, this.input).subarray(0, count * n);
+    }
+    return this.tf.tensor2d(x, [count, n]);
+  }
+
+  async trainStep(images: Float32Array, labels: Uint8Array, count: number): Promise<BatchLoss> {
+    const tf = this.tf;
+    const params = this.trainable;
+    const readings = tf.tidy(() => {
+      const x = this.inputs(images, labels, count, true);
+      let parts: Tensor[] = [];
+      const { value, grads } = tf.variableGrads(() => {
+        const [latent, negLogDet] = this.lossParts(x, labels, count, this.flow.boundarySurrogate);
+        parts = [tf.keep(tf.mean(latent)), tf.keep(tf.mean(negLogDet))];
+        return tf.mean(tf.add(latent, negLogDet)) as Scalar;
+      }, params);
+      this.step += 1;
+      const rate = this.options.learningRate * learningRateFactor(this.step, this.flow.warmupSteps ?? DEFAULT_WARMUP, this.flow.cosineSteps);
+      applyAdam(tf, params, params.map((p) => grads[p.name]), this.firstMoment, this.secondMoment, this.step, rate);
+      return tf.stack([value, ...parts]);
+    });
+    const [loss, latent, negLogDet] = readings.dataSync();
+    readings.dispose();
+    return { loss, parts: [latent, negLogDet] };
+  }
+
+  async evaluate(images: Float32Array, labels: Uint8Array, count: number): Promise<BatchLoss> {
+    const tf = this.tf;
+    const readings = tf.tidy(() => {
+      const x = this.inputs(images, labels, count, false);
+      const [latent, negLogDet] = this.lossParts(x, labels, count, 0);
+      return tf.stack([tf.mean(tf.add(latent, negLogDet)), tf.mean(latent), tf.mean(negLogDet)]);
+    });
+    const [loss, latent, negLogDet] = readings.dataSync();
+    readings.dispose();
+    return { loss, parts: [latent, negLogDet] };
+  }
+
+  private layersNow(): LuLayer[] {
+    return this.packed.map((p, l) => ({ width: this.n, packed: (p.dataSync() as Float32Array).slice(), sign: this.signs[l].slice(), perm: this.perms[l].slice() }));
+  }
+
+  async getParams(): Promise<ModelParams> {
+    this.assertUsable(1);
+    return {
+      weights: this.layersNow().map((layer) => Float32Array.from(assembleLu(layer))),
+      biases: this.biases.map((b) => (b.dataSync() as Float32Array).slice()),
+    };
+  }
+
+  async getOptimizerState(): Promise<OptimizerState> {
+    this.assertUsable(1);
+    const layers = this.packed.length;
+    const read = (vars: Variable[]): ModelParams => ({
+      weights: vars.slice(0, layers).map((v) => (v.dataSync() as Float32Array).slice()),
+      biases: vars.slice(layers, 2 * layers).map((v) => (v.dataSync() as Float32Array).slice()),
+    });
+    return { step: this.step, firstMoment: read(this.firstMoment), secondMoment: read(this.secondMoment) };
+  }
+
+  async getFlowState(): Promise<FlowState> {
+    this.assertUsable(1);
+    const layers = this.layersNow();
+    const biases = this.biases.map((b) => (b.dataSync() as Float32Array).slice());
+    if (!this.priorMean || !this.priorLogStd) return { layers, biases, prior: { kind: 'paper' } };
+    const read = (v: Variable) => (v.dataSync() as Float32Array).slice();
+    const k = 2 * this.packed.length;
+    return {
+      layers,
+      biases,
+      prior: { kind: 'class', classes: this.classes, mean: read(this.priorMean), logStd: read(this.priorLogStd) },
+      priorMoments: {
+        first: { mean: read(this.firstMoment[k]), logStd: read(this.firstMoment[k + 1]) },
+        second: { mean: read(this.secondMoment[k]), logStd: read(this.secondMoment[k + 1]) },
+      },
+    };
+  }
+
+  private assertUsable(count: number): void {
+    if (this.disposed) throw new Error('tfjs flow engine: used after dispose()');
+    if (!Number.isInteger(count) || count < 1 || count > this.options.maxBatchSize) {
+      throw new RangeError(`tfjs flow engine: batch count must be an integer in 1..${this.options.maxBatchSize}, got ${count}`);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    const vars = [...this.trainable, ...this.firstMoment, ...this.secondMoment];
+    for (const t of [...vars, ...this.constants]) t.dispose();
+  }
+}
