@@ -78,12 +78,14 @@ function convert(name: string, spec: FlagSpec, raw: string, previous: FlagValues
   }
 }
 
-/** Parses a list flag of positive integers such as "10,50,100". */
-export function integerList(name: string, values: readonly string[] | undefined): number[] | undefined {
+/** Parses a list flag of integers ≥ `min` (default 1) such as "10,50,100". */
+export function integerList(name: string, values: readonly string[] | undefined, min = 1): number[] | undefined {
   if (!values) return undefined;
   return values.map((v) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`invalid --${name}: ${JSON.stringify(v)} (expected positive integers, e.g. 10,50,100)`);
+    if (!Number.isInteger(n) || n < min) {
+      throw new UsageError(`invalid --${name}: ${JSON.stringify(v)} (expected ${min === 1 ? 'positive integers' : `integers ≥ ${min}`}, e.g. 10,50,100)`);
+    }
     return n;
   });
 }

@@ -4,6 +4,7 @@ import type { CliContext, Command } from './context';
 import { processContext } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { analyzeCommand } from './commands/analyze';
+import { compareCommand } from './commands/compare';
 import { downloadMnistCommand } from './commands/downloadMnist';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/importCheckpoint';
@@ -15,7 +16,7 @@ import { trainCommand } from './commands/train';
 
 export const COMMANDS: readonly Command[] = [
   trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
-  analyzeCommand, reconstructCommand, generateCommand,
+  analyzeCommand, reconstructCommand, generateCommand, compareCommand,
 ];
 
 function help(): string {

@@ -87,5 +87,8 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
 
 function epochLine(m: EpochMetric, total: number, names: readonly [string, string]): string {
   const parts = `(${names[0]} ${fmtNumber(m.trainParts[0])} + ${names[1]} ${fmtNumber(m.trainParts[1])})`;
-  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} ${parts}  test ${fmtNumber(m.testLoss)}  ${fmtInteger(m.samplesPerSecond)} samples/s`;
+  const bits = m.testBitsPerDim === undefined ? '' : ` (${fmtNumber(m.testBitsPerDim)} bits/dim)`;
+  // Epoch 0 is the initialized model: evaluated, never trained, so it has no throughput.
+  const speed = Number.isFinite(m.samplesPerSecond) ? `  ${fmtInteger(m.samplesPerSecond)} samples/s` : '  initialized model';
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} ${parts}  test ${fmtNumber(m.testLoss)}${bits}${speed}`;
 }

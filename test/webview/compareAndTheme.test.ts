@@ -1,11 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CheckpointAnalysis } from '../../src/core/analysis/types';
 import type { WebviewMessage } from '../../src/webview/protocol';
-import { FLOW_RUN_ID, SEED_RUN_ID } from './fixtures';
+import { bitsPerDimOf, buildAnalysis, FLOW_RUN_ID, inspectorScene, SEED_RUN_ID } from './fixtures';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';
 import { THEMES } from './harness/themes';
 
 interface Box { x: number; y: number; width: number; height: number }
+
+const scene = inspectorScene();
+
+/** Four significant digits, trailing zeros dropped: how the inspector writes bits/dim. */
+function fourSignificant(value: number): string {
+  const [mantissa, exponent] = value.toPrecision(4).split('e');
+  const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+  return (exponent === undefined ? trimmed : `${trimmed}e${exponent}`).replace('.', '\\.');
+}
 
 /**
  * Compare mode, the two themes, and the screenshots a person looks at
@@ -33,6 +43,19 @@ describe('inspector compare mode and themes', { timeout: 120_000 }, () => {
       assert.ok(await topOf(1) > await topOf(0), 'the flow run\'s smaller κ is drawn lower on the shared scale');
       // The flow run's loss is negative: no log scale for it.
       await p.page.locator('[data-card="loss"]').nth(1).locator('vscode-checkbox[data-control="loss-log"][disabled]').waitFor({ state: 'attached' });
+      // Each loss card names its own run's loss parts, and the flow's reads in bits/dim as well.
+      const lossCard = (column: number) => p.page.locator('[data-card="loss"]').nth(column);
+      assert.match(await lossCard(0).textContent() ?? '', /variance penalty/);
+      assert.match(await lossCard(1).textContent() ?? '', /latent NLL/);
+      assert.doesNotMatch(await lossCard(1).textContent() ?? '', /variance penalty/);
+      const flowBits = bitsPerDimOf(scene.flowMetrics.filter((m) => m.type === 'epoch').slice(-1)[0].testLoss);
+      assert.match(await lossCard(1).textContent() ?? '', new RegExp(`test ${fourSignificant(flowBits)} bits/dim at epoch 500`));
+      assert.doesNotMatch(await lossCard(0).textContent() ?? '', /bits\/dim/);
+      // The flow's verdict gives its test density and its samples per temperature; the paper run has no density.
+      const density = bitsPerDimOf(buildAnalysis(FLOW_RUN_ID, 100, 'flow').density?.nll ?? Number.NaN);
+      assert.match(await p.column(1).locator('.verdict').textContent() ?? '', new RegExp(`Density \\(test\\)${fourSignificant(density)} bits/dim`));
+      assert.match(await p.column(1).locator('.verdict').textContent() ?? '', /Samples of the target N\(2a, T²\)T = 1: [\d.]+% · T = 0\.5: [\d.]+%/);
+      assert.doesNotMatch(await p.column(0).locator('.verdict').textContent() ?? '', /Density/);
 
       const bar = p.chart('condition', 0).locator('rect.bar[data-layer="3"]');
       await bar.scrollIntoViewIfNeeded();
@@ -60,6 +83,27 @@ describe('inspector compare mode and themes', { timeout: 120_000 }, () => {
       assert.equal(await p.page.locator('svg[data-chart="loss"]').count(), 1);
       assert.deepEqual(await p.chart('loss').locator('g.checkpoint-rule.is-selected text').allTextContents(), ['epoch 10', 'epoch 100']);
       assert.match(await p.column(1).locator('.verdict-badge').textContent() ?? '', /Invertible in float32/);
+    });
+  });
+
+  it('names a flow\'s learned class prior as what its generation samples', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const flow = buildAnalysis(FLOW_RUN_ID, 100, 'flow');
+    const learned: CheckpointAnalysis = {
+      ...flow,
+      density: flow.density ? { ...flow.density, prior: 'class' } : undefined,
+      generation: { ...flow.generation, sets: flow.generation.sets.map((set) => (set.source === 'target' ? { ...set, prior: 'class' as const } : set)) },
+    };
+    await suite.run('class-prior', { answer: 'manual' }, async (p) => {
+      const select = await p.host.next((m: WebviewMessage) => m.type === 'selectCheckpoint');
+      if (select.type !== 'selectCheckpoint') throw new Error('unreachable');
+      await p.send({ type: 'analysis', ref: select.ref, analysis: learned });
+      await p.waitForAnalysis();
+      assert.match(await p.card('generation').textContent() ?? '', /learned prior N\(μₐ, T²σₐ²\) · float32 · T = 1: the classifier reads/);
+      const verdict = await p.column(0).locator('.verdict').textContent() ?? '';
+      assert.match(verdict, /learned class prior/);
+      assert.match(verdict, /Samples of the learned priorT = 1: /);
+      assert.match(await p.card('distribution').textContent() ?? '', /this flow maps each digit onto its own learned prior/);
+      await p.screenshot('class-prior');
     });
   });
 

@@ -132,6 +132,11 @@ function lossAt(objective: Objective, epoch: number, split: 'train' | 'test'): n
   return split === 'train' ? level : level * (1 + 0.0005 * t);
 }
 
+/** A flow's loss in nats of [0, 1]^784 as bits per pixel (8 = the uniform density), as the trainer records it. */
+export function bitsPerDimOf(nats: number): number {
+  return 8 + nats / (PIXELS * Math.LN2);
+}
+
 function penaltyAt(epoch: number): number {
   return 0.4 + 60 * Math.exp(-epoch / 0.3);
 }
@@ -176,7 +181,7 @@ export function buildMetrics(options: MetricOptions): MetricRecord[] {
       trainParts: options.objective === 'flow' ? [train + 2400, -2400] : [train - penaltyAt(epoch), penaltyAt(epoch)],
       testLoss: test,
       testParts: options.objective === 'flow' ? [test + 2400, -2400] : [test - penaltyAt(epoch) * 1.2, penaltyAt(epoch) * 1.2],
-      ...(options.objective === 'flow' ? { testBitsPerDim: 1.8 - 0.3 * (1 - Math.exp(-epoch / 3)) } : {}),
+      ...(options.objective === 'flow' ? { testBitsPerDim: bitsPerDimOf(test) } : {}),
       samplesPerSecond: 1150,
       wallSeconds: epoch * 7,
     };
@@ -309,6 +314,8 @@ function buildGeneration(objective: Objective, rng: Rng): CheckpointAnalysis['ge
     { source: 'target', precision: 'float32', temperature: 1 },
     { source: 'target', precision: 'float64', temperature: 0.5 },
     { source: 'empirical', precision: 'float64', temperature: 1 },
+    // A flow's analysis samples its target at several temperatures through the exact inverse.
+    ...(objective === 'flow' ? [{ source: 'target' as const, precision: 'float64' as const, temperature: 1 }] : []),
   ];
   const sets: GeneratedSet[] = specs.map((spec) => {
     // The exact-likelihood run's samples keep a ghost of the digit too.
@@ -322,7 +329,7 @@ function buildGeneration(objective: Objective, rng: Rng): CheckpointAnalysis['ge
       const accuracy = empirical ? 0.25 + 0.35 * rng.uniform() : 0.04 + 0.14 * rng.uniform();
       return { label, images, accuracy, medianNearestDistance: empirical ? 9 + 3 * rng.uniform() : 28 + 12 * spec.temperature * rng.uniform() };
     });
-    return { ...spec, perClass, accuracy: perClass.reduce((s, c) => s + c.accuracy, 0) / 10 };
+    return { ...spec, ...(spec.source === 'target' && objective === 'flow' ? { prior: 'paper' as const } : {}), perClass, accuracy: perClass.reduce((s, c) => s + c.accuracy, 0) / 10 };
   });
   return { classifierTestAccuracy: 0.978, sets };
 }
@@ -401,6 +408,16 @@ function createAnalysis(runId: string, epoch: number, objective: Objective, seed
     ],
     distribution: { perClass: Array.from({ length: 10 }, (_, label) => buildDistribution(label, seedRun ? epoch : 10, rng.fork(`dist${label}`))) },
     generation: buildGeneration(objective, rng.fork('generation')),
+    ...(seedRun ? {} : { density: buildDensity(epoch) }),
+  };
+}
+
+/** A flow's test likelihood at `epoch`, consistent with its epoch metrics. */
+function buildDensity(epoch: number): NonNullable<CheckpointAnalysis['density']> {
+  const nll = lossAt('flow', epoch, 'test');
+  return {
+    prior: 'paper', imageCount: 2000, nll, latentNll: nll + 2400, negLogDet: -2400, testBitsPerDim: bitsPerDimOf(nll),
+    description: 'all 2000 test images, dequantized as the trainer evaluates them (seed 0, batches of 64)',
   };
 }
 

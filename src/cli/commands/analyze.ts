@@ -1,7 +1,7 @@
 import { join, relative, resolve } from 'node:path';
 import {
   analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
-  type CheckpointAnalysis, type ErrorStats,
+  type CheckpointAnalysis, type ErrorStats, type GeneratedSet,
 } from '../../core/analysis';
 import { median } from '../../core/analysis/stats/median';
 import { InvertscopeError } from '../../core/errors';
@@ -24,7 +24,8 @@ const FLAGS: Record<string, FlagSpec> = {
   json: { type: 'boolean', description: 'print the whole analysis (CheckpointAnalysis) as JSON' },
   'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
   noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of generated embeddings z ~ N(2a, T²) (default 1)' },
+  temperature: { type: 'number', min: 0, max: 100, description: 'T of generated embeddings z ~ N(2a, T²), or a flow\'s prior at T (default 1)' },
+  'extra-temperatures': { type: 'list', description: 'further T the target is sampled at, e.g. 0.7,0.5 (default 0.7,0.5; "none" for none)' },
   samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
   seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
   recompute: { type: 'boolean', description: 'ignore a cached analysis and compute it again' },
@@ -33,7 +34,7 @@ const FLAGS: Record<string, FlagSpec> = {
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'analyse a checkpoint: layer spectra, the inverse in float32 and float64, noise, generation',
-  usage: 'invertscope analyze <checkpoint.safetensors | run id [--epoch N]> [--json] [--runs runs] [--test-images N] [--noise 1e-6,1e-3] [--temperature T] [--samples N] [--recompute]',
+  usage: 'invertscope analyze <checkpoint.safetensors | run id [--epoch N]> [--json] [--runs runs] [--test-images N] [--noise 1e-6,1e-3] [--temperature T] [--extra-temperatures 0.7,0.5] [--samples N] [--recompute]',
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
@@ -61,7 +62,7 @@ export function jsonNumbers(_key: string, value: unknown): unknown {
 }
 
 /** The options the flags ask for (unset flags keep the engine's defaults). */
-function analysisOptionsFromFlags(flags: FlagValues): Partial<AnalysisOptions> {
+export function analysisOptionsFromFlags(flags: FlagValues): Partial<AnalysisOptions> {
   const noise = flags.noise as string[] | undefined;
   return {
     testImages: flags['test-images'] as number | undefined,
@@ -71,9 +72,26 @@ function analysisOptionsFromFlags(flags: FlagValues): Partial<AnalysisOptions> {
       return d;
     }),
     temperature: flags.temperature as number | undefined,
+    extraTemperatures: temperatureList(flags['extra-temperatures'] as string[] | undefined),
     samplesPerClass: flags.samples as number | undefined,
     seed: flags.seed as number | undefined,
   };
+}
+
+function temperatureList(values: string[] | undefined): number[] | undefined {
+  if (!values) return undefined;
+  if (values.length === 1 && values[0] === 'none') return [];
+  return values.map((v) => {
+    const t = Number(v);
+    if (!(Number.isFinite(t) && t >= 0)) throw new UsageError(`invalid --extra-temperatures: ${JSON.stringify(v)} (expected numbers ≥ 0, e.g. 0.7,0.5)`);
+    return t;
+  });
+}
+
+/** What a generated set sampled, in the words of the tables. */
+export function sourceName(set: Pick<GeneratedSet, 'source' | 'prior'>): string {
+  if (set.source === 'empirical') return 'class Gaussian';
+  return set.prior === 'class' ? 'prior N(μa, T²σa²)' : 'N(2a, T²)';
 }
 
 /**
@@ -168,8 +186,14 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
     return [r.precision, r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo), sci(growth), sci(r.worstCaseGrowth), sci(r.totalBound)];
   })));
 
+  if (a.density) {
+    const dn = a.density;
+    out.push('', `Density (a flow, ${dn.prior} prior): ${fmtNumber(dn.testBitsPerDim)} bits/dim on the test split (the uniform density scores 8)`);
+    out.push(`  −log p(x') = ${fmtNumber(dn.nll)} nats per image = latent ${fmtNumber(dn.latentNll)} + (−log|det J|) ${fmtNumber(dn.negLogDet)}; ${dn.description}`);
+  }
+
   const d = a.distribution.perClass;
-  out.push('', 'Outputs against the target N(2a, 1), per class a (KS 0 = a perfect match, 1 = disjoint)');
+  out.push('', 'Outputs against the paper\'s target N(2a, 1), per class a (KS 0 = a perfect match, 1 = disjoint)');
   out.push(table(['CLASS', ...d.map((c) => String(c.label))], [
     ['mean', ...d.map((c) => fmtNumber(c.mean, 3))],
     ['target', ...d.map((c) => String(2 * c.label))],
@@ -180,7 +204,7 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
   const g = a.generation;
   out.push('', `Generation (digit classifier: ${pct(g.classifierTestAccuracy)} on real test digits; chance is 10%)`);
   out.push(table(['SAMPLES', 'INVERSE', 'T', 'READ AS INTENDED', 'MEDIAN DISTANCE TO NEAREST DIGIT'], g.sets.map((s) => [
-    s.source === 'target' ? 'N(2a, T²)' : 'class Gaussian', s.precision, String(s.temperature), pct(s.accuracy),
+    sourceName(s), s.precision, String(s.temperature), pct(s.accuracy),
     fmtNumber(median(s.perClass.map((c) => c.medianNearestDistance)), 3),
   ])));
   return out.join('\n');

@@ -11,7 +11,7 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_FLAGS, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { CHECKPOINT_FLAGS, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
@@ -22,7 +22,7 @@ const FLAGS: Record<string, FlagSpec> = {
   ...CHECKPOINT_FLAGS,
   out: { type: 'string', description: 'the PNG to write (default <run>-epoch-NNNN-generated.png here)' },
   class: { type: 'integer', min: 0, max: 9, description: 'only this digit (default: all ten)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of the samples z ~ N(2a, T²) and of the class Gaussians (default 1)' },
+  temperature: { type: 'number', min: 0, max: 100, description: 'T of the samples z ~ N(2a, T²) (a flow: its prior at T) and of the class Gaussians (default 1)' },
   samples: { type: 'integer', min: 1, max: 64, description: 'samples shown per set: default 3 for all digits, 8 with --class' },
   seed: { type: 'integer', min: 0, description: 'seed of the samples (default 0)' },
 };
@@ -39,6 +39,7 @@ export const generateCommand: Command = {
     const shown = (flags.samples as number | undefined) ?? (only === undefined ? 3 : 8);
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
+    for (const warning of opened.warnings) ctx.stderr.write(`warning: ${warning}\n`);
     const n = net.width;
     const train = data.split.train;
     const report = await withInterrupt(ctx, async (signal) => {
@@ -48,7 +49,7 @@ export const generateCommand: Command = {
         cacheFolder: opened.cacheFolder, settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: () => loadData(DEFAULT_DATA_SPEC),
       }, (fraction) => classifierTick(fraction, 'training the digit classifier (once; it is cached)'));
       return generationReport({
-        net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature,
+        net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature, prior: opened.prior,
         reference: selectRows(train.images, n, balancedSelection(train.labels, train.classes, REFERENCE_IMAGES)),
         samplesPerClass: Math.max(SCORED_PER_CLASS, shown), imagesPerClass: shown, embeddingImagesPerClass: 400,
         seed: (flags.seed as number | undefined) ?? 0,
@@ -62,7 +63,7 @@ export const generateCommand: Command = {
       const c = only === undefined ? null : s.perClass.find((p) => p.label === only);
       return c ? c.accuracy : s.accuracy;
     };
-    const setName = (s: GeneratedSet) => `${s.source === 'target' ? 'TARGET' : 'GAUSS'} ${s.precision === 'float32' ? 'F32' : 'F64'}`;
+    const setName = (s: GeneratedSet) => `${s.source === 'empirical' ? 'GAUSS' : s.prior === 'class' ? 'PRIOR' : 'TARGET'} ${s.precision === 'float32' ? 'F32' : 'F64'}`;
     const percent = (share: number) => `${Math.round(share * 100)}%`;
     const head = `${net.architectureName} EPOCH ${epoch}  T=${temperature}`;
     let spec: GridSpec;
@@ -100,13 +101,13 @@ export const generateCommand: Command = {
       table(['SAMPLES', 'INVERSE', ...classes.map(String), ...(classes.length > 1 ? ['ALL'] : []), 'MEDIAN DIST'], report.sets.map((s) => {
         const distances = s.perClass.filter((c) => classes.includes(c.label)).map((c) => c.medianNearestDistance).sort((a, b) => a - b);
         return [
-          s.source === 'target' ? 'N(2a, T²)' : 'class Gaussian', s.precision,
+          sourceName(s), s.precision,
           ...classes.map((label) => { const c = s.perClass.find((p) => p.label === label); return c ? percent(c.accuracy) : '—'; }),
           ...(classes.length > 1 ? [percent(score(s))] : []), fmtNumber(distances[distances.length >> 1] ?? Number.NaN, 3),
         ];
       })),
       'MEDIAN DIST: median distance from a sample (as displayed, clamped to [0, 1]) to its nearest real training digit.',
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}). TARGET: z ~ N(2a, T²); GAUSS: z ~ the Gaussian of the class's training embeddings; ` +
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}). ${opened.prior?.kind === 'class' ? "PRIOR: z ~ the flow's learned N(μa, T²σa²)" : 'TARGET: z ~ N(2a, T²)'}; GAUSS: z ~ the Gaussian of the class's training embeddings; ` +
         'F32 / F64: inverted in float32 / float64. Red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;

@@ -27,15 +27,16 @@ export const runsCommand: Command = {
       return EXIT.ok;
     }
     const rows = entries.map((e) => {
-      if (e.kind === 'damaged') return [e.id, '—', 'damaged', '—', '—', '—', e.error.message.slice(0, 60)];
+      if (e.kind === 'damaged') return [e.id, '—', 'damaged', '—', '—', '—', e.error.message.slice(0, 60), '—'];
       const r = e.record;
       const last = r.checkpoints[r.checkpoints.length - 1];
       return [
         r.id, r.config.architecture.name, r.status, `${r.epochsCompleted}/${r.config.epochs}`,
         last ? fmtNumber(last.testLoss) : '—', r.backend?.name ?? '—', r.createdAt.replace('T', ' ').slice(0, 16),
+        r.config.flow ? `flow, ${r.config.flow.prior} prior` : r.config.objective,
       ];
     });
-    ctx.stdout.write(`${table(['RUN', 'MODEL', 'STATUS', 'EPOCHS', 'TEST LOSS', 'BACKEND', 'CREATED (UTC)'], rows)}\n`);
+    ctx.stdout.write(`${table(['RUN', 'MODEL', 'STATUS', 'EPOCHS', 'TEST LOSS', 'BACKEND', 'CREATED (UTC)', 'OBJECTIVE'], rows)}\n`);
     return EXIT.ok;
   },
 };

@@ -2,6 +2,8 @@ import { join, relative, resolve } from 'node:path';
 import { describeArchitecture } from '../../core/model/architecture';
 import { RunStore } from '../../core/store/runStore';
 import { lossPartNames } from '../../core/train/config';
+import { bitsPerDim } from '../../core/train/flow/bitsPerDim';
+import { describeFlowOptions } from '../describeConfig';
 import { parseArgs, UsageError } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
@@ -31,24 +33,29 @@ export const showCommand: Command = {
       `run       ${run.id}  (${relative(ctx.cwd, folder) || folder})`,
       `status    ${run.status}${run.error ? `: ${run.error.message}` : ''}`,
       `model     ${describeArchitecture(c.architecture)}`,
-      `objective ${c.objective}${c.dequantize ? ', dequantized' : ''}`,
+      `objective ${c.objective}${c.flow ? `: ${describeFlowOptions(c)}` : c.dequantize ? ', dequantized' : ''}`,
       `training  ${run.epochsCompleted}/${c.epochs} epochs · batch ${c.batchSize} · Adam lr ${c.learningRate} · seed ${c.seed}`,
       `data      ${run.data.description}: ${fmtInteger(run.data.trainCount)} train / ${fmtInteger(run.data.testCount)} test`,
       `backend   ${run.backend?.description ?? '—'}`,
-      `time      ${fmtSeconds(run.timings.trainSeconds)} training · started ${run.timings.startedAt}`,
+      `time      ${fmtSeconds(run.timings.trainSeconds)} training${run.timings.initSeconds === undefined ? '' : ` · ${fmtSeconds(run.timings.initSeconds)} initializing`} · started ${run.timings.startedAt}`,
     ];
     if (run.importedFrom) lines.push(`imported  ${run.importedFrom}`);
     ctx.stdout.write(`${lines.join('\n')}\n`);
+    // A flow on dequantized pixels measures its losses in nats of [0, 1]^784: bits/dim reads them on one scale.
+    const bits = c.objective === 'flow' && c.dequantize;
     if (run.checkpoints.length > 0) {
-      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', 'TEST LOSS', 'FILE'], run.checkpoints.map((k) => [
-        String(k.epoch), fmtNumber(k.trainLoss), fmtNumber(k.testLoss), relative(ctx.cwd, join(folder, k.file)),
+      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', 'TEST LOSS', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'], run.checkpoints.map((k) => [
+        String(k.epoch), fmtNumber(k.trainLoss), fmtNumber(k.testLoss), ...(bits ? [fmtNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
+        relative(ctx.cwd, join(folder, k.file)),
       ]))}\n`);
     }
     if (epochs.length > 0) {
       const shown = epochs.slice(-10);
       const [p1, p2] = lossPartNames(c.objective).map((n) => n.toUpperCase());
-      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', p1, p2, 'TEST LOSS', 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
-        String(m.epoch), fmtNumber(m.trainLoss), fmtNumber(m.trainParts[0]), fmtNumber(m.trainParts[1]), fmtNumber(m.testLoss), fmtInteger(m.samplesPerSecond),
+      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', p1, p2, 'TEST LOSS', ...(bits ? ['TEST BITS/DIM'] : []), 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
+        String(m.epoch), fmtNumber(m.trainLoss), fmtNumber(m.trainParts[0]), fmtNumber(m.trainParts[1]), fmtNumber(m.testLoss),
+        ...(bits ? [m.testBitsPerDim === undefined ? '—' : fmtNumber(m.testBitsPerDim)] : []),
+        Number.isFinite(m.samplesPerSecond) ? fmtInteger(m.samplesPerSecond) : '—',
       ] : []))}\n`);
     }
     if (metrics.badLines.length > 0) ctx.stderr.write(`warning: metrics.jsonl has ${metrics.badLines.length} unreadable line(s), first at line ${metrics.badLines[0].line}\n`);

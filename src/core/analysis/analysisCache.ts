@@ -10,8 +10,12 @@ import { writeFileAtomic } from '../store/atomicWrite';
 
 /** CheckpointAnalysis.formatVersion of what this engine writes. */
 export const ANALYSIS_FORMAT_VERSION = 1;
-/** Bumped when the engine computes anything differently, so caches from before are recomputed. */
-const ENGINE_REVISION = 1;
+/**
+ * Bumped when the engine computes anything differently, so caches from before
+ * are recomputed. 2: flow checkpoints sample their own prior and report their
+ * test likelihood; the target is also sampled at extraTemperatures.
+ */
+const ENGINE_REVISION = 2;
 const CACHE_KIND = 'invertscope-analysis';
 
 /** What an analysis depends on: a cache entry is valid only for an equal key. */

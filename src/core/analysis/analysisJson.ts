@@ -1,6 +1,6 @@
 import { InvertscopeError } from '../errors';
 import type {
-  AmplificationReport, CheckpointAnalysis, ClassDistribution, ErrorStats, GeneratedSet, JacobianReport, LayerSpectrum,
+  AmplificationReport, CheckpointAnalysis, ClassDistribution, DensityReport, ErrorStats, GeneratedSet, JacobianReport, LayerSpectrum,
   Precision, ReconstructionReport,
 } from './types';
 
@@ -217,6 +217,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
       const s = r.object(v, p);
       return {
         source: r.oneOf(s.source, `${p}.source`, ['target', 'empirical'] as const),
+        ...(s.prior === undefined ? {} : { prior: r.oneOf(s.prior, `${p}.prior`, ['paper', 'class'] as const) }),
         precision: r.oneOf(s.precision, `${p}.precision`, ['float32', 'float64'] as const),
         temperature: r.number(s.temperature, `${p}.temperature`),
         accuracy: r.number(s.accuracy, `${p}.accuracy`),
@@ -249,5 +250,19 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
     amplification,
     distribution,
     generation,
+    ...(o.density === undefined ? {} : { density: readDensity(r, o.density) }),
+  };
+}
+
+function readDensity(r: Reader, raw: Json): DensityReport {
+  const d = r.object(raw, 'density');
+  return {
+    prior: r.oneOf(d.prior, 'density.prior', ['paper', 'class'] as const),
+    imageCount: r.integer(d.imageCount, 'density.imageCount'),
+    nll: r.number(d.nll, 'density.nll'),
+    latentNll: r.number(d.latentNll, 'density.latentNll'),
+    negLogDet: r.number(d.negLogDet, 'density.negLogDet'),
+    testBitsPerDim: r.number(d.testBitsPerDim, 'density.testBitsPerDim'),
+    description: r.string(d.description, 'density.description'),
   };
 }

@@ -8,6 +8,7 @@ import { analyzeNetwork } from './analyzeNetwork';
 import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
 import { CLASSIFIER_DATA, loadOrTrainClassifier } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
+import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { resolveAnalysisOptions, type AnalysisOptions } from './options';
 import { progressTracker, type AnalysisProgressListener } from './progress';
 import type { CheckpointAnalysis } from './types';
@@ -44,7 +45,8 @@ export interface AnalyzeHooks {
 
 /**
  * The analysis of a checkpoint file, from its cache when that is valid for
- * the file's SHA-256 and the options, otherwise computed (analyzeNetwork) on
+ * the file's SHA-256 and the options, otherwise computed (analyzeNetwork; a
+ * flow checkpoint with its prior from the flow sidecar) on
  * its run's test split (the embedded digits' default split for a checkpoint
  * without recorded data) and cached next to the checkpoint.
  *
@@ -69,6 +71,8 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   }
   const checkpoint = await readCheckpoint(file, { optimizer: 'skip' });
   const run = await checkpointRun(file);
+  const flow = flowOfCheckpoint(checkpoint, run);
+  const warnings: string[] = flow.kind === 'unknown-prior' ? [flow.warning] : [];
   await tick(0.3, 'loading the data');
   const data = request.data ?? (await analysisData(run));
   const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
@@ -82,6 +86,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
     split: data.split,
     dataDescription: data.description,
     options,
+    flow: flow.kind === 'flow' ? flow.input : null,
     classifier: async (classifierTick) => {
       const loaded = await loadOrTrainClassifier({
         cacheFolder,
@@ -93,7 +98,6 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
     },
   }, progress);
 
-  const warnings: string[] = [];
   let cacheFile: string | null = null;
   try {
     cacheFile = await writeAnalysisCache(file, { checkpointSha256: checkpoint.sha256, options, classifier: classifierSettings }, analysis);

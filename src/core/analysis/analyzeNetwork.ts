@@ -1,10 +1,12 @@
 import { subset, type SplitData } from '../data/dataset';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
+import type { FlowPrior } from '../train/flow/flowPrior';
 import { amplificationReports } from './amplificationReport';
 import { ANALYSIS_FORMAT_VERSION } from './analysisCache';
 import { balancedSelection, selectRows } from './balancedSelection';
 import type { DigitClassifier } from './classifier/digitClassifier';
+import { densityReport } from './densityReport';
 import { distributionReport } from './distributionReport';
 import { generationReport } from './generationReport';
 import { jacobianReport } from './jacobianReport';
@@ -34,13 +36,21 @@ export interface NetworkAnalysisInput {
   readonly options: AnalysisOptions;
   /** Gets the digit classifier (read from its cache or trained), reporting through `tick`. */
   readonly classifier: (tick: Tick) => Promise<ReadyClassifier>;
+  /** A flow checkpoint: its prior, and the seed and batch size its test images were dequantized with. */
+  readonly flow?: FlowAnalysisInput | null;
+}
+
+export interface FlowAnalysisInput {
+  readonly prior: FlowPrior;
+  readonly seed: number;
+  readonly batchSize: number;
 }
 
 /**
  * Everything the inspector shows about one network, computed in order:
  * spectra and LU factors of every layer, reconstruction of test images in
  * float32 and float64, the Jacobian and the verdict, noise amplification,
- * the output distribution, and generation. Synchronous heavy steps are
+ * the output distribution, a flow's test likelihood, and generation. Synchronous heavy steps are
  * separated by `progress` ticks, where cancellation takes effect.
  *
  * @example
@@ -63,10 +73,17 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
     imageCount: options.amplificationImages, seed: options.seed, classifier,
   }, progress.stage('amplification'));
   const distribution = await distributionReport(test, reconstruction.embeddings, n, progress.stage('distribution'));
+  const flow = input.flow ?? null;
+  const density = flow
+    ? await densityReport({
+      net, logAbsDets: layers.map((l) => l.spectrum.logAbsDet), prior: flow.prior, test: split.test, seed: flow.seed, batchSize: flow.batchSize,
+    }, progress.stage('density'))
+    : null;
   const reference = selectRows(split.train.images, n, balancedSelection(split.train.labels, split.train.classes, REFERENCE_IMAGES));
   const generation = await generationReport({
     net, factors: layers.map((l) => l.factors), train: split.train, reference, classifier, classifierTestAccuracy: testAccuracy,
-    temperature: options.temperature, samplesPerClass: options.samplesPerClass, imagesPerClass: options.imagesPerClass,
+    temperature: options.temperature, extraTemperatures: options.extraTemperatures, prior: flow?.prior ?? null,
+    samplesPerClass: options.samplesPerClass, imagesPerClass: options.imagesPerClass,
     embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed,
   }, progress.stage('generation'));
 
@@ -84,5 +101,6 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
     amplification,
     distribution,
     generation,
+    ...(density ? { density } : {}),
   };
 }

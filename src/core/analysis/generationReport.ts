@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset';
 import { createRng } from '../random/rng';
 import { targetMean } from '../train/seedLoss';
+import type { FlowPrior } from '../train/flow/flowPrior';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { predictDigits, type DigitClassifier } from './classifier/digitClassifier';
 import { displayedPixels } from './displayedPixels';
@@ -24,6 +25,10 @@ export interface GenerationInput {
   readonly classifier: DigitClassifier;
   readonly classifierTestAccuracy: number;
   readonly temperature: number;
+  /** Further temperatures the target is sampled at (not the empirical Gaussians); default none. */
+  readonly extraTemperatures?: readonly number[];
+  /** A flow's learned prior: the target is then N(μ_a, T²·diag σ_a²). Absent or 'paper': N(2a, T²). */
+  readonly prior?: FlowPrior | null;
   readonly samplesPerClass: number;
   readonly imagesPerClass: number;
   readonly embeddingImagesPerClass: number;
@@ -34,7 +39,9 @@ export interface GenerationInput {
  * Generation, the paper's goal: embeddings sampled per class and pushed
  * through the inverse in float32 and float64, then judged.
  *
- * - 'target': z ~ N(2a, T²·I), what the loss asked the embeddings to look like.
+ * - 'target': z ~ N(2a, T²·I), what the loss asked the embeddings to look like
+ *   (a flow with a learned prior: z ~ N(μ_a, T²·diag σ_a²), its own prior), at
+ *   `temperature` and at each of `extraTemperatures`.
  * - 'empirical': z ~ N(μ_a, T²·Σ_a), the mean and covariance of the float32
  *   embeddings of up to `embeddingImagesPerClass` training images of class a
  *   (what the embeddings actually look like), sampled exactly by
@@ -54,15 +61,28 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
   const classes = train.classes;
   const s = input.samplesPerClass;
   const referenceCount = input.reference.length / n;
-  const sources: Array<{ source: GeneratedSet['source']; z: Float64Array; labels: number[] }> = [];
+  const sources: Array<{ source: GeneratedSet['source']; temperature: number; z: Float64Array; labels: number[] }> = [];
 
-  await tick(0, 'sampling the target N(2a, T²)');
-  const targetRng = createRng(input.seed).fork('generation-target');
-  const targetZ = new Float64Array(classes * s * n);
-  for (let a = 0; a < classes; a++) {
-    for (let i = a * s * n; i < (a + 1) * s * n; i++) targetZ[i] = targetMean(a) + input.temperature * targetRng.normal();
-  }
-  sources.push({ source: 'target', z: targetZ, labels: Array.from({ length: classes * s }, (_, i) => Math.floor(i / s)) });
+  const classPrior = input.prior?.kind === 'class' ? input.prior : null;
+  const prior: GeneratedSet['prior'] = classPrior ? 'class' : 'paper';
+  if (classPrior && classPrior.classes < classes) throw new RangeError(`generationReport: the prior has ${classPrior.classes} classes, the data ${classes}`);
+  const targetAt = (temperature: number, stream: string) => {
+    const rng = createRng(input.seed).fork(stream);
+    const z = new Float64Array(classes * s * n);
+    for (let a = 0; a < classes; a++) {
+      for (let k = 0; k < s; k++) {
+        const o = (a * s + k) * n;
+        for (let j = 0; j < n; j++) {
+          z[o + j] = classPrior
+            ? classPrior.mean[a * n + j] + temperature * Math.exp(classPrior.logStd[a * n + j]) * rng.normal()
+            : targetMean(a) + temperature * rng.normal();
+        }
+      }
+    }
+    return { source: 'target' as const, temperature, z, labels: Array.from({ length: classes * s }, (_, i) => Math.floor(i / s)) };
+  };
+  await tick(0, classPrior ? 'sampling the learned class prior N(μₐ, T²σₐ²)' : 'sampling the target N(2a, T²)');
+  sources.push(targetAt(input.temperature, 'generation-target'));
 
   await tick(0.1, 'embeddings of training images for the empirical class Gaussians');
   const rows = balancedSelection(train.labels, classes, input.embeddingImagesPerClass * classes);
@@ -78,14 +98,15 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
   }
   const empiricalZ = new Float64Array(parts.length * s * n);
   parts.forEach((p, k) => empiricalZ.set(p, k * s * n));
-  sources.push({ source: 'empirical', z: empiricalZ, labels: empiricalLabels });
+  sources.push({ source: 'empirical', temperature: input.temperature, z: empiricalZ, labels: empiricalLabels });
+  for (const t of input.extraTemperatures ?? []) sources.push(targetAt(t, `generation-target-T${t}`));
 
   const sets: GeneratedSet[] = [];
   const precisions: Precision[] = ['float32', 'float64'];
   let step = 0;
-  for (const { source, z, labels } of sources) {
+  for (const { source, temperature, z, labels } of sources) {
     for (const precision of precisions) {
-      await tick(0.2 + (0.8 * step++) / (sources.length * precisions.length), `${source} samples through the ${precision} inverse`);
+      await tick(0.2 + (0.8 * step++) / (sources.length * precisions.length), `${source} samples (T = ${temperature}) through the ${precision} inverse`);
       const count = labels.length;
       const x = invertRows(net, input.factors.map((f) => f[precision]), z, count);
       const shown = displayedPixels(x);
@@ -106,7 +127,9 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
           sampleCount: members.length,
         });
       }
-      sets.push({ source, precision, temperature: input.temperature, perClass, accuracy: count > 0 ? right / count : Number.NaN });
+      sets.push({
+        source, ...(source === 'target' ? { prior } : {}), precision, temperature, perClass, accuracy: count > 0 ? right / count : Number.NaN,
+      });
     }
   }
   await tick(1);

@@ -8,7 +8,7 @@
  */
 export * from './types';
 export { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeHooks, type AnalyzeRequest, type AnalyzeResult } from './analyzeCheckpoint';
-export { analyzeNetwork, type NetworkAnalysisInput, type ReadyClassifier } from './analyzeNetwork';
+export { analyzeNetwork, type FlowAnalysisInput, type NetworkAnalysisInput, type ReadyClassifier } from './analyzeNetwork';
 export { analysisCachePath, ANALYSIS_FORMAT_VERSION } from './analysisCache';
 export { encodeJson, parseAnalysis } from './analysisJson';
 export { BROKEN_MAE, DEFAULT_ANALYSIS_OPTIONS, DEFAULT_NOISE_LEVELS, resolveAnalysisOptions, type AnalysisOptions } from './options';
@@ -25,6 +25,8 @@ export { CLASSIFIER_SETTINGS, predictDigits, classifierAccuracy, trainDigitClass
 export { factorLayers, type LayerFactors } from './layerFactors';
 export { reconstruct, type Reconstruction } from './reconstructionReport';
 export { generationReport, type GenerationInput } from './generationReport';
+export { densityReport, type DensityInput } from './densityReport';
+export { flowOfCheckpoint, type FlowOfCheckpoint } from './flowOfCheckpoint';
 export { openCheckpoint, type OpenedCheckpoint } from './openCheckpoint';
 export { CLASSIFIER_DATA } from './classifier/classifierCache';
 export { displayedPixels } from './displayedPixels';

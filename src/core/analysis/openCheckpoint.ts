@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { LoadedCheckpoint } from '../store/checkpoint';
 import { readCheckpoint } from '../store/checkpoint';
+import type { FlowPrior } from '../train/flow/flowPrior';
 import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData, type CheckpointRun } from './checkpointData';
+import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { factorLayers, type LayerFactors } from './layerFactors';
 import { invertibleNetwork, type InvertibleNetwork } from './network';
 
@@ -15,10 +17,14 @@ export interface OpenedCheckpoint {
   readonly factors: LayerFactors[];
   /** Where the digit classifier is cached for this checkpoint. */
   readonly cacheFolder: string;
+  /** A flow's prior: what its generation samples (null: the paper's target N(2a, T²), as for the paper's loss). */
+  readonly prior: FlowPrior | null;
+  /** Why the prior could not be read, when it could not. */
+  readonly warnings: readonly string[];
 }
 
 /**
- * Reads a checkpoint (without its optimizer state), finds its run and data,
+ * Reads a checkpoint (without its optimizer state; with a flow's prior), finds its run and data,
  * and factors every layer: what reconstructing or generating needs, without
  * the spectra and the rest of a full analysis.
  *
@@ -32,5 +38,10 @@ export async function openCheckpoint(file: string): Promise<OpenedCheckpoint> {
   const run = await checkpointRun(path);
   const data = await analysisData(run);
   const net = invertibleNetwork(checkpoint.architecture, checkpoint.params);
-  return { file: path, checkpoint, run, data, net, factors: factorLayers(net), cacheFolder: defaultCacheFolder(run) };
+  const flow = flowOfCheckpoint(checkpoint, run);
+  return {
+    file: path, checkpoint, run, data, net, factors: factorLayers(net), cacheFolder: defaultCacheFolder(run),
+    prior: flow.kind === 'flow' ? flow.input.prior : null,
+    warnings: flow.kind === 'unknown-prior' ? [flow.warning] : [],
+  };
 }

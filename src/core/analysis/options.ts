@@ -13,8 +13,14 @@ export interface AnalysisOptions {
   readonly amplificationImages: number;
   /** Test images for the backward-stability check ‖f(f⁻¹(z)) − z‖ / ‖z‖. */
   readonly backwardImages: number;
-  /** T in z ~ N(2a, T²·I), and the factor on the empirical covariance's square root. */
+  /** T in z ~ N(2a, T²·I) (a flow: its prior at T), and the factor on the empirical covariance's square root. */
   readonly temperature: number;
+  /**
+   * Further temperatures the target (the objective's own latent distribution)
+   * is sampled at, so generation can be read as T falls (lower T trades
+   * variety for typicality). Values equal to `temperature` are dropped.
+   */
+  readonly extraTemperatures: readonly number[];
   /** Generated samples per class and set, all of them scored by the classifier. */
   readonly samplesPerClass: number;
   /** Of those, how many images per class the report keeps for the grids. */
@@ -36,6 +42,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   amplificationImages: 100,
   backwardImages: 100,
   temperature: 1,
+  extraTemperatures: [0.7, 0.5],
   samplesPerClass: 32,
   imagesPerClass: 8,
   embeddingImagesPerClass: 400,
@@ -81,7 +88,12 @@ export function resolveAnalysisOptions(partial: Partial<AnalysisOptions> = {}): 
     if (!(typeof d === 'number' && Number.isFinite(d) && d > 0)) bad(`noiseLevels[${i}]`, d, 'a positive finite number');
   });
   const noiseLevels = [...new Set(merged.noiseLevels)].sort((a, b) => a - b);
-  return { ...merged, noiseLevels, imagesPerClass: Math.min(merged.imagesPerClass, merged.samplesPerClass) };
+  if (!Array.isArray(merged.extraTemperatures) || merged.extraTemperatures.length > 8) bad('extraTemperatures', merged.extraTemperatures, 'a list of at most 8 numbers ≥ 0');
+  merged.extraTemperatures.forEach((t, i) => {
+    if (!(typeof t === 'number' && Number.isFinite(t) && t >= 0)) bad(`extraTemperatures[${i}]`, t, 'a finite number ≥ 0');
+  });
+  const extraTemperatures = [...new Set(merged.extraTemperatures)].filter((t) => t !== merged.temperature).sort((a, b) => b - a);
+  return { ...merged, noiseLevels, extraTemperatures, imagesPerClass: Math.min(merged.imagesPerClass, merged.samplesPerClass) };
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -9,6 +9,7 @@ export type AnalysisStage =
   | 'classifier'
   | 'amplification'
   | 'distribution'
+  | 'density'
   | 'generation';
 
 /** One progress report: the stage running and the fraction of the whole analysis done (0..1). */
@@ -35,6 +36,8 @@ const STAGE_WEIGHTS: Record<AnalysisStage, number> = {
   classifier: 0.06,
   amplification: 0.22,
   distribution: 0.04,
+  // Flow checkpoints only: the test split's exact likelihood.
+  density: 0.04,
   generation: 0.2,
 };
 

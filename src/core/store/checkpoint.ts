@@ -15,6 +15,7 @@ import {
   formatTag,
   type CheckpointTraining,
 } from './checkpointMetadata';
+import { encodeFlowSidecar, flowSidecarPath, readFlowSidecar, type CheckpointFlow } from './flowSidecar';
 import { encodeOptimizerSidecar, optimizerSidecarPath, readOptimizerSidecar } from './optimizerSidecar';
 import { readSafetensors } from './safetensors/readSafetensors';
 import { encodeSafetensors } from './safetensors/writeSafetensors';
@@ -22,6 +23,7 @@ import { errnoCode } from './storeErrors';
 
 export type { CheckpointTraining } from './checkpointMetadata';
 export { optimizerSidecarPath } from './optimizerSidecar';
+export { flowSidecarPath, type CheckpointFlow } from './flowSidecar';
 
 export interface CheckpointData {
   readonly architecture: Architecture;
@@ -29,6 +31,8 @@ export interface CheckpointData {
   readonly training: CheckpointTraining;
   /** Adam's state for resuming; stored in the sidecar file, see optimizerSidecarPath. */
   readonly optimizer?: OptimizerState | null;
+  /** A flow's LU factors and prior; stored in their own sidecar, see flowSidecarPath. */
+  readonly flow?: CheckpointFlow | null;
 }
 
 export interface WrittenCheckpoint {
@@ -36,6 +40,8 @@ export interface WrittenCheckpoint {
   readonly byteLength: number;
   /** The sidecar's path, or null when no optimizer state was written. */
   readonly optimizerFile: string | null;
+  /** The flow sidecar's path, or null when no flow state was written. */
+  readonly flowFile: string | null;
 }
 
 export interface LoadedCheckpoint {
@@ -43,6 +49,8 @@ export interface LoadedCheckpoint {
   readonly params: ModelParams;
   readonly training: CheckpointTraining;
   readonly optimizer: OptimizerState | null;
+  /** A flow's LU factors and prior, from the flow sidecar; null when absent or not read. */
+  readonly flow: CheckpointFlow | null;
   /** Hex SHA-256 of the checkpoint file (not the sidecar). */
   readonly sha256: string;
 }
@@ -50,12 +58,13 @@ export interface LoadedCheckpoint {
 /**
  * Writes a checkpoint that PyTorch loads as is (`model.load_state_dict(load_file(path))`,
  * strict): only the `<index>.weight` / `<index>.bias` float32 tensors of the
- * nn.Sequential, with Invertscope's description in `__metadata__`. Adam's state
- * goes to a sidecar that names this file's SHA-256, so a sidecar left over from an
- * earlier file of the same name is never mistaken for this one's.
+ * nn.Sequential, with Invertscope's description in `__metadata__`. Adam's state,
+ * and a flow's LU factors and prior, go to sidecars that name this file's SHA-256,
+ * so a sidecar left over from an earlier file of the same name is never mistaken
+ * for this one's.
  *
- * The sidecar is written first: a crash in between leaves either the old
- * checkpoint (whose hash the new sidecar does not match) or both new files.
+ * The sidecars are written first: a crash in between leaves either the old
+ * checkpoint (whose hash the new sidecars do not match) or all new files.
  */
 export async function writeCheckpoint(file: string, data: CheckpointData): Promise<WrittenCheckpoint> {
   const architecture = checkArchitecture(data.architecture, file);
@@ -74,17 +83,24 @@ export async function writeCheckpoint(file: string, data: CheckpointData): Promi
   };
   const encoded = encodeSafetensors(paramsToTensors(architecture, data.params, file), metadata, file);
   const sidecar = optimizerSidecarPath(file);
+  const flowFile = flowSidecarPath(file);
   if (data.optimizer) {
     const optimizer = encodeOptimizerSidecar(architecture, data.optimizer, encoded.sha256, sidecar);
     await writeFileAtomic(sidecar, optimizer.chunks);
   }
-  await writeFileAtomic(file, encoded.chunks);
-  if (!data.optimizer) {
-    await unlink(sidecar).catch((error: unknown) => {
-      if (errnoCode(error) !== 'ENOENT') throw error;
-    });
+  if (data.flow) {
+    await writeFileAtomic(flowFile, encodeFlowSidecar(architecture, data.flow, encoded.sha256, flowFile).chunks);
   }
-  return { sha256: encoded.sha256, byteLength: encoded.byteLength, optimizerFile: data.optimizer ? sidecar : null };
+  await writeFileAtomic(file, encoded.chunks);
+  if (!data.optimizer) await removeIfPresent(sidecar);
+  if (!data.flow) await removeIfPresent(flowFile);
+  return { sha256: encoded.sha256, byteLength: encoded.byteLength, optimizerFile: data.optimizer ? sidecar : null, flowFile: data.flow ? flowFile : null };
+}
+
+async function removeIfPresent(file: string): Promise<void> {
+  await unlink(file).catch((error: unknown) => {
+    if (errnoCode(error) !== 'ENOENT') throw error;
+  });
 }
 
 export interface ReadCheckpointOptions {
@@ -94,6 +110,8 @@ export interface ReadCheckpointOptions {
    * 'skip': never read it (viewing and inverting need only the parameters).
    */
   readonly optimizer?: 'auto' | 'require' | 'skip';
+  /** The flow sidecar, with the same choices (default 'auto'). */
+  readonly flow?: 'auto' | 'require' | 'skip';
 }
 
 export async function readCheckpoint(file: string, options: ReadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
@@ -107,7 +125,9 @@ export async function readCheckpoint(file: string, options: ReadCheckpointOption
   if (mode !== 'skip') {
     optimizer = await readOptimizerSidecar(optimizerSidecarPath(file), architecture, contents.sha256, mode === 'require');
   }
-  return { architecture, params, training, optimizer, sha256: contents.sha256 };
+  const flowMode = options.flow ?? 'auto';
+  const flow = flowMode === 'skip' ? null : await readFlowSidecar(flowSidecarPath(file), architecture, contents.sha256, flowMode === 'require');
+  return { architecture, params, training, optimizer, flow, sha256: contents.sha256 };
 }
 
 function checkArchitecture(arch: Architecture, file: string): Architecture {

@@ -10,11 +10,13 @@ export const META_KEYS = {
   training: 'invertscope.training',
   optimizer: 'invertscope.optimizer',
   checkpointSha256: 'invertscope.checkpoint-sha256',
+  flow: 'invertscope.flow',
 } as const;
 
 /** "<kind>/<version>": the version changes only when a reader of the old version would misread the file. */
 export const CHECKPOINT_FORMAT = { kind: 'checkpoint', version: 1 } as const;
 export const OPTIMIZER_FORMAT = { kind: 'optimizer', version: 1 } as const;
+export const FLOW_FORMAT = { kind: 'flow', version: 1 } as const;
 
 export function formatTag(format: { kind: string; version: number }): string {
   return `${format.kind}/${format.version}`;

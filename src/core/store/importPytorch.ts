@@ -161,7 +161,7 @@ export async function importPytorchCheckpoint(store: RunStore, file: string, opt
       createdAt: new Date().toISOString(),
       invertscopeVersion: invertscopeVersion(),
     };
-    loaded = { architecture, params: stateDictToParams(architecture, contents.tensors, source), training, optimizer: null };
+    loaded = { architecture, params: stateDictToParams(architecture, contents.tensors, source), training, optimizer: null, flow: null };
   }
 
   const { architecture, training } = loaded;

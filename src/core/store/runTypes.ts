@@ -37,7 +37,13 @@ export interface RunRecord {
   readonly config: TrainConfig;
   readonly backend: BackendInfo | null;
   readonly versions: { readonly invertscope: string; readonly node: string; readonly tfjs: string | null };
-  readonly timings: { readonly startedAt: string; readonly endedAt: string | null; readonly trainSeconds: number };
+  readonly timings: {
+    readonly startedAt: string;
+    readonly endedAt: string | null;
+    readonly trainSeconds: number;
+    /** Seconds spent computing the initial model before training (a flow's analytic init); absent when none was computed. */
+    readonly initSeconds?: number;
+  };
   readonly data: { readonly description: string; readonly trainCount: number; readonly testCount: number; readonly split: DataSplitRecord };
   readonly epochsCompleted: number;
   readonly checkpoints: readonly CheckpointEntry[];
@@ -81,12 +87,16 @@ export interface StepMetric {
 
 export interface EpochMetric {
   readonly type: 'epoch';
+  /** Epochs completed; 0 is the initialized model, evaluated before any step (samplesPerSecond is then NaN). */
   readonly epoch: number;
   readonly trainLoss: number;
   readonly trainParts: readonly [number, number];
   readonly testLoss: number;
   readonly testParts: readonly [number, number];
-  /** Flow objective only: bits per dimension of the test split. */
+  /**
+   * Flow objective on dequantized pixels only: the test loss in bits per pixel,
+   * bitsPerDim(testLoss) (every Jacobian term counted; 8 = the uniform density).
+   */
   readonly testBitsPerDim?: number;
   readonly samplesPerSecond: number;
   readonly wallSeconds: number;

@@ -1,7 +1,7 @@
 import type { Architecture } from '../model/architecture';
 import { validateArchitecture } from '../model/architecture';
 import type { DataSpec, DataSplitRecord } from '../data/dataset';
-import type { TrainConfig } from '../train/config';
+import { LEGACY_FLOW_TRAINING, type FlowTrainingOptions, type TrainConfig } from '../train/config';
 import { Fields } from './fields';
 import { corrupt } from './storeErrors';
 import {
@@ -46,6 +46,7 @@ export function validateRunRecord(value: unknown, file: string): RunRecord {
       startedAt: timings.time('startedAt'),
       endedAt: timings.raw.endedAt === null ? null : timings.time('endedAt'),
       trainSeconds: timings.num('trainSeconds', { min: 0 }),
+      ...(timings.has('initSeconds') ? { initSeconds: timings.num('initSeconds', { min: 0 }) } : {}),
     },
     data: readDataInfo(f.object('data')),
     epochsCompleted: f.int('epochsCompleted'),
@@ -73,9 +74,10 @@ export function readCheckpointEntry(f: Fields): CheckpointEntry {
 }
 
 function readConfig(f: Fields): TrainConfig {
+  const objective = f.oneOf('objective', ['seed', 'flow'] as const);
   return {
     architecture: readArchitecture(f, 'architecture'),
-    objective: f.oneOf('objective', ['seed', 'flow'] as const),
+    objective,
     epochs: f.int('epochs'),
     batchSize: f.int('batchSize', 1),
     learningRate: f.num('learningRate', { positive: true }),
@@ -83,7 +85,29 @@ function readConfig(f: Fields): TrainConfig {
     checkpointEpochs: f.ints('checkpointEpochs'),
     data: readDataSpec(f.object('data')),
     backend: f.oneOf('backend', ['auto', 'tensorflow', 'simd', 'wasm', 'cpu'] as const),
-    dequantize: f.bool('dequantize'),
+    // Written by every version so far; a record without it reads as each objective's default.
+    dequantize: f.has('dequantize') ? f.bool('dequantize') : objective === 'flow',
+    ...(objective === 'flow' ? { flow: readFlowOptions(f) } : {}),
+  };
+}
+
+/**
+ * A flow run's `config.flow`. Records written before the field existed (and
+ * any field missing from it) read as LEGACY_FLOW_TRAINING: what the trainer
+ * used then, so the record keeps saying what produced its numbers.
+ */
+function readFlowOptions(config: Fields): FlowTrainingOptions {
+  if (!config.has('flow')) return LEGACY_FLOW_TRAINING;
+  const f = config.object('flow');
+  const d = LEGACY_FLOW_TRAINING;
+  return {
+    prior: f.has('prior') ? f.oneOf('prior', ['paper', 'class'] as const) : d.prior,
+    init: f.has('init') ? f.oneOf('init', ['default', 'analytic'] as const) : d.init,
+    kinkLayers: f.has('kinkLayers') ? f.int('kinkLayers') : d.kinkLayers,
+    ridge: f.has('ridge') ? f.num('ridge', { min: 0 }) : d.ridge,
+    warmupSteps: f.has('warmupSteps') ? f.int('warmupSteps') : d.warmupSteps,
+    cosineDecay: f.has('cosineDecay') ? f.bool('cosineDecay') : d.cosineDecay,
+    boundarySurrogate: f.has('boundarySurrogate') ? f.num('boundarySurrogate', { min: 0 }) : d.boundarySurrogate,
   };
 }
 
@@ -149,7 +173,8 @@ export function validateMetricRecord(value: unknown, file: string, where: string
   }
   const epoch: EpochMetric = {
     type,
-    epoch: f.int('epoch', 1),
+    // 0: the initialized model, evaluated before any step.
+    epoch: f.int('epoch', 0),
     trainLoss: f.num('trainLoss', { lossy: true }),
     trainParts: f.pair('trainParts'),
     testLoss: f.num('testLoss', { lossy: true }),

@@ -1,6 +1,7 @@
 import { InvertscopeError, describeError } from '../errors';
 import type { BackendRequest } from './config';
 import type { EngineOptions, TrainingEngine } from './engine';
+import type { FlowEngineOptions } from './flow/flowEngineTypes';
 import { loadTfjs, tfjsNodeUnavailableReason } from './tfjs/loadTfjs';
 import { createTfjsEngine } from './tfjs/tfjsEngine';
 import { createSimdEngine } from './simd/simdEngine';
@@ -11,18 +12,30 @@ export interface EngineChoice {
   readonly skipped: readonly string[];
 }
 
+/** EngineOptions plus, for the 'flow' objective, what the flow engine starts from. */
+export type CreateEngineOptions = EngineOptions & { readonly flow?: FlowEngineOptions };
+
+/** Why 'auto' does not offer Invertscope's SIMD kernels to a flow run (said in the log). */
+export const SIMD_SEED_ONLY = "Invertscope's WebAssembly SIMD engine trains the 'seed' objective only; the flow objective runs in tfjs";
+
 /**
  * Creates the engine for a backend request. 'auto' takes tfjs-node when it
  * loads (libtensorflow, multi-threaded), and otherwise the bundled paths in
- * order of speed: Invertscope's WebAssembly SIMD kernels, then tfjs's wasm and
- * cpu backends. A named backend is used or fails with the reason.
+ * order of speed: Invertscope's WebAssembly SIMD kernels (the 'seed' objective
+ * only), then tfjs's wasm and cpu backends. A named backend is used or fails
+ * with the reason.
  */
-export async function createEngine(request: BackendRequest, options: EngineOptions): Promise<EngineChoice> {
+export async function createEngine(request: BackendRequest, options: CreateEngineOptions): Promise<EngineChoice> {
   if (request !== 'auto') return { engine: await createNamed(request, options), skipped: [] };
   const skipped: string[] = [];
   const nodeReason = tfjsNodeUnavailableReason();
-  const order: Exclude<BackendRequest, 'auto'>[] = nodeReason === null ? ['tensorflow', 'simd', 'wasm', 'cpu'] : ['simd', 'wasm', 'cpu'];
-  if (nodeReason !== null) skipped.push(`tensorflow: ${nodeReason}`);
+  const order: Exclude<BackendRequest, 'auto'>[] = ['simd', 'wasm', 'cpu'];
+  if (nodeReason === null) order.unshift('tensorflow');
+  else skipped.push(`tensorflow: ${nodeReason}`);
+  if (options.objective !== 'seed') {
+    order.splice(order.indexOf('simd'), 1);
+    skipped.push(`simd: ${SIMD_SEED_ONLY}`);
+  }
   for (const name of order) {
     try {
       return { engine: await createNamed(name, options), skipped };
@@ -33,7 +46,7 @@ export async function createEngine(request: BackendRequest, options: EngineOptio
   throw new InvertscopeError('BACKEND', `no compute backend could be started:\n  ${skipped.join('\n  ')}`);
 }
 
-async function createNamed(name: Exclude<BackendRequest, 'auto'>, options: EngineOptions): Promise<TrainingEngine> {
+async function createNamed(name: Exclude<BackendRequest, 'auto'>, options: CreateEngineOptions): Promise<TrainingEngine> {
   switch (name) {
     case 'tensorflow':
     case 'wasm':

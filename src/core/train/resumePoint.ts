@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InvertscopeError, isInvertscopeError } from '../errors';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
-import { readCheckpoint, writeCheckpoint, type LoadedCheckpoint } from '../store/checkpoint';
+import { readCheckpoint, writeCheckpoint, type CheckpointFlow, type LoadedCheckpoint } from '../store/checkpoint';
 import { writeFileAtomic } from '../store/atomicWrite';
 import type { Objective } from './config';
 import type { OptimizerState } from './engine';
@@ -11,10 +11,11 @@ import type { PartialEpoch } from './trainLoop';
 
 /**
  * The rolling point a run continues from: `resume/latest.safetensors` (with its
- * optimizer sidecar) plus `resume/latest.json`. It is rewritten after every
- * epoch and when training is cancelled mid-epoch, so a cancelled run loses no
- * step and a crashed one at most the epoch in progress. The JSON names the
- * checkpoint's SHA-256, so a crash between the two writes is detected.
+ * optimizer sidecar, and a flow's LU-factor sidecar) plus `resume/latest.json`.
+ * It is rewritten after every epoch and when training is cancelled mid-epoch,
+ * so a cancelled run loses no step and a crashed one at most the epoch in
+ * progress. The JSON names the checkpoint's SHA-256, so a crash between the
+ * writes is detected.
  */
 export interface ResumeInfo {
   readonly completedEpochs: number;
@@ -35,6 +36,8 @@ export interface SaveResumeArgs {
   readonly seed: number;
   readonly params: ModelParams;
   readonly optimizer: OptimizerState;
+  /** A flow's LU factors and prior: the exact trained numbers (the dense W is only their float32 product). */
+  readonly flow?: CheckpointFlow | null;
   readonly completedEpochs: number;
   readonly completedSteps: number;
   readonly partialEpoch: PartialEpoch | null;
@@ -52,6 +55,7 @@ export async function saveResumePoint(args: SaveResumeArgs): Promise<void> {
     architecture: args.architecture,
     params: args.params,
     optimizer: args.optimizer,
+    flow: args.flow ?? null,
     training: {
       epoch: args.completedEpochs,
       globalStep: args.completedSteps,

@@ -23,6 +23,8 @@ export interface LoopOptions {
   /** Polled between steps; true stops the loop before the next step. */
   readonly shouldStop?: () => boolean;
   readonly now?: () => number;
+  /** When set (a flow on dequantized pixels), each epoch records testBitsPerDim = this of the test loss. */
+  readonly testBitsPerDim?: (testLoss: number) => number;
 }
 
 export interface LoopResult {
@@ -94,6 +96,7 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopResult>
       trainParts: [part0 / train.count, part1 / train.count],
       testLoss: evaluation.loss,
       testParts: [evaluation.parts[0], evaluation.parts[1]],
+      ...(options.testBitsPerDim ? { testBitsPerDim: options.testBitsPerDim(evaluation.loss) } : {}),
       samplesPerSecond: (train.count - resumedSamples) / trainSeconds,
       wallSeconds: (now() - started) / 1000,
     });

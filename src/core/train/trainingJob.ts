@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { InvertscopeError } from '../errors';
 import { loadData } from '../data/loadData';
 import type { SplitData } from '../data/dataset';
@@ -5,14 +6,20 @@ import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
 import { RunStore } from '../store/runStore';
 import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, StepMetric } from '../store/runTypes';
+import type { CheckpointFlow } from '../store/checkpoint';
 import { currentProcessInfo } from '../store/processLiveness';
 import { invertscopeVersion } from '../store/packageVersion';
+import { IMAGE_SIZE } from '../model/architecture';
 import type { TrainConfig } from './config';
 import { validateTrainConfig } from './validateConfig';
 import { createEngine } from './createEngine';
 import type { OptimizerState, TrainingEngine } from './engine';
+import { BatchBuffer } from './batches';
+import { bitsPerDim } from './flow/bitsPerDim';
+import { isFlowTrainingEngine, type FlowEngineOptions } from './flow/flowEngineTypes';
+import { newFlowStart, resumedFlowOptions } from './flowStart';
 import { loadResumePoint, saveResumePoint } from './resumePoint';
-import { runTrainingLoop, type PartialEpoch } from './trainLoop';
+import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
 
 /** A new run, or more epochs for an existing one. */
 export type JobRequest =
@@ -72,6 +79,8 @@ interface StartPoint {
   readonly completedSteps: number;
   readonly partialEpoch: PartialEpoch | null;
   readonly trainSecondsBefore: number;
+  /** A new run that checkpoints its initialized model: evaluate it and record it as epoch 0 first. */
+  readonly recordInitialModel: boolean;
 }
 
 interface Prepared {
@@ -82,14 +91,37 @@ interface Prepared {
   readonly start: StartPoint;
 }
 
-async function prepareNew(store: RunStore, config: TrainConfig, listener: JobListener): Promise<Prepared> {
-  validateTrainConfig(config, 'training configuration');
+async function prepareNew(store: RunStore, requested: TrainConfig, listener: JobListener): Promise<Prepared> {
+  const config = validateTrainConfig(requested, 'training configuration');
   const data = await loadData(config.data);
-  const params = initParams(config.architecture, createRng(config.seed).fork('init'));
-  const engine = await openEngine(config, params, undefined, data, listener);
+  let params: ModelParams;
+  let flow: FlowEngineOptions | undefined;
+  let initSeconds: number | null = null;
+  if (config.objective === 'flow' && config.flow) {
+    const how = config.flow.init === 'analytic'
+      ? `the analytic flow init (${config.flow.kinkLayers} kink layers, ridge ${config.flow.ridge}, ${config.flow.prior} prior) on ${data.train.count} training images`
+      : `PyTorch's default init factored into LU layers (${config.flow.prior} prior)`;
+    listener.log('info', `initializing with ${how}`);
+    const start = newFlowStart(config, data);
+    params = start.params;
+    flow = start.engine;
+    initSeconds = start.initSeconds;
+    if (start.report) {
+      const kinked = start.report.kinkedFraction.map((f) => `${Math.round(f * 100)}%`).join(', ');
+      listener.log('info', `initialized in ${(initSeconds ?? 0).toFixed(1)} s${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`);
+    }
+  } else {
+    params = initParams(config.architecture, createRng(config.seed).fork('init'));
+  }
+  const engine = await openEngine(config, params, undefined, flow, data, listener);
   try {
     const runId = await store.createRun(config, dataInfo(data), engine.backend, { versions: { tfjs: tfjsVersion() } });
-    return { runId, config, data, engine, start: { completedEpochs: 0, completedSteps: 0, partialEpoch: null, trainSecondsBefore: 0 } };
+    if (initSeconds !== null) {
+      const created = await store.readRun(runId);
+      await store.updateRun(runId, { timings: { ...created.timings, initSeconds } });
+    }
+    const recordInitialModel = config.epochs === 0 || config.checkpointEpochs.includes(0);
+    return { runId, config, data, engine, start: { completedEpochs: 0, completedSteps: 0, partialEpoch: null, trainSecondsBefore: 0, recordInitialModel } };
   } catch (error) {
     engine.dispose();
     throw error;
@@ -111,15 +143,22 @@ async function prepareResume(store: RunStore, request: Extract<JobRequest, { kin
   const config: TrainConfig = { ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend };
   const data = await loadData(config.data);
   checkSameSplit(record.data.split, data, record.id);
-  const engine = await openEngine(config, point.checkpoint.params, point.checkpoint.optimizer ?? undefined, data, listener);
+  const resumeFile = join(store.folderOf(record.id), 'resume', 'latest.safetensors');
+  const flow = config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, resumeFile) : undefined;
+  const engine = await openEngine(config, point.checkpoint.params, point.checkpoint.optimizer ?? undefined, flow, data, listener);
   await store.updateRun(record.id, { status: 'running', config, backend: engine.backend, error: null, process: currentProcessInfo(), timings: { ...record.timings, endedAt: null } });
   return {
     runId: record.id, config, data, engine,
-    start: { completedEpochs: completed, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch, trainSecondsBefore: record.timings.trainSeconds },
+    start: {
+      completedEpochs: completed, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch,
+      trainSecondsBefore: record.timings.trainSeconds, recordInitialModel: false,
+    },
   };
 }
 
-async function openEngine(config: TrainConfig, params: ModelParams, optimizer: OptimizerState | undefined, data: SplitData, listener: JobListener): Promise<TrainingEngine> {
+async function openEngine(
+  config: TrainConfig, params: ModelParams, optimizer: OptimizerState | undefined, flow: FlowEngineOptions | undefined, data: SplitData, listener: JobListener,
+): Promise<TrainingEngine> {
   const choice = await createEngine(config.backend, {
     architecture: config.architecture,
     objective: config.objective,
@@ -127,6 +166,7 @@ async function openEngine(config: TrainConfig, params: ModelParams, optimizer: O
     maxBatchSize: config.batchSize,
     initialParams: params,
     ...(optimizer ? { initialOptimizerState: optimizer } : {}),
+    ...(flow ? { flow } : {}),
   });
   for (const reason of choice.skipped) listener.log('info', `backend skipped: ${reason}`);
   listener.log('info', `training on ${choice.engine.backend.description}; data: ${data.description} (${data.train.count} train / ${data.test.count} test)`);
@@ -149,8 +189,45 @@ async function train(
     await store.appendMetrics(runId, pending.splice(0, pending.length));
     lastFlush = Date.now();
   };
+  // Bits/dim bound the discrete images' likelihood only when the density is measured on dequantized pixels.
+  const testBitsPerDim = config.objective === 'flow' && config.dequantize ? (loss: number) => bitsPerDim(loss, config.architecture.width) : undefined;
+  const flowState = async (): Promise<CheckpointFlow | null> => (isFlowTrainingEngine(engine) ? engine.getFlowState() : null);
+
+  /** Records a finished epoch (0: the initialized model): metrics, a checkpoint when one is due, the resume point. */
+  const recordEpoch = async (metric: EpochMetric, trainSecondsNow: number): Promise<void> => {
+    pending.push(metric);
+    await flush();
+    listener.metric(metric);
+    if (!Number.isFinite(metric.trainLoss)) listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
+    const params = await engine.getParams();
+    const optimizer = await engine.getOptimizerState();
+    const flow = await flowState();
+    const globalStep = optimizer.step;
+    if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
+      const entry = await store.saveCheckpoint(runId, {
+        architecture: config.architecture, params, optimizer, flow,
+        training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
+      });
+      listener.checkpoint(entry);
+    }
+    await saveResumePoint({
+      runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
+      completedEpochs: metric.epoch, completedSteps: globalStep, partialEpoch: null,
+      trainLoss: metric.trainLoss, testLoss: metric.testLoss, invertscopeVersion: invertscopeVersion(),
+    });
+    await store.updateRun(runId, { epochsCompleted: metric.epoch, timings: { ...(await store.readRun(runId)).timings, trainSeconds: trainSecondsNow } });
+  };
+
+  if (start.recordInitialModel) {
+    listener.log('info', 'evaluating the initialized model (epoch 0) on the train and test splits');
+    const initial = await evaluateInitialModel(engine, data, config.batchSize, testBitsPerDim);
+    await recordEpoch(initial, 0);
+  }
+
   const wallStarted = performance.now();
-  const trainSeconds = () => start.trainSecondsBefore + (performance.now() - wallStarted) / 1000;
+  // A run of 0 epochs trains nothing: its model is the initialized one, and its record says 0 s of training.
+  const training = config.epochs > start.completedEpochs;
+  const trainSeconds = () => start.trainSecondsBefore + (training ? (performance.now() - wallStarted) / 1000 : 0);
   let lastEpoch: EpochMetric | null = null;
   let stepFlushPending: Promise<void> | null = null;
 
@@ -159,6 +236,7 @@ async function train(
     completedEpochs: start.completedEpochs, lastEpoch: config.epochs, completedSteps: start.completedSteps,
     partialEpoch: start.partialEpoch,
     shouldStop: isCancelled,
+    ...(testBitsPerDim ? { testBitsPerDim } : {}),
     onStep: (metric: StepMetric) => {
       pending.push(metric);
       listener.metric(metric);
@@ -168,27 +246,8 @@ async function train(
     },
     onEpoch: async (metric: EpochMetric) => {
       await stepFlushPending;
-      pending.push(metric);
-      await flush();
-      listener.metric(metric);
       lastEpoch = metric;
-      if (!Number.isFinite(metric.trainLoss)) listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
-      const params = await engine.getParams();
-      const optimizer = await engine.getOptimizerState();
-      const globalStep = optimizer.step;
-      if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
-        const entry = await store.saveCheckpoint(runId, {
-          architecture: config.architecture, params, optimizer,
-          training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
-        });
-        listener.checkpoint(entry);
-      }
-      await saveResumePoint({
-        runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer,
-        completedEpochs: metric.epoch, completedSteps: globalStep, partialEpoch: null,
-        trainLoss: metric.trainLoss, testLoss: metric.testLoss, invertscopeVersion: invertscopeVersion(),
-      });
-      await store.updateRun(runId, { epochsCompleted: metric.epoch, timings: { ...(await store.readRun(runId)).timings, trainSeconds: trainSeconds() } });
+      await recordEpoch(metric, trainSeconds());
     },
   });
   await stepFlushPending;
@@ -200,7 +259,7 @@ async function train(
       const finalEpoch = lastEpoch as EpochMetric | null;
       await saveResumePoint({
         runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed,
-        params: await engine.getParams(), optimizer: await engine.getOptimizerState(),
+        params: await engine.getParams(), optimizer: await engine.getOptimizerState(), flow: await flowState(),
         completedEpochs: result.completedEpochs, completedSteps: result.completedSteps, partialEpoch: result.partialEpoch,
         trainLoss: finalEpoch?.trainLoss ?? Number.NaN, testLoss: finalEpoch?.testLoss ?? Number.NaN, invertscopeVersion: invertscopeVersion(),
       });
@@ -211,6 +270,28 @@ async function train(
   }
   await store.updateRun(runId, { status: 'completed', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
   return { status: 'completed', runId };
+}
+
+/**
+ * Epoch 0: the model before any step, evaluated on both splits as an epoch's
+ * test loss is (no step is taken, so nothing that follows changes). No
+ * training happened, so its throughput is NaN.
+ */
+async function evaluateInitialModel(
+  engine: TrainingEngine, data: SplitData, batchSize: number, testBitsPerDim: ((loss: number) => number) | undefined,
+): Promise<EpochMetric> {
+  const started = performance.now();
+  const buffer = new BatchBuffer(batchSize, IMAGE_SIZE);
+  const train = await evaluateDataset(engine, data.train, buffer);
+  const test = await evaluateDataset(engine, data.test, buffer);
+  return {
+    type: 'epoch', epoch: 0,
+    trainLoss: train.loss, trainParts: [train.parts[0], train.parts[1]],
+    testLoss: test.loss, testParts: [test.parts[0], test.parts[1]],
+    ...(testBitsPerDim ? { testBitsPerDim: testBitsPerDim(test.loss) } : {}),
+    samplesPerSecond: Number.NaN,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
 }
 
 function trainingMeta(config: TrainConfig, epoch: number, globalStep: number, trainLoss: number, testLoss: number) {

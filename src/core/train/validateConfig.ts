@@ -1,12 +1,21 @@
 import { InvertscopeError } from '../errors';
-import { validateArchitecture } from '../model/architecture';
-import type { TrainConfig } from './config';
+import { validateArchitecture, type Architecture } from '../model/architecture';
+import { DEFAULT_FLOW_TRAINING, defaultKinkLayers, type FlowTrainingOptions, type TrainConfig } from './config';
+
+/** A configuration as callers write it: the flow settings may name only what differs from the defaults. */
+export type TrainConfigRequest = Omit<TrainConfig, 'flow'> & { readonly flow?: Partial<FlowTrainingOptions> };
 
 const BACKENDS = ['auto', 'tensorflow', 'simd', 'wasm', 'cpu'];
 
-/** Checks a training configuration from a user, a file or a message; errors name the field and value. */
-export function validateTrainConfig(config: TrainConfig, where: string): TrainConfig {
-  const fail = (field: string, value: unknown, expected: string): never => {
+type Fail = (field: string, value: unknown, expected: string) => never;
+
+/**
+ * Checks a training configuration from a user, a file or a message and returns
+ * it complete: a flow configuration without `flow` (or with some of its fields
+ * missing) gets DEFAULT_FLOW_TRAINING's values. Errors name the field and value.
+ */
+export function validateTrainConfig(config: TrainConfigRequest, where: string): TrainConfig {
+  const fail: Fail = (field, value, expected) => {
     throw new InvertscopeError('BAD_INPUT', `${where}: invalid ${field}: ${JSON.stringify(value)} (${expected})`, { field, value });
   };
   try {
@@ -15,14 +24,51 @@ export function validateTrainConfig(config: TrainConfig, where: string): TrainCo
     throw new InvertscopeError('BAD_INPUT', (error as Error).message, { field: 'architecture' });
   }
   if (config.objective !== 'seed' && config.objective !== 'flow') fail('objective', config.objective, "expected 'seed' or 'flow'");
-  if (!Number.isInteger(config.epochs) || config.epochs < 1 || config.epochs > 100_000) fail('epochs', config.epochs, 'an integer in 1..100000');
+  const flow = config.objective === 'flow';
+  const minEpochs = flow ? 0 : 1;
+  if (!Number.isInteger(config.epochs) || config.epochs < minEpochs || config.epochs > 100_000) {
+    fail('epochs', config.epochs, flow ? 'an integer in 0..100000; 0 keeps the initialized flow as the model' : 'an integer in 1..100000 (0 is for the flow objective only)');
+  }
   if (!Number.isInteger(config.batchSize) || config.batchSize < 1 || config.batchSize > 4096) fail('batchSize', config.batchSize, 'an integer in 1..4096');
   if (!(config.learningRate > 0 && config.learningRate < 1)) fail('learningRate', config.learningRate, 'a number in (0, 1)');
   if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 2 ** 32 - 1) fail('seed', config.seed, 'an integer in 0..4294967295');
-  if (!Array.isArray(config.checkpointEpochs) || config.checkpointEpochs.some((e) => !Number.isInteger(e) || e < 1)) {
-    fail('checkpointEpochs', config.checkpointEpochs, 'a list of positive integers');
+  if (!Array.isArray(config.checkpointEpochs) || config.checkpointEpochs.some((e) => !Number.isInteger(e) || e < 0)) {
+    fail('checkpointEpochs', config.checkpointEpochs, 'a list of integers ≥ 0 (0: the initialized model)');
   }
   if (!BACKENDS.includes(config.backend)) fail('backend', config.backend, `one of ${BACKENDS.join(', ')}`);
   if (typeof config.dequantize !== 'boolean') fail('dequantize', config.dequantize, 'true or false');
-  return config;
+  if (!flow) {
+    if (config.flow !== undefined) fail('flow', config.flow, "flow settings apply to objective 'flow' only");
+    // No flow settings: the request is a complete 'seed' configuration as it stands.
+    return config as TrainConfig;
+  }
+  if (config.architecture.parametrization !== 'lu') {
+    fail('architecture.parametrization', config.architecture.parametrization,
+      "the flow objective trains LU layers (W = P·L·U), whose log|det W| is a sum; use 'lu'");
+  }
+  return { ...config, flow: completeFlowOptions(config.architecture, config.flow, fail) };
+}
+
+/** The flow settings with defaults for what is missing, each checked against the architecture. */
+export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrainingOptions> | undefined, fail: Fail): FlowTrainingOptions {
+  const merged: FlowTrainingOptions = { ...DEFAULT_FLOW_TRAINING, kinkLayers: defaultKinkLayers(arch), ...stripUndefined(given ?? {}) };
+  const { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate } = merged;
+  // A fixed key order, so run.json lists the settings the same way every time.
+  const options: FlowTrainingOptions = { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate };
+  if (prior !== 'paper' && prior !== 'class') fail('flow.prior', prior, "expected 'paper' or 'class'");
+  if (init !== 'default' && init !== 'analytic') fail('flow.init', init, "expected 'default' or 'analytic'");
+  const L = arch.layers.length;
+  if (!Number.isInteger(kinkLayers) || kinkLayers < 0 || kinkLayers > L - 1) fail('flow.kinkLayers', kinkLayers, `an integer in 0..${L - 1}`);
+  for (let l = 0; l < kinkLayers; l++) {
+    if (!arch.layers[l].activation) fail('flow.kinkLayers', kinkLayers, `layer ${l + 1} has no LeakyReLU, so at most ${l} kink layers`);
+  }
+  if (!(Number.isFinite(ridge) && ridge >= 0)) fail('flow.ridge', ridge, 'a finite number ≥ 0');
+  if (!Number.isInteger(warmupSteps) || warmupSteps < 0) fail('flow.warmupSteps', warmupSteps, 'an integer ≥ 0');
+  if (typeof cosineDecay !== 'boolean') fail('flow.cosineDecay', cosineDecay, 'true or false');
+  if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0)) fail('flow.boundarySurrogate', boundarySurrogate, 'a finite number ≥ 0 (0: the exact per-sample gradient)');
+  return options;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -116,7 +116,9 @@ export class AnalysisView {
 
     const distributionCard = this.card({
       id: 'distribution', title: 'Output distribution per class', wide: true,
-      description: 'What the forward network outputs for each digit (filled) against the N(2a, 1) its loss asks for (dashed).',
+      description: analysis.density?.prior === 'class'
+        ? 'What the forward network outputs for each digit (filled) against the paper\u2019s N(2a, 1) (dashed); this flow maps each digit onto its own learned prior instead.'
+        : 'What the forward network outputs for each digit (filled) against the N(2a, 1) its loss asks for (dashed).',
       fileStem: () => stem('distribution'), exporter: this.svgExporter('distribution', 'Output distribution per class', () => ANALYSIS_CSV.distribution(analysis)),
     }, this.svgs.distribution, (w) => this.distribution.width(w).columns(distributionColumns(w))(this.svgs.distribution));
 

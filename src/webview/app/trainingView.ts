@@ -1,4 +1,5 @@
-import type { MetricRecord, RunRecord, StepMetric } from '../../core/store/runTypes';
+import type { EpochMetric, MetricRecord, RunRecord, StepMetric } from '../../core/store/runTypes';
+import { formatNumber } from '../format';
 import type { Objective } from '../../core/train/config';
 import { canUseLogScale, lossChart, lossSeries, type LossPart } from '../charts/lossChart';
 import { toCsv } from '../export/csv';
@@ -29,6 +30,8 @@ export class TrainingView {
   private readonly logControl: CheckboxControl;
   private selected: readonly number[] = [];
   private frame = 0;
+  /** The objective whose part names the "Show" choices carry; the run record may arrive after this view is built. */
+  private namedFor: Objective | null = null;
 
   constructor(private readonly context: ViewContext, readonly runId: string, title: string) {
     const ui = context.ui();
@@ -75,11 +78,7 @@ export class TrainingView {
 
   refreshUi(): void {
     const ui = this.context.ui();
-    const run = this.context.model.run(this.runId);
-    const names = partNames(run?.config.objective ?? 'seed');
-    this.partControl.setChoices([
-      { value: 'total', label: 'Total' }, { value: 'part0', label: names[0] }, { value: 'part1', label: names[1] },
-    ], ui.lossPart);
+    this.nameParts(true);
     this.smoothingControl.setValue(ui.smoothing);
     this.logControl.setChecked(ui.lossLogY);
     this.draw();
@@ -88,6 +87,17 @@ export class TrainingView {
   dispose(): void {
     cancelAnimationFrame(this.frame);
     this.card.dispose();
+  }
+
+  /** Labels the "Show" choices with the run's own loss parts (again when the run record has changed objective, or `force`). */
+  private nameParts(force: boolean): void {
+    const objective = this.context.model.run(this.runId)?.config.objective ?? 'seed';
+    if (!force && objective === this.namedFor) return;
+    this.namedFor = objective;
+    const names = partNames(objective);
+    this.partControl.setChoices([
+      { value: 'total', label: 'Total' }, { value: 'part0', label: names[0] }, { value: 'part1', label: names[1] },
+    ], this.context.ui().lossPart);
   }
 
   private scheduleDraw(): void {
@@ -101,6 +111,7 @@ export class TrainingView {
   private draw(smoothing = this.context.ui().smoothing): void {
     const ui = this.context.ui();
     const run = this.context.model.run(this.runId);
+    this.nameParts(false);
     const metrics = this.context.model.metricsOf(this.runId);
     const logPossible = canUseLogScale(metrics, ui.lossPart);
     this.logControl.setDisabled(!logPossible, 'Some values are zero or negative; a log scale cannot show them.');
@@ -136,5 +147,18 @@ function runStatusLine(run: RunRecord, metrics: readonly MetricRecord[]): string
   const speed = lastStep && Number.isFinite(lastStep.samplesPerSecond) ? ` · ${Math.round(lastStep.samplesPerSecond).toLocaleString('en-US')} samples/s` : '';
   const diverged = metrics.filter((m) => m.type === 'step' && !Number.isFinite(m.loss)).length;
   const warn = diverged > 0 ? ` · ${diverged} diverged step${diverged === 1 ? '' : 's'}` : '';
-  return `${run.status} · epoch ${run.epochsCompleted} of ${run.config.epochs}${speed}${warn}`;
+  return `${run.status} · epoch ${run.epochsCompleted} of ${run.config.epochs}${speed}${warn}${bitsLine(metrics)}`;
+}
+
+/**
+ * A flow's latest test bits/dim and its best so far: the density's loss on a
+ * scale that reads the same for every flow (8 = the uniform density).
+ */
+export function bitsLine(metrics: readonly MetricRecord[]): string {
+  const epochs = metrics.filter((m): m is EpochMetric => m.type === 'epoch' && typeof m.testBitsPerDim === 'number' && Number.isFinite(m.testBitsPerDim));
+  const last = epochs[epochs.length - 1];
+  if (!last) return '';
+  const best = epochs.reduce((b, m) => ((m.testBitsPerDim as number) < (b.testBitsPerDim as number) ? m : b), last);
+  const bestText = best === last ? '' : `, best ${formatNumber(best.testBitsPerDim, 4)} at epoch ${best.epoch}`;
+  return ` · test ${formatNumber(last.testBitsPerDim, 4)} bits/dim at epoch ${last.epoch}${bestText} (uniform density: 8)`;
 }

@@ -27,9 +27,20 @@ export function verdictSummary(analysis: CheckpointAnalysis): HTMLElement {
       ? `no tested δ keeps digits recognizable (${amp32.precision})`
       : `recognizable up to δ = ${formatDelta(amp32.recognizableUpTo)} (${amp32.precision}); worst direction grows ×${formatNumber(amp32.worstCaseGrowth)}`]);
   }
+  if (analysis.density) {
+    const d = analysis.density;
+    facts.push(['Density (test)', `${formatNumber(d.testBitsPerDim, 4)} bits/dim over ${d.imageCount} dequantized test images, every Jacobian term counted `
+      + `(uniform density: 8; ${d.prior === 'class' ? 'learned class prior' : 'prior N(2a·1, I)'})`]);
+  }
   const bestSet = [...analysis.generation.sets].sort((a, b) => b.accuracy - a.accuracy)[0];
   if (bestSet) {
     facts.push(['Generation', `best set read as the intended digit ${formatPercent(bestSet.accuracy)} (chance 10%, real digits ${formatPercent(analysis.generation.classifierTestAccuracy)})`]);
+  }
+  // The model's own target at each temperature, through the exact (float64) inverse: what "does it generate" asks.
+  const targets = analysis.generation.sets.filter((s) => s.source === 'target' && s.precision === 'float64').sort((a, b) => b.temperature - a.temperature);
+  if (targets.length > 1) {
+    const what = targets[0].prior === 'class' ? 'Samples of the learned prior' : 'Samples of the target N(2a, T²)';
+    facts.push([what, targets.map((s) => `T = ${formatNumber(s.temperature)}: ${formatPercent(s.accuracy)}`).join(' · ') + ' read as the intended digit (float64 inverse)']);
   }
   return el('section', { class: `verdict verdict-${j.verdict}`, attrs: { 'aria-label': 'Verdict' }, data: { verdict: j.verdict } }, [
     el('div', { class: 'verdict-head' }, [

@@ -102,10 +102,13 @@ export function lossChart(): LossChart {
       if (smoothing > 0) rows.push(['smoothed', formatNumber(d.smooth, 5)]);
       rows.push([partNames[0], formatNumber(d.record.parts?.[0], 4)], [partNames[1], formatNumber(d.record.parts?.[1], 4)]);
       if (epoch) rows.push([`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, 5)], [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, 5)]);
+      if (typeof epoch?.testBitsPerDim === 'number') rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, 4)]);
       return { title: `Epoch ${d.record.epoch} · step ${d.record.step}`, rows };
     }
     const v = epochValues(d, part);
-    return { title: `Epoch ${d.epoch}`, rows: [[`train ${partLabel()}`, formatNumber(v.train, 5)], [`test ${partLabel()}`, formatNumber(v.test, 5)]] };
+    const rows: Array<[string, string]> = [[`train ${partLabel()}`, formatNumber(v.train, 5)], [`test ${partLabel()}`, formatNumber(v.test, 5)]];
+    if (typeof d.testBitsPerDim === 'number') rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, 4)]);
+    return { title: d.epoch === 0 ? 'Epoch 0 (initialized model)' : `Epoch ${d.epoch}`, rows };
   });
 
   const chart = ((svg: SVGSVGElement) => {

@@ -35,8 +35,8 @@ export function generationGrid(set: GeneratedSet, classifierTestAccuracy: number
   return el('div', { class: 'grid-export-root' }, [summary, grid, imageLegend()]);
 }
 
-export function setLabel(set: Pick<GeneratedSet, 'source' | 'precision' | 'temperature'>): string {
-  const source = set.source === 'target' ? 'target N(2a, T²)' : 'empirical class Gaussian';
+export function setLabel(set: Pick<GeneratedSet, 'source' | 'precision' | 'temperature' | 'prior'>): string {
+  const source = set.source === 'empirical' ? 'empirical class Gaussian' : set.prior === 'class' ? 'learned prior N(μₐ, T²σₐ²)' : 'target N(2a, T²)';
   return `${source} · ${set.precision} · T = ${formatNumber(set.temperature)}`;
 }
 

@@ -28,7 +28,11 @@ export interface FlowArray {
  * @example
  *   for (const a of flowCheckpointArrays(arch, await engine.getFlowState())) tensors[a.name] = a;
  */
-export function flowCheckpointArrays(arch: Architecture, state: FlowState): FlowArray[] {
+export function flowCheckpointArrays(
+  arch: Architecture,
+  // The biases are the checkpoint's own `${index}.bias`; a FlowState's are accepted and not stored here.
+  state: Pick<FlowState, 'layers' | 'prior' | 'priorMoments'> & Partial<Pick<FlowState, 'biases'>>,
+): FlowArray[] {
   const n = arch.width;
   const indices = sequentialIndices(arch);
   const arrays: FlowArray[] = [];

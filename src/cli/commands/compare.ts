@@ -1,0 +1,86 @@
+import { writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { analyzeCheckpoint, checkpointRun, type CheckpointAnalysis, type CheckpointRun } from '../../core/analysis';
+import { encodePng } from '../../core/image/png';
+import { readCheckpoint, type CheckpointTraining } from '../../core/store/checkpoint';
+import { prettyJson } from '../../core/store/jsonText';
+import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { compareFigure } from '../compareFigure';
+import { compareRows, comparisonJson, type ComparedCheckpoint } from '../compareRows';
+import type { CliContext, Command } from '../context';
+import { EXIT } from '../exitCodes';
+import { table } from '../format';
+import { analysisOptionsFromFlags, jsonNumbers, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+
+const FLAGS: Record<string, FlagSpec> = {
+  runs: { type: 'string', description: 'runs folder run ids are looked up in (default ./runs)' },
+  out: { type: 'string', description: 'the PNG to write (default compare.png here)' },
+  json: { type: 'boolean', description: 'print the comparison as JSON (each checkpoint\'s configuration and figures, not the whole analyses)' },
+  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
+  noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
+  temperature: { type: 'number', min: 0, max: 100, description: 'T of the first generated set (default 1)' },
+  'extra-temperatures': { type: 'list', description: 'further T the target is sampled at (default 0.7,0.5)' },
+  samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
+  seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
+  recompute: { type: 'boolean', description: 'ignore cached analyses and compute them again' },
+};
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'put two checkpoints side by side (e.g. the paper\'s loss against a flow): a two-column table and one PNG of reconstructions and samples',
+  usage: 'invertscope compare <checkpointA> <checkpointB> [--out compare.png] [--json] [--runs runs] [--test-images N] [--samples N] [--recompute]'
+    + ' (each checkpoint: a .safetensors file, a run id (its latest checkpoint), or <run id>@<epoch>)',
+  async run(argv: readonly string[], ctx: CliContext): Promise<number> {
+    const { flags, positionals } = parseArgs(argv, FLAGS);
+    if (positionals.length !== 2) throw new UsageError(`compare needs exactly two checkpoints, got ${positionals.length}`);
+    const files = [];
+    for (const ref of positionals) files.push(await checkpointFile(ref, flags, ctx));
+    const options = analysisOptionsFromFlags(flags);
+    const compared: ComparedCheckpoint[] = [];
+    for (const [k, file] of files.entries()) {
+      ctx.stderr.write(`${k === 0 ? 'A' : 'B'}: ${relative(ctx.cwd, file) || file}\n`);
+      const result = await withInterrupt(ctx, (signal) => analyzeCheckpoint(
+        { checkpoint: file, options, reuseCache: flags.recompute !== true },
+        { signal, onProgress: progressPrinter(ctx) },
+      ));
+      for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+      compared.push(await describe(file, result.analysis, ctx));
+    }
+
+    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? 'compare.png');
+    const figure = compareFigure(compared.map((c, k) => ({ title: figureTitle(k === 0 ? 'A' : 'B', c), analysis: c.analysis })));
+    await writeFile(out, encodePng(figure.width, figure.height, figure.rgb));
+    const shownOut = relative(ctx.cwd, out) || out;
+    if (flags.json) {
+      ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify({ ...comparisonJson(compared), png: out }, jsonNumbers))));
+      return EXIT.ok;
+    }
+    const [a, b] = compared;
+    ctx.stdout.write(`${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b))}\n`);
+    ctx.stdout.write(`\nWrote ${shownOut} (${figure.width}×${figure.height}): A left, B right; per digit a test image, its float32 and float64 reconstructions, `
+      + 'then samples of each model\'s own target at every temperature through the float64 inverse (percent: read as the intended digit). '
+      + 'Red pixels are NaN or infinite.\n');
+    return EXIT.ok;
+  },
+};
+
+/** A .safetensors path, a run (its latest checkpoint), or `<run>@<epoch>`. */
+async function checkpointFile(ref: string, flags: FlagValues, ctx: CliContext): Promise<string> {
+  const at = /^(.+)@(\d+)$/.exec(ref);
+  if (at && !/\.safetensors$/i.test(ref)) return resolveCheckpointArgument([at[1]], { ...flags, epoch: Number(at[2]) }, ctx);
+  return resolveCheckpointArgument([ref], { ...flags, epoch: undefined }, ctx);
+}
+
+async function describe(file: string, analysis: CheckpointAnalysis, ctx: CliContext): Promise<ComparedCheckpoint> {
+  const checkpoint = await readCheckpoint(file, { optimizer: 'skip', flow: 'skip' });
+  const run: CheckpointRun | null = await checkpointRun(file);
+  const training: CheckpointTraining = checkpoint.training;
+  const label = run ? `${run.record.id} @ ${training.epoch}` : relative(ctx.cwd, file) || file;
+  return { file: relative(ctx.cwd, file) || file, label, architecture: checkpoint.architecture, training, run: run?.record ?? null, analysis };
+}
+
+function figureTitle(side: string, c: ComparedCheckpoint): string {
+  const objective = c.training.objective === 'seed' ? 'PAPER LOSS' : `FLOW ${c.run?.config.flow?.prior === 'class' || c.analysis.density?.prior === 'class' ? 'CLASS PRIOR' : 'PAPER TARGET'}`;
+  const bits = c.analysis.density ? `  ${c.analysis.density.testBitsPerDim.toFixed(2)} BITS/DIM` : '';
+  return `${side}: ${c.architecture.name} ${objective} EPOCH ${c.training.epoch}${bits}`;
+}

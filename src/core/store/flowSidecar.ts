@@ -1,0 +1,93 @@
+import { isInvertscopeError } from '../errors';
+import type { Architecture } from '../model/architecture';
+import { flowCheckpointArrays, flowStateFromArrays } from '../train/flow/flowCheckpoint';
+import type { FlowState } from '../train/flow/flowEngineTypes';
+import { validateFlowPrior } from '../train/flow/flowPrior';
+import { FLOW_FORMAT, META_KEYS, checkFormat, formatTag, metadataJson } from './checkpointMetadata';
+import { Fields } from './fields';
+import type { Tensor } from './safetensors/dtypes';
+import { readSafetensors } from './safetensors/readSafetensors';
+import { encodeSafetensors, type EncodedSafetensors } from './safetensors/writeSafetensors';
+import { badInput, corrupt, show } from './storeErrors';
+
+/**
+ * What a flow checkpoint holds beyond the dense parameters: each layer's LU
+ * factors (the trained numbers themselves; the checkpoint's W = P·L·U is
+ * their float32 product), the prior, and Adam's moments of a learned prior.
+ */
+export type CheckpointFlow = Pick<FlowState, 'layers' | 'prior' | 'priorMoments'>;
+
+/**
+ * The flow sidecar sits next to the checkpoint, like the optimizer's, so the
+ * checkpoint stays a strict PyTorch state_dict: `epoch-0010.safetensors` has
+ * `epoch-0010.flow.safetensors`. It names the checkpoint's SHA-256.
+ */
+export function flowSidecarPath(checkpointFile: string): string {
+  return checkpointFile.endsWith('.safetensors')
+    ? `${checkpointFile.slice(0, -'.safetensors'.length)}.flow.safetensors`
+    : `${checkpointFile}.flow.safetensors`;
+}
+
+export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, checkpointSha256: string, file: string): EncodedSafetensors {
+  if (flow.layers.length !== arch.layers.length) {
+    throw badInput(file, 'flow.layers', `the architecture has ${arch.layers.length} layers, got ${flow.layers.length} LU layers`, flow.layers.length);
+  }
+  try {
+    validateFlowPrior(flow.prior, arch.width, file);
+  } catch (error) {
+    throw badInput(file, 'flow.prior', (error as Error).message);
+  }
+  const tensors = new Map<string, Tensor>();
+  for (const a of flowCheckpointArrays(arch, flow)) tensors.set(a.name, { dtype: 'F32', shape: a.shape, data: a.data });
+  const description = flow.prior.kind === 'class' ? { prior: 'class', classes: flow.prior.classes } : { prior: 'paper' };
+  const metadata = {
+    [META_KEYS.format]: formatTag(FLOW_FORMAT),
+    [META_KEYS.flow]: JSON.stringify(description),
+    [META_KEYS.checkpointSha256]: checkpointSha256,
+  };
+  return encodeSafetensors(tensors, metadata, file);
+}
+
+/**
+ * The flow sidecar of the checkpoint with SHA-256 `checkpointSha256`; null
+ * when it is absent and not required. A sidecar of another checkpoint, a
+ * missing or misshapen array, or an array the architecture has no use for is
+ * refused with the file and the array named.
+ */
+export async function readFlowSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean): Promise<CheckpointFlow | null> {
+  let contents;
+  try {
+    contents = await readSafetensors(file);
+  } catch (error) {
+    if (!required && isInvertscopeError(error, 'NOT_FOUND')) return null;
+    throw error;
+  }
+  checkFormat(contents.metadata, FLOW_FORMAT, file);
+  const owner = contents.metadata[META_KEYS.checkpointSha256];
+  if (owner !== checkpointSha256) {
+    throw corrupt(file, `__metadata__["${META_KEYS.checkpointSha256}"]`,
+      `belongs to a checkpoint with SHA-256 ${show(owner)}, not to this one (${checkpointSha256}); it is left over from an earlier file and can be deleted`, owner);
+  }
+  const f = Fields.of(metadataJson(contents.metadata, META_KEYS.flow, file), file, `__metadata__["${META_KEYS.flow}"]`);
+  const prior = f.oneOf('prior', ['paper', 'class'] as const);
+  const classes = prior === 'class' ? f.int('classes', 1) : 10;
+  const used = new Set<string>();
+  const lookup = (name: string): Float32Array | undefined => {
+    const tensor = contents.tensors.get(name);
+    if (!tensor) return undefined;
+    if (tensor.dtype !== 'F32') throw corrupt(file, `tensor ${show(name)}.dtype`, `must be F32, got ${tensor.dtype}`, tensor.dtype);
+    used.add(name);
+    return tensor.data as Float32Array;
+  };
+  let state;
+  try {
+    state = flowStateFromArrays(arch, prior, lookup, classes);
+  } catch (error) {
+    if (isInvertscopeError(error)) throw error;
+    throw corrupt(file, 'tensors', (error as Error).message, undefined, error);
+  }
+  for (const name of contents.tensors.keys()) {
+    if (!used.has(name)) throw corrupt(file, `tensor ${show(name)}`, `is not part of a ${prior}-prior flow of ${arch.layers.length} layers`, name);
+  }
+  return state;
+}

@@ -1,0 +1,134 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTraining } from '../../../src/backend/trainingClient';
+import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
+import type { FromTrainer } from '../../../src/backend/protocol';
+import { presetArchitecture } from '../../../src/core/model/architecture';
+import { readCheckpoint } from '../../../src/core/store/checkpoint';
+import { RunStore } from '../../../src/core/store/runStore';
+import type { EpochMetric } from '../../../src/core/store/runTypes';
+import { bitsPerDim } from '../../../src/core/train/flow/bitsPerDim';
+import { quickConfig } from '../../helpers/trainConfig';
+
+async function withRunsFolder(body: (folder: string) => Promise<void>) {
+  const folder = await mkdtemp(join(tmpdir(), 'invertscope-flow-runs-'));
+  try {
+    await body(folder);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+const options = { recordAbnormalEnd };
+
+/** The Base shape as a class-prior flow from the analytic init: every array the flow sidecar can hold is in play. */
+function flowConfig() {
+  return quickConfig({
+    architecture: { ...presetArchitecture('base'), parametrization: 'lu' },
+    objective: 'flow',
+    epochs: 2,
+    learningRate: 1e-4,
+    checkpointEpochs: [0, 1],
+    dequantize: true,
+    flow: { prior: 'class', init: 'analytic', kinkLayers: 3, ridge: 0.1, warmupSteps: 5, cosineDecay: true, boundarySurrogate: 0.1 },
+  });
+}
+
+describe('flow training process', () => {
+  it('records the initialized model as epoch 0 and bits/dim every epoch, with the LU factors beside each checkpoint', async () => {
+    await withRunsFolder(async (runsFolder) => {
+      // 'auto' picks tfjs-node when installed, else tfjs WebAssembly; never the SIMD engine, which trains 'seed' only.
+      const session = startTraining({ kind: 'new', runsFolder, config: { ...flowConfig(), backend: 'auto' } }, options);
+      const logs: string[] = [];
+      session.onMessage((m: FromTrainer) => { if (m.type === 'log') logs.push(m.message); });
+      const { runId } = await session.started;
+      const outcome = await session.outcome;
+      assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
+      assert.ok(logs.some((l) => /simd: .*'seed' objective only/.test(l)), `the log says why the SIMD engine was passed over: ${logs.join(' | ')}`);
+
+      const store = new RunStore(runsFolder);
+      const run = await store.readRun(runId);
+      assert.ok(run.backend?.name === 'wasm' || run.backend?.name === 'tensorflow', `ran on ${run.backend?.name}`);
+      assert.equal(run.config.flow?.prior, 'class');
+      assert.ok((run.timings.initSeconds ?? -1) > 0, 'the analytic init\'s time is recorded');
+      assert.deepEqual(run.checkpoints.map((c) => c.epoch), [0, 1, 2]);
+      const epochs = (await store.readMetrics(runId)).records.filter((r): r is EpochMetric => r.type === 'epoch');
+      assert.deepEqual(epochs.map((e) => e.epoch), [0, 1, 2]);
+      assert.ok(Number.isNaN(epochs[0].samplesPerSecond), 'nothing was trained at epoch 0');
+      for (const e of epochs) {
+        assert.equal(typeof e.testBitsPerDim, 'number', `epoch ${e.epoch} records bits/dim`);
+        assert.equal(e.testBitsPerDim, bitsPerDim(e.testLoss, 784), `epoch ${e.epoch}: bits/dim is bitsPerDim of the test loss`);
+      }
+      // Training moved the model: each epoch's test loss differs from the initial one.
+      assert.notEqual(epochs[2].testLoss, epochs[0].testLoss);
+
+      const checkpoint = await store.loadCheckpoint(runId, 2);
+      assert.ok(checkpoint.flow, 'the flow sidecar is read with the checkpoint');
+      assert.equal(checkpoint.flow.layers.length, 4);
+      assert.equal(checkpoint.flow.prior.kind, 'class');
+      assert.ok(checkpoint.flow.priorMoments, 'a learned prior keeps its Adam moments');
+      const initial = await store.loadCheckpoint(runId, 0);
+      assert.equal(initial.training.globalStep, 0);
+      assert.equal(initial.training.testLoss, epochs[0].testLoss);
+    });
+  });
+
+  it('cancels mid-epoch, then resumes to a flow identical bit for bit to an uninterrupted run', async () => {
+    await withRunsFolder(async (runsFolder) => {
+      const config = flowConfig();
+      const straight = startTraining({ kind: 'new', runsFolder, config }, options);
+      const straightId = (await straight.started).runId;
+      assert.equal((await straight.outcome).status, 'completed');
+
+      const interrupted = startTraining({ kind: 'new', runsFolder, config }, options);
+      let steps = 0;
+      interrupted.onMessage((m) => {
+        if (m.type === 'progress' && m.metric.type === 'step' && m.metric.epoch === 2 && ++steps === 3) interrupted.cancel();
+      });
+      const id = (await interrupted.started).runId;
+      assert.equal((await interrupted.outcome).status, 'cancelled');
+      const store = new RunStore(runsFolder);
+      assert.equal((await store.readRun(id)).epochsCompleted, 1, 'stopped inside epoch 2');
+
+      const resumed = startTraining({ kind: 'resume', runsFolder, runId: id, epochs: 2 }, options);
+      assert.equal((await resumed.outcome).status, 'completed');
+      const a = await store.loadCheckpoint(straightId, 2);
+      const b = await store.loadCheckpoint(id, 2);
+      assert.ok(a.flow && b.flow && a.optimizer && b.optimizer);
+      a.flow.layers.forEach((layer, l) => {
+        assert.deepEqual(b.flow?.layers[l].packed, layer.packed, `layer ${l + 1}: LU factors`);
+        assert.deepEqual(b.flow?.layers[l].perm, layer.perm);
+        assert.deepEqual(b.flow?.layers[l].sign, layer.sign);
+      });
+      assert.deepEqual(b.params.weights, a.params.weights);
+      assert.deepEqual(b.params.biases, a.params.biases);
+      assert.deepEqual(b.flow.prior, a.flow.prior);
+      assert.deepEqual(b.flow.priorMoments, a.flow.priorMoments);
+      assert.deepEqual(b.optimizer.firstMoment, a.optimizer.firstMoment);
+      assert.deepEqual(b.optimizer.secondMoment, a.optimizer.secondMoment);
+      assert.equal(b.optimizer.step, a.optimizer.step);
+      assert.equal(b.training.testLoss, a.training.testLoss);
+      const bits = async (runId: string) => (await store.readMetrics(runId)).records.filter((r): r is EpochMetric => r.type === 'epoch').map((e) => e.testBitsPerDim);
+      assert.deepEqual(await bits(id), await bits(straightId));
+      // The resume point's sidecar is the one its checkpoint names.
+      const point = await readCheckpoint(join(store.folderOf(id), 'resume', 'latest.safetensors'), { flow: 'require' });
+      assert.deepEqual(point.flow?.layers[3].packed, a.flow.layers[3].packed);
+    });
+  });
+
+  it('refuses the SIMD engine for a flow by name, and a flow on dense layers', async () => {
+    await withRunsFolder(async (runsFolder) => {
+      const simd = startTraining({ kind: 'new', runsFolder, config: { ...flowConfig(), backend: 'simd' } }, options);
+      const outcome = await simd.outcome;
+      assert.equal(outcome.status, 'failed');
+      assert.match(outcome.error?.message ?? '', /'seed' objective only/);
+      const dense = startTraining({ kind: 'new', runsFolder, config: { ...flowConfig(), architecture: presetArchitecture('base') } }, options);
+      const refused = await dense.outcome;
+      assert.equal(refused.status, 'failed');
+      assert.match(refused.error?.message ?? '', /invalid architecture\.parametrization: "dense"/);
+    });
+  });
+});
