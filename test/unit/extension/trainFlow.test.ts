@@ -153,3 +153,29 @@ describe('parseEpochList', () => {
     assert.equal(parseEpochList('2.5', 10), '"2.5" is not a whole number');
   });
 });
+
+describe('buildTrainConfig for the flow recipes', () => {
+  it('trains Base as a flow with its measured recipe and keeps the initialized model', () => {
+    const config = buildTrainConfig({ model: 'base-flow', epochs: 15, checkpointEpochs: [10], data: { kind: 'embedded' } }, { ...DEFAULT_SETTINGS, backend: 'simd', batchSize: 32, learningRate: 0.01 });
+    assert.equal(config.objective, 'flow');
+    assert.equal(config.architecture.parametrization, 'lu');
+    assert.equal(config.architecture.layers.length, 4);
+    assert.equal(config.batchSize, 128);
+    assert.equal(config.learningRate, 1e-4);
+    assert.deepEqual(config.checkpointEpochs, [0, 10]);
+    assert.equal(config.backend, 'auto');
+    assert.equal(config.dequantize, true);
+    assert.equal(config.flow?.prior, 'paper');
+  });
+
+  it('offers 0 epochs for Flow11, whose initialized model is the result', async () => {
+    const { ui, asked } = scriptedUi([{ pick: 'Flow11' }, { pick: '0 epochs' }, { input: '' }, { pick: 'Embedded digits' }]);
+    const choices = await collectTrainChoices(ui, start, '');
+    assert.equal(asked[1].active, 0, "the recipe's own epoch count is pre-selected");
+    assert.deepEqual(choices, { model: 'flow11', epochs: 0, checkpointEpochs: [], data: { kind: 'embedded' } });
+    const config = buildTrainConfig(choices as TrainChoices, DEFAULT_SETTINGS);
+    assert.equal(config.flow?.prior, 'class');
+    assert.equal(config.architecture.layers.length, 11);
+    assert.deepEqual(config.checkpointEpochs, [0]);
+  });
+});
