@@ -250,12 +250,13 @@ export const MAX_SECONDS = 0.8;
 
 /**
  * One measurement: the same work (samples × layers) for every configuration, about half a
- * second on an idle two-core machine, cut short after MAX_SECONDS.
+ * second on an idle two-core machine, cut short after MAX_SECONDS. The warm-up is long
+ * enough for V8 to optimize a fresh engine's worker code (ten steps were not).
  */
 export function stepsFor(model: PresetName, batch: number): ThroughputRequest {
   const layers = presetArchitecture(model).layers.length;
   const steps = Math.max(10, Math.round((40 * 64 * 4) / (batch * layers)));
-  return { model, batch, steps, warmup: Math.max(3, Math.round(steps / 6)), maxSeconds: MAX_SECONDS };
+  return { model, batch, steps, warmup: Math.max(20, Math.round(steps / 2)), maxSeconds: MAX_SECONDS };
 }
 
 export interface ConfigReport {
