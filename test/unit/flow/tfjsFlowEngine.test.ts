@@ -157,3 +157,20 @@ describe('tfjs flow engine', () => {
     }
   });
 });
+
+describe('tfjs flow engine memory', () => {
+  it('holds the same number of tensors after every training step and evaluation', async () => {
+    const { engine } = await engineFor('cpu', learnedPrior());
+    const tf = (await loadTfjs('cpu')).tf;
+    try {
+      const { images, labels } = randomBatch(70, 8);
+      await engine.trainStep(images, labels, 8);
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 4; i++) await engine.trainStep(images, labels, 8);
+      await engine.evaluate(images, labels, 8);
+      assert.equal(tf.memory().numTensors, before);
+    } finally {
+      engine.dispose();
+    }
+  });
+});

@@ -68,3 +68,20 @@ describe('tfjs engine', () => {
     for (const e of [straight, first, resumed]) e.dispose();
   });
 });
+
+describe('tfjs engine memory', () => {
+  it('holds the same number of tensors after every training step and evaluation', async () => {
+    const tfjs = await loadTfjs('cpu');
+    const engine = await createTfjsEngine({ architecture: arch, objective: 'seed', learningRate: 1e-3, maxBatchSize: 8, initialParams: initParams(arch, createRng(9)) }, tfjs);
+    try {
+      const { images, labels } = batch(12, 8);
+      await engine.trainStep(images, labels, 8);
+      const before = tfjs.tf.memory().numTensors;
+      for (let i = 0; i < 5; i++) await engine.trainStep(images, labels, 8);
+      await engine.evaluate(images, labels, 8);
+      assert.equal(tfjs.tf.memory().numTensors, before);
+    } finally {
+      engine.dispose();
+    }
+  });
+});

@@ -90,7 +90,10 @@ class TfjsEngine implements TrainingEngine {
         return tf.mean(tf.add(nll, penalty)) as import('@tensorflow/tfjs').Scalar;
       }, params);
       this.applyAdam(params.map((p) => grads[p.name]));
-      return tf.stack([value, ...parts]);
+      const stacked = tf.stack([value, ...parts]);
+      // tf.keep let the parts outlive variableGrads' own scope; no scope frees them now.
+      for (const part of parts) part.dispose();
+      return stacked;
     });
     const [loss, nll, penalty] = readings.dataSync();
     readings.dispose();

@@ -187,7 +187,10 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       this.step += 1;
       const rate = this.options.learningRate * learningRateFactor(this.step, this.flow.warmupSteps ?? DEFAULT_WARMUP, this.flow.cosineSteps);
       applyAdam(tf, params, params.map((p) => grads[p.name]), this.firstMoment, this.secondMoment, this.step, rate);
-      return tf.stack([value, ...parts]);
+      const stacked = tf.stack([value, ...parts]);
+      // tf.keep let the parts outlive variableGrads' own scope; no scope frees them now.
+      for (const part of parts) part.dispose();
+      return stacked;
     });
     const [loss, latent, negLogDet] = readings.dataSync();
     readings.dispose();
