@@ -47,12 +47,12 @@ export interface ThroughputResult {
 
 const DATA_BATCHES = 4;
 
-interface Batches {
+export interface Batches {
   readonly images: Float32Array[];
   readonly labels: Uint8Array[];
 }
 
-function randomBatches(batch: number, width: number, seed: number): Batches {
+export function randomBatches(batch: number, width: number, seed: number): Batches {
   const rng = createRng(seed).fork('bench-data');
   return {
     images: Array.from({ length: DATA_BATCHES }, () => Float32Array.from({ length: batch * width }, () => rng.uniform())),
@@ -61,7 +61,7 @@ function randomBatches(batch: number, width: number, seed: number): Batches {
 }
 
 /** Trains up to `steps` steps, or fewer (at least MIN_STEPS) once `maxSeconds` have passed; returns the steps done. */
-async function trainSteps(engine: TrainingEngine, data: Batches, batch: number, steps: number, maxSeconds = Infinity): Promise<number> {
+export async function trainSteps(engine: TrainingEngine, data: Batches, batch: number, steps: number, maxSeconds = Infinity): Promise<number> {
   const start = process.hrtime.bigint();
   let done = 0;
   while (done < steps) {
