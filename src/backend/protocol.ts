@@ -1,5 +1,5 @@
 import type { JobRequest, JobStarted } from '../core/train/trainingJob';
-import type { BackendInfo, CheckpointEntry, MetricRecord, RunStatus } from '../core/store/runTypes';
+import type { CheckpointEntry, MetricRecord, RunStatus } from '../core/store/runTypes';
 
 /**
  * The one message protocol between a caller (the VS Code extension or the CLI)

@@ -3,49 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { CLASSIFIER_DATA, loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
 import { CLASSIFIER_SETTINGS } from '../../../src/core/analysis/classifier/digitClassifier';
 import { presetArchitecture } from '../../../src/core/model/architecture';
 import { initParams } from '../../../src/core/model/params';
 import { createRng } from '../../../src/core/random/rng';
 import { RunStore } from '../../../src/core/store/runStore';
-import type { CliContext } from '../../../src/cli/context';
 import { EXIT } from '../../../src/cli/exitCodes';
 import { main } from '../../../src/cli/main';
 import { quickConfig } from '../../helpers/trainConfig';
+import { captureCli as capture } from '../../helpers/cliCapture';
+import { decodePng } from '../../helpers/decodePng';
 import { smallSplit } from './builders';
-
-function capture(cwd: string) {
-  let out = '', err = '';
-  const ctx: CliContext = {
-    stdout: { write: (t: string) => { out += t; } },
-    stderr: { write: (t: string) => { err += t; } },
-    cwd,
-    onInterrupt: () => () => undefined,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
-
-/** Width, height and RGB bytes of a PNG written by encodePng (8-bit truecolour, filter 0 on every row). */
-function decodePng(bytes: Buffer): { width: number; height: number; rgb: Buffer } {
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  let offset = 8, width = 0, height = 0;
-  const idat: Buffer[] = [];
-  while (offset < bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('latin1', offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); }
-    if (type === 'IDAT') idat.push(data);
-    offset += 12 + length;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  assert.equal(raw.length, (width * 3 + 1) * height, 'one filter byte and width RGB pixels per row');
-  const rgb = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++) raw.copy(rgb, y * width * 3, y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1));
-  return { width, height, rgb };
-}
 
 describe('analyze, reconstruct and generate commands', () => {
   let dir = '';

@@ -1,7 +1,5 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTraining } from '../../../src/backend/trainingClient';
 import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
@@ -9,15 +7,9 @@ import type { FromTrainer } from '../../../src/backend/protocol';
 import { RunStore } from '../../../src/core/store/runStore';
 import { readCheckpoint } from '../../../src/core/store/checkpoint';
 import { quickConfig } from '../../helpers/trainConfig';
+import { withTempFolder } from '../../helpers/tempFolder';
 
-async function withRunsFolder(body: (folder: string) => Promise<void>) {
-  const folder = await mkdtemp(join(tmpdir(), 'invertscope-runs-'));
-  try {
-    await body(folder);
-  } finally {
-    await rm(folder, { recursive: true, force: true });
-  }
-}
+const withRunsFolder = (body: (folder: string) => Promise<void>) => withTempFolder('runs', body);
 
 const options = { recordAbnormalEnd };
 

@@ -1,31 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import type { CliContext } from '../../../src/cli/context';
+import { captureCli as capture } from '../../helpers/cliCapture';
 import { EXIT } from '../../../src/cli/exitCodes';
+import { withTempFolder } from '../../helpers/tempFolder';
 
-function capture(cwd: string) {
-  let out = '', err = '';
-  const ctx: CliContext = {
-    stdout: { write: (t: string) => { out += t; } },
-    stderr: { write: (t: string) => { err += t; } },
-    cwd,
-    onInterrupt: () => () => undefined,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
-
-async function inTempDir(body: (dir: string) => Promise<void>) {
-  const dir = await mkdtemp(join(tmpdir(), 'invertscope-cli-'));
-  try {
-    await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const inTempDir = (body: (folder: string) => Promise<void>) => withTempFolder('cli', body);
 
 const quick = ['--train-count', '256', '--test-count', '64', '--batch-size', '32', '--backend', 'wasm'];
 

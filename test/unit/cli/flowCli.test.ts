@@ -3,43 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
 import { CLASSIFIER_DATA, loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
 import { CLASSIFIER_SETTINGS } from '../../../src/core/analysis/classifier/digitClassifier';
 import { trainConfigFromFlags } from '../../../src/cli/commands/train';
-import type { CliContext } from '../../../src/cli/context';
 import { EXIT } from '../../../src/cli/exitCodes';
 import { main } from '../../../src/cli/main';
 import { UsageError } from '../../../src/cli/args';
 import { smallSplit } from '../analysis/builders';
-
-function capture(cwd: string) {
-  let out = '', err = '';
-  const ctx: CliContext = {
-    stdout: { write: (t: string) => { out += t; } },
-    stderr: { write: (t: string) => { err += t; } },
-    cwd,
-    onInterrupt: () => () => undefined,
-  };
-  return { ctx, out: () => out, err: () => err };
-}
-
-/** Width and height of a PNG, after checking its signature and that its pixels inflate to the size they claim. */
-function pngSize(bytes: Buffer): { width: number; height: number } {
-  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  let offset = 8, width = 0, height = 0;
-  const idat: Buffer[] = [];
-  while (offset < bytes.length) {
-    const length = bytes.readUInt32BE(offset);
-    const type = bytes.toString('latin1', offset + 4, offset + 8);
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); }
-    if (type === 'IDAT') idat.push(data);
-    offset += 12 + length;
-  }
-  assert.equal(inflateSync(Buffer.concat(idat)).length, (width * 3 + 1) * height);
-  return { width, height };
-}
+import { captureCli as capture } from '../../helpers/cliCapture';
+import { decodePng as pngSize } from '../../helpers/decodePng';
 
 describe('train presets for the flow objective', () => {
   it('--model base --objective flow is the recommended paper-shape flow', () => {

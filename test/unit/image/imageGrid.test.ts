@@ -1,24 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { inflateSync } from 'node:zlib';
+import { decodePng as decode } from '../../helpers/decodePng';
 import { encodePng } from '../../../src/core/image/png';
 import { NON_FINITE_COLOUR, renderGrid } from '../../../src/core/image/imageGrid';
-
-/** Decodes the PNGs encodePng writes (filter 0, RGB) back to pixels. */
-function decode(png: Buffer) {
-  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const width = png.readUInt32BE(16), height = png.readUInt32BE(20);
-  const idat: Buffer[] = [];
-  for (let at = 8; at < png.length;) {
-    const len = png.readUInt32BE(at);
-    if (png.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + len));
-    at += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) rgb.set(raw.subarray(y * (width * 3 + 1) + 1, (y + 1) * (width * 3 + 1)), y * width * 3);
-  return { width, height, rgb };
-}
 
 describe('encodePng', () => {
   it('round-trips pixels through zlib', () => {
@@ -26,7 +10,7 @@ describe('encodePng', () => {
     const back = decode(encodePng(3, 4, rgb));
     assert.equal(back.width, 3);
     assert.equal(back.height, 4);
-    assert.deepEqual(back.rgb, rgb);
+    assert.deepEqual(new Uint8Array(back.rgb), rgb);
   });
 
   it('rejects a buffer of the wrong size', () => {

@@ -36,8 +36,8 @@ class TfjsEngine implements TrainingEngine {
     this.backend = { name: loaded.backend, description: loaded.description, threads: 1 };
     const n = options.architecture.width;
     const { initialParams: p, initialOptimizerState: s } = options;
-    this.weights = p.weights.map((w, l) => tf.variable(tf.tensor2d(w, [n, n]), true));
-    this.biases = p.biases.map((b, l) => tf.variable(tf.tensor1d(b), true));
+    this.weights = p.weights.map((w) => tf.variable(tf.tensor2d(w, [n, n]), true));
+    this.biases = p.biases.map((b) => tf.variable(tf.tensor1d(b), true));
     const moment = (source: ModelParams | undefined) => [
       ...this.weights.map((w, l) => tf.variable(source ? tf.tensor2d(source.weights[l], [n, n]) : tf.zerosLike(w), false)),
       ...this.biases.map((b, l) => tf.variable(source ? tf.tensor1d(source.biases[l]) : tf.zerosLike(b), false)),
