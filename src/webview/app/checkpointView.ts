@@ -14,7 +14,7 @@ export class CheckpointView {
   private shown: AnalysisState | 'empty' | null = null;
   private live: AnalysisView | null = null;
 
-  constructor(private readonly context: ViewContext, private ref: CheckpointRef | null, private readonly heading: string | null) {
+  constructor(private readonly context: ViewContext, private ref: CheckpointRef | null, heading: string | null) {
     this.content = el('div', { class: 'checkpoint-content' });
     this.element = el('div', { class: 'checkpoint-view' }, [
       ...(heading ? [el('h2', { class: 'column-heading', text: heading })] : []),

@@ -28,7 +28,7 @@ export class Header {
   private readonly closeCompare: HTMLElement;
   private epochs: number[] = [];
 
-  constructor(private readonly context: ViewContext, private readonly actions: HeaderActions, initialTitle: string) {
+  constructor(private readonly context: ViewContext, actions: HeaderActions, initialTitle: string) {
     this.title.textContent = initialTitle;
     this.checkpointSlider = slider({
       name: 'checkpoint', label: 'Checkpoint', min: 0, max: 0, step: 1, value: 0,

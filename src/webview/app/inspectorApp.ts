@@ -35,7 +35,7 @@ export class InspectorApp {
   /** A chart the host asked to reveal before it was drawn. */
   private pendingReveal: ChartId | null = null;
 
-  constructor(private readonly root: HTMLElement, private readonly channel: HostChannel, private readonly initial: InspectorInitialState) {
+  constructor(root: HTMLElement, private readonly channel: HostChannel, private readonly initial: InspectorInitialState) {
     this.ui = restoreUiState(channel.loadState(), initial);
     this.context = {
       channel,
