@@ -3,10 +3,10 @@ import type { Architecture } from '../model/architecture';
 import { flowCheckpointArrays, flowStateFromArrays } from '../train/flow/flowCheckpoint';
 import type { FlowState } from '../train/flow/flowEngineTypes';
 import { validateFlowPrior } from '../train/flow/flowPrior';
-import { FLOW_FORMAT, META_KEYS, checkFormat, formatTag, metadataJson } from './checkpointMetadata';
+import { FLOW_FORMAT, META_KEYS, formatTag, metadataJson } from './checkpointMetadata';
+import { readOwnedSidecar, sidecarPath } from './ownedSidecar';
 import { Fields } from './fields';
 import type { Tensor } from './safetensors/dtypes';
-import { readSafetensors } from './safetensors/readSafetensors';
 import { encodeSafetensors, type EncodedSafetensors } from './safetensors/writeSafetensors';
 import { badInput, corrupt, show } from './storeErrors';
 
@@ -23,9 +23,7 @@ export type CheckpointFlow = Pick<FlowState, 'layers' | 'prior' | 'priorMoments'
  * `epoch-0010.flow.safetensors`. It names the checkpoint's SHA-256.
  */
 export function flowSidecarPath(checkpointFile: string): string {
-  return checkpointFile.endsWith('.safetensors')
-    ? `${checkpointFile.slice(0, -'.safetensors'.length)}.flow.safetensors`
-    : `${checkpointFile}.flow.safetensors`;
+  return sidecarPath(checkpointFile, 'flow');
 }
 
 export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, checkpointSha256: string, file: string): EncodedSafetensors {
@@ -55,19 +53,8 @@ export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, chec
  * refused with the file and the array named.
  */
 export async function readFlowSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean): Promise<CheckpointFlow | null> {
-  let contents;
-  try {
-    contents = await readSafetensors(file);
-  } catch (error) {
-    if (!required && isInvertscopeError(error, 'NOT_FOUND')) return null;
-    throw error;
-  }
-  checkFormat(contents.metadata, FLOW_FORMAT, file);
-  const owner = contents.metadata[META_KEYS.checkpointSha256];
-  if (owner !== checkpointSha256) {
-    throw corrupt(file, `__metadata__["${META_KEYS.checkpointSha256}"]`,
-      `belongs to a checkpoint with SHA-256 ${show(owner)}, not to this one (${checkpointSha256}); it is left over from an earlier file and can be deleted`, owner);
-  }
+  const contents = await readOwnedSidecar(file, FLOW_FORMAT, checkpointSha256, required);
+  if (!contents) return null;
   const f = Fields.of(metadataJson(contents.metadata, META_KEYS.flow, file), file, `__metadata__["${META_KEYS.flow}"]`);
   const prior = f.oneOf('prior', ['paper', 'class'] as const);
   const classes = prior === 'class' ? f.int('classes', 1) : 10;

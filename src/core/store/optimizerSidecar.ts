@@ -1,12 +1,11 @@
 import type { Architecture } from '../model/architecture';
 import { ADAM, type OptimizerState } from '../train/engine';
 import { paramsToTensors, tensorsToParams } from './checkpointLayout';
-import { META_KEYS, OPTIMIZER_FORMAT, checkFormat, formatTag, metadataJson } from './checkpointMetadata';
+import { META_KEYS, OPTIMIZER_FORMAT, formatTag, metadataJson } from './checkpointMetadata';
+import { readOwnedSidecar, sidecarPath } from './ownedSidecar';
 import { Fields } from './fields';
-import { readSafetensors } from './safetensors/readSafetensors';
 import { encodeSafetensors, type EncodedSafetensors } from './safetensors/writeSafetensors';
-import { badInput, corrupt, show } from './storeErrors';
-import { isInvertscopeError } from '../errors';
+import { badInput, show } from './storeErrors';
 
 /**
  * Adam's state lives next to the checkpoint, not in it, so the checkpoint holds
@@ -14,9 +13,7 @@ import { isInvertscopeError } from '../errors';
  * torch.optim.Adam's state: `<index>.weight.exp_avg`, `<index>.weight.exp_avg_sq`, ...
  */
 export function optimizerSidecarPath(checkpointFile: string): string {
-  return checkpointFile.endsWith('.safetensors')
-    ? `${checkpointFile.slice(0, -'.safetensors'.length)}.optim.safetensors`
-    : `${checkpointFile}.optim.safetensors`;
+  return sidecarPath(checkpointFile, 'optim');
 }
 
 export function encodeOptimizerSidecar(arch: Architecture, state: OptimizerState, checkpointSha256: string, file: string): EncodedSafetensors {
@@ -35,23 +32,8 @@ export function encodeOptimizerSidecar(arch: Architecture, state: OptimizerState
 
 /** Null when the sidecar is absent and not required. */
 export async function readOptimizerSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean): Promise<OptimizerState | null> {
-  let contents;
-  try {
-    contents = await readSafetensors(file);
-  } catch (error) {
-    if (!required && isInvertscopeError(error, 'NOT_FOUND')) return null;
-    throw error;
-  }
-  checkFormat(contents.metadata, OPTIMIZER_FORMAT, file);
-  const owner = contents.metadata[META_KEYS.checkpointSha256];
-  if (owner !== checkpointSha256) {
-    throw corrupt(
-      file,
-      `__metadata__["${META_KEYS.checkpointSha256}"]`,
-      `belongs to a checkpoint with SHA-256 ${show(owner)}, not to this one (${checkpointSha256}); it is left over from an earlier file and can be deleted`,
-      owner,
-    );
-  }
+  const contents = await readOwnedSidecar(file, OPTIMIZER_FORMAT, checkpointSha256, required);
+  if (!contents) return null;
   const f = Fields.of(metadataJson(contents.metadata, META_KEYS.optimizer, file), file, `__metadata__["${META_KEYS.optimizer}"]`);
   f.oneOf('algorithm', ['adam'] as const);
   const step = f.int('step');
