@@ -19,16 +19,21 @@ export const CHECKPOINT_FLAGS: Record<string, FlagSpec> = {
   runs: { type: 'string', description: 'runs folder a run id is looked up in (default ./runs)' },
 };
 
-const FLAGS: Record<string, FlagSpec> = {
-  ...CHECKPOINT_FLAGS,
-  json: { type: 'boolean', description: 'print the whole analysis (CheckpointAnalysis) as JSON' },
+/** Flags that set analysis options: shared by analyze and compare. */
+export const ANALYSIS_OPTION_FLAGS: Record<string, FlagSpec> = {
   'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
   noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
   temperature: { type: 'number', min: 0, max: 100, description: 'T of generated embeddings z ~ N(2a, T²), or a flow\'s prior at T (default 1)' },
   'extra-temperatures': { type: 'list', description: 'further T the target is sampled at, e.g. 0.7,0.5 (default 0.7,0.5; "none" for none)' },
   samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
   seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
-  recompute: { type: 'boolean', description: 'ignore a cached analysis and compute it again' },
+  recompute: { type: 'boolean', description: 'ignore cached analyses and compute them again' },
+};
+
+const FLAGS: Record<string, FlagSpec> = {
+  ...CHECKPOINT_FLAGS,
+  ...ANALYSIS_OPTION_FLAGS,
+  json: { type: 'boolean', description: 'print the whole analysis (CheckpointAnalysis) as JSON' },
 };
 
 export const analyzeCommand: Command = {

@@ -10,19 +10,13 @@ import { compareRows, comparisonJson, type ComparedCheckpoint } from '../compare
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
-import { analysisOptionsFromFlags, jsonNumbers, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags, jsonNumbers, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
 
 const FLAGS: Record<string, FlagSpec> = {
   runs: { type: 'string', description: 'runs folder run ids are looked up in (default ./runs)' },
   out: { type: 'string', description: 'the PNG to write (default compare.png here)' },
   json: { type: 'boolean', description: 'print the comparison as JSON (each checkpoint\'s configuration and figures, not the whole analyses)' },
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
-  noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of the first generated set (default 1)' },
-  'extra-temperatures': { type: 'list', description: 'further T the target is sampled at (default 0.7,0.5)' },
-  samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
-  seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
-  recompute: { type: 'boolean', description: 'ignore cached analyses and compute them again' },
+  ...ANALYSIS_OPTION_FLAGS,
 };
 
 export const compareCommand: Command = {
