@@ -6,8 +6,13 @@
 #   libopenblas0-pthread   makes PyTorch use an optimized BLAS (the reference must be a fair one)
 #   chromium               headless browser for the webview and VS Code tests
 #   libkrb5-dev ripgrep    what code-server's native modules need
+#   g++ make python3       to compile those native modules (node-gyp)
 set -euo pipefail
-packages=(dataset-fashion-mnist python3-numpy python3-torch libopenblas0-pthread chromium libkrb5-dev ripgrep)
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "test deps: not a Debian system; install the equivalents of the Debian packages listed in this script (tests that need one say which)" >&2
+  exit 0
+fi
+packages=(dataset-fashion-mnist python3-numpy python3-torch libopenblas0-pthread chromium libkrb5-dev ripgrep g++ make python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -17,4 +22,4 @@ echo "test deps: installing ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
