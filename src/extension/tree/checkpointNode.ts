@@ -7,13 +7,21 @@ import type { RunNode } from './runNode';
 import { TreeNode, treeItemFromView, type TreeContext } from './treeNode';
 import { checkpointView } from './treePresentation';
 
+const EXPANSION_SETTLE_MS = 300;
+
 /**
  * A checkpoint of a run. Its layers' spectra come from the cached analysis,
- * read when the node is first expanded and again after `invalidate()`.
+ * read in the background when the node is first expanded and again after
+ * `reload()`; the node announces itself changed when a read is in.
  */
 export class CheckpointNode extends TreeNode {
   /** undefined: not read yet; null: no cached analysis. */
   private spectra: readonly LayerSpectrum[] | null | undefined = undefined;
+  /** Bumped by every read, so that an older, slower read never overwrites a newer one. */
+  private readGeneration = 0;
+  private reading = false;
+  /** When the layers were last answered as still being read (ms since the epoch). */
+  private pendingAnsweredAt = 0;
 
   constructor(readonly parent: RunNode, public entry: CheckpointEntry, private readonly context: TreeContext) {
     super();
@@ -31,8 +39,15 @@ export class CheckpointNode extends TreeNode {
     return { run: this.parent.record, entry: this.entry, file: this.context.store().checkpointPath(this.runId, this.entry) };
   }
 
-  /** Forget what was read, so the next expansion reads the cache again. */
-  invalidate(): void {
+  /** The cached analysis may have changed: read it again if it was read, showing the old spectra meanwhile. */
+  reload(): void {
+    if (this.spectra !== undefined || this.reading) this.startRead();
+  }
+
+  /** The checkpoint file itself changed: what was read belongs to another file. */
+  forget(): void {
+    this.readGeneration++;
+    this.reading = false;
     this.spectra = undefined;
   }
 
@@ -40,20 +55,43 @@ export class CheckpointNode extends TreeNode {
     return treeItemFromView(checkpointView(this.parent.record, this.entry, this.spectra === undefined ? null : this.spectra !== null), this);
   }
 
+  /**
+   * Never waits on I/O: if the run is refreshed (training progress, files
+   * changing) while VS Code waits for these children, VS Code files the late
+   * answer under a node it has already dropped, and its next fetch fails with
+   * "Element with id … is already registered". So the cache is read beside
+   * the tree, and the layers say so meanwhile.
+   */
   async getChildren(): Promise<TreeNode[]> {
-    if (this.spectra === undefined) {
-      const before = this.spectra;
-      try {
-        const analysis = await this.context.analysis.readCached(this.target());
-        this.spectra = analysis ? analysis.layers : null;
-      } catch (error) {
-        this.context.log.warn(`reading the cached analysis of ${this.runId} epoch ${this.epoch}: ${error instanceof Error ? error.message : String(error)}`);
-        this.spectra = null;
-      }
-      // The checkpoint's own row shows whether it is analysed; update it once that is known.
-      if (before !== this.spectra) this.context.changed(this);
-    }
+    if (this.spectra === undefined && !this.reading) this.startRead();
     const layerCount = this.parent.record.config.architecture.layers.length;
-    return Array.from({ length: layerCount }, (_, i) => new LayerNode(this, i, this.spectra?.[i] ?? null));
+    const spectra = this.spectra;
+    if (spectra === undefined) this.pendingAnsweredAt = Date.now();
+    return Array.from({ length: layerCount }, (_, i) => new LayerNode(this, i, spectra === undefined ? 'reading' : spectra?.[i] ?? null));
+  }
+
+  private startRead(): void {
+    const generation = ++this.readGeneration;
+    this.reading = true;
+    void this.readSpectra().then((spectra) => {
+      if (generation !== this.readGeneration) return;
+      this.reading = false;
+      this.spectra = spectra;
+      // A refresh that reaches VS Code while it is still expanding this node with the
+      // answer it just got is dropped, leaving "reading analysis…" on screen: let it settle.
+      const wait = this.pendingAnsweredAt + EXPANSION_SETTLE_MS - Date.now();
+      if (wait > 0) setTimeout(() => this.context.changed(this), wait);
+      else this.context.changed(this);
+    });
+  }
+
+  private async readSpectra(): Promise<readonly LayerSpectrum[] | null> {
+    try {
+      const analysis = await this.context.analysis.readCached(this.target());
+      return analysis ? analysis.layers : null;
+    } catch (error) {
+      this.context.log.warn(`reading the cached analysis of ${this.runId} epoch ${this.epoch}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
   }
 }

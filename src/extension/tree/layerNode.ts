@@ -6,7 +6,7 @@ import { layerView } from './treePresentation';
 
 /** One Linear layer of a checkpoint, with its condition number when analysed. */
 export class LayerNode extends TreeNode {
-  constructor(readonly parent: CheckpointNode, readonly index: number, private readonly spectrum: LayerSpectrum | null) {
+  constructor(readonly parent: CheckpointNode, readonly index: number, private readonly spectrum: LayerSpectrum | null | 'reading') {
     super();
   }
 

@@ -27,8 +27,8 @@ export class RunNode extends TreeNode {
   }
 
   /** After checkpoint files or cached analyses changed on disk. */
-  invalidateCheckpoints(): void {
-    for (const checkpoint of this.checkpoints.values()) checkpoint.invalidate();
+  reloadCheckpoints(): void {
+    for (const checkpoint of this.checkpoints.values()) checkpoint.reload();
   }
 
   checkpoint(epoch: number): CheckpointNode | undefined {
@@ -50,7 +50,7 @@ export class RunNode extends TreeNode {
         this.checkpoints.set(entry.epoch, node);
       } else if (node.entry.sha256 !== entry.sha256) {
         node.entry = entry;
-        node.invalidate();
+        node.forget();
       } else {
         node.entry = entry;
       }

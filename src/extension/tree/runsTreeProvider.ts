@@ -45,10 +45,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this._register(training.onDidWriteCheckpoint(({ runId }) => void this.refreshRun(runId)));
     this._register(training.onDidEnd(({ training: t }) => { if (t.runId) void this.refreshRun(t.runId); }));
     this._register(analysis.onDidComplete(({ runId, epoch }) => {
-      const checkpoint = this.findCheckpoint(runId, epoch);
-      if (!checkpoint) return;
-      checkpoint.invalidate();
-      this.changeEmitter.fire(checkpoint);
+      this.findCheckpoint(runId, epoch)?.reload();
     }));
   }
 
@@ -98,7 +95,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       return;
     }
     node.update(record);
-    if (kind === 'files') node.invalidateCheckpoints();
+    if (kind === 'files') node.reloadCheckpoints();
     if (record.status === 'running' && !this.training.findByRun(runId)) node.live = await this.liveFromFiles(runId, record.config.epochs);
     if (this.isDisposed) return;
     this.changeEmitter.fire(node);

@@ -142,8 +142,11 @@ export function layerLabel(index: number, activation: boolean): string {
   return `Linear ${index + 1}${activation ? ' + LeakyReLU' : ''}`;
 }
 
-/** A layer: κ when the checkpoint's analysis is cached, else the way to compute it. */
-export function layerView(run: RunRecord, entry: CheckpointEntry, index: number, spectrum: LayerSpectrum | null): NodeView {
+/**
+ * A layer: κ when the checkpoint's analysis is cached, else the way to compute
+ * it; `reading` while the cache is being read.
+ */
+export function layerView(run: RunRecord, entry: CheckpointEntry, index: number, spectrum: LayerSpectrum | null | 'reading'): NodeView {
   const activation = run.config.architecture.layers[index]?.activation ?? false;
   const base = {
     id: layerNodeId(run.id, entry.epoch, index),
@@ -151,6 +154,15 @@ export function layerView(run: RunRecord, entry: CheckpointEntry, index: number,
     icon: { id: 'layers' },
     collapse: 'none' as const,
   };
+  if (spectrum === 'reading') {
+    return {
+      ...base,
+      description: 'reading analysis…',
+      tooltip: `**${layerLabel(index, activation)}** (784 × 784), epoch ${entry.epoch}\n\nReading the checkpoint's cached analysis.`,
+      tooltipCommands: [],
+      contextValue: 'layer.reading',
+    };
+  }
   if (!spectrum) {
     const args = encodeURIComponent(JSON.stringify([{ runId: run.id, epoch: entry.epoch }]));
     return {

@@ -64,7 +64,8 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.expand(checkpoint);
     const layer = wb.treeRow('Runs', 'Linear 1 + LeakyReLU');
     await layer.waitFor({ timeout: SHORT });
-    assert.equal(await wb.rowDescription(layer), 'not analysed');
+    // 'reading analysis…' first, while the cache is looked for beside the tree.
+    await eventually(async () => (await wb.rowDescription(layer)) === 'not analysed', SHORT, async () => `layer description: ${await wb.rowDescription(layer)}`);
     const hover = await wb.hoverText(layer, 'Not analysed yet');
     assert.match(hover, /Not analysed yet\.\s*Analyse Checkpoint computes σmax, σmin, κ and log\|det W\|/);
     await wb.screenshot('sidebar-checkpoint');
@@ -90,7 +91,13 @@ describe('training Small for one epoch and inspecting it', () => {
     assert.match(tip, /κ\s*[0-9.]+(e-?\d+)?/, `tooltip: ${tip}`);
     assert.ok((await inspector.reconstructionRows().count()) >= 1, 'the reconstruction grid has no rows');
     assert.ok((await inspector.card('reconstruction').locator('canvas.digit').count()) >= 4, 'the reconstruction grid shows no images');
+    // The checkpoint is still expanded in the sidebar: the finished analysis refreshes its layer in place.
+    const layer = wb.treeRow('Runs', 'Linear 1 + LeakyReLU');
+    await eventually(async () => /^κ \S+$/.test(await wb.rowDescription(layer).catch(() => '')), SHORT,
+      async () => `the expanded checkpoint's layer did not take the analysis: ${await wb.rowDescription(layer).catch((e) => e.message)}; rows: ${(await wb.treeLabels('Runs')).join(', ')}`);
     await wb.screenshot('inspector');
+    const errors = (await wb.toastTexts()).filter((t) => /error|already registered|failed/i.test(t));
+    assert.deepEqual(errors, [], 'error notifications are on screen');
   }));
 
   it('the inspector comes back after a window reload', () => step(session.workbench, 'reload', async () => {

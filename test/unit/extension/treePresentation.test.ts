@@ -86,6 +86,15 @@ describe('layer nodes', () => {
     assert.equal(view.clickCommand, 'invertscope.analyseCheckpoint');
   });
 
+  it('say the analysis is being read, with no command and the same id, while the cache is read', () => {
+    const view = layerView(run, checkpointEntry(2), 0, 'reading');
+    assert.equal(view.description, 'reading analysis…');
+    assert.equal(view.contextValue, 'layer.reading');
+    assert.equal(view.clickCommand, undefined);
+    assert.deepEqual(view.tooltipCommands, []);
+    assert.equal(view.id, layerView(run, checkpointEntry(2), 0, null).id);
+  });
+
   it('name layers without activation plainly', () => {
     const noact = runRecord({ model: 'noact' });
     assert.equal(layerView(noact, checkpointEntry(1), 3, null).label, 'Linear 4');
