@@ -121,12 +121,8 @@ export async function readCachedAnalysis(
   classifierSettings?: Partial<ClassifierSettings>,
 ): Promise<CheckpointAnalysis | null> {
   const file = resolve(checkpoint);
-  let sha: string;
-  try {
-    sha = await sha256File(file);
-  } catch {
-    return null;
-  }
+  const sha = await sha256OrNull(file);
+  if (sha === null) return null;
   return readAnalysisCache(file, {
     checkpointSha256: sha,
     options: resolveAnalysisOptions(options),
@@ -144,11 +140,12 @@ export async function readCachedAnalysis(
  */
 export async function readAnyCachedAnalysis(checkpoint: string): Promise<CheckpointAnalysis | null> {
   const file = resolve(checkpoint);
-  let sha: string;
-  try {
-    sha = await sha256File(file);
-  } catch {
-    return null;
-  }
+  const sha = await sha256OrNull(file);
+  if (sha === null) return null;
   return readAnyAnalysisCache(file, sha);
+}
+
+/** A checkpoint that cannot be read has no cached analysis. */
+function sha256OrNull(file: string): Promise<string | null> {
+  return sha256File(file).catch(() => null);
 }

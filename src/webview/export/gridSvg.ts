@@ -1,10 +1,11 @@
+import { SVG_NS, titleAndBackground } from './svgHeader';
+
 /**
  * Builds a standalone SVG from an HTML grid of image canvases and labels, laid out
  * as they appear on screen. Canvases are embedded as PNG data URLs upscaled with
  * nearest-neighbour sampling, so each pixel stays a sharp square in any viewer.
  * Text comes from elements marked `data-export-text`.
  */
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export interface GridSvg {
   readonly svg: string;
@@ -22,13 +23,7 @@ export function gridToSvg(container: HTMLElement, options: { title: string; back
   svg.setAttribute('width', String(width));
   svg.setAttribute('height', String(height));
   svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
-  const title = doc.createElementNS(SVG_NS, 'title');
-  title.textContent = options.title;
-  const background = doc.createElementNS(SVG_NS, 'rect');
-  background.setAttribute('width', '100%');
-  background.setAttribute('height', '100%');
-  background.setAttribute('fill', options.background);
-  svg.append(title, background);
+  svg.append(...titleAndBackground(doc, options));
 
   for (const element of container.querySelectorAll<HTMLElement | HTMLCanvasElement>('canvas, [data-export-text]')) {
     const box = element.getBoundingClientRect();

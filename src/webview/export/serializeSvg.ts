@@ -1,3 +1,5 @@
+import { SVG_NS, titleAndBackground } from './svgHeader';
+
 /**
  * Turns a live chart <svg> into a standalone SVG file. The page styles charts with
  * classes and VS Code's CSS variables, which mean nothing outside the webview, so
@@ -10,7 +12,6 @@ const PAINT_PROPERTIES = [
   'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility',
 ] as const;
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function serializeSvg(svg: SVGSVGElement, options: { title: string; background: string }): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
@@ -22,15 +23,7 @@ export function serializeSvg(svg: SVGSVGElement, options: { title: string; backg
   copy.querySelectorAll('[tabindex]').forEach((el) => el.removeAttribute('tabindex'));
   // Hover state is not part of the chart.
   copy.querySelectorAll('.pointer-mark').forEach((el) => el.remove());
-  const doc = svg.ownerDocument;
-  const title = doc.createElementNS(SVG_NS, 'title');
-  title.textContent = options.title;
-  const background = doc.createElementNS(SVG_NS, 'rect');
-  background.setAttribute('width', '100%');
-  background.setAttribute('height', '100%');
-  background.setAttribute('fill', options.background);
-  copy.insertBefore(background, copy.firstChild);
-  copy.insertBefore(title, copy.firstChild);
+  copy.prepend(...titleAndBackground(svg.ownerDocument, options));
   return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}`;
 }
 
