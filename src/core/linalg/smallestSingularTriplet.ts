@@ -109,12 +109,12 @@ export function smallestSingularTriplet(w: NumericArray, n: number, options: Sma
     const block = s.f64(p * n);
     const image = s.f64(p * n);
     const work = s.bytes(k.gemm_work_bytes(8));
+    // `lu` stages W on its way to Wᵀ before it takes the factors (`image` only holds p rows).
+    s.float64(lu, n * n).set(w);
+    k.transpose_f64(n, n, lu, wt);
     s.float64(lu, n * n).set(factors.lu);
     s.int32(piv, n).set(factors.pivots);
     k.transpose_f64(n, n, lu, lut);
-    s.float64(wt, n * n).set(w);
-    k.transpose_f64(n, n, wt, image);
-    s.float64(wt, n * n).set(s.float64(image, n * n));
     const view = s.float64(block, p * n);
     view.set(start);
     for (let it = 1; it <= maxIterations; it++) {
