@@ -1,5 +1,4 @@
-import { isInvertscopeError } from '../errors';
-import { luDiagnosis, luSolveRows, type LuFactors } from '../linalg';
+import { luDiagnosis, solveRowsUnchecked, type LuFactors } from '../linalg';
 
 /**
  * luSolveRows (every row y of `y` gives x with W·x = y) for a batch in which
@@ -8,8 +7,8 @@ import { luDiagnosis, luSolveRows, type LuFactors } from '../linalg';
  * other rows anyway and the broken ones marked. So:
  * - rows with a NaN or infinite entry (an earlier stage overflowed) are not
  *   solved and come back as rows of NaN;
- * - a batch that overflows is split in halves until the rows that overflow
- *   are found; those come back as rows of NaN;
+ * - rows whose solution overflows come back as rows of NaN (rows are solved
+ *   independently, so the others are what luSolveRows would give);
  * - an exactly singular W (a zero pivot) gives NaN for every row; callers
  *   report the layer from luDiagnosis.
  * The result has the factors' precision.
@@ -46,18 +45,9 @@ function solveSubset(factors: LuFactors, y: ArrayLike<number>, rows: readonly nu
   rows.forEach((r, k) => {
     for (let j = 0; j < n; j++) batch[k * n + j] = y[r * n + j];
   });
-  let x: Float64Array | Float32Array;
-  try {
-    x = luSolveRows(factors, batch, rows.length);
-  } catch (error) {
-    if (!isInvertscopeError(error, 'NUMERIC') || rows.length === 1) {
-      if (isInvertscopeError(error, 'NUMERIC')) return;
-      throw error;
-    }
-    const half = rows.length >> 1;
-    solveSubset(factors, y, rows.slice(0, half), out);
-    solveSubset(factors, y, rows.slice(half), out);
-    return;
-  }
-  rows.forEach((r, k) => out.set(x.subarray(k * n, (k + 1) * n), r * n));
+  const x = solveRowsUnchecked(factors, batch, rows.length);
+  rows.forEach((r, k) => {
+    const row = x.subarray(k * n, (k + 1) * n);
+    if (row.every(Number.isFinite)) out.set(row, r * n);
+  });
 }

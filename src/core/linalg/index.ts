@@ -18,6 +18,7 @@ export { luFactor } from './luFactor';
 export { luFactor32 } from './luFactor32';
 export { luSolveRows } from './luSolveRows';
 export { luSolveRowsTransposed } from './luSolveRowsTransposed';
+export { solveRowsUnchecked } from './solveWithFactors';
 export { UNIT_ROUNDOFF, type LuFactors, type LuFactors32, type LuFactors64, type LuOptions } from './luTypes';
 export { matmul } from './matmul';
 export { matTVec } from './matTVec';

@@ -29,7 +29,38 @@ export function solveWithFactors(
       value: { column: diagnosis.column, pivot: diagnosis.pivot },
     });
   }
-  const single = precision === 'float32';
+  const x = solveRowsUnchecked(factors, y, count, transposed);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) {
+      // Report the row's first infinity (where it overflowed) rather than a NaN it caused.
+      const row = Math.floor(i / n);
+      let at = i;
+      for (let j = row * n; j < (row + 1) * n; j++) {
+        if (Math.abs(x[j]) === Number.POSITIVE_INFINITY) {
+          at = j;
+          break;
+        }
+      }
+      throw new InvertscopeError(
+        'NUMERIC',
+        `${operation}: the solution for row ${row} of y overflowed (${x[at]} at column ${at % n}, ` +
+          `${precision}); ${diagnosis.message}`,
+        { field: factors.name ?? 'matrix', value: x[at] },
+      );
+    }
+  }
+  return x;
+}
+
+/**
+ * The solve alone, for finite `y` and factors that are not singular (the
+ * caller has checked both): a row whose solution overflows comes back with its
+ * infinities and NaNs as they came out. Rows are solved independently, so one
+ * such row changes nothing in the others.
+ */
+export function solveRowsUnchecked(factors: LuFactors, y: NumericArray, count: number, transposed = false): Float64Array | Float32Array {
+  const single = factors.precision === 'float32';
+  const n = factors.n;
   const x = single ? new Float32Array(count * n) : new Float64Array(count * n);
   x.set(y);
   withScratch((s) => {
@@ -56,24 +87,5 @@ export function solveWithFactors(
       x.set(chunk, r0 * n);
     }
   });
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i])) {
-      // Report the row's first infinity (where it overflowed) rather than a NaN it caused.
-      const row = Math.floor(i / n);
-      let at = i;
-      for (let j = row * n; j < (row + 1) * n; j++) {
-        if (Math.abs(x[j]) === Number.POSITIVE_INFINITY) {
-          at = j;
-          break;
-        }
-      }
-      throw new InvertscopeError(
-        'NUMERIC',
-        `${operation}: the solution for row ${row} of y overflowed (${x[at]} at column ${at % n}, ` +
-          `${precision}); ${diagnosis.message}`,
-        { field: factors.name ?? 'matrix', value: x[at] },
-      );
-    }
-  }
   return x;
 }
