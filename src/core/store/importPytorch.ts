@@ -18,7 +18,7 @@ import { checkpointFileName } from './runIds';
 import type { RunDataInfo, RunStore } from './runStore';
 import type { CheckpointEntry } from './runTypes';
 import type { Tensor } from './safetensors/dtypes';
-import { readSafetensors } from './safetensors/readSafetensors';
+import { checkDataLength, readSafetensors, readSafetensorsHeader } from './safetensors/readSafetensors';
 import { badInput, show } from './storeErrors';
 
 export interface ImportOptions {
@@ -140,15 +140,19 @@ export function stateDictToParams(arch: Architecture, tensors: ReadonlyMap<strin
  */
 export async function importPytorchCheckpoint(store: RunStore, file: string, options: ImportOptions = {}): Promise<ImportedRun> {
   const source = resolve(file);
-  const contents = await readSafetensors(source);
+  // The header alone tells the two kinds apart, so each path reads the tensors once.
+  const header = await readSafetensorsHeader(source);
   let loaded: Omit<LoadedCheckpoint, 'sha256'>;
-  if (contents.metadata[META_KEYS.format] !== undefined) {
+  if (header.metadata[META_KEYS.format] !== undefined) {
     const overrides = (['preset', 'activateLast', 'negativeSlope', 'name'] as const).filter((k) => options[k] !== undefined);
     if (overrides.length > 0) {
+      // A file too large to read still fails on its size first, as when the whole file was read up front.
+      checkDataLength(header, source);
       throw badInput(source, overrides[0], 'an Invertscope checkpoint records its own architecture; import it without architecture options', options[overrides[0]]);
     }
     loaded = await readCheckpoint(source);
   } else {
+    const contents = await readSafetensors(source);
     const infos = [...contents.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
     const architecture = inferArchitecture(infos, options, source);
     const training: CheckpointTraining = {

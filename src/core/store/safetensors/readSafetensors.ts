@@ -51,11 +51,7 @@ export async function readSafetensors(file: string, options: ReadSafetensorsOpti
   try {
     const { header, headerLength, size, prefix, headerBytes } = await readHeader(handle, file, options);
     const dataStart = 8 + headerLength;
-    const dataLength = size - dataStart;
-    const maxData = options.maxDataBytes ?? MAX_DATA_BYTES;
-    if (dataLength > maxData) {
-      throw corrupt(file, 'data buffer', `is ${dataLength} bytes, above the limit of ${maxData}`, dataLength);
-    }
+    checkDataLength({ byteLength: size, headerLength }, file, options);
     const hash = createHash('sha256').update(prefix).update(headerBytes);
     const tensors = new Map<string, Tensor>();
     for (const t of header.tensors) {
@@ -72,6 +68,18 @@ export async function readSafetensors(file: string, options: ReadSafetensorsOpti
     return { tensors, metadata: header.metadata, sha256: hash.digest('hex'), byteLength: size };
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * The check readSafetensors makes before reading any tensor, for a caller that has
+ * only read the header but must fail as readSafetensors would.
+ */
+export function checkDataLength(header: Pick<SafetensorsFileHeader, 'byteLength' | 'headerLength'>, file: string, options: ReadSafetensorsOptions = {}): void {
+  const dataLength = header.byteLength - 8 - header.headerLength;
+  const maxData = options.maxDataBytes ?? MAX_DATA_BYTES;
+  if (dataLength > maxData) {
+    throw corrupt(file, 'data buffer', `is ${dataLength} bytes, above the limit of ${maxData}`, dataLength);
   }
 }
 
