@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { analyzeCheckpoint, checkpointRun, type CheckpointAnalysis, type CheckpointRun } from '../../core/analysis';
 import { encodePng } from '../../core/image/png';
-import { readCheckpoint, type CheckpointTraining } from '../../core/store/checkpoint';
+import { readCheckpointMetadata } from '../../core/store/checkpoint';
 import { prettyJson } from '../../core/store/jsonText';
 import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
 import { compareFigure } from '../compareFigure';
@@ -66,11 +66,11 @@ async function checkpointFile(ref: string, flags: FlagValues, ctx: CliContext): 
 }
 
 async function describe(file: string, analysis: CheckpointAnalysis, ctx: CliContext): Promise<ComparedCheckpoint> {
-  const checkpoint = await readCheckpoint(file, { optimizer: 'skip', flow: 'skip' });
+  // The analysis has already read the parameters; the rows need only what the header says.
+  const { architecture, training } = await readCheckpointMetadata(file);
   const run: CheckpointRun | null = await checkpointRun(file);
-  const training: CheckpointTraining = checkpoint.training;
   const label = run ? `${run.record.id} @ ${training.epoch}` : relative(ctx.cwd, file) || file;
-  return { file: relative(ctx.cwd, file) || file, label, architecture: checkpoint.architecture, training, run: run?.record ?? null, analysis };
+  return { file: relative(ctx.cwd, file) || file, label, architecture, training, run: run?.record ?? null, analysis };
 }
 
 function figureTitle(side: string, c: ComparedCheckpoint): string {

@@ -17,7 +17,7 @@ import {
 } from './checkpointMetadata';
 import { encodeFlowSidecar, flowSidecarPath, readFlowSidecar, type CheckpointFlow } from './flowSidecar';
 import { encodeOptimizerSidecar, optimizerSidecarPath, readOptimizerSidecar } from './optimizerSidecar';
-import { readSafetensors } from './safetensors/readSafetensors';
+import { readSafetensors, readSafetensorsHeader } from './safetensors/readSafetensors';
 import { encodeSafetensors } from './safetensors/writeSafetensors';
 import { errnoCode } from './storeErrors';
 
@@ -128,6 +128,21 @@ export async function readCheckpoint(file: string, options: ReadCheckpointOption
   const flowMode = options.flow ?? 'auto';
   const flow = flowMode === 'skip' ? null : await readFlowSidecar(flowSidecarPath(file), architecture, contents.sha256, flowMode === 'require');
   return { architecture, params, training, optimizer, flow, sha256: contents.sha256 };
+}
+
+export interface CheckpointMetadata {
+  readonly architecture: Architecture;
+  readonly training: CheckpointTraining;
+}
+
+/**
+ * What a checkpoint's header says, with readCheckpoint's checks of it, for a
+ * caller that needs no parameters: the tensors are neither read nor hashed.
+ */
+export async function readCheckpointMetadata(file: string): Promise<CheckpointMetadata> {
+  const { metadata } = await readSafetensorsHeader(file);
+  checkFormat(metadata, CHECKPOINT_FORMAT, file);
+  return { architecture: decodeArchitecture(metadata, file), training: decodeTraining(metadata, file) };
 }
 
 function checkArchitecture(arch: Architecture, file: string): Architecture {

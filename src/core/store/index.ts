@@ -3,11 +3,13 @@ export * from './runTypes';
 export { RunStore, type CreateRunOptions, type MetricsRead, type ResolvedRun, type RunDataInfo, type RunListEntry, type RunPatch } from './runStore';
 export {
   readCheckpoint,
+  readCheckpointMetadata,
   writeCheckpoint,
   optimizerSidecarPath,
   flowSidecarPath,
   type CheckpointData,
   type CheckpointFlow,
+  type CheckpointMetadata,
   type CheckpointTraining,
   type LoadedCheckpoint,
   type ReadCheckpointOptions,

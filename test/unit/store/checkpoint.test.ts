@@ -6,7 +6,7 @@ import { presetArchitecture, customArchitecture, type Architecture } from '../..
 import { createRng } from '../../../src/core/random/rng';
 import { initParams, type ModelParams } from '../../../src/core/model/params';
 import type { OptimizerState } from '../../../src/core/train/engine';
-import { optimizerSidecarPath, readCheckpoint, writeCheckpoint, type CheckpointTraining } from '../../../src/core/store/checkpoint';
+import { optimizerSidecarPath, readCheckpoint, readCheckpointMetadata, writeCheckpoint, type CheckpointTraining } from '../../../src/core/store/checkpoint';
 import { readSafetensors } from '../../../src/core/store/safetensors/readSafetensors';
 import { writeSafetensors } from '../../../src/core/store/safetensors/writeSafetensors';
 import type { Tensor } from '../../../src/core/store/safetensors/dtypes';
@@ -165,6 +165,24 @@ describe('checkpoints', () => {
       const t = good();
       t.set('1.bias', { dtype: 'F64', shape: [4], data: new Float64Array(4) });
       await expectRejected(t, metadata, 'tensor "1.bias".dtype', 'must be F32, got F64');
+    });
+
+    it('reads the header alone as readCheckpoint reads it, and refuses bad metadata with the same error', async () => {
+      const file = join(dir, 'metadata-only.safetensors');
+      await writeSafetensors(file, good(), metadata);
+      const full = await readCheckpoint(file);
+      assert.deepEqual(await readCheckpointMetadata(file), { architecture: full.architecture, training: full.training });
+      const cases: Record<string, string>[] = [
+        { ...metadata, 'invertscope.format': 'checkpoint/2' },
+        { ...metadata, 'invertscope.architecture': '{not json' },
+        { ...metadata, 'invertscope.training': JSON.stringify({ ...TRAINING, epoch: -1 }) },
+      ];
+      for (const [k, meta] of cases.entries()) {
+        const bad = join(dir, `metadata-only-bad-${k}.safetensors`);
+        await writeSafetensors(bad, good(), meta);
+        const expected = await readCheckpoint(bad).then(() => assert.fail('readCheckpoint accepted it'), (error: unknown) => error as Error);
+        await assert.rejects(readCheckpointMetadata(bad), (error: Error) => error.message === expected.message && error.name === expected.name);
+      }
     });
 
     it('names bad metadata: missing format, newer format, invalid architecture, invalid training', async () => {
