@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings } from '../core/analysis';
-import { InvertscopeError, type ErrorCode } from '../core/errors';
+import { InvertscopeError, isErrorCode } from '../core/errors';
 import type { AnalysisDone, AnalysisRequest, FromAnalyzer } from './analysisProtocol';
 import { isFromAnalyzer } from './analysisProtocol';
 
@@ -31,8 +31,6 @@ interface Pending {
   readonly reject: (error: Error) => void;
   readonly onProgress?: (progress: AnalysisProgress) => void;
 }
-
-const ERROR_CODES: readonly ErrorCode[] = ['BAD_INPUT', 'NOT_FOUND', 'CORRUPT', 'NUMERIC', 'NETWORK', 'CANCELLED', 'BACKEND', 'INTERNAL'];
 
 /**
  * Runs analyses in a child process so the caller's event loop (the VS Code
@@ -137,7 +135,7 @@ export class AnalysisClient {
         this.settle(m.id, (p) => p.resolve({ analysis: m.analysis, fromCache: m.fromCache, cacheFile: m.cacheFile, warnings: m.warnings }));
         break;
       case 'failed': {
-        const code = ERROR_CODES.includes(m.error.code as ErrorCode) ? (m.error.code as ErrorCode) : 'INTERNAL';
+        const code = isErrorCode(m.error.code) ? m.error.code : 'INTERNAL';
         this.settle(m.id, (p) => p.reject(new InvertscopeError(code, m.error.message)));
         break;
       }

@@ -1,5 +1,6 @@
 import type { JobRequest, JobStarted } from '../core/train/trainingJob';
 import type { CheckpointEntry, MetricRecord, RunStatus } from '../core/store/runTypes';
+import { InvertscopeError, isErrorCode } from '../core/errors';
 
 /**
  * The one message protocol between a caller (the VS Code extension or the CLI)
@@ -19,6 +20,17 @@ export interface FailureInfo {
   readonly message: string;
   readonly code: string;
   readonly stack?: string;
+}
+
+/**
+ * The error a reported failure stands for, so a caller maps it (to an exit status,
+ * to a message with an action) as it would the error thrown in-process: an
+ * InvertscopeError when the code is one of ours, else a plain Error (a process
+ * that died, an unknown code).
+ */
+export function errorFromFailure(info: FailureInfo | undefined, fallbackMessage = 'the training process failed'): Error {
+  const message = info?.message ?? fallbackMessage;
+  return info && isErrorCode(info.code) ? new InvertscopeError(info.code, message) : new Error(message);
 }
 
 export type FromTrainer =

@@ -1,11 +1,11 @@
 import { relative } from 'node:path';
 import { recordAbnormalEnd } from '../backend/recordAbnormalEnd';
-import type { TrainRequest } from '../backend/protocol';
+import { errorFromFailure, type TrainRequest } from '../backend/protocol';
 import { startTraining } from '../backend/trainingClient';
 import type { EpochMetric } from '../core/store/runTypes';
 import { lossPartNames } from '../core/train/config';
 import type { CliContext } from './context';
-import { EXIT } from './exitCodes';
+import { EXIT, exitCodeFor } from './exitCodes';
 import { fmtInteger, fmtNumber, fmtSeconds } from './format';
 import { ProgressBar } from './progressBar';
 
@@ -80,8 +80,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
     case 'failed':
       ctx.stderr.write(`Training failed: ${outcome.error?.message ?? 'unknown error'}\n`);
       if (outcome.runId) ctx.stderr.write(`Run ${where} is marked failed; its checkpoints are intact.\n`);
-      return outcome.error?.code === 'BAD_INPUT' || outcome.error?.code === 'NOT_FOUND' || outcome.error?.code === 'CORRUPT' ? EXIT.badInput
-        : outcome.error?.code === 'BACKEND' ? EXIT.backend : EXIT.failed;
+      return exitCodeFor(errorFromFailure(outcome.error));
   }
 }
 

@@ -13,6 +13,23 @@ export type ErrorCode =
   | 'BACKEND'          // no compute backend could be loaded
   | 'INTERNAL';
 
+// A record rather than a list: a code added to ErrorCode and not here fails to compile.
+const ERROR_CODES: Readonly<Record<ErrorCode, true>> = {
+  BAD_INPUT: true,
+  NOT_FOUND: true,
+  CORRUPT: true,
+  NUMERIC: true,
+  NETWORK: true,
+  CANCELLED: true,
+  BACKEND: true,
+  INTERNAL: true,
+};
+
+/** Whether a code that crossed a process boundary (as a plain string) is one of ours. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
 export class InvertscopeError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,12 +1,9 @@
 import * as vscode from 'vscode';
-import type { TrainingOutcome } from '../../../backend/protocol';
-import { InvertscopeError, type ErrorCode } from '../../../core/errors';
+import { errorFromFailure, type TrainingOutcome } from '../../../backend/protocol';
 import type { Services } from '../../services';
 import { progressText, sessionFraction } from '../../training/liveProgress';
 import type { ActiveTraining } from '../../training/trainingController';
 import { COMMAND_IDS } from '../commandIds';
-
-const ERROR_CODES: readonly ErrorCode[] = ['BAD_INPUT', 'NOT_FOUND', 'CORRUPT', 'NUMERIC', 'NETWORK', 'CANCELLED', 'BACKEND', 'INTERNAL'];
 
 /**
  * A cancellable notification that follows a training session to its end;
@@ -47,9 +44,7 @@ function reportOutcome(services: Services, training: ActiveTraining, outcome: Tr
       return;
     }
     case 'failed': {
-      const code = outcome.error?.code as ErrorCode | undefined;
-      const message = outcome.error?.message ?? 'the training process failed';
-      const error = code && ERROR_CODES.includes(code) ? new InvertscopeError(code, message) : new Error(message);
+      const error = errorFromFailure(outcome.error);
       if (outcome.error?.stack) services.log.error(`training ${runId ?? training.label}: ${outcome.error.stack}`);
       services.failures.report(`Training ${runId ?? training.label}`, error);
       return;
