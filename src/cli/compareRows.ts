@@ -3,7 +3,7 @@ import { describeArchitecture, type Architecture } from '../core/model/architect
 import type { CheckpointTraining } from '../core/store/checkpoint';
 import type { RunRecord } from '../core/store/runTypes';
 import { sourceName } from './commands/analyze';
-import { fmtNumber, fmtSeconds } from './format';
+import { fmtNumber, fmtSci, fmtSeconds } from './format';
 
 /** One side of `invertscope compare`: where the checkpoint is, what produced it, and its analysis. */
 export interface ComparedCheckpoint {
@@ -19,7 +19,6 @@ export interface ComparedCheckpoint {
 }
 
 const PRECISIONS: readonly Precision[] = ['float32', 'float64'];
-const sci = (v: number) => (Number.isFinite(v) && v !== 0 ? v.toExponential(2) : String(v));
 const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : String(v));
 
 /**
@@ -59,14 +58,14 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
   row('test bits/dim', (c) => (c.analysis.density ? `${fmtNumber(c.analysis.density.testBitsPerDim)} (uniform: 8)` : c.training.objective === 'seed' ? '— (not a density)' : '— (prior unknown)'));
   const depth = Math.max(a.analysis.layers.length, b.analysis.layers.length);
   for (let l = 0; l < depth; l++) {
-    row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? sci(layer.cond) : '—'; });
+    row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? fmtSci(layer.cond) : '—'; });
   }
-  row('κ Jacobian', (c) => `${sci(c.analysis.jacobian.cond)} at ${c.analysis.jacobian.pointDescription}`);
+  row('κ Jacobian', (c) => `${fmtSci(c.analysis.jacobian.cond)} at ${c.analysis.jacobian.pointDescription}`);
   row('verdict', (c) => c.analysis.jacobian.verdict);
   for (const p of PRECISIONS) {
     row(`reconstruction ${p}`, (c) => {
       const s = c.analysis.reconstruction.overall[p];
-      return `|err| ${sci(s.meanAbsError)}, PSNR ${fmtNumber(s.psnr, 3)} dB, ${pct(s.brokenFraction)} broken`;
+      return `|err| ${fmtSci(s.meanAbsError)}, PSNR ${fmtNumber(s.psnr, 3)} dB, ${pct(s.brokenFraction)} broken`;
     });
   }
   for (const p of PRECISIONS) {

@@ -6,6 +6,11 @@ export function fmtNumber(value: number, digits = 4): string {
   return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 6 });
 }
 
+/** Three significant digits in exponent form (1.23e-7); zero and non-finite values as String() writes them. */
+export function fmtSci(value: number): string {
+  return Number.isFinite(value) && value !== 0 ? value.toExponential(2) : String(value);
+}
+
 export function fmtInteger(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }

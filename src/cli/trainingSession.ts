@@ -2,6 +2,7 @@ import { relative } from 'node:path';
 import { recordAbnormalEnd } from '../backend/recordAbnormalEnd';
 import { errorFromFailure, type TrainRequest } from '../backend/protocol';
 import { startTraining } from '../backend/trainingClient';
+import { checkpointFileName } from '../core/store/runIds';
 import type { EpochMetric } from '../core/store/runTypes';
 import { lossPartNames } from '../core/train/config';
 import type { CliContext } from './context';
@@ -72,7 +73,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
   switch (outcome.status) {
     case 'completed':
       ctx.stderr.write(`Done in ${elapsed}. Run: ${where}\n`);
-      ctx.stderr.write(`Next: invertscope show ${outcome.runId}  ·  invertscope analyze ${where}/checkpoints/epoch-${String(totalEpochs).padStart(4, '0')}.safetensors\n`);
+      ctx.stderr.write(`Next: invertscope show ${outcome.runId}  ·  invertscope analyze ${where}/${checkpointFileName(totalEpochs)}\n`);
       return EXIT.ok;
     case 'cancelled':
       ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked cancelled; continue it with: invertscope resume ${outcome.runId} --epochs ${totalEpochs}\n`);

@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import {
   analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
   type CheckpointAnalysis, type ErrorStats, type GeneratedSet,
@@ -10,7 +10,7 @@ import { RunStore } from '../../core/store/runStore';
 import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, fmtSeconds, table } from '../format';
+import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
 import { ProgressBar } from '../progressBar';
 
 /** Flags that say which checkpoint: shared by analyze, reconstruct and generate. */
@@ -123,6 +123,14 @@ export async function resolveCheckpointArgument(positionals: readonly string[], 
 }
 
 /** Runs `body` with a signal that Ctrl-C aborts. */
+/**
+ * The default name, before its suffix, of what reconstruct and generate write for
+ * a checkpoint: `<run>-epoch-NNNN` inside a run, else the file's own name.
+ */
+export function checkpointOutputStem(file: string, runId: string | null, epoch: number): string {
+  return runId !== null ? `${runId}-epoch-${String(epoch).padStart(4, '0')}` : basename(file).replace(/\.safetensors$/i, '');
+}
+
 export async function withInterrupt<T>(ctx: CliContext, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   const remove = ctx.onInterrupt(() => controller.abort());
@@ -158,7 +166,6 @@ const VERDICT_TITLES: Record<CheckpointAnalysis['jacobian']['verdict'], string> 
 };
 
 const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 100, 3)}%` : String(share));
-const sci = (v: number) => (Number.isFinite(v) && v !== 0 ? v.toExponential(2) : String(v));
 
 /** The analysis for people: layers, verdict, reconstruction, noise, distribution, generation. */
 export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
@@ -168,16 +175,16 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
   out.push('', table(
     ['LAYER', 'TENSOR', 'LEAKYRELU', 'σMAX', 'σMIN', 'κ', 'LOG|DET|', 'STABLE RANK', 'LU F64/F32'],
     a.layers.map((l) => [
-      String(l.index + 1), `${l.sequentialIndex}.weight`, l.activation ? 'yes' : 'no', sci(l.sigmaMax), sci(l.sigmaMin), sci(l.cond),
+      String(l.index + 1), `${l.sequentialIndex}.weight`, l.activation ? 'yes' : 'no', fmtSci(l.sigmaMax), fmtSci(l.sigmaMin), fmtSci(l.cond),
       fmtNumber(l.logAbsDet), fmtNumber(l.stableRank), l.solvable ? `${luWord(l.solvable.float64)}/${luWord(l.solvable.float32)}` : '—',
     ]),
   ));
   const j = a.jacobian;
   out.push('', `VERDICT: ${VERDICT_TITLES[j.verdict]}`, wrap(j.verdictText, 100));
-  out.push(`Jacobian at ${j.pointDescription}: σmax ${sci(j.sigmaMax)}, σmin ${sci(j.sigmaMin)}, κ ${sci(j.cond)}`);
+  out.push(`Jacobian at ${j.pointDescription}: σmax ${fmtSci(j.sigmaMax)}, σmin ${fmtSci(j.sigmaMin)}, κ ${fmtSci(j.cond)}`);
 
   const rec = a.reconstruction;
-  const stats = (s: ErrorStats) => [sci(s.meanAbsError), sci(s.maxAbsError), fmtNumber(s.psnr, 3), pct(s.brokenFraction)];
+  const stats = (s: ErrorStats) => [fmtSci(s.meanAbsError), fmtSci(s.maxAbsError), fmtNumber(s.psnr, 3), pct(s.brokenFraction)];
   out.push('', `Reconstruction of ${rec.imageCount} test images (float32 forward, then each inverse; broken = MAE > ${rec.brokenThreshold})`);
   out.push(table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', 'BROKEN'], [
     ['float32', ...stats(rec.overall.float32)],
@@ -188,7 +195,7 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
   out.push(table(['INVERSE', 'RECOGNIZABLE UP TO δ', 'GROWTH AT SMALLEST δ', 'WORST DIRECTION', 'BOUND ∏'], a.amplification.map((r) => {
     const first = r.points[0];
     const growth = first ? first.errorAfterStage[first.errorAfterStage.length - 1] / first.delta : Number.NaN;
-    return [r.precision, r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo), sci(growth), sci(r.worstCaseGrowth), sci(r.totalBound)];
+    return [r.precision, r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo), fmtSci(growth), fmtSci(r.worstCaseGrowth), fmtSci(r.totalBound)];
   })));
 
   if (a.density) {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import {
   CLASSIFIER_DATA, CLASSIFIER_SETTINGS, generationReport, loadOrTrainClassifier, openCheckpoint, progressTracker, type GeneratedSet,
 } from '../../core/analysis';
@@ -11,7 +11,7 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_FLAGS, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
+import { CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
@@ -57,7 +57,7 @@ export const generateCommand: Command = {
     });
 
     const epoch = checkpoint.training.epoch;
-    const name = opened.run ? `${opened.run.record.id}-epoch-${String(epoch).padStart(4, '0')}` : basename(file).replace(/\.safetensors$/i, '');
+    const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
     const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-generated${only === undefined ? '' : `-${only}`}.png`);
     const score = (s: GeneratedSet) => {
       const c = only === undefined ? null : s.perClass.find((p) => p.label === only);

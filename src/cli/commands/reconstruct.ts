@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { basename, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { openCheckpoint, progressTracker, reconstruct, type ErrorStats } from '../../core/analysis';
 import { balancedSelection } from '../../core/analysis/balancedSelection';
 import { subset } from '../../core/data/dataset';
@@ -9,7 +9,7 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_FLAGS, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
 
 const FLAGS: Record<string, FlagSpec> = {
   ...CHECKPOINT_FLAGS,
@@ -36,7 +36,7 @@ export const reconstructCommand: Command = {
     });
     const report = result.report;
     const epoch = checkpoint.training.epoch;
-    const name = opened.run ? `${opened.run.record.id}-epoch-${String(epoch).padStart(4, '0')}` : basename(file).replace(/\.safetensors$/i, '');
+    const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
     const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-reconstruction.png`);
     const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
     const grid = renderGrid({
