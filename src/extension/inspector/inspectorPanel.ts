@@ -35,7 +35,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 /**
  * One inspector: a checkpoint, or two side by side. Nothing is posted before the
  * webview says 'ready' (it would be lost); a webview that reloads says 'ready'
- * again and gets everything again. Every await is followed by a disposed check,
+ * again and gets the run again. Analyses are posted only when the webview asks
+ * ('selectCheckpoint', 'requestCompare', 'retry'). Every await is followed by a disposed check,
  * since the person can close the panel at any moment.
  */
 export class InspectorPanel extends Disposable {
@@ -251,11 +252,9 @@ export class InspectorPanel extends Disposable {
       this.post({ type: 'revealChart', chart: this.pendingReveal });
       this.pendingReveal = null;
     }
-    const epoch = this.target.epoch ?? run.checkpoints[run.checkpoints.length - 1]?.epoch;
-    if (epoch === undefined) return;
-    const primary = this.sendAnalysis({ runId: run.id, epoch }, false);
-    const compare = this.target.compare ? this.sendCompare(this.target.compare) : Promise.resolve();
-    await Promise.all([primary, compare]);
+    // No analysis follows: on 'init' the webview asks for the checkpoint (and the
+    // compare target) it will show, which may be a restored choice rather than
+    // this.target; answering here too would read and post every analysis twice.
   }
 
   private async sendCompare(ref: CheckpointRef): Promise<void> {
