@@ -29,6 +29,8 @@ export interface AnalysisCompleted {
 export class AnalysisService extends Disposable {
   private readonly jobs = new Map<string, Job>();
   private readonly memory = new Map<string, CheckpointAnalysis>();
+  /** Cache-file reads in progress, by memory key. */
+  private readonly reads = new Map<string, Promise<CheckpointAnalysis | null>>();
   private readonly completedEmitter: Emitter<AnalysisCompleted>;
   readonly onDidComplete: Event<AnalysisCompleted>;
 
@@ -52,9 +54,25 @@ export class AnalysisService extends Disposable {
     const key = memoryKey(target);
     const remembered = this.memory.get(key);
     if (remembered) return remembered;
-    const cached = await this.port.readCached(target);
-    if (cached) this.remember(key, cached);
-    return cached;
+    // The tree and a panel (or both columns of one) often ask at the same moment;
+    // the cache file can be megabytes, so they share one read.
+    const inFlight = this.reads.get(key);
+    if (inFlight) return inFlight;
+    const read = rejectOnThrow(() => this.port.readCached(target)).then(
+      (cached) => {
+        // A read that forget() overtook may predate what made it stale; it is neither remembered nor shared further.
+        if (this.reads.get(key) !== read) return cached;
+        this.reads.delete(key);
+        if (cached) this.remember(key, cached);
+        return cached;
+      },
+      (error: unknown) => {
+        if (this.reads.get(key) === read) this.reads.delete(key);
+        throw error;
+      },
+    );
+    this.reads.set(key, read);
+    return read;
   }
 
   isAnalysing(target: CheckpointTarget): boolean {
@@ -104,8 +122,10 @@ export class AnalysisService extends Disposable {
 
   /** Forgets remembered analyses (after a settings change or a new checkpoint file). */
   forget(runId?: string): void {
-    for (const key of [...this.memory.keys()]) {
-      if (runId === undefined || key.startsWith(`${runId}@`)) this.memory.delete(key);
+    for (const map of [this.memory, this.reads]) {
+      for (const key of [...map.keys()]) {
+        if (runId === undefined || key.startsWith(`${runId}@`)) map.delete(key);
+      }
     }
   }
 

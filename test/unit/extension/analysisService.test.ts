@@ -94,6 +94,44 @@ describe('AnalysisService', () => {
     service.dispose();
   });
 
+  it('shares one cache-file read between concurrent callers, and starts a new one after forget()', async () => {
+    const cached = checkpointAnalysis([layerSpectrum(0, 3, 1)]);
+    const reads: Array<(a: CheckpointAnalysis | null) => void> = [];
+    const port: AnalysisPort = {
+      readCached: () => new Promise((resolve) => reads.push(resolve)),
+      analyse: () => Promise.reject(new Error('not expected')),
+    };
+    const service = new AnalysisService(port, () => options, new MemoryLog());
+    const a = service.readCached(target());
+    const b = service.get(target(), () => undefined, new AbortController().signal);
+    await flush();
+    assert.equal(reads.length, 1, 'the second caller joins the read in progress');
+    service.forget();
+    const c = service.readCached(target());
+    assert.equal(reads.length, 2, 'a read begun before forget() is not shared after it');
+    reads[0](cached);
+    reads[1](cached);
+    assert.equal(await a, cached);
+    assert.equal(await b, cached);
+    assert.equal(await c, cached);
+    assert.equal(await service.readCached(target()), cached);
+    assert.equal(reads.length, 2, 'the finished read is remembered');
+    service.dispose();
+  });
+
+  it('lets the next caller read again after a failed cache read', async () => {
+    let attempts = 0;
+    const port: AnalysisPort = {
+      readCached: async () => { attempts++; if (attempts === 1) throw new Error('disk gone'); return null; },
+      analyse: () => Promise.reject(new Error('not expected')),
+    };
+    const service = new AnalysisService(port, () => options, new MemoryLog());
+    await assert.rejects(service.readCached(target()), /disk gone/);
+    assert.equal(await service.readCached(target()), null);
+    assert.equal(attempts, 2);
+    service.dispose();
+  });
+
   it('returns the cached analysis without computing', async () => {
     const cached = checkpointAnalysis([layerSpectrum(0, 3, 1)]);
     const { port, pending } = fakePort(cached);
