@@ -33,6 +33,39 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
     });
   });
 
+  it('draws each chart of a new analysis once, not again when its card first reports its width', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await suite.run('session-draw-once', { answer: 'manual' }, async (p) => {
+      const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      // Every draw sizes its svg; setting an attribute is recorded even when the value does not change.
+      await p.page.evaluate(() => {
+        interface Rec { target: { getAttribute(name: string): string | null } }
+        const g = globalThis as unknown as {
+          __draws: Record<string, number>;
+          document: unknown;
+          MutationObserver: new (cb: (records: Rec[]) => void) => { observe(target: unknown, options: object): void };
+        };
+        g.__draws = {};
+        new g.MutationObserver((records) => {
+          for (const r of records) {
+            const chart = r.target.getAttribute('data-chart');
+            if (chart) g.__draws[chart] = (g.__draws[chart] ?? 0) + 1;
+          }
+        }).observe(g.document, { subtree: true, attributes: true, attributeFilter: ['width'] });
+      });
+      await p.send({ type: 'analysis', ref, analysis: buildAnalysis(ref.runId, ref.epoch) });
+      await p.waitForAnalysis();
+      // Resize observations come after the next frames' animation callbacks; give them time to arrive.
+      await p.page.evaluate(() => new Promise<void>((resolve) => {
+        const g = globalThis as unknown as { requestAnimationFrame(cb: () => void): number };
+        let frames = 0;
+        const tick = () => { if (++frames >= 5) resolve(); else g.requestAnimationFrame(tick); };
+        g.requestAnimationFrame(tick);
+      }));
+      const draws = await p.page.evaluate(() => (globalThis as unknown as { __draws: Record<string, number> }).__draws);
+      assert.deepEqual(draws, { condition: 1, spectrum: 1, amplification: 1, recognizability: 1, distribution: 1 });
+    });
+  });
+
   it('shows a failed analysis with Retry and Open Log actions that reach the host', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-error', { answer: 'manual' }, async (p) => {
       const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;

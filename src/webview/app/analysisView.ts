@@ -141,12 +141,10 @@ export class AnalysisView {
   /** Draws every chart at its card's current width (called once in the document). */
   attach(): void {
     const layer = this.context.layerFocus.layer;
-    this.condition.highlight(layer).width(this.widthOf('condition'))(this.svgs.condition);
-    this.spectrum.highlight(layer).width(this.widthOf('spectrum'))(this.svgs.spectrum);
-    this.amplification.highlight(layer).width(this.widthOf('amplification'))(this.svgs.amplification);
-    this.recognizability.width(this.widthOf('recognizability'))(this.svgs.recognizability);
-    const w = this.widthOf('distribution');
-    this.distribution.width(w).columns(distributionColumns(w))(this.svgs.distribution);
+    this.condition.highlight(layer);
+    this.spectrum.highlight(layer);
+    this.amplification.highlight(layer);
+    for (const card of this.cards) card.renderNow();
   }
 
   refreshUi(): void {
@@ -220,10 +218,6 @@ export class AnalysisView {
     if (render) card.onResize(render);
     this.cards.push(card);
     return card;
-  }
-
-  private widthOf(chart: string): number {
-    return this.cards.find((c) => c.element.dataset.card === chart)?.width() ?? 480;
   }
 
   private svgExporter(chart: keyof AnalysisView['svgs'], title: string, csv: () => string): CardExporter {

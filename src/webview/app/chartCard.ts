@@ -34,6 +34,8 @@ export class ChartCard {
   readonly body: HTMLElement;
   readonly footer: HTMLElement;
   private observer: ResizeObserver | null = null;
+  private render: ((width: number) => void) | null = null;
+  /** The measured width last drawn at; 0 until a draw happens after layout. */
   private lastWidth = 0;
 
   readonly id: ChartId;
@@ -70,17 +72,33 @@ export class ChartCard {
     context.cards.add(this);
   }
 
-  /** Calls `render(width)` now (once attached) and whenever the body's width changes. */
+  /**
+   * Calls `render(width)` whenever the body's width changes, and from renderNow().
+   * A width already drawn is skipped: the observer's first report would otherwise
+   * redraw a chart just drawn at the same width.
+   */
   onResize(render: (width: number) => void): void {
     this.observer?.disconnect();
+    this.render = render;
     this.observer = new ResizeObserver(() => {
       const width = Math.floor(this.body.clientWidth);
-      if (width > 0 && Math.abs(width - this.lastWidth) >= 1) {
+      if (width > 0 && width !== this.lastWidth) {
         this.lastWidth = width;
         render(width);
       }
     });
     this.observer.observe(this.body);
+  }
+
+  /**
+   * Draws now at the body's measured width (what the observer would pass), or
+   * width()'s guess before layout, which the observer then replaces.
+   */
+  renderNow(): void {
+    if (!this.render) return;
+    const measured = Math.floor(this.body.clientWidth);
+    if (measured > 0) this.lastWidth = measured;
+    this.render(measured > 0 ? measured : this.width());
   }
 
   /** The body's current width, or a reasonable one before layout. */

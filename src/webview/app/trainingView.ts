@@ -41,11 +41,14 @@ export class TrainingView {
       description: 'Every logged step (faint), smoothed, and each epoch\u2019s train and test loss. Updates live while the run trains; a diverged step leaves a gap.',
       fileStem: () => `${runId}-loss`.replace(/[^A-Za-z0-9._-]+/g, '-'),
       exporter: {
-        svg: (background) => ({
-          text: serializeSvg(this.svg, { title: `${title} · ${runId}`, background }),
-          width: Number(this.svg.getAttribute('width')),
-          height: Number(this.svg.getAttribute('height')),
-        }),
+        svg: (background) => {
+          this.flushDraw();
+          return {
+            text: serializeSvg(this.svg, { title: `${title} · ${runId}`, background }),
+            width: Number(this.svg.getAttribute('width')),
+            height: Number(this.svg.getAttribute('height')),
+          };
+        },
         csv: () => this.csv(),
       },
       wide: true,
@@ -81,7 +84,9 @@ export class TrainingView {
     this.nameParts(true);
     this.smoothingControl.setValue(ui.smoothing);
     this.logControl.setChecked(ui.lossLogY);
-    this.draw();
+    // Detached (from the constructor), a draw would be at a guessed width and is
+    // always followed by the one the inspector schedules once the view is placed.
+    if (this.svg.isConnected) this.card.renderNow();
   }
 
   dispose(): void {
@@ -104,8 +109,16 @@ export class TrainingView {
     if (this.frame !== 0) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      this.draw();
+      this.card.renderNow();
     });
+  }
+
+  /** An export asked for before the scheduled frame gets the chart that frame would draw (the first one included). */
+  private flushDraw(): void {
+    if (this.frame === 0) return;
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.card.renderNow();
   }
 
   private draw(smoothing = this.context.ui().smoothing): void {
