@@ -50,3 +50,10 @@ export function formatDelta(value: number): string {
   if (Number.isInteger(Math.round(exponent * 1e6) / 1e6)) return `1e${Math.round(exponent)}`;
   return formatNumber(value);
 }
+
+const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
+
+/** The digits of a number (or digit string, leading zeros kept) as Unicode subscripts: 12 → "₁₂"; anything else as it is. */
+export function subscript(digits: number | string): string {
+  return String(digits).replace(/[0-9]/g, (c) => SUBSCRIPT_DIGITS[Number(c)]);
+}

@@ -1,6 +1,6 @@
 import { line, scaleLog, scalePoint, select } from 'd3';
 import type { AmplificationPoint, AmplificationReport, LayerSpectrum } from '../../core/analysis/types';
-import { formatDelta, formatNumber } from '../format';
+import { formatDelta, formatNumber, subscript } from '../format';
 import type { LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { accessor, isLayerOrNull, isLogDomainOrNull, isPositiveSize, type Accessor, type Domain } from './accessor';
@@ -185,9 +185,8 @@ export function amplificationChart(): AmplificationChart {
  */
 export function shortStage(name: string): string {
   const layerNumber = /(\d+)/.exec(name)?.[1];
-  const sub = (n: string): string => n.split('').map((c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)]).join('');
-  if (layerNumber !== undefined && /linear/i.test(name)) return `W${sub(layerNumber)}⁻¹`;
-  if (layerNumber !== undefined && /relu|activation/i.test(name)) return `φ${sub(layerNumber)}⁻¹`;
+  if (layerNumber !== undefined && /linear/i.test(name)) return `W${subscript(layerNumber)}⁻¹`;
+  if (layerNumber !== undefined && /relu|activation/i.test(name)) return `φ${subscript(layerNumber)}⁻¹`;
   return name.length > 8 ? `${name.slice(0, 7)}…` : name;
 }
 

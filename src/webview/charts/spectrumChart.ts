@@ -1,6 +1,6 @@
 import { line, scaleLinear, scaleLog, select } from 'd3';
 import type { LayerSpectrum } from '../../core/analysis/types';
-import { formatNumber } from '../format';
+import { formatNumber, subscript } from '../format';
 import { layerName, type LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { accessor, isLayerOrNull, isLogDomainOrNull, isPositiveSize, type Accessor, type Domain } from './accessor';
@@ -82,13 +82,14 @@ export function spectrumChart(): SpectrumChart {
       .attr('d', (d) => path(d.singularValues) ?? '');
 
     // Line labels at the right end, where the lines separate most.
+    const labelY = spreadLabels(layers.map((l) => y(lastPositive(l.singularValues) ?? lo)), 12);
     layer(f.plot, 'labels').selectAll<SVGTextElement, LayerSpectrum>('text.line-label')
       .data(layers, (d) => String(d.index))
       .join('text')
       .attr('class', (d) => `line-label series-text-${d.index % 8}`)
       .attr('data-layer', (d) => d.index)
       .attr('x', f.innerWidth + 6)
-      .attr('y', (d, i) => spreadLabels(layers.map((l) => y(lastPositive(l.singularValues) ?? lo)), 12)[i])
+      .attr('y', (_, i) => labelY[i])
       .attr('dy', '0.32em')
       .text((d) => layerName(d.index));
 
@@ -139,9 +140,4 @@ function spreadLabels(positions: number[], gap: number): number[] {
   const out = new Array<number>(positions.length);
   for (const o of order) out[o.i] = o.p;
   return out;
-}
-
-const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
-function subscript(n: number): string {
-  return String(n).split('').map((c) => SUBSCRIPT[Number(c)] ?? c).join('');
 }
