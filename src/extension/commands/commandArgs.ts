@@ -1,3 +1,5 @@
+import type { CheckpointEntry, RunRecord } from '../../core/store/runTypes';
+
 /**
  * Commands are invoked from tree context menus (with a node), from tooltip
  * links and other extensions (with a plain `{ runId, epoch }`), and from the
@@ -36,4 +38,11 @@ export function checkpointPairFromSelection(clicked: unknown, selected: unknown)
 
 export function checkpointKey(ref: CheckpointRef): string {
   return `${ref.runId}@${ref.epoch}`;
+}
+
+/** The run's checkpoint at `ref.epoch`; throws the message commands and the inspector both show when it is gone. */
+export function checkpointEntry(run: RunRecord, ref: CheckpointRef): CheckpointEntry {
+  const entry = run.checkpoints.find((c) => c.epoch === ref.epoch);
+  if (!entry) throw new Error(`run ${ref.runId} has no checkpoint at epoch ${ref.epoch}`);
+  return entry;
 }

@@ -3,6 +3,7 @@ import { describeError, isInvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
 import type { ChartId, CheckpointRef, ExportFormat, ExportMessage, HostMessage, WebviewMessage } from '../../webview/protocol';
 import type { AnalysisService } from '../analysis/analysisService';
+import { checkpointEntry } from '../commands/commandArgs';
 import { isCancellation } from '../commands/errorMessages';
 import type { LogSink } from '../ports';
 import type { RunsLocation } from '../runsLocation';
@@ -281,8 +282,7 @@ export class InspectorPanel extends Disposable {
     const store = this.deps.location.current;
     try {
       const run = await store.readRun(ref.runId);
-      const entry = run.checkpoints.find((c) => c.epoch === ref.epoch);
-      if (!entry) throw new Error(`run ${ref.runId} has no checkpoint at epoch ${ref.epoch}`);
+      const entry = checkpointEntry(run, ref);
       const target = { run, entry, file: store.checkpointPath(run.id, entry) };
       const onProgress = (message: string, fraction: number | null) => this.post({ type: 'analysisProgress', ref, message, fraction });
       const analysis = force

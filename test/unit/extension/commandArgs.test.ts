@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asCheckpointRef, asRunRef, checkpointPairFromSelection, checkpointKey } from '../../../src/extension/commands/commandArgs';
+import { asCheckpointRef, asRunRef, checkpointEntry, checkpointPairFromSelection, checkpointKey } from '../../../src/extension/commands/commandArgs';
+import { runRecord } from './builders';
 
 class FakeCheckpointNode {
   constructor(private readonly run: string, readonly epoch: number) {}
@@ -35,5 +36,11 @@ describe('command arguments', () => {
 
   it('key checkpoints by run and epoch', () => {
     assert.equal(checkpointKey({ runId: 'r', epoch: 2 }), 'r@2');
+  });
+
+  it('find a run\'s checkpoint by epoch, or say which one is missing', () => {
+    const run = runRecord({ id: 'r', checkpointEpochs: [1, 2] });
+    assert.equal(checkpointEntry(run, { runId: 'r', epoch: 2 }), run.checkpoints[1]);
+    assert.throws(() => checkpointEntry(run, { runId: 'r', epoch: 3 }), { message: 'run r has no checkpoint at epoch 3' });
   });
 });

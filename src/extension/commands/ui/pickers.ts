@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { CheckpointEntry, RunRecord } from '../../../core/store/runTypes';
 import type { Services } from '../../services';
 import { sortRuns } from '../../tree/treePresentation';
-import { asCheckpointRef, asRunRef, type CheckpointRef } from '../commandArgs';
+import { asCheckpointRef, asRunRef, checkpointEntry, type CheckpointRef } from '../commandArgs';
 
 /** The run a command was invoked on, or one the person picks; undefined when they cancel. */
 export async function resolveRun(services: Services, arg: unknown, question: string, filter: (run: RunRecord) => boolean = () => true): Promise<RunRecord | undefined> {
@@ -35,9 +35,7 @@ export async function resolveCheckpoint(services: Services, arg: unknown, questi
   const ref = asCheckpointRef(arg);
   if (ref) {
     const run = await store.readRun(ref.runId);
-    const entry = run.checkpoints.find((c) => c.epoch === ref.epoch);
-    if (!entry) throw new Error(`run ${ref.runId} has no checkpoint at epoch ${ref.epoch}`);
-    return { run, entry };
+    return { run, entry: checkpointEntry(run, ref) };
   }
   const runRef = asRunRef(arg);
   if (runRef) {
