@@ -4,7 +4,7 @@ import type { Tfjs } from './loadTfjs';
 
 /**
  * One step of PyTorch's Adam (torch.optim.adam, single-tensor path) on tfjs
- * variables, operation for operation as the seed engine does it; `step` is the
+ * variables, operation for operation, for both tfjs engines; `step` is the
  * step number after this update (1 for the first).
  */
 export function applyAdam(tf: Tfjs, params: readonly Variable[], grads: readonly Tensor[], first: readonly Variable[], second: readonly Variable[], step: number, learningRate: number): void {

@@ -1,10 +1,10 @@
 import type { Tensor, Tensor2D, Variable } from '@tensorflow/tfjs';
 import type { ModelParams } from '../../model/params';
 import type { BatchLoss, EngineOptions, OptimizerState, TrainingEngine } from '../engine';
-import { ADAM } from '../engine';
 import { LOG_2PI } from '../seedLoss';
 import type { FlowEngineOptions } from '../flow/flowEngineTypes';
 import type { LoadedTfjs } from './loadTfjs';
+import { applyAdam } from './tfjsAdam';
 import { createTfjsFlowEngine } from './tfjsFlowEngine';
 
 /**
@@ -100,24 +100,9 @@ class TfjsEngine implements TrainingEngine {
     return { loss, parts: [nll, penalty] };
   }
 
-  /** PyTorch's Adam, operation for operation (torch.optim.adam, single-tensor path). */
   private applyAdam(grads: Tensor[]): void {
-    const tf = this.tf;
     this.step += 1;
-    const { beta1, beta2, epsilon } = ADAM;
-    const correction1 = 1 - beta1 ** this.step;
-    const correction2 = 1 - beta2 ** this.step;
-    const stepSize = this.options.learningRate / correction1;
-    const params = [...this.weights, ...this.biases];
-    params.forEach((p, i) => {
-      const g = grads[i];
-      const m = this.firstMoment[i];
-      const v = this.secondMoment[i];
-      m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-      v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-      const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(correction2)), epsilon);
-      p.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
-    });
+    applyAdam(this.tf, [...this.weights, ...this.biases], grads, this.firstMoment, this.secondMoment, this.step, this.options.learningRate);
   }
 
   async evaluate(images: Float32Array, labels: Uint8Array, count: number): Promise<BatchLoss> {
