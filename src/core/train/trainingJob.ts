@@ -6,7 +6,6 @@ import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
 import { RunStore } from '../store/runStore';
 import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, StepMetric } from '../store/runTypes';
-import type { CheckpointFlow } from '../store/checkpoint';
 import { currentProcessInfo } from '../store/processLiveness';
 import { invertscopeVersion } from '../store/packageVersion';
 import { IMAGE_SIZE } from '../model/architecture';
@@ -16,7 +15,8 @@ import { createEngine } from './createEngine';
 import type { OptimizerState, TrainingEngine } from './engine';
 import { BatchBuffer } from './batches';
 import { bitsPerDim } from './flow/bitsPerDim';
-import { isFlowTrainingEngine, type FlowEngineOptions } from './flow/flowEngineTypes';
+import { isFlowTrainingEngine, type FlowEngineOptions, type FlowState } from './flow/flowEngineTypes';
+import { flowParams } from './flow/flowParams';
 import { newFlowStart, resumedFlowOptions } from './flowStart';
 import { loadResumePoint, saveResumePoint } from './resumePoint';
 import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
@@ -191,7 +191,16 @@ async function train(
   };
   // Bits/dim bound the discrete images' likelihood only when the density is measured on dequantized pixels.
   const testBitsPerDim = config.objective === 'flow' && config.dequantize ? (loss: number) => bitsPerDim(loss, config.architecture.width) : undefined;
-  const flowState = async (): Promise<CheckpointFlow | null> => (isFlowTrainingEngine(engine) ? engine.getFlowState() : null);
+  /**
+   * What a checkpoint and the resume point hold. A flow's dense W comes from
+   * the factors getFlowState just read (flowParams, as the engine's getParams
+   * does), so the factors are read back once and P·L·U is built once.
+   */
+  const snapshot = async (): Promise<{ params: ModelParams; optimizer: OptimizerState; flow: FlowState | null }> => {
+    const flow = isFlowTrainingEngine(engine) ? await engine.getFlowState() : null;
+    const params = flow ? flowParams(flow) : await engine.getParams();
+    return { params, optimizer: await engine.getOptimizerState(), flow };
+  };
 
   /** Records a finished epoch (0: the initialized model): metrics, a checkpoint when one is due, the resume point. */
   const recordEpoch = async (metric: EpochMetric, trainSecondsNow: number): Promise<void> => {
@@ -199,9 +208,7 @@ async function train(
     await flush();
     listener.metric(metric);
     if (!Number.isFinite(metric.trainLoss)) listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
-    const params = await engine.getParams();
-    const optimizer = await engine.getOptimizerState();
-    const flow = await flowState();
+    const { params, optimizer, flow } = await snapshot();
     const globalStep = optimizer.step;
     if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
       const entry = await store.saveCheckpoint(runId, {
@@ -257,9 +264,9 @@ async function train(
   if (result.stopped) {
     if (result.partialEpoch) {
       const finalEpoch = lastEpoch as EpochMetric | null;
+      const { params, optimizer, flow } = await snapshot();
       await saveResumePoint({
-        runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed,
-        params: await engine.getParams(), optimizer: await engine.getOptimizerState(), flow: await flowState(),
+        runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
         completedEpochs: result.completedEpochs, completedSteps: result.completedSteps, partialEpoch: result.partialEpoch,
         trainLoss: finalEpoch?.trainLoss ?? Number.NaN, testLoss: finalEpoch?.testLoss ?? Number.NaN, invertscopeVersion: invertscopeVersion(),
       });
