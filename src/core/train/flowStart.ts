@@ -5,14 +5,18 @@ import { createRng } from '../random/rng';
 import type { CheckpointFlow } from '../store/checkpoint';
 import type { FlowTrainingOptions, TrainConfig } from './config';
 import type { FlowEngineOptions } from './flow/flowEngineTypes';
-import { flowParams } from './flow/flowParams';
 import { classPriorFromPaper, type FlowPrior } from './flow/flowPrior';
 import { initializeFlow, type FlowInitReport } from './flow/initializeFlow';
 import { luFromDense } from './flow/luFromDense';
 import type { LuLayer } from './flow/luLayer';
 
-/** A flow run's first model: the dense parameters every engine takes, and the flow engine's own start. */
+/** A flow run's first model: the engine's initial parameters and the flow engine's own start. */
 export interface FlowStart {
+  /**
+   * The biases, with no dense weights: the flow engine starts from
+   * `engine.initialLayers` and reads no W then, so P·L·U (about 0.3 s per
+   * 784-wide layer) is assembled only when a checkpoint needs it.
+   */
   readonly params: ModelParams;
   readonly engine: FlowEngineOptions;
   /** Seconds initializeFlow took; null for the default init (nothing computed). */
@@ -40,7 +44,7 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
   const flow = flowOptionsOf(config);
   const arch = config.architecture;
   const classes = data.train.classes;
-  let params: ModelParams;
+  let biases: Float32Array[];
   let layers: LuLayer[];
   let prior: FlowPrior;
   let initSeconds: number | null = null;
@@ -50,16 +54,16 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
     const result = initializeFlow(arch, data.train, { prior: flow.prior, seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge });
     initSeconds = (performance.now() - started) / 1000;
     report = result.report;
-    params = flowParams(result.model);
+    biases = result.model.biases.map((b) => b.slice());
     layers = [...result.model.layers];
     prior = result.model.prior;
   } else {
     const dense = initParams(arch, createRng(config.seed).fork('init'));
     layers = dense.weights.map((w, l) => luFromDense(w, arch.width, `layer ${l + 1}`));
-    params = flowParams({ layers, biases: dense.biases });
+    biases = dense.biases;
     prior = flow.prior === 'class' ? classPriorFromPaper(classes, arch.width) : { kind: 'paper' };
   }
-  return { params, engine: engineOptions(config, flow, data.train.count, classes, layers, prior), initSeconds, report };
+  return { params: { weights: [], biases }, engine: engineOptions(config, flow, data.train.count, classes, layers, prior), initSeconds, report };
 }
 
 /**
