@@ -1,3 +1,4 @@
+import { LOG_2PI } from '../seedLoss';
 import type { FlowPrior } from './flowPrior';
 import { priorLogStdAt, priorMeanAt } from './flowPrior';
 
@@ -17,8 +18,6 @@ import { priorLogStdAt, priorMeanAt } from './flowPrior';
  * Parts are reported as [latent, negLogDet]. This module is the single
  * statement of the objective; the engines implement it and are tested against it.
  */
-export const LOG_2PI = Math.log(2 * Math.PI);
-
 /** The latent term of one output row (float64). */
 export function flowLatentNll(z: ArrayLike<number>, label: number, prior: FlowPrior, offset = 0, n = z.length - offset): number {
   let sum = 0;

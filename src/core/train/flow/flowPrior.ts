@@ -1,3 +1,5 @@
+import { targetMean } from '../seedLoss';
+
 /**
  * The latent distribution a flow maps each class onto.
  * - 'paper': the paper's target N(2a·1, I) for label a, fixed.
@@ -12,21 +14,16 @@ export type FlowPriorKind = FlowPrior['kind'];
 
 export const PAPER_PRIOR: FlowPrior = { kind: 'paper' };
 
-/** The paper's target mean for label a, on every coordinate. */
-export function paperPriorMean(label: number): number {
-  return 2 * label;
-}
-
 /** A learned prior that starts equal to the paper's target (μ_a = 2a·1, σ = 1). */
 export function classPriorFromPaper(classes: number, n: number): FlowPrior {
   const mean = new Float32Array(classes * n);
-  for (let a = 0; a < classes; a++) mean.fill(paperPriorMean(a), a * n, (a + 1) * n);
+  for (let a = 0; a < classes; a++) mean.fill(targetMean(a), a * n, (a + 1) * n);
   return { kind: 'class', classes, mean, logStd: new Float32Array(classes * n) };
 }
 
 /** μ_aj and ln σ_aj of coordinate j for label a. */
 export function priorMeanAt(prior: FlowPrior, label: number, j: number, n: number): number {
-  return prior.kind === 'paper' ? paperPriorMean(label) : prior.mean[label * n + j];
+  return prior.kind === 'paper' ? targetMean(label) : prior.mean[label * n + j];
 }
 
 export function priorLogStdAt(prior: FlowPrior, label: number, j: number, n: number): number {

@@ -6,11 +6,12 @@ import { WasmHeap } from '../../wasm/heap';
 import { createSharedMemory } from '../../wasm/kernelModule';
 import { defaultThreadCount, WorkerPool } from '../../wasm/workerPool';
 import { ADAM, type BatchLoss, type EngineOptions, type OptimizerState, type TrainingEngine } from '../engine';
+import { LOG_2PI } from '../seedLoss';
 import { DENSE_OP, DENSE_SLOT } from './denseCommand';
 import { allocateDenseLayout, COUNTER_STRIDE, type DenseLayout, type TensorOffsets } from './denseLayout';
 import type { DenseTaskData } from './denseTask';
 
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+const HALF_LOG_TWO_PI = 0.5 * LOG_2PI;
 
 /**
  * Invertscope's own training engine: float32 WebAssembly SIMD kernels (f32.wasm) on a
