@@ -1,4 +1,5 @@
 import { InvertscopeError } from '../errors';
+import { stripUndefined } from '../stripUndefined';
 
 /**
  * What an analysis measures and on how many images. Every field changes the
@@ -94,8 +95,4 @@ export function resolveAnalysisOptions(partial: Partial<AnalysisOptions> = {}): 
   });
   const extraTemperatures = [...new Set(merged.extraTemperatures)].filter((t) => t !== merged.temperature).sort((a, b) => b - a);
   return { ...merged, noiseLevels, extraTemperatures, imagesPerClass: Math.min(merged.imagesPerClass, merged.samplesPerClass) };
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

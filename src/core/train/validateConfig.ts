@@ -1,5 +1,6 @@
 import { InvertscopeError } from '../errors';
 import { validateArchitecture, type Architecture } from '../model/architecture';
+import { stripUndefined } from '../stripUndefined';
 import { DEFAULT_FLOW_TRAINING, defaultKinkLayers, type FlowTrainingOptions, type TrainConfig } from './config';
 
 /** A configuration as callers write it: the flow settings may name only what differs from the defaults. */
@@ -67,8 +68,4 @@ export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrain
   if (typeof cosineDecay !== 'boolean') fail('flow.cosineDecay', cosineDecay, 'true or false');
   if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0)) fail('flow.boundarySurrogate', boundarySurrogate, 'a finite number ≥ 0 (0: the exact per-sample gradient)');
   return options;
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
