@@ -9,7 +9,7 @@ import type { FlowPrior, FlowPriorKind } from './flowPrior';
 import { invertLowerTriangular } from './invertLowerTriangular';
 import { kinkStage } from './kinkStage';
 import { luFromDense } from './luFromDense';
-import type { LuLayer } from './luLayer';
+import { identityLuLayer, type LuLayer } from './luLayer';
 import { optimalStretch } from './optimalStretch';
 import { reflectOnto } from './reflectOnto';
 
@@ -185,7 +185,7 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
     report = { kinkedFraction };
   }
   for (let l = first + 1; l < L - 1; l++) {
-    layers[l] = diagonalLayer(new Float64Array(n).fill(1));
+    layers[l] = identityLuLayer(n);
     biases[l] = new Float32Array(n);
   }
   return { model: { architecture: arch, layers, biases, prior }, report };
