@@ -10,6 +10,17 @@ import type { CheckpointEntry, MetricRecord, RunRecord } from '../core/store/run
 import type { TrainRequest } from '../backend/protocol';
 import type { TrainingSession } from '../backend/session';
 
+/** Where a read of metrics.jsonl stopped: after its last complete record. */
+export interface MetricsCursor {
+  readonly offset: number;
+  readonly line: number;
+}
+
+export interface MetricsPage {
+  readonly records: MetricRecord[];
+  readonly next: MetricsCursor;
+}
+
 /** One runs folder: the runs the trainer and the CLI write, read and changed by the extension. */
 export interface RunStorePort {
   readonly runsFolder: string;
@@ -19,6 +30,12 @@ export interface RunStorePort {
   readRun(runId: string): Promise<RunRecord>;
   /** The run's metrics.jsonl, in file order ([] when it has none). */
   readMetrics(runId: string): Promise<MetricRecord[]>;
+  /**
+   * The records appended after `from` (from the start when omitted) and where
+   * to continue: a live view re-reads only what a training added, not a file
+   * that grows by a line per step.
+   */
+  readMetricsSince(runId: string, from?: MetricsCursor): Promise<MetricsPage>;
   /** Absolute path of the run's folder. */
   runDir(runId: string): string;
   /** Absolute path of a checkpoint's safetensors file. */

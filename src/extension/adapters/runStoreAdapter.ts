@@ -17,6 +17,10 @@ export const openRunStore: RunStoreFactory = (runsFolder: string): RunStorePort 
     },
     readRun: (runId) => store.readRun(runId),
     readMetrics: async (runId) => (await store.readMetrics(runId)).records,
+    async readMetricsSince(runId, from) {
+      const read = await store.readMetrics(runId, from ? { fromOffset: from.offset, fromLine: from.line } : {});
+      return { records: read.records, next: { offset: read.nextOffset, line: read.nextLine } };
+    },
     runDir: (runId) => store.folderOf(runId),
     checkpointPath: (runId, entry) => join(store.folderOf(runId), entry.file),
     deleteRun: (runId) => store.deleteRun(runId),

@@ -5,13 +5,16 @@ import type { ChartId, CheckpointRef, ExportFormat, ExportMessage, HostMessage, 
 import type { AnalysisService } from '../analysis/analysisService';
 import { checkpointEntry } from '../commands/commandArgs';
 import { isCancellation } from '../commands/errorMessages';
-import type { LogSink } from '../ports';
+import type { LogSink, MetricsCursor, MetricsPage } from '../ports';
 import type { RunsLocation } from '../runsLocation';
 import { Disposable } from '../util/dispose';
 import { renderFallbackHtml } from './fallbackHtml';
 import { parseWebviewMessage, safeFileName } from './hostMessages';
 import { createNonce } from './inspectorHtml';
 import { initialStateFor, panelTitle, summarizeRun, type PanelInitialState, type PanelTarget } from './panelState';
+
+/** A run whose metrics cannot be read starts empty, so the next read takes the whole file. */
+const NO_METRICS: MetricsPage = { records: [], next: { offset: 0, line: 1 } };
 
 export interface RenderInspectorHtml {
   (options: { cspSource: string; scriptUri: string; styleUri: string; nonce: string; initialState: PanelInitialState }): string;
@@ -45,7 +48,8 @@ export class InspectorPanel extends Disposable {
   private disposing = false;
   private target: PanelTarget;
   /** Metric records already posted, per run. */
-  private readonly metricsSent = new Map<string, number>();
+  /** Per run shown, where its metrics were read up to (what the webview has). */
+  private readonly metricsSent = new Map<string, MetricsCursor>();
   private readonly aborter = new AbortController();
   private pendingReveal: ChartId | null = null;
   private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
@@ -243,12 +247,12 @@ export class InspectorPanel extends Disposable {
       return;
     }
     const [metrics, listing] = await Promise.all([
-      store.readMetrics(run.id).catch(() => []),
+      store.readMetricsSince(run.id).catch(() => NO_METRICS),
       store.listRuns().catch(() => ({ runs: [run], damaged: [] })),
     ]);
     if (this.isDisposed) return;
-    this.metricsSent.set(run.id, metrics.length);
-    this.post({ type: 'init', run, metrics, runs: listing.runs.map(summarizeRun) });
+    this.metricsSent.set(run.id, metrics.next);
+    this.post({ type: 'init', run, metrics: metrics.records, runs: listing.runs.map(summarizeRun) });
     if (this.pendingReveal) {
       this.post({ type: 'revealChart', chart: this.pendingReveal });
       this.pendingReveal = null;
@@ -261,10 +265,10 @@ export class InspectorPanel extends Disposable {
   private async sendCompare(ref: CheckpointRef): Promise<void> {
     if (!this.metricsSent.has(ref.runId)) {
       const store = this.deps.location.current;
-      const [run, metrics] = await Promise.all([store.readRun(ref.runId), store.readMetrics(ref.runId).catch(() => [])]);
+      const [run, metrics] = await Promise.all([store.readRun(ref.runId), store.readMetricsSince(ref.runId).catch(() => NO_METRICS)]);
       if (this.isDisposed) return;
-      this.metricsSent.set(ref.runId, metrics.length);
-      this.post({ type: 'run', run, metrics });
+      this.metricsSent.set(ref.runId, metrics.next);
+      this.post({ type: 'run', run, metrics: metrics.records });
     }
     await this.sendAnalysis(ref, false);
   }
@@ -272,10 +276,10 @@ export class InspectorPanel extends Disposable {
   private async postNewMetrics(runId: string): Promise<void> {
     const sent = this.metricsSent.get(runId);
     if (sent === undefined) return;
-    const metrics = await this.deps.location.current.readMetrics(runId);
-    if (this.isDisposed || metrics.length <= sent) return;
-    this.metricsSent.set(runId, metrics.length);
-    this.post({ type: 'metrics', runId, records: metrics.slice(sent) });
+    const page = await this.deps.location.current.readMetricsSince(runId, sent);
+    if (this.isDisposed || page.records.length === 0) return;
+    this.metricsSent.set(runId, page.next);
+    this.post({ type: 'metrics', runId, records: page.records });
   }
 
   private async sendAnalysis(ref: CheckpointRef, force: boolean): Promise<void> {

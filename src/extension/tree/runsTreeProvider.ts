@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isInvertscopeError } from '../../core/errors';
 import type { AnalysisService } from '../analysis/analysisService';
 import { CONTEXT_KEYS } from '../commands/commandIds';
-import type { LogSink } from '../ports';
+import type { LogSink, MetricsCursor } from '../ports';
 import type { RunsLocation } from '../runsLocation';
 import { progressFromMetrics } from '../training/liveProgress';
 import type { TrainingController } from '../training/trainingController';
@@ -23,6 +23,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly changeEmitter = this._register(new vscode.EventEmitter<TreeNode | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly runs = new Map<string, RunNode>();
+  /** For runs followed through their files: where their metrics were read up to, and what that showed. */
+  private readonly metricsSeen = new Map<string, { readonly next: MetricsCursor; readonly live: LiveProgress | null }>();
   private readonly context: TreeContext;
   /** A root refresh was asked for and VS Code has not read the root again yet. */
   private rootRefreshPending = false;
@@ -37,6 +39,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.context = { store: () => location.current, analysis, log, changed: (node) => this.changeEmitter.fire(node) };
     this._register(location.onDidChange(() => {
       this.runs.clear();
+      this.metricsSeen.clear();
       this.changeEmitter.fire(undefined);
     }));
     this._register(training.onDidChange((t) => {
@@ -158,16 +161,26 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       nodes.push(node);
     }
     for (const id of [...this.runs.keys()]) if (!listed.has(id)) this.runs.delete(id);
+    for (const id of [...this.metricsSeen.keys()]) if (!listed.has(id)) this.metricsSeen.delete(id);
     for (const damaged of listing.damaged) nodes.push(new DamagedRunNode(damaged));
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasRuns, nodes.length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.runsLoaded, true);
     return nodes;
   }
 
-  /** A run trained elsewhere (the CLI): its progress from the last metric it wrote. */
+  /**
+   * A run trained elsewhere (the CLI): its progress from the last metric it
+   * wrote. Only what was appended since the last look is read; with nothing
+   * new the progress stays as it was.
+   */
   private async liveFromFiles(runId: string, totalEpochs: number): Promise<LiveProgress | null> {
+    const seen = this.metricsSeen.get(runId);
     try {
-      return progressFromMetrics(await this.location.current.readMetrics(runId), totalEpochs);
+      const page = await this.location.current.readMetricsSince(runId, seen?.next);
+      if (page.records.length === 0) return seen?.live ?? null;
+      const live = progressFromMetrics(page.records, totalEpochs);
+      this.metricsSeen.set(runId, { next: page.next, live });
+      return live;
     } catch {
       return null;
     }

@@ -37,6 +37,22 @@ describe('the run store adapter', () => {
     assert.deepEqual(metrics.map((m) => m.type), ['step', 'step', 'epoch']);
   });
 
+  it('reads metrics from where the last read stopped, and nothing when nothing was appended', async () => {
+    const store = openRunStore(join(folder, 'runs'));
+    const run = FIXTURE_RUNS[0];
+    const all = await store.readMetrics(run.id);
+    const first = await store.readMetricsSince(run.id);
+    assert.deepEqual(first.records, all);
+    assert.deepEqual((await store.readMetricsSince(run.id, first.next)).records, []);
+    const file = join(folder, 'runs', run.id, 'metrics.jsonl');
+    const appended = { ...all[all.length - 1], epoch: 99 };
+    await writeFile(file, `${await readFile(file, 'utf8')}${JSON.stringify(appended)}\n`);
+    const next = await store.readMetricsSince(run.id, first.next);
+    assert.deepEqual(next.records, [appended]);
+    assert.equal(next.next.line, first.next.line + 1);
+    assert.deepEqual((await store.readMetricsSince(run.id)).records, [...all, appended]);
+  });
+
   it('rejects a run id that would leave the runs folder', () => {
     assert.throws(() => openRunStore(join(folder, 'runs')).runDir('../outside'), (e: unknown) => isInvertscopeError(e));
   });
