@@ -36,6 +36,8 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
   it('draws each chart of a new analysis once, not again when its card first reports its width', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-draw-once', { answer: 'manual' }, async (p) => {
       const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      // The loss chart draws on the frame after init; on a slow machine that frame can come after this point.
+      await p.page.locator('svg[data-chart="loss"][width]').waitFor({ state: 'attached' });
       // Every draw sizes its svg; setting an attribute is recorded even when the value does not change.
       await p.page.evaluate(() => {
         interface Rec { target: { getAttribute(name: string): string | null } }
