@@ -168,11 +168,11 @@ export type ChartId =
 
 export type ExportFormat = 'svg' | 'png' | 'csv';
 
-/** A chart serialized by the webview; the host only asks where to save it. */
-export interface ExportMessage {
+/** A chart serialized by a webview (the inspector's or the dashboard's); the host only asks where to save it. */
+export interface ChartExportMessage<Id extends string> {
   readonly type: 'export';
   readonly requestId: string;
-  readonly chart: ChartId;
+  readonly chart: Id;
   readonly format: ExportFormat;
   /** SVG and CSV as text; PNG as base64 without a data: prefix. */
   readonly content: string;
@@ -180,6 +180,8 @@ export interface ExportMessage {
   /** A file name to propose, e.g. "run-3-epoch-50-condition.svg". */
   readonly suggestedName: string;
 }
+
+export type ExportMessage = ChartExportMessage<ChartId>;
 
 /** Compute the analysis again after an `analysisError`. */
 export interface RetryMessage {

@@ -1,14 +1,16 @@
-import type { AnalysisPort, DatasetPort, LogSink, RunStoreFactory, TrainerPort } from '../ports';
+import type { AnalysisPort, DatasetPort, LogSink, RunStoreFactory, TrainerPort, TrajectoryPort } from '../ports';
 import { createAnalysis } from './analysisAdapter';
 import { mnistDataset } from './datasetAdapter';
 import { openRunStore } from './runStoreAdapter';
 import { createTrainer } from './trainerAdapter';
+import { createTrajectory } from './trajectoryAdapter';
 
 export interface Ports {
   readonly openRunStore: RunStoreFactory;
   readonly trainer: TrainerPort;
   readonly analysis: AnalysisPort;
   readonly dataset: DatasetPort;
+  readonly trajectory: TrajectoryPort;
   /** Stops the background processes the ports started. */
   dispose(): void;
 }
@@ -16,5 +18,5 @@ export interface Ports {
 /** The real modules behind each port; the one place that binds them. */
 export function createPorts(log: LogSink): Ports {
   const analysis = createAnalysis(log);
-  return { openRunStore, trainer: createTrainer(log), analysis, dataset: mnistDataset, dispose: () => analysis.dispose() };
+  return { openRunStore, trainer: createTrainer(log), analysis, dataset: mnistDataset, trajectory: createTrajectory(), dispose: () => analysis.dispose() };
 }

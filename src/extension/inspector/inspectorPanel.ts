@@ -9,7 +9,8 @@ import type { LogSink, MetricsCursor, MetricsPage } from '../ports';
 import type { RunsLocation } from '../runsLocation';
 import { Disposable } from '../util/dispose';
 import { renderFallbackHtml } from './fallbackHtml';
-import { parseWebviewMessage, safeFileName } from './hostMessages';
+import { saveExportedFile } from '../webviewExport';
+import { parseWebviewMessage } from './hostMessages';
 import { createNonce } from './inspectorHtml';
 import { initialStateFor, panelTitle, summarizeRun, type PanelInitialState, type PanelTarget } from './panelState';
 
@@ -134,19 +135,12 @@ export class InspectorPanel extends Disposable {
     let detail = 'cancelled';
     let ok = false;
     try {
-      const runDir = this.deps.location.current.runDir(this.target.runId);
-      const uri = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(`${runDir}/${safeFileName(message.suggestedName, message.format)}`),
-        filters: { [message.format.toUpperCase()]: [message.format] },
-        title: 'Export Figure',
-      });
-      if (!uri) return undefined;
-      const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
-      await vscode.workspace.fs.writeFile(uri, bytes);
+      const saved = await saveExportedFile(message, this.deps.location.current.runDir(this.target.runId));
+      if (!saved) return undefined;
       ok = true;
-      detail = uri.fsPath;
-      this.deps.log.info(`inspector: exported ${message.chart} as ${uri.fsPath}`);
-      return uri.fsPath;
+      detail = saved;
+      this.deps.log.info(`inspector: exported ${message.chart} as ${saved}`);
+      return saved;
     } catch (error) {
       detail = describeError(error);
       throw error;

@@ -182,3 +182,29 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
   const positions = widths.map((w) => { const p = offset; offset += w; return p; });
   items.attr('transform', (_, i) => `translate(${positions[i]}, 0)`);
 }
+
+/** A horizontal rule at a value, e.g. a precision's limit 1/ε. */
+export interface LimitRule {
+  readonly value: number;
+  readonly label: string;
+}
+
+/**
+ * Dashed rules across the plot at each limit's y. Labels sit in the right
+ * margin ('margin', where no bar can cover them) or just above the rule at the
+ * plot's right edge ('inside', when the margin holds a legend).
+ */
+export function limitRules(plot: G, limits: readonly LimitRule[], innerWidth: number, y: (value: number) => number, labelAt: 'margin' | 'inside'): void {
+  const rules = layer(plot, 'limits').selectAll<SVGGElement, LimitRule>('g.limit')
+    .data(limits, (d) => d.label)
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'limit');
+      g.append('line').attr('class', 'limit-line');
+      g.append('text').attr('class', 'limit-label');
+      return g;
+    });
+  rules.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
+  const labels = rules.select('text').text((d) => d.label);
+  if (labelAt === 'margin') labels.attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start');
+  else labels.attr('x', innerWidth - 4).attr('y', (d) => y(d.value) - 4).attr('dy', null).attr('text-anchor', 'end');
+}
