@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
   const trajectories = new TrajectoryService(ports.trajectory, () => location.current, log);
   const tree = new RunsTreeProvider(location, analysis, trajectories, training, log);
   const treeView = vscode.window.createTreeView(VIEW_IDS.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const watcher = new RunsFolderWatcher(location);
+  const watcher = new RunsFolderWatcher(location, settings, log);
   const inspectors = new InspectorManager({ location, analysis, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
   const dashboard = new DashboardManager({ location, trajectories, log, extensionUri: context.extensionUri, openRun: (runId) => inspectors.open(runId, null) });
   const failures = new FailureReporter(log);

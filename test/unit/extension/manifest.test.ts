@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PRESET_NAMES } from '../../../src/core/model/architecture';
 import { COMMAND_IDS, VIEW_IDS } from '../../../src/extension/commands/commandIds';
-import { BACKEND_CHOICES, DEFAULT_SETTINGS, LIMITS, SETTING_KEYS } from '../../../src/extension/config/settings';
+import { BACKEND_CHOICES, DEFAULT_SETTINGS, LIMITS, POLLING_MODES, SETTING_KEYS } from '../../../src/extension/config/settings';
 
 // Compiled to out/test/unit/extension; the sources and manifest are four levels up.
 const root = join(__dirname, '..', '..', '..', '..');
@@ -170,9 +170,10 @@ describe('package.json', () => {
     for (const key of SETTING_KEYS) assert.deepEqual(properties[`invertscope.${key}`].default, defaultOf(key), `default of ${key}`);
     assert.deepEqual(properties['invertscope.defaultModel'].enum, [...PRESET_NAMES]);
     assert.deepEqual(properties['invertscope.backend'].enum, [...BACKEND_CHOICES]);
+    assert.deepEqual(properties['invertscope.runsFolderPolling'].enum, [...POLLING_MODES]);
     const limits: [string, { min: number; max: number }][] = [
       ['epochs', LIMITS.epochs], ['batchSize', LIMITS.batchSize], ['learningRate', LIMITS.learningRate],
-      ['analysis.testImages', LIMITS.testImages], ['analysis.temperature', LIMITS.temperature],
+      ['analysis.testImages', LIMITS.testImages], ['analysis.temperature', LIMITS.temperature], ['runsFolderPollSeconds', LIMITS.pollSeconds],
     ];
     for (const [key, limit] of limits) {
       assert.equal(properties[`invertscope.${key}`].minimum, limit.min, `minimum of ${key}`);
