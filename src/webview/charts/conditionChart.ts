@@ -82,8 +82,7 @@ export function conditionChart(): ConditionChart {
 
     const limits = [{ value: FLOAT32_LIMIT, label: 'f32 1/ε' }]
       .concat(top > FLOAT64_LIMIT ? [{ value: FLOAT64_LIMIT, label: 'f64 1/ε' }] : []);
-    // Labels in the right margin, where no bar or value label can cover them.
-    limitRules(f.plot, limits, f.innerWidth, y, 'margin');
+    limitRules(f.plot, limits, y, f.innerWidth);
 
     const data: ConditionDatum[] = layers.map((spectrum) => ({ layer: spectrum.index, spectrum }));
     active = Math.min(active, Math.max(0, data.length - 1));

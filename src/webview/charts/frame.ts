@@ -146,8 +146,8 @@ export interface LegendEntry {
   /** Class of the swatch line, the same as the mark it stands for (so it is styled alike). */
   readonly cls: string;
   readonly text: string;
-  /** 'triangle' draws a small marker instead of a line. */
-  readonly swatch?: 'line' | 'triangle';
+  /** 'triangle' (pointing down), 'triangle-up' or 'cross' draws a small marker instead of a line. */
+  readonly swatch?: 'line' | 'triangle' | 'triangle-up' | 'cross';
 }
 
 /**
@@ -166,7 +166,7 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
     });
   items.select('path')
     .attr('class', (d) => d.cls)
-    .attr('d', (d) => (d.swatch === 'triangle' ? 'M5,-4L13,-4L9,3Z' : 'M0,0L18,0'));
+    .attr('d', (d) => ({ triangle: 'M5,-4L13,-4L9,3Z', 'triangle-up': 'M5,3L13,3L9,-4Z', cross: 'M5,-4L13,4M5,4L13,-4', line: 'M0,0L18,0' })[d.swatch ?? 'line']);
   items.select('text').text((d) => d.text);
   const widths = items.nodes().map((node) => {
     const text = node.querySelector('text');
@@ -183,28 +183,28 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
   items.attr('transform', (_, i) => `translate(${positions[i]}, 0)`);
 }
 
-/** A horizontal rule at a value, e.g. a precision's limit 1/ε. */
-export interface LimitRule {
+/** A labelled horizontal rule: a precision's 1/ε, a chance level. */
+export interface Rule {
   readonly value: number;
   readonly label: string;
 }
 
 /**
- * Dashed rules across the plot at each limit's y. Labels sit in the right
- * margin ('margin', where no bar can cover them) or just above the rule at the
- * plot's right edge ('inside', when the margin holds a legend).
+ * Dashed horizontal rules across the plot at `y(value)`, labelled in the right
+ * margin, where no mark or value label can cover them ('margin'), or just above
+ * the rule at the plot's right edge when the margin holds a legend ('inside').
  */
-export function limitRules(plot: G, limits: readonly LimitRule[], innerWidth: number, y: (value: number) => number, labelAt: 'margin' | 'inside'): void {
-  const rules = layer(plot, 'limits').selectAll<SVGGElement, LimitRule>('g.limit')
-    .data(limits, (d) => d.label)
+export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) => number, innerWidth: number, labelAt: 'margin' | 'inside' = 'margin'): void {
+  const groups = layer(plot, 'limits').selectAll<SVGGElement, Rule>('g.limit')
+    .data(rules, (d) => d.label)
     .join((enter) => {
       const g = enter.append('g').attr('class', 'limit');
       g.append('line').attr('class', 'limit-line');
       g.append('text').attr('class', 'limit-label');
       return g;
     });
-  rules.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
-  const labels = rules.select('text').text((d) => d.label);
+  groups.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
+  const labels = groups.select('text').text((d) => d.label);
   if (labelAt === 'margin') labels.attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start');
   else labels.attr('x', innerWidth - 4).attr('y', (d) => y(d.value) - 4).attr('dy', null).attr('text-anchor', 'end');
 }

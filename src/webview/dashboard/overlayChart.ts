@@ -1,6 +1,6 @@
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { accessor, isPositiveSize, type Accessor } from '../charts/accessor';
-import { bottomAxis, formatCompact, frame, layer, leftAxis, limitRules, logTickFormat, logTicks, type LimitRule } from '../charts/frame';
+import { bottomAxis, formatCompact, frame, layer, leftAxis, limitRules, logTickFormat, logTicks, type Rule } from '../charts/frame';
 import { formatNumber } from '../format';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';
@@ -28,7 +28,7 @@ export interface OverlaySeries {
   readonly points: readonly OverlayPoint[];
 }
 
-export type Reference = LimitRule;
+export type Reference = Rule;
 
 export interface HoveredPoint {
   readonly series: OverlaySeries;
@@ -136,7 +136,7 @@ export function overlayChart(): OverlayChart {
 
     const [yLo, yHi] = y.domain();
     const shown = references.filter((r) => r.value >= Math.min(yLo, yHi) && r.value <= Math.max(yLo, yHi));
-    limitRules(f.plot, shown, f.innerWidth, y, 'inside');
+    limitRules(f.plot, shown, y, f.innerWidth, 'inside');
 
     const defined = (p: OverlayPoint): boolean => Number.isFinite(p.y) && (!logY || p.y > 0);
     // Columns of two pixels, up to four points each: two points per pixel, as much as a line can show.
