@@ -7,7 +7,8 @@
 //      tf.memory() over a longer run;
 //   3. float64 linear algebra of a Base checkpoint (LU, log|det|, all singular values)
 //      against numpy;
-//   4. a whole checkpoint analysis, stage by stage.
+//   4. a whole checkpoint analysis, stage by stage;
+//   5. the runs dashboard on a folder of 200 runs: listing and rows on the host, the table in Chromium.
 //
 //   npm run bench [-- --quick]     (--quick: one round, fewer configurations)
 import { spawn } from 'node:child_process';
@@ -101,6 +102,9 @@ async function main(): Promise<void> {
   heading('4. a whole checkpoint analysis (Base, initialized), stage by stage');
   const analysis = await runScript('analysis.js', ['--model', 'base', '--rounds', '1']);
 
+  heading('5. the runs dashboard on a folder of 200 runs');
+  const dashboard = await runScript('dashboard.js', ['--rounds', quick ? '3' : '5']);
+
   const baseBatch64 = training.filter((r) => r.model === 'base' && r.batch === 64);
   const simdBest = best(baseBatch64.flatMap((r) => r.simd));
   const torchBest = best(baseBatch64.flatMap((r) => r.pytorch));
@@ -109,6 +113,8 @@ async function main(): Promise<void> {
     (Number.isFinite(torchBest) ? ` → ${(simdBest / torchBest).toFixed(2)}× (target ≥ 1.0)` : ''));
   const linalgResult = linalg.find((l) => l.startsWith('RESULT linalg'));
   if (linalgResult) log(linalgResult);
+  const dashboardResult = dashboard.find((l) => l.startsWith('RESULT dashboard'));
+  if (dashboardResult) log(dashboardResult);
   log(`memory: simd RSS ${memory.rss.map(mib).join(' -> ')} MiB; tfjs tensors ${tfjsMemory.tensors.join(' -> ')}`);
 
   const folder = join(ROOT, 'bench-results');
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     machine: { cpu: cpus()[0]?.model ?? null, cores: availableParallelism(), node: process.version },
     startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, quick,
-    training, simdMemory: memory, tfjs, tfjsMemory, linalg, analysis,
+    training, simdMemory: memory, tfjs, tfjsMemory, linalg, analysis, dashboard,
   }, null, 2)}\n`);
   log(`results: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 }

@@ -61,14 +61,14 @@ describe('runs dashboard', { timeout: 180_000 }, () => {
     const scene = sweepScene();
     await suite.run('dashboard-sort', scene, async (p) => {
       await p.row('base-running').waitFor();
-      assert.deepEqual(await p.rowIds(), [...scene.rows].reverse().map((r) => r.id));
+      await expectRows(p, [...scene.rows].reverse().map((r) => r.id));
       assert.match(await p.page.locator('.run-meta').textContent() ?? '', /8 runs in \/home\/me\/project\/\.invertscope\/runs · 1 run folder cannot be read/);
 
       await p.page.locator('button[data-sort="kappa"]').click();
       // Equal κ (bounds at float64's limit) keep the newest first.
       const byKappa = [...scene.rows].filter((r) => r.latest)
         .sort((a, b) => (b.latest?.kappa ?? 0) - (a.latest?.kappa ?? 0) || b.createdAt.localeCompare(a.createdAt)).map((r) => r.id);
-      assert.deepEqual(await p.rowIds(), [...byKappa, 'base-running'], 'largest κ first, the unanalysed run last');
+      await expectRows(p, [...byKappa, 'base-running'], 'largest κ first, the unanalysed run last');
       assert.equal(await p.page.locator('th[data-column="kappa"]').getAttribute('aria-sort'), 'descending');
       const bounded = scene.rows.find((r) => r.latest && !r.latest.resolvable) as DashboardRow;
       assert.equal(await p.row(bounded.id).locator('td[data-column="kappa"]').textContent(), '> 4.5e+15', 'a κ beyond float64 reads as a lower bound');
@@ -77,7 +77,7 @@ describe('runs dashboard', { timeout: 180_000 }, () => {
       await p.page.locator('button[data-sort="kappa"]').click();
       const ascending = [...scene.rows].filter((r) => r.latest)
         .sort((a, b) => (a.latest?.kappa ?? 0) - (b.latest?.kappa ?? 0) || b.createdAt.localeCompare(a.createdAt)).map((r) => r.id);
-      assert.deepEqual(await p.rowIds(), [...ascending, 'base-running'], 'ascending, still unknown last');
+      await expectRows(p, [...ascending, 'base-running'], 'ascending, still unknown last');
       await p.page.locator('button[data-sort="model"]').click();
       const models = await p.page.locator('tbody td[data-column="model"]').allTextContents();
       assert.deepEqual(models, [...models].sort(), 'text columns sort ascending first');
@@ -91,19 +91,19 @@ describe('runs dashboard', { timeout: 180_000 }, () => {
       await p.row('base-running').waitFor();
       const filter = p.page.locator('input[data-control="filter"]');
       await filter.fill('flow');
-      assert.deepEqual((await p.rowIds()).sort(), ['flow-base-a', 'flow-base-b']);
+      await expectRows(p, ['flow-base-b', 'flow-base-a'], 'the flows, newest first');
       await filter.fill('objective:seed model:base lr<0.001');
-      assert.deepEqual(await p.rowIds(), [], 'no Base run of the paper\'s loss has lr below 0.001');
+      await expectRows(p, [], 'no Base run of the paper\'s loss has lr below 0.001');
       await filter.fill('model:base lr<0.001');
-      assert.deepEqual(await p.rowIds(), ['flow-base-b'], 'the flow is Base-shaped too');
+      await expectRows(p, ['flow-base-b'], 'the flow is Base-shaped too');
       await filter.fill('model:base slope>=0.1');
-      assert.deepEqual((await p.rowIds()).sort(), ['base-slope-010', 'base-slope-030']);
+      await expectRows(p, ['base-slope-030', 'base-slope-010']);
       await filter.fill('kappa>1e20 colour:red');
       assert.match(await p.page.locator('.control-problem').textContent() ?? '', /"colour" is not a column/);
-      assert.deepEqual(await p.rowIds(), [], 'a lower bound of 4.5e15 is not above 1e20, and the unanalysed run never matches');
+      await expectRows(p, [], 'a lower bound of 4.5e15 is not above 1e20, and the unanalysed run never matches');
       assert.match(await p.page.locator('.table-count').textContent() ?? '', /^0 of 8 shown/);
       await filter.fill('');
-      assert.equal((await p.rowIds()).length, 8);
+      await expectRows(p, [...scene.rows].reverse().map((r) => r.id), 'every run again');
     });
   });
 
@@ -179,7 +179,9 @@ describe('runs dashboard', { timeout: 180_000 }, () => {
       assert.equal(await p.card('runs-table').locator('[data-control="export-svg"]').count(), 0, 'a table has no SVG form');
       const [header, ...lines] = parseCsv(message.content);
       assert.deepEqual(header, ['run', 'created', 'model', 'objective', 'slope', 'depth', 'batch', 'lr', 'seed', 'data', 'backend', 'epochs', 'status', 'train', 'test', 'bits', 'kappa', 'broken', 'verdict']);
-      assert.deepEqual(lines.map((l) => l[0]), await p.rowIds(), 'the rows as shown');
+      await expectRows(p, lines.map((l) => l[0]), 'the rows as shown');
+      assert.deepEqual(lines.map((l) => l[0]), ['base-slope-030', 'base-slope-010', 'base-running', 'flow-base-b', 'flow-base-a', 'base-slope-001'],
+        'largest slope first (a numeric column sorts descending first), equal slopes newest first');
       const cell = (runId: string, column: string): string => (lines.find((l) => l[0] === runId) as string[])[header.indexOf(column)];
       const row = scene.rows.find((r) => r.id === 'base-slope-030') as DashboardRow;
       assert.equal(Number(cell('base-slope-030', 'kappa')), row.latest?.kappa, 'κ(J) at full precision');
@@ -220,7 +222,20 @@ describe('runs dashboard', { timeout: 180_000 }, () => {
     await suite.run('dashboard-200', { rows, runsFolder: '/cluster/shared/runs' }, async (p) => {
       const shown = await p.host.next((m: DashboardWebviewMessage): m is TableShownMessage => m.type === 'tableShown', 10_000);
       assert.equal(shown.rows, 200);
-      assert.equal(await p.page.locator('table.runs-table tbody tr').count(), 200);
+      assert.match(await p.page.locator('.table-count').textContent() ?? '', /^200 of 200 shown/);
+      assert.equal(await p.page.locator('table.runs-table').getAttribute('aria-rowcount'), '201');
+      // Only the rows in view are drawn; scrolling to the end draws the last ones, in the same order.
+      const drawn = await p.rowIds();
+      assert.ok(drawn.length >= 10 && drawn.length < 100, `${drawn.length} rows drawn`);
+      const newestFirst = [...rows].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id)).map((r) => r.id);
+      assert.deepEqual(drawn, newestFirst.slice(0, drawn.length));
+      await p.page.locator('.table-scroll').evaluate((e) => { e.scrollTop = e.scrollHeight; });
+      await p.row(newestFirst[199]).waitFor();
+      const end = await p.rowIds();
+      assert.deepEqual(end, newestFirst.slice(200 - end.length));
+      const scroller = await p.page.locator('.table-scroll').evaluate((e) => ({ top: e.scrollTop, height: e.scrollHeight, view: e.clientHeight }));
+      assert.ok(Math.abs(scroller.top + scroller.view - scroller.height) < 2, `scrolled to the end: ${JSON.stringify(scroller)}`);
+      await p.screenshot('dashboard-200-runs');
       console.log(`dashboard: 200 rows drawn ${shown.renderMs.toFixed(0)} ms after their message arrived (headless Chromium, this machine)`);
     });
   });
@@ -240,6 +255,15 @@ function parseCsv(text: string): string[][] {
     else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i++; } else cell += c;
   }
   return rows;
+}
+
+/** Waits for the table to show these runs in this order: the page redraws on its next frame. */
+async function expectRows(p: DashboardPage, expected: readonly string[], message = 'rows shown'): Promise<void> {
+  let last: string[] = [];
+  await eventually(async () => {
+    last = await p.rowIds();
+    return JSON.stringify(last) === JSON.stringify(expected);
+  }).catch(() => assert.deepEqual(last, expected, message));
 }
 
 /** Polls `check` until it returns something other than null or false (returned); fails after `timeoutMs`. */

@@ -1,21 +1,17 @@
 import { join } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
 import { importPytorchCheckpoint } from '../../core/store/importPytorch';
+import { RunRecordCache } from './runRecordCache';
 import type { RunStoreFactory, RunStorePort } from '../ports';
 
 /** The extension's view of a runs folder, over the core RunStore. */
 export const openRunStore: RunStoreFactory = (runsFolder: string): RunStorePort => {
   const store = new RunStore(runsFolder);
+  const records = new RunRecordCache(store);
   return {
     runsFolder: store.root,
-    async listRuns() {
-      const entries = await store.listRuns();
-      return {
-        runs: entries.flatMap((e) => (e.kind === 'run' ? [e.record] : [])),
-        damaged: entries.flatMap((e) => (e.kind === 'damaged' ? [{ id: e.id, folder: e.folder, message: e.error.message }] : [])),
-      };
-    },
-    readRun: (runId) => store.readRun(runId),
+    listRuns: () => records.list(),
+    readRun: (runId) => records.read(runId),
     readMetrics: async (runId) => (await store.readMetrics(runId)).records,
     async readMetricsSince(runId, from) {
       const read = await store.readMetrics(runId, from ? { fromOffset: from.offset, fromLine: from.line } : {});

@@ -59,6 +59,7 @@ export class DashboardApp {
   private readonly logControl: CheckboxControl;
   private readonly roundTripControl: RadioControl;
   private readonly body = el('div', { class: 'dashboard-body' });
+  private readonly overlayGrid: HTMLElement;
   /** Runs the host streams for the overlay, as last told. */
   private watchedKey = '';
   private frame = 0;
@@ -121,6 +122,7 @@ export class DashboardApp {
     });
     this.broken.card.controls.append(this.roundTripControl.element);
 
+    this.overlayGrid = el('div', { class: 'overlay-grid' }, [this.loss.card.element, this.kappa.card.element, this.broken.card.element]);
     root.replaceChildren(el('main', { class: 'dashboard' }, [
       el('header', { class: 'run-header' }, [el('div', { class: 'run-identity' }, [el('h1', { class: 'run-title', text: 'Runs' }), this.meta])]),
       this.statusLine,
@@ -141,13 +143,14 @@ export class DashboardApp {
       case 'init':
         this.initArrivedAt = performance.now();
         this.watchedKey = '';
-        this.body.replaceChildren(this.tableCard.element, el('div', { class: 'overlay-grid' }, [this.loss.card.element, this.kappa.card.element, this.broken.card.element]));
+        this.body.replaceChildren(this.tableCard.element);
         this.pruneSelection();
         this.renderMeta();
         this.drawTable();
         this.syncWatched();
-        // The table first: the charts are drawn once it is on screen, not in the frame that paints it.
+        // The table first: the chart cards (and their controls) join the page once it is on screen, not in the frame that paints it.
         requestAnimationFrame(() => setTimeout(() => {
+          this.body.append(this.overlayGrid);
           for (const card of [this.loss, this.kappa, this.broken]) card.card.onResize((width) => this.drawOverlay(card, width));
           this.schedule('loss', 'trajectory');
         }, 0));

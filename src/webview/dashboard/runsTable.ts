@@ -14,11 +14,19 @@ export interface RunsTableActions {
   openRun(runId: string): void;
 }
 
+/** Rows drawn above and below the visible ones, so a scroll by a wheel notch shows no gap. */
+const OVERSCAN = 12;
+/** Rows drawn before the table has a size to measure. */
+const FIRST_WINDOW = 30;
+/** Every row's height in CSS pixels: dashboard.css fixes it, so that spacers add up to the rows they stand for. */
+const ROW_HEIGHT = 24;
+
 /**
  * The runs table: one row per run, sortable by any column, a box per row to
- * overlay it (its colour next to the box once ticked). Rows are built once and
- * kept by run id; a render moves and hides them and rebuilds only the rows whose
- * data or selection changed, so hundreds of rows re-sort in a frame.
+ * overlay it (its colour next to the box once ticked). Only the rows in view
+ * (and a few around them) are in the page, at fixed column widths, with spacers
+ * standing for the others: a folder of hundreds of runs lays out and paints
+ * like a few dozen. Rows are built once per run and content, and reused.
  */
 export class RunsTable {
   readonly element: HTMLElement;
@@ -26,8 +34,15 @@ export class RunsTable {
   private readonly head = el('thead');
   private readonly body = el('tbody');
   private readonly allBox: HTMLInputElement;
-  private readonly rowElements = new Map<string, { readonly tr: HTMLTableRowElement; key: string }>();
+  private readonly topSpacer = spacer();
+  private readonly bottomSpacer = spacer();
+  private readonly rowElements = new Map<string, { readonly tr: HTMLTableRowElement; readonly key: string }>();
   private readonly headerButtons = new Map<string, HTMLButtonElement>();
+  private shown: readonly DashboardRow[] = [];
+  private styles: ReadonlyMap<string, RunStyle | null> = new Map();
+  /** The scroll region's height and position as last seen (on scroll or resize); nothing is measured while drawing, which would force a layout. */
+  private viewport = { height: 0, top: 0 };
+  private frame = 0;
 
   constructor(private readonly actions: RunsTableActions) {
     this.allBox = listCheckbox({ name: 'select-shown', label: 'Overlay every run shown', checked: false, onChange: (checked) => actions.toggleShown(checked) });
@@ -40,34 +55,27 @@ export class RunsTable {
         return el('th', { class: `col-${column.key}${column.numeric ? ' is-numeric' : ''}`, attrs: { scope: 'col' }, data: { column: column.key } }, [sortButton]);
       }),
     ];
-    this.head.append(el('tr', {}, headerCells));
-    this.table.append(this.head, this.body);
+    const columns = el('colgroup', {}, [el('col', { class: 'col-select' }), ...COLUMNS.map(() => el('col'))]);
+    COLUMNS.forEach((column, i) => (columns.children[i + 1] as HTMLElement).style.setProperty('width', `${column.width}px`));
+    this.head.append(el('tr', { attrs: { 'aria-rowindex': '1' } }, headerCells));
+    this.table.append(columns, this.head, this.body);
+    this.table.style.setProperty('width', `${44 + COLUMNS.reduce((sum, c) => sum + c.width, 0)}px`);
     this.element = el('div', { class: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Runs', tabindex: '0' } }, [this.table]);
+    const look = (): void => {
+      this.viewport = { height: this.element.clientHeight, top: this.element.scrollTop };
+      if (this.frame === 0) this.frame = requestAnimationFrame(() => { this.frame = 0; this.drawWindow(); });
+    };
+    this.element.addEventListener('scroll', look, { passive: true });
+    new ResizeObserver(look).observe(this.element);
   }
 
   /** Shows `shown` in this order; `styles` has every ticked run (its overlay style, or null when the overlay is full). */
   render(shown: readonly DashboardRow[], styles: ReadonlyMap<string, RunStyle | null>, sort: SortState): void {
+    this.shown = shown;
+    this.styles = styles;
     const wanted = new Set(shown.map((r) => r.id));
-    for (const [id, entry] of this.rowElements) {
-      if (!wanted.has(id)) {
-        entry.tr.remove();
-        this.rowElements.delete(id);
-      }
-    }
-    const fragment = document.createDocumentFragment();
-    for (const row of shown) {
-      const style = styles.get(row.id);
-      const key = `${JSON.stringify(row)}|${style === undefined ? '-' : style === null ? 'full' : `${style.colour}${style.dash}`}`;
-      let entry = this.rowElements.get(row.id);
-      if (!entry || entry.key !== key) {
-        const tr = this.buildRow(row, style);
-        entry?.tr.replaceWith(tr);
-        entry = { tr, key };
-        this.rowElements.set(row.id, entry);
-      }
-      fragment.append(entry.tr);
-    }
-    this.body.append(fragment);
+    for (const id of [...this.rowElements.keys()]) if (!wanted.has(id)) this.rowElements.delete(id);
+    this.table.setAttribute('aria-rowcount', String(shown.length + 1));
     const ticked = shown.filter((r) => styles.has(r.id)).length;
     this.allBox.checked = shown.length > 0 && ticked === shown.length;
     this.allBox.indeterminate = ticked > 0 && ticked < shown.length;
@@ -76,6 +84,30 @@ export class RunsTable {
       if (key === sort.key) th.setAttribute('aria-sort', sort.descending ? 'descending' : 'ascending');
       else th.removeAttribute('aria-sort');
     }
+    this.drawWindow();
+  }
+
+  /** The rows in view and around them, between spacers as tall as the rows they stand for. */
+  private drawWindow(): void {
+    const { height, top } = this.viewport;
+    const first = height > 0 ? Math.max(0, Math.min(Math.floor(top / ROW_HEIGHT) - OVERSCAN, this.shown.length - 1)) : 0;
+    const last = Math.min(this.shown.length, height > 0 ? first + Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN : FIRST_WINDOW);
+    const rows = this.shown.slice(first, last).map((row, i) => this.rowFor(row, first + i));
+    setHeight(this.topSpacer, first * ROW_HEIGHT);
+    setHeight(this.bottomSpacer, (this.shown.length - last) * ROW_HEIGHT);
+    this.body.replaceChildren(this.topSpacer, ...rows, this.bottomSpacer);
+  }
+
+  private rowFor(row: DashboardRow, index: number): HTMLTableRowElement {
+    const style = this.styles.get(row.id);
+    const key = `${JSON.stringify(row)}|${style === undefined ? '-' : style === null ? 'full' : `${style.colour}${style.dash}`}`;
+    let entry = this.rowElements.get(row.id);
+    if (!entry || entry.key !== key) {
+      entry = { tr: this.buildRow(row, style), key };
+      this.rowElements.set(row.id, entry);
+    }
+    entry.tr.setAttribute('aria-rowindex', String(index + 2));
+    return entry.tr;
   }
 
   private buildRow(row: DashboardRow, style: RunStyle | null | undefined): HTMLTableRowElement {
@@ -104,4 +136,14 @@ export class RunsTable {
     });
     return el('tr', { data: { run: row.id } }, [el('td', { class: 'col-select' }, [box, swatch]), ...cells]);
   }
+}
+
+function spacer(): HTMLTableRowElement {
+  return el('tr', { class: 'row-spacer', attrs: { 'aria-hidden': 'true' } }, [el('td', { attrs: { colspan: String(COLUMNS.length + 1) } })]);
+}
+
+/** CSSOM, not a style attribute: the page's CSP forbids inline style attributes. */
+function setHeight(row: HTMLTableRowElement, px: number): void {
+  row.style.setProperty('height', `${px}px`);
+  row.hidden = px === 0;
 }

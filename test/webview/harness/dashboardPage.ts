@@ -68,9 +68,9 @@ export class DashboardPage {
     return deliver(this.page, message);
   }
 
-  /** Run ids of the table's rows, top to bottom. */
+  /** Run ids of the table's rows in the page (those in view and a few around them), top to bottom. */
   async rowIds(): Promise<string[]> {
-    return this.page.locator('table.runs-table tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run') ?? ''));
+    return this.page.locator('table.runs-table tbody tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run') ?? ''));
   }
 
   row(runId: string): Locator {
