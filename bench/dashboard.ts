@@ -1,8 +1,9 @@
 // The runs dashboard on a folder of 200 runs: how long from the request to a
 // table on screen, in its two halves, each measured on this machine:
 //   1. the host: listing the runs with the real run store (run.json of 200 runs,
-//      each with its 10,000 split indices, 4 checkpoints and their trajectory
-//      points) and building the table's rows, as DashboardPanel does; and the
+//      each with its 10,000 split indices and 4 checkpoints, 3 of them with a
+//      cached trajectory point) and building the table's rows, as
+//      DashboardPanel does; and the
 //      longest stall of the event loop meanwhile (what would freeze the Runs tree);
 //   2. the page: the real dashboard page in headless Chromium, from the rows'
 //      message arriving to the frame after the table is painted (the page's own
@@ -16,10 +17,15 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { ENGINE_REVISION } from '../src/core/analysis/analysisCache';
+import { writeCacheEntry } from '../src/core/analysis/checkpointCache';
+import { pointCachePath } from '../src/core/analysis/lightCheckpoint';
+import { parseTrajectoryPoint } from '../src/core/analysis/trajectoryJson';
 import type { TrajectoryPoint } from '../src/core/analysis/trajectoryTypes';
 import { presetArchitecture, type PresetName } from '../src/core/model/architecture';
 import { RunStore } from '../src/core/store/runStore';
 import type { CheckpointEntry } from '../src/core/store/runTypes';
+import { AnalysisClient } from '../src/backend/analysisClient';
 import { openRunStore } from '../src/extension/adapters/runStoreAdapter';
 import { createTrajectory } from '../src/extension/adapters/trajectoryAdapter';
 import { dashboardRow } from '../src/extension/dashboard/dashboardRows';
@@ -30,6 +36,8 @@ import type { DashboardRow, TableShownMessage } from '../src/webview/dashboardPr
 import { DashboardPage } from '../test/webview/harness/dashboardPage';
 import { launchBrowser, REPO_ROOT } from '../test/webview/harness/inspectorPage';
 import { startPageServer } from '../test/webview/harness/server';
+import { sha } from '../test/webview/fixtures';
+import { buildPoint } from '../test/webview/trajectoryFixtures';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -62,13 +70,28 @@ async function writeRuns(folder: string, count: number): Promise<void> {
     for (const epoch of CHECKPOINTS) {
       const entry: CheckpointEntry = {
         epoch, file: `checkpoints/epoch-${String(epoch).padStart(4, '0')}.safetensors`, trainLoss: 1120 + epoch / 10, testLoss: 1130 + epoch / 9,
-        writtenAt: new Date().toISOString(), sha256: (i * 10_000 + epoch).toString(16).padStart(64, '0'),
+        writtenAt: new Date().toISOString(), sha256: sha(`${id}-${epoch}`),
       };
       await store.addCheckpoint(id, entry);
+      // Every checkpoint but the last analysed: its light point cached beside it, as the analysis writes it.
+      if (epoch !== 500) {
+        const point = { ...buildPoint(id, epoch), checkpointSha256: entry.sha256 };
+        await writeCacheEntry(pointCachePath(join(store.folderOf(id), entry.file)), POINT_FILE, JSON.stringify({ engine: ENGINE_REVISION, sha256: entry.sha256 }), point);
+      }
     }
     await store.updateRun(id, { epochsCompleted: 500 });
   }
 }
+
+/**
+ * The light point's cache file as lightCheckpoint.ts writes it; the bench
+ * checks below that every run's latest point is read back, so a change of that
+ * format fails here rather than measuring nothing.
+ */
+const POINT_FILE = {
+  kind: 'invertscope-trajectory-point', field: 'point', suffix: 'point', parse: parseTrajectoryPoint,
+  current: (key: string) => (JSON.parse(key) as { engine?: unknown }).engine === ENGINE_REVISION,
+};
 
 /**
  * The host's half, as DashboardPanel.sendInit does it: list, read every run's
@@ -78,7 +101,8 @@ async function writeRuns(folder: string, count: number): Promise<void> {
  */
 async function hostListing(store: RunStorePort): Promise<{ rows: DashboardRow[]; ms: number; stallMs: number }> {
   const log = { trace: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-  const trajectories = new TrajectoryService(createTrajectory(), () => store, log);
+  // Points are only read here: the client's process would start only to compute one.
+  const trajectories = new TrajectoryService(createTrajectory(new AnalysisClient(), log), () => store, log);
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
   const started = performance.now();
@@ -110,6 +134,8 @@ async function main(): Promise<void> {
       warm.push(await hostListing(store));
       rows = first.rows;
     }
+    const analysed = rows.filter((r) => r.latest?.epoch === 100).length;
+    if (analysed !== rows.length) throw new Error(`only ${analysed} of ${rows.length} rows carry their latest point: the point files were not read back`);
     const messageBytes = Buffer.byteLength(JSON.stringify({ type: 'dashboardInit', rows }));
     const line = (label: string, runs: Array<{ ms: number; stallMs: number }>): string => `${label}: median ${ms(median(runs.map((h) => h.ms)))}, best ${ms(best(runs.map((h) => h.ms)))} of ${ROUNDS} `
       + `(${runs.map((h) => h.ms.toFixed(0)).join(', ')}), longest event-loop stall ${ms(Math.max(...runs.map((h) => h.stallMs)))}`;

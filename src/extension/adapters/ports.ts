@@ -1,5 +1,5 @@
 import type { AnalysisPort, DatasetPort, LogSink, RunStoreFactory, TrainerPort, TrajectoryPort } from '../ports';
-import { createAnalysis } from './analysisAdapter';
+import { createAnalysis, createAnalysisClient } from './analysisAdapter';
 import { mnistDataset } from './datasetAdapter';
 import { openRunStore } from './runStoreAdapter';
 import { createTrainer } from './trainerAdapter';
@@ -17,6 +17,7 @@ export interface Ports {
 
 /** The real modules behind each port; the one place that binds them. */
 export function createPorts(log: LogSink): Ports {
-  const analysis = createAnalysis(log);
-  return { openRunStore, trainer: createTrainer(log), analysis, dataset: mnistDataset, trajectory: createTrajectory(), dispose: () => analysis.dispose() };
+  const client = createAnalysisClient(log);
+  const analysis = createAnalysis(client, log);
+  return { openRunStore, trainer: createTrainer(log), analysis, dataset: mnistDataset, trajectory: createTrajectory(client, log), dispose: () => analysis.dispose() };
 }

@@ -1,6 +1,7 @@
 import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
+import { InvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
-import type { LogSink, RunStorePort, TrajectoryPort } from '../ports';
+import type { AnalysisProgressListener, CheckpointTarget, LogSink, RunStorePort, TrajectoryPort } from '../ports';
 import { Disposable } from '../util/dispose';
 import { Emitter, type Event } from '../util/emitter';
 import { TaskLimiter } from '../util/taskLimiter';
@@ -19,6 +20,8 @@ export class TrajectoryService extends Disposable {
   /** runId → the checkpoint hashes the points were read for, and the points. */
   private readonly memory = new Map<string, { readonly key: string; readonly points: Promise<readonly TrajectoryPoint[]> }>();
   private readonly limiter = new TaskLimiter(6);
+  /** Points being computed, by run and checkpoint: callers asking for the same one share it. */
+  private readonly jobs = new Map<string, { readonly promise: Promise<TrajectoryPoint>; readonly listeners: Set<AnalysisProgressListener>; readonly controller: AbortController; waiters: number }>();
   private readonly changedEmitter: Emitter<TrajectoryChanged>;
   /** A run's points may differ from what was read before: ask again. */
   readonly onDidChange: Event<TrajectoryChanged>;
@@ -45,6 +48,51 @@ export class TrajectoryService extends Disposable {
     return points;
   }
 
+  /**
+   * Computes (and caches) a checkpoint's point in the analysis process. Callers
+   * asking for the same checkpoint share one computation, which stops when
+   * every one of them has aborted. Once it is in, the run's points are read
+   * again and onDidChange says so (the tree, the dashboard and timelines
+   * update).
+   */
+  compute(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<TrajectoryPoint> {
+    const key = `${target.run.id}@${target.entry.epoch}:${target.entry.sha256}`;
+    let job = this.jobs.get(key);
+    if (!job) {
+      const controller = new AbortController();
+      const listeners = new Set<AnalysisProgressListener>();
+      const promise = this.port.compute(target, (message, fraction) => { for (const l of [...listeners]) l(message, fraction); }, controller.signal);
+      const created = { promise, listeners, controller, waiters: 0 };
+      job = created;
+      this.jobs.set(key, created);
+      const settle = () => { if (this.jobs.get(key) === created) this.jobs.delete(key); };
+      promise.then(() => {
+        settle();
+        this.invalidate(target.run.id);
+      }, settle);
+    }
+    const shared = job;
+    shared.waiters++;
+    shared.listeners.add(onProgress);
+    return new Promise<TrajectoryPoint>((resolve, reject) => {
+      let left = false;
+      const leave = (): void => {
+        if (left) return;
+        left = true;
+        shared.listeners.delete(onProgress);
+        signal.removeEventListener('abort', onAbort);
+        if (--shared.waiters === 0 && this.jobs.get(key) === shared) shared.controller.abort();
+      };
+      const onAbort = (): void => {
+        leave();
+        reject(new InvertscopeError('CANCELLED', 'trajectory point cancelled'));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      shared.promise.then((point) => { leave(); resolve(point); }, (error: unknown) => { leave(); reject(error); });
+    });
+  }
+
   /** Files of the run changed (a checkpoint or an analysis was written): the next `points` reads again. */
   invalidate(runId: string): void {
     this.memory.delete(runId);
@@ -54,5 +102,11 @@ export class TrajectoryService extends Disposable {
   /** The runs folder changed: nothing read belongs to it. */
   forgetAll(): void {
     this.memory.clear();
+  }
+
+  override dispose(): void {
+    for (const job of this.jobs.values()) job.controller.abort();
+    this.jobs.clear();
+    super.dispose();
   }
 }

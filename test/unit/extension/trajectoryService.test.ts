@@ -59,6 +59,56 @@ describe('TrajectoryService', () => {
   });
 });
 
+describe('TrajectoryService.compute', () => {
+  function computingPort() {
+    const calls: Array<{ signal: AbortSignal; progress: (m: string, f: number | null) => void; resolve(p: TrajectoryPoint): void }> = [];
+    const port: TrajectoryPort = {
+      readCached: async () => [],
+      compute: (_target, progress, signal) => new Promise((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(new Error('aborted')));
+        calls.push({ signal, progress, resolve });
+      }),
+    };
+    return { port, calls };
+  }
+  const run = runRecord({ checkpointEpochs: [5] });
+  const target = { run, entry: run.checkpoints[0], file: '/runs/x/checkpoints/epoch-0005.safetensors' };
+
+  it('shares one computation between callers, with progress for each, and says the run changed when it is in', async () => {
+    const { port, calls } = computingPort();
+    const service = new TrajectoryService(port, () => store, new MemoryLog());
+    const changed: string[] = [];
+    service.onDidChange(({ runId }) => changed.push(runId));
+    const seen: string[] = [];
+    const a = service.compute(target, (m) => seen.push(`a ${m}`), new AbortController().signal);
+    const b = service.compute(target, (m) => seen.push(`b ${m}`), new AbortController().signal);
+    assert.equal(calls.length, 1);
+    calls[0].progress('round trips', 0.5);
+    assert.deepEqual(seen, ['a round trips', 'b round trips']);
+    const point = trajectoryPoint(target.entry, { cond: 42 });
+    calls[0].resolve(point);
+    assert.equal(await a, point);
+    assert.equal(await b, point);
+    await flush();
+    assert.deepEqual(changed, [run.id]);
+  });
+
+  it('keeps computing while one caller still waits, and stops once every caller has gone', async () => {
+    const { port, calls } = computingPort();
+    const service = new TrajectoryService(port, () => store, new MemoryLog());
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = service.compute(target, () => undefined, first.signal);
+    const b = service.compute(target, () => undefined, second.signal);
+    first.abort();
+    await assert.rejects(a, /cancelled/);
+    assert.equal(calls[0].signal.aborted, false);
+    second.abort();
+    await assert.rejects(b, /cancelled/);
+    assert.equal(calls[0].signal.aborted, true);
+  });
+});
+
 describe('TaskLimiter', () => {
   it('never runs more tasks at once than its limit, and runs them in the order they came', async () => {
     const limiter = new TaskLimiter(2);
