@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
   const tree = new RunsTreeProvider(location, analysis, trajectories, training, log);
   const treeView = vscode.window.createTreeView(VIEW_IDS.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const watcher = new RunsFolderWatcher(location, settings, log);
-  const inspectors = new InspectorManager({ location, analysis, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
+  const inspectors = new InspectorManager({ location, analysis, trajectories, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
   const dashboard = new DashboardManager({ location, trajectories, log, extensionUri: context.extensionUri, openRun: (runId) => inspectors.open(runId, null) });
   const failures = new FailureReporter(log);
   const services: Services = {

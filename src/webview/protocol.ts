@@ -5,9 +5,11 @@
  *
  * Order of a session: the webview posts `ready` once its listeners are in place;
  * the host answers with `init`, then streams `metrics`, `run`, `analysisProgress`
- * and `analysis` messages as they happen. Values cross `postMessage` by
+ * and `analysis` messages as they happen, and `trajectory` ones once the webview
+ * has asked with `watchTrajectory`. Values cross `postMessage` by
  * structured clone, so NaN and ±Infinity in analyses and metrics arrive intact.
  */
+import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
@@ -123,8 +125,27 @@ export interface RequestExportMessage {
   readonly format: ExportFormat;
 }
 
+/**
+ * A run's trajectory as far as it is known: every point cached or computed so
+ * far (ascending by epoch), the checkpoints still missing one, and what is
+ * being computed now. Sent again whenever a point arrives or the run gains a
+ * checkpoint.
+ */
+export interface TrajectoryMessage {
+  readonly type: 'trajectory';
+  readonly runId: string;
+  readonly points: readonly TrajectoryPoint[];
+  /** Epochs with a checkpoint but no point yet. */
+  readonly missing: readonly number[];
+  /** The point being computed, or null when nothing is (all there, or a failure said in `problem`). */
+  readonly computing: { readonly epoch: number; readonly message: string; readonly fraction: number | null } | null;
+  /** Why a point could not be computed, if one could not. */
+  readonly problem: string | null;
+}
+
 export type HostMessage =
   | InitMessage
+  | TrajectoryMessage
   | RunMessage
   | MetricsAppendedMessage
   | AnalysisProgressMessage
@@ -191,6 +212,12 @@ export interface RetryMessage {
   readonly ref: CheckpointRef;
 }
 
+/** Send this run's trajectory, and compute the points it lacks in the background (the timeline card). */
+export interface WatchTrajectoryMessage {
+  readonly type: 'watchTrajectory';
+  readonly runId: string;
+}
+
 /** Reveal the extension's log (offered next to error messages). */
 export interface OpenLogMessage {
   readonly type: 'openLog';
@@ -202,4 +229,5 @@ export type WebviewMessage =
   | RequestCompareMessage
   | ExportMessage
   | RetryMessage
+  | WatchTrajectoryMessage
   | OpenLogMessage;

@@ -29,6 +29,8 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | null {
     }
     case 'export':
       return parseExportMessage(m, CHART_IDS);
+    case 'watchTrajectory':
+      return typeof m.runId === 'string' && m.runId !== '' ? { type: 'watchTrajectory', runId: m.runId } : null;
     default:
       return null;
   }

@@ -7,6 +7,8 @@ import { checkpointEntry } from '../commands/commandArgs';
 import { isCancellation } from '../commands/errorMessages';
 import type { LogSink, MetricsCursor, MetricsPage } from '../ports';
 import type { RunsLocation } from '../runsLocation';
+import { TimelineFeed } from '../trajectory/timelineFeed';
+import type { TrajectoryService } from '../trajectory/trajectoryService';
 import { Disposable } from '../util/dispose';
 import { renderFallbackHtml } from './fallbackHtml';
 import { saveExportedFile } from '../webviewExport';
@@ -24,6 +26,7 @@ export interface RenderInspectorHtml {
 export interface InspectorPanelDeps {
   readonly location: RunsLocation;
   readonly analysis: AnalysisService;
+  readonly trajectories: TrajectoryService;
   readonly log: LogSink & { show(preserveFocus?: boolean): void };
   readonly extensionUri: vscode.Uri;
   readonly renderHtml: RenderInspectorHtml;
@@ -56,6 +59,11 @@ export class InspectorPanel extends Disposable {
   private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly exportWaiters = new Map<string, (message: ExportMessage) => void>();
+  /** The timeline card's run: its points, and the missing ones computed in the background. */
+  private timeline: TimelineFeed | null = null;
+  /** Analyses this panel waits for, and who waits for it to wait for none (the timeline computes only then). */
+  private analysesInFlight = 0;
+  private idleWaiters: Array<() => void> = [];
 
   static create(deps: InspectorPanelDeps, target: PanelTarget, column: vscode.ViewColumn): InspectorPanel {
     const viewType = target.compare ? COMPARE_VIEW_TYPE : INSPECTOR_VIEW_TYPE;
@@ -81,6 +89,7 @@ export class InspectorPanel extends Disposable {
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)));
     this._register({ dispose: () => this.aborter.abort() });
+    this._register({ dispose: () => { this.timeline?.dispose(); this.timeline = null; } });
     panel.webview.html = this.html();
   }
 
@@ -152,6 +161,7 @@ export class InspectorPanel extends Disposable {
   /** Files of a run this panel shows changed on disk. */
   async runChanged(runId: string, metricsOnly: boolean): Promise<void> {
     if (!this.ready || !this.shows(runId)) return;
+    if (!metricsOnly && this.timeline?.runId === runId) this.timeline.runChanged();
     try {
       if (!metricsOnly) {
         const run = await this.deps.location.current.readRun(runId);
@@ -226,7 +236,30 @@ export class InspectorPanel extends Disposable {
       case 'openLog':
         this.deps.log.show(true);
         return;
+      case 'watchTrajectory':
+        this.watchTrajectory(message.runId);
+        return;
     }
+  }
+
+  private watchTrajectory(runId: string): void {
+    if (this.timeline?.runId !== runId) {
+      this.timeline?.dispose();
+      this.timeline = new TimelineFeed({
+        store: () => this.deps.location.current,
+        trajectories: this.deps.trajectories,
+        log: this.deps.log,
+        post: (message) => this.post(message),
+        idle: () => this.analysesIdle(),
+      }, runId);
+    }
+    void this.timeline.refresh();
+  }
+
+  /** Resolves once no analysis this panel asked for is on its way. */
+  private analysesIdle(): Promise<void> {
+    if (this.analysesInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async sendEverything(): Promise<void> {
@@ -278,6 +311,7 @@ export class InspectorPanel extends Disposable {
 
   private async sendAnalysis(ref: CheckpointRef, force: boolean): Promise<void> {
     const store = this.deps.location.current;
+    this.analysesInFlight++;
     try {
       const run = await store.readRun(ref.runId);
       const entry = checkpointEntry(run, ref);
@@ -292,6 +326,8 @@ export class InspectorPanel extends Disposable {
       if (this.isDisposed || isCancellation(error)) return;
       this.deps.log.warn(`inspector: analysis of ${ref.runId} epoch ${ref.epoch}: ${describeError(error)}`);
       this.post({ type: 'analysisError', ref, message: describeError(error), code: isInvertscopeError(error) ? error.code : undefined });
+    } finally {
+      if (--this.analysesInFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 }
