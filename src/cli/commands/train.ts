@@ -31,7 +31,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'batch-size': { type: 'integer', min: 1, max: 4096, description: `mini-batch size (default ${DEFAULT_TRAIN.batchSize}; flow ${FLOW_RECIPE.batchSize})` },
   lr: { type: 'number', description: `Adam learning rate (default ${DEFAULT_TRAIN.learningRate}; flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate})` },
   seed: { type: 'integer', min: 0, description: 'random seed (default 0)' },
-  backend: { type: 'string', choices: BACKEND_CHOICES, description: "auto (default), tensorflow (tfjs-node), simd (the 'seed' objective only), wasm or cpu" },
+  backend: { type: 'string', choices: BACKEND_CHOICES, description: "auto (default), tensorflow (tfjs-node), simd, wasm or cpu" },
   objective: { type: 'string', choices: ['seed', 'flow'], description: `'seed': the paper's loss (default; ${FLOW11_NAME}: flow); 'flow': exact maximum likelihood on LU layers` },
   depth: { type: 'integer', min: 1, max: 64, description: 'custom model: number of Linear layers' },
   'no-activation': { type: 'boolean', description: 'custom model: no LeakyReLU' },
