@@ -61,6 +61,7 @@ function best(values: readonly number[]): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = loadavg();
   log(`Invertscope bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString()}`);
   log('Ratios compare figures measured in this same run; the machine may be shared, so best-of-rounds and medians are both shown.');
 
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     machine: { cpu: cpus()[0]?.model ?? null, cores: availableParallelism(), node: process.version },
     startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, quick,
+    loadAverage: { start: loadAtStart, end: loadavg() },
     training, simdMemory: memory, simdFlowMemory: flowMemory, tfjs, tfjsFlow, tfjsMemory, linalg, analysis,
   }, null, 2)}\n`);
   log(`results: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);

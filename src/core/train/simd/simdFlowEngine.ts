@@ -81,8 +81,15 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
     const { layout } = this;
     const n = layout.width;
     const state = options.initialOptimizerState;
-    if (state && !(Number.isInteger(state.step) && state.step >= 0)) {
-      throw new RangeError(`${NAME}: initialOptimizerState.step must be a non-negative integer, got ${state.step}`);
+    if (state) {
+      if (!(Number.isInteger(state.step) && state.step >= 0)) {
+        throw new RangeError(`${NAME}: initialOptimizerState.step must be a non-negative integer, got ${state.step}`);
+      }
+      for (const [what, moment] of [['firstMoment', state.firstMoment], ['secondMoment', state.secondMoment]] as const) {
+        if (moment.weights.length !== layout.blocks.length || moment.biases.length !== layout.blocks.length) {
+          throw new RangeError(`${NAME}: initialOptimizerState.${what} has ${moment.weights.length} weight and ${moment.biases.length} bias tensors, expected ${layout.blocks.length}`);
+        }
+      }
     }
     const f32 = (offset: number, length: number) => new Float32Array(this.memory.buffer, offset, length);
     const i32 = (offset: number, length: number) => new Int32Array(this.memory.buffer, offset, length);
