@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { analyzeCheckpoint, checkpointRun, type CheckpointAnalysis, type CheckpointRun } from '../../core/analysis';
 import { encodePng } from '../../core/image/png';
 import { readCheckpointMetadata } from '../../core/store/checkpoint';
+import { DIGIT_CLASSES } from '../../core/data/classNames';
 import { prettyJson } from '../../core/store/jsonText';
 import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
 import { compareFigure } from '../compareFigure';
@@ -51,8 +52,9 @@ export const compareCommand: Command = {
     }
     const [a, b] = compared;
     ctx.stdout.write(`${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b))}\n`);
-    ctx.stdout.write(`\nWrote ${shownOut} (${figure.width}×${figure.height}): A left, B right; per digit a test image, its float32 and float64 reconstructions, `
-      + 'then samples of each model\'s own target at every temperature through the float64 inverse (percent: read as the intended digit). '
+    const noun = (a.analysis.classes ?? DIGIT_CLASSES).noun;
+    ctx.stdout.write(`\nWrote ${shownOut} (${figure.width}×${figure.height}): A left, B right; per ${noun} a test image, its float32 round trip (F32) `
+      + `and its float32 embedding inverted in float64 (MIXED), then samples of each model's own target at every temperature through the float64 inverse (percent: read as the intended ${noun}). `
       + 'Red pixels are NaN or infinite.\n');
     return EXIT.ok;
   },

@@ -2,6 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { openCheckpoint, progressTracker, reconstruct, type ErrorStats } from '../../core/analysis';
 import { balancedSelection } from '../../core/analysis/balancedSelection';
+import { ROUND_TRIPS, ROUND_TRIP_IDS, type RoundTripId } from '../../core/analysis/trajectoryTypes';
+import type { ReconstructionReport } from '../../core/analysis/types';
+import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { subset } from '../../core/data/dataset';
 import { renderGrid } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
@@ -14,13 +17,13 @@ import { CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpo
 const FLAGS: Record<string, FlagSpec> = {
   ...CHECKPOINT_FLAGS,
   out: { type: 'string', description: 'the PNG to write (default <run>-epoch-NNNN-reconstruction.png here)' },
-  'per-class': { type: 'integer', min: 1, max: 20, description: 'example rows per digit in the grid (default 1)' },
+  'per-class': { type: 'integer', min: 1, max: 20, description: 'example rows per class in the grid (default 1)' },
   'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images the error statistics are computed on (default 500)' },
 };
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
-  summary: 'invert a checkpoint on test digits in float32 and float64 and draw original | embedding | reconstructions',
+  summary: 'take test images through the three round trips (float32; float32 embedding, float64 inverse; float64) and draw them',
   usage: 'invertscope reconstruct <checkpoint.safetensors | run id [--epoch N]> [--out grid.png] [--per-class N] [--test-images N] [--runs runs]',
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
@@ -38,17 +41,20 @@ export const reconstructCommand: Command = {
     const epoch = checkpoint.training.epoch;
     const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
     const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-reconstruction.png`);
+    const classes = data.classes ?? DIGIT_CLASSES;
+    const trips = roundTripsOf(report);
     const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
     const grid = renderGrid({
-      title: `${net.architectureName} EPOCH ${epoch}  PSNR F32 ${psnr(report.overall.float32)}  F64 ${psnr(report.overall.float64)}`,
-      columnTitles: ['ORIGINAL', 'EMBEDDING', 'FLOAT32', 'FLOAT64'],
+      title: `${net.architectureName} EPOCH ${epoch}  MEAN PSNR: F32 ${psnr(trips.float32)}  MIXED ${psnr(trips.mixed)}  F64 ${psnr(trips.float64)}`,
+      columnTitles: ['ORIGINAL', 'EMBEDDING', 'F32 TRIP', 'MIXED', 'F64 TRIP'],
       rows: report.examples.map((e) => ({
-        label: String(e.label),
+        label: labelName(e.label, classes).toUpperCase(),
         tiles: [
           { values: e.original, scale: 'pixel' },
           { values: e.embedding, scale: 'auto' },
           { values: e.float32, scale: 'pixel' },
           { values: e.float64, scale: 'pixel' },
+          { values: e.float64RoundTrip ?? new Array<number>(net.width).fill(Number.NaN), scale: 'pixel' },
         ],
       })),
     });
@@ -56,12 +62,17 @@ export const reconstructCommand: Command = {
     const stats = (s: ErrorStats) => [s.meanAbsError.toExponential(2), s.maxAbsError.toExponential(2), fmtNumber(s.psnr, 3), `${fmtNumber(s.brokenFraction * 100, 3)}%`];
     ctx.stdout.write([
       `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
-      table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`], [
-        ['float32', ...stats(report.overall.float32)],
-        ['float64', ...stats(report.overall.float64)],
-      ]),
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}): rows of original | embedding (scaled to its own range) | float32 | float64 reconstruction; red pixels are NaN or infinite.`,
+      table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`],
+        ROUND_TRIP_IDS.map((id) => [ROUND_TRIPS[id].label, ...stats(trips[id])])),
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}): rows of original | float32 embedding (scaled to its own range) | `
+        + 'F32 TRIP: float32 forward and inverse | MIXED: the float32 embedding inverted in float64 | F64 TRIP: float64 forward and inverse; red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;
   },
 };
+
+/** Each round trip's figures: `roundTrips`, or the two that `overall` holds. */
+function roundTripsOf(report: ReconstructionReport): Record<RoundTripId, ErrorStats> {
+  const nothing: ErrorStats = { meanAbsError: Number.NaN, maxAbsError: Number.NaN, psnr: Number.NaN, brokenFraction: Number.NaN };
+  return report.roundTrips ?? { float32: report.overall.float32, mixed: report.overall.float64, float64: nothing };
+}

@@ -1,3 +1,4 @@
+import { describeLabel, DIGIT_CLASSES } from '../data/classNames';
 import { subset } from '../data/dataset';
 import { createRng } from '../random/rng';
 import { noiseSample, noiseSweep, recognizableUpTo } from './amplificationReport';
@@ -127,7 +128,8 @@ export async function lightAnalysis(
 
   const jacobianTick = progress.stage('jacobian');
   await jacobianTick(0, 'κ of the end-to-end Jacobian at the first test image');
-  const jacobian = jacobianCondition(net, layers, test.images.subarray(0, n), `the first test image (class ${test.labels[0]})`);
+  const classes = input.classes ?? DIGIT_CLASSES;
+  const jacobian = jacobianCondition(net, layers, test.images.subarray(0, n), `the first test image (${describeLabel(test.labels[0], classes)})`);
   await jacobianTick(1);
 
   const ready = options.noise || options.generation ? await input.classifier(progress.stage('classifier')) : null;
