@@ -2,6 +2,7 @@ import { describeCondition } from '../core/analysis/jacobianCondition';
 import { moments } from '../core/analysis/stats/moments';
 import { ROUND_TRIP_IDS, type RoundTripId } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis, GeneratedSet, Precision } from '../core/analysis/types';
+import { VERDICT_WORDS } from '../core/analysis/verdictWords';
 import { describeArchitecture, type Architecture } from '../core/model/architecture';
 import type { CheckpointTraining } from '../core/store/checkpoint';
 import type { RunRecord } from '../core/store/runTypes';
@@ -23,7 +24,7 @@ export interface ComparedCheckpoint {
 
 const PRECISIONS: readonly Precision[] = ['float32', 'float64'];
 /** Row labels of the round trips, short enough for the comparison's first column. */
-const ROUND_TRIP_SHORT: Record<RoundTripId, string> = { float32: 'float32 round trip', mixed: 'f32 embedding, f64 inverse', float64: 'float64 round trip' };
+const ROUND_TRIP_SHORT: Record<RoundTripId, string> = { float32: 'all float32', mixed: 'f32 embedding, f64 inverse', float64: 'all float64' };
 const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : String(v));
 
 /**
@@ -69,9 +70,9 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
     const j = c.analysis.jacobian;
     return `${describeCondition(j.cond, j.resolvable).startsWith('>') ? `>${fmtSci(j.cond)} (float64 cannot resolve)` : fmtSci(j.cond)} at ${j.pointDescription}`;
   });
-  row('verdict', (c) => c.analysis.jacobian.verdict);
+  row('verdict', (c) => VERDICT_WORDS[c.analysis.jacobian.verdict]);
   for (const id of ROUND_TRIP_IDS) {
-    row(`reconstruction, ${ROUND_TRIP_SHORT[id]}`, (c) => {
+    row(`round trip: ${ROUND_TRIP_SHORT[id]}`, (c) => {
       const r = c.analysis.reconstruction;
       const s = r.roundTrips?.[id] ?? (id === 'float32' ? r.overall.float32 : id === 'mixed' ? r.overall.float64 : null);
       return s ? `|err| ${fmtSci(s.meanAbsError)}, PSNR ${fmtNumber(s.psnr, 3)} dB, ${pct(s.brokenFraction)} broken` : '—';
@@ -87,7 +88,7 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
   const keys = [...new Set([...a.analysis.generation.sets, ...b.analysis.generation.sets].map(setKey))].sort(compareKeys);
   for (const key of keys) {
     const [source, precision, temperature] = key.split('|');
-    row(`generation ${source === 'target' ? 'own target' : 'control: class Gaussian'} ${precision} T=${temperature}`, (c) => {
+    row(`${source === 'target' ? 'generation own target' : 'control: class Gaussian'} ${precision} T=${temperature}`, (c) => {
       const set = c.analysis.generation.sets.find((s) => setKey(s) === key);
       return set ? `${pct(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}${seedSpread(set)}` : '—';
     });

@@ -73,7 +73,7 @@ describe('analyze, reconstruct and generate commands', () => {
   it('writes a reconstruction grid: a labelled row per digit, one column per round trip', async () => {
     const c = capture(dir);
     assert.equal(await main(['reconstruct', id, '--out', 'rec.png', '--test-images', '20'], c.ctx), EXIT.ok, c.err());
-    assert.match(c.out(), /Wrote rec\.png \(457×914\)/);
+    assert.match(c.out(), /Wrote rec\.png \(457×914 px\)/);
     assert.match(c.out(), /ROUND TRIP .*\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /);
     const png = decodePng(await readFile(join(dir, 'rec.png')));
     // Label column 13 px, five 84-px tiles (original, embedding, three round trips) with 4-px gaps; title and header rows, ten 88-px rows.
@@ -85,7 +85,7 @@ describe('analyze, reconstruct and generate commands', () => {
 
   it('writes a generation grid for one digit with the scores in its title', async () => {
     const c = capture(dir);
-    assert.equal(await main(['generate', id, '--class', '3', '--samples', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
+    assert.equal(await main(['generate', id, '--class', '3', '--samples', '8', '--show', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
     assert.match(c.out(), /T = 0\.5/);
     assert.match(c.out(), /N\(2a, T²\) +float32 +\d+%/);
     const png = decodePng(await readFile(join(dir, 'gen.png')));
