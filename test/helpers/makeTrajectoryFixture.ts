@@ -29,7 +29,7 @@ function stats(reconstructed: ArrayLike<number>, original: ArrayLike<number>, co
   };
 }
 
-async function point(file: string, analysis: CheckpointAnalysis): Promise<TrajectoryPoint> {
+export async function pointFromFull(file: string, analysis: CheckpointAnalysis): Promise<TrajectoryPoint> {
   const opened = await openCheckpoint(file);
   const test = opened.data.split.test;
   const rows = balancedSelection(test.labels, test.classes, OPTIONS.testImages);
@@ -71,7 +71,7 @@ async function main(runFolder: string): Promise<void> {
   for (const entry of record.checkpoints) {
     const file = join(store.folderOf(record.id), entry.file);
     const { analysis } = await analyzeCheckpoint({ checkpoint: file, options: OPTIONS });
-    points.push(await point(file, analysis));
+    points.push(await pointFromFull(file, analysis));
     process.stderr.write(`epoch ${entry.epoch}\n`);
   }
   const trajectory: RunTrajectory = {
@@ -81,7 +81,9 @@ async function main(runFolder: string): Promise<void> {
   process.stdout.write(`${encodeJson(trajectory)}\n`);
 }
 
-void main(process.argv[2]).catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  void main(process.argv[2]).catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

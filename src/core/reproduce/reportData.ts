@@ -64,6 +64,7 @@ export interface ReportModel {
 }
 
 export interface ReportTiming {
+  /** Seconds from the start to the report: training and analyses (writing the report and its figures comes after). */
   readonly wallSeconds: number;
   /** os.loadavg() when the schedule finished: 1, 5 and 15 minutes. */
   readonly loadAverage: readonly [number, number, number];

@@ -39,7 +39,7 @@ export class ReportApp {
     for (const model of data.models) this.sections.push(new ModelSection(shared, model));
 
     const timing = data.timing
-      ? ` · took ${Math.round(data.timing.wallSeconds)} s on ${data.timing.cpus} × ${data.timing.cpuModel} (load average ${data.timing.loadAverage.map((l) => l.toFixed(2)).join(', ')})`
+      ? ` · training and analyses took ${Math.round(data.timing.wallSeconds)} s on ${data.timing.cpus} × ${data.timing.cpuModel} (load average ${data.timing.loadAverage.map((l) => l.toFixed(2)).join(', ')})`
       : '';
     const classifier = data.classifierTestAccuracy === null ? '' : ` Generation is scored by a digit classifier that reads ${(data.classifierTestAccuracy * 100).toFixed(1)}% of real test digits correctly; chance is 10%.`;
     this.root.replaceChildren(el('main', { class: 'report' }, [
