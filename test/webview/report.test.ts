@@ -18,7 +18,10 @@ interface Box { x: number; y: number; width: number; height: number }
 
 const NUMBER_WORDS: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
-/** A trajectory of a real run (test/helpers/makeTrajectoryFixture.ts), as encodeJson wrote it. */
+/**
+ * A trajectory of a real run: `invertscope timeline <run> --light-only --seeds 3 --json` of Small and Base
+ * trained 10 epochs on the embedded digits (checkpoints 1, 2, 3, 5, 10), as it printed it.
+ */
 function fixtureTrajectory(model: 'small' | 'base'): RunTrajectory {
   const text = readFileSync(join(REPO_ROOT, 'test', 'webview', 'fixtures', `trajectory-${model}.json`), 'utf8');
   return JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' && v in NUMBER_WORDS ? NUMBER_WORDS[v] : v)) as RunTrajectory;
@@ -116,8 +119,10 @@ describe('report page', { timeout: 180_000 }, () => {
       // Tables: the findings table has a row per model's first and last checkpoint; each model a row per checkpoint.
       assert.equal(await page.locator('table[data-table="findings"] tbody tr').count(), 4);
       assert.equal(await page.locator('table[data-table="model-base"] tbody tr').count(), 5);
-      assert.match(await page.locator('table[data-table="model-base"] tbody tr').first().textContent() ?? '', /> 1\.77e18/);
+      assert.match(await page.locator('table[data-table="model-base"] tbody tr').first().textContent() ?? '', /> 4\.5e15/);
       assert.match(await base.locator('.report-warning').textContent() ?? '', /may include images it was trained on/);
+      // Sample accuracies come with their sample count and their spread over the seeds.
+      assert.match(await page.locator('table[data-table="model-small"] tbody tr').first().textContent() ?? '', /of 3,000 \(3 seeds: [\d.]+%–[\d.]+%\)/);
       assert.equal(await page.locator('li.finding.verdict-qualifies').count(), 1);
       assert.deepEqual(requests.filter((url) => !url.startsWith('file:')), [], 'requests other than the page itself');
       assert.deepEqual(errors, []);
@@ -135,10 +140,10 @@ describe('report page', { timeout: 180_000 }, () => {
       await tip.waitFor({ state: 'visible' });
       const text = await tip.textContent() ?? '';
       assert.match(text, /^Epoch 2/);
-      // The fixture's Base at epoch 2: every float32 and mixed reconstruction broken, 36% of the all-float64 ones.
+      // The fixture's Base at epoch 2: every float32 and mixed reconstruction broken, 37% of the all-float64 ones.
       assert.match(text, /float32 round trip100\.0%/);
       assert.match(text, /float32 embedding, float64 inverse100\.0%/);
-      assert.match(text, /float64 round trip36\.0%/);
+      assert.match(text, /float64 round trip37\.0%/);
       assert.equal(await page.locator('[role="tooltip"]:visible').count(), 1);
 
       const bar = page.locator('section.report-model[data-model="base"] svg[data-chart="condition"] rect.bar[data-layer="1"]');

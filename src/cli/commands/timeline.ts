@@ -7,7 +7,7 @@ import { formatValue } from '../../core/analysis/formatValue';
 import { ROUND_TRIPS, ROUND_TRIP_IDS, type GenerationScore, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import { prettyJson } from '../../core/store/jsonText';
 import { RunStore } from '../../core/store/runStore';
-import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
@@ -15,16 +15,16 @@ import { ProgressBar } from '../progressBar';
 import { withInterrupt } from './analyze';
 
 const FLAGS: Record<string, FlagSpec> = {
-  runs: { type: 'string', description: 'runs folder the run is looked up in (default ./runs)' },
+  runs: { ...RUNS_FLAG, description: 'the runs folder the run is looked up in' },
   json: { type: 'boolean', description: 'print the trajectory (RunTrajectory: one point per checkpoint) as one JSON document; NaN and ±Infinity as strings' },
   recompute: { type: 'boolean', description: 'ignore cached points and full analyses and compute every point again' },
   'light-only': { type: 'boolean', description: 'compute light points even where a full analysis is cached (the same images at every epoch)' },
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images taken through the three round trips (default 300)' },
-  'noise-images': { type: 'integer', min: 1, max: 10000, description: 'of those, images the noise study uses (default 50)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of the generation score\'s samples of the target (default 1)' },
-  samples: { type: 'integer', min: 1, max: 10000, description: 'generation samples per class and seed (default 100)' },
-  seeds: { type: 'integer', min: 1, max: 100, description: 'seeds of the generation score, for its spread (default 1; 3 for a figure to quote)' },
-  seed: { type: 'integer', min: 0, description: 'seed of the noise and the first generation seed (default 0)' },
+  'test-images': { type: 'integer', min: 10, max: 100000, default: 300, description: 'test images taken through the three round trips' },
+  'noise-images': { type: 'integer', min: 1, max: 10000, default: 50, description: 'of those, images the noise study uses' },
+  temperature: { type: 'number', min: 0, max: 100, default: 1, description: 'T of the generation score\'s samples of the target' },
+  samples: { type: 'integer', min: 1, max: 10000, default: 100, description: 'generated samples per class and set, for each seed' },
+  seeds: { type: 'integer', min: 1, max: 100, default: 1, description: 'seeds of the generation score, for its spread (3 for a figure to quote)' },
+  seed: { type: 'integer', min: 0, default: 0, description: 'seed of the noise and the first generation seed' },
   'no-noise': { type: 'boolean', description: 'skip the noise study' },
   'no-generation': { type: 'boolean', description: 'skip the generation score' },
 };
@@ -32,8 +32,7 @@ const FLAGS: Record<string, FlagSpec> = {
 export const timelineCommand: Command = {
   name: 'timeline',
   summary: 'follow a run across its checkpoints: κ per layer and of the Jacobian, the three round trips, noise, generation',
-  usage: 'invertscope timeline <run id, prefix or folder> [--runs runs] [--json] [--recompute] [--light-only] [--test-images N] [--noise-images N] '
-    + '[--temperature T] [--samples N] [--seeds N] [--seed N] [--no-noise] [--no-generation]',
+  usage: 'invertscope timeline <run> [options]',
   flags: FLAGS,
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);

