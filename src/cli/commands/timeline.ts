@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { encodeJson } from '../../core/analysis/analysisJson';
 import { describeCondition, FLOAT64_RESOLVABLE_COND } from '../../core/analysis/jacobianCondition';
-import type { LightAnalysisOptions } from '../../core/analysis/lightAnalysis';
+import { DEFAULT_LIGHT_OPTIONS, type LightAnalysisOptions } from '../../core/analysis/lightAnalysis';
 import { runTrajectory, type RunTrajectoryResult } from '../../core/analysis/runTrajectory';
 import { formatValue } from '../../core/analysis/formatValue';
 import { ROUND_TRIPS, ROUND_TRIP_IDS, type GenerationScore, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
@@ -14,17 +14,19 @@ import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
 import { ProgressBar } from '../progressBar';
 import { withInterrupt } from './analyze';
 
+const L = DEFAULT_LIGHT_OPTIONS;
+
 const FLAGS: Record<string, FlagSpec> = {
-  runs: { ...RUNS_FLAG, description: 'the runs folder the run is looked up in' },
+  runs: RUNS_FLAG,
   json: { type: 'boolean', description: 'print the trajectory (RunTrajectory: one point per checkpoint) as one JSON document; NaN and ±Infinity as strings' },
   recompute: { type: 'boolean', description: 'ignore cached points and full analyses and compute every point again' },
   'light-only': { type: 'boolean', description: 'compute light points even where a full analysis is cached (the same images at every epoch)' },
-  'test-images': { type: 'integer', min: 10, max: 100000, default: 300, description: 'test images taken through the three round trips' },
-  'noise-images': { type: 'integer', min: 1, max: 10000, default: 50, description: 'of those, images the noise study uses' },
-  temperature: { type: 'number', min: 0, max: 100, default: 1, description: 'T of the generation score\'s samples of the target' },
-  samples: { type: 'integer', min: 1, max: 10000, default: 100, description: 'generated samples per class and set, for each seed' },
-  seeds: { type: 'integer', min: 1, max: 100, default: 1, description: 'seeds of the generation score, for its spread (3 for a figure to quote)' },
-  seed: { type: 'integer', min: 0, default: 0, description: 'seed of the noise and the first generation seed' },
+  'test-images': { type: 'integer', min: 10, max: 100000, default: L.testImages, description: 'test images taken through the three round trips' },
+  'noise-images': { type: 'integer', min: 1, max: 10000, default: L.noiseImages, description: 'of those, images the noise study uses' },
+  temperature: { type: 'number', min: 0, max: 100, default: L.temperature, description: 'T of the generation score\'s samples of the target' },
+  samples: { type: 'integer', min: 1, max: 10000, default: L.samplesPerClass, description: 'generated samples per class and set, for each seed of the generation score' },
+  seeds: { type: 'integer', min: 1, max: 100, default: L.generationSeeds, description: 'seeds of the generation score, for its spread (3 for a figure to quote)' },
+  seed: { type: 'integer', min: 0, default: L.seed, description: 'seed of the noise and the first generation seed' },
   'no-noise': { type: 'boolean', description: 'skip the noise study' },
   'no-generation': { type: 'boolean', description: 'skip the generation score' },
 };
@@ -33,6 +35,7 @@ export const timelineCommand: Command = {
   name: 'timeline',
   summary: 'follow a run across its checkpoints: κ per layer and of the Jacobian, the three round trips, noise, generation',
   usage: 'invertscope timeline <run> [options]',
+  arguments: [['<run>', 'a run id, a unique prefix of one, or a run folder']],
   flags: FLAGS,
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
