@@ -16,7 +16,7 @@ import { progressPrinter } from '../reproduce/progressLine';
 const FLAGS = {
   paper: { type: 'boolean', description: "the paper's own schedule: its three models to 500 epochs with checkpoints at 10, 50, 100 and 500 (the flows keep their recipes: 15 and 0 epochs)" },
   models: { type: 'list', valueName: 'names', default: RECIPE_NAMES.join(','), description: `which of ${RECIPE_NAMES.join(', ')} to train and analyse` },
-  epochs: { type: 'integer', min: 1, valueName: 'n', default: 'the schedule\'s (Base and NoAct 30, Small 100, the Base-shaped flow 4, the best flow 0)', description: 'train no model past this epoch; its checkpoints past it are dropped' },
+  epochs: { type: 'integer', min: 1, valueName: 'n', default: 'the schedule\'s (Base and NoAct 30, Small 100, the Base-shaped flow 15, the best flow 0)', description: 'train no model past this epoch; its checkpoints past it are dropped' },
   out: { type: 'string', valueName: 'folder', default: './reproduction', description: 'the reproduction folder it writes: runs in <out>/runs, the report in <out>/report; a rerun with the same folder continues' },
   'no-figures': { type: 'boolean', description: "skip rendering the report's PNG and SVG figures (they need playwright-core and a Chromium)" },
   'train-count': { type: 'integer', min: 10, default: DEFAULT_SPLIT_COUNTS.trainCount, description: 'embedded digits: images in the training split (fewer for a quick trial)' },

@@ -5,16 +5,17 @@ import type { PlannedRun } from './plan';
  * Seconds each part of a reproduction takes on the reference machine (a quiet
  * 2-core AMD EPYC VM, Node 20): the basis of the time-left forecast before
  * this machine's own pace is known (WorkTracker rescales them as work is
- * timed). Training rates are README "Performance" (simd, batch 64) and
- * research/flow/README.md (tfjs-wasm flows); analysis times are README's
- * 8.3 s for a whole Base analysis and this module's own measurements.
+ * timed). Training rates are README "Performance" (simd, batch 64) and, for
+ * flows on the SIMD engine, tfjs-wasm's rate (research/flow/README.md) times
+ * the 5.2–6.4× measured between the two; analysis times are README's 8.3 s
+ * for a whole Base analysis and this module's own measurements.
  */
 const TRAIN_SAMPLES_PER_SECOND: Record<RecipeName, number> = {
   base: 4_300,
   small: 22_000,
   noact: 4_200,
-  'base-flow': 350,
-  flow11: 150,
+  'base-flow': 2_000,
+  flow11: 800,
 };
 
 /** A flow's analytic initialization (research/flow: 5 s for 4 layers, 10 s for 11). */
