@@ -48,7 +48,7 @@ const DATA: ReportData = {
   models: MODELS,
   findingsTable: findingsTable(MODELS),
   findings: [{ id: 'reconstruction', claim: 'Reconstruction works early and breaks later.', verdict: 'qualifies', text: 'Measured in the test fixture.' }],
-  timing: { wallSeconds: 321, loadAverage: [1.5, 1.2, 0.9], cpus: 2, cpuModel: 'test CPU' },
+  timing: { wallSeconds: 321, loadAverage: [1.5, 1.2, 0.9], cpus: 2, cpuModel: 'test CPU', reused: { runs: 0, analyses: 0 } },
 };
 
 describe('report page', { timeout: 180_000 }, () => {

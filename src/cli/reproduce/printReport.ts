@@ -1,8 +1,8 @@
 import { relative } from 'node:path';
-import type { ReportData } from '../../core/reproduce/reportData';
+import { timingSentence, type ReportData } from '../../core/reproduce/reportData';
 import type { WrittenReport } from '../../core/reproduce/writeReport';
 import type { CliContext } from '../context';
-import { fmtSeconds, table } from '../format';
+import { table } from '../format';
 
 /** The findings table and findings on stdout, then where the report is (stderr), as `reproduce` and `report` end. */
 export function printReport(ctx: CliContext, data: ReportData, written: WrittenReport): void {
@@ -13,9 +13,7 @@ export function printReport(ctx: CliContext, data: ReportData, written: WrittenR
     ctx.stdout.write(`Samples are read by a digit classifier that reads ${(data.classifierTestAccuracy * 100).toFixed(1)}% of real test digits correctly; chance is 10%.\n\n`);
   }
   for (const f of data.findings) ctx.stdout.write(`${f.verdict === 'defines' ? 'definition' : f.verdict.toUpperCase()}  ${f.claim} ${f.text}\n\n`);
-  if (data.timing) {
-    ctx.stderr.write(`Training and analyses took ${fmtSeconds(data.timing.wallSeconds)} on ${data.timing.cpus} × ${data.timing.cpuModel} (load average then ${data.timing.loadAverage.map((l) => l.toFixed(2)).join(', ')}).\n`);
-  }
+  if (data.timing) ctx.stderr.write(`${timingSentence(data.timing)}\n`);
   ctx.stderr.write(`Report: ${out(written.indexFile)} (opens from disk in any browser); every figure's numbers in ${out(written.findingsFile)}\n`);
   ctx.stderr.write(written.figures.kind === 'written'
     ? `Figures: ${written.figures.files.length} files in ${out(`${written.folder}/figures`)}\n`

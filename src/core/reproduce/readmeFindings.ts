@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvertscopeError } from '../errors';
-import { REPORT_KIND, type Finding, type ReportData } from './reportData';
+import { REPORT_KIND, timingSentence, type Finding, type ReportData } from './reportData';
 import { markdownTable } from './summaryTable';
 
 /**
@@ -30,9 +30,7 @@ export async function readFindings(file: string): Promise<ReportData> {
 export function findingsMarkdown(data: ReportData): string {
   const models = data.models.map((m) => `${m.label} (${m.epochs} epochs)`).join(', ');
   const data0 = data.models[0]?.trajectory.dataDescription;
-  const timing = data.timing
-    ? ` Training and analyses took ${Math.round(data.timing.wallSeconds / 6) / 10} min on ${data.timing.cpus} × ${data.timing.cpuModel} (load average ${data.timing.loadAverage.map((l) => l.toFixed(1)).join(', ')} at the end).`
-    : '';
+  const timing = data.timing ? ` ${timingSentence(data.timing)}` : '';
   const classifier = data.classifierTestAccuracy === null ? '' : ` Samples are read by a digit classifier that reads ${(data.classifierTestAccuracy * 100).toFixed(1)}% of real test digits correctly; chance is 10%.`;
   const lines = [
     FINDINGS_BEGIN,

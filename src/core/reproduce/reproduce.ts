@@ -86,11 +86,13 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
   const report = (doing: string) => onEvent({ type: 'progress', doing, ...work.status() });
 
   const analysed: Array<{ run: PlannedRun; result: AnalysedRun }> = [];
+  const reused = { runs: 0, analyses: 0 };
+  const countReuse = (event: ReproduceEvent) => { if (event.type === 'run' && event.how !== 'new') reused.runs += 1; };
   try {
     for (const run of plan.runs) {
       if (signal.aborted) return { status: 'cancelled' };
       const ids = taskIds(run);
-      const runId = await trainRun(run, store, request, work, report);
+      const runId = await trainRun(run, store, { ...request, onEvent: (e) => { countReuse(e); onEvent(e); } }, work, report);
       if (runId === null) return { status: 'cancelled' };
       work.finish(ids.train);
       for (const epoch of run.fullAnalysisEpochs) {
@@ -103,7 +105,10 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
           work.progress(ids.step(step), fraction);
           report(`${run.label} · ${step.kind === 'full' ? 'full analysis' : 'light analysis'} of epoch ${step.epoch}: ${message}`);
         },
-        onStepDone: (step) => work.finish(ids.step(step)),
+        onStepDone: (step, fromCache) => {
+          work.finish(ids.step(step));
+          if (fromCache) reused.analyses += 1;
+        },
       });
       analysed.push({ run, result });
     }
@@ -118,7 +123,7 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
     title: plan.schedule === 'paper' ? "Inverting MNIST networks: the paper's schedule, reproduced" : 'Inverting MNIST networks, reproduced',
     schedule: plan.schedule,
     models: analysed.map(({ run, result }) => ({ key: run.recipe, label: run.label, run: result })),
-    timing: { wallSeconds: (performance.now() - started) / 1000, loadAverage: loadavg() as [number, number, number], cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU' },
+    timing: { wallSeconds: (performance.now() - started) / 1000, loadAverage: loadavg() as [number, number, number], cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU', reused },
   });
   const written = await writeReport(join(request.outFolder, 'report'), data, { figures: request.figures ?? true });
   work.finish('report');
