@@ -69,7 +69,10 @@ export async function analysisData(run: CheckpointRun | null): Promise<AnalysisD
     }
   }
   const split = await loadData(DEFAULT_DATA_SPEC);
-  const why = run ? 'the run does not record its data' : 'the checkpoint is not in a run folder';
+  // Said plainly: a model trained on another split of the same digits has some of these test images among its training images.
+  const why = run
+    ? 'the run does not record the data its model was trained on, so these test images may include its training images'
+    : 'the checkpoint is not in a run folder, so these test images may include the images it was trained on';
   return { split, description: `the default test split of ${split.description} (${why})`, classes: DIGIT_CLASSES };
 }
 
