@@ -4,7 +4,8 @@ import { describeCondition, FLOAT64_RESOLVABLE_COND } from '../../core/analysis/
 import { DEFAULT_LIGHT_OPTIONS, type LightAnalysisOptions } from '../../core/analysis/lightAnalysis';
 import { runTrajectory, type RunTrajectoryResult } from '../../core/analysis/runTrajectory';
 import { formatValue } from '../../core/analysis/formatValue';
-import { ROUND_TRIPS, ROUND_TRIP_IDS, type GenerationScore, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
+import { quoteAccuracy } from '../../core/analysis/quoteAccuracy';
+import { ROUND_TRIPS, ROUND_TRIP_IDS, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import { prettyJson } from '../../core/store/jsonText';
 import { RunStore } from '../../core/store/runStore';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
@@ -89,23 +90,6 @@ function condCell(cond: number, resolvable: boolean): string {
   return describeCondition(cond, resolvable).startsWith('>') ? `>${fmtSci(cond)}` : fmtSci(cond);
 }
 
-/**
- * A generation score for people: '9.8% of 1000', or with several seeds
- * '9.9% ± 0.6 (3×1000)': the mean over seeds ± their sample standard deviation.
- */
-export function describeGenerationScore(g: GenerationScore): string {
-  const seeds = g.seedAccuracies ?? [g.accuracy];
-  if (seeds.length < 2) return `${pct(g.accuracy)} of ${g.sampleCount}`;
-  return `${pct(g.accuracy)} ± ${fmtNumber(100 * standardDeviation(seeds), 2)} (${seeds.length}×${Math.round(g.sampleCount / seeds.length)})`;
-}
-
-/** Sample standard deviation (n − 1); NaN for fewer than two values. */
-export function standardDeviation(values: readonly number[]): number {
-  if (values.length < 2) return Number.NaN;
-  const m = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
-}
-
 /** The trajectory for people: one table per group of figures, a row per checkpoint, a column per series. */
 export function describeTimeline(result: RunTrajectoryResult): string {
   const t: RunTrajectory = result.trajectory;
@@ -167,7 +151,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
           growth(noiseOf(p, 'float32'), 'medianGrowth'), growth(noiseOf(p, 'float64'), 'medianGrowth'),
           growth(noiseOf(p, 'float32'), 'pooledGrowth'), growth(noiseOf(p, 'float64'), 'pooledGrowth'),
         ] : []),
-        ...(withGeneration.length > 0 ? [p.generation ? describeGenerationScore(p.generation) : '—'] : []),
+        ...(withGeneration.length > 0 ? [p.generation ? quoteAccuracy(p.generation.accuracy, p.generation.seedAccuracies, p.generation.sampleCount / (p.generation.seedAccuracies?.length ?? 1)) : '—'] : []),
         ...(withBits.length > 0 ? [p.testBitsPerDim === undefined ? '—' : fmtNumber(p.testBitsPerDim)] : []),
       ]),
     ));

@@ -6,7 +6,7 @@ import { analysisCachePath, readAnalysisCache, readAnyAnalysisCache, writeAnalys
 import { analyzeNetwork, checkpointNetworkInput } from './analyzeNetwork';
 import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { defaultClassifier } from './defaultClassifier';
+import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { resolveAnalysisOptions, type AnalysisOptions } from './options';
 import { progressTracker, type AnalysisProgressListener, type Tick } from './progress';
@@ -76,6 +76,8 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   const data = request.data ?? (await analysisData(run));
   const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
   await tick(1);
+  const mismatch = defaultClassifierWarning(data.classes);
+  if (mismatch) warnings.push(mismatch);
 
   const classifier = (classifierTick: Tick) => defaultClassifier(cacheFolder, classifierSettings, classifierTick);
   const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress);

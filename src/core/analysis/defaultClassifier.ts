@@ -1,4 +1,5 @@
 import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
+import type { ClassNames } from '../data/classNames';
 import type { ReadyClassifier } from './analyzeNetwork';
 import { CLASSIFIER_DATA, loadOrTrainClassifier } from './classifier/classifierCache';
 import type { ClassifierSettings } from './classifier/digitClassifier';
@@ -19,5 +20,19 @@ export async function defaultClassifier(cacheFolder: string, settings: Classifie
     dataDescription: CLASSIFIER_DATA,
     loadData: () => loadData(DEFAULT_DATA_SPEC),
   }, (fraction) => tick(fraction, 'training the digit classifier (once; it is cached)'));
-  return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy };
+  return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy, data: CLASSIFIER_DATA };
+}
+
+/**
+ * A warning when the default classifier judges images of another data set:
+ * it learned the embedded digits, so on, say, Fashion-MNIST its "recognizable"
+ * and "read as intended" say little. Null for digits.
+ *
+ * @example
+ *   defaultClassifierWarning(fashionClasses);  // 'the classifier that judges … learned the embedded MNIST digits, not Fashion-MNIST: …'
+ */
+export function defaultClassifierWarning(classes: ClassNames | undefined): string | null {
+  if (!classes || classes.noun === 'digit') return null;
+  return `the classifier that judges "recognizable" and "read as intended" learned the embedded MNIST digits, not ${classes.dataset ?? 'this data set'}: `
+    + 'its scores on these images say little';
 }

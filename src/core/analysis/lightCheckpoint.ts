@@ -9,7 +9,7 @@ import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } fr
 import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
 import { CLASSIFIER_DATA } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { defaultClassifier } from './defaultClassifier';
+import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { DEFAULT_LIGHT_OPTIONS, lightAnalysis, type LightAnalysisOptions, type LightProgress } from './lightAnalysis';
 import { pointFromAnalysis } from './pointFromAnalysis';
@@ -189,6 +189,8 @@ export async function lightAnalyzeCheckpoint(
   const warnings: string[] = flow.kind === 'unknown-prior' ? [flow.warning] : [];
   const data = request.data ?? (await analysisData(run));
   const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
+  const mismatch = request.classifier === undefined ? defaultClassifierWarning(data.classes) : null;
+  if (mismatch) warnings.push(mismatch);
   const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(cacheFolder, identity.settings, tick));
   const point = await lightAnalysis({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, onProgress, signal);
   const cacheFile = pointCachePath(file, options, identity);
