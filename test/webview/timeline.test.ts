@@ -45,6 +45,8 @@ describe('inspector timeline', { timeout: 150_000 }, () => {
       assert.deepEqual(await p.page.locator('.timeline [data-card="trajectory"]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-figure'))),
         ['layer-condition', 'jacobian-condition', 'round-trips', 'generation']);
       assert.equal(await figure(p, 'jacobian-condition').locator('g.dots > path.trajectory-dot').count(), 1);
+      // The axis spans every checkpoint from the first point on: later points fill it rather than rescale it.
+      assert.equal((await figure(p, 'jacobian-condition').locator('g.axis-x .tick text').allTextContents()).at(-1), '100');
 
       await p.send(trajectory([point(10), point(50)], [100], { epoch: 100, message: 'epoch 100: float64 inverse of the float32 embeddings', fraction: 0.6 }));
       await figure(p, 'jacobian-condition').locator('g.dots > path.trajectory-dot').nth(1).waitFor({ state: 'attached' });

@@ -37,6 +37,8 @@ export class TimelineView {
   private readonly grid = el('div', { class: 'cards timeline-cards' });
   private readonly figures = new Map<TrajectoryFigureId, FigureCard>();
   private selected: number | null = null;
+  /** The run's checkpoint epochs: the x axis spans them all from the first point on. */
+  private span: readonly number[] = [];
   private frame = 0;
 
   constructor(private readonly context: ViewContext, readonly runId: string, private readonly actions: TimelineActions) {
@@ -77,6 +79,7 @@ export class TimelineView {
     if (computing?.fraction === null || computing === null) this.progress.removeAttribute('value');
     else this.progress.value = computing.fraction;
     if (!message || !run) return;
+    this.span = run.checkpoints.map((c) => c.epoch);
     const trajectory: RunTrajectory = {
       runId: this.runId, architectureName: run.config.architecture.name, objective: run.config.objective,
       points: message.points, dataDescription: message.points.find((p) => p.dataDescription)?.dataDescription ?? '',
@@ -148,7 +151,7 @@ export class TimelineView {
     };
     entry.card.element.dataset.figure = figure.id;
     entry.card.body.append(svg);
-    entry.card.onResize((width) => drawFigure(entry.figure, entry.chart).selectedEpoch(this.selected).width(width).height(230)(svg));
+    entry.card.onResize((width) => drawFigure(entry.figure, entry.chart).selectedEpoch(this.selected).epochSpan(this.span).width(width).height(230)(svg));
     this.figures.set(figure.id, entry);
     return entry;
   }
