@@ -317,9 +317,10 @@ export class InspectorPanel extends Disposable {
       const entry = checkpointEntry(run, ref);
       const target = { run, entry, file: store.checkpointPath(run.id, entry) };
       const onProgress = (message: string, fraction: number | null) => this.post({ type: 'analysisProgress', ref, message, fraction });
-      const analysis = force
-        ? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal)
-        : await this.deps.analysis.get(target, onProgress, this.aborter.signal);
+      const cached = force ? null : await this.deps.analysis.readCached(target);
+      // A computation goes first in the analysis process: the timeline's point waits.
+      if (!cached) this.timeline?.yieldToAnalysis();
+      const analysis = cached ?? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal);
       if (this.isDisposed) return;
       this.post({ type: 'analysis', ref, analysis });
     } catch (error) {

@@ -33,6 +33,10 @@ export class TimelineFeed extends Disposable {
   private problem: string | null = null;
   /** The loop that computes missing points runs once at a time. */
   private loop: Promise<void> | null = null;
+  /** Stops the point being computed now, to let an analysis the person asked for go first. */
+  private current: AbortController | null = null;
+  /** An analysis was asked for since the loop last waited for the panel to be idle. */
+  private yielded = false;
 
   constructor(private readonly deps: TimelineFeedDeps, readonly runId: string) {
     super();
@@ -54,6 +58,16 @@ export class TimelineFeed extends Disposable {
   runChanged(): void {
     this.problem = null;
     void this.refresh();
+  }
+
+  /**
+   * The panel is about to compute an analysis the person asked for: the
+   * analysis process serves one request at a time, so the point being
+   * computed stops, and is computed again once the panel waits for nothing.
+   */
+  yieldToAnalysis(): void {
+    this.yielded = true;
+    this.current?.abort();
   }
 
   private async read(): Promise<{ run: RunRecord; points: readonly TrajectoryPoint[] } | null> {
@@ -88,6 +102,7 @@ export class TimelineFeed extends Disposable {
   private async computeMissing(): Promise<void> {
     const tried = new Set<string>();
     for (;;) {
+      this.yielded = false;
       await this.deps.idle();
       const known = await this.read();
       if (!known || this.isDisposed) return;
@@ -95,6 +110,7 @@ export class TimelineFeed extends Disposable {
       const epoch = this.missing(known.run, known.points)[0];
       const entry = known.run.checkpoints.find((c) => c.epoch === epoch);
       if (!entry) return;
+      if (this.yielded) continue;
       if (tried.has(`${entry.epoch}:${entry.sha256}`)) {
         // Computed, yet still missing: the point is of another file than the one run.json recorded.
         this.problem = `The checkpoint file of epoch ${epoch} is not the one its run recorded (its SHA-256 differs); its point cannot be shown.`;
@@ -105,6 +121,10 @@ export class TimelineFeed extends Disposable {
       const target = { run: known.run, entry, file: store.checkpointPath(known.run.id, entry) };
       this.computing = { epoch, message: `epoch ${epoch}: starting`, fraction: null };
       this.post(known.run, known.points);
+      const current = new AbortController();
+      this.current = current;
+      const stop = () => current.abort();
+      this.aborter.signal.addEventListener('abort', stop, { once: true });
       try {
         let lastPost = 0;
         await this.deps.trajectories.compute(target, (message, fraction) => {
@@ -114,16 +134,26 @@ export class TimelineFeed extends Disposable {
           if (now - lastPost < 250) return;
           lastPost = now;
           this.post(known.run, known.points);
-        }, this.aborter.signal);
+        }, current.signal);
         this.computing = null;
       } catch (error) {
         this.computing = null;
-        if (this.isDisposed || isCancellation(error)) return;
+        if (this.isDisposed) return;
+        if (current.signal.aborted) {
+          // Yielded to an analysis: this point again once the panel is idle.
+          tried.delete(`${entry.epoch}:${entry.sha256}`);
+          this.post(known.run, known.points);
+          continue;
+        }
+        if (isCancellation(error)) return;
         this.problem = `The point of epoch ${epoch} could not be computed: ${describeError(error)}`;
         this.deps.log.warn(`timeline of ${this.runId}: ${this.problem}`);
         const now = await this.read();
         if (now) this.post(now.run, now.points);
         return;
+      } finally {
+        this.aborter.signal.removeEventListener('abort', stop);
+        if (this.current === current) this.current = null;
       }
       // The service has read the run's points again and said so; refresh() posts them.
     }

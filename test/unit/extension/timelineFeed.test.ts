@@ -87,6 +87,25 @@ describe('TimelineFeed', () => {
     s.feed.dispose();
   });
 
+  it('stops the point it computes for an analysis the person asked for, and computes it again once the panel is idle', async () => {
+    const run = runRecord({ checkpointEpochs: [1, 2] });
+    const s = scene(run, []);
+    await s.feed.refresh();
+    await flush();
+    assert.equal(s.computing.length, 1);
+    const release = s.busy();
+    s.feed.yieldToAnalysis();
+    assert.equal(s.computing[0].signal.aborted, true, 'the point in progress stops');
+    for (let i = 0; i < 10; i++) await flush();
+    assert.equal(s.computing.length, 1, 'nothing computed while the analysis runs');
+    assert.equal(s.last().computing, null);
+    assert.equal(s.last().problem, null, 'stopping for an analysis is no failure');
+    release();
+    for (let i = 0; i < 10 && s.computing.length < 2; i++) await flush();
+    assert.equal(s.computing[1].target.entry.epoch, 1, 'the same checkpoint again');
+    s.feed.dispose();
+  });
+
   it('says why a point failed and stops, then tries again when the run changes', async () => {
     const run = runRecord({ checkpointEpochs: [1, 2] });
     const s = scene(run, []);
