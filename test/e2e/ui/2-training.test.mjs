@@ -100,6 +100,17 @@ describe('training Small for one epoch and inspecting it', () => {
     assert.deepEqual(errors, [], 'error notifications are on screen');
   }));
 
+  it('the inspector\'s timeline computes the run\'s trajectory point in the background and draws it', { timeout: ANALYSIS_TIMEOUT + 30_000 }, () => step(session.workbench, 'timeline', async () => {
+    requireRun();
+    const inspector = new Inspector(session.page);
+    await eventually(async () => /^All 1 checkpoint analysed\./.test(await inspector.timelineStatus()), ANALYSIS_TIMEOUT,
+      async () => `the timeline says: ${await inspector.timelineStatus().catch((e) => e.message)}`, 1000);
+    assert.equal(await inspector.timelineDots('jacobian-condition').count(), 1, 'one κ(J) point');
+    assert.equal(await inspector.timelineDots('round-trips').count(), 3, 'one point per round trip');
+    await inspector.frame.locator('.timeline-header').scrollIntoViewIfNeeded();
+    await session.workbench.screenshot('inspector-timeline');
+  }));
+
   it('the inspector comes back after a window reload', () => step(session.workbench, 'reload', async () => {
     requireRun();
     const wb = session.workbench;
