@@ -2,6 +2,8 @@
 // through its key (Ctrl+Alt+Shift+T) — side by side in the runs dashboard
 // opened from the Runs view's title: both ticked, two loss curves drawn.
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Dashboard } from '../pages/dashboard.mjs';
 import { eventually, SHORT } from '../pages/workbench.mjs';
@@ -31,7 +33,9 @@ describe('two runs in the runs dashboard', () => {
     const wb = session.workbench;
     await wb.openContainer('Invertscope');
     await wb.widenSidebar();
-    const before = new Set(await wb.treeLabels('Runs'));
+    // The runs already on disk (other test files share the workspace): the tree may not list them yet.
+    const runsFolder = join(session.env.workspace, '.invertscope', 'runs');
+    const existing = new Set(existsSync(runsFolder) ? readdirSync(runsFolder) : []);
     await wb.runCommand('Invertscope: Train Model…');
     await answerTrainModel(wb);
     // The second from the keyboard: the key VS Code leaves free (the extension-host tests check its defaults).
@@ -42,7 +46,7 @@ describe('two runs in the runs dashboard', () => {
     trained = await eventually(async () => {
       const errors = (await wb.toastTexts()).filter((t) => /Train Model|Training/.test(t) && /fail|error|exited|could not/i.test(t));
       if (errors.length) throw new Error(`training failed: ${errors.join(' | ')}`);
-      const fresh = (await wb.treeLabels('Runs')).filter((label) => !before.has(label) && /^\d{8}-\d{4}-small-[0-9a-f]{4}$/.test(label));
+      const fresh = (await wb.treeLabels('Runs')).filter((label) => !existing.has(label) && /^\d{8}-\d{4}-small-[0-9a-f]{4}$/.test(label));
       return fresh.length >= 2 ? fresh : null;
     }, 120_000, async () => `two new runs did not appear; rows: ${(await wb.treeLabels('Runs')).join(', ')}`);
     assert.equal(trained.length, 2, `new rows: ${trained.join(', ')}`);
