@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Inspector } from '../pages/inspector.mjs';
 import { eventually, SHORT } from '../pages/workbench.mjs';
-import { openWorkbench, step } from './session.mjs';
+import { answerTrainModel, openWorkbench, step } from './session.mjs';
 
 const TRAINING_TIMEOUT = 240_000;
 const ANALYSIS_TIMEOUT = 240_000;
@@ -25,15 +25,7 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.widenSidebar();
     await wb.runCommand('Invertscope: Train Model…');
     assert.match(await wb.quickTitle(), /Train Model/);
-    // Each step replaces the previous one in the same widget: wait for its number before answering.
-    await wb.waitForTitle(/Train Model \(1\/4\)/);
-    await wb.pick('Small');
-    await wb.waitForTitle(/Train Model \(2\/4\)/);
-    await wb.pick('1 epoch');
-    await wb.waitForTitle(/Train Model \(3\/4\)/);
-    await wb.acceptInput('');
-    await wb.waitForTitle(/Train Model \(4\/4\)/);
-    await wb.pick('Embedded digits');
+    await answerTrainModel(wb);
 
     const rows = wb.pane('Runs').locator('.monaco-list-row');
     runLabel = await eventually(async () => {

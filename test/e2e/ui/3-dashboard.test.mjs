@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Dashboard } from '../pages/dashboard.mjs';
 import { eventually, SHORT } from '../pages/workbench.mjs';
-import { openWorkbench, step } from './session.mjs';
+import { answerTrainModel, openWorkbench, step } from './session.mjs';
 
 const TRAINING_TIMEOUT = 300_000;
 
@@ -16,18 +16,6 @@ describe('two runs in the runs dashboard', () => {
   let trained = [];
   before(async () => { session = await openWorkbench('dashboard'); });
   after(async () => { await session?.browser.close(); });
-
-  /** Answers Train Model's four questions: Small, one epoch, the default checkpoints, the embedded digits. */
-  async function answerTrainModel(wb) {
-    await wb.waitForTitle(/Train Model \(1\/4\)/);
-    await wb.pick('Small');
-    await wb.waitForTitle(/Train Model \(2\/4\)/);
-    await wb.pick('1 epoch');
-    await wb.waitForTitle(/Train Model \(3\/4\)/);
-    await wb.acceptInput('');
-    await wb.waitForTitle(/Train Model \(4\/4\)/);
-    await wb.pick('Embedded digits');
-  }
 
   it('trains two Small runs, one from the palette and one from its key', { timeout: TRAINING_TIMEOUT + 120_000 }, () => step(session.workbench, 'train-two', async () => {
     const wb = session.workbench;
