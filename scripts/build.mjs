@@ -2,7 +2,7 @@
 //   1. the WebAssembly kernels (AssemblyScript) and tfjs's WebAssembly binary → out/assets/
 //   2. the TypeScript sources (tsc) → out/ (what the unit tests and the benchmarks run)
 //   3. the embedded digits, encoded from the `mnist` package → out/assets/mnist-digits.bin.br
-//   4. the inspector webview bundle (esbuild) → media/dist/
+//   4. the webview bundles (esbuild) → media/dist/: the inspector, and the report page's script
 //   5. the Node bundles (esbuild) and the assets → dist/: what the .vsix and the npm package ship
 //      (extension host, CLI, training and analysis processes, worker threads), with the
 //      licences of the bundled packages in dist/THIRD-PARTY-NOTICES.txt.
@@ -79,12 +79,16 @@ if (!existsSync(digitsFile) || !existsSync(digitsKeyFile) || readFileSync(digits
 
 const esbuild = await import('esbuild');
 
-// 4. The webview: its own tsconfig (DOM), its own bundle.
+// 4. The webview programs: their own tsconfig (DOM), their own bundles: the inspector, and the
+// report page (inlined into a report's index.html, so it has no source map to point at).
 run(bin('tsc'), ['-p', 'src/webview/tsconfig.json', '--noEmit', '--incremental', '--tsBuildInfoFile', join(root, 'out', '.webview.tsbuildinfo')]);
-const webview = await esbuild.build({
-  entryPoints: [join(root, 'src/webview/main.ts')], bundle: true, format: 'iife', target: 'es2022', minify: true, sourcemap: true,
-  outfile: join(root, 'media/dist/inspector.js'), logLevel: 'warning', metafile: true,
-});
+const webviews = await Promise.all([
+  { entry: 'src/webview/main.ts', out: 'media/dist/inspector.js', sourcemap: true },
+  { entry: 'src/webview/report/main.ts', out: 'media/dist/report.js', sourcemap: false },
+].map((b) => esbuild.build({
+  entryPoints: [join(root, b.entry)], bundle: true, format: 'iife', target: 'es2022', minify: true, sourcemap: b.sourcemap,
+  outfile: join(root, b.out), logLevel: 'warning', metafile: true,
+})));
 
 // 5. The Node bundles. Each entry keeps the name its file has in out/, and all sit side by
 // side in dist/, so that `join(__dirname, 'trainerProcess.js')` and the like find them
@@ -112,7 +116,7 @@ const result = await esbuild.build({
   define: { INVERTSCOPE_BUNDLE: 'true' },
   legalComments: 'none', metafile: true, logLevel: 'warning',
 });
-writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices([result.metafile, webview.metafile]));
+writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices([result.metafile, ...webviews.map((w) => w.metafile)]));
 for (const file of readdirSync(assets).filter((f) => !f.endsWith('.source-sha256'))) copyFileSync(join(assets, file), join(dist, file));
 console.log(`build: dist/ ${readdirSync(dist).filter((f) => !f.endsWith('.map')).map((f) => `${f} ${(statSync(join(dist, f)).size / 1024).toFixed(0)} KiB`).join(', ')}`);
 console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -14,6 +14,14 @@ export function assetDirectory(): string {
   return typeof INVERTSCOPE_BUNDLE !== 'undefined' && INVERTSCOPE_BUNDLE ? __dirname : join(__dirname, '..', '..', 'assets');
 }
 
+/**
+ * The package's media folder (stylesheets, the webview bundles in media/dist/): from
+ * out/src/core/ three levels up, from dist/ one level up, to the package root.
+ */
+export function mediaDirectory(): string {
+  return typeof INVERTSCOPE_BUNDLE !== 'undefined' && INVERTSCOPE_BUNDLE ? join(__dirname, '..', 'media') : join(__dirname, '..', '..', '..', 'media');
+}
+
 /** The embedded digits, as scripts/build.mjs encodes them (src/core/data/compactDigits.ts). */
 export const EMBEDDED_DIGITS_FILE = 'mnist-digits.bin.br';
 

@@ -52,7 +52,7 @@ const FLAGS = {
   },
   'batch-size': { type: 'integer', min: 1, max: 4096, group: TRAINING, default: `${DEFAULT_TRAIN.batchSize} (flow ${FLOW_RECIPE.batchSize})`, description: 'images per Adam step' },
   lr: {
-    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate})`,
+    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate.toExponential()})`,
     description: 'Adam learning rate',
   },
   seed: { type: 'integer', min: 0, group: TRAINING, default: DEFAULT_TRAIN.seed, description: 'random seed of the initialization, the batch order and the dequantization noise' },

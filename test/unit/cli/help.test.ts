@@ -105,7 +105,7 @@ describe('invertscope command-line mistakes', () => {
 describe('one meaning per flag name', () => {
   it('--runs is the runs folder in every command that reads or writes runs', () => {
     const withRuns = COMMANDS.filter((c) => c.flags.runs !== undefined).map((c) => c.name);
-    assert.deepEqual(withRuns, ['train', 'runs', 'show', 'resume', 'import', 'analyze', 'reconstruct', 'generate', 'compare']);
+    assert.deepEqual(withRuns, ['train', 'runs', 'show', 'resume', 'import', 'analyze', 'timeline', 'reconstruct', 'generate', 'compare']);
     for (const command of COMMANDS) {
       const runs = command.flags.runs;
       if (!runs) continue;
