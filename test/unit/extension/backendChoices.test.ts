@@ -9,10 +9,13 @@ describe('Select Backend choices', () => {
   it('offers auto with what it resolves to per objective, then what loads, then what does not with the reason', () => {
     const rows = backendChoices(probed, 'wasm');
     assert.deepEqual(rows.map((r) => r.label), ['auto', 'simd', 'wasm', 'cpu', 'tensorflow']);
-    assert.match(rows[0].description, /simd for the paper's loss \(seed\), wasm for exact likelihood \(flow\)/);
+    assert.match(rows[0].description, /simd for the paper's loss \(seed\), simd for exact likelihood \(flow\)/);
     assert.deepEqual(rows.map((r) => r.unavailable === null), [true, true, true, true, false]);
     assert.equal(rows[4].unavailable, TFJS_NODE_CLI_ONLY);
-    assert.match(rows[1].description, /trains the paper's loss \(seed\) only/);
+    assert.doesNotMatch(rows[1].description, / only$/, 'the SIMD engine trains both objectives');
+    const seedOnly = backendChoices(probed.map((b) => (b.name === 'simd' ? { ...b, objectives: ['seed'] as const } : b)), 'wasm');
+    assert.match(seedOnly[0].description, /simd for the paper's loss \(seed\), wasm for exact likelihood \(flow\)/);
+    assert.match(seedOnly[1].description, /trains the paper's loss \(seed\) only/);
     assert.deepEqual(rows.filter((r) => r.current).map((r) => r.label), ['wasm']);
   });
 
