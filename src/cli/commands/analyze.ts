@@ -34,7 +34,7 @@ const A = DEFAULT_ANALYSIS_OPTIONS;
 /** Flags that set analysis options: shared by analyze and compare. */
 export const ANALYSIS_OPTION_FLAGS = {
   'test-images': { type: 'integer', min: 10, max: 100000, default: A.testImages, description: 'test images reconstructed, taken round-robin over the classes' },
-  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0]} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
+  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0].toExponential()} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
   temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: A.temperature, description: "T of generated embeddings z ~ N(2a, T²), or a flow's prior at T" },
   'extra-temperatures': { type: 'list', valueName: 'T,T,…', default: A.extraTemperatures.join(','), description: 'further T the target is sampled at, e.g. 0.7,0.5; "none" for none' },
   samples: { type: 'integer', min: 1, max: 10000, default: A.samplesPerClass, description: 'generated samples per class and set, for each seed, each scored by the classifier (100 for a figure to quote)' },
