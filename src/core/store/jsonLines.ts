@@ -1,5 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { InvertscopeError } from '../errors';
+import { parseBoundedJson } from './jsonLimits';
 import { corrupt, errnoCode } from './storeErrors';
 
 /** The longest unterminated tail that appendJsonLines treats as a record cut short by a crash. */
@@ -97,7 +98,7 @@ export async function readJsonLines<T>(
   const badLines: { line: number; message: string }[] = [];
   let line = options.fromLine ?? 1;
   let start = 0;
-  const parseLine = (text: string): T => parse(JSON.parse(text) as unknown, `line ${line}`);
+  const parseLine = (text: string): T => parse(parseBoundedJson(text, file, `line ${line}`), `line ${line}`);
   for (let end = data.indexOf(0x0a, start); end >= 0; end = data.indexOf(0x0a, start)) {
     const text = data.toString('utf8', start, end).replace(/\r$/, '');
     if (text.trim().length > 0) {

@@ -3,6 +3,8 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvertscopeError, isInvertscopeError } from '../errors';
 import type { TrainConfig } from '../train/config';
+import { fileSystemError } from '../files/fsError';
+import { makeFolder } from '../files/makeFolder';
 import { syncDirectory, writeFileAtomic } from './atomicWrite';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type LoadedCheckpoint, type ReadCheckpointOptions } from './checkpoint';
 import { Fields } from './fields';
@@ -111,9 +113,10 @@ export class RunStore {
     };
     checkAsInput({ ...base, id: 'x' }, 'new run');
 
-    await mkdir(this.root, { recursive: true });
+    await this.ensureRoot();
     const staging = join(this.root, `.staging-${randomBytes(6).toString('hex')}`);
-    await mkdir(join(staging, 'checkpoints'), { recursive: true });
+    await mkdir(staging).catch((error: unknown) => { throw fileSystemError(error, staging, 'creating a new run'); });
+    await mkdir(join(staging, 'checkpoints'));
     try {
       await writeFileAtomic(join(staging, METRICS_FILE), '');
       const prepared = options.prepare ? await options.prepare(staging) : {};
@@ -139,6 +142,11 @@ export class RunStore {
       await rm(staging, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /** Creates the runs folder (and any missing parent) unless it exists; a failure names the folder. */
+  async ensureRoot(): Promise<void> {
+    await makeFolder(this.root);
   }
 
   /** Every run, newest first. A run whose run.json cannot be read is listed as damaged, with the reason. */

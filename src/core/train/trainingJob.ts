@@ -93,6 +93,8 @@ interface Prepared {
 
 async function prepareNew(store: RunStore, requested: TrainConfig, listener: JobListener): Promise<Prepared> {
   const config = validateTrainConfig(requested, 'training configuration');
+  // Before the data and the engine, which take seconds: a runs folder that cannot exist fails at once.
+  await store.ensureRoot();
   const data = await loadData(config.data);
   let params: ModelParams;
   let flow: FlowEngineOptions | undefined;
