@@ -63,7 +63,9 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     } else if (error instanceof InvertscopeError) {
       ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
     } else {
-      ctx.stderr.write(`invertscope ${name}: internal error: ${describeError(error)}\n${error instanceof Error ? error.stack ?? '' : ''}\n`);
+      // A stack trace helps a bug report, not a user; it is printed only when asked for.
+      const stack = process.env.INVERTSCOPE_DEBUG && error instanceof Error ? `${error.stack ?? ''}\n` : '';
+      ctx.stderr.write(`invertscope ${name}: internal error: ${describeError(error)} (this is a bug; INVERTSCOPE_DEBUG=1 prints where it happened)\n${stack}`);
     }
     return exitCodeFor(error);
   }

@@ -1,10 +1,13 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { lstat, mkdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvertscopeError, isInvertscopeError } from '../errors';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
 import { readCheckpoint, writeCheckpoint, type CheckpointFlow, type LoadedCheckpoint } from '../store/checkpoint';
 import { writeFileAtomic } from '../store/atomicWrite';
+import { openRegularFile } from '../files/openRegularFile';
+import { parseBoundedJson } from '../store/jsonLimits';
+import { lstatInStore } from '../store/runFolder';
 import type { Objective } from './config';
 import type { OptimizerState } from './engine';
 import type { PartialEpoch } from './trainLoop';
@@ -50,7 +53,8 @@ const FOLDER = 'resume';
 
 export async function saveResumePoint(args: SaveResumeArgs): Promise<void> {
   const folder = join(args.runFolder, FOLDER);
-  await mkdir(folder, { recursive: true });
+  // Not a link (nothing is written outside the run), and created only here: the run folder exists.
+  if (!(await lstatInStore(folder, 'resume folder'))) await mkdir(folder);
   const written = await writeCheckpoint(join(folder, 'latest.safetensors'), {
     architecture: args.architecture,
     params: args.params,
@@ -76,16 +80,31 @@ export async function saveResumePoint(args: SaveResumeArgs): Promise<void> {
   await writeFileAtomic(join(folder, 'latest.json'), `${JSON.stringify(info, null, 2)}\n`);
 }
 
-/** The resume point of a run, or null when it has none (it never finished an epoch). */
+/** Whether the run has a resume point on disk (it may still fail to load). */
+export async function hasResumePoint(runFolder: string): Promise<boolean> {
+  return (await lstat(join(runFolder, FOLDER, 'latest.json')).catch(() => null)) !== null;
+}
+
+/** The resume point of a run, or null when it has none (it was stopped before its first step was saved). */
 export async function loadResumePoint(runFolder: string): Promise<ResumeState | null> {
   const jsonFile = join(runFolder, FOLDER, 'latest.json');
   let info: ResumeInfo;
+  let handle: FileHandle;
   try {
-    info = JSON.parse(await readFile(jsonFile, 'utf8')) as ResumeInfo;
+    ({ handle } = await openRegularFile(jsonFile, { noFollow: true, maxBytes: 64 * 1024, what: 'resume point' }));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new InvertscopeError('CORRUPT', `${jsonFile}: unreadable resume point: ${(error as Error).message}`, { file: jsonFile }, { cause: error });
+    if (isInvertscopeError(error, 'NOT_FOUND')) return null;
+    throw error;
   }
+  try {
+    info = parseBoundedJson(await handle.readFile('utf8'), jsonFile, '(root)') as ResumeInfo;
+  } catch (error) {
+    if (isInvertscopeError(error)) throw error;
+    throw new InvertscopeError('CORRUPT', `${jsonFile}: unreadable resume point: ${(error as Error).message}`, { file: jsonFile }, { cause: error });
+  } finally {
+    await handle.close();
+  }
+  if (typeof info !== 'object' || info === null) throw new InvertscopeError('CORRUPT', `${jsonFile}: resume point is not a JSON object`, { file: jsonFile });
   if (!Number.isInteger(info.completedEpochs) || !Number.isInteger(info.completedSteps) || typeof info.checkpointSha256 !== 'string') {
     throw new InvertscopeError('CORRUPT', `${jsonFile}: resume point has invalid fields`, { file: jsonFile });
   }

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { InvertscopeError } from '../errors';
+import { InvertscopeError, isInvertscopeError } from '../errors';
 import { loadData } from '../data/loadData';
 import type { SplitData } from '../data/dataset';
 import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
 import { RunStore } from '../store/runStore';
-import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, StepMetric } from '../store/runTypes';
+import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, RunRecord, StepMetric } from '../store/runTypes';
 import { currentProcessInfo } from '../store/processLiveness';
 import { invertscopeVersion } from '../store/packageVersion';
 import { IMAGE_SIZE } from '../model/architecture';
@@ -18,7 +18,7 @@ import { bitsPerDim } from './flow/bitsPerDim';
 import { isFlowTrainingEngine, type FlowEngineOptions, type FlowState } from './flow/flowEngineTypes';
 import { flowParams } from './flow/flowParams';
 import { newFlowStart, resumedFlowOptions } from './flowStart';
-import { loadResumePoint, saveResumePoint } from './resumePoint';
+import { hasResumePoint, loadResumePoint, saveResumePoint, type ResumeState } from './resumePoint';
 import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
 
 /** A new run, or more epochs for an existing one. */
@@ -92,7 +92,7 @@ interface Prepared {
 }
 
 async function prepareNew(store: RunStore, requested: TrainConfig, listener: JobListener): Promise<Prepared> {
-  const config = validateTrainConfig(requested, 'training configuration');
+  const config = requireImageWidth(validateTrainConfig(requested, 'training configuration'), 'training configuration');
   // Before the data and the engine, which take seconds: a runs folder that cannot exist fails at once.
   await store.ensureRoot();
   const data = await loadData(config.data);
@@ -130,19 +130,56 @@ async function prepareNew(store: RunStore, requested: TrainConfig, listener: Job
   }
 }
 
-async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+export interface ResumeCheck {
+  readonly record: RunRecord;
+  readonly config: TrainConfig;
+  readonly point: ResumeState;
+}
+
+/**
+ * Everything a resume needs before it changes anything: the run is not being
+ * trained, its record and the configuration it resumes with are valid (the
+ * same checks a new run gets), the folders a trainer writes are real folders
+ * inside the run, and it has a resume point short of `epochs`. The CLI calls
+ * it before starting a training process, so a run that cannot resume is
+ * reported with its reason and left exactly as it was.
+ */
+export async function checkResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>): Promise<ResumeCheck> {
   await store.reconcileStaleRuns();
   const record = await store.readRun(request.runId);
   if (record.status === 'running') {
-    throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`);
+    throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`, { field: 'status', value: record.status });
   }
+  let config: TrainConfig;
+  try {
+    const where = `${store.runFile(record.id)}: config`;
+    config = requireImageWidth(validateTrainConfig({ ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend }, where), where);
+  } catch (error) {
+    // The epochs are the user's; anything else wrong is in the stored record.
+    if (isInvertscopeError(error) && error.detail?.field !== 'epochs') throw new InvertscopeError('CORRUPT', error.message, error.detail, { cause: error });
+    throw error;
+  }
+  await store.checkWritable(record.id);
   const point = await loadResumePoint(store.folderOf(record.id));
-  if (!point) throw new InvertscopeError('NOT_FOUND', `run ${record.id} has no resume point: it never completed an epoch`, { file: store.folderOf(record.id) });
+  if (!point) throw new InvertscopeError('NOT_FOUND', `run ${record.id} has no resume point: it was stopped before its first training step was saved`, { file: store.folderOf(record.id) });
   const completed = point.info.completedEpochs;
   if (!Number.isInteger(request.epochs) || request.epochs <= completed) {
     throw new InvertscopeError('BAD_INPUT', `resume: --epochs must be more than the ${completed} epochs already completed, got ${request.epochs}`, { field: 'epochs', value: request.epochs });
   }
-  const config: TrainConfig = { ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend };
+  return { record, config, point };
+}
+
+/** Training maps images to images: every layer is as wide as an image has pixels. */
+function requireImageWidth(config: TrainConfig, where: string): TrainConfig {
+  const { width } = config.architecture;
+  if (width !== IMAGE_SIZE) {
+    throw new InvertscopeError('BAD_INPUT', `${where}: invalid architecture.width: ${width} (the training data's images have ${IMAGE_SIZE} pixels)`, { field: 'architecture.width', value: width });
+  }
+  return config;
+}
+
+async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+  const { record, config, point } = await checkResume(store, request);
   const data = await loadData(config.data);
   checkSameSplit(record.data.split, data, record.id);
   const resumeFile = join(store.folderOf(record.id), 'resume', 'latest.safetensors');
@@ -152,7 +189,7 @@ async function prepareResume(store: RunStore, request: Extract<JobRequest, { kin
   return {
     runId: record.id, config, data, engine,
     start: {
-      completedEpochs: completed, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch,
+      completedEpochs: point.info.completedEpochs, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch,
       trainSecondsBefore: record.timings.trainSeconds, recordInitialModel: false,
     },
   };
@@ -190,6 +227,11 @@ async function train(
     if (pending.length === 0) return;
     await store.appendMetrics(runId, pending.splice(0, pending.length));
     lastFlush = Date.now();
+  };
+  // A flush started from a step runs in the background; its failure stops training at the next step or epoch.
+  let backgroundFlushError: { error: unknown } | null = null;
+  const throwBackgroundFlushError = () => {
+    if (backgroundFlushError) throw backgroundFlushError.error;
   };
   // Bits/dim bound the discrete images' likelihood only when the density is measured on dequantized pixels.
   const testBitsPerDim = config.objective === 'flow' && config.dequantize ? (loss: number) => bitsPerDim(loss, config.architecture.width) : undefined;
@@ -247,24 +289,30 @@ async function train(
     shouldStop: isCancelled,
     ...(testBitsPerDim ? { testBitsPerDim } : {}),
     onStep: (metric: StepMetric) => {
+      throwBackgroundFlushError();
       pending.push(metric);
       listener.metric(metric);
       if (!stepFlushPending && Date.now() - lastFlush > METRICS_FLUSH_MS) {
-        stepFlushPending = flush().finally(() => { stepFlushPending = null; });
+        stepFlushPending = flush()
+          .catch((error: unknown) => { backgroundFlushError ??= { error }; })
+          .finally(() => { stepFlushPending = null; });
       }
     },
     onEpoch: async (metric: EpochMetric) => {
       await stepFlushPending;
+      throwBackgroundFlushError();
       lastEpoch = metric;
       await recordEpoch(metric, trainSeconds());
     },
   });
   await stepFlushPending;
+  throwBackgroundFlushError();
   await flush();
   const endedAt = new Date().toISOString();
   const record = await store.readRun(runId);
   if (result.stopped) {
-    if (result.partialEpoch) {
+    // Stopped inside an epoch, or before the first step of a run that has no resume point yet: save where it stands.
+    if (result.partialEpoch || !(await hasResumePoint(runFolder))) {
       const finalEpoch = lastEpoch as EpochMetric | null;
       const { params, optimizer, flow } = await snapshot();
       await saveResumePoint({
