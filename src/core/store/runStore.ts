@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvertscopeError, isErrorCode, isInvertscopeError } from '../errors';
 import type { TrainConfig } from '../train/config';
@@ -14,6 +14,8 @@ import { invertscopeVersion } from './packageVersion';
 import { currentProcessInfo, processState } from './processLiveness';
 import { checkRunId, checkpointFileName, makeRunId } from './runIds';
 import { serialize } from './runLocks';
+import { removeAbandonedTemps } from './tempFiles';
+import { requireUnlocked } from './trainerLock';
 import { RUN_FORMAT_VERSION, type BackendInfo, type CheckpointEntry, type MetricRecord, type RunProcessInfo, type RunRecord, type RunStatus } from './runTypes';
 import { hashMismatch, lstatInStore, METRICS_FILE, readRunFile, requireRunFolder, RUN_FILE } from './runFolder';
 import { readCheckpointEntry, validateMetricRecord, validateRunRecord } from './runValidation';
@@ -273,6 +275,7 @@ export class RunStore {
   /** Removes a run. It leaves the listing at once (a rename), then its files are deleted. */
   async deleteRun(id: string): Promise<void> {
     const folder = await this.requireFolder(id);
+    await requireUnlocked(folder, id);
     const doomed = join(this.root, `.deleting-${id}-${randomBytes(4).toString('hex')}`);
     await rename(folder, doomed);
     await rm(doomed, { recursive: true, force: true });
@@ -339,6 +342,14 @@ export class RunStore {
       if (!name.startsWith('.staging-') && !name.startsWith('.deleting-')) continue;
       const info = await stat(join(this.root, name)).catch(() => null);
       if (info && info.mtimeMs < cutoff) await rm(join(this.root, name), { recursive: true, force: true });
+    }
+    // Temporary files of writes a killed process never finished, in every run (links are not followed).
+    await removeAbandonedTemps(this.root);
+    for (const id of await this.runFolderNames()) {
+      for (const sub of ['', 'checkpoints', 'resume']) {
+        const folder = join(this.root, id, sub);
+        if ((await lstat(folder).catch(() => null))?.isDirectory()) await removeAbandonedTemps(folder);
+      }
     }
   }
 

@@ -7,6 +7,8 @@ import { createRng } from '../random/rng';
 import { RunStore } from '../store/runStore';
 import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, RunRecord, StepMetric } from '../store/runTypes';
 import { currentProcessInfo } from '../store/processLiveness';
+import { requireRunFolder } from '../store/runFolder';
+import { acquireTrainerLock, releaseTrainerLock, requireUnlocked } from '../store/trainerLock';
 import { invertscopeVersion } from '../store/packageVersion';
 import { IMAGE_SIZE } from '../model/architecture';
 import type { TrainConfig } from './config';
@@ -67,10 +69,13 @@ export async function runTrainingJob(request: JobRequest, listener: JobListener,
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof InvertscopeError ? error.code : 'INTERNAL';
-    await store.updateRun(runId, { status: 'failed', error: { message, code }, process: null, timings: { ...(await store.readRun(runId)).timings, endedAt: new Date().toISOString() } }).catch(() => undefined);
+    await store.readRun(runId)
+      .then((record) => store.updateRun(runId, { status: 'failed', error: { message, code }, process: null, timings: { ...record.timings, endedAt: new Date().toISOString() } }))
+      .catch(() => undefined);
     throw error;
   } finally {
     engine.dispose();
+    await releaseTrainerLock(runFolder);
   }
 }
 
@@ -117,7 +122,11 @@ async function prepareNew(store: RunStore, requested: TrainConfig, listener: Job
   }
   const engine = await openEngine(config, params, undefined, flow, data, listener);
   try {
-    const runId = await store.createRun(config, dataInfo(data), engine.backend, { versions: { tfjs: tfjsVersion() } });
+    // The lock is taken in the staging folder, so the run appears already held by this process.
+    const runId = await store.createRun(config, dataInfo(data), engine.backend, {
+      versions: { tfjs: tfjsVersion() },
+      prepare: async (folder) => { await acquireTrainerLock(folder, 'new run'); return {}; },
+    });
     if (initSeconds !== null) {
       const created = await store.readRun(runId);
       await store.updateRun(runId, { timings: { ...created.timings, initSeconds } });
@@ -147,6 +156,7 @@ export interface ResumeCheck {
 export async function checkResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>): Promise<ResumeCheck> {
   await store.reconcileStaleRuns();
   const record = await store.readRun(request.runId);
+  await requireUnlocked(store.folderOf(record.id), record.id);
   if (record.status === 'running') {
     throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`, { field: 'status', value: record.status });
   }
@@ -178,7 +188,20 @@ function requireImageWidth(config: TrainConfig, where: string): TrainConfig {
   return config;
 }
 
+/** Takes the run's trainer lock (one training process per run, across processes), then prepares as the lock holder. */
 async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+  const folder = store.folderOf(request.runId);
+  await requireRunFolder(folder);
+  await acquireTrainerLock(folder, request.runId);
+  try {
+    return await prepareLockedResume(store, request, listener);
+  } catch (error) {
+    await releaseTrainerLock(folder);
+    throw error;
+  }
+}
+
+async function prepareLockedResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
   const { record, config, point } = await checkResume(store, request);
   const data = await loadData(config.data);
   checkSameSplit(record.data.split, data, record.id);
