@@ -20,7 +20,7 @@ import { RunsTreeProvider } from './tree/runsTreeProvider';
 /** Wires the parts together; each part owns its listeners and is disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): InvertscopeApi {
   const log = vscode.window.createOutputChannel('Invertscope', { log: true });
-  const ports = createPorts(log);
+  const ports = createPorts(log, () => vscode.workspace.isTrusted);
   const settings = new SettingsStore(context.globalStorageUri);
   const location = new RunsLocation(settings, ports.openRunStore);
   const training = new TrainingController(ports.trainer, log);
@@ -43,6 +43,8 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     }),
     settings.onDidChange(() => analysis.forget()),
     location.onDidChange((store) => void reconcileStaleRuns(store, log, tree)),
+    // In Restricted Mode the store port reconciles nothing; once trusted, do what activation skipped.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void reconcileStaleRuns(location.current, log, tree)),
     // Last, so that what is disposed before it can still log.
     log,
   );

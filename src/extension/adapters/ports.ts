@@ -13,8 +13,8 @@ export interface Ports {
   dispose(): void;
 }
 
-/** The real modules behind each port; the one place that binds them. */
-export function createPorts(log: LogSink): Ports {
+/** The real modules behind each port; the one place that binds them. `isTrusted` says whether the workspace is trusted now. */
+export function createPorts(log: LogSink, isTrusted: () => boolean): Ports {
   const analysis = createAnalysis(log);
-  return { openRunStore, trainer: createTrainer(log), analysis, dataset: mnistDataset, dispose: () => analysis.dispose() };
+  return { openRunStore: (runsFolder) => openRunStore(runsFolder, { isTrusted }), trainer: createTrainer(log), analysis, dataset: mnistDataset, dispose: () => analysis.dispose() };
 }
