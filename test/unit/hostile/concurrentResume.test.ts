@@ -1,12 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../../src/core/store/runStore';
 import { hasStackTrace, runCli } from './harness/runCli';
-import { copyRun, trainTemplateRun, type TemplateRun } from './templateRun';
+import { useTemplateRun } from './templateRun';
 
 /**
  * One training process per run, across processes: two resumes of a stopped
@@ -14,20 +14,12 @@ import { copyRun, trainTemplateRun, type TemplateRun } from './templateRun';
  * process that died is taken over.
  */
 describe('resuming one run from two processes', () => {
-  let dir = '';
-  let template: TemplateRun;
-  let counter = 0;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'invertscope-concurrent-'));
-    template = await trainTemplateRun(join(dir, 'template'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const fresh = (): TemplateRun => copyRun(template, join(dir, `case-${++counter}`, 'runs'));
+  const { fresh, dir: folder } = useTemplateRun('concurrent');
 
   it('trains the run once when two resumes start together; the other is refused by name', async () => {
     const run = fresh();
     const args = ['resume', run.id, '--epochs', '4', '--out', run.runs];
-    const results = await Promise.all([runCli(args, { cwd: dir, timeoutMs: 120_000 }), runCli(args, { cwd: dir, timeoutMs: 120_000 })]);
+    const results = await Promise.all([runCli(args, { cwd: folder(), timeoutMs: 120_000 }), runCli(args, { cwd: folder(), timeoutMs: 120_000 })]);
     const statuses = results.map((r) => r.status).sort();
     assert.deepEqual(statuses, [0, 3], results.map((r) => r.stderr).join('\n---\n'));
     const loser = results.find((r) => r.status === 3);
@@ -53,7 +45,7 @@ describe('resuming one run from two processes', () => {
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
       writeFileSync(join(run.runs, run.id, '.trainer.lock'), JSON.stringify({ pid: holder.pid, hostname: hostname(), startedAt: new Date().toISOString() }));
-      const result = await runCli(['resume', run.id, '--epochs', '2', '--out', run.runs], { cwd: dir, timeoutMs: 60_000 });
+      const result = await runCli(['resume', run.id, '--epochs', '2', '--out', run.runs], { cwd: folder(), timeoutMs: 60_000 });
       assert.equal(result.status, 3, result.stderr);
       assert.match(result.stderr, new RegExp(`is being trained by process ${holder.pid}`));
       assert.equal((await new RunStore(run.runs).readRun(run.id)).epochsCompleted, 1);
@@ -67,7 +59,7 @@ describe('resuming one run from two processes', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const lock = join(run.runs, run.id, '.trainer.lock');
     writeFileSync(lock, JSON.stringify({ pid: Number(dead.stdout), hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
-    const result = await runCli(['resume', run.id, '--epochs', '2', '--out', run.runs], { cwd: dir, timeoutMs: 60_000 });
+    const result = await runCli(['resume', run.id, '--epochs', '2', '--out', run.runs], { cwd: folder(), timeoutMs: 60_000 });
     assert.equal(result.status, 0, result.stderr);
     assert.equal((await new RunStore(run.runs).readRun(run.id)).epochsCompleted, 2);
     assert.equal(existsSync(lock), false);

@@ -1,13 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliContext } from '../../../src/cli/context';
 import { main } from '../../../src/cli/main';
 import { RunStore } from '../../../src/core/store/runStore';
 import { captureCli } from '../../helpers/cliCapture';
-import { copyRun, QUICK_TRAIN, trainTemplateRun, type TemplateRun } from './templateRun';
+import { QUICK_TRAIN, useTemplateRun } from './templateRun';
 
 /** A CLI context that presses Ctrl-C `times` times when stderr first shows `trigger` (at once when trigger is ''). */
 function interruptingCli(cwd: string, trigger: string, times: number): { ctx: CliContext; err: () => string } {
@@ -33,20 +32,13 @@ function interruptingCli(cwd: string, trigger: string, times: number): { ctx: Cl
 }
 
 describe('what training says when it stops or is refused', () => {
-  let dir = '';
-  let template: TemplateRun;
+  const { fresh, dir: folder } = useTemplateRun('messages');
   let counter = 0;
-  before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'invertscope-messages-'));
-    template = await trainTemplateRun(join(dir, 'template'));
-  });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  const fresh = (): TemplateRun => copyRun(template, join(dir, `case-${++counter}`, 'runs'));
 
   it('a resume refused before training says why and does not claim the run was marked failed', async () => {
     const run = fresh();
     const before = readFileSync(join(run.runs, run.id, 'run.json'), 'utf8');
-    const c = captureCli(dir);
+    const c = captureCli(folder());
     assert.equal(await main(['resume', run.id, '--epochs', '1', '--out', run.runs], c.ctx), 3, c.err());
     assert.match(c.err(), /--epochs must be more than the 1 epochs already completed, got 1/);
     assert.doesNotMatch(c.err(), /marked failed/);
@@ -60,7 +52,7 @@ describe('what training says when it stops or is refused', () => {
     // Another image, same count: the record is consistent, but the data no longer splits as recorded.
     record.data.split.train[0] = record.data.split.train[0] === 9999 ? 9998 : 9999;
     writeFileSync(file, JSON.stringify(record));
-    const c = captureCli(dir);
+    const c = captureCli(folder());
     assert.equal(await main(['resume', run.id, '--epochs', '2', '--out', run.runs], c.ctx), 3, c.err());
     assert.match(c.err(), /the data no longer splits as recorded/);
     assert.doesNotMatch(c.err(), /marked failed/);
@@ -68,13 +60,13 @@ describe('what training says when it stops or is refused', () => {
   });
 
   it('Ctrl-C before the first step of epoch 1 prints a resume hint that works', async () => {
-    const runs = join(dir, `case-${++counter}`, 'runs');
+    const runs = join(folder(), `new-${++counter}`, 'runs');
     // Pressed as the training process starts: it loads the data and creates the run, then stops before any step.
-    const c = interruptingCli(dir, '', 1);
+    const c = interruptingCli(folder(), '', 1);
     assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--out', runs], c.ctx), 130, c.err());
     const hint = /continue it with: invertscope resume (\S+) --epochs 2/.exec(c.err());
     assert.ok(hint, c.err());
-    const resumed = captureCli(dir);
+    const resumed = captureCli(folder());
     assert.equal(await main(['resume', hint[1], '--epochs', '2', '--out', runs], resumed.ctx), 0, resumed.err());
     const record = await new RunStore(runs).readRun(hint[1]);
     assert.equal(record.status, 'completed');
@@ -82,8 +74,8 @@ describe('what training says when it stops or is refused', () => {
   });
 
   it('a double Ctrl-C during start-up says nothing was written, never "resume null"', async () => {
-    const runs = join(dir, `case-${++counter}`, 'runs');
-    const c = interruptingCli(dir, '', 2);
+    const runs = join(folder(), `new-${++counter}`, 'runs');
+    const c = interruptingCli(folder(), '', 2);
     assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--out', runs], c.ctx), 130, c.err());
     assert.doesNotMatch(c.err(), /resume null|--epochs 0/);
     assert.match(c.err(), /before the run was created; nothing was written/);

@@ -1,4 +1,6 @@
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { EXIT } from '../../../src/cli/exitCodes';
@@ -29,4 +31,24 @@ export function copyRun(template: TemplateRun, runs: string): TemplateRun {
   mkdirSync(runs, { recursive: true });
   cpSync(join(template.runs, template.id), join(runs, template.id), { recursive: true });
   return { runs, id: template.id };
+}
+
+/**
+ * Registers before/after hooks for a describe block: a trained template run in
+ * a temporary folder (removed afterwards), and fresh copies of it, one per case.
+ */
+export function useTemplateRun(label: string): { readonly dir: () => string; readonly template: () => TemplateRun; readonly fresh: () => TemplateRun } {
+  let dir = '';
+  let template: TemplateRun | null = null;
+  let counter = 0;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), `invertscope-${label}-`));
+    template = await trainTemplateRun(join(dir, 'template'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const current = (): TemplateRun => {
+    if (!template) throw new Error('the template run is trained in a before hook');
+    return template;
+  };
+  return { dir: () => dir, template: current, fresh: () => copyRun(current(), join(dir, `case-${++counter}`, 'runs')) };
 }
