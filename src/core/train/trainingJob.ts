@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { InvertscopeError, isInvertscopeError } from '../errors';
 import { loadData } from '../data/loadData';
 import type { SplitData } from '../data/dataset';
@@ -205,8 +204,7 @@ async function prepareLockedResume(store: RunStore, request: Extract<JobRequest,
   const { record, config, point } = await checkResume(store, request);
   const data = await loadData(config.data);
   checkSameSplit(record.data.split, data, record.id);
-  const resumeFile = join(store.folderOf(record.id), 'resume', 'latest.safetensors');
-  const flow = config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, resumeFile) : undefined;
+  const flow = config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, point.file) : undefined;
   const engine = await openEngine(config, point.checkpoint.params, point.checkpoint.optimizer ?? undefined, flow, data, listener);
   await store.updateRun(record.id, { status: 'running', config, backend: engine.backend, error: null, process: currentProcessInfo(), timings: { ...record.timings, endedAt: null } });
   return {
@@ -278,7 +276,11 @@ async function train(
     const { params, optimizer, flow } = await snapshot();
     const globalStep = optimizer.step;
     if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
-      const entry = await store.saveCheckpoint(runId, {
+      // Recorded already: a crash came after this checkpoint and before the resume point, and the epoch was
+      // trained again from the same state. The recorded files stay: rewriting a checkpoint and its sidecars is
+      // not one atomic step, and a crash in the middle would pair the recorded file with a new sidecar.
+      const recorded = (await store.readRun(runId)).checkpoints.find((c) => c.epoch === metric.epoch);
+      const entry = recorded ?? await store.saveCheckpoint(runId, {
         architecture: config.architecture, params, optimizer, flow,
         training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
       });
@@ -296,6 +298,16 @@ async function train(
     listener.log('info', 'evaluating the initialized model (epoch 0) on the train and test splits');
     const initial = await evaluateInitialModel(engine, data, config.batchSize, testBitsPerDim);
     await recordEpoch(initial, 0);
+  }
+
+  // A run killed before its first epoch ends resumes from here: where it stands before its first step.
+  if (!(await hasResumePoint(runFolder))) {
+    const { params, optimizer, flow } = await snapshot();
+    await saveResumePoint({
+      runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
+      completedEpochs: start.completedEpochs, completedSteps: start.completedSteps, partialEpoch: start.partialEpoch,
+      trainLoss: Number.NaN, testLoss: Number.NaN, invertscopeVersion: invertscopeVersion(),
+    });
   }
 
   const wallStarted = performance.now();
@@ -334,8 +346,8 @@ async function train(
   const endedAt = new Date().toISOString();
   const record = await store.readRun(runId);
   if (result.stopped) {
-    // Stopped inside an epoch, or before the first step of a run that has no resume point yet: save where it stands.
-    if (result.partialEpoch || !(await hasResumePoint(runFolder))) {
+    // Stopped inside an epoch: save where it stands (at an epoch's end, the epoch saved it).
+    if (result.partialEpoch) {
       const finalEpoch = lastEpoch as EpochMetric | null;
       const { params, optimizer, flow } = await snapshot();
       await saveResumePoint({
