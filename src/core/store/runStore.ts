@@ -145,9 +145,9 @@ export class RunStore {
     }
   }
 
-  /** Creates the runs folder (and any missing parent) unless it exists; a failure names the folder. */
-  async ensureRoot(): Promise<void> {
-    await makeFolder(this.root);
+  /** Creates the runs folder (and any missing parent) unless it exists; a failure names the folder. Returns the folders created. */
+  async ensureRoot(): Promise<string[]> {
+    return makeFolder(this.root);
   }
 
   /** Every run, newest first. A run whose run.json cannot be read is listed as damaged, with the reason. */

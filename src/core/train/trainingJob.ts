@@ -1,5 +1,6 @@
 import { InvertscopeError, isInvertscopeError } from '../errors';
 import { loadData } from '../data/loadData';
+import { removeEmptyFolders } from '../files/makeFolder';
 import type { SplitData } from '../data/dataset';
 import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
@@ -98,7 +99,17 @@ interface Prepared {
 async function prepareNew(store: RunStore, requested: TrainConfig, listener: JobListener): Promise<Prepared> {
   const config = requireImageWidth(validateTrainConfig(requested, 'training configuration'), 'training configuration');
   // Before the data and the engine, which take seconds: a runs folder that cannot exist fails at once.
-  await store.ensureRoot();
+  const createdFolders = await store.ensureRoot();
+  try {
+    return await prepareNewRun(store, config, listener);
+  } catch (error) {
+    // Refused data (or anything else before the run exists) leaves no empty runs folder behind.
+    await removeEmptyFolders(createdFolders);
+    throw error;
+  }
+}
+
+async function prepareNewRun(store: RunStore, config: TrainConfig, listener: JobListener): Promise<Prepared> {
   const data = await loadData(config.data);
   let params: ModelParams;
   let flow: FlowEngineOptions | undefined;
