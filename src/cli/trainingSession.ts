@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { join } from 'node:path';
 import { recordAbnormalEnd } from '../backend/recordAbnormalEnd';
 import { errorFromFailure, type TrainRequest } from '../backend/protocol';
 import { startTraining } from '../backend/trainingClient';
@@ -7,6 +7,7 @@ import { RunStore } from '../core/store/runStore';
 import { hasResumePoint } from '../core/train/resumePoint';
 import type { EpochMetric } from '../core/store/runTypes';
 import { lossPartNames } from '../core/train/config';
+import { commandLine, displayPath, runsArgs } from './commandLine';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { fmtInteger, fmtNumber, fmtSeconds } from './format';
@@ -19,8 +20,8 @@ import { ProgressBar } from './progressBar';
  */
 export async function runTrainingSession(request: TrainRequest, ctx: CliContext, json: boolean): Promise<number> {
   const updatedBefore = request.kind === 'resume' ? await new RunStore(request.runsFolder).readRun(request.runId).then((r) => r.updatedAt, () => null) : null;
-  const session = startTraining(request, { recordAbnormalEnd, onStderr: (t) => ctx.stderr.write(t) });
   const bar = new ProgressBar(ctx.stderr);
+  const session = startTraining(request, { recordAbnormalEnd, onStderr: (t) => bar.write(t) });
   const say = (line: string) => { if (!json) bar.log(line); };
   let interrupts = 0;
   const removeInterrupt = ctx.onInterrupt(() => {
@@ -44,7 +45,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
       case 'started':
         ({ totalEpochs, firstEpoch, stepsPerEpoch } = m);
         partNames = lossPartNames(m.objective);
-        say(`run      ${relative(ctx.cwd, m.runDir) || m.runDir}`);
+        say(`run      ${displayPath(m.runDir, ctx.cwd)}`);
         break;
       case 'log':
         say(`${m.level === 'warn' ? 'warning: ' : ''}${m.message}`);
@@ -56,7 +57,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
         } else {
           const done = (metric.epoch - firstEpoch) * stepsPerEpoch + ((metric.step - 1) % stepsPerEpoch) + 1;
           const total = (totalEpochs - firstEpoch + 1) * stepsPerEpoch;
-          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${fmtNumber(metric.loss)} · ${fmtInteger(metric.samplesPerSecond)} samples/s`);
+          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${fmtNumber(metric.loss)} nats · ${fmtInteger(metric.samplesPerSecond)} samples/s`);
         }
         break;
       }
@@ -74,17 +75,23 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
   const elapsed = fmtSeconds((Date.now() - started) / 1000);
   // What to say about the run is read from the run store, not assumed: a refused resume changed nothing.
   const run = outcome.runId ? await runAfterSession(request.runsFolder, outcome.runId, updatedBefore) : null;
-  const where = run ? relative(ctx.cwd, run.folder) || run.folder : '';
+  const runDir = run?.folder ?? '';
+  const where = runDir ? displayPath(runDir, ctx.cwd) : '';
   const target = totalEpochs || (request.kind === 'resume' ? request.epochs : request.config.epochs);
+  // Commands to copy: a run id means nothing outside its runs folder, so that is named unless it is ./runs.
+  const inRuns = runsArgs(request.runsFolder, ctx.cwd);
   switch (outcome.status) {
     case 'completed':
       ctx.stderr.write(`Done in ${elapsed}. Run: ${where}\n`);
-      ctx.stderr.write(`Next: invertscope show ${outcome.runId}  ·  invertscope analyze ${where}/${checkpointFileName(totalEpochs)}\n`);
+      ctx.stderr.write(`Next: ${commandLine(['show', outcome.runId ?? where, ...inRuns])}  ·  `
+        + `${commandLine(['analyze', runDir ? displayPath(join(runDir, checkpointFileName(totalEpochs)), ctx.cwd) : where])}\n`);
       return EXIT.ok;
     case 'cancelled':
       if (!run) ctx.stderr.write(`Stopped after ${elapsed}, before the run was created; nothing was written.\n`);
-      else if (run.resumable) ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked ${run.status}; continue it with: invertscope resume ${outcome.runId} --epochs ${target}\n`);
-      else ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked ${run.status}; it stopped before a point it could resume from was saved.\n`);
+      else if (run.resumable) {
+        ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked ${run.status}; continue it with: `
+          + `${commandLine(['resume', outcome.runId ?? where, '--epochs', String(target), ...inRuns])}\n`);
+      } else ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked ${run.status}; it stopped before a point it could resume from was saved.\n`);
       return EXIT.cancelled;
     case 'failed':
       ctx.stderr.write(`Training failed: ${outcome.error?.message ?? 'unknown error'}\n`);
@@ -110,5 +117,5 @@ function epochLine(m: EpochMetric, total: number, names: readonly [string, strin
   const bits = m.testBitsPerDim === undefined ? '' : ` (${fmtNumber(m.testBitsPerDim)} bits/dim)`;
   // Epoch 0 is the initialized model: evaluated, never trained, so it has no throughput.
   const speed = Number.isFinite(m.samplesPerSecond) ? `  ${fmtInteger(m.samplesPerSecond)} samples/s` : '  initialized model';
-  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} ${parts}  test ${fmtNumber(m.testLoss)}${bits}${speed}`;
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} nats ${parts}  test ${fmtNumber(m.testLoss)} nats${bits}${speed}`;
 }

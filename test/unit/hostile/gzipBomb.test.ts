@@ -32,7 +32,7 @@ describe('gzipped IDX files that inflate past what they promise', () => {
   }
 
   async function train(folder: string) {
-    return runCli(['train', '--data', folder, '--epochs', '1', '--backend', 'wasm', '--out', join(dir, 'runs')], { cwd: dir, timeoutMs: 60_000 });
+    return runCli(['train', '--data', folder, '--epochs', '1', '--backend', 'wasm', '--runs', join(dir, 'runs')], { cwd: dir, timeoutMs: 60_000 });
   }
 
   it('stops inflating 1 GiB of zeros behind a header that promises 10 images', async () => {

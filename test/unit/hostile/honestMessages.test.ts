@@ -39,7 +39,7 @@ describe('what training says when it stops or is refused', () => {
     const run = fresh();
     const before = readFileSync(join(run.runs, run.id, 'run.json'), 'utf8');
     const c = captureCli(folder());
-    assert.equal(await main(['resume', run.id, '--epochs', '1', '--out', run.runs], c.ctx), 3, c.err());
+    assert.equal(await main(['resume', run.id, '--epochs', '1', '--runs', run.runs], c.ctx), 3, c.err());
     assert.match(c.err(), /--epochs must be more than the 1 epochs already completed, got 1/);
     assert.doesNotMatch(c.err(), /marked failed/);
     assert.equal(readFileSync(join(run.runs, run.id, 'run.json'), 'utf8'), before);
@@ -53,7 +53,7 @@ describe('what training says when it stops or is refused', () => {
     record.data.split.train[0] = record.data.split.train[0] === 9999 ? 9998 : 9999;
     writeFileSync(file, JSON.stringify(record));
     const c = captureCli(folder());
-    assert.equal(await main(['resume', run.id, '--epochs', '2', '--out', run.runs], c.ctx), 3, c.err());
+    assert.equal(await main(['resume', run.id, '--epochs', '2', '--runs', run.runs], c.ctx), 3, c.err());
     assert.match(c.err(), /the data no longer splits as recorded/);
     assert.doesNotMatch(c.err(), /marked failed/);
     assert.equal((await new RunStore(run.runs).readRun(run.id)).status, 'completed');
@@ -63,11 +63,11 @@ describe('what training says when it stops or is refused', () => {
     const runs = join(folder(), `new-${++counter}`, 'runs');
     // Pressed as the training process starts: it loads the data and creates the run, then stops before any step.
     const c = interruptingCli(folder(), '', 1);
-    assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--out', runs], c.ctx), 130, c.err());
+    assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--runs', runs], c.ctx), 130, c.err());
     const hint = /continue it with: invertscope resume (\S+) --epochs 2/.exec(c.err());
     assert.ok(hint, c.err());
     const resumed = captureCli(folder());
-    assert.equal(await main(['resume', hint[1], '--epochs', '2', '--out', runs], resumed.ctx), 0, resumed.err());
+    assert.equal(await main(['resume', hint[1], '--epochs', '2', '--runs', runs], resumed.ctx), 0, resumed.err());
     const record = await new RunStore(runs).readRun(hint[1]);
     assert.equal(record.status, 'completed');
     assert.equal(record.epochsCompleted, 2);
@@ -76,7 +76,7 @@ describe('what training says when it stops or is refused', () => {
   it('a double Ctrl-C during start-up says nothing was written, never "resume null"', async () => {
     const runs = join(folder(), `new-${++counter}`, 'runs');
     const c = interruptingCli(folder(), '', 2);
-    assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--out', runs], c.ctx), 130, c.err());
+    assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--runs', runs], c.ctx), 130, c.err());
     assert.doesNotMatch(c.err(), /resume null|--epochs 0/);
     assert.match(c.err(), /before the run was created; nothing was written/);
     assert.deepEqual((existsSync(runs) ? readdirSync(runs) : []).filter((name) => !name.startsWith('.')), []);

@@ -28,7 +28,7 @@ describe('safetensors headers nested deeply', () => {
     it(`refuses ${name} in seconds, naming the file and field`, async () => {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.safetensors`);
       writeFileSync(file, build());
-      const result = await runCli(['import', file, '--out', join(dir, 'runs')], { cwd: dir, timeoutMs: 15_000 });
+      const result = await runCli(['import', file, '--runs', join(dir, 'runs')], { cwd: dir, timeoutMs: 15_000 });
       assert.equal(result.timedOut, false, `still running after 15 s (${name})`);
       assert.equal(result.status, 3, result.stderr);
       assert.match(result.stderr, message);

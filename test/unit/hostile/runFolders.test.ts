@@ -81,7 +81,7 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       mkdirSync(linked, { recursive: true });
       symlinkSync(join(real.runs, real.id), join(linked, real.id), 'dir');
       const before = snapshot(real.runs);
-      for (const args of [['show', real.id, '--out', linked], ['analyze', real.id, '--runs', linked], ['resume', real.id, '--epochs', '2', '--out', linked]]) {
+      for (const args of [['show', real.id, '--runs', linked], ['analyze', real.id, '--runs', linked], ['resume', real.id, '--epochs', '2', '--runs', linked]]) {
         const result = await cli(args);
         assert.equal(result.status, 3, `${args.join(' ')}: ${result.err}`);
         assert.match(result.err, /is a symbolic link/, args.join(' '));
@@ -107,7 +107,7 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       renameSync(folder, outside);
       symlinkSync(outside, folder, 'dir');
       const before = snapshot(outside);
-      const result = await cli(['resume', run.id, '--epochs', '2', '--out', run.runs]);
+      const result = await cli(['resume', run.id, '--epochs', '2', '--runs', run.runs]);
       assert.equal(result.status, 3, result.err);
       assert.match(result.err, /checkpoints: .*symbolic link/);
       assert.deepEqual(snapshot(outside), before);
@@ -115,10 +115,10 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
   });
 
   describe('files that are folders, and folders that are files', () => {
-    it('runs --out <a file> names the file', async () => {
+    it('runs --runs <a file> names the file', async () => {
       const file = join(dir, `plain-${++counter}`);
       writeFileSync(file, 'x');
-      const result = await cli(['runs', '--out', file]);
+      const result = await cli(['runs', '--runs', file]);
       assert.equal(result.status, 3, result.err);
       assert.ok(result.err.includes(file), result.err);
       assert.match(result.err, /is not a folder/);
@@ -130,7 +130,7 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
         const path = join(run.runs, run.id, name);
         rmSync(path);
         mkdirSync(path);
-        for (const args of [['show', run.id, '--out', run.runs], ['analyze', run.id, '--runs', run.runs]]) {
+        for (const args of [['show', run.id, '--runs', run.runs], ['analyze', run.id, '--runs', run.runs]]) {
           if (name === 'metrics.jsonl' && args[0] === 'analyze') continue;
           const result = await cli(args);
           assert.equal(result.status, 3, `${args.join(' ')}: ${result.err}`);
@@ -146,7 +146,7 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       rmSync(path);
       mkdirSync(path);
       const runJson = readFileSync(join(run.runs, run.id, 'run.json'), 'utf8');
-      const result = await cli(['resume', run.id, '--epochs', '2', '--out', run.runs]);
+      const result = await cli(['resume', run.id, '--epochs', '2', '--runs', run.runs]);
       assert.equal(result.status, 3, result.err);
       assert.ok(result.err.includes(path), result.err);
       assert.doesNotMatch(result.err, /is marked failed/);
@@ -172,7 +172,7 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       it(`refuses ${name} in show and resume, before any backend starts`, async () => {
         const run = fresh();
         edit(run, change);
-        const commands = [['show', run.id, '--out', run.runs], ['resume', run.id, '--epochs', '2', '--out', run.runs]];
+        const commands = [['show', run.id, '--runs', run.runs], ['resume', run.id, '--epochs', '2', '--runs', run.runs]];
         for (const args of name.includes('resume only') ? commands.slice(1) : commands) {
           const result = await cli(args);
           assert.equal(result.status, 3, `${args.join(' ')}: ${result.err}`);
@@ -186,7 +186,7 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       const run = fresh();
       const file = join(run.runs, run.id, 'run.json');
       writeFileSync(file, `${readFileSync(file, 'utf8')}${' '.repeat(20 * 2 ** 20)}`);
-      const result = await cli(['show', run.id, '--out', run.runs]);
+      const result = await cli(['show', run.id, '--runs', run.runs]);
       assert.equal(result.status, 3, result.err);
       assert.match(result.err, /run\.json is \d+ bytes, above the limit of \d+/);
     });

@@ -20,7 +20,7 @@ export async function trainTemplateRun(folder: string, epochs = 1): Promise<Temp
   const runs = join(folder, 'runs');
   const checkpoints = Array.from({ length: epochs }, (_, i) => i + 1).join(',');
   const cli = captureCli(folder);
-  const status = await main(['train', ...QUICK_TRAIN, '--epochs', String(epochs), '--checkpoints', checkpoints, '--out', runs], cli.ctx);
+  const status = await main(['train', ...QUICK_TRAIN, '--epochs', String(epochs), '--checkpoints', checkpoints, '--runs', runs], cli.ctx);
   if (status !== EXIT.ok) throw new Error(`the template run did not train (${status}):\n${cli.err()}`);
   const [id] = readdirSync(runs).filter((name) => !name.startsWith('.'));
   return { runs, id };

@@ -12,8 +12,8 @@ describe('train into a runs folder that cannot be created', () => {
   it('refuses /proc/nope at once instead of spinning', { skip: !existsSync('/proc/self') && 'no /proc here' }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'invertscope-proc-'));
     try {
-      const result = await runCli(['train', ...quick, '--out', '/proc/nope'], { cwd: dir, timeoutMs: 30_000 });
-      assert.equal(result.timedOut, false, 'train --out /proc/nope was still running after 30 s');
+      const result = await runCli(['train', ...quick, '--runs', '/proc/nope'], { cwd: dir, timeoutMs: 30_000 });
+      assert.equal(result.timedOut, false, 'train --runs /proc/nope was still running after 30 s');
       assert.equal(result.status, 3, result.stderr);
       assert.match(result.stderr, /\/proc\/nope/);
       assert.equal(hasStackTrace(result.stderr), false, result.stderr);
@@ -26,7 +26,7 @@ describe('train into a runs folder that cannot be created', () => {
     const dir = mkdtempSync(join(tmpdir(), 'invertscope-notdir-'));
     try {
       writeFileSync(join(dir, 'plain'), 'x');
-      const result = await runCli(['train', ...quick, '--out', 'plain/runs'], { cwd: dir, timeoutMs: 30_000 });
+      const result = await runCli(['train', ...quick, '--runs', 'plain/runs'], { cwd: dir, timeoutMs: 30_000 });
       assert.equal(result.status, 3, result.stderr);
       assert.match(result.stderr, /plain: .*is a file, not a folder/);
       assert.equal(hasStackTrace(result.stderr), false, result.stderr);

@@ -55,7 +55,7 @@ export function cliCases(rng: Rng): HostileCase[] {
     const value = pick(r, [word(r, 5), 'BASE', 'auto ', '']);
     cases.push(cliCase(`${command} --${flag} ${JSON.stringify(value)}`, 2, () => ({ args: [command, ...LEAD[command], `--${flag}`, value], mentions: [`--${flag}`] })));
   }
-  for (const [command, flag] of [['train', 'epochs'], ['analyze', 'noise'], ['show', 'out'], ['resume', 'epochs']] as const) {
+  for (const [command, flag] of [['train', 'epochs'], ['analyze', 'noise'], ['show', 'runs'], ['resume', 'epochs']] as const) {
     cases.push(cliCase(`${command} --${flag} with no value`, 2, () => ({ args: [command, ...LEAD[command], `--${flag}`], mentions: [`--${flag} needs a value`] })));
   }
   for (const [command, flag] of [['train', 'json'], ['runs', 'json'], ['train', 'lu']] as const) {
@@ -65,7 +65,7 @@ export function cliCases(rng: Rng): HostileCase[] {
     ['train with a positional argument', ['train', 'extra'], 'extra'],
     ['show without a run', ['show'], 'show needs exactly one run'],
     ['show with two runs', ['show', 'a', 'b'], 'show needs exactly one run'],
-    ['import without a file', ['import'], 'import needs exactly one'],
+    ['import without a file', ['import'], 'import needs one or more'],
     ['resume without --epochs', ['resume', 'some-run'], 'resume needs --epochs'],
     ['train --model custom without --depth', ['train', '--model', 'custom'], '--depth'],
     ['train --prior for the seed objective', ['train', '--objective', 'seed', '--prior', 'class'], '--prior'],
@@ -81,12 +81,12 @@ export function cliCases(rng: Rng): HostileCase[] {
   for (const [name, args, mention] of usage) cases.push(cliCase(name, 2, () => ({ args, mentions: [mention] })));
 
   const missing: [string, (folder: string) => string[], string][] = [
-    ['show of a run that does not exist', (f) => ['show', 'no-such-run', '--out', join(f, 'runs')], 'no-such-run'],
-    ['show of a path that is no run', (f) => ['show', join(f, 'nowhere', '..', '..'), '--out', join(f, 'runs')], 'no run'],
-    ['import of a missing file', (f) => ['import', join(f, 'missing.safetensors'), '--out', join(f, 'runs')], 'missing.safetensors'],
+    ['show of a run that does not exist', (f) => ['show', 'no-such-run', '--runs', join(f, 'runs')], 'no-such-run'],
+    ['show of a path that is no run', (f) => ['show', join(f, 'nowhere', '..', '..'), '--runs', join(f, 'runs')], 'no run'],
+    ['import of a missing file', (f) => ['import', join(f, 'missing.safetensors'), '--runs', join(f, 'runs')], 'missing.safetensors'],
     ['analyze of a missing file', (f) => ['analyze', join(f, 'missing.safetensors')], 'missing.safetensors'],
-    ['resume of a run id with a slash', (f) => ['resume', 'a/../../b', '--epochs', '2', '--out', join(f, 'runs')], 'a/../../b'],
-    ['train on a data folder that does not exist', (f) => ['train', '--data', join(f, 'no-data'), '--epochs', '1', '--backend', 'wasm', '--out', join(f, 'runs')], 'no-data'],
+    ['resume of a run id with a slash', (f) => ['resume', 'a/../../b', '--epochs', '2', '--runs', join(f, 'runs')], 'a/../../b'],
+    ['train on a data folder that does not exist', (f) => ['train', '--data', join(f, 'no-data'), '--epochs', '1', '--backend', 'wasm', '--runs', join(f, 'runs')], 'no-data'],
   ];
   for (const [name, args, mention] of missing) cases.push(cliCase(name, 3, (folder) => ({ args: args(folder), mentions: [mention] })));
   return cases;

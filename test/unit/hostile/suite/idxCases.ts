@@ -35,7 +35,7 @@ function idxCase(gzip: boolean, name: string, rng: Rng, damage: (rng: Rng, gzip:
       const changed = await d.bytes(plain);
       writeFileSync(file, gzip && !d.raw ? gzipSync(changed) : changed);
       return {
-        args: ['train', '--data', data, '--epochs', '1', '--backend', 'wasm', '--out', join(folder, 'runs')],
+        args: ['train', '--data', data, '--epochs', '1', '--backend', 'wasm', '--runs', join(folder, 'runs')],
         mentions: [file, ...d.mentions],
       };
     },
@@ -134,7 +134,7 @@ export function idxCases(rng: Rng): HostileCase[] {
       mkdirSync(data);
       const fixture = writeMnistFolder(data, { gzip: true, trainCount: 12, testCount: 5 });
       writeFileSync(fixture.paths.testLabels, idxLabels(fixture.test.labels));
-      return { args: ['train', '--data', data, '--epochs', '1', '--backend', 'wasm', '--out', join(folder, 'runs')], mentions: [fixture.paths.testLabels, 'not gzip'] };
+      return { args: ['train', '--data', data, '--epochs', '1', '--backend', 'wasm', '--runs', join(folder, 'runs')], mentions: [fixture.paths.testLabels, 'not gzip'] };
     },
   });
   return cases;

@@ -44,9 +44,9 @@ function linkToCopyOutside(file: string, outside: string): void {
 
 type Command = 'show' | 'analyze' | 'resume';
 function commandArgs(command: Command, id: string, runs: string): string[] {
-  if (command === 'show') return ['show', id, '--out', runs];
+  if (command === 'show') return ['show', id, '--runs', runs];
   if (command === 'analyze') return ['analyze', id, '--runs', runs];
-  return ['resume', id, '--epochs', '3', '--out', runs];
+  return ['resume', id, '--epochs', '3', '--runs', runs];
 }
 
 interface Damaged {
@@ -258,7 +258,7 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
   add('a runs folder that is a file', (folder) => {
     const file = join(folder, '..', '..', 'a-file');
     writeFileSync(file, 'x');
-    return { command: 'show', mentions: ['a-file', 'is not a folder'], args: ['runs', '--out', file] };
+    return { command: 'show', mentions: ['a-file', 'is not a folder'], args: ['runs', '--runs', file] };
   });
   return cases;
 }

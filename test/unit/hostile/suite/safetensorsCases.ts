@@ -40,7 +40,7 @@ function fileCase(name: string, build: (rng: Rng) => { bytes: Buffer; mentions: 
       const { bytes, mentions } = build(rng);
       const file = join(folder, 'model.safetensors');
       writeFileSync(file, bytes);
-      return { args: ['import', file, '--out', join(folder, 'runs')], mentions: [file, ...mentions] };
+      return { args: ['import', file, '--runs', join(folder, 'runs')], mentions: [file, ...mentions] };
     },
   };
 }
