@@ -113,3 +113,37 @@ describe('training killed at random moments', () => {
     assert.equal(b.training.testLoss, a.training.testLoss);
   });
 });
+
+describe('training cancelled inside epoch 1', () => {
+  let dir = '';
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'invertscope-epoch1-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('resumes within the epoch (no "never completed an epoch") and ends bit for bit where an uninterrupted run ends', async () => {
+    const runsFolder = join(dir, 'runs');
+    const store = new RunStore(runsFolder);
+    const twoEpochs = quickConfig({ epochs: 2, trainCount: 256, testCount: 64, checkpointEpochs: [2], seed: 5 });
+    const straight = startTraining({ kind: 'new', runsFolder, config: twoEpochs }, options);
+    const straightId = (await straight.started).runId;
+    assert.equal((await straight.outcome).status, 'completed');
+
+    const interrupted = startTraining({ kind: 'new', runsFolder, config: twoEpochs }, options);
+    interrupted.onMessage((m) => {
+      if (m.type === 'progress' && m.metric.type === 'step' && m.metric.epoch === 1 && m.metric.step === 3) interrupted.cancel();
+    });
+    const id = (await interrupted.started).runId;
+    assert.equal((await interrupted.outcome).status, 'cancelled');
+    assert.equal((await store.readRun(id)).epochsCompleted, 0, 'stopped inside epoch 1');
+    const point = await loadResumePoint(store.folderOf(id));
+    assert.ok(point?.info.partialEpoch, 'the resume point holds the position inside epoch 1');
+
+    const resumed = startTraining({ kind: 'resume', runsFolder, runId: id, epochs: 2 }, options);
+    const outcome = await resumed.outcome;
+    assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
+    const a = await store.loadCheckpoint(straightId, 2);
+    const b = await store.loadCheckpoint(id, 2);
+    assert.deepEqual(b.params.weights, a.params.weights);
+    assert.deepEqual(b.params.biases, a.params.biases);
+    assert.equal(b.training.testLoss, a.training.testLoss);
+  });
+});
