@@ -40,3 +40,26 @@ export function fileSystemError(error: unknown, path: string, doing: string): un
   const meaning = MEANINGS[code] ?? `failed (${code})`;
   return new InvertscopeError(code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_INPUT', `${path}: ${doing}: ${meaning}`, { file: path, field: doing, value: code }, { cause: error });
 }
+
+/** What a Node system call was doing, for pathErrorOf's message. */
+const DOING: Readonly<Record<string, string>> = {
+  open: 'opening it', mkdir: 'creating the folder', rmdir: 'removing the folder', rename: 'renaming it', unlink: 'removing it',
+  scandir: 'listing the folder', stat: 'examining it', lstat: 'examining it', read: 'reading it', write: 'writing it', copyfile: 'copying it',
+};
+
+/**
+ * A Node file-system error that escaped without a name (it carries its own
+ * `path` and `syscall`: a PNG written into a missing folder, an output folder
+ * that is a file) as the error fileSystemError makes of it; null for anything
+ * else, which stays an internal error.
+ *
+ * @example
+ *   pathErrorOf(enoentFromOpen)  // InvertscopeError NOT_FOUND "/proc/nope/x.png: opening it: does not exist"
+ */
+export function pathErrorOf(error: unknown): InvertscopeError | null {
+  if (error instanceof InvertscopeError || typeof error !== 'object' || error === null) return null;
+  const { path, syscall } = error as { path?: unknown; syscall?: unknown };
+  if (typeof path !== 'string') return null;
+  const named = fileSystemError(error, path, (typeof syscall === 'string' && DOING[syscall]) || `using it (${String(syscall)})`);
+  return named instanceof InvertscopeError ? named : null;
+}
