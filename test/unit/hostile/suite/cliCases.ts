@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rng } from '../../../../src/core/random/rng';
 import type { BuiltCase, HostileCase } from './hostileCase';
@@ -88,6 +89,8 @@ export function cliCases(rng: Rng): HostileCase[] {
     ['resume of a run id with a slash', (f) => ['resume', 'a/../../b', '--epochs', '2', '--runs', join(f, 'runs')], 'a/../../b'],
     ['train on a data folder that does not exist', (f) => ['train', '--data', join(f, 'no-data'), '--epochs', '1', '--backend', 'wasm', '--runs', join(f, 'runs')], 'no-data'],
   ];
+  missing.push(['download-mnist --out a file', (f) => { writeFileSync(join(f, 'a-file'), 'x'); return ['download-mnist', '--out', join(f, 'a-file')]; }, 'is a file, not a folder']);
+  if (process.platform === 'linux') missing.push(['download-mnist --out /proc/nope', () => ['download-mnist', '--out', '/proc/nope'], 'does not accept new entries']);
   for (const [name, args, mention] of missing) cases.push(cliCase(name, 3, (folder) => ({ args: args(folder), mentions: [mention] })));
   return cases;
 }

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Rng } from '../../../../src/core/random/rng';
 import { nestedJson } from '../builders';
 import type { TemplateRun } from '../templateRun';
@@ -260,5 +260,27 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
     writeFileSync(file, 'x');
     return { command: 'show', mentions: ['a-file', 'is not a folder'], args: ['runs', '--runs', file] };
   });
+  // Products written where they cannot be: refused by name before anything is written (a hang under /proc).
+  type Product = [name: string, out: (runs: string) => string, command: (id: string, runs: string, out: string) => string[], mentions: (out: string) => string[]];
+  const products: Product[] = [
+    ['reconstruct --out inside a file', (runs) => join(runs, '..', 'a-file', 'x.png'), (id, runs, out) => ['reconstruct', id, '--runs', runs, '--out', out], (out) => [out, 'is a file, not a folder']],
+    ['generate --out in a missing folder', (runs) => join(runs, '..', 'missing', 'x.png'), (id, runs, out) => ['generate', id, '--runs', runs, '--out', out], (out) => [out, 'does not exist']],
+    ['compare --out inside a file', (runs) => join(runs, '..', 'a-file', 'x.png'), (id, runs, out) => ['compare', id, id, '--runs', runs, '--out', out], (out) => [out, 'is a file, not a folder']],
+    ['report --out a file', (runs) => join(runs, '..', 'a-file'), (id, runs, out) => ['report', id, '--runs', runs, '--out', out, '--no-figures'], (out) => [out, 'is a file, not a folder']],
+  ];
+  if (process.platform === 'linux') {
+    products.push(
+      ['report --out /proc/nope', () => '/proc/nope', (id, runs, out) => ['report', id, '--runs', runs, '--out', out, '--no-figures'], () => ['/proc/nope', 'does not accept new entries']],
+      ['reconstruct --out /proc/nope/x.png', () => '/proc/nope/x.png', (id, runs, out) => ['reconstruct', id, '--runs', runs, '--out', out], () => ['/proc/nope/x.png', 'does not exist']],
+    );
+  }
+  for (const [name, outOf, command, mentions] of products) {
+    add(name, (folder) => {
+      const runs = dirname(folder);
+      writeFileSync(join(runs, '..', 'a-file'), 'x');
+      const out = outOf(runs);
+      return { command: 'show', mentions: mentions(out), args: command(basename(folder), runs, out) };
+    });
+  }
   return cases;
 }
