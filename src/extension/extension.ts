@@ -23,7 +23,7 @@ import { RunsTreeProvider } from './tree/runsTreeProvider';
 export function activate(context: vscode.ExtensionContext): InvertscopeApi {
   const activated = performance.now();
   const log = vscode.window.createOutputChannel('Invertscope', { log: true });
-  const ports = createPorts(log);
+  const ports = createPorts(log, () => vscode.workspace.isTrusted);
   const settings = new SettingsStore(context.globalStorageUri);
   const location = new RunsLocation(settings, ports.openRunStore);
   const training = new TrainingController(ports.trainer, log);
@@ -57,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
       dashboard.runsFolderChanged();
       void reconcileStaleRuns(store, log, tree);
     }),
+    // In Restricted Mode the store port reconciles nothing; once trusted, do what activation skipped.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void reconcileStaleRuns(location.current, log, tree)),
     // Last, so that what is disposed before it can still log.
     log,
   );

@@ -15,9 +15,12 @@ export interface Ports {
   dispose(): void;
 }
 
-/** The real modules behind each port; the one place that binds them. */
-export function createPorts(log: LogSink): Ports {
+/** The real modules behind each port; the one place that binds them. `isTrusted` says whether the workspace is trusted now. */
+export function createPorts(log: LogSink, isTrusted: () => boolean): Ports {
   const client = createAnalysisClient(log);
   const analysis = createAnalysis(client, log);
-  return { openRunStore, trainer: createTrainer(log), analysis, dataset: mnistDataset, trajectory: createTrajectory(client, log), dispose: () => analysis.dispose() };
+  return {
+    openRunStore: (runsFolder) => openRunStore(runsFolder, { isTrusted }), trainer: createTrainer(log), analysis, dataset: mnistDataset,
+    trajectory: createTrajectory(client, log), dispose: () => analysis.dispose(),
+  };
 }

@@ -2,10 +2,20 @@ import { join } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
 import { importPytorchCheckpoint } from '../../core/store/importPytorch';
 import { RunRecordCache } from './runRecordCache';
-import type { RunStoreFactory, RunStorePort } from '../ports';
+import type { RunStorePort } from '../ports';
+import { requireTrustToChangeRuns } from '../trust';
 
-/** The extension's view of a runs folder, over the core RunStore. */
-export const openRunStore: RunStoreFactory = (runsFolder: string): RunStorePort => {
+export interface RunStoreAccess {
+  /** Whether the workspace is trusted now; until it is, the port only reads (Restricted Mode). */
+  readonly isTrusted: () => boolean;
+}
+
+/**
+ * The extension's view of a runs folder, over the core RunStore. In an
+ * untrusted workspace it reads and never writes: reconciling does nothing (it
+ * would rewrite run.json files and delete leftovers) and deleting is refused.
+ */
+export const openRunStore = (runsFolder: string, access: RunStoreAccess = { isTrusted: () => true }): RunStorePort => {
   const store = new RunStore(runsFolder);
   const records = new RunRecordCache(store);
   return {
@@ -19,11 +29,14 @@ export const openRunStore: RunStoreFactory = (runsFolder: string): RunStorePort 
     },
     runDir: (runId) => store.folderOf(runId),
     checkpointPath: (runId, entry) => join(store.folderOf(runId), entry.file),
-    deleteRun: (runId) => store.deleteRun(runId),
+    async deleteRun(runId) {
+      requireTrustToChangeRuns(access.isTrusted(), 'Deleting a run');
+      await store.deleteRun(runId);
+    },
     async importSafetensors(file, options) {
       const imported = await importPytorchCheckpoint(store, file, { preset: options.preset });
       return store.readRun(imported.id);
     },
-    reconcileStaleRuns: () => store.reconcileStaleRuns(),
+    reconcileStaleRuns: async () => (access.isTrusted() ? store.reconcileStaleRuns() : []),
   };
 };

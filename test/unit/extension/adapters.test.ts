@@ -97,10 +97,10 @@ describe('recording a training process that died', () => {
 
   it('marks a running run with the outcome, its error and an end time', async () => {
     const id = await writeRun('running');
-    await recordAbnormalEnd(folder, id, { status: 'failed', runId: id, error: { message: 'training process exited with code 9', code: 'PROCESS_EXIT' } });
+    await recordAbnormalEnd(folder, id, { status: 'failed', runId: id, error: { message: 'training process exited with code 9', code: 'INTERNAL' } });
     const record = JSON.parse(await readFile(join(folder, id, 'run.json'), 'utf8'));
     assert.equal(record.status, 'failed');
-    assert.deepEqual(record.error, { message: 'training process exited with code 9', code: 'PROCESS_EXIT' });
+    assert.deepEqual(record.error, { message: 'training process exited with code 9', code: 'INTERNAL' });
     assert.ok(record.timings.endedAt);
     assert.equal(record.process, null);
   });
