@@ -1,4 +1,6 @@
 import { subset, type SplitData } from '../data/dataset';
+import { ensureKernelThreads } from '../linalg/kernelThreads';
+import { releasePreparedFactors } from '../linalg/preparedFactors';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
 import type { FlowPrior } from '../train/flow/flowPrior';
@@ -58,6 +60,16 @@ export interface FlowAnalysisInput {
  *     options: resolveAnalysisOptions(), classifier: (tick) => loadOrTrainClassifier(source, tick) }, progressTracker(log, signal));
  */
 export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker): Promise<CheckpointAnalysis> {
+  await ensureKernelThreads();
+  try {
+    return await analyzeStages(input, progress);
+  } finally {
+    // The layers' factors were kept in kernel memory for this network's solves.
+    releasePreparedFactors();
+  }
+}
+
+async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTracker): Promise<CheckpointAnalysis> {
   const started = Date.now();
   const { options, split } = input;
   const net = invertibleNetwork(input.architecture, input.params);

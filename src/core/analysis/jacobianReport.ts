@@ -1,5 +1,5 @@
 import type { Dataset } from '../data/dataset';
-import { chainJacobian, singularValues, UNIT_ROUNDOFF, vectorNorm } from '../linalg';
+import { chainJacobian, linalgBatch, UNIT_ROUNDOFF, vectorNorm } from '../linalg';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { forwardRows } from './forward';
 import { formatPercent, formatValue } from './formatValue';
@@ -24,7 +24,7 @@ export const BROKEN_SHARE_LIMIT = 0.05;
  * - κ of the end-to-end Jacobian J = D_L·W_L·…·D_1·W_1 at the first test
  *   image (D_l the LeakyReLU slopes there): a relative change ε of the
  *   embedding can change the image by up to κ·ε. σmax from J's singular
- *   values, σmin from those of J⁻¹ (see smallestJacobianSingularValue).
+ *   values, σmin from those of J⁻¹ (see inverseJacobianRows).
  * - Backward error ‖f(f⁻¹(z)) − z‖ / ‖z‖ per precision, median over
  *   `backwardImages` test images, with z their float32 embeddings and f run in
  *   the same precision as f⁻¹. Small (near that precision's rounding) means
@@ -55,10 +55,15 @@ export async function jacobianReport(
   const point = images.images.subarray(0, n);
   const slopes = activationSlopes(net, point);
   const jacobian = chainJacobian(net.layers.map((l) => l.weight64), slopes, n);
-  await tick(0.2, 'singular values of the Jacobian');
-  const sigmaMax = singularValues(jacobian, n, { name: 'end-to-end Jacobian' })[0];
-  await tick(0.35, 'the inverse Jacobian, layer by layer');
-  const sigmaMin = smallestJacobianSingularValue(net, layers, slopes);
+  await tick(0.2, 'the inverse Jacobian, layer by layer');
+  const inverse = inverseJacobianRows(net, layers, slopes);
+  await tick(0.35, 'singular values of the Jacobian and of its inverse');
+  const [sigma, inverseSigma] = linalgBatch([
+    { kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' },
+    ...(inverse ? [{ kind: 'singularValues' as const, w: inverse, n, name: 'inverse Jacobian' }] : []),
+  ]) as Float64Array[];
+  const sigmaMax = sigma[0];
+  const sigmaMin = inverseSigma ? 1 / inverseSigma[0] : 0;
   const cond = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
   const pointDescription = `the first test image (a ${images.labels[0]})`;
 
@@ -92,15 +97,15 @@ export async function jacobianReport(
 }
 
 /**
- * σmin of J = D_L·W_L·…·D_1·W_1 as 1/σmax(J⁻¹), with J⁻¹ applied to the
- * identity layer by layer through the LU factors (never forming J⁻¹ from J).
- * The singular values of the product J itself resolve σmin only down to
- * about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17 is
- * common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε relative,
- * however large it is, and so is its largest singular value. 0 when a layer
- * is exactly singular or J⁻¹ overflows.
+ * (J⁻¹)ᵀ for J = D_L·W_L·…·D_1·W_1, with J⁻¹ applied to the identity layer by
+ * layer through the LU factors (never forming J⁻¹ from J): σmin(J) is
+ * 1/σmax(J⁻¹). The singular values of the product J itself resolve σmin only
+ * down to about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17
+ * is common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε
+ * relative, however large it is, and so is its largest singular value. Null
+ * when a layer is exactly singular or J⁻¹ overflows (σmin is then 0).
  */
-function smallestJacobianSingularValue(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): number {
+function inverseJacobianRows(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): Float64Array | null {
   const n = net.width;
   // Row i ends as (J⁻¹·e_i)ᵀ, so the rows form (J⁻¹)ᵀ, which has J⁻¹'s singular values.
   let rows: Float64Array = new Float64Array(n * n);
@@ -110,8 +115,7 @@ function smallestJacobianSingularValue(net: InvertibleNetwork, layers: readonly 
     if (slope) for (let i = 0; i < rows.length; i++) rows[i] /= slope[i % n];
     rows = solveRowsTolerant(layers[l].factors.float64, rows, n) as Float64Array;
   }
-  if (!rows.every(Number.isFinite)) return 0;
-  return 1 / singularValues(rows, n, { name: 'inverse Jacobian' })[0];
+  return rows.every(Number.isFinite) ? rows : null;
 }
 
 /** Per layer, the LeakyReLU's derivative at `x` (1 where its input was positive, the slope elsewhere), or null without one. */
