@@ -15,11 +15,12 @@ import { reconstructCommand } from './commands/reconstruct';
 import { resumeCommand } from './commands/resume';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
+import { timelineCommand } from './commands/timeline';
 import { trainCommand } from './commands/train';
 
 export const COMMANDS: readonly Command[] = [
   trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
-  analyzeCommand, reconstructCommand, generateCommand, compareCommand,
+  analyzeCommand, timelineCommand, reconstructCommand, generateCommand, compareCommand,
 ];
 
 const HELP_FLAGS = new Set(['--help', '-h']);
