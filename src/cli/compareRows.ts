@@ -1,4 +1,5 @@
 import type { CheckpointAnalysis, GeneratedSet, Precision } from '../core/analysis/types';
+import { VERDICT_WORDS } from '../core/analysis/verdictWords';
 import { describeArchitecture, type Architecture } from '../core/model/architecture';
 import type { CheckpointTraining } from '../core/store/checkpoint';
 import type { RunRecord } from '../core/store/runTypes';
@@ -61,7 +62,7 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
     row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? fmtSci(layer.cond) : '—'; });
   }
   row('κ Jacobian', (c) => `${fmtSci(c.analysis.jacobian.cond)} at ${c.analysis.jacobian.pointDescription}`);
-  row('verdict', (c) => c.analysis.jacobian.verdict);
+  row('verdict', (c) => VERDICT_WORDS[c.analysis.jacobian.verdict]);
   for (const p of PRECISIONS) {
     row(`reconstruction ${p}`, (c) => {
       const s = c.analysis.reconstruction.overall[p];

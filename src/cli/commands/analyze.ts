@@ -1,45 +1,55 @@
 import { basename, join, relative, resolve } from 'node:path';
 import {
-  analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
+  analyzeCheckpoint, DEFAULT_ANALYSIS_OPTIONS, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
   type CheckpointAnalysis, type ErrorStats, type GeneratedSet,
 } from '../../core/analysis';
 import { median } from '../../core/analysis/stats/median';
 import { InvertscopeError } from '../../core/errors';
 import { prettyJson } from '../../core/store/jsonText';
 import { RunStore } from '../../core/store/runStore';
-import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
 import { ProgressBar } from '../progressBar';
 
 /** Flags that say which checkpoint: shared by analyze, reconstruct and generate. */
-export const CHECKPOINT_FLAGS: Record<string, FlagSpec> = {
-  epoch: { type: 'integer', min: 0, description: 'with a run id: the checkpoint of this epoch (default: the latest)' },
-  runs: { type: 'string', description: 'runs folder a run id is looked up in (default ./runs)' },
-};
+export const CHECKPOINT_FLAGS = {
+  epoch: { type: 'integer', min: 0, default: 'the latest checkpoint', description: 'with a run: the checkpoint of this epoch' },
+  runs: { ...RUNS_FLAG, description: 'the runs folder a run id is looked up in' },
+} satisfies Record<string, FlagSpec>;
+
+/** The positional argument of analyze, reconstruct and generate, for --help. */
+export const CHECKPOINT_ARGUMENT: readonly [string, string] = [
+  '<checkpoint>', 'a .safetensors checkpoint file, or a run (an id, a unique prefix of one, or a run folder) with --epoch or its latest checkpoint',
+];
+
+const A = DEFAULT_ANALYSIS_OPTIONS;
 
 /** Flags that set analysis options: shared by analyze and compare. */
-export const ANALYSIS_OPTION_FLAGS: Record<string, FlagSpec> = {
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
-  noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of generated embeddings z ~ N(2a, T²), or a flow\'s prior at T (default 1)' },
-  'extra-temperatures': { type: 'list', description: 'further T the target is sampled at, e.g. 0.7,0.5 (default 0.7,0.5; "none" for none)' },
-  samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
-  seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
+export const ANALYSIS_OPTION_FLAGS = {
+  'test-images': { type: 'integer', min: 10, max: 100000, default: A.testImages, description: 'test images reconstructed, taken round-robin over the classes' },
+  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0]} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
+  temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: A.temperature, description: "T of generated embeddings z ~ N(2a, T²), or a flow's prior at T" },
+  'extra-temperatures': { type: 'list', valueName: 'T,T,…', default: A.extraTemperatures.join(','), description: 'further T the target is sampled at, e.g. 0.7,0.5; "none" for none' },
+  samples: { type: 'integer', min: 1, max: 10000, default: A.samplesPerClass, description: 'generated samples per class and set, each scored by the digit classifier' },
+  seed: { type: 'integer', min: 0, default: A.seed, description: 'seed of the noise and of the samples' },
   recompute: { type: 'boolean', description: 'ignore cached analyses and compute them again' },
-};
+} satisfies Record<string, FlagSpec>;
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   ...CHECKPOINT_FLAGS,
   ...ANALYSIS_OPTION_FLAGS,
   json: { type: 'boolean', description: 'print the whole analysis (CheckpointAnalysis) as JSON' },
-};
+} satisfies Record<string, FlagSpec>;
 
 export const analyzeCommand: Command = {
   name: 'analyze',
   summary: 'analyse a checkpoint: layer spectra, the inverse in float32 and float64, noise, generation',
-  usage: 'invertscope analyze <checkpoint.safetensors | run id [--epoch N]> [--json] [--runs runs] [--test-images N] [--noise 1e-6,1e-3] [--temperature T] [--extra-temperatures 0.7,0.5] [--samples N] [--recompute]',
+  usage: 'invertscope analyze <checkpoint> [options]',
+  flags: FLAGS,
+  arguments: [CHECKPOINT_ARGUMENT],
+  examples: ['invertscope analyze 20261130-0512-small-3f9a --epoch 2', 'invertscope analyze runs/20261130-0512-small-3f9a/checkpoints/epoch-0002.safetensors --json'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);

@@ -11,32 +11,37 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
 /** Real digits each sample is compared with, at most. */
 const REFERENCE_IMAGES = 8000;
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   ...CHECKPOINT_FLAGS,
-  out: { type: 'string', description: 'the PNG to write (default <run>-epoch-NNNN-generated.png here)' },
-  class: { type: 'integer', min: 0, max: 9, description: 'only this digit (default: all ten)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of the samples z ~ N(2a, T²) (a flow: its prior at T) and of the class Gaussians (default 1)' },
-  samples: { type: 'integer', min: 1, max: 64, description: 'samples shown per set: default 3 for all digits, 8 with --class' },
-  seed: { type: 'integer', min: 0, description: 'seed of the samples (default 0)' },
-};
+  out: { type: 'string', valueName: 'file.png', default: '<run>-epoch-NNNN-generated[-<class>].png in the current folder', description: 'the PNG to write' },
+  class: { type: 'integer', min: 0, max: 9, default: 'all ten', description: 'only this class' },
+  temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: 1, description: 'T of the samples z ~ N(2a, T²) (a flow: its prior at T) and of the class Gaussians' },
+  samples: { type: 'integer', min: 1, max: 10000, default: SCORED_PER_CLASS, description: 'generated samples per class and set, each scored by the digit classifier' },
+  show: { type: 'integer', min: 1, max: 64, default: '3 per set, 8 with --class', description: 'of those, samples drawn per class and set in the PNG' },
+  seed: { type: 'integer', min: 0, default: 0, description: 'seed of the samples' },
+} satisfies Record<string, FlagSpec>;
 
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'sample embeddings per digit, invert them in float32 and float64, and score how digit-like they are',
-  usage: 'invertscope generate <checkpoint.safetensors | run id [--epoch N]> [--class 0-9] [--temperature T] [--samples N] [--out grid.png] [--runs runs]',
+  usage: 'invertscope generate <checkpoint> [options]',
+  flags: FLAGS,
+  arguments: [CHECKPOINT_ARGUMENT],
+  examples: ['invertscope generate 20261130-0512-small-3f9a --class 3 --temperature 0.7 --out threes.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
-    const only = flags.class as number | undefined;
-    const temperature = (flags.temperature as number | undefined) ?? 1;
-    const shown = (flags.samples as number | undefined) ?? (only === undefined ? 3 : 8);
+    const only = flags.class;
+    const temperature = flags.temperature ?? FLAGS.temperature.default;
+    const scored = flags.samples ?? FLAGS.samples.default;
+    const shown = Math.min(scored, flags.show ?? (only === undefined ? 3 : 8));
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
     for (const warning of opened.warnings) ctx.stderr.write(`warning: ${warning}\n`);
@@ -51,14 +56,14 @@ export const generateCommand: Command = {
       return generationReport({
         net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature, prior: opened.prior,
         reference: selectRows(train.images, n, balancedSelection(train.labels, train.classes, REFERENCE_IMAGES)),
-        samplesPerClass: Math.max(SCORED_PER_CLASS, shown), imagesPerClass: shown, embeddingImagesPerClass: 400,
-        seed: (flags.seed as number | undefined) ?? 0,
+        samplesPerClass: scored, imagesPerClass: shown, embeddingImagesPerClass: 400,
+        seed: flags.seed ?? FLAGS.seed.default,
       }, progress.stage('generation'));
     });
 
     const epoch = checkpoint.training.epoch;
     const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
-    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-generated${only === undefined ? '' : `-${only}`}.png`);
+    const out = resolve(ctx.cwd, flags.out ?? `${name}-generated${only === undefined ? '' : `-${only}`}.png`);
     const score = (s: GeneratedSet) => {
       const c = only === undefined ? null : s.perClass.find((p) => p.label === only);
       return c ? c.accuracy : s.accuracy;
@@ -106,8 +111,8 @@ export const generateCommand: Command = {
           ...(classes.length > 1 ? [percent(score(s))] : []), fmtNumber(distances[distances.length >> 1] ?? Number.NaN, 3),
         ];
       })),
-      'MEDIAN DIST: median distance from a sample (as displayed, clamped to [0, 1]) to its nearest real training digit.',
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}). ${opened.prior?.kind === 'class' ? "PRIOR: z ~ the flow's learned N(μa, T²σa²)" : 'TARGET: z ~ N(2a, T²)'}; GAUSS: z ~ the Gaussian of the class's training embeddings; ` +
+      'MEDIAN DIST: median Euclidean distance, in pixel values of [0, 1] over 784 pixels, from a sample (as displayed, clamped to [0, 1]) to its nearest real training image.',
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px). ${opened.prior?.kind === 'class' ? "PRIOR: z ~ the flow's learned N(μa, T²σa²)" : 'TARGET: z ~ N(2a, T²)'}; GAUSS: z ~ the Gaussian of the class's training embeddings; ` +
         'F32 / F64: inverted in float32 / float64. Red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;

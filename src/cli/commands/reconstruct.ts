@@ -9,24 +9,27 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   ...CHECKPOINT_FLAGS,
-  out: { type: 'string', description: 'the PNG to write (default <run>-epoch-NNNN-reconstruction.png here)' },
-  'per-class': { type: 'integer', min: 1, max: 20, description: 'example rows per digit in the grid (default 1)' },
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images the error statistics are computed on (default 500)' },
-};
+  out: { type: 'string', valueName: 'file.png', default: '<run>-epoch-NNNN-reconstruction.png in the current folder', description: 'the PNG to write' },
+  'per-class': { type: 'integer', min: 1, max: 20, default: 1, description: 'example rows per class in the grid' },
+  'test-images': { type: 'integer', min: 10, max: 100000, default: 500, description: 'test images the error statistics are computed on' },
+} satisfies Record<string, FlagSpec>;
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
   summary: 'invert a checkpoint on test digits in float32 and float64 and draw original | embedding | reconstructions',
-  usage: 'invertscope reconstruct <checkpoint.safetensors | run id [--epoch N]> [--out grid.png] [--per-class N] [--test-images N] [--runs runs]',
+  usage: 'invertscope reconstruct <checkpoint> [options]',
+  flags: FLAGS,
+  arguments: [CHECKPOINT_ARGUMENT],
+  examples: ['invertscope reconstruct 20261130-0512-small-3f9a --out reconstruction.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
-    const perClass = (flags['per-class'] as number | undefined) ?? 1;
-    const count = (flags['test-images'] as number | undefined) ?? 500;
+    const perClass = flags['per-class'] ?? FLAGS['per-class'].default;
+    const count = flags['test-images'] ?? FLAGS['test-images'].default;
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
     const test = subset(data.split.test, balancedSelection(data.split.test.labels, data.split.test.classes, count));
@@ -37,7 +40,7 @@ export const reconstructCommand: Command = {
     const report = result.report;
     const epoch = checkpoint.training.epoch;
     const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
-    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-reconstruction.png`);
+    const out = resolve(ctx.cwd, flags.out ?? `${name}-reconstruction.png`);
     const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
     const grid = renderGrid({
       title: `${net.architectureName} EPOCH ${epoch}  PSNR F32 ${psnr(report.overall.float32)}  F64 ${psnr(report.overall.float64)}`,
@@ -60,7 +63,8 @@ export const reconstructCommand: Command = {
         ['float32', ...stats(report.overall.float32)],
         ['float64', ...stats(report.overall.float64)],
       ]),
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}): rows of original | embedding (scaled to its own range) | float32 | float64 reconstruction; red pixels are NaN or infinite.`,
+      '|ERR|: absolute pixel error, pixels in [0, 1]; PSNR in dB against a peak of 1.',
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px): rows of original | embedding (scaled to its own range) | float32 | float64 reconstruction; red pixels are NaN or infinite.`,
     ].join('\n') + '\n');
     return EXIT.ok;
   },

@@ -146,8 +146,8 @@ export interface LegendEntry {
   /** Class of the swatch line, the same as the mark it stands for (so it is styled alike). */
   readonly cls: string;
   readonly text: string;
-  /** 'triangle' draws a small marker instead of a line. */
-  readonly swatch?: 'line' | 'triangle';
+  /** 'triangle' (pointing down), 'triangle-up' or 'cross' draws a small marker instead of a line. */
+  readonly swatch?: 'line' | 'triangle' | 'triangle-up' | 'cross';
 }
 
 /**
@@ -166,7 +166,7 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
     });
   items.select('path')
     .attr('class', (d) => d.cls)
-    .attr('d', (d) => (d.swatch === 'triangle' ? 'M5,-4L13,-4L9,3Z' : 'M0,0L18,0'));
+    .attr('d', (d) => ({ triangle: 'M5,-4L13,-4L9,3Z', 'triangle-up': 'M5,3L13,3L9,-4Z', cross: 'M5,-4L13,4M5,4L13,-4', line: 'M0,0L18,0' })[d.swatch ?? 'line']);
   items.select('text').text((d) => d.text);
   const widths = items.nodes().map((node) => {
     const text = node.querySelector('text');
@@ -181,4 +181,27 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
   let offset = options.align === 'end' ? -total : 0;
   const positions = widths.map((w) => { const p = offset; offset += w; return p; });
   items.attr('transform', (_, i) => `translate(${positions[i]}, 0)`);
+}
+
+/** A labelled horizontal rule: a precision's 1/ε, a chance level. */
+export interface Rule {
+  readonly value: number;
+  readonly label: string;
+}
+
+/**
+ * Dashed horizontal rules across the plot at `y(value)`, labelled in the right
+ * margin, where no mark or value label can cover them.
+ */
+export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) => number, innerWidth: number): void {
+  const groups = layer(plot, 'limits').selectAll<SVGGElement, Rule>('g.limit')
+    .data(rules, (d) => d.label)
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'limit');
+      g.append('line').attr('class', 'limit-line');
+      g.append('text').attr('class', 'limit-label');
+      return g;
+    });
+  groups.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
+  groups.select('text').attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start').text((d) => d.label);
 }

@@ -50,7 +50,7 @@ export function distributionCsv(analysis: CheckpointAnalysis): string {
   return toCsv(['label', 'count', 'mean', 'std', 'skew', 'ks', 'curve', 'x', 'density'], rows);
 }
 
-export const ANALYSIS_CSV: Record<Exclude<ChartId, 'loss'>, (analysis: CheckpointAnalysis) => string> = {
+export const ANALYSIS_CSV: Record<Exclude<ChartId, 'loss' | 'trajectory'>, (analysis: CheckpointAnalysis) => string> = {
   condition: conditionCsv,
   spectrum: spectrumCsv,
   amplification: amplificationCsv,

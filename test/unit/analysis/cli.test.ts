@@ -69,7 +69,7 @@ describe('analyze, reconstruct and generate commands', () => {
   it('writes a reconstruction grid: a labelled row per digit, four columns', async () => {
     const c = capture(dir);
     assert.equal(await main(['reconstruct', id, '--out', 'rec.png', '--test-images', '20'], c.ctx), EXIT.ok, c.err());
-    assert.match(c.out(), /Wrote rec\.png \(369×914\)/);
+    assert.match(c.out(), /Wrote rec\.png \(369×914 px\)/);
     const png = decodePng(await readFile(join(dir, 'rec.png')));
     // Label column 13 px, four 84-px tiles with 4-px gaps; title and header rows, ten 88-px rows.
     assert.equal(png.width, 13 + 4 * 88 + 4);
@@ -80,7 +80,7 @@ describe('analyze, reconstruct and generate commands', () => {
 
   it('writes a generation grid for one digit with the scores in its title', async () => {
     const c = capture(dir);
-    assert.equal(await main(['generate', id, '--class', '3', '--samples', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
+    assert.equal(await main(['generate', id, '--class', '3', '--samples', '8', '--show', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
     assert.match(c.out(), /T = 0\.5/);
     assert.match(c.out(), /N\(2a, T²\) +float32 +\d+%/);
     const png = decodePng(await readFile(join(dir, 'gen.png')));
