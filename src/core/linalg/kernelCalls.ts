@@ -41,26 +41,50 @@ export const WORK = -(2 ** 52);
 export const CALL_STRIDE = 16;
 export const MAX_ARGS = CALL_STRIDE - 2;
 
-/** Int32 indices into the control block (each on its own cache line). */
+/**
+ * The control block. A dispatch is published as one 64-bit claim word (its
+ * sequence number, group count and next group), so a thread claims a group
+ * with one compare-and-swap that fails if the dispatch changed under it: a
+ * helper that wakes late can never run a group of a dispatch that is over.
+ */
 export const CONTROL = {
-  /** Bumped by the caller to start a dispatch. */
+  /** Int32 index (byte 0): bumped by the caller to wake the helpers. */
   generation: 0,
-  /** Counts helpers that have finished a dispatch (cumulative). */
-  done: 16,
-  /** Next group to claim in the current dispatch. */
-  claim: 32,
-  /** STATE_* flags. */
-  state: 48,
+  /** Int32 index (byte 64): groups of the current dispatch finished. */
+  finished: 16,
+  /** Int32 index (byte 128): STATE_* flags. */
+  state: 32,
+  /** BigInt64 index (byte 192): the claim word. */
+  claim: 24,
 } as const;
 export const CONTROL_BYTES = 1024;
 export const STATE_STOP = 1;
 export const STATE_FAILED = 2;
 
+const SEQUENCE_BITS = 20n;
+const COUNT_BITS = 22n;
+const INDEX_BITS = 22n;
+/** Groups one dispatch may hold. */
+export const MAX_GROUPS = 2 ** Number(COUNT_BITS) - 1;
+
+/** The claim word of dispatch `sequence` with `count` groups, `next` of them claimed. */
+export function claimWord(sequence: number, count: number, next: number): bigint {
+  return ((BigInt(sequence) & ((1n << SEQUENCE_BITS) - 1n)) << (COUNT_BITS + INDEX_BITS)) | (BigInt(count) << INDEX_BITS) | BigInt(next);
+}
+
+/** The parts of a claim word. */
+export function claimParts(word: bigint): { sequence: number; count: number; next: number } {
+  return {
+    sequence: Number(word >> (COUNT_BITS + INDEX_BITS)),
+    count: Number((word >> INDEX_BITS) & ((1n << COUNT_BITS) - 1n)),
+    next: Number(word & ((1n << INDEX_BITS) - 1n)),
+  };
+}
+
 /** Float64 slots at byte 512 of the control block. */
 export const SLOTS = {
-  groupCount: 0,
-  /** Byte offset of the group table (start, end call index per group), then the calls. */
-  table: 1,
+  /** Byte offset of dispatch s's table (start, end call index per group, then the calls) at table + s % 2. */
+  table: 0,
   /** Byte offset of thread t's work area at workAreas + t. */
   workAreas: 2,
 } as const;

@@ -5,7 +5,7 @@
  * event loop while it serves, so a dispatch costs one futex wake.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CONTROL, STATE_FAILED, STATE_STOP } from './kernelCalls';
+import { CONTROL, STATE_STOP } from './kernelCalls';
 import { KernelGroupRunner, type KernelModules } from './kernelGroupRunner';
 
 export interface KernelHelperInit {
@@ -39,11 +39,7 @@ function serve(init: KernelHelperInit): void {
     try {
       runner.claim();
     } catch (error) {
-      Atomics.or(ints, CONTROL.state, STATE_FAILED);
       parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies KernelHelperMessage);
-    } finally {
-      Atomics.add(ints, CONTROL.done, 1);
-      Atomics.notify(ints, CONTROL.done);
     }
   }
 }

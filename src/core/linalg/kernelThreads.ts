@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { defaultThreadCount } from '../wasm/workerPool';
-import { CALL_STRIDE, CONTROL, KERNEL_INDEX, MAX_ARGS, MAX_THREADS, SLOT_BYTE_OFFSET, SLOTS, STATE_FAILED, STATE_STOP, type KernelName } from './kernelCalls';
+import {
+  CALL_STRIDE, claimWord, CONTROL, CONTROL_BYTES, KERNEL_INDEX, MAX_ARGS, MAX_GROUPS, MAX_THREADS, SLOT_BYTE_OFFSET, SLOTS, STATE_FAILED, STATE_STOP, type KernelName,
+} from './kernelCalls';
 import { compileKernelModules, KernelGroupRunner } from './kernelGroupRunner';
 import type { KernelHelperInit, KernelHelperMessage } from './kernelHelper';
 import { CONTROL_OFFSET, kernelMemory } from './linalgKernels';
@@ -18,7 +20,7 @@ export type KernelGroup = readonly KernelCall[];
 interface Threads {
   readonly runner: KernelGroupRunner;
   readonly ints: Int32Array;
-  readonly slots: Float64Array;
+  readonly words: BigInt64Array;
   helpers: number;
   workers: Worker[];
   dispatches: number;
@@ -37,8 +39,8 @@ function state(): Threads {
     const { memory } = kernelMemory();
     threads = {
       runner: new KernelGroupRunner(memory, CONTROL_OFFSET, compileKernelModules(), 0),
-      ints: new Int32Array(memory.buffer, CONTROL_OFFSET, 256),
-      slots: new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64),
+      ints: new Int32Array(memory.buffer, CONTROL_OFFSET, CONTROL_BYTES / 4),
+      words: new BigInt64Array(memory.buffer, CONTROL_OFFSET, CONTROL_BYTES / 8),
       helpers: 0,
       workers: [],
       dispatches: 0,
@@ -145,6 +147,7 @@ export function kernelThreadCount(): number {
  */
 export function runKernelGroups(groups: readonly KernelGroup[], workBytes: number): void {
   if (groups.length === 0) return;
+  if (groups.length > MAX_GROUPS) throw new RangeError(`runKernelGroups: ${groups.length} groups, at most ${MAX_GROUPS}`);
   const t = state();
   const { heap, memory } = kernelMemory();
   ensureWorkAreas(t, workBytes);
@@ -166,15 +169,15 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
       }
       f64[2 * g + 1] = call;
     });
+    const sequence = ++t.dispatches;
     const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
-    slots[SLOTS.groupCount] = groups.length;
-    slots[SLOTS.table] = table;
-    Atomics.store(t.ints, CONTROL.claim, 0);
-    const helpers = groups.length > 1 ? t.helpers : 0;
-    if (helpers > 0) {
+    slots[SLOTS.table + (sequence % 2)] = table;
+    Atomics.store(t.ints, CONTROL.finished, 0);
+    Atomics.store(t.words, CONTROL.claim, claimWord(sequence, groups.length, 0));
+    // One group is this thread's alone; more wake the helpers, who take what this thread has not.
+    if (groups.length > 1 && t.helpers > 0) {
       Atomics.add(t.ints, CONTROL.generation, 1);
       Atomics.notify(t.ints, CONTROL.generation);
-      t.dispatches++;
     }
     let thrown: unknown;
     try {
@@ -182,7 +185,8 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
     } catch (error) {
       thrown = error;
     }
-    if (helpers > 0) waitForHelpers(t, t.dispatches * t.helpers);
+    // Wait only for groups a helper claimed and is still running.
+    waitForFinished(t, groups.length);
     const helperFailed = (Atomics.and(t.ints, CONTROL.state, ~STATE_FAILED) & STATE_FAILED) !== 0;
     if (thrown !== undefined) throw thrown;
     if (helperFailed) throw new Error(`a kernel failed on a helper thread${t.failure ? `: ${t.failure}` : ''}`);
@@ -191,12 +195,12 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
   }
 }
 
-function waitForHelpers(t: Threads, expected: number): void {
-  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(t.ints, CONTROL.done) >= expected) return;
+function waitForFinished(t: Threads, count: number): void {
+  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(t.ints, CONTROL.finished) >= count) return;
   for (;;) {
-    const done = Atomics.load(t.ints, CONTROL.done);
-    if (done >= expected) return;
-    Atomics.wait(t.ints, CONTROL.done, done, 1000);
+    const finished = Atomics.load(t.ints, CONTROL.finished);
+    if (finished >= count) return;
+    Atomics.wait(t.ints, CONTROL.finished, finished, 1000);
   }
 }
 
