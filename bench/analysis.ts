@@ -17,12 +17,11 @@ import { join } from 'node:path';
 import { analyzeCheckpoint, type AnalysisStage } from '../src/core/analysis';
 import { balancedSelection, selectRows } from '../src/core/analysis/balancedSelection';
 import { analysisData } from '../src/core/analysis/checkpointData';
-import { defaultClassifier } from '../src/core/analysis/defaultClassifier';
+import { classifierFolders, defaultClassifier } from '../src/core/analysis/defaultClassifier';
 import { lightAnalyzeCheckpoint, resolveLightOptions } from '../src/core/analysis/lightCheckpoint';
 import type { LightStage } from '../src/core/analysis/lightAnalysis';
 import { resolveAnalysisOptions } from '../src/core/analysis/options';
 import { CLASSIFIER_SETTINGS } from '../src/core/analysis/classifier/digitClassifier';
-import { defaultCacheFolder } from '../src/core/analysis/checkpointData';
 import { kernelMemory } from '../src/core/linalg/linalgKernels';
 import { kernelThreadCount } from '../src/core/linalg/kernelThreads';
 import { presetArchitecture } from '../src/core/model/architecture';
@@ -117,7 +116,7 @@ async function writeReferenceInputs(folder: string, checkpointFile: string): Pro
   const referenceRows = balancedSelection(split.train.labels, classes, REFERENCE_IMAGES);
   // The light analysis's images are the first of each class, so they are among the full analysis's.
   const lightRows = balancedSelection(split.test.labels, classes, light.testImages).map((r) => testRows.indexOf(r));
-  const { classifier } = await defaultClassifier(defaultCacheFolder(null), CLASSIFIER_SETTINGS, async () => undefined);
+  const { classifier } = await defaultClassifier(classifierFolders(null), CLASSIFIER_SETTINGS, async () => undefined);
   const put = (name: string, values: Float32Array | Float64Array | Uint8Array) => writeFile(join(folder, name), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   const layers = checkpoint.params.weights.length;
   const weights = new Float32Array(layers * n * n);
@@ -171,8 +170,8 @@ async function main(): Promise<void> {
   try {
     await writeBaseCheckpoint(checkpoint, 0);
     const classifierStart = performance.now();
-    const classifier = await defaultClassifier(defaultCacheFolder(null), CLASSIFIER_SETTINGS, async () => undefined);
-    console.log(`digit classifier: ready in ${seconds((performance.now() - classifierStart) / 1000)} (test accuracy ${(100 * classifier.testAccuracy).toFixed(1)}%; cached in ${defaultCacheFolder(null)})`);
+    const classifier = await defaultClassifier(classifierFolders(null), CLASSIFIER_SETTINGS, async () => undefined);
+    console.log(`digit classifier: ready in ${seconds((performance.now() - classifierStart) / 1000)} (test accuracy ${(100 * classifier.testAccuracy).toFixed(1)}%; cached in ${classifierFolders(null).cacheFolder})`);
 
     const inputs = join(folder, 'reference');
     await mkdir(inputs);

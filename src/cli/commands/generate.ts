@@ -1,10 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import {
-  CLASSIFIER_DATA, CLASSIFIER_SETTINGS, generationReport, loadOrTrainClassifier, openCheckpoint, progressTracker, type GeneratedSet,
+  CLASSIFIER_SETTINGS, classifierDataFor, classifierFolders, defaultClassifier, generationReport, openCheckpoint, progressTracker, type GeneratedSet,
 } from '../../core/analysis';
 import { balancedSelection, selectRows } from '../../core/analysis/balancedSelection';
-import { DEFAULT_DATA_SPEC, loadData } from '../../core/data/loadData';
 import { renderGrid, type GridSpec } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
 import { parseArgs, type FlagSpec } from '../args';
@@ -50,9 +49,8 @@ export const generateCommand: Command = {
     const report = await withInterrupt(ctx, async (signal) => {
       const progress = progressTracker(progressPrinter(ctx, 'stage'), signal);
       const classifierTick = progress.stage('classifier');
-      const { classifier, testAccuracy } = await loadOrTrainClassifier({
-        cacheFolder: opened.cacheFolder, settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: () => loadData(DEFAULT_DATA_SPEC),
-      }, (fraction) => classifierTick(fraction, 'training the digit classifier (once; it is cached)'));
+      const classifierData = await classifierDataFor(opened.run?.record.config.data ?? null);
+      const { classifier, testAccuracy } = await defaultClassifier(classifierFolders(opened.run), CLASSIFIER_SETTINGS, classifierTick, classifierData);
       return generationReport({
         net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature, prior: opened.prior,
         reference: selectRows(train.images, n, balancedSelection(train.labels, train.classes, REFERENCE_IMAGES)),

@@ -58,10 +58,10 @@ export async function readCacheEntry<T>(file: string, kind: CheckpointCacheKind<
 
 /**
  * The most recently written valid entry of `kind` beside the checkpoint whose
- * value `matches` (e.g. the same checkpoint SHA-256), whatever settings it
+ * value and key `match` (e.g. the same checkpoint SHA-256), whatever settings it
  * was computed with; null when there is none.
  */
-export async function readAnyCacheEntry<T>(checkpointFile: string, kind: CheckpointCacheKind<T>, matches: (value: T) => boolean): Promise<T | null> {
+export async function readAnyCacheEntry<T>(checkpointFile: string, kind: CheckpointCacheKind<T>, matches: (value: T, key: string) => boolean): Promise<T | null> {
   const folder = dirname(checkpointFile);
   const stem = basename(checkpointFile).replace(/\.safetensors$/i, '');
   let names: string[];
@@ -75,7 +75,7 @@ export async function readAnyCacheEntry<T>(checkpointFile: string, kind: Checkpo
   for (const name of names.filter((n) => (n === `${prefix}.json` || n.startsWith(`${prefix}-`)) && n.endsWith('.json'))) {
     const file = join(folder, name);
     const entry = await readCacheEntry(file, kind);
-    if (!entry || !matches(entry.value)) continue;
+    if (!entry || !matches(entry.value, entry.key)) continue;
     const mtime = (await stat(file).catch(() => null))?.mtimeMs ?? 0;
     if (!best || mtime > best.mtime) best = { value: entry.value, mtime };
   }

@@ -1,5 +1,4 @@
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { DataSpec, SplitData } from '../data/dataset';
 import { DEFAULT_DATA_SPEC, loadData as loadDataFromDisk } from '../data/loadData';
 import { isInvertscopeError } from '../errors';
@@ -94,15 +93,4 @@ export function loadData(spec: DataSpec): Promise<SplitData> {
     });
   }
   return embedded.split;
-}
-
-/**
- * Where the digit classifier is cached: `.cache` in the runs folder when the
- * checkpoint belongs to a run (run listings skip names starting with a dot),
- * else $XDG_CACHE_HOME/invertscope or ~/.cache/invertscope.
- */
-export function defaultCacheFolder(run: CheckpointRun | null): string {
-  if (run) return join(run.runsFolder, '.cache');
-  const base = process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.length > 0 ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'invertscope');
 }
