@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings } from '../core/analysis';
+import {
+  readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings, type PartialAnalysis,
+} from '../core/analysis';
 import { InvertscopeError, isErrorCode } from '../core/errors';
 import type { AnalysisDone, AnalysisRequest, FromAnalyzer } from './analysisProtocol';
 import { isFromAnalyzer } from './analysisProtocol';
@@ -22,6 +24,8 @@ export interface AnalysisClientOptions {
 
 export interface AnalyzeCall {
   readonly onProgress?: (progress: AnalysisProgress) => void;
+  /** What is known before the end (spectra and κ first); only while the call is pending. */
+  readonly onPartial?: (partial: PartialAnalysis) => void;
   /** Aborting rejects the call at once with InvertscopeError('CANCELLED') and tells the process to stop. */
   readonly signal?: AbortSignal;
 }
@@ -30,6 +34,7 @@ interface Pending {
   readonly resolve: (done: AnalysisDone) => void;
   readonly reject: (error: Error) => void;
   readonly onProgress?: (progress: AnalysisProgress) => void;
+  readonly onPartial?: (partial: PartialAnalysis) => void;
 }
 
 /**
@@ -73,6 +78,7 @@ export class AnalysisClient {
         resolve: (done) => { detach(); resolve(done); },
         reject: (error) => { detach(); reject(error); },
         onProgress: call.onProgress,
+        onPartial: call.onPartial,
       });
       child.send({ type: 'start', id, request }, (error) => {
         if (error) this.settle(id, (p) => p.reject(new InvertscopeError('INTERNAL', `could not send the request to the analysis process: ${error.message}`)));
@@ -130,6 +136,9 @@ export class AnalysisClient {
     switch (m.type) {
       case 'progress':
         this.pending.get(m.id)?.onProgress?.({ stage: m.stage, fraction: m.fraction, stageFraction: m.stageFraction, message: m.message });
+        break;
+      case 'partial':
+        this.pending.get(m.id)?.onPartial?.(m.partial);
         break;
       case 'done':
         this.settle(m.id, (p) => p.resolve({ analysis: m.analysis, fromCache: m.fromCache, cacheFile: m.cacheFile, warnings: m.warnings }));

@@ -70,6 +70,7 @@ async function next(): Promise<void> {
         lastStage = p.stage;
         void send({ type: 'progress', id: job.id, ...p });
       },
+      onPartial: (partial) => void send({ type: 'partial', id: job.id, partial }),
     });
     await send({ type: 'done', id: job.id, ...result });
   } catch (error) {

@@ -10,6 +10,7 @@ import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digit
 import { classifierFolders, defaultClassifier } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { resolveAnalysisOptions, type AnalysisOptions } from './options';
+import type { PartialAnalysisListener } from './partialAnalysis';
 import { progressTracker, type AnalysisProgressListener, type Tick } from './progress';
 import type { CheckpointAnalysis } from './types';
 
@@ -41,6 +42,8 @@ export interface AnalyzeHooks {
   readonly onProgress?: AnalysisProgressListener;
   /** Aborting rejects the analysis with InvertscopeError('CANCELLED') at the next stage boundary. */
   readonly signal?: AbortSignal;
+  /** What is known before the end (spectra and κ first), for views that show it at once; not called for a cached analysis. */
+  readonly onPartial?: PartialAnalysisListener;
 }
 
 /**
@@ -81,7 +84,7 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
 
   const folders = classifierFolders(run, request.cacheFolder);
   const classifier = (classifierTick: Tick) => defaultClassifier(folders, classifierSettings, classifierTick, classifierData);
-  const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress);
+  const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress, hooks.onPartial);
 
   let cacheFile: string | null = null;
   try {

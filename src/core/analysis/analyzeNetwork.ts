@@ -18,6 +18,7 @@ import { jacobianReport } from './jacobianReport';
 import { analyseLayers } from './layerSpectra';
 import { invertibleNetwork } from './network';
 import type { AnalysisOptions } from './options';
+import type { PartialAnalysisListener } from './partialAnalysis';
 import type { ProgressTracker, Tick } from './progress';
 import { reconstruct } from './reconstructionReport';
 import type { CheckpointAnalysis } from './types';
@@ -81,23 +82,25 @@ export interface FlowAnalysisInput {
  * spectra and LU factors of every layer, reconstruction of test images in
  * float32 and float64, the Jacobian and the verdict, noise amplification,
  * the output distribution, a flow's test likelihood, and generation. Synchronous heavy steps are
- * separated by `progress` ticks, where cancellation takes effect.
+ * separated by `progress` ticks, where cancellation takes effect. What is
+ * known early (spectra and κ, then reconstruction and the verdict) goes to
+ * `onPartial` at once.
  *
  * @example
  *   const analysis = await analyzeNetwork({ architecture, params, checkpointSha256, epoch, split, dataDescription,
  *     options: resolveAnalysisOptions(), classifier: (tick) => loadOrTrainClassifier(source, tick) }, progressTracker(log, signal));
  */
-export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker): Promise<CheckpointAnalysis> {
+export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
   await ensureKernelThreads();
   try {
-    return await analyzeStages(input, progress);
+    return await analyzeStages(input, progress, onPartial);
   } finally {
     // The layers' factors were kept in kernel memory for this network's solves.
     releasePreparedFactors();
   }
 }
 
-async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTracker): Promise<CheckpointAnalysis> {
+async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTracker, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
   const started = Date.now();
   const { options, split } = input;
   const net = invertibleNetwork(input.architecture, input.params);
@@ -105,8 +108,11 @@ async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTrac
   const test = subset(split.test, balancedSelection(split.test.labels, split.test.classes, options.testImages));
 
   const layers = await analyseLayers(net, progress.stage('spectra'));
+  const known = { checkpointSha256: input.checkpointSha256, architectureName: net.architectureName, epoch: input.epoch, layers: layers.map((l) => l.spectrum) };
+  onPartial?.(known);
   const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
   const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'));
+  onPartial?.({ ...known, reconstruction: reconstruction.report, jacobian });
   const { classifier, testAccuracy } = await input.classifier(progress.stage('classifier'));
   const amplification = await amplificationReports({
     net, layers, images: test, embeddings: reconstruction.runs.embeddings, noiseLevels: options.noiseLevels,
@@ -131,7 +137,7 @@ async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTrac
     computeSeconds: (Date.now() - started) / 1000,
     architectureName: net.architectureName,
     epoch: input.epoch,
-    layers: layers.map((l) => l.spectrum),
+    layers: known.layers,
     jacobian,
     reconstruction: reconstruction.report,
     amplification,

@@ -7,6 +7,7 @@
  * anything with a UI.
  */
 export * from './types';
+export type { PartialAnalysis, PartialAnalysisListener } from './partialAnalysis';
 export { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeHooks, type AnalyzeRequest, type AnalyzeResult } from './analyzeCheckpoint';
 export { analyzeNetwork, type FlowAnalysisInput, type NetworkAnalysisInput, type ReadyClassifier } from './analyzeNetwork';
 export { analysisCachePath, ANALYSIS_FORMAT_VERSION } from './analysisCache';

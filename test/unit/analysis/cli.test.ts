@@ -66,6 +66,16 @@ describe('analyze, reconstruct and generate commands', () => {
     assert.match(out, /Generation \(digit classifier: [\d.]+% on real test digits/);
   });
 
+  it('prints the layers\' spectra and κ as soon as they are known, then the rest, each once', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['analyze', id, '--recompute', ...quick], c.ctx), EXIT.ok, c.err());
+    const out = c.out();
+    assert.match(out, /^small, epoch 1 · runs\/.+epoch-0001\.safetensors · computing: the spectra first, the rest follows\n/);
+    assert.equal(out.match(/LAYER +TENSOR/g)?.length, 1);
+    assert.ok(out.indexOf('LAYER') < out.indexOf('VERDICT:'));
+    assert.match(out, /\n\(computed in [\d.]+ s\)\n$/);
+  });
+
   it('writes a reconstruction grid: a labelled row per digit, four columns', async () => {
     const c = capture(dir);
     assert.equal(await main(['reconstruct', id, '--out', 'rec.png', '--test-images', '20'], c.ctx), EXIT.ok, c.err());
