@@ -8,6 +8,7 @@
  * and `analysis` messages as they happen. Values cross `postMessage` by
  * structured clone, so NaN and ±Infinity in analyses and metrics arrive intact.
  */
+import type { PartialAnalysis } from '../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
@@ -76,6 +77,13 @@ export interface AnalysisProgressMessage {
   readonly fraction: number | null;
 }
 
+/** What an analysis in progress already knows (the layers' spectra and κ first), shown until the whole analysis arrives. */
+export interface AnalysisPartialMessage {
+  readonly type: 'analysisPartial';
+  readonly ref: CheckpointRef;
+  readonly partial: PartialAnalysis;
+}
+
 export interface AnalysisMessage {
   readonly type: 'analysis';
   readonly ref: CheckpointRef;
@@ -128,6 +136,7 @@ export type HostMessage =
   | RunMessage
   | MetricsAppendedMessage
   | AnalysisProgressMessage
+  | AnalysisPartialMessage
   | AnalysisMessage
   | AnalysisErrorMessage
   | ErrorMessage

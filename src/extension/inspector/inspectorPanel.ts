@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import { describeError, isInvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
 import type { ChartId, CheckpointRef, ExportFormat, ExportMessage, HostMessage, WebviewMessage } from '../../webview/protocol';
@@ -289,9 +290,10 @@ export class InspectorPanel extends Disposable {
       const entry = checkpointEntry(run, ref);
       const target = { run, entry, file: store.checkpointPath(run.id, entry) };
       const onProgress = (message: string, fraction: number | null) => this.post({ type: 'analysisProgress', ref, message, fraction });
+      const onPartial = (partial: PartialAnalysis) => this.post({ type: 'analysisPartial', ref, partial });
       const analysis = force
-        ? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal)
-        : await this.deps.analysis.get(target, onProgress, this.aborter.signal);
+        ? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal, onPartial)
+        : await this.deps.analysis.get(target, onProgress, this.aborter.signal, onPartial);
       if (this.isDisposed) return;
       this.post({ type: 'analysis', ref, analysis });
     } catch (error) {

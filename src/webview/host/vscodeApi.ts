@@ -19,7 +19,7 @@ export interface HostChannel {
 }
 
 const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'init', 'run', 'metrics', 'analysisProgress', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport',
+  'init', 'run', 'metrics', 'analysisProgress', 'analysisPartial', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport',
 ]);
 
 /** Messages from other sources (extensions of the page, dev tools) are ignored, not trusted. */
