@@ -12,6 +12,8 @@ import { downloadMnistCommand } from './commands/downloadMnist';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/importCheckpoint';
 import { reconstructCommand } from './commands/reconstruct';
+import { reportCommand } from './commands/report';
+import { reproduceCommand } from './commands/reproduce';
 import { resumeCommand } from './commands/resume';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
@@ -19,7 +21,7 @@ import { timelineCommand } from './commands/timeline';
 import { trainCommand } from './commands/train';
 
 export const COMMANDS: readonly Command[] = [
-  trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
+  reproduceCommand, reportCommand, trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
   analyzeCommand, timelineCommand, reconstructCommand, generateCommand, compareCommand,
 ];
 

@@ -19,6 +19,7 @@ import { RunsTreeProvider } from './tree/runsTreeProvider';
 
 /** Wires the parts together; each part owns its listeners and is disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): InvertscopeApi {
+  const activated = performance.now();
   const log = vscode.window.createOutputChannel('Invertscope', { log: true });
   const ports = createPorts(log);
   const settings = new SettingsStore(context.globalStorageUri);
@@ -46,7 +47,15 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     // Last, so that what is disposed before it can still log.
     log,
   );
-  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated; runs folder ${location.current.runsFolder}`);
+  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
+  let populated: number | null = null;
+  const firstListing = tree.onDidListRoot(({ entries, askedAt }) => {
+    populated = performance.now() - activated;
+    log.info(`Runs view populated ${populated.toFixed(0)} ms after activate() began (${entries} ${entries === 1 ? 'entry' : 'entries'}; `
+      + `VS Code asked for them at ${(askedAt - activated).toFixed(0)} ms)`);
+    firstListing.dispose();
+  });
+  context.subscriptions.push(firstListing);
   void reconcileStaleRuns(location.current, log, tree);
 
   return {
@@ -54,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     runsFolder: () => location.current.runsFolder,
     settings: () => settings.current,
     registeredCommands: () => commands.registered(),
+    runsViewPopulatedMs: () => populated,
   };
 }
 

@@ -18,26 +18,30 @@ interface Box { x: number; y: number; width: number; height: number }
 
 const NUMBER_WORDS: Record<string, number> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
 
-/** A trajectory of a real run (test/helpers/makeTrajectoryFixture.ts), as encodeJson wrote it. */
-function fixtureTrajectory(model: 'small' | 'base'): RunTrajectory {
+/**
+ * A trajectory of a real run: `invertscope timeline <run> --light-only --seeds 3 --json` of Small and Base
+ * trained 10 epochs on the embedded digits (checkpoints 1, 2, 3, 5, 10), and of flow11's initialized
+ * model fitted to 1,000 training digits (one checkpoint, epoch 0), as it printed it.
+ */
+function fixtureTrajectory(model: 'small' | 'base' | 'flow11'): RunTrajectory {
   const text = readFileSync(join(REPO_ROOT, 'test', 'webview', 'fixtures', `trajectory-${model}.json`), 'utf8');
   return JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' && v in NUMBER_WORDS ? NUMBER_WORDS[v] : v)) as RunTrajectory;
 }
 
-function model(key: 'small' | 'base', label: string): ReportModel {
+function model(key: 'small' | 'base' | 'flow11', label: string): ReportModel {
   const trajectory = fixtureTrajectory(key);
   const last = trajectory.points[trajectory.points.length - 1].epoch;
   return {
-    key, label, runId: trajectory.runId, architecture: trajectory.architectureName, objective: 'seed', epochs: last, trainSeconds: 12,
+    key, label, runId: trajectory.runId, architecture: trajectory.architectureName, objective: trajectory.objective, epochs: last, trainSeconds: 12,
     backend: 'Invertscope WebAssembly SIMD, 2 threads', dataWarning: key === 'base' ? 'Imported: its test images may include images it was trained on.' : null,
     trajectory,
     table: modelTable(trajectory),
-    epochMetrics: buildMetrics({ objective: 'seed', fromEpoch: 1, toEpoch: last }).filter((m) => m.type === 'epoch'),
+    epochMetrics: last === 0 ? [] : buildMetrics({ objective: 'seed', fromEpoch: 1, toEpoch: last }).filter((m) => m.type === 'epoch'),
     analyses: key === 'base' ? [{ epoch: last, analysis: buildAnalysis(trajectory.runId, last) }] : [],
   } as ReportModel;
 }
 
-const MODELS = [model('small', 'Small'), model('base', 'Base')];
+const MODELS = [model('small', 'Small'), model('base', 'Base'), model('flow11', 'Flow11')];
 
 const DATA: ReportData = {
   kind: REPORT_KIND, formatVersion: REPORT_FORMAT_VERSION, title: 'Invertscope reproduction (test)', generatedAt: '2026-01-21T09:00:00.000Z',
@@ -45,7 +49,7 @@ const DATA: ReportData = {
   models: MODELS,
   findingsTable: findingsTable(MODELS),
   findings: [{ id: 'reconstruction', claim: 'Reconstruction works early and breaks later.', verdict: 'qualifies', text: 'Measured in the test fixture.' }],
-  timing: { wallSeconds: 321, loadAverage: [1.5, 1.2, 0.9], cpus: 2, cpuModel: 'test CPU' },
+  timing: { wallSeconds: 321, loadAverage: [1.5, 1.2, 0.9], cpus: 2, cpuModel: 'test CPU', reused: { runs: 0, analyses: 0 } },
 };
 
 describe('report page', { timeout: 180_000 }, () => {
@@ -111,13 +115,22 @@ describe('report page', { timeout: 180_000 }, () => {
       assert.ok(await base.locator('[data-card="reconstruction"] canvas.digit').count() > 0);
       assert.equal(await base.locator('[data-card="generation"] .generation-grid [data-label]').count(), 10);
       assert.ok(await base.locator('svg[data-chart="loss"] circle.epoch-dot').count() > 0);
+      // Flow11: eleven layers (the legend wraps into rows above the plot), and its test bits/dim.
+      const flow = section('flow11');
+      assert.equal(await flow.locator('svg[data-figure="layer-condition"] g.lines path.trajectory-line').count(), 11);
+      assert.equal(await flow.locator('svg[data-figure="layer-condition"] g.legend-entry').count(), 11);
+      const legendRows = await flow.locator('svg[data-figure="layer-condition"] g.legend-entry').evaluateAll((entries) => new Set(entries.map((e) => e.getAttribute('transform')?.split(',')[1])).size);
+      assert.ok(legendRows >= 2, `legend rows: ${legendRows}`);
+      assert.equal(await flow.locator('svg[data-figure="bits-per-dim"] g.dots path.trajectory-dot').count(), 1);
       // Overview: κ(J), the float32 round trip and generation for every model.
-      assert.equal(await page.locator('.report-overview svg[data-figure="jacobian-condition"] g.lines path.trajectory-line').count(), 2);
+      assert.equal(await page.locator('.report-overview svg[data-figure="jacobian-condition"] g.lines path.trajectory-line').count(), 3);
       // Tables: the findings table has a row per model's first and last checkpoint; each model a row per checkpoint.
-      assert.equal(await page.locator('table[data-table="findings"] tbody tr').count(), 4);
+      assert.equal(await page.locator('table[data-table="findings"] tbody tr').count(), 5);
       assert.equal(await page.locator('table[data-table="model-base"] tbody tr').count(), 5);
-      assert.match(await page.locator('table[data-table="model-base"] tbody tr').first().textContent() ?? '', /> 1\.77e18/);
+      assert.match(await page.locator('table[data-table="model-base"] tbody tr').first().textContent() ?? '', /> 4\.5e15/);
       assert.match(await base.locator('.report-warning').textContent() ?? '', /may include images it was trained on/);
+      // Sample accuracies come with their sample count and their spread over the seeds.
+      assert.match(await page.locator('table[data-table="model-small"] tbody tr').first().textContent() ?? '', /of 3,000 \(3 seeds: [\d.]+%–[\d.]+%\)/);
       assert.equal(await page.locator('li.finding.verdict-qualifies').count(), 1);
       assert.deepEqual(requests.filter((url) => !url.startsWith('file:')), [], 'requests other than the page itself');
       assert.deepEqual(errors, []);
@@ -135,10 +148,10 @@ describe('report page', { timeout: 180_000 }, () => {
       await tip.waitFor({ state: 'visible' });
       const text = await tip.textContent() ?? '';
       assert.match(text, /^Epoch 2/);
-      // The fixture's Base at epoch 2: every float32 and mixed reconstruction broken, 36% of the all-float64 ones.
+      // The fixture's Base at epoch 2: every float32 and mixed reconstruction broken, 37% of the all-float64 ones.
       assert.match(text, /float32 round trip100\.0%/);
       assert.match(text, /float32 embedding, float64 inverse100\.0%/);
-      assert.match(text, /float64 round trip36\.0%/);
+      assert.match(text, /float64 round trip37\.0%/);
       assert.equal(await page.locator('[role="tooltip"]:visible').count(), 1);
 
       const bar = page.locator('section.report-model[data-model="base"] svg[data-chart="condition"] rect.bar[data-layer="1"]');

@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { analyzeCheckpoint, checkpointRun, type CheckpointAnalysis, type CheckpointRun } from '../../core/analysis';
 import { encodePng } from '../../core/image/png';
 import { readCheckpointMetadata } from '../../core/store/checkpoint';
+import { DIGIT_CLASSES } from '../../core/data/classNames';
 import { prettyJson } from '../../core/store/jsonText';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import { compareFigure } from '../compareFigure';
@@ -56,8 +57,9 @@ export const compareCommand: Command = {
     }
     const [a, b] = compared;
     ctx.stdout.write(`${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b), { maxWidth: Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH) })}\n`);
-    const note = `Wrote ${shownOut} (${figure.width}×${figure.height} px): A left, B right; per class a test image, its float32 and float64 reconstructions, `
-      + "then samples of each model's own target at every temperature through the float64 inverse (percent: read as the intended class). "
+    const noun = (a.analysis.classes ?? DIGIT_CLASSES).noun;
+    const note = `Wrote ${shownOut} (${figure.width}×${figure.height} px): A left, B right; per ${noun} a test image, its float32 round trip (F32) `
+      + `and its float32 embedding inverted in float64 (MIXED), then samples of each model's own target at every temperature through the float64 inverse (percent: read as the intended ${noun}). `
       + 'Red pixels are NaN or infinite.';
     ctx.stdout.write(`\n${wrapText(note, Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH)).join('\n')}\n`);
     return EXIT.ok;

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import {
-  CLASSIFIER_SETTINGS, classifierDataFor, classifierFolders, defaultClassifier, generationReport, openCheckpoint, progressTracker, type GeneratedSet,
-} from '../../core/analysis';
+import { CLASSIFIER_SETTINGS, classifierDataFor, generationReport, openCheckpoint, progressTracker, type GeneratedSet } from '../../core/analysis';
 import { balancedSelection, selectRows } from '../../core/analysis/balancedSelection';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from '../../core/analysis/defaultClassifier';
+import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { renderGrid, type GridSpec } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
 import { parseArgs, type FlagSpec } from '../args';
@@ -14,22 +14,22 @@ import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPr
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
-/** Real digits each sample is compared with, at most. */
+/** Real training images each sample is compared with, at most. */
 const REFERENCE_IMAGES = 8000;
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
   out: { type: 'string', valueName: 'file.png', default: '<run>-epoch-NNNN-generated[-<class>].png in the current folder', description: 'the PNG to write' },
-  class: { type: 'integer', min: 0, max: 9, default: 'all ten', description: 'only this class' },
+  class: { type: 'integer', min: 0, max: 9, default: 'all ten', description: 'only this class, by its label' },
   temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: 1, description: 'T of the samples z ~ N(2a, T²) (a flow: its prior at T) and of the class Gaussians' },
-  samples: { type: 'integer', min: 1, max: 10000, default: SCORED_PER_CLASS, description: 'generated samples per class and set, each scored by the digit classifier' },
+  samples: { type: 'integer', min: 1, max: 10000, default: SCORED_PER_CLASS, description: 'generated samples per class and set, each scored by the classifier' },
   show: { type: 'integer', min: 1, max: 64, default: '3 per set, 8 with --class', description: 'of those, samples drawn per class and set in the PNG' },
   seed: { type: 'integer', min: 0, default: 0, description: 'seed of the samples' },
 } satisfies Record<string, FlagSpec>;
 
 export const generateCommand: Command = {
   name: 'generate',
-  summary: 'sample embeddings per digit, invert them in float32 and float64, and score how digit-like they are',
+  summary: 'sample embeddings per class, invert them in float32 and float64, and score whether the classifier reads them as that class',
   usage: 'invertscope generate <checkpoint> [options]',
   flags: FLAGS,
   arguments: [CHECKPOINT_ARGUMENT],
@@ -43,19 +43,21 @@ export const generateCommand: Command = {
     const shown = Math.min(scored, flags.show ?? (only === undefined ? 3 : 8));
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
-    for (const warning of opened.warnings) ctx.stderr.write(`warning: ${warning}\n`);
+    const classes = data.classes ?? DIGIT_CLASSES;
+    // Data of its own (IDX files) has a classifier of its own; only the embedded digits' can be the wrong one.
+    const classifierData = await classifierDataFor(opened.run?.record.config.data ?? null);
+    const mismatch = classifierData.isDefault ? defaultClassifierWarning(classes) : null;
+    for (const warning of [...opened.warnings, mismatch ?? []].flat()) ctx.stderr.write(`warning: ${warning}\n`);
     const n = net.width;
     const train = data.split.train;
     const report = await withInterrupt(ctx, async (signal) => {
       const progress = progressTracker(progressPrinter(ctx, 'stage'), signal);
-      const classifierTick = progress.stage('classifier');
-      const classifierData = await classifierDataFor(opened.run?.record.config.data ?? null);
-      const { classifier, testAccuracy } = await defaultClassifier(classifierFolders(opened.run), CLASSIFIER_SETTINGS, classifierTick, classifierData);
+      const { classifier, testAccuracy } = await defaultClassifier(classifierFolders(opened.run), CLASSIFIER_SETTINGS, progress.stage('classifier'), classifierData);
       return generationReport({
         net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature, prior: opened.prior,
         reference: selectRows(train.images, n, balancedSelection(train.labels, train.classes, REFERENCE_IMAGES)),
         samplesPerClass: scored, imagesPerClass: shown, embeddingImagesPerClass: 400,
-        seed: flags.seed ?? FLAGS.seed.default,
+        seed: flags.seed ?? FLAGS.seed.default, classNoun: classes.noun,
       }, progress.stage('generation'));
     });
 
@@ -71,22 +73,23 @@ export const generateCommand: Command = {
     const head = `${net.architectureName} EPOCH ${epoch}  T=${temperature}`;
     let spec: GridSpec;
     if (only !== undefined) {
-      // One digit: a row per set, its samples across.
+      // One class: a row per set, its samples across.
+      const name = labelName(only, classes).toUpperCase();
       spec = {
-        title: `DIGIT ${only}  ${head}  READ AS ${only}: ${report.sets.map((s) => `${setName(s)} ${percent(score(s))}`).join('  ')}`,
+        title: `${classes.noun.toUpperCase()} ${name}  ${head}  READ AS ${name}: ${report.sets.map((s) => `${setName(s)} ${percent(score(s))}`).join('  ')}`,
         rows: report.sets.flatMap((set) => {
           const c = set.perClass.find((p) => p.label === only);
           return c ? [{ label: `${setName(set)} ${percent(c.accuracy)}`, tiles: c.images.map((values) => ({ values, scale: 'pixel' as const })) }] : [];
         }),
       };
     } else {
-      // All digits: a row per digit, a group of samples per set.
+      // All classes: a row per class, a group of samples per set.
       const perSet = Math.min(shown, report.sets[0]?.perClass[0]?.images.length ?? 0);
       spec = {
-        title: `GENERATED  ${head}  CLASSIFIER ${percent(report.classifierTestAccuracy)} ON REAL DIGITS`,
+        title: `GENERATED  ${head}  CLASSIFIER ${percent(report.classifierTestAccuracy)} ON ITS TEST IMAGES`,
         columnTitles: report.sets.flatMap((set) => Array.from({ length: perSet }, (_, k) => (k === 0 ? `${setName(set)} ${percent(set.accuracy)}` : ''))),
         rows: Array.from({ length: train.classes }, (_, label) => ({
-          label: String(label),
+          label: labelName(label, classes).toUpperCase(),
           tiles: report.sets.flatMap((set) => {
             const images = set.perClass.find((p) => p.label === label)?.images ?? [];
             return Array.from({ length: perSet }, (_, k) => ({ values: images[k] ?? new Array<number>(n).fill(Number.NaN), scale: 'pixel' as const }));
@@ -97,21 +100,22 @@ export const generateCommand: Command = {
     const grid = renderGrid(spec);
     await writeFile(out, encodePng(grid.width, grid.height, grid.rgb));
 
-    const classes = Array.from({ length: train.classes }, (_, label) => label).filter((label) => only === undefined || label === only);
+    const labels = Array.from({ length: train.classes }, (_, label) => label).filter((label) => only === undefined || label === only);
     ctx.stdout.write([
-      `${net.architectureName}, epoch ${epoch} · T = ${temperature} · classifier ${percent(report.classifierTestAccuracy)} on real test digits (chance 10%)`,
-      `Share of samples the classifier reads as the intended digit (${report.sets[0]?.perClass[0]?.sampleCount ?? 0} samples per digit and set):`,
-      table(['SAMPLES', 'INVERSE', ...classes.map(String), ...(classes.length > 1 ? ['ALL'] : []), 'MEDIAN DIST'], report.sets.map((s) => {
-        const distances = s.perClass.filter((c) => classes.includes(c.label)).map((c) => c.medianNearestDistance).sort((a, b) => a - b);
+      `${net.architectureName}, epoch ${epoch} · T = ${temperature} · the classifier reads ${percent(report.classifierTestAccuracy)} of its own test images right (chance ${percent(1 / train.classes)})`,
+      `Share of samples the classifier reads as the intended ${classes.noun} (${report.sets[0]?.perClass[0]?.sampleCount ?? 0} samples per ${classes.noun} and set):`,
+      table(['SAMPLES', 'INVERSE', ...labels.map((label) => labelName(label, classes)), ...(labels.length > 1 ? ['ALL'] : []), 'MEDIAN DIST'], report.sets.map((s) => {
+        const distances = s.perClass.filter((c) => labels.includes(c.label)).map((c) => c.medianNearestDistance).sort((a, b) => a - b);
         return [
           sourceName(s), s.precision,
-          ...classes.map((label) => { const c = s.perClass.find((p) => p.label === label); return c ? percent(c.accuracy) : '—'; }),
-          ...(classes.length > 1 ? [percent(score(s))] : []), fmtNumber(distances[distances.length >> 1] ?? Number.NaN, 3),
+          ...labels.map((label) => { const c = s.perClass.find((p) => p.label === label); return c ? percent(c.accuracy) : '—'; }),
+          ...(labels.length > 1 ? [percent(score(s))] : []), fmtNumber(distances[distances.length >> 1] ?? Number.NaN, 3),
         ];
       })),
       'MEDIAN DIST: median Euclidean distance, in pixel values of [0, 1] over 784 pixels, from a sample (as displayed, clamped to [0, 1]) to its nearest real training image.',
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px). ${opened.prior?.kind === 'class' ? "PRIOR: z ~ the flow's learned N(μa, T²σa²)" : 'TARGET: z ~ N(2a, T²)'}; GAUSS: z ~ the Gaussian of the class's training embeddings; ` +
-        'F32 / F64: inverted in float32 / float64. Red pixels are NaN or infinite.',
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px). ${opened.prior?.kind === 'class' ? "PRIOR: z ~ the flow's learned N(μa, T²σa²)" : 'TARGET: z ~ N(2a, T²)'}; `
+        + 'GAUSS: a control, z ~ the Gaussian of the class\'s training embeddings (it tests the data\'s own Gaussian, not the generator); '
+        + 'F32 / F64: inverted in float32 / float64. Red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;
   },

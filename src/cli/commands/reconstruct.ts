@@ -2,6 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { openCheckpoint, progressTracker, reconstruct, type ErrorStats } from '../../core/analysis';
 import { balancedSelection } from '../../core/analysis/balancedSelection';
+import { ROUND_TRIPS, ROUND_TRIP_IDS, type RoundTripId } from '../../core/analysis/trajectoryTypes';
+import type { ReconstructionReport } from '../../core/analysis/types';
+import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { subset } from '../../core/data/dataset';
 import { renderGrid } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
@@ -20,7 +23,7 @@ const FLAGS = {
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
-  summary: 'invert a checkpoint on test digits in float32 and float64 and draw original | embedding | reconstructions',
+  summary: 'take test images through the three round trips (float32; float32 embedding, float64 inverse; float64) and draw them',
   usage: 'invertscope reconstruct <checkpoint> [options]',
   flags: FLAGS,
   arguments: [CHECKPOINT_ARGUMENT],
@@ -41,17 +44,20 @@ export const reconstructCommand: Command = {
     const epoch = checkpoint.training.epoch;
     const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
     const out = resolve(ctx.cwd, flags.out ?? `${name}-reconstruction.png`);
+    const classes = data.classes ?? DIGIT_CLASSES;
+    const trips = roundTripsOf(report);
     const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
     const grid = renderGrid({
-      title: `${net.architectureName} EPOCH ${epoch}  PSNR F32 ${psnr(report.overall.float32)}  F64 ${psnr(report.overall.float64)}`,
-      columnTitles: ['ORIGINAL', 'EMBEDDING', 'FLOAT32', 'FLOAT64'],
+      title: `${net.architectureName} EPOCH ${epoch}  MEAN PSNR: F32 ${psnr(trips.float32)}  MIXED ${psnr(trips.mixed)}  F64 ${psnr(trips.float64)}`,
+      columnTitles: ['ORIGINAL', 'EMBEDDING', 'F32 TRIP', 'MIXED', 'F64 TRIP'],
       rows: report.examples.map((e) => ({
-        label: String(e.label),
+        label: labelName(e.label, classes).toUpperCase(),
         tiles: [
           { values: e.original, scale: 'pixel' },
           { values: e.embedding, scale: 'auto' },
           { values: e.float32, scale: 'pixel' },
           { values: e.float64, scale: 'pixel' },
+          { values: e.float64RoundTrip ?? new Array<number>(net.width).fill(Number.NaN), scale: 'pixel' },
         ],
       })),
     });
@@ -59,13 +65,18 @@ export const reconstructCommand: Command = {
     const stats = (s: ErrorStats) => [s.meanAbsError.toExponential(2), s.maxAbsError.toExponential(2), fmtNumber(s.psnr, 3), `${fmtNumber(s.brokenFraction * 100, 3)}%`];
     ctx.stdout.write([
       `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
-      table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`], [
-        ['float32', ...stats(report.overall.float32)],
-        ['float64', ...stats(report.overall.float64)],
-      ]),
-      '|ERR|: absolute pixel error, pixels in [0, 1]; PSNR in dB against a peak of 1.',
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px): rows of original | embedding (scaled to its own range) | float32 | float64 reconstruction; red pixels are NaN or infinite.`,
+      table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`],
+        ROUND_TRIP_IDS.map((id) => [ROUND_TRIPS[id].label, ...stats(trips[id])])),
+      '|ERR|: absolute pixel error, pixels in [0, 1]; PSNR in dB against a peak of 1, mean over images.',
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px): rows of original | float32 embedding (scaled to its own range) | `
+        + 'F32 TRIP: float32 forward and inverse | MIXED: the float32 embedding inverted in float64 | F64 TRIP: float64 forward and inverse; red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;
   },
 };
+
+/** Each round trip's figures: `roundTrips`, or the two that `overall` holds. */
+function roundTripsOf(report: ReconstructionReport): Record<RoundTripId, ErrorStats> {
+  const nothing: ErrorStats = { meanAbsError: Number.NaN, maxAbsError: Number.NaN, psnr: Number.NaN, brokenFraction: Number.NaN };
+  return report.roundTrips ?? { float32: report.overall.float32, mixed: report.overall.float64, float64: nothing };
+}

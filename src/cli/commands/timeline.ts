@@ -1,30 +1,33 @@
 import { resolve } from 'node:path';
 import { encodeJson } from '../../core/analysis/analysisJson';
 import { describeCondition, FLOAT64_RESOLVABLE_COND } from '../../core/analysis/jacobianCondition';
-import type { LightAnalysisOptions } from '../../core/analysis/lightAnalysis';
+import { DEFAULT_LIGHT_OPTIONS, type LightAnalysisOptions } from '../../core/analysis/lightAnalysis';
 import { runTrajectory, type RunTrajectoryResult } from '../../core/analysis/runTrajectory';
 import { formatValue } from '../../core/analysis/formatValue';
-import { ROUND_TRIPS, ROUND_TRIP_IDS, type GenerationScore, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
+import { quoteAccuracy } from '../../core/analysis/quoteAccuracy';
+import { ROUND_TRIPS, ROUND_TRIP_IDS, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import { prettyJson } from '../../core/store/jsonText';
 import { RunStore } from '../../core/store/runStore';
-import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
 import { ProgressBar } from '../progressBar';
 import { withInterrupt } from './analyze';
 
+const L = DEFAULT_LIGHT_OPTIONS;
+
 const FLAGS: Record<string, FlagSpec> = {
-  runs: { type: 'string', description: 'runs folder the run is looked up in (default ./runs)' },
+  runs: RUNS_FLAG,
   json: { type: 'boolean', description: 'print the trajectory (RunTrajectory: one point per checkpoint) as one JSON document; NaN and ±Infinity as strings' },
   recompute: { type: 'boolean', description: 'ignore cached points and full analyses and compute every point again' },
   'light-only': { type: 'boolean', description: 'compute light points even where a full analysis is cached (the same images at every epoch)' },
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images taken through the three round trips (default 300)' },
-  'noise-images': { type: 'integer', min: 1, max: 10000, description: 'of those, images the noise study uses (default 50)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of the generation score\'s samples of the target (default 1)' },
-  samples: { type: 'integer', min: 1, max: 10000, description: 'generation samples per class and seed (default 100)' },
-  seeds: { type: 'integer', min: 1, max: 100, description: 'seeds of the generation score, for its spread (default 1; 3 for a figure to quote)' },
-  seed: { type: 'integer', min: 0, description: 'seed of the noise and the first generation seed (default 0)' },
+  'test-images': { type: 'integer', min: 10, max: 100000, default: L.testImages, description: 'test images taken through the three round trips' },
+  'noise-images': { type: 'integer', min: 1, max: 10000, default: L.noiseImages, description: 'of those, images the noise study uses' },
+  temperature: { type: 'number', min: 0, max: 100, default: L.temperature, description: 'T of the generation score\'s samples of the target' },
+  samples: { type: 'integer', min: 1, max: 10000, default: L.samplesPerClass, description: 'generated samples per class and set, for each seed of the generation score' },
+  seeds: { type: 'integer', min: 1, max: 100, default: L.generationSeeds, description: 'seeds of the generation score, for its spread (3 for a figure to quote)' },
+  seed: { type: 'integer', min: 0, default: L.seed, description: 'seed of the noise and the first generation seed' },
   'no-noise': { type: 'boolean', description: 'skip the noise study' },
   'no-generation': { type: 'boolean', description: 'skip the generation score' },
 };
@@ -32,8 +35,8 @@ const FLAGS: Record<string, FlagSpec> = {
 export const timelineCommand: Command = {
   name: 'timeline',
   summary: 'follow a run across its checkpoints: κ per layer and of the Jacobian, the three round trips, noise, generation',
-  usage: 'invertscope timeline <run id, prefix or folder> [--runs runs] [--json] [--recompute] [--light-only] [--test-images N] [--noise-images N] '
-    + '[--temperature T] [--samples N] [--seeds N] [--seed N] [--no-noise] [--no-generation]',
+  usage: 'invertscope timeline <run> [options]',
+  arguments: [['<run>', 'a run id, a unique prefix of one, or a run folder']],
   flags: FLAGS,
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
@@ -85,23 +88,6 @@ const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 10
 /** A κ for a table cell: '1.23e+7', or '>4.50e+15' beyond what float64 resolves. */
 function condCell(cond: number, resolvable: boolean): string {
   return describeCondition(cond, resolvable).startsWith('>') ? `>${fmtSci(cond)}` : fmtSci(cond);
-}
-
-/**
- * A generation score for people: '9.8% of 1000', or with several seeds
- * '9.9% ± 0.6 (3×1000)': the mean over seeds ± their sample standard deviation.
- */
-export function describeGenerationScore(g: GenerationScore): string {
-  const seeds = g.seedAccuracies ?? [g.accuracy];
-  if (seeds.length < 2) return `${pct(g.accuracy)} of ${g.sampleCount}`;
-  return `${pct(g.accuracy)} ± ${fmtNumber(100 * standardDeviation(seeds), 2)} (${seeds.length}×${Math.round(g.sampleCount / seeds.length)})`;
-}
-
-/** Sample standard deviation (n − 1); NaN for fewer than two values. */
-export function standardDeviation(values: readonly number[]): number {
-  if (values.length < 2) return Number.NaN;
-  const m = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1));
 }
 
 /** The trajectory for people: one table per group of figures, a row per checkpoint, a column per series. */
@@ -165,7 +151,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
           growth(noiseOf(p, 'float32'), 'medianGrowth'), growth(noiseOf(p, 'float64'), 'medianGrowth'),
           growth(noiseOf(p, 'float32'), 'pooledGrowth'), growth(noiseOf(p, 'float64'), 'pooledGrowth'),
         ] : []),
-        ...(withGeneration.length > 0 ? [p.generation ? describeGenerationScore(p.generation) : '—'] : []),
+        ...(withGeneration.length > 0 ? [p.generation ? quoteAccuracy(p.generation.accuracy, p.generation.seedAccuracies, p.generation.sampleCount / (p.generation.seedAccuracies?.length ?? 1)) : '—'] : []),
         ...(withBits.length > 0 ? [p.testBitsPerDim === undefined ? '—' : fmtNumber(p.testBitsPerDim)] : []),
       ]),
     ));

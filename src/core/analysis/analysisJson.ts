@@ -1,3 +1,4 @@
+import type { ClassNames } from '../data/classNames';
 import { Reader, type Json } from './jsonReader';
 import type {
   AmplificationReport, CheckpointAnalysis, ClassDistribution, DensityReport, ErrorStats, GeneratedSet, JacobianReport, LayerSpectrum,
@@ -171,6 +172,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
   const gen = r.object(o.generation, 'generation');
   const generation = {
     classifierTestAccuracy: r.number(gen.classifierTestAccuracy, 'generation.classifierTestAccuracy'),
+    ...(gen.classifierData === undefined ? {} : { classifierData: r.string(gen.classifierData, 'generation.classifierData') }),
     sets: r.array(gen.sets, 'generation.sets').map((v, i): GeneratedSet => {
       const p = `generation.sets[${i}]`;
       const s = r.object(v, p);
@@ -202,6 +204,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
   return {
     formatVersion: r.integer(o.formatVersion, 'formatVersion'),
     ...(o.dataDescription === undefined ? {} : { dataDescription: r.string(o.dataDescription, 'dataDescription') }),
+    ...(o.classes === undefined ? {} : { classes: readClasses(r, o.classes) }),
     checkpointSha256: r.string(o.checkpointSha256, 'checkpointSha256'),
     computedAt: r.string(o.computedAt, 'computedAt'),
     computeSeconds: r.number(o.computeSeconds, 'computeSeconds'),
@@ -214,6 +217,16 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
     distribution,
     generation,
     ...(o.density === undefined ? {} : { density: readDensity(r, o.density) }),
+  };
+}
+
+function readClasses(r: Reader, raw: Json): ClassNames {
+  const c = r.object(raw, 'classes');
+  return {
+    dataset: c.dataset === null ? null : r.string(c.dataset, 'classes.dataset'),
+    noun: r.string(c.noun, 'classes.noun'),
+    names: r.strings(c.names, 'classes.names'),
+    source: r.string(c.source, 'classes.source'),
   };
 }
 

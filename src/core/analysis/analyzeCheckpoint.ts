@@ -7,7 +7,7 @@ import { analyzeNetwork, checkpointNetworkInput } from './analyzeNetwork';
 import { analysisData, checkpointRun, type AnalysisData } from './checkpointData';
 import { classifierDataFor } from './classifier/classifierData';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { classifierFolders, defaultClassifier } from './defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { resolveAnalysisOptions, type AnalysisOptions } from './options';
 import type { PartialAnalysisListener } from './partialAnalysis';
@@ -81,6 +81,9 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   await tick(0.3, 'loading the data');
   const data = request.data ?? (await analysisData(run));
   await tick(1);
+  // Data of its own (IDX files) has a classifier of its own; only the embedded digits' can be the wrong one.
+  const mismatch = classifierData.isDefault ? defaultClassifierWarning(data.classes) : null;
+  if (mismatch) warnings.push(mismatch);
 
   const folders = classifierFolders(run, request.cacheFolder);
   const classifier = (classifierTick: Tick) => defaultClassifier(folders, classifierSettings, classifierTick, classifierData);

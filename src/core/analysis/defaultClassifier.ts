@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ClassNames } from '../data/classNames';
 import type { ReadyClassifier } from './analyzeNetwork';
 import type { CheckpointRun } from './checkpointData';
 import { loadOrTrainClassifier, sharedCacheFolder } from './classifier/classifierCache';
@@ -45,5 +46,20 @@ export async function defaultClassifier(
 ): Promise<ReadyClassifier> {
   const loaded = await loadOrTrainClassifier({ ...folders, settings, dataDescription: data.description, loadData: data.load },
     (fraction) => tick(fraction, `training the ${data.isDefault ? 'digit' : 'image'} classifier (once per data set; it is cached)`));
-  return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy };
+  return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy, data: data.description };
+}
+
+/**
+ * A warning when the embedded digits' classifier judges images of another
+ * data set (the light analysis's classifier, whatever the data): on, say,
+ * Fashion-MNIST its "recognizable" and "read as intended" say little. Null
+ * for digits.
+ *
+ * @example
+ *   defaultClassifierWarning(fashionClasses);  // 'the classifier that judges … learned the embedded MNIST digits, not Fashion-MNIST: …'
+ */
+export function defaultClassifierWarning(classes: ClassNames | undefined): string | null {
+  if (!classes || classes.noun === 'digit') return null;
+  return `the classifier that judges "recognizable" and "read as intended" learned the embedded MNIST digits, not ${classes.dataset ?? 'this data set'}: `
+    + 'its scores on these images say little';
 }

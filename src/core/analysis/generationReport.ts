@@ -104,8 +104,9 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
     role: 'control',
     temperature: input.temperature,
     description: `Control: z ~ N(mean, T²·covariance) of the float32 embeddings of up to ${input.embeddingImagesPerClass} training images per ${noun} (T = ${input.temperature}), `
-      + 'through the inverse. It shows what a Gaussian fit to the data\'s own embeddings gives back, not whether the network generates: for a '
-      + 'one-layer affine+LeakyReLU network it is close to a Gaussian fit to the training pixels, pulled back. Claims about generation do not follow from it.',
+      + 'through the inverse. It tests what a Gaussian fit to the data\'s own embeddings gives back, not whether the trained network generates: '
+      + 'for an affine network it is exactly the Gaussian fit to the training pixels, whatever the weights, and for one affine layer with a LeakyReLU '
+      + '(Small) it is that Gaussian bent by the LeakyReLU\'s inverse. Claims about generation do not follow from it.',
     draw: (seed) => {
       const rng = createRng(seed).fork('generation-empirical');
       const parts: Float64Array[] = [];

@@ -1,3 +1,4 @@
+import { describeLabel, DIGIT_CLASSES, type ClassNames } from '../data/classNames';
 import type { Dataset } from '../data/dataset';
 import { UNIT_ROUNDOFF, vectorNorm } from '../linalg';
 import { balancedSelection, selectRows } from './balancedSelection';
@@ -43,10 +44,11 @@ export async function jacobianReport(
   reconstruction: Reconstruction,
   backwardImages: number,
   tick: Tick,
+  classes: ClassNames = DIGIT_CLASSES,
 ): Promise<JacobianReport> {
   const n = net.width;
   await tick(0, 'Jacobian at the first test image');
-  const pointDescription = `the first test image (a ${images.labels[0]})`;
+  const pointDescription = `the first test image (${describeLabel(images.labels[0], classes)})`;
   const { cond, sigmaMax, sigmaMin, resolvable } = jacobianCondition(net, layers, images.images.subarray(0, n), pointDescription);
   const condEstimate = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
 

@@ -9,7 +9,7 @@ import { analysisData, checkpointRun, type AnalysisData } from './checkpointData
 import { cacheFilePath, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
 import { CLASSIFIER_DATA } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { classifierFolders, defaultClassifier } from './defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { DEFAULT_LIGHT_OPTIONS, lightAnalysis, type LightAnalysisOptions, type LightProgress } from './lightAnalysis';
 import { pointFromAnalysis } from './pointFromAnalysis';
@@ -170,6 +170,8 @@ export async function lightAnalyzeCheckpoint(
   const warnings: string[] = flow.kind === 'unknown-prior' ? [flow.warning] : [];
   const data = request.data ?? (await analysisData(run));
   const folders = classifierFolders(run, request.cacheFolder);
+  const mismatch = request.classifier === undefined ? defaultClassifierWarning(data.classes) : null;
+  if (mismatch) warnings.push(mismatch);
   const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(folders, identity.settings, tick));
   const point = await lightAnalysis({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, onProgress, signal);
   const cacheFile = pointCachePath(file, options, identity);

@@ -1,9 +1,12 @@
 import { join } from 'node:path';
-import { InvertscopeError } from '../errors';
+import { DIGIT_CLASSES, unknownClasses, type ClassNames } from '../data/classNames';
+import type { DataSpec } from '../data/dataset';
+import { classNamesOf } from '../data/readClassNames';
+import { describeError, InvertscopeError } from '../errors';
 import { RunStore } from '../store/runStore';
 import type { ReadyClassifier } from './analyzeNetwork';
 import { analysisData, type AnalysisData } from './checkpointData';
-import { classifierFolders, defaultClassifier } from './defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import type { LightProgress } from './lightAnalysis';
 import { DEFAULT_CLASSIFIER, lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, type LightCheckpointRequest } from './lightCheckpoint';
 import type { Tick } from './progress';
@@ -86,8 +89,10 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
   const identity = request.classifierIdentity ?? DEFAULT_CLASSIFIER;
   const sharedClassifier = (tick: Tick) => (classifier ??= (request.classifier ?? ((t: Tick) => defaultClassifier(folders, identity.settings, t)))(tick));
 
+  const classes = await runClasses(record.config.data);
   const points: TrajectoryPoint[] = [];
-  const warnings: string[] = [];
+  const mismatch = request.classifier === undefined ? defaultClassifierWarning(classes) : null;
+  const warnings: string[] = mismatch ? [mismatch] : [];
   let cached = 0;
   let computeSeconds = 0;
   for (const [index, entry] of entries.entries()) {
@@ -117,10 +122,17 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
       objective: record.config.objective,
       points,
       dataDescription: descriptions.length === 1 ? descriptions[0] : `per point: ${descriptions.join('; ')}`,
+      classes,
     },
     cached,
     computed: points.length - cached,
     computeSeconds,
     warnings,
   };
+}
+
+/** The class names of a run's data; a folder that cannot be read now has unnamed classes (its points say which images they used). */
+async function runClasses(spec: DataSpec | null | undefined): Promise<ClassNames> {
+  if (!spec) return DIGIT_CLASSES;
+  return classNamesOf(spec).catch((error: unknown) => unknownClasses(10, `the run's data cannot be read now (${describeError(error)})`));
 }

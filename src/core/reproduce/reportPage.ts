@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeJson } from '../analysis/analysisJson';
+import { mediaDirectory } from '../assets';
 import type { CheckpointAnalysis, GeneratedSet, ImageData28 } from '../analysis/types';
 import { InvertscopeError } from '../errors';
 import { REPORT_DATA_ID, type ReportData, type ReportModel } from './reportData';
@@ -18,8 +19,8 @@ export interface ReportAssets {
   readonly styles: readonly string[];
 }
 
-/** The project's media folder, from out/src/core/reproduce once compiled. */
-export const MEDIA_FOLDER = join(__dirname, '..', '..', '..', '..', 'media');
+/** The project's media folder, beside the compiled sources and the bundles alike. */
+export const MEDIA_FOLDER = mediaDirectory();
 
 export async function readReportAssets(media = MEDIA_FOLDER): Promise<ReportAssets> {
   const read = async (relative: string): Promise<string> => {
@@ -53,7 +54,7 @@ export function renderReportHtml(data: ReportData, assets: ReportAssets, nonce =
     "form-action 'none'",
   ].join('; ');
   // In JSON, "<" may be written \u003c: then no "</script>" can appear in the data.
-  const json = encodeJson(data).replace(/</g, '\\u003c');
+  const json = compactJson(data).replace(/</g, '\\u003c');
   const title = escapeHtml(data.title);
   return `<!DOCTYPE html>
 <html lang="en">
@@ -75,24 +76,57 @@ ${assets.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inert(css,
 `;
 }
 
+/**
+ * JSON text as short as it can be: each number in whichever of its plain and
+ * exponent forms is shorter (JSON.stringify writes 3.6e14 as fifteen digits),
+ * and NaN, ±Infinity and −0 as encodeJson writes them.
+ *
+ * @example
+ *   compactJson({ v: [360800000000000, NaN, 0.5] });  // '{"v":[3.608e14,"NaN",0.5]}'
+ */
+export function compactJson(value: unknown): string {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Object.is(value, -0)) return encodeJson(value);
+    const plain = String(value);
+    const exponent = value.toExponential().replace('e+', 'e');
+    return exponent.length < plain.length ? exponent : plain;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : compactJson(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${compactJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** Images per generated class the page keeps: the grids show a row of them; the scores count every sample. */
 const PAGE_IMAGES_PER_CLASS = 4;
 
-/** Four significant digits: more than a 256-level grey image shows, and a third of the text. */
+/** Four significant digits: more than a 256-level grey image shows, and enough for the MAE the grid prints under it. */
 function roundImage(image: ImageData28): ImageData28 {
   return image.map((v) => (Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(4)) : v));
 }
 
 /**
- * An analysis as the page draws it: every figure, but images rounded to four
- * significant digits, four samples per class, and the float64 samples only
+ * A generated image as the grid shows it: pixels clamped to [0, 1] and kept to
+ * 1/1000 (finer than the 256 grey levels drawn); NaN and ±Infinity, which the
+ * grid colours and counts, kept as they are.
+ */
+function shownImage(image: ImageData28): ImageData28 {
+  return image.map((v) => (Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, v)) * 1000) / 1000 : v));
+}
+
+/**
+ * An analysis as the page draws it: every figure, but reconstructions rounded
+ * to four significant digits, generated images as shown (shownImage), four
+ * samples per class, and the float64 samples only
  * (the float32 ones differ only where the float32 inverse breaks; the
  * inspector shows them). Keeps a report of ten analyses near 10 MB.
  */
 export function pageAnalysis(analysis: CheckpointAnalysis): CheckpointAnalysis {
   const sets: GeneratedSet[] = analysis.generation.sets.filter((s) => s.precision === 'float64').map((s) => ({
     ...s,
-    perClass: s.perClass.map((c) => ({ ...c, images: c.images.slice(0, PAGE_IMAGES_PER_CLASS).map(roundImage) })),
+    perClass: s.perClass.map((c) => ({ ...c, images: c.images.slice(0, PAGE_IMAGES_PER_CLASS).map(shownImage) })),
   }));
   return {
     ...analysis,

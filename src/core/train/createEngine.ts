@@ -1,8 +1,9 @@
 import { InvertscopeError, describeError } from '../errors';
+import { BACKEND_FACTS, objectiveUnsupportedReason, tensorflowUnavailableReason, type BackendName } from './backendCapabilities';
 import type { BackendRequest } from './config';
 import type { EngineOptions, TrainingEngine } from './engine';
 import type { FlowEngineOptions } from './flow/flowEngineTypes';
-import { loadTfjs, tfjsNodeUnavailableReason } from './tfjs/loadTfjs';
+import { loadTfjs } from './tfjs/loadTfjs';
 import { createTfjsEngine } from './tfjs/tfjsEngine';
 import { createSimdEngine } from './simd/simdEngine';
 
@@ -15,28 +16,23 @@ export interface EngineChoice {
 /** EngineOptions plus, for the 'flow' objective, what the flow engine starts from. */
 export type CreateEngineOptions = EngineOptions & { readonly flow?: FlowEngineOptions };
 
-/** Why 'auto' does not offer Invertscope's SIMD kernels to a flow run (said in the log). */
-export const SIMD_SEED_ONLY = "Invertscope's WebAssembly SIMD engine trains the 'seed' objective only; the flow objective runs in tfjs";
-
 /**
- * Creates the engine for a backend request. 'auto' takes tfjs-node when it
- * loads (libtensorflow, multi-threaded), and otherwise the bundled paths in
- * order of speed: Invertscope's WebAssembly SIMD kernels (the 'seed' objective
- * only), then tfjs's wasm and cpu backends. A named backend is used or fails
- * with the reason.
+ * Creates the engine for a backend request. 'auto' tries the backends of
+ * BACKEND_FACTS, fastest first, passing over those that do not train the
+ * objective and tfjs-node where it is unavailable (not installed, or in the VS
+ * Code extension): tfjs-node (libtensorflow, multi-threaded), Invertscope's
+ * WebAssembly SIMD kernels, then tfjs's wasm and cpu backends. A named backend
+ * is used or fails with the reason.
  */
 export async function createEngine(request: BackendRequest, options: CreateEngineOptions): Promise<EngineChoice> {
   if (request !== 'auto') return { engine: await createNamed(request, options), skipped: [] };
   const skipped: string[] = [];
-  const nodeReason = tfjsNodeUnavailableReason();
-  const order: Exclude<BackendRequest, 'auto'>[] = ['simd', 'wasm', 'cpu'];
-  if (nodeReason === null) order.unshift('tensorflow');
-  else skipped.push(`tensorflow: ${nodeReason}`);
-  if (options.objective !== 'seed') {
-    order.splice(order.indexOf('simd'), 1);
-    skipped.push(`simd: ${SIMD_SEED_ONLY}`);
-  }
-  for (const name of order) {
+  for (const { name } of BACKEND_FACTS) {
+    const passOver = objectiveUnsupportedReason(name, options.objective) ?? (name === 'tensorflow' ? tensorflowUnavailableReason() : null);
+    if (passOver !== null) {
+      skipped.push(`${name}: ${passOver}`);
+      continue;
+    }
     try {
       return { engine: await createNamed(name, options), skipped };
     } catch (error) {
@@ -46,9 +42,13 @@ export async function createEngine(request: BackendRequest, options: CreateEngin
   throw new InvertscopeError('BACKEND', `no compute backend could be started:\n  ${skipped.join('\n  ')}`);
 }
 
-async function createNamed(name: Exclude<BackendRequest, 'auto'>, options: CreateEngineOptions): Promise<TrainingEngine> {
+async function createNamed(name: BackendName, options: CreateEngineOptions): Promise<TrainingEngine> {
   switch (name) {
-    case 'tensorflow':
+    case 'tensorflow': {
+      const reason = tensorflowUnavailableReason();
+      if (reason !== null) throw new InvertscopeError('BACKEND', reason);
+      return createTfjsEngine(options, await loadTfjs(name));
+    }
     case 'wasm':
     case 'cpu':
       return createTfjsEngine(options, await loadTfjs(name));

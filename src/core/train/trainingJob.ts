@@ -323,7 +323,7 @@ function checkSameSplit(recorded: SplitData['split'], data: SplitData, runId: st
 
 function tfjsVersion(): string | null {
   try {
-    return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+    return (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
 import { PRESET_NAMES, type PresetName } from '../../core/model/architecture';
+import { BACKEND_REQUESTS, offeredRequests } from '../../core/train/backendCapabilities';
 import type { BackendRequest } from '../../core/train/config';
 import { DEFAULT_ANALYSIS_OPTIONS, DEFAULT_NOISE_LEVELS } from '../../core/analysis/options';
 
@@ -29,7 +30,13 @@ export interface InvertscopeSettings {
 
 export const SETTINGS_SECTION = 'invertscope';
 
-export const BACKEND_CHOICES: readonly BackendRequest[] = ['auto', 'tensorflow', 'simd', 'wasm', 'cpu'];
+/**
+ * The backends the setting offers: those the extension can load. A value of
+ * 'tensorflow' written by hand is still read, so that training says why it
+ * cannot run (tfjs-node is for the command line only) rather than silently
+ * training on another backend.
+ */
+export const BACKEND_CHOICES: readonly BackendRequest[] = offeredRequests('vscode');
 
 /** The limits each number is clamped to; package.json declares the same minimum/maximum. */
 export const LIMITS = {
@@ -85,7 +92,7 @@ export function readSettings(get: SettingGetter): InvertscopeSettings {
     batchSize: readInteger(get('batchSize'), LIMITS.batchSize, d.batchSize),
     learningRate: readNumber(get('learningRate'), LIMITS.learningRate, d.learningRate),
     checkpointEpochs: readIntegerList(get('checkpointEpochs'), LIMITS.checkpointEpoch, LIMITS.checkpointCount, d.checkpointEpochs),
-    backend: readEnum(get('backend'), BACKEND_CHOICES, d.backend),
+    backend: readEnum(get('backend'), BACKEND_REQUESTS, d.backend),
     dataFolder: readString(get('dataFolder')),
     analysis: {
       noiseLevels: readNumberList(get('analysis.noiseLevels'), LIMITS.noiseLevel, LIMITS.noiseLevelCount, d.analysis.noiseLevels),

@@ -28,6 +28,9 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly context: TreeContext;
   /** A root refresh was asked for and VS Code has not read the root again yet. */
   private rootRefreshPending = false;
+  private readonly rootListedEmitter = this._register(new vscode.EventEmitter<{ readonly entries: number; readonly askedAt: number }>());
+  /** Fires each time the view's top level has been listed: the number of entries, and when VS Code asked (performance.now()). */
+  readonly onDidListRoot = this.rootListedEmitter.event;
 
   constructor(
     private readonly location: RunsLocation,
@@ -133,6 +136,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private async rootChildren(): Promise<TreeNode[]> {
+    const askedAt = performance.now();
     this.rootRefreshPending = false;
     const store = this.location.current;
     let listing;
@@ -165,6 +169,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     for (const damaged of listing.damaged) nodes.push(new DamagedRunNode(damaged));
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasRuns, nodes.length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.runsLoaded, true);
+    this.rootListedEmitter.fire({ entries: nodes.length, askedAt });
     return nodes;
   }
 

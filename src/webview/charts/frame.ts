@@ -150,14 +150,34 @@ export interface LegendEntry {
   readonly swatch?: 'line' | 'triangle' | 'triangle-up' | 'cross';
 }
 
+/** Height of one legend row or column entry. */
+export const LEGEND_ROW = 15;
+
+/** A legend entry's width before it is drawn (an average glyph of 6.5 px), to reserve room for a legend. */
+export function legendWidthEstimate(text: string): number {
+  return 22 + text.length * 6.5 + 14;
+}
+
+/** How many rows a 'row' legend of these texts takes within `maxWidth`. */
+export function legendRows(texts: readonly string[], maxWidth: number): number {
+  let rows = 1, used = 0;
+  for (const w of texts.map(legendWidthEstimate)) {
+    if (used > 0 && used + w - 14 > maxWidth) { rows += 1; used = 0; }
+    used += w;
+  }
+  return rows;
+}
+
 /**
  * A legend laid out from the measured width of its labels, so entries never run
- * into each other whatever the font. 'row' entries end at x when align is 'end'.
+ * into each other whatever the font. 'row' entries end at x when align is 'end';
+ * with `maxWidth`, a row that would be wider wraps, and the rows grow upwards
+ * from y (the last row at y). Returns the number of rows.
  */
-export function legend(plot: G, entries: readonly LegendEntry[], options: { x: number; y: number; direction: 'row' | 'column'; align?: 'start' | 'end' }): void {
+export function legend(plot: G, entries: readonly LegendEntry[], options: { x: number; y: number; direction: 'row' | 'column'; align?: 'start' | 'end'; maxWidth?: number }): number {
   const g = layer(plot, 'legend').attr('transform', `translate(${options.x}, ${options.y})`);
   const items = g.selectAll<SVGGElement, LegendEntry>('g.legend-entry')
-    .data(entries, (d) => d.cls)
+    .data(entries, (d, i) => `${i}:${d.cls}`)
     .join((enter) => {
       const item = enter.append('g').attr('class', 'legend-entry');
       item.append('path');
@@ -174,13 +194,24 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
     return 22 + (measured > 0 ? measured : (text?.textContent?.length ?? 0) * 6.5) + 14;
   });
   if (options.direction === 'column') {
-    items.attr('transform', (_, i) => `translate(0, ${i * 15})`);
-    return;
+    items.attr('transform', (_, i) => `translate(0, ${i * LEGEND_ROW})`);
+    return entries.length;
   }
-  const total = widths.reduce((a, b) => a + b, 0) - 14;
-  let offset = options.align === 'end' ? -total : 0;
-  const positions = widths.map((w) => { const p = offset; offset += w; return p; });
-  items.attr('transform', (_, i) => `translate(${positions[i]}, 0)`);
+  const rows: number[][] = [[]];
+  let used = 0;
+  widths.forEach((w, i) => {
+    if (options.maxWidth !== undefined && used > 0 && used + w - 14 > options.maxWidth) { rows.push([]); used = 0; }
+    rows[rows.length - 1].push(i);
+    used += w;
+  });
+  const positions: Array<[number, number]> = [];
+  rows.forEach((row, r) => {
+    const total = row.reduce((a, i) => a + widths[i], 0) - 14;
+    let offset = options.align === 'end' ? -total : 0;
+    for (const i of row) { positions[i] = [offset, (r - rows.length + 1) * LEGEND_ROW]; offset += widths[i]; }
+  });
+  items.attr('transform', (_, i) => `translate(${positions[i][0]}, ${positions[i][1]})`);
+  return rows.length;
 }
 
 /** A labelled horizontal rule: a precision's 1/ε, a chance level. */

@@ -4,7 +4,7 @@ import type { LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';
 import { accessor, isPositiveSize, type Accessor } from './accessor';
-import { bottomAxis, frame, layer, leftAxis, legend, limitRules, logTickFormat, logTicks, type Rule } from './frame';
+import { bottomAxis, frame, layer, leftAxis, legend, LEGEND_ROW, legendRows, limitRules, logTickFormat, logTicks, type LegendEntry, type Rule } from './frame';
 
 /**
  * One quantity of a run (or of several runs) against epoch: a line per series
@@ -121,7 +121,11 @@ export function trajectoryChart(): TrajectoryChart {
   const hover = pointer<TrajectoryEpochDatum>().mode('x').targets(() => targets).tip((d) => epochTip(d, scale));
 
   const chart = ((svg: SVGSVGElement) => {
-    const f = frame(svg, width, height, MARGIN, description);
+    const entries = legendEntries(series, scale);
+    // Many series (a flow's eleven layers) wrap the legend into rows above the plot.
+    const rows = legendRows(entries.map((e) => e.text), width - MARGIN.left - MARGIN.right);
+    const margin = { ...MARGIN, top: MARGIN.top + (rows - 1) * LEGEND_ROW };
+    const f = frame(svg, width, height + (rows - 1) * LEGEND_ROW, margin, description);
     const epochs = trajectoryEpochs(series);
     const firstEpoch = epochs[0] ?? 0;
     const lastEpoch = Math.max(1, epochs[epochs.length - 1] ?? 1);
@@ -189,11 +193,7 @@ export function trajectoryChart(): TrajectoryChart {
       .attr('transform', (d) => `translate(${x(d.v.epoch)},${f.innerHeight})`)
       .attr('aria-label', (d) => `${d.s.label}, epoch ${d.v.epoch}: ${d.v.text ?? ''}`);
 
-    const entries = series.map((s) => ({ cls: `trajectory-line series-${s.color % 8}${s.dashed ? ' is-dashed' : ''}`, text: s.label }));
-    if (marks.some((m) => m.v.lowerBound)) entries.push({ cls: 'trajectory-dot is-lower-bound', text: 'lower bound (> value)' });
-    if (absent.length > 0) entries.push({ cls: 'trajectory-absent', text: absent[0].v.text ?? 'none' });
-    legend(f.plot, entries.map((e) => ({ ...e, swatch: e.cls.includes('is-lower-bound') ? 'triangle-up' as const : e.cls === 'trajectory-absent' ? 'cross' as const : 'line' as const })),
-      { x: f.innerWidth, y: -14, direction: 'row', align: 'end' });
+    legend(f.plot, entries, { x: f.innerWidth, y: -14, direction: 'row', align: 'end', maxWidth: f.innerWidth });
 
     const data: TrajectoryEpochDatum[] = epochs.map((epoch) => ({
       epoch,
@@ -203,7 +203,7 @@ export function trajectoryChart(): TrajectoryChart {
     targets = data.map((d) => {
       const shown = d.values.map((v) => v.value).filter(drawable);
       const top = shown.length > 0 ? Math.min(...shown.map((v) => y(v.value))) : f.innerHeight;
-      return { x: MARGIN.left + x(d.epoch), y: MARGIN.top + top, datum: d };
+      return { x: margin.left + x(d.epoch), y: margin.top + top, datum: d };
     });
     const gaps = targets.slice(1).map((t, i) => t.x - targets[i].x);
     hover.radius(Math.max(8, Math.min(40, gaps.length > 0 ? Math.min(...gaps) / 2 : 40)))(svg);
@@ -221,6 +221,18 @@ export function trajectoryChart(): TrajectoryChart {
   chart.width = accessor(chart, 'trajectoryChart.width', () => width, (v) => { width = v; }, isPositiveSize);
   chart.height = accessor(chart, 'trajectoryChart.height', () => height, (v) => { height = v; }, isPositiveSize);
   return chart;
+}
+
+/** A line per series, then the marks that need saying: lower bounds, and measured absences (by the first one's text). */
+function legendEntries(series: readonly TrajectorySeries[], scale: TrajectoryScale): LegendEntry[] {
+  const drawable = (v: TrajectoryValue): boolean => Number.isFinite(v.value) && (scale !== 'log' || v.value > 0);
+  const values = series.flatMap((s) => s.values);
+  const absent = values.find((v) => !drawable(v) && v.text !== undefined);
+  return [
+    ...series.map((s) => ({ cls: `trajectory-line series-${s.color % 8}${s.dashed ? ' is-dashed' : ''}`, text: s.label })),
+    ...(values.some((v) => drawable(v) && v.lowerBound) ? [{ cls: 'trajectory-dot is-lower-bound', text: 'lower bound (> value)', swatch: 'triangle-up' as const }] : []),
+    ...(absent ? [{ cls: 'trajectory-absent', text: absent.text ?? 'none', swatch: 'cross' as const }] : []),
+  ];
 }
 
 function epochTip(d: TrajectoryEpochDatum, scale: TrajectoryScale): TipContent {

@@ -118,7 +118,8 @@ export function trajectoryFigures(trajectory: RunTrajectory): TrajectoryFigure[]
   const precisions = [...new Set(points.flatMap((p) => (p.noise ?? []).map((n) => n.precision)))];
   const generation = points.find((p) => p.generation)?.generation;
   const layerSeries: TrajectorySeries[] = Array.from({ length: layerCount }, (_, i) => ({
-    id: `layer-${i}`, label: layerName(i), color: i,
+    // Eight colours: layers past the eighth are dashed.
+    id: `layer-${i}`, label: layerName(i), color: i, dashed: i >= 8,
     values: values(points, (p) => p.layers[i]?.cond),
   }));
   const figures = [

@@ -1,6 +1,8 @@
 import type { GeneratedSet } from '../../core/analysis/types';
 import { el } from '../app/dom';
 import { formatNumber, formatPercent } from '../format';
+import type { ClassNames } from '../../core/data/classNames';
+import { classLabel, classNoun } from './classLabel';
 import { digitCanvas } from './digitCanvas';
 import { imageLegend } from './reconstructionGrid';
 
@@ -9,23 +11,27 @@ import { imageLegend } from './reconstructionGrid';
  * class, with how many the digit classifier reads as that class and how far the
  * images are from any real training digit (the "digit-ness" of the row).
  */
-export function generationGrid(set: GeneratedSet, classifierTestAccuracy: number): HTMLElement {
+export function generationGrid(set: GeneratedSet, classifierTestAccuracy: number, classes?: ClassNames): HTMLElement {
+  const noun = classNoun(classes);
+  const role = isControl(set)
+    ? ' A control: it tests what a Gaussian fit to the data\u2019s own embeddings gives back, not whether the network generates.'
+    : '';
   const summary = el('p', { class: 'grid-summary', data: { exportText: '' } , text:
-    `${setLabel(set)}: the classifier reads ${formatPercent(set.accuracy)} as the intended digit (chance 10%; ${formatPercent(classifierTestAccuracy)} on real test digits).` });
+    `${setLabel(set)}: the classifier reads ${quotedAccuracy(set)} as the intended ${noun} (chance ${formatPercent(1 / Math.max(1, set.perClass.length))}; ${formatPercent(classifierTestAccuracy)} on the test images it was checked on).${role}` });
   const grid = el('div', { class: 'image-grid generation-grid', attrs: { role: 'table', 'aria-label': `Generated images, ${setLabel(set)}` } });
   grid.append(el('div', { class: 'grid-row grid-head', attrs: { role: 'row' } }, [
-    el('span', { class: 'gen-label', text: 'digit: read as it · distance', attrs: { role: 'columnheader', title: 'Share the classifier reads as the digit · median distance to the nearest real training digit' }, data: { exportText: '' } }),
+    el('span', { class: 'gen-label', text: `${noun}: read as it · distance`, attrs: { role: 'columnheader', title: `Share the classifier reads as the ${noun} · median distance to the nearest real training image` }, data: { exportText: '' } }),
     el('span', { class: 'grid-col-title', text: 'samples', attrs: { role: 'columnheader' }, data: { exportText: '' } }),
   ]));
   for (const row of set.perClass) {
     const images = el('div', { class: 'grid-samples', attrs: { role: 'cell' } }, row.images.map((image, i) =>
-      digitCanvas(document, image, 'pixel', `generated digit ${row.label}, sample ${i + 1}`).canvas));
+      digitCanvas(document, image, 'pixel', `generated ${noun} ${classLabel(row.label, classes)}, sample ${i + 1}`).canvas));
     grid.append(el('div', { class: 'grid-row', attrs: { role: 'row' }, data: { label: String(row.label) } }, [
       el('span', { class: 'gen-label', attrs: { role: 'rowheader' } }, [
-        el('span', { class: 'gen-digit', text: String(row.label), data: { exportText: '' } }),
+        el('span', { class: 'gen-digit', text: classLabel(row.label, classes), data: { exportText: '' } }),
         el('span', {
           class: `grid-score${row.accuracy < 0.5 ? ' is-bad' : ''}`, data: { exportText: '' },
-          attrs: { 'aria-label': `read as ${row.label}: ${formatPercent(row.accuracy)}, median distance to nearest real digit ${formatNumber(row.medianNearestDistance)}` },
+          attrs: { 'aria-label': `read as ${classLabel(row.label, classes)}: ${formatPercent(row.accuracy)}, median distance to nearest real training image ${formatNumber(row.medianNearestDistance)}` },
           text: `${formatPercent(row.accuracy)} · ${formatNumber(row.medianNearestDistance)}`,
         }),
       ]),
@@ -35,8 +41,23 @@ export function generationGrid(set: GeneratedSet, classifierTestAccuracy: number
   return el('div', { class: 'grid-export-root' }, [summary, grid, imageLegend()]);
 }
 
+/** An accuracy with its samples and, over several seeds, its spread: '9.8% of 320 samples', '9.9% ± 0.6 over 3 seeds × 1000 samples'. */
+export function quotedAccuracy(set: GeneratedSet): string {
+  const seeds = set.seedAccuracies ?? [set.accuracy];
+  const perSeed = set.samplesPerSeed ?? set.perClass.reduce((n, c) => n + (c.sampleCount ?? c.images.length), 0);
+  if (seeds.length < 2) return `${formatPercent(set.accuracy)} of ${perSeed} samples`;
+  const mean = seeds.reduce((a, b) => a + b, 0) / seeds.length;
+  const sd = Math.sqrt(seeds.reduce((a, v) => a + (v - mean) ** 2, 0) / (seeds.length - 1));
+  return `${formatPercent(set.accuracy)} ± ${formatNumber(100 * sd, 2)} over ${seeds.length} seeds × ${perSeed} samples`;
+}
+
+/** Whether a set samples the objective's own target (a generator) or the class Gaussian of training embeddings (a control). */
+export function isControl(set: Pick<GeneratedSet, 'role' | 'source'>): boolean {
+  return (set.role ?? (set.source === 'empirical' ? 'control' : 'generator')) === 'control';
+}
+
 export function setLabel(set: Pick<GeneratedSet, 'source' | 'precision' | 'temperature' | 'prior'>): string {
-  const source = set.source === 'empirical' ? 'empirical class Gaussian' : set.prior === 'class' ? 'learned prior N(μₐ, T²σₐ²)' : 'target N(2a, T²)';
+  const source = set.source === 'empirical' ? 'control: class Gaussian of training embeddings' : set.prior === 'class' ? 'learned prior N(μₐ, T²σₐ²)' : 'target N(2a, T²)';
   return `${source} · ${set.precision} · T = ${formatNumber(set.temperature)}`;
 }
 

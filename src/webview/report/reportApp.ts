@@ -1,4 +1,4 @@
-import type { ReportData } from '../../core/reproduce/reportData';
+import { timingSentence, type ReportData } from '../../core/reproduce/reportData';
 import { CardRegistry } from '../app/cardRegistry';
 import type { ChartCard } from '../app/chartCard';
 import { el } from '../app/dom';
@@ -38,9 +38,7 @@ export class ReportApp {
     }
     for (const model of data.models) this.sections.push(new ModelSection(shared, model));
 
-    const timing = data.timing
-      ? ` · took ${Math.round(data.timing.wallSeconds)} s on ${data.timing.cpus} × ${data.timing.cpuModel} (load average ${data.timing.loadAverage.map((l) => l.toFixed(2)).join(', ')})`
-      : '';
+    const timing = data.timing ? ` · ${timingSentence(data.timing)}` : '';
     const classifier = data.classifierTestAccuracy === null ? '' : ` Generation is scored by a digit classifier that reads ${(data.classifierTestAccuracy * 100).toFixed(1)}% of real test digits correctly; chance is 10%.`;
     this.root.replaceChildren(el('main', { class: 'report' }, [
       el('header', { class: 'report-header' }, [

@@ -6,6 +6,11 @@ import { DEFAULT_LIGHT_OPTIONS, lightAnalysis, type LightAnalysisOptions } from 
 import type { Architecture } from '../../../src/core/model/architecture';
 import type { ModelParams } from '../../../src/core/model/params';
 import { createRng } from '../../../src/core/random/rng';
+import { subset } from '../../../src/core/data/dataset';
+import { factorLayers } from '../../../src/core/analysis/layerFactors';
+import { invertibleNetwork } from '../../../src/core/analysis/network';
+import { reconstruct } from '../../../src/core/analysis/reconstructionReport';
+import { ROUND_TRIP_IDS } from '../../../src/core/analysis/trajectoryTypes';
 import { householder, linearNetwork, randomClassifier, shuffledBidiagonal, smallSplit } from './builders';
 
 /**
@@ -58,6 +63,24 @@ describe('light analysis definitions, on networks whose answers are known', () =
     assert.equal(point.verdict, 'float32-insufficient');
     assert.equal(point.jacobian.resolvable, true);
     assert.ok(Math.abs(point.jacobian.cond / cond - 1) < 1e-3, `κ(J) ${point.jacobian.cond} is the one ill-conditioned layer's κ ${cond}`);
+  });
+
+  it('gives the full analysis the same three round trips, named, over the same images', async () => {
+    const rng = createRng(3);
+    const { architecture, params } = linearNetwork([householder(784, rng), shuffledBidiagonal(784, 40, rng), householder(784, rng), householder(784, rng)]);
+    const net = invertibleNetwork(architecture, params);
+    const test = subset(split.test, Array.from({ length: 20 }, (_, i) => i));
+    const { report } = await reconstruct(net, factorLayers(net), test, 1, async () => undefined);
+    const trips = report.roundTrips;
+    assert.ok(trips);
+    assert.deepEqual(ROUND_TRIP_IDS.map((id) => trips[id].label), ['float32 round trip', 'float32 embedding, float64 inverse', 'float64 round trip']);
+    assert.equal(trips.float32.brokenFraction, 1);
+    assert.equal(trips.mixed.brokenFraction, 1);
+    assert.equal(trips.float64.brokenFraction, 0);
+    assert.equal(trips.float64.imageCount, 20);
+    assert.deepEqual(report.overall.float64, { meanAbsError: trips.mixed.meanAbsError, maxAbsError: trips.mixed.maxAbsError, psnr: trips.mixed.psnr, brokenFraction: trips.mixed.brokenFraction },
+      'overall.float64 is the float32 embedding inverted in float64');
+    assert.ok(report.examples.every((e) => e.float64RoundTrip?.length === 784));
   });
 
   it('reports κ(J) beyond what float64 resolves as the lower bound 1/ε, in numbers and in words', async () => {

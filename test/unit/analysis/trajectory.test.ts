@@ -148,7 +148,7 @@ describe('light points of checkpoints and trajectories of runs', () => {
     assert.match(out, /MIXED: float32 embedding, float64 inverse/);
     assert.match(out, /GROWTH: .*median over images/);
     assert.match(out, /EPOCH +δ F32 +δ F64 +GROWTH F32 +GROWTH F64 +POOLED F32 +POOLED F64 +GENERATED/);
-    assert.match(out, /\n +3 +(none|[\d.e-]+) +(none|[\d.e-]+) +[\d.]+e[-+]\d+ .* [\d.]+% of 20\n?$/);
+    assert.match(out, /\n +3 +(none|[\d.e-]+) +(none|[\d.e-]+) +[\d.]+e[-+]\d+ .* [\d.]+% \(20 samples\)\n?$/);
 
     const j = captureCli(dir);
     assert.equal(await main(['timeline', id, '--json', ...flags], j.ctx), EXIT.ok, j.err());

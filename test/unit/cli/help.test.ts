@@ -72,7 +72,7 @@ describe('invertscope command-line mistakes', () => {
     const far = capture('/tmp');
     assert.equal(await main(['frobnicate'], far.ctx), EXIT.usage);
     assert.doesNotMatch(far.err(), /did you mean/);
-    assert.match(far.err(), /Commands: train, runs, show/);
+    assert.match(far.err(), /Commands: reproduce, report, train, runs, show/);
   });
 
   it('suggests the closest option and the closest allowed value', async () => {
@@ -105,7 +105,7 @@ describe('invertscope command-line mistakes', () => {
 describe('one meaning per flag name', () => {
   it('--runs is the runs folder in every command that reads or writes runs', () => {
     const withRuns = COMMANDS.filter((c) => c.flags.runs !== undefined).map((c) => c.name);
-    assert.deepEqual(withRuns, ['train', 'runs', 'show', 'resume', 'import', 'analyze', 'reconstruct', 'generate', 'compare']);
+    assert.deepEqual(withRuns, ['report', 'train', 'runs', 'show', 'resume', 'import', 'analyze', 'timeline', 'reconstruct', 'generate', 'compare']);
     for (const command of COMMANDS) {
       const runs = command.flags.runs;
       if (!runs) continue;

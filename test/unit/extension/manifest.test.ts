@@ -109,7 +109,8 @@ describe('package.json', () => {
     for (const event of [`onView:${VIEW_IDS.runs}`, `onWebviewPanel:${VIEW_IDS.inspectorPanel}`, `onWebviewPanel:${VIEW_IDS.comparePanel}`]) {
       assert.ok(manifest.activationEvents.includes(event), `missing activation event ${event}`);
     }
-    assert.equal(manifest.main, './out/src/extension/extension.js');
+    // The bundle scripts/build.mjs makes from src/extension/extension.ts (test/unit/packaging checks the entries).
+    assert.equal(manifest.main, './dist/extension.js');
     assert.ok(existsSync(join(root, 'src', 'extension', 'extension.ts')));
   });
 
