@@ -14,7 +14,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeCheckpoint, type AnalysisStage } from '../src/core/analysis';
+import { analyzeCheckpoint, readAnyCachedAnalysis, type AnalysisStage } from '../src/core/analysis';
 import { balancedSelection, selectRows } from '../src/core/analysis/balancedSelection';
 import { analysisData } from '../src/core/analysis/checkpointData';
 import { classifierFolders, defaultClassifier } from '../src/core/analysis/defaultClassifier';
@@ -64,16 +64,22 @@ interface Timed<S extends string> {
   /** CPU time of this process, all threads: less sensitive to other work on the machine than wall time. */
   readonly cpuSeconds: number;
   readonly stages: Partial<Record<S, number>>;
+  /** When the first results (the layers' spectra and κ) were sent, in seconds from the start. */
+  readonly firstSeconds?: number;
 }
 
 /** Seconds of each stage from the progress reports' stage changes. */
-function stageClock<S extends string>(): { onStage(stage: S): void; finish(): Timed<S> } {
+function stageClock<S extends string>(): { onStage(stage: S): void; onFirst(): void; finish(): Timed<S> } {
   const started = performance.now();
   const cpu = process.cpuUsage();
   const stages: Partial<Record<S, number>> = {};
   let current: S | null = null;
   let since = started;
+  let firstSeconds: number | undefined;
   return {
+    onFirst() {
+      firstSeconds ??= (performance.now() - started) / 1000;
+    },
     onStage(stage) {
       if (stage === current) return;
       const now = performance.now();
@@ -85,14 +91,14 @@ function stageClock<S extends string>(): { onStage(stage: S): void; finish(): Ti
       const now = performance.now();
       if (current) stages[current] = (stages[current] ?? 0) + (now - since) / 1000;
       const used = process.cpuUsage(cpu);
-      return { seconds: (now - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, stages };
+      return { seconds: (now - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, stages, ...(firstSeconds === undefined ? {} : { firstSeconds }) };
     },
   };
 }
 
 async function oursFull(checkpoint: string): Promise<Timed<AnalysisStage>> {
   const clock = stageClock<AnalysisStage>();
-  await analyzeCheckpoint({ checkpoint, reuseCache: false }, { onProgress: (p) => clock.onStage(p.stage) });
+  await analyzeCheckpoint({ checkpoint, reuseCache: false }, { onProgress: (p) => clock.onStage(p.stage), onPartial: () => clock.onFirst() });
   return clock.finish();
 }
 
@@ -251,6 +257,19 @@ async function main(): Promise<void> {
     const fullResult = report('full', full, 2);
     const lightResult = report('light', light, 0.5);
 
+    // What a person waits for before seeing anything: the first results of a new analysis, and a cached one.
+    const firstSeconds = median(full.map((t) => t.firstSeconds ?? Number.NaN));
+    const cachedOpen: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      const started = performance.now();
+      if (!(await readAnyCachedAnalysis(checkpoint))) throw new Error('the analysis just computed is not in the cache');
+      cachedOpen.push((performance.now() - started) / 1000);
+    }
+    const cachedSeconds = median(cachedOpen);
+    console.log(`RESULT analysis: first results (spectra and κ) of a full Base analysis after ${firstSeconds.toFixed(3)} s; ` +
+      `a cached Base analysis opens in ${cachedSeconds.toFixed(3)} s (hash the checkpoint, read and check the cache file; median of ${rounds}; ` +
+      `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+
     // Memory: one process analysing several checkpoints in turn, as the extension's analysis process does.
     const rss: number[] = [];
     const kernelBytes: number[] = [];
@@ -269,7 +288,8 @@ async function main(): Promise<void> {
 
     if (record) {
       await writeFile(record, JSON.stringify({
-        threads: kernelThreadCount(), loadAverage: loadavg(), full: fullResult, light: lightResult,
+        threads: kernelThreadCount(), loadAverage: loadavg(), full: { ...fullResult, firstResultsSeconds: firstSeconds }, light: lightResult,
+        cachedOpen: { seconds: cachedSeconds, rounds: cachedOpen },
         memory: { checkpoints: memoryCheckpoints, rssBytes: rss, kernelMemoryBytes: kernelBytes, flat },
       }));
     }
