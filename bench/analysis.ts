@@ -14,6 +14,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { analyzeCheckpoint, readAnyCachedAnalysis, type AnalysisStage } from '../src/core/analysis';
 import { balancedSelection, selectRows } from '../src/core/analysis/balancedSelection';
 import { analysisData } from '../src/core/analysis/checkpointData';
@@ -266,6 +268,19 @@ async function main(): Promise<void> {
       cachedOpen.push((performance.now() - started) / 1000);
     }
     const cachedSeconds = median(cachedOpen);
+
+    // What the extension host holds per checkpoint the inspector shows: the parsed analysis (it reads
+    // cached analyses itself, and remembers up to six). Measured here, in a process like it, not in VS Code.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    collect();
+    const before = process.memoryUsage();
+    const held = await readAnyCachedAnalysis(checkpoint);
+    collect();
+    const after = process.memoryUsage();
+    const heldMiB = { heap: (after.heapUsed - before.heapUsed) / 2 ** 20, rss: (after.rss - before.rss) / 2 ** 20 };
+    console.log(`RESULT analysis memory: one Base analysis held as the extension host holds it: heap +${heldMiB.heap.toFixed(1)} MiB, ` +
+      `RSS +${heldMiB.rss.toFixed(1)} MiB (${held ? held.layers.length : 0} layers; measured in this process, not in VS Code)`);
     console.log(`RESULT analysis: first results (spectra and κ) of a full Base analysis after ${firstSeconds.toFixed(3)} s; ` +
       `a cached Base analysis opens in ${cachedSeconds.toFixed(3)} s (hash the checkpoint, read and check the cache file; median of ${rounds}; ` +
       `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
@@ -289,7 +304,7 @@ async function main(): Promise<void> {
     if (record) {
       await writeFile(record, JSON.stringify({
         threads: kernelThreadCount(), loadAverage: loadavg(), full: { ...fullResult, firstResultsSeconds: firstSeconds }, light: lightResult,
-        cachedOpen: { seconds: cachedSeconds, rounds: cachedOpen },
+        cachedOpen: { seconds: cachedSeconds, rounds: cachedOpen }, heldAnalysisMiB: heldMiB,
         memory: { checkpoints: memoryCheckpoints, rssBytes: rss, kernelMemoryBytes: kernelBytes, flat },
       }));
     }
