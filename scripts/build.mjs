@@ -100,6 +100,7 @@ const entries = {
   analysisProcess: 'src/backend/analysisProcess.ts',
   poolWorker: 'src/core/wasm/poolWorker.ts',
   denseTask: 'src/core/train/simd/denseTask.ts',
+  flowTask: 'src/core/train/simd/flowTask.ts',
   spectralWorker: 'src/core/linalg/spectralWorker.ts',
 };
 rmSync(dist, { recursive: true, force: true });
@@ -108,8 +109,10 @@ const result = await esbuild.build({
   entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(root, file)])),
   outdir: dist, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, sourcemap: 'linked',
   // vscode is the host's; tfjs-node is an optional, platform-specific install of the CLI's user
-  // (never bundled); node-fetch is tfjs-core's fallback for fetch, which training never calls.
-  external: ['vscode', '@tensorflow/tfjs-node', 'node-fetch'],
+  // (never bundled); node-fetch is tfjs-core's fallback for fetch, which training never calls;
+  // playwright-core, which renders the report's figures, is the user's optional install and
+  // loads its own files at run time, so a bundled copy cannot start.
+  external: ['vscode', '@tensorflow/tfjs-node', 'node-fetch', 'playwright-core'],
   // tfjs-core through its ES modules, so the gradients and chained ops it registers from
   // dist/ (scripts/bundle/tfjs.mjs) and every backend share one copy of it.
   alias: { '@tensorflow/tfjs': join(root, 'scripts/bundle/tfjs.mjs') }, mainFields: ['module', 'main'],
