@@ -37,26 +37,31 @@ export class KernelGroupRunner {
 
   /**
    * Runs groups of the current dispatch until none is left to claim. A
-   * group's failure is recorded in the state flags after the group counts
-   * as finished, so the caller never waits for it; the error is rethrown.
+   * group's failure is recorded in the state flags; once a group of the
+   * dispatch has failed, the groups still unclaimed are claimed and counted
+   * as finished without running, so every group finishes (the caller waits
+   * for all of them) whichever threads fail. This thread's first error is
+   * rethrown after that.
    */
   claim(): void {
+    let failure: { error: unknown } | null = null;
     for (;;) {
       const word = Atomics.load(this.words, CONTROL.claim);
       const { sequence, count, next } = claimParts(word);
-      if (next >= count) return;
+      if (next >= count) break;
       if (Atomics.compareExchange(this.words, CONTROL.claim, word, word + 1n) !== word) continue;
       // The dispatch cannot end before this group finishes, so its table stays put.
       try {
-        this.run(this.slots[SLOTS.table + (sequence % 2)], count, next);
+        if ((Atomics.load(this.ints, CONTROL.state) & STATE_FAILED) === 0) this.run(this.slots[SLOTS.table + (sequence % 2)], count, next);
       } catch (error) {
         Atomics.or(this.ints, CONTROL.state, STATE_FAILED);
-        throw error;
+        failure ??= { error };
       } finally {
         Atomics.add(this.ints, CONTROL.finished, 1);
         Atomics.notify(this.ints, CONTROL.finished);
       }
     }
+    if (failure) throw failure.error;
   }
 
   private run(table: number, groups: number, g: number): void {
