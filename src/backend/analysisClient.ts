@@ -1,6 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings } from '../core/analysis';
+import {
+  readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings, type PartialAnalysis,
+} from '../core/analysis';
 import { InvertscopeError, isErrorCode } from '../core/errors';
 import type { AnalysisDone, AnalysisRequest, FromAnalyzer, LightDone, LightRequest, ToAnalyzer } from './analysisProtocol';
 import { isFromAnalyzer } from './analysisProtocol';
@@ -22,6 +24,8 @@ export interface AnalysisClientOptions {
 
 export interface AnalyzeCall {
   readonly onProgress?: (progress: AnalysisProgress) => void;
+  /** What is known before the end (spectra and κ first); only while the call is pending. */
+  readonly onPartial?: (partial: PartialAnalysis) => void;
   /** Aborting rejects the call at once with InvertscopeError('CANCELLED') and tells the process to stop. */
   readonly signal?: AbortSignal;
 }
@@ -34,7 +38,10 @@ export interface LightCall {
 }
 
 type Pending = { readonly reject: (error: Error) => void } & (
-  | { readonly kind: 'full'; readonly resolve: (done: AnalysisDone) => void; readonly onProgress?: (progress: AnalysisProgress) => void }
+  | {
+    readonly kind: 'full'; readonly resolve: (done: AnalysisDone) => void;
+    readonly onProgress?: (progress: AnalysisProgress) => void; readonly onPartial?: (partial: PartialAnalysis) => void;
+  }
   | { readonly kind: 'light'; readonly resolve: (done: LightDone) => void; readonly onProgress?: (fraction: number, message: string) => void }
 );
 
@@ -61,7 +68,7 @@ export class AnalysisClient {
 
   /** Computes (or reads from the cache) the analysis of `request.checkpoint` in the analysis process. */
   analyze(request: AnalysisRequest, call: AnalyzeCall = {}): Promise<AnalysisDone> {
-    return this.request<AnalysisDone>((id) => ({ type: 'start', id, request }), call.signal, (resolve, reject) => ({ kind: 'full', resolve, reject, onProgress: call.onProgress }));
+    return this.request<AnalysisDone>((id) => ({ type: 'start', id, request }), call.signal, (resolve, reject) => ({ kind: 'full', resolve, reject, onProgress: call.onProgress, onPartial: call.onPartial }));
   }
 
   /** Computes (or reads from the cache) the trajectory point of `request.checkpoint`, in the same process, in turn with analyses. */
@@ -142,6 +149,11 @@ export class AnalysisClient {
       case 'progress': {
         const p = this.pending.get(m.id);
         if (p?.kind === 'full') p.onProgress?.({ stage: m.stage, fraction: m.fraction, stageFraction: m.stageFraction, message: m.message });
+        break;
+      }
+      case 'partial': {
+        const p = this.pending.get(m.id);
+        if (p?.kind === 'full') p.onPartial?.(m.partial);
         break;
       }
       case 'done':

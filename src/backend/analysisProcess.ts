@@ -88,6 +88,7 @@ async function next(): Promise<void> {
       onProgress: (p) => {
         if (due(p.stage, p.fraction)) void send({ type: 'progress', id: job.id, ...p });
       },
+      onPartial: (partial) => void send({ type: 'partial', id: job.id, partial }),
     });
     await send({ type: 'done', id: job.id, ...result });
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { AnalysisOptions, AnalysisStage, CheckpointAnalysis, ClassifierSettings, LightAnalysisOptions } from '../core/analysis';
+import type { AnalysisOptions, AnalysisStage, CheckpointAnalysis, ClassifierSettings, LightAnalysisOptions, PartialAnalysis } from '../core/analysis';
 import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { FailureInfo } from './protocol';
 
@@ -7,7 +7,8 @@ import type { FailureInfo } from './protocol';
  * analysis process it forks. One process serves requests one at a time, each
  * named by the caller's `id`; every request gets exactly one terminal message
  * (done or failed) unless the process dies, and the client settles those
- * itself. Messages use Node's 'advanced' serialization (structured clone), so
+ * itself. Before 'done', 'partial' messages carry what is already known
+ * (spectra and κ first), for views that show it at once. Messages use Node's 'advanced' serialization (structured clone), so
  * NaN and ±Infinity in analyses arrive intact.
  */
 export interface AnalysisRequest {
@@ -54,6 +55,7 @@ export interface AnalysisDone {
 
 export type FromAnalyzer =
   | { readonly type: 'progress'; readonly id: number; readonly stage: AnalysisStage; readonly fraction: number; readonly stageFraction: number; readonly message: string }
+  | { readonly type: 'partial'; readonly id: number; readonly partial: PartialAnalysis }
   | ({ readonly type: 'done'; readonly id: number } & AnalysisDone)
   | { readonly type: 'lightProgress'; readonly id: number; readonly fraction: number; readonly message: string }
   | ({ readonly type: 'lightDone'; readonly id: number } & LightDone)
@@ -62,7 +64,7 @@ export type FromAnalyzer =
 export function isFromAnalyzer(value: unknown): value is FromAnalyzer {
   if (typeof value !== 'object' || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
-  return (type === 'progress' || type === 'done' || type === 'lightProgress' || type === 'lightDone' || type === 'failed') && typeof id === 'number';
+  return (type === 'progress' || type === 'partial' || type === 'done' || type === 'lightProgress' || type === 'lightDone' || type === 'failed') && typeof id === 'number';
 }
 
 export function isToAnalyzer(value: unknown): value is ToAnalyzer {

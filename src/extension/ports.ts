@@ -5,6 +5,7 @@
  * extension host's event loop: heavy work happens in another process or thread.
  */
 import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
+import type { PartialAnalysisListener } from '../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { PresetName } from '../core/model/architecture';
 import type { CheckpointEntry, MetricRecord, RunRecord } from '../core/store/runTypes';
@@ -94,8 +95,11 @@ export type AnalysisProgressListener = (message: string, fraction: number | null
 export interface AnalysisPort {
   /** The analysis cached next to the checkpoint, or null when there is none (or it is stale). */
   readCached(target: CheckpointTarget): Promise<CheckpointAnalysis | null>;
-  /** Computes (and caches) the analysis; rejects with an InvertscopeError 'CANCELLED' when `signal` aborts. */
-  analyse(target: CheckpointTarget, options: AnalysisOptions, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<CheckpointAnalysis>;
+  /**
+   * Computes (and caches) the analysis, telling `onPartial` what is known early
+   * (spectra and κ first); rejects with an InvertscopeError 'CANCELLED' when `signal` aborts.
+   */
+  analyse(target: CheckpointTarget, options: AnalysisOptions, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis>;
 }
 
 /**

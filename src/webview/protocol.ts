@@ -10,6 +10,7 @@
  * structured clone, so NaN and ±Infinity in analyses and metrics arrive intact.
  */
 import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
+import type { PartialAnalysis } from '../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
@@ -76,6 +77,13 @@ export interface AnalysisProgressMessage {
   readonly message: string;
   /** 0..1, or null when the step has no measurable progress. */
   readonly fraction: number | null;
+}
+
+/** What an analysis in progress already knows (the layers' spectra and κ first), shown until the whole analysis arrives. */
+export interface AnalysisPartialMessage {
+  readonly type: 'analysisPartial';
+  readonly ref: CheckpointRef;
+  readonly partial: PartialAnalysis;
 }
 
 export interface AnalysisMessage {
@@ -149,6 +157,7 @@ export type HostMessage =
   | RunMessage
   | MetricsAppendedMessage
   | AnalysisProgressMessage
+  | AnalysisPartialMessage
   | AnalysisMessage
   | AnalysisErrorMessage
   | ErrorMessage

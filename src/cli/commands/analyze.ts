@@ -1,7 +1,7 @@
 import { basename, join, relative, resolve } from 'node:path';
 import {
   analyzeCheckpoint, DEFAULT_ANALYSIS_OPTIONS, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
-  type CheckpointAnalysis, type ErrorStats, type GeneratedSet,
+  type CheckpointAnalysis, type ErrorStats, type GeneratedSet, type PartialAnalysis,
 } from '../../core/analysis';
 import { formatValue } from '../../core/analysis/formatValue';
 import { describeCondition } from '../../core/analysis/jacobianCondition';
@@ -60,9 +60,19 @@ export const analyzeCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
     const options = analysisOptionsFromFlags(flags);
+    const shown = relative(ctx.cwd, file) || file;
+    const bar = new ProgressBar(ctx.stderr);
+    // For people, the layers' spectra and κ are printed as soon as they are known; the rest follows at the end.
+    let printedLayers = false;
+    const onPartial = flags.json ? undefined : (partial: PartialAnalysis) => {
+      if (printedLayers) return;
+      printedLayers = true;
+      bar.done();
+      ctx.stdout.write(`${describeLayers(partial, shown, 'computing: the spectra first, the rest follows')}\n`);
+    };
     const result = await withInterrupt(ctx, (signal) => analyzeCheckpoint(
       { checkpoint: file, options, reuseCache: flags.recompute !== true },
-      { signal, onProgress: progressPrinter(ctx) },
+      { signal, onProgress: progressPrinter(ctx, 'analysis', bar), onPartial },
     ));
     for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
     if (flags.json) {
@@ -70,9 +80,8 @@ export const analyzeCommand: Command = {
       ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify(result.analysis, jsonNumbers))));
       return EXIT.ok;
     }
-    const shown = relative(ctx.cwd, file) || file;
     const source = result.fromCache ? `cached in ${relative(ctx.cwd, result.cacheFile ?? '') || result.cacheFile}` : `computed in ${fmtSeconds(result.analysis.computeSeconds)}`;
-    ctx.stdout.write(`${describeAnalysis(result.analysis, shown, source)}\n`);
+    ctx.stdout.write(printedLayers ? `${describeFindings(result.analysis)}\n\n(${source})\n` : `${describeAnalysis(result.analysis, shown, source)}\n`);
     return EXIT.ok;
   },
 };
@@ -172,8 +181,7 @@ export async function withInterrupt<T>(ctx: CliContext, body: (signal: AbortSign
  * Progress on stderr: a line when a stage starts, and a bar on a terminal for
  * the whole analysis (`scope` 'analysis') or for the stage running ('stage').
  */
-export function progressPrinter(ctx: CliContext, scope: 'analysis' | 'stage' = 'analysis'): (p: AnalysisProgress) => void {
-  const bar = new ProgressBar(ctx.stderr);
+export function progressPrinter(ctx: CliContext, scope: 'analysis' | 'stage' = 'analysis', bar = new ProgressBar(ctx.stderr)): (p: AnalysisProgress) => void {
   let stage = '';
   return (p) => {
     if (p.stage !== stage) {
@@ -196,6 +204,11 @@ const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 10
 
 /** The analysis for people: layers, verdict, reconstruction, noise, distribution, generation. */
 export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
+  return `${describeLayers(a, file, source)}\n${describeFindings(a)}`;
+}
+
+/** The heading and the layer table: what an analysis knows first. */
+function describeLayers(a: PartialAnalysis & Partial<Pick<CheckpointAnalysis, 'dataDescription' | 'classes'>>, file: string, source: string): string {
   const out: string[] = [];
   out.push(`${a.architectureName}, epoch ${a.epoch} · ${file} · ${source}`);
   if (a.dataDescription) out.push(`data: ${a.dataDescription}${a.classes && a.classes.dataset ? ` (${a.classes.dataset})` : ''}`);
@@ -206,6 +219,12 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
       fmtNumber(l.logAbsDet), fmtNumber(l.stableRank), l.solvable ? `${luWord(l.solvable.float64)}/${luWord(l.solvable.float32)}` : '—',
     ]),
   ));
+  return out.join('\n');
+}
+
+/** Everything after the layer table: verdict, reconstruction, noise, density, distribution, generation. */
+function describeFindings(a: CheckpointAnalysis): string {
+  const out: string[] = [];
   const j = a.jacobian;
   out.push('', `VERDICT: ${VERDICT_TITLES[j.verdict]}`, wrap(j.verdictText, 100));
   out.push(`Jacobian at ${j.pointDescription}: σmax ${fmtSci(j.sigmaMax)}, σmin ${fmtSci(j.sigmaMin)}, κ ${describeCondition(j.cond, j.resolvable)}`);

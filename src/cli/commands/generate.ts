@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { CLASSIFIER_SETTINGS, generationReport, openCheckpoint, progressTracker, type GeneratedSet } from '../../core/analysis';
+import { CLASSIFIER_SETTINGS, classifierDataFor, generationReport, openCheckpoint, progressTracker, type GeneratedSet } from '../../core/analysis';
 import { balancedSelection, selectRows } from '../../core/analysis/balancedSelection';
-import { defaultClassifier, defaultClassifierWarning } from '../../core/analysis/defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from '../../core/analysis/defaultClassifier';
 import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { renderGrid, type GridSpec } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
@@ -47,12 +47,15 @@ export const generateCommand: Command = {
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
     const classes = data.classes ?? DIGIT_CLASSES;
-    for (const warning of [...opened.warnings, defaultClassifierWarning(classes) ?? []].flat()) ctx.stderr.write(`warning: ${warning}\n`);
+    // Data of its own (IDX files) has a classifier of its own; only the embedded digits' can be the wrong one.
+    const classifierData = await classifierDataFor(opened.run?.record.config.data ?? null);
+    const mismatch = classifierData.isDefault ? defaultClassifierWarning(classes) : null;
+    for (const warning of [...opened.warnings, mismatch ?? []].flat()) ctx.stderr.write(`warning: ${warning}\n`);
     const n = net.width;
     const train = data.split.train;
     const report = await withInterrupt(ctx, async (signal) => {
       const progress = progressTracker(progressPrinter(ctx, 'stage'), signal);
-      const { classifier, testAccuracy } = await defaultClassifier(opened.cacheFolder, CLASSIFIER_SETTINGS, progress.stage('classifier'));
+      const { classifier, testAccuracy } = await defaultClassifier(classifierFolders(opened.run), CLASSIFIER_SETTINGS, progress.stage('classifier'), classifierData);
       return generationReport({
         net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature, prior: opened.prior,
         reference: selectRows(train.images, n, balancedSelection(train.labels, train.classes, REFERENCE_IMAGES)),

@@ -5,11 +5,11 @@ import { stripUndefined } from '../stripUndefined';
 import { readCheckpoint } from '../store/checkpoint';
 import { ENGINE_REVISION, readAnyAnalysisCache } from './analysisCache';
 import { checkpointNetworkInput, type ReadyClassifier } from './analyzeNetwork';
-import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
+import { analysisData, checkpointRun, type AnalysisData } from './checkpointData';
 import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
 import { CLASSIFIER_DATA } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { DEFAULT_LIGHT_OPTIONS, lightAnalysis, type LightAnalysisOptions, type LightProgress } from './lightAnalysis';
 import { pointFromAnalysis } from './pointFromAnalysis';
@@ -188,10 +188,10 @@ export async function lightAnalyzeCheckpoint(
   const flow = flowOfCheckpoint(checkpoint, run);
   const warnings: string[] = flow.kind === 'unknown-prior' ? [flow.warning] : [];
   const data = request.data ?? (await analysisData(run));
-  const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
+  const folders = classifierFolders(run, request.cacheFolder);
   const mismatch = request.classifier === undefined ? defaultClassifierWarning(data.classes) : null;
   if (mismatch) warnings.push(mismatch);
-  const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(cacheFolder, identity.settings, tick));
+  const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(folders, identity.settings, tick));
   const point = await lightAnalysis({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, onProgress, signal);
   const cacheFile = pointCachePath(file, options, identity);
   try {

@@ -19,10 +19,10 @@ export function createAnalysisClient(log: LogSink): AnalysisClient {
 export function createAnalysis(client: AnalysisClient, log: LogSink): AnalysisPort & { dispose(): void } {
   return {
     readCached: (target) => client.readAnyCached(target.file),
-    analyse: async (target, options, onProgress, signal) => {
+    analyse: async (target, options, onProgress, signal, onPartial) => {
       const done = await client.analyze(
         { checkpoint: target.file, options: { noiseLevels: options.noiseLevels, testImages: options.testImages, temperature: options.temperature } },
-        { signal, onProgress: (p) => onProgress(p.message, p.fraction) },
+        { signal, onProgress: (p) => onProgress(p.message, p.fraction), onPartial },
       );
       for (const warning of done.warnings) log.warn(`analysis of ${target.file}: ${warning}`);
       return done.analysis;

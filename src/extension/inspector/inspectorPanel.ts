@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import { describeError, isInvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
 import type { ChartId, CheckpointRef, ExportFormat, ExportMessage, HostMessage, WebviewMessage } from '../../webview/protocol';
@@ -317,10 +318,11 @@ export class InspectorPanel extends Disposable {
       const entry = checkpointEntry(run, ref);
       const target = { run, entry, file: store.checkpointPath(run.id, entry) };
       const onProgress = (message: string, fraction: number | null) => this.post({ type: 'analysisProgress', ref, message, fraction });
+      const onPartial = (partial: PartialAnalysis) => this.post({ type: 'analysisPartial', ref, partial });
       const cached = force ? null : await this.deps.analysis.readCached(target);
       // A computation goes first in the analysis process: the timeline's point waits.
       if (!cached) this.timeline?.yieldToAnalysis();
-      const analysis = cached ?? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal);
+      const analysis = cached ?? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal, onPartial);
       if (this.isDisposed) return;
       this.post({ type: 'analysis', ref, analysis });
     } catch (error) {

@@ -22,7 +22,7 @@ export interface Channel<In, Out> {
 export type HostChannel = Channel<HostMessage, WebviewMessage>;
 
 const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'init', 'run', 'metrics', 'analysisProgress', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport', 'trajectory',
+  'init', 'run', 'metrics', 'analysisProgress', 'analysisPartial', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport', 'trajectory',
 ]);
 
 export function connectToHost(): HostChannel {
