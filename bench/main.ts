@@ -10,6 +10,7 @@
 //      against numpy;
 //   4. the full and the light analysis of a Base checkpoint against a PyTorch/numpy
 //      implementation of the same analyses, stage by stage, and memory over many analyses.
+//   5. the runs dashboard on a folder of 200 runs: listing and rows on the host, the table in Chromium.
 //
 //   npm run bench [-- --quick]     (--quick: one round, fewer configurations)
 import { spawn } from 'node:child_process';
@@ -120,6 +121,9 @@ async function main(): Promise<void> {
   const analysis = { lines: analysisLines.filter((l) => l.startsWith('RESULT')), ...(JSON.parse(readFileSync(analysisRecord, 'utf8')) as object) };
   rmSync(analysisRecord, { force: true });
 
+  heading('5. the runs dashboard on a folder of 200 runs');
+  const dashboard = await runScript('dashboard.js', ['--rounds', quick ? '3' : '5']);
+
   const baseBatch64 = training.filter((r) => r.objective === 'seed' && r.model === 'base' && r.batch === 64);
   const simdBest = best(baseBatch64.flatMap((r) => r.simd));
   const torchBest = best(baseBatch64.flatMap((r) => r.pytorch));
@@ -135,6 +139,8 @@ async function main(): Promise<void> {
   const linalgResult = linalg.find((l) => l.startsWith('RESULT linalg'));
   if (linalgResult) log(linalgResult);
   for (const line of analysis.lines) log(line);
+  const dashboardResult = dashboard.find((l) => l.startsWith('RESULT dashboard'));
+  if (dashboardResult) log(dashboardResult);
   log(`memory: simd RSS ${memory.rss.map(mib).join(' -> ')} MiB (seed), ${flowMemory.rss.map(mib).join(' -> ')} MiB (flow); tfjs tensors ${tfjsMemory.tensors.join(' -> ')}`);
 
   const folder = join(ROOT, 'bench-results');
@@ -144,7 +150,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model ?? null, cores: availableParallelism(), node: process.version },
     startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, quick,
     loadAverage: { start: loadAtStart, end: loadavg() },
-    training, simdMemory: memory, simdFlowMemory: flowMemory, tfjs, tfjsFlow, tfjsMemory, linalg, analysis,
+    training, simdMemory: memory, simdFlowMemory: flowMemory, tfjs, tfjsFlow, tfjsMemory, linalg, analysis, dashboard,
   }, null, 2)}\n`);
   log(`results: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 }

@@ -5,6 +5,7 @@
  * extension host's event loop: heavy work happens in another process or thread.
  */
 import type { PartialAnalysisListener } from '../core/analysis/partialAnalysis';
+import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { PresetName } from '../core/model/architecture';
 import type { CheckpointEntry, MetricRecord, RunRecord } from '../core/store/runTypes';
@@ -99,6 +100,22 @@ export interface AnalysisPort {
    * (spectra and κ first); rejects with an InvertscopeError 'CANCELLED' when `signal` aborts.
    */
   analyse(target: CheckpointTarget, options: AnalysisOptions, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis>;
+}
+
+/**
+ * Trajectory points: the light analysis of a checkpoint (per-layer κ, κ of the
+ * Jacobian, the three round trips), cached next to it. What the Runs tree,
+ * the dashboard and the inspector's timeline read to say when the inverse breaks.
+ */
+export interface TrajectoryPort {
+  /**
+   * The points cached next to the run's checkpoints that belong to the
+   * checkpoint files recorded now; a checkpoint without one is absent. Reads
+   * files only, never computes.
+   */
+  readCached(run: RunRecord, runDir: string): Promise<TrajectoryPoint[]>;
+  /** Computes (and caches) one checkpoint's point; rejects with an InvertscopeError 'CANCELLED' when `signal` aborts. */
+  compute(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<TrajectoryPoint>;
 }
 
 export interface DownloadProgress {

@@ -11,6 +11,7 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
+import { checkOutputFile } from '../../core/files/outputFile';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
@@ -36,6 +37,8 @@ export const generateCommand: Command = {
   examples: ['invertscope generate 20261130-0512-small-3f9a --class 3 --temperature 0.7 --out threes.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
+    // Before the work, which takes a while: a PNG that cannot be written is refused at once.
+    if (flags.out !== undefined) await checkOutputFile(resolve(ctx.cwd, flags.out));
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
     const only = flags.class;
     const temperature = flags.temperature ?? FLAGS.temperature.default;

@@ -36,7 +36,7 @@ export { displayedPixels } from './displayedPixels';
 export * from './trajectoryTypes';
 export { lightAnalysis, DEFAULT_LIGHT_OPTIONS, QUOTED_GENERATION, type LightAnalysisInput, type LightAnalysisOptions, type LightProgress, type LightStage } from './lightAnalysis';
 export {
-  lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, pointCachePath, DEFAULT_CLASSIFIER,
+  lightAnalyzeCheckpoint, readAnyCachedPoint, readCachedPoint, resolveLightOptions, pointCachePath, DEFAULT_CLASSIFIER,
   type ClassifierIdentity, type LightCheckpointRequest, type LightCheckpointResult,
 } from './lightCheckpoint';
 export {

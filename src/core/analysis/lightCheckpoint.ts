@@ -6,7 +6,7 @@ import { readCheckpoint } from '../store/checkpoint';
 import { ENGINE_REVISION, readAnyAnalysisCache } from './analysisCache';
 import { checkpointNetworkInput, type ReadyClassifier } from './analyzeNetwork';
 import { analysisData, checkpointRun, type AnalysisData } from './checkpointData';
-import { cacheFilePath, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
+import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
 import { CLASSIFIER_DATA } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
 import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
@@ -139,6 +139,25 @@ export async function readCachedPoint(request: LightCheckpointRequest): Promise<
   const point = full ? pointFromAnalysis(full, options.temperature) : null;
   if (point && (!options.noise || point.noise) && (!options.generation || point.generation)) return { point, fromCache: 'full', cacheFile: null, warnings: [] };
   return null;
+}
+
+/**
+ * The point cached beside a checkpoint whose file has the SHA-256 `sha256`
+ * (as its run recorded it), whatever options it was computed with, or the one
+ * a cached full analysis of it gives; null when there is neither. Reads small
+ * files only and hashes nothing: for views that show many runs at once (the
+ * Runs tree, the runs dashboard), where hashing every checkpoint would cost
+ * seconds.
+ *
+ * @example
+ *   const point = await readAnyCachedPoint('runs/r/checkpoints/epoch-0010.safetensors', entry.sha256);
+ */
+export async function readAnyCachedPoint(checkpointFile: string, sha256: string, temperature = DEFAULT_LIGHT_OPTIONS.temperature): Promise<TrajectoryPoint | null> {
+  const file = resolve(checkpointFile);
+  const light = await readAnyCacheEntry(file, POINT_CACHE, (point) => point.checkpointSha256 === sha256);
+  if (light) return light;
+  const full = await readAnyAnalysisCache(file, sha256);
+  return full ? pointFromAnalysis(full, temperature) : null;
 }
 
 /**

@@ -26,7 +26,14 @@ export interface InvertscopeSettings {
   /** A folder of MNIST-layout IDX files; '' when none is configured. */
   readonly dataFolder: string;
   readonly analysis: AnalysisSettings;
+  /** Whether the runs folder is also polled: 'auto' does so on network file systems, where other machines' writes raise no file events. */
+  readonly runsFolderPolling: PollingMode;
+  /** Seconds between two looks at a polled runs folder. */
+  readonly runsFolderPollSeconds: number;
 }
+
+export type PollingMode = 'auto' | 'always' | 'never';
+export const POLLING_MODES: readonly PollingMode[] = ['auto', 'always', 'never'];
 
 export const SETTINGS_SECTION = 'invertscope';
 
@@ -49,6 +56,7 @@ export const LIMITS = {
   noiseLevelCount: 16,
   testImages: { min: 10, max: 10_000 },
   temperature: { min: 0, max: 10 },
+  pollSeconds: { min: 1, max: 600 },
 } as const;
 
 export const DEFAULT_SETTINGS: InvertscopeSettings = deepFreeze({
@@ -61,6 +69,8 @@ export const DEFAULT_SETTINGS: InvertscopeSettings = deepFreeze({
   backend: 'auto',
   dataFolder: '',
   analysis: { noiseLevels: [...DEFAULT_NOISE_LEVELS], testImages: DEFAULT_ANALYSIS_OPTIONS.testImages, temperature: DEFAULT_ANALYSIS_OPTIONS.temperature },
+  runsFolderPolling: 'auto',
+  runsFolderPollSeconds: 5,
 });
 
 /** Every key below `invertscope.` that this reader looks at (the manifest must declare exactly these). */
@@ -76,6 +86,8 @@ export const SETTING_KEYS = [
   'analysis.noiseLevels',
   'analysis.testImages',
   'analysis.temperature',
+  'runsFolderPolling',
+  'runsFolderPollSeconds',
 ] as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -99,6 +111,8 @@ export function readSettings(get: SettingGetter): InvertscopeSettings {
       testImages: readInteger(get('analysis.testImages'), LIMITS.testImages, d.analysis.testImages),
       temperature: readNumber(get('analysis.temperature'), LIMITS.temperature, d.analysis.temperature),
     },
+    runsFolderPolling: readEnum(get('runsFolderPolling'), POLLING_MODES, d.runsFolderPolling),
+    runsFolderPollSeconds: readInteger(get('runsFolderPollSeconds'), LIMITS.pollSeconds, d.runsFolderPollSeconds),
   });
 }
 

@@ -1,7 +1,7 @@
 import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import type { MetricRecord, RunRecord } from '../../core/store/runTypes';
-import type { ChartId, CheckpointRef, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary } from '../protocol';
+import type { ChartId, CheckpointRef, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../protocol';
 import { refKey } from './uiState';
 
 /** Where one checkpoint's analysis stands, as far as the webview knows. */
@@ -18,7 +18,8 @@ export type ModelChange =
   | { readonly kind: 'error' }
   | { readonly kind: 'export'; readonly result: ExportResultMessage }
   | { readonly kind: 'reveal'; readonly chart: ChartId }
-  | { readonly kind: 'requestExport'; readonly request: RequestExportMessage };
+  | { readonly kind: 'requestExport'; readonly request: RequestExportMessage }
+  | { readonly kind: 'trajectory'; readonly runId: string };
 
 /**
  * Everything the host has told the webview, applied message by message. The
@@ -31,6 +32,8 @@ export class InspectorModel {
   readonly metrics = new Map<string, MetricRecord[]>();
   summaries: readonly RunSummary[] = [];
   private readonly analyses = new Map<string, AnalysisState>();
+  /** Each watched run's trajectory as last sent (points, what is missing, what is being computed). */
+  readonly trajectories = new Map<string, TrajectoryMessage>();
   panelError: { readonly message: string; readonly code?: string } | null = null;
 
   apply(message: HostMessage): ModelChange {
@@ -80,6 +83,9 @@ export class InspectorModel {
         return { kind: 'reveal', chart: message.chart };
       case 'requestExport':
         return { kind: 'requestExport', request: message };
+      case 'trajectory':
+        this.trajectories.set(message.runId, message);
+        return { kind: 'trajectory', runId: message.runId };
     }
   }
 

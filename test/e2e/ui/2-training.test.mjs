@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Inspector } from '../pages/inspector.mjs';
 import { eventually, LONG, SHORT } from '../pages/workbench.mjs';
-import { openWorkbench, step } from './session.mjs';
+import { answerTrainModel, openWorkbench, step } from './session.mjs';
 
 const TRAINING_TIMEOUT = 240_000;
 const ANALYSIS_TIMEOUT = 240_000;
@@ -25,15 +25,7 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.widenSidebar();
     await wb.runCommand('Invertscope: Train Model…');
     assert.match(await wb.quickTitle(), /Train Model/);
-    // Each step replaces the previous one in the same widget: wait for its number before answering.
-    await wb.waitForTitle(/Train Model \(1\/4\)/);
-    await wb.pick('Small');
-    await wb.waitForTitle(/Train Model \(2\/4\)/);
-    await wb.pick('1 epoch');
-    await wb.waitForTitle(/Train Model \(3\/4\)/);
-    await wb.acceptInput('');
-    await wb.waitForTitle(/Train Model \(4\/4\)/);
-    await wb.pick('Embedded digits');
+    await answerTrainModel(wb);
 
     const rows = wb.pane('Runs').locator('.monaco-list-row');
     const statusTexts = new Set();
@@ -105,6 +97,17 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.screenshot('inspector');
     const errors = (await wb.toastTexts()).filter((t) => /error|already registered|failed/i.test(t));
     assert.deepEqual(errors, [], 'error notifications are on screen');
+  }));
+
+  it('the inspector\'s timeline computes the run\'s trajectory point in the background and draws it', { timeout: ANALYSIS_TIMEOUT + 30_000 }, () => step(session.workbench, 'timeline', async () => {
+    requireRun();
+    const inspector = new Inspector(session.page);
+    await eventually(async () => /^All 1 checkpoint analysed\./.test(await inspector.timelineStatus()), ANALYSIS_TIMEOUT,
+      async () => `the timeline says: ${await inspector.timelineStatus().catch((e) => e.message)}`, 1000);
+    assert.equal(await inspector.timelineDots('jacobian-condition').count(), 1, 'one κ(J) point');
+    assert.equal(await inspector.timelineDots('round-trips').count(), 3, 'one point per round trip');
+    await inspector.frame.locator('.timeline-header').scrollIntoViewIfNeeded();
+    await session.workbench.screenshot('inspector-timeline');
   }));
 
   it('the inspector comes back after a window reload', () => step(session.workbench, 'reload', async () => {

@@ -52,6 +52,22 @@ export async function openWorkbench(name) {
   }
 }
 
+/**
+ * Answers Train Model's four questions as a first run would: Small, one epoch,
+ * the default checkpoints, the embedded digits. Each step replaces the
+ * previous one in the same widget: it waits for its number before answering.
+ */
+export async function answerTrainModel(wb) {
+  await wb.waitForTitle(/Train Model \(1\/4\)/);
+  await wb.pick('Small');
+  await wb.waitForTitle(/Train Model \(2\/4\)/);
+  await wb.pick('1 epoch');
+  await wb.waitForTitle(/Train Model \(3\/4\)/);
+  await wb.acceptInput('');
+  await wb.waitForTitle(/Train Model \(4\/4\)/);
+  await wb.pick('Embedded digits');
+}
+
 /** Runs a test body; on failure saves `failure-<name>.png` before rethrowing. */
 export async function step(workbench, name, body) {
   try {
