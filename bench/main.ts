@@ -9,7 +9,7 @@
 //   3. float64 linear algebra of a Base checkpoint (LU, log|det|, all singular values)
 //      against numpy;
 //   4. the full and the light analysis of a Base checkpoint against a PyTorch/numpy
-//      implementation of the same analyses, stage by stage, and memory over many analyses;
+//      implementation of the same analyses, stage by stage, and memory over many analyses.
 //   5. the runs dashboard on a folder of 200 runs: listing and rows on the host, the table in Chromium.
 //
 //   npm run bench [-- --quick]     (--quick: one round, fewer configurations)
@@ -138,9 +138,9 @@ async function main(): Promise<void> {
     : `RESULT flow: simd ${Number.isFinite(simdFlowBest) ? simdFlowBest.toFixed(0) : 'not measured'} samples/s; PyTorch not measured`);
   const linalgResult = linalg.find((l) => l.startsWith('RESULT linalg'));
   if (linalgResult) log(linalgResult);
+  for (const line of analysis.lines) log(line);
   const dashboardResult = dashboard.find((l) => l.startsWith('RESULT dashboard'));
   if (dashboardResult) log(dashboardResult);
-  for (const line of analysis.lines) log(line);
   log(`memory: simd RSS ${memory.rss.map(mib).join(' -> ')} MiB (seed), ${flowMemory.rss.map(mib).join(' -> ')} MiB (flow); tfjs tensors ${tfjsMemory.tensors.join(' -> ')}`);
 
   const folder = join(ROOT, 'bench-results');

@@ -102,6 +102,7 @@ const entries = {
   denseTask: 'src/core/train/simd/denseTask.ts',
   flowTask: 'src/core/train/simd/flowTask.ts',
   spectralWorker: 'src/core/linalg/spectralWorker.ts',
+  kernelHelper: 'src/core/linalg/kernelHelper.ts',
 };
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });

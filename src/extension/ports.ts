@@ -4,8 +4,8 @@
  * modules, and unit tests bind them to fakes. None of them may block the
  * extension host's event loop: heavy work happens in another process or thread.
  */
-import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { PartialAnalysisListener } from '../core/analysis/partialAnalysis';
+import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { PresetName } from '../core/model/architecture';
 import type { CheckpointEntry, MetricRecord, RunRecord } from '../core/store/runTypes';

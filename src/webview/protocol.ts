@@ -9,8 +9,8 @@
  * has asked with `watchTrajectory`. Values cross `postMessage` by
  * structured clone, so NaN and ±Infinity in analyses and metrics arrive intact.
  */
-import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { PartialAnalysis } from '../core/analysis/partialAnalysis';
+import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
