@@ -2,7 +2,8 @@
 // against a reference measured in the same run, with a JSON record of the results.
 //
 //   1. training throughput: the simd engine against PyTorch (interleaved), per model,
-//      batch and thread count, and process memory over a long run;
+//      batch and thread count, for the paper's loss and for the Base-shaped flow (rows told
+//      apart by `objective`), and process memory over a long run of each;
 //   2. the tfjs backends (tfjs-node when installed, wasm, cpu) on the same work, and
 //      tf.memory() over a longer run;
 //   3. float64 linear algebra of a Base checkpoint (LU, log|det|, all singular values)
@@ -16,7 +17,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { PresetName } from '../src/core/model/architecture';
 import { measureTfjsMemory, measureTfjsThroughput, tfjsBackends } from './tfjsThroughput';
-import { DEFAULT_BENCH, measureMemoryFlatness, runTrainThroughputBench, type ConfigReport } from './trainThroughput';
+import { bestThreadCounts, DEFAULT_BENCH, measureMemoryFlatness, runTrainThroughputBench, type ConfigReport, type MemoryReport } from './trainThroughput';
 
 const ROOT = join(__dirname, '..', '..');
 const quick = process.argv.includes('--quick');
@@ -49,20 +50,26 @@ function runScript(script: string, args: string[]): Promise<string[]> {
   });
 }
 
+function describeMemory(memory: MemoryReport, what: string): string {
+  const flat = Math.abs(memory.rss[memory.rss.length - 1] - memory.rss[0]) < 16 * 2 ** 20;
+  return `memory over ${memory.steps} ${what}: RSS ${memory.rss.map(mib).join(' -> ')} MiB, JS heap ${memory.heapUsed.map(mib).join(' -> ')} MiB (${flat ? 'flat' : 'GROWING'})`;
+}
+
 function best(values: readonly number[]): number {
   return values.length > 0 ? Math.max(...values) : Number.NaN;
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const loadAtStart = loadavg();
   log(`Invertscope bench: ${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}, ${new Date().toISOString()}`);
   log('Ratios compare figures measured in this same run; the machine may be shared, so best-of-rounds and medians are both shown.');
 
   heading('1. training throughput: Invertscope simd engine vs PyTorch');
   const memory = await measureMemoryFlatness('base', 64, 2, quick ? 100 : 400);
-  log(`memory over ${memory.steps} Base steps (batch 64, partial batches and evaluations, 2 threads): ` +
-    `RSS ${memory.rss.map(mib).join(' -> ')} MiB, JS heap ${memory.heapUsed.map(mib).join(' -> ')} MiB ` +
-    `(${Math.abs(memory.rss[memory.rss.length - 1] - memory.rss[0]) < 16 * 2 ** 20 ? 'flat' : 'GROWING'})`);
+  log(describeMemory(memory, 'Base steps (batch 64, partial batches and evaluations, 2 threads)'));
+  const flowMemory = await measureMemoryFlatness('base', 128, 2, quick ? 60 : 300, 'flow');
+  log(describeMemory(flowMemory, 'Base-shaped flow steps (batch 128, partial batches and evaluations, 2 threads)'));
   const training: ConfigReport[] = await runTrainThroughputBench({
     ...DEFAULT_BENCH,
     rounds: quick ? 1 : DEFAULT_BENCH.rounds,
@@ -83,13 +90,21 @@ async function main(): Promise<void> {
     for (const model of models) {
       for (const batch of batches) {
         const result = await measureTfjsThroughput(status.backend, model, batch, status.backend === 'cpu' ? 2 : 1.5);
-        const torch = best(training.filter((r) => r.model === model && r.batch === batch).flatMap((r) => r.pytorch));
+        const torch = best(training.filter((r) => r.objective === 'seed' && r.model === model && r.batch === batch).flatMap((r) => r.pytorch));
         const ratio = Number.isFinite(torch) ? result.samplesPerSecond / torch : null;
         tfjs.push({ backend: status.backend, model, batch, samplesPerSecond: result.samplesPerSecond, vsPytorch: ratio });
         log(`  ${status.backend.padEnd(10)} ${model.padEnd(5)} batch ${String(batch).padStart(3)}: ${result.samplesPerSecond.toFixed(0).padStart(6)} samples/s` +
           (ratio === null ? '' : `  (${ratio.toFixed(2)}× PyTorch's best in section 1)`));
       }
     }
+  }
+  const simdFlowBest = best(training.filter((r) => r.objective === 'flow' && r.batch === 128).flatMap((r) => r.simd));
+  const tfjsFlow: Array<{ backend: string; samplesPerSecond: number; vsSimd: number }> = [];
+  for (const status of tfjsBackends().filter((b) => b.available && b.backend !== 'cpu')) {
+    const result = await measureTfjsThroughput(status.backend, 'base', 128, 4, 'flow');
+    tfjsFlow.push({ backend: status.backend, samplesPerSecond: result.samplesPerSecond, vsSimd: simdFlowBest / result.samplesPerSecond });
+    log(`  ${status.backend.padEnd(10)} Base-shaped flow batch 128: ${result.samplesPerSecond.toFixed(0).padStart(6)} samples/s` +
+      `  (simd's best in section 1 is ${(simdFlowBest / result.samplesPerSecond).toFixed(1)}× this)`);
   }
   const tfjsMemory = await measureTfjsMemory('wasm', quick ? 30 : 150);
   log(`tf.memory() over ${tfjsMemory.steps} Small steps on wasm: tensors ${tfjsMemory.tensors.join(' -> ')}, bytes ${tfjsMemory.bytes.map(mib).join(' -> ')} MiB ` +
@@ -101,15 +116,21 @@ async function main(): Promise<void> {
   heading('4. a whole checkpoint analysis (Base, initialized), stage by stage');
   const analysis = await runScript('analysis.js', ['--model', 'base', '--rounds', '1']);
 
-  const baseBatch64 = training.filter((r) => r.model === 'base' && r.batch === 64);
+  const baseBatch64 = training.filter((r) => r.objective === 'seed' && r.model === 'base' && r.batch === 64);
   const simdBest = best(baseBatch64.flatMap((r) => r.simd));
   const torchBest = best(baseBatch64.flatMap((r) => r.pytorch));
   heading('summary');
   log(`Base, batch 64: simd ${simdBest.toFixed(0)} samples/s, PyTorch ${Number.isFinite(torchBest) ? torchBest.toFixed(0) : 'not measured'}` +
     (Number.isFinite(torchBest) ? ` → ${(simdBest / torchBest).toFixed(2)}× (target ≥ 1.0)` : ''));
+  const flow = bestThreadCounts(training).find((b) => b.objective === 'flow' && b.model === 'base' && b.batch === 128);
+  log(flow
+    ? `RESULT flow: Base-shaped flow, batch 128: simd ${flow.simd.value.toFixed(0)} samples/s (${flow.simd.threads} thr), ` +
+      `PyTorch ${flow.pytorch.value.toFixed(0)} (${flow.pytorch.threads} thr), each at its best thread count → ratio ` +
+      `${(flow.simd.value / flow.pytorch.value).toFixed(2)}× (target ≥ 2.0); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`
+    : `RESULT flow: simd ${Number.isFinite(simdFlowBest) ? simdFlowBest.toFixed(0) : 'not measured'} samples/s; PyTorch not measured`);
   const linalgResult = linalg.find((l) => l.startsWith('RESULT linalg'));
   if (linalgResult) log(linalgResult);
-  log(`memory: simd RSS ${memory.rss.map(mib).join(' -> ')} MiB; tfjs tensors ${tfjsMemory.tensors.join(' -> ')}`);
+  log(`memory: simd RSS ${memory.rss.map(mib).join(' -> ')} MiB (seed), ${flowMemory.rss.map(mib).join(' -> ')} MiB (flow); tfjs tensors ${tfjsMemory.tensors.join(' -> ')}`);
 
   const folder = join(ROOT, 'bench-results');
   mkdirSync(folder, { recursive: true });
@@ -117,7 +138,8 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify({
     machine: { cpu: cpus()[0]?.model ?? null, cores: availableParallelism(), node: process.version },
     startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, quick,
-    training, simdMemory: memory, tfjs, tfjsMemory, linalg, analysis,
+    loadAverage: { start: loadAtStart, end: loadavg() },
+    training, simdMemory: memory, simdFlowMemory: flowMemory, tfjs, tfjsFlow, tfjsMemory, linalg, analysis,
   }, null, 2)}\n`);
   log(`results: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 }

@@ -4,9 +4,11 @@
 import { presetArchitecture, type PresetName } from '../src/core/model/architecture';
 import { initParams } from '../src/core/model/params';
 import { createRng } from '../src/core/random/rng';
+import type { Objective } from '../src/core/train/config';
 import type { TrainingEngine } from '../src/core/train/engine';
 import { loadTfjs, tfjsNodeUnavailableReason, type LoadedTfjs, type TfjsBackendName } from '../src/core/train/tfjs/loadTfjs';
 import { createTfjsEngine } from '../src/core/train/tfjs/tfjsEngine';
+import { benchFlowOptions } from './benchFlow';
 import { randomBatches, trainSteps, type ThroughputResult } from './trainThroughput';
 
 export interface TfjsBackendStatus {
@@ -25,7 +27,8 @@ export function tfjsBackends(): TfjsBackendStatus[] {
   ];
 }
 
-async function engineFor(tfjs: LoadedTfjs, model: PresetName, batch: number): Promise<TrainingEngine> {
+async function engineFor(tfjs: LoadedTfjs, model: PresetName, batch: number, objective: Objective = 'seed'): Promise<TrainingEngine> {
+  if (objective === 'flow') return createTfjsEngine(benchFlowOptions(model, batch), tfjs);
   const architecture = presetArchitecture(model);
   return createTfjsEngine({
     architecture, objective: 'seed', learningRate: 1e-3, maxBatchSize: batch,
@@ -34,9 +37,11 @@ async function engineFor(tfjs: LoadedTfjs, model: PresetName, batch: number): Pr
 }
 
 /** Samples per second after two warm-up steps, timed for at most `maxSeconds` (and at least 5 steps). */
-export async function measureTfjsThroughput(backend: TfjsBackendName, model: PresetName, batch: number, maxSeconds: number): Promise<ThroughputResult> {
+export async function measureTfjsThroughput(
+  backend: TfjsBackendName, model: PresetName, batch: number, maxSeconds: number, objective: Objective = 'seed',
+): Promise<ThroughputResult> {
   const tfjs = await loadTfjs(backend);
-  const engine = await engineFor(tfjs, model, batch);
+  const engine = await engineFor(tfjs, model, batch, objective);
   try {
     const data = randomBatches(batch, presetArchitecture(model).width, 0);
     await trainSteps(engine, data, batch, 2);

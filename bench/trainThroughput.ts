@@ -1,11 +1,13 @@
 // Training throughput of the simd engine against PyTorch on the same machine.
 //
 //   node out/bench/trainThroughput.js [--rounds 3] [--models base,small,noact] [--batches 64,256]
-//        [--threads 1,2] [--long-steps 400] [--no-pytorch]
+//        [--flow-batches 128] [--threads 1,2] [--long-steps 400] [--no-pytorch]
 //
 // First it reports process memory over a long run, which must stay flat. Then, for each
-// model and batch size, it trains on seeded random data for a fixed number of steps after a
-// warm-up, with 1 and 2 threads, and runs bench/pytorch/train_throughput.py the same way,
+// model and batch size (the paper's loss), and for the Base-shaped flow at each flow batch
+// size (the flow objective, bench/benchFlow.ts), it trains on seeded random data for a fixed
+// number of steps after a warm-up, with 1 and 2 threads, and runs
+// bench/pytorch/train_throughput.py the same way,
 // alternating the two sides (ours, PyTorch, PyTorch, ours, ...) so that drift in a shared
 // machine's load hits both. A measurement stops early, by the same rule on both sides, when
 // the machine is too busy for its steps. The measuring functions are exported for other
@@ -20,13 +22,17 @@ import { runInNewContext } from 'node:vm';
 import { presetArchitecture, PRESET_NAMES, type PresetName } from '../src/core/model/architecture';
 import { initParams } from '../src/core/model/params';
 import { createRng } from '../src/core/random/rng';
+import type { Objective } from '../src/core/train/config';
 import type { TrainingEngine } from '../src/core/train/engine';
 import { createSimdEngine } from '../src/core/train/simd/simdEngine';
+import { benchFlowOptions } from './benchFlow';
 
 export const PYTHON = '/usr/bin/python3';
 export const PYTORCH_SCRIPT = join(__dirname, '..', '..', 'bench', 'pytorch', 'train_throughput.py');
 
 export interface ThroughputRequest {
+  /** 'seed' (default): the paper's loss on dense layers; 'flow': the bench flow of the model's shape. */
+  readonly objective?: Objective;
   readonly model: PresetName;
   readonly batch: number;
   /** Timed steps, unless maxSeconds runs out first (after at least MIN_STEPS). */
@@ -74,6 +80,7 @@ export async function trainSteps(engine: TrainingEngine, data: Batches, batch: n
 }
 
 async function createBenchEngine(request: ThroughputRequest, threads: number): Promise<TrainingEngine> {
+  if (request.objective === 'flow') return createSimdEngine(benchFlowOptions(request.model, request.batch, request.seed ?? 0), threads);
   const architecture = presetArchitecture(request.model);
   return createSimdEngine({
     architecture,
@@ -122,8 +129,8 @@ function collectGarbage(): void {
  * Process memory across a long run: `steps` steps that mix full and partial batches and
  * evaluations, as epochs do. With every buffer allocated up front, RSS must stay flat.
  */
-export async function measureMemoryFlatness(model: PresetName, batch: number, threads: number, steps: number): Promise<MemoryReport> {
-  const request: ThroughputRequest = { model, batch, steps, warmup: 20 };
+export async function measureMemoryFlatness(model: PresetName, batch: number, threads: number, steps: number, objective: Objective = 'seed'): Promise<MemoryReport> {
+  const request: ThroughputRequest = { objective, model, batch, steps, warmup: 20 };
   const engine = await createBenchEngine(request, threads);
   try {
     const data = randomBatches(batch, presetArchitecture(model).width, 0);
@@ -230,6 +237,8 @@ export interface BenchOptions {
   readonly rounds: number;
   readonly models: readonly PresetName[];
   readonly batches: readonly number[];
+  /** Batch sizes of the Base-shaped flow (none: no flow rows). */
+  readonly flowBatches: readonly number[];
   readonly threads: readonly number[];
   readonly pytorch: boolean;
   /** Steps of the memory run (0 skips it). */
@@ -240,6 +249,7 @@ export const DEFAULT_BENCH: BenchOptions = {
   rounds: 3,
   models: ['base', 'small', 'noact'],
   batches: [64, 256],
+  flowBatches: [128],
   threads: [1, 2],
   pytorch: true,
   longSteps: 400,
@@ -247,19 +257,23 @@ export const DEFAULT_BENCH: BenchOptions = {
 
 /** Longest timed stretch of one measurement; a busy machine gets fewer steps rather than a longer run. */
 export const MAX_SECONDS = 0.8;
+/** The same for the flow, whose PyTorch steps (n³ products to assemble each W) are long. */
+export const FLOW_MAX_SECONDS = 2;
 
 /**
  * One measurement: the same work (samples × layers) for every configuration, about half a
  * second on an idle two-core machine, cut short after MAX_SECONDS. The warm-up is long
  * enough for V8 to optimize a fresh engine's worker code (ten steps were not).
  */
-export function stepsFor(model: PresetName, batch: number): ThroughputRequest {
+export function stepsFor(model: PresetName, batch: number, objective: Objective = 'seed'): ThroughputRequest {
+  if (objective === 'flow') return { objective, model, batch, steps: 60, warmup: 20, maxSeconds: FLOW_MAX_SECONDS };
   const layers = presetArchitecture(model).layers.length;
   const steps = Math.max(10, Math.round((40 * 64 * 4) / (batch * layers)));
-  return { model, batch, steps, warmup: Math.max(20, Math.round(steps / 2)), maxSeconds: MAX_SECONDS };
+  return { objective, model, batch, steps, warmup: Math.max(20, Math.round(steps / 2)), maxSeconds: MAX_SECONDS };
 }
 
 export interface ConfigReport {
+  readonly objective: Objective;
   readonly model: PresetName;
   readonly batch: number;
   readonly threads: number;
@@ -304,14 +318,17 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
   const reports: ConfigReport[] = [];
   for (const model of options.models) {
     for (const batch of options.batches) {
-      for (const threads of options.threads) reports.push({ model, batch, threads, simd: [], pytorch: [] });
+      for (const threads of options.threads) reports.push({ objective: 'seed', model, batch, threads, simd: [], pytorch: [] });
     }
+  }
+  for (const batch of options.flowBatches) {
+    for (const threads of options.threads) reports.push({ objective: 'flow', model: 'base', batch, threads, simd: [], pytorch: [] });
   }
   try {
     for (let round = 1; round <= options.rounds; round++) {
       log(`round ${round}/${options.rounds}`);
       for (const report of reports) {
-        const request = stepsFor(report.model, report.batch);
+        const request = stepsFor(report.model, report.batch, report.objective);
         const reference = references.get(report.threads);
         const sides = [
           async () => report.simd.push((await measureSimdThroughput(request, report.threads)).samplesPerSecond),
@@ -324,7 +341,7 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
           await pause(200);
         }
         const last = (values: number[]) => (values.length > 0 ? values[values.length - 1].toFixed(0) : '-');
-        log(`  ${report.model.padEnd(5)} batch ${String(report.batch).padStart(3)} ${report.threads} thr: simd ${last(report.simd)}  pytorch ${last(report.pytorch)} samples/s`);
+        log(`  ${report.objective.padEnd(4)} ${report.model.padEnd(5)} batch ${String(report.batch).padStart(3)} ${report.threads} thr: simd ${last(report.simd)}  pytorch ${last(report.pytorch)} samples/s`);
       }
     }
   } finally {
@@ -333,11 +350,11 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
   log('');
   log(`load average after the measurements: ${describeLoad()}`);
   log('samples/s (best and median of the rounds; ratio = simd / PyTorch at the same thread count)');
-  log('model  batch thr |  simd best  median | pytorch best  median | ratio best  median');
+  log('loss  model  batch thr |  simd best  median | pytorch best  median | ratio best  median');
   for (const r of reports) {
     const pt = r.pytorch.length > 0;
     const cells = [
-      r.model.padEnd(6), String(r.batch).padStart(5), String(r.threads).padStart(3), '|',
+      r.objective.padEnd(5), r.model.padEnd(6), String(r.batch).padStart(5), String(r.threads).padStart(3), '|',
       Math.max(...r.simd).toFixed(0).padStart(10), median(r.simd).toFixed(0).padStart(7), '|',
       (pt ? Math.max(...r.pytorch).toFixed(0) : '-').padStart(12), (pt ? median(r.pytorch).toFixed(0) : '-').padStart(7), '|',
       (pt ? (Math.max(...r.simd) / Math.max(...r.pytorch)).toFixed(2) : '-').padStart(10),
@@ -348,20 +365,35 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
   if (references.size > 0) {
     log('');
     log('each side at its best thread count (best of the rounds):');
-    for (const model of options.models) {
-      for (const batch of options.batches) {
-        const mine = reports.filter((r) => r.model === model && r.batch === batch);
-        const best = (pick: (r: ConfigReport) => number[]) => {
-          const top = mine.filter((r) => pick(r).length > 0).map((r) => ({ threads: r.threads, value: Math.max(...pick(r)) }));
-          return top.reduce((a, b) => (b.value > a.value ? b : a));
-        };
-        const simd = best((r) => r.simd), torch = best((r) => r.pytorch);
-        log(`  ${model.padEnd(5)} batch ${String(batch).padStart(3)}: simd ${simd.value.toFixed(0)} (${simd.threads} thr)  ` +
-          `pytorch ${torch.value.toFixed(0)} (${torch.threads} thr)  ratio ${(simd.value / torch.value).toFixed(2)}`);
-      }
+    for (const best of bestThreadCounts(reports)) {
+      log(`  ${best.objective.padEnd(4)} ${best.model.padEnd(5)} batch ${String(best.batch).padStart(3)}: simd ${best.simd.value.toFixed(0)} (${best.simd.threads} thr)  ` +
+        `pytorch ${best.pytorch.value.toFixed(0)} (${best.pytorch.threads} thr)  ratio ${(best.simd.value / best.pytorch.value).toFixed(2)}`);
     }
   }
   return reports;
+}
+
+export interface BestThreads {
+  readonly objective: Objective;
+  readonly model: PresetName;
+  readonly batch: number;
+  /** Each side's best of the rounds at its best thread count. */
+  readonly simd: { readonly threads: number; readonly value: number };
+  readonly pytorch: { readonly threads: number; readonly value: number };
+}
+
+/** Per objective, model and batch measured on both sides: each side at its best thread count. */
+export function bestThreadCounts(reports: readonly ConfigReport[]): BestThreads[] {
+  const keys = [...new Set(reports.map((r) => `${r.objective}/${r.model}/${r.batch}`))];
+  return keys.flatMap((key) => {
+    const mine = reports.filter((r) => `${r.objective}/${r.model}/${r.batch}` === key);
+    const best = (pick: (r: ConfigReport) => number[]) => mine
+      .filter((r) => pick(r).length > 0)
+      .map((r) => ({ threads: r.threads, value: Math.max(...pick(r)) }))
+      .reduce<{ threads: number; value: number } | null>((a, b) => (a === null || b.value > a.value ? b : a), null);
+    const simd = best((r) => r.simd), pytorch = best((r) => r.pytorch);
+    return simd && pytorch ? [{ objective: mine[0].objective, model: mine[0].model, batch: mine[0].batch, simd, pytorch }] : [];
+  });
 }
 
 function parseArgs(argv: string[]): BenchOptions {
@@ -380,6 +412,7 @@ function parseArgs(argv: string[]): BenchOptions {
     switch (flag) {
       case '--rounds': options.rounds = numbers(flag, argv[++i])[0]; break;
       case '--batches': options.batches = numbers(flag, argv[++i]); break;
+      case '--flow-batches': options.flowBatches = argv[i + 1] === 'none' ? (i++, []) : numbers(flag, argv[++i]); break;
       case '--threads': options.threads = numbers(flag, argv[++i]); break;
       case '--long-steps': options.longSteps = Number(argv[++i]); break;
       case '--no-pytorch': options.pytorch = false; break;

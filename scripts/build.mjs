@@ -31,12 +31,17 @@ if (existsSync(asmDir)) {
 
 run(bin('tsc'), ['-p', 'tsconfig.json']);
 
-const webviewEntry = join(root, 'src/webview/main.ts');
-if (existsSync(webviewEntry)) {
-  run(bin('tsc'), ['-p', 'src/webview/tsconfig.json', '--noEmit']);
+// Webview bundles: the inspector, and the report page (inlined into a report's
+// index.html, so it has no source map to point at).
+const bundles = [
+  { entry: 'src/webview/main.ts', out: 'media/dist/inspector.js', sourcemap: true },
+  { entry: 'src/webview/report/main.ts', out: 'media/dist/report.js', sourcemap: false },
+].filter((b) => existsSync(join(root, b.entry)));
+if (bundles.length > 0) run(bin('tsc'), ['-p', 'src/webview/tsconfig.json', '--noEmit']);
+for (const b of bundles) {
   run(bin('esbuild'), [
-    webviewEntry, '--bundle', '--format=iife', '--target=es2022', '--minify', '--sourcemap',
-    `--outfile=${join(root, 'media/dist/inspector.js')}`, '--log-level=warning',
+    join(root, b.entry), '--bundle', '--format=iife', '--target=es2022', '--minify', ...(b.sourcemap ? ['--sourcemap'] : []),
+    `--outfile=${join(root, b.out)}`, '--log-level=warning',
   ]);
 }
 console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

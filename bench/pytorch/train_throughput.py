@@ -6,6 +6,12 @@ LeakyReLU(0.01)) with the paper's loss and Adam(lr=1e-3) on seeded random data, 
 samples per second as JSON. The same work as bench/trainThroughput.ts measures for the
 simd engine: data generation and loading are outside the timed loop on both sides.
 
+With objective "flow" it trains the same shapes as LU-parametrized normalizing flows, as
+a PyTorch user writes one (Glow's LU layer): W = P·L·U assembled from the packed factors
+every step, autograd through it, the exact log-likelihood under the paper's prior N(2a·1, I)
+with the LeakyReLU log-determinant count (its gradient from a sigmoid of width tau),
+dequantized inputs, Adam(lr=1e-4) with a linear warm-up and cosine decay.
+
     /usr/bin/python3 bench/pytorch/train_throughput.py --model base --batch 64 --threads 1
     /usr/bin/python3 bench/pytorch/train_throughput.py --serve   # one JSON request per line
 
@@ -53,8 +59,84 @@ def seed_loss(torch, y, labels):
     return (nll + penalty).mean()
 
 
-def measure(torch, model_name, batch, steps, warmup, seed, max_seconds):
+def lu_flow_module(torch):
+    """The flow's layer: y = x·Wᵀ + b with W = P·L·U from one packed n×n parameter."""
+
+    class LULinear(torch.nn.Module):
+        def __init__(self, n, generator):
+            super().__init__()
+            # L and U entries ~ N(0, 0.01²), u_ii = ±1 (s = log|u_ii| = 0), a random row order:
+            # the same distribution as the simd side's bench flow.
+            packed = torch.randn(n, n, generator=generator) * 0.01
+            packed.fill_diagonal_(0)
+            self.packed = torch.nn.Parameter(packed)
+            self.bias = torch.nn.Parameter(torch.zeros(n))
+            self.register_buffer("sign", torch.randint(0, 2, (n,), generator=generator).float() * 2 - 1)
+            self.register_buffer("perm", torch.randperm(n, generator=generator))
+            self.register_buffer("eye", torch.eye(n))
+
+        def forward(self, x):
+            s = torch.diagonal(self.packed)
+            lower = torch.tril(self.packed, -1) + self.eye
+            upper = torch.triu(self.packed, 1) + torch.diag(self.sign * torch.exp(s))
+            weight = (lower @ upper)[self.perm]
+            return torch.nn.functional.linear(x, weight, self.bias), s.sum()
+
+    return LULinear
+
+
+FLOW_SLOPE = 0.01
+FLOW_TAU = 0.1
+FLOW_WARMUP = 200
+
+
+def flow_loss(torch, layers, activations, x, labels):
+    """Mean −log p(x | a): latent under N(2a·1, I) plus −log|det J| (Σ s_i and the LeakyReLU count)."""
+    h = x
+    log_det = 0
+    negatives = 0
+    for layer, activation in zip(layers, activations):
+        a, layer_log_det = layer(h)
+        log_det = log_det + layer_log_det
+        if activation:
+            soft = torch.sigmoid(-a / FLOW_TAU).sum(dim=1)
+            # The count's exact value, with the sigmoid's gradient.
+            negatives = negatives + (a < 0).sum(dim=1).to(a.dtype) + (soft - soft.detach())
+            h = torch.nn.functional.leaky_relu(a, FLOW_SLOPE)
+        else:
+            h = a
+    target = (2 * labels).to(h.dtype).unsqueeze(1)
+    latent = 0.5 * ((h - target) ** 2).sum(dim=1) + 0.5 * WIDTH * math.log(2 * math.pi)
+    return (latent - math.log(FLOW_SLOPE) * negatives - log_det).mean()
+
+
+def build_step(torch, objective, model_name, batch, seed):
+    """One training step's closure on seeded random data, for either objective."""
     torch.manual_seed(seed)
+    if objective == "flow":
+        depth, activation = MODELS[model_name]
+        generator = torch.Generator().manual_seed(seed)
+        module = lu_flow_module(torch)
+        layers = torch.nn.ModuleList([module(WIDTH, generator) for _ in range(depth)])
+        activations = [activation] * depth
+        optimizer = torch.optim.Adam(layers.parameters(), lr=1e-4)
+        total = 10_000
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda s: min(1.0, (s + 1) / FLOW_WARMUP) * 0.5 * (1 + math.cos(math.pi * min(s, total) / total)))
+        # Pixel levels k/255, dequantized to (k + u)/256 with fresh noise every step.
+        batches = [(torch.randint(0, 256, (batch, WIDTH)).float(), torch.randint(0, 10, (batch,))) for _ in range(4)]
+
+        def flow_step(i):
+            levels, labels = batches[i % len(batches)]
+            x = (levels + torch.rand(batch, WIDTH)) / 256
+            optimizer.zero_grad()
+            loss = flow_loss(torch, layers, activations, x, labels)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            return loss.item()
+
+        return flow_step
     model = build_model(torch, model_name)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     batches = [
@@ -62,13 +144,19 @@ def measure(torch, model_name, batch, steps, warmup, seed, max_seconds):
         for _ in range(4)
     ]
 
-    def step(i):
+    def seed_step(i):
         images, labels = batches[i % len(batches)]
         optimizer.zero_grad()
         loss = seed_loss(torch, model(images), labels)
         loss.backward()
         optimizer.step()
         return loss.item()
+
+    return seed_step
+
+
+def measure(torch, model_name, batch, steps, warmup, seed, max_seconds, objective="seed"):
+    step = build_step(torch, objective, model_name, batch, seed)
 
     first = None
     for i in range(warmup):
@@ -87,6 +175,7 @@ def measure(torch, model_name, batch, steps, warmup, seed, max_seconds):
     seconds = time.perf_counter() - start
     steps = done
     return {
+        "objective": objective,
         "model": model_name,
         "batch": batch,
         "threads": torch.get_num_threads(),
@@ -103,6 +192,7 @@ def measure(torch, model_name, batch, steps, warmup, seed, max_seconds):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", choices=sorted(MODELS), default="base")
+    parser.add_argument("--objective", choices=["seed", "flow"], default="seed")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=10)
@@ -111,7 +201,7 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=float("inf"),
                         help="stop timing early (after at least 5 steps) once this much time has passed")
     parser.add_argument("--serve", action="store_true",
-                        help="read JSON requests {model, batch, steps, warmup, seed, maxSeconds} from stdin, one per line")
+                        help="read JSON requests {objective, model, batch, steps, warmup, seed, maxSeconds} from stdin, one per line")
     args = parser.parse_args()
     if args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
@@ -123,7 +213,7 @@ def main():
         return 3
     torch.set_num_threads(args.threads)
     if not args.serve:
-        print(json.dumps(measure(torch, args.model, args.batch, args.steps, args.warmup, args.seed, args.max_seconds)), flush=True)
+        print(json.dumps(measure(torch, args.model, args.batch, args.steps, args.warmup, args.seed, args.max_seconds, args.objective)), flush=True)
         return 0
     print(json.dumps({"ready": True, "torch": torch.__version__, "threads": args.threads}), flush=True)
     for line in sys.stdin:
@@ -132,7 +222,7 @@ def main():
         request = json.loads(line)
         result = measure(torch, request.get("model", "base"), int(request.get("batch", 64)),
                          int(request.get("steps", 100)), int(request.get("warmup", 10)), int(request.get("seed", 0)),
-                         float(request.get("maxSeconds") or float("inf")))
+                         float(request.get("maxSeconds") or float("inf")), request.get("objective", "seed"))
         print(json.dumps(result), flush=True)
     return 0
 

@@ -1,4 +1,5 @@
 import type { CheckpointAnalysis, GeneratedSet } from '../core/analysis/types';
+import { DIGIT_CLASSES, labelName } from '../core/data/classNames';
 import { IMAGE_SIZE } from '../core/model/architecture';
 import { renderGrid, type GridTile, type RgbImage } from '../core/image/imageGrid';
 
@@ -8,15 +9,15 @@ export interface FigurePanel {
   readonly analysis: CheckpointAnalysis;
 }
 
-/** Generated samples drawn per temperature and digit. */
+/** Generated samples drawn per temperature and class. */
 const SAMPLES_PER_TEMPERATURE = 3;
 const PANEL_GAP = 16;
 const BACKGROUND = [32, 33, 36] as const;
 
 /**
- * One image of two checkpoints side by side. Each panel has a row per digit:
- * a test digit, its reconstruction through the float32 and the float64
- * inverse, then samples of the target (the objective's own latent
+ * One image of two checkpoints side by side. Each panel has a row per class
+ * (named as the analysis's data names it): a test image, its float32 round
+ * trip and its float32 embedding inverted in float64, then samples of the target (the objective's own latent
  * distribution) at every analysed temperature, inverted in float64. The
  * samples are shown as the inverse produced them (clipped to [0, 1]; NaN or
  * infinite pixels in red).
@@ -47,7 +48,8 @@ function panelImage(panel: FigurePanel): RgbImage {
   const sets = targetSets(a);
   const blank: GridTile = { values: new Array<number>(IMAGE_SIZE).fill(0), scale: 'pixel' };
   const labels = [...new Set([...a.reconstruction.examples.map((e) => e.label), ...sets.flatMap((s) => s.perClass.map((c) => c.label))])].sort((x, y) => x - y);
-  const columnTitles = ['DIGIT', 'F32', 'F64', ...sets.flatMap((s) => Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k) => (k === 0 ? `T=${s.temperature} ${Math.round(s.accuracy * 100)}%` : '')))];
+  const classes = a.classes ?? DIGIT_CLASSES;
+  const columnTitles = [classes.noun.toUpperCase(), 'F32', 'MIXED', ...sets.flatMap((s) => Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k) => (k === 0 ? `T=${s.temperature} ${Math.round(s.accuracy * 100)}%` : '')))];
   return renderGrid({
     title: panel.title,
     columnTitles,
@@ -60,7 +62,7 @@ function panelImage(panel: FigurePanel): RgbImage {
         const images = s.perClass.find((c) => c.label === label)?.images ?? [];
         return Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k): GridTile => (images[k] ? { values: images[k], scale: 'pixel' } : blank));
       });
-      return { label: String(label), tiles: [...reconstruction, ...samples] };
+      return { label: labelName(label, classes).toUpperCase(), tiles: [...reconstruction, ...samples] };
     }),
     zoom: 2,
   });

@@ -1,8 +1,12 @@
+import { describeCondition } from '../core/analysis/jacobianCondition';
+import { moments } from '../core/analysis/stats/moments';
+import { ROUND_TRIP_IDS, type RoundTripId } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis, GeneratedSet, Precision } from '../core/analysis/types';
+import { VERDICT_WORDS } from '../core/analysis/verdictWords';
 import { describeArchitecture, type Architecture } from '../core/model/architecture';
 import type { CheckpointTraining } from '../core/store/checkpoint';
 import type { RunRecord } from '../core/store/runTypes';
-import { sourceName } from './commands/analyze';
+import { setRole, sourceName } from './commands/analyze';
 import { fmtNumber, fmtSci, fmtSeconds } from './format';
 
 /** One side of `invertscope compare`: where the checkpoint is, what produced it, and its analysis. */
@@ -19,6 +23,8 @@ export interface ComparedCheckpoint {
 }
 
 const PRECISIONS: readonly Precision[] = ['float32', 'float64'];
+/** Row labels of the round trips, short enough for the comparison's first column. */
+const ROUND_TRIP_SHORT: Record<RoundTripId, string> = { float32: 'all float32', mixed: 'f32 embedding, f64 inverse', float64: 'all float64' };
 const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : String(v));
 
 /**
@@ -60,12 +66,16 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
   for (let l = 0; l < depth; l++) {
     row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? fmtSci(layer.cond) : '—'; });
   }
-  row('κ Jacobian', (c) => `${fmtSci(c.analysis.jacobian.cond)} at ${c.analysis.jacobian.pointDescription}`);
-  row('verdict', (c) => c.analysis.jacobian.verdict);
-  for (const p of PRECISIONS) {
-    row(`reconstruction ${p}`, (c) => {
-      const s = c.analysis.reconstruction.overall[p];
-      return `|err| ${fmtSci(s.meanAbsError)}, PSNR ${fmtNumber(s.psnr, 3)} dB, ${pct(s.brokenFraction)} broken`;
+  row('κ Jacobian', (c) => {
+    const j = c.analysis.jacobian;
+    return `${describeCondition(j.cond, j.resolvable).startsWith('>') ? `>${fmtSci(j.cond)} (float64 cannot resolve)` : fmtSci(j.cond)} at ${j.pointDescription}`;
+  });
+  row('verdict', (c) => VERDICT_WORDS[c.analysis.jacobian.verdict]);
+  for (const id of ROUND_TRIP_IDS) {
+    row(`round trip: ${ROUND_TRIP_SHORT[id]}`, (c) => {
+      const r = c.analysis.reconstruction;
+      const s = r.roundTrips?.[id] ?? (id === 'float32' ? r.overall.float32 : id === 'mixed' ? r.overall.float64 : null);
+      return s ? `|err| ${fmtSci(s.meanAbsError)}, PSNR ${fmtNumber(s.psnr, 3)} dB, ${pct(s.brokenFraction)} broken` : '—';
     });
   }
   for (const p of PRECISIONS) {
@@ -74,13 +84,13 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
       return r ? (r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo)) : '—';
     });
   }
-  row('classifier on real test digits', (c) => pct(c.analysis.generation.classifierTestAccuracy));
+  row('classifier on its own test images', (c) => pct(c.analysis.generation.classifierTestAccuracy));
   const keys = [...new Set([...a.analysis.generation.sets, ...b.analysis.generation.sets].map(setKey))].sort(compareKeys);
   for (const key of keys) {
     const [source, precision, temperature] = key.split('|');
-    row(`generation ${source === 'target' ? 'own target' : 'class Gaussian'} ${precision} T=${temperature}`, (c) => {
+    row(`${source === 'target' ? 'generation own target' : 'control: class Gaussian'} ${precision} T=${temperature}`, (c) => {
       const set = c.analysis.generation.sets.find((s) => setKey(s) === key);
-      return set ? `${pct(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}` : '—';
+      return set ? `${pct(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}${seedSpread(set)}` : '—';
     });
   }
   return rows;
@@ -97,18 +107,24 @@ export function comparisonJson(compared: readonly ComparedCheckpoint[]): { check
       testBitsPerDim: c.analysis.density?.testBitsPerDim ?? null,
       density: c.analysis.density ?? null,
       kappas: c.analysis.layers.map((l) => l.cond),
-      jacobian: { cond: c.analysis.jacobian.cond, verdict: c.analysis.jacobian.verdict },
-      reconstruction: c.analysis.reconstruction.overall,
+      jacobian: { cond: c.analysis.jacobian.cond, resolvable: c.analysis.jacobian.resolvable ?? null, verdict: c.analysis.jacobian.verdict },
+      reconstruction: c.analysis.reconstruction.roundTrips ?? { float32: c.analysis.reconstruction.overall.float32, mixed: c.analysis.reconstruction.overall.float64 },
       recognizableUpTo: Object.fromEntries(c.analysis.amplification.map((r) => [r.precision, r.recognizableUpTo])),
       generation: {
         classifierTestAccuracy: c.analysis.generation.classifierTestAccuracy,
         sets: c.analysis.generation.sets.map((s) => ({
-          source: s.source, prior: s.prior ?? (s.source === 'target' ? 'paper' : null), precision: s.precision, temperature: s.temperature,
-          accuracy: s.accuracy, perClass: s.perClass.map((p) => ({ label: p.label, accuracy: p.accuracy, samples: p.sampleCount ?? p.images.length })),
+          source: s.source, role: setRole(s), prior: s.prior ?? (s.source === 'target' ? 'paper' : null), precision: s.precision, temperature: s.temperature,
+          accuracy: s.accuracy, seedAccuracies: s.seedAccuracies ?? [s.accuracy], perClass: s.perClass.map((p) => ({ label: p.label, accuracy: p.accuracy, samples: p.sampleCount ?? p.images.length })),
         })),
       },
     })),
   };
+}
+
+/** ', ±0.6 over 3 seeds' when a set was drawn with several seeds (sd of the seeds' accuracies, in points). */
+function seedSpread(set: GeneratedSet): string {
+  const seeds = set.seedAccuracies ?? [];
+  return seeds.length < 2 ? '' : `, ±${fmtNumber(100 * moments(seeds).std, 2)} over ${seeds.length} seeds`;
 }
 
 function priorText(c: ComparedCheckpoint): string {

@@ -1,65 +1,57 @@
 import { describeError, InvertscopeError } from '../core/errors';
-import { UsageError } from './args';
+import { invertscopeVersion } from '../core/store/packageVersion';
+import { didYouMean, UsageError } from './args';
+import { commandLine } from './commandLine';
 import type { CliContext, Command } from './context';
 import { processContext } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
+import { commandHelp, helpWidth, mainHelp } from './help';
 import { analyzeCommand } from './commands/analyze';
 import { compareCommand } from './commands/compare';
 import { downloadMnistCommand } from './commands/downloadMnist';
 import { generateCommand } from './commands/generate';
 import { importCommand } from './commands/importCheckpoint';
 import { reconstructCommand } from './commands/reconstruct';
+import { reportCommand } from './commands/report';
+import { reproduceCommand } from './commands/reproduce';
 import { resumeCommand } from './commands/resume';
 import { runsCommand } from './commands/runs';
 import { showCommand } from './commands/show';
+import { timelineCommand } from './commands/timeline';
 import { trainCommand } from './commands/train';
 
 export const COMMANDS: readonly Command[] = [
-  trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
-  analyzeCommand, reconstructCommand, generateCommand, compareCommand,
+  reproduceCommand, reportCommand, trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
+  analyzeCommand, timelineCommand, reconstructCommand, generateCommand, compareCommand,
 ];
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
-  return [
-    'invertscope — train invertible MNIST networks, invert them exactly, and see why inversion fails',
-    '',
-    'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Run `invertscope <command> --help` for a command\'s options.',
-    `Exit status: ${EXIT.ok} ok, ${EXIT.failed} failed, ${EXIT.usage} usage error, ${EXIT.badInput} bad or missing input, ${EXIT.network} network, ${EXIT.backend} no backend, ${EXIT.cancelled} cancelled.`,
-  ].join('\n');
-}
-
-function commandHelp(command: Command): string {
-  return `${command.summary}\n\nUsage: ${command.usage}`;
-}
+const HELP_FLAGS = new Set(['--help', '-h']);
 
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    ctx.stdout.write(`${help()}\n`);
+  const width = helpWidth(ctx.stdout.columns);
+  if (name === undefined || HELP_FLAGS.has(name)) {
+    ctx.stdout.write(`${mainHelp(COMMANDS, width)}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (name === '--version') {
-    ctx.stdout.write(`${(require('../../../package.json') as { version: string }).version}\n`);
+  if (name === 'help') return help(rest[0], ctx);
+  if (name === '--version' || name === '-v') {
+    ctx.stdout.write(`${invertscopeVersion()}\n`);
     return EXIT.ok;
   }
   const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    ctx.stderr.write(`invertscope: unknown command "${name}"\n\n${help()}\n`);
-    return EXIT.usage;
-  }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    ctx.stdout.write(`${commandHelp(command)}\n`);
+  if (!command) return unknownCommand(name, ctx);
+  if (rest.some((a) => HELP_FLAGS.has(a))) {
+    ctx.stdout.write(`${commandHelp(command, width)}\n`);
     return EXIT.ok;
   }
   try {
     return await command.run(rest, ctx);
   } catch (error) {
     if (error instanceof UsageError) {
-      ctx.stderr.write(`invertscope ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
+      if (error.rename) ctx.stderr.write(`Run instead: ${commandLine([name, ...renamed(rest, error.rename.from, error.rename.to)])}\n`);
+      else ctx.stderr.write(`Usage: ${command.usage}\nRun \`invertscope ${name} --help\` for every option.\n`);
     } else if (error instanceof InvertscopeError) {
       ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
     } else {
@@ -67,6 +59,29 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     }
     return exitCodeFor(error);
   }
+}
+
+function help(topic: string | undefined, ctx: CliContext): number {
+  const width = helpWidth(ctx.stdout.columns);
+  if (topic === undefined) {
+    ctx.stdout.write(`${mainHelp(COMMANDS, width)}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === topic);
+  if (!command) return unknownCommand(topic, ctx);
+  ctx.stdout.write(`${commandHelp(command, width)}\n`);
+  return EXIT.ok;
+}
+
+function unknownCommand(name: string, ctx: CliContext): number {
+  const hint = didYouMean(name, COMMANDS.map((c) => c.name), '');
+  ctx.stderr.write(`invertscope: unknown command "${name}"${hint}\nCommands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`invertscope --help\` for what each does.\n`);
+  return EXIT.usage;
+}
+
+/** The arguments with a flag's former name replaced by its new one (both `--old value` and `--old=value`). */
+function renamed(args: readonly string[], from: string, to: string): string[] {
+  return args.map((a) => (a === `--${from}` ? `--${to}` : a.startsWith(`--${from}=`) ? `--${to}=${a.slice(from.length + 3)}` : a));
 }
 
 if (require.main === module) {

@@ -1,10 +1,11 @@
-import { relative } from 'node:path';
+import { join } from 'node:path';
 import { recordAbnormalEnd } from '../backend/recordAbnormalEnd';
 import { errorFromFailure, type TrainRequest } from '../backend/protocol';
 import { startTraining } from '../backend/trainingClient';
 import { checkpointFileName } from '../core/store/runIds';
 import type { EpochMetric } from '../core/store/runTypes';
 import { lossPartNames } from '../core/train/config';
+import { commandLine, displayPath, runsArgs } from './commandLine';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { fmtInteger, fmtNumber, fmtSeconds } from './format';
@@ -16,8 +17,8 @@ import { ProgressBar } from './progressBar';
  * --json), Ctrl-C to stop after the current step and twice to kill.
  */
 export async function runTrainingSession(request: TrainRequest, ctx: CliContext, json: boolean): Promise<number> {
-  const session = startTraining(request, { recordAbnormalEnd, onStderr: (t) => ctx.stderr.write(t) });
   const bar = new ProgressBar(ctx.stderr);
+  const session = startTraining(request, { recordAbnormalEnd, onStderr: (t) => bar.write(t) });
   const say = (line: string) => { if (!json) bar.log(line); };
   let interrupts = 0;
   const removeInterrupt = ctx.onInterrupt(() => {
@@ -41,7 +42,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
       case 'started':
         ({ totalEpochs, firstEpoch, stepsPerEpoch, runDir } = m);
         partNames = lossPartNames(m.objective);
-        say(`run      ${relative(ctx.cwd, m.runDir) || m.runDir}`);
+        say(`run      ${displayPath(m.runDir, ctx.cwd)}`);
         break;
       case 'log':
         say(`${m.level === 'warn' ? 'warning: ' : ''}${m.message}`);
@@ -53,7 +54,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
         } else {
           const done = (metric.epoch - firstEpoch) * stepsPerEpoch + ((metric.step - 1) % stepsPerEpoch) + 1;
           const total = (totalEpochs - firstEpoch + 1) * stepsPerEpoch;
-          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${fmtNumber(metric.loss)} · ${fmtInteger(metric.samplesPerSecond)} samples/s`);
+          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${fmtNumber(metric.loss)} nats · ${fmtInteger(metric.samplesPerSecond)} samples/s`);
         }
         break;
       }
@@ -67,16 +68,20 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
   const outcome = await session.outcome;
   removeInterrupt();
   bar.done();
-  const where = runDir ? relative(ctx.cwd, runDir) || runDir : outcome.runId ?? '';
+  const where = runDir ? displayPath(runDir, ctx.cwd) : outcome.runId ?? '';
   if (json) return outcome.status === 'completed' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
   const elapsed = fmtSeconds((Date.now() - started) / 1000);
+  // Commands to copy: a run id means nothing outside its runs folder, so that is named unless it is ./runs.
+  const inRuns = runsArgs(request.runsFolder, ctx.cwd);
   switch (outcome.status) {
     case 'completed':
       ctx.stderr.write(`Done in ${elapsed}. Run: ${where}\n`);
-      ctx.stderr.write(`Next: invertscope show ${outcome.runId}  ·  invertscope analyze ${where}/${checkpointFileName(totalEpochs)}\n`);
+      ctx.stderr.write(`Next: ${commandLine(['show', outcome.runId ?? where, ...inRuns])}  ·  `
+        + `${commandLine(['analyze', runDir ? displayPath(join(runDir, checkpointFileName(totalEpochs)), ctx.cwd) : where])}\n`);
       return EXIT.ok;
     case 'cancelled':
-      ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked cancelled; continue it with: invertscope resume ${outcome.runId} --epochs ${totalEpochs}\n`);
+      ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked cancelled; continue it with: `
+        + `${commandLine(['resume', outcome.runId ?? where, '--epochs', String(totalEpochs), ...inRuns])}\n`);
       return EXIT.cancelled;
     case 'failed':
       ctx.stderr.write(`Training failed: ${outcome.error?.message ?? 'unknown error'}\n`);
@@ -90,5 +95,5 @@ function epochLine(m: EpochMetric, total: number, names: readonly [string, strin
   const bits = m.testBitsPerDim === undefined ? '' : ` (${fmtNumber(m.testBitsPerDim)} bits/dim)`;
   // Epoch 0 is the initialized model: evaluated, never trained, so it has no throughput.
   const speed = Number.isFinite(m.samplesPerSecond) ? `  ${fmtInteger(m.samplesPerSecond)} samples/s` : '  initialized model';
-  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} ${parts}  test ${fmtNumber(m.testLoss)}${bits}${speed}`;
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} nats ${parts}  test ${fmtNumber(m.testLoss)} nats${bits}${speed}`;
 }

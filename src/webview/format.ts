@@ -20,6 +20,11 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
   return exponent === undefined ? trimmed : `${trimmed}e${exponent}`;
 }
 
+/** κ as a figure, or '> bound (not resolvable in float64)' when σmin is beyond what float64 resolves. */
+export function formatCondition(cond: number, resolvable: boolean | undefined): string {
+  return resolvable === false ? `> ${formatNumber(cond)} (not resolvable in float64)` : formatNumber(cond);
+}
+
 /** A share in [0, 1] as a percentage with one decimal: 0.9812 → "98.1%". */
 export function formatPercent(value: number): string {
   if (!Number.isFinite(value)) return formatNumber(value);

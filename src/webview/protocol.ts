@@ -164,7 +164,9 @@ export type ChartId =
   | 'reconstruction'
   | 'generation'
   | 'loss'
-  | 'distribution';
+  | 'distribution'
+  /** A quantity against epoch (a trajectory figure; the card's data-figure says which). */
+  | 'trajectory';
 
 export type ExportFormat = 'svg' | 'png' | 'csv';
 

@@ -95,7 +95,7 @@ describe('inspector exports', { timeout: 90_000 }, () => {
       const message = await exportChart(p, 'reconstruction', 'svg');
       const images = message.content.match(/<image [^>]*href="data:image\/png;base64,/g) ?? [];
       assert.equal(images.length, analysis.reconstruction.examples.length * 4);
-      assert.ok(message.content.includes('float32 inverse'), 'column titles travel along');
+      assert.ok(message.content.includes('float32 round trip'), 'column titles travel along');
       const png = await exportChart(p, 'generation', 'png');
       assert.ok(pngSize(png.content).width > 300);
       await p.send({ type: 'exportResult', requestId: png.requestId, ok: true, detail: '/home/me/generation.png' });

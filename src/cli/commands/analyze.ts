@@ -1,45 +1,61 @@
 import { basename, join, relative, resolve } from 'node:path';
 import {
-  analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
+  analyzeCheckpoint, DEFAULT_ANALYSIS_OPTIONS, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
   type CheckpointAnalysis, type ErrorStats, type GeneratedSet,
 } from '../../core/analysis';
+import { formatValue } from '../../core/analysis/formatValue';
+import { describeCondition } from '../../core/analysis/jacobianCondition';
+import { quoteAccuracy } from '../../core/analysis/quoteAccuracy';
 import { median } from '../../core/analysis/stats/median';
+import { ROUND_TRIPS, ROUND_TRIP_IDS } from '../../core/analysis/trajectoryTypes';
+import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { InvertscopeError } from '../../core/errors';
 import { prettyJson } from '../../core/store/jsonText';
 import { RunStore } from '../../core/store/runStore';
-import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
 import { ProgressBar } from '../progressBar';
 
 /** Flags that say which checkpoint: shared by analyze, reconstruct and generate. */
-export const CHECKPOINT_FLAGS: Record<string, FlagSpec> = {
-  epoch: { type: 'integer', min: 0, description: 'with a run id: the checkpoint of this epoch (default: the latest)' },
-  runs: { type: 'string', description: 'runs folder a run id is looked up in (default ./runs)' },
-};
+export const CHECKPOINT_FLAGS = {
+  epoch: { type: 'integer', min: 0, default: 'the latest checkpoint', description: 'with a run: the checkpoint of this epoch' },
+  runs: { ...RUNS_FLAG, description: 'the runs folder a run id is looked up in' },
+} satisfies Record<string, FlagSpec>;
+
+/** The positional argument of analyze, reconstruct and generate, for --help. */
+export const CHECKPOINT_ARGUMENT: readonly [string, string] = [
+  '<checkpoint>', 'a .safetensors checkpoint file, or a run (an id, a unique prefix of one, or a run folder) with --epoch or its latest checkpoint',
+];
+
+const A = DEFAULT_ANALYSIS_OPTIONS;
 
 /** Flags that set analysis options: shared by analyze and compare. */
-export const ANALYSIS_OPTION_FLAGS: Record<string, FlagSpec> = {
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images reconstructed (default 1000)' },
-  noise: { type: 'list', description: 'noise levels δ, e.g. 1e-6,1e-4,1e-2 (default 1e-6 … 1e-1, 11 values)' },
-  temperature: { type: 'number', min: 0, max: 100, description: 'T of generated embeddings z ~ N(2a, T²), or a flow\'s prior at T (default 1)' },
-  'extra-temperatures': { type: 'list', description: 'further T the target is sampled at, e.g. 0.7,0.5 (default 0.7,0.5; "none" for none)' },
-  samples: { type: 'integer', min: 1, max: 10000, description: 'generated samples per class and set (default 32)' },
-  seed: { type: 'integer', min: 0, description: 'seed of the noise and the samples (default 0)' },
+export const ANALYSIS_OPTION_FLAGS = {
+  'test-images': { type: 'integer', min: 10, max: 100000, default: A.testImages, description: 'test images reconstructed, taken round-robin over the classes' },
+  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0]} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
+  temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: A.temperature, description: "T of generated embeddings z ~ N(2a, T²), or a flow's prior at T" },
+  'extra-temperatures': { type: 'list', valueName: 'T,T,…', default: A.extraTemperatures.join(','), description: 'further T the target is sampled at, e.g. 0.7,0.5; "none" for none' },
+  samples: { type: 'integer', min: 1, max: 10000, default: A.samplesPerClass, description: 'generated samples per class and set, for each seed, each scored by the classifier (100 for a figure to quote)' },
+  seeds: { type: 'integer', min: 1, max: 100, default: A.generationSeeds, description: 'seeds each generated set is drawn with, for its spread over seeds (3 for a figure to quote)' },
+  seed: { type: 'integer', min: 0, default: A.seed, description: 'seed of the noise and of the samples' },
   recompute: { type: 'boolean', description: 'ignore cached analyses and compute them again' },
-};
+} satisfies Record<string, FlagSpec>;
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   ...CHECKPOINT_FLAGS,
   ...ANALYSIS_OPTION_FLAGS,
   json: { type: 'boolean', description: 'print the whole analysis (CheckpointAnalysis) as JSON' },
-};
+} satisfies Record<string, FlagSpec>;
 
 export const analyzeCommand: Command = {
   name: 'analyze',
-  summary: 'analyse a checkpoint: layer spectra, the inverse in float32 and float64, noise, generation',
-  usage: 'invertscope analyze <checkpoint.safetensors | run id [--epoch N]> [--json] [--runs runs] [--test-images N] [--noise 1e-6,1e-3] [--temperature T] [--extra-temperatures 0.7,0.5] [--samples N] [--recompute]',
+  summary: 'analyse a checkpoint: layer spectra, the three round trips, noise, generation',
+  usage: 'invertscope analyze <checkpoint> [options]',
+  flags: FLAGS,
+  arguments: [CHECKPOINT_ARGUMENT],
+  examples: ['invertscope analyze 20261130-0512-small-3f9a --epoch 2', 'invertscope analyze runs/20261130-0512-small-3f9a/checkpoints/epoch-0002.safetensors --json'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
@@ -79,6 +95,7 @@ export function analysisOptionsFromFlags(flags: FlagValues): Partial<AnalysisOpt
     temperature: flags.temperature as number | undefined,
     extraTemperatures: temperatureList(flags['extra-temperatures'] as string[] | undefined),
     samplesPerClass: flags.samples as number | undefined,
+    generationSeeds: flags.seeds as number | undefined,
     seed: flags.seed as number | undefined,
   };
 }
@@ -97,6 +114,16 @@ function temperatureList(values: string[] | undefined): number[] | undefined {
 export function sourceName(set: Pick<GeneratedSet, 'source' | 'prior'>): string {
   if (set.source === 'empirical') return 'class Gaussian';
   return set.prior === 'class' ? 'prior N(μa, T²σa²)' : 'N(2a, T²)';
+}
+
+/** 'generator' for samples of the objective's own target, 'control' for the class Gaussian of training embeddings. */
+export function setRole(set: Pick<GeneratedSet, 'source' | 'role'>): 'generator' | 'control' {
+  return set.role ?? (set.source === 'empirical' ? 'control' : 'generator');
+}
+
+/** Samples scored per seed of a set (all of them, in an analysis from before seeds were recorded). */
+export function samplesPerSeed(set: Pick<GeneratedSet, 'samplesPerSeed' | 'perClass'>): number {
+  return set.samplesPerSeed ?? set.perClass.reduce((sum, c) => sum + (c.sampleCount ?? c.images.length), 0);
 }
 
 /**
@@ -171,7 +198,7 @@ const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 10
 export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
   const out: string[] = [];
   out.push(`${a.architectureName}, epoch ${a.epoch} · ${file} · ${source}`);
-  if (a.dataDescription) out.push(`data: ${a.dataDescription}`);
+  if (a.dataDescription) out.push(`data: ${a.dataDescription}${a.classes && a.classes.dataset ? ` (${a.classes.dataset})` : ''}`);
   out.push('', table(
     ['LAYER', 'TENSOR', 'LEAKYRELU', 'σMAX', 'σMIN', 'κ', 'LOG|DET|', 'STABLE RANK', 'LU F64/F32'],
     a.layers.map((l) => [
@@ -181,22 +208,32 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
   ));
   const j = a.jacobian;
   out.push('', `VERDICT: ${VERDICT_TITLES[j.verdict]}`, wrap(j.verdictText, 100));
-  out.push(`Jacobian at ${j.pointDescription}: σmax ${fmtSci(j.sigmaMax)}, σmin ${fmtSci(j.sigmaMin)}, κ ${fmtSci(j.cond)}`);
+  out.push(`Jacobian at ${j.pointDescription}: σmax ${fmtSci(j.sigmaMax)}, σmin ${fmtSci(j.sigmaMin)}, κ ${describeCondition(j.cond, j.resolvable)}`);
 
   const rec = a.reconstruction;
   const stats = (s: ErrorStats) => [fmtSci(s.meanAbsError), fmtSci(s.maxAbsError), fmtNumber(s.psnr, 3), pct(s.brokenFraction)];
-  out.push('', `Reconstruction of ${rec.imageCount} test images (float32 forward, then each inverse; broken = MAE > ${rec.brokenThreshold})`);
-  out.push(table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', 'BROKEN'], [
-    ['float32', ...stats(rec.overall.float32)],
-    ['float64', ...stats(rec.overall.float64)],
-  ]));
+  out.push('', `Reconstruction of ${rec.imageCount} test images, per round trip x → f(x) → f⁻¹(f(x)) (PSNR: mean and median over images; broken: per-image MAE > ${rec.brokenThreshold})`);
+  const trips = rec.roundTrips;
+  out.push(trips
+    ? table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR', 'MEDIAN PSNR', 'BROKEN'], ROUND_TRIP_IDS.map((id) => [
+      trips[id].label, ...stats(trips[id]).slice(0, 3), fmtNumber(trips[id].medianPsnr, 3), pct(trips[id].brokenFraction),
+    ]))
+    : table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR', 'BROKEN'], [
+      [ROUND_TRIPS.float32.label, ...stats(rec.overall.float32)],
+      [ROUND_TRIPS.mixed.label, ...stats(rec.overall.float64)],
+    ]));
 
-  out.push('', `Noise δ added to embeddings (recognizable: PSNR ≥ ${RECOGNIZABLE_PSNR} dB and classifier ≥ ${RECOGNIZABLE_ACCURACY_SHARE * 100}% of its clean accuracy)`);
-  out.push(table(['INVERSE', 'RECOGNIZABLE UP TO δ', 'GROWTH AT SMALLEST δ', 'WORST DIRECTION', 'BOUND ∏'], a.amplification.map((r) => {
+  out.push('', `Noise δ added to embeddings, through each inverse (recognizable: mean PSNR ≥ ${RECOGNIZABLE_PSNR} dB and classifier ≥ ${RECOGNIZABLE_ACCURACY_SHARE * 100}% of its clean accuracy)`);
+  out.push('GROWTH: error after the inverse ÷ injected noise at the smallest δ; PER IMAGE is the median over images, POOLED is over all their pixels at once');
+  out.push(table(['INVERSE', 'IMAGES', 'RECOGNIZABLE UP TO δ', 'GROWTH PER IMAGE', 'GROWTH POOLED', 'WORST DIRECTION', 'BOUND ∏'], a.amplification.map((r) => {
     const first = r.points[0];
-    const growth = first ? first.errorAfterStage[first.errorAfterStage.length - 1] / first.delta : Number.NaN;
-    return [r.precision, r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo), fmtSci(growth), fmtSci(r.worstCaseGrowth), fmtSci(r.totalBound)];
+    const pooled = first ? first.pooledGrowth ?? first.errorAfterStage[first.errorAfterStage.length - 1] / first.delta : Number.NaN;
+    return [
+      `${r.precision}`, r.imageCount === undefined ? '—' : String(r.imageCount), r.recognizableUpTo === null ? 'none tested' : formatValue(r.recognizableUpTo),
+      first?.medianGrowth === undefined ? '—' : fmtSci(first.medianGrowth), fmtSci(pooled), fmtSci(r.worstCaseGrowth), fmtSci(r.totalBound),
+    ];
   })));
+  out.push('WORST DIRECTION: the smallest δ along the last layer\'s weakest singular direction, median over images; BOUND: ∏ of 1/σmin and 1/slope over the inverse\'s stages');
 
   if (a.density) {
     const dn = a.density;
@@ -205,7 +242,9 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
   }
 
   const d = a.distribution.perClass;
-  out.push('', 'Outputs against the paper\'s target N(2a, 1), per class a (KS 0 = a perfect match, 1 = disjoint)');
+  const classes = a.classes ?? DIGIT_CLASSES;
+  out.push('', `Outputs against the paper's target N(2a, 1), per ${classes.noun} a (KS 0 = a perfect match, 1 = disjoint)`);
+  if (classes.noun !== 'digit') out.push(`${classes.dataset ?? 'classes'}: ${d.map((c) => `${c.label} ${labelName(c.label, classes)}`).join(' · ')}`);
   out.push(table(['CLASS', ...d.map((c) => String(c.label))], [
     ['mean', ...d.map((c) => fmtNumber(c.mean, 3))],
     ['target', ...d.map((c) => String(2 * c.label))],
@@ -214,11 +253,14 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
   ]));
 
   const g = a.generation;
-  out.push('', `Generation (digit classifier: ${pct(g.classifierTestAccuracy)} on real test digits; chance is 10%)`);
-  out.push(table(['SAMPLES', 'INVERSE', 'T', 'READ AS INTENDED', 'MEDIAN DISTANCE TO NEAREST DIGIT'], g.sets.map((s) => [
-    sourceName(s), s.precision, String(s.temperature), pct(s.accuracy),
+  const classCount = a.distribution.perClass.length;
+  out.push('', `Generation (the classifier${g.classifierData ? `, which learned ${g.classifierData},` : ''} reads ${pct(g.classifierTestAccuracy)} of its own test images right; chance is ${pct(1 / Math.max(1, classCount))})`);
+  out.push(table(['SAMPLES', 'ROLE', 'INVERSE', 'T', 'READ AS INTENDED', 'MEDIAN DISTANCE TO NEAREST TRAINING IMAGE'], g.sets.map((s) => [
+    sourceName(s), setRole(s), s.precision, String(s.temperature), quoteAccuracy(s.accuracy, s.seedAccuracies, samplesPerSeed(s)),
     fmtNumber(median(s.perClass.map((c) => c.medianNearestDistance)), 3),
   ])));
+  const control = g.sets.find((s) => setRole(s) === 'control');
+  if (control) out.push(wrap(control.description ?? 'Control: the class Gaussian of training embeddings tests what a Gaussian fit to the data\'s own embeddings gives back; no claim about generation follows from it.', 100));
   return out.join('\n');
 }
 

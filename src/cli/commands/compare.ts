@@ -3,27 +3,33 @@ import { relative, resolve } from 'node:path';
 import { analyzeCheckpoint, checkpointRun, type CheckpointAnalysis, type CheckpointRun } from '../../core/analysis';
 import { encodePng } from '../../core/image/png';
 import { readCheckpointMetadata } from '../../core/store/checkpoint';
+import { DIGIT_CLASSES } from '../../core/data/classNames';
 import { prettyJson } from '../../core/store/jsonText';
-import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import { compareFigure } from '../compareFigure';
 import { compareRows, comparisonJson, type ComparedCheckpoint } from '../compareRows';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { table } from '../format';
+import { table, wrapText } from '../format';
 import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags, jsonNumbers, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
 
-const FLAGS: Record<string, FlagSpec> = {
-  runs: { type: 'string', description: 'runs folder run ids are looked up in (default ./runs)' },
-  out: { type: 'string', description: 'the PNG to write (default compare.png here)' },
-  json: { type: 'boolean', description: 'print the comparison as JSON (each checkpoint\'s configuration and figures, not the whole analyses)' },
+/** The table and notes fit a terminal of this many columns (or a narrower one that says its width). */
+const COMPARE_WIDTH = 120;
+
+const FLAGS = {
+  runs: { ...RUNS_FLAG, description: 'the runs folder run ids are looked up in' },
+  out: { type: 'string', valueName: 'file.png', default: 'compare.png in the current folder', description: 'the PNG to write' },
+  json: { type: 'boolean', description: "print the comparison as JSON (each checkpoint's configuration and figures, not the whole analyses)" },
   ...ANALYSIS_OPTION_FLAGS,
-};
+} satisfies Record<string, FlagSpec>;
 
 export const compareCommand: Command = {
   name: 'compare',
   summary: 'put two checkpoints side by side (e.g. the paper\'s loss against a flow): a two-column table and one PNG of reconstructions and samples',
-  usage: 'invertscope compare <checkpointA> <checkpointB> [--out compare.png] [--json] [--runs runs] [--test-images N] [--samples N] [--recompute]'
-    + ' (each checkpoint: a .safetensors file, a run id (its latest checkpoint), or <run id>@<epoch>)',
+  usage: 'invertscope compare <checkpointA> <checkpointB> [options]',
+  flags: FLAGS,
+  arguments: [['<checkpointA> <checkpointB>', 'each a .safetensors checkpoint file, a run (an id, a unique prefix of one, or a run folder: its latest checkpoint), or <run>@<epoch>']],
+  examples: ['invertscope compare 20261130-0512-small-3f9a 20261130-0540-base-77c1@0 --out compare.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length !== 2) throw new UsageError(`compare needs exactly two checkpoints, got ${positionals.length}`);
@@ -41,7 +47,7 @@ export const compareCommand: Command = {
       compared.push(await describe(file, result.analysis, ctx));
     }
 
-    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? 'compare.png');
+    const out = resolve(ctx.cwd, flags.out ?? 'compare.png');
     const figure = compareFigure(compared.map((c, k) => ({ title: figureTitle(k === 0 ? 'A' : 'B', c), analysis: c.analysis })));
     await writeFile(out, encodePng(figure.width, figure.height, figure.rgb));
     const shownOut = relative(ctx.cwd, out) || out;
@@ -50,10 +56,12 @@ export const compareCommand: Command = {
       return EXIT.ok;
     }
     const [a, b] = compared;
-    ctx.stdout.write(`${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b))}\n`);
-    ctx.stdout.write(`\nWrote ${shownOut} (${figure.width}×${figure.height}): A left, B right; per digit a test image, its float32 and float64 reconstructions, `
-      + 'then samples of each model\'s own target at every temperature through the float64 inverse (percent: read as the intended digit). '
-      + 'Red pixels are NaN or infinite.\n');
+    ctx.stdout.write(`${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b), { maxWidth: Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH) })}\n`);
+    const noun = (a.analysis.classes ?? DIGIT_CLASSES).noun;
+    const note = `Wrote ${shownOut} (${figure.width}×${figure.height} px): A left, B right; per ${noun} a test image, its float32 round trip (F32) `
+      + `and its float32 embedding inverted in float64 (MIXED), then samples of each model's own target at every temperature through the float64 inverse (percent: read as the intended ${noun}). `
+      + 'Red pixels are NaN or infinite.';
+    ctx.stdout.write(`\n${wrapText(note, Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH)).join('\n')}\n`);
     return EXIT.ok;
   },
 };

@@ -2,6 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { openCheckpoint, progressTracker, reconstruct, type ErrorStats } from '../../core/analysis';
 import { balancedSelection } from '../../core/analysis/balancedSelection';
+import { ROUND_TRIPS, ROUND_TRIP_IDS, type RoundTripId } from '../../core/analysis/trajectoryTypes';
+import type { ReconstructionReport } from '../../core/analysis/types';
+import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { subset } from '../../core/data/dataset';
 import { renderGrid } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
@@ -9,24 +12,27 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
 
-const FLAGS: Record<string, FlagSpec> = {
+const FLAGS = {
   ...CHECKPOINT_FLAGS,
-  out: { type: 'string', description: 'the PNG to write (default <run>-epoch-NNNN-reconstruction.png here)' },
-  'per-class': { type: 'integer', min: 1, max: 20, description: 'example rows per digit in the grid (default 1)' },
-  'test-images': { type: 'integer', min: 10, max: 100000, description: 'test images the error statistics are computed on (default 500)' },
-};
+  out: { type: 'string', valueName: 'file.png', default: '<run>-epoch-NNNN-reconstruction.png in the current folder', description: 'the PNG to write' },
+  'per-class': { type: 'integer', min: 1, max: 20, default: 1, description: 'example rows per class in the grid' },
+  'test-images': { type: 'integer', min: 10, max: 100000, default: 500, description: 'test images the error statistics are computed on' },
+} satisfies Record<string, FlagSpec>;
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
-  summary: 'invert a checkpoint on test digits in float32 and float64 and draw original | embedding | reconstructions',
-  usage: 'invertscope reconstruct <checkpoint.safetensors | run id [--epoch N]> [--out grid.png] [--per-class N] [--test-images N] [--runs runs]',
+  summary: 'take test images through the three round trips (float32; float32 embedding, float64 inverse; float64) and draw them',
+  usage: 'invertscope reconstruct <checkpoint> [options]',
+  flags: FLAGS,
+  arguments: [CHECKPOINT_ARGUMENT],
+  examples: ['invertscope reconstruct 20261130-0512-small-3f9a --out reconstruction.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
-    const perClass = (flags['per-class'] as number | undefined) ?? 1;
-    const count = (flags['test-images'] as number | undefined) ?? 500;
+    const perClass = flags['per-class'] ?? FLAGS['per-class'].default;
+    const count = flags['test-images'] ?? FLAGS['test-images'].default;
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
     const test = subset(data.split.test, balancedSelection(data.split.test.labels, data.split.test.classes, count));
@@ -37,18 +43,21 @@ export const reconstructCommand: Command = {
     const report = result.report;
     const epoch = checkpoint.training.epoch;
     const name = checkpointOutputStem(file, opened.run?.record.id ?? null, epoch);
-    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? `${name}-reconstruction.png`);
+    const out = resolve(ctx.cwd, flags.out ?? `${name}-reconstruction.png`);
+    const classes = data.classes ?? DIGIT_CLASSES;
+    const trips = roundTripsOf(report);
     const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
     const grid = renderGrid({
-      title: `${net.architectureName} EPOCH ${epoch}  PSNR F32 ${psnr(report.overall.float32)}  F64 ${psnr(report.overall.float64)}`,
-      columnTitles: ['ORIGINAL', 'EMBEDDING', 'FLOAT32', 'FLOAT64'],
+      title: `${net.architectureName} EPOCH ${epoch}  MEAN PSNR: F32 ${psnr(trips.float32)}  MIXED ${psnr(trips.mixed)}  F64 ${psnr(trips.float64)}`,
+      columnTitles: ['ORIGINAL', 'EMBEDDING', 'F32 TRIP', 'MIXED', 'F64 TRIP'],
       rows: report.examples.map((e) => ({
-        label: String(e.label),
+        label: labelName(e.label, classes).toUpperCase(),
         tiles: [
           { values: e.original, scale: 'pixel' },
           { values: e.embedding, scale: 'auto' },
           { values: e.float32, scale: 'pixel' },
           { values: e.float64, scale: 'pixel' },
+          { values: e.float64RoundTrip ?? new Array<number>(net.width).fill(Number.NaN), scale: 'pixel' },
         ],
       })),
     });
@@ -56,12 +65,18 @@ export const reconstructCommand: Command = {
     const stats = (s: ErrorStats) => [s.meanAbsError.toExponential(2), s.maxAbsError.toExponential(2), fmtNumber(s.psnr, 3), `${fmtNumber(s.brokenFraction * 100, 3)}%`];
     ctx.stdout.write([
       `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
-      table(['INVERSE', 'MEAN |ERR|', 'MAX |ERR|', 'PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`], [
-        ['float32', ...stats(report.overall.float32)],
-        ['float64', ...stats(report.overall.float64)],
-      ]),
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height}): rows of original | embedding (scaled to its own range) | float32 | float64 reconstruction; red pixels are NaN or infinite.`,
+      table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`],
+        ROUND_TRIP_IDS.map((id) => [ROUND_TRIPS[id].label, ...stats(trips[id])])),
+      '|ERR|: absolute pixel error, pixels in [0, 1]; PSNR in dB against a peak of 1, mean over images.',
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px): rows of original | float32 embedding (scaled to its own range) | `
+        + 'F32 TRIP: float32 forward and inverse | MIXED: the float32 embedding inverted in float64 | F64 TRIP: float64 forward and inverse; red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;
   },
 };
+
+/** Each round trip's figures: `roundTrips`, or the two that `overall` holds. */
+function roundTripsOf(report: ReconstructionReport): Record<RoundTripId, ErrorStats> {
+  const nothing: ErrorStats = { meanAbsError: Number.NaN, maxAbsError: Number.NaN, psnr: Number.NaN, brokenFraction: Number.NaN };
+  return report.roundTrips ?? { float32: report.overall.float32, mixed: report.overall.float64, float64: nothing };
+}

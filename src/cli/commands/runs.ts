@@ -1,21 +1,28 @@
 import { resolve } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
-import { parseArgs, UsageError } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
+import { commandLine, runsArgs } from '../commandLine';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
+import { OUT_IS_NOW_RUNS } from './train';
+
+const FLAGS = {
+  runs: RUNS_FLAG,
+  json: { type: 'boolean', description: 'print the runs (each run.json, or the error of a damaged run) as JSON' },
+  out: OUT_IS_NOW_RUNS,
+} satisfies Record<string, FlagSpec>;
 
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'list the runs in a runs folder',
-  usage: 'invertscope runs [--out runs] [--json]',
+  usage: 'invertscope runs [options]',
+  flags: FLAGS,
+  examples: ['invertscope runs', 'invertscope runs --runs fashion-runs --json'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
-    const { flags, positionals } = parseArgs(argv, {
-      out: { type: 'string', description: 'runs folder (default ./runs)' },
-      json: { type: 'boolean', description: 'print the runs as JSON' },
-    });
+    const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length > 0) throw new UsageError(`runs takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
-    const store = new RunStore(resolve(ctx.cwd, (flags.out as string | undefined) ?? 'runs'));
+    const store = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     await store.reconcileStaleRuns().catch(() => undefined);
     const entries = await store.listRuns();
     if (flags.json) {
@@ -23,7 +30,7 @@ export const runsCommand: Command = {
       return EXIT.ok;
     }
     if (entries.length === 0) {
-      ctx.stdout.write(`No runs in ${store.root}. Start one with: invertscope train --model small --epochs 2\n`);
+      ctx.stdout.write(`No runs in ${store.root}. Start one with: ${commandLine(['train', '--model', 'small', '--epochs', '2', ...runsArgs(store.root, ctx.cwd)])}\n`);
       return EXIT.ok;
     }
     const rows = entries.map((e) => {
@@ -36,7 +43,7 @@ export const runsCommand: Command = {
         r.config.flow ? `flow, ${r.config.flow.prior} prior` : r.config.objective,
       ];
     });
-    ctx.stdout.write(`${table(['RUN', 'MODEL', 'STATUS', 'EPOCHS', 'TEST LOSS', 'BACKEND', 'CREATED (UTC)', 'OBJECTIVE'], rows)}\n`);
+    ctx.stdout.write(`${table(['RUN', 'MODEL', 'STATUS', 'EPOCHS', 'TEST LOSS (NATS)', 'BACKEND', 'CREATED (UTC)', 'OBJECTIVE'], rows)}\n`);
     return EXIT.ok;
   },
 };

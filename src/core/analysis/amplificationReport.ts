@@ -1,5 +1,5 @@
 import type { Dataset } from '../data/dataset';
-import { smallestSingularTriplet } from '../linalg';
+import { smallestSingularTriplet, type LuFactors } from '../linalg';
 import { createRng } from '../random/rng';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { classifierAccuracy, type DigitClassifier } from './classifier/digitClassifier';
@@ -50,19 +50,13 @@ export interface AmplificationInput {
  *   amp32.recognizableUpTo;  // e.g. 1e-3
  */
 export async function amplificationReports(input: AmplificationInput, tick: Tick): Promise<AmplificationReport[]> {
-  const { net, layers, images } = input;
+  const { net, layers } = input;
   const n = net.width;
-  const rows = balancedSelection(images.labels, images.classes, input.imageCount);
-  const count = rows.length;
-  const z = Float64Array.from(selectRows(input.embeddings, n, rows));
-  const originals = selectRows(images.images, n, rows);
-  const labels = Uint8Array.from(rows, (r) => images.labels[r]);
-  const cleanAccuracy = classifierAccuracy(input.classifier, originals, labels, count);
+  const sample = noiseSample(net, input.images, input.embeddings, input.imageCount, input.classifier, input.seed);
+  const { count, z, cleanAccuracy } = sample;
   const stages = inverseStages(net);
   const boundPerStage = stages.map((s) => (s.kind === 'activation' ? 1 / net.slope : 1 / layers[s.layer].spectrum.sigmaMin));
   const totalBound = boundPerStage.reduce((a, b) => a * b, 1);
-  const rng = createRng(input.seed).fork('amplification');
-  const g = new Float64Array(count * n).map(() => rng.normal());
 
   await tick(0, 'worst direction of the last layer');
   const last = layers[layers.length - 1];
@@ -75,50 +69,137 @@ export async function amplificationReports(input: AmplificationInput, tick: Tick
   let done = 0;
   for (const precision of precisions) {
     const factors = layers.map((l) => l.factors[precision]);
-    const round = precision === 'float32' ? Math.fround : (v: number) => v;
-    const clean: Float64Array[] = [];
-    invertRows(net, factors, z, count, (_, values) => clean.push(Float64Array.from(values)));
-    const noisyRun = (noisy: Float64Array) => {
-      const errorAfterStage: number[] = [];
-      const final = invertRows(net, factors, noisy, count, (k, values) => errorAfterStage.push(rmsDifference(values, clean[k])));
-      return { errorAfterStage, final };
-    };
-
-    const points: AmplificationPoint[] = [];
-    for (const delta of input.noiseLevels) {
-      await tick(done++ / total, `noise δ = ${delta} through the ${precision} inverse`);
-      const noisy = z.map((v, i) => round(v + delta * g[i]));
-      const injected = rmsDifference(noisy, z);
-      const { errorAfterStage, final } = noisyRun(noisy);
-      const growthPerStage = errorAfterStage.map((e, k) => e / (k === 0 ? injected : errorAfterStage[k - 1]));
-      const psnr = mean(imageErrors(final, originals, count, n).psnr);
-      const accuracy = classifierAccuracy(input.classifier, displayedPixels(final), labels, count);
-      points.push({ delta, errorAfterStage, growthPerStage, psnr, classifierAccuracy: accuracy });
-    }
+    const sweep = await noiseSweep({ ...sample, net, factors, noiseLevels: input.noiseLevels, classifier: input.classifier },
+      (_, delta) => tick(done++ / total, `noise δ = ${delta} through the ${precision} inverse`));
 
     await tick(done++ / total, `worst direction through the ${precision} inverse`);
+    const round = precision === 'float32' ? Math.fround : (v: number) => v;
     const delta0 = input.noiseLevels[0];
     const scale = delta0 * Math.sqrt(n);
     const worst = z.map((v, i) => round(v + scale * uMin[i % n]));
-    const { final } = noisyRun(worst);
-    const cleanFinal = clean[clean.length - 1];
-    const growth = Array.from({ length: count }, (_, r) => {
-      const noise = rmsDifference(worst.subarray(r * n, (r + 1) * n), z.subarray(r * n, (r + 1) * n));
-      return rmsDifference(final.subarray(r * n, (r + 1) * n), cleanFinal.subarray(r * n, (r + 1) * n)) / noise;
-    });
+    const final = invertRows(net, factors, worst, count);
+    const growth = perImageGrowth(final, sweep.clean, worst, z, count, n);
 
     reports.push({
       precision,
+      imageCount: count,
       stages: stages.map((s) => s.name),
       boundPerStage,
       totalBound,
-      points,
-      recognizableUpTo: recognizableUpTo(points, cleanAccuracy),
+      points: sweep.points,
+      recognizableUpTo: recognizableUpTo(sweep.points, cleanAccuracy),
       worstCaseGrowth: median(growth),
     });
   }
   await tick(1);
   return reports;
+}
+
+/** The images noise is added to: their embeddings, originals, labels, the classifier's clean accuracy, and the noise draw. */
+export interface NoiseSample {
+  readonly count: number;
+  /** The float32 embeddings of the images, widened (count × n). */
+  readonly z: Float64Array;
+  readonly originals: Float32Array;
+  readonly labels: Uint8Array;
+  readonly cleanAccuracy: number;
+  /** Standard normal (count × n), from `seed`'s 'amplification' stream. */
+  readonly noise: Float64Array;
+}
+
+/**
+ * `imageCount` of `images` (round-robin over the classes) with their rows of
+ * `embeddings`, and the standard normal draw every δ scales: what the full
+ * and the light analysis both add noise to.
+ *
+ * @example
+ *   const sample = noiseSample(net, test, embeddings, 100, classifier, 0);
+ */
+export function noiseSample(net: InvertibleNetwork, images: Dataset, embeddings: Float32Array, imageCount: number, classifier: DigitClassifier, seed: number): NoiseSample {
+  const n = net.width;
+  const rows = balancedSelection(images.labels, images.classes, imageCount);
+  const count = rows.length;
+  const originals = selectRows(images.images, n, rows);
+  const labels = Uint8Array.from(rows, (r) => images.labels[r]);
+  const rng = createRng(seed).fork('amplification');
+  return {
+    count,
+    z: Float64Array.from(selectRows(embeddings, n, rows)),
+    originals,
+    labels,
+    cleanAccuracy: classifierAccuracy(classifier, originals, labels, count),
+    noise: new Float64Array(count * n).map(() => rng.normal()),
+  };
+}
+
+export interface NoiseSweepInput extends NoiseSample {
+  readonly net: InvertibleNetwork;
+  /** Every layer's factors, all of one precision: the inverse the noise goes through. */
+  readonly factors: readonly LuFactors[];
+  /** Scale the same `noise` draw, so the curves of all δ are comparable. */
+  readonly noiseLevels: readonly number[];
+  readonly classifier: DigitClassifier;
+  /** Stop after the first δ that is not recognizable (what recognizableUpTo needs; the full analysis draws every δ). */
+  readonly stopAtFirstFailure?: boolean;
+}
+
+/**
+ * Embeddings plus noise δ·g, for each δ ascending, through one precision's
+ * inverse: after every stage the RMS difference from the noise-free inverse
+ * (pooled over all values), the growth of the whole inverse pooled and per
+ * image (median), the mean PSNR and the classifier's accuracy. In float32 the
+ * noisy embedding is rounded to float32 first and the injected noise is
+ * measured after that rounding (a δ below float32's resolution of z is partly
+ * lost, as it would be for a float32 user). `onLevel` is awaited before each δ.
+ *
+ * @example
+ *   const { points } = await noiseSweep({ net, factors: f64, z, count, originals, labels, noiseLevels, noise, classifier, cleanAccuracy });
+ *   points[0].medianGrowth;  // growth of the smallest δ for a typical image
+ */
+export async function noiseSweep(
+  input: NoiseSweepInput,
+  onLevel: (index: number, delta: number) => Promise<void> = async () => undefined,
+): Promise<{ clean: Float64Array; points: AmplificationPoint[] }> {
+  const { net, factors, z, count, originals, labels } = input;
+  const n = net.width;
+  const round = factors[0].precision === 'float32' ? Math.fround : (v: number) => v;
+  const clean: Float64Array[] = [];
+  invertRows(net, factors, z, count, (_, values) => clean.push(Float64Array.from(values)));
+  const cleanFinal = clean[clean.length - 1];
+  const points: AmplificationPoint[] = [];
+  for (const [k, delta] of [...input.noiseLevels].sort((a, b) => a - b).entries()) {
+    await onLevel(k, delta);
+    const noisy = z.map((v, i) => round(v + delta * input.noise[i]));
+    const injected = rmsDifference(noisy, z);
+    const errorAfterStage: number[] = [];
+    const final = invertRows(net, factors, noisy, count, (stage, values) => errorAfterStage.push(rmsDifference(values, clean[stage])));
+    const growthPerStage = errorAfterStage.map((e, i) => e / (i === 0 ? injected : errorAfterStage[i - 1]));
+    const psnr = mean(imageErrors(final, originals, count, n).psnr);
+    const accuracy = classifierAccuracy(input.classifier, displayedPixels(final), labels, count);
+    const point: AmplificationPoint = {
+      delta, errorAfterStage, growthPerStage, psnr, classifierAccuracy: accuracy,
+      pooledGrowth: errorAfterStage[errorAfterStage.length - 1] / injected,
+      medianGrowth: median(perImageGrowth(final, cleanFinal, noisy, z, count, n)),
+    };
+    points.push(point);
+    if (input.stopAtFirstFailure && !isRecognizable(point, input.cleanAccuracy)) break;
+  }
+  return { clean: cleanFinal, points };
+}
+
+/** Per image r: RMS(final_r − clean_r) ÷ RMS(noisy_r − z_r), the growth of that image's noise through the inverse. */
+type Rows = Float32Array | Float64Array;
+
+function perImageGrowth(final: Rows, clean: Rows, noisy: Rows, z: Rows, count: number, n: number): Float64Array {
+  const growth = new Float64Array(count);
+  const row = (values: Rows, r: number) => values.subarray(r * n, (r + 1) * n);
+  for (let r = 0; r < count; r++) growth[r] = rmsDifference(row(final, r), row(clean, r)) / rmsDifference(row(noisy, r), row(z, r));
+  return growth;
+}
+
+/** Mean PSNR ≥ 20 dB and classifier accuracy ≥ 90% of the clean accuracy. */
+function isRecognizable(p: AmplificationPoint, cleanAccuracy: number): boolean {
+  return p.psnr >= RECOGNIZABLE_PSNR && p.classifierAccuracy >= RECOGNIZABLE_ACCURACY_SHARE * cleanAccuracy;
 }
 
 /**
@@ -129,8 +210,7 @@ export async function amplificationReports(input: AmplificationInput, tick: Tick
 export function recognizableUpTo(points: readonly AmplificationPoint[], cleanAccuracy: number): number | null {
   let best: number | null = null;
   for (const p of [...points].sort((a, b) => a.delta - b.delta)) {
-    const ok = p.psnr >= RECOGNIZABLE_PSNR && p.classifierAccuracy >= RECOGNIZABLE_ACCURACY_SHARE * cleanAccuracy;
-    if (!ok) break;
+    if (!isRecognizable(p, cleanAccuracy)) break;
     best = p.delta;
   }
   return best;

@@ -1,21 +1,20 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import type { ClassifierSettings } from './classifier/digitClassifier';
 import { CLASSIFIER_SETTINGS } from './classifier/digitClassifier';
-import { encodeJson, parseAnalysis } from './analysisJson';
+import { parseAnalysis } from './analysisJson';
+import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
 import { DEFAULT_ANALYSIS_OPTIONS, type AnalysisOptions } from './options';
 import type { CheckpointAnalysis } from './types';
-import { writeFileAtomic } from '../store/atomicWrite';
 
 /** CheckpointAnalysis.formatVersion of what this engine writes. */
 export const ANALYSIS_FORMAT_VERSION = 1;
 /**
  * Bumped when the engine computes anything differently, so caches from before
  * are recomputed. 2: flow checkpoints sample their own prior and report their
- * test likelihood; the target is also sampled at extraTemperatures.
+ * test likelihood; the target is also sampled at extraTemperatures. 3: the
+ * three round trips over the same images, κ(J) beyond float64's resolution
+ * as a bound, noise growth per image, generated sets drawn over seeds.
  */
-const ENGINE_REVISION = 2;
+export const ENGINE_REVISION = 3;
 const CACHE_KIND = 'invertscope-analysis';
 
 /** What an analysis depends on: a cache entry is valid only for an equal key. */
@@ -36,6 +35,21 @@ function keyText(key: AnalysisCacheKey): string {
   return JSON.stringify({ sha256: key.checkpointSha256, settings: settingsText(key.options, key.classifier) });
 }
 
+const ANALYSIS_CACHE: CheckpointCacheKind<CheckpointAnalysis> = {
+  kind: CACHE_KIND,
+  field: 'analysis',
+  suffix: 'analysis',
+  parse: (raw, file) => {
+    const analysis = parseAnalysis(raw, file);
+    if (analysis.formatVersion !== ANALYSIS_FORMAT_VERSION) throw new Error(`${file}: format ${analysis.formatVersion}`);
+    return analysis;
+  },
+  current: (key) => {
+    const settings = JSON.parse((JSON.parse(key) as { settings: string }).settings) as { engine?: unknown; format?: unknown };
+    return settings.engine === ENGINE_REVISION && settings.format === ANALYSIS_FORMAT_VERSION;
+  },
+};
+
 /**
  * The cache file of an analysis, next to its checkpoint:
  * checkpoints/epoch-0010.safetensors has checkpoints/epoch-0010.analysis.json
@@ -46,10 +60,7 @@ function keyText(key: AnalysisCacheKey): string {
  *   analysisCachePath('/runs/r/checkpoints/epoch-0010.safetensors');  // '/runs/r/checkpoints/epoch-0010.analysis.json'
  */
 export function analysisCachePath(checkpointFile: string, options: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS, classifier: ClassifierSettings = CLASSIFIER_SETTINGS): string {
-  const stem = checkpointFile.replace(/\.safetensors$/i, '');
-  const settings = settingsText(options, classifier);
-  if (settings === settingsText(DEFAULT_ANALYSIS_OPTIONS, CLASSIFIER_SETTINGS)) return `${stem}.analysis.json`;
-  return `${stem}.analysis-${createHash('sha256').update(settings).digest('hex').slice(0, 8)}.json`;
+  return cacheFilePath(checkpointFile, ANALYSIS_CACHE.suffix, settingsText(options, classifier), settingsText(DEFAULT_ANALYSIS_OPTIONS, CLASSIFIER_SETTINGS));
 }
 
 /**
@@ -63,9 +74,9 @@ export function analysisCachePath(checkpointFile: string, options: AnalysisOptio
  *   const cached = await readAnalysisCache(file, { checkpointSha256, options, classifier: CLASSIFIER_SETTINGS });
  */
 export async function readAnalysisCache(checkpointFile: string, key: AnalysisCacheKey): Promise<CheckpointAnalysis | null> {
-  const entry = await readEntry(analysisCachePath(checkpointFile, key.options, key.classifier));
-  if (!entry || entry.key !== keyText(key) || entry.analysis.checkpointSha256 !== key.checkpointSha256) return null;
-  return entry.analysis;
+  const entry = await readCacheEntry(analysisCachePath(checkpointFile, key.options, key.classifier), ANALYSIS_CACHE);
+  if (!entry || entry.key !== keyText(key) || entry.value.checkpointSha256 !== key.checkpointSha256) return null;
+  return entry.value;
 }
 
 /**
@@ -76,49 +87,13 @@ export async function readAnalysisCache(checkpointFile: string, key: AnalysisCac
  * @example
  *   const any = await readAnyAnalysisCache(file, checkpointSha256);
  */
-export async function readAnyAnalysisCache(checkpointFile: string, checkpointSha256: string): Promise<CheckpointAnalysis | null> {
-  const folder = dirname(checkpointFile);
-  const stem = basename(checkpointFile).replace(/\.safetensors$/i, '');
-  let names: string[];
-  try {
-    names = await readdir(folder);
-  } catch {
-    return null;
-  }
-  let best: { analysis: CheckpointAnalysis; mtime: number } | null = null;
-  for (const name of names.filter((n) => n.startsWith(`${stem}.analysis`) && n.endsWith('.json'))) {
-    const file = join(folder, name);
-    const entry = await readEntry(file);
-    if (!entry || entry.analysis.checkpointSha256 !== checkpointSha256) continue;
-    const mtime = (await stat(file).catch(() => null))?.mtimeMs ?? 0;
-    if (!best || mtime > best.mtime) best = { analysis: entry.analysis, mtime };
-  }
-  return best?.analysis ?? null;
-}
-
-/** A cache file's key and analysis when the file is whole, of this engine, and has a valid analysis; null otherwise. */
-async function readEntry(file: string): Promise<{ key: string; analysis: CheckpointAnalysis } | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-  try {
-    const raw = JSON.parse(text) as { kind?: unknown; key?: unknown; analysis?: unknown };
-    if (typeof raw !== 'object' || raw === null || raw.kind !== CACHE_KIND || typeof raw.key !== 'string') return null;
-    const settings = JSON.parse((JSON.parse(raw.key) as { settings: string }).settings) as { engine?: unknown; format?: unknown };
-    if (settings.engine !== ENGINE_REVISION || settings.format !== ANALYSIS_FORMAT_VERSION) return null;
-    const analysis = parseAnalysis(raw.analysis, file);
-    return analysis.formatVersion === ANALYSIS_FORMAT_VERSION ? { key: raw.key, analysis } : null;
-  } catch {
-    return null;
-  }
+export function readAnyAnalysisCache(checkpointFile: string, checkpointSha256: string): Promise<CheckpointAnalysis | null> {
+  return readAnyCacheEntry(checkpointFile, ANALYSIS_CACHE, (analysis) => analysis.checkpointSha256 === checkpointSha256);
 }
 
 /** Writes the cache entry atomically (a reader sees the old file or the new one); returns its path. */
 export async function writeAnalysisCache(checkpointFile: string, key: AnalysisCacheKey, analysis: CheckpointAnalysis): Promise<string> {
   const file = analysisCachePath(checkpointFile, key.options, key.classifier);
-  await writeFileAtomic(file, `${encodeJson({ kind: CACHE_KIND, key: keyText(key), analysis })}\n`);
+  await writeCacheEntry(file, ANALYSIS_CACHE, keyText(key), analysis);
   return file;
 }

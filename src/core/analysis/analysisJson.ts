@@ -1,8 +1,10 @@
-import { InvertscopeError } from '../errors';
+import type { ClassNames } from '../data/classNames';
+import { Reader, type Json } from './jsonReader';
 import type {
   AmplificationReport, CheckpointAnalysis, ClassDistribution, DensityReport, ErrorStats, GeneratedSet, JacobianReport, LayerSpectrum,
-  Precision, ReconstructionReport,
+  ReconstructionReport, RoundTripReport,
 } from './types';
+import { ROUND_TRIP_IDS, type RoundTripId } from './trajectoryTypes';
 
 /**
  * JSON text of a value in which NaN, ±Infinity and −0 survive: plain JSON
@@ -21,68 +23,6 @@ export function encodeJson(value: unknown): string {
     if (!Number.isFinite(v)) return String(v);
     return Object.is(v, -0) ? '-0' : v;
   });
-}
-
-type Json = unknown;
-
-/** Walks untrusted JSON, naming the path of the first thing that is wrong. */
-class Reader {
-  constructor(private readonly where: string) {}
-
-  fail(path: string, expected: string, got: Json): never {
-    const shown = JSON.stringify(got);
-    throw new InvertscopeError('CORRUPT', `${this.where}: ${path} must be ${expected}, got ${shown === undefined ? 'nothing' : shown.slice(0, 60)}`, { file: this.where, field: path });
-  }
-
-  object(v: Json, path: string): Record<string, Json> {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return this.fail(path, 'an object', v);
-    return v as Record<string, Json>;
-  }
-
-  array(v: Json, path: string, length?: number): Json[] {
-    if (!Array.isArray(v)) return this.fail(path, 'an array', v);
-    if (length !== undefined && v.length !== length) return this.fail(`${path}.length`, String(length), v.length);
-    return v;
-  }
-
-  number(v: Json, path: string): number {
-    if (typeof v === 'number') return v;
-    if (v === 'NaN') return Number.NaN;
-    if (v === 'Infinity') return Number.POSITIVE_INFINITY;
-    if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
-    if (v === '-0') return -0;
-    return this.fail(path, 'a number', v);
-  }
-
-  integer(v: Json, path: string): number {
-    const n = this.number(v, path);
-    return Number.isSafeInteger(n) ? n : this.fail(path, 'an integer', v);
-  }
-
-  string(v: Json, path: string): string {
-    return typeof v === 'string' ? v : this.fail(path, 'a string', v);
-  }
-
-  boolean(v: Json, path: string): boolean {
-    return typeof v === 'boolean' ? v : this.fail(path, 'true or false', v);
-  }
-
-  oneOf<T extends string>(v: Json, path: string, values: readonly T[]): T {
-    return values.includes(v as T) ? (v as T) : this.fail(path, values.map((x) => JSON.stringify(x)).join(' or '), v);
-  }
-
-  numbers(v: Json, path: string, length?: number): number[] {
-    return this.array(v, path, length).map((x, i) => this.number(x, `${path}[${i}]`));
-  }
-
-  strings(v: Json, path: string): string[] {
-    return this.array(v, path).map((x, i) => this.string(x, `${path}[${i}]`));
-  }
-
-  perPrecision<T>(v: Json, path: string, read: (x: Json, path: string) => T): Record<Precision, T> {
-    const o = this.object(v, path);
-    return { float32: read(o.float32, `${path}.float32`), float64: read(o.float64, `${path}.float64`) };
-  }
 }
 
 const IMAGE = 784;
@@ -124,6 +64,8 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
   const j = r.object(o.jacobian, 'jacobian');
   const jacobian: JacobianReport = {
     cond: r.number(j.cond, 'jacobian.cond'),
+    ...(j.resolvable === undefined ? {} : { resolvable: r.boolean(j.resolvable, 'jacobian.resolvable') }),
+    ...(j.condEstimate === undefined ? {} : { condEstimate: r.number(j.condEstimate, 'jacobian.condEstimate') }),
     sigmaMax: r.number(j.sigmaMax, 'jacobian.sigmaMax'),
     sigmaMin: r.number(j.sigmaMin, 'jacobian.sigmaMin'),
     pointDescription: r.string(j.pointDescription, 'jacobian.pointDescription'),
@@ -142,11 +84,25 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
       brokenFraction: r.number(e.brokenFraction, `${p}.brokenFraction`),
     };
   };
+  const roundTrip = (v: Json, p: string): RoundTripReport => {
+    const t = r.object(v, p);
+    return {
+      ...errorStats(v, p),
+      imageCount: r.integer(t.imageCount, `${p}.imageCount`),
+      medianPsnr: r.number(t.medianPsnr, `${p}.medianPsnr`),
+      label: r.string(t.label, `${p}.label`),
+      description: r.string(t.description, `${p}.description`),
+    };
+  };
   const rec = r.object(o.reconstruction, 'reconstruction');
+  const trips = rec.roundTrips === undefined ? null : r.object(rec.roundTrips, 'reconstruction.roundTrips');
   const reconstruction: ReconstructionReport = {
     imageCount: r.integer(rec.imageCount, 'reconstruction.imageCount'),
     brokenThreshold: r.number(rec.brokenThreshold, 'reconstruction.brokenThreshold'),
     overall: r.perPrecision(rec.overall, 'reconstruction.overall', errorStats),
+    ...(trips === null ? {} : {
+      roundTrips: Object.fromEntries(ROUND_TRIP_IDS.map((id) => [id, roundTrip(trips[id], `reconstruction.roundTrips.${id}`)])) as Record<RoundTripId, RoundTripReport>,
+    }),
     perClass: r.array(rec.perClass, 'reconstruction.perClass').map((v, i) => {
       const p = `reconstruction.perClass[${i}]`;
       const c = r.object(v, p);
@@ -161,6 +117,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
         embedding: image(e.embedding, `${p}.embedding`),
         float32: image(e.float32, `${p}.float32`),
         float64: image(e.float64, `${p}.float64`),
+        ...(e.float64RoundTrip === undefined ? {} : { float64RoundTrip: image(e.float64RoundTrip, `${p}.float64RoundTrip`) }),
       };
     }),
   };
@@ -171,6 +128,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
     const stages = r.strings(a.stages, `${p}.stages`);
     return {
       precision: r.oneOf(a.precision, `${p}.precision`, ['float32', 'float64'] as const),
+      ...(a.imageCount === undefined ? {} : { imageCount: r.integer(a.imageCount, `${p}.imageCount`) }),
       stages,
       boundPerStage: r.numbers(a.boundPerStage, `${p}.boundPerStage`, stages.length),
       totalBound: r.number(a.totalBound, `${p}.totalBound`),
@@ -183,6 +141,8 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
           growthPerStage: r.numbers(pt.growthPerStage, `${q}.growthPerStage`, stages.length),
           psnr: r.number(pt.psnr, `${q}.psnr`),
           classifierAccuracy: r.number(pt.classifierAccuracy, `${q}.classifierAccuracy`),
+          ...(pt.pooledGrowth === undefined ? {} : { pooledGrowth: r.number(pt.pooledGrowth, `${q}.pooledGrowth`) }),
+          ...(pt.medianGrowth === undefined ? {} : { medianGrowth: r.number(pt.medianGrowth, `${q}.medianGrowth`) }),
         };
       }),
       recognizableUpTo: a.recognizableUpTo === null ? null : r.number(a.recognizableUpTo, `${p}.recognizableUpTo`),
@@ -212,6 +172,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
   const gen = r.object(o.generation, 'generation');
   const generation = {
     classifierTestAccuracy: r.number(gen.classifierTestAccuracy, 'generation.classifierTestAccuracy'),
+    ...(gen.classifierData === undefined ? {} : { classifierData: r.string(gen.classifierData, 'generation.classifierData') }),
     sets: r.array(gen.sets, 'generation.sets').map((v, i): GeneratedSet => {
       const p = `generation.sets[${i}]`;
       const s = r.object(v, p);
@@ -220,6 +181,10 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
         ...(s.prior === undefined ? {} : { prior: r.oneOf(s.prior, `${p}.prior`, ['paper', 'class'] as const) }),
         precision: r.oneOf(s.precision, `${p}.precision`, ['float32', 'float64'] as const),
         temperature: r.number(s.temperature, `${p}.temperature`),
+        ...(s.role === undefined ? {} : { role: r.oneOf(s.role, `${p}.role`, ['generator', 'control'] as const) }),
+        ...(s.description === undefined ? {} : { description: r.string(s.description, `${p}.description`) }),
+        ...(s.seedAccuracies === undefined ? {} : { seedAccuracies: r.numbers(s.seedAccuracies, `${p}.seedAccuracies`) }),
+        ...(s.samplesPerSeed === undefined ? {} : { samplesPerSeed: r.integer(s.samplesPerSeed, `${p}.samplesPerSeed`) }),
         accuracy: r.number(s.accuracy, `${p}.accuracy`),
         perClass: r.array(s.perClass, `${p}.perClass`).map((cv, k) => {
           const q = `${p}.perClass[${k}]`;
@@ -239,6 +204,7 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
   return {
     formatVersion: r.integer(o.formatVersion, 'formatVersion'),
     ...(o.dataDescription === undefined ? {} : { dataDescription: r.string(o.dataDescription, 'dataDescription') }),
+    ...(o.classes === undefined ? {} : { classes: readClasses(r, o.classes) }),
     checkpointSha256: r.string(o.checkpointSha256, 'checkpointSha256'),
     computedAt: r.string(o.computedAt, 'computedAt'),
     computeSeconds: r.number(o.computeSeconds, 'computeSeconds'),
@@ -251,6 +217,16 @@ export function parseAnalysis(raw: Json, where: string): CheckpointAnalysis {
     distribution,
     generation,
     ...(o.density === undefined ? {} : { density: readDensity(r, o.density) }),
+  };
+}
+
+function readClasses(r: Reader, raw: Json): ClassNames {
+  const c = r.object(raw, 'classes');
+  return {
+    dataset: c.dataset === null ? null : r.string(c.dataset, 'classes.dataset'),
+    noun: r.string(c.noun, 'classes.noun'),
+    names: r.strings(c.names, 'classes.names'),
+    source: r.string(c.source, 'classes.source'),
   };
 }
 

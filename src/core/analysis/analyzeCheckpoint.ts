@@ -1,16 +1,15 @@
 import { resolve } from 'node:path';
-import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
 import { sha256File } from '../data/sha256File';
 import { describeError, InvertscopeError } from '../errors';
 import { readCheckpoint } from '../store/checkpoint';
 import { analysisCachePath, readAnalysisCache, readAnyAnalysisCache, writeAnalysisCache } from './analysisCache';
-import { analyzeNetwork } from './analyzeNetwork';
+import { analyzeNetwork, checkpointNetworkInput } from './analyzeNetwork';
 import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
-import { CLASSIFIER_DATA, loadOrTrainClassifier } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
+import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { resolveAnalysisOptions, type AnalysisOptions } from './options';
-import { progressTracker, type AnalysisProgressListener } from './progress';
+import { progressTracker, type AnalysisProgressListener, type Tick } from './progress';
 import type { CheckpointAnalysis } from './types';
 
 export interface AnalyzeRequest {
@@ -77,26 +76,11 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   const data = request.data ?? (await analysisData(run));
   const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
   await tick(1);
+  const mismatch = defaultClassifierWarning(data.classes);
+  if (mismatch) warnings.push(mismatch);
 
-  const analysis = await analyzeNetwork({
-    architecture: checkpoint.architecture,
-    params: checkpoint.params,
-    checkpointSha256: checkpoint.sha256,
-    epoch: checkpoint.training.epoch,
-    split: data.split,
-    dataDescription: data.description,
-    options,
-    flow: flow.kind === 'flow' ? flow.input : null,
-    classifier: async (classifierTick) => {
-      const loaded = await loadOrTrainClassifier({
-        cacheFolder,
-        settings: classifierSettings,
-        dataDescription: CLASSIFIER_DATA,
-        loadData: () => loadData(DEFAULT_DATA_SPEC),
-      }, (fraction) => classifierTick(fraction, 'training the digit classifier (once; it is cached)'));
-      return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy };
-    },
-  }, progress);
+  const classifier = (classifierTick: Tick) => defaultClassifier(cacheFolder, classifierSettings, classifierTick);
+  const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress);
 
   let cacheFile: string | null = null;
   try {

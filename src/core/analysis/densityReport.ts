@@ -79,3 +79,21 @@ export async function densityReport(input: DensityInput, tick: Tick): Promise<De
     description: `all ${test.count} test images, dequantized as the trainer evaluates them (seed ${input.seed}, batches of ${batch})`,
   };
 }
+
+/**
+ * densityReport of a flow checkpoint (its prior and dequantization in
+ * `flow`), with log|det W| from its analysed layers; null when `flow` is
+ * absent (the paper's loss, or a flow whose prior is unknown).
+ *
+ * @example
+ *   const density = await flowDensity(net, layers.map((l) => l.spectrum.logAbsDet), split.test, input.flow, tick);
+ */
+export async function flowDensity(
+  net: InvertibleNetwork,
+  logAbsDets: readonly number[],
+  test: Dataset,
+  flow: { readonly prior: FlowPrior; readonly seed: number; readonly batchSize: number } | null | undefined,
+  tick: Tick,
+): Promise<DensityReport | null> {
+  return flow ? densityReport({ net, logAbsDets, prior: flow.prior, test, seed: flow.seed, batchSize: flow.batchSize }, tick) : null;
+}

@@ -1,5 +1,5 @@
 import type { Dataset } from '../data/dataset';
-import { createRng } from '../random/rng';
+import { createRng, type Rng } from '../random/rng';
 import { targetMean } from '../train/seedLoss';
 import type { FlowPrior } from '../train/flow/flowPrior';
 import { balancedSelection, selectRows } from './balancedSelection';
@@ -33,105 +33,175 @@ export interface GenerationInput {
   readonly imagesPerClass: number;
   readonly embeddingImagesPerClass: number;
   readonly seed: number;
+  /** How many times each set is drawn (seeds seed, seed + 1, …); default 1. */
+  readonly seeds?: number;
+  /** How the set descriptions name a class ('digit' for digits); default 'class'. */
+  readonly classNoun?: string;
+}
+
+/** One kind of sample: how to draw it for a seed, and what it is. */
+interface SampleSource {
+  readonly source: GeneratedSet['source'];
+  readonly role: NonNullable<GeneratedSet['role']>;
+  readonly temperature: number;
+  readonly description: string;
+  readonly draw: (seed: number) => { readonly z: Float64Array; readonly labels: readonly number[] };
 }
 
 /**
  * Generation, the paper's goal: embeddings sampled per class and pushed
  * through the inverse in float32 and float64, then judged.
  *
- * - 'target': z ~ N(2a, T²·I), what the loss asked the embeddings to look like
- *   (a flow with a learned prior: z ~ N(μ_a, T²·diag σ_a²), its own prior), at
- *   `temperature` and at each of `extraTemperatures`.
- * - 'empirical': z ~ N(μ_a, T²·Σ_a), the mean and covariance of the float32
- *   embeddings of up to `embeddingImagesPerClass` training images of class a
- *   (what the embeddings actually look like), sampled exactly by
- *   empiricalGaussianSamples.
+ * - 'target' (role 'generator'): z ~ N(2a, T²·I), what the loss asked the
+ *   embeddings to look like (a flow with a learned prior: z ~ N(μ_a,
+ *   T²·diag σ_a²), its own prior), at `temperature` and at each of
+ *   `extraTemperatures`.
+ * - 'empirical' (role 'control'): z ~ N(μ_a, T²·Σ_a), the mean and
+ *   covariance of the float32 embeddings of up to `embeddingImagesPerClass`
+ *   training images of class a, sampled exactly by empiricalGaussianSamples.
+ *   It tests what a Gaussian fit to the data's own embeddings gives back,
+ *   not whether the network generates (see GeneratedSet.role).
  *
- * The same z go through both precisions. Each sample is scored as displayed
- * (clamped to [0, 1]): whether the digit classifier reads the intended class,
- * and its distance to the nearest real training digit.
+ * Each set is drawn `seeds` times (seed, seed + 1, …), `samplesPerClass` per
+ * class each time, and the same z go through both precisions. Each sample is
+ * scored as displayed (clamped to [0, 1]): whether the classifier reads the
+ * intended class (per seed, then the mean), and for the first seed its
+ * distance to the nearest real training image.
  *
  * @example
  *   const report = await generationReport(input, tick);
- *   report.sets.map((s) => `${s.source} ${s.precision}: ${s.accuracy}`);
+ *   report.sets.map((s) => `${s.source} ${s.precision}: ${s.accuracy} (${s.seedAccuracies?.join(', ')})`);
  */
 export async function generationReport(input: GenerationInput, tick: Tick): Promise<GenerationReport> {
   const { net, train } = input;
   const n = net.width;
   const classes = train.classes;
   const s = input.samplesPerClass;
+  const seeds = input.seeds ?? 1;
   const referenceCount = input.reference.length / n;
-  const sources: Array<{ source: GeneratedSet['source']; temperature: number; z: Float64Array; labels: number[] }> = [];
+  const noun = input.classNoun ?? 'class';
 
   const classPrior = input.prior?.kind === 'class' ? input.prior : null;
   const prior: GeneratedSet['prior'] = classPrior ? 'class' : 'paper';
   if (classPrior && classPrior.classes < classes) throw new RangeError(`generationReport: the prior has ${classPrior.classes} classes, the data ${classes}`);
-  const targetAt = (temperature: number, stream: string) => {
-    const rng = createRng(input.seed).fork(stream);
-    const z = new Float64Array(classes * s * n);
-    for (let a = 0; a < classes; a++) {
-      for (let k = 0; k < s; k++) {
-        const o = (a * s + k) * n;
-        for (let j = 0; j < n; j++) {
-          z[o + j] = classPrior
-            ? classPrior.mean[a * n + j] + temperature * Math.exp(classPrior.logStd[a * n + j]) * rng.normal()
-            : targetMean(a) + temperature * rng.normal();
-        }
-      }
-    }
-    return { source: 'target' as const, temperature, z, labels: Array.from({ length: classes * s }, (_, i) => Math.floor(i / s)) };
-  };
-  await tick(0, classPrior ? 'sampling the learned class prior N(μₐ, T²σₐ²)' : 'sampling the target N(2a, T²)');
-  sources.push(targetAt(input.temperature, 'generation-target'));
+  const target = (temperature: number, stream: string): SampleSource => ({
+    source: 'target',
+    role: 'generator',
+    temperature,
+    description: classPrior
+      ? `Generator: z from the flow's learned prior N(μₐ, T²σₐ²) of each ${noun} a at T = ${temperature}, through the inverse.`
+      : `Generator: z from the objective's target N(2a·1, T²I) for each ${noun} a at T = ${temperature}, through the inverse.`,
+    draw: (seed) => ({ z: targetSamples(classPrior, classes, s, n, temperature, createRng(seed).fork(stream)), labels: classLabels(classes, s) }),
+  });
 
-  await tick(0.1, 'embeddings of training images for the empirical class Gaussians');
+  await tick(0, 'embeddings of training images for the empirical class Gaussians');
   const rows = balancedSelection(train.labels, classes, input.embeddingImagesPerClass * classes);
   const embeddings = forwardRows(net, selectRows(train.images, n, rows), rows.length, 'float32');
-  const empiricalRng = createRng(input.seed).fork('generation-empirical');
-  const parts: Float64Array[] = [];
-  const empiricalLabels: number[] = [];
-  for (let a = 0; a < classes; a++) {
-    const members = rows.map((r, k) => (train.labels[r] === a ? k : -1)).filter((k) => k >= 0);
-    if (members.length < 2) continue;
-    parts.push(empiricalGaussianSamples(selectRows(embeddings, n, members), members.length, n, s, input.temperature, empiricalRng.fork(`class-${a}`)));
-    for (let i = 0; i < s; i++) empiricalLabels.push(a);
-  }
-  const empiricalZ = new Float64Array(parts.length * s * n);
-  parts.forEach((p, k) => empiricalZ.set(p, k * s * n));
-  sources.push({ source: 'empirical', temperature: input.temperature, z: empiricalZ, labels: empiricalLabels });
-  for (const t of input.extraTemperatures ?? []) sources.push(targetAt(t, `generation-target-T${t}`));
+  const members = Array.from({ length: classes }, (_, a) => rows.map((r, k) => (train.labels[r] === a ? k : -1)).filter((k) => k >= 0));
+  const classEmbeddings = members.map((m) => (m.length < 2 ? null : selectRows(embeddings, n, m)));
+  const empirical: SampleSource = {
+    source: 'empirical',
+    role: 'control',
+    temperature: input.temperature,
+    description: `Control: z ~ N(mean, T²·covariance) of the float32 embeddings of up to ${input.embeddingImagesPerClass} training images per ${noun} (T = ${input.temperature}), `
+      + 'through the inverse. It tests what a Gaussian fit to the data\'s own embeddings gives back, not whether the trained network generates: '
+      + 'for an affine network it is exactly the Gaussian fit to the training pixels, whatever the weights, and for one affine layer with a LeakyReLU '
+      + '(Small) it is that Gaussian bent by the LeakyReLU\'s inverse. Claims about generation do not follow from it.',
+    draw: (seed) => {
+      const rng = createRng(seed).fork('generation-empirical');
+      const parts: Float64Array[] = [];
+      const labels: number[] = [];
+      classEmbeddings.forEach((e, a) => {
+        if (!e) return;
+        parts.push(empiricalGaussianSamples(e, e.length / n, n, s, input.temperature, rng.fork(`class-${a}`)));
+        for (let i = 0; i < s; i++) labels.push(a);
+      });
+      const z = new Float64Array(parts.length * s * n);
+      parts.forEach((p, k) => z.set(p, k * s * n));
+      return { z, labels };
+    },
+  };
+  const sources: SampleSource[] = [
+    target(input.temperature, 'generation-target'),
+    empirical,
+    ...(input.extraTemperatures ?? []).map((t) => target(t, `generation-target-T${t}`)),
+  ];
 
-  const sets: GeneratedSet[] = [];
   const precisions: Precision[] = ['float32', 'float64'];
+  const sets: GeneratedSet[] = [];
+  const steps = sources.length * seeds;
   let step = 0;
-  for (const { source, temperature, z, labels } of sources) {
-    for (const precision of precisions) {
-      await tick(0.2 + (0.8 * step++) / (sources.length * precisions.length), `${source} samples (T = ${temperature}) through the ${precision} inverse`);
+  for (const spec of sources) {
+    const tallies = precisions.map(() => ({ perSeed: [] as number[], hits: new Float64Array(classes), counts: new Float64Array(classes), first: null as FirstSeed | null }));
+    for (let k = 0; k < seeds; k++) {
+      await tick(0.1 + (0.9 * step++) / steps, `${spec.role} samples (T = ${spec.temperature})${seeds > 1 ? `, seed ${k + 1} of ${seeds}` : ''}`);
+      const { z, labels } = spec.draw(input.seed + k);
       const count = labels.length;
-      const x = invertRows(net, input.factors.map((f) => f[precision]), z, count);
-      const shown = displayedPixels(x);
-      const predicted = predictDigits(input.classifier, shown, count);
-      const distances = nearestDistances(shown, count, input.reference, referenceCount, n);
+      precisions.forEach((precision, p) => {
+        const x = invertRows(net, input.factors.map((f) => f[precision]), z, count);
+        const shown = displayedPixels(x);
+        const predicted = predictDigits(input.classifier, shown, count);
+        const tally = tallies[p];
+        let right = 0;
+        for (let i = 0; i < count; i++) {
+          tally.counts[labels[i]]++;
+          if (predicted[i] === labels[i]) {
+            tally.hits[labels[i]]++;
+            right++;
+          }
+        }
+        tally.perSeed.push(count > 0 ? right / count : Number.NaN);
+        if (k === 0) tally.first = { x, labels, distances: nearestDistances(shown, count, input.reference, referenceCount, n) };
+      });
+    }
+    precisions.forEach((precision, p) => {
+      const { perSeed, hits, counts, first } = tallies[p];
       const perClass: GeneratedSet['perClass'][number][] = [];
-      let right = 0;
       for (let a = 0; a < classes; a++) {
-        const members = labels.map((l, i) => (l === a ? i : -1)).filter((i) => i >= 0);
-        if (members.length === 0) continue;
-        const hits = members.filter((i) => predicted[i] === a).length;
-        right += hits;
+        if (counts[a] === 0 || !first) continue;
+        const mine = first.labels.map((l, i) => (l === a ? i : -1)).filter((i) => i >= 0);
         perClass.push({
           label: a,
-          images: members.slice(0, input.imagesPerClass).map((i) => Array.from(x.subarray(i * n, (i + 1) * n))),
-          accuracy: hits / members.length,
-          medianNearestDistance: median(members.map((i) => distances[i])),
-          sampleCount: members.length,
+          images: mine.slice(0, input.imagesPerClass).map((i) => Array.from(first.x.subarray(i * n, (i + 1) * n))),
+          accuracy: hits[a] / counts[a],
+          medianNearestDistance: median(mine.map((i) => first.distances[i])),
+          sampleCount: counts[a],
         });
       }
       sets.push({
-        source, ...(source === 'target' ? { prior } : {}), precision, temperature, perClass, accuracy: count > 0 ? right / count : Number.NaN,
+        source: spec.source, ...(spec.source === 'target' ? { prior } : {}), precision, temperature: spec.temperature,
+        role: spec.role, description: spec.description, seedAccuracies: perSeed, samplesPerSeed: first?.labels.length ?? 0,
+        perClass, accuracy: perSeed.length > 0 ? perSeed.reduce((x, y) => x + y, 0) / perSeed.length : Number.NaN,
       });
-    }
+    });
   }
   await tick(1);
   return { classifierTestAccuracy: input.classifierTestAccuracy, sets };
+}
+
+interface FirstSeed {
+  readonly x: Float32Array | Float64Array;
+  readonly labels: readonly number[];
+  readonly distances: Float64Array;
+}
+
+/** `perClass` samples of each class's target (the paper's N(2a, T²) or a flow's N(μₐ, T²σₐ²)), class by class. */
+export function targetSamples(classPrior: Extract<FlowPrior, { kind: 'class' }> | null, classes: number, perClass: number, n: number, temperature: number, rng: Rng): Float64Array {
+  const z = new Float64Array(classes * perClass * n);
+  for (let a = 0; a < classes; a++) {
+    for (let k = 0; k < perClass; k++) {
+      const o = (a * perClass + k) * n;
+      for (let j = 0; j < n; j++) {
+        z[o + j] = classPrior
+          ? classPrior.mean[a * n + j] + temperature * Math.exp(classPrior.logStd[a * n + j]) * rng.normal()
+          : targetMean(a) + temperature * rng.normal();
+      }
+    }
+  }
+  return z;
+}
+
+/** 0 repeated perClass times, then 1, …: the labels of targetSamples. */
+export function classLabels(classes: number, perClass: number): number[] {
+  return Array.from({ length: classes * perClass }, (_, i) => Math.floor(i / perClass));
 }

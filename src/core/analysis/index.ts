@@ -30,3 +30,15 @@ export { flowOfCheckpoint, type FlowOfCheckpoint } from './flowOfCheckpoint';
 export { openCheckpoint, type OpenedCheckpoint } from './openCheckpoint';
 export { CLASSIFIER_DATA } from './classifier/classifierCache';
 export { displayedPixels } from './displayedPixels';
+export * from './trajectoryTypes';
+export { lightAnalysis, DEFAULT_LIGHT_OPTIONS, QUOTED_GENERATION, type LightAnalysisInput, type LightAnalysisOptions, type LightProgress, type LightStage } from './lightAnalysis';
+export {
+  lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, pointCachePath, DEFAULT_CLASSIFIER,
+  type ClassifierIdentity, type LightCheckpointRequest, type LightCheckpointResult,
+} from './lightCheckpoint';
+export {
+  runTrajectory, type RunTrajectoryHooks, type RunTrajectoryRequest, type RunTrajectoryResult, type TrajectoryPointEvent, type TrajectoryProgress,
+} from './runTrajectory';
+export { pointFromAnalysis } from './pointFromAnalysis';
+export { parseTrajectoryPoint } from './trajectoryJson';
+export { conditionFigure, describeCondition, FLOAT64_RESOLVABLE_COND } from './jacobianCondition';

@@ -1,16 +1,16 @@
+import { describeLabel, DIGIT_CLASSES, type ClassNames } from '../data/classNames';
 import type { Dataset } from '../data/dataset';
-import { chainJacobian, singularValues, UNIT_ROUNDOFF, vectorNorm } from '../linalg';
+import { UNIT_ROUNDOFF, vectorNorm } from '../linalg';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { forwardRows } from './forward';
 import { formatPercent, formatValue } from './formatValue';
-import { imageErrors, summarizeErrors } from './imageErrors';
-import { invertRows } from './inverse';
+import { summarizeErrors } from './imageErrors';
+import { jacobianCondition } from './jacobianCondition';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
 import { BROKEN_MAE } from './options';
 import type { Tick } from './progress';
 import type { Reconstruction } from './reconstructionReport';
-import { solveRowsTolerant } from './solveRowsTolerant';
 import { median } from './stats/median';
 import type { ErrorStats, JacobianReport, Precision } from './types';
 
@@ -21,22 +21,17 @@ export const BROKEN_SHARE_LIMIT = 0.05;
  * Whether the network can be inverted, and in which precision, with the
  * numbers that say why:
  *
- * - κ of the end-to-end Jacobian J = D_L·W_L·…·D_1·W_1 at the first test
- *   image (D_l the LeakyReLU slopes there): a relative change ε of the
- *   embedding can change the image by up to κ·ε. σmax from J's singular
- *   values, σmin from those of J⁻¹ (see smallestJacobianSingularValue).
+ * - κ of the end-to-end Jacobian at the first test image (jacobianCondition):
+ *   a relative change ε of the embedding can change the image by up to κ·ε;
+ *   beyond what float64 resolves it is reported as a lower bound.
  * - Backward error ‖f(f⁻¹(z)) − z‖ / ‖z‖ per precision, median over
  *   `backwardImages` test images, with z their float32 embeddings and f run in
  *   the same precision as f⁻¹. Small (near that precision's rounding) means
  *   the solves are stable and any failure is the network's conditioning.
- * - A round trip entirely in float64 (forward and inverse), to tell "even
- *   float64 cannot" from "float32 cannot".
+ * - The all-float64 round trip (forward and inverse) of the same images as
+ *   the others, to tell "even float64 cannot" from "float32 cannot".
  *
- * Verdict: 'non-invertible-float64' when a layer is singular or numerically
- * singular in float64, or more than 5% of the float64 round trips are broken
- * (MAE > 0.1); otherwise 'float32-insufficient' when a layer is singular or
- * numerically singular in float32, or more than 5% of the float32
- * reconstructions are broken; otherwise 'invertible'.
+ * Verdict: see invertibilityVerdict.
  *
  * @example
  *   const report = await jacobianReport(net, layers, test, reconstruction, 100, tick);
@@ -49,93 +44,50 @@ export async function jacobianReport(
   reconstruction: Reconstruction,
   backwardImages: number,
   tick: Tick,
+  classes: ClassNames = DIGIT_CLASSES,
 ): Promise<JacobianReport> {
   const n = net.width;
   await tick(0, 'Jacobian at the first test image');
-  const point = images.images.subarray(0, n);
-  const slopes = activationSlopes(net, point);
-  const jacobian = chainJacobian(net.layers.map((l) => l.weight64), slopes, n);
-  await tick(0.2, 'singular values of the Jacobian');
-  const sigmaMax = singularValues(jacobian, n, { name: 'end-to-end Jacobian' })[0];
-  await tick(0.35, 'the inverse Jacobian, layer by layer');
-  const sigmaMin = smallestJacobianSingularValue(net, layers, slopes);
-  const cond = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
-  const pointDescription = `the first test image (a ${images.labels[0]})`;
+  const pointDescription = `the first test image (${describeLabel(images.labels[0], classes)})`;
+  const { cond, sigmaMax, sigmaMin, resolvable } = jacobianCondition(net, layers, images.images.subarray(0, n), pointDescription);
+  const condEstimate = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
 
   await tick(0.6, 'backward errors');
+  const runs = reconstruction.runs;
   const rows = balancedSelection(images.labels, images.classes, backwardImages);
-  const z = selectRows(reconstruction.embeddings, n, rows);
+  const z = selectRows(runs.embeddings, n, rows);
   const backwardError = {
-    float32: median(relativeResiduals(forwardRows(net, selectRows(reconstruction.reconstructed.float32, n, rows), rows.length, 'float32'), z, n)),
-    float64: median(relativeResiduals(forwardRows(net, selectRows(reconstruction.reconstructed.float64, n, rows), rows.length, 'float64'), z, n)),
+    float32: median(relativeResiduals(forwardRows(net, selectRows(runs.reconstructed.float32, n, rows), rows.length, 'float32'), z, n)),
+    float64: median(relativeResiduals(forwardRows(net, selectRows(runs.reconstructed.mixed, n, rows), rows.length, 'float64'), z, n)),
   };
-  await tick(0.8, 'round trip in float64');
-  const originals = selectRows(images.images, n, rows);
-  const z64 = forwardRows(net, originals, rows.length, 'float64');
-  const x64 = invertRows(net, layers.map((l) => l.factors.float64), z64, rows.length);
-  const roundTrip64 = summarizeErrors(imageErrors(x64, originals, rows.length, n), BROKEN_MAE);
-  const relative64 = median(relativeResiduals(x64, originals, n));
+  const roundTrip64 = summarizeErrors(runs.errors.float64, BROKEN_MAE);
+  const relative64 = median(relativeResiduals(runs.reconstructed.float64, images.images, n));
 
   const diagnoses = layerDiagnoses(layers);
-  const failing = (p: Precision) => layers.some((l) => l.diagnosis[p].status !== 'invertible');
-  const verdict: JacobianReport['verdict'] = failing('float64') || !(roundTrip64.brokenFraction <= BROKEN_SHARE_LIMIT)
-    ? 'non-invertible-float64'
-    : failing('float32') || !(reconstruction.report.overall.float32.brokenFraction <= BROKEN_SHARE_LIMIT)
-      ? 'float32-insufficient'
-      : 'invertible';
+  const verdict = invertibilityVerdict(layers, reconstruction.report.overall.float32.brokenFraction, roundTrip64.brokenFraction);
   const verdictText = describeVerdict({
-    width: n, verdict, cond, pointDescription, backwardError, roundTrip64, relative64, roundTripCount: rows.length,
+    width: n, verdict, cond, resolvable, pointDescription, backwardError, roundTrip64, relative64,
     reconstruction: reconstruction.report.overall, imageCount: images.count, diagnoses,
   });
   await tick(1);
-  return { cond, sigmaMax, sigmaMin, pointDescription, backwardError, verdict, verdictText, diagnoses };
+  return { cond, resolvable, condEstimate, sigmaMax, sigmaMin, pointDescription, backwardError, verdict, verdictText, diagnoses };
 }
 
 /**
- * σmin of J = D_L·W_L·…·D_1·W_1 as 1/σmax(J⁻¹), with J⁻¹ applied to the
- * identity layer by layer through the LU factors (never forming J⁻¹ from J).
- * The singular values of the product J itself resolve σmin only down to
- * about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17 is
- * common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε relative,
- * however large it is, and so is its largest singular value. 0 when a layer
- * is exactly singular or J⁻¹ overflows.
+ * 'non-invertible-float64' when a layer is singular or numerically singular
+ * in float64, or more than 5% of the all-float64 round trips are broken
+ * (MAE > 0.1); otherwise 'float32-insufficient' when a layer is singular or
+ * numerically singular in float32, or more than 5% of the float32 round
+ * trips are broken; otherwise 'invertible'.
+ *
+ * @example
+ *   invertibilityVerdict(layers, roundTrips.float32.brokenFraction, roundTrips.float64.brokenFraction);
  */
-function smallestJacobianSingularValue(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): number {
-  const n = net.width;
-  // Row i ends as (J⁻¹·e_i)ᵀ, so the rows form (J⁻¹)ᵀ, which has J⁻¹'s singular values.
-  let rows: Float64Array = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) rows[i * n + i] = 1;
-  for (let l = net.layers.length - 1; l >= 0; l--) {
-    const slope = slopes[l];
-    if (slope) for (let i = 0; i < rows.length; i++) rows[i] /= slope[i % n];
-    rows = solveRowsTolerant(layers[l].factors.float64, rows, n) as Float64Array;
-  }
-  if (!rows.every(Number.isFinite)) return 0;
-  return 1 / singularValues(rows, n, { name: 'inverse Jacobian' })[0];
-}
-
-/** Per layer, the LeakyReLU's derivative at `x` (1 where its input was positive, the slope elsewhere), or null without one. */
-function activationSlopes(net: InvertibleNetwork, x: Float32Array): (Float64Array | null)[] {
-  const n = net.width;
-  let h = Float64Array.from(x);
-  return net.layers.map((layer) => {
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = layer.bias[i];
-      for (let j = 0; j < n; j++) s += layer.weight64[i * n + j] * h[j];
-      y[i] = s;
-    }
-    let slope: Float64Array | null = null;
-    if (layer.activation) {
-      slope = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        slope[i] = y[i] > 0 ? 1 : net.slope;
-        y[i] *= slope[i];
-      }
-    }
-    h = y;
-    return slope;
-  });
+export function invertibilityVerdict(layers: readonly AnalysedLayer[], float32Broken: number, float64Broken: number): JacobianReport['verdict'] {
+  const failing = (p: Precision) => layers.some((l) => l.diagnosis[p].status !== 'invertible');
+  if (failing('float64') || !(float64Broken <= BROKEN_SHARE_LIMIT)) return 'non-invertible-float64';
+  if (failing('float32') || !(float32Broken <= BROKEN_SHARE_LIMIT)) return 'float32-insufficient';
+  return 'invertible';
 }
 
 /** ‖a_r − b_r‖ / ‖b_r‖ for each row r; NaN where a row of `a` is not finite. */
@@ -176,24 +128,29 @@ interface VerdictFacts {
   readonly width: number;
   readonly verdict: JacobianReport['verdict'];
   readonly cond: number;
+  readonly resolvable: boolean;
   readonly pointDescription: string;
   readonly backwardError: Record<Precision, number>;
+  /** The all-float64 round trip of the `imageCount` images. */
   readonly roundTrip64: ErrorStats;
   readonly relative64: number;
-  readonly roundTripCount: number;
+  /** Keyed by the inverse's precision, both of the float32 embeddings (ReconstructionReport.overall). */
   readonly reconstruction: Record<Precision, ErrorStats>;
   readonly imageCount: number;
   readonly diagnoses: readonly string[];
 }
 
-/** The verdict in sentences, every claim with its number. */
+/** The verdict in sentences, every claim with its number, every round trip named for what it computes. */
 function describeVerdict(f: VerdictFacts): string {
   const rec32 = f.reconstruction.float32;
-  const rec64 = f.reconstruction.float64;
+  const mixed = f.reconstruction.float64;
   const u32 = UNIT_ROUNDOFF.float32;
   const u64 = UNIT_ROUNDOFF.float64;
-  const kappa = `κ = ${formatValue(f.cond)} for the end-to-end Jacobian at ${f.pointDescription}`;
-  const amplify = `float32 rounding (${formatValue(u32)}) times κ is ${formatValue(f.cond * u32)}, float64 rounding (${formatValue(u64)}) times κ is ${formatValue(f.cond * u64)}`;
+  const times = (u: number) => (f.resolvable ? formatValue(f.cond * u) : `> ${formatValue(f.cond * u)}`);
+  const kappa = f.resolvable
+    ? `κ = ${formatValue(f.cond)} for the end-to-end Jacobian at ${f.pointDescription}`
+    : `κ > ${formatValue(f.cond)} for the end-to-end Jacobian at ${f.pointDescription} (σmin is below what float64 resolves next to σmax, so this is a lower bound)`;
+  const amplify = `float32 rounding (${formatValue(u32)}) times κ is ${times(u32)}, float64 rounding (${formatValue(u64)}) times κ is ${times(u64)}`;
   // n·u: the scale of an LU solve's normwise backward error bound.
   const stable = (p: Precision) => f.backwardError[p] <= f.width * UNIT_ROUNDOFF[p];
   const backward = (failed: boolean) => {
@@ -205,21 +162,21 @@ function describeVerdict(f: VerdictFacts): string {
   const diagnosis = f.diagnoses.length > 0 ? ` ${f.diagnoses.join(' ')}` : '';
   switch (f.verdict) {
     case 'non-invertible-float64':
-      return `Not invertible, even in float64.${diagnosis} Of ${f.roundTripCount} test images taken through a round trip computed entirely in float64 (forward and inverse), ` +
+      return `Not invertible, even in float64.${diagnosis} Of ${f.imageCount} test images taken through a round trip computed entirely in float64 (forward and inverse), ` +
         `${broken(f.roundTrip64)}; median relative error ${formatValue(f.relative64)}. ${kappa}; ${amplify}. ${backward(true)}`;
     case 'float32-insufficient': {
-      const rescue = rec64.brokenFraction > BROKEN_SHARE_LIMIT
-        ? ` Even the float64 inverse of the float32 embeddings fails (${formatPercent(rec64.brokenFraction)} broken): the embeddings' own float32 rounding is amplified by κ.`
-        : ` The float64 inverse of the same float32 embeddings leaves ${formatPercent(rec64.brokenFraction)} broken.`;
-      return `float32 is not enough: of ${f.imageCount} test images reconstructed in float32, ${broken(rec32)}, mean PSNR ${formatValue(rec32.psnr)} dB.${diagnosis} ` +
-        `A round trip in float64 recovers them (median relative error ${formatValue(f.relative64)}, ${formatPercent(f.roundTrip64.brokenFraction)} broken).${rescue} ${kappa}; ${amplify}. ${backward(true)}`;
+      const rescue = mixed.brokenFraction > BROKEN_SHARE_LIMIT
+        ? ` Inverting the float32 embeddings in float64 does not rescue them (${formatPercent(mixed.brokenFraction)} broken): the embeddings' own float32 rounding is amplified by κ.`
+        : ` Inverting the float32 embeddings in float64 leaves ${formatPercent(mixed.brokenFraction)} broken.`;
+      return `float32 is not enough: of ${f.imageCount} test images taken through the float32 round trip (float32 forward and inverse), ${broken(rec32)}, mean PSNR ${formatValue(rec32.psnr)} dB.${diagnosis} ` +
+        `A round trip entirely in float64 recovers them (median relative error ${formatValue(f.relative64)}, ${formatPercent(f.roundTrip64.brokenFraction)} broken).${rescue} ${kappa}; ${amplify}. ${backward(true)}`;
     }
     case 'invertible': {
       const margin = f.cond * u32 >= 0.1
         ? ' In the worst direction float32 rounding could swamp the image, but on these images the rounding errors did not line up with it.'
         : '';
-      return `Invertible in float32: of ${f.imageCount} test images, ${broken(rec32)}; the float32 reconstructions' mean absolute error is ${formatValue(rec32.meanAbsError)}, ` +
-        `float64's ${formatValue(rec64.meanAbsError)}. ${kappa}; ${amplify}.${margin} ${backward(false)}`;
+      return `Invertible in float32: of ${f.imageCount} test images taken through the float32 round trip, ${broken(rec32)}. Mean absolute error of the float32 round trip ${formatValue(rec32.meanAbsError)}, ` +
+        `of the float32 embedding inverted in float64 ${formatValue(mixed.meanAbsError)}, of the all-float64 round trip ${formatValue(f.roundTrip64.meanAbsError)}. ${kappa}; ${amplify}.${margin} ${backward(false)}`;
     }
   }
 }

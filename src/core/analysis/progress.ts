@@ -41,8 +41,6 @@ const STAGE_WEIGHTS: Record<AnalysisStage, number> = {
   generation: 0.2,
 };
 
-const ORDER = Object.keys(STAGE_WEIGHTS) as AnalysisStage[];
-
 /**
  * Reports progress inside a stage and is the analysis's only suspension point:
  * awaiting it lets the event loop run (so a 'cancel' message or an abort can
@@ -67,17 +65,33 @@ export interface ProgressTracker {
  *   await tick(0.5, 'layer 2 of 4');
  */
 export function progressTracker(listener: AnalysisProgressListener | undefined, signal: AbortSignal | undefined): ProgressTracker {
+  return stageTracker(STAGE_WEIGHTS, listener, signal);
+}
+
+/**
+ * progressTracker for any list of stages: `weights` gives each stage's share
+ * of the whole, in the order the stages run.
+ *
+ * @example
+ *   const progress = stageTracker({ spectra: 0.5, roundTrips: 0.5 }, (p) => console.error(p.fraction), signal);
+ */
+export function stageTracker<S extends string>(
+  weights: Readonly<Record<S, number>>,
+  listener: ((progress: { stage: S; fraction: number; stageFraction: number; message: string }) => void) | undefined,
+  signal: AbortSignal | undefined,
+): { stage(stage: S): Tick; check(): void } {
+  const order = Object.keys(weights) as S[];
   const check = (): void => {
     if (signal?.aborted) throw new InvertscopeError('CANCELLED', 'analysis cancelled');
   };
   return {
     check,
     stage(stage) {
-      const start = ORDER.slice(0, ORDER.indexOf(stage)).reduce((sum, s) => sum + STAGE_WEIGHTS[s], 0);
+      const start = order.slice(0, order.indexOf(stage)).reduce((sum, s) => sum + weights[s], 0);
       return async (fraction, message) => {
         check();
         const within = Math.max(0, Math.min(1, fraction));
-        listener?.({ stage, fraction: Math.min(1, start + STAGE_WEIGHTS[stage] * within), stageFraction: within, message: message ?? stage });
+        listener?.({ stage, fraction: Math.min(1, start + weights[stage] * within), stageFraction: within, message: message ?? stage });
         await new Promise<void>((resolve) => setImmediate(resolve));
         check();
       };

@@ -1,31 +1,28 @@
 import type { Dataset } from '../data/dataset';
-import { forwardRows } from './forward';
-import { imageErrors, summarizeErrors, type ImageErrors } from './imageErrors';
-import { invertRows } from './inverse';
+import { summarizeErrors } from './imageErrors';
 import type { LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
 import { BROKEN_MAE } from './options';
 import type { Tick } from './progress';
-import type { Precision, ReconstructionReport } from './types';
+import { roundTripReport, roundTrips, type RoundTripRuns } from './roundTrips';
+import type { ReconstructionReport } from './types';
 
 /** The report and the arrays later stages reuse. */
 export interface Reconstruction {
   readonly report: ReconstructionReport;
-  /** The float32 embeddings f(x) of the images, as the network computes them (count × n). */
-  readonly embeddings: Float32Array;
-  /** f⁻¹(f(x)) per precision (count × n); NaN rows where a solve overflowed or a layer is singular. */
-  readonly reconstructed: { readonly float32: Float32Array; readonly float64: Float64Array };
-  readonly errors: Record<Precision, ImageErrors>;
+  /** The images' three round trips (float32 embeddings, reconstructions and per-image errors). */
+  readonly runs: RoundTripRuns;
 }
 
 /**
- * Test images → forward in float32 (what the network computes) → the inverse
- * in float32 and in float64. Error statistics overall and per class, and
+ * Test images through the three round trips (roundTrips: float32 forward
+ * and inverse; the float32 embedding inverted in float64; float64 forward
+ * and inverse). Error statistics of each, the first two also per class, and
  * `examplesPerClass` examples of each class (the first ones) for the grid.
  *
  * @example
  *   const r = await reconstruct(net, factorLayers(net), test, 2, tick);
- *   r.report.overall.float32.brokenFraction;  // share of images with MAE > 0.1
+ *   r.report.roundTrips?.float64.brokenFraction;  // share of all-float64 round trips with MAE > 0.1
  */
 export async function reconstruct(
   net: InvertibleNetwork,
@@ -36,17 +33,9 @@ export async function reconstruct(
 ): Promise<Reconstruction> {
   const n = net.width;
   const count = images.count;
-  await tick(0, `forward pass of ${count} test images (float32)`);
-  const embeddings = forwardRows(net, images.images, count, 'float32');
-  await tick(0.2, 'inverse in float32');
-  const float32 = invertRows(net, factors.map((f) => f.float32), embeddings, count) as Float32Array;
-  await tick(0.5, 'inverse in float64');
-  const float64 = invertRows(net, factors.map((f) => f.float64), embeddings, count) as Float64Array;
+  const runs = await roundTrips(net, factors, images.images, count, (fraction, message) => tick(0.9 * fraction, message));
   await tick(0.9, 'reconstruction errors');
-  const errors = {
-    float32: imageErrors(float32, images.images, count, n),
-    float64: imageErrors(float64, images.images, count, n),
-  };
+  const { embeddings, reconstructed, errors } = runs;
   const byClass: number[][] = Array.from({ length: images.classes }, () => []);
   for (let i = 0; i < count; i++) byClass[images.labels[i]].push(i);
   const row = (values: ArrayLike<number>, i: number) => Array.from({ length: n }, (_, j) => values[i * n + j]);
@@ -55,22 +44,28 @@ export async function reconstruct(
     brokenThreshold: BROKEN_MAE,
     overall: {
       float32: summarizeErrors(errors.float32, BROKEN_MAE),
-      float64: summarizeErrors(errors.float64, BROKEN_MAE),
+      float64: summarizeErrors(errors.mixed, BROKEN_MAE),
+    },
+    roundTrips: {
+      float32: roundTripReport('float32', errors.float32),
+      mixed: roundTripReport('mixed', errors.mixed),
+      float64: roundTripReport('float64', errors.float64),
     },
     perClass: byClass.flatMap((rows, label) => rows.length === 0 ? [] : [{
       label,
       count: rows.length,
       float32: summarizeErrors(errors.float32, BROKEN_MAE, rows),
-      float64: summarizeErrors(errors.float64, BROKEN_MAE, rows),
+      float64: summarizeErrors(errors.mixed, BROKEN_MAE, rows),
     }]),
     examples: byClass.flatMap((rows, label) => rows.slice(0, examplesPerClass).map((i) => ({
       label,
       original: row(images.images, i),
       embedding: row(embeddings, i),
-      float32: row(float32, i),
-      float64: row(float64, i),
+      float32: row(reconstructed.float32, i),
+      float64: row(reconstructed.mixed, i),
+      float64RoundTrip: row(reconstructed.float64, i),
     }))),
   };
   await tick(1);
-  return { report, embeddings, reconstructed: { float32, float64 }, errors };
+  return { report, runs };
 }

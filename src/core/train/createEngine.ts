@@ -15,15 +15,12 @@ export interface EngineChoice {
 /** EngineOptions plus, for the 'flow' objective, what the flow engine starts from. */
 export type CreateEngineOptions = EngineOptions & { readonly flow?: FlowEngineOptions };
 
-/** Why 'auto' does not offer Invertscope's SIMD kernels to a flow run (said in the log). */
-export const SIMD_SEED_ONLY = "Invertscope's WebAssembly SIMD engine trains the 'seed' objective only; the flow objective runs in tfjs";
-
 /**
  * Creates the engine for a backend request. 'auto' takes tfjs-node when it
  * loads (libtensorflow, multi-threaded), and otherwise the bundled paths in
- * order of speed: Invertscope's WebAssembly SIMD kernels (the 'seed' objective
- * only), then tfjs's wasm and cpu backends. A named backend is used or fails
- * with the reason.
+ * order of speed: Invertscope's WebAssembly SIMD kernels (both objectives),
+ * then tfjs's wasm and cpu backends. A named backend is used or fails with the
+ * reason.
  */
 export async function createEngine(request: BackendRequest, options: CreateEngineOptions): Promise<EngineChoice> {
   if (request !== 'auto') return { engine: await createNamed(request, options), skipped: [] };
@@ -32,10 +29,6 @@ export async function createEngine(request: BackendRequest, options: CreateEngin
   const order: Exclude<BackendRequest, 'auto'>[] = ['simd', 'wasm', 'cpu'];
   if (nodeReason === null) order.unshift('tensorflow');
   else skipped.push(`tensorflow: ${nodeReason}`);
-  if (options.objective !== 'seed') {
-    order.splice(order.indexOf('simd'), 1);
-    skipped.push(`simd: ${SIMD_SEED_ONLY}`);
-  }
   for (const name of order) {
     try {
       return { engine: await createNamed(name, options), skipped };

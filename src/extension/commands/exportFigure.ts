@@ -14,6 +14,7 @@ const CHART_LABELS: Record<ChartId, string> = {
   generation: 'Generated images',
   loss: 'Loss curves',
   distribution: 'Embedding distributions per class',
+  trajectory: 'Trajectory against epoch',
 };
 
 /** Saves a chart of the active inspector as SVG, PNG or CSV. */

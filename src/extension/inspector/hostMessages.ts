@@ -5,7 +5,7 @@
  */
 import type { ChartId, ExportFormat, WebviewMessage } from '../../webview/protocol';
 
-export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution'];
+export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution', 'trajectory'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv'];
 
 /**

@@ -140,8 +140,7 @@ export function buildTrainConfig(choices: TrainChoices, settings: InvertscopeSet
     // A flow's initialized model (epoch 0) is always worth keeping: it is the reference its training is measured against.
     checkpointEpochs: flow ? [...new Set([0, ...choices.checkpointEpochs])].sort((a, b) => a - b) : [...choices.checkpointEpochs],
     data: choices.data.kind === 'embedded' ? DEFAULT_DATA_SPEC : { kind: 'idx', folder: choices.data.folder },
-    // The SIMD engine trains the paper's loss only; for a flow 'simd' would be refused, so 'auto' picks the fastest path that can.
-    backend: flow && settings.backend === 'simd' ? 'auto' : settings.backend,
+    backend: settings.backend,
     dequantize: r.dequantize,
     ...(r.flow ? { flow: r.flow } : {}),
   }, 'Train Model');

@@ -10,6 +10,7 @@ import { gridToSvg } from '../export/gridSvg';
 import { serializeSvg } from '../export/serializeSvg';
 import { formatDelta } from '../format';
 import { companionSet, generationGrid, setKey, setLabel } from '../grids/generationGrid';
+import { classNoun } from '../grids/classLabel';
 import { reconstructionGrid } from '../grids/reconstructionGrid';
 import type { CheckpointRef } from '../protocol';
 import { dropdown, radioGroup, type DropdownControl, type RadioControl } from '../ui/controls';
@@ -54,11 +55,12 @@ export class AnalysisView {
   private readonly unsubscribe: () => void;
 
   constructor(private readonly context: ViewContext, private readonly ref: CheckpointRef, private readonly analysis: CheckpointAnalysis) {
+    const noun = classNoun(analysis.classes);
     const stem = (chart: string) => `${ref.runId}-epoch-${ref.epoch}-${chart}`.replace(/[^A-Za-z0-9._-]+/g, '-');
     this.condition.layers(analysis.layers);
     this.spectrum.layers(analysis.layers);
     this.amplification.layers(analysis.layers);
-    this.distribution.classes(analysis.distribution.perClass);
+    this.distribution.classes(analysis.distribution.perClass).classNames(analysis.classes ?? null);
 
     const conditionCard = this.card({
       id: 'condition', title: 'Condition number per layer',
@@ -80,21 +82,21 @@ export class AnalysisView {
       : null;
     const amplificationCard = this.card({
       id: 'amplification', title: 'Inverse error amplification',
-      description: 'Noise of size δ added to the embedding, followed through each inverse stage (last layer first): measured growth against the worst-case bound.',
+      description: 'Noise of size δ added to the embedding, followed through each inverse stage (last layer first): measured growth, pooled over the images, against the worst-case bound.',
       fileStem: () => stem('amplification'), exporter: this.svgExporter('amplification', 'Inverse error amplification', () => ANALYSIS_CSV.amplification(analysis)),
     }, this.svgs.amplification, (w) => this.amplification.width(w)(this.svgs.amplification));
     amplificationCard.controls.append(this.deltaControl.element, ...(this.precisionControl ? [this.precisionControl.element] : []));
 
     const recognizabilityCard = this.card({
       id: 'recognizability', title: 'Noise tolerance',
-      description: 'Reconstruction quality against δ. Below 20 dB or once the classifier fails, a digit is no longer recognizable.',
+      description: `Reconstruction quality against δ. Below 20 dB or once the classifier fails, an image is no longer recognizable as its ${noun}.`,
       fileStem: () => stem('recognizability'), exporter: this.svgExporter('recognizability', 'Noise tolerance', () => ANALYSIS_CSV.recognizability(analysis)),
     }, this.svgs.recognizability, (w) => this.recognizability.width(w)(this.svgs.recognizability));
 
-    this.reconstructionBody = reconstructionGrid(analysis.reconstruction);
+    this.reconstructionBody = reconstructionGrid(analysis.reconstruction, analysis.classes);
     const reconstructionCard = this.card({
       id: 'reconstruction', title: 'Reconstruction',
-      description: 'Test digits pushed through the network and back, inverted in float32 and in float64.',
+      description: 'Test images through the network and back, in three round trips: float32 forward and inverse; the float32 embedding inverted in float64 (float64 cannot undo the embedding\u2019s float32 rounding); float64 forward and inverse.',
       fileStem: () => stem('reconstruction'), exporter: this.gridExporter(() => this.reconstructionBody, 'Reconstruction', () => ANALYSIS_CSV.reconstruction(analysis)),
     }, this.reconstructionBody, null);
 
@@ -109,7 +111,7 @@ export class AnalysisView {
     this.generationBody = el('div', { class: 'generation-body' });
     const generationCard = this.card({
       id: 'generation', title: 'Generation',
-      description: 'Embeddings sampled per class and inverted. A working generator would produce digits the classifier recognizes.',
+      description: 'Samples of what the objective maps each class onto, inverted: a working generator would produce images the classifier recognizes. The class Gaussian of training embeddings is a control, not a generator.',
       fileStem: () => stem('generation'), exporter: this.gridExporter(() => this.generationBody, 'Generation', () => ANALYSIS_CSV.generation(analysis)),
     }, this.generationBody, null);
     if (this.setControl) generationCard.controls.append(this.setControl.element);
@@ -117,8 +119,8 @@ export class AnalysisView {
     const distributionCard = this.card({
       id: 'distribution', title: 'Output distribution per class', wide: true,
       description: analysis.density?.prior === 'class'
-        ? 'What the forward network outputs for each digit (filled) against the paper\u2019s N(2a, 1) (dashed); this flow maps each digit onto its own learned prior instead.'
-        : 'What the forward network outputs for each digit (filled) against the N(2a, 1) its loss asks for (dashed).',
+        ? `What the forward network outputs for each ${noun} (filled) against the paper\u2019s N(2a, 1) (dashed); this flow maps each ${noun} onto its own learned prior instead.`
+        : `What the forward network outputs for each ${noun} (filled) against the N(2a, 1) its loss asks for (dashed).`,
       fileStem: () => stem('distribution'), exporter: this.svgExporter('distribution', 'Output distribution per class', () => ANALYSIS_CSV.distribution(analysis)),
     }, this.svgs.distribution, (w) => this.distribution.width(w).columns(distributionColumns(w))(this.svgs.distribution));
 
@@ -165,7 +167,7 @@ export class AnalysisView {
       this.setControl?.setChoices(this.analysis.generation.sets.map((s) => ({ value: setKey(s), label: setLabel(s) })), setKey(set));
       if (this.generationBody.dataset.set !== setKey(set)) {
         this.generationBody.dataset.set = setKey(set);
-        this.generationBody.replaceChildren(generationGrid(set, this.analysis.generation.classifierTestAccuracy, companionSet(set, this.analysis.generation.sets)));
+        this.generationBody.replaceChildren(generationGrid(set, this.analysis.generation.classifierTestAccuracy, this.analysis.classes, companionSet(set, this.analysis.generation.sets)));
       }
     } else {
       this.generationBody.replaceChildren(el('p', { class: 'state-detail', text: 'This analysis generated no images.' }));

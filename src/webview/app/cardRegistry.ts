@@ -27,6 +27,11 @@ export class CardRegistry<C extends RegisteredCard = RegisteredCard> {
     return this.inDocumentOrder().find((card) => card.id === chart);
   }
 
+  /** Every card on the page, in document order. */
+  all(): C[] {
+    return this.inDocumentOrder();
+  }
+
   /** The card with the largest area inside the viewport, if any is visible. */
   mostVisible(): C | undefined {
     const view = document.documentElement;

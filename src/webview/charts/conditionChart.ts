@@ -5,7 +5,7 @@ import { layerName, type LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';
 import { accessor, isLayerOrNull, isLogDomainOrNull, isPositiveSize, type Accessor, type Domain } from './accessor';
-import { bottomAxis, frame, layer, leftAxis, logTickFormat, logTicks } from './frame';
+import { bottomAxis, frame, layer, leftAxis, limitRules, logTickFormat, logTicks } from './frame';
 
 /**
  * Condition number κ₂ = σmax/σmin of every layer as bars on a log scale, with the
@@ -82,17 +82,7 @@ export function conditionChart(): ConditionChart {
 
     const limits = [{ value: FLOAT32_LIMIT, label: 'f32 1/ε' }]
       .concat(top > FLOAT64_LIMIT ? [{ value: FLOAT64_LIMIT, label: 'f64 1/ε' }] : []);
-    const rules = layer(f.plot, 'limits').selectAll<SVGGElement, { value: number; label: string }>('g.limit')
-      .data(limits, (d) => d.label)
-      .join((enter) => {
-        const g = enter.append('g').attr('class', 'limit');
-        g.append('line').attr('class', 'limit-line');
-        g.append('text').attr('class', 'limit-label');
-        return g;
-      });
-    rules.select('line').attr('x1', 0).attr('x2', f.innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
-    // Labels sit in the right margin, where no bar or value label can cover them.
-    rules.select('text').attr('x', f.innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start').text((d) => d.label);
+    limitRules(f.plot, limits, y, f.innerWidth);
 
     const data: ConditionDatum[] = layers.map((spectrum) => ({ layer: spectrum.index, spectrum }));
     active = Math.min(active, Math.max(0, data.length - 1));

@@ -1,6 +1,8 @@
 import { area, line, range, scaleLinear, select } from 'd3';
 import type { ClassDistribution } from '../../core/analysis/types';
+import type { ClassNames } from '../../core/data/classNames';
 import { formatNumber } from '../format';
+import { classLabel, classNoun } from '../grids/classLabel';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { normalDensity } from '../math/gaussian';
 import { accessor, isPositiveSize, type Accessor } from './accessor';
@@ -15,6 +17,8 @@ import { frame, layer } from './frame';
 export interface DistributionChart {
   (svg: SVGSVGElement): void;
   classes: Accessor<DistributionChart, readonly ClassDistribution[]>;
+  /** What the data's classes are called (digits when null). */
+  classNames: Accessor<DistributionChart, ClassNames | null>;
   width: Accessor<DistributionChart, number>;
   /** Panels per row; the height follows from the width. */
   columns: Accessor<DistributionChart, number>;
@@ -44,11 +48,17 @@ export function panelDomain(d: ClassDistribution): [number, number] {
 
 export function distributionChart(): DistributionChart {
   let classes: readonly ClassDistribution[] = [];
+  let classNames: ClassNames | null = null;
+  // 'digit 3', 'Ankle boot', 'class 7'.
+  const name = (label: number) => {
+    const shown = classLabel(label, classNames ?? undefined);
+    return shown === String(label) ? `${classNoun(classNames ?? undefined)} ${label}` : shown;
+  };
   let width = 640;
   let columns = 5;
   let targets: PointerTarget<ClassDistribution>[] = [];
   const hover = pointer<ClassDistribution>().targets(() => targets).tip((d) => ({
-    title: `Digit ${d.label}: output values`,
+    title: `${name(d.label)}: output values`,
     rows: [
       ['images', String(d.count)],
       ['mean', `${formatNumber(d.mean)} (target ${targetMean(d.label)})`],
@@ -98,7 +108,7 @@ export function distributionChart(): DistributionChart {
       node.select('path.target-line').attr('d', line<[number, number]>().x((p) => x(p[0])).y((p) => y(p[1]))(target) ?? '');
       node.select('line.target-mean').attr('x1', x(targetMean(d.label))).attr('x2', x(targetMean(d.label))).attr('y1', plotTop).attr('y2', plotBottom);
       node.select('line.panel-baseline').attr('x1', PAD.side).attr('x2', panelWidth - PAD.side).attr('y1', plotBottom).attr('y2', plotBottom);
-      node.select('text.panel-title').attr('x', 6).attr('y', 14).text(`digit ${d.label} · target N(${targetMean(d.label)}, 1)`);
+      node.select('text.panel-title').attr('x', 6).attr('y', 14).text(`${name(d.label)} · target N(${targetMean(d.label)}, 1)`);
       node.select('text.panel-stats').attr('x', 6).attr('y', 26).text(`μ ${formatNumber(d.mean)} σ ${formatNumber(d.std)} KS ${formatNumber(d.ks, 2)}`);
       node.select('text.panel-tick-left').attr('x', PAD.side).attr('y', PANEL_HEIGHT - 5).attr('text-anchor', 'start').text(formatNumber(x0, 2));
       node.select('text.panel-tick-right').attr('x', panelWidth - PAD.side).attr('y', PANEL_HEIGHT - 5).attr('text-anchor', 'end').text(formatNumber(x1, 2));
@@ -112,6 +122,7 @@ export function distributionChart(): DistributionChart {
   }) as DistributionChart;
 
   chart.classes = accessor(chart, 'distributionChart.classes', () => classes, (v) => { classes = v; }, Array.isArray);
+  chart.classNames = accessor(chart, 'distributionChart.classNames', () => classNames, (v) => { classNames = v; });
   chart.width = accessor(chart, 'distributionChart.width', () => width, (v) => { width = v; }, isPositiveSize);
   chart.columns = accessor(chart, 'distributionChart.columns', () => columns, (v) => { columns = v; }, (v) => Number.isInteger(v) && v >= 1 && v <= 10);
   return chart;

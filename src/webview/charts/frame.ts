@@ -146,18 +146,38 @@ export interface LegendEntry {
   /** Class of the swatch line, the same as the mark it stands for (so it is styled alike). */
   readonly cls: string;
   readonly text: string;
-  /** 'triangle' draws a small marker instead of a line. */
-  readonly swatch?: 'line' | 'triangle';
+  /** 'triangle' (pointing down), 'triangle-up' or 'cross' draws a small marker instead of a line. */
+  readonly swatch?: 'line' | 'triangle' | 'triangle-up' | 'cross';
+}
+
+/** Height of one legend row or column entry. */
+export const LEGEND_ROW = 15;
+
+/** A legend entry's width before it is drawn (an average glyph of 6.5 px), to reserve room for a legend. */
+export function legendWidthEstimate(text: string): number {
+  return 22 + text.length * 6.5 + 14;
+}
+
+/** How many rows a 'row' legend of these texts takes within `maxWidth`. */
+export function legendRows(texts: readonly string[], maxWidth: number): number {
+  let rows = 1, used = 0;
+  for (const w of texts.map(legendWidthEstimate)) {
+    if (used > 0 && used + w - 14 > maxWidth) { rows += 1; used = 0; }
+    used += w;
+  }
+  return rows;
 }
 
 /**
  * A legend laid out from the measured width of its labels, so entries never run
- * into each other whatever the font. 'row' entries end at x when align is 'end'.
+ * into each other whatever the font. 'row' entries end at x when align is 'end';
+ * with `maxWidth`, a row that would be wider wraps, and the rows grow upwards
+ * from y (the last row at y). Returns the number of rows.
  */
-export function legend(plot: G, entries: readonly LegendEntry[], options: { x: number; y: number; direction: 'row' | 'column'; align?: 'start' | 'end' }): void {
+export function legend(plot: G, entries: readonly LegendEntry[], options: { x: number; y: number; direction: 'row' | 'column'; align?: 'start' | 'end'; maxWidth?: number }): number {
   const g = layer(plot, 'legend').attr('transform', `translate(${options.x}, ${options.y})`);
   const items = g.selectAll<SVGGElement, LegendEntry>('g.legend-entry')
-    .data(entries, (d) => d.cls)
+    .data(entries, (d, i) => `${i}:${d.cls}`)
     .join((enter) => {
       const item = enter.append('g').attr('class', 'legend-entry');
       item.append('path');
@@ -166,7 +186,7 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
     });
   items.select('path')
     .attr('class', (d) => d.cls)
-    .attr('d', (d) => (d.swatch === 'triangle' ? 'M5,-4L13,-4L9,3Z' : 'M0,0L18,0'));
+    .attr('d', (d) => ({ triangle: 'M5,-4L13,-4L9,3Z', 'triangle-up': 'M5,3L13,3L9,-4Z', cross: 'M5,-4L13,4M5,4L13,-4', line: 'M0,0L18,0' })[d.swatch ?? 'line']);
   items.select('text').text((d) => d.text);
   const widths = items.nodes().map((node) => {
     const text = node.querySelector('text');
@@ -174,11 +194,45 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
     return 22 + (measured > 0 ? measured : (text?.textContent?.length ?? 0) * 6.5) + 14;
   });
   if (options.direction === 'column') {
-    items.attr('transform', (_, i) => `translate(0, ${i * 15})`);
-    return;
+    items.attr('transform', (_, i) => `translate(0, ${i * LEGEND_ROW})`);
+    return entries.length;
   }
-  const total = widths.reduce((a, b) => a + b, 0) - 14;
-  let offset = options.align === 'end' ? -total : 0;
-  const positions = widths.map((w) => { const p = offset; offset += w; return p; });
-  items.attr('transform', (_, i) => `translate(${positions[i]}, 0)`);
+  const rows: number[][] = [[]];
+  let used = 0;
+  widths.forEach((w, i) => {
+    if (options.maxWidth !== undefined && used > 0 && used + w - 14 > options.maxWidth) { rows.push([]); used = 0; }
+    rows[rows.length - 1].push(i);
+    used += w;
+  });
+  const positions: Array<[number, number]> = [];
+  rows.forEach((row, r) => {
+    const total = row.reduce((a, i) => a + widths[i], 0) - 14;
+    let offset = options.align === 'end' ? -total : 0;
+    for (const i of row) { positions[i] = [offset, (r - rows.length + 1) * LEGEND_ROW]; offset += widths[i]; }
+  });
+  items.attr('transform', (_, i) => `translate(${positions[i][0]}, ${positions[i][1]})`);
+  return rows.length;
+}
+
+/** A labelled horizontal rule: a precision's 1/ε, a chance level. */
+export interface Rule {
+  readonly value: number;
+  readonly label: string;
+}
+
+/**
+ * Dashed horizontal rules across the plot at `y(value)`, labelled in the right
+ * margin, where no mark or value label can cover them.
+ */
+export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) => number, innerWidth: number): void {
+  const groups = layer(plot, 'limits').selectAll<SVGGElement, Rule>('g.limit')
+    .data(rules, (d) => d.label)
+    .join((enter) => {
+      const g = enter.append('g').attr('class', 'limit');
+      g.append('line').attr('class', 'limit-line');
+      g.append('text').attr('class', 'limit-label');
+      return g;
+    });
+  groups.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
+  groups.select('text').attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start').text((d) => d.label);
 }

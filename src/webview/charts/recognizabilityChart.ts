@@ -35,7 +35,8 @@ export function recognizabilityChart(): RecognizabilityChart {
     rows: [
       ['PSNR', formatDecibels(p.psnr)],
       ['classifier accuracy', formatPercent(p.classifierAccuracy)],
-      ['total growth', `×${formatNumber(p.errorAfterStage[p.errorAfterStage.length - 1] / p.delta)}`],
+      ...(p.medianGrowth === undefined ? [] : [['growth, median per image', `×${formatNumber(p.medianGrowth)}`] as [string, string]]),
+      ['growth, pooled over images', `×${formatNumber(p.pooledGrowth ?? p.errorAfterStage[p.errorAfterStage.length - 1] / p.delta)}`],
       ['recognizable', report?.recognizableUpTo !== null && report?.recognizableUpTo !== undefined && p.delta <= report.recognizableUpTo ? 'yes' : 'no'],
     ],
   }));

@@ -32,10 +32,10 @@ export function amplificationCsv(analysis: CheckpointAnalysis): string {
 
 export function recognizabilityCsv(analysis: CheckpointAnalysis): string {
   const rows = analysis.amplification.flatMap((report) => report.points.map((p) => [
-    report.precision, p.delta, p.psnr, p.classifierAccuracy, p.errorAfterStage[p.errorAfterStage.length - 1] / p.delta,
+    report.precision, p.delta, p.psnr, p.classifierAccuracy, p.pooledGrowth ?? p.errorAfterStage[p.errorAfterStage.length - 1] / p.delta, p.medianGrowth ?? null,
     report.recognizableUpTo !== null && p.delta <= report.recognizableUpTo,
   ]));
-  return toCsv(['precision', 'delta', 'psnr_db', 'classifier_accuracy', 'total_growth', 'recognizable'], rows);
+  return toCsv(['precision', 'delta', 'psnr_db', 'classifier_accuracy', 'total_growth_pooled', 'total_growth_median_per_image', 'recognizable'], rows);
 }
 
 export function distributionCsv(analysis: CheckpointAnalysis): string {
@@ -50,7 +50,7 @@ export function distributionCsv(analysis: CheckpointAnalysis): string {
   return toCsv(['label', 'count', 'mean', 'std', 'skew', 'ks', 'curve', 'x', 'density'], rows);
 }
 
-export const ANALYSIS_CSV: Record<Exclude<ChartId, 'loss'>, (analysis: CheckpointAnalysis) => string> = {
+export const ANALYSIS_CSV: Record<Exclude<ChartId, 'loss' | 'trajectory'>, (analysis: CheckpointAnalysis) => string> = {
   condition: conditionCsv,
   spectrum: spectrumCsv,
   amplification: amplificationCsv,

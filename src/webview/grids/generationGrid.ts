@@ -1,6 +1,8 @@
 import type { GeneratedSet } from '../../core/analysis/types';
 import { el } from '../app/dom';
 import { formatNumber, formatPercent } from '../format';
+import type { ClassNames } from '../../core/data/classNames';
+import { classLabel, classNoun } from './classLabel';
 import { digitCanvas } from './digitCanvas';
 import { imageLegend } from './reconstructionGrid';
 
@@ -12,36 +14,42 @@ import { imageLegend } from './reconstructionGrid';
  * two stand side by side, each with its own scores: a flow's samples at T = 1
  * next to a lower T show what the temperature trades.
  */
-export function generationGrid(set: GeneratedSet, classifierTestAccuracy: number, companion: GeneratedSet | null = null): HTMLElement {
+export function generationGrid(set: GeneratedSet, classifierTestAccuracy: number, classes?: ClassNames, companion: GeneratedSet | null = null): HTMLElement {
+  const noun = classNoun(classes);
   const sets = companion ? [set, companion] : [set];
-  const summary = el('p', { class: 'grid-summary', data: { exportText: '' }, text: sets.length === 1
-    ? `${setLabel(set)}: the classifier reads ${formatPercent(set.accuracy)} as the intended digit (chance 10%; ${formatPercent(classifierTestAccuracy)} on real test digits).`
-    : `${setLabel(set)}: the classifier reads ${formatPercent(set.accuracy)} as the intended digit; at T = ${formatNumber(sets[1].temperature)}, ${formatPercent(sets[1].accuracy)} (chance 10%; ${formatPercent(classifierTestAccuracy)} on real test digits).` });
-  const grid = el('div', { class: `image-grid generation-grid${sets.length > 1 ? ' is-paired' : ''}`, attrs: { role: 'table', 'aria-label': `Generated images, ${sets.map(setLabel).join(' and ')}` } });
+  const role = isControl(set)
+    ? ' A control: it tests what a Gaussian fit to the data\u2019s own embeddings gives back, not whether the network generates.'
+    : '';
+  const lower = companion ? `; at T = ${formatNumber(companion.temperature)}, ${quotedAccuracy(companion)}` : '';
+  const summary = el('p', { class: 'grid-summary', data: { exportText: '' }, text:
+    `${setLabel(set)}: the classifier reads ${quotedAccuracy(set)} as the intended ${noun}${lower} (chance ${formatPercent(1 / Math.max(1, set.perClass.length))}; ${formatPercent(classifierTestAccuracy)} on the test images it was checked on).${role}` });
+  const grid = el('div', { class: `image-grid generation-grid${companion ? ' is-paired' : ''}`, attrs: { role: 'table', 'aria-label': `Generated images, ${sets.map(setLabel).join(' and ')}` } });
   grid.append(el('div', { class: 'grid-row grid-head', attrs: { role: 'row' } }, [
-    el('span', { class: 'gen-label', text: 'digit', attrs: { role: 'columnheader' }, data: { exportText: '' } }),
+    el('span', { class: 'gen-label', text: noun, attrs: { role: 'columnheader' }, data: { exportText: '' } }),
     ...sets.map((s) => el('span', {
-      class: 'grid-col-title', attrs: { role: 'columnheader', title: 'Share the classifier reads as the digit · median distance to the nearest real training digit' }, data: { exportText: '' },
-      text: sets.length > 1 ? `T = ${formatNumber(s.temperature)}: read as it · distance` : 'read as it · distance',
+      class: 'grid-col-title', data: { exportText: '' },
+      attrs: { role: 'columnheader', title: `Share the classifier reads as the ${noun} · median distance to the nearest real training image` },
+      text: companion ? `T = ${formatNumber(s.temperature)}: read as it · distance` : 'read as it · distance',
     })),
   ]));
   for (const row of set.perClass) {
+    const name = classLabel(row.label, classes);
     const cells = sets.map((s) => {
       const c = s.perClass.find((p) => p.label === row.label);
-      if (!c) return el('div', { class: 'grid-samples', attrs: { role: 'cell' } });
-      const where = sets.length > 1 ? `, T = ${formatNumber(s.temperature)}` : '';
+      if (!c) return el('div', { class: 'gen-set', attrs: { role: 'cell' } });
+      const where = companion ? `, T = ${formatNumber(s.temperature)}` : '';
       return el('div', { class: 'gen-set', attrs: { role: 'cell' } }, [
         el('span', {
           class: `grid-score${c.accuracy < 0.5 ? ' is-bad' : ''}`, data: { exportText: '' },
-          attrs: { 'aria-label': `read as ${c.label}${where}: ${formatPercent(c.accuracy)}, median distance to nearest real digit ${formatNumber(c.medianNearestDistance)}` },
+          attrs: { 'aria-label': `read as ${name}${where}: ${formatPercent(c.accuracy)}, median distance to nearest real training image ${formatNumber(c.medianNearestDistance)}` },
           text: `${formatPercent(c.accuracy)} · ${formatNumber(c.medianNearestDistance)}`,
         }),
         el('div', { class: 'grid-samples' }, c.images.map((image, i) =>
-          digitCanvas(document, image, 'pixel', `generated digit ${c.label}${where}, sample ${i + 1}`).canvas)),
+          digitCanvas(document, image, 'pixel', `generated ${noun} ${name}${where}, sample ${i + 1}`).canvas)),
       ]);
     });
     grid.append(el('div', { class: 'grid-row', attrs: { role: 'row' }, data: { label: String(row.label) } }, [
-      el('span', { class: 'gen-label', attrs: { role: 'rowheader' } }, [el('span', { class: 'gen-digit', text: String(row.label), data: { exportText: '' } })]),
+      el('span', { class: 'gen-label', attrs: { role: 'rowheader' } }, [el('span', { class: 'gen-digit', text: name, data: { exportText: '' } })]),
       ...cells,
     ]));
   }
@@ -59,8 +67,23 @@ export function companionSet(set: GeneratedSet, sets: readonly GeneratedSet[]): 
   return below[0] ?? above[0] ?? null;
 }
 
+/** An accuracy with its samples and, over several seeds, its spread: '9.8% of 320 samples', '9.9% ± 0.6 over 3 seeds × 1000 samples'. */
+export function quotedAccuracy(set: GeneratedSet): string {
+  const seeds = set.seedAccuracies ?? [set.accuracy];
+  const perSeed = set.samplesPerSeed ?? set.perClass.reduce((n, c) => n + (c.sampleCount ?? c.images.length), 0);
+  if (seeds.length < 2) return `${formatPercent(set.accuracy)} of ${perSeed} samples`;
+  const mean = seeds.reduce((a, b) => a + b, 0) / seeds.length;
+  const sd = Math.sqrt(seeds.reduce((a, v) => a + (v - mean) ** 2, 0) / (seeds.length - 1));
+  return `${formatPercent(set.accuracy)} ± ${formatNumber(100 * sd, 2)} over ${seeds.length} seeds × ${perSeed} samples`;
+}
+
+/** Whether a set samples the objective's own target (a generator) or the class Gaussian of training embeddings (a control). */
+export function isControl(set: Pick<GeneratedSet, 'role' | 'source'>): boolean {
+  return (set.role ?? (set.source === 'empirical' ? 'control' : 'generator')) === 'control';
+}
+
 export function setLabel(set: Pick<GeneratedSet, 'source' | 'precision' | 'temperature' | 'prior'>): string {
-  const source = set.source === 'empirical' ? 'empirical class Gaussian' : set.prior === 'class' ? 'learned prior N(μₐ, T²σₐ²)' : 'target N(2a, T²)';
+  const source = set.source === 'empirical' ? 'control: class Gaussian of training embeddings' : set.prior === 'class' ? 'learned prior N(μₐ, T²σₐ²)' : 'target N(2a, T²)';
   return `${source} · ${set.precision} · T = ${formatNumber(set.temperature)}`;
 }
 

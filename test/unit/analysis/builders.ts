@@ -158,3 +158,22 @@ export const QUICK_OPTIONS = {
 
 /** A classifier that trains in well under a second. */
 export const QUICK_CLASSIFIER = { hidden: 8, epochs: 1 } as const;
+
+/**
+ * The Householder reflection I − 2vvᵀ/‖v‖² for a random v, rounded to float32:
+ * dense, orthogonal to float32 precision (κ within a few ε of 1), and built
+ * in O(n²), unlike `orthogonal`.
+ */
+export function householder(n: number, rng: Rng): Float32Array {
+  const v = new Float64Array(n).map(() => rng.normal());
+  const norm2 = v.reduce((s, x) => s + x * x, 0);
+  const w = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[i * n + j] = (i === j ? 1 : 0) - (2 * v[i] * v[j]) / norm2;
+  return w;
+}
+
+/** A NoActivations-style network (Linear layers only) of width 784 with these weights and small random biases. */
+export function linearNetwork(weights: readonly Float32Array[], seed = 1): { architecture: Architecture; params: ModelParams } {
+  const architecture = customArchitecture({ depth: weights.length, activation: false, width: 784 });
+  return { architecture, params: paramsWith(architecture, weights, createRng(seed)) };
+}

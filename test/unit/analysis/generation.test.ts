@@ -4,6 +4,7 @@ import { empiricalGaussianSamples } from '../../../src/core/analysis/empiricalGa
 import { generationReport, type GenerationInput } from '../../../src/core/analysis/generationReport';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
 import { nearestDistances } from '../../../src/core/analysis/nearestDistances';
+import { quoteAccuracy } from '../../../src/core/analysis/quoteAccuracy';
 import { invertibleNetwork } from '../../../src/core/analysis/network';
 import type { Tick } from '../../../src/core/analysis/progress';
 import { createRng } from '../../../src/core/random/rng';
@@ -84,5 +85,27 @@ describe('generation', () => {
     const f32 = report.sets[0].perClass[3].images[0];
     const f64 = report.sets[1].perClass[3].images[0];
     assert.ok(f32.every((v, i) => Math.abs(v - f64[i]) < 1e-3));
+  });
+
+  it('names the class Gaussian a control and the target a generator, each with what it tests', async () => {
+    const report = await generationReport(input(3), tick);
+    assert.deepEqual(report.sets.map((s) => s.role), ['generator', 'generator', 'control', 'control']);
+    assert.match(report.sets[0].description ?? '', /^Generator: z from the objective's target N\(2a·1, T²I\)/);
+    assert.match(report.sets[2].description ?? '', /^Control: .*not whether the trained network generates.*Claims about generation do not follow from it\.$/);
+  });
+
+  it('draws every set over seeds: one accuracy per seed, their mean, the first seed\'s images unchanged', async () => {
+    const one = await generationReport(input(3), tick);
+    const three = await generationReport({ ...input(3), seeds: 3 }, tick);
+    for (const [k, set] of three.sets.entries()) {
+      assert.equal(set.seedAccuracies?.length, 3);
+      assert.equal(set.samplesPerSeed, 40);
+      assert.equal(set.seedAccuracies?.[0], one.sets[k].accuracy, 'seed 0 is the one-seed analysis');
+      assert.ok(Math.abs(set.accuracy - (set.seedAccuracies ?? []).reduce((a, b) => a + b, 0) / 3) < 1e-12);
+      assert.ok(set.perClass.every((c) => c.sampleCount === 12));
+      assert.deepEqual(set.perClass.map((c) => c.images), one.sets[k].perClass.map((c) => c.images));
+    }
+    assert.equal(quoteAccuracy(0.0997, [0.092, 0.1, 0.1071], 1000), '9.97% ± 0.76 pt (mean ± sd over 3 seeds × 1000 samples)');
+    assert.equal(quoteAccuracy(0.098, [0.098], 1000), '9.8% (1000 samples)');
   });
 });

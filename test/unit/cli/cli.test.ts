@@ -15,7 +15,7 @@ describe('invertscope CLI', () => {
     await inTempDir(async (dir) => {
       const train = capture(dir);
       assert.equal(await main(['train', '--model', 'small', '--epochs', '2', '--checkpoints', '1', ...quick], train.ctx), EXIT.ok, train.err());
-      assert.match(train.err(), /epoch 1\/2 {2}train [\d,.]+ \(nll [\d,.]+ \+ var penalty [\d.e-]+\) {2}test [\d,.]+/);
+      assert.match(train.err(), /epoch 1\/2 {2}train [\d,.]+ nats \(nll [\d,.]+ \+ var penalty [\d.e-]+\) {2}test [\d,.]+ nats {2}[\d,]+ samples\/s/);
       assert.match(train.err(), /checkpoint {2}epoch 2 → checkpoints\/epoch-0002\.safetensors/);
       const id = /Run: runs\/(\S+)/.exec(train.err())?.[1] ?? '';
 

@@ -80,9 +80,12 @@ describe('invertscope compare', () => {
     assert.match(text, /target \/ prior +N\(2a, 1\) \+ variance penalty +N\(2a·1, I\), fixed/);
     assert.match(text, /test bits\/dim +— \(not a density\) +[\d.]+ \(uniform: 8\)/);
     assert.match(text, /κ layer 1 +[\d.]+e[+-]\d+ +[\d.]+e[+-]\d+/);
-    assert.match(text, /reconstruction float64 +\|err\| /);
+    assert.match(text, /round trip: f32 embedding, f64 inverse +\|err\| /);
+    assert.match(text, /round trip: all float64 +\|err\| /);
     assert.match(text, /noise: recognizable up to δ \(float32\)/);
     assert.match(text, /generation own target float64 T=0\.5 +[\d.]+% read as asked \(N\(2a, T²\)\) +[\d.]+% read as asked/);
+    assert.match(text, /\nverdict +(invertible in float32|float32 is not enough|not invertible, even in float64)/);
+    for (const line of text.split('\n')) assert.ok(line.length <= 120, `${line.length} columns: ${line}`);
     const png = pngSize(await readFile(join(dir, 'both.png')));
     assert.ok(png.width > 2 * png.height * 0.5 && png.height > 280, `two panels of ten digit rows: ${png.width}×${png.height}`);
 

@@ -163,7 +163,7 @@ describe('buildTrainConfig for the flow recipes', () => {
     assert.equal(config.batchSize, 128);
     assert.equal(config.learningRate, 1e-4);
     assert.deepEqual(config.checkpointEpochs, [0, 10]);
-    assert.equal(config.backend, 'auto');
+    assert.equal(config.backend, 'simd', 'the SIMD engine trains flows too');
     assert.equal(config.dequantize, true);
     assert.equal(config.flow?.prior, 'paper');
   });

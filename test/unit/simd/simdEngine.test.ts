@@ -237,10 +237,9 @@ describe('createSimdEngine', () => {
     }
   });
 
-  it('rejects the flow objective, LU layers and bad arguments with errors that name them', async () => {
+  it('rejects LU layers for the seed objective and bad arguments with errors that name them', async () => {
     const arch = customArchitecture({ depth: 1, activation: true, width: 9 });
-    await assert.rejects(createSimdEngine({ ...options(arch, 4), objective: 'flow' }), /'flow' objective is not supported/);
-    await assert.rejects(createSimdEngine(options({ ...arch, parametrization: 'lu' }, 4)), /'lu' parametrization is not supported/);
+    await assert.rejects(createSimdEngine(options({ ...arch, parametrization: 'lu' }, 4)), /'lu' parametrization trains with the 'flow' objective/);
     await assert.rejects(createSimdEngine(options(arch, 4), 0), /threads must be an integer in 1\.\.64, got 0/);
     const wrong = options(customArchitecture({ depth: 2, activation: true, width: 9 }), 4);
     await assert.rejects(createSimdEngine({ ...options(arch, 4), initialParams: wrong.initialParams }), /initialParams has 2 weight/);

@@ -51,20 +51,24 @@ const MAX_WEIGHT_ROWS = WEIGHT_CHUNK_ROWS;
 export const LOSS_CHUNK = 8;
 
 /**
- * Boundaries of guided chunks of [0, total): each chunk is the remaining work over twice
- * the thread count, aligned and clamped, so chunks shrink towards the end.
+ * Boundaries of guided chunks of [0, total) in steps of `align`: each chunk costs what is
+ * left over twice the thread count (at least minCost, at most maxSize rows), so chunks
+ * shrink towards the end. rowCost(i) is row i's cost (1 by default: minCost counts rows).
  *
  * @example
  *   guidedChunks(100, 2, 5, 10); // [0, 25, 45, 60, 70, 80, 90, 100]
  */
-export function guidedChunks(total: number, threads: number, align: number, minSize: number, maxSize = Infinity): number[] {
+export function guidedChunks(total: number, threads: number, align: number, minCost: number, maxSize = Infinity, rowCost: (row: number) => number = () => 1): number[] {
+  const prefix = new Float64Array(total + 1);
+  for (let i = 0; i < total; i++) prefix[i + 1] = prefix[i] + rowCost(i);
   const bounds = [0];
   let position = 0;
   while (position < total) {
-    let size = Math.ceil((total - position) / (2 * threads));
-    size = Math.min(maxSize, Math.max(minSize, Math.ceil(size / align) * align));
-    position = Math.min(total, position + size);
-    bounds.push(position);
+    const target = Math.max(minCost, (prefix[total] - prefix[position]) / (2 * threads));
+    let end = Math.min(total, position + align);
+    while (end < total && end - position + align <= maxSize && prefix[end] - prefix[position] < target) end = Math.min(total, end + align);
+    bounds.push(end);
+    position = end;
   }
   return bounds;
 }

@@ -1,6 +1,6 @@
 import { loadF32Kernels, SGEMM, type F32Kernels } from '../../wasm/f32Kernels';
 import type { PoolTask, PoolTaskContext } from '../../wasm/poolTask';
-import { DENSE_OP, DENSE_SLOT } from './denseCommand';
+import { DENSE_OP, DENSE_SLOT, readAdamCommand } from './denseCommand';
 import { COUNTER_STRIDE, type DenseLayout, type ThreadBuffers } from './denseLayout';
 import { createDensePlan, ITEM, LOSS_CHUNK, type DensePlan, type Phase, type WorkItem } from './densePlan';
 
@@ -48,10 +48,7 @@ class DenseStep {
     this.count = cmd[DENSE_SLOT.count];
     this.packedProduct = -1;
     this.packedUpdate = -1;
-    this.adamArgs = [
-      cmd[DENSE_SLOT.beta1], cmd[DENSE_SLOT.oneMinusBeta1], cmd[DENSE_SLOT.beta2], cmd[DENSE_SLOT.oneMinusBeta2],
-      cmd[DENSE_SLOT.stepSize], cmd[DENSE_SLOT.invBc2Sqrt], cmd[DENSE_SLOT.epsilon],
-    ];
+    this.adamArgs = readAdamCommand(cmd);
     let phase = 0;
     for (const items of this.plan.forward) {
       this.runPhase(phase++, items);

@@ -1,34 +1,37 @@
 import { join } from 'node:path';
 import type { ModelParams } from '../../model/params';
-import type { BackendInfo } from '../../store/runTypes';
 import { loadF32Kernels, compileF32Module } from '../../wasm/f32Kernels';
 import { WasmHeap } from '../../wasm/heap';
 import { createSharedMemory } from '../../wasm/kernelModule';
-import { defaultThreadCount, WorkerPool } from '../../wasm/workerPool';
-import { ADAM, type BatchLoss, type EngineOptions, type OptimizerState, type TrainingEngine } from '../engine';
+import { defaultThreadCount } from '../../wasm/workerPool';
+import type { CreateEngineOptions } from '../createEngine';
+import { type BatchLoss, type EngineOptions, type OptimizerState, type TrainingEngine } from '../engine';
 import { LOG_2PI } from '../seedLoss';
-import { DENSE_OP, DENSE_SLOT } from './denseCommand';
+import { DENSE_OP, DENSE_SLOT, writeAdamCommand } from './denseCommand';
 import { allocateDenseLayout, COUNTER_STRIDE, type DenseLayout, type TensorOffsets } from './denseLayout';
 import type { DenseTaskData } from './denseTask';
+import { PooledEngine } from './pooledEngine';
+import { createSimdFlowEngine } from './simdFlowEngine';
 
 const HALF_LOG_TWO_PI = 0.5 * LOG_2PI;
 
 /**
- * Invertscope's own training engine: float32 WebAssembly SIMD kernels (f32.wasm) on a
- * pool of worker threads that share one memory. Every buffer is allocated once, so memory
- * stays flat across steps and epochs. `threads` defaults to min(2, available cores); 1
- * computes on the calling thread without workers.
+ * Invertscope's own training engine: float32 WebAssembly SIMD kernels on a pool of worker
+ * threads that share one memory. Every buffer is allocated once, so memory stays flat
+ * across steps and epochs. `threads` defaults to min(2, available cores); 1 computes on
+ * the calling thread without workers.
  *
- * A step is a plan of phases (densePlan.ts) that the pool's threads work through together;
- * the loss is one phase and the weight updates are work items, which is where the 'flow'
- * objective (its own loss kernel) and LU-parametrized layers (their own update items)
- * will go. Until then both are rejected here.
+ * The 'seed' objective trains dense layers (f32.wasm, densePlan.ts); the 'flow' objective
+ * trains LU layers (flow.wasm, simdFlowEngine.ts). A step is a plan of phases that the
+ * pool's threads work through together.
  */
-export async function createSimdEngine(options: EngineOptions, threads = defaultThreadCount()): Promise<TrainingEngine> {
-  checkOptions(options);
+export async function createSimdEngine(options: CreateEngineOptions, threads = defaultThreadCount()): Promise<TrainingEngine> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`createSimdEngine: threads must be an integer in 1..64, got ${threads}`);
   }
+  checkCommon(options);
+  if (options.objective === 'flow') return createSimdFlowEngine(options, threads);
+  checkOptions(options);
   const { architecture, maxBatchSize } = options;
   const width = architecture.width;
   const module = compileF32Module();
@@ -40,29 +43,24 @@ export async function createSimdEngine(options: EngineOptions, threads = default
   const engine = new SimdEngine(memory, layout, options.learningRate);
   engine.load(options);
   const taskData: DenseTaskData = { layout, module };
-  engine.attach(await WorkerPool.create({
-    threads,
-    memory,
-    controlOffset: layout.controlOffset,
-    taskModule: join(__dirname, 'denseTask.js'),
-    taskData,
-  }));
+  await engine.startPool(threads, memory, layout.controlOffset, join(__dirname, 'denseTask.js'), taskData);
   return engine;
 }
 
-function checkOptions(options: EngineOptions): void {
-  const { architecture, objective, learningRate, maxBatchSize } = options;
-  if (objective !== 'seed') {
-    throw new Error(`simd engine: the '${objective}' objective is not supported yet; it trains the 'seed' objective only`);
-  }
-  if (architecture.parametrization !== 'dense') {
-    throw new Error(`simd engine: the '${architecture.parametrization}' parametrization is not supported yet; it trains dense layers only`);
-  }
+function checkCommon(options: EngineOptions): void {
+  const { learningRate, maxBatchSize } = options;
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
     throw new RangeError(`simd engine: learningRate must be a positive finite number, got ${learningRate}`);
   }
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
     throw new RangeError(`simd engine: maxBatchSize must be a positive integer, got ${maxBatchSize}`);
+  }
+}
+
+function checkOptions(options: EngineOptions): void {
+  const { architecture } = options;
+  if (architecture.parametrization !== 'dense') {
+    throw new Error(`simd engine: the '${architecture.parametrization}' parametrization trains with the 'flow' objective; the 'seed' objective trains dense layers only`);
   }
   if (architecture.width < 2) {
     throw new RangeError(`simd engine: width must be at least 2 (the loss uses an unbiased variance), got ${architecture.width}`);
@@ -81,18 +79,16 @@ function checkShapes(what: string, params: ModelParams, layers: number, width: n
   });
 }
 
-class SimdEngine implements TrainingEngine {
-  backend: BackendInfo = { name: 'simd', description: 'Invertscope WebAssembly SIMD, 1 thread', threads: 1 };
-  private pool: WorkerPool | undefined;
+class SimdEngine extends PooledEngine implements TrainingEngine {
   private step = 0;
-  private queue: Promise<unknown> = Promise.resolve();
-  private disposed = false;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly layout: DenseLayout,
     private readonly learningRate: number,
-  ) {}
+  ) {
+    super('simd engine');
+  }
 
   load(options: EngineOptions): void {
     const { layers } = options.architecture;
@@ -112,25 +108,13 @@ class SimdEngine implements TrainingEngine {
     }
   }
 
-  attach(pool: WorkerPool): void {
-    this.pool = pool;
-    const threads = pool.threads;
-    this.backend = { name: 'simd', description: `Invertscope WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'}`, threads };
-  }
-
   trainStep(images: Float32Array, labels: Uint8Array, count: number): Promise<BatchLoss> {
     return this.serial(async () => {
       const t = this.step + 1;
       this.stage(images, labels, count, 'trainStep');
       const cmd = this.requirePool().command;
       cmd[DENSE_SLOT.op] = DENSE_OP.train;
-      cmd[DENSE_SLOT.stepSize] = this.learningRate / (1 - ADAM.beta1 ** t);
-      cmd[DENSE_SLOT.invBc2Sqrt] = 1 / Math.sqrt(1 - ADAM.beta2 ** t);
-      cmd[DENSE_SLOT.beta1] = ADAM.beta1;
-      cmd[DENSE_SLOT.oneMinusBeta1] = 1 - ADAM.beta1;
-      cmd[DENSE_SLOT.beta2] = ADAM.beta2;
-      cmd[DENSE_SLOT.oneMinusBeta2] = 1 - ADAM.beta2;
-      cmd[DENSE_SLOT.epsilon] = ADAM.epsilon;
+      writeAdamCommand(cmd, this.learningRate, t);
       await this.requirePool().run();
       this.step = t;
       return this.batchLoss(count);
@@ -156,28 +140,6 @@ class SimdEngine implements TrainingEngine {
       firstMoment: this.read(this.layout.firstMoment),
       secondMoment: this.read(this.layout.secondMoment),
     }));
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.pool?.dispose();
-    this.pool = undefined;
-  }
-
-  // Calls run one after another: a step must not overlap another step or a read of the parameters.
-  private serial<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(() => {
-      if (this.disposed) throw new Error('simd engine: used after dispose()');
-      return operation();
-    });
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  private requirePool(): WorkerPool {
-    if (!this.pool) throw new Error('simd engine: used after dispose()');
-    return this.pool;
   }
 
   private stage(images: Float32Array, labels: Uint8Array, count: number, what: string): void {

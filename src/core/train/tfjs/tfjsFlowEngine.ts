@@ -1,21 +1,17 @@
 import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/tfjs';
-import { InvertscopeError } from '../../errors';
 import type { ModelParams } from '../../model/params';
 import type { BatchLoss, EngineOptions, OptimizerState } from '../engine';
 import { assembleLu } from '../flow/assembleLu';
 import { isDiagonalLayer } from '../flow/flowCheckpoint';
 import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
-import { DEFAULT_FLOW_ENGINE_OPTIONS, type FlowEngineOptions, type FlowState, type FlowTrainingEngine, type PriorMoments } from '../flow/flowEngineTypes';
-import { classPriorFromPaper, validateFlowPrior, type FlowPrior } from '../flow/flowPrior';
-import { luFromDense } from '../flow/luFromDense';
-import { inversePermutation, validateLuLayer, type LuLayer } from '../flow/luLayer';
+import { flowEngineStart, type FlowEngineStart } from '../flow/flowEngineStart';
+import { type FlowEngineOptions, type FlowState, type FlowTrainingEngine, type PriorMoments } from '../flow/flowEngineTypes';
+import { inversePermutation, type LuLayer } from '../flow/luLayer';
 import { learningRateFactor } from '../flow/learningRateFactor';
 import { LOG_2PI } from '../seedLoss';
 import type { LoadedTfjs } from './loadTfjs';
 import { applyAdam } from './tfjsAdam';
 import { createFlowOps, type FlowOps } from './tfjsFlowOps';
-
-const DEFAULT_WARMUP = DEFAULT_FLOW_ENGINE_OPTIONS.warmupSteps ?? 0;
 
 /**
  * The flow objective in plain tfjs: LU layers applied factor by factor
@@ -28,15 +24,7 @@ const DEFAULT_WARMUP = DEFAULT_FLOW_ENGINE_OPTIONS.warmupSteps ?? 0;
  * The reference for faster flow paths, and the path tfjs-node runs.
  */
 export function createTfjsFlowEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): FlowTrainingEngine {
-  const arch = options.architecture;
-  if (arch.parametrization !== 'lu') {
-    throw new InvertscopeError(
-      'BAD_INPUT',
-      `the flow objective needs parametrization 'lu', got '${arch.parametrization}': with dense layers log|det W| and its gradient W⁻ᵀ need an n³ factorization of every layer at every step, which tfjs cannot differentiate`,
-      { field: 'architecture.parametrization', value: arch.parametrization },
-    );
-  }
-  return new TfjsFlowEngine(options, options.flow ?? DEFAULT_FLOW_ENGINE_OPTIONS, loaded);
+  return new TfjsFlowEngine(options, flowEngineStart(options, 'flow engine'), loaded);
 }
 
 class TfjsFlowEngine implements FlowTrainingEngine {
@@ -64,25 +52,20 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   private readonly firstMoment: Variable[];
   private readonly secondMoment: Variable[];
   private readonly input: Float32Array;
+  private readonly flow: FlowEngineOptions;
+  private readonly warmupSteps: number;
   private step: number;
   private disposed = false;
 
-  constructor(private readonly options: EngineOptions, private readonly flow: FlowEngineOptions, loaded: LoadedTfjs) {
+  constructor(private readonly options: EngineOptions, start: FlowEngineStart, loaded: LoadedTfjs) {
     const tf = (this.tf = loaded.tf);
     this.ops = createFlowOps(tf);
     this.backend = { name: loaded.backend, description: loaded.description, threads: 1 };
-    const arch = options.architecture;
-    const n = (this.n = arch.width);
-    this.classes = flow.classes ?? 10;
-    if (!(flow.boundarySurrogate >= 0)) throw new RangeError(`flow engine: boundarySurrogate must be ≥ 0, got ${flow.boundarySurrogate}`);
-    const warmup = flow.warmupSteps ?? DEFAULT_WARMUP;
-    if (!(Number.isInteger(warmup) && warmup >= 0)) throw new RangeError(`flow engine: warmupSteps must be an integer ≥ 0, got ${warmup}`);
-    if (flow.cosineSteps !== undefined && !(Number.isInteger(flow.cosineSteps) && flow.cosineSteps >= 1)) {
-      throw new RangeError(`flow engine: cosineSteps must be a positive integer, got ${flow.cosineSteps}`);
-    }
-    const layers: readonly LuLayer[] = flow.initialLayers ?? options.initialParams.weights.map((w, l) => luFromDense(w, n, `layer ${l}`));
-    if (layers.length !== arch.layers.length) throw new RangeError(`flow engine: ${layers.length} LU layers for an architecture of ${arch.layers.length}`);
-    layers.forEach((layer, l) => validateLuLayer(layer, `flow engine layer ${l}`));
+    const n = (this.n = options.architecture.width);
+    const { flow, layers, prior } = start;
+    this.flow = flow;
+    this.classes = start.classes;
+    this.warmupSteps = start.warmupSteps;
     this.signs = layers.map((layer) => layer.sign.slice());
     this.perms = layers.map((layer) => layer.perm.slice());
     const keep = <T extends Tensor>(t: T): T => {
@@ -111,10 +94,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     });
     this.weights = layers.map((layer, l) => tf.variable(this.diagonal[l] ? tf.tensor1d(diagonalOf(layer.packed, n)) : tf.tensor2d(layer.packed, [n, n]), !this.frozen[l]));
     this.biases = options.initialParams.biases.map((b, l) => tf.variable(tf.tensor1d(b), !this.frozen[l]));
-    if (flow.prior === 'class') {
-      const prior: FlowPrior = flow.initialPrior ?? classPriorFromPaper(this.classes, n);
-      if (prior.kind !== 'class') throw new RangeError(`flow engine: initialPrior must be a class prior for prior 'class'`);
-      validateFlowPrior(prior, n, 'flow engine');
+    if (prior) {
       this.priorMean = tf.variable(tf.tensor2d(prior.mean, [this.classes, n]), true);
       this.priorLogStd = tf.variable(tf.tensor2d(prior.logStd, [this.classes, n]), true);
     }
@@ -222,7 +202,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
         return tf.mean(tf.add(latent, negLogDet)) as Scalar;
       }, params);
       this.step += 1;
-      const rate = this.options.learningRate * learningRateFactor(this.step, this.flow.warmupSteps ?? DEFAULT_WARMUP, this.flow.cosineSteps);
+      const rate = this.options.learningRate * learningRateFactor(this.step, this.warmupSteps, this.flow.cosineSteps);
       applyAdam(tf, params, params.map((p) => grads[p.name]), trained.map((i) => this.firstMoment[i]), trained.map((i) => this.secondMoment[i]), this.step, rate);
       const stacked = tf.stack([value, ...parts]);
       // tf.keep let the parts outlive variableGrads' own scope; no scope frees them now.

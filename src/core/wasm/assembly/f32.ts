@@ -117,8 +117,9 @@ function packB(trans: bool, k: i32, b: usize, ldb: i32, j0: i32, j1: i32, dst: u
 
 // Packs rows i..i+rows of op(A) = Aᵀ (a[p*lda + i + r]) as MR interleaved rows: for each p,
 // MR consecutive floats, zero beyond `rows`. Zero rows make a ragged last tile cost what a
-// full one does, with no branches in the kernel.
-function packATransposed(a: usize, lda: i32, i: i32, rows: i32, k: i32, dst: usize): void {
+// full one does, with no branches in the kernel. (Exported for flow.ts, which packs the plain
+// runs of its triangles with it.)
+export function packATransposed(a: usize, lda: i32, i: i32, rows: i32, k: i32, dst: usize): void {
   let src = a + ((i as usize) << 2);
   const ld = (lda as usize) << 2;
   if (rows == MR) {
@@ -141,7 +142,8 @@ function packATransposed(a: usize, lda: i32, i: i32, rows: i32, k: i32, dst: usi
 
 // Packs rows i..i+rows of op(A) = A (row r at a + (i+r)*lda, k contiguous) the same way.
 // Four k steps at a time: rows 0–3 are transposed in registers, row 4 goes lane by lane.
-function packARows(a: usize, lda: i32, i: i32, rows: i32, k: i32, dst: usize): void {
+// (Exported for flow.ts too.)
+export function packARows(a: usize, lda: i32, i: i32, rows: i32, k: i32, dst: usize): void {
   const ld = (lda as usize) << 2;
   const r0 = a + (i as usize) * ld;
   if (rows == MR) {

@@ -1,0 +1,111 @@
+import { chainJacobian, singularValues } from '../linalg';
+import { formatValue } from './formatValue';
+import type { AnalysedLayer } from './layerSpectra';
+import type { InvertibleNetwork } from './network';
+import { solveRowsTolerant } from './solveRowsTolerant';
+import type { JacobianCondition } from './trajectoryTypes';
+
+/**
+ * The largest κ float64 resolves: 1/ε with ε = 2⁻⁵² the spacing of float64
+ * numbers next to 1 (≈ 4.5e15). A matrix whose σmin is below ε·σmax is, to
+ * float64, as good as singular in that direction: its κ can be bounded from
+ * below, not measured.
+ */
+export const FLOAT64_RESOLVABLE_COND = 2 ** 52;
+
+/**
+ * κ = σmax/σmin as a figure people can quote: the ratio itself when it is
+ * within what float64 resolves, otherwise the lower bound
+ * FLOAT64_RESOLVABLE_COND with `resolvable` false (a σmin of 0, an overflow,
+ * gives the same bound: the only thing known is that κ is beyond it).
+ *
+ * @example
+ *   conditionFigure(2, 1);         // { cond: 2, resolvable: true, estimate: 2 }
+ *   conditionFigure(1, 1e-20);     // { cond: 4.5e15, resolvable: false, estimate: 1e20 }
+ */
+export function conditionFigure(sigmaMax: number, sigmaMin: number): { cond: number; resolvable: boolean; estimate: number } {
+  const estimate = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
+  const resolvable = estimate <= FLOAT64_RESOLVABLE_COND;
+  return { cond: resolvable ? estimate : FLOAT64_RESOLVABLE_COND, resolvable, estimate };
+}
+
+/**
+ * A κ in words, its bound said as one: '3.2e7', or '> 4.5e15 (not resolvable
+ * in float64)'. `resolvable` undefined (an analysis from before it was
+ * recorded) reads the figure as resolvable when it is below the bound.
+ *
+ * @example
+ *   describeCondition(FLOAT64_RESOLVABLE_COND, false);  // '> 4.5e15 (not resolvable in float64)'
+ */
+export function describeCondition(cond: number, resolvable: boolean | undefined): string {
+  const bound = resolvable === false || !(cond <= FLOAT64_RESOLVABLE_COND);
+  return bound ? `> ${formatValue(FLOAT64_RESOLVABLE_COND)} (not resolvable in float64)` : formatValue(cond);
+}
+
+/**
+ * κ of the end-to-end Jacobian J = D_L·W_L·…·D_1·W_1 at `point` (D_l the
+ * LeakyReLU slopes there): a relative change ε of the embedding can change
+ * the image by up to κ·ε. σmax from J's singular values, σmin from those of
+ * J⁻¹ (smallestJacobianSingularValue); beyond FLOAT64_RESOLVABLE_COND the
+ * figure is that lower bound (conditionFigure).
+ *
+ * @example
+ *   const j = jacobianCondition(net, layers, test.images.subarray(0, net.width), 'the first test image (a 7)');
+ *   j.resolvable ? j.cond : `> ${j.cond}`;
+ */
+export function jacobianCondition(net: InvertibleNetwork, layers: readonly AnalysedLayer[], point: Float32Array, pointDescription: string): JacobianCondition {
+  const n = net.width;
+  const slopes = activationSlopes(net, point);
+  const jacobian = chainJacobian(net.layers.map((l) => l.weight64), slopes, n);
+  const sigmaMax = singularValues(jacobian, n, { name: 'end-to-end Jacobian' })[0];
+  const sigmaMin = smallestJacobianSingularValue(net, layers, slopes);
+  const { cond, resolvable } = conditionFigure(sigmaMax, sigmaMin);
+  return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };
+}
+
+/**
+ * σmin of J = D_L·W_L·…·D_1·W_1 as 1/σmax(J⁻¹), with J⁻¹ applied to the
+ * identity layer by layer through the LU factors (never forming J⁻¹ from J).
+ * The singular values of the product J itself resolve σmin only down to
+ * about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17 is
+ * common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε relative,
+ * however large it is, and so is its largest singular value. 0 when a layer
+ * is exactly singular or J⁻¹ overflows.
+ */
+function smallestJacobianSingularValue(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): number {
+  const n = net.width;
+  // Row i ends as (J⁻¹·e_i)ᵀ, so the rows form (J⁻¹)ᵀ, which has J⁻¹'s singular values.
+  let rows: Float64Array = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) rows[i * n + i] = 1;
+  for (let l = net.layers.length - 1; l >= 0; l--) {
+    const slope = slopes[l];
+    if (slope) for (let i = 0; i < rows.length; i++) rows[i] /= slope[i % n];
+    rows = solveRowsTolerant(layers[l].factors.float64, rows, n) as Float64Array;
+  }
+  if (!rows.every(Number.isFinite)) return 0;
+  return 1 / singularValues(rows, n, { name: 'inverse Jacobian' })[0];
+}
+
+/** Per layer, the LeakyReLU's derivative at `x` (1 where its input was positive, the slope elsewhere), or null without one. */
+function activationSlopes(net: InvertibleNetwork, x: Float32Array): (Float64Array | null)[] {
+  const n = net.width;
+  let h = Float64Array.from(x);
+  return net.layers.map((layer) => {
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let s = layer.bias[i];
+      for (let j = 0; j < n; j++) s += layer.weight64[i * n + j] * h[j];
+      y[i] = s;
+    }
+    let slope: Float64Array | null = null;
+    if (layer.activation) {
+      slope = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        slope[i] = y[i] > 0 ? 1 : net.slope;
+        y[i] *= slope[i];
+      }
+    }
+    h = y;
+    return slope;
+  });
+}

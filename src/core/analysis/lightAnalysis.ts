@@ -1,0 +1,195 @@
+import { describeLabel, DIGIT_CLASSES } from '../data/classNames';
+import { subset } from '../data/dataset';
+import { createRng } from '../random/rng';
+import { noiseSample, noiseSweep, recognizableUpTo } from './amplificationReport';
+import type { NetworkAnalysisInput } from './analyzeNetwork';
+import { balancedSelection } from './balancedSelection';
+import { predictDigits } from './classifier/digitClassifier';
+import { flowDensity } from './densityReport';
+import { displayedPixels } from './displayedPixels';
+import { classLabels, targetSamples } from './generationReport';
+import { invertRows } from './inverse';
+import { jacobianCondition } from './jacobianCondition';
+import { invertibilityVerdict } from './jacobianReport';
+import { analyseLayers } from './layerSpectra';
+import { invertibleNetwork } from './network';
+import { DEFAULT_NOISE_LEVELS } from './options';
+import { stageTracker } from './progress';
+import { roundTrips, roundTripStats } from './roundTrips';
+import type { GenerationScore, NoiseTolerance, TrajectoryPoint } from './trajectoryTypes';
+import type { Precision } from './types';
+
+/** What a light analysis measures, and on how much. Every field changes the point, so all are in its cache key. */
+export interface LightAnalysisOptions {
+  /** Test images (round-robin over the classes) taken through the three round trips. */
+  readonly testImages: number;
+  /** Of those, how many carry noise through each inverse. */
+  readonly noiseImages: number;
+  /** δ tried, ascending, until the first one that is not recognizable. */
+  readonly noiseLevels: readonly number[];
+  /** T of the generation score's samples of the objective's own target. */
+  readonly temperature: number;
+  /** Samples per class and seed of the generation score. */
+  readonly samplesPerClass: number;
+  /** Seeds of the generation score (seed, seed + 1, …): its spread. */
+  readonly generationSeeds: number;
+  /** Seed of the noise and the first generation seed. */
+  readonly seed: number;
+  /** Whether to measure noise tolerance and the generation score (both need the classifier). */
+  readonly noise: boolean;
+  readonly generation: boolean;
+}
+
+/**
+ * 300 balanced images bound a broken fraction's binomial standard error by
+ * √(0.25/300) ≈ 2.9 points; the noise study stops at the first δ that is not
+ * recognizable. The generation score of one seed of 1,000 samples gives the
+ * series its shape; QUOTED_GENERATION (3 seeds) is for a figure to quote: on
+ * a Base checkpoint it made the generation stage 3.8× as long (2.6 s → 10.0 s
+ * of a 22 s light analysis, one run on a loaded 2-core machine).
+ */
+export const DEFAULT_LIGHT_OPTIONS: LightAnalysisOptions = {
+  testImages: 300,
+  noiseImages: 50,
+  noiseLevels: DEFAULT_NOISE_LEVELS,
+  temperature: 1,
+  samplesPerClass: 100,
+  generationSeeds: 1,
+  seed: 0,
+  noise: true,
+  generation: true,
+};
+
+/** Generation settings for a figure meant to be quoted: 3 seeds of 1,000 samples (100 per class) each. */
+export const QUOTED_GENERATION = { samplesPerClass: 100, generationSeeds: 3 } as const;
+
+export interface LightAnalysisInput extends Omit<NetworkAnalysisInput, 'options'> {
+  readonly options: LightAnalysisOptions;
+}
+
+/** The stages of a light analysis and their rough shares of its time (Base). */
+export const LIGHT_STAGE_WEIGHTS = {
+  spectra: 0.35,
+  roundTrips: 0.2,
+  jacobian: 0.2,
+  classifier: 0.02,
+  noise: 0.1,
+  generation: 0.08,
+  density: 0.05,
+} as const;
+
+export type LightStage = keyof typeof LIGHT_STAGE_WEIGHTS;
+
+export interface LightProgress {
+  readonly stage: LightStage;
+  /** Of the whole light analysis, 0..1. */
+  readonly fraction: number;
+  readonly message: string;
+}
+
+/**
+ * The figures of one checkpoint that a trajectory plots, computed on the
+ * shared primitives the full analysis uses (so the two agree where they
+ * overlap, and kernels made faster serve both):
+ *
+ * - per layer σmax, σmin, κ, log|det W| (analyseLayers);
+ * - κ of the end-to-end Jacobian at the first test image, a lower bound
+ *   beyond what float64 resolves (jacobianCondition);
+ * - the three round trips of `testImages` balanced test images: broken
+ *   fraction (MAE > 0.1), mean MAE, median PSNR, and the verdict;
+ * - noise tolerance per inverse precision on `noiseImages` of them: the
+ *   largest recognizable δ, and the growth at the smallest δ per image
+ *   (median) and pooled;
+ * - the generation score: samples of the objective's own target (N(2a, T²)
+ *   or a flow's learned prior) through the float64 inverse, read by the
+ *   classifier, over `generationSeeds` seeds;
+ * - a flow's test bits/dim over the whole test split.
+ *
+ * @example
+ *   const point = await lightAnalysis({ architecture, params, checkpointSha256, epoch, split, options: DEFAULT_LIGHT_OPTIONS, classifier });
+ *   point.roundTrips.mixed.brokenFraction;
+ */
+export async function lightAnalysis(
+  input: LightAnalysisInput,
+  onProgress?: (progress: LightProgress) => void,
+  signal?: AbortSignal,
+): Promise<TrajectoryPoint> {
+  const started = Date.now();
+  const { options, split } = input;
+  const progress = stageTracker(LIGHT_STAGE_WEIGHTS, onProgress, signal);
+  const net = invertibleNetwork(input.architecture, input.params);
+  const n = net.width;
+  const test = subset(split.test, balancedSelection(split.test.labels, split.test.classes, options.testImages));
+
+  const layers = await analyseLayers(net, progress.stage('spectra'));
+  const factors = layers.map((l) => l.factors);
+  const tripsTick = progress.stage('roundTrips');
+  const runs = await roundTrips(net, factors, test.images, test.count, tripsTick);
+  const stats = { float32: roundTripStats(runs.errors.float32), mixed: roundTripStats(runs.errors.mixed), float64: roundTripStats(runs.errors.float64) };
+  await tripsTick(1);
+
+  const jacobianTick = progress.stage('jacobian');
+  await jacobianTick(0, 'κ of the end-to-end Jacobian at the first test image');
+  const classes = input.classes ?? DIGIT_CLASSES;
+  const jacobian = jacobianCondition(net, layers, test.images.subarray(0, n), `the first test image (${describeLabel(test.labels[0], classes)})`);
+  await jacobianTick(1);
+
+  const ready = options.noise || options.generation ? await input.classifier(progress.stage('classifier')) : null;
+  let noise: NoiseTolerance[] | undefined;
+  if (ready && options.noise) {
+    const tick = progress.stage('noise');
+    const sample = noiseSample(net, test, runs.embeddings, options.noiseImages, ready.classifier, options.seed);
+    const precisions: Precision[] = ['float32', 'float64'];
+    noise = [];
+    for (const [p, precision] of precisions.entries()) {
+      const { points } = await noiseSweep({
+        ...sample, net, factors: factors.map((f) => f[precision]), noiseLevels: options.noiseLevels, classifier: ready.classifier, stopAtFirstFailure: true,
+      }, (k, delta) => tick((p + k / options.noiseLevels.length) / precisions.length, `noise δ = ${delta} through the ${precision} inverse`));
+      const first = points[0];
+      noise.push({
+        precision, recognizableUpTo: recognizableUpTo(points, sample.cleanAccuracy),
+        medianGrowth: first?.medianGrowth ?? Number.NaN, pooledGrowth: first?.pooledGrowth ?? Number.NaN, imageCount: sample.count,
+      });
+    }
+    await tick(1);
+  }
+
+  let generation: GenerationScore | undefined;
+  if (ready && options.generation) {
+    const tick = progress.stage('generation');
+    const classes = split.train.classes;
+    const classPrior = input.flow?.prior.kind === 'class' ? input.flow.prior : null;
+    const labels = classLabels(classes, options.samplesPerClass);
+    const seedAccuracies: number[] = [];
+    for (let k = 0; k < options.generationSeeds; k++) {
+      await tick(k / options.generationSeeds, `generation score, seed ${k + 1} of ${options.generationSeeds}`);
+      const rng = createRng(options.seed + k).fork('generation-target');
+      const z = targetSamples(classPrior, classes, options.samplesPerClass, n, options.temperature, rng);
+      const x = invertRows(net, factors.map((f) => f.float64), z, labels.length);
+      const predicted = predictDigits(ready.classifier, displayedPixels(x), labels.length);
+      seedAccuracies.push(labels.filter((a, i) => predicted[i] === a).length / labels.length);
+    }
+    generation = {
+      temperature: options.temperature, prior: classPrior ? 'class' : 'paper', sampleCount: labels.length * options.generationSeeds,
+      accuracy: seedAccuracies.reduce((a, b) => a + b, 0) / seedAccuracies.length, seedAccuracies,
+    };
+    await tick(1);
+  }
+
+  const density = await flowDensity(net, layers.map((l) => l.spectrum.logAbsDet), split.test, input.flow, progress.stage('density'));
+
+  return {
+    epoch: input.epoch,
+    checkpointSha256: input.checkpointSha256,
+    source: 'light',
+    layers: layers.map(({ spectrum: s }) => ({ index: s.index, sigmaMax: s.sigmaMax, sigmaMin: s.sigmaMin, cond: s.cond, logAbsDet: s.logAbsDet })),
+    jacobian,
+    roundTrips: stats,
+    verdict: invertibilityVerdict(layers, stats.float32.brokenFraction, stats.float64.brokenFraction),
+    ...(noise ? { noise } : {}),
+    ...(generation ? { generation } : {}),
+    ...(density ? { testBitsPerDim: density.testBitsPerDim } : {}),
+    computeSeconds: (Date.now() - started) / 1000,
+    dataDescription: `${test.count} balanced test images of ${input.dataDescription}`,
+  };
+}
