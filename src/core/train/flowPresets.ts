@@ -55,6 +55,9 @@ export const FLOWGEN_NAME = 'flowgen';
  * pixel kink layers, one dense whitening layer, 8 kinks on the whitened values
  * (its LeakyReLU and 7 diagonal layers), the identity last. Every layer but the
  * whitening stays diagonal while training; the pixel kinks are not trained.
+ * Measured through the CLI: 1.463 bits/dim at init, 1.460 after the 10 epochs;
+ * samples read as the asked digit 66.8% at T = 1 and 84.4% at T = 0.7 (3 seeds
+ * × 1,000); about 6 minutes on the shared 2-core machine.
  */
 export function flowgenArchitecture(): Architecture {
   return customArchitecture({ name: FLOWGEN_NAME, depth: 25, activation: true, activateLast: false, negativeSlope: 0.5, parametrization: 'lu' });
