@@ -94,3 +94,23 @@ for k in (5, 20, 50, 100):
         mt = ytr == a
         tr_nll[mt] = gauss_nll(ztr[mt], mu[a], cov)
     print(f'rank {k} + diagonal per class: train {bpd((tr_nll + ntr).mean()):.4f}, test {bpd((l_nll + nt).mean()):.4f} bits/dim')
+
+# Samples of the rank-k prior for sample_latents.js: PRIOR_SAMPLES="k,T,seed" writes
+# 100 latents per class to lowrank_z.f64 (labels lowrank_y.u8).
+spec = os.environ.get('PRIOR_SAMPLES')
+if spec:
+    k, temp, seed = int(spec.split(',')[0]), float(spec.split(',')[1]), int(spec.split(',')[2])
+    rng = np.random.default_rng(seed)
+    zs, ys = [], []
+    for a in range(10):
+        u = (ztr[ytr == a] - mu[a]) / sd[a]
+        w, v = np.linalg.eigh(u.T @ u / len(u))
+        w, v = w[::-1], v[:, ::-1]
+        noise = w[k:].mean()
+        # V_k diag(w_k - noise) V_kᵀ + noise I, sampled as its two parts
+        g = (rng.standard_normal((100, k)) * np.sqrt(w[:k] - noise)) @ v[:, :k].T + np.sqrt(noise) * rng.standard_normal((100, D))
+        zs.append(mu[a] + temp * sd[a] * g)
+        ys.append(np.full(100, a, dtype=np.uint8))
+    np.concatenate(zs).tofile(os.path.join(d, 'lowrank_z.f64'))
+    np.concatenate(ys).tofile(os.path.join(d, 'lowrank_y.u8'))
+    print(f'wrote 1,000 samples of the rank-{k} prior at T = {temp}, seed {seed}')
