@@ -15,16 +15,15 @@
  * thread. On a shared machine the medians move with other work: the best
  * round of each is printed too.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { logAbsDeterminant } from '../src/core/linalg/logAbsDeterminant';
 import { luFactor } from '../src/core/linalg/luFactor';
 import { singularValues } from '../src/core/linalg/singularValues';
 import { spectralSummaries } from '../src/core/linalg/spectralSummaries';
 import { createRng } from '../src/core/random/rng';
+import { PythonServer } from './pythonServer';
 
 const N = 784;
 const LAYERS = 4;
@@ -86,45 +85,6 @@ function analyze(layers: Float64Array[]): { seconds: number; lu: number; svd: nu
   return { seconds: (performance.now() - start) / 1000, lu: lu / 1000, svd: svd / 1000, results };
 }
 
-class NumpyServer {
-  private readonly lines: AsyncIterator<string>;
-
-  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  }
-
-  static async start(python: string, file: string, threads: string | undefined): Promise<{ server: NumpyServer; version: string }> {
-    const env = threads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads };
-    const child = spawn(python, ['-c', NUMPY_SERVER, String(N), String(LAYERS), file], { env });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const server = new NumpyServer(child);
-    const exited = new Promise<never>((_, reject) => {
-      child.on('error', reject);
-      child.on('exit', (code) => reject(new Error(`${python} exited with ${code}: ${stderr.trim()}`)));
-    });
-    const hello = await Promise.race([server.next(), exited]);
-    // Later exits (after `quit`) are expected.
-    exited.catch(() => undefined);
-    return { server, version: (JSON.parse(hello) as { numpy: string }).numpy };
-  }
-
-  async request<T>(command: string): Promise<T> {
-    this.child.stdin.write(`${command}\n`);
-    return JSON.parse(await this.next()) as T;
-  }
-
-  private async next(): Promise<string> {
-    const { value, done } = await this.lines.next();
-    if (done) throw new Error('numpy process closed its output');
-    return value;
-  }
-
-  stop(): void {
-    this.child.stdin.end('quit\n');
-  }
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -148,10 +108,13 @@ async function main(): Promise<void> {
   layers.forEach((w, i) => all.set(w, i * N * N));
   writeFileSync(file, new Uint8Array(all.buffer));
 
-  let numpy: NumpyServer | undefined;
+  let numpy: PythonServer | undefined;
   let version = '';
   try {
-    ({ server: numpy, version } = await NumpyServer.start(python, file, numpyThreads));
+    const env = numpyThreads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: numpyThreads, OMP_NUM_THREADS: numpyThreads };
+    const started = await PythonServer.start<{ numpy: string }>(python, ['-c', NUMPY_SERVER, String(N), String(LAYERS), file], env);
+    numpy = started.server;
+    version = started.hello.numpy;
   } catch (error) {
     console.log(`numpy is not available (${(error as Error).message}); timing ours only`);
   }

@@ -8,12 +8,14 @@
 //      tf.memory() over a longer run;
 //   3. float64 linear algebra of a Base checkpoint (LU, log|det|, all singular values)
 //      against numpy;
-//   4. a whole checkpoint analysis, stage by stage.
+//   4. the full and the light analysis of a Base checkpoint against a PyTorch/numpy
+//      implementation of the same analyses, stage by stage, and memory over many analyses;
+//   5. the runs dashboard on a folder of 200 runs: listing and rows on the host, the table in Chromium.
 //
 //   npm run bench [-- --quick]     (--quick: one round, fewer configurations)
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PresetName } from '../src/core/model/architecture';
 import { measureTfjsMemory, measureTfjsThroughput, tfjsBackends } from './tfjsThroughput';
@@ -113,8 +115,14 @@ async function main(): Promise<void> {
   heading('3. float64 linear algebra of a Base checkpoint vs numpy');
   const linalg = await runScript('linalg.js', ['--rounds', quick ? '3' : '7']);
 
-  heading('4. a whole checkpoint analysis (Base, initialized), stage by stage');
-  const analysis = await runScript('analysis.js', ['--model', 'base', '--rounds', '1']);
+  heading('4. full and light analysis of a Base checkpoint vs PyTorch/numpy');
+  const analysisRecord = join(tmpdir(), `invertscope-analysis-bench-${process.pid}.json`);
+  const analysisLines = await runScript('analysis.js', ['--rounds', quick ? '2' : '5', '--memory-checkpoints', quick ? '3' : '6', '--record', analysisRecord]);
+  const analysis = { lines: analysisLines.filter((l) => l.startsWith('RESULT')), ...(JSON.parse(readFileSync(analysisRecord, 'utf8')) as object) };
+  rmSync(analysisRecord, { force: true });
+
+  heading('5. the runs dashboard on a folder of 200 runs');
+  const dashboard = await runScript('dashboard.js', ['--rounds', quick ? '3' : '5']);
 
   const baseBatch64 = training.filter((r) => r.objective === 'seed' && r.model === 'base' && r.batch === 64);
   const simdBest = best(baseBatch64.flatMap((r) => r.simd));
@@ -130,6 +138,9 @@ async function main(): Promise<void> {
     : `RESULT flow: simd ${Number.isFinite(simdFlowBest) ? simdFlowBest.toFixed(0) : 'not measured'} samples/s; PyTorch not measured`);
   const linalgResult = linalg.find((l) => l.startsWith('RESULT linalg'));
   if (linalgResult) log(linalgResult);
+  const dashboardResult = dashboard.find((l) => l.startsWith('RESULT dashboard'));
+  if (dashboardResult) log(dashboardResult);
+  for (const line of analysis.lines) log(line);
   log(`memory: simd RSS ${memory.rss.map(mib).join(' -> ')} MiB (seed), ${flowMemory.rss.map(mib).join(' -> ')} MiB (flow); tfjs tensors ${tfjsMemory.tensors.join(' -> ')}`);
 
   const folder = join(ROOT, 'bench-results');
@@ -139,7 +150,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model ?? null, cores: availableParallelism(), node: process.version },
     startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, quick,
     loadAverage: { start: loadAtStart, end: loadavg() },
-    training, simdMemory: memory, simdFlowMemory: flowMemory, tfjs, tfjsFlow, tfjsMemory, linalg, analysis,
+    training, simdMemory: memory, simdFlowMemory: flowMemory, tfjs, tfjsFlow, tfjsMemory, linalg, analysis, dashboard,
   }, null, 2)}\n`);
   log(`results: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 }

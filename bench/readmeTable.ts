@@ -1,4 +1,4 @@
-// The README's training-throughput table, regenerated from a bench record:
+// The README's training-throughput and analysis tables, regenerated from a bench record:
 //
 //   node out/bench/readmeTable.js bench-results/bench-<time>.json
 //
@@ -16,8 +16,27 @@ interface TfjsRow {
   readonly samplesPerSecond: number | null;
 }
 
+/** One kind of analysis in bench/analysis.ts's record: ours and the reference at each thread count, seconds. */
+interface AnalysisKind {
+  readonly seconds: number;
+  readonly rounds: readonly number[];
+  readonly target: number;
+  readonly ratio: number | null;
+  readonly reference: ReadonlyArray<{ readonly threads: number; readonly seconds: number }>;
+  readonly firstResultsSeconds?: number;
+}
+
+export interface AnalysisRecord {
+  readonly threads: number;
+  readonly loadAverage: readonly number[];
+  readonly full: AnalysisKind;
+  readonly light: AnalysisKind;
+  readonly cachedOpen?: { readonly seconds: number };
+}
+
 interface BenchRecord {
   readonly training: readonly ConfigReport[];
+  readonly analysis?: AnalysisRecord;
   readonly tfjs?: readonly TfjsRow[];
   readonly tfjsFlow?: readonly TfjsRow[];
   readonly loadAverage?: { readonly start: readonly number[]; readonly end: readonly number[] };
@@ -59,12 +78,35 @@ export function readmeTable(record: BenchRecord): string {
   return lines.join('\n');
 }
 
+/** The markdown table of a bench record's analysis timings: ours, the reference at its faster thread count, the ratio, the target. */
+export function analysisTable(record: AnalysisRecord): string {
+  const row = (name: string, kind: AnalysisKind, target: string) => {
+    const ref = [...kind.reference].sort((a, b) => a.seconds - b.seconds)[0];
+    return `| ${name} | ${kind.seconds.toFixed(2)} s, ${threadsText(record.threads)} | ` +
+      `${ref ? `${ref.seconds.toFixed(2)} s, ${threadsText(ref.threads)}` : '–'} | ${kind.ratio === null ? '–' : kind.ratio.toFixed(2)} | ${target} |`;
+  };
+  const lines = [
+    '| Base checkpoint | Invertscope, end to end | PyTorch/numpy, from memory | ratio | target |',
+    '|---|---|---|---|---|',
+    row('full analysis', record.full, `≤ ${record.full.target} s and ≤ 1.0×`),
+    row('light analysis', record.light, `≤ ${record.light.target} s`),
+  ];
+  const notes: string[] = [];
+  if (record.full.firstResultsSeconds !== undefined) notes.push(`the full analysis's first results (spectra and κ) after ${record.full.firstResultsSeconds.toFixed(2)} s`);
+  if (record.cachedOpen) notes.push(`a cached analysis opens in ${record.cachedOpen.seconds.toFixed(2)} s`);
+  lines.push('', `Medians of ${record.full.rounds.length} rounds; ${notes.length > 0 ? `${notes.join('; ')}; ` : ''}` +
+    `load average (1, 5, 15 min) ${record.loadAverage.map((l) => l.toFixed(2)).join(', ')} at the end.`);
+  return lines.join('\n');
+}
+
 if (require.main === module) {
   const file = process.argv[2];
   if (!file) {
     console.error('usage: node out/bench/readmeTable.js <bench record .json>');
     process.exitCode = 2;
   } else {
-    console.log(readmeTable(JSON.parse(readFileSync(file, 'utf8')) as BenchRecord));
+    const record = JSON.parse(readFileSync(file, 'utf8')) as BenchRecord;
+    console.log(readmeTable(record));
+    if (record.analysis) console.log(`\n${analysisTable(record.analysis)}`);
   }
 }

@@ -36,12 +36,13 @@ for (const name of names) {
   let status;
   if (suite.script) {
     const script = join(root, suite.script);
-    if (!existsSync(script)) { console.log(`\n== ${name}: no suite yet (${suite.script})`); continue; }
+    // A suite that finds nothing to run has failed: a moved folder must not pass silently.
+    if (!existsSync(script)) { console.log(`\n== ${name}: FAILED, its script ${suite.script} is missing`); failed.push(name); continue; }
     console.log(`\n== ${name}: ${suite.script}`);
     status = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' }).status;
   } else {
     const files = findTests(join(root, suite.dir), suite.pattern);
-    if (files.length === 0) { console.log(`\n== ${name}: no tests found under ${suite.dir}`); continue; }
+    if (files.length === 0) { console.log(`\n== ${name}: FAILED, no tests found under ${suite.dir} (is the build done?)`); failed.push(name); continue; }
     console.log(`\n== ${name}: ${files.length} files`);
     status = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files.map((f) => relative(root, f))], {
       cwd: root, stdio: 'inherit',

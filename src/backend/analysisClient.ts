@@ -1,8 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings } from '../core/analysis';
+import {
+  readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings, type PartialAnalysis,
+} from '../core/analysis';
 import { InvertscopeError, isErrorCode } from '../core/errors';
-import type { AnalysisDone, AnalysisRequest, FromAnalyzer } from './analysisProtocol';
+import type { AnalysisDone, AnalysisRequest, FromAnalyzer, LightDone, LightRequest, ToAnalyzer } from './analysisProtocol';
 import { isFromAnalyzer } from './analysisProtocol';
 
 /** The analysis process's entry file, next to this one once compiled. */
@@ -22,15 +24,26 @@ export interface AnalysisClientOptions {
 
 export interface AnalyzeCall {
   readonly onProgress?: (progress: AnalysisProgress) => void;
+  /** What is known before the end (spectra and κ first); only while the call is pending. */
+  readonly onPartial?: (partial: PartialAnalysis) => void;
   /** Aborting rejects the call at once with InvertscopeError('CANCELLED') and tells the process to stop. */
   readonly signal?: AbortSignal;
 }
 
-interface Pending {
-  readonly resolve: (done: AnalysisDone) => void;
-  readonly reject: (error: Error) => void;
-  readonly onProgress?: (progress: AnalysisProgress) => void;
+export interface LightCall {
+  /** 0..1 of the point's computation, and what it does now. */
+  readonly onProgress?: (fraction: number, message: string) => void;
+  /** Aborting rejects the call at once with InvertscopeError('CANCELLED') and tells the process to stop. */
+  readonly signal?: AbortSignal;
 }
+
+type Pending = { readonly reject: (error: Error) => void } & (
+  | {
+    readonly kind: 'full'; readonly resolve: (done: AnalysisDone) => void;
+    readonly onProgress?: (progress: AnalysisProgress) => void; readonly onPartial?: (partial: PartialAnalysis) => void;
+  }
+  | { readonly kind: 'light'; readonly resolve: (done: LightDone) => void; readonly onProgress?: (fraction: number, message: string) => void }
+);
 
 /**
  * Runs analyses in a child process so the caller's event loop (the VS Code
@@ -55,26 +68,31 @@ export class AnalysisClient {
 
   /** Computes (or reads from the cache) the analysis of `request.checkpoint` in the analysis process. */
   analyze(request: AnalysisRequest, call: AnalyzeCall = {}): Promise<AnalysisDone> {
+    return this.request<AnalysisDone>((id) => ({ type: 'start', id, request }), call.signal, (resolve, reject) => ({ kind: 'full', resolve, reject, onProgress: call.onProgress, onPartial: call.onPartial }));
+  }
+
+  /** Computes (or reads from the cache) the trajectory point of `request.checkpoint`, in the same process, in turn with analyses. */
+  light(request: LightRequest, call: LightCall = {}): Promise<LightDone> {
+    return this.request<LightDone>((id) => ({ type: 'startLight', id, request }), call.signal, (resolve, reject) => ({ kind: 'light', resolve, reject, onProgress: call.onProgress }));
+  }
+
+  private request<T>(start: (id: number) => ToAnalyzer, signal: AbortSignal | undefined, pending: (resolve: (value: T) => void, reject: (error: Error) => void) => Pending): Promise<T> {
     if (this.disposed) return Promise.reject(new InvertscopeError('CANCELLED', 'the analysis client has been disposed'));
-    if (call.signal?.aborted) return Promise.reject(cancelled());
+    if (signal?.aborted) return Promise.reject(cancelled());
     const id = this.nextId++;
     const child = this.ensureChild();
     this.clearIdle();
-    return new Promise<AnalysisDone>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const onAbort = () => {
         if (!this.pending.delete(id)) return;
         if (child.connected) child.send({ type: 'cancel', id });
         reject(cancelled());
         this.armIdle();
       };
-      call.signal?.addEventListener('abort', onAbort, { once: true });
-      const detach = () => call.signal?.removeEventListener('abort', onAbort);
-      this.pending.set(id, {
-        resolve: (done) => { detach(); resolve(done); },
-        reject: (error) => { detach(); reject(error); },
-        onProgress: call.onProgress,
-      });
-      child.send({ type: 'start', id, request }, (error) => {
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const detach = () => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(id, pending((value) => { detach(); resolve(value); }, (error) => { detach(); reject(error); }));
+      child.send(start(id), (error) => {
         if (error) this.settle(id, (p) => p.reject(new InvertscopeError('INTERNAL', `could not send the request to the analysis process: ${error.message}`)));
       });
     });
@@ -128,11 +146,30 @@ export class AnalysisClient {
     if (!isFromAnalyzer(message)) return;
     const m: FromAnalyzer = message;
     switch (m.type) {
-      case 'progress':
-        this.pending.get(m.id)?.onProgress?.({ stage: m.stage, fraction: m.fraction, stageFraction: m.stageFraction, message: m.message });
+      case 'progress': {
+        const p = this.pending.get(m.id);
+        if (p?.kind === 'full') p.onProgress?.({ stage: m.stage, fraction: m.fraction, stageFraction: m.stageFraction, message: m.message });
         break;
+      }
+      case 'partial': {
+        const p = this.pending.get(m.id);
+        if (p?.kind === 'full') p.onPartial?.(m.partial);
+        break;
+      }
       case 'done':
-        this.settle(m.id, (p) => p.resolve({ analysis: m.analysis, fromCache: m.fromCache, cacheFile: m.cacheFile, warnings: m.warnings }));
+        this.settle(m.id, (p) => (p.kind === 'full'
+          ? p.resolve({ analysis: m.analysis, fromCache: m.fromCache, cacheFile: m.cacheFile, warnings: m.warnings })
+          : p.reject(new InvertscopeError('INTERNAL', 'the analysis process answered a light request with an analysis'))));
+        break;
+      case 'lightProgress': {
+        const p = this.pending.get(m.id);
+        if (p?.kind === 'light') p.onProgress?.(m.fraction, m.message);
+        break;
+      }
+      case 'lightDone':
+        this.settle(m.id, (p) => (p.kind === 'light'
+          ? p.resolve({ point: m.point, fromCache: m.fromCache, warnings: m.warnings })
+          : p.reject(new InvertscopeError('INTERNAL', 'the analysis process answered an analysis with a trajectory point'))));
         break;
       case 'failed': {
         const code = isErrorCode(m.error.code) ? m.error.code : 'INTERNAL';

@@ -1,21 +1,37 @@
 /**
  * Entry point of the analysis process, forked by AnalysisClient. It serves
- * 'start' requests one at a time in arrival order, reports progress and one
+ * 'start' (a full analysis) and 'startLight' (a trajectory point) requests
+ * one at a time in arrival order, reports progress and one
  * terminal message per request, and stops what it is doing when asked to
  * cancel. It never writes to stdout; stderr carries only diagnostics.
  */
-import { analyzeCheckpoint } from '../core/analysis';
+import { analyzeCheckpoint, lightAnalyzeCheckpoint } from '../core/analysis';
 import { describeError, InvertscopeError } from '../core/errors';
-import type { AnalysisRequest, FromAnalyzer } from './analysisProtocol';
+import type { AnalysisRequest, FromAnalyzer, LightRequest } from './analysisProtocol';
 import { isToAnalyzer } from './analysisProtocol';
 
 /** Progress messages per second and request within a stage, at most. */
 const PROGRESS_PER_SECOND = 10;
 
-interface Job {
-  readonly id: number;
-  readonly request: AnalysisRequest;
-  readonly controller: AbortController;
+type Job = { readonly id: number; readonly controller: AbortController } & (
+  | { readonly kind: 'full'; readonly request: AnalysisRequest }
+  | { readonly kind: 'light'; readonly request: LightRequest }
+);
+
+/**
+ * Whether a progress report should go: the first of each stage and the last
+ * (fraction 1) always, others at most PROGRESS_PER_SECOND a second.
+ */
+function throttle(): (stage: string, fraction: number) => boolean {
+  let last = 0;
+  let lastStage = '';
+  return (stage, fraction) => {
+    const now = Date.now();
+    if (stage === lastStage && now - last < 1000 / PROGRESS_PER_SECOND && fraction < 1) return false;
+    last = now;
+    lastStage = stage;
+    return true;
+  };
 }
 
 const queue: Job[] = [];
@@ -39,7 +55,8 @@ process.on('message', (raw: unknown) => {
     }
     return;
   }
-  queue.push({ id: raw.id, request: raw.request, controller: new AbortController() });
+  const controller = new AbortController();
+  queue.push(raw.type === 'start' ? { id: raw.id, kind: 'full', request: raw.request, controller } : { id: raw.id, kind: 'light', request: raw.request, controller });
   void next();
 });
 
@@ -57,19 +74,21 @@ async function next(): Promise<void> {
   const job = queue.shift();
   if (!job) return;
   running = job;
-  let lastProgress = 0;
-  let lastStage = '';
+  const due = throttle();
   try {
+    if (job.kind === 'light') {
+      const light = await lightAnalyzeCheckpoint(job.request, (p) => {
+        if (due(p.stage, p.fraction)) void send({ type: 'lightProgress', id: job.id, fraction: p.fraction, message: p.message });
+      }, job.controller.signal);
+      await send({ type: 'lightDone', id: job.id, point: light.point, fromCache: light.fromCache, warnings: light.warnings });
+      return;
+    }
     const result = await analyzeCheckpoint(job.request, {
       signal: job.controller.signal,
       onProgress: (p) => {
-        const now = Date.now();
-        // The first report of every stage always goes, so the caller sees each stage start.
-        if (p.stage === lastStage && now - lastProgress < 1000 / PROGRESS_PER_SECOND && p.fraction < 1) return;
-        lastProgress = now;
-        lastStage = p.stage;
-        void send({ type: 'progress', id: job.id, ...p });
+        if (due(p.stage, p.fraction)) void send({ type: 'progress', id: job.id, ...p });
       },
+      onPartial: (partial) => void send({ type: 'partial', id: job.id, partial }),
     });
     await send({ type: 'done', id: job.id, ...result });
   } catch (error) {

@@ -34,6 +34,12 @@ process.on('message', (raw: unknown) => {
   void run(message.request);
 });
 
+// Nothing should reject unobserved; if something does, report it as the job's failure rather than dying with a stack trace.
+process.on('unhandledRejection', (reason: unknown) => {
+  process.exitCode = 1;
+  void send({ type: 'failed', runId, error: { message: `internal error: ${describeError(reason)}`, code: 'INTERNAL' } }).finally(() => process.exit());
+});
+
 // A terminal's Ctrl-C reaches the whole process group: the caller decides, so treat it as a cancel.
 process.on('SIGINT', () => { cancelled = true; });
 // Losing the parent (it crashed or closed) means nobody can cancel us: stop cleanly.

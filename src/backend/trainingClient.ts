@@ -115,7 +115,7 @@ class ProcessSession implements TrainingSession {
 
   private finishAbnormally(message: string): void {
     if (this.terminal) return;
-    const error: FailureInfo = { message: this.killRequested ? 'training was stopped by force' : message, code: this.killRequested ? 'CANCELLED' : 'PROCESS_EXIT' };
+    const error: FailureInfo = { message: this.killRequested ? 'training was stopped by force' : message, code: this.killRequested ? 'CANCELLED' : 'INTERNAL' };
     const outcome: TrainingOutcome = { status: this.killRequested ? 'cancelled' : 'failed', runId: this.runId, error };
     this.terminal = outcome;
     this.rejectStarted(new Error(error.message));

@@ -1,5 +1,6 @@
 import { describeError, InvertscopeError } from '../core/errors';
 import { invertscopeVersion } from '../core/store/packageVersion';
+import { pathErrorOf } from '../core/files/fsError';
 import { didYouMean, UsageError } from './args';
 import { commandLine } from './commandLine';
 import type { CliContext, Command } from './context';
@@ -47,7 +48,9 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
   }
   try {
     return await command.run(rest, ctx);
-  } catch (error) {
+  } catch (caught) {
+    // A file-system error that names its path is about the user's files, not a bug: say so, with exit status 3.
+    const error = pathErrorOf(caught) ?? caught;
     if (error instanceof UsageError) {
       ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
       if (error.rename) ctx.stderr.write(`Run instead: ${commandLine([name, ...renamed(rest, error.rename.from, error.rename.to)])}\n`);
@@ -55,7 +58,9 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     } else if (error instanceof InvertscopeError) {
       ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
     } else {
-      ctx.stderr.write(`invertscope ${name}: internal error: ${describeError(error)}\n${error instanceof Error ? error.stack ?? '' : ''}\n`);
+      // A stack trace helps a bug report, not a user; it is printed only when asked for.
+      const stack = process.env.INVERTSCOPE_DEBUG && error instanceof Error ? `${error.stack ?? ''}\n` : '';
+      ctx.stderr.write(`invertscope ${name}: internal error: ${describeError(error)} (this is a bug; INVERTSCOPE_DEBUG=1 prints where it happened)\n${stack}`);
     }
     return exitCodeFor(error);
   }

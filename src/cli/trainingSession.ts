@@ -3,6 +3,8 @@ import { recordAbnormalEnd } from '../backend/recordAbnormalEnd';
 import { errorFromFailure, type TrainRequest } from '../backend/protocol';
 import { startTraining } from '../backend/trainingClient';
 import { checkpointFileName } from '../core/store/runIds';
+import { RunStore } from '../core/store/runStore';
+import { hasResumePoint } from '../core/train/resumePoint';
 import type { EpochMetric } from '../core/store/runTypes';
 import { lossPartNames } from '../core/train/config';
 import { commandLine, displayPath, runsArgs } from './commandLine';
@@ -17,6 +19,7 @@ import { ProgressBar } from './progressBar';
  * --json), Ctrl-C to stop after the current step and twice to kill.
  */
 export async function runTrainingSession(request: TrainRequest, ctx: CliContext, json: boolean): Promise<number> {
+  const updatedBefore = request.kind === 'resume' ? await new RunStore(request.runsFolder).readRun(request.runId).then((r) => r.updatedAt, () => null) : null;
   const bar = new ProgressBar(ctx.stderr);
   const session = startTraining(request, { recordAbnormalEnd, onStderr: (t) => bar.write(t) });
   const say = (line: string) => { if (!json) bar.log(line); };
@@ -30,7 +33,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
       session.kill();
     }
   });
-  let totalEpochs = 0, firstEpoch = 1, stepsPerEpoch = 1, runDir = '';
+  let totalEpochs = 0, firstEpoch = 1, stepsPerEpoch = 1;
   let partNames = lossPartNames('seed');
   const started = Date.now();
   session.onMessage((m) => {
@@ -40,7 +43,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
     }
     switch (m.type) {
       case 'started':
-        ({ totalEpochs, firstEpoch, stepsPerEpoch, runDir } = m);
+        ({ totalEpochs, firstEpoch, stepsPerEpoch } = m);
         partNames = lossPartNames(m.objective);
         say(`run      ${displayPath(m.runDir, ctx.cwd)}`);
         break;
@@ -68,9 +71,13 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
   const outcome = await session.outcome;
   removeInterrupt();
   bar.done();
-  const where = runDir ? displayPath(runDir, ctx.cwd) : outcome.runId ?? '';
   if (json) return outcome.status === 'completed' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
   const elapsed = fmtSeconds((Date.now() - started) / 1000);
+  // What to say about the run is read from the run store, not assumed: a refused resume changed nothing.
+  const run = outcome.runId ? await runAfterSession(request.runsFolder, outcome.runId, updatedBefore) : null;
+  const runDir = run?.folder ?? '';
+  const where = runDir ? displayPath(runDir, ctx.cwd) : '';
+  const target = totalEpochs || (request.kind === 'resume' ? request.epochs : request.config.epochs);
   // Commands to copy: a run id means nothing outside its runs folder, so that is named unless it is ./runs.
   const inRuns = runsArgs(request.runsFolder, ctx.cwd);
   switch (outcome.status) {
@@ -80,13 +87,28 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
         + `${commandLine(['analyze', runDir ? displayPath(join(runDir, checkpointFileName(totalEpochs)), ctx.cwd) : where])}\n`);
       return EXIT.ok;
     case 'cancelled':
-      ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked cancelled; continue it with: `
-        + `${commandLine(['resume', outcome.runId ?? where, '--epochs', String(totalEpochs), ...inRuns])}\n`);
+      if (!run) ctx.stderr.write(`Stopped after ${elapsed}, before the run was created; nothing was written.\n`);
+      else if (run.resumable) {
+        ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked ${run.status}; continue it with: `
+          + `${commandLine(['resume', outcome.runId ?? where, '--epochs', String(target), ...inRuns])}\n`);
+      } else ctx.stderr.write(`Stopped after ${elapsed}. Run ${where} is marked ${run.status}; it stopped before a point it could resume from was saved.\n`);
       return EXIT.cancelled;
     case 'failed':
       ctx.stderr.write(`Training failed: ${outcome.error?.message ?? 'unknown error'}\n`);
-      if (outcome.runId) ctx.stderr.write(`Run ${where} is marked failed; its checkpoints are intact.\n`);
+      if (run?.changed && run.status === 'failed') ctx.stderr.write(`Run ${where} is marked failed; its checkpoints are intact.\n`);
       return exitCodeFor(errorFromFailure(outcome.error));
+  }
+}
+
+/** The run as the session left it: its status, whether this session changed it, and whether it can be resumed. */
+async function runAfterSession(runsFolder: string, runId: string, updatedBefore: string | null): Promise<{ folder: string; status: string; changed: boolean; resumable: boolean } | null> {
+  const store = new RunStore(runsFolder);
+  try {
+    const record = await store.readRun(runId);
+    const folder = store.folderOf(runId);
+    return { folder, status: record.status, changed: record.updatedAt !== updatedBefore, resumable: await hasResumePoint(folder) };
+  } catch {
+    return null;
   }
 }
 

@@ -9,4 +9,6 @@ export interface InvertscopeApi {
   settings(): InvertscopeSettings;
   /** Command ids registered by this activation. */
   registeredCommands(): readonly string[];
+  /** Milliseconds from activate()'s start to the Runs view's first listing; null until it is listed. */
+  runsViewPopulatedMs(): number | null;
 }

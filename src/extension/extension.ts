@@ -7,6 +7,7 @@ import { CommandManager } from './commands/commandManager';
 import { FailureReporter } from './commands/failureReporter';
 import { registerCommands } from './commands/registerCommands';
 import { SettingsStore } from './config/settingsStore';
+import { DashboardManager } from './dashboard/dashboardManager';
 import { renderInspectorHtml } from './inspector/inspectorHtml';
 import { InspectorManager } from './inspector/inspectorManager';
 import type { LogSink, RunStorePort } from './ports';
@@ -14,39 +15,62 @@ import { RunsLocation } from './runsLocation';
 import type { Services } from './services';
 import { TrainingController } from './training/trainingController';
 import { TrainingStatusBar } from './training/trainingStatusBar';
+import { TrajectoryService } from './trajectory/trajectoryService';
 import { RunsFolderWatcher } from './tree/runsFolderWatcher';
 import { RunsTreeProvider } from './tree/runsTreeProvider';
 
 /** Wires the parts together; each part owns its listeners and is disposed with the extension. */
 export function activate(context: vscode.ExtensionContext): InvertscopeApi {
+  const activated = performance.now();
   const log = vscode.window.createOutputChannel('Invertscope', { log: true });
-  const ports = createPorts(log);
+  const ports = createPorts(log, () => vscode.workspace.isTrusted);
   const settings = new SettingsStore(context.globalStorageUri);
   const location = new RunsLocation(settings, ports.openRunStore);
   const training = new TrainingController(ports.trainer, log);
   const analysis = new AnalysisService(ports.analysis, () => settings.current.analysis, log);
-  const tree = new RunsTreeProvider(location, analysis, training, log);
+  const trajectories = new TrajectoryService(ports.trajectory, () => location.current, log);
+  const tree = new RunsTreeProvider(location, analysis, trajectories, training, log);
   const treeView = vscode.window.createTreeView(VIEW_IDS.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
-  const watcher = new RunsFolderWatcher(location);
-  const inspectors = new InspectorManager({ location, analysis, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
+  const watcher = new RunsFolderWatcher(location, settings, log);
+  const inspectors = new InspectorManager({ location, analysis, trajectories, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
+  const dashboard = new DashboardManager({ location, trajectories, log, extensionUri: context.extensionUri, openRun: (runId) => inspectors.open(runId, null) });
   const failures = new FailureReporter(log);
-  const services: Services = { extension: context, log, settings, location, training, analysis, dataset: ports.dataset, tree, treeView, inspectors, failures };
+  const services: Services = {
+    extension: context, log, settings, location, training, analysis, dataset: ports.dataset, tree, treeView, inspectors, dashboard, trajectories, failures,
+  };
   const commands = new CommandManager(failures);
   registerCommands(commands, services);
 
   context.subscriptions.push(
-    ports, settings, location, training, analysis, tree, treeView, watcher, inspectors, commands,
+    ports, settings, location, training, analysis, trajectories, tree, treeView, watcher, inspectors, dashboard, commands,
     new TrainingStatusBar(training),
     watcher.onDidChange((batch) => {
+      // First, so that the views' reads below see the new points.
+      for (const [runId, kind] of batch.runs) if (kind === 'files') trajectories.invalidate(runId);
       void tree.applyChanges(batch);
+      dashboard.runsChanged(batch);
       for (const [runId, kind] of batch.runs) inspectors.runChanged(runId, kind === 'metrics');
     }),
     settings.onDidChange(() => analysis.forget()),
-    location.onDidChange((store) => void reconcileStaleRuns(store, log, tree)),
+    location.onDidChange((store) => {
+      trajectories.forgetAll();
+      dashboard.runsFolderChanged();
+      void reconcileStaleRuns(store, log, tree);
+    }),
+    // In Restricted Mode the store port reconciles nothing; once trusted, do what activation skipped.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void reconcileStaleRuns(location.current, log, tree)),
     // Last, so that what is disposed before it can still log.
     log,
   );
-  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated; runs folder ${location.current.runsFolder}`);
+  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
+  let populated: number | null = null;
+  const firstListing = tree.onDidListRoot(({ entries, askedAt }) => {
+    populated = performance.now() - activated;
+    log.info(`Runs view populated ${populated.toFixed(0)} ms after activate() began (${entries} ${entries === 1 ? 'entry' : 'entries'}; `
+      + `VS Code asked for them at ${(askedAt - activated).toFixed(0)} ms)`);
+    firstListing.dispose();
+  });
+  context.subscriptions.push(firstListing);
   void reconcileStaleRuns(location.current, log, tree);
 
   return {
@@ -54,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     runsFolder: () => location.current.runsFolder,
     settings: () => settings.current,
     registeredCommands: () => commands.registered(),
+    runsViewPopulatedMs: () => populated,
   };
 }
 

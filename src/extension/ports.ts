@@ -4,6 +4,8 @@
  * modules, and unit tests bind them to fakes. None of them may block the
  * extension host's event loop: heavy work happens in another process or thread.
  */
+import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
+import type { PartialAnalysisListener } from '../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { PresetName } from '../core/model/architecture';
 import type { CheckpointEntry, MetricRecord, RunRecord } from '../core/store/runTypes';
@@ -93,8 +95,27 @@ export type AnalysisProgressListener = (message: string, fraction: number | null
 export interface AnalysisPort {
   /** The analysis cached next to the checkpoint, or null when there is none (or it is stale). */
   readCached(target: CheckpointTarget): Promise<CheckpointAnalysis | null>;
-  /** Computes (and caches) the analysis; rejects with an InvertscopeError 'CANCELLED' when `signal` aborts. */
-  analyse(target: CheckpointTarget, options: AnalysisOptions, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<CheckpointAnalysis>;
+  /**
+   * Computes (and caches) the analysis, telling `onPartial` what is known early
+   * (spectra and κ first); rejects with an InvertscopeError 'CANCELLED' when `signal` aborts.
+   */
+  analyse(target: CheckpointTarget, options: AnalysisOptions, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis>;
+}
+
+/**
+ * Trajectory points: the light analysis of a checkpoint (per-layer κ, κ of the
+ * Jacobian, the three round trips), cached next to it. What the Runs tree,
+ * the dashboard and the inspector's timeline read to say when the inverse breaks.
+ */
+export interface TrajectoryPort {
+  /**
+   * The points cached next to the run's checkpoints that belong to the
+   * checkpoint files recorded now; a checkpoint without one is absent. Reads
+   * files only, never computes.
+   */
+  readCached(run: RunRecord, runDir: string): Promise<TrajectoryPoint[]>;
+  /** Computes (and caches) one checkpoint's point; rejects with an InvertscopeError 'CANCELLED' when `signal` aborts. */
+  compute(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<TrajectoryPoint>;
 }
 
 export interface DownloadProgress {

@@ -27,3 +27,13 @@ export function requireTrustToImport(trusted: boolean, file: string, workspaceFo
     `Importing ${file} is turned off in Restricted Mode: the file comes from this workspace, which is not trusted yet. Trust the workspace to import it.`,
   );
 }
+
+/**
+ * In Restricted Mode the extension only reads the runs folder: deleting a run,
+ * like the housekeeping that marks dead runs and removes leftovers, waits until
+ * the person trusts the workspace.
+ */
+export function requireTrustToChangeRuns(trusted: boolean, action: string): void {
+  if (trusted) return;
+  throw new UntrustedWorkspaceError(`${action} is turned off in Restricted Mode: the extension only reads this workspace's runs until it is trusted. Trust the workspace to change them.`);
+}

@@ -1,17 +1,26 @@
 import { InspectorApp } from './app/inspectorApp';
+import { DashboardApp } from './dashboard/dashboardApp';
+import type { DashboardHostMessage, DashboardWebviewMessage } from './dashboardProtocol';
 import { readInitialState } from './host/initialState';
-import { connectToHost } from './host/vscodeApi';
+import { connectChannel, connectToHost } from './host/vscodeApi';
 import { Tooltip } from './interaction/tooltip';
 
+/** The dashboard's host messages; anything else posted to the page is ignored. */
+const DASHBOARD_MESSAGE_TYPES: ReadonlySet<string> = new Set<DashboardHostMessage['type']>(['dashboardInit', 'rows', 'runLoss', 'runTrajectory', 'exportResult']);
+
 /**
- * Entry point of the inspector webview bundle (media/dist/inspector.js). Reads the
- * state the host rendered into the page, connects to the host and starts the app,
- * which posts 'ready' once it listens.
+ * Entry point of the webview bundle (media/dist/inspector.js), shared by the
+ * inspector and the runs dashboard: `#app[data-app]` says which page this is.
+ * Each app posts 'ready' once it listens.
  */
 function boot(): void {
   const root = document.getElementById('app');
-  if (!root) throw new Error('inspector: the page has no #app element');
+  if (!root) throw new Error('webview: the page has no #app element');
   Tooltip.forDocument(document);
+  if (root.dataset.app === 'dashboard') {
+    new DashboardApp(root, connectChannel<DashboardHostMessage, DashboardWebviewMessage>(DASHBOARD_MESSAGE_TYPES)).start();
+    return;
+  }
   const app = new InspectorApp(root, connectToHost(), readInitialState(document));
   app.start();
 }

@@ -5,9 +5,12 @@
  *
  * Order of a session: the webview posts `ready` once its listeners are in place;
  * the host answers with `init`, then streams `metrics`, `run`, `analysisProgress`
- * and `analysis` messages as they happen. Values cross `postMessage` by
+ * and `analysis` messages as they happen, and `trajectory` ones once the webview
+ * has asked with `watchTrajectory`. Values cross `postMessage` by
  * structured clone, so NaN and ±Infinity in analyses and metrics arrive intact.
  */
+import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
+import type { PartialAnalysis } from '../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
@@ -76,6 +79,13 @@ export interface AnalysisProgressMessage {
   readonly fraction: number | null;
 }
 
+/** What an analysis in progress already knows (the layers' spectra and κ first), shown until the whole analysis arrives. */
+export interface AnalysisPartialMessage {
+  readonly type: 'analysisPartial';
+  readonly ref: CheckpointRef;
+  readonly partial: PartialAnalysis;
+}
+
 export interface AnalysisMessage {
   readonly type: 'analysis';
   readonly ref: CheckpointRef;
@@ -123,11 +133,31 @@ export interface RequestExportMessage {
   readonly format: ExportFormat;
 }
 
+/**
+ * A run's trajectory as far as it is known: every point cached or computed so
+ * far (ascending by epoch), the checkpoints still missing one, and what is
+ * being computed now. Sent again whenever a point arrives or the run gains a
+ * checkpoint.
+ */
+export interface TrajectoryMessage {
+  readonly type: 'trajectory';
+  readonly runId: string;
+  readonly points: readonly TrajectoryPoint[];
+  /** Epochs with a checkpoint but no point yet. */
+  readonly missing: readonly number[];
+  /** The point being computed, or null when nothing is (all there, or a failure said in `problem`). */
+  readonly computing: { readonly epoch: number; readonly message: string; readonly fraction: number | null } | null;
+  /** Why a point could not be computed, if one could not. */
+  readonly problem: string | null;
+}
+
 export type HostMessage =
   | InitMessage
+  | TrajectoryMessage
   | RunMessage
   | MetricsAppendedMessage
   | AnalysisProgressMessage
+  | AnalysisPartialMessage
   | AnalysisMessage
   | AnalysisErrorMessage
   | ErrorMessage
@@ -170,11 +200,11 @@ export type ChartId =
 
 export type ExportFormat = 'svg' | 'png' | 'csv';
 
-/** A chart serialized by the webview; the host only asks where to save it. */
-export interface ExportMessage {
+/** A chart serialized by a webview (the inspector's or the dashboard's); the host only asks where to save it. */
+export interface ChartExportMessage<Id extends string> {
   readonly type: 'export';
   readonly requestId: string;
-  readonly chart: ChartId;
+  readonly chart: Id;
   readonly format: ExportFormat;
   /** SVG and CSV as text; PNG as base64 without a data: prefix. */
   readonly content: string;
@@ -183,10 +213,18 @@ export interface ExportMessage {
   readonly suggestedName: string;
 }
 
+export type ExportMessage = ChartExportMessage<ChartId>;
+
 /** Compute the analysis again after an `analysisError`. */
 export interface RetryMessage {
   readonly type: 'retry';
   readonly ref: CheckpointRef;
+}
+
+/** Send this run's trajectory, and compute the points it lacks in the background (the timeline card). */
+export interface WatchTrajectoryMessage {
+  readonly type: 'watchTrajectory';
+  readonly runId: string;
 }
 
 /** Reveal the extension's log (offered next to error messages). */
@@ -200,4 +238,5 @@ export type WebviewMessage =
   | RequestCompareMessage
   | ExportMessage
   | RetryMessage
+  | WatchTrajectoryMessage
   | OpenLogMessage;

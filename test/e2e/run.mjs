@@ -1,12 +1,13 @@
-// The real-VS-Code suite: installs code-server (cached), packages and installs
-// the extension's .vsix, starts the server, drives the workbench with Debian's
-// Chromium (test/e2e/ui), then runs the extension-host tests (test/extension-host)
-// inside the same server. Run through `node scripts/test.mjs e2e` after a build
-// (`npm test` builds first; out/ is built here only when it is missing).
+// The real-VS-Code suite: installs code-server (cached), packages the extension with
+// `npm run package` (as the README says; it builds first) and checks the .vsix, trains
+// from the installed copy alone, installs the npm package and runs its CLI through npx,
+// starts the server, drives the workbench with Debian's Chromium (test/e2e/ui; the CLI
+// and the extension share a runs folder there), then runs the extension-host tests
+// (test/extension-host) inside the same server. Run through `node scripts/test.mjs e2e`.
 // Screenshots, the server's log and the extension's log go to test-artifacts/e2e/.
 //   E2E_ONLY=ui|host   run one half
 //   E2E_KEEP=1         leave the profile folders for a look afterwards
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { createProfile, freePort, installExtension, startCodeServer } from './lib/codeServer.mjs';
 import { runExtensionHostTests } from './lib/extensionHostTests.mjs';
 import { ensureCodeServer } from './lib/installCodeServer.mjs';
-import { checkInstalledRuntime, installedExtensionDir, packageVsix } from './lib/packageExtension.mjs';
+import { installNpmPackage } from './lib/npmPackage.mjs';
+import { checkInstalledRuntime, checkVsixContents, installedExtensionDir, packageVsix } from './lib/packageExtension.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -33,12 +35,6 @@ async function phase(name, body) {
   return result;
 }
 
-function requireBuild() {
-  const needed = ['out/src/extension/extension.js', 'out/test/extension-host/index.js', 'out/test/extension-host/fixtures/fixtureRuns.js'];
-  if (needed.every((f) => existsSync(join(root, f)))) return;
-  console.log('-- build (out/ is missing pieces)');
-  execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
-}
 
 /** Copies the extension's own log (its LogOutputChannel) of every window into the artifacts. */
 function collectExtensionLogs(userData) {
@@ -54,16 +50,24 @@ function collectExtensionLogs(userData) {
 async function main() {
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
-  requireBuild();
   const codeServer = await phase('code-server', () => ensureCodeServer(join(cache, 'code-server')));
   const vsix = join(work, 'invertscope.vsix');
-  const packaged = await phase('vsce package', () => packageVsix(root, vsix));
-  console.log(`   ${vsix} (${packaged})`);
+  const packaged = await phase('npm run package (builds, then vsce package)', () => packageVsix(root, vsix));
+  for (const line of packaged.vsceLines) console.log(`   vsce: ${line.trim()}`);
+  const contents = checkVsixContents(root, vsix);
+  console.log(`   ${vsix}: ${(contents.bytes / 1e6).toFixed(2)} MB, ${contents.files} files (targets: 2.5 MB, 40 files)`);
 
   const profile = createProfile(join(work, 'profile'));
   await phase('install .vsix', () => installExtension(codeServer, profile, vsix));
-  const runtime = await phase('runtime dependencies of the installed copy', () => checkInstalledRuntime(installedExtensionDir(profile.extensions, root)));
+  const runtime = await phase('training from the installed copy alone', () => checkInstalledRuntime(installedExtensionDir(profile.extensions, root)));
   console.log(`   ${runtime}`);
+  const npmPackage = await phase('npm package: npm pack, npm install, npx invertscope', () => {
+    const installed = installNpmPackage(root, work);
+    const help = installed.invertscope(['train', '--help']);
+    if (!/--runs <folder>/.test(help)) throw new Error(`npx invertscope train --help printed:\n${help}`);
+    return installed;
+  });
+  console.log(`   ${npmPackage.tarball} installed in ${npmPackage.project}`);
 
   // Two workspaces: an empty one for the UI (the welcome view, then a training),
   // and one with prepared runs for the extension-host tests.
@@ -83,7 +87,8 @@ async function main() {
       await phase('UI tests (Chromium)', () => {
         const files = readdirSync(join(here, 'ui')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, 'ui', f));
         const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=420000', '--test-reporter=spec', ...files], {
-          cwd: root, stdio: 'inherit', env: { ...process.env, CS_URL: server.url, WS_DIR: uiWorkspace, ARTIFACTS_DIR: artifacts },
+          cwd: root, stdio: 'inherit',
+          env: { ...process.env, CS_URL: server.url, WS_DIR: uiWorkspace, ARTIFACTS_DIR: artifacts, LOGS_DIR: join(profile.userData, 'logs'), NPM_PROJECT: npmPackage.project },
         });
         if (result.status !== 0) failures.push('UI tests');
       });
@@ -104,7 +109,10 @@ async function main() {
   } finally {
     await server.stop();
     collectExtensionLogs(profile.userData);
-    if (!process.env.E2E_KEEP) rmSync(profile.dir, { recursive: true, force: true });
+    if (!process.env.E2E_KEEP) {
+      rmSync(profile.dir, { recursive: true, force: true });
+      npmPackage.remove();
+    }
   }
   console.log(`e2e: ${timings.join(', ')}; total ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (failures.length > 0) {

@@ -421,7 +421,7 @@ function buildDensity(epoch: number): NonNullable<CheckpointAnalysis['density']>
   };
 }
 
-function sha(text: string): string {
+export function sha(text: string): string {
   let h = 0x811c9dc5;
   let out = '';
   for (let round = 0; round < 8; round++) {

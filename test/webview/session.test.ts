@@ -33,6 +33,26 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
     });
   });
 
+  it('shows the layers\' spectra and κ while the rest is computed, and keeps them through further progress', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await suite.run('session-first-results', { answer: 'manual' }, async (p) => {
+      const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      const whole = buildAnalysis(ref.runId, ref.epoch);
+      const partial = { checkpointSha256: whole.checkpointSha256, architectureName: whole.architectureName, epoch: whole.epoch, layers: whole.layers };
+      await p.send({ type: 'analysisPartial', ref, partial });
+      const first = p.column(0).locator('[data-state="first-results"]');
+      await first.waitFor();
+      assert.equal(await first.locator('tbody tr').count(), whole.layers.length);
+      await p.send({ type: 'analysisProgress', ref, message: 'noise amplification', fraction: 0.6 });
+      await p.column(0).getByText('noise amplification (60%)').waitFor();
+      assert.equal(await first.count(), 1, 'progress does not hide the first results');
+      await p.send({ type: 'analysisPartial', ref, partial: { ...partial, jacobian: whole.jacobian, reconstruction: whole.reconstruction } });
+      await first.getByText(/^Jacobian κ .* Reconstruction PSNR: float32/).waitFor();
+      await p.send({ type: 'analysis', ref, analysis: whole });
+      await p.waitForAnalysis();
+      assert.equal(await first.count(), 0);
+    });
+  });
+
   it('draws each chart of a new analysis once, not again when its card first reports its width', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-draw-once', { answer: 'manual' }, async (p) => {
       const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;

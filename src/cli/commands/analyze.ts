@@ -1,7 +1,7 @@
 import { basename, join, relative, resolve } from 'node:path';
 import {
   analyzeCheckpoint, DEFAULT_ANALYSIS_OPTIONS, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
-  type CheckpointAnalysis, type ErrorStats, type GeneratedSet,
+  type CheckpointAnalysis, type ErrorStats, type GeneratedSet, type PartialAnalysis,
 } from '../../core/analysis';
 import { formatValue } from '../../core/analysis/formatValue';
 import { describeCondition } from '../../core/analysis/jacobianCondition';
@@ -34,7 +34,7 @@ const A = DEFAULT_ANALYSIS_OPTIONS;
 /** Flags that set analysis options: shared by analyze and compare. */
 export const ANALYSIS_OPTION_FLAGS = {
   'test-images': { type: 'integer', min: 10, max: 100000, default: A.testImages, description: 'test images reconstructed, taken round-robin over the classes' },
-  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0]} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
+  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0].toExponential()} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
   temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: A.temperature, description: "T of generated embeddings z ~ N(2a, T²), or a flow's prior at T" },
   'extra-temperatures': { type: 'list', valueName: 'T,T,…', default: A.extraTemperatures.join(','), description: 'further T the target is sampled at, e.g. 0.7,0.5; "none" for none' },
   samples: { type: 'integer', min: 1, max: 10000, default: A.samplesPerClass, description: 'generated samples per class and set, for each seed, each scored by the classifier (100 for a figure to quote)' },
@@ -60,9 +60,19 @@ export const analyzeCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
     const options = analysisOptionsFromFlags(flags);
+    const shown = relative(ctx.cwd, file) || file;
+    const bar = new ProgressBar(ctx.stderr);
+    // For people, the layers' spectra and κ are printed as soon as they are known; the rest follows at the end.
+    let printedLayers = false;
+    const onPartial = flags.json ? undefined : (partial: PartialAnalysis) => {
+      if (printedLayers) return;
+      printedLayers = true;
+      bar.done();
+      ctx.stdout.write(`${describeLayers(partial, shown, 'computing: the spectra first, the rest follows')}\n`);
+    };
     const result = await withInterrupt(ctx, (signal) => analyzeCheckpoint(
       { checkpoint: file, options, reuseCache: flags.recompute !== true },
-      { signal, onProgress: progressPrinter(ctx) },
+      { signal, onProgress: progressPrinter(ctx, 'analysis', bar), onPartial },
     ));
     for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
     if (flags.json) {
@@ -70,9 +80,8 @@ export const analyzeCommand: Command = {
       ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify(result.analysis, jsonNumbers))));
       return EXIT.ok;
     }
-    const shown = relative(ctx.cwd, file) || file;
     const source = result.fromCache ? `cached in ${relative(ctx.cwd, result.cacheFile ?? '') || result.cacheFile}` : `computed in ${fmtSeconds(result.analysis.computeSeconds)}`;
-    ctx.stdout.write(`${describeAnalysis(result.analysis, shown, source)}\n`);
+    ctx.stdout.write(printedLayers ? `${describeFindings(result.analysis)}\n\n(${source})\n` : `${describeAnalysis(result.analysis, shown, source)}\n`);
     return EXIT.ok;
   },
 };
@@ -172,8 +181,7 @@ export async function withInterrupt<T>(ctx: CliContext, body: (signal: AbortSign
  * Progress on stderr: a line when a stage starts, and a bar on a terminal for
  * the whole analysis (`scope` 'analysis') or for the stage running ('stage').
  */
-export function progressPrinter(ctx: CliContext, scope: 'analysis' | 'stage' = 'analysis'): (p: AnalysisProgress) => void {
-  const bar = new ProgressBar(ctx.stderr);
+export function progressPrinter(ctx: CliContext, scope: 'analysis' | 'stage' = 'analysis', bar = new ProgressBar(ctx.stderr)): (p: AnalysisProgress) => void {
   let stage = '';
   return (p) => {
     if (p.stage !== stage) {
@@ -196,6 +204,11 @@ const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 10
 
 /** The analysis for people: layers, verdict, reconstruction, noise, distribution, generation. */
 export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
+  return `${describeLayers(a, file, source)}\n${describeFindings(a)}`;
+}
+
+/** The heading and the layer table: what an analysis knows first. */
+function describeLayers(a: PartialAnalysis & Partial<Pick<CheckpointAnalysis, 'dataDescription' | 'classes'>>, file: string, source: string): string {
   const out: string[] = [];
   out.push(`${a.architectureName}, epoch ${a.epoch} · ${file} · ${source}`);
   if (a.dataDescription) out.push(`data: ${a.dataDescription}${a.classes && a.classes.dataset ? ` (${a.classes.dataset})` : ''}`);
@@ -206,6 +219,12 @@ export function describeAnalysis(a: CheckpointAnalysis, file: string, source: st
       fmtNumber(l.logAbsDet), fmtNumber(l.stableRank), l.solvable ? `${luWord(l.solvable.float64)}/${luWord(l.solvable.float32)}` : '—',
     ]),
   ));
+  return out.join('\n');
+}
+
+/** Everything after the layer table: verdict, reconstruction, noise, density, distribution, generation. */
+function describeFindings(a: CheckpointAnalysis): string {
+  const out: string[] = [];
   const j = a.jacobian;
   out.push('', `VERDICT: ${VERDICT_TITLES[j.verdict]}`, wrap(j.verdictText, 100));
   out.push(`Jacobian at ${j.pointDescription}: σmax ${fmtSci(j.sigmaMax)}, σmin ${fmtSci(j.sigmaMin)}, κ ${describeCondition(j.cond, j.resolvable)}`);

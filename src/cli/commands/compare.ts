@@ -12,6 +12,7 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table, wrapText } from '../format';
 import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags, jsonNumbers, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { checkOutputFile } from '../../core/files/outputFile';
 
 /** The table and notes fit a terminal of this many columns (or a narrower one that says its width). */
 const COMPARE_WIDTH = 120;
@@ -32,6 +33,8 @@ export const compareCommand: Command = {
   examples: ['invertscope compare 20261130-0512-small-3f9a 20261130-0540-base-77c1@0 --out compare.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
+    // Before the work, which takes a while: a PNG that cannot be written is refused at once.
+    if (flags.out !== undefined) await checkOutputFile(resolve(ctx.cwd, flags.out));
     if (positionals.length !== 2) throw new UsageError(`compare needs exactly two checkpoints, got ${positionals.length}`);
     const files = [];
     for (const ref of positionals) files.push(await checkpointFile(ref, flags, ctx));

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { CLASSIFIER_SETTINGS, generationReport, openCheckpoint, progressTracker, type GeneratedSet } from '../../core/analysis';
+import { CLASSIFIER_SETTINGS, classifierDataFor, generationReport, openCheckpoint, progressTracker, type GeneratedSet } from '../../core/analysis';
 import { balancedSelection, selectRows } from '../../core/analysis/balancedSelection';
-import { defaultClassifier, defaultClassifierWarning } from '../../core/analysis/defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from '../../core/analysis/defaultClassifier';
 import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { renderGrid, type GridSpec } from '../../core/image/imageGrid';
 import { encodePng } from '../../core/image/png';
@@ -11,6 +11,7 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
+import { checkOutputFile } from '../../core/files/outputFile';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
@@ -42,6 +43,8 @@ export const generateCommand: Command = {
   examples: ['invertscope generate 20261130-0512-small-3f9a --class 3 --temperature 0.7 --out threes.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
+    // Before the work, which takes a while: a PNG that cannot be written is refused at once.
+    if (flags.out !== undefined) await checkOutputFile(resolve(ctx.cwd, flags.out));
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
     const only = flags.class;
     const temperature = flags.temperature ?? FLAGS.temperature.default;
@@ -51,12 +54,15 @@ export const generateCommand: Command = {
     const opened = await openCheckpoint(file);
     const { net, checkpoint, data } = opened;
     const classes = data.classes ?? DIGIT_CLASSES;
-    for (const warning of [...opened.warnings, defaultClassifierWarning(classes) ?? []].flat()) ctx.stderr.write(`warning: ${warning}\n`);
+    // Data of its own (IDX files) has a classifier of its own; only the embedded digits' can be the wrong one.
+    const classifierData = await classifierDataFor(opened.run?.record.config.data ?? null);
+    const mismatch = classifierData.isDefault ? defaultClassifierWarning(classes) : null;
+    for (const warning of [...opened.warnings, mismatch ?? []].flat()) ctx.stderr.write(`warning: ${warning}\n`);
     const n = net.width;
     const train = data.split.train;
     const report = await withInterrupt(ctx, async (signal) => {
       const progress = progressTracker(progressPrinter(ctx, 'stage'), signal);
-      const { classifier, testAccuracy } = await defaultClassifier(opened.cacheFolder, CLASSIFIER_SETTINGS, progress.stage('classifier'));
+      const { classifier, testAccuracy } = await defaultClassifier(classifierFolders(opened.run), CLASSIFIER_SETTINGS, progress.stage('classifier'), classifierData);
       return generationReport({
         net, factors: opened.factors, train, classifier, classifierTestAccuracy: testAccuracy, temperature, prior: opened.prior,
         extraTemperatures: low === temperature ? [] : [low],

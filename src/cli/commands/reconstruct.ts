@@ -13,6 +13,7 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { checkOutputFile } from '../../core/files/outputFile';
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
@@ -30,6 +31,8 @@ export const reconstructCommand: Command = {
   examples: ['invertscope reconstruct 20261130-0512-small-3f9a --out reconstruction.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
+    // Before the work, which takes a while: a PNG that cannot be written is refused at once.
+    if (flags.out !== undefined) await checkOutputFile(resolve(ctx.cwd, flags.out));
     const file = await resolveCheckpointArgument(positionals, flags, ctx);
     const perClass = flags['per-class'] ?? FLAGS['per-class'].default;
     const count = flags['test-images'] ?? FLAGS['test-images'].default;

@@ -10,6 +10,7 @@ import { EXIT } from '../exitCodes';
 import { cliAnalysisSetup } from '../reproduce/analysisSetup';
 import { printReport } from '../reproduce/printReport';
 import { ProgressBar } from '../progressBar';
+import { makeFolder } from '../../core/files/makeFolder';
 
 const FLAGS = {
   runs: { ...RUNS_FLAG, description: 'the runs folder run ids are looked up in' },
@@ -30,6 +31,9 @@ export const reportCommand: Command = {
     if (positionals.length === 0) throw new UsageError('report needs one or more runs (an id, a unique prefix, or a run folder)');
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     const runs = await Promise.all(positionals.map((ref) => base.resolveRun(ref, { cwd: ctx.cwd })));
+    const out = resolve(ctx.cwd, flags.out ?? 'report');
+    // Before the analyses, which take minutes: a report folder that cannot exist fails at once.
+    await makeFolder(out);
     const controller = new AbortController();
     const removeInterrupt = ctx.onInterrupt(() => controller.abort());
     const bar = new ProgressBar(ctx.stderr);
@@ -59,7 +63,7 @@ export const reportCommand: Command = {
         })),
         timing: null,
       });
-      const written = await writeReport(resolve(ctx.cwd, flags.out ?? 'report'), data, { figures: flags['no-figures'] !== true });
+      const written = await writeReport(out, data, { figures: flags['no-figures'] !== true });
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ folder: written.folder, findings: written.findingsFile })}\n`);
       else printReport(ctx, data, written);
       return EXIT.ok;

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
 import type { BackendRequest } from '../../core/train/config';
+import { checkResume } from '../../core/train/trainingJob';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { runTrainingSession } from '../trainingSession';
@@ -27,9 +28,12 @@ export const resumeCommand: Command = {
     if (flags.epochs === undefined) throw new UsageError('resume needs --epochs N (the total the run should reach)');
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     const { store, id } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
-    return runTrainingSession({
+    const request = {
       kind: 'resume', runsFolder: store.root, runId: id, epochs: flags.epochs as number,
       ...(flags.backend ? { backend: flags.backend as BackendRequest } : {}),
-    }, ctx, flags.json === true);
+    } as const;
+    // The training process checks again; checking here first reports a run that cannot resume without starting one.
+    await checkResume(store, request);
+    return runTrainingSession(request, ctx, flags.json === true);
   },
 };

@@ -3,6 +3,7 @@ import { customArchitecture, describeArchitecture, presetArchitecture, PRESET_NA
 import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
 import { DEFAULT_SPLIT_COUNTS } from '../../core/data/stratifiedSplit';
 import type { DataSpec } from '../../core/data/dataset';
+import { BACKEND_REQUESTS } from '../../core/train/backendCapabilities';
 import { DEFAULT_TRAIN, FLOW_INITS, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
 import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, FLOWGEN_NAME, FLOWGEN_RECIPE, flow11Architecture, flowgenArchitecture, type FlowRecipe } from '../../core/train/flowPresets';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
@@ -11,7 +12,7 @@ import type { CliContext, Command } from '../context';
 import { describeFlowOptions } from '../describeConfig';
 import { runTrainingSession } from '../trainingSession';
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow', 'simd', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = BACKEND_REQUESTS;
 
 const MODEL_CHOICES = [...PRESET_NAMES, 'custom', FLOW11_NAME, FLOWGEN_NAME] as const;
 type ModelChoice = (typeof MODEL_CHOICES)[number];
@@ -56,7 +57,7 @@ const FLAGS = {
   },
   'batch-size': { type: 'integer', min: 1, max: 4096, group: TRAINING, default: `${DEFAULT_TRAIN.batchSize} (flow ${FLOW_RECIPE.batchSize})`, description: 'images per Adam step' },
   lr: {
-    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.learningRate})`,
+    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate.toExponential()}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.learningRate})`,
     description: 'Adam learning rate',
   },
   seed: { type: 'integer', min: 0, group: TRAINING, default: DEFAULT_TRAIN.seed, description: 'random seed of the initialization, the batch order and the dequantization noise' },

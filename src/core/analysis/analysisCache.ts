@@ -23,16 +23,31 @@ export interface AnalysisCacheKey {
   readonly options: AnalysisOptions;
   /** The digit classifier's training settings (its scores are in the analysis). */
   readonly classifier: ClassifierSettings;
+  /**
+   * What that classifier learned from (ClassifierData.description) when it is
+   * not the embedded digits' classifier; absent for that one, so the keys of
+   * analyses judged by it are the same as before classifiers were per data set.
+   */
+  readonly classifierData?: string;
 }
 
 /** Everything in the key but the checkpoint, as one canonical string (option names sorted). */
-function settingsText(options: AnalysisOptions, classifier: ClassifierSettings): string {
+function settingsText(options: AnalysisOptions, classifier: ClassifierSettings, classifierData?: string): string {
   const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify({ engine: ENGINE_REVISION, format: ANALYSIS_FORMAT_VERSION, classifier: sorted(classifier), options: sorted(options) });
+  return JSON.stringify({
+    engine: ENGINE_REVISION, format: ANALYSIS_FORMAT_VERSION, classifier: sorted(classifier), ...(classifierData === undefined ? {} : { classifierData }),
+    options: sorted(options),
+  });
 }
 
 function keyText(key: AnalysisCacheKey): string {
-  return JSON.stringify({ sha256: key.checkpointSha256, settings: settingsText(key.options, key.classifier) });
+  return JSON.stringify({ sha256: key.checkpointSha256, settings: settingsText(key.options, key.classifier, key.classifierData) });
+}
+
+/** The classifier data a cache entry's key names (undefined: the embedded digits' classifier). */
+function keyClassifierData(key: string): string | undefined {
+  const settings = JSON.parse((JSON.parse(key) as { settings: string }).settings) as { classifierData?: unknown };
+  return typeof settings.classifierData === 'string' ? settings.classifierData : undefined;
 }
 
 const ANALYSIS_CACHE: CheckpointCacheKind<CheckpointAnalysis> = {
@@ -59,8 +74,10 @@ const ANALYSIS_CACHE: CheckpointCacheKind<CheckpointAnalysis> = {
  * @example
  *   analysisCachePath('/runs/r/checkpoints/epoch-0010.safetensors');  // '/runs/r/checkpoints/epoch-0010.analysis.json'
  */
-export function analysisCachePath(checkpointFile: string, options: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS, classifier: ClassifierSettings = CLASSIFIER_SETTINGS): string {
-  return cacheFilePath(checkpointFile, ANALYSIS_CACHE.suffix, settingsText(options, classifier), settingsText(DEFAULT_ANALYSIS_OPTIONS, CLASSIFIER_SETTINGS));
+export function analysisCachePath(
+  checkpointFile: string, options: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS, classifier: ClassifierSettings = CLASSIFIER_SETTINGS, classifierData?: string,
+): string {
+  return cacheFilePath(checkpointFile, ANALYSIS_CACHE.suffix, settingsText(options, classifier, classifierData), settingsText(DEFAULT_ANALYSIS_OPTIONS, CLASSIFIER_SETTINGS));
 }
 
 /**
@@ -74,26 +91,29 @@ export function analysisCachePath(checkpointFile: string, options: AnalysisOptio
  *   const cached = await readAnalysisCache(file, { checkpointSha256, options, classifier: CLASSIFIER_SETTINGS });
  */
 export async function readAnalysisCache(checkpointFile: string, key: AnalysisCacheKey): Promise<CheckpointAnalysis | null> {
-  const entry = await readCacheEntry(analysisCachePath(checkpointFile, key.options, key.classifier), ANALYSIS_CACHE);
+  const entry = await readCacheEntry(analysisCachePath(checkpointFile, key.options, key.classifier, key.classifierData), ANALYSIS_CACHE);
   if (!entry || entry.key !== keyText(key) || entry.value.checkpointSha256 !== key.checkpointSha256) return null;
   return entry.value;
 }
 
 /**
  * The most recently computed valid analysis of this checkpoint (same SHA-256,
- * this engine), whatever options it was computed with; null when there is
- * none. For views that show what is known without asking for particular options.
+ * this engine, judged by the classifier of `classifierData`: the embedded
+ * digits' when omitted), whatever options it was computed with; null when
+ * there is none. For views that show what is known without asking for
+ * particular options.
  *
  * @example
  *   const any = await readAnyAnalysisCache(file, checkpointSha256);
  */
-export function readAnyAnalysisCache(checkpointFile: string, checkpointSha256: string): Promise<CheckpointAnalysis | null> {
-  return readAnyCacheEntry(checkpointFile, ANALYSIS_CACHE, (analysis) => analysis.checkpointSha256 === checkpointSha256);
+export function readAnyAnalysisCache(checkpointFile: string, checkpointSha256: string, classifierData?: string): Promise<CheckpointAnalysis | null> {
+  return readAnyCacheEntry(checkpointFile, ANALYSIS_CACHE,
+    (analysis, key) => analysis.checkpointSha256 === checkpointSha256 && keyClassifierData(key) === classifierData);
 }
 
 /** Writes the cache entry atomically (a reader sees the old file or the new one); returns its path. */
 export async function writeAnalysisCache(checkpointFile: string, key: AnalysisCacheKey, analysis: CheckpointAnalysis): Promise<string> {
-  const file = analysisCachePath(checkpointFile, key.options, key.classifier);
+  const file = analysisCachePath(checkpointFile, key.options, key.classifier, key.classifierData);
   await writeCacheEntry(file, ANALYSIS_CACHE, keyText(key), analysis);
   return file;
 }

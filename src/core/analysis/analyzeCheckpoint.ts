@@ -4,11 +4,13 @@ import { describeError, InvertscopeError } from '../errors';
 import { readCheckpoint } from '../store/checkpoint';
 import { analysisCachePath, readAnalysisCache, readAnyAnalysisCache, writeAnalysisCache } from './analysisCache';
 import { analyzeNetwork, checkpointNetworkInput } from './analyzeNetwork';
-import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
+import { analysisData, checkpointRun, type AnalysisData } from './checkpointData';
+import { classifierDataFor } from './classifier/classifierData';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { resolveAnalysisOptions, type AnalysisOptions } from './options';
+import type { PartialAnalysisListener } from './partialAnalysis';
 import { progressTracker, type AnalysisProgressListener, type Tick } from './progress';
 import type { CheckpointAnalysis } from './types';
 
@@ -40,6 +42,8 @@ export interface AnalyzeHooks {
   readonly onProgress?: AnalysisProgressListener;
   /** Aborting rejects the analysis with InvertscopeError('CANCELLED') at the next stage boundary. */
   readonly signal?: AbortSignal;
+  /** What is known before the end (spectra and κ first), for views that show it at once; not called for a cached analysis. */
+  readonly onPartial?: PartialAnalysisListener;
 }
 
 /**
@@ -61,30 +65,33 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   const progress = progressTracker(hooks.onProgress, hooks.signal);
   const tick = progress.stage('load');
   await tick(0, `reading ${file}`);
+  const run = await checkpointRun(file);
+  const classifierData = await classifierDataFor(run?.record.config.data ?? null);
+  const key = { options, classifier: classifierSettings, ...(classifierData.isDefault ? {} : { classifierData: classifierData.description }) };
   if (request.reuseCache !== false) {
     const sha = await sha256File(file).catch((error: unknown) => {
       throw new InvertscopeError('NOT_FOUND', `cannot read checkpoint ${file}: ${describeError(error)}`, { file }, { cause: error });
     });
-    const cached = await readAnalysisCache(file, { checkpointSha256: sha, options, classifier: classifierSettings });
-    if (cached) return { analysis: cached, fromCache: true, cacheFile: analysisCachePath(file, options, classifierSettings), warnings: [] };
+    const cached = await readAnalysisCache(file, { checkpointSha256: sha, ...key });
+    if (cached) return { analysis: cached, fromCache: true, cacheFile: analysisCachePath(file, options, classifierSettings, key.classifierData), warnings: [] };
   }
   const checkpoint = await readCheckpoint(file, { optimizer: 'skip' });
-  const run = await checkpointRun(file);
   const flow = flowOfCheckpoint(checkpoint, run);
   const warnings: string[] = flow.kind === 'unknown-prior' ? [flow.warning] : [];
   await tick(0.3, 'loading the data');
   const data = request.data ?? (await analysisData(run));
-  const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
   await tick(1);
-  const mismatch = defaultClassifierWarning(data.classes);
+  // Data of its own (IDX files) has a classifier of its own; only the embedded digits' can be the wrong one.
+  const mismatch = classifierData.isDefault ? defaultClassifierWarning(data.classes) : null;
   if (mismatch) warnings.push(mismatch);
 
-  const classifier = (classifierTick: Tick) => defaultClassifier(cacheFolder, classifierSettings, classifierTick);
-  const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress);
+  const folders = classifierFolders(run, request.cacheFolder);
+  const classifier = (classifierTick: Tick) => defaultClassifier(folders, classifierSettings, classifierTick, classifierData);
+  const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress, hooks.onPartial);
 
   let cacheFile: string | null = null;
   try {
-    cacheFile = await writeAnalysisCache(file, { checkpointSha256: checkpoint.sha256, options, classifier: classifierSettings }, analysis);
+    cacheFile = await writeAnalysisCache(file, { checkpointSha256: checkpoint.sha256, ...key }, analysis);
   } catch (error) {
     warnings.push(`the analysis could not be cached next to the checkpoint: ${describeError(error)}`);
   }
@@ -107,10 +114,12 @@ export async function readCachedAnalysis(
   const file = resolve(checkpoint);
   const sha = await sha256OrNull(file);
   if (sha === null) return null;
+  const classifierData = await checkpointClassifierData(file);
   return readAnalysisCache(file, {
     checkpointSha256: sha,
     options: resolveAnalysisOptions(options),
     classifier: { ...CLASSIFIER_SETTINGS, ...classifierSettings },
+    ...(classifierData === undefined ? {} : { classifierData }),
   });
 }
 
@@ -126,7 +135,14 @@ export async function readAnyCachedAnalysis(checkpoint: string): Promise<Checkpo
   const file = resolve(checkpoint);
   const sha = await sha256OrNull(file);
   if (sha === null) return null;
-  return readAnyAnalysisCache(file, sha);
+  return readAnyAnalysisCache(file, sha, await checkpointClassifierData(file));
+}
+
+/** What the classifier of a checkpoint's run learned from, when that is not the embedded digits (undefined: it is; or the data cannot be found). */
+async function checkpointClassifierData(file: string): Promise<string | undefined> {
+  const run = await checkpointRun(file);
+  const data = await classifierDataFor(run?.record.config.data ?? null).catch(() => null);
+  return data && !data.isDefault ? data.description : undefined;
 }
 
 /** A checkpoint that cannot be read has no cached analysis. */

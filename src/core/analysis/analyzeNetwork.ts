@@ -1,5 +1,7 @@
 import { subset, type SplitData } from '../data/dataset';
 import { DIGIT_CLASSES, type ClassNames } from '../data/classNames';
+import { ensureKernelThreads } from '../linalg/kernelThreads';
+import { releasePreparedFactors } from '../linalg/preparedFactors';
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
 import type { LoadedCheckpoint } from '../store/checkpoint';
@@ -17,6 +19,7 @@ import { jacobianReport } from './jacobianReport';
 import { analyseLayers } from './layerSpectra';
 import { invertibleNetwork } from './network';
 import type { AnalysisOptions } from './options';
+import type { PartialAnalysisListener } from './partialAnalysis';
 import type { ProgressTracker, Tick } from './progress';
 import { reconstruct } from './reconstructionReport';
 import type { CheckpointAnalysis } from './types';
@@ -85,13 +88,25 @@ export interface FlowAnalysisInput {
  * spectra and LU factors of every layer, reconstruction of test images in
  * float32 and float64, the Jacobian and the verdict, noise amplification,
  * the output distribution, a flow's test likelihood, and generation. Synchronous heavy steps are
- * separated by `progress` ticks, where cancellation takes effect.
+ * separated by `progress` ticks, where cancellation takes effect. What is
+ * known early (spectra and κ, then reconstruction and the verdict) goes to
+ * `onPartial` at once.
  *
  * @example
  *   const analysis = await analyzeNetwork({ architecture, params, checkpointSha256, epoch, split, dataDescription,
  *     options: resolveAnalysisOptions(), classifier: (tick) => loadOrTrainClassifier(source, tick) }, progressTracker(log, signal));
  */
-export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker): Promise<CheckpointAnalysis> {
+export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
+  await ensureKernelThreads();
+  try {
+    return await analyzeStages(input, progress, onPartial);
+  } finally {
+    // The layers' factors were kept in kernel memory for this network's solves.
+    releasePreparedFactors();
+  }
+}
+
+async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTracker, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
   const started = Date.now();
   const { options, split } = input;
   const net = invertibleNetwork(input.architecture, input.params);
@@ -99,9 +114,12 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
   const test = subset(split.test, balancedSelection(split.test.labels, split.test.classes, options.testImages));
 
   const layers = await analyseLayers(net, progress.stage('spectra'));
+  const known = { checkpointSha256: input.checkpointSha256, architectureName: net.architectureName, epoch: input.epoch, layers: layers.map((l) => l.spectrum) };
+  onPartial?.(known);
   const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
   const classes = input.classes ?? DIGIT_CLASSES;
   const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'), classes);
+  onPartial?.({ ...known, reconstruction: reconstruction.report, jacobian });
   const { classifier, testAccuracy, data: classifierData } = await input.classifier(progress.stage('classifier'));
   const amplification = await amplificationReports({
     net, layers, images: test, embeddings: reconstruction.runs.embeddings, noiseLevels: options.noiseLevels,
@@ -127,7 +145,7 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
     computeSeconds: (Date.now() - started) / 1000,
     architectureName: net.architectureName,
     epoch: input.epoch,
-    layers: layers.map((l) => l.spectrum),
+    layers: known.layers,
     jacobian,
     reconstruction: reconstruction.report,
     amplification,

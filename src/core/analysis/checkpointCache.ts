@@ -58,10 +58,10 @@ export async function readCacheEntry<T>(file: string, kind: CheckpointCacheKind<
 
 /**
  * The most recently written valid entry of `kind` beside the checkpoint whose
- * value `matches` (e.g. the same checkpoint SHA-256), whatever settings it
+ * value and key `match` (e.g. the same checkpoint SHA-256), whatever settings it
  * was computed with; null when there is none.
  */
-export async function readAnyCacheEntry<T>(checkpointFile: string, kind: CheckpointCacheKind<T>, matches: (value: T) => boolean): Promise<T | null> {
+export async function readAnyCacheEntry<T>(checkpointFile: string, kind: CheckpointCacheKind<T>, matches: (value: T, key: string) => boolean): Promise<T | null> {
   const folder = dirname(checkpointFile);
   const stem = basename(checkpointFile).replace(/\.safetensors$/i, '');
   let names: string[];
@@ -71,15 +71,14 @@ export async function readAnyCacheEntry<T>(checkpointFile: string, kind: Checkpo
     return null;
   }
   const prefix = `${stem}.${kind.suffix}`;
-  let best: { value: T; mtime: number } | null = null;
-  for (const name of names.filter((n) => (n === `${prefix}.json` || n.startsWith(`${prefix}-`)) && n.endsWith('.json'))) {
-    const file = join(folder, name);
+  const files = names.filter((n) => (n === `${prefix}.json` || n.startsWith(`${prefix}-`)) && n.endsWith('.json')).map((name) => join(folder, name));
+  // Newest first, so that usually only one file (megabytes, for a full analysis) is parsed.
+  const dated = await Promise.all(files.map(async (file) => ({ file, mtime: (await stat(file).catch(() => null))?.mtimeMs ?? 0 })));
+  for (const { file } of dated.sort((a, b) => b.mtime - a.mtime)) {
     const entry = await readCacheEntry(file, kind);
-    if (!entry || !matches(entry.value)) continue;
-    const mtime = (await stat(file).catch(() => null))?.mtimeMs ?? 0;
-    if (!best || mtime > best.mtime) best = { value: entry.value, mtime };
+    if (entry && matches(entry.value, entry.key)) return entry.value;
   }
-  return best?.value ?? null;
+  return null;
 }
 
 /** Writes `{ kind, key, <field>: value }` atomically (NaN and ±Infinity kept as encodeJson writes them). */

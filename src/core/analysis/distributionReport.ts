@@ -1,8 +1,8 @@
 import type { Dataset } from '../data/dataset';
 import { targetMean } from '../train/seedLoss';
 import type { Tick } from './progress';
-import { kernelDensity } from './stats/kernelDensity';
-import { ksStatistic } from './stats/ksStatistic';
+import { kernelDensitySorted } from './stats/kernelDensity';
+import { ksStatisticSorted } from './stats/ksStatistic';
 import { moments } from './stats/moments';
 import { normalCdf } from './stats/normalCdf';
 import type { DistributionReport } from './types';
@@ -35,14 +35,16 @@ export async function distributionReport(images: Dataset, embeddings: ArrayLike<
     });
     const m = moments(values);
     const mu = targetMean(label);
+    // One sort serves both the KS statistic and the density.
+    const sorted = values.slice().sort();
     perClass.push({
       label,
       count: rows.length,
       mean: m.mean,
       std: m.std,
       skew: m.skew,
-      ks: ksStatistic(values, (x) => normalCdf(x, mu, 1)),
-      density: kernelDensity(values, DENSITY_POINTS),
+      ks: ksStatisticSorted(sorted, (x) => normalCdf(x, mu, 1)),
+      density: kernelDensitySorted(sorted, DENSITY_POINTS),
     });
   }
   await tick(1);

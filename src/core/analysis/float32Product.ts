@@ -1,22 +1,31 @@
+import { WORK } from '../linalg/kernelCalls';
+import { kernelThreadCount, runKernelGroups, type KernelGroup } from '../linalg/kernelThreads';
+import { kernelMemory, withScratch } from '../linalg/linalgKernels';
 import { loadF32Kernels, SGEMM, type F32Kernels } from '../wasm/f32Kernels';
-import { createSharedMemory, WASM_PAGE_BYTES } from '../wasm/kernelModule';
 
-/** Rows of X multiplied per kernel call: bounds the kernel memory for any batch. */
-const CHUNK_ROWS = 1024;
+/** Rows of X per group at least: each group packs W once, so a group should be much more work than that. */
+const MIN_CHUNK_ROWS = 256;
 
-interface State {
-  readonly memory: WebAssembly.Memory;
-  readonly kernels: F32Kernels;
+let kernels: F32Kernels | undefined;
+
+/** The float32 training kernels on the kernel memory, for this thread. */
+function f32Kernels(): F32Kernels {
+  kernels ??= loadF32Kernels(kernelMemory().memory);
+  return kernels;
 }
 
-let state: State | undefined;
+/** Bytes of work area a thread needs for a product with W of p rows of k (sgemmWorkspaceBytes). */
+export function sgemmWorkBytes(k: number, p: number): number {
+  return f32Kernels().sgemmWorkspaceBytes(k, p);
+}
 
 /**
  * X·Wᵀ in float32 for X (m × k) and W (p × k), both row-major, with the SIMD
  * kernel the training engine uses for its forward pass: every product and
  * every partial sum is rounded to float32 (no fused multiply-add, no wider
  * accumulator), which is what a float32 network computes. For a layer, W is
- * its [out, in] weight and p = k = width. Runs on this thread.
+ * its [out, in] weight and p = k = width. X's rows are shared among the
+ * kernel threads; each row's numbers are the same on any thread.
  *
  * @example
  *   rowsTimesTransposed32(Float32Array.of(1, 2), 1, Float32Array.of(1, 0, 3, 4), 2, 2);  // Float32Array [1, 11]
@@ -26,30 +35,25 @@ export function rowsTimesTransposed32(x: Float32Array, m: number, w: Float32Arra
   if (w.length !== p * k) throw new RangeError(`rowsTimesTransposed32: w must hold ${p}×${k} numbers, got ${w.length}`);
   const out = new Float32Array(m * p);
   if (m === 0 || p === 0) return out;
-  const { memory, kernels } = load();
-  const rows = Math.min(m, CHUNK_ROWS);
-  const align = (b: number) => Math.ceil(b / 64) * 64;
-  const wAt = 1024;
-  const xAt = align(wAt + p * k * 4);
-  const yAt = align(xAt + rows * k * 4);
-  const workAt = align(yAt + rows * p * 4);
-  const end = workAt + kernels.sgemmWorkspaceBytes(k, p);
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / WASM_PAGE_BYTES));
-  new Float32Array(memory.buffer, wAt, p * k).set(w);
-  for (let r0 = 0; r0 < m; r0 += CHUNK_ROWS) {
-    const r1 = Math.min(m, r0 + CHUNK_ROWS);
-    new Float32Array(memory.buffer, xAt, (r1 - r0) * k).set(x.subarray(r0 * k, r1 * k));
-    kernels.sgemm(SGEMM.TRANS_B, k, xAt, k, wAt, k, yAt, p, 0, r1 - r0, 0, p, workAt);
-    out.set(new Float32Array(memory.buffer, yAt, (r1 - r0) * p), r0 * p);
-  }
+  const workBytes = sgemmWorkBytes(k, p);
+  withScratch((s) => {
+    const wAt = s.f32(p * k, false);
+    const xAt = s.f32(m * k, false);
+    const yAt = s.f32(m * p, false);
+    s.float32(wAt, p * k).set(w);
+    s.float32(xAt, m * k).set(x);
+    const chunk = Math.max(MIN_CHUNK_ROWS, Math.ceil(m / (2 * kernelThreadCount())));
+    const groups: KernelGroup[] = [];
+    for (let r0 = 0; r0 < m; r0 += chunk) {
+      const r1 = Math.min(m, r0 + chunk);
+      // Every group packs W into its thread's work area (the packed panels share that area with per-call scratch).
+      groups.push([
+        { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, k, wAt, k, 0, p, WORK] },
+        { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, k, xAt, k, yAt, p, r0, r1, 0, p, WORK] },
+      ]);
+    }
+    runKernelGroups(groups, workBytes);
+    out.set(s.float32(yAt, m * p));
+  });
   return out;
-}
-
-function load(): State {
-  if (!state) {
-    // The kernel module imports a shared memory (it is built for worker threads), even used from one thread.
-    const memory = createSharedMemory(16 * 2 ** 20);
-    state = { memory, kernels: loadF32Kernels(memory) };
-  }
-  return state;
 }

@@ -1,18 +1,22 @@
-import { matmul } from '../linalg';
-import { rowsTimesTransposed32 } from './float32Product';
-import { leakyReluInPlace } from './leakyRelu';
+import { WORK } from '../linalg/kernelCalls';
+import { kernelThreadCount, runKernelGroups, type KernelCall, type KernelGroup } from '../linalg/kernelThreads';
+import { withScratch } from '../linalg/linalgKernels';
+import { SGEMM } from '../wasm/f32Kernels';
+import { sgemmWorkBytes } from './float32Product';
 import type { InvertibleNetwork } from './network';
 import type { Precision } from './types';
 
-/** Rows per float64 product, so a batch of thousands of images never needs its whole copy in kernel memory. */
-const CHUNK_ROWS = 1024;
+/** Rows per group at least: a float32 group packs the layer's W once, so it should be much more work than that. */
+const MIN_CHUNK_ROWS = 128;
 
 /**
  * The network's forward pass on `count` inputs (rows of `x`, count × n) in one
  * precision. 'float32' computes as the trained network does: inputs rounded to
- * float32, x·Wᵀ by a float32 kernel, then + b and the LeakyReLU each rounded
- * to float32. 'float64' computes the same function of the stored (float32)
- * parameters in float64.
+ * float32, x·Wᵀ by the float32 kernel the training engine uses, then + b and
+ * the LeakyReLU each rounded to float32. 'float64' computes the same function
+ * of the stored (float32) parameters in float64. The batch stays in kernel
+ * memory from the first layer to the last, its rows shared among the kernel
+ * threads; every row's numbers are the same on any thread.
  *
  * @example
  *   const z = forwardRows(net, test.images, test.count, 'float32');  // embeddings, count × 784
@@ -23,28 +27,42 @@ export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count:
 export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count: number, precision: Precision): Float32Array | Float64Array {
   const n = net.width;
   if (x.length !== count * n) throw new RangeError(`forwardRows: x must hold ${count}×${n} numbers, got ${x.length}`);
-  let h: Float32Array | Float64Array = precision === 'float32' ? Float32Array.from(x) : Float64Array.from(x);
-  for (const layer of net.layers) {
-    if (precision === 'float32') {
-      const y = rowsTimesTransposed32(h as Float32Array, count, layer.weight, n, n);
-      for (let r = 0; r < count; r++) {
-        const o = r * n;
-        for (let j = 0; j < n; j++) y[o + j] = Math.fround(y[o + j] + layer.bias[j]);
+  const single = precision === 'float32';
+  const out = single ? new Float32Array(count * n) : new Float64Array(count * n);
+  if (count === 0) return out;
+  const S = single ? 4 : 8;
+  withScratch((s) => {
+    const buffers = [s.bytes(count * n * S, false), s.bytes(count * n * S, false)];
+    const weight = s.bytes(n * n * S, false);
+    const bias = s.f32(n, false);
+    const view = (offset: number, length: number) => (single ? s.float32(offset, length) : s.float64(offset, length));
+    view(buffers[0], count * n).set(x);
+    const chunk = Math.max(MIN_CHUNK_ROWS, Math.ceil(count / (2 * kernelThreadCount())));
+    let current = 0;
+    for (const layer of net.layers) {
+      // float32: W as stored, for op(B) = Wᵀ; float64: Wᵀ itself, for a plain product.
+      view(weight, n * n).set(single ? layer.weight : layer.weightT64);
+      s.float32(bias, n).set(layer.bias);
+      const input = buffers[current];
+      const output = buffers[1 - current];
+      const groups: KernelGroup[] = [];
+      for (let r0 = 0; r0 < count; r0 += chunk) {
+        const rows = Math.min(count, r0 + chunk) - r0;
+        const at = output + r0 * n * S;
+        const calls: KernelCall[] = single
+          ? [
+            { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, WORK] },
+            { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r0 + rows, 0, n, WORK] },
+          ]
+          : [{ kernel: 'gemm_f64', args: [rows, n, n, 1, input + r0 * n * S, n, weight, n, 0, at, n, WORK] }];
+        calls.push({ kernel: single ? 'add_bias_f32' : 'add_bias_f64', args: [at, rows, n, bias, 1] });
+        if (layer.activation) calls.push({ kernel: single ? 'leaky_f32' : 'leaky_f64', args: [at, rows * n, net.slope, 0] });
+        groups.push(calls);
       }
-      h = y;
-    } else {
-      const y = new Float64Array(count * n);
-      for (let r0 = 0; r0 < count; r0 += CHUNK_ROWS) {
-        const r1 = Math.min(count, r0 + CHUNK_ROWS);
-        y.set(matmul(h.subarray(r0 * n, r1 * n), layer.weightT64, r1 - r0, n, n), r0 * n);
-      }
-      for (let r = 0; r < count; r++) {
-        const o = r * n;
-        for (let j = 0; j < n; j++) y[o + j] += layer.bias[j];
-      }
-      h = y;
+      runKernelGroups(groups, single ? sgemmWorkBytes(n, n) : s.kernels.gemm_work_bytes(8));
+      current = 1 - current;
     }
-    if (layer.activation) leakyReluInPlace(h, net.slope, precision);
-  }
-  return h;
+    out.set(view(buffers[current], count * n));
+  });
+  return out;
 }

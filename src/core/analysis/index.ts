@@ -7,6 +7,7 @@
  * anything with a UI.
  */
 export * from './types';
+export type { PartialAnalysis, PartialAnalysisListener } from './partialAnalysis';
 export { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeHooks, type AnalyzeRequest, type AnalyzeResult } from './analyzeCheckpoint';
 export { analyzeNetwork, type FlowAnalysisInput, type NetworkAnalysisInput, type ReadyClassifier } from './analyzeNetwork';
 export { analysisCachePath, ANALYSIS_FORMAT_VERSION } from './analysisCache';
@@ -19,7 +20,7 @@ export { invertRows, inverseStages, type InverseStage } from './inverse';
 export { analyseLayers, type AnalysedLayer } from './layerSpectra';
 export { RECOGNIZABLE_PSNR, RECOGNIZABLE_ACCURACY_SHARE } from './amplificationReport';
 export { BROKEN_SHARE_LIMIT } from './jacobianReport';
-export { checkpointRun, analysisData, defaultCacheFolder, type AnalysisData, type CheckpointRun } from './checkpointData';
+export { checkpointRun, analysisData, type AnalysisData, type CheckpointRun } from './checkpointData';
 export { loadOrTrainClassifier, type CachedClassifier, type ClassifierSource } from './classifier/classifierCache';
 export { CLASSIFIER_SETTINGS, predictDigits, classifierAccuracy, trainDigitClassifier, type ClassifierSettings, type DigitClassifier } from './classifier/digitClassifier';
 export { factorLayers, type LayerFactors } from './layerFactors';
@@ -29,11 +30,13 @@ export { densityReport, type DensityInput } from './densityReport';
 export { flowOfCheckpoint, type FlowOfCheckpoint } from './flowOfCheckpoint';
 export { openCheckpoint, type OpenedCheckpoint } from './openCheckpoint';
 export { CLASSIFIER_DATA } from './classifier/classifierCache';
+export { classifierFolders, defaultClassifier, type ClassifierFolders } from './defaultClassifier';
+export { classifierDataFor, DEFAULT_CLASSIFIER_DATA, type ClassifierData } from './classifier/classifierData';
 export { displayedPixels } from './displayedPixels';
 export * from './trajectoryTypes';
 export { lightAnalysis, DEFAULT_LIGHT_OPTIONS, QUOTED_GENERATION, type LightAnalysisInput, type LightAnalysisOptions, type LightProgress, type LightStage } from './lightAnalysis';
 export {
-  lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, pointCachePath, DEFAULT_CLASSIFIER,
+  lightAnalyzeCheckpoint, readAnyCachedPoint, readCachedPoint, resolveLightOptions, pointCachePath, DEFAULT_CLASSIFIER,
   type ClassifierIdentity, type LightCheckpointRequest, type LightCheckpointResult,
 } from './lightCheckpoint';
 export {

@@ -1,8 +1,14 @@
-import type { LuFactors } from '../linalg';
-import { inverseLeakyReluInPlace } from './leakyRelu';
+import { luDiagnosis, type LuFactors } from '../linalg';
+import { WORK } from '../linalg/kernelCalls';
+import { kernelThreadCount, runKernelGroups, type KernelCall, type KernelGroup } from '../linalg/kernelThreads';
+import { withScratch } from '../linalg/linalgKernels';
+import { preparedFactors } from '../linalg/preparedFactors';
 import type { InvertibleNetwork } from './network';
-import { solveRowsTolerant } from './solveRowsTolerant';
 import type { Precision } from './types';
+
+/** Rows per group of a threaded solve: enough for the products to run at speed, few enough to share out. */
+const MIN_CHUNK_ROWS = 32;
+const MAX_CHUNK_ROWS = 256;
 
 /** One operation of the inverse network, in the order the inverse applies them (last layer first). */
 export interface InverseStage {
@@ -34,10 +40,14 @@ export function inverseStages(net: InvertibleNetwork): InverseStage[] {
  * backwards: negative values divided by the slope, the bias subtracted, and
  * W·x = y − b solved with W's LU factors (never forming W⁻¹), all in the
  * factors' precision: `factors[l]` are layer l's factors, all float64 or all
- * float32. Rows that overflow come back as NaN (solveRowsTolerant).
+ * float32. A row that overflows, or that holds a NaN or an infinity on the
+ * way, comes back as a row of NaN (the other rows are unaffected: rows are
+ * solved independently); an exactly singular layer makes every row NaN.
+ * The batch stays in kernel memory through all layers, its rows shared among
+ * the kernel threads.
  *
- * `onStage(i, values)` sees the batch after stage i of inverseStages(net);
- * `values` is reused by the next stage, so copy what you keep.
+ * `onStage(i, values)` sees the batch after stage i of inverseStages(net)
+ * (a copy it may keep).
  *
  * @example
  *   const x64 = invertRows(net, factors.map((f) => f.float64), z, count);
@@ -54,22 +64,51 @@ export function invertRows(
   if (z.length !== count * n) throw new RangeError(`invertRows: z must hold ${count}×${n} numbers, got ${z.length}`);
   const precision: Precision = factors[0].precision;
   if (factors.some((f) => f.precision !== precision)) throw new RangeError('invertRows: factors must all have one precision');
-  let h: Float64Array | Float32Array = precision === 'float32' ? Float32Array.from(z) : Float64Array.from(z);
-  let stage = 0;
-  for (let l = net.layers.length - 1; l >= 0; l--) {
-    const layer = net.layers[l];
-    if (layer.activation) {
-      inverseLeakyReluInPlace(h, net.slope, precision);
-      onStage?.(stage++, h);
+  const single = precision === 'float32';
+  const out = single ? new Float32Array(count * n) : new Float64Array(count * n);
+  if (count === 0) return out;
+  const S = single ? 4 : 8;
+  const p = single ? '_f32' : '_f64';
+  withScratch((s) => {
+    const rows = s.bytes(count * n * S, false);
+    const bias = s.f32(n, false);
+    const view = () => (single ? s.float32(rows, count * n) : s.float64(rows, count * n));
+    view().set(z);
+    const chunk = Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.ceil(count / (4 * kernelThreadCount()))));
+    const workBytes = s.kernels.gemm_work_bytes(S);
+    const run = (steps: (at: number, rowCount: number) => KernelCall[]) => {
+      const groups: KernelGroup[] = [];
+      for (let r0 = 0; r0 < count; r0 += chunk) {
+        const rowCount = Math.min(count, r0 + chunk) - r0;
+        groups.push(steps(rows + r0 * n * S, rowCount));
+      }
+      runKernelGroups(groups, workBytes);
+    };
+    let stage = 0;
+    for (let l = net.layers.length - 1; l >= 0; l--) {
+      const layer = net.layers[l];
+      const undoActivation = (at: number, rowCount: number): KernelCall[] =>
+        (layer.activation ? [{ kernel: `leaky${p}` as const, args: [at, rowCount * n, net.slope, 1] }] : []);
+      if (layer.activation && onStage) {
+        run(undoActivation);
+        onStage(stage++, view().slice());
+      }
+      s.float32(bias, n).set(layer.bias);
+      if (luDiagnosis(factors[l]).status === 'singular') {
+        if (layer.activation && !onStage) run(undoActivation);
+        view().fill(Number.NaN);
+      } else {
+        const { lu, lut, pivots } = preparedFactors(factors[l]);
+        run((at, rowCount) => [
+          ...(onStage ? [] : undoActivation(at, rowCount)),
+          { kernel: `add_bias${p}`, args: [at, rowCount, n, bias, -1] },
+          { kernel: `solve_rows${p}`, args: [n, rowCount, lu, lut, pivots, at, WORK] },
+          { kernel: `nan_rows${p}`, args: [at, rowCount, n] },
+        ]);
+      }
+      onStage?.(stage++, view().slice());
     }
-    const bias = layer.bias;
-    if (precision === 'float32') {
-      for (let i = 0; i < h.length; i++) h[i] = Math.fround(h[i] - bias[i % n]);
-    } else {
-      for (let i = 0; i < h.length; i++) h[i] -= bias[i % n];
-    }
-    h = solveRowsTolerant(factors[l], h, count);
-    onStage?.(stage++, h);
-  }
-  return h;
+    out.set(view());
+  });
+  return out;
 }

@@ -1,4 +1,4 @@
-import { chainJacobian, singularValues } from '../linalg';
+import { chainJacobian, linalgBatch } from '../linalg';
 import { formatValue } from './formatValue';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
@@ -46,7 +46,7 @@ export function describeCondition(cond: number, resolvable: boolean | undefined)
  * κ of the end-to-end Jacobian J = D_L·W_L·…·D_1·W_1 at `point` (D_l the
  * LeakyReLU slopes there): a relative change ε of the embedding can change
  * the image by up to κ·ε. σmax from J's singular values, σmin from those of
- * J⁻¹ (smallestJacobianSingularValue); beyond FLOAT64_RESOLVABLE_COND the
+ * J⁻¹ (inverseJacobianRows); beyond FLOAT64_RESOLVABLE_COND the
  * figure is that lower bound (conditionFigure).
  *
  * @example
@@ -57,22 +57,28 @@ export function jacobianCondition(net: InvertibleNetwork, layers: readonly Analy
   const n = net.width;
   const slopes = activationSlopes(net, point);
   const jacobian = chainJacobian(net.layers.map((l) => l.weight64), slopes, n);
-  const sigmaMax = singularValues(jacobian, n, { name: 'end-to-end Jacobian' })[0];
-  const sigmaMin = smallestJacobianSingularValue(net, layers, slopes);
+  const inverse = inverseJacobianRows(net, layers, slopes);
+  // Both singular value computations at once, one per kernel thread.
+  const [sigma, inverseSigma] = linalgBatch([
+    { kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' },
+    ...(inverse ? [{ kind: 'singularValues' as const, w: inverse, n, name: 'inverse Jacobian' }] : []),
+  ]) as Float64Array[];
+  const sigmaMax = sigma[0];
+  const sigmaMin = inverseSigma ? 1 / inverseSigma[0] : 0;
   const { cond, resolvable } = conditionFigure(sigmaMax, sigmaMin);
   return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };
 }
 
 /**
- * σmin of J = D_L·W_L·…·D_1·W_1 as 1/σmax(J⁻¹), with J⁻¹ applied to the
- * identity layer by layer through the LU factors (never forming J⁻¹ from J).
- * The singular values of the product J itself resolve σmin only down to
- * about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17 is
- * common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε relative,
- * however large it is, and so is its largest singular value. 0 when a layer
- * is exactly singular or J⁻¹ overflows.
+ * (J⁻¹)ᵀ for J = D_L·W_L·…·D_1·W_1, with J⁻¹ applied to the identity layer by
+ * layer through the LU factors (never forming J⁻¹ from J): σmin(J) is
+ * 1/σmax(J⁻¹). The singular values of the product J itself resolve σmin only
+ * down to about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17
+ * is common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε
+ * relative, however large it is, and so is its largest singular value. Null
+ * when a layer is exactly singular or J⁻¹ overflows (σmin is then 0).
  */
-function smallestJacobianSingularValue(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): number {
+function inverseJacobianRows(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): Float64Array | null {
   const n = net.width;
   // Row i ends as (J⁻¹·e_i)ᵀ, so the rows form (J⁻¹)ᵀ, which has J⁻¹'s singular values.
   let rows: Float64Array = new Float64Array(n * n);
@@ -82,8 +88,7 @@ function smallestJacobianSingularValue(net: InvertibleNetwork, layers: readonly 
     if (slope) for (let i = 0; i < rows.length; i++) rows[i] /= slope[i % n];
     rows = solveRowsTolerant(layers[l].factors.float64, rows, n) as Float64Array;
   }
-  if (!rows.every(Number.isFinite)) return 0;
-  return 1 / singularValues(rows, n, { name: 'inverse Jacobian' })[0];
+  return rows.every(Number.isFinite) ? rows : null;
 }
 
 /** Per layer, the LeakyReLU's derivative at `x` (1 where its input was positive, the slope elsewhere), or null without one. */

@@ -1,4 +1,4 @@
-import { luFactor, luFactor32, type LuFactors32, type LuFactors64 } from '../linalg';
+import { linalgBatch, type LuFactors32, type LuFactors64 } from '../linalg';
 import type { InvertibleNetwork } from './network';
 
 /** A layer's LU factors in both precisions: what every inverse solves with. */
@@ -17,8 +17,10 @@ export interface LayerFactors {
  *   invertRows(net, factors.map((f) => f.float32), z, count);
  */
 export function factorLayers(net: InvertibleNetwork): LayerFactors[] {
-  return net.layers.map((layer) => ({
-    float64: luFactor(layer.weight64, net.width, { name: layer.name }),
-    float32: luFactor32(layer.weight, net.width, { name: layer.name }),
-  }));
+  // All layers' factors at once, shared among the kernel threads.
+  const results = linalgBatch(net.layers.flatMap((layer) => [
+    { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
+    { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
+  ]));
+  return net.layers.map((_, l) => ({ float64: results[2 * l] as LuFactors64, float32: results[2 * l + 1] as LuFactors32 }));
 }

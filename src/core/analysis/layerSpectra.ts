@@ -1,4 +1,4 @@
-import { luDiagnosis, luFactor32, spectralSummary, type LuDiagnosis } from '../linalg';
+import { linalgBatch, luDiagnosis, summarizeSpectrum, type LuDiagnosis, type LuFactors32, type LuFactors64 } from '../linalg';
 import type { LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
 import type { Tick } from './progress';
@@ -23,14 +23,19 @@ export interface AnalysedLayer {
  *   layers[0].spectrum.cond;  // κ₂ of layer 1
  */
 export async function analyseLayers(net: InvertibleNetwork, tick: Tick): Promise<AnalysedLayer[]> {
-  const out: AnalysedLayer[] = [];
   const count = net.layers.length;
-  for (const layer of net.layers) {
-    await tick(layer.index / count, `spectrum of ${layer.name}, ${layer.index + 1} of ${count}`);
-    const s = spectralSummary(layer.weight64, net.width, { name: layer.name });
-    const float32 = luFactor32(layer.weight, net.width, { name: layer.name });
+  await tick(0, `spectra and LU factors of ${count === 1 ? 'the layer' : `all ${count} layers`}`);
+  // Every layer's three factorizations at once, shared among the kernel threads.
+  const results = linalgBatch(net.layers.flatMap((layer) => [
+    { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
+    { kind: 'singularValues' as const, w: layer.weight64, n: net.width, name: layer.name },
+    { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
+  ]));
+  const out = net.layers.map((layer, l): AnalysedLayer => {
+    const s = summarizeSpectrum(layer.weight64, net.width, results[3 * l] as LuFactors64, results[3 * l + 1] as Float64Array);
+    const float32 = results[3 * l + 2] as LuFactors32;
     const diagnosis = { float64: s.diagnosis, float32: luDiagnosis(float32) };
-    out.push({
+    return {
       spectrum: {
         index: layer.index,
         sequentialIndex: layer.sequentialIndex,
@@ -46,8 +51,8 @@ export async function analyseLayers(net: InvertibleNetwork, tick: Tick): Promise
       },
       factors: { float64: s.factors, float32 },
       diagnosis,
-    });
-  }
+    };
+  });
   await tick(1);
   return out;
 }

@@ -1,5 +1,7 @@
 import { describeLabel, DIGIT_CLASSES } from '../data/classNames';
 import { subset } from '../data/dataset';
+import { ensureKernelThreads } from '../linalg/kernelThreads';
+import { releasePreparedFactors } from '../linalg/preparedFactors';
 import { createRng } from '../random/rng';
 import { noiseSample, noiseSweep, recognizableUpTo } from './amplificationReport';
 import type { NetworkAnalysisInput } from './analyzeNetwork';
@@ -114,6 +116,16 @@ export async function lightAnalysis(
   onProgress?: (progress: LightProgress) => void,
   signal?: AbortSignal,
 ): Promise<TrajectoryPoint> {
+  await ensureKernelThreads();
+  try {
+    return await lightStages(input, onProgress, signal);
+  } finally {
+    // The layers' factors were kept in kernel memory for this network's solves.
+    releasePreparedFactors();
+  }
+}
+
+async function lightStages(input: LightAnalysisInput, onProgress?: (progress: LightProgress) => void, signal?: AbortSignal): Promise<TrajectoryPoint> {
   const started = Date.now();
   const { options, split } = input;
   const progress = stageTracker(LIGHT_STAGE_WEIGHTS, onProgress, signal);

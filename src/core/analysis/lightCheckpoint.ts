@@ -5,11 +5,11 @@ import { stripUndefined } from '../stripUndefined';
 import { readCheckpoint } from '../store/checkpoint';
 import { ENGINE_REVISION, readAnyAnalysisCache } from './analysisCache';
 import { checkpointNetworkInput, type ReadyClassifier } from './analyzeNetwork';
-import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData } from './checkpointData';
-import { cacheFilePath, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
+import { analysisData, checkpointRun, type AnalysisData } from './checkpointData';
+import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
 import { CLASSIFIER_DATA } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
-import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { DEFAULT_LIGHT_OPTIONS, lightAnalysis, type LightAnalysisOptions, type LightProgress } from './lightAnalysis';
 import { pointFromAnalysis } from './pointFromAnalysis';
@@ -142,6 +142,25 @@ export async function readCachedPoint(request: LightCheckpointRequest): Promise<
 }
 
 /**
+ * The point cached beside a checkpoint whose file has the SHA-256 `sha256`
+ * (as its run recorded it), whatever options it was computed with, or the one
+ * a cached full analysis of it gives; null when there is neither. Reads small
+ * files only and hashes nothing: for views that show many runs at once (the
+ * Runs tree, the runs dashboard), where hashing every checkpoint would cost
+ * seconds.
+ *
+ * @example
+ *   const point = await readAnyCachedPoint('runs/r/checkpoints/epoch-0010.safetensors', entry.sha256);
+ */
+export async function readAnyCachedPoint(checkpointFile: string, sha256: string, temperature = DEFAULT_LIGHT_OPTIONS.temperature): Promise<TrajectoryPoint | null> {
+  const file = resolve(checkpointFile);
+  const light = await readAnyCacheEntry(file, POINT_CACHE, (point) => point.checkpointSha256 === sha256);
+  if (light) return light;
+  const full = await readAnyAnalysisCache(file, sha256);
+  return full ? pointFromAnalysis(full, temperature) : null;
+}
+
+/**
  * The light analysis of a checkpoint file (lightAnalysis): readCachedPoint
  * when `reuseCache` is not false, else computed on its run's test split and
  * cached next to the checkpoint (atomically: a cancelled computation writes
@@ -169,10 +188,10 @@ export async function lightAnalyzeCheckpoint(
   const flow = flowOfCheckpoint(checkpoint, run);
   const warnings: string[] = flow.kind === 'unknown-prior' ? [flow.warning] : [];
   const data = request.data ?? (await analysisData(run));
-  const cacheFolder = request.cacheFolder ?? defaultCacheFolder(run);
+  const folders = classifierFolders(run, request.cacheFolder);
   const mismatch = request.classifier === undefined ? defaultClassifierWarning(data.classes) : null;
   if (mismatch) warnings.push(mismatch);
-  const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(cacheFolder, identity.settings, tick));
+  const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(folders, identity.settings, tick));
   const point = await lightAnalysis({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, onProgress, signal);
   const cacheFile = pointCachePath(file, options, identity);
   try {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { LoadedCheckpoint } from '../store/checkpoint';
 import { readCheckpoint } from '../store/checkpoint';
 import type { FlowPrior } from '../train/flow/flowPrior';
-import { analysisData, checkpointRun, defaultCacheFolder, type AnalysisData, type CheckpointRun } from './checkpointData';
+import { analysisData, checkpointRun, type AnalysisData, type CheckpointRun } from './checkpointData';
 import { flowOfCheckpoint } from './flowOfCheckpoint';
 import { factorLayers, type LayerFactors } from './layerFactors';
 import { invertibleNetwork, type InvertibleNetwork } from './network';
@@ -15,8 +15,6 @@ export interface OpenedCheckpoint {
   readonly data: AnalysisData;
   readonly net: InvertibleNetwork;
   readonly factors: LayerFactors[];
-  /** Where the digit classifier is cached for this checkpoint. */
-  readonly cacheFolder: string;
   /** A flow's prior: what its generation samples (null: the paper's target N(2a, T²), as for the paper's loss). */
   readonly prior: FlowPrior | null;
   /** Why the prior could not be read, when it could not. */
@@ -40,7 +38,7 @@ export async function openCheckpoint(file: string): Promise<OpenedCheckpoint> {
   const net = invertibleNetwork(checkpoint.architecture, checkpoint.params);
   const flow = flowOfCheckpoint(checkpoint, run);
   return {
-    file: path, checkpoint, run, data, net, factors: factorLayers(net), cacheFolder: defaultCacheFolder(run),
+    file: path, checkpoint, run, data, net, factors: factorLayers(net),
     prior: flow.kind === 'flow' ? flow.input.prior : null,
     warnings: flow.kind === 'unknown-prior' ? [flow.warning] : [],
   };

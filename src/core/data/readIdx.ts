@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import { InvertscopeError } from '../errors';
 import { IMAGE_SIDE } from '../model/architecture';
 import type { Dataset } from './dataset';
-import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MNIST_IDX_NAMES, parseIdxHeader, type IdxRole } from './idxFormat';
+import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, MNIST_IDX_NAMES, type IdxRole } from './idxFormat';
 import { unitFloatsFromBytes } from './pixelBytes';
-import { readMaybeGzip } from './readMaybeGzip';
+import { readIdxFile } from './readIdxFile';
 
 /** Paths of the four files of an MNIST-layout folder, as found on disk. */
 export type IdxFolderFiles = { readonly [role in IdxRole]: string };
@@ -18,24 +18,21 @@ export interface IdxFolderData {
 
 /** Images of an IDX image file (28×28 only), as float32 in [0, 1]. */
 export async function readIdxImages(file: string): Promise<{ readonly images: Float32Array; readonly count: number }> {
-  const bytes = await readMaybeGzip(file);
-  const header = parseIdxHeader(bytes, file, IDX_IMAGES_MAGIC);
-  const [count, rows, cols] = header.dims;
-  if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
-    throw new InvertscopeError(
-      'BAD_INPUT',
-      `${file}: images are ${rows}×${cols}; Invertscope's networks need ${IMAGE_SIDE}×${IMAGE_SIDE}`,
-      { file, field: 'rows×cols', value: `${rows}×${cols}` },
-    );
-  }
-  return { images: unitFloatsFromBytes(bytes.subarray(header.dataOffset)), count };
+  const { header, data } = await readIdxFile(file, IDX_IMAGES_MAGIC, ({ dims: [, rows, cols] }) => {
+    if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `${file}: images are ${rows}×${cols}; Invertscope's networks need ${IMAGE_SIDE}×${IMAGE_SIDE}`,
+        { file, field: 'rows×cols', value: `${rows}×${cols}` },
+      );
+    }
+  });
+  return { images: unitFloatsFromBytes(data), count: header.dims[0] };
 }
 
 /** Labels of an IDX label file; every label must be below `classes`. */
 export async function readIdxLabels(file: string, classes = 10): Promise<Uint8Array> {
-  const bytes = await readMaybeGzip(file);
-  const header = parseIdxHeader(bytes, file, IDX_LABELS_MAGIC);
-  const labels = bytes.slice(header.dataOffset);
+  const { data: labels } = await readIdxFile(file, IDX_LABELS_MAGIC);
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] >= classes) {
       throw new InvertscopeError('CORRUPT', `${file}: label ${i} is ${labels[i]}, outside 0..${classes - 1}`, {

@@ -28,6 +28,7 @@ export { scaleRows } from './scaleRows';
 export { singularValues, type SingularValueOptions } from './singularValues';
 export { smallestSingularTriplet, type SingularTriplet, type SmallestTripletOptions } from './smallestSingularTriplet';
 export { spectralSummaries, type SpectralJob, type SpectralSummariesOptions } from './spectralSummaries';
-export { spectralSummary, type SpectralSummary } from './spectralSummary';
+export { spectralSummary, summarizeSpectrum, type SpectralSummary } from './spectralSummary';
+export { linalgBatch, type LinalgJob, type LinalgResult } from './linalgBatch';
 export { stableRank } from './stableRank';
 export { vectorNorm } from './vectorNorm';

@@ -1,4 +1,5 @@
-import { compileKernelModule, createSharedMemory, instantiateKernelModule, WASM_PAGE_BYTES } from '../wasm/kernelModule';
+import { compileKernelModule, createSharedMemory, instantiateKernelModule } from '../wasm/kernelModule';
+import { KernelHeap } from './kernelHeap';
 
 /**
  * The exports of the dense linear algebra kernels (src/core/wasm/assembly/f64.ts).
@@ -28,14 +29,14 @@ export type LinalgKernelExports = {
 /** Allocates regions of the kernel memory for one operation; see withScratch. */
 export interface Scratch {
   readonly kernels: LinalgKernelExports;
-  /** Byte offset of `count` zeroed float64 slots. */
-  f64(count: number): number;
-  /** Byte offset of `count` zeroed float32 slots. */
-  f32(count: number): number;
-  /** Byte offset of `count` zeroed int32 slots. */
-  i32(count: number): number;
-  /** Byte offset of `bytes` zeroed bytes, 64-byte aligned. */
-  bytes(bytes: number): number;
+  /** Byte offset of `count` float64 slots, zeroed unless `zeroed` is false (for a buffer the caller overwrites whole). */
+  f64(count: number, zeroed?: boolean): number;
+  /** Byte offset of `count` float32 slots, zeroed unless `zeroed` is false. */
+  f32(count: number, zeroed?: boolean): number;
+  /** Byte offset of `count` int32 slots, zeroed unless `zeroed` is false. */
+  i32(count: number, zeroed?: boolean): number;
+  /** Byte offset of `bytes` bytes, 64-byte aligned, zeroed unless `zeroed` is false. */
+  bytes(bytes: number, zeroed?: boolean): number;
   /** Views on the memory as it is now (take them after the last allocation that may grow it). */
   float64(offset: number, count: number): Float64Array;
   float32(offset: number, count: number): Float32Array;
@@ -45,20 +46,33 @@ export interface Scratch {
 interface Loaded {
   readonly kernels: LinalgKernelExports;
   readonly memory: WebAssembly.Memory;
+  readonly heap: KernelHeap;
 }
 
 let loaded: Loaded | undefined;
-/** First free byte; scratch frames nest by saving and restoring it. */
-let top = 1024;
+
+/** Bytes at the start of the memory that no allocation uses: the threads' control block (kernelThreads). */
+export const RESERVED_BYTES = 2048;
+/** Where kernelThreads keeps its control block. */
+export const CONTROL_OFFSET = 1024;
 
 function load(): Loaded {
   if (!loaded) {
     const memory = createSharedMemory(32 * 2 ** 20);
     const kernels = instantiateKernelModule<LinalgKernelExports>(compileKernelModule('f64'), memory);
-    loaded = { kernels, memory };
+    loaded = { kernels, memory, heap: new KernelHeap(memory, RESERVED_BYTES) };
     warmUp(loaded);
   }
   return loaded;
+}
+
+/**
+ * The kernel memory, its allocator and this thread's f64 kernels: for code that
+ * keeps buffers across calls (prepared factors, the threads' work areas) or runs
+ * kernels on other threads (kernelThreads).
+ */
+export function kernelMemory(): Loaded {
+  return load();
 }
 
 /**
@@ -74,22 +88,19 @@ function load(): Loaded {
  *   });
  */
 export function withScratch<R>(body: (scratch: Scratch) => R): R {
-  const { kernels, memory } = load();
-  const frame = top;
-  const bytes = (count: number): number => {
-    const offset = Math.ceil(top / 64) * 64;
-    const end = offset + count;
-    const have = memory.buffer.byteLength;
-    if (end > have) memory.grow(Math.ceil((end - have) / WASM_PAGE_BYTES));
-    new Uint8Array(memory.buffer, offset, count).fill(0);
-    top = end;
+  const { kernels, memory, heap } = load();
+  const taken: number[] = [];
+  const bytes = (count: number, zeroed = true): number => {
+    const offset = heap.alloc(count);
+    taken.push(offset);
+    if (zeroed) new Uint8Array(memory.buffer, offset, count).fill(0);
     return offset;
   };
   const scratch: Scratch = {
     kernels,
-    f64: (count) => bytes(count * 8),
-    f32: (count) => bytes(count * 4),
-    i32: (count) => bytes(count * 4),
+    f64: (count, zeroed) => bytes(count * 8, zeroed),
+    f32: (count, zeroed) => bytes(count * 4, zeroed),
+    i32: (count, zeroed) => bytes(count * 4, zeroed),
     bytes,
     float64: (offset, count) => new Float64Array(memory.buffer, offset, count),
     float32: (offset, count) => new Float32Array(memory.buffer, offset, count),
@@ -98,7 +109,7 @@ export function withScratch<R>(body: (scratch: Scratch) => R): R {
   try {
     return body(scratch);
   } finally {
-    top = frame;
+    for (let i = taken.length - 1; i >= 0; i--) heap.release(taken[i]);
   }
 }
 
@@ -110,7 +121,8 @@ export function withScratch<R>(body: (scratch: Scratch) => R): R {
  */
 function warmUp({ kernels: k, memory }: Loaded): void {
   const n = 72;
-  const base = 1024;
+  // Below the heap's first region, before anything is allocated.
+  const base = RESERVED_BYTES;
   const a = base, b = a + n * n * 8, piv = b + n * n * 8, v = piv + n * 4;
   const work = v + 4 * n * 8;
   const f64 = new Float64Array(memory.buffer);

@@ -1,8 +1,6 @@
-import { checkFinite, checkOrder, checkShape, matrixLabel, type NumericArray } from './checks';
-import { withScratch } from './linalgKernels';
+import type { NumericArray } from './checks';
+import { linalgBatch } from './linalgBatch';
 import type { LuFactors64, LuOptions } from './luTypes';
-import { maxAbs } from './maxAbs';
-import { pivotSummary } from './pivotSummary';
 
 /**
  * LU factorization with partial pivoting, P·W = L·U, of the n×n row-major
@@ -21,25 +19,5 @@ import { pivotSummary } from './pivotSummary';
  *   f.permutationSign;  // -1, so det W = -1 · 3 · 2 = -6
  */
 export function luFactor(w: NumericArray, n: number, options: LuOptions = {}): LuFactors64 {
-  const op = 'luFactor';
-  checkOrder(op, n);
-  checkShape(op, 'w', w, n, n);
-  checkFinite(op, matrixLabel(options.name, 'w'), w, n);
-  const { lu, pivots } = withScratch((s) => {
-    const a = s.f64(n * n);
-    const piv = s.i32(n);
-    const work = s.bytes(s.kernels.gemm_work_bytes(8));
-    s.float64(a, n * n).set(w);
-    s.kernels.lu_f64(n, a, piv, work);
-    return { lu: s.float64(a, n * n).slice(), pivots: s.int32(piv, n).slice() };
-  });
-  return {
-    precision: 'float64',
-    n,
-    lu,
-    pivots,
-    ...pivotSummary(lu, n, pivots),
-    maxAbsEntry: maxAbs(w),
-    ...(options.name === undefined ? {} : { name: options.name }),
-  };
+  return linalgBatch([{ kind: 'lu', w, n, ...options }])[0] as LuFactors64;
 }

@@ -1,8 +1,6 @@
-import { checkFinite, checkOrder, checkShape, matrixLabel, type NumericArray } from './checks';
-import { withScratch } from './linalgKernels';
+import type { NumericArray } from './checks';
+import { linalgBatch } from './linalgBatch';
 import type { LuFactors32, LuOptions } from './luTypes';
-import { maxAbs } from './maxAbs';
-import { pivotSummary } from './pivotSummary';
 
 /**
  * The same LU factorization as luFactor in float32 arithmetic: `w` is first
@@ -20,26 +18,5 @@ import { pivotSummary } from './pivotSummary';
  *   f.minAbsPivot;  // 1 (float64 would give 0.999999999)
  */
 export function luFactor32(w: NumericArray, n: number, options: LuOptions = {}): LuFactors32 {
-  const op = 'luFactor32';
-  checkOrder(op, n);
-  checkShape(op, 'w', w, n, n);
-  const rounded = Float32Array.from(w);
-  checkFinite(op, `${matrixLabel(options.name, 'w')} rounded to float32`, rounded, n);
-  const { lu, pivots } = withScratch((s) => {
-    const a = s.f32(n * n);
-    const piv = s.i32(n);
-    const work = s.bytes(s.kernels.gemm_work_bytes(4));
-    s.float32(a, n * n).set(rounded);
-    s.kernels.lu_f32(n, a, piv, work);
-    return { lu: s.float32(a, n * n).slice(), pivots: s.int32(piv, n).slice() };
-  });
-  return {
-    precision: 'float32',
-    n,
-    lu,
-    pivots,
-    ...pivotSummary(lu, n, pivots),
-    maxAbsEntry: maxAbs(rounded),
-    ...(options.name === undefined ? {} : { name: options.name }),
-  };
+  return linalgBatch([{ kind: 'lu32', w, n, ...options }])[0] as LuFactors32;
 }

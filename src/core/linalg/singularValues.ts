@@ -1,5 +1,5 @@
-import { checkFinite, checkOrder, checkShape, matrixLabel, type NumericArray } from './checks';
-import { withScratch } from './linalgKernels';
+import type { NumericArray } from './checks';
+import { linalgBatch } from './linalgBatch';
 
 export interface SingularValueOptions {
   /** How messages name the matrix. */
@@ -45,22 +45,5 @@ export interface SingularValueOptions {
  *   singularValues([3, 0, 4, 5], 2);  // Float64Array [√45, √5] = [6.708…, 2.236…]
  */
 export function singularValues(w: NumericArray, n: number, options: SingularValueOptions = {}): Float64Array {
-  const op = 'singularValues';
-  checkOrder(op, n);
-  checkShape(op, 'w', w, n, n);
-  checkFinite(op, matrixLabel(options.name, 'w'), w, n);
-  return withScratch((s) => {
-    const k = s.kernels;
-    const a = s.f64(n * n);
-    const d = s.f64(n);
-    const e = s.f64(n);
-    const tauq = s.f64(n);
-    const taup = s.f64(n);
-    const out = s.f64(n);
-    const work = s.bytes(Math.max(k.bidiag_work_bytes(n), k.bidiag_sv_work_bytes(n)));
-    s.float64(a, n * n).set(w);
-    k.bidiag_f64(n, a, d, e, tauq, taup, work);
-    k.bidiag_singular_values_f64(n, d, e, out, work);
-    return s.float64(out, n).slice();
-  });
+  return linalgBatch([{ kind: 'singularValues', w, n, ...options }])[0] as Float64Array;
 }

@@ -1,11 +1,17 @@
 import { InvertscopeError } from '../errors';
 import { checkFinite, checkShape, type NumericArray } from './checks';
+import { WORK } from './kernelCalls';
+import { kernelThreadCount, runKernelGroups, type KernelGroup } from './kernelThreads';
 import { withScratch } from './linalgKernels';
+import { preparedFactors } from './preparedFactors';
 import { luDiagnosis } from './luDiagnosis';
 import type { LuFactors } from './luTypes';
 
-/** Rows solved per kernel call: bounds the scratch memory for any count. */
+/** Rows solved per kernel call of the transposed solve: bounds its scratch memory for any count. */
 const CHUNK_ROWS = 1024;
+/** Rows per group of a threaded solve: enough for the products to run at speed, few enough to share out. */
+const MIN_CHUNK_ROWS = 32;
+const MAX_CHUNK_ROWS = 256;
 
 /**
  * Shared body of luSolveRows and luSolveRowsTransposed: solves X·Wᵀ = Y
@@ -55,30 +61,57 @@ export function solveWithFactors(
 /**
  * The solve alone, for finite `y` and factors that are not singular (the
  * caller has checked both): a row whose solution overflows comes back with its
- * infinities and NaNs as they came out. Rows are solved independently, so one
- * such row changes nothing in the others.
+ * infinities and NaNs as they came out. Rows are solved independently (and
+ * each row's arithmetic does not depend on which rows share its batch), so
+ * the batch is split over the kernel threads and one overflowing row changes
+ * nothing in the others.
  */
 export function solveRowsUnchecked(factors: LuFactors, y: NumericArray, count: number, transposed = false): Float64Array | Float32Array {
   const single = factors.precision === 'float32';
   const n = factors.n;
   const x = single ? new Float32Array(count * n) : new Float64Array(count * n);
   x.set(y);
+  if (count === 0) return x;
+  if (transposed) {
+    solveTransposed(factors, x, count);
+    return x;
+  }
+  const S = single ? 4 : 8;
+  const { lu, lut, pivots } = preparedFactors(factors);
+  withScratch((s) => {
+    const rows = s.bytes(count * n * S, false);
+    const view = single ? s.float32(rows, count * n) : s.float64(rows, count * n);
+    view.set(x);
+    const chunk = Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.ceil(count / (4 * kernelThreadCount()))));
+    const groups: KernelGroup[] = [];
+    for (let r0 = 0; r0 < count; r0 += chunk) {
+      const r1 = Math.min(count, r0 + chunk);
+      groups.push([{ kernel: single ? 'solve_rows_f32' : 'solve_rows_f64', args: [n, r1 - r0, lu, lut, pivots, rows + r0 * n * S, WORK] }]);
+    }
+    runKernelGroups(groups, s.kernels.gemm_work_bytes(S));
+    x.set(single ? s.float32(rows, count * n) : s.float64(rows, count * n));
+  });
+  return x;
+}
+
+/** X·W = Y on this thread (luSolveRowsTransposed and the smallest singular triplet use it, for a few rows). */
+function solveTransposed(factors: LuFactors, x: Float64Array | Float32Array, count: number): void {
+  const single = factors.precision === 'float32';
+  const n = factors.n;
   withScratch((s) => {
     const k = s.kernels;
-    const alloc = (m: number) => (single ? s.f32(m) : s.f64(m));
+    const alloc = (m: number) => (single ? s.f32(m, false) : s.f64(m, false));
     const lu = alloc(n * n);
     const lut = alloc(n * n);
-    const piv = s.i32(n);
+    const piv = s.i32(n, false);
     const rows = Math.min(count, CHUNK_ROWS);
     const buffer = alloc(Math.max(rows, 1) * n);
-    const work = s.bytes(k.gemm_work_bytes(single ? 4 : 8));
+    const work = s.bytes(k.gemm_work_bytes(single ? 4 : 8), false);
     const view = (offset: number, m: number) => (single ? s.float32(offset, m) : s.float64(offset, m));
     view(lu, n * n).set(factors.lu);
     s.int32(piv, n).set(factors.pivots);
     (single ? k.transpose_f32 : k.transpose_f64)(n, n, lu, lut);
-    const solve = single
-      ? (transposed ? k.solve_rows_transposed_f32 : k.solve_rows_f32)
-      : (transposed ? k.solve_rows_transposed_f64 : k.solve_rows_f64);
+    const solve = single ? k.solve_rows_transposed_f32 : k.solve_rows_transposed_f64;
     for (let r0 = 0; r0 < count; r0 += CHUNK_ROWS) {
       const r1 = Math.min(count, r0 + CHUNK_ROWS);
       const chunk = view(buffer, (r1 - r0) * n);
@@ -87,5 +120,4 @@ export function solveRowsUnchecked(factors: LuFactors, y: NumericArray, count: n
       x.set(chunk, r0 * n);
     }
   });
-  return x;
 }

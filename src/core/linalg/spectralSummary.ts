@@ -3,9 +3,8 @@ import type { NumericArray } from './checks';
 import { frobeniusNorm } from './frobeniusNorm';
 import { logAbsDeterminant } from './logAbsDeterminant';
 import { luDiagnosis, type LuDiagnosis } from './luDiagnosis';
-import { luFactor } from './luFactor';
+import { linalgBatch } from './linalgBatch';
 import type { LuFactors64 } from './luTypes';
-import { singularValues } from './singularValues';
 import { stableRank } from './stableRank';
 
 export interface SpectralSummary {
@@ -38,8 +37,16 @@ export interface SpectralSummary {
  *   s.logAbsDet;  // Math.log(15)
  */
 export function spectralSummary(w: NumericArray, n: number, options: { name?: string } = {}): SpectralSummary {
-  const factors = luFactor(w, n, options);
-  const sigma = singularValues(w, n, options);
+  const [factors, sigma] = linalgBatch([{ kind: 'lu', w, n, ...options }, { kind: 'singularValues', w, n, ...options }]);
+  return summarizeSpectrum(w, n, factors as LuFactors64, sigma as Float64Array);
+}
+
+/**
+ * The SpectralSummary of `w` from its float64 LU factors and all its singular
+ * values (descending), when those were computed already (as linalgBatch does
+ * for several matrices at once).
+ */
+export function summarizeSpectrum(w: NumericArray, n: number, factors: LuFactors64, sigma: Float64Array): SpectralSummary {
   const { logAbsDet, sign } = logAbsDeterminant(factors);
   const frobenius = frobeniusNorm(w);
   return {

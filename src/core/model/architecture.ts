@@ -25,6 +25,14 @@ export interface Architecture {
   readonly parametrization: Parametrization;
 }
 
+/** The deepest network Invertscope builds (customArchitecture) or reads. */
+export const MAX_DEPTH = 64;
+/**
+ * The widest layer Invertscope reads: a 4096×4096 float32 matrix is 64 MB, so
+ * a record claiming more is refused before anything of that size is allocated.
+ */
+export const MAX_WIDTH = 4096;
+
 export type PresetName = 'base' | 'small' | 'noact';
 export const PRESET_NAMES: readonly PresetName[] = ['base', 'small', 'noact'];
 
@@ -54,8 +62,8 @@ export function customArchitecture(options: CustomArchitectureOptions): Architec
   const { depth, activation } = options;
   const negativeSlope = options.negativeSlope ?? 0.01;
   const width = options.width ?? IMAGE_SIZE;
-  if (!Number.isInteger(depth) || depth < 1 || depth > 64) {
-    throw new RangeError(`architecture: depth must be an integer in 1..64, got ${depth}`);
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH) {
+    throw new RangeError(`architecture: depth must be an integer in 1..${MAX_DEPTH}, got ${depth}`);
   }
   if (!(negativeSlope > 0 && negativeSlope <= 1)) {
     // A zero slope is ReLU, which is not invertible; above 1 it is still invertible but not "leaky".
@@ -104,8 +112,9 @@ export function validateArchitecture(value: unknown, where: string): Architectur
   if (typeof value !== 'object' || value === null) return fail('(root)', value);
   const v = value as Record<string, unknown>;
   if (typeof v.name !== 'string') fail('name', v.name);
-  if (!Number.isInteger(v.width) || (v.width as number) < 1) fail('width', v.width);
-  if (!Array.isArray(v.layers) || v.layers.length < 1) fail('layers', v.layers);
+  if (!Number.isInteger(v.width) || (v.width as number) < 1 || (v.width as number) > MAX_WIDTH) fail('width', v.width);
+  // The count, not the array: a record of 10,000 layers would make a long message.
+  if (!Array.isArray(v.layers) || v.layers.length < 1 || v.layers.length > MAX_DEPTH) fail('layers', Array.isArray(v.layers) ? `${v.layers.length} layers (1..${MAX_DEPTH})` : v.layers);
   (v.layers as unknown[]).forEach((l, i) => {
     if (typeof l !== 'object' || l === null || typeof (l as LayerSpec).activation !== 'boolean') fail(`layers[${i}]`, l);
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeJson } from '../analysis/analysisJson';
+import { mediaDirectory } from '../assets';
 import type { CheckpointAnalysis, GeneratedSet, ImageData28 } from '../analysis/types';
 import { InvertscopeError } from '../errors';
 import { REPORT_DATA_ID, type ReportData, type ReportModel } from './reportData';
@@ -18,8 +19,8 @@ export interface ReportAssets {
   readonly styles: readonly string[];
 }
 
-/** The project's media folder, from out/src/core/reproduce once compiled. */
-export const MEDIA_FOLDER = join(__dirname, '..', '..', '..', '..', 'media');
+/** The project's media folder, beside the compiled sources and the bundles alike. */
+export const MEDIA_FOLDER = mediaDirectory();
 
 export async function readReportAssets(media = MEDIA_FOLDER): Promise<ReportAssets> {
   const read = async (relative: string): Promise<string> => {

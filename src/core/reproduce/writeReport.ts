@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeJson } from '../analysis/analysisJson';
 import { writeFileAtomic } from '../store/atomicWrite';
@@ -6,6 +5,7 @@ import { prettyJson } from '../store/jsonText';
 import type { ReportData } from './reportData';
 import { findingsAnalysis, pageAnalysis, readReportAssets, renderReportHtml, withAnalyses } from './reportPage';
 import { renderFigures, type FigureResult } from './renderFigures';
+import { makeFolder } from '../files/makeFolder';
 
 /**
  * A report folder: index.html (self-contained, opens from disk), findings.json
@@ -25,7 +25,7 @@ export interface WriteReportOptions {
 }
 
 export async function writeReport(folder: string, data: ReportData, options: WriteReportOptions = {}): Promise<WrittenReport> {
-  await mkdir(folder, { recursive: true });
+  await makeFolder(folder);
   const assets = await readReportAssets();
   const indexFile = join(folder, 'index.html');
   const findingsFile = join(folder, 'findings.json');

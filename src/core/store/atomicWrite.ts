@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { errnoCode } from './storeErrors';
+import { tempFileFor } from './tempFiles';
 
 export type FileContents = string | Uint8Array | readonly Uint8Array[];
 
@@ -12,12 +12,13 @@ export type FileContents = string | Uint8Array | readonly Uint8Array[];
  * disk, and then renamed over the target. The directory is flushed too, so the
  * rename itself survives a power loss.
  *
- * Temporary names start with "." and end with ".tmp"; a crash can leave one
- * behind, and every reader of the store skips such names.
+ * Temporary names start with "." and end with ".tmp" and name their writer
+ * (tempFileFor); a crash can leave one behind, every reader of the store skips
+ * such names, and removeAbandonedTemps deletes those whose writer is gone.
  */
 export async function writeFileAtomic(file: string, data: FileContents): Promise<void> {
   const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = tempFileFor(file);
   const handle = await open(temp, 'wx');
   try {
     for (const chunk of chunksOf(data)) await writeAll(handle, chunk);

@@ -1,4 +1,5 @@
 import { unlink } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { InvertscopeError, isInvertscopeError } from '../errors';
 import { validateArchitecture, type Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
@@ -17,6 +18,7 @@ import {
 } from './checkpointMetadata';
 import { encodeFlowSidecar, flowSidecarPath, readFlowSidecar, type CheckpointFlow } from './flowSidecar';
 import { encodeOptimizerSidecar, optimizerSidecarPath, readOptimizerSidecar } from './optimizerSidecar';
+import { checkpointPlace, hashMismatch } from './runFolder';
 import { readSafetensors, readSafetensorsHeader } from './safetensors/readSafetensors';
 import { encodeSafetensors } from './safetensors/writeSafetensors';
 import { errnoCode } from './storeErrors';
@@ -114,8 +116,15 @@ export interface ReadCheckpointOptions {
   readonly flow?: 'auto' | 'require' | 'skip';
 }
 
+/**
+ * Reads a checkpoint and its sidecars. A checkpoint inside a run folder must be
+ * the file run.json recorded (its SHA-256, computed from the bytes read, is
+ * compared), and no link in the run is followed; a loose file is read as it is.
+ */
 export async function readCheckpoint(file: string, options: ReadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
-  const contents = await readSafetensors(file);
+  const place = await checkpointPlace(resolve(file));
+  const contents = await readSafetensors(file, { noFollow: place.inRun });
+  if (place.recordedSha256 !== null && contents.sha256 !== place.recordedSha256) throw hashMismatch(file, contents.sha256, place.recordedSha256);
   checkFormat(contents.metadata, CHECKPOINT_FORMAT, file);
   const architecture = decodeArchitecture(contents.metadata, file);
   const training = decodeTraining(contents.metadata, file);
@@ -123,10 +132,10 @@ export async function readCheckpoint(file: string, options: ReadCheckpointOption
   const mode = options.optimizer ?? 'auto';
   let optimizer: OptimizerState | null = null;
   if (mode !== 'skip') {
-    optimizer = await readOptimizerSidecar(optimizerSidecarPath(file), architecture, contents.sha256, mode === 'require');
+    optimizer = await readOptimizerSidecar(optimizerSidecarPath(file), architecture, contents.sha256, mode === 'require', place.inRun);
   }
   const flowMode = options.flow ?? 'auto';
-  const flow = flowMode === 'skip' ? null : await readFlowSidecar(flowSidecarPath(file), architecture, contents.sha256, flowMode === 'require');
+  const flow = flowMode === 'skip' ? null : await readFlowSidecar(flowSidecarPath(file), architecture, contents.sha256, flowMode === 'require', place.inRun);
   return { architecture, params, training, optimizer, flow, sha256: contents.sha256 };
 }
 

@@ -1,6 +1,7 @@
 import { validateArchitecture, type Architecture } from '../model/architecture';
 import type { Objective } from '../train/config';
 import { Fields } from './fields';
+import { checkJsonDepth } from './jsonLimits';
 import { corrupt, show } from './storeErrors';
 
 /** The `__metadata__` keys of Invertscope's safetensors files; docs/run-store.md describes each. */
@@ -54,6 +55,7 @@ export function metadataJson(metadata: Readonly<Record<string, string>>, key: st
   const text = metadata[key];
   const field = `__metadata__["${key}"]`;
   if (text === undefined) throw corrupt(file, field, 'is missing');
+  checkJsonDepth(text, file, field);
   try {
     return JSON.parse(text);
   } catch (error) {

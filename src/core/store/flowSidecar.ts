@@ -52,8 +52,8 @@ export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, chec
  * missing or misshapen array, or an array the architecture has no use for is
  * refused with the file and the array named.
  */
-export async function readFlowSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean): Promise<CheckpointFlow | null> {
-  const contents = await readOwnedSidecar(file, FLOW_FORMAT, checkpointSha256, required);
+export async function readFlowSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean, noFollow = false): Promise<CheckpointFlow | null> {
+  const contents = await readOwnedSidecar(file, FLOW_FORMAT, checkpointSha256, required, noFollow);
   if (!contents) return null;
   const f = Fields.of(metadataJson(contents.metadata, META_KEYS.flow, file), file, `__metadata__["${META_KEYS.flow}"]`);
   const prior = f.oneOf('prior', ['paper', 'class'] as const);

@@ -127,8 +127,8 @@ export function stateDictToParams(arch: Architecture, tensors: ReadonlyMap<strin
   const take = (name: string): Float32Array => {
     const tensor = tensors.get(name);
     if (!tensor) throw badInput(file, `tensor ${show(name)}`, 'is missing');
-    if (tensor.data instanceof Float32Array && tensor.dtype === 'F32') return tensor.data;
-    if (tensor.data instanceof Float64Array) return Float32Array.from(tensor.data);
+    if (tensor.data instanceof Float32Array && tensor.dtype === 'F32') return requireFinite(name, tensor.data, tensor.shape, file);
+    if (tensor.data instanceof Float64Array) return Float32Array.from(requireFinite(name, tensor.data, tensor.shape, file));
     throw badInput(file, `tensor ${show(name)}.dtype`, `must be F32 or F64, got ${tensor.dtype}`, tensor.dtype);
   };
   const indices = sequentialIndices(arch);
@@ -164,6 +164,11 @@ export async function readImportable(source: string, options: ImportOptions = {}
       throw badInput(source, overrides[0], 'an Invertscope checkpoint records its own architecture; import it without architecture options', options[overrides[0]]);
     }
     loaded = await readCheckpoint(source);
+    sequentialIndices(loaded.architecture).forEach((index, layer) => {
+      const n = loaded.architecture.width;
+      requireFinite(`${index}.weight`, loaded.params.weights[layer], [n, n], source);
+      requireFinite(`${index}.bias`, loaded.params.biases[layer], [n], source);
+    });
   } else {
     const contents = await readSafetensors(source);
     const infos = [...contents.tensors].map(([name, t]) => ({ name, dtype: t.dtype, shape: t.shape }));
@@ -238,6 +243,22 @@ export async function createImportedRun(
   });
   if (checkpoints.length !== series.length) throw new InvertscopeError('INTERNAL', `import of ${source}: the run was created without its checkpoints`, { file: last.source });
   return { id, architecture, checkpoints };
+}
+
+/**
+ * Refuses NaN, ±Infinity, and float64 values that float32 cannot hold: a
+ * network with them has no inverse to analyse, and every analysis of the run
+ * would fail later, far from the file that caused it.
+ */
+function requireFinite<T extends Float32Array | Float64Array>(name: string, data: T, shape: readonly number[], file: string): T {
+  for (let k = 0; k < data.length; k++) {
+    const v = data[k];
+    if (Number.isFinite(Math.fround(v))) continue;
+    const where = shape.length === 2 ? ` (row ${Math.floor(k / shape[1])}, column ${k % shape[1]})` : '';
+    const what = Number.isFinite(v) ? `${v}, beyond float32 (largest ${3.4028234663852886e38})` : String(v);
+    throw badInput(file, `tensor ${show(name)}[${k}]${where}`, `is ${what}; a network with non-finite weights cannot be inverted`, v);
+  }
+  return data;
 }
 
 function checkShape(t: TensorInfo, shape: readonly number[], file: string): void {

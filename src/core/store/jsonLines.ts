@@ -1,6 +1,10 @@
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InvertscopeError } from '../errors';
-import { corrupt, errnoCode } from './storeErrors';
+import { fileSystemError } from '../files/fsError';
+import { openRegularFile } from '../files/openRegularFile';
+import { parseBoundedJson } from './jsonLimits';
+import { corrupt } from './storeErrors';
 
 /** The longest unterminated tail that appendJsonLines treats as a record cut short by a crash. */
 const MAX_PARTIAL_LINE = 1024 * 1024;
@@ -13,7 +17,7 @@ const MAX_PARTIAL_LINE = 1024 * 1024;
  */
 export async function appendJsonLines(file: string, values: readonly unknown[], isRecord: (text: string) => boolean): Promise<void> {
   if (values.length === 0) return;
-  const handle = await open(file, 'a+');
+  const handle = await openForAppending(file);
   try {
     let prefix = '';
     const { size } = await handle.stat();
@@ -32,6 +36,24 @@ export async function appendJsonLines(file: string, values: readonly unknown[], 
   } finally {
     await handle.close();
   }
+}
+
+const APPEND_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** Opens (or creates) a metrics file to append to, refusing a link, a folder or a pipe. */
+async function openForAppending(file: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, APPEND_FLAGS, 0o666);
+  } catch (error) {
+    throw fileSystemError(error, file, 'appending to the metrics file');
+  }
+  const info = await handle.stat();
+  if (!info.isFile()) {
+    await handle.close();
+    throw new InvertscopeError('BAD_INPUT', `${file}: the metrics file is not a regular file`, { file, field: 'metrics file' });
+  }
+  return handle;
 }
 
 async function unterminatedTail(handle: FileHandle, size: number, file: string): Promise<{ start: number; text: string } | null> {
@@ -72,15 +94,9 @@ export async function readJsonLines<T>(
 ): Promise<JsonLinesRead<T>> {
   const from = options.fromOffset ?? 0;
   let data: Buffer;
-  let handle: FileHandle;
+  // Not a link, a folder or a pipe: a metrics file lives inside a run folder.
+  const { handle, size } = await openRegularFile(file, { noFollow: true, what: 'metrics file' });
   try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') throw new InvertscopeError('NOT_FOUND', `${file}: no such file`, { file }, { cause: error });
-    throw error;
-  }
-  try {
-    const { size } = await handle.stat();
     data = Buffer.alloc(Math.max(0, size - from));
     let done = 0;
     while (done < data.length) {
@@ -97,7 +113,7 @@ export async function readJsonLines<T>(
   const badLines: { line: number; message: string }[] = [];
   let line = options.fromLine ?? 1;
   let start = 0;
-  const parseLine = (text: string): T => parse(JSON.parse(text) as unknown, `line ${line}`);
+  const parseLine = (text: string): T => parse(parseBoundedJson(text, file, `line ${line}`), `line ${line}`);
   for (let end = data.indexOf(0x0a, start); end >= 0; end = data.indexOf(0x0a, start)) {
     const text = data.toString('utf8', start, end).replace(/\r$/, '');
     if (text.trim().length > 0) {

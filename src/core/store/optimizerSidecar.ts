@@ -31,8 +31,8 @@ export function encodeOptimizerSidecar(arch: Architecture, state: OptimizerState
 }
 
 /** Null when the sidecar is absent and not required. */
-export async function readOptimizerSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean): Promise<OptimizerState | null> {
-  const contents = await readOwnedSidecar(file, OPTIMIZER_FORMAT, checkpointSha256, required);
+export async function readOptimizerSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean, noFollow = false): Promise<OptimizerState | null> {
+  const contents = await readOwnedSidecar(file, OPTIMIZER_FORMAT, checkpointSha256, required, noFollow);
   if (!contents) return null;
   const f = Fields.of(metadataJson(contents.metadata, META_KEYS.optimizer, file), file, `__metadata__["${META_KEYS.optimizer}"]`);
   f.oneOf('algorithm', ['adam'] as const);

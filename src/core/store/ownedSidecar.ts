@@ -20,11 +20,11 @@ export function sidecarPath(checkpointFile: string, kind: string): string {
  * file of the same name is refused). Null when absent and not required.
  */
 export async function readOwnedSidecar(
-  file: string, format: { kind: string; version: number }, checkpointSha256: string, required: boolean,
+  file: string, format: { kind: string; version: number }, checkpointSha256: string, required: boolean, noFollow = false,
 ): Promise<SafetensorsContents | null> {
   let contents: SafetensorsContents;
   try {
-    contents = await readSafetensors(file);
+    contents = await readSafetensors(file, { noFollow });
   } catch (error) {
     if (!required && isInvertscopeError(error, 'NOT_FOUND')) return null;
     throw error;

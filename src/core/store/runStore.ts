@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { InvertscopeError, isInvertscopeError } from '../errors';
+import { InvertscopeError, isErrorCode, isInvertscopeError } from '../errors';
 import type { TrainConfig } from '../train/config';
+import { fileSystemError } from '../files/fsError';
+import { makeFolder } from '../files/makeFolder';
 import { syncDirectory, writeFileAtomic } from './atomicWrite';
 import { readCheckpoint, writeCheckpoint, type CheckpointData, type LoadedCheckpoint, type ReadCheckpointOptions } from './checkpoint';
 import { Fields } from './fields';
@@ -12,9 +14,12 @@ import { invertscopeVersion } from './packageVersion';
 import { currentProcessInfo, processState } from './processLiveness';
 import { checkRunId, checkpointFileName, makeRunId } from './runIds';
 import { serialize } from './runLocks';
+import { removeAbandonedTemps } from './tempFiles';
+import { requireUnlocked } from './trainerLock';
 import { RUN_FORMAT_VERSION, type BackendInfo, type CheckpointEntry, type MetricRecord, type RunProcessInfo, type RunRecord, type RunStatus } from './runTypes';
+import { hashMismatch, lstatInStore, METRICS_FILE, readRunFile, requireRunFolder, RUN_FILE } from './runFolder';
 import { readCheckpointEntry, validateMetricRecord, validateRunRecord } from './runValidation';
-import { corrupt, errnoCode, show } from './storeErrors';
+import { errnoCode, show } from './storeErrors';
 
 export type RunDataInfo = RunRecord['data'];
 
@@ -50,8 +55,6 @@ export interface ResolvedRun {
 
 export type MetricsRead = JsonLinesRead<MetricRecord>;
 
-const RUN_FILE = 'run.json';
-const METRICS_FILE = 'metrics.jsonl';
 /** Leftovers of an interrupted createRun or deleteRun older than this are removed by reconcileStaleRuns. */
 const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
@@ -111,9 +114,10 @@ export class RunStore {
     };
     checkAsInput({ ...base, id: 'x' }, 'new run');
 
-    await mkdir(this.root, { recursive: true });
+    await this.ensureRoot();
     const staging = join(this.root, `.staging-${randomBytes(6).toString('hex')}`);
-    await mkdir(join(staging, 'checkpoints'), { recursive: true });
+    await mkdir(staging).catch((error: unknown) => { throw fileSystemError(error, staging, 'creating a new run'); });
+    await mkdir(join(staging, 'checkpoints'));
     try {
       await writeFileAtomic(join(staging, METRICS_FILE), '');
       const prepared = options.prepare ? await options.prepare(staging) : {};
@@ -141,6 +145,11 @@ export class RunStore {
     }
   }
 
+  /** Creates the runs folder (and any missing parent) unless it exists; a failure names the folder. Returns the folders created. */
+  async ensureRoot(): Promise<string[]> {
+    return makeFolder(this.root);
+  }
+
   /** Every run, newest first. A run whose run.json cannot be read is listed as damaged, with the reason. */
   async listRuns(): Promise<RunListEntry[]> {
     const names = await this.runFolderNames();
@@ -166,6 +175,11 @@ export class RunStore {
 
   /** Changes fields of run.json atomically and returns the new record. `updatedAt` is set to now. */
   async updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
+    if (patch.error && !isErrorCode(patch.error.code)) {
+      throw new InvertscopeError('BAD_INPUT', `${this.runFile(id)}: error.code ${show(patch.error.code)} is not an Invertscope error code (docs/run-store.md lists them)`, {
+        file: this.runFile(id), field: 'error.code', value: patch.error.code,
+      });
+    }
     return this.modify(id, (current) => {
       for (const key of ['id', 'formatVersion'] as const) {
         if (patch[key] !== undefined && patch[key] !== current[key]) {
@@ -193,7 +207,7 @@ export class RunStore {
     await this.readRun(id);
     const epoch = data.training.epoch;
     const relative = checkpointFileName(epoch);
-    await mkdir(join(this.folderOf(id), 'checkpoints'), { recursive: true });
+    await this.subfolder(id, 'checkpoints');
     const written = await writeCheckpoint(join(this.folderOf(id), relative), data);
     const entry: CheckpointEntry = {
       epoch,
@@ -216,9 +230,7 @@ export class RunStore {
     }
     const file = join(this.folderOf(id), entry.file);
     const loaded = await readCheckpoint(file, options);
-    if (loaded.sha256 !== entry.sha256) {
-      throw corrupt(file, 'sha256', `the file's SHA-256 is ${loaded.sha256} but run.json recorded ${entry.sha256}: it was changed or replaced after it was written`, loaded.sha256);
-    }
+    if (loaded.sha256 !== entry.sha256) throw hashMismatch(file, loaded.sha256, entry.sha256);
     return loaded;
   }
 
@@ -263,6 +275,7 @@ export class RunStore {
   /** Removes a run. It leaves the listing at once (a rename), then its files are deleted. */
   async deleteRun(id: string): Promise<void> {
     const folder = await this.requireFolder(id);
+    await requireUnlocked(folder, id);
     const doomed = join(this.root, `.deleting-${id}-${randomBytes(4).toString('hex')}`);
     await rename(folder, doomed);
     await rm(doomed, { recursive: true, force: true });
@@ -278,7 +291,7 @@ export class RunStore {
     if (text.length === 0) throw new InvertscopeError('BAD_INPUT', 'no run given', { field: 'run', value: ref });
     const looksLikePath = isAbsolute(text) || /[\\/]/.test(text) || text === '.' || text === '..' || text.endsWith(RUN_FILE);
     if (!looksLikePath) {
-      if (isRunIdShape(text) && (await exists(join(this.root, text, RUN_FILE)))) return { store: this, id: text, folder: join(this.root, text) };
+      if (isRunIdShape(text) && (await isRunFolder(join(this.root, text)))) return { store: this, id: text, folder: join(this.root, text) };
       const matches = (await this.runFolderNames()).filter((id) => id.startsWith(text));
       if (matches.length === 1) return { store: this, id: matches[0], folder: join(this.root, matches[0]) };
       if (matches.length > 1) {
@@ -288,7 +301,7 @@ export class RunStore {
     }
     let folder = resolve(options.cwd ?? process.cwd(), text);
     if (basename(folder) === RUN_FILE) folder = dirname(folder);
-    if (await exists(join(folder, RUN_FILE))) {
+    if (await isRunFolder(folder)) {
       const root = dirname(folder);
       const store = root === this.root ? this : new RunStore(root);
       return { store, id: checkRunId(basename(folder)), folder };
@@ -330,6 +343,14 @@ export class RunStore {
       const info = await stat(join(this.root, name)).catch(() => null);
       if (info && info.mtimeMs < cutoff) await rm(join(this.root, name), { recursive: true, force: true });
     }
+    // Temporary files of writes a killed process never finished, in every run (links are not followed).
+    await removeAbandonedTemps(this.root);
+    for (const id of await this.runFolderNames()) {
+      for (const sub of ['', 'checkpoints', 'resume']) {
+        const folder = join(this.root, id, sub);
+        if ((await lstat(folder).catch(() => null))?.isDirectory()) await removeAbandonedTemps(folder);
+      }
+    }
   }
 
   private async runFolderNames(): Promise<string[]> {
@@ -338,36 +359,45 @@ export class RunStore {
       entries = await readdir(this.root, { withFileTypes: true });
     } catch (error) {
       if (errnoCode(error) === 'ENOENT') return [];
-      throw error;
+      throw fileSystemError(error, this.root, 'listing the runs folder');
     }
     return entries.filter((e) => e.isDirectory() && isRunIdShape(e.name)).map((e) => e.name);
   }
 
   private async requireFolder(id: string): Promise<string> {
     const folder = this.folderOf(id);
-    if (!(await exists(folder))) throw new InvertscopeError('NOT_FOUND', `no run ${id} in ${this.root}`, { file: folder });
+    await requireRunFolder(folder);
     return folder;
   }
 
+  /**
+   * A folder of the run (checkpoints/, resume/), created when missing; one
+   * that is a link or a file is refused, so nothing is written outside the run.
+   */
+  async subfolder(id: string, name: 'checkpoints' | 'resume'): Promise<string> {
+    const folder = join(await this.requireFolder(id), name);
+    const info = await lstatInStore(folder, `${name} folder`);
+    if (info && !info.isDirectory()) throw new InvertscopeError('BAD_INPUT', `${folder}: the ${name} folder is a file, not a folder`, { file: folder, field: name });
+    if (!info) await mkdir(folder).catch((error: unknown) => { throw fileSystemError(error, folder, `creating the ${name} folder`); });
+    return folder;
+  }
+
+  /**
+   * Checks what a trainer is about to write: the run folder, checkpoints/ and
+   * resume/ real folders, metrics.jsonl a regular file. A resume checks this
+   * before training, so a damaged run fails with a named error and unchanged.
+   */
+  async checkWritable(id: string): Promise<void> {
+    await this.requireFolder(id);
+    await this.subfolder(id, 'checkpoints');
+    await this.subfolder(id, 'resume');
+    const metrics = this.metricsFile(id);
+    const info = await lstatInStore(metrics, METRICS_FILE);
+    if (info && !info.isFile()) throw new InvertscopeError('BAD_INPUT', `${metrics}: ${METRICS_FILE} is a folder, not a regular file`, { file: metrics, field: METRICS_FILE });
+  }
+
   private async readRaw(id: string): Promise<{ raw: Record<string, unknown>; record: RunRecord }> {
-    const file = this.runFile(id);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      if (errnoCode(error) !== 'ENOENT') throw error;
-      await this.requireFolder(id);
-      throw corrupt(file, RUN_FILE, 'is missing from the run folder', undefined, error);
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (error) {
-      throw corrupt(file, '(root)', `is not valid JSON (${(error as Error).message})`, text.slice(0, 40), error);
-    }
-    const record = validateRunRecord(raw, file);
-    if (record.id !== id) throw corrupt(file, 'id', `is ${show(record.id)} but the run's folder is named ${show(id)}`, record.id);
-    return { raw: raw as Record<string, unknown>, record };
+    return readRunFile(this.folderOf(id));
   }
 
   /**
@@ -408,8 +438,19 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch (error) {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return false;
-    throw error;
+    throw fileSystemError(error, path, 'examining');
   }
+}
+
+/** A folder holding a run.json; a folder (or run.json) that is a link is refused rather than followed. */
+async function isRunFolder(folder: string): Promise<boolean> {
+  const info = await lstatInStore(folder, 'run folder').catch((error: unknown) => {
+    // A link is refused with its reason; any other path that cannot be examined (a file on the way) holds no run.
+    if (isInvertscopeError(error) && error.detail?.value === 'symlink') throw error;
+    return null;
+  });
+  if (!info?.isDirectory()) return false;
+  return (await lstatInStore(join(folder, RUN_FILE), RUN_FILE)) !== null;
 }
 
 /** Validates a record about to be written, as it will read back (NaN → null → NaN). */

@@ -55,7 +55,22 @@ export function validateRunRecord(value: unknown, file: string): RunRecord {
     ...(f.has('importedFrom') ? { importedFrom: f.str('importedFrom') } : {}),
     ...(f.has('process') ? { process: f.nullable('process', readProcess) } : {}),
   };
+  crossCheck(record, file);
   return record;
+}
+
+/**
+ * What the fields say about each other: each epoch has at most one checkpoint,
+ * in order (a reader picks "the checkpoint of epoch N" and "the latest" from
+ * this list).
+ */
+function crossCheck(record: RunRecord, file: string): void {
+  record.checkpoints.forEach((c, i) => {
+    const previous = record.checkpoints[i - 1];
+    if (previous && c.epoch <= previous.epoch) {
+      throw corrupt(file, `checkpoints[${i}].epoch`, `${c.epoch} follows epoch ${previous.epoch}; checkpoints are recorded once per epoch, in order`, c.epoch);
+    }
+  });
 }
 
 export function readCheckpointEntry(f: Fields): CheckpointEntry {

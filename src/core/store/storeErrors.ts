@@ -23,14 +23,11 @@ export function show(value: unknown): string {
     try {
       text = JSON.stringify(value) ?? String(value);
     } catch {
-      text = String(value);
+      // A cycle, or nesting too deep to render (String() of nested arrays recurses as well).
+      text = Array.isArray(value) ? '[…]' : typeof value === 'object' && value !== null ? '{…}' : typeof value;
     }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-export function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
-    ? (error as { code: string }).code
-    : undefined;
-}
+export { errnoCode } from '../files/fsError';

@@ -1,12 +1,14 @@
-import { join } from 'node:path';
-import { InvertscopeError } from '../errors';
+import { InvertscopeError, isInvertscopeError } from '../errors';
 import { loadData } from '../data/loadData';
+import { removeEmptyFolders } from '../files/makeFolder';
 import type { SplitData } from '../data/dataset';
 import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
 import { RunStore } from '../store/runStore';
-import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, StepMetric } from '../store/runTypes';
+import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, RunRecord, StepMetric } from '../store/runTypes';
 import { currentProcessInfo } from '../store/processLiveness';
+import { requireRunFolder } from '../store/runFolder';
+import { acquireTrainerLock, releaseTrainerLock, requireUnlocked } from '../store/trainerLock';
 import { invertscopeVersion } from '../store/packageVersion';
 import { IMAGE_SIZE } from '../model/architecture';
 import type { TrainConfig } from './config';
@@ -18,7 +20,7 @@ import { bitsPerDim } from './flow/bitsPerDim';
 import { isFlowTrainingEngine, type FlowEngineOptions, type FlowState } from './flow/flowEngineTypes';
 import { flowParams } from './flow/flowParams';
 import { newFlowStart, resumedFlowOptions } from './flowStart';
-import { loadResumePoint, saveResumePoint } from './resumePoint';
+import { hasResumePoint, loadResumePoint, saveResumePoint, type ResumeState } from './resumePoint';
 import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
 
 /** A new run, or more epochs for an existing one. */
@@ -67,10 +69,13 @@ export async function runTrainingJob(request: JobRequest, listener: JobListener,
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof InvertscopeError ? error.code : 'INTERNAL';
-    await store.updateRun(runId, { status: 'failed', error: { message, code }, process: null, timings: { ...(await store.readRun(runId)).timings, endedAt: new Date().toISOString() } }).catch(() => undefined);
+    await store.readRun(runId)
+      .then((record) => store.updateRun(runId, { status: 'failed', error: { message, code }, process: null, timings: { ...record.timings, endedAt: new Date().toISOString() } }))
+      .catch(() => undefined);
     throw error;
   } finally {
     engine.dispose();
+    await releaseTrainerLock(runFolder);
   }
 }
 
@@ -92,7 +97,19 @@ interface Prepared {
 }
 
 async function prepareNew(store: RunStore, requested: TrainConfig, listener: JobListener): Promise<Prepared> {
-  const config = validateTrainConfig(requested, 'training configuration');
+  const config = requireImageWidth(validateTrainConfig(requested, 'training configuration'), 'training configuration');
+  // Before the data and the engine, which take seconds: a runs folder that cannot exist fails at once.
+  const createdFolders = await store.ensureRoot();
+  try {
+    return await prepareNewRun(store, config, listener);
+  } catch (error) {
+    // Refused data (or anything else before the run exists) leaves no empty runs folder behind.
+    await removeEmptyFolders(createdFolders);
+    throw error;
+  }
+}
+
+async function prepareNewRun(store: RunStore, config: TrainConfig, listener: JobListener): Promise<Prepared> {
   const data = await loadData(config.data);
   let params: ModelParams;
   let flow: FlowEngineOptions | undefined;
@@ -117,7 +134,11 @@ async function prepareNew(store: RunStore, requested: TrainConfig, listener: Job
   }
   const engine = await openEngine(config, params, undefined, flow, data, listener);
   try {
-    const runId = await store.createRun(config, dataInfo(data), engine.backend, { versions: { tfjs: tfjsVersion() } });
+    // The lock is taken in the staging folder, so the run appears already held by this process.
+    const runId = await store.createRun(config, dataInfo(data), engine.backend, {
+      versions: { tfjs: tfjsVersion() },
+      prepare: async (folder) => { await acquireTrainerLock(folder, 'new run'); return {}; },
+    });
     if (initSeconds !== null) {
       const created = await store.readRun(runId);
       await store.updateRun(runId, { timings: { ...created.timings, initSeconds } });
@@ -130,29 +151,79 @@ async function prepareNew(store: RunStore, requested: TrainConfig, listener: Job
   }
 }
 
-async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+export interface ResumeCheck {
+  readonly record: RunRecord;
+  readonly config: TrainConfig;
+  readonly point: ResumeState;
+}
+
+/**
+ * Everything a resume needs before it changes anything: the run is not being
+ * trained, its record and the configuration it resumes with are valid (the
+ * same checks a new run gets), the folders a trainer writes are real folders
+ * inside the run, and it has a resume point short of `epochs`. The CLI calls
+ * it before starting a training process, so a run that cannot resume is
+ * reported with its reason and left exactly as it was.
+ */
+export async function checkResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>): Promise<ResumeCheck> {
   await store.reconcileStaleRuns();
   const record = await store.readRun(request.runId);
+  await requireUnlocked(store.folderOf(record.id), record.id);
   if (record.status === 'running') {
-    throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`);
+    throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`, { field: 'status', value: record.status });
   }
+  let config: TrainConfig;
+  try {
+    const where = `${store.runFile(record.id)}: config`;
+    config = requireImageWidth(validateTrainConfig({ ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend }, where), where);
+  } catch (error) {
+    // The epochs are the user's; anything else wrong is in the stored record.
+    if (isInvertscopeError(error) && error.detail?.field !== 'epochs') throw new InvertscopeError('CORRUPT', error.message, error.detail, { cause: error });
+    throw error;
+  }
+  await store.checkWritable(record.id);
   const point = await loadResumePoint(store.folderOf(record.id));
-  if (!point) throw new InvertscopeError('NOT_FOUND', `run ${record.id} has no resume point: it never completed an epoch`, { file: store.folderOf(record.id) });
+  if (!point) throw new InvertscopeError('NOT_FOUND', `run ${record.id} has no resume point: it was stopped before its first training step was saved`, { file: store.folderOf(record.id) });
   const completed = point.info.completedEpochs;
   if (!Number.isInteger(request.epochs) || request.epochs <= completed) {
     throw new InvertscopeError('BAD_INPUT', `resume: --epochs must be more than the ${completed} epochs already completed, got ${request.epochs}`, { field: 'epochs', value: request.epochs });
   }
-  const config: TrainConfig = { ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend };
+  return { record, config, point };
+}
+
+/** Training maps images to images: every layer is as wide as an image has pixels. */
+function requireImageWidth(config: TrainConfig, where: string): TrainConfig {
+  const { width } = config.architecture;
+  if (width !== IMAGE_SIZE) {
+    throw new InvertscopeError('BAD_INPUT', `${where}: invalid architecture.width: ${width} (the training data's images have ${IMAGE_SIZE} pixels)`, { field: 'architecture.width', value: width });
+  }
+  return config;
+}
+
+/** Takes the run's trainer lock (one training process per run, across processes), then prepares as the lock holder. */
+async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+  const folder = store.folderOf(request.runId);
+  await requireRunFolder(folder);
+  await acquireTrainerLock(folder, request.runId);
+  try {
+    return await prepareLockedResume(store, request, listener);
+  } catch (error) {
+    await releaseTrainerLock(folder);
+    throw error;
+  }
+}
+
+async function prepareLockedResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+  const { record, config, point } = await checkResume(store, request);
   const data = await loadData(config.data);
   checkSameSplit(record.data.split, data, record.id);
-  const resumeFile = join(store.folderOf(record.id), 'resume', 'latest.safetensors');
-  const flow = config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, resumeFile) : undefined;
+  const flow = config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, point.file) : undefined;
   const engine = await openEngine(config, point.checkpoint.params, point.checkpoint.optimizer ?? undefined, flow, data, listener);
   await store.updateRun(record.id, { status: 'running', config, backend: engine.backend, error: null, process: currentProcessInfo(), timings: { ...record.timings, endedAt: null } });
   return {
     runId: record.id, config, data, engine,
     start: {
-      completedEpochs: completed, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch,
+      completedEpochs: point.info.completedEpochs, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch,
       trainSecondsBefore: record.timings.trainSeconds, recordInitialModel: false,
     },
   };
@@ -191,6 +262,11 @@ async function train(
     await store.appendMetrics(runId, pending.splice(0, pending.length));
     lastFlush = Date.now();
   };
+  // A flush started from a step runs in the background; its failure stops training at the next step or epoch.
+  let backgroundFlushError: { error: unknown } | null = null;
+  const throwBackgroundFlushError = () => {
+    if (backgroundFlushError) throw backgroundFlushError.error;
+  };
   // Bits/dim bound the discrete images' likelihood only when the density is measured on dequantized pixels.
   const testBitsPerDim = config.objective === 'flow' && config.dequantize ? (loss: number) => bitsPerDim(loss, config.architecture.width) : undefined;
   /**
@@ -213,7 +289,11 @@ async function train(
     const { params, optimizer, flow } = await snapshot();
     const globalStep = optimizer.step;
     if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
-      const entry = await store.saveCheckpoint(runId, {
+      // Recorded already: a crash came after this checkpoint and before the resume point, and the epoch was
+      // trained again from the same state. The recorded files stay: rewriting a checkpoint and its sidecars is
+      // not one atomic step, and a crash in the middle would pair the recorded file with a new sidecar.
+      const recorded = (await store.readRun(runId)).checkpoints.find((c) => c.epoch === metric.epoch);
+      const entry = recorded ?? await store.saveCheckpoint(runId, {
         architecture: config.architecture, params, optimizer, flow,
         training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
       });
@@ -233,6 +313,16 @@ async function train(
     await recordEpoch(initial, 0);
   }
 
+  // A run killed before its first epoch ends resumes from here: where it stands before its first step.
+  if (!(await hasResumePoint(runFolder))) {
+    const { params, optimizer, flow } = await snapshot();
+    await saveResumePoint({
+      runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
+      completedEpochs: start.completedEpochs, completedSteps: start.completedSteps, partialEpoch: start.partialEpoch,
+      trainLoss: Number.NaN, testLoss: Number.NaN, invertscopeVersion: invertscopeVersion(),
+    });
+  }
+
   const wallStarted = performance.now();
   // A run of 0 epochs trains nothing: its model is the initialized one, and its record says 0 s of training.
   const training = config.epochs > start.completedEpochs;
@@ -247,23 +337,29 @@ async function train(
     shouldStop: isCancelled,
     ...(testBitsPerDim ? { testBitsPerDim } : {}),
     onStep: (metric: StepMetric) => {
+      throwBackgroundFlushError();
       pending.push(metric);
       listener.metric(metric);
       if (!stepFlushPending && Date.now() - lastFlush > METRICS_FLUSH_MS) {
-        stepFlushPending = flush().finally(() => { stepFlushPending = null; });
+        stepFlushPending = flush()
+          .catch((error: unknown) => { backgroundFlushError ??= { error }; })
+          .finally(() => { stepFlushPending = null; });
       }
     },
     onEpoch: async (metric: EpochMetric) => {
       await stepFlushPending;
+      throwBackgroundFlushError();
       lastEpoch = metric;
       await recordEpoch(metric, trainSeconds());
     },
   });
   await stepFlushPending;
+  throwBackgroundFlushError();
   await flush();
   const endedAt = new Date().toISOString();
   const record = await store.readRun(runId);
   if (result.stopped) {
+    // Stopped inside an epoch: save where it stands (at an epoch's end, the epoch saved it).
     if (result.partialEpoch) {
       const finalEpoch = lastEpoch as EpochMetric | null;
       const { params, optimizer, flow } = await snapshot();
@@ -325,7 +421,7 @@ function checkSameSplit(recorded: SplitData['split'], data: SplitData, runId: st
 
 function tfjsVersion(): string | null {
   try {
-    return (require('@tensorflow/tfjs/package.json') as { version: string }).version;
+    return (require('@tensorflow/tfjs-core/package.json') as { version: string }).version;
   } catch {
     return null;
   }

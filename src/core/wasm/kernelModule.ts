@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assetDirectory } from '../assets';
 
 /**
  * Loads one of the project's WebAssembly kernel modules (built by
- * scripts/build.mjs from src/core/wasm/assembly/<name>.ts into out/wasm/).
+ * scripts/build.mjs from src/core/wasm/assembly/<name>.ts into the assets folder).
  *
  * Every module imports its memory: the kernels never allocate, they work on
  * byte offsets that the TypeScript side hands them. That is what lets several
@@ -11,9 +12,9 @@ import { join } from 'node:path';
  */
 const compiled = new Map<string, WebAssembly.Module>();
 
-/** Directory of the built .wasm files; resolved relative to this compiled file (out/src/core/wasm). */
+/** Directory of the built .wasm files. */
 export function wasmDirectory(): string {
-  return join(__dirname, '..', '..', '..', 'wasm');
+  return assetDirectory();
 }
 
 export function compileKernelModule(name: string): WebAssembly.Module {

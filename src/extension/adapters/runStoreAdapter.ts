@@ -1,21 +1,27 @@
 import { join } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
 import { importPytorchCheckpoint } from '../../core/store/importPytorch';
-import type { RunStoreFactory, RunStorePort } from '../ports';
+import { RunRecordCache } from './runRecordCache';
+import type { RunStorePort } from '../ports';
+import { requireTrustToChangeRuns } from '../trust';
 
-/** The extension's view of a runs folder, over the core RunStore. */
-export const openRunStore: RunStoreFactory = (runsFolder: string): RunStorePort => {
+export interface RunStoreAccess {
+  /** Whether the workspace is trusted now; until it is, the port only reads (Restricted Mode). */
+  readonly isTrusted: () => boolean;
+}
+
+/**
+ * The extension's view of a runs folder, over the core RunStore. In an
+ * untrusted workspace it reads and never writes: reconciling does nothing (it
+ * would rewrite run.json files and delete leftovers) and deleting is refused.
+ */
+export const openRunStore = (runsFolder: string, access: RunStoreAccess = { isTrusted: () => true }): RunStorePort => {
   const store = new RunStore(runsFolder);
+  const records = new RunRecordCache(store);
   return {
     runsFolder: store.root,
-    async listRuns() {
-      const entries = await store.listRuns();
-      return {
-        runs: entries.flatMap((e) => (e.kind === 'run' ? [e.record] : [])),
-        damaged: entries.flatMap((e) => (e.kind === 'damaged' ? [{ id: e.id, folder: e.folder, message: e.error.message }] : [])),
-      };
-    },
-    readRun: (runId) => store.readRun(runId),
+    listRuns: () => records.list(),
+    readRun: (runId) => records.read(runId),
     readMetrics: async (runId) => (await store.readMetrics(runId)).records,
     async readMetricsSince(runId, from) {
       const read = await store.readMetrics(runId, from ? { fromOffset: from.offset, fromLine: from.line } : {});
@@ -23,11 +29,14 @@ export const openRunStore: RunStoreFactory = (runsFolder: string): RunStorePort 
     },
     runDir: (runId) => store.folderOf(runId),
     checkpointPath: (runId, entry) => join(store.folderOf(runId), entry.file),
-    deleteRun: (runId) => store.deleteRun(runId),
+    async deleteRun(runId) {
+      requireTrustToChangeRuns(access.isTrusted(), 'Deleting a run');
+      await store.deleteRun(runId);
+    },
     async importSafetensors(file, options) {
       const imported = await importPytorchCheckpoint(store, file, { preset: options.preset });
       return store.readRun(imported.id);
     },
-    reconcileStaleRuns: () => store.reconcileStaleRuns(),
+    reconcileStaleRuns: async () => (access.isTrusted() ? store.reconcileStaleRuns() : []),
   };
 };

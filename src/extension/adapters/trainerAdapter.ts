@@ -1,5 +1,6 @@
 import { recordAbnormalEnd } from '../../backend/recordAbnormalEnd';
 import { startTraining } from '../../backend/trainingClient';
+import { TRAINING_HOST_VARIABLE } from '../../core/train/backendCapabilities';
 import type { LogSink, TrainerPort } from '../ports';
 
 /**
@@ -10,6 +11,8 @@ export function createTrainer(log: LogSink): TrainerPort {
   return {
     start: (request) => startTraining(request, {
       recordAbnormalEnd,
+      // The training process then offers only the backends the extension ships (no tfjs-node).
+      env: { ...process.env, [TRAINING_HOST_VARIABLE]: 'vscode' },
       onStderr: (text) => {
         for (const line of text.split('\n')) if (line.trim() !== '') log.warn(`trainer stderr: ${line}`);
       },

@@ -1,3 +1,4 @@
+import type { PartialAnalysis, PartialAnalysisListener } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import { InvertscopeError } from '../../core/errors';
 import { checkpointKey } from '../commands/commandArgs';
@@ -9,9 +10,12 @@ interface Job {
   readonly controller: AbortController;
   readonly promise: Promise<CheckpointAnalysis>;
   readonly listeners: Set<AnalysisProgressListener>;
+  readonly partialListeners: Set<PartialAnalysisListener>;
   waiters: number;
   settled: boolean;
   last: { message: string; fraction: number | null } | null;
+  /** What the computation already knows (spectra and κ first), for callers who join later. */
+  partial: PartialAnalysis | null;
 }
 
 export interface AnalysisCompleted {
@@ -79,22 +83,24 @@ export class AnalysisService extends Disposable {
     return this.jobs.has(jobKey(target));
   }
 
-  /** The cached analysis if there is one, else a new computation. */
-  async get(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<CheckpointAnalysis> {
+  /** The cached analysis if there is one, else a new computation (whose first results go to `onPartial`). */
+  async get(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
     const cached = await this.readCached(target);
     if (cached) return cached;
-    return this.analyse(target, onProgress, signal);
+    return this.analyse(target, onProgress, signal, onPartial);
   }
 
-  /** Computes the analysis again (or joins a computation in progress). */
-  analyse(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<CheckpointAnalysis> {
+  /** Computes the analysis again (or joins a computation in progress), telling `onPartial` what is known early. */
+  analyse(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
     if (this.isDisposed) return Promise.reject(new InvertscopeError('CANCELLED', 'The extension is shutting down'));
     if (signal.aborted) return Promise.reject(cancelled());
     const key = jobKey(target);
     const job = this.jobs.get(key) ?? this.startJob(key, target);
     job.waiters++;
     job.listeners.add(onProgress);
+    if (onPartial) job.partialListeners.add(onPartial);
     if (job.last) onProgress(job.last.message, job.last.fraction);
+    if (job.partial) onPartial?.(job.partial);
     return new Promise<CheckpointAnalysis>((resolve, reject) => {
       let detached = false;
       const detach = () => {
@@ -102,6 +108,7 @@ export class AnalysisService extends Disposable {
         detached = true;
         signal.removeEventListener('abort', onAbort);
         job.listeners.delete(onProgress);
+        if (onPartial) job.partialListeners.delete(onPartial);
         job.waiters--;
         if (job.waiters === 0 && !job.settled) {
           this.log.info(`analysis ${key}: cancelled (nobody waits for it any more)`);
@@ -132,18 +139,24 @@ export class AnalysisService extends Disposable {
   private startJob(key: string, target: CheckpointTarget): Job {
     const controller = new AbortController();
     const listeners = new Set<AnalysisProgressListener>();
+    const partialListeners = new Set<PartialAnalysisListener>();
     const started = Date.now();
     this.log.info(`analysis ${key}: started`);
     const job: Job = {
       controller,
       listeners,
+      partialListeners,
       waiters: 0,
       settled: false,
       last: null,
+      partial: null,
       promise: rejectOnThrow(() => this.port.analyse(target, this.options(), (message, fraction) => {
         job.last = { message, fraction };
         for (const listener of [...listeners]) listener(message, fraction);
-      }, controller.signal)),
+      }, controller.signal, (partial) => {
+        job.partial = partial;
+        for (const listener of [...partialListeners]) listener(partial);
+      })),
     };
     this.jobs.set(key, job);
     // Registered before any waiter's handlers, so waiters that leave after the end see it as settled.

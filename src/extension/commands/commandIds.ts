@@ -5,6 +5,7 @@ export const COMMAND_IDS = {
   resumeTraining: 'invertscope.resumeTraining',
   showTrainingActions: 'invertscope.showTrainingActions',
   openInspector: 'invertscope.openInspector',
+  openDashboard: 'invertscope.openDashboard',
   analyseCheckpoint: 'invertscope.analyseCheckpoint',
   reconstruct: 'invertscope.reconstruct',
   generate: 'invertscope.generate',
@@ -27,6 +28,7 @@ export const VIEW_IDS = {
   runs: 'invertscope.runs',
   inspectorPanel: 'invertscope.inspector',
   comparePanel: 'invertscope.compare',
+  dashboardPanel: 'invertscope.dashboard',
 } as const;
 
 /** Context keys the manifest's `when` clauses read. */

@@ -8,6 +8,7 @@ import { DownloadMnistCommand } from './downloadMnist';
 import { ExportFigureCommand } from './exportFigure';
 import { GenerateCommand } from './generate';
 import { ImportCheckpointCommand } from './importCheckpoint';
+import { OpenDashboardCommand } from './openDashboard';
 import { OpenInspectorCommand } from './openInspector';
 import { ReconstructCommand } from './reconstruct';
 import { RefreshRunsCommand } from './refreshRuns';
@@ -27,6 +28,7 @@ export function registerCommands(manager: CommandManager, services: Services): v
     new ResumeTrainingCommand(services),
     new ShowTrainingActionsCommand(services),
     new OpenInspectorCommand(services),
+    new OpenDashboardCommand(services),
     new AnalyseCheckpointCommand(services),
     new ReconstructCommand(services),
     new GenerateCommand(services),

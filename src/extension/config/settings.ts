@@ -1,4 +1,5 @@
 import { PRESET_NAMES, type PresetName } from '../../core/model/architecture';
+import { BACKEND_REQUESTS, offeredRequests } from '../../core/train/backendCapabilities';
 import type { BackendRequest } from '../../core/train/config';
 import { DEFAULT_ANALYSIS_OPTIONS, DEFAULT_NOISE_LEVELS } from '../../core/analysis/options';
 
@@ -25,11 +26,24 @@ export interface InvertscopeSettings {
   /** A folder of MNIST-layout IDX files; '' when none is configured. */
   readonly dataFolder: string;
   readonly analysis: AnalysisSettings;
+  /** Whether the runs folder is also polled: 'auto' does so on network file systems, where other machines' writes raise no file events. */
+  readonly runsFolderPolling: PollingMode;
+  /** Seconds between two looks at a polled runs folder. */
+  readonly runsFolderPollSeconds: number;
 }
+
+export type PollingMode = 'auto' | 'always' | 'never';
+export const POLLING_MODES: readonly PollingMode[] = ['auto', 'always', 'never'];
 
 export const SETTINGS_SECTION = 'invertscope';
 
-export const BACKEND_CHOICES: readonly BackendRequest[] = ['auto', 'tensorflow', 'simd', 'wasm', 'cpu'];
+/**
+ * The backends the setting offers: those the extension can load. A value of
+ * 'tensorflow' written by hand is still read, so that training says why it
+ * cannot run (tfjs-node is for the command line only) rather than silently
+ * training on another backend.
+ */
+export const BACKEND_CHOICES: readonly BackendRequest[] = offeredRequests('vscode');
 
 /** The limits each number is clamped to; package.json declares the same minimum/maximum. */
 export const LIMITS = {
@@ -42,6 +56,7 @@ export const LIMITS = {
   noiseLevelCount: 16,
   testImages: { min: 10, max: 10_000 },
   temperature: { min: 0, max: 10 },
+  pollSeconds: { min: 1, max: 600 },
 } as const;
 
 export const DEFAULT_SETTINGS: InvertscopeSettings = deepFreeze({
@@ -54,6 +69,8 @@ export const DEFAULT_SETTINGS: InvertscopeSettings = deepFreeze({
   backend: 'auto',
   dataFolder: '',
   analysis: { noiseLevels: [...DEFAULT_NOISE_LEVELS], testImages: DEFAULT_ANALYSIS_OPTIONS.testImages, temperature: DEFAULT_ANALYSIS_OPTIONS.temperature },
+  runsFolderPolling: 'auto',
+  runsFolderPollSeconds: 5,
 });
 
 /** Every key below `invertscope.` that this reader looks at (the manifest must declare exactly these). */
@@ -69,6 +86,8 @@ export const SETTING_KEYS = [
   'analysis.noiseLevels',
   'analysis.testImages',
   'analysis.temperature',
+  'runsFolderPolling',
+  'runsFolderPollSeconds',
 ] as const;
 
 export type SettingKey = (typeof SETTING_KEYS)[number];
@@ -85,13 +104,15 @@ export function readSettings(get: SettingGetter): InvertscopeSettings {
     batchSize: readInteger(get('batchSize'), LIMITS.batchSize, d.batchSize),
     learningRate: readNumber(get('learningRate'), LIMITS.learningRate, d.learningRate),
     checkpointEpochs: readIntegerList(get('checkpointEpochs'), LIMITS.checkpointEpoch, LIMITS.checkpointCount, d.checkpointEpochs),
-    backend: readEnum(get('backend'), BACKEND_CHOICES, d.backend),
+    backend: readEnum(get('backend'), BACKEND_REQUESTS, d.backend),
     dataFolder: readString(get('dataFolder')),
     analysis: {
       noiseLevels: readNumberList(get('analysis.noiseLevels'), LIMITS.noiseLevel, LIMITS.noiseLevelCount, d.analysis.noiseLevels),
       testImages: readInteger(get('analysis.testImages'), LIMITS.testImages, d.analysis.testImages),
       temperature: readNumber(get('analysis.temperature'), LIMITS.temperature, d.analysis.temperature),
     },
+    runsFolderPolling: readEnum(get('runsFolderPolling'), POLLING_MODES, d.runsFolderPolling),
+    runsFolderPollSeconds: readInteger(get('runsFolderPollSeconds'), LIMITS.pollSeconds, d.runsFolderPollSeconds),
   });
 }
 

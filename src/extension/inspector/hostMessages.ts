@@ -3,7 +3,7 @@
  * lists of chart ids and formats, and a check of every message the webview
  * sends before the host acts on it.
  */
-import type { ChartId, ExportFormat, WebviewMessage } from '../../webview/protocol';
+import type { ChartExportMessage, ChartId, ExportFormat, WebviewMessage } from '../../webview/protocol';
 
 export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution', 'trajectory'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv'];
@@ -27,18 +27,24 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | null {
       const ref = parseRef(m.ref);
       return ref ? { type: m.type, ref } : null;
     }
-    case 'export': {
-      if (typeof m.requestId !== 'string' || typeof m.content !== 'string' || typeof m.suggestedName !== 'string') return null;
-      if (!CHART_IDS.includes(m.chart as ChartId) || !EXPORT_FORMATS.includes(m.format as ExportFormat)) return null;
-      if (m.encoding !== 'utf8' && m.encoding !== 'base64') return null;
-      return {
-        type: 'export', requestId: m.requestId, chart: m.chart as ChartId, format: m.format as ExportFormat,
-        content: m.content, encoding: m.encoding, suggestedName: m.suggestedName,
-      };
-    }
+    case 'export':
+      return parseExportMessage(m, CHART_IDS);
+    case 'watchTrajectory':
+      return typeof m.runId === 'string' && m.runId !== '' ? { type: 'watchTrajectory', runId: m.runId } : null;
     default:
       return null;
   }
+}
+
+/** An `export` message of any webview whose chart is one of `charts`; null when a field does not fit. */
+export function parseExportMessage<Id extends string>(m: Record<string, unknown>, charts: readonly Id[]): ChartExportMessage<Id> | null {
+  if (typeof m.requestId !== 'string' || typeof m.content !== 'string' || typeof m.suggestedName !== 'string') return null;
+  if (!charts.includes(m.chart as Id) || !EXPORT_FORMATS.includes(m.format as ExportFormat)) return null;
+  if (m.encoding !== 'utf8' && m.encoding !== 'base64') return null;
+  return {
+    type: 'export', requestId: m.requestId, chart: m.chart as Id, format: m.format as ExportFormat,
+    content: m.content, encoding: m.encoding, suggestedName: m.suggestedName,
+  };
 }
 
 /** A file name without folders or characters file systems refuse, keeping the extension. */

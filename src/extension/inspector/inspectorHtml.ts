@@ -47,7 +47,34 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 }
 
 export function renderInspectorHtml(options: InspectorHtmlOptions): string {
-  const { cspSource, scriptUri, styleUri, nonce, initialState } = options;
+  const { initialState } = options;
+  return renderWebviewPage({
+    ...options,
+    app: 'inspector',
+    styleUris: [options.styleUri],
+    title: initialState.title,
+    bootText: `Loading the inspector for ${initialState.title}…`,
+  });
+}
+
+/** A page of the webview bundle: which app it starts, its stylesheets, and the state the app reads first. */
+export interface WebviewPageOptions {
+  readonly cspSource: string;
+  readonly scriptUri: string;
+  readonly styleUris: readonly string[];
+  readonly nonce: string;
+  /** The app the bundle starts on this page (`#app[data-app]`). */
+  readonly app: 'inspector' | 'dashboard';
+  readonly title: string;
+  /** Shown until the app replaces it. */
+  readonly bootText: string;
+  /** Written as JSON into the page's meta tag. */
+  readonly initialState: unknown;
+}
+
+/** The one page template of every webview: the CSP, the nonce checks and the meta tags are the same for each app. */
+export function renderWebviewPage(options: WebviewPageOptions): string {
+  const { cspSource, scriptUri, styleUris, nonce, initialState } = options;
   // A nonce is base64; anything else could break out of the attribute it lives in.
   if (!/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(nonce)) throw new RangeError(`renderInspectorHtml: invalid nonce: ${JSON.stringify(nonce)}`);
   // VS Code's cspSource is a source list such as "'self' https://*.vscode-cdn.net";
@@ -56,7 +83,7 @@ export function renderInspectorHtml(options: InspectorHtmlOptions): string {
   if (cspSource.trim() === '' || !sources.every((s) => /^('self'|[A-Za-z][A-Za-z0-9+.-]*:[^\s;,'"<>]*|[^\s;,'"<>:]+)$/.test(s))) {
     throw new RangeError(`renderInspectorHtml: invalid cspSource: ${JSON.stringify(cspSource)}`);
   }
-  const title = escapeHtml(initialState.title);
+  const styles = styleUris.map((uri) => `<link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -65,11 +92,11 @@ export function renderInspectorHtml(options: InspectorHtmlOptions): string {
 <meta property="csp-nonce" content="${escapeHtml(nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <meta name="${INITIAL_STATE_META}" content="${escapeHtml(JSON.stringify(initialState))}">
-<link rel="stylesheet" href="${escapeHtml(styleUri)}">
-<title>${title}</title>
+${styles}
+<title>${escapeHtml(options.title)}</title>
 </head>
 <body>
-<div id="app"><p class="boot">Loading the inspector for ${title}…</p></div>
+<div id="app" data-app="${options.app}"><p class="boot">${escapeHtml(options.bootText)}</p></div>
 <div id="${TOOLTIP_ID}" role="tooltip" hidden></div>
 <script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
 </body>

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import { describeError, isInvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
 import type { ChartId, CheckpointRef, ExportFormat, ExportMessage, HostMessage, WebviewMessage } from '../../webview/protocol';
@@ -7,9 +8,12 @@ import { checkpointEntry } from '../commands/commandArgs';
 import { isCancellation } from '../commands/errorMessages';
 import type { LogSink, MetricsCursor, MetricsPage } from '../ports';
 import type { RunsLocation } from '../runsLocation';
+import { TimelineFeed } from '../trajectory/timelineFeed';
+import type { TrajectoryService } from '../trajectory/trajectoryService';
 import { Disposable } from '../util/dispose';
 import { renderFallbackHtml } from './fallbackHtml';
-import { parseWebviewMessage, safeFileName } from './hostMessages';
+import { saveExportedFile } from '../webviewExport';
+import { parseWebviewMessage } from './hostMessages';
 import { createNonce } from './inspectorHtml';
 import { initialStateFor, panelTitle, summarizeRun, type PanelInitialState, type PanelTarget } from './panelState';
 
@@ -23,6 +27,7 @@ export interface RenderInspectorHtml {
 export interface InspectorPanelDeps {
   readonly location: RunsLocation;
   readonly analysis: AnalysisService;
+  readonly trajectories: TrajectoryService;
   readonly log: LogSink & { show(preserveFocus?: boolean): void };
   readonly extensionUri: vscode.Uri;
   readonly renderHtml: RenderInspectorHtml;
@@ -55,6 +60,11 @@ export class InspectorPanel extends Disposable {
   private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
   private readonly exportWaiters = new Map<string, (message: ExportMessage) => void>();
+  /** The timeline card's run: its points, and the missing ones computed in the background. */
+  private timeline: TimelineFeed | null = null;
+  /** Analyses this panel waits for, and who waits for it to wait for none (the timeline computes only then). */
+  private analysesInFlight = 0;
+  private idleWaiters: Array<() => void> = [];
 
   static create(deps: InspectorPanelDeps, target: PanelTarget, column: vscode.ViewColumn): InspectorPanel {
     const viewType = target.compare ? COMPARE_VIEW_TYPE : INSPECTOR_VIEW_TYPE;
@@ -80,6 +90,7 @@ export class InspectorPanel extends Disposable {
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)));
     this._register({ dispose: () => this.aborter.abort() });
+    this._register({ dispose: () => { this.timeline?.dispose(); this.timeline = null; } });
     panel.webview.html = this.html();
   }
 
@@ -134,19 +145,12 @@ export class InspectorPanel extends Disposable {
     let detail = 'cancelled';
     let ok = false;
     try {
-      const runDir = this.deps.location.current.runDir(this.target.runId);
-      const uri = await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(`${runDir}/${safeFileName(message.suggestedName, message.format)}`),
-        filters: { [message.format.toUpperCase()]: [message.format] },
-        title: 'Export Figure',
-      });
-      if (!uri) return undefined;
-      const bytes = message.encoding === 'base64' ? Buffer.from(message.content, 'base64') : Buffer.from(message.content, 'utf8');
-      await vscode.workspace.fs.writeFile(uri, bytes);
+      const saved = await saveExportedFile(message, this.deps.location.current.runDir(this.target.runId));
+      if (!saved) return undefined;
       ok = true;
-      detail = uri.fsPath;
-      this.deps.log.info(`inspector: exported ${message.chart} as ${uri.fsPath}`);
-      return uri.fsPath;
+      detail = saved;
+      this.deps.log.info(`inspector: exported ${message.chart} as ${saved}`);
+      return saved;
     } catch (error) {
       detail = describeError(error);
       throw error;
@@ -158,6 +162,7 @@ export class InspectorPanel extends Disposable {
   /** Files of a run this panel shows changed on disk. */
   async runChanged(runId: string, metricsOnly: boolean): Promise<void> {
     if (!this.ready || !this.shows(runId)) return;
+    if (!metricsOnly && this.timeline?.runId === runId) this.timeline.runChanged();
     try {
       if (!metricsOnly) {
         const run = await this.deps.location.current.readRun(runId);
@@ -232,7 +237,30 @@ export class InspectorPanel extends Disposable {
       case 'openLog':
         this.deps.log.show(true);
         return;
+      case 'watchTrajectory':
+        this.watchTrajectory(message.runId);
+        return;
     }
+  }
+
+  private watchTrajectory(runId: string): void {
+    if (this.timeline?.runId !== runId) {
+      this.timeline?.dispose();
+      this.timeline = new TimelineFeed({
+        store: () => this.deps.location.current,
+        trajectories: this.deps.trajectories,
+        log: this.deps.log,
+        post: (message) => this.post(message),
+        idle: () => this.analysesIdle(),
+      }, runId);
+    }
+    void this.timeline.refresh();
+  }
+
+  /** Resolves once no analysis this panel asked for is on its way. */
+  private analysesIdle(): Promise<void> {
+    if (this.analysesInFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async sendEverything(): Promise<void> {
@@ -284,20 +312,25 @@ export class InspectorPanel extends Disposable {
 
   private async sendAnalysis(ref: CheckpointRef, force: boolean): Promise<void> {
     const store = this.deps.location.current;
+    this.analysesInFlight++;
     try {
       const run = await store.readRun(ref.runId);
       const entry = checkpointEntry(run, ref);
       const target = { run, entry, file: store.checkpointPath(run.id, entry) };
       const onProgress = (message: string, fraction: number | null) => this.post({ type: 'analysisProgress', ref, message, fraction });
-      const analysis = force
-        ? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal)
-        : await this.deps.analysis.get(target, onProgress, this.aborter.signal);
+      const onPartial = (partial: PartialAnalysis) => this.post({ type: 'analysisPartial', ref, partial });
+      const cached = force ? null : await this.deps.analysis.readCached(target);
+      // A computation goes first in the analysis process: the timeline's point waits.
+      if (!cached) this.timeline?.yieldToAnalysis();
+      const analysis = cached ?? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal, onPartial);
       if (this.isDisposed) return;
       this.post({ type: 'analysis', ref, analysis });
     } catch (error) {
       if (this.isDisposed || isCancellation(error)) return;
       this.deps.log.warn(`inspector: analysis of ${ref.runId} epoch ${ref.epoch}: ${describeError(error)}`);
       this.post({ type: 'analysisError', ref, message: describeError(error), code: isInvertscopeError(error) ? error.code : undefined });
+    } finally {
+      if (--this.analysesInFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 }

@@ -75,10 +75,10 @@ export function progressText(progress: LiveProgress | null): string {
   return parts.join(' · ');
 }
 
-/** The status bar item's text; several trainings show the newest and a count. */
-export function statusBarText(progress: LiveProgress | null, modelName: string, otherActive: number): string {
+/** The status bar item's text: the newest training, the engine that trains it once known, and how many others run. */
+export function statusBarText(progress: LiveProgress | null, modelName: string, otherActive: number, engine: string | null = null): string {
   const more = otherActive > 0 ? ` (+${otherActive})` : '';
-  return `$(sync~spin) ${modelName}: ${progressText(progress)}${more}`;
+  return `$(sync~spin) ${modelName}${engine ? ` on ${engine}` : ''}: ${progressText(progress)}${more}`;
 }
 
 function clamp01(x: number): number {

@@ -6,6 +6,7 @@
 import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
 import type { TrainConfig } from '../../core/train/config';
 import { DEFAULT_TRAIN } from '../../core/train/config';
+import { objectiveUnsupportedReason } from '../../core/train/backendCapabilities';
 import { isRecipeName, recipe, RECIPE_NAMES, type RecipeName } from '../../core/train/recipes';
 import { validateTrainConfig } from '../../core/train/validateConfig';
 import type { InvertscopeSettings } from '../config/settings';
@@ -140,7 +141,8 @@ export function buildTrainConfig(choices: TrainChoices, settings: InvertscopeSet
     // A flow's initialized model (epoch 0) is always worth keeping: it is the reference its training is measured against.
     checkpointEpochs: flow ? [...new Set([0, ...choices.checkpointEpochs])].sort((a, b) => a - b) : [...choices.checkpointEpochs],
     data: choices.data.kind === 'embedded' ? DEFAULT_DATA_SPEC : { kind: 'idx', folder: choices.data.folder },
-    backend: settings.backend,
+    // A backend that does not train this objective would be refused; 'auto' then picks the fastest that does.
+    backend: settings.backend !== 'auto' && objectiveUnsupportedReason(settings.backend, r.objective) !== null ? 'auto' : settings.backend,
     dequantize: r.dequantize,
     ...(r.flow ? { flow: r.flow } : {}),
   }, 'Train Model');

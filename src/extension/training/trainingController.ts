@@ -1,4 +1,5 @@
 import type { FromTrainer, StartedInfo, TrainRequest, TrainingOutcome } from '../../backend/protocol';
+import type { BackendInfo } from '../../core/store/runTypes';
 import type { TrainingSession } from '../../backend/session';
 import type { LogSink, TrainerPort } from '../ports';
 import type { LiveProgress } from '../tree/treePresentation';
@@ -15,6 +16,8 @@ export interface ActiveTraining {
   /** Known once the process reports 'started' (at once for a resume). */
   readonly runId: string | null;
   readonly shape: SessionShape | null;
+  /** The engine that trains, once the process has chosen it ('started'). */
+  readonly backend: BackendInfo | null;
   readonly progress: LiveProgress | null;
   readonly stopRequested: boolean;
 }
@@ -66,7 +69,7 @@ export class TrainingController extends Disposable {
     }
     const session = this.trainer.start(request);
     const training: MutableTraining = {
-      request, label, session, runId: request.kind === 'resume' ? request.runId : null, shape: null, progress: null, stopRequested: false,
+      request, label, session, runId: request.kind === 'resume' ? request.runId : null, shape: null, backend: null, progress: null, stopRequested: false,
     };
     this.active.set(session, training);
     const unsubscribe = session.onMessage((message) => this.receive(training, message));
@@ -125,6 +128,7 @@ export class TrainingController extends Disposable {
     if (message.type === 'started') {
       training.runId = message.runId;
       training.shape = shapeFromStarted(message);
+      training.backend = message.backend;
     }
     if (message.type === 'log') {
       if (message.level === 'warn') this.log.warn(`trainer: ${message.message}`);

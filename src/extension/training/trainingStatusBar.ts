@@ -42,8 +42,9 @@ export class TrainingStatusBar extends Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = statusBarText(latest.progress, latest.label, all.length - 1);
-    this.item.tooltip = `Invertscope: training ${latest.runId ?? latest.label} — ${progressText(latest.progress)}${latest.stopRequested ? ' (stopping…)' : ''}\nClick for Stop Training and Open Inspector.`;
+    this.item.text = statusBarText(latest.progress, latest.label, all.length - 1, latest.backend?.name ?? null);
+    const engine = latest.backend ? `\nEngine: ${latest.backend.description}` : '\nEngine: being chosen…';
+    this.item.tooltip = `Invertscope: training ${latest.runId ?? latest.label} — ${progressText(latest.progress)}${latest.stopRequested ? ' (stopping…)' : ''}${engine}\nClick for Stop Training and Open Inspector.`;
     this.item.show();
   }
 }

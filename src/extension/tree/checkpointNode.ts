@@ -52,7 +52,8 @@ export class CheckpointNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    return treeItemFromView(checkpointView(this.parent.record, this.entry, this.spectra === undefined ? null : this.spectra !== null), this);
+    const analysed = this.spectra === undefined ? null : this.spectra !== null;
+    return treeItemFromView(checkpointView(this.parent.record, this.entry, analysed, this.parent.pointAt(this.epoch)), this);
   }
 
   /**
@@ -67,7 +68,9 @@ export class CheckpointNode extends TreeNode {
     const layerCount = this.parent.record.config.architecture.layers.length;
     const spectra = this.spectra;
     if (spectra === undefined) this.pendingAnsweredAt = Date.now();
-    return Array.from({ length: layerCount }, (_, i) => new LayerNode(this, i, spectra === undefined ? 'reading' : spectra?.[i] ?? null));
+    // Without a full analysis, the trajectory point's per-layer figures are the same four numbers.
+    const point = this.parent.pointAt(this.epoch);
+    return Array.from({ length: layerCount }, (_, i) => new LayerNode(this, i, spectra === undefined ? 'reading' : spectra?.[i] ?? point?.layers[i] ?? null));
   }
 
   private startRead(): void {

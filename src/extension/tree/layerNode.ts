@@ -1,12 +1,11 @@
 import type * as vscode from 'vscode';
-import type { LayerSpectrum } from '../../core/analysis/types';
 import type { CheckpointNode } from './checkpointNode';
 import { TreeNode, treeItemFromView } from './treeNode';
-import { layerView } from './treePresentation';
+import { layerView, type LayerFigures } from './treePresentation';
 
 /** One Linear layer of a checkpoint, with its condition number when analysed. */
 export class LayerNode extends TreeNode {
-  constructor(readonly parent: CheckpointNode, readonly index: number, private readonly spectrum: LayerSpectrum | null | 'reading') {
+  constructor(readonly parent: CheckpointNode, readonly index: number, private readonly spectrum: LayerFigures | null | 'reading') {
     super();
   }
 

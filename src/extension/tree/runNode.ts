@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
+import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import type { RunRecord } from '../../core/store/runTypes';
+import { latestPoint } from '../trajectory/latestPoint';
 import { CheckpointNode } from './checkpointNode';
 import { TreeNode, treeItemFromView, type TreeContext } from './treeNode';
 import { runView, type LiveProgress } from './treePresentation';
@@ -12,6 +14,10 @@ import { runView, type LiveProgress } from './treePresentation';
 export class RunNode extends TreeNode {
   readonly parent = undefined;
   private readonly checkpoints = new Map<number, CheckpointNode>();
+  /** The run's trajectory points as last read (null: not read yet); they fill in descriptions. */
+  private points: readonly TrajectoryPoint[] | null = null;
+  /** Bumped by every read, so that an older, slower read never overwrites a newer one. */
+  private pointsGeneration = 0;
 
   constructor(public record: RunRecord, public live: LiveProgress | null, private readonly context: TreeContext) {
     super();
@@ -26,6 +32,27 @@ export class RunNode extends TreeNode {
     if (record.status !== 'running') this.live = null;
   }
 
+  /**
+   * Reads the run's trajectory points beside the tree (a few runs at a time) and
+   * announces the node changed only when what its rows show changed, so listing
+   * hundreds of unanalysed runs does not refresh each of them again.
+   */
+  loadTrajectory(): void {
+    const generation = ++this.pointsGeneration;
+    void this.context.trajectories.points(this.record).then((points) => {
+      if (generation !== this.pointsGeneration) return;
+      const before = pointsKey(this.points);
+      this.points = points;
+      if (pointsKey(points) !== before) this.context.changed(this);
+    });
+  }
+
+  /** The point of a checkpoint, if it was read and belongs to the checkpoint file recorded now. */
+  pointAt(epoch: number): TrajectoryPoint | null {
+    const sha = this.record.checkpoints.find((c) => c.epoch === epoch)?.sha256;
+    return this.points?.find((p) => p.epoch === epoch && p.checkpointSha256 === sha) ?? null;
+  }
+
   /** After checkpoint files or cached analyses changed on disk. */
   reloadCheckpoints(): void {
     for (const checkpoint of this.checkpoints.values()) checkpoint.reload();
@@ -36,7 +63,7 @@ export class RunNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    return treeItemFromView(runView(this.record, this.live), this);
+    return treeItemFromView(runView(this.record, this.live, latestPoint(this.record, this.points ?? [])), this);
   }
 
   async getChildren(): Promise<TreeNode[]> {
@@ -59,4 +86,9 @@ export class RunNode extends TreeNode {
     for (const epoch of [...this.checkpoints.keys()]) if (!seen.has(epoch)) this.checkpoints.delete(epoch);
     return nodes;
   }
+}
+
+/** What the rows show of a run's points: which checkpoints have one, of which file, and their verdicts. */
+function pointsKey(points: readonly TrajectoryPoint[] | null): string {
+  return points === null ? '' : points.map((p) => `${p.epoch}:${p.checkpointSha256}:${p.jacobian.cond}:${p.roundTrips.float32.brokenFraction}`).join(',');
 }

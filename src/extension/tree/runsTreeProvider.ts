@@ -6,6 +6,7 @@ import type { LogSink, MetricsCursor } from '../ports';
 import type { RunsLocation } from '../runsLocation';
 import { progressFromMetrics } from '../training/liveProgress';
 import type { TrainingController } from '../training/trainingController';
+import type { TrajectoryService } from '../trajectory/trajectoryService';
 import { Disposable } from '../util/dispose';
 import type { CheckpointNode } from './checkpointNode';
 import { DamagedRunNode } from './damagedRunNode';
@@ -28,15 +29,19 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   private readonly context: TreeContext;
   /** A root refresh was asked for and VS Code has not read the root again yet. */
   private rootRefreshPending = false;
+  private readonly rootListedEmitter = this._register(new vscode.EventEmitter<{ readonly entries: number; readonly askedAt: number }>());
+  /** Fires each time the view's top level has been listed: the number of entries, and when VS Code asked (performance.now()). */
+  readonly onDidListRoot = this.rootListedEmitter.event;
 
   constructor(
     private readonly location: RunsLocation,
     analysis: AnalysisService,
+    trajectories: TrajectoryService,
     private readonly training: TrainingController,
     private readonly log: LogSink,
   ) {
     super();
-    this.context = { store: () => location.current, analysis, log, changed: (node) => this.changeEmitter.fire(node) };
+    this.context = { store: () => location.current, analysis, trajectories, log, changed: (node) => this.changeEmitter.fire(node) };
     this._register(location.onDidChange(() => {
       this.runs.clear();
       this.metricsSeen.clear();
@@ -50,6 +55,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     this._register(analysis.onDidComplete(({ runId, epoch }) => {
       this.findCheckpoint(runId, epoch)?.reload();
     }));
+    this._register(trajectories.onDidChange(({ runId }) => this.runs.get(runId)?.loadTrajectory()));
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -98,6 +104,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       return;
     }
     node.update(record);
+    node.loadTrajectory();
     if (kind === 'files') node.reloadCheckpoints();
     if (record.status === 'running' && !this.training.findByRun(runId)) node.live = await this.liveFromFiles(runId, record.config.epochs);
     if (this.isDisposed) return;
@@ -133,6 +140,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   private async rootChildren(): Promise<TreeNode[]> {
+    const askedAt = performance.now();
     this.rootRefreshPending = false;
     const store = this.location.current;
     let listing;
@@ -155,6 +163,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         node = new RunNode(record, null, this.context);
         this.runs.set(record.id, node);
       }
+      node.loadTrajectory();
       const active = this.training.findByRun(record.id);
       if (active) node.live = active.progress;
       else if (record.status === 'running' && node.live === null) node.live = await this.liveFromFiles(record.id, record.config.epochs);
@@ -165,6 +174,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     for (const damaged of listing.damaged) nodes.push(new DamagedRunNode(damaged));
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasRuns, nodes.length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.runsLoaded, true);
+    this.rootListedEmitter.fire({ entries: nodes.length, askedAt });
     return nodes;
   }
 

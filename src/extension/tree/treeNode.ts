@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import type { AnalysisService } from '../analysis/analysisService';
 import type { LogSink, RunStorePort } from '../ports';
+import type { TrajectoryService } from '../trajectory/trajectoryService';
 import type { NodeView } from './treePresentation';
 
 /** What nodes need from their surroundings. */
 export interface TreeContext {
   store(): RunStorePort;
   readonly analysis: AnalysisService;
+  readonly trajectories: TrajectoryService;
   readonly log: LogSink;
   /** Tells VS Code that this node (and what is below it) changed. */
   changed(node: TreeNode): void;

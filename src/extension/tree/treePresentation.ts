@@ -3,7 +3,8 @@
  * tested without VS Code. The node classes in this folder turn a NodeView into
  * a vscode.TreeItem and nothing else.
  */
-import type { LayerSpectrum } from '../../core/analysis/types';
+import { ROUND_TRIPS, ROUND_TRIP_IDS, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
+import type { JacobianReport, LayerSpectrum } from '../../core/analysis/types';
 import { describeArchitecture } from '../../core/model/architecture';
 import type { CheckpointEntry, RunRecord, RunStatus } from '../../core/store/runTypes';
 import { COMMAND_IDS } from '../commands/commandIds';
@@ -51,8 +52,41 @@ export function runNodeId(runId: string): string {
   return `run:${runId}`;
 }
 
-/** The short line next to a run's name. */
-export function runDescription(run: RunRecord, live: LiveProgress | null): string {
+/** What a layer's row shows: the four figures a full analysis and a trajectory point both have. */
+export type LayerFigures = Pick<LayerSpectrum, 'sigmaMax' | 'sigmaMin' | 'cond' | 'logAbsDet'>;
+
+/** The verdict in the few words a tree row has room for. */
+export const VERDICT_WORDS: Record<JacobianReport['verdict'], string> = {
+  'invertible': 'invertible',
+  'float32-insufficient': 'float32 not enough',
+  'non-invertible-float64': 'not invertible',
+};
+
+/** κ of the Jacobian: "κ(J) 3.2e7", or "κ(J) > 4.5e15" when float64 cannot resolve σmin and the figure is a lower bound. */
+export function jacobianText(point: TrajectoryPoint): string {
+  return `κ(J) ${point.jacobian.resolvable ? '' : '> '}${formatNumber(point.jacobian.cond, 3)}`;
+}
+
+/** "98% f32, 0% f64": the reconstructions each end of the precision range breaks. */
+export function brokenText(point: TrajectoryPoint): string {
+  const { float32, float64 } = point.roundTrips;
+  return `broken ${formatShare(float32.brokenFraction)} f32, ${formatShare(float64.brokenFraction)} f64`;
+}
+
+/**
+ * The short line next to a run's name; `latest` (the point of its newest
+ * analysed checkpoint) adds where the inverse stands, e.g. "κ(J) 1e17 · not
+ * invertible", with the epoch when it is not the run's last checkpoint.
+ */
+export function runDescription(run: RunRecord, live: LiveProgress | null, latest: TrajectoryPoint | null = null): string {
+  const base = runStatusDescription(run, live);
+  if (!latest) return base;
+  const lastCheckpoint = Math.max(...run.checkpoints.map((c) => c.epoch));
+  const at = latest.epoch === lastCheckpoint ? '' : ` (epoch ${latest.epoch})`;
+  return `${base} · ${jacobianText(latest)} · ${VERDICT_WORDS[latest.verdict]}${at}`;
+}
+
+function runStatusDescription(run: RunRecord, live: LiveProgress | null): string {
   const model = run.config.architecture.name;
   switch (run.status) {
     case 'running': {
@@ -71,7 +105,7 @@ export function runDescription(run: RunRecord, live: LiveProgress | null): strin
   }
 }
 
-export function runTooltip(run: RunRecord, live: LiveProgress | null): string {
+export function runTooltip(run: RunRecord, live: LiveProgress | null, latest: TrajectoryPoint | null = null): string {
   const lines = [
     `**${escapeMarkdown(run.id)}** — ${run.status}`,
     '',
@@ -87,16 +121,17 @@ export function runTooltip(run: RunRecord, live: LiveProgress | null): string {
   ];
   if (live && live.samplesPerSecond !== null) lines.push(`| Speed | ${formatCount(live.samplesPerSecond)} samples/s |`);
   if (run.importedFrom !== undefined) lines.push(`| Imported from | ${escapeMarkdown(run.importedFrom)} |`);
+  if (latest) lines.push(`| Latest analysis | epoch ${latest.epoch}: ${jacobianText(latest)}, ${VERDICT_WORDS[latest.verdict]}, ${brokenText(latest)} |`);
   if (run.error) lines.push('', `**Error** (${escapeMarkdown(run.error.code)}): ${escapeMarkdown(run.error.message)}`);
   return lines.join('\n');
 }
 
-export function runView(run: RunRecord, live: LiveProgress | null): NodeView {
+export function runView(run: RunRecord, live: LiveProgress | null, latest: TrajectoryPoint | null = null): NodeView {
   return {
     id: runNodeId(run.id),
     label: run.id,
-    description: runDescription(run, live),
-    tooltip: runTooltip(run, live),
+    description: runDescription(run, live, latest),
+    tooltip: runTooltip(run, live, latest),
     tooltipCommands: [],
     contextValue: `run.${run.status}`,
     icon: STATUS_ICONS[run.status],
@@ -108,18 +143,25 @@ export function checkpointNodeId(runId: string, epoch: number): string {
   return `checkpoint:${runId}@${epoch}`;
 }
 
-export function checkpointView(run: RunRecord, entry: CheckpointEntry, analysed: boolean | null): NodeView {
+/**
+ * A checkpoint: its losses, and once its trajectory point is known (`point`,
+ * for this very file) κ(J) and the share of broken reconstructions.
+ * `analysed` says whether the full analysis is cached (null: not looked yet).
+ */
+export function checkpointView(run: RunRecord, entry: CheckpointEntry, analysed: boolean | null, point: TrajectoryPoint | null = null): NodeView {
   const train = formatLoss(entry.trainLoss);
   const test = formatLoss(entry.testLoss);
   const analysisLine = analysed === null ? '' : analysed ? 'Analysis: cached' : 'Analysis: not computed yet';
+  const current = point !== null && point.epoch === entry.epoch && point.checkpointSha256 === entry.sha256 ? point : null;
   return {
     id: checkpointNodeId(run.id, entry.epoch),
     label: `epoch ${entry.epoch}`,
-    description: `loss ${train} · test ${test}`,
+    description: current ? `loss ${train} · ${jacobianText(current)} · ${brokenText(current)}` : `loss ${train} · test ${test}`,
     tooltip: [
       `**${escapeMarkdown(run.id)}**, epoch ${entry.epoch}`,
       '',
       `Train loss ${train}, test loss ${test}`,
+      ...(current ? ['', ...pointLines(current)] : []),
       '',
       `File \`${entry.file}\`, SHA-256 \`${entry.sha256.slice(0, 12)}…\``,
       '',
@@ -146,7 +188,7 @@ export function layerLabel(index: number, activation: boolean): string {
  * A layer: κ when the checkpoint's analysis is cached, else the way to compute
  * it; `reading` while the cache is being read.
  */
-export function layerView(run: RunRecord, entry: CheckpointEntry, index: number, spectrum: LayerSpectrum | null | 'reading'): NodeView {
+export function layerView(run: RunRecord, entry: CheckpointEntry, index: number, spectrum: LayerFigures | null | 'reading'): NodeView {
   const activation = run.config.architecture.layers[index]?.activation ?? false;
   const base = {
     id: layerNodeId(run.id, entry.epoch, index),
@@ -202,6 +244,31 @@ export function layerView(run: RunRecord, entry: CheckpointEntry, index: number,
 /** Newest first; runs with equal times by id, so the order is stable. */
 export function sortRuns(runs: readonly RunRecord[]): RunRecord[] {
   return [...runs].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** A trajectory point as tooltip lines: κ(J), the verdict, and each round trip's broken share. */
+function pointLines(point: TrajectoryPoint): string[] {
+  const j = point.jacobian;
+  const bound = j.resolvable ? '' : ' (a lower bound: σmin is below what float64 resolves next to σmax)';
+  return [
+    `**${VERDICT_WORDS[point.verdict]}** — κ of the Jacobian ${j.resolvable ? '' : '> '}${formatNumber(j.cond)}${bound}, σmax ${formatNumber(j.sigmaMax)}, σmin ${formatNumber(j.sigmaMin)}`,
+    '',
+    '| Round trip | Broken | Median PSNR |',
+    '|---|---|---|',
+    ...ROUND_TRIP_IDS.map((id) => {
+      const r = point.roundTrips[id];
+      return `| ${ROUND_TRIPS[id].label} | ${formatShare(r.brokenFraction)} of ${formatCount(r.imageCount)} | ${formatNumber(r.medianPsnr, 3)} dB |`;
+    }),
+  ];
+}
+
+/** A share in [0, 1] as a whole percentage, keeping the ends honest: 0.3% is "<1%", 99.7% is ">99%". */
+function formatShare(share: number): string {
+  if (!Number.isFinite(share)) return formatNumber(share);
+  const percent = share * 100;
+  if (percent > 0 && percent < 1) return '<1%';
+  if (percent > 99 && percent < 100) return '>99%';
+  return `${Math.round(percent)}%`;
 }
 
 function formatLoss(loss: number): string {

@@ -10,12 +10,14 @@ export function formatNumber(x: number, digits = 4): string {
   if (x === Infinity) return '∞';
   if (x === -Infinity) return '−∞';
   if (x === 0) return '0';
-  const magnitude = Math.abs(x);
+  const rounded = Number(x.toPrecision(digits));
+  const magnitude = Math.abs(rounded);
   if (magnitude >= 1e5 || magnitude < 1e-3) {
     const [mantissa, exponent] = x.toExponential(Math.max(0, digits - 2)).split('e');
     return `${trimZeros(mantissa)}e${exponent.replace('+', '')}`;
   }
-  return trimZeros(x.toPrecision(digits));
+  // toPrecision writes an exponent once the whole part has more digits than asked for ("2.309e+4").
+  return magnitude >= 10 ** digits ? String(rounded) : trimZeros(x.toPrecision(digits));
 }
 
 function trimZeros(text: string): string {

@@ -12,9 +12,9 @@ import { formatDelta } from '../format';
 import { companionSet, generationGrid, setKey, setLabel } from '../grids/generationGrid';
 import { classNoun } from '../grids/classLabel';
 import { reconstructionGrid } from '../grids/reconstructionGrid';
-import type { CheckpointRef } from '../protocol';
+import type { ChartId, CheckpointRef } from '../protocol';
 import { dropdown, radioGroup, type DropdownControl, type RadioControl } from '../ui/controls';
-import { ChartCard, type CardExporter } from './chartCard';
+import { ChartCard, type CardExporter, type ChartCardOptions } from './chartCard';
 import { el, svgElement } from './dom';
 import { verdictSummary } from './verdictSummary';
 import type { ViewContext } from './viewContext';
@@ -214,8 +214,8 @@ export class AnalysisView {
     return (g ? sets.find((s) => s.source === g.source && s.precision === g.precision && s.temperature === g.temperature) : undefined) ?? sets[0] ?? null;
   }
 
-  private card(options: ConstructorParameters<typeof ChartCard>[1], body: Element, render: ((width: number) => void) | null): ChartCard {
-    const card = new ChartCard(this.context, options);
+  private card(options: ChartCardOptions, body: Element, render: ((width: number) => void) | null): ChartCard {
+    const card = new ChartCard<ChartId>(this.context, options);
     card.body.append(body);
     if (render) card.onResize(render);
     this.cards.push(card);

@@ -1,8 +1,8 @@
 import type { ChartId } from '../protocol';
 
-/** What the registry needs of a card (ChartCard implements it). */
-export interface RegisteredCard {
-  readonly id: ChartId;
+/** What the registry needs of a card (ChartCard implements it); the inspector's cards have ChartIds, the dashboard's its own. */
+export interface RegisteredCard<Id extends string = ChartId> {
+  readonly id: Id;
   readonly element: HTMLElement;
 }
 
@@ -11,7 +11,7 @@ export interface RegisteredCard {
  * ("reveal the reconstruction", "export what I am looking at") without knowing
  * the view tree.
  */
-export class CardRegistry<C extends RegisteredCard = RegisteredCard> {
+export class CardRegistry<C extends RegisteredCard<string> = RegisteredCard> {
   private readonly cards = new Set<C>();
 
   add(card: C): void {
@@ -23,7 +23,7 @@ export class CardRegistry<C extends RegisteredCard = RegisteredCard> {
   }
 
   /** The first card showing `chart` in document order: the primary column wins over the compared one. */
-  find(chart: ChartId): C | undefined {
+  find(chart: C['id']): C | undefined {
     return this.inDocumentOrder().find((card) => card.id === chart);
   }
 

@@ -1,18 +1,27 @@
 import { pageBackground } from '../export/serializeSvg';
 import { rasterizeSvg } from '../export/rasterize';
-import type { ChartId, ExportFormat } from '../protocol';
+import type { ChartExportMessage, ChartId, ExportFormat } from '../protocol';
 import { button } from '../ui/controls';
+import type { CardRegistry, RegisteredCard } from './cardRegistry';
 import { el } from './dom';
-import type { ViewContext } from './viewContext';
 
 /** How a card turns its chart into files; PNG is rendered from the SVG. */
 export interface CardExporter {
-  svg(background: string): { readonly text: string; readonly width: number; readonly height: number };
+  /** Absent for a card that is not a chart (a table): it exports CSV only. */
+  svg?(background: string): { readonly text: string; readonly width: number; readonly height: number };
   csv(): string;
 }
 
-export interface ChartCardOptions {
-  readonly id: ChartId;
+/** What a card needs from its page: the inspector's ViewContext is one, the dashboard's another. */
+export interface CardHost<Id extends string = ChartId> {
+  readonly cards: CardRegistry<RegisteredCard<Id>>;
+  readonly channel: { post(message: ChartExportMessage<Id>): void };
+  /** A short message in the page's status line. */
+  announce(text: string): void;
+}
+
+export interface ChartCardOptions<Id extends string = ChartId> {
+  readonly id: Id;
   readonly title: string;
   /** One sentence on how to read the chart. */
   readonly description: string;
@@ -28,7 +37,7 @@ let exportCounter = 0;
  * A titled card holding one chart, its controls and its export buttons. The body
  * reports its width so the chart can be redrawn to fit.
  */
-export class ChartCard {
+export class ChartCard<Id extends string = ChartId> {
   readonly element: HTMLElement;
   readonly controls: HTMLElement;
   readonly body: HTMLElement;
@@ -38,13 +47,13 @@ export class ChartCard {
   /** The measured width last drawn at; 0 until a draw happens after layout. */
   private lastWidth = 0;
 
-  readonly id: ChartId;
+  readonly id: Id;
 
-  constructor(private readonly context: ViewContext, private readonly options: ChartCardOptions) {
+  constructor(private readonly context: CardHost<Id>, private readonly options: ChartCardOptions<Id>) {
     this.id = options.id;
     const titleId = `card-title-${options.id}-${++exportCounter}`;
     const exports = el('div', { class: 'card-exports', attrs: { role: 'group', 'aria-label': `Export ${options.title}` } },
-      (['svg', 'png', 'csv'] as const).map((format) => button({
+      (options.exporter.svg ? (['svg', 'png', 'csv'] as const) : (['csv'] as const)).map((format) => button({
         name: `export-${format}`,
         label: format.toUpperCase(),
         description: `Export ${options.title} as ${format.toUpperCase()}`,
@@ -128,6 +137,7 @@ export class ChartCard {
       let content: string;
       if (format === 'csv') content = this.options.exporter.csv();
       else {
+        if (!this.options.exporter.svg) throw new Error(`${this.options.title} has no ${format.toUpperCase()} form; export it as CSV`);
         const svg = this.options.exporter.svg(pageBackground(document));
         content = format === 'svg' ? svg.text : await rasterizeSvg(svg.text, svg.width, svg.height);
       }

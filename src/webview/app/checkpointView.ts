@@ -2,6 +2,7 @@ import type { CheckpointRef } from '../protocol';
 import type { AnalysisState } from '../state/model';
 import { AnalysisView, type ScaleDomains } from './analysisView';
 import { el } from './dom';
+import { firstResultsView } from './firstResultsView';
 import { emptyView, errorView, loadingView } from './statusViews';
 import type { ViewContext } from './viewContext';
 
@@ -37,7 +38,8 @@ export class CheckpointView {
     if (next === 'empty') {
       this.content.replaceChildren(this.emptyState());
     } else if (next.kind === 'loading') {
-      this.content.replaceChildren(loadingView(`Analysing epoch ${this.ref?.epoch}`, next.message, next.fraction));
+      const loading = loadingView(`Analysing epoch ${this.ref?.epoch}`, next.message, next.fraction);
+      this.content.replaceChildren(...(next.partial ? [loading, firstResultsView(next.partial)] : [loading]));
     } else if (next.kind === 'error') {
       this.content.replaceChildren(errorView(this.context, `The analysis of epoch ${this.ref?.epoch} failed`, next.code ? `${next.message} (${next.code})` : next.message, this.ref));
     } else {
@@ -81,7 +83,7 @@ export class CheckpointView {
 function sameState(a: AnalysisState | 'empty', b: AnalysisState | 'empty'): boolean {
   if (a === 'empty' || b === 'empty') return a === b;
   if (a.kind === 'ready' && b.kind === 'ready') return a.analysis === b.analysis;
-  if (a.kind === 'loading' && b.kind === 'loading') return a.message === b.message && a.fraction === b.fraction;
+  if (a.kind === 'loading' && b.kind === 'loading') return a.message === b.message && a.fraction === b.fraction && a.partial === b.partial;
   if (a.kind === 'error' && b.kind === 'error') return a.message === b.message && a.code === b.code;
   return false;
 }

@@ -11,6 +11,7 @@ import { CheckpointView, type ScaleDomains } from './checkpointView';
 import { el } from './dom';
 import { Header } from './header';
 import { errorView, loadingView } from './statusViews';
+import { TimelineView } from './timelineView';
 import { TrainingView } from './trainingView';
 import type { ViewContext } from './viewContext';
 
@@ -31,6 +32,8 @@ export class InspectorApp {
   private readonly checkpointSection = el('section', { class: 'checkpoint-section', attrs: { 'aria-label': 'Checkpoint analysis' } });
   private trainingViews: TrainingView[] = [];
   private checkpointViews: CheckpointView[] = [];
+  /** The primary run's timeline; kept while the panel shows that run, whatever its checkpoint. */
+  private timeline: TimelineView | null = null;
   private layoutKey = '';
   /** A chart the host asked to reveal before it was drawn. */
   private pendingReveal: ChartId | null = null;
@@ -71,11 +74,16 @@ export class InspectorApp {
       case 'init':
         this.resolveSelection();
         this.layout(true);
+        if (this.model.primaryRunId) this.channel.post({ type: 'watchTrajectory', runId: this.model.primaryRunId });
         break;
       case 'run':
         if (change.runId === this.model.primaryRunId && this.ui.epoch === null) this.resolveSelection();
         this.layout(false);
         for (const view of this.trainingViews) if (view.runId === change.runId) view.update();
+        if (this.timeline?.runId === change.runId) this.timeline.update();
+        break;
+      case 'trajectory':
+        if (this.timeline?.runId === change.runId) this.timeline.update();
         break;
       case 'metrics':
         for (const view of this.trainingViews) if (view.runId === change.runId) view.update();
@@ -89,6 +97,8 @@ export class InspectorApp {
       case 'error':
         this.layoutKey = '';
         this.disposeViews();
+        this.timeline?.dispose();
+        this.timeline = null;
         this.body.replaceChildren(errorView(this.context, 'The inspector cannot show this run', this.model.panelError?.message ?? '', null));
         break;
       case 'export':
@@ -206,8 +216,13 @@ export class InspectorApp {
       this.trainingSection.replaceChildren(...this.trainingViews.map((v) => v.element));
       this.checkpointSection.className = `checkpoint-section columns-${refs.length}`;
       this.checkpointSection.replaceChildren(...this.checkpointViews.map((v) => v.element));
-      this.body.replaceChildren(this.trainingSection, this.checkpointSection);
+      if (this.timeline?.runId !== primary) {
+        this.timeline?.dispose();
+        this.timeline = new TimelineView(this.context, primary, { selectEpoch: (epoch) => this.selectEpoch(epoch) });
+      }
+      this.body.replaceChildren(this.trainingSection, this.timeline.element, this.checkpointSection);
     }
+    this.timeline?.setSelected(this.ui.epoch);
     for (const view of this.trainingViews) {
       view.setSelected(refs.filter((r): r is CheckpointRef => r !== null && r.runId === view.runId).map((r) => r.epoch));
       view.update();

@@ -222,9 +222,10 @@ export interface Rule {
 
 /**
  * Dashed horizontal rules across the plot at `y(value)`, labelled in the right
- * margin, where no mark or value label can cover them.
+ * margin, where no mark or value label can cover them ('margin'), or just above
+ * the rule at the plot's right edge when the margin holds a legend ('inside').
  */
-export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) => number, innerWidth: number): void {
+export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) => number, innerWidth: number, labelAt: 'margin' | 'inside' = 'margin'): void {
   const groups = layer(plot, 'limits').selectAll<SVGGElement, Rule>('g.limit')
     .data(rules, (d) => d.label)
     .join((enter) => {
@@ -234,5 +235,7 @@ export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) =
       return g;
     });
   groups.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
-  groups.select('text').attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start').text((d) => d.label);
+  const labels = groups.select('text').text((d) => d.label);
+  if (labelAt === 'margin') labels.attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start');
+  else labels.attr('x', innerWidth - 4).attr('y', (d) => y(d.value) - 4).attr('dy', null).attr('text-anchor', 'end');
 }

@@ -61,6 +61,12 @@ export interface TrajectoryChart {
   emptyDomain: Accessor<TrajectoryChart, readonly [number, number] | null>;
   /** An epoch drawn as a vertical rule (the checkpoint shown beside the chart), or null. */
   selectedEpoch: Accessor<TrajectoryChart, number | null>;
+  /**
+   * Epochs the x axis spans besides those with values: a run's checkpoints
+   * not analysed yet, so that points arriving one by one fill the axis
+   * instead of rescaling it.
+   */
+  epochSpan: Accessor<TrajectoryChart, readonly number[]>;
   width: Accessor<TrajectoryChart, number>;
   height: Accessor<TrajectoryChart, number>;
 }
@@ -114,6 +120,7 @@ export function trajectoryChart(): TrajectoryChart {
   let yLabel = '';
   let description = 'Trajectory against epoch';
   let selectedEpoch: number | null = null;
+  let epochSpan: readonly number[] = [];
   let emptyDomain: readonly [number, number] | null = null;
   let width = 420;
   let height = 240;
@@ -127,9 +134,10 @@ export function trajectoryChart(): TrajectoryChart {
     const margin = { ...MARGIN, top: MARGIN.top + (rows - 1) * LEGEND_ROW };
     const f = frame(svg, width, height + (rows - 1) * LEGEND_ROW, margin, description);
     const epochs = trajectoryEpochs(series);
-    const firstEpoch = epochs[0] ?? 0;
-    const lastEpoch = Math.max(1, epochs[epochs.length - 1] ?? 1);
-    const positive = epochs.filter((e) => e > 0);
+    const spanned = [...new Set([...epochs, ...epochSpan])].sort((a, b) => a - b);
+    const firstEpoch = spanned[0] ?? 0;
+    const lastEpoch = Math.max(1, spanned[spanned.length - 1] ?? 1);
+    const positive = spanned.filter((e) => e > 0);
     const spread = positive.length > 0 ? lastEpoch / Math.min(...positive) : 1;
     const symlog = spread > LOG_EPOCH_SPAN;
     const xDomain: [number, number] = [Math.min(firstEpoch, symlog ? firstEpoch : 0), lastEpoch];
@@ -145,7 +153,7 @@ export function trajectoryChart(): TrajectoryChart {
 
     bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, symlog
       ? { ticks: epochTicks(xDomain), format: (v) => String(v), label: 'epoch (log)' }
-      : { count: Math.min(8, Math.max(2, epochs.length)), format: (v) => (Number.isInteger(v) ? String(v) : ''), label: 'epoch' });
+      : { count: Math.min(8, Math.max(2, spanned.length)), format: (v) => (Number.isInteger(v) ? String(v) : ''), label: 'epoch' });
     if (scale === 'log') {
       leftAxis(f.plot, y, f.innerWidth, f.innerHeight, { ticks: logTicks(y.domain(), 6), format: logTickFormat(y.domain()), grid: f.innerWidth, label: yLabel });
     } else {
@@ -218,6 +226,8 @@ export function trajectoryChart(): TrajectoryChart {
     (v) => v === null || (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && v[0] < v[1]));
   chart.selectedEpoch = accessor(chart, 'trajectoryChart.selectedEpoch', () => selectedEpoch, (v) => { selectedEpoch = v; },
     (v) => v === null || (Number.isFinite(v) && v >= 0));
+  chart.epochSpan = accessor(chart, 'trajectoryChart.epochSpan', () => epochSpan, (v) => { epochSpan = v; },
+    (v) => Array.isArray(v) && v.every((e) => Number.isFinite(e) && e >= 0));
   chart.width = accessor(chart, 'trajectoryChart.width', () => width, (v) => { width = v; }, isPositiveSize);
   chart.height = accessor(chart, 'trajectoryChart.height', () => height, (v) => { height = v; }, isPositiveSize);
   return chart;

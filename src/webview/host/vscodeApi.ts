@@ -8,34 +8,42 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** The typed channel to the extension host: the only place that touches acquireVsCodeApi. */
-export interface HostChannel {
-  post(message: WebviewMessage): void;
+/** A typed channel to the extension host, for one page's contract: `In` from the host, `Out` to it. */
+export interface Channel<In, Out> {
+  post(message: Out): void;
   /** State saved by `saveState` before the last reload, or undefined. */
   loadState(): unknown;
   saveState(state: unknown): void;
   /** Calls `handler` for every message from the host; returns the unsubscribe function. */
-  onMessage(handler: (message: HostMessage) => void): () => void;
+  onMessage(handler: (message: In) => void): () => void;
 }
+
+/** The inspector's channel. */
+export type HostChannel = Channel<HostMessage, WebviewMessage>;
 
 const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'init', 'run', 'metrics', 'analysisProgress', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport',
+  'init', 'run', 'metrics', 'analysisProgress', 'analysisPartial', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport', 'trajectory',
 ]);
 
-/** Messages from other sources (extensions of the page, dev tools) are ignored, not trusted. */
-function isHostMessage(data: unknown): data is HostMessage {
-  return typeof data === 'object' && data !== null && HOST_MESSAGE_TYPES.has(String((data as { type?: unknown }).type));
+export function connectToHost(): HostChannel {
+  return connectChannel<HostMessage, WebviewMessage>(HOST_MESSAGE_TYPES);
 }
 
-export function connectToHost(): HostChannel {
+/**
+ * The only place that touches acquireVsCodeApi. Messages whose type is not
+ * one of `types` (from extensions of the page, dev tools) are ignored, not trusted.
+ */
+export function connectChannel<In extends { readonly type: string }, Out>(types: ReadonlySet<string>): Channel<In, Out> {
   const api = acquireVsCodeApi();
+  const isMessage = (data: unknown): data is In =>
+    typeof data === 'object' && data !== null && types.has(String((data as { type?: unknown }).type));
   return {
     post: (message) => api.postMessage(message),
     loadState: () => api.getState(),
     saveState: (state) => api.setState(state),
     onMessage(handler) {
       const listener = (event: MessageEvent): void => {
-        if (isHostMessage(event.data)) handler(event.data);
+        if (isMessage(event.data)) handler(event.data);
       };
       window.addEventListener('message', listener);
       return () => window.removeEventListener('message', listener);

@@ -140,6 +140,13 @@ export function pointer<D>(): Pointer<D> {
   }
 
   function onKey(event: KeyboardEvent): void {
+    // A redrawn chart replaces its svg and its pointer without telling the old one:
+    // the document's listener of a pointer whose svg left the page removes itself.
+    if (svg !== null && !svg.isConnected) {
+      detach(svg);
+      svg = null;
+      return;
+    }
     if (event.key === 'Escape' && (pinned || focused !== null)) api.release();
   }
 

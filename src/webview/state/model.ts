@@ -1,11 +1,12 @@
+import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import type { MetricRecord, RunRecord } from '../../core/store/runTypes';
-import type { ChartId, CheckpointRef, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary } from '../protocol';
+import type { ChartId, CheckpointRef, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../protocol';
 import { refKey } from './uiState';
 
 /** Where one checkpoint's analysis stands, as far as the webview knows. */
 export type AnalysisState =
-  | { readonly kind: 'loading'; readonly message: string; readonly fraction: number | null }
+  | { readonly kind: 'loading'; readonly message: string; readonly fraction: number | null; readonly partial?: PartialAnalysis }
   | { readonly kind: 'ready'; readonly analysis: CheckpointAnalysis }
   | { readonly kind: 'error'; readonly message: string; readonly code?: string };
 
@@ -17,7 +18,8 @@ export type ModelChange =
   | { readonly kind: 'error' }
   | { readonly kind: 'export'; readonly result: ExportResultMessage }
   | { readonly kind: 'reveal'; readonly chart: ChartId }
-  | { readonly kind: 'requestExport'; readonly request: RequestExportMessage };
+  | { readonly kind: 'requestExport'; readonly request: RequestExportMessage }
+  | { readonly kind: 'trajectory'; readonly runId: string };
 
 /**
  * Everything the host has told the webview, applied message by message. The
@@ -30,6 +32,8 @@ export class InspectorModel {
   readonly metrics = new Map<string, MetricRecord[]>();
   summaries: readonly RunSummary[] = [];
   private readonly analyses = new Map<string, AnalysisState>();
+  /** Each watched run's trajectory as last sent (points, what is missing, what is being computed). */
+  readonly trajectories = new Map<string, TrajectoryMessage>();
   panelError: { readonly message: string; readonly code?: string } | null = null;
 
   apply(message: HostMessage): ModelChange {
@@ -52,9 +56,18 @@ export class InspectorModel {
         this.metrics.set(message.runId, list);
         return { kind: 'metrics', runId: message.runId };
       }
-      case 'analysisProgress':
-        this.analyses.set(refKey(message.ref), { kind: 'loading', message: message.message, fraction: message.fraction });
+      case 'analysisProgress': {
+        const partial = this.loadingPartial(message.ref);
+        this.analyses.set(refKey(message.ref), { kind: 'loading', message: message.message, fraction: message.fraction, ...(partial ? { partial } : {}) });
         return { kind: 'analysis', ref: message.ref };
+      }
+      case 'analysisPartial': {
+        const current = this.analyses.get(refKey(message.ref));
+        if (current?.kind === 'ready') return { kind: 'analysis', ref: message.ref };
+        const progress = current?.kind === 'loading' ? current : { message: 'Computing the rest…', fraction: null };
+        this.analyses.set(refKey(message.ref), { kind: 'loading', message: progress.message, fraction: progress.fraction, partial: message.partial });
+        return { kind: 'analysis', ref: message.ref };
+      }
       case 'analysis':
         this.analyses.set(refKey(message.ref), { kind: 'ready', analysis: message.analysis });
         return { kind: 'analysis', ref: message.ref };
@@ -70,11 +83,20 @@ export class InspectorModel {
         return { kind: 'reveal', chart: message.chart };
       case 'requestExport':
         return { kind: 'requestExport', request: message };
+      case 'trajectory':
+        this.trajectories.set(message.runId, message);
+        return { kind: 'trajectory', runId: message.runId };
     }
   }
 
   analysis(ref: CheckpointRef): AnalysisState | undefined {
     return this.analyses.get(refKey(ref));
+  }
+
+  /** The first results of `ref`'s analysis while it is being computed. */
+  private loadingPartial(ref: CheckpointRef): PartialAnalysis | undefined {
+    const current = this.analyses.get(refKey(ref));
+    return current?.kind === 'loading' ? current.partial : undefined;
   }
 
   /** Records that the webview asked for `ref`, unless an answer is already here. */

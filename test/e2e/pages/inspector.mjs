@@ -39,6 +39,16 @@ export class Inspector {
     return this.card('reconstruction').locator('.reconstruction-grid .grid-row[data-row]');
   }
 
+  /** What the timeline card says it has analysed and is analysing. */
+  async timelineStatus() {
+    return ((await this.frame.locator('.timeline-status').textContent({ timeout: SHORT })) ?? '').trim();
+  }
+
+  /** The dots of one timeline figure ('jacobian-condition', 'round-trips', …), one per series and analysed checkpoint. */
+  timelineDots(figure) {
+    return this.frame.locator(`.timeline [data-figure="${figure}"] g.dots > path.trajectory-dot`);
+  }
+
   /** The text of an error state the inspector shows ("The analysis of epoch 1 failed" and why), or ''. */
   async errorText() {
     const error = this.frame.locator('[data-state="error"]').first();

@@ -179,6 +179,29 @@ export class Workbench {
     return path;
   }
 
+  /**
+   * A screenshot of one part of the workbench (e.g. '.part.sidebar'), as the README shows it:
+   * `height` cuts it (a tree's empty lower part), `extraWidth` takes in a hover beside it.
+   */
+  async screenshotPart(selector, name, { height, extraWidth = 0 } = {}) {
+    const path = join(this.artifacts, `${name}.png`);
+    const box = await this.page.locator(selector).first().boundingBox();
+    if (!box) throw new Error(`no ${selector} to take a screenshot of`);
+    const page = this.page.viewportSize() ?? { width: 1400, height: 900 };
+    await this.page.screenshot({
+      path,
+      clip: { x: box.x, y: box.y, width: Math.min(page.width - box.x, box.width + extraWidth), height: Math.min(box.height, height ?? box.height) },
+    });
+    return path;
+  }
+
+  /** The text of this extension's status bar item with the given id, or null when it is not shown. */
+  async statusBarText(id) {
+    const item = this.page.locator(`.part.statusbar .statusbar-item[id$="${id}"]`).first();
+    if (!(await item.isVisible().catch(() => false))) return null;
+    return ((await item.textContent().catch(() => '')) ?? '').trim() || null;
+  }
+
   /** Fails with the error toasts on screen, which usually say why a step did not happen. */
   async failWithToasts(what) {
     const toasts = await this.toastTexts();

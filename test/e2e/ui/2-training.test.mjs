@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Inspector } from '../pages/inspector.mjs';
-import { eventually, SHORT } from '../pages/workbench.mjs';
-import { openWorkbench, step } from './session.mjs';
+import { eventually, LONG, SHORT } from '../pages/workbench.mjs';
+import { answerTrainModel, openWorkbench, step } from './session.mjs';
 
 const TRAINING_TIMEOUT = 240_000;
 const ANALYSIS_TIMEOUT = 240_000;
@@ -25,18 +25,13 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.widenSidebar();
     await wb.runCommand('Invertscope: Train Model…');
     assert.match(await wb.quickTitle(), /Train Model/);
-    // Each step replaces the previous one in the same widget: wait for its number before answering.
-    await wb.waitForTitle(/Train Model \(1\/4\)/);
-    await wb.pick('Small');
-    await wb.waitForTitle(/Train Model \(2\/4\)/);
-    await wb.pick('1 epoch');
-    await wb.waitForTitle(/Train Model \(3\/4\)/);
-    await wb.acceptInput('');
-    await wb.waitForTitle(/Train Model \(4\/4\)/);
-    await wb.pick('Embedded digits');
+    await answerTrainModel(wb);
 
     const rows = wb.pane('Runs').locator('.monaco-list-row');
+    const statusTexts = new Set();
+    const watchStatus = async () => { const t = await wb.statusBarText('invertscope.training'); if (t) statusTexts.add(t); };
     runLabel = await eventually(async () => {
+      await watchStatus();
       const errors = (await wb.toastTexts()).filter((t) => /Train Model|Training/.test(t) && /fail|error|exited|could not/i.test(t));
       if (errors.length) throw new Error(`training failed: ${errors.join(' | ')}`);
       for (const row of await rows.all()) {
@@ -47,11 +42,14 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.screenshot('sidebar-run-training');
 
     const description = await eventually(async () => {
+      await watchStatus();
       const text = await wb.rowDescription(runRow());
       if (/failed|cancelled/.test(text)) throw new Error(`the run ended as: ${text}; notifications: ${(await wb.toastTexts()).join(' | ')}`);
       return /completed/.test(text) ? text : null;
     }, TRAINING_TIMEOUT, async () => `the run did not complete: ${await wb.rowDescription(runRow())}`, 1000);
     assert.equal(description, 'small · completed · 1 epoch');
+    // The status bar names the engine that trains once the process has chosen it ('auto' here).
+    assert.ok([...statusTexts].some((t) => /^small on (simd|wasm|cpu): /.test(t)), `the status bar never named the engine: ${[...statusTexts].join(' | ')}`);
   }));
 
   it('the run expands to its checkpoint of epoch 1, whose layer is not analysed yet', () => step(session.workbench, 'checkpoint', async () => {
@@ -87,6 +85,7 @@ describe('training Small for one epoch and inspecting it', () => {
       if (error) throw new Error(`the inspector reports: ${error}`);
       return false;
     }, ANALYSIS_TIMEOUT, async () => `the condition chart did not appear; the inspector shows: ${(await inspector.text().catch(() => '')).slice(0, 400)}`, 1000);
+    await wb.screenshotPart('.part.editor', 'readme-inspector');
     const tip = await inspector.hoverLayer(0);
     assert.match(tip, /κ\s*[0-9.]+(e-?\d+)?/, `tooltip: ${tip}`);
     assert.ok((await inspector.reconstructionRows().count()) >= 1, 'the reconstruction grid has no rows');
@@ -98,6 +97,17 @@ describe('training Small for one epoch and inspecting it', () => {
     await wb.screenshot('inspector');
     const errors = (await wb.toastTexts()).filter((t) => /error|already registered|failed/i.test(t));
     assert.deepEqual(errors, [], 'error notifications are on screen');
+  }));
+
+  it('the inspector\'s timeline computes the run\'s trajectory point in the background and draws it', { timeout: ANALYSIS_TIMEOUT + 30_000 }, () => step(session.workbench, 'timeline', async () => {
+    requireRun();
+    const inspector = new Inspector(session.page);
+    await eventually(async () => /^All 1 checkpoint analysed\./.test(await inspector.timelineStatus()), ANALYSIS_TIMEOUT,
+      async () => `the timeline says: ${await inspector.timelineStatus().catch((e) => e.message)}`, 1000);
+    assert.equal(await inspector.timelineDots('jacobian-condition').count(), 1, 'one κ(J) point');
+    assert.equal(await inspector.timelineDots('round-trips').count(), 3, 'one point per round trip');
+    await inspector.frame.locator('.timeline-header').scrollIntoViewIfNeeded();
+    await session.workbench.screenshot('inspector-timeline');
   }));
 
   it('the inspector comes back after a window reload', () => step(session.workbench, 'reload', async () => {
@@ -118,8 +128,9 @@ describe('training Small for one epoch and inspecting it', () => {
     const wb = session.workbench;
     await wb.openContainer('Invertscope');
     await wb.expand(runRow());
+    // After the reload the extension host starts again: on a busy machine its first listing takes a while.
     const checkpoint = wb.treeRow('Runs', 'epoch 1');
-    await checkpoint.waitFor({ timeout: SHORT });
+    await checkpoint.waitFor({ timeout: LONG });
     await wb.expand(checkpoint);
     const layer = wb.treeRow('Runs', 'Linear 1 + LeakyReLU');
     await layer.waitFor({ timeout: SHORT });
@@ -127,5 +138,6 @@ describe('training Small for one epoch and inspecting it', () => {
     const hover = await wb.hoverText(layer, 'σmax');
     for (const part of ['σmax', 'σmin', 'κ = σmax/σmin', 'log|det W|']) assert.ok(hover.includes(part), `the hover lacks ${part}: ${hover}`);
     await wb.screenshot('sidebar-layers');
+    await wb.screenshotPart('.part.sidebar', 'readme-runs-view', { height: 240, extraWidth: 260 });
   }));
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnalysisClient } from '../../../src/backend/analysisClient';
 import type { AnalysisRequest } from '../../../src/backend/analysisProtocol';
+import type { PartialAnalysis } from '../../../src/core/analysis/partialAnalysis';
 import type { AnalysisProgress } from '../../../src/core/analysis/progress';
 import { isInvertscopeError } from '../../../src/core/errors';
 import { QUICK_CLASSIFIER, QUICK_OPTIONS, writeSmallCheckpoint } from './builders';
@@ -33,8 +34,14 @@ describe('analysis process', () => {
   it('computes in the child process with progress, then answers from the cache', async () => {
     const c = client();
     const progress: AnalysisProgress[] = [];
-    const first = await c.analyze(request, { onProgress: (p) => progress.push(p) });
+    const partials: PartialAnalysis[] = [];
+    const first = await c.analyze(request, { onProgress: (p) => progress.push(p), onPartial: (p) => partials.push(p) });
     assert.equal(first.fromCache, false);
+    // The spectra and κ arrive first, then the verdict, each equal to the final analysis's.
+    assert.equal(partials.length, 2);
+    assert.deepEqual(partials[0].layers, first.analysis.layers);
+    assert.equal(partials[0].jacobian, undefined);
+    assert.deepEqual(partials[1].jacobian, first.analysis.jacobian);
     assert.notEqual(c.pid, process.pid);
     assert.ok(progress.length > 3);
     assert.ok(progress.every((p, i) => i === 0 || p.fraction >= progress[i - 1].fraction), 'progress only moves forward');

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeRequest } from '../../../src/core/analysis/analyzeCheckpoint';
@@ -110,5 +110,37 @@ describe('analysis cache', () => {
       },
     }), (e: unknown) => isInvertscopeError(e, 'CANCELLED'));
     assert.ok(!stages.includes('jacobian'), `stages seen: ${[...new Set(stages)].join(', ')}`);
+  });
+
+  it('sends the spectra and κ first, then the reconstruction and the verdict, before the rest is computed', async () => {
+    const seen: string[] = [];
+    const result = await analyzeCheckpoint({ ...request, reuseCache: false }, {
+      onProgress: (p) => { if (seen[seen.length - 1] !== p.stage) seen.push(p.stage); },
+      onPartial: (partial) => seen.push(partial.jacobian ? 'partial: verdict' : `partial: ${partial.layers.length} layer(s), κ ${partial.layers[0].cond > 0}`),
+    });
+    assert.deepEqual(seen.filter((s) => s.startsWith('partial') || s === 'reconstruction' || s === 'amplification'),
+      ['partial: 1 layer(s), κ true', 'reconstruction', 'partial: verdict', 'amplification']);
+    const cached = await analyzeCheckpoint(request, { onPartial: () => assert.fail('a cached analysis comes whole') });
+    assert.equal(cached.fromCache, true);
+    assert.deepEqual(cached.analysis.layers, result.analysis.layers);
+  });
+
+  it('leaves no cache file, partial or whole, and no classifier when cancelled after its first results', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'invertscope-analysis-cancel-'));
+    try {
+      const checkpoint = join(fresh, 'epoch-0003.safetensors');
+      await writeSmallCheckpoint(checkpoint, 3);
+      const controller = new AbortController();
+      let partials = 0;
+      await assert.rejects(analyzeCheckpoint({ ...request, checkpoint, cacheFolder: join(fresh, 'cache') }, {
+        signal: controller.signal,
+        onPartial: () => { partials++; controller.abort(); },
+      }), (e: unknown) => isInvertscopeError(e, 'CANCELLED'));
+      assert.equal(partials, 1);
+      assert.deepEqual(await readdir(fresh), ['epoch-0003.safetensors']);
+      assert.equal(await readAnyCachedAnalysis(checkpoint), null);
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
   });
 });

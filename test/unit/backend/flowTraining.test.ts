@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { startTraining } from '../../../src/backend/trainingClient';
 import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
 import type { FromTrainer } from '../../../src/backend/protocol';
 import { presetArchitecture } from '../../../src/core/model/architecture';
+import { loadResumePoint } from '../../../src/core/train/resumePoint';
 import { readCheckpoint } from '../../../src/core/store/checkpoint';
 import { RunStore } from '../../../src/core/store/runStore';
 import type { EpochMetric } from '../../../src/core/store/runTypes';
@@ -110,7 +110,7 @@ describe('flow training process', () => {
         const bits = async (runId: string) => (await store.readMetrics(runId)).records.filter((r): r is EpochMetric => r.type === 'epoch').map((e) => e.testBitsPerDim);
         assert.deepEqual(await bits(id), await bits(straightId));
         // The resume point's sidecar is the one its checkpoint names.
-        const point = await readCheckpoint(join(store.folderOf(id), 'resume', 'latest.safetensors'), { flow: 'require' });
+        const point = await readCheckpoint((await loadResumePoint(store.folderOf(id)))?.file ?? '(no resume point)', { flow: 'require' });
         assert.deepEqual(point.flow?.layers[3].packed, a.flow.layers[3].packed);
         assert.equal((await store.readRun(id)).backend?.name, backend);
       });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isInvertscopeError } from '../../../src/core/errors';
+import { RunStore } from '../../../src/core/store/runStore';
+import { RunRecordCache } from '../../../src/extension/adapters/runRecordCache';
 import { openRunStore } from '../../../src/extension/adapters/runStoreAdapter';
 import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
 import { FIXTURE_RUNS, writeFixtureRuns } from '../../extension-host/fixtures/fixtureRuns';
@@ -22,6 +24,29 @@ describe('the run store adapter', () => {
     assert.deepEqual(listing.runs.map((r) => r.id).sort(), FIXTURE_RUNS.map((r) => r.id).sort());
     assert.deepEqual(listing.damaged.map((d) => d.id), ['20260121-090000-damaged']);
     assert.match(listing.damaged[0].message, /run\.json/);
+  });
+
+  it('parses each run.json once per version of the file, however often the folder is listed', async () => {
+    const runs = join(folder, 'cached');
+    await writeFixtureRuns(runs);
+    const store = new RunStore(runs);
+    let reads = 0;
+    const readRun = store.readRun.bind(store);
+    store.readRun = (id: string) => { reads++; return readRun(id); };
+    const cache = new RunRecordCache(store);
+    const first = await cache.list();
+    const listed = first.runs.length + first.damaged.length;
+    assert.equal(reads, listed);
+    await cache.list();
+    assert.equal(reads, listed + 1, 'only the damaged folder, which has no version to keep, is read again');
+    const changed = FIXTURE_RUNS[0];
+    await new RunStore(runs).updateRun(changed.id, { epochsCompleted: changed.epochsCompleted });
+    const again = await cache.list();
+    assert.equal(reads, listed + 3, 'a rewritten run.json is read again');
+    assert.notEqual(again.runs.find((r) => r.id === changed.id)?.updatedAt, first.runs.find((r) => r.id === changed.id)?.updatedAt);
+    await rm(join(runs, FIXTURE_RUNS[1].id), { recursive: true });
+    assert.equal((await cache.list()).runs.some((r) => r.id === FIXTURE_RUNS[1].id), false, 'a deleted run is gone');
+    await assert.rejects(cache.read(FIXTURE_RUNS[1].id), (e: unknown) => isInvertscopeError(e, 'NOT_FOUND'));
   });
 
   it('lists nothing for a runs folder that does not exist yet', async () => {
@@ -72,10 +97,10 @@ describe('recording a training process that died', () => {
 
   it('marks a running run with the outcome, its error and an end time', async () => {
     const id = await writeRun('running');
-    await recordAbnormalEnd(folder, id, { status: 'failed', runId: id, error: { message: 'training process exited with code 9', code: 'PROCESS_EXIT' } });
+    await recordAbnormalEnd(folder, id, { status: 'failed', runId: id, error: { message: 'training process exited with code 9', code: 'INTERNAL' } });
     const record = JSON.parse(await readFile(join(folder, id, 'run.json'), 'utf8'));
     assert.equal(record.status, 'failed');
-    assert.deepEqual(record.error, { message: 'training process exited with code 9', code: 'PROCESS_EXIT' });
+    assert.deepEqual(record.error, { message: 'training process exited with code 9', code: 'INTERNAL' });
     assert.ok(record.timings.endedAt);
     assert.equal(record.process, null);
   });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { PartialAnalysis, PartialAnalysisListener } from '../../../src/core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../../src/core/analysis/types';
 import { isInvertscopeError } from '../../../src/core/errors';
 import { AnalysisService } from '../../../src/extension/analysis/analysisService';
@@ -9,16 +10,18 @@ import { flush, MemoryLog } from './fakes';
 
 const options = { noiseLevels: [0.01], testImages: 100, temperature: 1 };
 
-interface PendingAnalysis { target: CheckpointTarget; signal: AbortSignal; progress: AnalysisProgressListener; resolve(a: CheckpointAnalysis): void; reject(e: unknown): void }
+interface PendingAnalysis {
+  target: CheckpointTarget; signal: AbortSignal; progress: AnalysisProgressListener; partial?: PartialAnalysisListener; resolve(a: CheckpointAnalysis): void; reject(e: unknown): void;
+}
 
 function fakePort(cached: CheckpointAnalysis | null = null) {
   const pending: PendingAnalysis[] = [];
   let cacheReads = 0;
   const port: AnalysisPort = {
     async readCached() { cacheReads++; return cached; },
-    analyse(target, _options, progress, signal) {
+    analyse(target, _options, progress, signal, partial) {
       return new Promise((resolve, reject) => {
-        pending.push({ target, signal, progress, resolve, reject });
+        pending.push({ target, signal, progress, partial, resolve, reject });
         signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
       });
     },
@@ -43,6 +46,22 @@ describe('AnalysisService', () => {
     assert.equal(await a, result);
     assert.equal(await b, result);
     service.dispose();
+  });
+
+  it('passes the first results to every caller, and the latest to late joiners', () => {
+    const { port, pending } = fakePort();
+    const service = new AnalysisService(port, () => options, new MemoryLog());
+    const seenA: PartialAnalysis[] = [];
+    const seenB: PartialAnalysis[] = [];
+    void service.analyse(target(), () => undefined, new AbortController().signal, (p) => seenA.push(p)).catch(() => undefined);
+    const spectra = { checkpointSha256: 'ab', architectureName: 'base', epoch: 2, layers: [layerSpectrum(0, 2, 1)] };
+    pending[0].partial?.(spectra);
+    void service.get(target(), () => undefined, new AbortController().signal, (p) => seenB.push(p)).catch(() => undefined);
+    return flush().then(() => {
+      assert.deepEqual(seenA, [spectra]);
+      assert.deepEqual(seenB, [spectra]);
+      service.dispose();
+    });
   });
 
   it('passes progress to every caller and replays the last step to late joiners', () => {

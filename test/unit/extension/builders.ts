@@ -2,6 +2,7 @@
  * Builders for the records the extension reads, with deterministic values
  * derived from a seed so fixtures differ without randomness at run time.
  */
+import type { TrajectoryPoint } from '../../../src/core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis, LayerSpectrum } from '../../../src/core/analysis/types';
 import { presetArchitecture, type PresetName } from '../../../src/core/model/architecture';
 import type { CheckpointEntry, MetricRecord, RunRecord, RunStatus } from '../../../src/core/store/runTypes';
@@ -109,4 +110,20 @@ export function stepMetric(epoch: number, step: number, loss: number): MetricRec
 
 export function epochMetric(epoch: number, trainLoss: number): MetricRecord {
   return { type: 'epoch', epoch, trainLoss, trainParts: [trainLoss, 0], testLoss: trainLoss * 1.1, testParts: [trainLoss, 0], samplesPerSecond: 900, wallSeconds: epoch * 10 };
+}
+
+/** A trajectory point for the checkpoint `entry` with the given κ(J) and float32/float64 broken shares. */
+export function trajectoryPoint(entry: CheckpointEntry, options: { cond: number; broken32?: number; brokenMixed?: number; broken64?: number; verdict?: TrajectoryPoint['verdict']; resolvable?: boolean }): TrajectoryPoint {
+  const trip = (brokenFraction: number) => ({ imageCount: 500, brokenFraction, meanAbsError: brokenFraction / 4, medianPsnr: brokenFraction > 0.5 ? 9.5 : 41.25 });
+  const resolvable = options.resolvable ?? options.cond < 2 ** 52;
+  return {
+    epoch: entry.epoch,
+    checkpointSha256: entry.sha256,
+    source: 'light',
+    layers: [{ index: 0, sigmaMax: 12, sigmaMin: 0.003, cond: 4000, logAbsDet: -13.5 }],
+    jacobian: { cond: options.cond, sigmaMax: 30, sigmaMin: 30 / options.cond, resolvable, pointDescription: 'the mean test image' },
+    roundTrips: { float32: trip(options.broken32 ?? 0), mixed: trip(options.brokenMixed ?? options.broken32 ?? 0), float64: trip(options.broken64 ?? 0) },
+    verdict: options.verdict ?? (options.cond < 2 ** 23 ? 'invertible' : resolvable ? 'float32-insufficient' : 'non-invertible-float64'),
+    computeSeconds: 3,
+  };
 }

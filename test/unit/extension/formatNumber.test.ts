@@ -10,6 +10,12 @@ describe('formatNumber', () => {
     assert.equal(formatNumber(-0.012346), '-0.01235');
   });
 
+  it('writes a whole part longer than its digits in full below 1e5, as a loss of 23,090 reads', () => {
+    assert.equal(formatNumber(23094.2), '23090');
+    assert.equal(formatNumber(-12345.6), '-12350');
+    assert.equal(formatNumber(99996), '1e5');
+  });
+
   it('uses exponents for very large and very small magnitudes', () => {
     assert.equal(formatNumber(3.2e-7), '3.2e-7');
     assert.equal(formatNumber(123456789), '1.23e8');

@@ -54,5 +54,6 @@ describe('live training progress', () => {
     assert.equal(progressText(null), 'starting…');
     assert.equal(statusBarText(p, 'small', 0), '$(sync~spin) small: epoch 3/10 · loss 1.235 · 950 samples/s');
     assert.equal(statusBarText(null, 'base', 2), '$(sync~spin) base: starting… (+2)');
+    assert.equal(statusBarText(p, 'small', 0, 'simd'), '$(sync~spin) small on simd: epoch 3/10 · loss 1.235 · 950 samples/s', 'the engine, once chosen');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PRESET_NAMES } from '../../../src/core/model/architecture';
 import { COMMAND_IDS, VIEW_IDS } from '../../../src/extension/commands/commandIds';
-import { BACKEND_CHOICES, DEFAULT_SETTINGS, LIMITS, SETTING_KEYS } from '../../../src/extension/config/settings';
+import { BACKEND_CHOICES, DEFAULT_SETTINGS, LIMITS, POLLING_MODES, SETTING_KEYS } from '../../../src/extension/config/settings';
 
 // Compiled to out/test/unit/extension; the sources and manifest are four levels up.
 const root = join(__dirname, '..', '..', '..', '..');
@@ -106,11 +106,50 @@ describe('package.json', () => {
   });
 
   it('declares the activation events for the view and both panel serializers', () => {
-    for (const event of [`onView:${VIEW_IDS.runs}`, `onWebviewPanel:${VIEW_IDS.inspectorPanel}`, `onWebviewPanel:${VIEW_IDS.comparePanel}`]) {
+    for (const event of [`onView:${VIEW_IDS.runs}`, `onWebviewPanel:${VIEW_IDS.inspectorPanel}`, `onWebviewPanel:${VIEW_IDS.comparePanel}`, `onWebviewPanel:${VIEW_IDS.dashboardPanel}`]) {
       assert.ok(manifest.activationEvents.includes(event), `missing activation event ${event}`);
     }
-    assert.equal(manifest.main, './out/src/extension/extension.js');
+    // The bundle scripts/build.mjs makes from src/extension/extension.ts (test/unit/packaging checks the entries).
+    assert.equal(manifest.main, './dist/extension.js');
     assert.ok(existsSync(join(root, 'src', 'extension', 'extension.ts')));
+  });
+
+  it('opens the runs dashboard from the Runs view\'s title bar and the palette', () => {
+    const title = (contributes.menus['view/title'] as MenuItem[]).find((item) => item.command === COMMAND_IDS.openDashboard);
+    assert.ok(title && evaluateWhen(title.when ?? '', { view: VIEW_IDS.runs }), 'no dashboard button in the Runs view title');
+    assert.match(title.group ?? '', /^navigation/, 'the button shows as an icon, not in the ... menu');
+    const palette = (contributes.menus.commandPalette as MenuItem[]).find((item) => item.command === COMMAND_IDS.openDashboard);
+    assert.equal(palette, undefined, 'the palette offers it always');
+    assert.ok(existsSync(join(root, 'media', 'dashboard.css')), 'the dashboard\'s stylesheet is missing');
+  });
+
+  it('walks a newcomer through training, the loss, the inspector, a layer, a flow and the dashboard', () => {
+    const [walkthrough] = contributes.walkthroughs as Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }>;
+    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['train', 'loss', 'inspector', 'hover', 'compare', 'dashboard']);
+    const known = new Set([...contributed.map((c) => c.command), `${VIEW_IDS.runs}.focus`]);
+    for (const step of walkthrough.steps) {
+      const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.ok(links.length > 0, `step ${step.id} has no button`);
+      for (const link of links) assert.ok(known.has(link), `step ${step.id} links ${link}, which nothing contributes`);
+      assert.ok(step.media.markdown && existsSync(join(root, step.media.markdown)), `step ${step.id}: media ${step.media.markdown} is missing`);
+      for (const event of step.completionEvents ?? []) {
+        const [kind, id] = event.split(':');
+        assert.ok(kind === 'onView' ? id === VIEW_IDS.runs : known.has(id), `step ${step.id} completes on ${event}, which cannot happen`);
+      }
+    }
+  });
+
+  it('binds Train Model, Stop Training and Open Inspector on every platform, each to its own key', () => {
+    const bindings = contributes.keybindings as Array<{ command: string; key: string; mac: string; when?: string }>;
+    assert.deepEqual(bindings.map((b) => b.command).sort(), [COMMAND_IDS.openInspector, COMMAND_IDS.stopTraining, COMMAND_IDS.trainModel].sort());
+    for (const platform of ['key', 'mac'] as const) {
+      const keys = bindings.map((b) => b[platform]);
+      assert.equal(new Set(keys).size, keys.length, `two commands share a ${platform} binding: ${keys.join(', ')}`);
+      // Three modifiers: VS Code binds almost nothing there (the extension-host tests check its defaults).
+      for (const key of keys) assert.match(key, platform === 'mac' ? /^cmd\+alt\+shift\+[a-z]$/ : /^ctrl\+alt\+shift\+[a-z]$/);
+    }
+    const stop = bindings.find((b) => b.command === COMMAND_IDS.stopTraining);
+    assert.equal(stop?.when, 'invertscope.trainingActive', 'Stop Training has its key only while something trains');
   });
 
   it('puts the Runs view in an Invertscope activity bar container with a welcome view', () => {
@@ -132,9 +171,10 @@ describe('package.json', () => {
     for (const key of SETTING_KEYS) assert.deepEqual(properties[`invertscope.${key}`].default, defaultOf(key), `default of ${key}`);
     assert.deepEqual(properties['invertscope.defaultModel'].enum, [...PRESET_NAMES]);
     assert.deepEqual(properties['invertscope.backend'].enum, [...BACKEND_CHOICES]);
+    assert.deepEqual(properties['invertscope.runsFolderPolling'].enum, [...POLLING_MODES]);
     const limits: [string, { min: number; max: number }][] = [
       ['epochs', LIMITS.epochs], ['batchSize', LIMITS.batchSize], ['learningRate', LIMITS.learningRate],
-      ['analysis.testImages', LIMITS.testImages], ['analysis.temperature', LIMITS.temperature],
+      ['analysis.testImages', LIMITS.testImages], ['analysis.temperature', LIMITS.temperature], ['runsFolderPollSeconds', LIMITS.pollSeconds],
     ];
     for (const [key, limit] of limits) {
       assert.equal(properties[`invertscope.${key}`].minimum, limit.min, `minimum of ${key}`);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   checkpointView, damagedRunView, escapeMarkdown, layerView, runDescription, runView, sortRuns,
 } from '../../../src/extension/tree/treePresentation';
-import { checkpointEntry, layerSpectrum, runRecord } from './builders';
+import { checkpointEntry, layerSpectrum, runRecord, trajectoryPoint } from './builders';
 
 describe('run nodes', () => {
   it('show live epoch and loss while running', () => {
@@ -59,6 +59,50 @@ describe('checkpoint nodes', () => {
   it('show an unknown loss (an import) as a dash', () => {
     const entry = { ...checkpointEntry(0), trainLoss: NaN, testLoss: NaN };
     assert.equal(checkpointView(runRecord(), entry, null).description, 'loss — · test —');
+  });
+});
+
+describe('what the tree says about the inverse', () => {
+  const run = runRecord({ model: 'base', checkpointEpochs: [10, 50, 500], epochs: 500 });
+  const [e10, e50, e500] = run.checkpoints;
+
+  it('gives a run the verdict of its latest analysed checkpoint, a κ beyond float64 as a lower bound', () => {
+    const point = trajectoryPoint(e500, { cond: 2 ** 52, resolvable: false, broken32: 1, broken64: 0.97 });
+    assert.equal(runDescription(run, null, point), 'base · completed · 500 epochs · κ(J) > 4.5e15 · not invertible');
+    assert.match(runView(run, null, point).tooltip, /\| Latest analysis \| epoch 500: κ\(J\) > 4\.5e15, not invertible, broken 100% f32, 97% f64 \|/);
+  });
+
+  it('names the epoch when the latest analysed checkpoint is not the last one', () => {
+    const point = trajectoryPoint(e50, { cond: 3.2e9, broken32: 0.41 });
+    assert.equal(runDescription(run, null, point), 'base · completed · 500 epochs · κ(J) 3.2e9 · float32 not enough (epoch 50)');
+    assert.equal(runDescription(run, null, trajectoryPoint(e10, { cond: 812 })), 'base · completed · 500 epochs · κ(J) 812 · invertible (epoch 10)');
+  });
+
+  it('says nothing about the inverse before any checkpoint is analysed', () => {
+    assert.equal(runDescription(run, null, null), 'base · completed · 500 epochs');
+  });
+
+  it('gives an analysed checkpoint its κ(J) and broken shares, with each round trip in the tooltip', () => {
+    const point = trajectoryPoint(e50, { cond: 3.2e9, broken32: 0.412, brokenMixed: 0.05, broken64: 0.003 });
+    const view = checkpointView(run, e50, true, point);
+    assert.equal(view.description, 'loss 0.01961 · κ(J) 3.2e9 · broken 41% f32, <1% f64');
+    for (const line of ['| float32 round trip | 41% of 500 | 41.3 dB |', '| float32 embedding, float64 inverse | 5% of 500 |', '| float64 round trip | <1% of 500 |']) {
+      assert.ok(view.tooltip.includes(line), `tooltip lacks ${line}:\n${view.tooltip}`);
+    }
+    assert.match(view.tooltip, /\*\*float32 not enough\*\* — κ of the Jacobian 3\.2e9/);
+  });
+
+  it('ignores a point of another epoch or of a checkpoint file since rewritten', () => {
+    const rewritten = { ...trajectoryPoint(e50, { cond: 1e12 }), checkpointSha256: '0'.repeat(64) };
+    assert.equal(checkpointView(run, e50, true, rewritten).description, 'loss 0.01961 · test 0.02157');
+    assert.equal(checkpointView(run, e50, true, trajectoryPoint(e10, { cond: 5 })).description, 'loss 0.01961 · test 0.02157');
+  });
+
+  it('shows a layer from a trajectory point with the same four figures as from a full analysis', () => {
+    const point = trajectoryPoint(e50, { cond: 10 });
+    const view = layerView(run, e50, 0, point.layers[0]);
+    assert.equal(view.description, 'κ 4000');
+    for (const row of ['| σmax | 12 |', '| σmin | 0.003 |', '| κ = σmax/σmin | 4000 |', '| log\\|det W\\| | -13.5 |']) assert.ok(view.tooltip.includes(row), view.tooltip);
   });
 });
 

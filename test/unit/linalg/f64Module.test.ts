@@ -22,21 +22,23 @@ function sectionIds(bytes: Uint8Array): number[] {
   return ids;
 }
 
-describe('the f64 kernel module', () => {
-  const bytes = new Uint8Array(readFileSync(join(wasmDirectory(), 'f64.wasm')));
+for (const name of ['f64', 'nearest']) {
+  describe(`the ${name} kernel module`, () => {
+    const bytes = new Uint8Array(readFileSync(join(wasmDirectory(), `${name}.wasm`)));
 
-  it('has no static data and no globals, so instances can share one memory', () => {
-    // AssemblyScript's Math functions bring lookup tables as data segments at low
-    // addresses, where the TypeScript side puts its buffers.
-    const ids = sectionIds(bytes);
-    assert.ok(!ids.includes(11), 'data section present');
-    assert.ok(!ids.includes(12), 'data count section present');
-    assert.ok(!ids.includes(6), 'global section present');
-  });
+    it('has no static data and no globals, so instances can share one memory', () => {
+      // AssemblyScript's Math functions bring lookup tables as data segments at low
+      // addresses, where the TypeScript side puts its buffers.
+      const ids = sectionIds(bytes);
+      assert.ok(!ids.includes(11), 'data section present');
+      assert.ok(!ids.includes(12), 'data count section present');
+      assert.ok(!ids.includes(6), 'global section present');
+    });
 
-  it('imports its memory as shared', () => {
-    const module = new WebAssembly.Module(bytes);
-    const imports = (WebAssembly.Module as unknown as { imports(m: unknown): Array<{ module: string; name: string; kind: string }> }).imports(module);
-    assert.ok(imports.some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
+    it('imports its memory as shared', () => {
+      const module = new WebAssembly.Module(bytes);
+      const imports = (WebAssembly.Module as unknown as { imports(m: unknown): Array<{ module: string; name: string; kind: string }> }).imports(module);
+      assert.ok(imports.some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
+    });
   });
-});
+}

@@ -89,7 +89,7 @@ describe('writeFileAtomic', () => {
       assert.equal(contents.indexOf(first === 0x41 ? 0x42 : 0x41), -1, `round ${round}: mixed payloads`);
       assert.ok(contents.every((b) => b === first), `round ${round}: foreign bytes`);
       const leftovers = (await readdir(dir)).filter((n) => n.includes(`killed-${round}`) && n !== `killed-${round}.bin`);
-      for (const name of leftovers) assert.match(name, /^\.killed-\d\.bin\.[0-9a-f]{12}\.tmp$/);
+      for (const name of leftovers) assert.match(name, /^\.killed-\d\.bin\.\d+\.[0-9a-f]{8}\.[0-9a-f]{12}\.tmp$/);
     }
   });
 });

@@ -7,43 +7,25 @@
 import type { CheckpointAnalysis } from '../../../src/core/analysis/types';
 import type { CheckpointRef, HostMessage, WebviewMessage } from '../../../src/webview/protocol';
 import { buildAnalysis, type InspectorScene } from '../fixtures';
+import { MessageRecorder } from './messageRecorder';
 
 export type AnswerMode = 'auto' | 'manual';
 
-export class FakeHost {
-  readonly received: WebviewMessage[] = [];
-  private readonly waiters: Array<{ test: (m: WebviewMessage) => boolean; resolve: (m: WebviewMessage) => void }> = [];
-
+export class FakeHost extends MessageRecorder<WebviewMessage> {
   constructor(
     readonly scene: InspectorScene,
     private readonly send: (message: HostMessage) => Promise<void>,
     private readonly mode: AnswerMode,
-  ) {}
+  ) {
+    super();
+  }
 
   analysis(ref: CheckpointRef): CheckpointAnalysis {
     return buildAnalysis(ref.runId, ref.epoch, ref.runId === this.scene.flowRun.id ? 'flow' : 'seed');
   }
 
-  /** Resolves with the first message (already received or future) that passes `test`. */
-  next<M extends WebviewMessage>(test: (m: WebviewMessage) => m is M, timeoutMs?: number): Promise<M>;
-  next(test: (m: WebviewMessage) => boolean, timeoutMs?: number): Promise<WebviewMessage>;
-  next(test: (m: WebviewMessage) => boolean, timeoutMs = 5000): Promise<WebviewMessage> {
-    const seen = this.received.find(test);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching webview message within ${timeoutMs} ms; got ${this.received.map((m) => m.type).join(', ')}`)), timeoutMs);
-      this.waiters.push({ test, resolve: (m) => { clearTimeout(timer); resolve(m); } });
-    });
-  }
-
   async handle(message: WebviewMessage): Promise<void> {
-    this.received.push(message);
-    for (const waiter of [...this.waiters]) {
-      if (waiter.test(message)) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.resolve(message);
-      }
-    }
+    this.record(message);
     if (message.type === 'ready') {
       await this.send({ type: 'init', run: this.scene.run, metrics: this.scene.metrics, runs: this.scene.runs });
       return;

@@ -45,7 +45,7 @@ export interface OpenOptions {
 let pageCounter = 0;
 
 /** Globals of the page that the init script and tests use. */
-interface PageGlobals {
+export interface PageGlobals {
   __cspViolations: string[];
   postMessage(message: unknown, targetOrigin: string): void;
 }
@@ -124,26 +124,32 @@ export class InspectorPage {
     await dropdown.locator('vscode-option', { hasText: optionText }).first().click();
   }
 
-  async cspViolations(): Promise<string[]> {
-    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations.slice());
-  }
-
   /** No console error, page error or CSP violation happened so far. */
-  async assertClean(): Promise<void> {
-    assert.deepEqual(await this.cspViolations(), [], 'CSP violations');
-    assert.deepEqual(this.consoleErrors, [], 'console errors');
+  assertClean(): Promise<void> {
+    return assertPageClean(this.page, this.consoleErrors);
   }
 
-  async screenshot(name: string): Promise<string> {
-    const file = join(ARTIFACTS, `${name}.png`);
-    mkdirSync(dirname(file), { recursive: true });
-    await this.page.screenshot({ path: file, fullPage: true, timeout: 15_000 });
-    return file;
+  screenshot(name: string): Promise<string> {
+    return screenshotPage(this.page, name);
   }
 
   async close(): Promise<void> {
     await this.page.context().close();
   }
+}
+
+/** No console error, page error or CSP violation happened on a page of either webview so far. */
+export async function assertPageClean(page: Page, consoleErrors: readonly string[]): Promise<void> {
+  assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations.slice()), [], 'CSP violations');
+  assert.deepEqual(consoleErrors, [], 'console errors');
+}
+
+/** A full-page screenshot under test-artifacts/webview/<name>.png; returns its path. */
+export async function screenshotPage(page: Page, name: string): Promise<string> {
+  const file = join(ARTIFACTS, `${name}.png`);
+  mkdirSync(dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true, timeout: 15_000 });
+  return file;
 }
 
 /**
@@ -156,7 +162,7 @@ export class InspectorPage {
  */
 const SENTINELS = { nan: 1.234567e308, posInf: 1.234568e308, negInf: -1.234568e308 };
 
-function deliver(page: Page, message: HostMessage): Promise<void> {
+export function deliver(page: Page, message: object): Promise<void> {
   const text = JSON.stringify(message, (_key, value: unknown) => {
     if (typeof value !== 'number' || Number.isFinite(value)) return value;
     return Number.isNaN(value) ? SENTINELS.nan : value > 0 ? SENTINELS.posInf : SENTINELS.negInf;
@@ -184,7 +190,7 @@ function deliver(page: Page, message: HostMessage): Promise<void> {
  * class, and a recorder for CSP violations. Written as a plain function because
  * Playwright sends its source text to the page.
  */
-function FAKE_VSCODE_API(args: { saved: unknown; variables: Record<string, string>; bodyClass: string }): void {
+export function FAKE_VSCODE_API(args: { saved: unknown; variables: Record<string, string>; bodyClass: string }): void {
   const w = globalThis as unknown as {
     sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void };
     MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { childList: boolean }): void; disconnect(): void };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SplitData } from '../../data/dataset';
 import { isInvertscopeError } from '../../errors';
@@ -26,8 +27,13 @@ export interface CachedClassifier {
 }
 
 export interface ClassifierSource {
-  /** Folder for the cached weights (created if missing). */
+  /** Folder a newly trained classifier is written to (created if missing); looked in too. */
   readonly cacheFolder: string;
+  /**
+   * Folders looked in before `cacheFolder` (a runs folder's own cache, say),
+   * and written to when `cacheFolder` cannot be.
+   */
+  readonly otherFolders?: readonly string[];
   readonly settings: ClassifierSettings;
   /** The digits to train and test on, with a description that becomes part of the cache key. */
   readonly dataDescription: string;
@@ -35,11 +41,13 @@ export interface ClassifierSource {
 }
 
 /**
- * The digit classifier for `source`: read from its cache file when that file
- * exists, parses, carries the same key (version, settings, data) and holds
- * finite weights of the right shapes; otherwise trained (deterministically)
- * and written there atomically. A damaged or foreign file is replaced, never
- * trusted.
+ * The digit classifier for `source`: read from its cache file (in
+ * `otherFolders`, else in `cacheFolder`) when that file exists, parses,
+ * carries the same key (version, settings, data) and holds finite weights of
+ * the right shapes; otherwise trained (deterministically) and written
+ * atomically to `cacheFolder`, or to the first of `otherFolders` that can be
+ * written. A damaged or
+ * foreign file is replaced, never trusted.
  *
  * @example
  *   const { classifier, testAccuracy } = await loadOrTrainClassifier({
@@ -48,9 +56,13 @@ export interface ClassifierSource {
  */
 export async function loadOrTrainClassifier(source: ClassifierSource, onProgress?: (fraction: number) => Promise<void>): Promise<CachedClassifier> {
   const key = JSON.stringify({ version: CLASSIFIER_VERSION, settings: source.settings, data: source.dataDescription });
-  const file = join(source.cacheFolder, `digit-classifier-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.safetensors`);
-  const cached = await readCached(file, key, source.settings.hidden);
-  if (cached) return { ...cached, file, fromCache: true };
+  const name = `digit-classifier-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.safetensors`;
+  const others = source.otherFolders ?? [];
+  for (const folder of [...others, source.cacheFolder]) {
+    const file = join(folder, name);
+    const cached = await readCached(file, key, source.settings.hidden);
+    if (cached) return { ...cached, file, fromCache: true };
+  }
 
   const split = await source.loadData();
   const started = Date.now();
@@ -58,15 +70,34 @@ export async function loadOrTrainClassifier(source: ClassifierSource, onProgress
   const trainSeconds = (Date.now() - started) / 1000;
   const testAccuracy = classifierAccuracy(classifier, split.test.images, split.test.labels, split.test.count);
   const h = classifier.hidden;
-  const encoded = encodeSafetensors({
-    w1: { dtype: 'F64', shape: [INPUTS, h], data: classifier.w1 },
-    b1: { dtype: 'F64', shape: [h], data: classifier.b1 },
-    w2: { dtype: 'F64', shape: [h, CLASSES], data: classifier.w2 },
-    b2: { dtype: 'F64', shape: [CLASSES], data: classifier.b2 },
-  }, { [META_KEY]: JSON.stringify({ key, testAccuracy, trainSeconds }) }, file);
-  await mkdir(source.cacheFolder, { recursive: true });
-  await writeFileAtomic(file, encoded.chunks);
-  return { classifier, testAccuracy, trainSeconds, file, fromCache: false };
+  let lastError: unknown;
+  for (const folder of [source.cacheFolder, ...others]) {
+    const file = join(folder, name);
+    const encoded = encodeSafetensors({
+      w1: { dtype: 'F64', shape: [INPUTS, h], data: classifier.w1 },
+      b1: { dtype: 'F64', shape: [h], data: classifier.b1 },
+      w2: { dtype: 'F64', shape: [h, CLASSES], data: classifier.w2 },
+      b2: { dtype: 'F64', shape: [CLASSES], data: classifier.b2 },
+    }, { [META_KEY]: JSON.stringify({ key, testAccuracy, trainSeconds }) }, file);
+    try {
+      await mkdir(folder, { recursive: true });
+      await writeFileAtomic(file, encoded.chunks);
+      return { classifier, testAccuracy, trainSeconds, file, fromCache: false };
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+/**
+ * The cache folder every run shares: $XDG_CACHE_HOME/invertscope, or
+ * ~/.cache/invertscope. A classifier trained there once serves every runs
+ * folder, workspace and command line of the machine.
+ */
+export function sharedCacheFolder(): string {
+  const base = process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.length > 0 ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'invertscope');
 }
 
 async function readCached(file: string, key: string, hidden: number): Promise<Omit<CachedClassifier, 'file' | 'fromCache'> | null> {

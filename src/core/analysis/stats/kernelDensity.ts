@@ -15,8 +15,21 @@
  *   const { x, y } = kernelDensity(outputsOfClass3, 128);  // y peaks near 6 if the target N(6, 1) was met
  */
 export function kernelDensity(values: ArrayLike<number>, points = 128): { x: number[]; y: number[] } {
+  return kernelDensitySorted(Float64Array.from(values).sort(), points);
+}
+
+/**
+ * kernelDensity of values already sorted ascending (a typed array's sort:
+ * −Infinity first, +Infinity and NaN last), for a caller that sorts once for
+ * several statistics.
+ */
+export function kernelDensitySorted(sortedValues: Float64Array, points = 128): { x: number[]; y: number[] } {
   if (!Number.isInteger(points) || points < 2) throw new RangeError(`kernelDensity: points must be an integer ≥ 2, got ${points}`);
-  const finite = Float64Array.from(values).filter(Number.isFinite).sort();
+  let first = 0;
+  let end = sortedValues.length;
+  while (first < end && sortedValues[first] === Number.NEGATIVE_INFINITY) first++;
+  while (end > first && !Number.isFinite(sortedValues[end - 1])) end--;
+  const finite = sortedValues.subarray(first, end);
   const n = finite.length;
   if (n === 0) return { x: [], y: [] };
   const quantile = (q: number) => finite[Math.min(n - 1, Math.max(0, Math.round(q * (n - 1))))];

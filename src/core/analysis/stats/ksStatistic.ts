@@ -10,8 +10,18 @@
  *   ksStatistic(samplesOf(N(1, 1)), normalCdf);     // ≈ 2Φ(0.5) − 1 = 0.3829 for a large sample
  */
 export function ksStatistic(values: ArrayLike<number>, cdf: (x: number) => number): number {
-  const sorted = Float64Array.from(values).filter((v) => !Number.isNaN(v)).sort();
-  const n = sorted.length;
+  return ksStatisticSorted(Float64Array.from(values).sort(), cdf);
+}
+
+/**
+ * ksStatistic of values already sorted ascending with any NaN at the end (as
+ * a typed array's sort leaves them), for a caller that sorts once for several
+ * statistics.
+ */
+export function ksStatisticSorted(sortedValues: Float64Array, cdf: (x: number) => number): number {
+  let n = sortedValues.length;
+  while (n > 0 && Number.isNaN(sortedValues[n - 1])) n--;
+  const sorted = sortedValues;
   if (n === 0) return Number.NaN;
   let d = 0;
   for (let i = 0; i < n;) {

@@ -1,3 +1,4 @@
+import { checkJsonDepth } from '../jsonLimits';
 import { corrupt, show } from '../storeErrors';
 import { DTYPES, isDtype, type SafetensorsDtype } from './dtypes';
 import { findDuplicateKey } from './duplicateKeys';
@@ -31,6 +32,7 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, dataLength: numb
   } catch (error) {
     throw corrupt(file, 'header', 'is not valid UTF-8', undefined, error);
   }
+  checkJsonDepth(text, file, 'header');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,18 +1,25 @@
 import { createHash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
-import { InvertscopeError } from '../../errors';
-import { badInput, corrupt, errnoCode, show } from '../storeErrors';
+import type { FileHandle } from 'node:fs/promises';
+import type { InvertscopeError } from '../../errors';
+import { openRegularFile, readFully } from '../../files/openRegularFile';
+import { corrupt, show } from '../storeErrors';
 import { DTYPES, viewLittleEndian, type Tensor } from './dtypes';
 import { parseSafetensorsHeader, type SafetensorsHeader } from './parseHeader';
 
-/** Far above any header Invertscope writes (a few kB), far below what would hurt to allocate. */
-export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/**
+ * Far above any header Invertscope reads (a few kB: at most 64 layers of two
+ * tensors each, and four metadata strings), far below what would hurt to
+ * allocate, decode and parse (each a copy of the header).
+ */
+export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** Tensors are read into one ArrayBuffer each; this bounds the whole file's data. */
 export const MAX_DATA_BYTES = 2 * 1024 * 1024 * 1024;
 
 export interface ReadSafetensorsOptions {
   readonly maxHeaderBytes?: number;
   readonly maxDataBytes?: number;
+  /** Refuse a symbolic link rather than follow it (files inside the runs folder). */
+  readonly noFollow?: boolean;
 }
 
 export interface SafetensorsContents {
@@ -31,7 +38,7 @@ export interface SafetensorsFileHeader extends SafetensorsHeader {
 
 /** Reads and validates only the header: enough to list tensors or check a file without loading it. */
 export async function readSafetensorsHeader(file: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsFileHeader> {
-  const handle = await openForReading(file);
+  const handle = await openForReading(file, options);
   try {
     const { header, headerLength, size } = await readHeader(handle, file, options);
     return { ...header, headerLength, byteLength: size };
@@ -47,7 +54,7 @@ export async function readSafetensorsHeader(file: string, options: ReadSafetenso
  * read, each straight into its own buffer.
  */
 export async function readSafetensors(file: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsContents> {
-  const handle = await openForReading(file);
+  const handle = await openForReading(file, options);
   try {
     const { header, headerLength, size, prefix, headerBytes } = await readHeader(handle, file, options);
     const dataStart = 8 + headerLength;
@@ -99,23 +106,9 @@ export function decodeSafetensors(bytes: Uint8Array, source: string, options: Re
   return { tensors, metadata: header.metadata, sha256, byteLength: bytes.length };
 }
 
-async function openForReading(file: string): Promise<FileHandle> {
-  let handle: FileHandle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    if (errnoCode(error) === 'ENOENT') throw new InvertscopeError('NOT_FOUND', `${file}: no such file`, { file }, { cause: error });
-    throw new InvertscopeError('BAD_INPUT', `${file}: cannot be opened (${(error as Error).message})`, { file }, { cause: error });
-  }
-  const stat = await handle.stat().catch(async (error: unknown) => {
-    await handle.close();
-    throw error;
-  });
-  if (!stat.isFile()) {
-    await handle.close();
-    throw badInput(file, 'file', 'is not a regular file');
-  }
-  return handle;
+async function openForReading(file: string, options: ReadSafetensorsOptions): Promise<FileHandle> {
+  // A FIFO, a folder or a device named like a checkpoint is refused before it is opened (a FIFO would block).
+  return (await openRegularFile(file, { noFollow: options.noFollow === true, what: 'safetensors file' })).handle;
 }
 
 async function readHeader(
@@ -150,13 +143,3 @@ function tooShort(file: string, size: number): InvertscopeError {
   return corrupt(file, 'header length', `the file is ${size} bytes, shorter than the 8-byte header length (truncated or not a safetensors file)`, size);
 }
 
-/** Reads until `target` is full or the file ends; returns how many bytes arrived. */
-async function readFully(handle: FileHandle, target: Uint8Array, position: number): Promise<number> {
-  let done = 0;
-  while (done < target.length) {
-    const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
-    if (bytesRead === 0) break;
-    done += bytesRead;
-  }
-  return done;
-}

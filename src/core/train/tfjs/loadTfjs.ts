@@ -1,6 +1,12 @@
-import { InvertscopeError, describeError } from '../../errors';
+import { sep } from 'node:path';
+import { assetDirectory } from '../../assets';
+import { InvertscopeError } from '../../errors';
+import { firstLine } from './tfjsNode';
 
-export type Tfjs = typeof import('@tensorflow/tfjs');
+export { tfjsNodeUnavailableReason } from './tfjsNode';
+
+/** tfjs-core's API: all the engines use (tfjs-node's module is a superset of it). */
+export type Tfjs = typeof import('@tensorflow/tfjs-core');
 export type TfjsBackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface LoadedTfjs {
@@ -25,34 +31,20 @@ export async function loadTfjs(backend: TfjsBackendName): Promise<LoadedTfjs> {
     }
     await tf.setBackend('tensorflow');
     await tf.ready();
-    return { tf, backend, description: `tfjs-node ${tf.version.tfjs} (libtensorflow)` };
+    return { tf, backend, description: `tfjs-node ${tf.version_core} (libtensorflow)` };
   }
+  // The bundles get tfjs-core with its gradients and CPU backend under this name (scripts/bundle/tfjs.mjs).
   const tf = require('@tensorflow/tfjs') as Tfjs;
-  if (backend === 'wasm') require('@tensorflow/tfjs-backend-wasm');
+  if (backend === 'wasm') {
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+    // Its binary is read from the assets folder, so the bundles need no node_modules beside them.
+    wasm.setWasmPaths(`${assetDirectory()}${sep}`);
+  }
   // Production mode skips per-op debug checks and the banner tfjs prints in Node recommending tfjs-node.
   tf.enableProdMode();
   const ok = await tf.setBackend(backend);
   if (!ok) throw new InvertscopeError('BACKEND', `the tfjs ${backend} backend failed to initialize`);
   await tf.ready();
   const label = backend === 'wasm' ? 'tfjs WebAssembly backend (XNNPACK, 1 thread)' : 'tfjs plain JavaScript backend';
-  return { tf, backend, description: `${label} ${tf.version.tfjs}` };
-}
-
-/** Why tfjs-node is unavailable, or null when it loads. */
-export function tfjsNodeUnavailableReason(): string | null {
-  try {
-    require.resolve('@tensorflow/tfjs-node');
-  } catch {
-    return '@tensorflow/tfjs-node is not installed (its install step downloads libtensorflow)';
-  }
-  try {
-    require('@tensorflow/tfjs-node');
-    return null;
-  } catch (error) {
-    return `@tensorflow/tfjs-node is installed but does not load: ${firstLine(error)}`;
-  }
-}
-
-function firstLine(error: unknown): string {
-  return describeError(error).split('\n')[0] ?? '';
+  return { tf, backend, description: `${label} ${tf.version_core}` };
 }

@@ -324,14 +324,50 @@ export function lu_f32(n: i32, a: usize, piv: usize, work: usize): void {
   let acc = v128.splat<T>(0);
   let o: usize = 0;
   for (; o + 16 <= bytes; o += 16) acc = v128.add<T>(acc, v128.mul<T>(v128.load(x + o), v128.load(y + o)));
-  let s: T = 0;
-  if (sizeof<T>() == 8) {
-    s = <T>(f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
-  } else {
-    s = <T>((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)));
-  }
+  let s = laneSum<T>(acc);
   for (; o < bytes; o += sizeof<T>()) s += load<T>(x + o) * load<T>(y + o);
   return s;
+}
+
+/** Sum of a dot product's accumulator lanes, in the order `dot` adds them. */
+// @ts-ignore: decorator
+@inline function laneSum<T>(acc: v128): T {
+  if (sizeof<T>() == 8) return <T>(f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1));
+  return <T>((f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1)) + (f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)));
+}
+
+/**
+ * Four rows at once (`ld` bytes apart, from `x`): the dot product of each row's
+ * x[0..count) with the shared l[0..count), computed exactly as `dot` computes it (same
+ * lanes, same order), so a row gets the same bits alone or in a group. The four sums go
+ * to out[0..4). Sharing the loads of l and running four independent chains is what
+ * makes the diagonal blocks of the triangular solves fast.
+ */
+// @ts-ignore: decorator
+@inline function dot4<T>(count: i32, x: usize, ld: usize, l: usize, out: usize): void {
+  const bytes = <usize>count * sizeof<T>();
+  const x1 = x + ld, x2 = x1 + ld, x3 = x2 + ld;
+  let a0 = v128.splat<T>(0), a1 = v128.splat<T>(0), a2 = v128.splat<T>(0), a3 = v128.splat<T>(0);
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) {
+    const lv = v128.load(l + o);
+    a0 = v128.add<T>(a0, v128.mul<T>(v128.load(x + o), lv));
+    a1 = v128.add<T>(a1, v128.mul<T>(v128.load(x1 + o), lv));
+    a2 = v128.add<T>(a2, v128.mul<T>(v128.load(x2 + o), lv));
+    a3 = v128.add<T>(a3, v128.mul<T>(v128.load(x3 + o), lv));
+  }
+  let s0 = laneSum<T>(a0), s1 = laneSum<T>(a1), s2 = laneSum<T>(a2), s3 = laneSum<T>(a3);
+  for (; o < bytes; o += sizeof<T>()) {
+    const lv = load<T>(l + o);
+    s0 += load<T>(x + o) * lv;
+    s1 += load<T>(x1 + o) * lv;
+    s2 += load<T>(x2 + o) * lv;
+    s3 += load<T>(x3 + o) * lv;
+  }
+  store<T>(out, s0);
+  store<T>(out, s1, sizeof<T>());
+  store<T>(out, s2, 2 * sizeof<T>());
+  store<T>(out, s3, 3 * sizeof<T>());
 }
 
 /**
@@ -342,6 +378,8 @@ export function lu_f32(n: i32, a: usize, piv: usize, work: usize): void {
 function solveRows<T>(n: i32, count: i32, lu: usize, lut: usize, piv: usize, y: usize, work: usize): void {
   const S = sizeof<T>();
   const ld = <usize>n * S;
+  // Four sums of dot4, in the register tile's slot of `work` (gemm is not running then).
+  const sums = work + <usize>KC * NC * S;
   // Row interchanges, in order: y ← P·y for every row.
   for (let r = 0; r < count; r++) {
     const row = y + <usize>r * ld;
@@ -360,7 +398,18 @@ function solveRows<T>(n: i32, count: i32, lu: usize, lut: usize, piv: usize, y: 
     if (j0 > 0) {
       gemm<T>(count, j1 - j0, j0, <T>-1, y, n, lut + <usize>j0 * S, n, <T>1, y + <usize>j0 * S, n, work);
     }
-    for (let r = 0; r < count; r++) {
+    let r = 0;
+    for (; r + 4 <= count; r += 4) {
+      const row = y + <usize>r * ld;
+      for (let j = j0 + 1; j < j1; j++) {
+        dot4<T>(j - j0, row + <usize>j0 * S, ld, lu + <usize>j * ld + <usize>j0 * S, sums);
+        for (let g = 0; g < 4; g++) {
+          const q = row + <usize>g * ld + <usize>j * S;
+          store<T>(q, load<T>(q) - load<T>(sums + <usize>g * S));
+        }
+      }
+    }
+    for (; r < count; r++) {
       const row = y + <usize>r * ld;
       for (let j = j0 + 1; j < j1; j++) {
         const q = row + <usize>j * S;
@@ -376,7 +425,19 @@ function solveRows<T>(n: i32, count: i32, lu: usize, lut: usize, piv: usize, y: 
       gemm<T>(count, j1 - j0, n - j1, <T>-1, y + <usize>j1 * S, n, lut + <usize>j1 * ld + <usize>j0 * S, n,
         <T>1, y + <usize>j0 * S, n, work);
     }
-    for (let r = 0; r < count; r++) {
+    let r = 0;
+    for (; r + 4 <= count; r += 4) {
+      const row = y + <usize>r * ld;
+      for (let j = j1 - 1; j >= j0; j--) {
+        dot4<T>(j1 - j - 1, row + <usize>(j + 1) * S, ld, lu + <usize>j * ld + <usize>(j + 1) * S, sums);
+        const d = load<T>(lu + <usize>j * ld + <usize>j * S);
+        for (let g = 0; g < 4; g++) {
+          const q = row + <usize>g * ld + <usize>j * S;
+          store<T>(q, (load<T>(q) - load<T>(sums + <usize>g * S)) / d);
+        }
+      }
+    }
+    for (; r < count; r++) {
       const row = y + <usize>r * ld;
       for (let j = j1 - 1; j >= j0; j--) {
         const q = row + <usize>j * S;
@@ -987,4 +1048,87 @@ export function bidiag_singular_values_f64(n: i32, d: usize, e: usize, out: usiz
     }
   }
   return sweeps;
+}
+
+// ---------------------------------------------------------------------------
+// Elementwise steps of the network's forward pass and its inverse, on rows of
+// n values, in the elements' precision (float32 rounds every result to float32,
+// as a float32 network does).
+
+/** x[r][j] += sign·b[j] for `rows` rows of n; b holds n float32 values (widened for float64 rows). */
+function addBias<T>(x: usize, rows: i32, n: i32, b: usize, sign: T): void {
+  const S = sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>r * <usize>n * S;
+    for (let j = 0; j < n; j++) {
+      const q = row + <usize>j * S;
+      store<T>(q, load<T>(q) + sign * <T>load<f32>(b + <usize>j * 4));
+    }
+  }
+}
+
+/** Float32 rows: x + b (sign 1) or x − b (sign −1), rounded to float32. */
+export function add_bias_f32(x: usize, rows: i32, n: i32, b: usize, sign: f32): void {
+  addBias<f32>(x, rows, n, b, sign);
+}
+
+/** Float64 rows: x + b or x − b with b's float32 values widened. */
+export function add_bias_f64(x: usize, rows: i32, n: i32, b: usize, sign: f64): void {
+  addBias<f64>(x, rows, n, b, sign);
+}
+
+/** LeakyReLU (v < 0 becomes v·slope) over `count` values, or its inverse (v / slope) when `inverse` is set. */
+function leaky<T>(x: usize, count: i32, slope: T, inverse: bool): void {
+  const S = sizeof<T>();
+  const bytes = <usize>count * S;
+  const zero = v128.splat<T>(0);
+  const sv = v128.splat<T>(slope);
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) {
+    const v = v128.load(x + o);
+    const t = inverse ? v128.div<T>(v, sv) : v128.mul<T>(v, sv);
+    v128.store(x + o, v128.bitselect(t, v, v128.lt<T>(v, zero)));
+  }
+  for (; o < bytes; o += S) {
+    const v = load<T>(x + o);
+    if (v < 0) store<T>(x + o, inverse ? v / slope : v * slope);
+  }
+}
+
+/** Float32 LeakyReLU in place (`inverse` non-zero: its inverse), every result rounded to float32. */
+export function leaky_f32(x: usize, count: i32, slope: f32, inverse: i32): void {
+  leaky<f32>(x, count, slope, inverse != 0);
+}
+
+/** Float64 LeakyReLU in place (`inverse` non-zero: its inverse). */
+export function leaky_f64(x: usize, count: i32, slope: f64, inverse: i32): void {
+  leaky<f64>(x, count, slope, inverse != 0);
+}
+
+/** Every row of n values that holds a NaN or an infinity becomes all NaN (an overflowed solve). */
+function markNonFiniteRows<T>(x: usize, rows: i32, n: i32): void {
+  const S = sizeof<T>();
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>r * <usize>n * S;
+    let finite = true;
+    for (let j = 0; j < n; j++) {
+      const v = load<T>(row + <usize>j * S);
+      // v − v is 0 exactly when v is finite.
+      if (v - v != 0) { finite = false; break; }
+    }
+    if (!finite) for (let j = 0; j < n; j++) store<T>(row + <usize>j * S, <T>NaN);
+  }
+}
+
+export function nan_rows_f32(x: usize, rows: i32, n: i32): void {
+  markNonFiniteRows<f32>(x, rows, n);
+}
+
+export function nan_rows_f64(x: usize, rows: i32, n: i32): void {
+  markNonFiniteRows<f64>(x, rows, n);
+}
+
+/** Clears `bytes` bytes at `at` (a work area some kernels expect zeroed). */
+export function zero_bytes(at: usize, bytes: i32): void {
+  memory.fill(at, 0, <usize>bytes);
 }

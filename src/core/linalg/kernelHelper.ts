@@ -1,0 +1,47 @@
+/**
+ * Worker thread entry of kernelThreads: instantiates the kernel modules on the
+ * shared memory, says 'ready', then sleeps on the control block and takes
+ * groups of every dispatch until the caller stops it. It never returns to its
+ * event loop while it serves, so a dispatch costs one futex wake.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { CONTROL, STATE_STOP } from './kernelCalls';
+import { KernelGroupRunner, type KernelModules } from './kernelGroupRunner';
+
+export interface KernelHelperInit {
+  readonly memory: WebAssembly.Memory;
+  readonly controlOffset: number;
+  readonly threadIndex: number;
+  readonly modules: KernelModules;
+}
+
+export type KernelHelperMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'error'; readonly message: string };
+
+function serve(init: KernelHelperInit): void {
+  const ints = new Int32Array(init.memory.buffer, init.controlOffset, 256);
+  let runner: KernelGroupRunner;
+  try {
+    runner = new KernelGroupRunner(init.memory, init.controlOffset, init.modules, init.threadIndex);
+  } catch (error) {
+    parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies KernelHelperMessage);
+    return;
+  }
+  let seen = Atomics.load(ints, CONTROL.generation);
+  parentPort?.postMessage({ type: 'ready' } satisfies KernelHelperMessage);
+  for (;;) {
+    while (Atomics.load(ints, CONTROL.generation) === seen && (Atomics.load(ints, CONTROL.state) & STATE_STOP) === 0) {
+      Atomics.wait(ints, CONTROL.generation, seen);
+    }
+    if ((Atomics.load(ints, CONTROL.state) & STATE_STOP) !== 0) return;
+    seen = Atomics.load(ints, CONTROL.generation);
+    try {
+      runner.claim();
+    } catch (error) {
+      parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies KernelHelperMessage);
+    }
+  }
+}
+
+serve(workerData as KernelHelperInit);

@@ -1,0 +1,219 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { defaultThreadCount } from '../wasm/workerPool';
+import {
+  CALL_STRIDE, claimWord, CONTROL, CONTROL_BYTES, KERNEL_INDEX, MAX_ARGS, MAX_GROUPS, MAX_THREADS, SLOT_BYTE_OFFSET, SLOTS, STATE_FAILED, STATE_STOP, type KernelName,
+} from './kernelCalls';
+import { compileKernelModules, KernelGroupRunner } from './kernelGroupRunner';
+import type { KernelHelperInit, KernelHelperMessage } from './kernelHelper';
+import { CONTROL_OFFSET, kernelMemory } from './linalgKernels';
+
+/** One kernel call: the export it names and its arguments (WORK for the running thread's work area). */
+export interface KernelCall {
+  readonly kernel: KernelName;
+  readonly args: readonly number[];
+}
+
+/** Calls that run in order on one thread; different groups may run on different threads at once. */
+export type KernelGroup = readonly KernelCall[];
+
+interface Threads {
+  readonly runner: KernelGroupRunner;
+  readonly ints: Int32Array;
+  readonly words: BigInt64Array;
+  helpers: number;
+  workers: Worker[];
+  dispatches: number;
+  workBytes: number;
+  workAreas: number[];
+  failure: string | null;
+}
+
+let threads: Threads | undefined;
+let starting: Promise<void> | undefined;
+/** The count last asked for with startKernelThreads; ensureKernelThreads keeps it. */
+let chosen: number | undefined;
+
+function state(): Threads {
+  if (!threads) {
+    const { memory } = kernelMemory();
+    threads = {
+      runner: new KernelGroupRunner(memory, CONTROL_OFFSET, compileKernelModules(), 0),
+      ints: new Int32Array(memory.buffer, CONTROL_OFFSET, CONTROL_BYTES / 4),
+      words: new BigInt64Array(memory.buffer, CONTROL_OFFSET, CONTROL_BYTES / 8),
+      helpers: 0,
+      workers: [],
+      dispatches: 0,
+      workBytes: 0,
+      workAreas: [],
+      failure: null,
+    };
+  }
+  return threads;
+}
+
+/**
+ * Starts the helper threads that runKernelGroups shares its work with: with
+ * `count` threads in all (default: two where the machine has two cores), the
+ * calling thread and count − 1 helpers. Until they are ready, and if they
+ * cannot start, everything runs on the calling thread, with the same results:
+ * every kernel call computes the same numbers on any thread. Idempotent; a
+ * different count later stops the helpers and starts that many.
+ *
+ * @example
+ *   await startKernelThreads();
+ *   kernelThreadCount();  // 2 on a two-core machine
+ */
+export async function startKernelThreads(count = defaultThreadCount()): Promise<void> {
+  if (!Number.isInteger(count) || count < 1 || count > MAX_THREADS) {
+    throw new RangeError(`startKernelThreads: count must be an integer in 1..${MAX_THREADS}, got ${count}`);
+  }
+  chosen = count;
+  while (starting) await starting;
+  const t = state();
+  if (t.helpers === count - 1 && t.workers.length === count - 1) return;
+  stopHelpers(t);
+  if (count === 1) return;
+  starting = spawnHelpers(t, count - 1).finally(() => {
+    starting = undefined;
+  });
+  await starting;
+}
+
+/**
+ * The kernel threads as last chosen with startKernelThreads, or the default
+ * count when nobody chose: what an analysis calls before its heavy stages.
+ */
+export function ensureKernelThreads(): Promise<void> {
+  return startKernelThreads(chosen ?? defaultThreadCount());
+}
+
+async function spawnHelpers(t: Threads, helpers: number): Promise<void> {
+  const { memory } = kernelMemory();
+  const modules = compileKernelModules();
+  Atomics.store(t.ints, CONTROL.state, 0);
+  const workers = Array.from({ length: helpers }, (_, i) => {
+    const init: KernelHelperInit = { memory, controlOffset: CONTROL_OFFSET, threadIndex: i + 1, modules };
+    return new Worker(join(__dirname, 'kernelHelper.js'), { workerData: init });
+  });
+  const ready = workers.map((worker) => new Promise<void>((resolve, reject) => {
+    worker.on('message', (message: KernelHelperMessage) => {
+      if (message.type === 'ready') resolve();
+      else {
+        t.failure = message.message;
+        reject(new Error(message.message));
+      }
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`kernel helper exited with code ${code}`)));
+  }));
+  try {
+    await Promise.all(ready);
+  } catch {
+    // Work continues on the calling thread alone.
+    for (const worker of workers) void worker.terminate();
+    return;
+  }
+  // Sleeping helpers must not keep the process alive.
+  for (const worker of workers) worker.unref();
+  t.workers = workers;
+  t.helpers = helpers;
+}
+
+function stopHelpers(t: Threads): void {
+  if (t.workers.length === 0) return;
+  Atomics.or(t.ints, CONTROL.state, STATE_STOP);
+  Atomics.notify(t.ints, CONTROL.generation);
+  for (const worker of t.workers) void worker.terminate();
+  t.workers = [];
+  t.helpers = 0;
+}
+
+/** Threads that runKernelGroups uses now: 1 plus the helpers that are ready. */
+export function kernelThreadCount(): number {
+  return 1 + (threads?.helpers ?? 0);
+}
+
+/**
+ * Runs the groups, each on one thread, the calling thread taking its share,
+ * and returns when all are done (synchronously: the calling thread waits on
+ * the shared memory for the helpers). Each thread gets a work area of at
+ * least `workBytes` for the calls' WORK arguments. Buffers the calls use
+ * must stay allocated until this returns.
+ *
+ * @example
+ *   runKernelGroups([[{ kernel: 'lu_f64', args: [n, a, piv, WORK] }], [{ kernel: 'lu_f64', args: [n, b, piv2, WORK] }]],
+ *     kernels.gemm_work_bytes(8));
+ */
+export function runKernelGroups(groups: readonly KernelGroup[], workBytes: number): void {
+  if (groups.length === 0) return;
+  if (groups.length > MAX_GROUPS) throw new RangeError(`runKernelGroups: ${groups.length} groups, at most ${MAX_GROUPS}`);
+  const t = state();
+  const { heap, memory } = kernelMemory();
+  ensureWorkAreas(t, workBytes);
+  const callCount = groups.reduce((sum, g) => sum + g.length, 0);
+  const tableBytes = (2 * groups.length + callCount * CALL_STRIDE) * 8;
+  const table = heap.alloc(tableBytes);
+  try {
+    const f64 = new Float64Array(memory.buffer, table, tableBytes / 8);
+    let call = 0;
+    groups.forEach((group, g) => {
+      f64[2 * g] = call;
+      for (const { kernel, args } of group) {
+        if (args.length > MAX_ARGS) throw new RangeError(`runKernelGroups: ${kernel} has ${args.length} arguments, at most ${MAX_ARGS}`);
+        const at = 2 * groups.length + call * CALL_STRIDE;
+        f64[at] = KERNEL_INDEX[kernel];
+        f64[at + 1] = args.length;
+        for (let i = 0; i < args.length; i++) f64[at + 2 + i] = args[i];
+        call++;
+      }
+      f64[2 * g + 1] = call;
+    });
+    const sequence = ++t.dispatches;
+    const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
+    slots[SLOTS.table + (sequence % 2)] = table;
+    Atomics.store(t.ints, CONTROL.finished, 0);
+    Atomics.store(t.words, CONTROL.claim, claimWord(sequence, groups.length, 0));
+    // One group is this thread's alone; more wake the helpers, who take what this thread has not.
+    if (groups.length > 1 && t.helpers > 0) {
+      Atomics.add(t.ints, CONTROL.generation, 1);
+      Atomics.notify(t.ints, CONTROL.generation);
+    }
+    let thrown: unknown;
+    try {
+      t.runner.claim();
+    } catch (error) {
+      thrown = error;
+    }
+    // Wait only for groups a helper claimed and is still running.
+    waitForFinished(t, groups.length);
+    const helperFailed = (Atomics.and(t.ints, CONTROL.state, ~STATE_FAILED) & STATE_FAILED) !== 0;
+    if (thrown !== undefined) throw thrown;
+    if (helperFailed) throw new Error(`a kernel failed on a helper thread${t.failure ? `: ${t.failure}` : ''}`);
+  } finally {
+    heap.release(table);
+  }
+}
+
+function waitForFinished(t: Threads, count: number): void {
+  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(t.ints, CONTROL.finished) >= count) return;
+  for (;;) {
+    const finished = Atomics.load(t.ints, CONTROL.finished);
+    if (finished >= count) return;
+    Atomics.wait(t.ints, CONTROL.finished, finished, 1000);
+  }
+}
+
+function ensureWorkAreas(t: Threads, workBytes: number): void {
+  const { heap, memory } = kernelMemory();
+  const count = 1 + t.workers.length;
+  if (workBytes <= t.workBytes && t.workAreas.length >= count) return;
+  for (const area of t.workAreas) heap.release(area);
+  t.workBytes = Math.max(workBytes, t.workBytes);
+  t.workAreas = Array.from({ length: count }, () => heap.alloc(t.workBytes));
+  const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
+  t.workAreas.forEach((area, i) => {
+    slots[SLOTS.workAreas + i] = area;
+    new Uint8Array(memory.buffer, area, t.workBytes).fill(0);
+  });
+}

@@ -1,0 +1,89 @@
+import { checkFinite, checkOrder, checkShape, matrixLabel, type NumericArray } from './checks';
+import { WORK } from './kernelCalls';
+import { runKernelGroups, type KernelGroup } from './kernelThreads';
+import { withScratch } from './linalgKernels';
+import type { LuFactors32, LuFactors64 } from './luTypes';
+import { maxAbs } from './maxAbs';
+import { pivotSummary } from './pivotSummary';
+
+/** One factorization of an n×n row-major matrix: its LU factors in float64 or float32, or all its singular values. */
+export interface LinalgJob {
+  readonly kind: 'lu' | 'lu32' | 'singularValues';
+  readonly w: NumericArray;
+  readonly n: number;
+  /** How messages name the matrix. */
+  readonly name?: string;
+}
+
+export type LinalgResult = LuFactors64 | LuFactors32 | Float64Array;
+
+/**
+ * Runs independent factorizations at once, one per kernel thread at a time
+ * (a Base network's four layers in both precisions, or a Jacobian and its
+ * inverse), and returns their results in order: what luFactor, luFactor32
+ * and singularValues return for each. Each job runs exactly those kernels on
+ * its own buffers, so the numbers are the same as one at a time. Inputs are
+ * checked first, every job before any runs, and errors name the matrix.
+ *
+ * @example
+ *   const [f, sigma] = linalgBatch([{ kind: 'lu', w, n }, { kind: 'singularValues', w, n }]);
+ */
+export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
+  const inputs = jobs.map(checkedInput);
+  return withScratch((s) => {
+    const k = s.kernels;
+    let workBytes = 0;
+    const placed = jobs.map((job, i) => {
+      const { n } = job;
+      const single = job.kind === 'lu32';
+      const a = single ? s.f32(n * n, false) : s.f64(n * n, false);
+      (single ? s.float32(a, n * n) : s.float64(a, n * n)).set(inputs[i]);
+      if (job.kind === 'singularValues') {
+        const d = s.f64(n), e = s.f64(n), tauq = s.f64(n), taup = s.f64(n), out = s.f64(n);
+        const bytes = Math.max(k.bidiag_work_bytes(n), k.bidiag_sv_work_bytes(n));
+        workBytes = Math.max(workBytes, bytes);
+        const group: KernelGroup = [
+          { kernel: 'zero_bytes', args: [WORK, bytes] },
+          { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, WORK] },
+          { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, WORK] },
+        ];
+        return { group, cost: 8 * n ** 3, a, out, pivots: 0 };
+      }
+      const pivots = s.i32(n, false);
+      workBytes = Math.max(workBytes, k.gemm_work_bytes(single ? 4 : 8));
+      const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, WORK] }];
+      return { group, cost: n ** 3, a, out: 0, pivots };
+    });
+    // The longest first, so the threads finish together.
+    const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
+    runKernelGroups(order.map((i) => placed[i].group), workBytes);
+    return jobs.map((job, i): LinalgResult => {
+      const { n } = job;
+      const p = placed[i];
+      if (job.kind === 'singularValues') return s.float64(p.out, n).slice();
+      const pivots = s.int32(p.pivots, n).slice();
+      const named = job.name === undefined ? {} : { name: job.name };
+      if (job.kind === 'lu32') {
+        const lu = s.float32(p.a, n * n).slice();
+        return { precision: 'float32', n, lu, pivots, ...pivotSummary(lu, n, pivots), maxAbsEntry: maxAbs(inputs[i]), ...named };
+      }
+      const lu = s.float64(p.a, n * n).slice();
+      return { precision: 'float64', n, lu, pivots, ...pivotSummary(lu, n, pivots), maxAbsEntry: maxAbs(job.w), ...named };
+    });
+  });
+}
+
+/** The job's matrix as the kernel takes it, after the checks its single-matrix function makes. */
+function checkedInput(job: LinalgJob): NumericArray {
+  const op = job.kind === 'lu' ? 'luFactor' : job.kind === 'lu32' ? 'luFactor32' : 'singularValues';
+  checkOrder(op, job.n);
+  checkShape(op, 'w', job.w, job.n, job.n);
+  if (job.kind !== 'lu32') {
+    checkFinite(op, matrixLabel(job.name, 'w'), job.w, job.n);
+    return job.w;
+  }
+  // As a PyTorch float32 layer stores it; an entry that overflows float32 is refused like a NaN.
+  const rounded = Float32Array.from(job.w);
+  checkFinite(op, `${matrixLabel(job.name, 'w')} rounded to float32`, rounded, job.n);
+  return rounded;
+}

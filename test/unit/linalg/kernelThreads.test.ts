@@ -1,0 +1,83 @@
+import { describe, it, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { forwardRows } from '../../../src/core/analysis/forward';
+import { invertRows } from '../../../src/core/analysis/inverse';
+import { factorLayers } from '../../../src/core/analysis/layerFactors';
+import { invertibleNetwork } from '../../../src/core/analysis/network';
+import { linalgBatch } from '../../../src/core/linalg/linalgBatch';
+import { kernelThreadCount, runKernelGroups, startKernelThreads } from '../../../src/core/linalg/kernelThreads';
+import { luFactor } from '../../../src/core/linalg/luFactor';
+import { luFactor32 } from '../../../src/core/linalg/luFactor32';
+import { matmul } from '../../../src/core/linalg/matmul';
+import { solveRowsUnchecked } from '../../../src/core/linalg/solveWithFactors';
+import { createRng } from '../../../src/core/random/rng';
+import { wellConditioned, randomImages } from '../analysis/builders';
+import { randomMatrix } from './linalgFixtures';
+
+const bits = (a: Float64Array | Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
+/** Everything the kernel threads compute, once on one thread and once on two. */
+function computeAll() {
+  const rng = createRng(11);
+  const n = 96;
+  const w = randomMatrix(rng, n, n);
+  for (let i = 0; i < n; i++) w[i * n + i] += 4;
+  const y = randomMatrix(rng, 301, n);
+  const { architecture, params } = wellConditioned(64, 3, true, 7);
+  const net = invertibleNetwork(architecture, params);
+  const x = randomImages(333, 64, createRng(3));
+  const z = forwardRows(net, x.images, x.count, 'float32');
+  const stages: Float32Array[] = [];
+  return {
+    solve64: solveRowsUnchecked(luFactor(w, n), y, 301),
+    solve32: solveRowsUnchecked(luFactor32(w, n), Float32Array.from(y), 301),
+    product: matmul(y, w, 301, n, n),
+    forward32: z,
+    forward64: forwardRows(net, x.images, x.count, 'float64'),
+    inverse32: invertRows(net, factorLayers(net).map((f) => f.float32), z, x.count, (_, v) => stages.push(v as Float32Array)),
+    stage0: stages[0],
+    sigma: linalgBatch([{ kind: 'singularValues', w, n }, { kind: 'lu', w, n }])[0] as Float64Array,
+  };
+}
+
+describe('kernel threads', { timeout: 120_000 }, () => {
+  after(() => startKernelThreads(1));
+
+  it('give the same numbers, bit for bit, on one thread and on two', async () => {
+    await startKernelThreads(1);
+    assert.equal(kernelThreadCount(), 1);
+    const one = computeAll();
+    await startKernelThreads(2);
+    assert.equal(kernelThreadCount(), 2);
+    const two = computeAll();
+    for (const key of Object.keys(one) as (keyof typeof one)[]) {
+      assert.ok(bits(one[key]).equals(bits(two[key])), `${key} differs between one and two threads`);
+    }
+  });
+
+  it('solve a row alone and in a batch of any size to the same bits', async () => {
+    await startKernelThreads(1);
+    const n = 70;
+    const rng = createRng(5);
+    const w = randomMatrix(rng, n, n);
+    const y = randomMatrix(rng, 9, n);
+    for (const factors of [luFactor(w, n), luFactor32(w, n)]) {
+      const batch = solveRowsUnchecked(factors, factors.precision === 'float32' ? Float32Array.from(y) : y, 9);
+      for (let r = 0; r < 9; r++) {
+        const row = y.subarray(r * n, (r + 1) * n);
+        const alone = solveRowsUnchecked(factors, factors.precision === 'float32' ? Float32Array.from(row) : row, 1);
+        assert.ok(bits(alone).equals(bits(batch.subarray(r * n, (r + 1) * n))), `${factors.precision} row ${r}`);
+      }
+    }
+  });
+
+  it('report a kernel that fails on any thread, and keep working after it', async () => {
+    await startKernelThreads(2);
+    // Past the end of the memory: the kernel traps, on whichever thread runs it.
+    const outside = 2 ** 31 - 4096;
+    const failing = Array.from({ length: 6 }, () => [{ kernel: 'zero_bytes' as const, args: [outside, 1024] }]);
+    assert.throws(() => runKernelGroups(failing, 1024));
+    const w = randomMatrix(createRng(2), 8, 8);
+    assert.deepEqual(matmul(w, w, 8, 8, 8), matmul(w, w, 8, 8, 8));
+  });
+});
