@@ -69,6 +69,27 @@ def train_classifier(train_k, train_y, epochs=30, seed=0):
     return net
 
 
+def project_classifier():
+    """The analysis's digit classifier (784-256-10 MLP, weights from export_classifier.js): the judge `invertscope analyze` uses."""
+    w = {k: np.fromfile(os.path.join(DATA_DIR, f'classifier_{k}.f64'), dtype='<f8') for k in ('w1', 'b1', 'w2', 'b2')}
+    hidden = len(w['b1'])
+    w1, b1, w2, b2 = (torch.tensor(w['w1'].reshape(D, hidden)), torch.tensor(w['b1']), torch.tensor(w['w2'].reshape(hidden, 10)), torch.tensor(w['b2']))
+    return lambda x: torch.relu(x.to(torch.float64) @ w1 + b1) @ w2 + b2
+
+
+def nearest_distances(images01, reference01, batch=500):
+    """Euclidean distance from each image (clamped to [0, 1], as displayed) to its nearest reference image."""
+    x = torch.as_tensor(np.clip(np.nan_to_num(images01, nan=0.5), 0, 1), dtype=torch.float64)
+    ref = torch.as_tensor(reference01, dtype=torch.float64)
+    rn = (ref ** 2).sum(1)
+    out = []
+    for i in range(0, len(x), batch):
+        xb = x[i:i + batch]
+        d2 = (xb ** 2).sum(1, keepdim=True) + rn[None, :] - 2 * xb @ ref.T
+        out.append(d2.clamp_min(0).min(1).values.sqrt())
+    return torch.cat(out).numpy()
+
+
 def classify(net, images01):
     """Predicted labels of images given on [0,1] (values outside are clipped)."""
     with torch.no_grad():

@@ -16,22 +16,28 @@ import time
 import numpy as np
 import torch
 
-from common import D, LN2, bpd_from_nll, classify, dequantize
+from common import D, LN2, bpd_from_nll, classify, dequantize, nearest_distances
 
 LOG2PI = math.log(2 * math.pi)
 
 
 class LUFlow(torch.nn.Module):
-    def __init__(self, n, activations, slope, prior='paper', classes=10, ste_tau=0.0):
+    def __init__(self, n, activations, slope, prior='paper', classes=10, ste_tau=0.0, diagonal=(), ste_tau_layers=None):
         super().__init__()
+        # ste_tau_layers: {layer: τ} overriding ste_tau for those layers (e.g. the kink layers).
+        self.ste_tau_layers = dict(ste_tau_layers or {})
+        # Layers in `diagonal` keep W diagonal while training (an elementwise affine map,
+        # W = diag(sign·exp(s))): only their log-diagonal and bias are parameters.
+        self.diagonal = set(diagonal)
         # ste_tau > 0: the count of negative pre-activations keeps its exact value but takes the
         # gradient of Σ sigmoid(-a/τ), a stand-in for the boundary term the exact per-sample
         # gradient lacks (the count is piecewise constant in the parameters).
         self.ste_tau = ste_tau
         self.n, self.activations, self.slope, self.prior = n, list(activations), slope, prior
         L = len(activations)
-        self.lower = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(n, n)) for _ in range(L)])
-        self.upper = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(n, n)) for _ in range(L)])
+        size = lambda l: (0, 0) if l in self.diagonal else (n, n)
+        self.lower = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(size(l))) for l in range(L)])
+        self.upper = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(size(l))) for l in range(L)])
         self.logdiag = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(n)) for _ in range(L)])
         self.bias = torch.nn.ParameterList([torch.nn.Parameter(torch.zeros(n)) for _ in range(L)])
         for l in range(L):
@@ -44,6 +50,9 @@ class LUFlow(torch.nn.Module):
             self.prior_logstd = torch.nn.Parameter(torch.zeros(classes, n))
 
     def factors(self, l):
+        if l in self.diagonal:
+            d = getattr(self, f'sign{l}') * torch.exp(self.logdiag[l])
+            return torch.eye(self.n, dtype=d.dtype, device=d.device), torch.diag(d), getattr(self, f'perm{l}')
         eye = torch.eye(self.n, dtype=self.lower[l].dtype, device=self.lower[l].device)
         lo = self.lower[l] * self.tril_mask + eye
         up = self.upper[l] * self.triu_mask + torch.diag(getattr(self, f'sign{l}') * torch.exp(self.logdiag[l]))
@@ -59,14 +68,18 @@ class LUFlow(torch.nn.Module):
         h = x
         logdet = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
         for l, act in enumerate(self.activations):
-            lo, up, perm = self.factors(l)
-            h = (h @ up.T @ lo.T)[:, perm] + self.bias[l]
+            if l in self.diagonal:
+                h = h * (getattr(self, f'sign{l}') * torch.exp(self.logdiag[l])) + self.bias[l]
+            else:
+                lo, up, perm = self.factors(l)
+                h = (h @ up.T @ lo.T)[:, perm] + self.bias[l]
             logdet = logdet + self.logdiag[l].sum()
             if act:
                 neg = (h < 0)
                 count = neg.sum(1).to(h.dtype)
-                if self.ste_tau > 0 and self.training and torch.is_grad_enabled():
-                    soft = torch.sigmoid(-h / self.ste_tau).sum(1)
+                tau = self.ste_tau_layers.get(l, self.ste_tau)
+                if tau > 0 and self.training and torch.is_grad_enabled():
+                    soft = torch.sigmoid(-h / tau).sum(1)
                     count = count + soft - soft.detach()
                 logdet = logdet + math.log(self.slope) * count
                 h = torch.where(neg, h * self.slope, h)
@@ -92,8 +105,11 @@ class LUFlow(torch.nn.Module):
         for l in reversed(range(len(self.activations))):
             if self.activations[l]:
                 h = torch.where(h < 0, h / self.slope, h)
-            lo, up, perm = [t.to(torch.float64) if t.is_floating_point() else t for t in self.factors(l)]
             v = h - self.bias[l].to(torch.float64)
+            if l in self.diagonal:
+                h = v / (getattr(self, f'sign{l}') * torch.exp(self.logdiag[l])).to(torch.float64)
+                continue
+            lo, up, perm = [t.to(torch.float64) if t.is_floating_point() else t for t in self.factors(l)]
             inv = torch.empty_like(perm)
             inv[perm] = torch.arange(self.n)
             # a = u Pᵀ with u = x Uᵀ Lᵀ  ->  u = a P, i.e. u[:, perm[i]] = a[:, i]
@@ -127,6 +143,7 @@ def set_layer(model, l, w, b):
     P, lo, up = torch.lu_unpack(lu, piv)
     perm = P.argmax(1)  # P[i, perm[i]] = 1, wt = P lo up
     d = torch.diagonal(up)
+    assert l not in model.diagonal, f'layer {l} is diagonal'
     with torch.no_grad():
         model.lower[l].copy_(torch.tril(lo, -1).float())
         model.upper[l].copy_(torch.triu(up, 1).float())
@@ -138,8 +155,9 @@ def set_layer(model, l, w, b):
 
 def set_diagonal(model, l, scale, b):
     with torch.no_grad():
-        model.lower[l].zero_()
-        model.upper[l].zero_()
+        if l not in model.diagonal:
+            model.lower[l].zero_()
+            model.upper[l].zero_()
         model.logdiag[l].copy_(torch.tensor(np.log(np.abs(scale)), dtype=torch.float32))
         getattr(model, f'sign{l}').copy_(torch.tensor(np.sign(scale), dtype=torch.float32))
         getattr(model, f'perm{l}').copy_(torch.arange(model.n))
@@ -147,15 +165,20 @@ def set_diagonal(model, l, scale, b):
 
 
 @torch.no_grad()
-def evaluate(model, x, y, batch=1000):
-    """Mean [latent, -logdet] in nats and bits/dim, float64."""
+def image_nll(model, x, y, batch=1000):
+    """Per-image [latent, -logdet] in nats, float64 (x already dequantized)."""
     m64 = model.double()
-    tot = np.zeros(2)
+    out = []
     for i in range(0, len(x), batch):
         lat, nld = m64.nll_parts(torch.tensor(x[i:i + batch], dtype=torch.float64), torch.tensor(y[i:i + batch]))
-        tot += [lat.sum().item(), nld.sum().item()]
+        out.append(torch.stack([lat, nld], 1).numpy())
     model.float()
-    tot /= len(x)
+    return np.concatenate(out)
+
+
+def evaluate(model, x, y, batch=1000):
+    """Mean [latent, -logdet] in nats and bits/dim, float64."""
+    tot = image_nll(model, x, y, batch).mean(0)
     return tot, bpd_from_nll(tot.sum())
 
 
@@ -175,19 +198,63 @@ def sample_accuracy(model, reader, temperatures=(1.0, 0.7, 0.5), per_class=100, 
     return acc, grids
 
 
+@torch.no_grad()
+def sample_quality(model, judge, reference, temperatures=(1.0, 0.7), per_class=100, seed=0):
+    """Per temperature: share of samples the judge (project_classifier) reads as the asked digit,
+    and the median distance of the displayed samples (clamped to [0, 1], NaN as 0.5, as the
+    analysis shows them) to their nearest reference digit; plus 10 samples per digit for a grid."""
+    g = torch.Generator().manual_seed(seed)
+    labels = np.repeat(np.arange(10), per_class)
+    out = {}
+    for t in temperatures:
+        x = model.inverse(model.sample_latent(labels, t, g)).numpy()
+        x = np.clip(np.where(np.isfinite(x), x, 0.5), 0, 1)
+        acc = float((judge(torch.tensor(x)).argmax(1).numpy() == labels).mean())
+        dist = float(np.median(nearest_distances(x, reference)))
+        grid = x[np.concatenate([np.arange(c * per_class, c * per_class + 10) for c in range(10)])]
+        out[t] = (acc, dist, grid)
+    return out
+
+
+def shifted(k, max_shift, rng):
+    """Each image (rows of 784 pixel levels) moved by its own random integer offset in
+    −max_shift..max_shift along x and y, the pixels that enter filled with level 0."""
+    if max_shift <= 0:
+        return k
+    img = k.reshape(-1, 28, 28)
+    out = np.zeros_like(img)
+    dx = rng.integers(-max_shift, max_shift + 1, len(k))
+    dy = rng.integers(-max_shift, max_shift + 1, len(k))
+    for a in range(-max_shift, max_shift + 1):
+        for b in range(-max_shift, max_shift + 1):
+            rows = np.where((dy == a) & (dx == b))[0]
+            if len(rows) == 0:
+                continue
+            src = img[rows]
+            dst = np.zeros_like(src)
+            dst[:, max(a, 0):28 + min(a, 0), max(b, 0):28 + min(b, 0)] = src[:, max(-a, 0):28 + min(-a, 0), max(-b, 0):28 + min(-b, 0)]
+            out[rows] = dst
+    return out.reshape(len(k), -1)
+
+
 def train(model, xk, y, test_x, test_y, epochs, lr, batch=128, seed=0, warmup=200, log=print, clip=None,
-          schedule='cosine', eval_every=1):
-    """Adam on fresh dequantization noise each epoch; returns history of test bpd."""
+          schedule='cosine', eval_every=1, val=None, monitor=None, shift=0, param_groups=None, early_stop=True):
+    """Adam on fresh dequantization noise each epoch (and fresh shifts when shift > 0).
+
+    val = (x', y): a validation split (dequantized once); with early_stop the model ends at the
+    epoch of best validation bits/dim. monitor = (x', y): training images evaluated every epoch
+    with fixed noise (the train side of the generalization gap). Returns one dict per epoch."""
     gen = np.random.default_rng(seed)
     tg = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = torch.optim.Adam(param_groups if param_groups is not None else model.parameters(), lr=lr)
     steps = epochs * math.ceil(len(xk) / batch)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warmup) * (
         0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)) if schedule == 'cosine' else 1.0))
     hist = []
+    best = (math.inf, None, 0)
     t0 = time.time()
     for ep in range(epochs):
-        x = dequantize(xk, gen).astype(np.float32)
+        x = dequantize(shifted(xk, shift, gen), gen).astype(np.float32)
         perm = torch.randperm(len(x), generator=tg).numpy()
         tot, cnt = 0.0, 0
         for i in range(0, len(x), batch):
@@ -206,8 +273,19 @@ def train(model, xk, y, test_x, test_y, epochs, lr, batch=128, seed=0, warmup=20
             tot += loss.item() * len(b)
             cnt += len(b)
         if (ep + 1) % eval_every == 0 or ep + 1 == epochs:
-            parts, bpd = evaluate(model, test_x, test_y)
-            hist.append(bpd)
-            log(f'epoch {ep + 1:3d} train {bpd_from_nll(tot / cnt):7.3f} test {bpd:7.3f} bits/dim '
-                f'[latent {parts[0]:9.1f}, -logdet {parts[1]:9.1f}] {time.time() - t0:6.0f} s')
+            rec = {'epoch': ep + 1, 'train_running': bpd_from_nll(tot / cnt), 'seconds': time.time() - t0}
+            te = image_nll(model, test_x, test_y).sum(1)
+            rec['test'] = bpd_from_nll(te.mean())
+            rec['test_median'] = bpd_from_nll(np.median(te))
+            if monitor is not None:
+                rec['train_fixed'] = bpd_from_nll(image_nll(model, *monitor).sum(1).mean())
+            if val is not None:
+                rec['val'] = bpd_from_nll(image_nll(model, *val).sum(1).mean())
+                if rec['val'] < best[0]:
+                    best = (rec['val'], {k: v.detach().clone() for k, v in model.state_dict().items()}, ep + 1)
+            hist.append(rec)
+            log(' '.join(f'{k} {v:.3f}' if isinstance(v, float) else f'{k} {v}' for k, v in rec.items()), flush=True)
+    if val is not None and early_stop and best[1] is not None:
+        model.load_state_dict(best[1])
+        log(f'early stopping: best validation {best[0]:.3f} at epoch {best[2]}')
     return hist

@@ -4,6 +4,8 @@
 # rows added afterwards, `table.sh sweeps` the unrecorded checks quoted in
 # README.md (slope, kink-layer and ridge sweeps at init, no warm-up, exact
 # gradient with a class prior); they print to the terminal. Rows land in results.jsonl.
+# `table.sh generator` runs the section "A generator that training improves"
+# (export_classifier.js first; FLOW_CACHE keeps the kink fits between runs).
 cd "$(dirname "$0")"
 export OPENBLAS_NUM_THREADS=1
 R="/usr/bin/python3 run.py"
@@ -43,4 +45,36 @@ if [ "$1" = "sweeps" ]; then
   done
   $R --name no-warmup $BASE --prior paper --init marginal --kinks 3 --epochs 2 --lr 1e-4 --ste 0.1 --schedule constant --warmup 1 --no-samples --no-record | grep epoch
   $R --name base3-class-exact --act but-last --prior class --init marginal --kinks 3 --epochs 5 --lr 1e-4 --no-record | grep -v "^kink"
+fi
+
+# A generator that training improves (README.md): the training runs (rows in results.jsonl,
+# logs under $FLOW_DATA) and the closed-form evaluations (printed).
+if [ "$1" = "generator" ]; then
+  export FLOW_CACHE="${FLOW_CACHE:-/tmp/invertscope-flow/cache}"
+  L=/tmp/invertscope-flow
+  F11="--layers 11 --act but-last --slope 0.2 --prior class --init marginal --kinks 10 --ridge 0.1"
+  FROZEN10=0,1,2,3,4,5,6,7,8,9
+  FROZEN16=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
+  $R --name A3-flow11-pseudo-diag-tau0.1 $F11 --pseudo 1 --diag-kinks --epochs 5 --lr 2e-5 --ste 0.1 --judge project --temperatures 1,0.7 > $L/A3.log 2>&1
+  $R --name A4-flow11-pseudo-frozen $F11 --pseudo 1 --diag-kinks --freeze $FROZEN10 --epochs 5 --lr 2e-5 --ste 0.1 --no-samples > $L/A4.log 2>&1
+  $R --name A5-flow11-pseudo-diag-tau0.01 $F11 --pseudo 1 --diag-kinks --epochs 5 --lr 2e-5 --ste 0.1 --ste-kinks 0.01 --no-samples > $L/A5.log 2>&1
+  $R --name B1f-descent-frozen-lr1e-4 $F11 --pseudo 1 --kink-fit descent --cells 8 --diag-kinks --freeze $FROZEN10 --epochs 10 --lr 1e-4 --ste 0.1 --no-samples > $L/B1f.log 2>&1
+  G="--act but-last --slope 0.5 --prior class --init marginal --kinks 16 --ridge 0.003 --pseudo 1 --kink-fit descent --cells 8 --diag-kinks"
+  $R --name C1-init --layers 17 $G --covariance expected --epochs 0 --judge project --temperatures 1,0.7 > $L/C1-init.log 2>&1
+  $R --name C1d --layers 17 $G --covariance expected --epochs 10 --lr 1e-4 --ste 0.1 --ste-kinks 0.01 --no-samples > $L/C1d.log 2>&1
+  $R --name D1-init --layers 25 $G --round2 8 --epochs 0 --judge project --temperatures 1,0.7 > $L/D1-init.log 2>&1
+  $R --name D2 --layers 25 $G --round2 8 --freeze $FROZEN16 --epochs 10 --lr 1e-4 --ste 0.05 --no-samples > $L/D2.log 2>&1
+  $R --name D3-neutral --layers 25 $G --round2 8 --round2-neutral --freeze $FROZEN16 --epochs 10 --lr 3e-4 --ste 0.05 --no-samples > $L/D3.log 2>&1
+  $R --name D4-neutral-diag-only --layers 25 $G --round2 8 --round2-neutral --freeze $FROZEN16,16 --epochs 10 --lr 1e-3 --ste 0.05 --no-samples > $L/D4.log 2>&1
+  $R --name D5-batch512 --layers 25 $G --round2 8 --freeze $FROZEN16 --epochs 20 --lr 1e-4 --batch 512 --warmup 50 --ste 0.05 --no-samples > $L/D5.log 2>&1
+  $R --name D6-lr3e-4 --layers 25 $G --round2 8 --freeze $FROZEN16 --epochs 20 --lr 3e-4 --ste 0.1 --no-samples > $L/D6.log 2>&1
+  C="/usr/bin/python3 closed_form.py"
+  $C outliers
+  $C marginals --fit greedy --slope 0.2 --kinks 10 --pseudo 1
+  $C marginals --fit descent --slope 0.2 --kinks 10 --pseudo 1 --cells 1
+  $C marginals --fit descent --slope 0.2 --kinks 10 --pseudo 1 --cells 8
+  for sk in "0.5 16" "0.5 24" "0.7 32"; do set -- $sk; $C marginals --fit descent --slope $1 --kinks $2 --pseudo 1 --cells 8 --covariance sample,expected; done
+  $C marginals --fit descent --slope 0.5 --kinks 16 --pseudo 1 --cells 8 --covariance expected --ridge 0.003
+  for k in 8 12 16; do $C rounds --kinks $k --samples --sample-seeds 3; done
+  $C rounds --kinks 16 --round3 8 --draws 4
 fi

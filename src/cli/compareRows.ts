@@ -138,7 +138,8 @@ function initText(c: ComparedCheckpoint): string {
   const f = c.run?.config.flow;
   if (c.training.objective === 'seed') return c.run ? "PyTorch's default" : '—';
   if (!f) return '—';
-  return f.init === 'analytic' ? `analytic (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge})` : "PyTorch's default, as LU factors";
+  if (f.init === 'default') return "PyTorch's default, as LU factors";
+  return `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge})`;
 }
 
 function timeText(c: ComparedCheckpoint): string {

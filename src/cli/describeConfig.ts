@@ -8,7 +8,7 @@ import type { TrainConfig } from '../core/train/config';
 export function describeFlowOptions(config: Pick<TrainConfig, 'flow' | 'dequantize'>): string {
   const f = config.flow;
   if (!f) return config.dequantize ? 'dequantized' : '';
-  const init = f.init === 'analytic' ? `analytic init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge})` : "PyTorch's default init";
+  const init = f.init === 'default' ? "PyTorch's default init" : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge})`;
   return [
     `${f.prior} prior`, init,
     f.warmupSteps > 0 ? `warm-up ${f.warmupSteps}` : 'no warm-up',

@@ -107,6 +107,32 @@ describe('inspector compare mode and themes', { timeout: 120_000 }, () => {
     });
   });
 
+  it('shows a flow\'s prior samples at T = 1 and at the next lower temperature side by side', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const flow = buildAnalysis(FLOW_RUN_ID, 100, 'flow');
+    const atOne = flow.generation.sets.find((set) => set.source === 'target' && set.precision === 'float32' && set.temperature === 1);
+    if (!atOne) throw new Error('the flow fixture samples its target at T = 1 in float32');
+    const cooler = { ...atOne, temperature: 0.7, accuracy: 0.9, perClass: atOne.perClass.map((c) => ({ ...c, accuracy: 0.9 })) };
+    const paired: CheckpointAnalysis = {
+      ...flow,
+      generation: { ...flow.generation, sets: [...flow.generation.sets, cooler].map((set) => (set.source === 'target' ? { ...set, prior: 'class' as const } : set)) },
+    };
+    await suite.run('generation-temperatures', { answer: 'manual', viewport: { width: 1400, height: 1000 } }, async (p) => {
+      const select = await p.host.next((m: WebviewMessage) => m.type === 'selectCheckpoint');
+      if (select.type !== 'selectCheckpoint') throw new Error('unreachable');
+      await p.send({ type: 'analysis', ref: select.ref, analysis: paired });
+      await p.waitForAnalysis();
+      const card = p.card('generation');
+      assert.equal(await card.locator('.generation-grid [data-label]').count(), 10);
+      assert.equal(await card.locator('.grid-row[data-label="3"] .gen-set').count(), 2);
+      assert.equal(await card.locator('canvas.digit').count(), 2 * atOne.perClass.reduce((s, c) => s + c.images.length, 0));
+      const text = await card.textContent() ?? '';
+      assert.match(text, /T = 1: read as it · distance/);
+      assert.match(text, /T = 0\.7: read as it · distance/);
+      assert.match(text, /at T = 0\.7, 90\.0%/);
+      await p.screenshot('generation-temperatures');
+    });
+  });
+
   for (const theme of ['dark', 'light'] as const) {
     it(`renders the full inspector readably in the ${theme} theme`, { timeout: TEST_TIMEOUT_MS }, async () => {
       await suite.run(`theme-${theme}`, { theme }, async (p) => {

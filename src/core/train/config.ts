@@ -11,9 +11,15 @@ export type BackendRequest = 'auto' | 'tensorflow' | 'simd' | 'wasm' | 'cpu';
 /**
  * How a flow starts: 'default' is PyTorch's nn.Linear init factored into LU
  * layers; 'analytic' is initializeFlow's closed-form start (kink layers for
- * the background piles, whitening, class placement) on the training split.
+ * the background piles, whitening, class placement) on the training split;
+ * 'gaussianize' is gaussianizeFlow's (learned prior only): pixel kinks fitted
+ * by coordinate descent to smoothed histograms, a whitening with the
+ * noise-averaged covariance, a second round of kinks on the whitened values.
+ * Its flows keep every layer but the whitening diagonal while training, and
+ * do not train the pixel kinks (see flowLayerTraining).
  */
-export type FlowInit = 'default' | 'analytic';
+export type FlowInit = 'default' | 'analytic' | 'gaussianize';
+export const FLOW_INITS: readonly FlowInit[] = ['default', 'analytic', 'gaussianize'];
 
 /** Everything the flow objective needs beyond the shared fields; see docs/run-store.md. */
 export interface FlowTrainingOptions {

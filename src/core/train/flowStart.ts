@@ -6,6 +6,8 @@ import type { CheckpointFlow } from '../store/checkpoint';
 import type { FlowTrainingOptions, TrainConfig } from './config';
 import type { FlowEngineOptions } from './flow/flowEngineTypes';
 import { classPriorFromPaper, type FlowPrior } from './flow/flowPrior';
+import { gaussianizeFlow } from './flow/gaussianizeFlow';
+import { flowLayerTraining } from './flow/flowLayerTraining';
 import { initializeFlow, type FlowInitReport } from './flow/initializeFlow';
 import { luFromDense } from './flow/luFromDense';
 import type { LuLayer } from './flow/luLayer';
@@ -34,7 +36,8 @@ export function flowOptionsOf(config: TrainConfig): FlowTrainingOptions {
 
 /**
  * The model a new flow run starts from. 'analytic': initializeFlow on the
- * training split (its dequantization noise drawn from the run's seed).
+ * training split (its dequantization noise drawn from the run's seed);
+ * 'gaussianize': gaussianizeFlow, likewise.
  * 'default': PyTorch's init from the run's seed, each W factored into an LU
  * layer, and a learned prior starting at the paper's target. Either way the
  * engine is given the LU layers themselves, so epoch 0's checkpoint holds
@@ -49,9 +52,11 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
   let prior: FlowPrior;
   let initSeconds: number | null = null;
   let report: FlowInitReport | null = null;
-  if (flow.init === 'analytic') {
+  if (flow.init === 'analytic' || flow.init === 'gaussianize') {
     const started = performance.now();
-    const result = initializeFlow(arch, data.train, { prior: flow.prior, seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge });
+    const result = flow.init === 'gaussianize'
+      ? gaussianizeFlow(arch, data.train, { seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge })
+      : initializeFlow(arch, data.train, { prior: flow.prior, seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge });
     initSeconds = (performance.now() - started) / 1000;
     report = result.report;
     biases = result.model.biases.map((b) => b.slice());
@@ -100,6 +105,7 @@ function engineOptions(
     seed: config.seed,
     boundarySurrogate: flow.boundarySurrogate,
     warmupSteps: flow.warmupSteps,
+    ...flowLayerTraining(config.architecture, flow.init, flow.kinkLayers),
     // The decay ends at the run's last step; resuming to more epochs stretches what is left of it.
     ...(flow.cosineDecay && config.epochs > 0 ? { cosineSteps: config.epochs * stepsPerEpoch } : {}),
   };

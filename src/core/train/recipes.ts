@@ -1,14 +1,14 @@
 import { presetArchitecture, type Architecture, type PresetName } from '../model/architecture';
 import { DEFAULT_TRAIN, type FlowTrainingOptions, type Objective } from './config';
-import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, flow11Architecture } from './flowPresets';
+import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, FLOWGEN_NAME, FLOWGEN_RECIPE, flow11Architecture, flowgenArchitecture, type FlowRecipe } from './flowPresets';
 
 /**
  * The named training setups a person picks from (the extension's Train Model
  * list): the paper's three models with its loss, the paper's Base shape trained
- * as an exact-likelihood flow, and the best flow measured. Each gives every
+ * as an exact-likelihood flow, and the measured flows with a learned prior. Each gives every
  * starting value; the caller lays its own choices (epochs, data, backend) over.
  */
-export type RecipeName = PresetName | 'base-flow' | typeof FLOW11_NAME;
+export type RecipeName = PresetName | 'base-flow' | typeof FLOW11_NAME | typeof FLOWGEN_NAME;
 
 export interface Recipe {
   readonly name: RecipeName;
@@ -25,7 +25,7 @@ export interface Recipe {
   readonly flow?: Partial<FlowTrainingOptions>;
 }
 
-export const RECIPE_NAMES: readonly RecipeName[] = ['base', 'small', 'noact', 'base-flow', FLOW11_NAME];
+export const RECIPE_NAMES: readonly RecipeName[] = ['base', 'small', 'noact', 'base-flow', FLOW11_NAME, FLOWGEN_NAME];
 
 export function recipe(name: RecipeName): Recipe {
   const paper = (preset: PresetName, label: string, summary: string): Recipe => ({
@@ -48,13 +48,17 @@ export function recipe(name: RecipeName): Recipe {
         checkpointEpochs: FLOW_CHECKPOINT_EPOCHS, dequantize: true, flow: FLOW_RECIPE.flow,
       };
     case FLOW11_NAME:
-      return {
-        name, label: 'Flow11', summary: '11 LU layers, LeakyReLU(0.2), a learned prior per digit: the best generator measured',
-        architecture: flow11Architecture(), objective: 'flow',
-        epochs: FLOW11_RECIPE.epochs, batchSize: FLOW11_RECIPE.batchSize, learningRate: FLOW11_RECIPE.learningRate,
-        checkpointEpochs: FLOW_CHECKPOINT_EPOCHS, dequantize: true, flow: FLOW11_RECIPE.flow,
-      };
+      return measuredFlow(name, 'Flow11', '11 LU layers, LeakyReLU(0.2), a learned prior per digit: its closed-form start is the model', flow11Architecture(), FLOW11_RECIPE);
+    case FLOWGEN_NAME:
+      return measuredFlow(name, 'Flowgen', '25 LU layers (24 diagonal), LeakyReLU(0.5), a learned prior per digit, started by iterative Gaussianization: the generator recommended', flowgenArchitecture(), FLOWGEN_RECIPE);
   }
+}
+
+function measuredFlow(name: RecipeName, label: string, summary: string, architecture: Architecture, r: FlowRecipe): Recipe {
+  return {
+    name, label, summary, architecture, objective: 'flow', epochs: r.epochs, batchSize: r.batchSize, learningRate: r.learningRate,
+    checkpointEpochs: FLOW_CHECKPOINT_EPOCHS, dequantize: true, flow: r.flow,
+  };
 }
 
 export function isRecipeName(value: unknown): value is RecipeName {

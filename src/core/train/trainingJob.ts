@@ -117,7 +117,9 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
   if (config.objective === 'flow' && config.flow) {
     const how = config.flow.init === 'analytic'
       ? `the analytic flow init (${config.flow.kinkLayers} kink layers, ridge ${config.flow.ridge}, ${config.flow.prior} prior) on ${data.train.count} training images`
-      : `PyTorch's default init factored into LU layers (${config.flow.prior} prior)`;
+      : config.flow.init === 'gaussianize'
+        ? `iterative Gaussianization (${config.flow.kinkLayers} pixel kink layers, a whitening, ${config.architecture.layers.length - 1 - config.flow.kinkLayers} kinks on the whitened values, ridge ${config.flow.ridge}) on ${data.train.count} training images`
+        : `PyTorch's default init factored into LU layers (${config.flow.prior} prior)`;
     listener.log('info', `initializing with ${how}`);
     const start = newFlowStart(config, data);
     params = start.params;

@@ -1,7 +1,7 @@
 import { InvertscopeError } from '../errors';
 import { validateArchitecture, type Architecture } from '../model/architecture';
 import { stripUndefined } from '../stripUndefined';
-import { DEFAULT_FLOW_TRAINING, defaultKinkLayers, type FlowTrainingOptions, type TrainConfig } from './config';
+import { DEFAULT_FLOW_TRAINING, defaultKinkLayers, FLOW_INITS, type FlowTrainingOptions, type TrainConfig } from './config';
 
 /** A configuration as callers write it: the flow settings may name only what differs from the defaults. */
 export type TrainConfigRequest = Omit<TrainConfig, 'flow'> & { readonly flow?: Partial<FlowTrainingOptions> };
@@ -57,11 +57,19 @@ export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrain
   // A fixed key order, so run.json lists the settings the same way every time.
   const options: FlowTrainingOptions = { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate };
   if (prior !== 'paper' && prior !== 'class') fail('flow.prior', prior, "expected 'paper' or 'class'");
-  if (init !== 'default' && init !== 'analytic') fail('flow.init', init, "expected 'default' or 'analytic'");
+  if (!FLOW_INITS.includes(init)) fail('flow.init', init, `expected ${FLOW_INITS.map((i) => `'${i}'`).join(', ')}`);
   const L = arch.layers.length;
   if (!Number.isInteger(kinkLayers) || kinkLayers < 0 || kinkLayers > L - 1) fail('flow.kinkLayers', kinkLayers, `an integer in 0..${L - 1}`);
   for (let l = 0; l < kinkLayers; l++) {
     if (!arch.layers[l].activation) fail('flow.kinkLayers', kinkLayers, `layer ${l + 1} has no LeakyReLU, so at most ${l} kink layers`);
+  }
+  if (init === 'gaussianize') {
+    if (prior !== 'class') fail('flow.prior', prior, "'class': the 'gaussianize' init fits a learned prior");
+    if (!(kinkLayers <= L - 2)) fail('flow.kinkLayers', kinkLayers, `an integer in 0..${L - 2}: 'gaussianize' needs the whitening layer and at least the last layer after the pixel kinks`);
+    arch.layers.forEach((layer, l) => {
+      if (layer.activation !== (l < L - 1)) fail('architecture.layers', `layer ${l + 1} ${layer.activation ? 'with' : 'without'} a LeakyReLU`, "the 'gaussianize' init needs a LeakyReLU after every layer but the last");
+    });
+    if (!(arch.negativeSlope < 1)) fail('architecture.negativeSlope', arch.negativeSlope, "below 1 for the 'gaussianize' init (a slope of 1 has no kink)");
   }
   if (!(Number.isFinite(ridge) && ridge >= 0)) fail('flow.ridge', ridge, 'a finite number ≥ 0');
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0) fail('flow.warmupSteps', warmupSteps, 'an integer ≥ 0');

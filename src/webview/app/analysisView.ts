@@ -9,7 +9,7 @@ import { ANALYSIS_CSV } from '../export/analysisCsv';
 import { gridToSvg } from '../export/gridSvg';
 import { serializeSvg } from '../export/serializeSvg';
 import { formatDelta } from '../format';
-import { generationGrid, setKey, setLabel } from '../grids/generationGrid';
+import { companionSet, generationGrid, setKey, setLabel } from '../grids/generationGrid';
 import { classNoun } from '../grids/classLabel';
 import { reconstructionGrid } from '../grids/reconstructionGrid';
 import type { ChartId, CheckpointRef } from '../protocol';
@@ -167,7 +167,7 @@ export class AnalysisView {
       this.setControl?.setChoices(this.analysis.generation.sets.map((s) => ({ value: setKey(s), label: setLabel(s) })), setKey(set));
       if (this.generationBody.dataset.set !== setKey(set)) {
         this.generationBody.dataset.set = setKey(set);
-        this.generationBody.replaceChildren(generationGrid(set, this.analysis.generation.classifierTestAccuracy, this.analysis.classes));
+        this.generationBody.replaceChildren(generationGrid(set, this.analysis.generation.classifierTestAccuracy, this.analysis.classes, companionSet(set, this.analysis.generation.sets)));
       }
     } else {
       this.generationBody.replaceChildren(el('p', { class: 'state-detail', text: 'This analysis generated no images.' }));

@@ -97,11 +97,22 @@ describe('analyze, reconstruct and generate commands', () => {
     const c = capture(dir);
     assert.equal(await main(['generate', id, '--class', '3', '--samples', '8', '--show', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
     assert.match(c.out(), /T = 0\.5/);
-    assert.match(c.out(), /N\(2a, T²\) +float32 +\d+%/);
+    assert.match(c.out(), /N\(2a, T²\) +float32 +0\.5 +\d+%/);
     const png = decodePng(await readFile(join(dir, 'gen.png')));
     // Title, then a row per set (target and class Gaussian, each in float32 and float64) of four samples.
     assert.equal(png.height, 15 + 4 * 88 + 4);
     assert.ok(png.width > 4 * 88);
+  });
+
+  it('draws the target at T = 1 and at the lower temperature beside it', async () => {
+    const c = capture(dir);
+    assert.equal(await main(['generate', id, '--class', '3', '--samples', '2', '--out', 'gen-two.png'], c.ctx), EXIT.ok, c.err());
+    assert.match(c.out(), /T = 1 and 0\.7 \(the target only\)/);
+    assert.match(c.out(), /N\(2a, T²\) +float32 +1 +\d+%/);
+    assert.match(c.out(), /N\(2a, T²\) +float32 +0\.7 +\d+%/);
+    const png = decodePng(await readFile(join(dir, 'gen-two.png')));
+    // The target at both temperatures in both precisions, and the class Gaussians at T = 1 in both.
+    assert.equal(png.height, 15 + 6 * 88 + 4);
   });
 
   it('says plainly what is wrong with the command line or the checkpoint', async () => {

@@ -81,7 +81,7 @@ describe('invertscope command-line mistakes', () => {
     assert.match(option.err(), /unknown option --epoch \(did you mean --epochs\?\)/);
     const value = capture('/tmp');
     assert.equal(await main(['train', '--model', 'smal'], value.ctx), EXIT.usage);
-    assert.match(value.err(), /invalid --model: "smal" \(expected one of base, small, noact, custom, flow11\) \(did you mean small\?\)/);
+    assert.match(value.err(), /invalid --model: "smal" \(expected one of base, small, noact, custom, flow11, flowgen\) \(did you mean small\?\)/);
   });
 
   it('refuses the former --out of train, runs, show, resume and import, and prints the command line to run instead', async () => {

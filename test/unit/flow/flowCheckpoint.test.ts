@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../../../src/core/random/rng';
 import { flowCheckpointArrays, flowStateFromArrays } from '../../../src/core/train/flow/flowCheckpoint';
 import { classPriorFromPaper } from '../../../src/core/train/flow/flowPrior';
+import { diagonalLuLayer } from '../../../src/core/train/flow/luLayer';
 import { WIDTH, randomFlow, smallArchitecture } from './flowFixtures';
 
 const arch = smallArchitecture(3, true);
@@ -35,5 +36,19 @@ describe('flow checkpoint arrays', () => {
     arrays.set('3.lu_sign', layers[1].sign);
     perm[0] = perm[1];
     assert.throws(() => flowStateFromArrays(arch, 'paper', (name) => arrays.get(name)), /perm is not a permutation/);
+  });
+
+  it('stores a diagonal layer as its diagonal alone and reads it back as the same layer', () => {
+    const { layers, biases } = randomFlow(arch, 34);
+    const diagonal = diagonalLuLayer(Float64Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * (1 + i / 10)));
+    const mixed = [layers[0], diagonal, layers[2]];
+    const arrays = flowCheckpointArrays(arch, { layers: mixed, biases, prior: { kind: 'paper' } });
+    const names = arrays.map((a) => a.name);
+    assert.ok(names.includes('3.lu_diag') && !names.includes('3.lu_packed'));
+    assert.deepEqual(arrays.find((a) => a.name === '3.lu_diag')?.shape, [n]);
+    const byName = new Map(arrays.map((a) => [a.name, a.data]));
+    assert.deepEqual(flowStateFromArrays(arch, 'paper', (name) => byName.get(name)).layers, mixed);
+    byName.set('3.lu_packed', new Float32Array(n * n));
+    assert.throws(() => flowStateFromArrays(arch, 'paper', (name) => byName.get(name)), /layer 3 has both "3.lu_diag" and "3.lu_packed"/);
   });
 });

@@ -51,3 +51,22 @@ export function logAbsDetByElimination(w: ArrayLike<number>, n: number): number 
   }
   return sum;
 }
+
+/** MNIST-like data: each pixel is exactly 0 with its own probability, otherwise a level that moves linearly with the label plus image noise. */
+export function pileData(seed: number, count = 1000, n = WIDTH) {
+  const rng = createRng(seed);
+  const zeroChance = Array.from({ length: n }, (_, j) => 0.2 + (0.7 * j) / n);
+  const images = new Float32Array(count * n);
+  const labels = new Uint8Array(count);
+  for (let r = 0; r < count; r++) {
+    const a = r % 10;
+    labels[r] = a;
+    const shared = rng.normal();
+    for (let j = 0; j < n; j++) {
+      if (rng.uniform() < zeroChance[j]) continue;
+      const v = 0.3 + 0.06 * a * (0.5 + 0.5 * Math.cos(j)) + 0.1 * shared + 0.05 * rng.normal();
+      images[r * n + j] = Math.round(255 * Math.min(1, Math.max(0, v))) / 255;
+    }
+  }
+  return { images, labels, count, classes: 10 };
+}

@@ -4,29 +4,10 @@ import { createRng } from '../../../src/core/random/rng';
 import { dequantizeInto } from '../../../src/core/train/flow/dequantize';
 import { flowForward, flowNll } from '../../../src/core/train/flow/flowForward';
 import { initializeFlow } from '../../../src/core/train/flow/initializeFlow';
-import { WIDTH, smallArchitecture } from './flowFixtures';
+import { WIDTH, pileData, smallArchitecture } from './flowFixtures';
 
 const n = WIDTH;
 const count = 1000;
-
-/** MNIST-like data: each pixel is exactly 0 with its own probability, otherwise a level that moves linearly with the label plus image noise. */
-function pileData(seed: number) {
-  const rng = createRng(seed);
-  const zeroChance = Array.from({ length: n }, (_, j) => 0.2 + (0.7 * j) / n);
-  const images = new Float32Array(count * n);
-  const labels = new Uint8Array(count);
-  for (let r = 0; r < count; r++) {
-    const a = r % 10;
-    labels[r] = a;
-    const shared = rng.normal();
-    for (let j = 0; j < n; j++) {
-      if (rng.uniform() < zeroChance[j]) continue;
-      const v = 0.3 + 0.06 * a * (0.5 + 0.5 * Math.cos(j)) + 0.1 * shared + 0.05 * rng.normal();
-      images[r * n + j] = Math.round(255 * Math.min(1, Math.max(0, v))) / 255;
-    }
-  }
-  return { images, labels, count, classes: 10 };
-}
 
 /** The training images exactly as the initialization dequantized them. */
 function initInputs(data: ReturnType<typeof pileData>, seed: number) {

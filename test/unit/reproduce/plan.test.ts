@@ -1,15 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { trainingEstimate, fullAnalysisEstimate, lightAnalysisEstimate, CLASSIFIER_ESTIMATE, REPORT_ESTIMATE } from '../../../src/core/reproduce/estimates';
-import { reproducePlan } from '../../../src/core/reproduce/plan';
-import { FLOW11_NAME } from '../../../src/core/train/flowPresets';
+import { DEFAULT_REPRODUCE_MODELS, reproducePlan } from '../../../src/core/reproduce/plan';
+import { FLOW11_NAME, FLOWGEN_NAME } from '../../../src/core/train/flowPresets';
 import { RECIPE_NAMES } from '../../../src/core/train/recipes';
 import { isInvertscopeError } from '../../../src/core/errors';
 
 describe('reproduce plan', () => {
   it('trains the paper\u2019s three models with its loss, the Base-shaped flow and the best flow preset', () => {
     const plan = reproducePlan();
-    assert.deepEqual(plan.runs.map((r) => r.recipe), [...RECIPE_NAMES]);
+    assert.deepEqual(plan.runs.map((r) => r.recipe), [...DEFAULT_REPRODUCE_MODELS]);
+    assert.deepEqual(RECIPE_NAMES.filter((name) => !DEFAULT_REPRODUCE_MODELS.includes(name)), [FLOWGEN_NAME], 'flowgen only when asked for: its tfjs-wasm training outruns the 10-minute budget');
+    assert.deepEqual(reproducePlan({ models: [FLOWGEN_NAME] }).runs.map((r) => r.config.epochs), [10]);
     assert.ok(plan.runs.some((r) => r.recipe === FLOW11_NAME), 'the best flow preset is read from flowPresets.ts');
     for (const run of plan.runs) {
       assert.equal(run.config.objective, run.recipe === 'base' || run.recipe === 'small' || run.recipe === 'noact' ? 'seed' : 'flow', run.recipe);

@@ -235,6 +235,17 @@ describe('simd flow engine', () => {
     }
   });
 
+  it('refuses diagonal or frozen layers, which only the tfjs flow engine keeps so, rather than training them in full', async () => {
+    const arch = smallArchitecture(2, true, 0.1);
+    const params = initParams(arch, createRng(44));
+    for (const flow of [{ diagonalLayers: [0] }, { frozenLayers: [1] }]) {
+      await assert.rejects(
+        createSimdEngine({ architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: params, flow: { prior: 'paper', dequantize: true, seed: 1, boundarySurrogate: tau, ...flow } }),
+        /diagonal or frozen layers \(the 'gaussianize' init\) need the tfjs flow engine/,
+      );
+    }
+  });
+
   it('refuses dense layers, a label the prior has no row for, bad counts, and use after dispose', async () => {
     const dense = customArchitecture({ depth: 2, activation: true, width: 12 });
     await assert.rejects(

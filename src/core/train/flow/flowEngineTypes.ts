@@ -53,6 +53,16 @@ export interface FlowEngineOptions {
    * decay, 8.2 at the end (7.9 at best) without.
    */
   readonly cosineSteps?: number;
+  /**
+   * Layers (0-based) whose W is diagonal and stays so: the engine applies them
+   * elementwise (h·diag(sign·exp(s)) + b, O(n) per row instead of O(n²)) and
+   * trains only s and the bias. Their LU layer must have P = I and nothing off
+   * the diagonal. Checkpoints hold them as any layer (dense W, packed factors,
+   * Adam moments in the packed layout with zeros off the diagonal).
+   */
+  readonly diagonalLayers?: readonly number[];
+  /** Layers (0-based) whose factors and bias are not trained (their Adam moments stay as given). */
+  readonly frozenLayers?: readonly number[];
 }
 
 export const DEFAULT_FLOW_ENGINE_OPTIONS: FlowEngineOptions = {

@@ -9,7 +9,7 @@ import type { FlowPrior, FlowPriorKind } from './flowPrior';
 import { invertLowerTriangular } from './invertLowerTriangular';
 import { kinkStage } from './kinkStage';
 import { luFromDense } from './luFromDense';
-import { identityLuLayer, type LuLayer } from './luLayer';
+import { diagonalLuLayer, identityLuLayer, type LuLayer } from './luLayer';
 import { optimalStretch } from './optimalStretch';
 import { reflectOnto } from './reflectOnto';
 
@@ -107,7 +107,7 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
   const kinkedFraction: number[] = [];
   for (let l = 0; l < kinkLayers; l++) {
     const stage = kinkStage(columns, count, bounds, B, arch.negativeSlope);
-    layers.push(diagonalLayer(stage.weight));
+    layers.push(diagonalLuLayer(stage.weight));
     biases.push(Float32Array.from(stage.bias));
     kinkedFraction.push(stage.kinkedFraction);
     columns = stage.columns;
@@ -189,17 +189,6 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
     biases[l] = new Float32Array(n);
   }
   return { model: { architecture: arch, layers, biases, prior }, report };
-}
-
-function diagonalLayer(weight: Float64Array): LuLayer {
-  const n = weight.length;
-  const packed = new Float32Array(n * n);
-  const sign = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    packed[i * n + i] = Math.log(Math.abs(weight[i]));
-    sign[i] = weight[i] < 0 ? -1 : 1;
-  }
-  return { width: n, packed, sign, perm: Int32Array.from({ length: n }, (_, i) => i) };
 }
 
 function identity(n: number): Float64Array {

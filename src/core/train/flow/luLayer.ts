@@ -56,6 +56,39 @@ export function identityLuLayer(n: number): LuLayer {
   return { width: n, packed: new Float32Array(n * n), sign: new Float32Array(n).fill(1), perm: Int32Array.from({ length: n }, (_, i) => i) };
 }
 
+/** The diagonal layer W = diag(weight) (P = I, L = I, U = W). */
+export function diagonalLuLayer(weight: ArrayLike<number>): LuLayer {
+  const n = weight.length;
+  const packed = new Float32Array(n * n);
+  const sign = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    packed[i * n + i] = Math.log(Math.abs(weight[i]));
+    sign[i] = weight[i] < 0 ? -1 : 1;
+  }
+  return { width: n, packed, sign, perm: Int32Array.from({ length: n }, (_, i) => i) };
+}
+
+/**
+ * The layer of a lower-triangular W (row-major n×n, nonzero diagonal) without
+ * pivoting: W = L·D with L = W·D⁻¹ unit lower-triangular and U = D diagonal.
+ *
+ * @example
+ *   lowerTriangularLuLayer(Float64Array.from([2, 0, 1, -4]), 2);  // packed [ln 2, 0, 0.5, ln 4], sign [1, -1]
+ */
+export function lowerTriangularLuLayer(w: ArrayLike<number>, n: number): LuLayer {
+  if (w.length !== n * n) throw new RangeError(`lowerTriangularLuLayer: w must hold ${n}×${n} numbers, got ${w.length}`);
+  const packed = new Float32Array(n * n);
+  const sign = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    const d = w[j * n + j];
+    if (!(Number.isFinite(d) && d !== 0)) throw new RangeError(`lowerTriangularLuLayer: w[${j}, ${j}] is ${d}`);
+    packed[j * n + j] = Math.log(Math.abs(d));
+    sign[j] = d < 0 ? -1 : 1;
+    for (let i = j + 1; i < n; i++) packed[i * n + j] = w[i * n + j] / d;
+  }
+  return { width: n, packed, sign, perm: Int32Array.from({ length: n }, (_, i) => i) };
+}
+
 /** perm's inverse: inverse[perm[i]] = i. */
 export function inversePermutation(perm: ArrayLike<number>): Int32Array {
   const inverse = new Int32Array(perm.length);

@@ -32,6 +32,11 @@ const NAME = 'simd flow engine';
  */
 export async function createSimdFlowEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, threads: number): Promise<FlowTrainingEngine> {
   const start = flowEngineStart(options, NAME);
+  // Diagonal and frozen layers (a 'gaussianize' start) are applied and updated by the tfjs
+  // flow engine only; trained here, they would silently become dense and trained.
+  if ((start.flow.diagonalLayers?.length ?? 0) > 0 || (start.flow.frozenLayers?.length ?? 0) > 0) {
+    throw new RangeError(`${NAME}: trains every layer in full; diagonal or frozen layers (the 'gaussianize' init) need the tfjs flow engine (wasm or cpu)`);
+  }
   const arch = options.architecture;
   const n = arch.width;
   const blocks = flowBlocks(flowStages(arch));

@@ -2,6 +2,7 @@ import type { Scalar, Tensor, Tensor1D, Tensor2D, Variable } from '@tensorflow/t
 import type { ModelParams } from '../../model/params';
 import type { BatchLoss, EngineOptions, OptimizerState } from '../engine';
 import { assembleLu } from '../flow/assembleLu';
+import { isDiagonalLayer } from '../flow/flowCheckpoint';
 import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
 import { flowEngineStart, type FlowEngineStart } from '../flow/flowEngineStart';
 import { type FlowEngineOptions, type FlowState, type FlowTrainingEngine, type PriorMoments } from '../flow/flowEngineTypes';
@@ -17,8 +18,10 @@ import { createFlowOps, type FlowOps } from './tfjsFlowOps';
  * (h·Uᵀ·Lᵀ, then P's row order, then the bias), LeakyReLU, the exact negative
  * log-likelihood of flowLoss.ts, autodiff and PyTorch's Adam. Every trainable
  * number of a layer lives in one n×n variable (the packed factors, see
- * luLayer.ts); sign and permutation are constants. The reference for faster
- * flow paths, and the path tfjs-node runs.
+ * luLayer.ts); sign and permutation are constants. A diagonal layer
+ * (FlowEngineOptions.diagonalLayers) lives in one n-vector, its log-diagonal,
+ * and is applied elementwise; a frozen layer's variables are not updated.
+ * The reference for faster flow paths, and the path tfjs-node runs.
  */
 export function createTfjsFlowEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): FlowTrainingEngine {
   return new TfjsFlowEngine(options, flowEngineStart(options, 'flow engine'), loaded);
@@ -32,8 +35,11 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   private readonly classes: number;
   private readonly signs: Float32Array[];
   private readonly perms: Int32Array[];
-  private readonly packed: Variable[];
+  /** Per layer: the packed factors (n × n), or for a diagonal layer its log-diagonal s (n). */
+  private readonly weights: Variable[];
   private readonly biases: Variable[];
+  private readonly diagonal: boolean[];
+  private readonly frozen: boolean[];
   private readonly priorMean?: Variable;
   private readonly priorLogStd?: Variable;
   private readonly constants: Tensor[] = [];
@@ -72,8 +78,22 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     this.eye = keep(tf.eye(n) as Tensor2D);
     this.strictLower = keep(tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub(this.eye) as Tensor2D);
     this.strictUpper = keep(tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub(this.eye) as Tensor2D);
-    this.packed = layers.map((layer) => tf.variable(tf.tensor2d(layer.packed, [n, n]), true));
-    this.biases = options.initialParams.biases.map((b) => tf.variable(tf.tensor1d(b), true));
+    const L = layers.length;
+    const layerSet = (list: readonly number[] | undefined, what: string) => {
+      const set = Array<boolean>(L).fill(false);
+      for (const l of list ?? []) {
+        if (!(Number.isInteger(l) && l >= 0 && l < L)) throw new RangeError(`flow engine: ${what} holds ${l}, not a layer index in 0..${L - 1}`);
+        set[l] = true;
+      }
+      return set;
+    };
+    this.diagonal = layerSet(flow.diagonalLayers, 'diagonalLayers');
+    this.frozen = layerSet(flow.frozenLayers, 'frozenLayers');
+    this.diagonal.forEach((d, l) => {
+      if (d && !isDiagonalLayer(layers[l])) throw new RangeError(`flow engine layer ${l}: a diagonal layer needs P = I and nothing off the diagonal of its factors`);
+    });
+    this.weights = layers.map((layer, l) => tf.variable(this.diagonal[l] ? tf.tensor1d(diagonalOf(layer.packed, n)) : tf.tensor2d(layer.packed, [n, n]), !this.frozen[l]));
+    this.biases = options.initialParams.biases.map((b, l) => tf.variable(tf.tensor1d(b), !this.frozen[l]));
     if (prior) {
       this.priorMean = tf.variable(tf.tensor2d(prior.mean, [this.classes, n]), true);
       this.priorLogStd = tf.variable(tf.tensor2d(prior.logStd, [this.classes, n]), true);
@@ -81,7 +101,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     const s = options.initialOptimizerState;
     const pm = flow.initialPriorMoments;
     const moment = (state: ModelParams | undefined, prior: PriorMoments['first'] | undefined) => [
-      ...this.packed.map((p, l) => tf.variable(state ? tf.tensor2d(state.weights[l], [n, n]) : tf.zerosLike(p), false)),
+      ...this.weights.map((p, l) => tf.variable(
+        state ? (this.diagonal[l] ? tf.tensor1d(diagonalOf(state.weights[l], n)) : tf.tensor2d(state.weights[l], [n, n])) : tf.zerosLike(p), false,
+      )),
       ...this.biases.map((b, l) => tf.variable(state ? tf.tensor1d(state.biases[l]) : tf.zerosLike(b), false)),
       ...(this.priorMean && this.priorLogStd
         ? [
@@ -96,8 +118,15 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     this.input = new Float32Array(options.maxBatchSize * n);
   }
 
-  private get trainable(): Variable[] {
-    return [...this.packed, ...this.biases, ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : [])];
+  /** Every parameter, in the order of the Adam moments: weights, biases, prior. */
+  private get parameters(): Variable[] {
+    return [...this.weights, ...this.biases, ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : [])];
+  }
+
+  /** Positions in `parameters` that training updates (not those of frozen layers). */
+  private get trainedIndices(): number[] {
+    const L = this.weights.length;
+    return this.parameters.map((_, i) => i).filter((i) => i >= 2 * L || !this.frozen[i % L]);
   }
 
   /** Per-row latent and −log|det J| as two [count] tensors. */
@@ -110,15 +139,21 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     let logDet: Tensor = tf.scalar(0);
     let negatives: Tensor1D = tf.zeros([count]);
     arch.layers.forEach((layer, l) => {
-      const packed = this.packed[l];
-      const s = tf.sum(tf.mul(packed, this.eye), 1);
-      const packedT = tf.transpose(packed);
-      const diagonal = tf.mul(this.eye, tf.reshape(tf.mul(this.signTensors[l], tf.exp(s)), [1, n]));
-      const upperT = tf.add(tf.mul(packedT, this.strictLower), diagonal) as Tensor2D;
-      const lowerT = tf.add(tf.mul(packedT, this.strictUpper), this.eye) as Tensor2D;
-      h = ops.matMul(ops.matMul(h, upperT), lowerT);
-      h = tf.add(ops.permuteColumns(h, this.permTensors[l], this.inverseTensors[l]), this.biases[l]);
-      logDet = tf.add(logDet, tf.sum(s));
+      if (this.diagonal[l]) {
+        const s = this.weights[l];
+        h = tf.add(tf.mul(h, tf.mul(this.signTensors[l], tf.exp(s))), this.biases[l]) as Tensor2D;
+        logDet = tf.add(logDet, tf.sum(s));
+      } else {
+        const packed = this.weights[l];
+        const s = tf.sum(tf.mul(packed, this.eye), 1);
+        const packedT = tf.transpose(packed);
+        const diagonal = tf.mul(this.eye, tf.reshape(tf.mul(this.signTensors[l], tf.exp(s)), [1, n]));
+        const upperT = tf.add(tf.mul(packedT, this.strictLower), diagonal) as Tensor2D;
+        const lowerT = tf.add(tf.mul(packedT, this.strictUpper), this.eye) as Tensor2D;
+        h = ops.matMul(ops.matMul(h, upperT), lowerT);
+        h = tf.add(ops.permuteColumns(h, this.permTensors[l], this.inverseTensors[l]), this.biases[l]);
+        logDet = tf.add(logDet, tf.sum(s));
+      }
       if (layer.activation) {
         negatives = tf.add(negatives, ops.negativeCount(h, tau));
         h = tf.leakyRelu(h, alpha);
@@ -155,7 +190,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
 
   async trainStep(images: Float32Array, labels: Uint8Array, count: number): Promise<BatchLoss> {
     const tf = this.tf;
-    const params = this.trainable;
+    const all = this.parameters;
+    const trained = this.trainedIndices;
+    const params = trained.map((i) => all[i]);
     const readings = tf.tidy(() => {
       const x = this.inputs(images, labels, count, true);
       let parts: Tensor[] = [];
@@ -166,7 +203,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       }, params);
       this.step += 1;
       const rate = this.options.learningRate * learningRateFactor(this.step, this.warmupSteps, this.flow.cosineSteps);
-      applyAdam(tf, params, params.map((p) => grads[p.name]), this.firstMoment, this.secondMoment, this.step, rate);
+      applyAdam(tf, params, params.map((p) => grads[p.name]), trained.map((i) => this.firstMoment[i]), trained.map((i) => this.secondMoment[i]), this.step, rate);
       const stacked = tf.stack([value, ...parts]);
       // tf.keep let the parts outlive variableGrads' own scope; no scope frees them now.
       for (const part of parts) part.dispose();
@@ -189,8 +226,18 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     return { loss, parts: [latent, negLogDet] };
   }
 
+  /** A layer's weights (or their Adam moments) in the packed n × n layout. */
+  private packedOf(v: Variable, l: number): Float32Array {
+    const values = (v.dataSync() as Float32Array).slice();
+    if (!this.diagonal[l]) return values;
+    const n = this.n;
+    const packed = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) packed[i * n + i] = values[i];
+    return packed;
+  }
+
   private layersNow(): LuLayer[] {
-    return this.packed.map((p, l) => ({ width: this.n, packed: (p.dataSync() as Float32Array).slice(), sign: this.signs[l].slice(), perm: this.perms[l].slice() }));
+    return this.weights.map((p, l) => ({ width: this.n, packed: this.packedOf(p, l), sign: this.signs[l].slice(), perm: this.perms[l].slice() }));
   }
 
   async getParams(): Promise<ModelParams> {
@@ -203,9 +250,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
 
   async getOptimizerState(): Promise<OptimizerState> {
     this.assertUsable(1);
-    const layers = this.packed.length;
+    const layers = this.weights.length;
     const read = (vars: Variable[]): ModelParams => ({
-      weights: vars.slice(0, layers).map((v) => (v.dataSync() as Float32Array).slice()),
+      weights: vars.slice(0, layers).map((v, l) => this.packedOf(v, l)),
       biases: vars.slice(layers, 2 * layers).map((v) => (v.dataSync() as Float32Array).slice()),
     });
     return { step: this.step, firstMoment: read(this.firstMoment), secondMoment: read(this.secondMoment) };
@@ -217,7 +264,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     const biases = this.biases.map((b) => (b.dataSync() as Float32Array).slice());
     if (!this.priorMean || !this.priorLogStd) return { layers, biases, prior: { kind: 'paper' } };
     const read = (v: Variable) => (v.dataSync() as Float32Array).slice();
-    const k = 2 * this.packed.length;
+    const k = 2 * this.weights.length;
     return {
       layers,
       biases,
@@ -239,7 +286,12 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const vars = [...this.trainable, ...this.firstMoment, ...this.secondMoment];
+    const vars = [...this.parameters, ...this.firstMoment, ...this.secondMoment];
     for (const t of [...vars, ...this.constants]) t.dispose();
   }
+}
+
+/** The diagonal of a row-major n × n array. */
+function diagonalOf(values: ArrayLike<number>, n: number): Float32Array {
+  return Float32Array.from({ length: n }, (_, i) => values[i * n + i]);
 }
