@@ -26,6 +26,7 @@ export function processTrainer(onStderr: (text: string) => void): ProcessTrainer
             break;
           case 'progress':
             if (m.metric.type === 'step') onEvent({ type: 'step', epoch: m.metric.epoch, step: m.metric.step });
+            else onEvent({ type: 'epochDone', epoch: m.metric.epoch });
             break;
           case 'log':
             onEvent({ type: 'log', level: m.level, message: m.message });

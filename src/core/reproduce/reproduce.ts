@@ -28,6 +28,8 @@ export interface Trainer {
 export type TrainerEvent =
   | { readonly type: 'started'; readonly runId: string; readonly backend: string; readonly firstEpoch: number; readonly totalEpochs: number; readonly stepsPerEpoch: number }
   | { readonly type: 'step'; readonly epoch: number; readonly step: number }
+  /** An epoch finished: its steps' messages are sampled (a fast epoch may send none), this one always comes. */
+  | { readonly type: 'epochDone'; readonly epoch: number }
   | { readonly type: 'log'; readonly level: 'info' | 'warn'; readonly message: string };
 
 export interface TrainingHandle {
@@ -168,6 +170,12 @@ async function trainRun(run: PlannedRun, store: RunStore, request: ReproduceRequ
         const done = (event.epoch - first) * stepsPerEpoch + ((event.step - 1) % stepsPerEpoch) + 1;
         work.progress(id, done / steps);
         report(`${run.label} · training epoch ${event.epoch} of ${total}`);
+        break;
+      }
+      case 'epochDone': {
+        if (event.epoch < first) break;
+        work.progress(id, (event.epoch - first + 1) / Math.max(1, total - first + 1));
+        report(`${run.label} · training epoch ${event.epoch} of ${total} done`);
         break;
       }
       case 'log':
