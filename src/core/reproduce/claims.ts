@@ -96,7 +96,7 @@ function perturbationFinding(seed: readonly ClaimModel[]): Finding | null {
   if (measured.length === 0) return null;
   const parts = measured.map((m) => {
     const a = noiseAt(trained(m)), b = noiseAt(last(m));
-    const upTo = (n: typeof a) => (n?.recognizableUpTo === null || n === undefined ? 'no δ tested' : `δ ≤ ${formatValue(n.recognizableUpTo)}`);
+    const upTo = (n: typeof a) => (n?.recognizableUpTo === null || n === undefined ? 'not even the smallest δ tested' : `δ ≤ ${formatValue(n.recognizableUpTo)}`);
     const growth = b ? `; noise grows ×${formatValue(b.medianGrowth)} per image (median of ${b.imageCount}), ×${formatValue(b.pooledGrowth)} pooled over all pixels` : '';
     return `${m.label}: ${upTo(a)} at epoch ${trained(m)?.epoch} → ${upTo(b)} at epoch ${last(m)?.epoch}${growth}`;
   });
