@@ -99,8 +99,10 @@ describe('runs dashboard', { timeout: 180_000 }, () => {
       await filter.fill('model:base slope>=0.1');
       await expectRows(p, ['base-slope-030', 'base-slope-010']);
       await filter.fill('kappa>1e20 colour:red');
-      assert.match(await p.page.locator('.control-problem').textContent() ?? '', /"colour" is not a column/);
+      // The filter applies after a short pause in typing: wait for its rows before reading what it says.
       await expectRows(p, [], 'a lower bound of 4.5e15 is not above 1e20, and the unanalysed run never matches');
+      await p.page.locator('.control-problem', { hasText: 'is not a column' }).waitFor();
+      assert.match(await p.page.locator('.control-problem').textContent() ?? '', /"colour" is not a column/);
       assert.match(await p.page.locator('.table-count').textContent() ?? '', /^0 of 8 shown/);
       await filter.fill('');
       await expectRows(p, [...scene.rows].reverse().map((r) => r.id), 'every run again');
