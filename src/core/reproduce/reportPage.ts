@@ -6,6 +6,7 @@ import { mediaDirectory } from '../assets';
 import type { CheckpointAnalysis, GeneratedSet, ImageData28 } from '../analysis/types';
 import { InvertscopeError } from '../errors';
 import { REPORT_DATA_ID, type ReportData, type ReportModel } from './reportData';
+import { escapeHtml } from '../escapeHtml';
 
 /**
  * The report's index.html: one file holding the page's stylesheets, its
@@ -38,10 +39,6 @@ export async function readReportAssets(media = MEDIA_FOLDER): Promise<ReportAsse
 /** Text that cannot end the <script> or <style> element it is put in. */
 function inert(text: string, element: 'script' | 'style'): string {
   return text.replace(new RegExp(`</(${element})`, 'gi'), '<\\/$1');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
 export function renderReportHtml(data: ReportData, assets: ReportAssets, nonce = randomBytes(16).toString('base64')): string {

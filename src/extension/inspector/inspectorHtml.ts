@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InspectorInitialState } from '../../webview/protocol';
+import { escapeHtml } from '../../core/escapeHtml';
 
 /**
  * The inspector webview's page. Pure (no vscode import) so it is tested without
@@ -29,10 +30,7 @@ export function createNonce(): string {
   return randomBytes(16).toString('base64');
 }
 
-/** Escapes text for an HTML attribute value or text node. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+export { escapeHtml };
 
 export function contentSecurityPolicy(cspSource: string, nonce: string): string {
   return [
