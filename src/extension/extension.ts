@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     // Last, so that what is disposed before it can still log.
     log,
   );
-  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
+  log.info(`Invertscope ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
   let populated: number | null = null;
   const firstListing = tree.onDidListRoot(({ entries, askedAt }) => {
     populated = performance.now() - activated;

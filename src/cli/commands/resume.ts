@@ -29,7 +29,7 @@ export const resumeCommand: Command = {
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     const { store, id } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
     const request = {
-      kind: 'resume', runsFolder: store.root, runId: id, epochs: flags.epochs as number,
+      kind: 'resume', runsFolder: store.root, runId: id, epochs: flags.epochs,
       ...(flags.backend ? { backend: flags.backend as BackendRequest } : {}),
     } as const;
     // The training process checks again; checking here first reports a run that cannot resume without starting one.

@@ -16,7 +16,7 @@ export class DownloadMnistCommand implements Command {
     const configured = this.services.settings.current.dataFolder;
     const suggested = configured !== '' ? configured : vscode.Uri.joinPath(this.services.extension.globalStorageUri, 'mnist').fsPath;
     const choice = await vscode.window.showQuickPick([
-      { label: `Download to ${suggested}`, folder: suggested as string | undefined },
+      { label: `Download to ${suggested}`, folder: suggested },
       { label: 'Choose a folder…', folder: undefined },
     ], { placeHolder: 'Where the four MNIST files (about 11 MB) go' });
     if (!choice) return undefined;

@@ -12,7 +12,8 @@ import type { CheckpointNode } from './checkpointNode';
 import { DamagedRunNode } from './damagedRunNode';
 import { RunNode } from './runNode';
 import type { ChangeBatch } from './runsFolderChanges';
-import { MessageNode, TreeNode, type TreeContext } from './treeNode';
+import type { TreeNode } from './treeNode';
+import { MessageNode, type TreeContext } from './treeNode';
 import { sortRuns, type LiveProgress } from './treePresentation';
 
 /**

@@ -14,6 +14,10 @@ const step = (n: number, loss = 1 / n): StepMetric => ({ type: 'step', epoch: 1,
 const epoch: EpochMetric = { type: 'epoch', epoch: 1, trainLoss: 0.5, trainParts: [0.4, 0.1], testLoss: 0.6, testParts: [0.5, 0.1], testBitsPerDim: 1.25, samplesPerSecond: 1000, wallSeconds: 3 };
 const backend = { name: 'cpu', description: 'tfjs cpu', threads: 1 } as const;
 
+/** A run.json edited field by field, as untyped as the file it was read from. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into any field to corrupt it
+type EditableRun = Record<string, any>;
+
 describe('RunStore', () => {
   let dir = '';
   let remove = async () => {};
@@ -66,8 +70,8 @@ describe('RunStore', () => {
     it('names the file and field of an invalid run.json, and refuses a newer format', async () => {
       const id = await create();
       const file = store.runFile(id);
-      const good = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
-      const cases: [Record<string, any>, string[]][] = [
+      const good = JSON.parse(await readFile(file, 'utf8')) as EditableRun;
+      const cases: [EditableRun, string[]][] = [
         [{ ...good, config: { ...good.config, architecture: { ...good.config.architecture, width: '784' } } }, ['config.architecture.width', '"784"']],
         [{ ...good, checkpoints: [{ epoch: 1, file: 'checkpoints/epoch-0001.safetensors', trainLoss: 1, testLoss: 1, writtenAt: good.createdAt, sha256: 'abc' }] }, ['checkpoints[0].sha256', '"abc"']],
         [{ ...good, status: 'paused' }, ['status', '"paused"']],

@@ -75,9 +75,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     this.signTensors = this.signs.map((s) => keep(tf.tensor1d(s)));
     this.permTensors = this.perms.map((p) => keep(tf.tensor1d(p, 'int32')));
     this.inverseTensors = this.perms.map((p) => keep(tf.tensor1d(inversePermutation(p), 'int32')));
-    this.eye = keep(tf.eye(n) as Tensor2D);
-    this.strictLower = keep(tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub(this.eye) as Tensor2D);
-    this.strictUpper = keep(tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub(this.eye) as Tensor2D);
+    this.eye = keep(tf.eye(n));
+    this.strictLower = keep(tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub<Tensor2D>(this.eye));
+    this.strictUpper = keep(tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub<Tensor2D>(this.eye));
     const L = layers.length;
     const layerSet = (list: readonly number[] | undefined, what: string) => {
       const set = Array<boolean>(L).fill(false);
@@ -141,15 +141,15 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     arch.layers.forEach((layer, l) => {
       if (this.diagonal[l]) {
         const s = this.weights[l];
-        h = tf.add(tf.mul(h, tf.mul(this.signTensors[l], tf.exp(s))), this.biases[l]) as Tensor2D;
+        h = tf.add<Tensor2D>(tf.mul(h, tf.mul(this.signTensors[l], tf.exp(s))), this.biases[l]);
         logDet = tf.add(logDet, tf.sum(s));
       } else {
         const packed = this.weights[l];
         const s = tf.sum(tf.mul(packed, this.eye), 1);
         const packedT = tf.transpose(packed);
         const diagonal = tf.mul(this.eye, tf.reshape(tf.mul(this.signTensors[l], tf.exp(s)), [1, n]));
-        const upperT = tf.add(tf.mul(packedT, this.strictLower), diagonal) as Tensor2D;
-        const lowerT = tf.add(tf.mul(packedT, this.strictUpper), this.eye) as Tensor2D;
+        const upperT = tf.add<Tensor2D>(tf.mul(packedT, this.strictLower), diagonal);
+        const lowerT = tf.add<Tensor2D>(tf.mul(packedT, this.strictUpper), this.eye);
         h = ops.matMul(ops.matMul(h, upperT), lowerT);
         h = tf.add(ops.permuteColumns(h, this.permTensors[l], this.inverseTensors[l]), this.biases[l]);
         logDet = tf.add(logDet, tf.sum(s));
@@ -159,7 +159,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
         h = tf.leakyRelu(h, alpha);
       }
     });
-    const negLogDet = tf.sub(tf.mul(negatives, -Math.log(alpha)), logDet) as Tensor1D;
+    const negLogDet = tf.sub<Tensor1D>(tf.mul(negatives, -Math.log(alpha)), logDet);
     let latent: Tensor1D;
     if (this.priorMean && this.priorLogStd) {
       const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, count)), 'int32'), this.classes).toFloat() as Tensor2D;
@@ -199,7 +199,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       const { value, grads } = tf.variableGrads(() => {
         const [latent, negLogDet] = this.lossParts(x, labels, count, this.flow.boundarySurrogate);
         parts = [tf.keep(tf.mean(latent)), tf.keep(tf.mean(negLogDet))];
-        return tf.mean(tf.add(latent, negLogDet)) as Scalar;
+        return tf.mean<Scalar>(tf.add(latent, negLogDet));
       }, params);
       this.step += 1;
       const rate = this.options.learningRate * learningRateFactor(this.step, this.warmupSteps, this.flow.cosineSteps);
