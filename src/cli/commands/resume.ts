@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
 import type { BackendRequest } from '../../core/train/config';
-import { checkResume } from '../../core/train/trainingJob';
+import { checkResume } from '../../core/jobs/trainingJob';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { runTrainingSession } from '../trainingSession';

@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/runTypes';
 import type { TrainConfig } from '../train/config';
-import { loadResumePoint } from '../train/resumePoint';
+import { loadResumePoint } from '../jobs/resumePoint';
 
 /**
  * What a runs folder already holds of a planned run, so a rerun of

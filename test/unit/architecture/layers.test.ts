@@ -33,6 +33,25 @@ const CONTRACTS: ReadonlyMap<string, string> = new Map([
   [join('webview', 'dashboardProtocol.ts'), 'the host↔dashboard message contract'],
 ]);
 
+/**
+ * The modules inside a layer (its first folder or file), tier by tier from the
+ * lowest up. A module may import itself and the modules of lower tiers only, so
+ * two modules of one tier never import each other, and a new module must be
+ * given a tier before anything imports it or it imports anything.
+ */
+const SUB_LAYERS: ReadonlyMap<Layer, readonly (readonly string[])[]> = new Map<Layer, readonly (readonly string[])[]>([
+  ['core', [
+    ['errors', 'assets', 'stripUndefined', 'escapeHtml'], // one-file helpers of every part
+    ['files', 'random', 'wasm'],
+    ['model', 'linalg'],
+    ['data', 'image'],
+    ['train'], // engines, the loop, configurations, flow maths
+    ['store'], // run folders and checkpoints: persists what train defines
+    ['analysis', 'jobs'], // jobs: a training run end to end, over store and train
+    ['reproduce'],
+  ]],
+]);
+
 /** Only the extension runs inside VS Code. */
 const PACKAGE_LAYERS: ReadonlyMap<string, readonly Layer[]> = new Map([['vscode', ['extension']]]);
 
@@ -53,6 +72,26 @@ function specifiers(text: string): string[] {
     ...text.matchAll(/\b(?:import|require)\(\s*'([^']+)'\s*\)/g),
   ];
   return found.map((m) => m[1]);
+}
+
+/** The tier of a path's module inside its layer, or null when the layer has no tiers. */
+function tierOf(layer: Layer, pathUnderSrc: string): { module: string; tier: number } | null {
+  const tiers = SUB_LAYERS.get(layer);
+  if (!tiers) return null;
+  const module = pathUnderSrc.split(sep)[1].replace(/\.(js|ts)$/, '');
+  return { module, tier: tiers.findIndex((modules) => modules.includes(module)) };
+}
+
+/** Why an import inside one layer points the wrong way, or null when it is allowed. */
+function subLayerProblem(layer: Layer, file: string, target: string): string | null {
+  const from = tierOf(layer, file);
+  const to = tierOf(layer, target);
+  if (!from || !to || from.module === to.module) return null;
+  if (from.tier < 0) return `${file}: ${layer}/${from.module} has no tier in SUB_LAYERS`;
+  if (to.tier < 0) return `${file}: imports ${target}, and ${layer}/${to.module} has no tier in SUB_LAYERS`;
+  if (to.tier < from.tier) return null;
+  const lower = SUB_LAYERS.get(layer)!.slice(0, from.tier).flat();
+  return `${file}: imports ${target} — ${layer}/${from.module} may import only ${lower.length ? lower.join(', ') : 'nothing else'} within ${layer}`;
 }
 
 function layerOf(pathUnderSrc: string): Layer | null {
@@ -82,6 +121,11 @@ export function wrongWayImports(edges: readonly ImportEdge[]): string[] {
       if (only && !only.includes(from)) problems.push(`${file}: imports the package ${packageName}, which only ${only.join(', ')} may use`);
       continue;
     }
+    if (from === to) {
+      const problem = subLayerProblem(from, file, target);
+      if (problem) problems.push(problem);
+      continue;
+    }
     if (MAY_IMPORT[from].includes(to)) continue;
     if (CONTRACTS.has(`${target.replace(/\.(js|ts)$/, '')}.ts`)) continue;
     problems.push(`${file}: imports ${target} — ${from} may import only ${MAY_IMPORT[from].join(', ')}`);
@@ -103,6 +147,18 @@ describe('layers of src/', () => {
     assert.deepEqual(wrongWayImports(edges), []);
   });
 
+  it('place every module of a tiered layer in a tier', () => {
+    for (const [layer, tiers] of SUB_LAYERS) {
+      const modules = new Set(files.map((f) => relative(SRC, f)).filter((f) => layerOf(f) === layer).map((f) => tierOf(layer, f)!.module));
+      assert.deepEqual([...modules].filter((m) => !tiers.flat().includes(m)), [], `modules of ${layer} without a tier`);
+      assert.deepEqual(tiers.flat().filter((m) => !modules.has(m)), [], `tiers of ${layer} naming no module`);
+    }
+  });
+
+  it('import only downward inside core: helpers ← files, random, wasm ← model, linalg ← data, image ← train ← store ← analysis, jobs ← reproduce', () => {
+    assert.deepEqual(wrongWayImports(edges.filter((e) => layerOf(e.file) === 'core')), []);
+  });
+
   it('fail on a planted wrong-way import of each kind', () => {
     const planted: ImportEdge[] = [
       { file: join('core', 'train', 'trainLoop.ts'), target: join('backend', 'protocol') },
@@ -116,5 +172,29 @@ describe('layers of src/', () => {
     assert.match(problems[0], /core may import only core, types/);
     assert.match(problems[1], /the package vscode, which only extension may use/);
     assert.deepEqual(wrongWayImports([{ file: join('extension', 'inspector', 'hostMessages.ts'), target: join('webview', 'protocol') }]), []);
+  });
+
+  it('fail on a planted wrong-way import inside core, for each tier', () => {
+    const planted: ImportEdge[] = [
+      { file: 'errors.ts', target: join('files', 'fsError') },
+      { file: join('random', 'rng.ts'), target: join('files', 'makeFolder') },
+      { file: join('linalg', 'luTypes.ts'), target: join('analysis', 'types') },
+      { file: join('model', 'params.ts'), target: join('linalg', 'matmul') },
+      { file: join('data', 'readIdx.ts'), target: join('image', 'png') },
+      { file: join('train', 'engine.ts'), target: join('store', 'runTypes') },
+      { file: join('store', 'runTypes.ts'), target: join('jobs', 'trainingJob') },
+      { file: join('analysis', 'analyzeCheckpoint.ts'), target: join('jobs', 'resumePoint') },
+      { file: join('jobs', 'trainingJob.ts'), target: join('reproduce', 'plan') },
+      { file: join('newModule', 'x.ts'), target: join('model', 'params') },
+    ].map(({ file, target }) => ({ file: join('core', file), target: join('core', target) }));
+    const problems = wrongWayImports(planted);
+    assert.equal(problems.length, planted.length, problems.join('\n'));
+    assert.match(problems[2], /core\/linalg may import only errors, assets, stripUndefined, escapeHtml, files, random, wasm within core/);
+    assert.match(problems[5], /core\/train may import only .*data, image within core/);
+    assert.deepEqual(wrongWayImports([
+      { file: join('core', 'store', 'runTypes.ts'), target: join('core', 'train', 'config') },
+      { file: join('core', 'jobs', 'trainingJob.ts'), target: join('core', 'store', 'runStore') },
+      { file: join('core', 'train', 'flow', 'luLayer.ts'), target: join('core', 'train', 'engine') },
+    ]), []);
   });
 });

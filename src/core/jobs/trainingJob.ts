@@ -11,17 +11,17 @@ import { requireRunFolder } from '../store/runFolder';
 import { acquireTrainerLock, releaseTrainerLock, requireUnlocked } from '../store/trainerLock';
 import { invertscopeVersion } from '../store/packageVersion';
 import { IMAGE_SIZE } from '../model/architecture';
-import type { TrainConfig } from './config';
-import { validateTrainConfig } from './validateConfig';
-import { createEngine } from './createEngine';
-import type { OptimizerState, TrainingEngine } from './engine';
-import { BatchBuffer } from './batches';
-import { bitsPerDim } from './flow/bitsPerDim';
-import { isFlowTrainingEngine, type FlowEngineOptions, type FlowState } from './flow/flowEngineTypes';
-import { flowParams } from './flow/flowParams';
-import { newFlowStart, resumedFlowOptions } from './flowStart';
+import type { TrainConfig } from '../train/config';
+import { validateTrainConfig } from '../train/validateConfig';
+import { createEngine } from '../train/createEngine';
+import type { OptimizerState, TrainingEngine } from '../train/engine';
+import { BatchBuffer } from '../train/batches';
+import { bitsPerDim } from '../train/flow/bitsPerDim';
+import { isFlowTrainingEngine, type FlowEngineOptions, type FlowState } from '../train/flow/flowEngineTypes';
+import { flowParams } from '../train/flow/flowParams';
+import { newFlowStart, resumedFlowOptions } from '../train/flowStart';
 import { hasResumePoint, loadResumePoint, saveResumePoint, type ResumeState } from './resumePoint';
-import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
+import { evaluateDataset, runTrainingLoop, type PartialEpoch } from '../train/trainLoop';
 
 /** A new run, or more epochs for an existing one. */
 export type JobRequest =
