@@ -1,7 +1,7 @@
 import type { PartialAnalysis, PartialAnalysisListener } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import { InvertscopeError } from '../../core/errors';
-import { checkpointKey } from '../commands/commandArgs';
+import { checkpointKey } from '../common/commandArgs';
 import type { AnalysisOptions, AnalysisPort, AnalysisProgressListener, CheckpointTarget, LogSink } from '../ports';
 import { Disposable, toDisposable } from '../util/dispose';
 import { Emitter, type Event } from '../util/emitter';

@@ -3,7 +3,7 @@ import type { ChartId, ExportFormat } from '../../webview/protocol';
 import { CHART_IDS, EXPORT_FORMATS } from '../inspector/hostMessages';
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 const CHART_LABELS: Record<ChartId, string> = {
   condition: 'Condition number per layer',

@@ -50,6 +50,17 @@ const SUB_LAYERS: ReadonlyMap<Layer, readonly (readonly string[])[]> = new Map<L
     ['analysis', 'jobs'], // jobs: a training run end to end, over store and train
     ['reproduce'],
   ]],
+  ['extension', [
+    ['util'], // no VS Code state: disposables, emitters, paths, limits
+    ['ports', 'trust', 'config'],
+    ['common', 'runsLocation'], // common: what several features share (command ids and arguments, failures, exports)
+    ['adapters', 'analysis', 'trajectory', 'training'],
+    ['tree', 'inspector'], // the Runs view shows training's progress and analyses; the inspector, analyses and timelines
+    ['dashboard'], // reuses the inspector's page and the tree's run descriptions
+    ['services', 'api'],
+    ['commands'], // a leaf: only activation imports it
+    ['extension'],
+  ]],
 ]);
 
 /** Only the extension runs inside VS Code. */
@@ -155,6 +166,10 @@ describe('layers of src/', () => {
     }
   });
 
+  it('import only downward inside the extension: util ← ports, trust, config ← common ← features ← commands ← extension', () => {
+    assert.deepEqual(wrongWayImports(edges.filter((e) => layerOf(e.file) === 'extension')), []);
+  });
+
   it('import only downward inside core: helpers ← files, random, wasm ← model, linalg ← data, image ← train ← store ← analysis, jobs ← reproduce', () => {
     assert.deepEqual(wrongWayImports(edges.filter((e) => layerOf(e.file) === 'core')), []);
   });
@@ -195,6 +210,31 @@ describe('layers of src/', () => {
       { file: join('core', 'store', 'runTypes.ts'), target: join('core', 'train', 'config') },
       { file: join('core', 'jobs', 'trainingJob.ts'), target: join('core', 'store', 'runStore') },
       { file: join('core', 'train', 'flow', 'luLayer.ts'), target: join('core', 'train', 'engine') },
+    ]), []);
+  });
+
+  it('fail on a planted wrong-way import inside the extension, for each tier', () => {
+    const planted: ImportEdge[] = [
+      { file: join('util', 'dispose.ts'), target: join('config', 'settings') },
+      { file: 'trust.ts', target: 'ports' },
+      { file: join('common', 'errorMessages.ts'), target: 'runsLocation' },
+      { file: join('training', 'liveProgress.ts'), target: join('tree', 'treePresentation') },
+      { file: join('analysis', 'analysisService.ts'), target: join('commands', 'openInspector') },
+      { file: join('inspector', 'inspectorPanel.ts'), target: join('commands', 'exportFigure') },
+      { file: join('tree', 'runsTreeProvider.ts'), target: join('inspector', 'inspectorManager') },
+      { file: join('dashboard', 'dashboardPanel.ts'), target: 'services' },
+      { file: 'services.ts', target: join('commands', 'commandManager') },
+      { file: join('commands', 'trainModel.ts'), target: 'extension' },
+      { file: join('panels', 'x.ts'), target: join('util', 'dispose') },
+    ].map(({ file, target }) => ({ file: join('extension', file), target: join('extension', target) }));
+    const problems = wrongWayImports(planted);
+    assert.equal(problems.length, planted.length, problems.join('\n'));
+    assert.match(problems[3], /extension\/training may import only util, ports, trust, config, common, runsLocation within extension/);
+    assert.match(problems[10], /extension\/panels has no tier/);
+    assert.deepEqual(wrongWayImports([
+      { file: join('extension', 'tree', 'runsTreeProvider.ts'), target: join('extension', 'training', 'liveProgress') },
+      { file: join('extension', 'inspector', 'inspectorPanel.ts'), target: join('extension', 'common', 'commandArgs') },
+      { file: join('extension', 'commands', 'trainModel.ts'), target: 'vscode' },
     ]), []);
   });
 });
