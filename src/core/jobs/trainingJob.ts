@@ -19,6 +19,7 @@ import { newFlowStart, resumedFlowOptions } from '../train/flowStart';
 import type { JobListener, JobOutcome, JobRequest } from './jobTypes';
 import { loadResumePoint, type ResumeState } from './resumePoint';
 import { train, type StartPoint } from './trainingRun';
+import { reconcileStaleRuns } from '../store/staleRuns';
 
 /**
  * Runs a training job against a runs folder: creates or reopens the run, loads
@@ -125,7 +126,7 @@ export interface ResumeCheck {
  * reported with its reason and left exactly as it was.
  */
 export async function checkResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>): Promise<ResumeCheck> {
-  await store.reconcileStaleRuns();
+  await reconcileStaleRuns(store);
   const record = await store.readRun(request.runId);
   await requireUnlocked(store.folderOf(record.id), record.id);
   if (record.status === 'running') {

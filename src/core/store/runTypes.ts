@@ -50,7 +50,7 @@ export interface RunRecord {
   /**
    * The process that trains (or trained) this run. While status is 'running', a
    * process that no longer exists on this host means the trainer died without
-   * recording why (RunStore.reconcileStaleRuns). Null or absent in runs that never
+   * recording why (reconcileStaleRuns in store/staleRuns.ts). Null or absent in runs that never
    * trained (imports).
    */
   readonly process?: RunProcessInfo | null;
