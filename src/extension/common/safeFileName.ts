@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../webview/protocol';
+import type { ExportFormat } from '../../contracts/inspectorProtocol';
 
 /** A file name without folders or characters file systems refuse, keeping the extension. */
 export function safeFileName(name: string, format: ExportFormat): string {
