@@ -10,7 +10,10 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, table } from '../format';
-import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
+import { progressPrinter } from '../analysisProgress';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, resolveCheckpointArgument } from '../checkpointArgument';
+import { sourceName } from '../generatedSets';
+import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */

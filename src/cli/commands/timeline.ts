@@ -13,7 +13,8 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
 import { ProgressBar } from '../progressBar';
-import { withInterrupt } from './analyze';
+import { withInterrupt } from '../interrupt';
+import { resolveRun } from '../../core/store/resolveRun';
 
 const L = DEFAULT_LIGHT_OPTIONS;
 
@@ -42,7 +43,7 @@ export const timelineCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length !== 1) throw new UsageError('timeline needs exactly one run (an id, a unique prefix, or a run folder)');
     const base = new RunStore(resolve(ctx.cwd, (flags.runs as string | undefined) ?? 'runs'));
-    const { store, id } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
+    const { store, id } = await resolveRun(base, positionals[0], { cwd: ctx.cwd });
     const bar = new ProgressBar(ctx.stderr);
     let shown = -1;
     const result = await withInterrupt(ctx, (signal) => runTrajectory({

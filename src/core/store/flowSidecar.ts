@@ -1,7 +1,7 @@
 import { isInvertscopeError } from '../errors';
 import type { Architecture } from '../model/architecture';
 import { flowCheckpointArrays, flowStateFromArrays } from '../train/flow/flowCheckpoint';
-import type { FlowState } from '../train/flow/flowEngineTypes';
+import type { CheckpointFlow } from '../train/flow/flowEngineTypes';
 import { validateFlowPrior } from '../train/flow/flowPrior';
 import { FLOW_FORMAT, META_KEYS, formatTag, metadataJson } from './checkpointMetadata';
 import { readOwnedSidecar, sidecarPath } from './ownedSidecar';
@@ -10,12 +10,7 @@ import type { Tensor } from './safetensors/dtypes';
 import { encodeSafetensors, type EncodedSafetensors } from './safetensors/writeSafetensors';
 import { badInput, corrupt, show } from './storeErrors';
 
-/**
- * What a flow checkpoint holds beyond the dense parameters: each layer's LU
- * factors (the trained numbers themselves; the checkpoint's W = P·L·U is
- * their float32 product), the prior, and Adam's moments of a learned prior.
- */
-export type CheckpointFlow = Pick<FlowState, 'layers' | 'prior' | 'priorMoments'>;
+export type { CheckpointFlow };
 
 /**
  * The flow sidecar sits next to the checkpoint, like the optimizer's, so the

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from '../config/settings';
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 import { withCancellableProgress } from './ui/progress';
 
 /** Downloads the official MNIST IDX files (verified by SHA-256) and offers them as the training data folder. */

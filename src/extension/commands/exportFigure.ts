@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { ChartId } from '../../webview/protocol';
+import type { ChartId } from '../../contracts/inspectorProtocol';
 import { CHART_IDS, EXPORT_FORMATS } from '../inspector/hostMessages';
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 const CHART_LABELS: Record<ChartId, string> = {
   condition: 'Condition number per layer',

@@ -1,9 +1,9 @@
 /**
- * The host's side of the inspector contract (src/webview/protocol.ts): the
+ * The host's side of the inspector contract (src/contracts/inspectorProtocol.ts): the
  * lists of chart ids and formats, and a check of every message the webview
  * sends before the host acts on it.
  */
-import type { ChartExportMessage, ChartId, ExportFormat, WebviewMessage } from '../../webview/protocol';
+import type { ChartExportMessage, ChartId, ExportFormat, WebviewMessage } from '../../contracts/inspectorProtocol';
 
 export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution', 'trajectory'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv'];
@@ -45,12 +45,6 @@ export function parseExportMessage<Id extends string>(m: Record<string, unknown>
     type: 'export', requestId: m.requestId, chart: m.chart as Id, format: m.format as ExportFormat,
     content: m.content, encoding: m.encoding, suggestedName: m.suggestedName,
   };
-}
-
-/** A file name without folders or characters file systems refuse, keeping the extension. */
-export function safeFileName(name: string, format: ExportFormat): string {
-  const base = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').replace(/^\.+/, '').trim() || `figure.${format}`;
-  return base.toLowerCase().endsWith(`.${format}`) ? base : `${base}.${format}`;
 }
 
 function parseRef(value: unknown): { runId: string; epoch: number } | null {

@@ -1,8 +1,8 @@
 import { describeError, isInvertscopeError } from '../../core/errors';
 import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import type { RunRecord } from '../../core/store/runTypes';
-import type { TrajectoryMessage } from '../../webview/protocol';
-import { isCancellation } from '../commands/errorMessages';
+import type { TrajectoryMessage } from '../../contracts/inspectorProtocol';
+import { isCancellation } from '../common/errorMessages';
 import type { LogSink, RunStorePort } from '../ports';
 import { Disposable } from '../util/dispose';
 import type { TrajectoryService } from './trajectoryService';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkpointOutputStem } from '../../../src/cli/commands/analyze';
+import { checkpointOutputStem } from '../../../src/cli/checkpointArgument';
 import { fmtSci } from '../../../src/cli/format';
 
 describe('CLI output helpers shared between commands', () => {

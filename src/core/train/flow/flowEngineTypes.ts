@@ -90,6 +90,13 @@ export interface FlowState {
 }
 
 /**
+ * What a flow checkpoint holds beyond the dense parameters: each layer's LU
+ * factors (the trained numbers themselves; the checkpoint's W = P·L·U is
+ * their float32 product), the prior, and Adam's moments of a learned prior.
+ */
+export type CheckpointFlow = Pick<FlowState, 'layers' | 'prior' | 'priorMoments'>;
+
+/**
  * A TrainingEngine for the flow objective. getParams() returns the assembled
  * W = P·L·U per layer (PyTorch layout), like every engine. getOptimizerState()
  * returns Adam's moments of each layer's packed factors in the packed layout
