@@ -1,6 +1,6 @@
-// Runs every check in order: lint (ESLint, `npm run lint`), then the test suites: unit
-// (node:test), webview (headless Chromium), end-to-end (a real VS Code).
-// `npm test -- unit` or `-- lint webview e2e` runs a subset.
+// Runs every check in order: lint (ESLint, `npm run lint`), format (Prettier, `npm run
+// format:check`), then the test suites: unit (node:test), webview (headless Chromium),
+// end-to-end (a real VS Code). `npm test -- unit` or `-- lint webview e2e` runs a subset.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -9,12 +9,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const suites = {
   lint: { npmScript: 'lint' },
+  format: { npmScript: 'format:check' },
   unit: { dir: 'out/test/unit', pattern: /\.test\.js$/ },
   webview: { dir: 'out/test/webview', pattern: /\.test\.js$/ },
   e2e: { script: 'test/e2e/run.mjs' },
 };
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const names = requested.length > 0 ? requested : Object.keys(suites);
+// The format check joins the default run once the whole tree has been formatted (`npm run format`).
+const FORMAT_CHECKED = false;
+const defaults = Object.keys(suites).filter((name) => name !== 'format' || FORMAT_CHECKED);
+const names = requested.length > 0 ? requested : defaults;
 for (const name of names) {
   if (!(name in suites)) {
     console.error(`test: unknown suite "${name}"; expected one of ${Object.keys(suites).join(', ')}`);
