@@ -10,7 +10,7 @@ export function describeFlowOptions(config: Pick<TrainConfig, 'flow' | 'dequanti
   if (!f) return config.dequantize ? 'dequantized' : '';
   const init = f.init === 'default' ? "PyTorch's default init" : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge})`;
   return [
-    `${f.prior} prior`, init,
+    `${f.prior} prior${f.priorRank ? ` (rank ${f.priorRank} + diagonal)` : ''}`, init,
     f.warmupSteps > 0 ? `warm-up ${f.warmupSteps}` : 'no warm-up',
     f.cosineDecay ? 'cosine decay' : 'constant rate',
     `τ ${f.boundarySurrogate}`,

@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset';
 import { createRng, type Rng } from '../random/rng';
 import { targetMean } from '../train/seedLoss';
-import type { FlowPrior } from '../train/flow/flowPrior';
+import { drawPriorLatent, type FlowPrior } from '../train/flow/flowPrior';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { predictDigits, type DigitClassifier } from './classifier/digitClassifier';
 import { displayedPixels } from './displayedPixels';
@@ -191,11 +191,11 @@ export function targetSamples(classPrior: Extract<FlowPrior, { kind: 'class' }> 
   for (let a = 0; a < classes; a++) {
     for (let k = 0; k < perClass; k++) {
       const o = (a * perClass + k) * n;
-      for (let j = 0; j < n; j++) {
-        z[o + j] = classPrior
-          ? classPrior.mean[a * n + j] + temperature * Math.exp(classPrior.logStd[a * n + j]) * rng.normal()
-          : targetMean(a) + temperature * rng.normal();
+      if (classPrior) {
+        drawPriorLatent(classPrior, a, temperature, rng, z, o, n);
+        continue;
       }
+      for (let j = 0; j < n; j++) z[o + j] = targetMean(a) + temperature * rng.normal();
     }
   }
   return z;

@@ -55,7 +55,7 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
   if (flow.init === 'analytic' || flow.init === 'gaussianize') {
     const started = performance.now();
     const result = flow.init === 'gaussianize'
-      ? gaussianizeFlow(arch, data.train, { seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge })
+      ? gaussianizeFlow(arch, data.train, { seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge, priorRank: flow.priorRank ?? 0 })
       : initializeFlow(arch, data.train, { prior: flow.prior, seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge });
     initSeconds = (performance.now() - started) / 1000;
     report = result.report;
