@@ -32,7 +32,7 @@ import { dashboardRow } from '../src/extension/dashboard/dashboardRows';
 import { latestPoint } from '../src/extension/trajectory/latestPoint';
 import { TrajectoryService } from '../src/extension/trajectory/trajectoryService';
 import type { RunStorePort } from '../src/extension/ports';
-import type { DashboardRow, TableShownMessage } from '../src/webview/dashboardProtocol';
+import type { DashboardRow, TableShownMessage } from '../src/contracts/dashboardProtocol';
 import { DashboardPage } from '../test/webview/harness/dashboardPage';
 import { launchBrowser, REPO_ROOT } from '../test/webview/harness/inspectorPage';
 import { startPageServer } from '../test/webview/harness/server';

@@ -1,6 +1,6 @@
 import { InspectorApp } from './app/inspectorApp';
 import { DashboardApp } from './dashboard/dashboardApp';
-import type { DashboardHostMessage, DashboardWebviewMessage } from './dashboardProtocol';
+import type { DashboardHostMessage, DashboardWebviewMessage } from '../contracts/dashboardProtocol';
 import { readInitialState } from './host/initialState';
 import { connectChannel, connectToHost } from './host/vscodeApi';
 import { Tooltip } from './interaction/tooltip';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckpointAnalysis } from '../../src/core/analysis/types';
-import type { WebviewMessage } from '../../src/webview/protocol';
+import type { WebviewMessage } from '../../src/contracts/inspectorProtocol';
 import { buildAnalysis, DELTAS, SEED_RUN_ID } from './fixtures';
 import { pathPoints, threeSignificant } from './expected';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckpointAnalysis } from '../../src/core/analysis/types';
-import type { WebviewMessage } from '../../src/webview/protocol';
+import type { WebviewMessage } from '../../src/contracts/inspectorProtocol';
 import { bitsPerDimOf, buildAnalysis, FLOW_RUN_ID, inspectorScene, SEED_RUN_ID } from './fixtures';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';
 import { THEMES } from './harness/themes';

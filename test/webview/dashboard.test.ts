@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DashboardExportMessage, DashboardRow, DashboardWebviewMessage, LossTrack, TableShownMessage, WatchRunsMessage } from '../../src/webview/dashboardProtocol';
+import type { DashboardExportMessage, DashboardRow, DashboardWebviewMessage, LossTrack, TableShownMessage, WatchRunsMessage } from '../../src/contracts/dashboardProtocol';
 import type { Locator } from 'playwright-core';
 import { pathPoints, subpathCount, threeSignificant } from './expected';
 import type { DashboardPage, DashboardScene } from './harness/dashboardPage';

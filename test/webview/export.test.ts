@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExportMessage, WebviewMessage } from '../../src/webview/protocol';
+import type { ExportMessage, WebviewMessage } from '../../src/contracts/inspectorProtocol';
 import { buildAnalysis, SEED_RUN_ID } from './fixtures';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';
 import type { InspectorPage } from './harness/inspectorPage';

@@ -16,7 +16,7 @@ import { presetArchitecture } from '../../src/core/model/architecture';
 import { createRng, type Rng } from '../../src/core/random/rng';
 import type { CheckpointEntry, EpochMetric, MetricRecord, RunRecord, StepMetric } from '../../src/core/store/runTypes';
 import type { Objective } from '../../src/core/train/config';
-import type { RunSummary } from '../../src/webview/protocol';
+import type { RunSummary } from '../../src/contracts/inspectorProtocol';
 
 export const SIDE = 28;
 export const PIXELS = SIDE * SIDE;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EpochMetric, StepMetric } from '../../src/core/store/runTypes';
-import type { WebviewMessage } from '../../src/webview/protocol';
+import type { WebviewMessage } from '../../src/contracts/inspectorProtocol';
 import { buildAnalysis, buildMetrics, buildRun, inspectorScene, SEED_RUN_ID, summarize } from './fixtures';
 import { pathPoints, subpathCount } from './expected';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';

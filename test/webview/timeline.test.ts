@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrajectoryPoint } from '../../src/core/analysis/trajectoryTypes';
-import type { TrajectoryMessage, WebviewMessage } from '../../src/webview/protocol';
+import type { TrajectoryMessage, WebviewMessage } from '../../src/contracts/inspectorProtocol';
 import { threeSignificant } from './expected';
 import { buildRun, SEED_RUN_ID } from './fixtures';
 import type { InspectorPage } from './harness/inspectorPage';

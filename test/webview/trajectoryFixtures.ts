@@ -9,7 +9,7 @@ import type { RoundTripStats, TrajectoryPoint } from '../../src/core/analysis/tr
 import type { JacobianReport } from '../../src/core/analysis/types';
 import { createRng } from '../../src/core/random/rng';
 import type { Objective } from '../../src/core/train/config';
-import type { DashboardRow } from '../../src/webview/dashboardProtocol';
+import type { DashboardRow } from '../../src/contracts/dashboardProtocol';
 import { kappaGrowth, layerKappas, sha } from './fixtures';
 
 const F32 = 2 ** 23;

@@ -1,7 +1,7 @@
 import type { PartialAnalysis, PartialAnalysisListener } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import { InvertscopeError } from '../../core/errors';
-import { checkpointKey } from '../commands/commandArgs';
+import { checkpointKey, parseCheckpointKey } from '../../shared/checkpointRef';
 import type { AnalysisOptions, AnalysisPort, AnalysisProgressListener, CheckpointTarget, LogSink } from '../ports';
 import { Disposable, toDisposable } from '../util/dispose';
 import { Emitter, type Event } from '../util/emitter';
@@ -131,7 +131,7 @@ export class AnalysisService extends Disposable {
   forget(runId?: string): void {
     for (const map of [this.memory, this.reads]) {
       for (const key of [...map.keys()]) {
-        if (runId === undefined || key.startsWith(`${runId}@`)) map.delete(key);
+        if (runId === undefined || parseCheckpointKey(key)?.runId === runId) map.delete(key);
       }
     }
   }
@@ -192,7 +192,7 @@ function jobKey(target: CheckpointTarget): string {
 
 /** Includes the file's hash: a checkpoint rewritten under the same epoch is another checkpoint. */
 function memoryKey(target: CheckpointTarget): string {
-  return `${jobKey(target)}:${target.entry.sha256}`;
+  return checkpointKey({ runId: target.run.id, epoch: target.entry.epoch, sha256: target.entry.sha256 });
 }
 
 /** A port that throws instead of rejecting still yields a rejected promise. */

@@ -1,4 +1,5 @@
 import type { CheckpointEntry, RunRecord } from '../../core/store/runTypes';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 
 /**
  * Commands are invoked from tree context menus (with a node), from tooltip
@@ -7,11 +8,6 @@ import type { CheckpointEntry, RunRecord } from '../../core/store/runTypes';
  */
 export interface RunRef {
   readonly runId: string;
-}
-
-export interface CheckpointRef {
-  readonly runId: string;
-  readonly epoch: number;
 }
 
 export function asRunRef(arg: unknown): RunRef | undefined {
@@ -34,10 +30,6 @@ export function checkpointPairFromSelection(clicked: unknown, selected: unknown)
   const refs = (Array.isArray(selected) ? selected : [clicked]).map(asCheckpointRef).filter((r): r is CheckpointRef => r !== undefined);
   const unique = refs.filter((r, i) => refs.findIndex((o) => o.runId === r.runId && o.epoch === r.epoch) === i);
   return unique.length === 2 ? [unique[0], unique[1]] : undefined;
-}
-
-export function checkpointKey(ref: CheckpointRef): string {
-  return `${ref.runId}@${ref.epoch}`;
 }
 
 /** The run's checkpoint at `ref.epoch`; throws the message commands and the inspector both show when it is gone. */

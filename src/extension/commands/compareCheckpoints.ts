@@ -1,6 +1,7 @@
 import type { Services } from '../services';
 import type { Command } from './command';
-import { asCheckpointRef, checkpointPairFromSelection, type CheckpointRef } from './commandArgs';
+import type { CheckpointRef } from '../../shared/checkpointRef';
+import { asCheckpointRef, checkpointPairFromSelection } from './commandArgs';
 import { COMMAND_IDS } from './commandIds';
 import { resolveCheckpoint } from './ui/pickers';
 

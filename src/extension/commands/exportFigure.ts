@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ChartId, ExportFormat } from '../../webview/protocol';
+import type { ChartId, ExportFormat } from '../../contracts/inspectorProtocol';
 import { CHART_IDS, EXPORT_FORMATS } from '../inspector/hostMessages';
 import type { Services } from '../services';
 import type { Command } from './command';

@@ -1,8 +1,8 @@
 /**
- * The host's side of the dashboard contract (src/webview/dashboardProtocol.ts):
+ * The host's side of the dashboard contract (src/contracts/dashboardProtocol.ts):
  * every message the dashboard webview sends is checked before the host acts on it.
  */
-import type { DashboardChartId, DashboardWebviewMessage } from '../../webview/dashboardProtocol';
+import type { DashboardChartId, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
 import { parseExportMessage } from '../inspector/hostMessages';
 
 export const DASHBOARD_CHART_IDS: readonly DashboardChartId[] = ['runs-table', 'runs-loss', 'runs-condition', 'runs-broken'];

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { describeError, isInvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
-import type { DashboardExportMessage, DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../webview/dashboardProtocol';
+import type { DashboardExportMessage, DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
 import { isCancellation } from '../commands/errorMessages';
 import { createNonce, renderWebviewPage } from '../inspector/inspectorHtml';
 import { webviewOptions } from '../inspector/inspectorPanel';

@@ -7,7 +7,7 @@
 import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import type { RunRecord } from '../../core/store/runTypes';
 import { bitsPerDim } from '../../core/train/flow/bitsPerDim';
-import type { DashboardRow, FinalLosses, LatestAnalysis } from '../../webview/dashboardProtocol';
+import type { DashboardRow, FinalLosses, LatestAnalysis } from '../../contracts/dashboardProtocol';
 import { VERDICT_WORDS } from '../tree/treePresentation';
 
 export function dashboardRow(run: RunRecord, latest: TrajectoryPoint | null): DashboardRow {

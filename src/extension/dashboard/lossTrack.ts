@@ -1,5 +1,5 @@
 import type { MetricRecord } from '../../core/store/runTypes';
-import type { EpochLoss, LossTrack } from '../../webview/dashboardProtocol';
+import type { EpochLoss, LossTrack } from '../../contracts/dashboardProtocol';
 
 /** The most step points one run sends to the overlay; beyond it, consecutive steps are averaged. */
 export const MAX_TRACK_POINTS = 20_000;

@@ -1,9 +1,9 @@
 /**
- * The host's side of the inspector contract (src/webview/protocol.ts): the
+ * The host's side of the inspector contract (src/contracts/inspectorProtocol.ts): the
  * lists of chart ids and formats, and a check of every message the webview
  * sends before the host acts on it.
  */
-import type { ChartExportMessage, ChartId, ExportFormat, WebviewMessage } from '../../webview/protocol';
+import type { ChartExportMessage, ChartId, ExportFormat, WebviewMessage } from '../../contracts/inspectorProtocol';
 
 export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution', 'trajectory'];
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv'];

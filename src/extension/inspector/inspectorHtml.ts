@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { InspectorInitialState } from '../../webview/protocol';
+import type { InspectorInitialState } from '../../contracts/inspectorProtocol';
 import { escapeHtml } from '../../core/escapeHtml';
 
 /**

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ChartId } from '../../webview/protocol';
-import type { CheckpointRef } from '../commands/commandArgs';
+import type { ChartId } from '../../contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 import { Disposable } from '../util/dispose';
 import { COMPARE_VIEW_TYPE, INSPECTOR_VIEW_TYPE, InspectorPanel, type InspectorPanelDeps } from './inspectorPanel';
 import { parseRestoredState, sameTarget, type PanelTarget } from './panelState';

@@ -2,7 +2,8 @@
  * Which checkpoint(s) a panel shows, as the host keeps it and as it comes back
  * after a window reload (the webview's saved UI state, see src/webview/state).
  */
-import type { CheckpointRef, InspectorInitialState, RunSummary } from '../../webview/protocol';
+import type { InspectorInitialState, RunSummary } from '../../contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 import type { RunRecord } from '../../core/store/runTypes';
 
 export interface PanelTarget {

@@ -1,5 +1,6 @@
 import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import { InvertscopeError } from '../../core/errors';
+import { checkpointKey } from '../../shared/checkpointRef';
 import type { RunRecord } from '../../core/store/runTypes';
 import type { AnalysisProgressListener, CheckpointTarget, LogSink, RunStorePort, TrajectoryPort } from '../ports';
 import { Disposable } from '../util/dispose';
@@ -56,7 +57,7 @@ export class TrajectoryService extends Disposable {
    * update).
    */
   compute(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<TrajectoryPoint> {
-    const key = `${target.run.id}@${target.entry.epoch}:${target.entry.sha256}`;
+    const key = checkpointKey({ runId: target.run.id, epoch: target.entry.epoch, sha256: target.entry.sha256 });
     let job = this.jobs.get(key);
     if (!job) {
       const controller = new AbortController();

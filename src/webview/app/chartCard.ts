@@ -1,6 +1,6 @@
 import { pageBackground } from '../export/serializeSvg';
 import { rasterizeSvg } from '../export/rasterize';
-import type { ChartExportMessage, ChartId, ExportFormat } from '../protocol';
+import type { ChartExportMessage, ChartId, ExportFormat } from '../../contracts/inspectorProtocol';
 import { button } from '../ui/controls';
 import type { CardRegistry, RegisteredCard } from './cardRegistry';
 import { el } from './dom';

@@ -1,4 +1,4 @@
-import type { CheckpointRef } from '../protocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 import type { AnalysisState } from '../state/model';
 import { AnalysisView, type ScaleDomains } from './analysisView';
 import { el } from './dom';

@@ -1,6 +1,7 @@
 import type { RunRecord } from '../../core/store/runTypes';
-import type { CheckpointRef, RunSummary } from '../protocol';
-import { refKey } from '../state/uiState';
+import type { RunSummary } from '../../contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
+import { checkpointKey, parseCheckpointKey } from '../../shared/checkpointRef';
 import { button, dropdown, slider, type DropdownControl, type SliderControl } from '../ui/controls';
 import { el } from './dom';
 import type { ViewContext } from './viewContext';
@@ -79,19 +80,17 @@ export class Header {
       for (const epoch of s.checkpointEpochs) {
         if (run && s.id === run.id && epoch === ui.epoch) continue;
         const ref = { runId: s.id, epoch };
-        choices.push({ value: refKey(ref), label: run && s.id === run.id ? `this run · epoch ${epoch}` : `${s.label} · epoch ${epoch}` });
+        choices.push({ value: checkpointKey(ref), label: run && s.id === run.id ? `this run · epoch ${epoch}` : `${s.label} · epoch ${epoch}` });
       }
     }
-    this.compareControl.setChoices(choices, ui.compare ? refKey(ui.compare) : NO_COMPARE);
+    this.compareControl.setChoices(choices, ui.compare ? checkpointKey(ui.compare) : NO_COMPARE);
     this.compareControl.setDisabled(choices.length < 2);
     this.closeCompare.hidden = ui.compare === null;
   }
 }
 
-/** Inverse of refKey ("run@epoch"); the run id may itself contain "@". */
+/** The checkpoint a compare choice's value names (written by checkpointKey). */
 function parseRef(value: string): CheckpointRef | null {
-  const at = value.lastIndexOf('@');
-  const epoch = Number(value.slice(at + 1));
-  if (at <= 0 || !Number.isInteger(epoch)) return null;
-  return { runId: value.slice(0, at), epoch };
+  const parts = parseCheckpointKey(value);
+  return parts && { runId: parts.runId, epoch: parts.epoch };
 }

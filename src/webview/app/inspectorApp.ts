@@ -1,9 +1,11 @@
 import type { HostChannel } from '../host/vscodeApi';
 import { isLayerDatum, LayerFocus } from '../interaction/layerFocus';
 import { POINTER_FOCUS_EVENT, type PointerFocusDetail } from '../interaction/pointer';
-import type { ChartId, CheckpointRef, HostMessage, InspectorInitialState } from '../protocol';
+import type { ChartId, HostMessage, InspectorInitialState } from '../../contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 import { InspectorModel } from '../state/model';
-import { refKey, restoreUiState, type UiState } from '../state/uiState';
+import { checkpointKey } from '../../shared/checkpointRef';
+import { restoreUiState, type UiState } from '../state/uiState';
 import { unionDomain } from '../charts/accessor';
 import { CardRegistry } from './cardRegistry';
 import type { ChartCard } from './chartCard';
@@ -90,7 +92,7 @@ export class InspectorApp {
         break;
       case 'analysis':
         for (const view of this.checkpointViews) {
-          if (view.currentRef && refKey(view.currentRef) === refKey(change.ref)) view.update();
+          if (view.currentRef && checkpointKey(view.currentRef) === checkpointKey(change.ref)) view.update();
         }
         this.shareScales();
         break;
@@ -204,7 +206,7 @@ export class InspectorApp {
     const compare = this.ui.compare;
     const refs: Array<CheckpointRef | null> = compare ? [primaryRef, compare] : [primaryRef];
     const runs = compare && compare.runId !== primary ? [primary, compare.runId] : [primary];
-    const key = `${runs.join('|')}#${refs.map((r) => (r ? refKey(r) : 'none')).join('|')}`;
+    const key = `${runs.join('|')}#${refs.map((r) => (r ? checkpointKey(r) : 'none')).join('|')}`;
     if (force || key !== this.layoutKey || this.body.firstChild !== this.trainingSection) {
       this.layoutKey = key;
       this.disposeViews();

@@ -1,4 +1,4 @@
-import type { CheckpointRef } from '../protocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 import { button, progressRing } from '../ui/controls';
 import { el } from './dom';
 import type { ViewContext } from './viewContext';

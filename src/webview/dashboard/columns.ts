@@ -1,5 +1,5 @@
 import type { CsvCell } from '../export/csv';
-import type { DashboardRow } from '../dashboardProtocol';
+import type { DashboardRow } from '../../contracts/dashboardProtocol';
 import { formatNumber, formatPercent } from '../format';
 
 /**

@@ -2,7 +2,7 @@ import { CardRegistry, type RegisteredCard } from '../app/cardRegistry';
 import { ChartCard, type CardHost } from '../app/chartCard';
 import { el, svgElement } from '../app/dom';
 import { FLOAT32_LIMIT, FLOAT64_LIMIT } from '../charts/conditionChart';
-import type { DashboardChartId, DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../dashboardProtocol';
+import type { DashboardChartId, DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
 import { toCsv } from '../export/csv';
 import { serializeSvg } from '../export/serializeSvg';
 import { formatNumber, formatPercent } from '../format';

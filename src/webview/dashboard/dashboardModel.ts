@@ -1,6 +1,6 @@
 import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
-import type { DashboardHostMessage, DashboardRow, EpochLoss, LossTrack } from '../dashboardProtocol';
-import type { ExportResultMessage } from '../protocol';
+import type { DashboardHostMessage, DashboardRow, EpochLoss, LossTrack } from '../../contracts/dashboardProtocol';
+import type { ExportResultMessage } from '../../contracts/inspectorProtocol';
 
 /** A watched run's loss as the overlay draws it: every point received so far. */
 export interface RunLoss {

@@ -1,4 +1,4 @@
-import type { DashboardRow } from '../dashboardProtocol';
+import type { DashboardRow } from '../../contracts/dashboardProtocol';
 import { COLUMNS, columnByKey, type Column } from './columns';
 
 /**

@@ -1,5 +1,5 @@
 import { el } from '../app/dom';
-import type { DashboardRow } from '../dashboardProtocol';
+import type { DashboardRow } from '../../contracts/dashboardProtocol';
 import { listCheckbox } from '../ui/controls';
 import { COLUMNS } from './columns';
 import type { SortState } from './rowQuery';

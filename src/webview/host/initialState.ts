@@ -1,4 +1,4 @@
-import type { InspectorInitialState } from '../protocol';
+import type { InspectorInitialState } from '../../contracts/inspectorProtocol';
 
 /** The meta tag renderInspectorHtml writes (the webview cannot import host code, so the name is repeated). */
 export const INITIAL_STATE_META = 'invertscope-initial-state';

@@ -1,4 +1,4 @@
-import type { HostMessage, WebviewMessage } from '../protocol';
+import type { HostMessage, WebviewMessage } from '../../contracts/inspectorProtocol';
 
 /** What VS Code injects into every webview; callable once per page. */
 interface VsCodeApi {

@@ -1,5 +1,5 @@
 import { Tooltip } from '../interaction/tooltip';
-import type { ExportFormat, ExportMessage } from '../protocol';
+import type { ExportFormat, ExportMessage } from '../../contracts/inspectorProtocol';
 import { readReportData } from './readReportData';
 import { ReportApp } from './reportApp';
 import { reportChannel } from './reportChannel';

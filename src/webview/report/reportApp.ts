@@ -3,7 +3,7 @@ import { CardRegistry } from '../app/cardRegistry';
 import type { ChartCard } from '../app/chartCard';
 import { el } from '../app/dom';
 import { comparisonFigures } from '../charts/trajectoryFigures';
-import type { ExportFormat, ExportMessage } from '../protocol';
+import type { ExportFormat, ExportMessage } from '../../contracts/inspectorProtocol';
 import { LayerFocus } from '../interaction/layerFocus';
 import { InspectorModel } from '../state/model';
 import { defaultUiState } from '../state/uiState';

@@ -1,5 +1,5 @@
 import type { HostChannel } from '../host/vscodeApi';
-import type { ExportMessage, HostMessage, WebviewMessage } from '../protocol';
+import type { ExportMessage, HostMessage, WebviewMessage } from '../../contracts/inspectorProtocol';
 
 /**
  * The HostChannel of a report opened from disk: there is no extension host,

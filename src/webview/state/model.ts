@@ -1,8 +1,9 @@
 import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import type { MetricRecord, RunRecord } from '../../core/store/runTypes';
-import type { ChartId, CheckpointRef, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../protocol';
-import { refKey } from './uiState';
+import type { ChartId, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../../contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
+import { checkpointKey } from '../../shared/checkpointRef';
 
 /** Where one checkpoint's analysis stands, as far as the webview knows. */
 export type AnalysisState =
@@ -58,21 +59,21 @@ export class InspectorModel {
       }
       case 'analysisProgress': {
         const partial = this.loadingPartial(message.ref);
-        this.analyses.set(refKey(message.ref), { kind: 'loading', message: message.message, fraction: message.fraction, ...(partial ? { partial } : {}) });
+        this.analyses.set(checkpointKey(message.ref), { kind: 'loading', message: message.message, fraction: message.fraction, ...(partial ? { partial } : {}) });
         return { kind: 'analysis', ref: message.ref };
       }
       case 'analysisPartial': {
-        const current = this.analyses.get(refKey(message.ref));
+        const current = this.analyses.get(checkpointKey(message.ref));
         if (current?.kind === 'ready') return { kind: 'analysis', ref: message.ref };
         const progress = current?.kind === 'loading' ? current : { message: 'Computing the rest…', fraction: null };
-        this.analyses.set(refKey(message.ref), { kind: 'loading', message: progress.message, fraction: progress.fraction, partial: message.partial });
+        this.analyses.set(checkpointKey(message.ref), { kind: 'loading', message: progress.message, fraction: progress.fraction, partial: message.partial });
         return { kind: 'analysis', ref: message.ref };
       }
       case 'analysis':
-        this.analyses.set(refKey(message.ref), { kind: 'ready', analysis: message.analysis });
+        this.analyses.set(checkpointKey(message.ref), { kind: 'ready', analysis: message.analysis });
         return { kind: 'analysis', ref: message.ref };
       case 'analysisError':
-        this.analyses.set(refKey(message.ref), { kind: 'error', message: message.message, code: message.code });
+        this.analyses.set(checkpointKey(message.ref), { kind: 'error', message: message.message, code: message.code });
         return { kind: 'analysis', ref: message.ref };
       case 'error':
         this.panelError = { message: message.message, code: message.code };
@@ -90,20 +91,20 @@ export class InspectorModel {
   }
 
   analysis(ref: CheckpointRef): AnalysisState | undefined {
-    return this.analyses.get(refKey(ref));
+    return this.analyses.get(checkpointKey(ref));
   }
 
   /** The first results of `ref`'s analysis while it is being computed. */
   private loadingPartial(ref: CheckpointRef): PartialAnalysis | undefined {
-    const current = this.analyses.get(refKey(ref));
+    const current = this.analyses.get(checkpointKey(ref));
     return current?.kind === 'loading' ? current.partial : undefined;
   }
 
   /** Records that the webview asked for `ref`, unless an answer is already here. */
   expect(ref: CheckpointRef): void {
-    const current = this.analyses.get(refKey(ref));
+    const current = this.analyses.get(checkpointKey(ref));
     if (current?.kind === 'ready' || current?.kind === 'loading') return;
-    this.analyses.set(refKey(ref), { kind: 'loading', message: 'Waiting for the analysis…', fraction: null });
+    this.analyses.set(checkpointKey(ref), { kind: 'loading', message: 'Waiting for the analysis…', fraction: null });
   }
 
   run(runId: string): RunRecord | undefined {

@@ -1,6 +1,7 @@
 import type { GeneratedSet, Precision } from '../../core/analysis/types';
 import type { LossPart } from '../charts/lossChart';
-import type { CheckpointRef, InspectorInitialState } from '../protocol';
+import type { InspectorInitialState } from '../../contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../shared/checkpointRef';
 
 /**
  * What the person chose, saved with the webview's setState so a reloaded or
@@ -86,8 +87,4 @@ function isGenerationChoice(v: unknown): boolean {
   return (g.source === 'target' || g.source === 'empirical')
     && (g.precision === 'float32' || g.precision === 'float64')
     && typeof g.temperature === 'number' && g.temperature > 0;
-}
-
-export function refKey(ref: CheckpointRef): string {
-  return `${ref.runId}@${ref.epoch}`;
 }

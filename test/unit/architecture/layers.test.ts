@@ -8,35 +8,42 @@ import { describe, it } from 'node:test';
  * compiler cannot see: the science (core) knows nothing of processes, editors or
  * terminals; child processes (backend) build on core; the CLI and the extension
  * build on both; the webview is its own program (its finer rules are in
- * test/webview/webviewSources.test.ts). The one crossing still allowed is the
- * host↔webview message contracts (the inspector's and the dashboard's), which
- * the extension reads from the webview's protocol modules until they move to a
- * layer of their own.
+ * test/webview/webviewSources.test.ts). Two layers sit beside them: shared
+ * (what every side needs alike: the number formatter, checkpoint keys, chart
+ * ids, the JSON number encoding), which every layer may import and which
+ * imports nothing, so the science can use it too; and contracts (the
+ * host↔webview messages), which the two ends of that boundary import and which
+ * names core's records with `import type` only, so it carries no code of core
+ * into the webview bundle.
  */
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const SRC = join(ROOT, 'src');
 
-type Layer = 'core' | 'backend' | 'cli' | 'extension' | 'webview' | 'types';
+type Layer = 'shared' | 'core' | 'contracts' | 'backend' | 'cli' | 'extension' | 'webview' | 'types';
 
 const MAY_IMPORT: Readonly<Record<Layer, readonly Layer[]>> = {
-  core: ['core', 'types'],
-  backend: ['backend', 'core', 'types'],
-  cli: ['cli', 'backend', 'core', 'types'],
-  extension: ['extension', 'backend', 'core', 'types'],
-  webview: ['webview', 'core', 'types'],
+  shared: ['shared', 'types'],
+  core: ['core', 'shared', 'types'],
+  contracts: ['contracts', 'core', 'shared', 'types'],
+  backend: ['backend', 'core', 'shared', 'types'],
+  cli: ['cli', 'backend', 'core', 'shared', 'types'],
+  extension: ['extension', 'backend', 'contracts', 'core', 'shared', 'types'],
+  webview: ['webview', 'contracts', 'core', 'shared', 'types'],
   types: ['types'],
 };
 
-/** Files another layer may import although their layer is not in its list, each with the reason. */
-const CONTRACTS: ReadonlyMap<string, string> = new Map([
-  [join('webview', 'protocol.ts'), 'the host↔webview message contract'],
-  [join('webview', 'dashboardProtocol.ts'), 'the host↔dashboard message contract'],
-]);
+/** Layers whose imports of core must be `import type`: what they declare crosses into the webview bundle. */
+const CORE_TYPES_ONLY: ReadonlySet<Layer> = new Set(['contracts']);
 
 /** Only the extension runs inside VS Code. */
 const PACKAGE_LAYERS: ReadonlyMap<string, readonly Layer[]> = new Map([['vscode', ['extension']]]);
 
-export interface ImportEdge { readonly file: string; readonly target: string }
+export interface ImportEdge {
+  readonly file: string;
+  readonly target: string;
+  /** `import type` / `export type`: erased by the compiler, so it carries no code. */
+  readonly typeOnly?: boolean;
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -46,13 +53,14 @@ function sources(dir: string): string[] {
 }
 
 /** Every module specifier a file imports or re-exports, dynamic imports and require calls included. */
-function specifiers(text: string): string[] {
-  const found = [
-    ...text.matchAll(/^\s*(?:import|export)\s[^;]*?\sfrom\s+'([^']+)'/gms),
+function specifiers(text: string): Array<{ from: string; typeOnly: boolean }> {
+  const statements = [...text.matchAll(/^\s*(import|export)\s([^;]*?)\sfrom\s+'([^']+)'/gms)]
+    .map((m) => ({ from: m[3], typeOnly: /^type\s/.test(m[2]) }));
+  const others = [
     ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
     ...text.matchAll(/\b(?:import|require)\(\s*'([^']+)'\s*\)/g),
-  ];
-  return found.map((m) => m[1]);
+  ].map((m) => ({ from: m[1], typeOnly: false }));
+  return [...statements, ...others];
 }
 
 function layerOf(pathUnderSrc: string): Layer | null {
@@ -62,16 +70,17 @@ function layerOf(pathUnderSrc: string): Layer | null {
 
 /** The import edges of src/: relative imports resolved to paths under src/, packages by name. */
 export function importEdges(files: readonly string[]): ImportEdge[] {
-  return files.flatMap((file) => specifiers(readFileSync(file, 'utf8')).map((from) => ({
+  return files.flatMap((file) => specifiers(readFileSync(file, 'utf8')).map(({ from, typeOnly }) => ({
     file: relative(SRC, file),
     target: from.startsWith('.') ? relative(SRC, join(file, '..', from)) : from,
+    typeOnly,
   })));
 }
 
 /** The edges that point the wrong way, each as a sentence naming the file, its import and the rule. */
 export function wrongWayImports(edges: readonly ImportEdge[]): string[] {
   const problems: string[] = [];
-  for (const { file, target } of edges) {
+  for (const { file, target, typeOnly } of edges) {
     const from = layerOf(file);
     if (from === null) { problems.push(`${file}: not in a known layer (${Object.keys(MAY_IMPORT).join(', ')})`); continue; }
     if (target.startsWith('..')) { problems.push(`${file}: imports ${target}, outside src/`); continue; }
@@ -82,8 +91,10 @@ export function wrongWayImports(edges: readonly ImportEdge[]): string[] {
       if (only && !only.includes(from)) problems.push(`${file}: imports the package ${packageName}, which only ${only.join(', ')} may use`);
       continue;
     }
-    if (MAY_IMPORT[from].includes(to)) continue;
-    if (CONTRACTS.has(`${target.replace(/\.(js|ts)$/, '')}.ts`)) continue;
+    if (MAY_IMPORT[from].includes(to)) {
+      if (to === 'core' && CORE_TYPES_ONLY.has(from) && typeOnly !== true) problems.push(`${file}: imports ${target} — ${from} may import only types from core`);
+      continue;
+    }
     problems.push(`${file}: imports ${target} — ${from} may import only ${MAY_IMPORT[from].join(', ')}`);
   }
   return problems;
@@ -99,7 +110,7 @@ describe('layers of src/', () => {
     for (const layer of ['core', 'backend', 'cli', 'extension', 'webview'] as const) assert.ok(layers.has(layer), `imports found in ${layer}`);
   });
 
-  it('import only downward: core ← backend ← cli and extension; vscode only in the extension', () => {
+  it('import only downward: shared ← core ← backend ← cli and extension; vscode only in the extension', () => {
     assert.deepEqual(wrongWayImports(edges), []);
   });
 
@@ -110,11 +121,26 @@ describe('layers of src/', () => {
       { file: join('backend', 'session.ts'), target: join('extension', 'extension') },
       { file: join('cli', 'main.ts'), target: join('webview', 'charts', 'lossChart') },
       { file: join('webview', 'app', 'inspectorApp.ts'), target: join('extension', 'inspector', 'inspectorPanel') },
+      { file: join('shared', 'formatNumber.ts'), target: join('core', 'analysis', 'types'), typeOnly: true },
+      { file: join('core', 'analysis', 'types.ts'), target: join('contracts', 'inspectorProtocol'), typeOnly: true },
+      { file: join('contracts', 'inspectorProtocol.ts'), target: join('core', 'analysis', 'analyze') },
+      { file: join('extension', 'inspector', 'hostMessages.ts'), target: join('webview', 'state', 'model') },
     ];
     const problems = wrongWayImports(planted);
     assert.equal(problems.length, planted.length, problems.join('\n'));
-    assert.match(problems[0], /core may import only core, types/);
+    assert.match(problems[0], /core may import only core, shared, types/);
     assert.match(problems[1], /the package vscode, which only extension may use/);
-    assert.deepEqual(wrongWayImports([{ file: join('extension', 'inspector', 'hostMessages.ts'), target: join('webview', 'protocol') }]), []);
+    assert.match(problems[5], /shared may import only shared, types/);
+    assert.match(problems[7], /contracts may import only types from core/);
+  });
+
+  it('let every layer import shared, and the host and the webview the contracts', () => {
+    const allowed: ImportEdge[] = [
+      ...(['core', 'backend', 'cli', 'extension', 'webview', 'contracts'] as const).map((layer) => ({ file: join(layer, 'x.ts'), target: join('shared', 'formatNumber') })),
+      { file: join('extension', 'inspector', 'hostMessages.ts'), target: join('contracts', 'inspectorProtocol'), typeOnly: true },
+      { file: join('webview', 'state', 'model.ts'), target: join('contracts', 'inspectorProtocol'), typeOnly: true },
+      { file: join('contracts', 'inspectorProtocol.ts'), target: join('core', 'analysis', 'types'), typeOnly: true },
+    ];
+    assert.deepEqual(wrongWayImports(allowed), []);
   });
 });

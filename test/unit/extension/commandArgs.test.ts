@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asCheckpointRef, asRunRef, checkpointEntry, checkpointPairFromSelection, checkpointKey } from '../../../src/extension/commands/commandArgs';
+import { asCheckpointRef, asRunRef, checkpointEntry, checkpointPairFromSelection } from '../../../src/extension/commands/commandArgs';
 import { runRecord } from './builders';
 
 class FakeCheckpointNode {
@@ -32,10 +32,6 @@ describe('command arguments', () => {
     assert.equal(checkpointPairFromSelection(a, [a, a]), undefined);
     assert.equal(checkpointPairFromSelection(a, [a, b, new FakeCheckpointNode('t', 3)]), undefined);
     assert.equal(checkpointPairFromSelection(a, undefined), undefined);
-  });
-
-  it('key checkpoints by run and epoch', () => {
-    assert.equal(checkpointKey({ runId: 'r', epoch: 2 }), 'r@2');
   });
 
   it('find a run\'s checkpoint by epoch, or say which one is missing', () => {

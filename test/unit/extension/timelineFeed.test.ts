@@ -6,7 +6,7 @@ import type { RunRecord } from '../../../src/core/store/runTypes';
 import type { CheckpointTarget, RunStorePort, TrajectoryPort } from '../../../src/extension/ports';
 import { TimelineFeed } from '../../../src/extension/trajectory/timelineFeed';
 import { TrajectoryService } from '../../../src/extension/trajectory/trajectoryService';
-import type { TrajectoryMessage } from '../../../src/webview/protocol';
+import type { TrajectoryMessage } from '../../../src/contracts/inspectorProtocol';
 import { runRecord, trajectoryPoint } from './builders';
 import { flush, MemoryLog } from './fakes';
 

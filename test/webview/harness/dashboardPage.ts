@@ -7,7 +7,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createNonce, renderWebviewPage } from '../../../src/extension/inspector/inspectorHtml';
-import type { DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../../src/webview/dashboardProtocol';
+import type { DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../../src/contracts/dashboardProtocol';
 import { ACTION_TIMEOUT_MS, assertPageClean, deliver, FAKE_VSCODE_API, screenshotPage } from './inspectorPage';
 import { MessageRecorder } from './messageRecorder';
 import type { PageServer } from './server';

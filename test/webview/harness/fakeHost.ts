@@ -5,7 +5,8 @@
  * then the checkpoint's analysis.
  */
 import type { CheckpointAnalysis } from '../../../src/core/analysis/types';
-import type { CheckpointRef, HostMessage, WebviewMessage } from '../../../src/webview/protocol';
+import type { HostMessage, WebviewMessage } from '../../../src/contracts/inspectorProtocol';
+import type { CheckpointRef } from '../../../src/shared/checkpointRef';
 import { buildAnalysis, type InspectorScene } from '../fixtures';
 import { MessageRecorder } from './messageRecorder';
 

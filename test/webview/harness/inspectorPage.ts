@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { createNonce, renderInspectorHtml } from '../../../src/extension/inspector/inspectorHtml';
-import type { HostMessage, InspectorInitialState, WebviewMessage } from '../../../src/webview/protocol';
+import type { HostMessage, InspectorInitialState, WebviewMessage } from '../../../src/contracts/inspectorProtocol';
 import { inspectorScene, type InspectorScene } from '../fixtures';
 import { FakeHost, type AnswerMode } from './fakeHost';
 import type { PageServer } from './server';

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { CheckpointEntry, RunRecord } from '../../../core/store/runTypes';
 import type { Services } from '../../services';
 import { sortRuns } from '../../tree/treePresentation';
-import { asCheckpointRef, asRunRef, checkpointEntry, type CheckpointRef } from '../commandArgs';
+import type { CheckpointRef } from '../../../shared/checkpointRef';
+import { asCheckpointRef, asRunRef, checkpointEntry } from '../commandArgs';
 
 /** The run a command was invoked on, or one the person picks; undefined when they cancel. */
 export async function resolveRun(services: Services, arg: unknown, question: string, filter: (run: RunRecord) => boolean = () => true): Promise<RunRecord | undefined> {

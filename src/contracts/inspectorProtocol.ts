@@ -14,12 +14,7 @@ import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
-
-/** Names one checkpoint of one run; the key of every analysis. */
-export interface CheckpointRef {
-  readonly runId: string;
-  readonly epoch: number;
-}
+import type { CheckpointRef } from '../shared/checkpointRef';
 
 /** A run the inspector can offer for comparison, without its metrics. */
 export interface RunSummary {

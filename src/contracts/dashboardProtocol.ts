@@ -1,7 +1,7 @@
 /**
  * The message contract between the extension host and the runs dashboard
  * webview. Types only, imported with `import type` by both sides, like
- * protocol.ts (the inspector's contract), whose export result and generic
+ * inspectorProtocol.ts (the inspector’s contract), whose export result and generic
  * export message it shares.
  *
  * Order of a session: the webview posts `ready` once it listens; the host
@@ -15,7 +15,7 @@ import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { JacobianReport } from '../core/analysis/types';
 import type { RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
-import type { ChartExportMessage, ExportResultMessage, OpenLogMessage, ReadyMessage } from './protocol';
+import type { ChartExportMessage, ExportResultMessage, OpenLogMessage, ReadyMessage } from './inspectorProtocol';
 
 /** One run as the table shows it: its settings, where it stands, and what its latest analysed checkpoint says. */
 export interface DashboardRow {
