@@ -23,7 +23,7 @@ const FLOW_PRESETS: Partial<Record<ModelChoice, { recipe: FlowRecipe; architectu
 };
 
 /** Flags that only mean something for the flow objective. */
-const FLOW_FLAGS = ['prior', 'prior-rank', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
+const FLOW_FLAGS = ['prior', 'prior-rank', 'dense-after-whitening', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
 
 const MODEL = 'Model';
 const TRAINING = 'Training';
@@ -71,6 +71,10 @@ const FLAGS = {
   'prior-rank': {
     type: 'integer', min: 0, max: MAX_PRIOR_RANK, group: FLOW, valueName: 'k', default: `0 (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.priorRank ?? 0})`,
     description: 'class prior with the gaussianize init: k low-rank directions per class, N(μa, diag σa² + FaᵀFa) (0: diagonal)',
+  },
+  'dense-after-whitening': {
+    type: 'boolean', group: FLOW, default: `off (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.denseAfterWhitening ? 'on' : 'off'})`,
+    description: 'gaussianize init: train the layers after the whitening as full LU layers (they start diagonal)',
   },
   init: {
     type: 'string', choices: FLOW_INITS, group: FLOW, default: `${FLOW_RECIPE.flow.init} (${FLOWGEN_NAME}: gaussianize)`,
@@ -192,6 +196,7 @@ function flowOptionsFromFlags(flags: Record<string, unknown>, recipe: FlowRecipe
     cosineDecay: flags['no-cosine'] ? false : undefined,
     boundarySurrogate: flags.tau as number | undefined,
     priorRank: flags['prior-rank'] as number | undefined,
+    denseAfterWhitening: flags['dense-after-whitening'] ? true : undefined,
   };
   return { ...recipe.flow, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }

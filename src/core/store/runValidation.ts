@@ -124,6 +124,7 @@ function readFlowOptions(config: Fields): FlowTrainingOptions {
     cosineDecay: f.has('cosineDecay') ? f.bool('cosineDecay') : d.cosineDecay,
     boundarySurrogate: f.has('boundarySurrogate') ? f.num('boundarySurrogate', { min: 0 }) : d.boundarySurrogate,
     ...(f.has('priorRank') ? { priorRank: f.int('priorRank') } : {}),
+    ...(f.has('denseAfterWhitening') ? { denseAfterWhitening: f.bool('denseAfterWhitening') } : {}),
   };
 }
 

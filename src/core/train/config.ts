@@ -41,6 +41,8 @@ export interface FlowTrainingOptions {
    * with F_a of `priorRank` rows, fitted in closed form and trained (absent or 0: diagonal).
    */
   readonly priorRank?: number;
+  /** 'gaussianize' init only: train the layers after the whitening as full LU layers (they start diagonal); absent: false. */
+  readonly denseAfterWhitening?: boolean;
 }
 
 export interface TrainConfig {

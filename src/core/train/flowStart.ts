@@ -105,7 +105,7 @@ function engineOptions(
     seed: config.seed,
     boundarySurrogate: flow.boundarySurrogate,
     warmupSteps: flow.warmupSteps,
-    ...flowLayerTraining(config.architecture, flow.init, flow.kinkLayers),
+    ...flowLayerTraining(config.architecture, flow.init, flow.kinkLayers, flow.denseAfterWhitening ?? false),
     // The decay ends at the run's last step; resuming to more epochs stretches what is left of it.
     ...(flow.cosineDecay && config.epochs > 0 ? { cosineSteps: config.epochs * stepsPerEpoch } : {}),
   };

@@ -54,9 +54,13 @@ export function validateTrainConfig(config: TrainConfigRequest, where: string): 
 /** The flow settings with defaults for what is missing, each checked against the architecture. */
 export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrainingOptions> | undefined, fail: Fail): FlowTrainingOptions {
   const merged: FlowTrainingOptions = { ...DEFAULT_FLOW_TRAINING, kinkLayers: defaultKinkLayers(arch), ...stripUndefined(given ?? {}) };
-  const { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, priorRank } = merged;
-  // A fixed key order, so run.json lists the settings the same way every time (priorRank only when set).
-  const options: FlowTrainingOptions = { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, ...(priorRank ? { priorRank } : {}) };
+  const { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, priorRank, denseAfterWhitening } = merged;
+  // A fixed key order, so run.json lists the settings the same way every time (the optional ones only when set).
+  const options: FlowTrainingOptions = {
+    prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, ...(priorRank ? { priorRank } : {}), ...(denseAfterWhitening ? { denseAfterWhitening } : {}),
+  };
+  if (denseAfterWhitening !== undefined && typeof denseAfterWhitening !== 'boolean') fail('flow.denseAfterWhitening', denseAfterWhitening, 'true or false');
+  if (denseAfterWhitening && init !== 'gaussianize') fail('flow.denseAfterWhitening', denseAfterWhitening, "false unless flow.init is 'gaussianize' (other inits train every layer in full)");
   if (prior !== 'paper' && prior !== 'class') fail('flow.prior', prior, "expected 'paper' or 'class'");
   if (!FLOW_INITS.includes(init)) fail('flow.init', init, `expected ${FLOW_INITS.map((i) => `'${i}'`).join(', ')}`);
   const L = arch.layers.length;
