@@ -3,7 +3,7 @@ import type { GeneratedSet } from '../core/analysis/types';
 /** What a generated set sampled, in the words of the tables. */
 export function sourceName(set: Pick<GeneratedSet, 'source' | 'prior'>): string {
   if (set.source === 'empirical') return 'class Gaussian';
-  return set.prior === 'class' ? 'prior N(μa, T²σa²)' : 'N(2a, T²)';
+  return set.prior === 'class' ? 'prior N(μa, T²Σa)' : 'N(2a, T²)';
 }
 
 /** 'generator' for samples of the objective's own target, 'control' for the class Gaussian of training embeddings. */

@@ -138,7 +138,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
       out.push(`  δ: the largest noise δ added to the embedding for which the reconstructions stay recognizable (PSNR ≥ 20 dB, classifier ≥ 90% of clean), per inverse precision; "none": not even the smallest (${noiseCount} images)`);
       out.push('  GROWTH: error after the inverse ÷ injected noise at the smallest δ, the median over images (per-image); POOLED: the same over all images\' pixels at once');
     }
-    if (g) out.push(`  GENERATED: samples of the objective's target (${g.prior === 'class' ? 'learned prior N(μa, T²σa²)' : 'N(2a, T²)'}, T = ${g.temperature}) through the float64 inverse, share read as the class they were drawn for (chance 10%)`);
+    if (g) out.push(`  GENERATED: samples of the objective's target (${g.prior === 'class' ? 'learned prior N(μa, T²Σa)' : 'N(2a, T²)'}, T = ${g.temperature}) through the float64 inverse, share read as the class they were drawn for (chance 10%)`);
     const noiseOf = (p: TrajectoryPoint, precision: 'float32' | 'float64') => p.noise?.find((x) => x.precision === precision);
     const delta = (x: ReturnType<typeof noiseOf>) => (x ? (x.recognizableUpTo === null ? 'none' : formatValue(x.recognizableUpTo)) : '—');
     const growth = (x: ReturnType<typeof noiseOf>, which: 'medianGrowth' | 'pooledGrowth') => (x ? fmtSci(x[which]) : '—');
