@@ -93,11 +93,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/only-throw-error': 'off' },
   },
   {
-    // safeFileName strips control characters from file names on purpose.
-    files: ['src/extension/common/safeFileName.ts'],
-    rules: { 'no-control-regex': 'off' },
-  },
-  {
     // Runs its callbacks inside a headless browser page.
     files: ['scripts/render-icon.mjs'],
     languageOptions: { globals: { ...globals.browser } },
