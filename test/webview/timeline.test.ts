@@ -36,7 +36,7 @@ describe('inspector timeline', { timeout: 150_000 }, () => {
       const status = p.page.locator('.timeline-status');
 
       await p.send(trajectory([], [10, 50, 100], { epoch: 10, message: 'epoch 10: singular values of layer 2 of 4', fraction: 0.25 }));
-      await status.getByText('0 of 3 checkpoints analysed; analysing epoch 10: singular values of layer 2 of 4 (25.0%).').waitFor();
+      await status.getByText('0 of 3 checkpoints analysed; analysing epoch 10: singular values of layer 2 of 4 (25%).').waitFor();
       assert.equal(await p.page.locator('.timeline [data-card="trajectory"]').count(), 0, 'no figure before the first point');
       assert.equal(await p.page.locator('.timeline progress').evaluate((e) => (e as unknown as { value: number }).value), 0.25);
 

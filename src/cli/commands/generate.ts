@@ -9,9 +9,10 @@ import { encodePng } from '../../core/image/png';
 import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, table } from '../format';
+import { table } from '../format';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
 import { checkOutputFile } from '../../core/files/outputFile';
+import { formatNumber } from '../../shared/formatNumber';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
@@ -123,7 +124,7 @@ export const generateCommand: Command = {
         return [
           sourceName(s), s.precision, String(s.temperature),
           ...labels.map((label) => { const c = s.perClass.find((p) => p.label === label); return c ? percent(c.accuracy) : '—'; }),
-          ...(labels.length > 1 ? [percent(score(s))] : []), fmtNumber(distances[distances.length >> 1] ?? Number.NaN, 3),
+          ...(labels.length > 1 ? [percent(score(s))] : []), formatNumber(distances[distances.length >> 1] ?? Number.NaN),
         ];
       })),
       'MEDIAN DIST: median Euclidean distance, in pixel values of [0, 1] over 784 pixels, from a sample (as displayed, clamped to [0, 1]) to its nearest real training image.',

@@ -22,6 +22,7 @@ import { flowParams } from './flow/flowParams';
 import { newFlowStart, resumedFlowOptions } from './flowStart';
 import { hasResumePoint, loadResumePoint, saveResumePoint, type ResumeState } from './resumePoint';
 import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
+import { formatDuration } from '../../shared/formatNumber';
 
 /** A new run, or more epochs for an existing one. */
 export type JobRequest =
@@ -127,7 +128,7 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
     initSeconds = start.initSeconds;
     if (start.report) {
       const kinked = start.report.kinkedFraction.map((f) => `${Math.round(f * 100)}%`).join(', ');
-      listener.log('info', `initialized in ${(initSeconds ?? 0).toFixed(1)} s${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`);
+      listener.log('info', `initialized in ${formatDuration(initSeconds ?? 0)}${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`);
     }
   } else {
     params = initParams(config.architecture, createRng(config.seed).fork('init'));

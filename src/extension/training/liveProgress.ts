@@ -5,7 +5,7 @@
 import type { FromTrainer, StartedInfo } from '../../backend/protocol';
 import type { MetricRecord } from '../../core/store/runTypes';
 import type { LiveProgress } from '../tree/treePresentation';
-import { formatCount, formatNumber } from '../util/formatNumber';
+import { formatCount, formatNumber } from '../../shared/formatNumber';
 
 export interface SessionShape {
   readonly firstEpoch: number;
