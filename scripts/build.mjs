@@ -24,18 +24,22 @@ const assets = join(root, 'out', 'assets');
 const dist = join(root, 'dist');
 mkdirSync(assets, { recursive: true });
 
-// 1. AssemblyScript modules: every file directly under src/core/wasm/assembly is one module.
-// Stub runtime and imported shared memory: the kernels never allocate, so several
-// instances (one per worker thread) can share one memory.
+// 1. AssemblyScript modules: every file directly under src/core/wasm/assembly is one module
+// (its algorithms live in the folder of the same name). Stub runtime and imported shared
+// memory: the kernels never allocate, so several instances (one per worker thread) can
+// share one memory.
 const asmDir = join(root, 'src/core/wasm/assembly');
-const newest = (dir) => Math.max(...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs));
+const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, f)).mtimeMs));
 const asmSources = newest(asmDir);
-for (const file of readdirSync(asmDir).filter((f) => f.endsWith('.ts') && !f.startsWith('_'))) {
-  const name = file.replace(/\.ts$/, '');
+const asmModules = readdirSync(asmDir).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.replace(/\.ts$/, ''));
+// A module that was renamed or removed must not linger in the assets (they are copied to dist/).
+const keptAssets = new Set(['tfjs-backend-wasm-simd.wasm', ...asmModules.map((name) => `${name}.wasm`)]);
+for (const file of readdirSync(assets).filter((f) => f.endsWith('.wasm') && !keptAssets.has(f))) rmSync(join(assets, file));
+for (const name of asmModules) {
   const output = join(assets, `${name}.wasm`);
   if (existsSync(output) && statSync(output).mtimeMs > asmSources) continue;
   run(bin('asc'), [
-    join(asmDir, file), '-O3', '--runtime', 'stub', '--noAssert',
+    join(asmDir, `${name}.ts`), '-O3', '--runtime', 'stub', '--noAssert',
     '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
     '--enable', 'simd', '--enable', 'threads',
     '-o', join(assets, `${name}.wasm`),

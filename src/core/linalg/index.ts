@@ -2,7 +2,7 @@
  * Dense float64 (and float32-emulating) linear algebra for the analysis:
  * LU with partial pivoting, solves for batches of samples, log-determinants,
  * all singular values, the smallest singular triplet, matrix products. The
- * heavy kernels run in WebAssembly (src/core/wasm/assembly/f64.ts) on the
+ * heavy kernels run in WebAssembly (src/core/wasm/assembly/linalg/) on the
  * calling thread, synchronously; spectralSummaries spreads several matrices
  * over worker threads.
  */

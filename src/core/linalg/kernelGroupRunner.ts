@@ -7,7 +7,7 @@ type KernelFunction = (...args: number[]) => unknown;
 export type KernelModules = Readonly<Record<KernelModuleName, WebAssembly.Module>>;
 
 export function compileKernelModules(): KernelModules {
-  return { f64: compileKernelModule('f64'), f32: compileKernelModule('f32'), nearest: compileKernelModule('nearest') };
+  return { linalg: compileKernelModule('linalg'), dense: compileKernelModule('dense'), nearest: compileKernelModule('nearest') };
 }
 
 /**

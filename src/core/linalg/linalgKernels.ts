@@ -2,7 +2,7 @@ import { compileKernelModule, createSharedMemory, instantiateKernelModule } from
 import { KernelHeap } from './kernelHeap';
 
 /**
- * The exports of the dense linear algebra kernels (src/core/wasm/assembly/f64.ts).
+ * The exports of the dense linear algebra kernels (src/core/wasm/assembly/linalg.ts).
  * Pointers are byte offsets into the module's memory, leading dimensions are in
  * elements, matrices are row-major.
  */
@@ -59,7 +59,7 @@ export const CONTROL_OFFSET = 1024;
 function load(): Loaded {
   if (!loaded) {
     const memory = createSharedMemory(32 * 2 ** 20);
-    const kernels = instantiateKernelModule<LinalgKernelExports>(compileKernelModule('f64'), memory);
+    const kernels = instantiateKernelModule<LinalgKernelExports>(compileKernelModule('linalg'), memory);
     loaded = { kernels, memory, heap: new KernelHeap(memory, RESERVED_BYTES) };
     warmUp(loaded);
   }

@@ -85,7 +85,7 @@ export async function probeBackends(host: TrainingHost = currentTrainingHost()):
     tensorflow: async () => tensorflowUnavailableReason(host),
     simd: () => attempt("Invertscope's WebAssembly SIMD kernels do not load here", () => {
       new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      compileKernelModule('f32');
+      compileKernelModule('dense');
     }),
     wasm: () => attempt("tfjs's WebAssembly SIMD binary does not load here", async () => {
       await WebAssembly.compile(await readFile(join(assetDirectory(), TFJS_WASM_FILE)));

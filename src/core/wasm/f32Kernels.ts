@@ -1,7 +1,7 @@
 import { compileKernelModule, instantiateKernelModule } from './kernelModule';
 
 /**
- * The float32 training kernels (src/core/wasm/assembly/f32.ts) as typed functions.
+ * The float32 training kernels (src/core/wasm/assembly/dense.ts) as typed functions.
  * Pointers are byte offsets into the shared memory; leading dimensions and ranges count
  * elements. Each thread instantiates the module once on the same memory.
  */
@@ -44,11 +44,11 @@ export type F32Kernels = {
   ): void;
 };
 
-/** sgemm flag bits (must match f32.ts). */
+/** sgemm flag bits (must match dense/sgemmLayout.ts). */
 export const SGEMM = { TRANS_A: 1, TRANS_B: 2, ACCUMULATE: 4 } as const;
 
 export function compileF32Module(): WebAssembly.Module {
-  return compileKernelModule('f32');
+  return compileKernelModule('dense');
 }
 
 export function loadF32Kernels(memory: WebAssembly.Memory, module: WebAssembly.Module = compileF32Module()): F32Kernels {

@@ -21,7 +21,7 @@ const HALF_LOG_TWO_PI = 0.5 * LOG_2PI;
  * across steps and epochs. `threads` defaults to min(2, available cores); 1 computes on
  * the calling thread without workers.
  *
- * The 'seed' objective trains dense layers (f32.wasm, densePlan.ts); the 'flow' objective
+ * The 'seed' objective trains dense layers (dense.wasm, densePlan.ts); the 'flow' objective
  * trains LU layers (flow.wasm, simdFlowEngine.ts). A step is a plan of phases that the
  * pool's threads work through together.
  */

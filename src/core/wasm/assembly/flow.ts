@@ -1,7 +1,7 @@
 // Float32 kernels of LU-flow training: triangular products that apply W = P·L·U factor by
 // factor without ever forming W, the masked outer products that give L's and U's gradients
 // directly, the flow loss with its log-determinant count, and the surrogate of that count's
-// gradient. Like f32.ts, every function works on byte offsets into the imported (shared)
+// gradient. Like dense.ts, every function works on byte offsets into the imported (shared)
 // memory and keeps no state, so one instance per worker thread runs on the same buffers.
 //
 // Activations use the panel layout: ceil(batch/8) panels, panel p holding n rows (features)
@@ -11,9 +11,11 @@
 //
 // No static data and no Math library functions (their lookup tables would be data segments
 // at low addresses, where the TypeScript side puts its buffers): exp is written out here.
-import { adam, packARows, packATransposed, tilePacked } from './f32';
+import { adam } from './dense/adam';
+import { tilePacked } from './dense/sgemm';
+import { packARows, packATransposed } from './dense/sgemmPacking';
 
-// Re-exported so that the optimizer keeps the register tile a function of its own (see f32.ts).
+// Re-exported so that the optimizer keeps the register tile a function of its own (see dense/sgemm.ts).
 export { adam, tilePacked };
 
 const MR: i32 = 5;
@@ -127,7 +129,7 @@ export function toPanels(images: usize, n: i32, count: i32, p0: i32, p1: i32, x:
 /**
  * Packs rows t..t+rows of op(A) over k0..k1 as MR interleaved rows (5 floats per inner
  * index, zero beyond `rows`). Only the 5×5 block on the diagonal needs masking; the runs
- * on either side are plain copies, packed as f32.ts packs a matrix product's left operand:
+ * on either side are plain copies, packed as dense/sgemmPacking.ts packs a matrix product's left operand:
  * columns of the packed factor for Lᵀ and Uᵀ, rows for U and L.
  */
 function packTri(kind: i32, packed: usize, n: i32, diag: usize, t: i32, rows: i32, k0: i32, k1: i32, dst: usize): void {

@@ -7,7 +7,7 @@
 // bounds their rounding error, and measures the exact distance of every reference whose
 // key could be the smallest in float64.
 //
-// Same conventions as f64.ts: byte offsets into the imported shared memory, no
+// Same conventions as linalg.ts: byte offsets into the imported shared memory, no
 // allocation, no static data.
 
 /** Images per block: eight f32x4 vectors, the accumulators of the inner loop. */

@@ -22,7 +22,7 @@ function sectionIds(bytes: Uint8Array): number[] {
   return ids;
 }
 
-for (const name of ['f64', 'nearest']) {
+for (const name of ['linalg', 'dense', 'nearest']) {
   describe(`the ${name} kernel module`, () => {
     const bytes = new Uint8Array(readFileSync(join(wasmDirectory(), `${name}.wasm`)));
 
