@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
  * rounds can alternate with ours under the same machine load.
  */
 export class PythonServer {
-  private readonly lines: AsyncIterator<string>;
+  private readonly lines: AsyncIterator<string, undefined>;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();

@@ -1,5 +1,6 @@
-// Runs every test suite in order: unit (node:test), webview (headless Chromium),
-// end-to-end (a real VS Code). `npm test -- unit` or `-- webview e2e` runs a subset.
+// Runs every check in order: lint (ESLint, `npm run lint`), then the test suites: unit
+// (node:test), webview (headless Chromium), end-to-end (a real VS Code).
+// `npm test -- unit` or `-- lint webview e2e` runs a subset.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -7,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const suites = {
+  lint: { npmScript: 'lint' },
   unit: { dir: 'out/test/unit', pattern: /\.test\.js$/ },
   webview: { dir: 'out/test/webview', pattern: /\.test\.js$/ },
   e2e: { script: 'test/e2e/run.mjs' },
@@ -34,7 +36,10 @@ for (const name of names) {
   const suite = suites[name];
   const started = Date.now();
   let status;
-  if (suite.script) {
+  if (suite.npmScript) {
+    console.log(`\n== ${name}: npm run ${suite.npmScript}`);
+    status = spawnSync('npm', ['run', '--silent', suite.npmScript], { cwd: root, stdio: 'inherit' }).status;
+  } else if (suite.script) {
     const script = join(root, suite.script);
     // A suite that finds nothing to run has failed: a moved folder must not pass silently.
     if (!existsSync(script)) { console.log(`\n== ${name}: FAILED, its script ${suite.script} is missing`); failed.push(name); continue; }

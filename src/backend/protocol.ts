@@ -1,4 +1,4 @@
-import type { JobRequest, JobStarted } from '../core/train/trainingJob';
+import type { JobRequest, JobStarted } from '../core/jobs/jobTypes';
 import type { CheckpointEntry, MetricRecord, RunStatus } from '../core/store/runTypes';
 import { InvertscopeError, isErrorCode } from '../core/errors';
 

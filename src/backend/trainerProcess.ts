@@ -3,7 +3,7 @@
  * 'start' message, runs the job, reports through the protocol, and exits. It
  * never writes to stdout; stderr carries only diagnostics.
  */
-import { runTrainingJob } from '../core/train/trainingJob';
+import { runTrainingJob } from '../core/jobs/trainingJob';
 import { describeError, InvertscopeError } from '../core/errors';
 import type { FromTrainer, ToTrainer } from './protocol';
 import { isToTrainer } from './protocol';

@@ -6,7 +6,7 @@ import { VERDICT_WORDS } from '../core/analysis/verdictWords';
 import { describeArchitecture, type Architecture } from '../core/model/architecture';
 import type { CheckpointTraining } from '../core/store/checkpoint';
 import type { RunRecord } from '../core/store/runTypes';
-import { setRole, sourceName } from './commands/analyze';
+import { setRole, sourceName } from './generatedSets';
 import { formatCondition, formatDecibels, formatDuration, formatNumber, formatPercent } from '../shared/formatNumber';
 
 /** One side of `invertscope compare`: where the checkpoint is, what produced it, and its analysis. */

@@ -4,7 +4,7 @@ import { errorFromFailure, type TrainRequest } from '../backend/protocol';
 import { startTraining } from '../backend/trainingClient';
 import { checkpointFileName } from '../core/store/runIds';
 import { RunStore } from '../core/store/runStore';
-import { hasResumePoint } from '../core/train/resumePoint';
+import { hasResumePoint } from '../core/jobs/resumePoint';
 import type { EpochMetric } from '../core/store/runTypes';
 import { lossPartNames } from '../core/train/config';
 import { commandLine, displayPath, runsArgs } from './commandLine';

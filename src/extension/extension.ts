@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { createPorts } from './adapters/ports';
 import { AnalysisService } from './analysis/analysisService';
 import type { InvertscopeApi } from './api';
-import { VIEW_IDS } from './commands/commandIds';
+import { VIEW_IDS } from './common/commandIds';
 import { CommandManager } from './commands/commandManager';
-import { FailureReporter } from './commands/failureReporter';
+import { FailureReporter } from './common/failureReporter';
 import { registerCommands } from './commands/registerCommands';
 import { SettingsStore } from './config/settingsStore';
 import { DashboardManager } from './dashboard/dashboardManager';
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     // Last, so that what is disposed before it can still log.
     log,
   );
-  log.info(`Invertscope ${String(context.extension.packageJSON.version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
+  log.info(`Invertscope ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
   let populated: number | null = null;
   const firstListing = tree.onDidListRoot(({ entries, askedAt }) => {
     populated = performance.now() - activated;

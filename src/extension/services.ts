@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { AnalysisService } from './analysis/analysisService';
-import type { FailureReporter } from './commands/failureReporter';
+import type { FailureReporter } from './common/failureReporter';
 import type { DashboardManager } from './dashboard/dashboardManager';
 import type { SettingsStore } from './config/settingsStore';
 import type { InspectorManager } from './inspector/inspectorManager';

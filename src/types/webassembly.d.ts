@@ -1,9 +1,9 @@
 // The part of the WebAssembly JS API that Node provides and the project uses.
 // TypeScript declares it only in its DOM libraries, which the host code must not load.
 declare namespace WebAssembly {
-  type ImportValue = Function | Memory | Global | Table | number;
+  type ImportValue = ((...args: never[]) => unknown) | Memory | Global | Table | number;
   type Imports = Record<string, Record<string, ImportValue>>;
-  type ExportValue = Function | Memory | Global | Table;
+  type ExportValue = ((...args: never[]) => unknown) | Memory | Global | Table;
   type Exports = Record<string, ExportValue>;
 
   interface MemoryDescriptor {

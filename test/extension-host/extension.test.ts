@@ -1,8 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
+import { analysisCachePath } from '../../src/core/analysis/analysisCache';
+import { sha256File } from '../../src/core/data/sha256File';
+import { presetArchitecture } from '../../src/core/model/architecture';
+import { initParams } from '../../src/core/model/params';
+import { createRng } from '../../src/core/random/rng';
+import { writeCheckpoint } from '../../src/core/store/checkpoint';
 import type { InvertscopeApi } from '../../src/extension/api';
 import type { TreeNode } from '../../src/extension/tree/treeNode';
 import { runRecord } from '../unit/extension/builders';
@@ -116,6 +122,41 @@ suite('Invertscope in a real extension host', () => {
     const tab = findTab();
     assert.ok(tab, `no inspector tab among ${vscode.window.tabGroups.all.flatMap((g) => g.tabs).map((t) => t.label).join(', ')}`);
     assert.ok(tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('invertscope.inspector'), `unexpected tab input ${JSON.stringify(tab.input)}`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the extension host\'s memory with the inspector open on a Base checkpoint is measured', async function () {
+    // The analysis runs in its own process; the host reads its result and holds it for the panel.
+    this.timeout(280_000);
+    const runId = '20260121-120000-base';
+    const file = join(api.runsFolder(), runId, 'checkpoints', 'epoch-0001.safetensors');
+    const architecture = presetArchitecture('base');
+    await writeCheckpoint(file, {
+      architecture,
+      params: initParams(architecture, createRng(1)),
+      training: { epoch: 1, globalStep: 125, objective: 'seed', seed: 1, trainLoss: 1.2, testLoss: 1.3, createdAt: '2026-01-21T12:00:00.000Z', invertscopeVersion: '0.1.0' },
+    });
+    // The run records each checkpoint's SHA-256, and the analysis refuses a file that does not match it.
+    const recordFile = join(api.runsFolder(), runId, 'run.json');
+    const record = JSON.parse(await readFile(recordFile, 'utf8')) as { checkpoints: { epoch: number; sha256: string }[] };
+    const sha256 = await sha256File(file);
+    for (const entry of record.checkpoints) if (entry.epoch === 1) entry.sha256 = sha256;
+    await writeFile(recordFile, JSON.stringify(record, null, 2));
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    const before = process.memoryUsage().rss;
+    const started = Date.now();
+    assert.equal(await vscode.commands.executeCommand<boolean>('invertscope.openInspector', { runId, epoch: 1 }), true);
+    const cache = analysisCachePath(file);
+    const exists = () => access(cache).then(() => true, () => false);
+    while (!(await exists()) && Date.now() - started < 260_000) await new Promise((r) => setTimeout(r, 500));
+    assert.ok(await exists(), `no analysis of ${file} after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    // The host reads the cached analysis and posts it to the panel; give it a moment to hold it.
+    await new Promise((r) => setTimeout(r, 3000));
+    const memory = process.memoryUsage();
+    console.log(`RESULT memory: extension host RSS ${mib(memory.rss)} MiB with the inspector open on a Base checkpoint ` +
+      `(${mib(before)} MiB before it opened; heap ${mib(memory.heapUsed)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB; ` +
+      `analysis ready after ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    assert.ok(memory.rss > 0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

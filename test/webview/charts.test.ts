@@ -158,7 +158,7 @@ describe('inspector charts', { timeout: 120_000 }, () => {
     await suite.run('charts-degenerate', { answer: 'manual' }, async (p) => {
       const select = await p.host.next((m: WebviewMessage) => m.type === 'selectCheckpoint');
       if (select.type !== 'selectCheckpoint') throw new Error('unreachable');
-      await p.send({ type: 'analysis', ref: select.ref, analysis: broken as CheckpointAnalysis });
+      await p.send({ type: 'analysis', ref: select.ref, analysis: broken });
       await p.waitForAnalysis();
       assert.equal(await p.chart('condition').locator('rect.bar.is-singular').count(), 1);
       const bar = p.chart('condition').locator('rect.bar[data-layer="1"]');

@@ -10,7 +10,7 @@ const isExport = (chart: string, format: string) => (m: WebviewMessage): m is Ex
 
 async function exportChart(p: InspectorPage, chart: string, format: 'svg' | 'png' | 'csv'): Promise<ExportMessage> {
   await p.card(chart).locator(`.card-exports [data-control="export-${format}"]`).click();
-  return await p.host.next(isExport(chart, format), 8000) as ExportMessage;
+  return await p.host.next(isExport(chart, format), 8000);
 }
 
 /** Width and height from a PNG's IHDR chunk. */

@@ -38,7 +38,7 @@ function model(key: 'small' | 'base' | 'flow11', label: string): ReportModel {
     table: modelTable(trajectory),
     epochMetrics: last === 0 ? [] : buildMetrics({ objective: 'seed', fromEpoch: 1, toEpoch: last }).filter((m) => m.type === 'epoch'),
     analyses: key === 'base' ? [{ epoch: last, analysis: buildAnalysis(trajectory.runId, last) }] : [],
-  } as ReportModel;
+  };
 }
 
 const MODELS = [model('small', 'Small'), model('base', 'Base'), model('flow11', 'Flow11')];

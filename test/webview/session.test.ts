@@ -22,7 +22,7 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
 
   it('shows progress while the analysis is computed, then the analysis', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-loading', { answer: 'manual' }, async (p) => {
-      const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      const { ref } = await p.host.next(ofType('selectCheckpoint'));
       const loading = p.column(0).locator('[data-state="loading"]');
       await loading.waitFor();
       await p.send({ type: 'analysisProgress', ref, message: 'Singular values of layer 2 of 4', fraction: 0.35 });
@@ -35,7 +35,7 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
 
   it('shows the layers\' spectra and κ while the rest is computed, and keeps them through further progress', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-first-results', { answer: 'manual' }, async (p) => {
-      const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      const { ref } = await p.host.next(ofType('selectCheckpoint'));
       const whole = buildAnalysis(ref.runId, ref.epoch);
       const partial = { checkpointSha256: whole.checkpointSha256, architectureName: whole.architectureName, epoch: whole.epoch, layers: whole.layers };
       await p.send({ type: 'analysisPartial', ref, partial });
@@ -55,7 +55,7 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
 
   it('draws each chart of a new analysis once, not again when its card first reports its width', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-draw-once', { answer: 'manual' }, async (p) => {
-      const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      const { ref } = await p.host.next(ofType('selectCheckpoint'));
       // The loss chart draws on the frame after init; on a slow machine that frame can come after this point.
       await p.page.locator('svg[data-chart="loss"][width]').waitFor({ state: 'attached' });
       // Every draw sizes its svg; setting an attribute is recorded even when the value does not change.
@@ -90,7 +90,7 @@ describe('inspector session with the host', { timeout: 150_000 }, () => {
 
   it('shows a failed analysis with Retry and Open Log actions that reach the host', { timeout: TEST_TIMEOUT_MS }, async () => {
     await suite.run('session-error', { answer: 'manual' }, async (p) => {
-      const { ref } = await p.host.next(ofType('selectCheckpoint')) as Extract<WebviewMessage, { type: 'selectCheckpoint' }>;
+      const { ref } = await p.host.next(ofType('selectCheckpoint'));
       await p.send({ type: 'analysisError', ref, message: 'The checkpoint file is truncated', code: 'CORRUPT' });
       const error = p.column(0).locator('[data-state="error"]');
       await error.getByText('The checkpoint file is truncated (CORRUPT)').waitFor();

@@ -1,47 +1,25 @@
-import { basename, join, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import {
-  analyzeCheckpoint, DEFAULT_ANALYSIS_OPTIONS, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type AnalysisOptions, type AnalysisProgress,
-  type CheckpointAnalysis, type ErrorStats, type GeneratedSet, type PartialAnalysis,
+  analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type CheckpointAnalysis, type ErrorStats, type PartialAnalysis,
 } from '../../core/analysis';
 import { describeCondition } from '../../core/analysis/jacobianCondition';
 import { quoteAccuracy } from '../../core/analysis/quoteAccuracy';
 import { median } from '../../core/analysis/stats/median';
 import { ROUND_TRIPS, ROUND_TRIP_IDS } from '../../core/analysis/trajectoryTypes';
 import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
-import { InvertscopeError } from '../../core/errors';
 import { prettyJson } from '../../core/store/jsonText';
-import { RunStore } from '../../core/store/runStore';
-import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
+import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags } from '../analysisFlags';
+import { progressPrinter } from '../analysisProgress';
+import { parseArgs, type FlagSpec } from '../args';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, resolveCheckpointArgument } from '../checkpointArgument';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
+import { samplesPerSeed, setRole, sourceName } from '../generatedSets';
+import { withInterrupt } from '../interrupt';
+import { jsonNumbers } from '../jsonNumbers';
 import { ProgressBar } from '../progressBar';
 import { formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
-
-/** Flags that say which checkpoint: shared by analyze, reconstruct and generate. */
-export const CHECKPOINT_FLAGS = {
-  epoch: { type: 'integer', min: 0, default: 'the latest checkpoint', description: 'with a run: the checkpoint of this epoch' },
-  runs: { ...RUNS_FLAG, description: 'the runs folder a run id is looked up in' },
-} satisfies Record<string, FlagSpec>;
-
-/** The positional argument of analyze, reconstruct and generate, for --help. */
-export const CHECKPOINT_ARGUMENT: readonly [string, string] = [
-  '<checkpoint>', 'a .safetensors checkpoint file, or a run (an id, a unique prefix of one, or a run folder) with --epoch or its latest checkpoint',
-];
-
-const A = DEFAULT_ANALYSIS_OPTIONS;
-
-/** Flags that set analysis options: shared by analyze and compare. */
-export const ANALYSIS_OPTION_FLAGS = {
-  'test-images': { type: 'integer', min: 10, max: 100000, default: A.testImages, description: 'test images reconstructed, taken round-robin over the classes' },
-  noise: { type: 'list', valueName: 'δ,δ,…', default: `${A.noiseLevels[0].toExponential()} … ${A.noiseLevels[A.noiseLevels.length - 1]}, ${A.noiseLevels.length} values half a decade apart`, description: 'standard deviations δ of the Gaussian noise added to embeddings, e.g. 1e-6,1e-4,1e-2' },
-  temperature: { type: 'number', min: 0, max: 100, valueName: 'T', default: A.temperature, description: "T of generated embeddings z ~ N(2a, T²), or a flow's prior at T" },
-  'extra-temperatures': { type: 'list', valueName: 'T,T,…', default: A.extraTemperatures.join(','), description: 'further T the target is sampled at, e.g. 0.7,0.5; "none" for none' },
-  samples: { type: 'integer', min: 1, max: 10000, default: A.samplesPerClass, description: 'generated samples per class and set, for each seed, each scored by the classifier (100 for a figure to quote)' },
-  seeds: { type: 'integer', min: 1, max: 100, default: A.generationSeeds, description: 'seeds each generated set is drawn with, for its spread over seeds (3 for a figure to quote)' },
-  seed: { type: 'integer', min: 0, default: A.seed, description: 'seed of the noise and of the samples' },
-  recompute: { type: 'boolean', description: 'ignore cached analyses and compute them again' },
-} satisfies Record<string, FlagSpec>;
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
@@ -85,114 +63,6 @@ export const analyzeCommand: Command = {
     return EXIT.ok;
   },
 };
-
-/** JSON.stringify replacer: NaN and ±Infinity as strings, so they are not silently printed as null. */
-export function jsonNumbers(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-}
-
-/** The options the flags ask for (unset flags keep the engine's defaults). */
-export function analysisOptionsFromFlags(flags: FlagValues): Partial<AnalysisOptions> {
-  const noise = flags.noise as string[] | undefined;
-  return {
-    testImages: flags['test-images'] as number | undefined,
-    noiseLevels: noise?.map((v) => {
-      const d = Number(v);
-      if (!(Number.isFinite(d) && d > 0)) throw new UsageError(`invalid --noise: ${JSON.stringify(v)} (expected positive numbers, e.g. 1e-6,1e-3)`);
-      return d;
-    }),
-    temperature: flags.temperature as number | undefined,
-    extraTemperatures: temperatureList(flags['extra-temperatures'] as string[] | undefined),
-    samplesPerClass: flags.samples as number | undefined,
-    generationSeeds: flags.seeds as number | undefined,
-    seed: flags.seed as number | undefined,
-  };
-}
-
-function temperatureList(values: string[] | undefined): number[] | undefined {
-  if (!values) return undefined;
-  if (values.length === 1 && values[0] === 'none') return [];
-  return values.map((v) => {
-    const t = Number(v);
-    if (!(Number.isFinite(t) && t >= 0)) throw new UsageError(`invalid --extra-temperatures: ${JSON.stringify(v)} (expected numbers ≥ 0, e.g. 0.7,0.5)`);
-    return t;
-  });
-}
-
-/** What a generated set sampled, in the words of the tables. */
-export function sourceName(set: Pick<GeneratedSet, 'source' | 'prior'>): string {
-  if (set.source === 'empirical') return 'class Gaussian';
-  return set.prior === 'class' ? 'prior N(μa, T²σa²)' : 'N(2a, T²)';
-}
-
-/** 'generator' for samples of the objective's own target, 'control' for the class Gaussian of training embeddings. */
-export function setRole(set: Pick<GeneratedSet, 'source' | 'role'>): 'generator' | 'control' {
-  return set.role ?? (set.source === 'empirical' ? 'control' : 'generator');
-}
-
-/** Samples scored per seed of a set (all of them, in an analysis from before seeds were recorded). */
-export function samplesPerSeed(set: Pick<GeneratedSet, 'samplesPerSeed' | 'perClass'>): number {
-  return set.samplesPerSeed ?? set.perClass.reduce((sum, c) => sum + (c.sampleCount ?? c.images.length), 0);
-}
-
-/**
- * The checkpoint file a command names: a .safetensors path as is, or a run (id,
- * unique id prefix or folder) and --epoch (default: its latest checkpoint).
- */
-export async function resolveCheckpointArgument(positionals: readonly string[], flags: FlagValues, ctx: CliContext): Promise<string> {
-  if (positionals.length !== 1) throw new UsageError('give exactly one checkpoint: a .safetensors file, or a run id (with --epoch N)');
-  const ref = positionals[0];
-  const epoch = flags.epoch as number | undefined;
-  if (/\.safetensors$/i.test(ref)) {
-    if (epoch !== undefined) throw new UsageError('--epoch picks a checkpoint of a run; it cannot be used with a .safetensors file');
-    return resolve(ctx.cwd, ref);
-  }
-  const base = new RunStore(resolve(ctx.cwd, (flags.runs as string | undefined) ?? 'runs'));
-  const { store, id, folder } = await base.resolveRun(ref, { cwd: ctx.cwd });
-  const run = await store.readRun(id);
-  const entry = epoch === undefined ? run.checkpoints[run.checkpoints.length - 1] : run.checkpoints.find((c) => c.epoch === epoch);
-  if (!entry) {
-    const have = run.checkpoints.map((c) => c.epoch).join(', ') || 'none';
-    throw new InvertscopeError('NOT_FOUND', `run ${id} has no checkpoint${epoch === undefined ? '' : ` for epoch ${epoch}`} (checkpoints: ${have})`, { field: 'epoch', value: epoch });
-  }
-  return join(folder, entry.file);
-}
-
-/** Runs `body` with a signal that Ctrl-C aborts. */
-/**
- * The default name, before its suffix, of what reconstruct and generate write for
- * a checkpoint: `<run>-epoch-NNNN` inside a run, else the file's own name.
- */
-export function checkpointOutputStem(file: string, runId: string | null, epoch: number): string {
-  return runId !== null ? `${runId}-epoch-${String(epoch).padStart(4, '0')}` : basename(file).replace(/\.safetensors$/i, '');
-}
-
-export async function withInterrupt<T>(ctx: CliContext, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const remove = ctx.onInterrupt(() => controller.abort());
-  try {
-    return await body(controller.signal);
-  } finally {
-    remove();
-  }
-}
-
-/**
- * Progress on stderr: a line when a stage starts, and a bar on a terminal for
- * the whole analysis (`scope` 'analysis') or for the stage running ('stage').
- */
-export function progressPrinter(ctx: CliContext, scope: 'analysis' | 'stage' = 'analysis', bar = new ProgressBar(ctx.stderr)): (p: AnalysisProgress) => void {
-  let stage = '';
-  return (p) => {
-    if (p.stage !== stage) {
-      stage = p.stage;
-      bar.log(`· ${p.message}`);
-    }
-    const fraction = scope === 'analysis' ? p.fraction : p.stageFraction;
-    bar.update(fraction, p.message);
-    if (fraction >= 1) bar.done();
-  };
-}
 
 const VERDICT_TITLES: Record<CheckpointAnalysis['jacobian']['verdict'], string> = {
   'invertible': 'INVERTIBLE IN FLOAT32',

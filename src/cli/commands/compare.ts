@@ -11,7 +11,11 @@ import { compareRows, comparisonJson, type ComparedCheckpoint } from '../compare
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table, wrapText } from '../format';
-import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags, jsonNumbers, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags } from '../analysisFlags';
+import { progressPrinter } from '../analysisProgress';
+import { resolveCheckpointArgument } from '../checkpointArgument';
+import { withInterrupt } from '../interrupt';
+import { jsonNumbers } from '../jsonNumbers';
 import { checkOutputFile } from '../../core/files/outputFile';
 import { formatNumber } from '../../shared/formatNumber';
 

@@ -10,8 +10,12 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
-import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, sourceName, withInterrupt } from './analyze';
+import { progressPrinter } from '../analysisProgress';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, resolveCheckpointArgument } from '../checkpointArgument';
+import { sourceName } from '../generatedSets';
+import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
+import { priorRank, type FlowPrior } from '../../core/train/flow/flowPrior';
 import { formatNumber } from '../../shared/formatNumber';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
@@ -128,10 +132,16 @@ export const generateCommand: Command = {
         ];
       })),
       'MEDIAN DIST: median Euclidean distance, in pixel values of [0, 1] over 784 pixels, from a sample (as displayed, clamped to [0, 1]) to its nearest real training image.',
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px). ${opened.prior?.kind === 'class' ? "PRIOR: z ~ the flow's learned N(μa, T²σa²)" : 'TARGET: z ~ N(2a, T²)'}; `
+      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px). ${opened.prior ? priorLine(opened.prior) : 'TARGET: z ~ N(2a, T²)'}; `
         + 'GAUSS: a control, z ~ the Gaussian of the class\'s training embeddings (it tests the data\'s own Gaussian, not the generator); '
         + 'F32 / F64: inverted in float32 / float64. Red pixels are NaN or infinite.',
     ].join('\n') + '\n');
     return EXIT.ok;
   },
 };
+
+function priorLine(prior: FlowPrior): string {
+  if (prior.kind !== 'class') return 'TARGET: z ~ N(2a, T²)';
+  const rank = priorRank(prior);
+  return rank > 0 ? `PRIOR: z ~ the flow's learned N(μa, T²(σa² + FaᵀFa)), rank ${rank} + diagonal` : "PRIOR: z ~ the flow's learned N(μa, T²σa²)";
+}

@@ -12,7 +12,9 @@ import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
-import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, progressPrinter, resolveCheckpointArgument, withInterrupt } from './analyze';
+import { progressPrinter } from '../analysisProgress';
+import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, resolveCheckpointArgument } from '../checkpointArgument';
+import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
 import { formatNumber, formatPercent } from '../../shared/formatNumber';
 

@@ -11,6 +11,7 @@ import { cliAnalysisSetup } from '../reproduce/analysisSetup';
 import { printReport } from '../reproduce/printReport';
 import { ProgressBar } from '../progressBar';
 import { makeFolder } from '../../core/files/makeFolder';
+import { resolveRun } from '../../core/store/resolveRun';
 
 const FLAGS = {
   runs: { ...RUNS_FLAG, description: 'the runs folder run ids are looked up in' },
@@ -30,7 +31,7 @@ export const reportCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length === 0) throw new UsageError('report needs one or more runs (an id, a unique prefix, or a run folder)');
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
-    const runs = await Promise.all(positionals.map((ref) => base.resolveRun(ref, { cwd: ctx.cwd })));
+    const runs = await Promise.all(positionals.map((ref) => resolveRun(base, ref, { cwd: ctx.cwd })));
     const out = resolve(ctx.cwd, flags.out ?? 'report');
     // Before the analyses, which take minutes: a report folder that cannot exist fails at once.
     await makeFolder(out);

@@ -34,7 +34,7 @@ export const reproduceCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length > 0) throw new UsageError(`reproduce takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
     const plan = planFromFlags(flags);
-    const out = resolve(ctx.cwd, (flags.out as string | undefined) ?? 'reproduction');
+    const out = resolve(ctx.cwd, flags.out ?? 'reproduction');
     const json = flags.json === true;
     const shown = relative(ctx.cwd, out) || '.';
     if (!json) {
@@ -85,7 +85,7 @@ function planFromFlags(flags: FlagValues): ReproducePlan {
     ...DEFAULT_DATA_SPEC,
     ...(trainCount !== undefined ? { trainCount } : {}),
     ...(testCount !== undefined ? { testCount } : {}),
-  } as DataSpec;
+  };
   return reproducePlan({
     schedule: flags.paper ? 'paper' : 'default',
     ...(models ? { models: models as RecipeName[] } : {}),

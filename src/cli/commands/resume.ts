@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
 import { RunStore } from '../../core/store/runStore';
 import type { BackendRequest } from '../../core/train/config';
-import { checkResume } from '../../core/train/trainingJob';
+import { checkResume } from '../../core/jobs/trainingJob';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { runTrainingSession } from '../trainingSession';
 import { BACKEND_CHOICES, OUT_IS_NOW_RUNS } from './train';
+import { resolveRun } from '../../core/store/resolveRun';
 
 const FLAGS = {
   epochs: { type: 'integer', min: 1, valueName: 'n', default: 'none: it is required', description: 'the total number of epochs the run should reach (more than it has)' },
@@ -27,9 +28,9 @@ export const resumeCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('resume needs exactly one run (an id, a unique prefix, or a run folder)');
     if (flags.epochs === undefined) throw new UsageError('resume needs --epochs N (the total the run should reach)');
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
-    const { store, id } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
+    const { store, id } = await resolveRun(base, positionals[0], { cwd: ctx.cwd });
     const request = {
-      kind: 'resume', runsFolder: store.root, runId: id, epochs: flags.epochs as number,
+      kind: 'resume', runsFolder: store.root, runId: id, epochs: flags.epochs,
       ...(flags.backend ? { backend: flags.backend as BackendRequest } : {}),
     } as const;
     // The training process checks again; checking here first reports a run that cannot resume without starting one.

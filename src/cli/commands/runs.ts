@@ -6,6 +6,7 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
 import { OUT_IS_NOW_RUNS } from './train';
+import { reconcileStaleRuns } from '../../core/store/staleRuns';
 import { formatNumber } from '../../shared/formatNumber';
 
 const FLAGS = {
@@ -24,7 +25,7 @@ export const runsCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length > 0) throw new UsageError(`runs takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
     const store = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
-    await store.reconcileStaleRuns().catch(() => undefined);
+    await reconcileStaleRuns(store).catch(() => undefined);
     const entries = await store.listRuns();
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify(entries.map((e) => (e.kind === 'run' ? { id: e.id, folder: e.folder, run: e.record } : { id: e.id, folder: e.folder, error: e.error.message })), null, 2)}\n`);

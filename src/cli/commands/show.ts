@@ -9,6 +9,7 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
 import { OUT_IS_NOW_RUNS } from './train';
+import { resolveRun } from '../../core/store/resolveRun';
 import { formatCount, formatDuration, formatNumber } from '../../shared/formatNumber';
 
 const FLAGS = {
@@ -28,7 +29,7 @@ export const showCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length !== 1) throw new UsageError('show needs exactly one run (an id, a unique prefix, or a run folder)');
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
-    const { store, id, folder } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
+    const { store, id, folder } = await resolveRun(base, positionals[0], { cwd: ctx.cwd });
     const run = await store.readRun(id);
     const metrics = await store.readMetrics(id);
     const epochs = metrics.records.filter((r) => r.type === 'epoch');

@@ -12,7 +12,8 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
 import { ProgressBar } from '../progressBar';
-import { withInterrupt } from './analyze';
+import { withInterrupt } from '../interrupt';
+import { resolveRun } from '../../core/store/resolveRun';
 import { formatCondition, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
 
 const L = DEFAULT_LIGHT_OPTIONS;
@@ -42,7 +43,7 @@ export const timelineCommand: Command = {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     if (positionals.length !== 1) throw new UsageError('timeline needs exactly one run (an id, a unique prefix, or a run folder)');
     const base = new RunStore(resolve(ctx.cwd, (flags.runs as string | undefined) ?? 'runs'));
-    const { store, id } = await base.resolveRun(positionals[0], { cwd: ctx.cwd });
+    const { store, id } = await resolveRun(base, positionals[0], { cwd: ctx.cwd });
     const bar = new ProgressBar(ctx.stderr);
     let shown = -1;
     const result = await withInterrupt(ctx, (signal) => runTrajectory({
@@ -136,7 +137,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
       out.push(`  δ: the largest noise δ added to the embedding for which the reconstructions stay recognizable (PSNR ≥ 20 dB, classifier ≥ 90% of clean), per inverse precision; "none": not even the smallest (${noiseCount} images)`);
       out.push('  GROWTH: error after the inverse ÷ injected noise at the smallest δ, the median over images (per-image); POOLED: the same over all images\' pixels at once');
     }
-    if (g) out.push(`  GENERATED: samples of the objective's target (${g.prior === 'class' ? 'learned prior N(μa, T²σa²)' : 'N(2a, T²)'}, T = ${g.temperature}) through the float64 inverse, share read as the class they were drawn for (chance 10%)`);
+    if (g) out.push(`  GENERATED: samples of the objective's target (${g.prior === 'class' ? 'learned prior N(μa, T²Σa)' : 'N(2a, T²)'}, T = ${g.temperature}) through the float64 inverse, share read as the class they were drawn for (chance 10%)`);
     const noiseOf = (p: TrajectoryPoint, precision: 'float32' | 'float64') => p.noise?.find((x) => x.precision === precision);
     const delta = (x: ReturnType<typeof noiseOf>) => (x ? (x.recognizableUpTo === null ? 'none' : formatNumber(x.recognizableUpTo)) : '—');
     const growth = (x: ReturnType<typeof noiseOf>, which: 'medianGrowth' | 'pooledGrowth') => (x ? formatNumber(x[which]) : '—');

@@ -6,6 +6,7 @@ import type { DataSpec } from '../../core/data/dataset';
 import { BACKEND_REQUESTS } from '../../core/train/backendCapabilities';
 import { DEFAULT_TRAIN, FLOW_INITS, type BackendRequest, type FlowTrainingOptions, type Objective, type TrainConfig } from '../../core/train/config';
 import { FLOW11_NAME, FLOW11_RECIPE, FLOW_CHECKPOINT_EPOCHS, FLOW_RECIPE, FLOWGEN_NAME, FLOWGEN_RECIPE, flow11Architecture, flowgenArchitecture, type FlowRecipe } from '../../core/train/flowPresets';
+import { MAX_PRIOR_RANK } from '../../core/train/flow/flowPrior';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
 import { integerList, parseArgs, renamedFlag, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
@@ -22,7 +23,7 @@ const FLOW_PRESETS: Partial<Record<ModelChoice, { recipe: FlowRecipe; architectu
 };
 
 /** Flags that only mean something for the flow objective. */
-const FLOW_FLAGS = ['prior', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
+const FLOW_FLAGS = ['prior', 'prior-rank', 'dense-after-whitening', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize'] as const;
 
 const MODEL = 'Model';
 const TRAINING = 'Training';
@@ -67,6 +68,14 @@ const FLAGS = {
   },
   dequantize: { type: 'boolean', group: TRAINING, default: 'off (flow: on)', description: 'add uniform noise of one grey level to the pixels' },
   prior: { type: 'string', choices: ['paper', 'class'], group: FLOW, default: `paper (${FLOW11_NAME}, ${FLOWGEN_NAME}: class)`, description: "paper: the fixed target N(2a·1, I); class: a learned N(μa, σa²) per class" },
+  'prior-rank': {
+    type: 'integer', min: 0, max: MAX_PRIOR_RANK, group: FLOW, valueName: 'k', default: `0 (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.priorRank ?? 0})`,
+    description: 'class prior with the gaussianize init: k low-rank directions per class, N(μa, diag σa² + FaᵀFa) (0: diagonal)',
+  },
+  'dense-after-whitening': {
+    type: 'boolean', group: FLOW, default: `off (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.denseAfterWhitening ? 'on' : 'off'})`,
+    description: 'gaussianize init: train the layers after the whitening as full LU layers (they start diagonal)',
+  },
   init: {
     type: 'string', choices: FLOW_INITS, group: FLOW, default: `${FLOW_RECIPE.flow.init} (${FLOWGEN_NAME}: gaussianize)`,
     description: "analytic: a closed-form start fitted to the training split; gaussianize: iterative Gaussianization (class prior only); default: PyTorch's nn.Linear init as LU factors",
@@ -186,6 +195,8 @@ function flowOptionsFromFlags(flags: Record<string, unknown>, recipe: FlowRecipe
     warmupSteps: flags.warmup as number | undefined,
     cosineDecay: flags['no-cosine'] ? false : undefined,
     boundarySurrogate: flags.tau as number | undefined,
+    priorRank: flags['prior-rank'] as number | undefined,
+    denseAfterWhitening: flags['dense-after-whitening'] ? true : undefined,
   };
   return { ...recipe.flow, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
 }

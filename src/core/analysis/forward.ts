@@ -1,13 +1,18 @@
 import { WORK } from '../linalg/kernelCalls';
 import { kernelThreadCount, runKernelGroups, type KernelCall, type KernelGroup } from '../linalg/kernelThreads';
 import { withScratch } from '../linalg/linalgKernels';
+import { rowChunks } from '../linalg/rowChunks';
 import { SGEMM } from '../wasm/f32Kernels';
 import { sgemmWorkBytes } from './float32Product';
 import type { InvertibleNetwork } from './network';
 import type { Precision } from './types';
 
-/** Rows per group at least: a float32 group packs the layer's W once, so it should be much more work than that. */
-const MIN_CHUNK_ROWS = 128;
+/**
+ * Rows per group at least: a float32 group packs the layer's W once (n² copies), so it should be
+ * much more work than that; 32 rows are 32 times as much. Two groups per thread at most.
+ */
+const MIN_CHUNK_ROWS = 32;
+const GROUPS_PER_THREAD = 2;
 
 /**
  * The network's forward pass on `count` inputs (rows of `x`, count × n) in one
@@ -37,7 +42,7 @@ export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count:
     const bias = s.f32(n, false);
     const view = (offset: number, length: number) => (single ? s.float32(offset, length) : s.float64(offset, length));
     view(buffers[0], count * n).set(x);
-    const chunk = Math.max(MIN_CHUNK_ROWS, Math.ceil(count / (2 * kernelThreadCount())));
+    const chunks = rowChunks(count, kernelThreadCount(), MIN_CHUNK_ROWS, Number.POSITIVE_INFINITY, GROUPS_PER_THREAD);
     let current = 0;
     for (const layer of net.layers) {
       // float32: W as stored, for op(B) = Wᵀ; float64: Wᵀ itself, for a plain product.
@@ -46,8 +51,8 @@ export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count:
       const input = buffers[current];
       const output = buffers[1 - current];
       const groups: KernelGroup[] = [];
-      for (let r0 = 0; r0 < count; r0 += chunk) {
-        const rows = Math.min(count, r0 + chunk) - r0;
+      for (const [r0, r1] of chunks) {
+        const rows = r1 - r0;
         const at = output + r0 * n * S;
         const calls: KernelCall[] = single
           ? [

@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset';
 import { createRng, type Rng } from '../random/rng';
 import { targetMean } from '../train/seedLoss';
-import type { FlowPrior } from '../train/flow/flowPrior';
+import { drawPriorLatent, priorRank as rankOf, type FlowPrior } from '../train/flow/flowPrior';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { predictDigits, type DigitClassifier } from './classifier/digitClassifier';
 import { displayedPixels } from './displayedPixels';
@@ -89,7 +89,7 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
     role: 'generator',
     temperature,
     description: classPrior
-      ? `Generator: z from the flow's learned prior N(μₐ, T²σₐ²) of each ${noun} a at T = ${temperature}, through the inverse.`
+      ? `Generator: z from the flow's learned prior N(μₐ, T²${rankOf(classPrior) > 0 ? `(σₐ² + FₐᵀFₐ), rank ${rankOf(classPrior)} + diagonal` : 'σₐ²'}) of each ${noun} a at T = ${temperature}, through the inverse.`
       : `Generator: z from the objective's target N(2a·1, T²I) for each ${noun} a at T = ${temperature}, through the inverse.`,
     draw: (seed) => ({ z: targetSamples(classPrior, classes, s, n, temperature, createRng(seed).fork(stream)), labels: classLabels(classes, s) }),
   });
@@ -185,17 +185,17 @@ interface FirstSeed {
   readonly distances: Float64Array;
 }
 
-/** `perClass` samples of each class's target (the paper's N(2a, T²) or a flow's N(μₐ, T²σₐ²)), class by class. */
+/** `perClass` samples of each class's target (the paper's N(2a, T²) or a flow's N(μₐ, T²Σₐ), drawPriorLatent), class by class. */
 export function targetSamples(classPrior: Extract<FlowPrior, { kind: 'class' }> | null, classes: number, perClass: number, n: number, temperature: number, rng: Rng): Float64Array {
   const z = new Float64Array(classes * perClass * n);
   for (let a = 0; a < classes; a++) {
     for (let k = 0; k < perClass; k++) {
       const o = (a * perClass + k) * n;
-      for (let j = 0; j < n; j++) {
-        z[o + j] = classPrior
-          ? classPrior.mean[a * n + j] + temperature * Math.exp(classPrior.logStd[a * n + j]) * rng.normal()
-          : targetMean(a) + temperature * rng.normal();
+      if (classPrior) {
+        drawPriorLatent(classPrior, a, temperature, rng, z, o, n);
+        continue;
       }
+      for (let j = 0; j < n; j++) z[o + j] = targetMean(a) + temperature * rng.normal();
     }
   }
   return z;

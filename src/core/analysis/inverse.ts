@@ -3,6 +3,7 @@ import { WORK } from '../linalg/kernelCalls';
 import { kernelThreadCount, runKernelGroups, type KernelCall, type KernelGroup } from '../linalg/kernelThreads';
 import { withScratch } from '../linalg/linalgKernels';
 import { preparedFactors } from '../linalg/preparedFactors';
+import { rowChunks } from '../linalg/rowChunks';
 import type { InvertibleNetwork } from './network';
 import type { Precision } from './types';
 
@@ -74,14 +75,10 @@ export function invertRows(
     const bias = s.f32(n, false);
     const view = () => (single ? s.float32(rows, count * n) : s.float64(rows, count * n));
     view().set(z);
-    const chunk = Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.ceil(count / (4 * kernelThreadCount()))));
+    const chunks = rowChunks(count, kernelThreadCount(), MIN_CHUNK_ROWS, MAX_CHUNK_ROWS);
     const workBytes = s.kernels.gemm_work_bytes(S);
     const run = (steps: (at: number, rowCount: number) => KernelCall[]) => {
-      const groups: KernelGroup[] = [];
-      for (let r0 = 0; r0 < count; r0 += chunk) {
-        const rowCount = Math.min(count, r0 + chunk) - r0;
-        groups.push(steps(rows + r0 * n * S, rowCount));
-      }
+      const groups: KernelGroup[] = chunks.map(([r0, r1]) => steps(rows + r0 * n * S, r1 - r0));
       runKernelGroups(groups, workBytes);
     };
     let stage = 0;

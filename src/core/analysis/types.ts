@@ -1,4 +1,5 @@
 import type { ClassNames } from '../data/classNames';
+import type { Precision } from '../linalg/precision';
 import type { RoundTripId, RoundTripStats } from './trajectoryTypes';
 
 /**
@@ -12,7 +13,8 @@ import type { RoundTripId, RoundTripStats } from './trajectoryTypes';
  */
 export type ImageData28 = number[];
 
-export type Precision = 'float32' | 'float64';
+/** Defined beside the factorizations that run in it; re-exported for the readers of analysis results. */
+export type { Precision };
 
 export interface LayerSpectrum {
   /** 0-based position among the Linear layers. */

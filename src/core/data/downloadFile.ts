@@ -161,7 +161,7 @@ async function attempt(
     try {
       report();
       if (response.body !== null) {
-        for await (const chunk of response.body) {
+        for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
           await handle.write(chunk);
           done += chunk.byteLength;
           timer.refresh();

@@ -1,4 +1,4 @@
-import type { Precision } from '../analysis/types';
+import type { Precision } from './precision';
 
 /**
  * The factors of P·W = L·U (partial pivoting) of an n×n matrix W, as

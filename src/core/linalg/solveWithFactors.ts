@@ -4,6 +4,7 @@ import { WORK } from './kernelCalls';
 import { kernelThreadCount, runKernelGroups, type KernelGroup } from './kernelThreads';
 import { withScratch } from './linalgKernels';
 import { preparedFactors } from './preparedFactors';
+import { rowChunks } from './rowChunks';
 import { luDiagnosis } from './luDiagnosis';
 import type { LuFactors } from './luTypes';
 
@@ -82,12 +83,9 @@ export function solveRowsUnchecked(factors: LuFactors, y: NumericArray, count: n
     const rows = s.bytes(count * n * S, false);
     const view = single ? s.float32(rows, count * n) : s.float64(rows, count * n);
     view.set(x);
-    const chunk = Math.min(MAX_CHUNK_ROWS, Math.max(MIN_CHUNK_ROWS, Math.ceil(count / (4 * kernelThreadCount()))));
-    const groups: KernelGroup[] = [];
-    for (let r0 = 0; r0 < count; r0 += chunk) {
-      const r1 = Math.min(count, r0 + chunk);
-      groups.push([{ kernel: single ? 'solve_rows_f32' : 'solve_rows_f64', args: [n, r1 - r0, lu, lut, pivots, rows + r0 * n * S, WORK] }]);
-    }
+    const groups: KernelGroup[] = rowChunks(count, kernelThreadCount(), MIN_CHUNK_ROWS, MAX_CHUNK_ROWS).map(([r0, r1]) => [
+      { kernel: single ? 'solve_rows_f32' : 'solve_rows_f64', args: [n, r1 - r0, lu, lut, pivots, rows + r0 * n * S, WORK] },
+    ]);
     runKernelGroups(groups, s.kernels.gemm_work_bytes(S));
     x.set(single ? s.float32(rows, count * n) : s.float64(rows, count * n));
   });

@@ -2,7 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RunStore } from '../store/runStore';
 import type { RunRecord } from '../store/runTypes';
 import type { TrainConfig } from '../train/config';
-import { loadResumePoint } from '../train/resumePoint';
+import { loadResumePoint } from '../jobs/resumePoint';
+import { reconcileStaleRuns } from '../store/staleRuns';
 
 /**
  * What a runs folder already holds of a planned run, so a rerun of
@@ -25,10 +26,10 @@ function sameTraining(a: TrainConfig, b: TrainConfig): boolean {
 /**
  * The most advanced run of `config` in `store`: a complete one first, then the
  * resumable one with the most epochs done. Runs a crashed process left marked
- * 'running' are first marked as ended (RunStore.reconcileStaleRuns).
+ * 'running' are first marked as ended (reconcileStaleRuns in store/staleRuns.ts).
  */
 export async function findRun(store: RunStore, config: TrainConfig): Promise<ExistingRun> {
-  await store.reconcileStaleRuns();
+  await reconcileStaleRuns(store);
   const candidates = (await store.listRuns())
     .flatMap((e) => (e.kind === 'run' && sameTraining(e.record.config, config) ? [e.record] : []))
     .sort((a, b) => b.epochsCompleted - a.epochsCompleted || b.updatedAt.localeCompare(a.updatedAt));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readCachedAnalysis } from '../analysis/analyzeCheckpoint';
 import { InvertscopeError, isErrorCode, isInvertscopeError } from '../errors';
 import { RunStore } from '../store/runStore';
-import type { JobRequest } from '../train/trainingJob';
+import type { JobRequest } from '../jobs/jobTypes';
 import { analyseRun, type AnalysedRun, type AnalysisSetup, type AnalysisStep } from './analyseRun';
 import { buildReport } from './buildReport';
 import { CLASSIFIER_ESTIMATE, fullAnalysisEstimate, lightAnalysisEstimate, REPORT_ESTIMATE, trainingEstimate } from './estimates';

@@ -35,7 +35,7 @@ export class Fields {
   int(key: string, min = 0): number {
     const v = this.raw[key];
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) this.fail(key, `must be an integer ≥ ${min}`);
-    return v as number;
+    return v;
   }
 
   /** A finite number; with `lossy`, null stands for a value JSON cannot hold (NaN, ±Infinity) and reads as NaN. */
@@ -43,7 +43,7 @@ export class Fields {
     const v = this.raw[key];
     if (v === null && options.lossy) return Number.NaN;
     if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, options.lossy ? 'must be a number or null' : 'must be a finite number');
-    const n = v as number;
+    const n = v;
     if (options.min !== undefined && n < options.min) this.fail(key, `must be ≥ ${options.min}`);
     if (options.positive && !(n > 0)) this.fail(key, 'must be > 0');
     return n;
@@ -52,7 +52,7 @@ export class Fields {
   str(key: string): string {
     const v = this.raw[key];
     if (typeof v !== 'string') this.fail(key, 'must be a string');
-    return v as string;
+    return v;
   }
 
   /** An ISO 8601 timestamp (anything Date.parse accepts), kept as written. */
@@ -65,7 +65,7 @@ export class Fields {
   bool(key: string): boolean {
     const v = this.raw[key];
     if (typeof v !== 'boolean') this.fail(key, 'must be true or false');
-    return v as boolean;
+    return v;
   }
 
   oneOf<T extends string>(key: string, values: readonly T[]): T {

@@ -1,8 +1,8 @@
 import { isInvertscopeError } from '../errors';
 import type { Architecture } from '../model/architecture';
 import { flowCheckpointArrays, flowStateFromArrays } from '../train/flow/flowCheckpoint';
-import type { FlowState } from '../train/flow/flowEngineTypes';
-import { validateFlowPrior } from '../train/flow/flowPrior';
+import type { CheckpointFlow } from '../train/flow/flowEngineTypes';
+import { MAX_PRIOR_RANK, priorRank, validateFlowPrior } from '../train/flow/flowPrior';
 import { FLOW_FORMAT, META_KEYS, formatTag, metadataJson } from './checkpointMetadata';
 import { readOwnedSidecar, sidecarPath } from './ownedSidecar';
 import { Fields } from './fields';
@@ -10,12 +10,7 @@ import type { Tensor } from './safetensors/dtypes';
 import { encodeSafetensors, type EncodedSafetensors } from './safetensors/writeSafetensors';
 import { badInput, corrupt, show } from './storeErrors';
 
-/**
- * What a flow checkpoint holds beyond the dense parameters: each layer's LU
- * factors (the trained numbers themselves; the checkpoint's W = P·L·U is
- * their float32 product), the prior, and Adam's moments of a learned prior.
- */
-export type CheckpointFlow = Pick<FlowState, 'layers' | 'prior' | 'priorMoments'>;
+export type { CheckpointFlow };
 
 /**
  * The flow sidecar sits next to the checkpoint, like the optimizer's, so the
@@ -37,7 +32,9 @@ export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, chec
   }
   const tensors = new Map<string, Tensor>();
   for (const a of flowCheckpointArrays(arch, flow)) tensors.set(a.name, { dtype: 'F32', shape: a.shape, data: a.data });
-  const description = flow.prior.kind === 'class' ? { prior: 'class', classes: flow.prior.classes } : { prior: 'paper' };
+  const rank = priorRank(flow.prior);
+  // `rank` only when there are factors, so diagonal-prior sidecars stay byte for byte what they were.
+  const description = flow.prior.kind === 'class' ? { prior: 'class', classes: flow.prior.classes, ...(rank > 0 ? { rank } : {}) } : { prior: 'paper' };
   const metadata = {
     [META_KEYS.format]: formatTag(FLOW_FORMAT),
     [META_KEYS.flow]: JSON.stringify(description),
@@ -58,6 +55,9 @@ export async function readFlowSidecar(file: string, arch: Architecture, checkpoi
   const f = Fields.of(metadataJson(contents.metadata, META_KEYS.flow, file), file, `__metadata__["${META_KEYS.flow}"]`);
   const prior = f.oneOf('prior', ['paper', 'class'] as const);
   const classes = prior === 'class' ? f.int('classes', 1) : 10;
+  const rank = prior === 'class' && f.has('rank') ? f.int('rank', 0) : 0;
+  const maxRank = Math.min(MAX_PRIOR_RANK, arch.width);
+  if (rank > maxRank) f.fail('rank', `must be at most ${maxRank}`);
   const used = new Set<string>();
   const lookup = (name: string): Float32Array | undefined => {
     const tensor = contents.tensors.get(name);
@@ -68,7 +68,7 @@ export async function readFlowSidecar(file: string, arch: Architecture, checkpoi
   };
   let state;
   try {
-    state = flowStateFromArrays(arch, prior, lookup, classes);
+    state = flowStateFromArrays(arch, prior, lookup, classes, rank);
   } catch (error) {
     if (isInvertscopeError(error)) throw error;
     throw corrupt(file, 'tensors', (error as Error).message, undefined, error);

@@ -1,6 +1,6 @@
 /** The run store and its file formats; docs/run-store.md describes them for other tools. */
 export * from './runTypes';
-export { RunStore, type CreateRunOptions, type MetricsRead, type ResolvedRun, type RunDataInfo, type RunListEntry, type RunPatch } from './runStore';
+export { RunStore, type CreateRunOptions, type MetricsRead, type RunDataInfo, type RunListEntry, type RunPatch } from './runStore';
 export {
   readCheckpoint,
   readCheckpointMetadata,
@@ -16,6 +16,8 @@ export {
   type WrittenCheckpoint,
 } from './checkpoint';
 export { importPytorchCheckpoint, inferArchitecture, stateDictToParams, type ImportOptions, type ImportedRun } from './importPytorch';
+export { resolveRun, type ResolvedRun } from './resolveRun';
+export { reconcileStaleRuns } from './staleRuns';
 export { currentProcessInfo, processState, type ProcessState } from './processLiveness';
 export { checkpointFileName, makeRunId } from './runIds';
 export { writeFileAtomic } from './atomicWrite';

@@ -32,3 +32,13 @@ export function checkpointFileName(epoch: number): string {
   if (!Number.isSafeInteger(epoch) || epoch < 0) throw new InvertscopeError('BAD_INPUT', `checkpoint epoch must be an integer ≥ 0, got ${epoch}`, { field: 'epoch', value: epoch });
   return `checkpoints/epoch-${String(epoch).padStart(4, '0')}.safetensors`;
 }
+
+/** Whether a folder name is a run id (the shape checkRunId accepts). */
+export function isRunIdShape(name: string): boolean {
+  try {
+    checkRunId(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

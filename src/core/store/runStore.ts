@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { InvertscopeError, isErrorCode, isInvertscopeError } from '../errors';
 import type { TrainConfig } from '../train/config';
 import { fileSystemError } from '../files/fsError';
@@ -11,10 +11,9 @@ import { Fields } from './fields';
 import { appendJsonLines, readJsonLines, type JsonLinesRead, type JsonLinesReadOptions } from './jsonLines';
 import { prettyJson } from './jsonText';
 import { invertscopeVersion } from './packageVersion';
-import { currentProcessInfo, processState } from './processLiveness';
-import { checkRunId, checkpointFileName, makeRunId } from './runIds';
+import { currentProcessInfo } from './processLiveness';
+import { checkRunId, checkpointFileName, isRunIdShape, makeRunId } from './runIds';
 import { serialize } from './runLocks';
-import { removeAbandonedTemps } from './tempFiles';
 import { requireUnlocked } from './trainerLock';
 import { RUN_FORMAT_VERSION, type BackendInfo, type CheckpointEntry, type MetricRecord, type RunProcessInfo, type RunRecord, type RunStatus } from './runTypes';
 import { hashMismatch, lstatInStore, METRICS_FILE, readRunFile, requireRunFolder, RUN_FILE } from './runFolder';
@@ -46,17 +45,7 @@ export type RunListEntry =
   | { readonly kind: 'run'; readonly id: string; readonly folder: string; readonly record: RunRecord }
   | { readonly kind: 'damaged'; readonly id: string; readonly folder: string; readonly error: InvertscopeError };
 
-export interface ResolvedRun {
-  /** This store, or one over the folder that holds a run given by path. */
-  readonly store: RunStore;
-  readonly id: string;
-  readonly folder: string;
-}
-
 export type MetricsRead = JsonLinesRead<MetricRecord>;
-
-/** Leftovers of an interrupted createRun or deleteRun older than this are removed by reconcileStaleRuns. */
-const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
 /**
  * The runs folder: one folder per run holding run.json, metrics.jsonl and
@@ -281,79 +270,8 @@ export class RunStore {
     await rm(doomed, { recursive: true, force: true });
   }
 
-  /**
-   * Finds a run from what a user typed: an id, a unique id prefix ("20261130-05"),
-   * or a path to a run folder or its run.json (anywhere; a run outside this
-   * store's folder is returned with a store over its own parent folder).
-   */
-  async resolveRun(ref: string, options: { cwd?: string } = {}): Promise<ResolvedRun> {
-    const text = ref.trim();
-    if (text.length === 0) throw new InvertscopeError('BAD_INPUT', 'no run given', { field: 'run', value: ref });
-    const looksLikePath = isAbsolute(text) || /[\\/]/.test(text) || text === '.' || text === '..' || text.endsWith(RUN_FILE);
-    if (!looksLikePath) {
-      if (isRunIdShape(text) && (await isRunFolder(join(this.root, text)))) return { store: this, id: text, folder: join(this.root, text) };
-      const matches = (await this.runFolderNames()).filter((id) => id.startsWith(text));
-      if (matches.length === 1) return { store: this, id: matches[0], folder: join(this.root, matches[0]) };
-      if (matches.length > 1) {
-        const shown = matches.slice(0, 10).join(', ') + (matches.length > 10 ? `, and ${matches.length - 10} more` : '');
-        throw new InvertscopeError('BAD_INPUT', `"${text}" matches ${matches.length} runs in ${this.root}: ${shown}`, { field: 'run', value: ref });
-      }
-    }
-    let folder = resolve(options.cwd ?? process.cwd(), text);
-    if (basename(folder) === RUN_FILE) folder = dirname(folder);
-    if (await isRunFolder(folder)) {
-      const root = dirname(folder);
-      const store = root === this.root ? this : new RunStore(root);
-      return { store, id: checkRunId(basename(folder)), folder };
-    }
-    throw new InvertscopeError('NOT_FOUND', `no run "${text}": not a run id or id prefix in ${this.root}, nor a folder with a run.json`, { field: 'run', value: ref });
-  }
-
-  /**
-   * Marks 'failed' every run that says it is running while its training process
-   * no longer exists on this host, and removes what interrupted creations and
-   * deletions left behind. Returns the ids of the runs it marked.
-   */
-  async reconcileStaleRuns(options: { hostname?: string } = {}): Promise<string[]> {
-    const marked: string[] = [];
-    for (const entry of await this.listRuns()) {
-      if (entry.kind !== 'run' || !isStale(entry.record, options.hostname)) continue;
-      let changed = false;
-      await this.modify(entry.id, (current) => {
-        if (!isStale(current, options.hostname)) return null;
-        changed = true;
-        const now = new Date().toISOString();
-        return {
-          status: 'failed',
-          error: { message: `training process ${current.process?.pid} ended without finishing`, code: 'INTERNAL' },
-          timings: { ...current.timings, endedAt: now },
-        };
-      });
-      if (changed) marked.push(entry.id);
-    }
-    await this.removeLeftovers();
-    return marked;
-  }
-
-  private async removeLeftovers(): Promise<void> {
-    const names = await readdir(this.root).catch(() => [] as string[]);
-    const cutoff = Date.now() - LEFTOVER_AGE_MS;
-    for (const name of names) {
-      if (!name.startsWith('.staging-') && !name.startsWith('.deleting-')) continue;
-      const info = await stat(join(this.root, name)).catch(() => null);
-      if (info && info.mtimeMs < cutoff) await rm(join(this.root, name), { recursive: true, force: true });
-    }
-    // Temporary files of writes a killed process never finished, in every run (links are not followed).
-    await removeAbandonedTemps(this.root);
-    for (const id of await this.runFolderNames()) {
-      for (const sub of ['', 'checkpoints', 'resume']) {
-        const folder = join(this.root, id, sub);
-        if ((await lstat(folder).catch(() => null))?.isDirectory()) await removeAbandonedTemps(folder);
-      }
-    }
-  }
-
-  private async runFolderNames(): Promise<string[]> {
+  /** The names of the folders that look like runs (run.json not checked). */
+  async runFolderNames(): Promise<string[]> {
     let entries;
     try {
       entries = await readdir(this.root, { withFileTypes: true });
@@ -402,9 +320,10 @@ export class RunStore {
 
   /**
    * Read, change, check, write — one at a time per run within this process.
-   * Fields this version does not know are kept as they were.
+   * Fields this version does not know are kept as they were. A change that
+   * returns null leaves the record as it is (a compare-and-set).
    */
-  private modify(id: string, change: (current: RunRecord) => RunPatch | null): Promise<RunRecord> {
+  modify(id: string, change: (current: RunRecord) => RunPatch | null): Promise<RunRecord> {
     const file = this.runFile(id);
     return serialize(file, async () => {
       const { raw, record } = await this.readRaw(id);
@@ -419,19 +338,6 @@ export class RunStore {
   }
 }
 
-function isStale(record: RunRecord, host: string | undefined): boolean {
-  return record.status === 'running' && record.process != null && processState(record.process, host) === 'gone';
-}
-
-function isRunIdShape(name: string): boolean {
-  try {
-    checkRunId(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
@@ -440,17 +346,6 @@ async function exists(path: string): Promise<boolean> {
     if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return false;
     throw fileSystemError(error, path, 'examining');
   }
-}
-
-/** A folder holding a run.json; a folder (or run.json) that is a link is refused rather than followed. */
-async function isRunFolder(folder: string): Promise<boolean> {
-  const info = await lstatInStore(folder, 'run folder').catch((error: unknown) => {
-    // A link is refused with its reason; any other path that cannot be examined (a file on the way) holds no run.
-    if (isInvertscopeError(error) && error.detail?.value === 'symlink') throw error;
-    return null;
-  });
-  if (!info?.isDirectory()) return false;
-  return (await lstatInStore(join(folder, RUN_FILE), RUN_FILE)) !== null;
 }
 
 /** Validates a record about to be written, as it will read back (NaN → null → NaN). */

@@ -1,5 +1,7 @@
-import type { TrainConfig } from '../train/config';
 import type { DataSplitRecord } from '../data/dataset';
+import type { TrainConfig } from '../train/config';
+import type { BackendInfo } from '../train/engine';
+import type { EpochMetric, MetricRecord, StepMetric } from '../train/metrics';
 
 /**
  * The on-disk contract between trainer, extension, CLI and other tools.
@@ -7,15 +9,10 @@ import type { DataSplitRecord } from '../data/dataset';
  */
 export const RUN_FORMAT_VERSION = 1;
 
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+/** The lines of metrics.jsonl and the backend are defined by the training that writes them. */
+export type { BackendInfo, EpochMetric, MetricRecord, StepMetric };
 
-export interface BackendInfo {
-  /** The path that ran: 'tensorflow' (tfjs-node), 'simd' (Invertscope's WebAssembly kernels), 'wasm' or 'cpu' (tfjs). */
-  readonly name: 'tensorflow' | 'simd' | 'wasm' | 'cpu';
-  /** One line for people, e.g. "Invertscope WebAssembly SIMD, 2 threads". */
-  readonly description: string;
-  readonly threads: number;
-}
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 
 export interface CheckpointEntry {
   readonly epoch: number;
@@ -53,7 +50,7 @@ export interface RunRecord {
   /**
    * The process that trains (or trained) this run. While status is 'running', a
    * process that no longer exists on this host means the trainer died without
-   * recording why (RunStore.reconcileStaleRuns). Null or absent in runs that never
+   * recording why (reconcileStaleRuns in store/staleRuns.ts). Null or absent in runs that never
    * trained (imports).
    */
   readonly process?: RunProcessInfo | null;
@@ -69,35 +66,4 @@ export interface RunProcessInfo {
    * /proc/<pid>/stat). A different value under the same pid means the pid was reused.
    */
   readonly startTicks?: number;
-}
-
-/** One line of metrics.jsonl. */
-export type MetricRecord = StepMetric | EpochMetric;
-
-export interface StepMetric {
-  readonly type: 'step';
-  readonly epoch: number;       // 1-based epoch this step belongs to
-  readonly step: number;        // global step, 1-based
-  readonly loss: number;
-  /** The two parts of the loss: seed = [nll, variance penalty]; flow = [latent nll, -log|det J|]. */
-  readonly parts: readonly [number, number];
-  readonly samplesPerSecond: number;
-  readonly wallSeconds: number; // since the run (or resume) started
-}
-
-export interface EpochMetric {
-  readonly type: 'epoch';
-  /** Epochs completed; 0 is the initialized model, evaluated before any step (samplesPerSecond is then NaN). */
-  readonly epoch: number;
-  readonly trainLoss: number;
-  readonly trainParts: readonly [number, number];
-  readonly testLoss: number;
-  readonly testParts: readonly [number, number];
-  /**
-   * Flow objective on dequantized pixels only: the test loss in bits per pixel,
-   * bitsPerDim(testLoss) (every Jacobian term counted; 8 = the uniform density).
-   */
-  readonly testBitsPerDim?: number;
-  readonly samplesPerSecond: number;
-  readonly wallSeconds: number;
 }

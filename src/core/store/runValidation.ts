@@ -123,6 +123,8 @@ function readFlowOptions(config: Fields): FlowTrainingOptions {
     warmupSteps: f.has('warmupSteps') ? f.int('warmupSteps') : d.warmupSteps,
     cosineDecay: f.has('cosineDecay') ? f.bool('cosineDecay') : d.cosineDecay,
     boundarySurrogate: f.has('boundarySurrogate') ? f.num('boundarySurrogate', { min: 0 }) : d.boundarySurrogate,
+    ...(f.has('priorRank') ? { priorRank: f.int('priorRank') } : {}),
+    ...(f.has('denseAfterWhitening') ? { denseAfterWhitening: f.bool('denseAfterWhitening') } : {}),
   };
 }
 

@@ -36,6 +36,13 @@ export interface FlowTrainingOptions {
   readonly cosineDecay: boolean;
   /** Width τ of the sigmoid whose gradient stands in for the LeakyReLU count's (0: the exact per-sample gradient). */
   readonly boundarySurrogate: number;
+  /**
+   * 'gaussianize' init only: low-rank directions of the class prior, N(μ_a, diag σ_a² + F_aᵀF_a)
+   * with F_a of `priorRank` rows, fitted in closed form and trained (absent or 0: diagonal).
+   */
+  readonly priorRank?: number;
+  /** 'gaussianize' init only: train the layers after the whitening as full LU layers (they start diagonal); absent: false. */
+  readonly denseAfterWhitening?: boolean;
 }
 
 export interface TrainConfig {

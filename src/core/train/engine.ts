@@ -1,6 +1,5 @@
 import type { Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
-import type { BackendInfo } from '../store/runTypes';
 import type { Objective } from './config';
 
 /**
@@ -24,6 +23,15 @@ export interface OptimizerState {
   readonly step: number;
   readonly firstMoment: ModelParams;
   readonly secondMoment: ModelParams;
+}
+
+/** Which compute path an engine runs on, as run.json records it. */
+export interface BackendInfo {
+  /** The path that ran: 'tensorflow' (tfjs-node), 'simd' (Invertscope's WebAssembly kernels), 'wasm' or 'cpu' (tfjs). */
+  readonly name: 'tensorflow' | 'simd' | 'wasm' | 'cpu';
+  /** One line for people, e.g. "Invertscope WebAssembly SIMD, 2 threads". */
+  readonly description: string;
+  readonly threads: number;
 }
 
 export interface BatchLoss {

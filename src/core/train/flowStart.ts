@@ -2,9 +2,8 @@ import { InvertscopeError } from '../errors';
 import type { SplitData } from '../data/dataset';
 import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
-import type { CheckpointFlow } from '../store/checkpoint';
 import type { FlowTrainingOptions, TrainConfig } from './config';
-import type { FlowEngineOptions } from './flow/flowEngineTypes';
+import type { CheckpointFlow, FlowEngineOptions } from './flow/flowEngineTypes';
 import { classPriorFromPaper, type FlowPrior } from './flow/flowPrior';
 import { gaussianizeFlow } from './flow/gaussianizeFlow';
 import { flowLayerTraining } from './flow/flowLayerTraining';
@@ -55,7 +54,7 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
   if (flow.init === 'analytic' || flow.init === 'gaussianize') {
     const started = performance.now();
     const result = flow.init === 'gaussianize'
-      ? gaussianizeFlow(arch, data.train, { seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge })
+      ? gaussianizeFlow(arch, data.train, { seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge, priorRank: flow.priorRank ?? 0 })
       : initializeFlow(arch, data.train, { prior: flow.prior, seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge });
     initSeconds = (performance.now() - started) / 1000;
     report = result.report;
@@ -105,7 +104,7 @@ function engineOptions(
     seed: config.seed,
     boundarySurrogate: flow.boundarySurrogate,
     warmupSteps: flow.warmupSteps,
-    ...flowLayerTraining(config.architecture, flow.init, flow.kinkLayers),
+    ...flowLayerTraining(config.architecture, flow.init, flow.kinkLayers, flow.denseAfterWhitening ?? false),
     // The decay ends at the run's last step; resuming to more epochs stretches what is left of it.
     ...(flow.cosineDecay && config.epochs > 0 ? { cosineSteps: config.epochs * stepsPerEpoch } : {}),
   };

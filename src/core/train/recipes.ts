@@ -50,7 +50,7 @@ export function recipe(name: RecipeName): Recipe {
     case FLOW11_NAME:
       return measuredFlow(name, 'Flow11', '11 LU layers, LeakyReLU(0.2), a learned prior per digit: its closed-form start is the model', flow11Architecture(), FLOW11_RECIPE);
     case FLOWGEN_NAME:
-      return measuredFlow(name, 'Flowgen', '25 LU layers (24 diagonal), LeakyReLU(0.5), a learned prior per digit, started by iterative Gaussianization: the generator recommended', flowgenArchitecture(), FLOWGEN_RECIPE);
+      return measuredFlow(name, 'Flowgen', '25 LU layers (24 diagonal), LeakyReLU(0.5), a learned rank-5-plus-diagonal prior per digit, started by iterative Gaussianization: the generator recommended', flowgenArchitecture(), FLOWGEN_RECIPE);
   }
 }
 

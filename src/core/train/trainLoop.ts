@@ -1,6 +1,6 @@
 import { IMAGE_SIZE } from '../model/architecture';
 import type { Dataset } from '../data/dataset';
-import type { EpochMetric, StepMetric } from '../store/runTypes';
+import type { EpochMetric, StepMetric } from './metrics';
 import { BatchBuffer, epochOrder } from './batches';
 import type { BatchLoss, TrainingEngine } from './engine';
 

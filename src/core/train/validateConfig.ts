@@ -2,6 +2,7 @@ import { InvertscopeError } from '../errors';
 import { validateArchitecture, type Architecture } from '../model/architecture';
 import { stripUndefined } from '../stripUndefined';
 import { DEFAULT_FLOW_TRAINING, defaultKinkLayers, FLOW_INITS, type FlowTrainingOptions, type TrainConfig } from './config';
+import { MAX_PRIOR_RANK } from './flow/flowPrior';
 
 /** A configuration as callers write it: the flow settings may name only what differs from the defaults. */
 export type TrainConfigRequest = Omit<TrainConfig, 'flow'> & { readonly flow?: Partial<FlowTrainingOptions> };
@@ -53,9 +54,13 @@ export function validateTrainConfig(config: TrainConfigRequest, where: string): 
 /** The flow settings with defaults for what is missing, each checked against the architecture. */
 export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrainingOptions> | undefined, fail: Fail): FlowTrainingOptions {
   const merged: FlowTrainingOptions = { ...DEFAULT_FLOW_TRAINING, kinkLayers: defaultKinkLayers(arch), ...stripUndefined(given ?? {}) };
-  const { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate } = merged;
-  // A fixed key order, so run.json lists the settings the same way every time.
-  const options: FlowTrainingOptions = { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate };
+  const { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, priorRank, denseAfterWhitening } = merged;
+  // A fixed key order, so run.json lists the settings the same way every time (the optional ones only when set).
+  const options: FlowTrainingOptions = {
+    prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, ...(priorRank ? { priorRank } : {}), ...(denseAfterWhitening ? { denseAfterWhitening } : {}),
+  };
+  if (denseAfterWhitening !== undefined && typeof denseAfterWhitening !== 'boolean') fail('flow.denseAfterWhitening', denseAfterWhitening, 'true or false');
+  if (denseAfterWhitening && init !== 'gaussianize') fail('flow.denseAfterWhitening', denseAfterWhitening, "false unless flow.init is 'gaussianize' (other inits train every layer in full)");
   if (prior !== 'paper' && prior !== 'class') fail('flow.prior', prior, "expected 'paper' or 'class'");
   if (!FLOW_INITS.includes(init)) fail('flow.init', init, `expected ${FLOW_INITS.map((i) => `'${i}'`).join(', ')}`);
   const L = arch.layers.length;
@@ -74,6 +79,11 @@ export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrain
   if (!(Number.isFinite(ridge) && ridge >= 0)) fail('flow.ridge', ridge, 'a finite number ≥ 0');
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0) fail('flow.warmupSteps', warmupSteps, 'an integer ≥ 0');
   if (typeof cosineDecay !== 'boolean') fail('flow.cosineDecay', cosineDecay, 'true or false');
+  if (priorRank !== undefined) {
+    const most = Math.min(MAX_PRIOR_RANK, arch.width - 1);
+    if (!(Number.isInteger(priorRank) && priorRank >= 0 && priorRank <= most)) fail('flow.priorRank', priorRank, `an integer in 0..${most}`);
+    if (priorRank > 0 && init !== 'gaussianize') fail('flow.priorRank', priorRank, "0 unless flow.init is 'gaussianize' (its closed form fits the low-rank prior)");
+  }
   if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0)) fail('flow.boundarySurrogate', boundarySurrogate, 'a finite number ≥ 0 (0: the exact per-sample gradient)');
   return options;
 }

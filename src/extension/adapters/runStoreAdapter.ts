@@ -4,6 +4,7 @@ import { importPytorchCheckpoint } from '../../core/store/importPytorch';
 import { RunRecordCache } from './runRecordCache';
 import type { RunStorePort } from '../ports';
 import { requireTrustToChangeRuns } from '../trust';
+import { reconcileStaleRuns } from '../../core/store/staleRuns';
 
 export interface RunStoreAccess {
   /** Whether the workspace is trusted now; until it is, the port only reads (Restricted Mode). */
@@ -37,6 +38,6 @@ export const openRunStore = (runsFolder: string, access: RunStoreAccess = { isTr
       const imported = await importPytorchCheckpoint(store, file, { preset: options.preset });
       return store.readRun(imported.id);
     },
-    reconcileStaleRuns: async () => (access.isTrusted() ? store.reconcileStaleRuns() : []),
+    reconcileStaleRuns: async () => (access.isTrusted() ? reconcileStaleRuns(store) : []),
   };
 };

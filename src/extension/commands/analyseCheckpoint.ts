@@ -1,6 +1,6 @@
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 import { withCancellableProgress } from './ui/progress';
 import { checkpointTarget, resolveCheckpoint } from './ui/pickers';
 

@@ -1,4 +1,4 @@
-import type { CommandId } from './commandIds';
+import type { CommandId } from '../common/commandIds';
 
 /** One command: one small file, registered through the CommandManager. */
 export interface Command {

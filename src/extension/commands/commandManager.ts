@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../util/dispose';
 import type { Command } from './command';
-import type { FailureReporter } from './failureReporter';
+import type { FailureReporter } from '../common/failureReporter';
 
 /**
  * Registers commands, each wrapped so that whatever it throws (or rejects with)

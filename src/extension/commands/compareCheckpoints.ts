@@ -1,8 +1,8 @@
 import type { Services } from '../services';
 import type { Command } from './command';
 import type { CheckpointRef } from '../../shared/checkpointRef';
-import { asCheckpointRef, checkpointPairFromSelection } from './commandArgs';
-import { COMMAND_IDS } from './commandIds';
+import { asCheckpointRef, checkpointPairFromSelection } from '../common/commandArgs';
+import { COMMAND_IDS } from '../common/commandIds';
 import { resolveCheckpoint } from './ui/pickers';
 
 /** Opens a panel with two checkpoints side by side: two selected in the tree, or picked one after the other. */

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { Command } from './command';
-import { asRunRef } from './commandArgs';
-import { COMMAND_IDS } from './commandIds';
+import { asRunRef } from '../common/commandArgs';
+import { COMMAND_IDS } from '../common/commandIds';
 import { resolveRun } from './ui/pickers';
 
 /** Deletes a run folder after a modal confirmation; refuses while the run is training. */

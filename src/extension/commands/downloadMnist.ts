@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { SETTINGS_SECTION } from '../config/settings';
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 import { withCancellableProgress } from './ui/progress';
 
 /** Downloads the official MNIST IDX files (verified by SHA-256) and offers them as the training data folder. */
@@ -16,7 +16,7 @@ export class DownloadMnistCommand implements Command {
     const configured = this.services.settings.current.dataFolder;
     const suggested = configured !== '' ? configured : vscode.Uri.joinPath(this.services.extension.globalStorageUri, 'mnist').fsPath;
     const choice = await vscode.window.showQuickPick([
-      { label: `Download to ${suggested}`, folder: suggested as string | undefined },
+      { label: `Download to ${suggested}`, folder: suggested },
       { label: 'Choose a folder…', folder: undefined },
     ], { placeHolder: 'Where the four MNIST files (about 11 MB) go' });
     if (!choice) return undefined;

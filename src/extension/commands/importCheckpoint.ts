@@ -3,7 +3,7 @@ import type { PresetName } from '../../core/model/architecture';
 import type { Services } from '../services';
 import { requireTrustToImport } from '../trust';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 /** Creates a run from a PyTorch state_dict saved as safetensors (from the Explorer, or a file the person picks). */
 export class ImportCheckpointCommand implements Command {

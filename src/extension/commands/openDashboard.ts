@@ -1,6 +1,6 @@
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 /** Opens (or reveals) the runs dashboard: every run in a table, the ticked ones overlaid. */
 export class OpenDashboardCommand implements Command {

@@ -1,7 +1,7 @@
 import type { Services } from '../services';
 import type { Command } from './command';
-import { asCheckpointRef, asRunRef } from './commandArgs';
-import { COMMAND_IDS } from './commandIds';
+import { asCheckpointRef, asRunRef } from '../common/commandArgs';
+import { COMMAND_IDS } from '../common/commandIds';
 import { resolveCheckpoint } from './ui/pickers';
 
 /** Opens (or reveals) the inspector of a checkpoint; on a run, of its latest checkpoint. */

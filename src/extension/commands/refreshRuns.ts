@@ -1,6 +1,6 @@
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 /** Reads the runs folder again, for the tree and the dashboard (the watcher normally does this by itself). */
 export class RefreshRunsCommand implements Command {

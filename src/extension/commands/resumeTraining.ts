@@ -4,7 +4,7 @@ import { LIMITS } from '../config/settings';
 import type { Services } from '../services';
 import { requireTrustToTrain } from '../trust';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 import { resolveRun } from './ui/pickers';
 import { followTraining } from './ui/trainingProgress';
 

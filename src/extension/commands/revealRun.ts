@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { isInsideFolder } from '../util/paths';
 import type { Command } from './command';
-import { asRunRef } from './commandArgs';
-import { COMMAND_IDS } from './commandIds';
+import { asRunRef } from '../common/commandArgs';
+import { COMMAND_IDS } from '../common/commandIds';
 import { resolveRun } from './ui/pickers';
 
 /**

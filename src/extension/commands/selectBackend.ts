@@ -5,7 +5,7 @@ import { SETTINGS_SECTION } from '../config/settings';
 import type { Services } from '../services';
 import { backendChoices, backendHint, type BackendChoice } from '../training/backendChoices';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 type Item = vscode.QuickPickItem & { readonly choice?: BackendChoice };
 

@@ -1,6 +1,6 @@
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 /** Reveals the Invertscope log (what the extension, the trainer and the analysis did). */
 export class ShowLogCommand implements Command {

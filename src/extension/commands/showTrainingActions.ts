@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 
 /** What the training status bar item offers: Stop Training, Open Inspector, Show Log. */
 export class ShowTrainingActionsCommand implements Command {

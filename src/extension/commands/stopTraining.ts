@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import type { ActiveTraining } from '../training/trainingController';
 import type { Command } from './command';
-import { asRunRef } from './commandArgs';
-import { COMMAND_IDS } from './commandIds';
+import { asRunRef } from '../common/commandArgs';
+import { COMMAND_IDS } from '../common/commandIds';
 
 /** Asks a training process to stop after its current step (it saves its state first). */
 export class StopTrainingCommand implements Command {

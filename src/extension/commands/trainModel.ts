@@ -3,7 +3,7 @@ import type { Services } from '../services';
 import { buildTrainConfig, collectTrainChoices, initialChoices, rememberChoices } from '../training/trainFlow';
 import { requireTrustToTrain } from '../trust';
 import type { Command } from './command';
-import { COMMAND_IDS } from './commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 import { vscodeFlowUi } from './ui/flowUi';
 import { followTraining } from './ui/trainingProgress';
 

@@ -27,7 +27,7 @@ export class SettingsStore extends Disposable {
   /** The absolute runs folder for the current settings and workspace. */
   runsFolder(): string {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    return resolveRunsFolder(this.snapshot.runsFolder, folders, this.globalStorage.fsPath, path.join, path.isAbsolute);
+    return resolveRunsFolder(this.snapshot.runsFolder, folders, this.globalStorage.fsPath, (...parts) => path.join(...parts), (p) => path.isAbsolute(p));
   }
 
   private static read(): InvertscopeSettings {

@@ -44,12 +44,6 @@ export function parseExportMessage<Id extends string>(m: Record<string, unknown>
   };
 }
 
-/** A file name without folders or characters file systems refuse, keeping the extension. */
-export function safeFileName(name: string, format: ExportFormat): string {
-  const base = name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '-').replace(/^\.+/, '').trim() || `figure.${format}`;
-  return base.toLowerCase().endsWith(`.${format}`) ? base : `${base}.${format}`;
-}
-
 function parseRef(value: unknown): { runId: string; epoch: number } | null {
   if (typeof value !== 'object' || value === null) return null;
   const r = value as Record<string, unknown>;

@@ -1,26 +1,22 @@
 import * as vscode from 'vscode';
-import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
-import { describeError, isInvertscopeError } from '../../core/errors';
-import type { RunRecord } from '../../core/store/runTypes';
+import { describeError } from '../../core/errors';
 import type { ExportMessage, HostMessage, WebviewMessage } from '../../contracts/inspectorProtocol';
 import type { ChartId, ExportFormat } from '../../shared/charts';
-import type { CheckpointRef } from '../../shared/checkpointRef';
 import type { AnalysisService } from '../analysis/analysisService';
-import { checkpointEntry } from '../commands/commandArgs';
-import { isCancellation } from '../commands/errorMessages';
-import type { LogSink, MetricsCursor, MetricsPage } from '../ports';
+import { isCancellation } from '../common/errorMessages';
+import type { LogSink } from '../ports';
 import type { RunsLocation } from '../runsLocation';
-import { TimelineFeed } from '../trajectory/timelineFeed';
 import type { TrajectoryService } from '../trajectory/trajectoryService';
 import { Disposable } from '../util/dispose';
+import { AnalysisRequests } from './analysisRequests';
+import { ChartExports } from './chartExports';
 import { renderFallbackHtml } from './fallbackHtml';
-import { saveExportedFile } from '../webviewExport';
 import { parseWebviewMessage } from './hostMessages';
 import { createNonce } from './inspectorHtml';
-import { initialStateFor, panelTitle, summarizeRun, type PanelInitialState, type PanelTarget } from './panelState';
-
-/** A run whose metrics cannot be read starts empty, so the next read takes the whole file. */
-const NO_METRICS: MetricsPage = { records: [], next: { offset: 0, line: 1 } };
+import type { PanelChannel } from './panelChannel';
+import { initialStateFor, panelTitle, type PanelInitialState, type PanelTarget } from './panelState';
+import { RunFeed } from './runFeed';
+import { TimelineCard } from './timelineCard';
 
 export interface RenderInspectorHtml {
   (options: { cspSource: string; scriptUri: string; styleUri: string; nonce: string; initialState: PanelInitialState }): string;
@@ -44,29 +40,29 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /**
- * One inspector: a checkpoint, or two side by side. Nothing is posted before the
- * webview says 'ready' (it would be lost); a webview that reloads says 'ready'
- * again and gets the run again. Analyses are posted only when the webview asks
- * ('selectCheckpoint', 'requestCompare', 'retry'). Every await is followed by a disposed check,
+ * One inspector: a checkpoint, or two side by side. The panel owns the webview's
+ * lifetime and routes its messages; what it shows comes from its collaborators:
+ * the runs and their metrics (RunFeed), the analyses asked for
+ * (AnalysisRequests), the timeline card (TimelineCard) and figure exports
+ * (ChartExports). Nothing is posted before the webview says 'ready' (it would be
+ * lost); a webview that reloads says 'ready' again and gets the run again.
+ * Analyses are posted only when the webview asks ('selectCheckpoint',
+ * 'requestCompare', 'retry'). Every await is followed by a disposed check,
  * since the person can close the panel at any moment.
  */
 export class InspectorPanel extends Disposable {
   private ready = false;
   private disposing = false;
   private target: PanelTarget;
-  /** Metric records already posted, per run. */
-  /** Per run shown, where its metrics were read up to (what the webview has). */
-  private readonly metricsSent = new Map<string, MetricsCursor>();
-  private readonly aborter = new AbortController();
   private pendingReveal: ChartId | null = null;
   private readonly disposeEmitter = this._register(new vscode.EventEmitter<void>());
   readonly onDidDispose = this.disposeEmitter.event;
-  private readonly exportWaiters = new Map<string, (message: ExportMessage) => void>();
-  /** The timeline card's run: its points, and the missing ones computed in the background. */
-  private timeline: TimelineFeed | null = null;
-  /** Analyses this panel waits for, and who waits for it to wait for none (the timeline computes only then). */
-  private analysesInFlight = 0;
-  private idleWaiters: Array<() => void> = [];
+  private readonly aborter = new AbortController();
+  private readonly channel: PanelChannel = { post: (message) => this.post(message), isDisposed: () => this.isDisposed };
+  private readonly runs: RunFeed;
+  private readonly analyses: AnalysisRequests;
+  private readonly timeline: TimelineCard;
+  private readonly exports: ChartExports;
 
   static create(deps: InspectorPanelDeps, target: PanelTarget, column: vscode.ViewColumn): InspectorPanel {
     const viewType = target.compare ? COMPARE_VIEW_TYPE : INSPECTOR_VIEW_TYPE;
@@ -88,11 +84,18 @@ export class InspectorPanel extends Disposable {
   private constructor(private readonly deps: InspectorPanelDeps, readonly panel: vscode.WebviewPanel, target: PanelTarget) {
     super();
     this.target = target;
+    const store = () => deps.location.current;
+    this.runs = new RunFeed(this.channel, store, deps.log);
+    this.timeline = new TimelineCard(this.channel, { store, trajectories: deps.trajectories, log: deps.log, idle: () => this.analyses.idle() });
+    this.analyses = new AnalysisRequests(this.channel, {
+      store, analysis: deps.analysis, log: deps.log, signal: this.aborter.signal, beforeCompute: () => this.timeline.yieldToAnalysis(),
+    });
+    this.exports = new ChartExports(this.channel, deps.log, () => deps.location.current.runDir(this.target.runId));
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((data: unknown) => this.receive(data)));
     this._register({ dispose: () => this.aborter.abort() });
-    this._register({ dispose: () => { this.timeline?.dispose(); this.timeline = null; } });
+    this._register(this.timeline);
     panel.webview.html = this.html();
   }
 
@@ -128,55 +131,19 @@ export class InspectorPanel extends Disposable {
    */
   requestExport(chart: ChartId | null, format: ExportFormat, timeoutMs = 15_000): Promise<ExportMessage> {
     if (!this.ready) return Promise.reject(new Error('the inspector is still loading; try again when it shows its charts'));
-    const requestId = createNonce();
-    return new Promise<ExportMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.exportWaiters.delete(requestId);
-        reject(new Error(`the inspector did not produce the ${chart ?? 'current'} chart as ${format} within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      this.exportWaiters.set(requestId, (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-      this.post({ type: 'requestExport', requestId, chart, format });
-    });
+    return this.exports.request(chart, format, timeoutMs);
   }
 
   /** Saves an exported chart where the person chooses; answers the webview with the outcome. */
-  async saveExport(message: ExportMessage): Promise<string | undefined> {
-    let detail = 'cancelled';
-    let ok = false;
-    try {
-      const saved = await saveExportedFile(message, this.deps.location.current.runDir(this.target.runId));
-      if (!saved) return undefined;
-      ok = true;
-      detail = saved;
-      this.deps.log.info(`inspector: exported ${message.chart} as ${saved}`);
-      return saved;
-    } catch (error) {
-      detail = describeError(error);
-      throw error;
-    } finally {
-      if (!this.isDisposed) this.post({ type: 'exportResult', requestId: message.requestId, ok, detail });
-    }
+  saveExport(message: ExportMessage): Promise<string | undefined> {
+    return this.exports.save(message);
   }
 
   /** Files of a run this panel shows changed on disk. */
   async runChanged(runId: string, metricsOnly: boolean): Promise<void> {
     if (!this.ready || !this.shows(runId)) return;
-    if (!metricsOnly && this.timeline?.runId === runId) this.timeline.runChanged();
-    try {
-      if (!metricsOnly) {
-        const run = await this.deps.location.current.readRun(runId);
-        if (this.isDisposed) return;
-        this.post({ type: 'run', run });
-      }
-      await this.postNewMetrics(runId);
-    } catch (error) {
-      if (this.isDisposed) return;
-      if (isInvertscopeError(error, 'NOT_FOUND')) this.post({ type: 'error', message: `Run ${runId} no longer exists`, code: 'NOT_FOUND' });
-      else this.deps.log.warn(`inspector: refreshing ${runId}: ${describeError(error)}`);
-    }
+    if (!metricsOnly) this.timeline.runChanged(runId);
+    await this.runs.runChanged(runId, metricsOnly);
   }
 
   private html(): string {
@@ -211,78 +178,37 @@ export class InspectorPanel extends Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        await this.sendEverything();
+        await this.sendInit();
         return;
       case 'selectCheckpoint':
         this.target = { ...this.target, runId: message.ref.runId, epoch: message.ref.epoch };
         this.panel.title = panelTitle(this.target);
-        await this.sendAnalysis(message.ref, false);
+        await this.analyses.send(message.ref, false);
         return;
       case 'requestCompare':
         this.target = { ...this.target, compare: message.ref };
         this.panel.title = panelTitle(this.target);
-        await this.sendCompare(message.ref);
+        await this.runs.sendRunOf(message.ref);
+        if (this.isDisposed) return;
+        await this.analyses.send(message.ref, false);
         return;
       case 'retry':
-        await this.sendAnalysis(message.ref, true);
+        await this.analyses.send(message.ref, true);
         return;
-      case 'export': {
-        const waiter = this.exportWaiters.get(message.requestId);
-        if (waiter) {
-          this.exportWaiters.delete(message.requestId);
-          waiter(message);
-          return;
-        }
-        await this.saveExport(message);
+      case 'export':
+        await this.exports.received(message);
         return;
-      }
       case 'openLog':
         this.deps.log.show(true);
         return;
       case 'watchTrajectory':
-        this.watchTrajectory(message.runId);
+        this.timeline.watch(message.runId);
         return;
     }
   }
 
-  private watchTrajectory(runId: string): void {
-    if (this.timeline?.runId !== runId) {
-      this.timeline?.dispose();
-      this.timeline = new TimelineFeed({
-        store: () => this.deps.location.current,
-        trajectories: this.deps.trajectories,
-        log: this.deps.log,
-        post: (message) => this.post(message),
-        idle: () => this.analysesIdle(),
-      }, runId);
-    }
-    void this.timeline.refresh();
-  }
-
-  /** Resolves once no analysis this panel asked for is on its way. */
-  private analysesIdle(): Promise<void> {
-    if (this.analysesInFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private async sendEverything(): Promise<void> {
-    const store = this.deps.location.current;
-    this.metricsSent.clear();
-    let run: RunRecord;
-    try {
-      run = await store.readRun(this.target.runId);
-    } catch (error) {
-      if (this.isDisposed) return;
-      this.post({ type: 'error', message: describeError(error), code: isInvertscopeError(error) ? error.code : undefined });
-      return;
-    }
-    const [metrics, listing] = await Promise.all([
-      store.readMetricsSince(run.id).catch(() => NO_METRICS),
-      store.listRuns().catch(() => ({ runs: [run], damaged: [] })),
-    ]);
-    if (this.isDisposed) return;
-    this.metricsSent.set(run.id, metrics.next);
-    this.post({ type: 'init', run, metrics: metrics.records, runs: listing.runs.map(summarizeRun) });
+  private async sendInit(): Promise<void> {
+    if (!(await this.runs.sendInit(this.target.runId))) return;
     if (this.pendingReveal) {
       this.post({ type: 'revealChart', chart: this.pendingReveal });
       this.pendingReveal = null;
@@ -290,49 +216,5 @@ export class InspectorPanel extends Disposable {
     // No analysis follows: on 'init' the webview asks for the checkpoint (and the
     // compare target) it will show, which may be a restored choice rather than
     // this.target; answering here too would read and post every analysis twice.
-  }
-
-  private async sendCompare(ref: CheckpointRef): Promise<void> {
-    if (!this.metricsSent.has(ref.runId)) {
-      const store = this.deps.location.current;
-      const [run, metrics] = await Promise.all([store.readRun(ref.runId), store.readMetricsSince(ref.runId).catch(() => NO_METRICS)]);
-      if (this.isDisposed) return;
-      this.metricsSent.set(ref.runId, metrics.next);
-      this.post({ type: 'run', run, metrics: metrics.records });
-    }
-    await this.sendAnalysis(ref, false);
-  }
-
-  private async postNewMetrics(runId: string): Promise<void> {
-    const sent = this.metricsSent.get(runId);
-    if (sent === undefined) return;
-    const page = await this.deps.location.current.readMetricsSince(runId, sent);
-    if (this.isDisposed || page.records.length === 0) return;
-    this.metricsSent.set(runId, page.next);
-    this.post({ type: 'metrics', runId, records: page.records });
-  }
-
-  private async sendAnalysis(ref: CheckpointRef, force: boolean): Promise<void> {
-    const store = this.deps.location.current;
-    this.analysesInFlight++;
-    try {
-      const run = await store.readRun(ref.runId);
-      const entry = checkpointEntry(run, ref);
-      const target = { run, entry, file: store.checkpointPath(run.id, entry) };
-      const onProgress = (message: string, fraction: number | null) => this.post({ type: 'analysisProgress', ref, message, fraction });
-      const onPartial = (partial: PartialAnalysis) => this.post({ type: 'analysisPartial', ref, partial });
-      const cached = force ? null : await this.deps.analysis.readCached(target);
-      // A computation goes first in the analysis process: the timeline's point waits.
-      if (!cached) this.timeline?.yieldToAnalysis();
-      const analysis = cached ?? await this.deps.analysis.analyse(target, onProgress, this.aborter.signal, onPartial);
-      if (this.isDisposed) return;
-      this.post({ type: 'analysis', ref, analysis });
-    } catch (error) {
-      if (this.isDisposed || isCancellation(error)) return;
-      this.deps.log.warn(`inspector: analysis of ${ref.runId} epoch ${ref.epoch}: ${describeError(error)}`);
-      this.post({ type: 'analysisError', ref, message: describeError(error), code: isInvertscopeError(error) ? error.code : undefined });
-    } finally {
-      if (--this.analysesInFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
   }
 }

@@ -42,7 +42,7 @@ export function parseRestoredState(state: unknown): PanelTarget | string {
     }
     compare = { runId: c.runId, epoch: c.epoch };
   }
-  return { runId: s.runId, epoch: (s.epoch as number | null | undefined) ?? null, compare };
+  return { runId: s.runId, epoch: s.epoch ?? null, compare };
 }
 
 /** Whether a panel already shows exactly this. */

@@ -4,8 +4,18 @@
  */
 import type { FromTrainer, StartedInfo } from '../../backend/protocol';
 import type { MetricRecord } from '../../core/store/runTypes';
-import type { LiveProgress } from '../tree/treePresentation';
 import { formatCount, formatNumber } from '../../shared/formatNumber';
+
+/** Progress of a run that is training now, from the trainer's messages or the tail of metrics.jsonl. */
+export interface LiveProgress {
+  readonly epoch: number;
+  readonly totalEpochs: number;
+  /** Fraction of the current epoch done, 0..1 (0 when unknown). */
+  readonly epochFraction: number;
+  /** The latest step loss; null before the first step. */
+  readonly loss: number | null;
+  readonly samplesPerSecond: number | null;
+}
 
 export interface SessionShape {
   readonly firstEpoch: number;

@@ -101,7 +101,7 @@ export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataF
   const text = await ui.input(
     step(3, `Epochs that also get a checkpoint (the last epoch, ${epochs}, always does); empty for none`),
     suggested.join(', '),
-    (value) => { const parsed = parseEpochList(value, epochs as number, minEpochs); return typeof parsed === 'string' ? parsed : undefined; },
+    (value) => { const parsed = parseEpochList(value, epochs, minEpochs); return typeof parsed === 'string' ? parsed : undefined; },
   );
   if (text === undefined) return undefined;
   const checkpointEpochs = parseEpochList(text, epochs, minEpochs) as number[];

@@ -2,10 +2,9 @@ import type { FromTrainer, StartedInfo, TrainRequest, TrainingOutcome } from '..
 import type { BackendInfo } from '../../core/store/runTypes';
 import type { TrainingSession } from '../../backend/session';
 import type { LogSink, TrainerPort } from '../ports';
-import type { LiveProgress } from '../tree/treePresentation';
 import { Disposable, toDisposable } from '../util/dispose';
 import { Emitter, type Event } from '../util/emitter';
-import { applyTrainerMessage, shapeFromStarted, type SessionShape } from './liveProgress';
+import { applyTrainerMessage, shapeFromStarted, type LiveProgress, type SessionShape } from './liveProgress';
 
 /** One training process the extension started, as the views see it. */
 export interface ActiveTraining {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { COMMAND_IDS, CONTEXT_KEYS } from '../commands/commandIds';
+import { COMMAND_IDS, CONTEXT_KEYS } from '../common/commandIds';
 import { Disposable } from '../util/dispose';
 import { progressText, statusBarText } from './liveProgress';
 import type { TrainingController } from './trainingController';

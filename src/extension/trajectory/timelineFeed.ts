@@ -2,7 +2,7 @@ import { describeError, isInvertscopeError } from '../../core/errors';
 import type { TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import type { RunRecord } from '../../core/store/runTypes';
 import type { TrajectoryMessage } from '../../contracts/inspectorProtocol';
-import { isCancellation } from '../commands/errorMessages';
+import { isCancellation } from '../common/errorMessages';
 import type { LogSink, RunStorePort } from '../ports';
 import { Disposable } from '../util/dispose';
 import type { TrajectoryService } from './trajectoryService';

@@ -4,7 +4,8 @@ import type { RunRecord } from '../../core/store/runTypes';
 import { latestPoint } from '../trajectory/latestPoint';
 import { CheckpointNode } from './checkpointNode';
 import { TreeNode, treeItemFromView, type TreeContext } from './treeNode';
-import { runView, type LiveProgress } from './treePresentation';
+import type { LiveProgress } from '../training/liveProgress';
+import { runView } from './treePresentation';
 
 /**
  * A training run. The instance lives as long as the run is listed, so that

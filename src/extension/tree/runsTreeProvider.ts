@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { isInvertscopeError } from '../../core/errors';
 import type { AnalysisService } from '../analysis/analysisService';
-import { CONTEXT_KEYS } from '../commands/commandIds';
+import { CONTEXT_KEYS } from '../common/commandIds';
 import type { LogSink, MetricsCursor } from '../ports';
 import type { RunsLocation } from '../runsLocation';
-import { progressFromMetrics } from '../training/liveProgress';
+import { progressFromMetrics, type LiveProgress } from '../training/liveProgress';
 import type { TrainingController } from '../training/trainingController';
 import type { TrajectoryService } from '../trajectory/trajectoryService';
 import { Disposable } from '../util/dispose';
@@ -12,8 +12,9 @@ import type { CheckpointNode } from './checkpointNode';
 import { DamagedRunNode } from './damagedRunNode';
 import { RunNode } from './runNode';
 import type { ChangeBatch } from './runsFolderChanges';
-import { MessageNode, TreeNode, type TreeContext } from './treeNode';
-import { sortRuns, type LiveProgress } from './treePresentation';
+import type { TreeNode } from './treeNode';
+import { MessageNode, type TreeContext } from './treeNode';
+import { sortRuns } from './treePresentation';
 
 /**
  * The Runs view: run → checkpoints → layers. Changes on disk and training

@@ -7,8 +7,9 @@ import { ROUND_TRIPS, ROUND_TRIP_IDS, type TrajectoryPoint } from '../../core/an
 import type { JacobianReport, LayerSpectrum } from '../../core/analysis/types';
 import { describeArchitecture } from '../../core/model/architecture';
 import type { CheckpointEntry, RunRecord, RunStatus } from '../../core/store/runTypes';
-import { COMMAND_IDS } from '../commands/commandIds';
+import { COMMAND_IDS } from '../common/commandIds';
 import { formatCondition, formatCount, formatDecibels, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
+import type { LiveProgress } from '../training/liveProgress';
 
 export type Collapse = 'none' | 'collapsed' | 'expanded';
 
@@ -28,17 +29,6 @@ export interface NodeView {
   readonly collapse: Collapse;
   /** Run on click, with the node as its argument. */
   readonly clickCommand?: string;
-}
-
-/** Progress of a run that is training now, from the trainer's messages or the tail of metrics.jsonl. */
-export interface LiveProgress {
-  readonly epoch: number;
-  readonly totalEpochs: number;
-  /** Fraction of the current epoch done, 0..1 (0 when unknown). */
-  readonly epochFraction: number;
-  /** The latest step loss; null before the first step. */
-  readonly loss: number | null;
-  readonly samplesPerSecond: number | null;
 }
 
 const STATUS_ICONS: Record<RunStatus, { id: string; color?: string }> = {

@@ -47,8 +47,8 @@ export function layer<P extends Element>(
   tag: 'g' | 'text' | 'path' | 'rect' | 'line' = 'g',
 ): G {
   const existing = parent.select<SVGGElement>(`:scope > ${tag}.${cls.trim().split(/\s+/).join('.')}`);
-  if (!existing.empty()) return existing as unknown as G;
-  return parent.append(tag).attr('class', cls) as unknown as G;
+  if (!existing.empty()) return existing;
+  return parent.append(tag).attr('class', cls);
 }
 
 /**

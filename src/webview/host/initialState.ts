@@ -28,7 +28,7 @@ export function readInitialState(doc: Document): InspectorInitialState {
     && typeof compare.runId === 'string' && compare.runId !== '' && Number.isInteger(compare.epoch) && (compare.epoch as number) >= 0;
   if (compare !== null && compare !== undefined && !validCompare) throw new Error(`inspector: invalid initial state compare: ${JSON.stringify(compare)}`);
   return {
-    runId: v.runId, epoch: v.epoch as number | null, title: v.title,
+    runId: v.runId, epoch: v.epoch, title: v.title,
     compare: validCompare ? { runId: compare.runId as string, epoch: compare.epoch as number } : null,
   };
 }

@@ -9,7 +9,7 @@ export interface LayerDatum {
 
 export function isLayerDatum(value: unknown): value is LayerDatum {
   if (typeof value !== 'object' || value === null || !('layer' in value)) return false;
-  const layer = (value as { layer: unknown }).layer;
+  const layer = value.layer;
   return layer === null || (typeof layer === 'number' && Number.isInteger(layer) && layer >= 0);
 }
 

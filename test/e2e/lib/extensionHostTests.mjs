@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { launchChromium, workbenchUrl } from './browser.mjs';
 
-export async function runExtensionHostTests({ url, extensionPath, testsPath, workspace, logFile, timeoutMs = 180_000 }) {
+export async function runExtensionHostTests({ url, extensionPath, testsPath, workspace, logFile, timeoutMs = 420_000 }) {
   const authority = new URL(url).host;
   // The authority must be the host:port the page was loaded from.
   const payload = [
@@ -22,7 +22,7 @@ export async function runExtensionHostTests({ url, extensionPath, testsPath, wor
     await page.exposeFunction('codeAutomationLog', (_type, args) => {
       const line = format(...(args ?? [])).replace(/^%c\s*\w*\s*color: #\w+\s*/, '');
       appendFileSync(logFile, `${line}\n`);
-      if (/✔|✓|passing|failing|\d+\) |Error|extension-host tests/.test(line)) console.log(`  [host] ${line}`);
+      if (/✔|✓|passing|failing|\d+\) |Error|extension-host tests|RESULT /.test(line)) console.log(`  [host] ${line}`);
     });
     await page.exposeFunction('codeAutomationExit', (code) => finish(code));
     page.on('pageerror', (e) => appendFileSync(logFile, `[pageerror] ${e.message}\n`));

@@ -15,7 +15,8 @@ import { dequantizeInto, evaluationNoise } from '../../../src/core/train/flow/de
 import { flowNll } from '../../../src/core/train/flow/flowForward';
 import { flowParams } from '../../../src/core/train/flow/flowParams';
 import { classPriorFromPaper, type FlowPrior } from '../../../src/core/train/flow/flowPrior';
-import { runTrainingJob, type JobListener } from '../../../src/core/train/trainingJob';
+import type { JobListener } from '../../../src/core/jobs/jobTypes';
+import { runTrainingJob } from '../../../src/core/jobs/trainingJob';
 import { createRng } from '../../../src/core/random/rng';
 import { quickConfig } from '../../helpers/trainConfig';
 import { logAbsDetByElimination, randomBatch, randomFlow, smallArchitecture, WIDTH } from '../flow/flowFixtures';

@@ -4,7 +4,7 @@ import { startTraining } from '../../../src/backend/trainingClient';
 import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
 import type { FromTrainer } from '../../../src/backend/protocol';
 import { presetArchitecture } from '../../../src/core/model/architecture';
-import { loadResumePoint } from '../../../src/core/train/resumePoint';
+import { loadResumePoint } from '../../../src/core/jobs/resumePoint';
 import { readCheckpoint } from '../../../src/core/store/checkpoint';
 import { RunStore } from '../../../src/core/store/runStore';
 import type { EpochMetric } from '../../../src/core/store/runTypes';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkpointOutputStem } from '../../../src/cli/commands/analyze';
+import { checkpointOutputStem } from '../../../src/cli/checkpointArgument';
 
 describe('CLI output helpers shared between commands', () => {
   it('names a run\'s checkpoint outputs <run>-epoch-NNNN and a loose file by its own name', () => {

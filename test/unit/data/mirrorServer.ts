@@ -35,7 +35,7 @@ export async function startMirrorServer(files: ReadonlyMap<string, Buffer>, mirr
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const [, mirror = '', file = ''] = (req.url ?? '').split('/');
     const record: ServedRequest = {
-      mirror, file, range: req.headers.range, acceptEncoding: req.headers['accept-encoding'] as string | undefined, status: 0,
+      mirror, file, range: req.headers.range, acceptEncoding: req.headers['accept-encoding'], status: 0,
     };
     requests.push(record);
     const body = files.get(file);

@@ -111,6 +111,7 @@ describe('parseDigitsJson', () => {
     const parse = (text: string): number[] => Array.from(parseDigitsJson(Buffer.from(text), 'x.json'));
     assert.deepEqual(parse('{ "data" : [ 0 , 0.25,\n1 ] }\n'), [0, 0.25, 1]);
     assert.deepEqual(parse('{"data":[1e-3,2.5E0,-0]}'), [Math.fround(0.001), 2.5, -0]);
+    // eslint-disable-next-line no-loss-of-precision -- the very digits of the JSON text, more than a double holds
     assert.deepEqual(parse('{"data":[0.1234567890123456789]}'), [Math.fround(0.1234567890123456789)]);
     assert.deepEqual(parse('{"data":[]}'), []);
   });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { asCheckpointRef, asRunRef, checkpointEntry, checkpointPairFromSelection } from '../../../src/extension/commands/commandArgs';
+import { asCheckpointRef, asRunRef, checkpointEntry, checkpointPairFromSelection } from '../../../src/extension/common/commandArgs';
 import { runRecord } from './builders';
 
 class FakeCheckpointNode {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvertscopeError } from '../../../src/core/errors';
-import { describeFailure, isCancellation } from '../../../src/extension/commands/errorMessages';
+import { describeFailure, isCancellation } from '../../../src/extension/common/errorMessages';
 import { UntrustedWorkspaceError } from '../../../src/extension/trust';
 
 describe('describeFailure', () => {

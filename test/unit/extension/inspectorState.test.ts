@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderFallbackHtml } from '../../../src/extension/inspector/fallbackHtml';
-import { parseWebviewMessage, safeFileName } from '../../../src/extension/inspector/hostMessages';
+import { safeFileName } from '../../../src/extension/common/safeFileName';
+import { parseWebviewMessage } from '../../../src/extension/inspector/hostMessages';
 import { initialStateFor, panelTitle, parseRestoredState, sameTarget, summarizeRun } from '../../../src/extension/inspector/panelState';
 import { runRecord } from './builders';
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PRESET_NAMES } from '../../../src/core/model/architecture';
-import { COMMAND_IDS, VIEW_IDS } from '../../../src/extension/commands/commandIds';
+import { COMMAND_IDS, VIEW_IDS } from '../../../src/extension/common/commandIds';
 import { BACKEND_CHOICES, DEFAULT_SETTINGS, LIMITS, POLLING_MODES, SETTING_KEYS } from '../../../src/extension/config/settings';
 
 // Compiled to out/test/unit/extension; the sources and manifest are four levels up.

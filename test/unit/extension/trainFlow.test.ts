@@ -173,7 +173,7 @@ describe('buildTrainConfig for the flow recipes', () => {
     const choices = await collectTrainChoices(ui, start, '');
     assert.equal(asked[1].active, 0, "the recipe's own epoch count is pre-selected");
     assert.deepEqual(choices, { model: 'flow11', epochs: 0, checkpointEpochs: [], data: { kind: 'embedded' } });
-    const config = buildTrainConfig(choices as TrainChoices, DEFAULT_SETTINGS);
+    const config = buildTrainConfig(choices, DEFAULT_SETTINGS);
     assert.equal(config.flow?.prior, 'class');
     assert.equal(config.architecture.layers.length, 11);
     assert.deepEqual(config.checkpointEpochs, [0]);

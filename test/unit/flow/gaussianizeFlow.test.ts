@@ -31,6 +31,7 @@ describe('gaussianizing flow initialization', () => {
     assert.ok(model.layers[5].packed.every((v) => v === 0) && model.biases[5].every((v) => v === 0));
     assert.equal(report.kinkedFraction.length, 5);
     assert.deepEqual(flowLayerTraining(arch, 'gaussianize', 3), { diagonalLayers: [0, 1, 2, 4, 5], frozenLayers: [0, 1, 2] });
+    assert.deepEqual(flowLayerTraining(arch, 'gaussianize', 3, true), { diagonalLayers: [0, 1, 2], frozenLayers: [0, 1, 2] });
   });
 
   it('fits the prior to its own draws: per class, the outputs have the prior\'s mean and standard deviation', () => {

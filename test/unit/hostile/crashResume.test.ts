@@ -8,7 +8,7 @@ import { startTraining } from '../../../src/backend/trainingClient';
 import type { TrainingSession } from '../../../src/backend/session';
 import { createRng } from '../../../src/core/random/rng';
 import { RunStore } from '../../../src/core/store/runStore';
-import { loadResumePoint } from '../../../src/core/train/resumePoint';
+import { loadResumePoint } from '../../../src/core/jobs/resumePoint';
 import { quickConfig } from '../../helpers/trainConfig';
 
 const EPOCHS = 6;

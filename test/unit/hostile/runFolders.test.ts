@@ -13,6 +13,10 @@ import { expectError } from '../store/storeTestUtils';
 import { hasStackTrace } from './harness/runCli';
 import { copyRun, trainTemplateRun, type TemplateRun } from './templateRun';
 
+/** A run.json edited field by field, as untyped as the file it was read from. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into any field to corrupt it
+type EditableRun = Record<string, any>;
+
 /** Every file below `folder` with the SHA-256 of its bytes: equal before and after means nothing was written there. */
 function snapshot(folder: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -155,14 +159,14 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
   });
 
   describe('run.json out of bounds', () => {
-    function edit(run: TemplateRun, change: (record: Record<string, any>) => void): void {
+    function edit(run: TemplateRun, change: (record: EditableRun) => void): void {
       const file = join(run.runs, run.id, 'run.json');
-      const record = JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
+      const record = JSON.parse(readFileSync(file, 'utf8')) as EditableRun;
       change(record);
       writeFileSync(file, JSON.stringify(record));
     }
 
-    const cases: [string, (r: Record<string, any>) => void, RegExp][] = [
+    const cases: [string, (r: EditableRun) => void, RegExp][] = [
       ['a width of 1e9', (r) => { r.config.architecture.width = 1e9; }, /config\.architecture\.width/],
       ['10,000 layers', (r) => { r.config.architecture.layers = Array.from({ length: 10_000 }, () => ({ activation: true })); }, /config\.architecture\.layers/],
       ['two checkpoints of one epoch', (r) => { r.checkpoints.push(r.checkpoints[0]); }, /checkpoints\[1\]\.epoch/],

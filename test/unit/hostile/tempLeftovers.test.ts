@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunStore } from '../../../src/core/store/runStore';
 import { copyRun, trainTemplateRun, type TemplateRun } from './templateRun';
+import { reconcileStaleRuns } from '../../../src/core/store/staleRuns';
 
 /**
  * Temporary files of atomic writes are named `.<file>.<pid>.<host>.<hex>.tmp`
@@ -39,7 +40,7 @@ describe('leftover temporary files', () => {
       ];
       const kept = join(folder, 'checkpoints', tempName('epoch-0003.safetensors', live.pid as number));
       for (const file of [...leftovers, kept]) writeFileSync(file, Buffer.alloc(4096));
-      await new RunStore(run.runs).reconcileStaleRuns();
+      await reconcileStaleRuns(new RunStore(run.runs));
       for (const file of leftovers) assert.equal(existsSync(file), false, `${file} should be removed`);
       assert.equal(existsSync(kept), true, 'a live writer keeps its file');
     } finally {
@@ -57,7 +58,7 @@ describe('leftover temporary files', () => {
     writeFileSync(recent, 'x');
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     utimesSync(old, twoHoursAgo, twoHoursAgo);
-    await new RunStore(run.runs).reconcileStaleRuns();
+    await reconcileStaleRuns(new RunStore(run.runs));
     assert.deepEqual(readdirSync(checkpoints).filter((n) => n.endsWith('.tmp')), ['.epoch-0008.safetensors.6a5b4c3d2e1f.tmp']);
   });
 });

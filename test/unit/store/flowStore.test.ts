@@ -6,6 +6,7 @@ import { customArchitecture } from '../../../src/core/model/architecture';
 import { createRng } from '../../../src/core/random/rng';
 import { flowSidecarPath, readCheckpoint, writeCheckpoint, type CheckpointFlow, type CheckpointTraining } from '../../../src/core/store/checkpoint';
 import { readSafetensors } from '../../../src/core/store/safetensors/readSafetensors';
+import { encodeSafetensors } from '../../../src/core/store/safetensors/writeSafetensors';
 import { RunStore } from '../../../src/core/store/runStore';
 import { LEGACY_FLOW_TRAINING } from '../../../src/core/train/config';
 import { flowParams } from '../../../src/core/train/flow/flowParams';
@@ -75,6 +76,47 @@ describe('flow checkpoints', () => {
     await writeCheckpoint(other, { architecture: arch, params, training: { ...TRAINING, epoch: 6 }, flow });
     await copyFile(flowSidecarPath(other), flowSidecarPath(file));
     await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'plain.flow.safetensors', 'invertscope.checkpoint-sha256', 'left over from an earlier file'));
+  });
+
+  it('store a low-rank prior\'s factors and their moments additively (rank in the metadata) and read them back exactly', async () => {
+    const { flow, params } = flowState(4);
+    if (flow.prior.kind !== 'class') throw new Error('expected a class prior');
+    const rng = createRng(5);
+    const factors = () => Float32Array.from({ length: 10 * 2 * n }, () => rng.normal());
+    const lowRank: CheckpointFlow = {
+      ...flow,
+      prior: { ...flow.prior, rank: 2, factors: factors() },
+      priorMoments: flow.priorMoments && { first: { ...flow.priorMoments.first, factors: factors() }, second: { ...flow.priorMoments.second, factors: factors() } },
+    };
+    const file = join(dir, 'low-rank.safetensors');
+    await writeCheckpoint(file, { architecture: arch, params, training: TRAINING, flow: lowRank });
+    const sidecar = await readSafetensors(flowSidecarPath(file));
+    assert.deepEqual(JSON.parse(sidecar.metadata['invertscope.flow']), { prior: 'class', classes: 10, rank: 2 });
+    assert.deepEqual(sidecar.tensors.get('prior.factors')?.shape, [10, 2, n]);
+    const loaded = await readCheckpoint(file);
+    assert.deepEqual(loaded.flow?.prior, lowRank.prior);
+    assert.deepEqual(loaded.flow?.priorMoments, lowRank.priorMoments);
+  });
+
+  it('refuse a low-rank sidecar whose rank is out of range or whose factors are missing, naming the field', async () => {
+    const { flow, params } = flowState(6);
+    if (flow.prior.kind !== 'class') throw new Error('expected a class prior');
+    const file = join(dir, 'hostile.safetensors');
+    await writeCheckpoint(file, { architecture: arch, params, training: TRAINING, flow: { layers: flow.layers, prior: { ...flow.prior, rank: 1, factors: new Float32Array(10 * n) } } });
+    const sidecar = await readSafetensors(flowSidecarPath(file));
+    const rewrite = async (metadata: Record<string, unknown>, drop: string | null) => {
+      const tensors = new Map([...sidecar.tensors].filter(([name]) => name !== drop));
+      const encoded = encodeSafetensors(tensors, { ...sidecar.metadata, 'invertscope.flow': JSON.stringify(metadata) }, 'test');
+      await writeFile(flowSidecarPath(file), Buffer.concat(encoded.chunks));
+    };
+    await rewrite({ prior: 'class', classes: 10, rank: n + 1 }, null);
+    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'hostile.flow.safetensors', 'rank', 'at most 8'));
+    await rewrite({ prior: 'class', classes: 10, rank: -1 }, null);
+    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'hostile.flow.safetensors', 'rank'));
+    await rewrite({ prior: 'class', classes: 10 }, null);
+    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'hostile.flow.safetensors', 'prior.factors'));
+    await rewrite({ prior: 'class', classes: 10, rank: 1 }, 'prior.factors');
+    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'hostile.flow.safetensors', '"prior.factors" is missing'));
   });
 
   it('refuse a sidecar whose arrays do not fit the architecture, naming the array', async () => {
@@ -160,6 +202,9 @@ describe('validateTrainConfig for flows', () => {
     assert.throws(() => validateTrainConfig({ ...base, architecture: { ...arch, parametrization: 'dense' } }, 'test'), /invalid architecture\.parametrization: "dense"/);
     assert.throws(() => validateTrainConfig({ ...base, flow: { kinkLayers: 3 } }, 'test'), /invalid flow\.kinkLayers: 3 \(an integer in 0\.\.2\)/);
     assert.throws(() => validateTrainConfig({ ...base, flow: { boundarySurrogate: -1 } }, 'test'), /invalid flow\.boundarySurrogate: -1/);
+    assert.throws(() => validateTrainConfig({ ...base, flow: { priorRank: 3 } }, 'test'), /invalid flow\.priorRank: 3 \(0 unless flow\.init is 'gaussianize'/);
+    assert.throws(() => validateTrainConfig({ ...base, flow: { priorRank: 2.5 } }, 'test'), /invalid flow\.priorRank: 2\.5 \(an integer in 0\.\.7\)/);
+    assert.throws(() => validateTrainConfig({ ...base, flow: { denseAfterWhitening: true } }, 'test'), /invalid flow\.denseAfterWhitening: true/);
     assert.throws(() => validateTrainConfig({ ...trainConfig(arch), flow: { prior: 'class' } }, 'test'), /invalid flow: .*objective 'flow' only/);
     const noActivation = customArchitecture({ name: 'lin', depth: 3, activation: false, width: n, parametrization: 'lu' });
     assert.throws(() => validateTrainConfig({ ...base, architecture: noActivation, flow: { kinkLayers: 1 } }, 'test'), /layer 1 has no LeakyReLU/);

@@ -9,10 +9,16 @@ import { RunStore } from '../../../src/core/store/runStore';
 import { currentProcessInfo } from '../../../src/core/store/processLiveness';
 import type { EpochMetric, MetricRecord, RunRecord, StepMetric } from '../../../src/core/store/runTypes';
 import { dataInfo, expectError, smallModel, tempFolder, trainConfig } from './storeTestUtils';
+import { resolveRun } from '../../../src/core/store/resolveRun';
+import { reconcileStaleRuns } from '../../../src/core/store/staleRuns';
 
 const step = (n: number, loss = 1 / n): StepMetric => ({ type: 'step', epoch: 1, step: n, loss, parts: [loss, 0], samplesPerSecond: 900, wallSeconds: n / 10 });
 const epoch: EpochMetric = { type: 'epoch', epoch: 1, trainLoss: 0.5, trainParts: [0.4, 0.1], testLoss: 0.6, testParts: [0.5, 0.1], testBitsPerDim: 1.25, samplesPerSecond: 1000, wallSeconds: 3 };
 const backend = { name: 'cpu', description: 'tfjs cpu', threads: 1 } as const;
+
+/** A run.json edited field by field, as untyped as the file it was read from. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into any field to corrupt it
+type EditableRun = Record<string, any>;
 
 describe('RunStore', () => {
   let dir = '';
@@ -66,8 +72,8 @@ describe('RunStore', () => {
     it('names the file and field of an invalid run.json, and refuses a newer format', async () => {
       const id = await create();
       const file = store.runFile(id);
-      const good = JSON.parse(await readFile(file, 'utf8')) as Record<string, any>;
-      const cases: [Record<string, any>, string[]][] = [
+      const good = JSON.parse(await readFile(file, 'utf8')) as EditableRun;
+      const cases: [EditableRun, string[]][] = [
         [{ ...good, config: { ...good.config, architecture: { ...good.config.architecture, width: '784' } } }, ['config.architecture.width', '"784"']],
         [{ ...good, checkpoints: [{ epoch: 1, file: 'checkpoints/epoch-0001.safetensors', trainLoss: 1, testLoss: 1, writtenAt: good.createdAt, sha256: 'abc' }] }, ['checkpoints[0].sha256', '"abc"']],
         [{ ...good, status: 'paused' }, ['status', '"paused"']],
@@ -263,18 +269,18 @@ describe('RunStore', () => {
       const a = await lookup.createRun(config, dataInfo(), backend, { now: new Date('2026-07-01T10:00:00Z') });
       const b = await lookup.createRun(config, dataInfo(), backend, { now: new Date('2026-07-01T10:00:00Z') });
       const c = await lookup.createRun(config, dataInfo(), backend, { now: new Date('2026-08-01T10:00:00Z') });
-      assert.equal((await lookup.resolveRun(a)).id, a);
-      assert.equal((await lookup.resolveRun('20260801')).id, c);
-      await assert.rejects(lookup.resolveRun('20260701-1000'), expectError('BAD_INPUT', 'matches 2 runs', a, b));
-      const byPath = await lookup.resolveRun(join(lookup.root, b, 'run.json'));
+      assert.equal((await resolveRun(lookup, a)).id, a);
+      assert.equal((await resolveRun(lookup, '20260801')).id, c);
+      await assert.rejects(resolveRun(lookup, '20260701-1000'), expectError('BAD_INPUT', 'matches 2 runs', a, b));
+      const byPath = await resolveRun(lookup, join(lookup.root, b, 'run.json'));
       assert.equal(byPath.id, b);
       assert.equal(byPath.store, lookup);
-      const relative = await lookup.resolveRun(`./${c}`, { cwd: lookup.root });
+      const relative = await resolveRun(lookup, `./${c}`, { cwd: lookup.root });
       assert.equal(relative.id, c);
-      const elsewhere = await store.resolveRun(join(lookup.root, a));
+      const elsewhere = await resolveRun(store, join(lookup.root, a));
       assert.equal(elsewhere.store.root, lookup.root);
       assert.equal((await elsewhere.store.readRun(elsewhere.id)).id, a);
-      await assert.rejects(lookup.resolveRun('1999'), expectError('NOT_FOUND', 'no run "1999"'));
+      await assert.rejects(resolveRun(lookup, '1999'), expectError('NOT_FOUND', 'no run "1999"'));
     });
   });
 
@@ -290,7 +296,7 @@ describe('RunStore', () => {
       const remote = await stale.createRun(config, dataInfo(), backend, { process: { pid, hostname: `${hostname()}-elsewhere`, startedAt: new Date().toISOString() } });
       const finished = await stale.createRun(config, dataInfo(), backend, { status: 'completed', process: { pid, hostname: hostname(), startedAt: new Date().toISOString() } });
 
-      const marked = await stale.reconcileStaleRuns();
+      const marked = await reconcileStaleRuns(stale);
       assert.deepEqual(marked, [dead]);
       const record: RunRecord = await stale.readRun(dead);
       assert.equal(record.status, 'failed');
@@ -299,7 +305,7 @@ describe('RunStore', () => {
       assert.equal((await stale.readRun(alive)).status, 'running');
       assert.equal((await stale.readRun(remote)).status, 'running');
       assert.equal((await stale.readRun(finished)).status, 'completed');
-      assert.deepEqual(await stale.reconcileStaleRuns(), []);
+      assert.deepEqual(await reconcileStaleRuns(stale), []);
     });
 
     it('tells a reused pid from the process that was recorded, where /proc shows start times', { skip: !existsSync('/proc/self/stat') && 'no /proc on this system' }, async () => {
@@ -308,7 +314,7 @@ describe('RunStore', () => {
       assert.equal(typeof self.startTicks, 'number');
       const reused = await stale.createRun(config, dataInfo(), backend, { process: { ...self, startTicks: (self.startTicks ?? 0) + 1 } });
       const same = await stale.createRun(config, dataInfo(), backend, { process: self });
-      assert.deepEqual(await stale.reconcileStaleRuns(), [reused]);
+      assert.deepEqual(await reconcileStaleRuns(stale), [reused]);
       assert.equal((await stale.readRun(same)).status, 'running');
     });
   });

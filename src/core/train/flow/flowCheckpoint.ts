@@ -1,5 +1,5 @@
 import { sequentialIndices, type Architecture } from '../../model/architecture';
-import type { FlowPrior } from './flowPrior';
+import { priorRank, type FlowPrior } from './flowPrior';
 import type { FlowState, PriorMoments } from './flowEngineTypes';
 import { validateLuLayer, type LuLayer } from './luLayer';
 
@@ -21,8 +21,10 @@ export interface FlowArray {
  *   `${index}.lu_sign`    [n]      sign of u_ii (±1)
  *   `${index}.lu_perm`    [n]      row i of W is row perm[i] of L·U (integers, exact in float32)
  *   `prior.mean`, `prior.log_std`                [classes, n]   learned prior only
+ *   `prior.factors`                              [classes, rank, n]   a low-rank prior's F_a only
  *   `prior.mean.exp_avg`, `prior.mean.exp_avg_sq`,
  *   `prior.log_std.exp_avg`, `prior.log_std.exp_avg_sq`   [classes, n]   its Adam moments
+ *   `prior.factors.exp_avg`, `prior.factors.exp_avg_sq`   [classes, rank, n]   likewise
  *
  * Adam's moments of the packed factors travel in the optimizer state, in the
  * packed layout. Readers that know nothing of flows use `${index}.weight`.
@@ -51,12 +53,19 @@ export function flowCheckpointArrays(
     const shape = [state.prior.classes, n];
     arrays.push({ name: 'prior.mean', shape, data: state.prior.mean.slice() });
     arrays.push({ name: 'prior.log_std', shape, data: state.prior.logStd.slice() });
+    const rank = priorRank(state.prior);
+    const factorShape = [state.prior.classes, rank, n];
+    if (rank > 0 && state.prior.factors) arrays.push({ name: 'prior.factors', shape: factorShape, data: state.prior.factors.slice() });
     const m = state.priorMoments;
     if (m) {
       arrays.push({ name: 'prior.mean.exp_avg', shape, data: m.first.mean.slice() });
       arrays.push({ name: 'prior.mean.exp_avg_sq', shape, data: m.second.mean.slice() });
       arrays.push({ name: 'prior.log_std.exp_avg', shape, data: m.first.logStd.slice() });
       arrays.push({ name: 'prior.log_std.exp_avg_sq', shape, data: m.second.logStd.slice() });
+      if (rank > 0 && m.first.factors && m.second.factors) {
+        arrays.push({ name: 'prior.factors.exp_avg', shape: factorShape, data: m.first.factors.slice() });
+        arrays.push({ name: 'prior.factors.exp_avg_sq', shape: factorShape, data: m.second.factors.slice() });
+      }
     }
   }
   return arrays;
@@ -72,6 +81,7 @@ export function flowStateFromArrays(
   prior: FlowPrior['kind'],
   lookup: (name: string) => Float32Array | undefined,
   classes = 10,
+  rank = 0,
 ): { layers: LuLayer[]; prior: FlowPrior; priorMoments?: PriorMoments } {
   const n = arch.width;
   const need = (name: string, length: number): Float32Array => {
@@ -105,16 +115,19 @@ export function flowStateFromArrays(
   });
   if (prior === 'paper') return { layers, prior: { kind: 'paper' } };
   const size = classes * n;
+  const factorSize = classes * rank * n;
+  const lowRank = rank > 0 ? { rank, factors: need('prior.factors', factorSize).slice() } : {};
   const result = {
     layers,
-    prior: { kind: 'class' as const, classes, mean: need('prior.mean', size).slice(), logStd: need('prior.log_std', size).slice() },
+    prior: { kind: 'class' as const, classes, mean: need('prior.mean', size).slice(), logStd: need('prior.log_std', size).slice(), ...lowRank },
   };
   if (lookup('prior.mean.exp_avg') === undefined) return result;
+  const factorMoment = (name: string) => (rank > 0 ? { factors: need(name, factorSize).slice() } : {});
   return {
     ...result,
     priorMoments: {
-      first: { mean: need('prior.mean.exp_avg', size).slice(), logStd: need('prior.log_std.exp_avg', size).slice() },
-      second: { mean: need('prior.mean.exp_avg_sq', size).slice(), logStd: need('prior.log_std.exp_avg_sq', size).slice() },
+      first: { mean: need('prior.mean.exp_avg', size).slice(), logStd: need('prior.log_std.exp_avg', size).slice(), ...factorMoment('prior.factors.exp_avg') },
+      second: { mean: need('prior.mean.exp_avg_sq', size).slice(), logStd: need('prior.log_std.exp_avg_sq', size).slice(), ...factorMoment('prior.factors.exp_avg_sq') },
     },
   };
 }

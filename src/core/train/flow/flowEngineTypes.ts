@@ -76,8 +76,15 @@ export const DEFAULT_FLOW_ENGINE_OPTIONS: FlowEngineOptions = {
 
 /** Adam's two moments of a learned prior's parameters, in the prior's layout. */
 export interface PriorMoments {
-  readonly first: { readonly mean: Float32Array; readonly logStd: Float32Array };
-  readonly second: { readonly mean: Float32Array; readonly logStd: Float32Array };
+  readonly first: PriorMoment;
+  readonly second: PriorMoment;
+}
+
+/** One Adam moment of a learned prior; `factors` for a low-rank prior (classes × rank × n). */
+export interface PriorMoment {
+  readonly mean: Float32Array;
+  readonly logStd: Float32Array;
+  readonly factors?: Float32Array;
 }
 
 /** Everything a flow checkpoint needs beyond the dense parameters and Adam's state. */
@@ -88,6 +95,13 @@ export interface FlowState {
   /** Present for a learned prior. */
   readonly priorMoments?: PriorMoments;
 }
+
+/**
+ * What a flow checkpoint holds beyond the dense parameters: each layer's LU
+ * factors (the trained numbers themselves; the checkpoint's W = P·L·U is
+ * their float32 product), the prior, and Adam's moments of a learned prior.
+ */
+export type CheckpointFlow = Pick<FlowState, 'layers' | 'prior' | 'priorMoments'>;
 
 /**
  * A TrainingEngine for the flow objective. getParams() returns the assembled

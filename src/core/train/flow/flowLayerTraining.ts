@@ -14,13 +14,17 @@ export interface FlowLayerTraining {
  * trained: their kinks sit on pixel-level boundaries, where the data's density
  * jumps (a pile of zeros next to sparse ink), so no gradient estimate holds
  * there; with the boundary surrogate at τ = 0.1 training them raised even the
- * training loss (research/flow/README.md). Other flows train every layer in full.
+ * training loss (research/flow/README.md). With `denseAfterWhitening` the
+ * layers after the whitening start diagonal and train as full LU layers (capacity
+ * the closed form does not use). Other flows train every layer in full.
  *
  * @example
- *   flowLayerTraining(arch25, 'gaussianize', 16);  // diagonal: 0..15 and 17..24; frozen: 0..15
+ *   flowLayerTraining(arch25, 'gaussianize', 16);        // diagonal: 0..15 and 17..24; frozen: 0..15
+ *   flowLayerTraining(arch25, 'gaussianize', 16, true);  // diagonal: 0..15; frozen: 0..15
  */
-export function flowLayerTraining(arch: Architecture, init: FlowInit, kinkLayers: number): FlowLayerTraining {
+export function flowLayerTraining(arch: Architecture, init: FlowInit, kinkLayers: number, denseAfterWhitening = false): FlowLayerTraining {
   if (init !== 'gaussianize') return { diagonalLayers: [], frozenLayers: [] };
   const all = arch.layers.map((_, l) => l);
-  return { diagonalLayers: all.filter((l) => l !== kinkLayers), frozenLayers: all.filter((l) => l < kinkLayers) };
+  const diagonal = denseAfterWhitening ? all.filter((l) => l < kinkLayers) : all.filter((l) => l !== kinkLayers);
+  return { diagonalLayers: diagonal, frozenLayers: all.filter((l) => l < kinkLayers) };
 }

@@ -1,16 +1,18 @@
 import { LOG_2PI } from '../seedLoss';
 import type { FlowPrior } from './flowPrior';
-import { priorLogStdAt, priorMeanAt } from './flowPrior';
+import { lowRankCorrection, priorLogStdAt, priorMeanAt, priorRank } from './flowPrior';
 
 /**
  * The flow objective, exact maximum likelihood by the change of variables.
  * Per image x with label a and network output z = f(x) (n values):
  *
  *   −log p(x | a) = latent + negLogDet
- *   latent        = ½ Σ_j ((z_j − μ_aj) / σ_aj)² + Σ_j ln σ_aj + (n/2)·ln 2π
+ *   latent        = ½ Σ_j ((z_j − μ_aj) / σ_aj)² + Σ_j ln σ_aj + (n/2)·ln 2π   (diagonal prior)
  *   negLogDet     = −log|det J_f(x)| = −Σ_l log|det W_l| − ln(α)·#(negative pre-activations)
  *
- * and the training loss is the batch mean. With the paper's prior (μ_a = 2a·1,
+ * and the training loss is the batch mean. A prior with low-rank factors F_a
+ * (Σ_a = diag σ_a² + F_aᵀF_a) adds −½ vᵀM⁻¹v + ½ ln det M to the latent term
+ * (lowRankCorrection). With the paper's prior (μ_a = 2a·1,
  * σ = 1) latent = ½‖z − 2a·1‖² + 392·ln 2π at n = 784: the paper's likelihood
  * term, to which the paper's loss adds a variance penalty instead of the
  * log-determinant. The loss is in nats of the network's input: for the
@@ -20,12 +22,21 @@ import { priorLogStdAt, priorMeanAt } from './flowPrior';
  */
 /** The latent term of one output row (float64). */
 export function flowLatentNll(z: ArrayLike<number>, label: number, prior: FlowPrior, offset = 0, n = z.length - offset): number {
+  const k = priorRank(prior);
+  const u = k > 0 ? new Float64Array(n) : null;
+  const invStd = k > 0 ? new Float64Array(n) : null;
   let sum = 0;
   for (let j = 0; j < n; j++) {
     const logStd = priorLogStdAt(prior, label, j, n);
-    const d = (z[offset + j] - priorMeanAt(prior, label, j, n)) * Math.exp(-logStd);
+    const inv = Math.exp(-logStd);
+    const d = (z[offset + j] - priorMeanAt(prior, label, j, n)) * inv;
+    if (u && invStd) {
+      u[j] = d;
+      invStd[j] = inv;
+    }
     sum += 0.5 * d * d + logStd;
   }
+  if (u && invStd && prior.kind === 'class' && prior.factors) sum += lowRankCorrection(u, prior.factors, label * k * n, invStd, k, n);
   return sum + 0.5 * n * LOG_2PI;
 }
 

@@ -1,24 +1,47 @@
+import type { Rng } from '../../random/rng';
 import { targetMean } from '../seedLoss';
+import { cholesky } from './cholesky';
 
 /**
  * The latent distribution a flow maps each class onto.
  * - 'paper': the paper's target N(2a·1, I) for label a, fixed.
- * - 'class': N(μ_a, diag σ_a²) with μ_a and ln σ_a learned per class
- *   (`mean` and `logStd` are classes × n, row-major, row a for label a).
+ * - 'class': N(μ_a, diag σ_a² + F_aᵀF_a) with μ_a, ln σ_a and F_a learned per class
+ *   (`mean` and `logStd` are classes × n, row-major, row a for label a). `factors`
+ *   (classes × rank × n, row-major: rank rows of n per class) is absent, or rank 0,
+ *   for the diagonal prior N(μ_a, diag σ_a²). With rank k > 0 the covariance is
+ *   low rank plus diagonal: the latents of a class are correlated along k
+ *   directions, and its exact log-density costs O(nk + k³) per row (Woodbury and
+ *   the matrix determinant lemma, lowRankNll).
  */
 export type FlowPrior =
   | { readonly kind: 'paper' }
-  | { readonly kind: 'class'; readonly classes: number; readonly mean: Float32Array; readonly logStd: Float32Array };
+  | {
+    readonly kind: 'class';
+    readonly classes: number;
+    readonly mean: Float32Array;
+    readonly logStd: Float32Array;
+    readonly rank?: number;
+    readonly factors?: Float32Array;
+  };
 
 export type FlowPriorKind = FlowPrior['kind'];
+export type ClassPrior = Extract<FlowPrior, { kind: 'class' }>;
 
 export const PAPER_PRIOR: FlowPrior = { kind: 'paper' };
+
+/** Most directions a low-rank class prior may have (its k×k solves run per row and per step). */
+export const MAX_PRIOR_RANK = 64;
 
 /** A learned prior that starts equal to the paper's target (μ_a = 2a·1, σ = 1). */
 export function classPriorFromPaper(classes: number, n: number): FlowPrior {
   const mean = new Float32Array(classes * n);
   for (let a = 0; a < classes; a++) mean.fill(targetMean(a), a * n, (a + 1) * n);
   return { kind: 'class', classes, mean, logStd: new Float32Array(classes * n) };
+}
+
+/** The number of low-rank directions of a prior (0: diagonal, or the paper's target). */
+export function priorRank(prior: FlowPrior): number {
+  return prior.kind === 'class' && prior.factors ? (prior.rank ?? 0) : 0;
 }
 
 /** μ_aj and ln σ_aj of coordinate j for label a. */
@@ -30,17 +53,79 @@ export function priorLogStdAt(prior: FlowPrior, label: number, j: number, n: num
   return prior.kind === 'paper' ? 0 : prior.logStd[label * n + j];
 }
 
+/**
+ * One latent of class `label` at temperature T into out[offset..offset+n):
+ * z = μ_a + T·(σ_a ⊙ ε + F_aᵀ η), ε ~ N(0, I_n) drawn first, then η ~ N(0, I_k)
+ * (so a diagonal prior draws exactly what it drew before low-rank priors existed).
+ */
+export function drawPriorLatent(prior: FlowPrior, label: number, temperature: number, rng: Rng, out: Float64Array, offset: number, n: number): void {
+  for (let j = 0; j < n; j++) {
+    out[offset + j] = priorMeanAt(prior, label, j, n) + temperature * Math.exp(priorLogStdAt(prior, label, j, n)) * rng.normal();
+  }
+  const k = priorRank(prior);
+  if (k === 0 || prior.kind !== 'class' || !prior.factors) return;
+  const f = prior.factors;
+  for (let i = 0; i < k; i++) {
+    const eta = temperature * rng.normal();
+    const row = (label * k + i) * n;
+    for (let j = 0; j < n; j++) out[offset + j] += eta * f[row + j];
+  }
+}
+
+/**
+ * ½ rᵀΣ⁻¹r + ½ ln det Σ − Σ_j ln σ_j for Σ = diag σ² + FᵀF, r = z − μ: what the
+ * k factors add to the diagonal prior's negative log-density (float64).
+ * With u = r/σ and W = F/σ (each column j divided by σ_j), M = I_k + WWᵀ:
+ *   rᵀΣ⁻¹r = ‖u‖² − vᵀM⁻¹v, v = Wu   (Woodbury)
+ *   ln det Σ = 2 Σ ln σ_j + ln det M    (matrix determinant lemma)
+ * so this returns −½ vᵀM⁻¹v + ½ ln det M.
+ */
+export function lowRankCorrection(u: Float64Array, factors: Float32Array, row0: number, invStd: Float64Array, k: number, n: number): number {
+  const w = new Float64Array(k * n);
+  for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) w[i * n + j] = factors[row0 + i * n + j] * invStd[j];
+  const m = new Float64Array(k * k);
+  const v = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += w[i * n + j] * u[j];
+    v[i] = s;
+    for (let p = 0; p <= i; p++) {
+      let d = 0;
+      for (let j = 0; j < n; j++) d += w[i * n + j] * w[p * n + j];
+      m[i * k + p] = d + (i === p ? 1 : 0);
+      m[p * k + i] = m[i * k + p];
+    }
+  }
+  const c = cholesky(m, k);
+  let logDet = 0;
+  let quad = 0;
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let s = v[i];
+    for (let p = 0; p < i; p++) s -= c[i * k + p] * y[p];
+    y[i] = s / c[i * k + i];
+    quad += y[i] * y[i];
+    logDet += 2 * Math.log(c[i * k + i]);
+  }
+  return -0.5 * quad + 0.5 * logDet;
+}
+
 /** Throws a RangeError naming the field when a class prior does not fit n and the labels' range. */
 export function validateFlowPrior(prior: FlowPrior, n: number, where: string): void {
   if (prior.kind === 'paper') return;
   const { classes } = prior;
   if (!Number.isSafeInteger(classes) || classes < 1) throw new RangeError(`${where}: prior.classes must be a positive integer, got ${classes}`);
-  for (const field of ['mean', 'logStd'] as const) {
-    const values = prior[field];
-    if (values.length !== classes * n) {
-      throw new RangeError(`${where}: prior.${field} must hold ${classes}×${n} = ${classes * n} numbers, got ${values.length}`);
-    }
+  const check = (field: string, values: Float32Array, length: number, shape: string) => {
+    if (values.length !== length) throw new RangeError(`${where}: prior.${field} must hold ${shape} = ${length} numbers, got ${values.length}`);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`${where}: prior.${field}[${bad}] is ${values[bad]}`);
+  };
+  check('mean', prior.mean, classes * n, `${classes}×${n}`);
+  check('logStd', prior.logStd, classes * n, `${classes}×${n}`);
+  const rank = prior.rank ?? 0;
+  if (!(Number.isSafeInteger(rank) && rank >= 0 && rank <= Math.min(MAX_PRIOR_RANK, n))) {
+    throw new RangeError(`${where}: prior.rank must be an integer in 0..${Math.min(MAX_PRIOR_RANK, n)}, got ${rank}`);
   }
+  if (rank > 0 && !prior.factors) throw new RangeError(`${where}: prior.rank is ${rank} but prior.factors is missing`);
+  if (prior.factors) check('factors', prior.factors, classes * rank * n, `${classes}×${rank}×${n}`);
 }

@@ -5,7 +5,9 @@ import { levelCells, valueCells, type CellDensity } from './cellDensity';
 import { cholesky } from './cholesky';
 import { classStructure } from './classStructure';
 import { dequantizeInto, PIXEL_LEVELS, pixelLevel } from './dequantize';
+import { fitLowRankPrior } from './fitLowRankPrior';
 import type { FlowModel } from './flowModel';
+import type { FlowPrior } from './flowPrior';
 import type { FlowInitData, FlowInitReport } from './initializeFlow';
 import { invertLowerTriangular } from './invertLowerTriangular';
 import { applyKinkLayers, fitKinks, kinkLayers } from './kinkFit';
@@ -18,6 +20,8 @@ export interface GaussianizeOptions {
   readonly ridge: number;
   /** Seeds the dequantization draws of the training images (round 2 and the prior are fitted to them). */
   readonly seed: number;
+  /** Low-rank directions of the prior per class (fitLowRankPrior); absent or 0: the diagonal prior. */
+  readonly priorRank?: number;
 }
 
 /** Pseudo-count added to every pixel level before the pixel kinks are fitted (add-one smoothing). */
@@ -49,7 +53,8 @@ export const DRAWS = 2;
  *    (the innovations are far from Gaussian: ink or no ink given the pixels
  *    before; measured 1.524 → 1.463).
  * 4. The last layer is the identity; the prior is each class's mean and
- *    standard deviation of the final values.
+ *    standard deviation of the final values, or with `priorRank` k > 0 a
+ *    rank-k-plus-diagonal Gaussian per class fitted to them (fitLowRankPrior).
  *
  * Every layer but K is diagonal; a trainer may keep them so (FlowEngineOptions.diagonalLayers).
  *
@@ -127,8 +132,12 @@ export function gaussianizeFlow(arch: Architecture, data: FlowInitData, options:
   biases.push(new Float32Array(n));
 
   applyKinkLayers(white, rows, n, round2, slope);
-  const prior = classMoments(white, rows, n, (r) => data.labels[r % count], data.classes);
-  return { model: { architecture: arch, layers, biases, prior: { kind: 'class', classes: data.classes, ...prior } }, report: { kinkedFraction } };
+  const labelOf = (r: number) => data.labels[r % count];
+  const rank = options.priorRank ?? 0;
+  const prior: FlowPrior = rank > 0
+    ? fitLowRankPrior(white, rows, n, labelOf, data.classes, rank)
+    : { kind: 'class', classes: data.classes, ...classMoments(white, rows, n, labelOf, data.classes) };
+  return { model: { architecture: arch, layers, biases, prior }, report: { kinkedFraction } };
 }
 
 /**

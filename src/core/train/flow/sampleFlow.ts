@@ -1,10 +1,10 @@
 import type { Rng } from '../../random/rng';
 import { flowInverse } from './flowInverse';
 import type { FlowModel } from './flowModel';
-import { priorLogStdAt, priorMeanAt } from './flowPrior';
+import { drawPriorLatent } from './flowPrior';
 
 export interface FlowSamples {
-  /** count × n latents z ~ N(μ_a, T²·σ_a²). */
+  /** count × n latents z ~ N(μ_a, T²·Σ_a), Σ_a = diag σ_a² (+ F_aᵀF_a for a low-rank prior). */
   readonly latents: Float64Array;
   /** count × n images f⁻¹(z) on the network's input scale ([0, 1] for a flow trained on dequantized pixels), unclipped. */
   readonly images: Float64Array;
@@ -12,7 +12,7 @@ export interface FlowSamples {
 
 /**
  * Class-conditional samples: for each requested label a, a latent drawn from
- * the prior at temperature T, z = μ_a + T·σ_a·ε with ε ~ N(0, I) from `rng`,
+ * the prior at temperature T, z = μ_a + T·(σ_a ⊙ ε + F_aᵀη) (drawPriorLatent) from `rng`,
  * pushed through the exact float64 inverse. T = 1 samples the model; T < 1
  * trades variety for typicality. The same seed and labels give the same samples.
  *
@@ -30,10 +30,7 @@ export function sampleFlow(model: FlowModel, labels: ArrayLike<number>, temperat
   for (let r = 0; r < count; r++) {
     const a = labels[r];
     if (!(Number.isInteger(a) && a >= 0 && a < classes)) throw new RangeError(`sampleFlow: labels[${r}] = ${a} is not a class of the prior`);
-    for (let j = 0; j < n; j++) {
-      const std = Math.exp(priorLogStdAt(model.prior, a, j, n));
-      latents[r * n + j] = priorMeanAt(model.prior, a, j, n) + temperature * std * rng.normal();
-    }
+    drawPriorLatent(model.prior, a, temperature, rng, latents, r * n, n);
   }
   return { latents, images: flowInverse(model, latents, count) };
 }

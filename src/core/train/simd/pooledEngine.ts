@@ -1,4 +1,4 @@
-import type { BackendInfo } from '../../store/runTypes';
+import type { BackendInfo } from '../engine';
 import { WorkerPool } from '../../wasm/workerPool';
 
 function simdBackend(threads: number): BackendInfo {

@@ -8,7 +8,7 @@ import { assembleLu } from '../flow/assembleLu';
 import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
 import { flowEngineStart, type FlowEngineStart } from '../flow/flowEngineStart';
 import type { FlowEngineOptions, FlowState, FlowTrainingEngine, PriorMoments } from '../flow/flowEngineTypes';
-import type { FlowPrior } from '../flow/flowPrior';
+import { priorRank, type FlowPrior } from '../flow/flowPrior';
 import { learningRateFactor } from '../flow/learningRateFactor';
 import { inversePermutation, type LuLayer } from '../flow/luLayer';
 import { LOG_2PI } from '../seedLoss';
@@ -36,6 +36,10 @@ export async function createSimdFlowEngine(options: EngineOptions & { readonly f
   // flow engine only; trained here, they would silently become dense and trained.
   if ((start.flow.diagonalLayers?.length ?? 0) > 0 || (start.flow.frozenLayers?.length ?? 0) > 0) {
     throw new RangeError(`${NAME}: trains every layer in full; diagonal or frozen layers (the 'gaussianize' init) need the tfjs flow engine (wasm or cpu)`);
+  }
+  // Its kernels hold a diagonal prior only; a low-rank one would silently lose its factors.
+  if (start.prior && priorRank(start.prior) > 0) {
+    throw new RangeError(`${NAME}: its prior is diagonal; a low-rank class prior (rank ${priorRank(start.prior)}) needs the tfjs flow engine (wasm or cpu)`);
   }
   const arch = options.architecture;
   const n = arch.width;

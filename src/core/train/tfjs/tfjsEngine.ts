@@ -16,7 +16,7 @@ import { createTfjsFlowEngine } from './tfjsFlowEngine';
 export async function createTfjsEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): Promise<TrainingEngine> {
   if (options.objective === 'flow') return createTfjsFlowEngine(options, loaded);
   if (options.objective !== 'seed') {
-    throw new Error(`the tfjs engine trains the 'seed' or 'flow' objective; got '${options.objective}'`);
+    throw new Error(`the tfjs engine trains the 'seed' or 'flow' objective; got '${String(options.objective)}'`);
   }
   return new TfjsEngine(options, loaded);
 }
@@ -87,7 +87,7 @@ class TfjsEngine implements TrainingEngine {
       const { value, grads } = tf.variableGrads(() => {
         const [nll, penalty] = this.lossParts(this.forward(x), a);
         parts = [tf.keep(tf.mean(nll)), tf.keep(tf.mean(penalty))];
-        return tf.mean(tf.add(nll, penalty)) as import('@tensorflow/tfjs').Scalar;
+        return tf.mean<import('@tensorflow/tfjs').Scalar>(tf.add(nll, penalty));
       }, params);
       this.applyAdam(params.map((p) => grads[p.name]));
       const stacked = tf.stack([value, ...parts]);

@@ -6,6 +6,7 @@ import { isDiagonalLayer } from '../flow/flowCheckpoint';
 import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
 import { flowEngineStart, type FlowEngineStart } from '../flow/flowEngineStart';
 import { type FlowEngineOptions, type FlowState, type FlowTrainingEngine, type PriorMoments } from '../flow/flowEngineTypes';
+import { priorRank } from '../flow/flowPrior';
 import { inversePermutation, type LuLayer } from '../flow/luLayer';
 import { learningRateFactor } from '../flow/learningRateFactor';
 import { LOG_2PI } from '../seedLoss';
@@ -42,6 +43,8 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   private readonly frozen: boolean[];
   private readonly priorMean?: Variable;
   private readonly priorLogStd?: Variable;
+  /** A low-rank prior's factors, one classes × n variable per direction i (row a = row i of F_a). */
+  private readonly priorFactors: Variable[];
   private readonly constants: Tensor[] = [];
   private readonly signTensors: Tensor1D[];
   private readonly permTensors: Tensor1D[];
@@ -75,9 +78,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     this.signTensors = this.signs.map((s) => keep(tf.tensor1d(s)));
     this.permTensors = this.perms.map((p) => keep(tf.tensor1d(p, 'int32')));
     this.inverseTensors = this.perms.map((p) => keep(tf.tensor1d(inversePermutation(p), 'int32')));
-    this.eye = keep(tf.eye(n) as Tensor2D);
-    this.strictLower = keep(tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub(this.eye) as Tensor2D);
-    this.strictUpper = keep(tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub(this.eye) as Tensor2D);
+    this.eye = keep(tf.eye(n));
+    this.strictLower = keep(tf.linalg.bandPart(tf.ones([n, n]), -1, 0).sub<Tensor2D>(this.eye));
+    this.strictUpper = keep(tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub<Tensor2D>(this.eye));
     const L = layers.length;
     const layerSet = (list: readonly number[] | undefined, what: string) => {
       const set = Array<boolean>(L).fill(false);
@@ -98,6 +101,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       this.priorMean = tf.variable(tf.tensor2d(prior.mean, [this.classes, n]), true);
       this.priorLogStd = tf.variable(tf.tensor2d(prior.logStd, [this.classes, n]), true);
     }
+    const rank = prior ? priorRank(prior) : 0;
+    const direction = (values: Float32Array, i: number) => tf.tensor2d(factorRows(values, this.classes, rank, n, i), [this.classes, n]);
+    this.priorFactors = Array.from({ length: rank }, (_, i) => tf.variable(direction(prior?.factors ?? new Float32Array(0), i), true));
     const s = options.initialOptimizerState;
     const pm = flow.initialPriorMoments;
     const moment = (state: ModelParams | undefined, prior: PriorMoments['first'] | undefined) => [
@@ -111,6 +117,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
           tf.variable(prior ? tf.tensor2d(prior.logStd, [this.classes, n]) : tf.zerosLike(this.priorLogStd), false),
         ]
         : []),
+      ...this.priorFactors.map((f, i) => tf.variable(prior?.factors ? direction(prior.factors, i) : tf.zerosLike(f), false)),
     ];
     this.firstMoment = moment(s?.firstMoment, pm?.first);
     this.secondMoment = moment(s?.secondMoment, pm?.second);
@@ -120,7 +127,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
 
   /** Every parameter, in the order of the Adam moments: weights, biases, prior. */
   private get parameters(): Variable[] {
-    return [...this.weights, ...this.biases, ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : [])];
+    return [...this.weights, ...this.biases, ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : []), ...this.priorFactors];
   }
 
   /** Positions in `parameters` that training updates (not those of frozen layers). */
@@ -141,15 +148,15 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     arch.layers.forEach((layer, l) => {
       if (this.diagonal[l]) {
         const s = this.weights[l];
-        h = tf.add(tf.mul(h, tf.mul(this.signTensors[l], tf.exp(s))), this.biases[l]) as Tensor2D;
+        h = tf.add<Tensor2D>(tf.mul(h, tf.mul(this.signTensors[l], tf.exp(s))), this.biases[l]);
         logDet = tf.add(logDet, tf.sum(s));
       } else {
         const packed = this.weights[l];
         const s = tf.sum(tf.mul(packed, this.eye), 1);
         const packedT = tf.transpose(packed);
         const diagonal = tf.mul(this.eye, tf.reshape(tf.mul(this.signTensors[l], tf.exp(s)), [1, n]));
-        const upperT = tf.add(tf.mul(packedT, this.strictLower), diagonal) as Tensor2D;
-        const lowerT = tf.add(tf.mul(packedT, this.strictUpper), this.eye) as Tensor2D;
+        const upperT = tf.add<Tensor2D>(tf.mul(packedT, this.strictLower), diagonal);
+        const lowerT = tf.add<Tensor2D>(tf.mul(packedT, this.strictUpper), this.eye);
         h = ops.matMul(ops.matMul(h, upperT), lowerT);
         h = tf.add(ops.permuteColumns(h, this.permTensors[l], this.inverseTensors[l]), this.biases[l]);
         logDet = tf.add(logDet, tf.sum(s));
@@ -159,14 +166,19 @@ class TfjsFlowEngine implements FlowTrainingEngine {
         h = tf.leakyRelu(h, alpha);
       }
     });
-    const negLogDet = tf.sub(tf.mul(negatives, -Math.log(alpha)), logDet) as Tensor1D;
+    const negLogDet = tf.sub<Tensor1D>(tf.mul(negatives, -Math.log(alpha)), logDet);
     let latent: Tensor1D;
     if (this.priorMean && this.priorLogStd) {
       const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, count)), 'int32'), this.classes).toFloat() as Tensor2D;
       const mean = ops.matMul(oneHot, this.priorMean as unknown as Tensor2D);
       const logStd = ops.matMul(oneHot, this.priorLogStd as unknown as Tensor2D);
-      const d = tf.mul(tf.sub(h, mean), tf.exp(tf.neg(logStd)));
+      const invStd = tf.exp(tf.neg(logStd));
+      const d = tf.mul(tf.sub(h, mean), invStd);
       latent = tf.add(tf.add(tf.mul(tf.sum(tf.square(d), 1), 0.5), tf.sum(logStd, 1)), 0.5 * n * LOG_2PI);
+      if (this.priorFactors.length > 0) {
+        const w = this.priorFactors.map((f) => tf.mul(ops.matMul(oneHot, f as unknown as Tensor2D), invStd) as Tensor2D);
+        latent = tf.add(latent, lowRankTerm(tf, w, d));
+      }
     } else {
       const mu = tf.reshape(tf.mul(tf.tensor1d(Float32Array.from(labels.subarray(0, count))), 2), [-1, 1]);
       latent = tf.add(tf.mul(tf.sum(tf.square(tf.sub(h, mu)), 1), 0.5), 0.5 * n * LOG_2PI);
@@ -199,7 +211,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       const { value, grads } = tf.variableGrads(() => {
         const [latent, negLogDet] = this.lossParts(x, labels, count, this.flow.boundarySurrogate);
         parts = [tf.keep(tf.mean(latent)), tf.keep(tf.mean(negLogDet))];
-        return tf.mean(tf.add(latent, negLogDet)) as Scalar;
+        return tf.mean<Scalar>(tf.add(latent, negLogDet));
       }, params);
       this.step += 1;
       const rate = this.options.learningRate * learningRateFactor(this.step, this.warmupSteps, this.flow.cosineSteps);
@@ -268,12 +280,25 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     return {
       layers,
       biases,
-      prior: { kind: 'class', classes: this.classes, mean: read(this.priorMean), logStd: read(this.priorLogStd) },
+      prior: { kind: 'class', classes: this.classes, mean: read(this.priorMean), logStd: read(this.priorLogStd), ...this.lowRank(this.priorFactors) },
       priorMoments: {
-        first: { mean: read(this.firstMoment[k]), logStd: read(this.firstMoment[k + 1]) },
-        second: { mean: read(this.secondMoment[k]), logStd: read(this.secondMoment[k + 1]) },
+        first: { mean: read(this.firstMoment[k]), logStd: read(this.firstMoment[k + 1]), ...this.lowRank(this.firstMoment.slice(k + 2)) },
+        second: { mean: read(this.secondMoment[k]), logStd: read(this.secondMoment[k + 1]), ...this.lowRank(this.secondMoment.slice(k + 2)) },
       },
     };
+  }
+
+  /** `rank` and `factors` (classes × rank × n) from one variable per direction; nothing for a diagonal prior. */
+  private lowRank(directions: Variable[]): { rank?: number; factors?: Float32Array } {
+    const rank = directions.length;
+    if (rank === 0) return {};
+    const { classes, n } = this;
+    const factors = new Float32Array(classes * rank * n);
+    directions.forEach((v, i) => {
+      const values = v.dataSync() as Float32Array;
+      for (let a = 0; a < classes; a++) factors.set(values.subarray(a * n, (a + 1) * n), (a * rank + i) * n);
+    });
+    return { rank, factors };
   }
 
   private assertUsable(count: number): void {
@@ -289,6 +314,49 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     const vars = [...this.parameters, ...this.firstMoment, ...this.secondMoment];
     for (const t of [...vars, ...this.constants]) t.dispose();
   }
+}
+
+/** Row i of every class's F_a (classes × n) from factors laid out classes × rank × n. */
+function factorRows(factors: Float32Array, classes: number, rank: number, n: number, i: number): Float32Array {
+  const rows = new Float32Array(classes * n);
+  for (let a = 0; a < classes; a++) rows.set(factors.subarray((a * rank + i) * n, (a * rank + i + 1) * n), a * n);
+  return rows;
+}
+
+/**
+ * What a low-rank prior adds to each row's latent term (flowPrior.lowRankCorrection):
+ * −½ vᵀM⁻¹v + ½ ln det M with v = W·u and M = I + W·Wᵀ (k × k per row), where row i
+ * of W is `w[i]` (the class's F row divided by σ) and u = `u` (the standardized
+ * latent). M is factored by an unrolled Cholesky on [count] tensors (k is small),
+ * so autodiff gives the gradients of the factors, σ, μ and the flow.
+ */
+function lowRankTerm(tf: LoadedTfjs['tf'], w: Tensor2D[], u: Tensor): Tensor1D {
+  const k = w.length;
+  const v = w.map((wi) => tf.sum(tf.mul(wi, u), 1));
+  const m: Tensor[][] = [];
+  for (let i = 0; i < k; i++) {
+    m.push([]);
+    for (let p = 0; p <= i; p++) m[i].push(tf.add(tf.sum(tf.mul(w[i], w[p]), 1), i === p ? 1 : 0));
+  }
+  const c: Tensor[][] = [];
+  const y: Tensor[] = [];
+  let logDet: Tensor = tf.scalar(0);
+  let quad: Tensor = tf.scalar(0);
+  for (let i = 0; i < k; i++) {
+    c.push([]);
+    for (let p = 0; p <= i; p++) {
+      let s = m[i][p];
+      for (let q = 0; q < p; q++) s = tf.sub(s, tf.mul(c[i][q], c[p][q]));
+      c[i].push(i === p ? tf.sqrt(s) : tf.div(s, c[p][p]));
+    }
+    let r = v[i];
+    for (let q = 0; q < i; q++) r = tf.sub(r, tf.mul(c[i][q], y[q]));
+    y.push(tf.div(r, c[i][i]));
+    quad = tf.add(quad, tf.square(y[i]));
+    logDet = tf.add(logDet, tf.log(c[i][i]));
+  }
+  // ½ ln det M = Σ ln c_ii.
+  return tf.sub(logDet, tf.mul(quad, 0.5)) as Tensor1D;
 }
 
 /** The diagonal of a row-major n × n array. */

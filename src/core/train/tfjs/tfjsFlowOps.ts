@@ -25,8 +25,8 @@ export function createFlowOps(tf: Tfjs): FlowOps {
     return {
       value: tf.matMul(a as Tensor2D, b as Tensor2D),
       gradFunc: (dy: Tensor, saved: Tensor[]) => [
-        tf.matMul(dy as Tensor2D, tf.transpose(saved[1] as Tensor2D)),
-        tf.matMul(tf.transpose(saved[0] as Tensor2D), dy as Tensor2D),
+        tf.matMul(dy, tf.transpose(saved[1] as Tensor2D)),
+        tf.matMul(tf.transpose(saved[0] as Tensor2D), dy),
       ],
     };
   }) as unknown as (a: Tensor2D, b: Tensor2D) => Tensor2D;

@@ -3,7 +3,7 @@ import type { CheckpointEntry, RunRecord } from '../../../core/store/runTypes';
 import type { Services } from '../../services';
 import { sortRuns } from '../../tree/treePresentation';
 import type { CheckpointRef } from '../../../shared/checkpointRef';
-import { asCheckpointRef, asRunRef, checkpointEntry } from '../commandArgs';
+import { asCheckpointRef, asRunRef, checkpointEntry } from '../../common/commandArgs';
 
 /** The run a command was invoked on, or one the person picks; undefined when they cancel. */
 export async function resolveRun(services: Services, arg: unknown, question: string, filter: (run: RunRecord) => boolean = () => true): Promise<RunRecord | undefined> {

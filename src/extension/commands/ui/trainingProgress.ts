@@ -3,7 +3,7 @@ import { errorFromFailure, type TrainingOutcome } from '../../../backend/protoco
 import type { Services } from '../../services';
 import { progressText, sessionFraction } from '../../training/liveProgress';
 import type { ActiveTraining } from '../../training/trainingController';
-import { COMMAND_IDS } from '../commandIds';
+import { COMMAND_IDS } from '../../common/commandIds';
 
 /**
  * A cancellable notification that follows a training session to its end;

@@ -93,7 +93,7 @@ export function safetensorsCases(rng: Rng): HostileCase[] {
     const text = Buffer.from(parts.header, 'utf8');
     const names = [...parts.header.matchAll(/"\d+\.(weight|bias)"/g)];
     const m = pick(r, names);
-    text[(m.index as number) + 2] = 0xc0 + r.int(32);
+    text[m.index + 2] = 0xc0 + r.int(32);
     return { bytes: join3(text, parts.data), mentions: ['header', 'UTF-8'] };
   });
   add(6, 'JSON nested deeply', (r) => {
@@ -114,7 +114,7 @@ export function safetensorsCases(rng: Rng): HostileCase[] {
     const [dtype, per] = pick(r, [['I32', 1], ['U32', 1], ['U8', 4], ['I8', 4]] as const);
     entry.dtype = dtype;
     // A one-byte dtype needs four times the elements to fill the same bytes; the shape is then wrong too, and said first.
-    if (per !== 1) entry.shape = [...entry.shape.slice(0, -1), (entry.shape[entry.shape.length - 1] as number) * per];
+    if (per !== 1) entry.shape = [...entry.shape.slice(0, -1), entry.shape[entry.shape.length - 1] * per];
     return [name, per === 1 ? 'dtype' : 'shape'];
   }));
   add(4, 'a shape that disagrees with its byte range', withHeader((h, r) => {

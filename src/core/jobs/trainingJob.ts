@@ -5,53 +5,22 @@ import type { SplitData } from '../data/dataset';
 import { initParams, type ModelParams } from '../model/params';
 import { createRng } from '../random/rng';
 import { RunStore } from '../store/runStore';
-import type { BackendInfo, CheckpointEntry, EpochMetric, MetricRecord, RunRecord, StepMetric } from '../store/runTypes';
+import type { RunRecord } from '../store/runTypes';
 import { currentProcessInfo } from '../store/processLiveness';
 import { requireRunFolder } from '../store/runFolder';
 import { acquireTrainerLock, releaseTrainerLock, requireUnlocked } from '../store/trainerLock';
-import { invertscopeVersion } from '../store/packageVersion';
 import { IMAGE_SIZE } from '../model/architecture';
-import type { TrainConfig } from './config';
-import { validateTrainConfig } from './validateConfig';
-import { createEngine } from './createEngine';
-import type { OptimizerState, TrainingEngine } from './engine';
-import { BatchBuffer } from './batches';
-import { bitsPerDim } from './flow/bitsPerDim';
-import { isFlowTrainingEngine, type FlowEngineOptions, type FlowState } from './flow/flowEngineTypes';
-import { flowParams } from './flow/flowParams';
-import { newFlowStart, resumedFlowOptions } from './flowStart';
-import { hasResumePoint, loadResumePoint, saveResumePoint, type ResumeState } from './resumePoint';
-import { evaluateDataset, runTrainingLoop, type PartialEpoch } from './trainLoop';
+import type { TrainConfig } from '../train/config';
+import { validateTrainConfig } from '../train/validateConfig';
+import { createEngine } from '../train/createEngine';
+import type { OptimizerState, TrainingEngine } from '../train/engine';
+import type { FlowEngineOptions } from '../train/flow/flowEngineTypes';
+import { newFlowStart, resumedFlowOptions } from '../train/flowStart';
+import type { JobListener, JobOutcome, JobRequest } from './jobTypes';
+import { loadResumePoint, type ResumeState } from './resumePoint';
+import { train, type StartPoint } from './trainingRun';
+import { reconcileStaleRuns } from '../store/staleRuns';
 import { formatDuration } from '../../shared/formatNumber';
-
-/** A new run, or more epochs for an existing one. */
-export type JobRequest =
-  | { readonly kind: 'new'; readonly runsFolder: string; readonly config: TrainConfig }
-  | { readonly kind: 'resume'; readonly runsFolder: string; readonly runId: string; readonly epochs: number; readonly backend?: TrainConfig['backend'] };
-
-export interface JobStarted {
-  readonly runId: string;
-  readonly runDir: string;
-  readonly backend: BackendInfo;
-  readonly objective: TrainConfig['objective'];
-  readonly firstEpoch: number;
-  readonly totalEpochs: number;
-  readonly stepsPerEpoch: number;
-}
-
-export interface JobListener {
-  started(info: JobStarted): void;
-  metric(record: MetricRecord): void;
-  checkpoint(entry: CheckpointEntry): void;
-  log(level: 'info' | 'warn', message: string): void;
-}
-
-export type JobOutcome =
-  | { readonly status: 'completed'; readonly runId: string }
-  | { readonly status: 'cancelled'; readonly runId: string; readonly lastCheckpoint: CheckpointEntry | null };
-
-/** Step metrics are flushed to metrics.jsonl at least this often (and at every epoch end). */
-const METRICS_FLUSH_MS = 1000;
 
 /**
  * Runs a training job against a runs folder: creates or reopens the run, loads
@@ -66,7 +35,7 @@ export async function runTrainingJob(request: JobRequest, listener: JobListener,
   const { runId, config, data, engine, start } = prepared;
   const runFolder = store.folderOf(runId);
   try {
-    return await train(store, runId, runFolder, config, data, engine, start, listener, isCancelled);
+    return await train({ store, runId, runFolder, config, data, engine, start, listener, isCancelled });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof InvertscopeError ? error.code : 'INTERNAL';
@@ -78,15 +47,6 @@ export async function runTrainingJob(request: JobRequest, listener: JobListener,
     engine.dispose();
     await releaseTrainerLock(runFolder);
   }
-}
-
-interface StartPoint {
-  readonly completedEpochs: number;
-  readonly completedSteps: number;
-  readonly partialEpoch: PartialEpoch | null;
-  readonly trainSecondsBefore: number;
-  /** A new run that checkpoints its initialized model: evaluate it and record it as epoch 0 first. */
-  readonly recordInitialModel: boolean;
 }
 
 interface Prepared {
@@ -167,7 +127,7 @@ export interface ResumeCheck {
  * reported with its reason and left exactly as it was.
  */
 export async function checkResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>): Promise<ResumeCheck> {
-  await store.reconcileStaleRuns();
+  await reconcileStaleRuns(store);
   const record = await store.readRun(request.runId);
   await requireUnlocked(store.folderOf(record.id), record.id);
   if (record.status === 'running') {
@@ -245,166 +205,6 @@ async function openEngine(
   for (const reason of choice.skipped) listener.log('info', `backend skipped: ${reason}`);
   listener.log('info', `training on ${choice.engine.backend.description}; data: ${data.description} (${data.train.count} train / ${data.test.count} test)`);
   return choice.engine;
-}
-
-async function train(
-  store: RunStore, runId: string, runFolder: string, config: TrainConfig, data: SplitData, engine: TrainingEngine,
-  start: StartPoint, listener: JobListener, isCancelled: () => boolean,
-): Promise<JobOutcome> {
-  listener.started({
-    runId, runDir: runFolder, backend: engine.backend, objective: config.objective,
-    firstEpoch: start.completedEpochs + 1, totalEpochs: config.epochs,
-    stepsPerEpoch: Math.ceil(data.train.count / config.batchSize),
-  });
-  const pending: MetricRecord[] = [];
-  let lastFlush = Date.now();
-  const flush = async () => {
-    if (pending.length === 0) return;
-    await store.appendMetrics(runId, pending.splice(0, pending.length));
-    lastFlush = Date.now();
-  };
-  // A flush started from a step runs in the background; its failure stops training at the next step or epoch.
-  let backgroundFlushError: { error: unknown } | null = null;
-  const throwBackgroundFlushError = () => {
-    if (backgroundFlushError) throw backgroundFlushError.error;
-  };
-  // Bits/dim bound the discrete images' likelihood only when the density is measured on dequantized pixels.
-  const testBitsPerDim = config.objective === 'flow' && config.dequantize ? (loss: number) => bitsPerDim(loss, config.architecture.width) : undefined;
-  /**
-   * What a checkpoint and the resume point hold. A flow's dense W comes from
-   * the factors getFlowState just read (flowParams, as the engine's getParams
-   * does), so the factors are read back once and P·L·U is built once.
-   */
-  const snapshot = async (): Promise<{ params: ModelParams; optimizer: OptimizerState; flow: FlowState | null }> => {
-    const flow = isFlowTrainingEngine(engine) ? await engine.getFlowState() : null;
-    const params = flow ? flowParams(flow) : await engine.getParams();
-    return { params, optimizer: await engine.getOptimizerState(), flow };
-  };
-
-  /** Records a finished epoch (0: the initialized model): metrics, a checkpoint when one is due, the resume point. */
-  const recordEpoch = async (metric: EpochMetric, trainSecondsNow: number): Promise<void> => {
-    pending.push(metric);
-    await flush();
-    listener.metric(metric);
-    if (!Number.isFinite(metric.trainLoss)) listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
-    const { params, optimizer, flow } = await snapshot();
-    const globalStep = optimizer.step;
-    if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
-      // Recorded already: a crash came after this checkpoint and before the resume point, and the epoch was
-      // trained again from the same state. The recorded files stay: rewriting a checkpoint and its sidecars is
-      // not one atomic step, and a crash in the middle would pair the recorded file with a new sidecar.
-      const recorded = (await store.readRun(runId)).checkpoints.find((c) => c.epoch === metric.epoch);
-      const entry = recorded ?? await store.saveCheckpoint(runId, {
-        architecture: config.architecture, params, optimizer, flow,
-        training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
-      });
-      listener.checkpoint(entry);
-    }
-    await saveResumePoint({
-      runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
-      completedEpochs: metric.epoch, completedSteps: globalStep, partialEpoch: null,
-      trainLoss: metric.trainLoss, testLoss: metric.testLoss, invertscopeVersion: invertscopeVersion(),
-    });
-    await store.updateRun(runId, { epochsCompleted: metric.epoch, timings: { ...(await store.readRun(runId)).timings, trainSeconds: trainSecondsNow } });
-  };
-
-  if (start.recordInitialModel) {
-    listener.log('info', 'evaluating the initialized model (epoch 0) on the train and test splits');
-    const initial = await evaluateInitialModel(engine, data, config.batchSize, testBitsPerDim);
-    await recordEpoch(initial, 0);
-  }
-
-  // A run killed before its first epoch ends resumes from here: where it stands before its first step.
-  if (!(await hasResumePoint(runFolder))) {
-    const { params, optimizer, flow } = await snapshot();
-    await saveResumePoint({
-      runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
-      completedEpochs: start.completedEpochs, completedSteps: start.completedSteps, partialEpoch: start.partialEpoch,
-      trainLoss: Number.NaN, testLoss: Number.NaN, invertscopeVersion: invertscopeVersion(),
-    });
-  }
-
-  const wallStarted = performance.now();
-  // A run of 0 epochs trains nothing: its model is the initialized one, and its record says 0 s of training.
-  const training = config.epochs > start.completedEpochs;
-  const trainSeconds = () => start.trainSecondsBefore + (training ? (performance.now() - wallStarted) / 1000 : 0);
-  let lastEpoch: EpochMetric | null = null;
-  let stepFlushPending: Promise<void> | null = null;
-
-  const result = await runTrainingLoop({
-    engine, train: data.train, test: data.test, batchSize: config.batchSize, seed: config.seed,
-    completedEpochs: start.completedEpochs, lastEpoch: config.epochs, completedSteps: start.completedSteps,
-    partialEpoch: start.partialEpoch,
-    shouldStop: isCancelled,
-    ...(testBitsPerDim ? { testBitsPerDim } : {}),
-    onStep: (metric: StepMetric) => {
-      throwBackgroundFlushError();
-      pending.push(metric);
-      listener.metric(metric);
-      if (!stepFlushPending && Date.now() - lastFlush > METRICS_FLUSH_MS) {
-        stepFlushPending = flush()
-          .catch((error: unknown) => { backgroundFlushError ??= { error }; })
-          .finally(() => { stepFlushPending = null; });
-      }
-    },
-    onEpoch: async (metric: EpochMetric) => {
-      await stepFlushPending;
-      throwBackgroundFlushError();
-      lastEpoch = metric;
-      await recordEpoch(metric, trainSeconds());
-    },
-  });
-  await stepFlushPending;
-  throwBackgroundFlushError();
-  await flush();
-  const endedAt = new Date().toISOString();
-  const record = await store.readRun(runId);
-  if (result.stopped) {
-    // Stopped inside an epoch: save where it stands (at an epoch's end, the epoch saved it).
-    if (result.partialEpoch) {
-      const finalEpoch = lastEpoch as EpochMetric | null;
-      const { params, optimizer, flow } = await snapshot();
-      await saveResumePoint({
-        runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, params, optimizer, flow,
-        completedEpochs: result.completedEpochs, completedSteps: result.completedSteps, partialEpoch: result.partialEpoch,
-        trainLoss: finalEpoch?.trainLoss ?? Number.NaN, testLoss: finalEpoch?.testLoss ?? Number.NaN, invertscopeVersion: invertscopeVersion(),
-      });
-    }
-    await store.updateRun(runId, { status: 'cancelled', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
-    const lastCheckpoint = record.checkpoints[record.checkpoints.length - 1] ?? null;
-    return { status: 'cancelled', runId, lastCheckpoint };
-  }
-  await store.updateRun(runId, { status: 'completed', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
-  return { status: 'completed', runId };
-}
-
-/**
- * Epoch 0: the model before any step, evaluated on both splits as an epoch's
- * test loss is (no step is taken, so nothing that follows changes). No
- * training happened, so its throughput is NaN.
- */
-async function evaluateInitialModel(
-  engine: TrainingEngine, data: SplitData, batchSize: number, testBitsPerDim: ((loss: number) => number) | undefined,
-): Promise<EpochMetric> {
-  const started = performance.now();
-  const buffer = new BatchBuffer(batchSize, IMAGE_SIZE);
-  const train = await evaluateDataset(engine, data.train, buffer);
-  const test = await evaluateDataset(engine, data.test, buffer);
-  return {
-    type: 'epoch', epoch: 0,
-    trainLoss: train.loss, trainParts: [train.parts[0], train.parts[1]],
-    testLoss: test.loss, testParts: [test.parts[0], test.parts[1]],
-    ...(testBitsPerDim ? { testBitsPerDim: testBitsPerDim(test.loss) } : {}),
-    samplesPerSecond: Number.NaN,
-    wallSeconds: (performance.now() - started) / 1000,
-  };
-}
-
-function trainingMeta(config: TrainConfig, epoch: number, globalStep: number, trainLoss: number, testLoss: number) {
-  return {
-    epoch, globalStep, objective: config.objective, seed: config.seed, trainLoss, testLoss,
-    createdAt: new Date().toISOString(), invertscopeVersion: invertscopeVersion(),
-  };
 }
 
 function dataInfo(data: SplitData) {

@@ -9,9 +9,9 @@ import { writeFileAtomic } from '../store/atomicWrite';
 import { openRegularFile } from '../files/openRegularFile';
 import { parseBoundedJson } from '../store/jsonLimits';
 import { lstatInStore } from '../store/runFolder';
-import type { Objective } from './config';
-import type { OptimizerState } from './engine';
-import type { PartialEpoch } from './trainLoop';
+import type { Objective } from '../train/config';
+import type { OptimizerState } from '../train/engine';
+import type { PartialEpoch } from '../train/trainLoop';
 
 /**
  * The rolling point a run continues from: a checkpoint `resume/point-<hex>.safetensors`

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ExportFormat } from '../shared/charts';
-import { safeFileName } from './inspector/hostMessages';
+import type { ExportFormat } from '../../shared/charts';
+import { safeFileName } from './safeFileName';
 
 /** What a webview serialized for saving (an ExportMessage of the inspector or the dashboard). */
 export interface ExportedFile {

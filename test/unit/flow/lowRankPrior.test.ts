@@ -1,0 +1,216 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRng } from '../../../src/core/random/rng';
+import { cholesky } from '../../../src/core/train/flow/cholesky';
+import { fitLowRankPrior } from '../../../src/core/train/flow/fitLowRankPrior';
+import { flowCheckpointArrays, flowStateFromArrays } from '../../../src/core/train/flow/flowCheckpoint';
+import type { FlowEngineOptions, FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
+import { flowNll } from '../../../src/core/train/flow/flowForward';
+import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
+import { drawPriorLatent, validateFlowPrior, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
+import { LOG_2PI } from '../../../src/core/train/seedLoss';
+import { loadTfjs } from '../../../src/core/train/tfjs/loadTfjs';
+import { createTfjsEngine } from '../../../src/core/train/tfjs/tfjsEngine';
+import { createSimdFlowEngine } from '../../../src/core/train/simd/simdFlowEngine';
+import { WIDTH, randomBatch, randomFlow, smallArchitecture } from './flowFixtures';
+
+const n = WIDTH;
+
+/** A rank-k class prior with random μ, ln σ and factors (classes × k × n). */
+function lowRankPrior(seed: number, k: number, classes = 10): ClassPrior {
+  const rng = createRng(seed);
+  return {
+    kind: 'class', classes, rank: k,
+    mean: Float32Array.from({ length: classes * n }, () => rng.normal()),
+    logStd: Float32Array.from({ length: classes * n }, () => 0.3 * rng.normal()),
+    factors: Float32Array.from({ length: classes * k * n }, () => 0.7 * rng.normal()),
+  };
+}
+
+/** The dense covariance diag σ_a² + F_aᵀF_a (float64). */
+function denseCovariance(prior: ClassPrior, a: number): Float64Array {
+  const k = prior.rank ?? 0;
+  const cov = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    cov[i * n + i] = Math.exp(2 * prior.logStd[a * n + i]);
+    for (let j = 0; j < n; j++) {
+      for (let r = 0; r < k; r++) cov[i * n + j] += (prior.factors?.[(a * k + r) * n + i] ?? 0) * (prior.factors?.[(a * k + r) * n + j] ?? 0);
+    }
+  }
+  return cov;
+}
+
+/** −log N(z; μ_a, Σ) by a dense Cholesky factorization: the reference the Woodbury form is checked against. */
+function denseNll(z: Float64Array, prior: ClassPrior, a: number): number {
+  const c = cholesky(denseCovariance(prior, a), n);
+  const y = new Float64Array(n);
+  let quad = 0;
+  let logDet = 0;
+  for (let i = 0; i < n; i++) {
+    let s = z[i] - prior.mean[a * n + i];
+    for (let p = 0; p < i; p++) s -= c[i * n + p] * y[p];
+    y[i] = s / c[i * n + i];
+    quad += y[i] ** 2;
+    logDet += Math.log(c[i * n + i]);
+  }
+  return 0.5 * quad + logDet + 0.5 * n * LOG_2PI;
+}
+
+describe('low-rank-plus-diagonal class prior', () => {
+  it('has the exact log-density of N(μ_a, diag σ_a² + F_aᵀF_a) (Woodbury and the determinant lemma against a dense Cholesky)', () => {
+    const prior = lowRankPrior(1, 3);
+    const rng = createRng(2);
+    for (const a of [0, 4, 9]) {
+      const z = Float64Array.from({ length: n }, () => 2 * rng.normal());
+      const want = denseNll(z, prior, a);
+      const got = flowLatentNll(z, a, prior);
+      assert.ok(Math.abs(got - want) < 1e-9 * Math.abs(want), `class ${a}: ${got} vs ${want}`);
+    }
+  });
+
+  it('reads as the diagonal prior when it has rank 0', () => {
+    const prior = lowRankPrior(3, 2);
+    const diagonal: ClassPrior = { kind: 'class', classes: 10, mean: prior.mean, logStd: prior.logStd };
+    const z = Float64Array.from({ length: n }, (_, j) => j / n);
+    assert.equal(flowLatentNll(z, 5, { ...diagonal, rank: 0, factors: new Float32Array(0) }), flowLatentNll(z, 5, diagonal));
+  });
+
+  it('draws latents whose covariance is T²(diag σ² + FᵀF), and a diagonal prior draws what it drew before (ε first)', () => {
+    const prior = lowRankPrior(5, 2, 1);
+    const rng = createRng(6);
+    const count = 40000;
+    const t = 0.7;
+    const z = new Float64Array(count * n);
+    for (let r = 0; r < count; r++) drawPriorLatent(prior, 0, t, rng, z, r * n, n);
+    const want = denseCovariance(prior, 0);
+    let worst = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let r = 0; r < count; r++) s += (z[r * n + i] - prior.mean[i]) * (z[r * n + j] - prior.mean[j]);
+        worst = Math.max(worst, Math.abs(s / count - t * t * want[i * n + j]) / Math.sqrt(want[i * n + i] * want[j * n + j]));
+      }
+    }
+    assert.ok(worst < 0.05, `largest correlation-scaled covariance error ${worst}`);
+    const diagonal: ClassPrior = { kind: 'class', classes: 1, mean: prior.mean, logStd: prior.logStd };
+    const one = new Float64Array(n);
+    drawPriorLatent(diagonal, 0, 1, createRng(7), one, 0, n);
+    const plain = createRng(7);
+    one.forEach((v, j) => assert.equal(v, prior.mean[j] + Math.exp(prior.logStd[j]) * plain.normal()));
+  });
+
+  it('fits in closed form a covariance near the one the latents were drawn from, and beats the diagonal fit on held-out latents', () => {
+    const truth = lowRankPrior(8, 2, 2);
+    const rng = createRng(9);
+    const rows = 6000;
+    const values = new Float64Array(rows * n);
+    const label = (r: number) => r % 2;
+    for (let r = 0; r < rows; r++) drawPriorLatent(truth, label(r), 1, rng, values, r * n, n);
+    const fitted = fitLowRankPrior(values, rows, n, label, 2, 2);
+    validateFlowPrior(fitted, n, 'fit');
+    const diagonal = fitLowRankPrior(values, rows, n, label, 2, 0);
+    for (const a of [0, 1]) {
+      const want = denseCovariance(truth, a);
+      const got = denseCovariance(fitted, a);
+      let err = 0, norm = 0;
+      want.forEach((w, i) => { err += (got[i] - w) ** 2; norm += w * w; });
+      // PPCA's leftover variance is isotropic in standardized units and the truth's σ is not, so not exact.
+      assert.ok(Math.sqrt(err / norm) < 0.25, `class ${a}: relative Frobenius error ${Math.sqrt(err / norm)}`);
+    }
+    const held = new Float64Array(n);
+    let low = 0, diag = 0;
+    for (let r = 0; r < 500; r++) {
+      drawPriorLatent(truth, r % 2, 1, rng, held, 0, n);
+      low += flowLatentNll(held, r % 2, fitted);
+      diag += flowLatentNll(held, r % 2, diagonal);
+    }
+    assert.ok(low < diag, `held-out NLL: low rank ${low / 500}, diagonal ${diag / 500}`);
+  });
+
+  it('refuses factors of the wrong size, a rank without factors, and non-finite factors, naming the field', () => {
+    const prior = lowRankPrior(10, 2);
+    assert.throws(() => validateFlowPrior({ ...prior, factors: prior.factors?.subarray(1) }, n, 'here'), /here: prior\.factors must hold 10×2×12 = 240 numbers, got 239/);
+    assert.throws(() => validateFlowPrior({ ...prior, factors: undefined }, n, 'here'), /prior\.rank is 2 but prior\.factors is missing/);
+    assert.throws(() => validateFlowPrior({ ...prior, rank: -1 }, n, 'here'), /prior\.rank must be an integer/);
+    const bad = prior.factors?.slice() ?? new Float32Array(0);
+    bad[7] = Number.NaN;
+    assert.throws(() => validateFlowPrior({ ...prior, factors: bad }, n, 'here'), /prior\.factors\[7\] is NaN/);
+  });
+
+  it('round-trips through the checkpoint arrays with its Adam moments, and names missing factors', () => {
+    const arch = smallArchitecture(2, false);
+    const { layers, biases } = randomFlow(arch, 11);
+    const prior = lowRankPrior(12, 3);
+    const rng = createRng(13);
+    const moment = () => ({
+      mean: Float32Array.from({ length: 10 * n }, () => rng.normal()), logStd: Float32Array.from({ length: 10 * n }, () => rng.normal()),
+      factors: Float32Array.from({ length: 30 * n }, () => rng.normal()),
+    });
+    const state = { layers, biases, prior, priorMoments: { first: moment(), second: moment() } };
+    const arrays = flowCheckpointArrays(arch, state);
+    assert.deepEqual(arrays.find((a) => a.name === 'prior.factors')?.shape, [10, 3, n]);
+    const byName = new Map(arrays.map((a) => [a.name, a.data]));
+    const back = flowStateFromArrays(arch, 'class', (name) => byName.get(name), 10, 3);
+    assert.deepEqual(back.prior, prior);
+    assert.deepEqual(back.priorMoments, state.priorMoments);
+    byName.delete('prior.factors');
+    assert.throws(() => flowStateFromArrays(arch, 'class', (name) => byName.get(name), 10, 3), /"prior\.factors" is missing/);
+  });
+});
+
+describe('low-rank prior in the flow engines', () => {
+  const arch = smallArchitecture(2, false, 0.3);
+
+  async function engine(prior: ClassPrior, lr: number) {
+    const { layers, biases } = randomFlow(arch, 21);
+    const flow: FlowEngineOptions = { prior: 'class', initialLayers: layers, initialPrior: prior, dequantize: false, seed: 0, boundarySurrogate: 0, warmupSteps: 0 };
+    const made = (await createTfjsEngine({
+      architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 16, initialParams: { weights: [], biases }, flow,
+    }, await loadTfjs('cpu'))) as FlowTrainingEngine;
+    return { engine: made, model: { architecture: arch, layers, biases, prior } };
+  }
+
+  it('tfjs: evaluates the float64 reference loss, and its first Adam step moves every prior number against the sign of the reference gradient', async () => {
+    const prior = lowRankPrior(22, 2);
+    const { images, labels } = randomBatch(23, 16);
+    const { engine: e, model } = await engine(prior, 1e-3);
+    try {
+      const want = flowNll(model, images, labels, 16);
+      const got = await e.evaluate(images, labels, 16);
+      assert.ok(Math.abs(got.loss - want.loss) < 1e-5 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
+      assert.ok(Math.abs(got.parts[0] - want.parts[0]) < 1e-5 * Math.abs(want.parts[0]), `latent ${got.parts[0]} vs ${want.parts[0]}`);
+      await e.trainStep(images, labels, 16);
+      const after = await e.getFlowState();
+      if (after.prior.kind !== 'class' || !after.prior.factors || !prior.factors) throw new Error('expected a low-rank prior back');
+      assert.equal(after.prior.rank, 2);
+      assert.equal(after.priorMoments?.first.factors?.length, 20 * n);
+      const h = 1e-6;
+      let checked = 0;
+      for (const [field, before, now] of [['factors', prior.factors, after.prior.factors], ['logStd', prior.logStd, after.prior.logStd], ['mean', prior.mean, after.prior.mean]] as const) {
+        for (let i = 0; i < before.length; i++) {
+          const nudged = (d: number) => {
+            const copy = Float32Array.from(before);
+            copy[i] = before[i] + d;
+            return flowNll({ ...model, prior: { ...prior, [field]: copy } }, images, labels, 16).loss;
+          };
+          const fd = (nudged(h) - nudged(-h)) / (2 * h);
+          if (Math.abs(fd) < 1e-3) continue;
+          checked++;
+          assert.equal(Math.sign(now[i] - before[i]), -Math.sign(fd), `${field}[${i}]: moved ${now[i] - before[i]}, gradient ${fd}`);
+        }
+      }
+      assert.ok(checked > 100, `only ${checked} prior numbers had a clear gradient`);
+    } finally {
+      e.dispose();
+    }
+  });
+
+  it('simd: refuses a low-rank prior by name rather than training it as a diagonal one', async () => {
+    const { layers, biases } = randomFlow(arch, 24);
+    const flow: FlowEngineOptions = { prior: 'class', initialLayers: layers, initialPrior: lowRankPrior(25, 2), dequantize: false, seed: 0, boundarySurrogate: 0 };
+    await assert.rejects(
+      createSimdFlowEngine({ architecture: arch, objective: 'flow', learningRate: 1e-3, maxBatchSize: 8, initialParams: { weights: [], biases }, flow }, 1),
+      /its prior is diagonal; a low-rank class prior \(rank 2\) needs the tfjs flow engine/,
+    );
+  });
+});
