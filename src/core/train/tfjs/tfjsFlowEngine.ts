@@ -176,7 +176,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       const d = tf.mul(tf.sub(h, mean), invStd);
       latent = tf.add(tf.add(tf.mul(tf.sum(tf.square(d), 1), 0.5), tf.sum(logStd, 1)), 0.5 * n * LOG_2PI);
       if (this.priorFactors.length > 0) {
-        const w = this.priorFactors.map((f) => tf.mul(ops.matMul(oneHot, f as unknown as Tensor2D), invStd) as Tensor2D);
+        const w = this.priorFactors.map((f) => tf.mul<Tensor2D>(ops.matMul(oneHot, f as unknown as Tensor2D), invStd));
         latent = tf.add(latent, lowRankTerm(tf, w, d));
       }
     } else {
@@ -356,7 +356,7 @@ function lowRankTerm(tf: LoadedTfjs['tf'], w: Tensor2D[], u: Tensor): Tensor1D {
     logDet = tf.add(logDet, tf.log(c[i][i]));
   }
   // ½ ln det M = Σ ln c_ii.
-  return tf.sub(logDet, tf.mul(quad, 0.5)) as Tensor1D;
+  return tf.sub<Tensor1D>(logDet, tf.mul(quad, 0.5));
 }
 
 /** The diagonal of a row-major n × n array. */
