@@ -6,7 +6,7 @@
 // thread count (the median of the rounds at that thread count in brackets), their ratio,
 // and the tfjs backends measured on the same work.
 import { readFileSync } from 'node:fs';
-import { fmtInteger } from '../src/cli/format';
+import { formatCount } from '../src/shared/formatNumber';
 import { bestThreadCounts, type ConfigReport } from './trainThroughput';
 
 interface TfjsRow {
@@ -65,11 +65,11 @@ export function readmeTable(record: BenchRecord): string {
     const tfjs = (backend: string) => {
       const rows = best.objective === 'flow' ? record.tfjsFlow ?? [] : (record.tfjs ?? []).filter((r) => r.model === best.model && r.batch === best.batch);
       const value = rows.find((r) => r.backend === backend)?.samplesPerSecond;
-      return typeof value === 'number' ? fmtInteger(value) : '–';
+      return typeof value === 'number' ? formatCount(value) : '–';
     };
     const name = `${best.objective === 'flow' ? 'flow' : 'paper\'s loss'}, ${MODEL_NAMES[best.model] ?? best.model}${best.objective === 'flow' ? '-shaped' : ''}, ${best.batch}`;
-    lines.push(`| ${name} | ${fmtInteger(best.simd.value)} (${fmtInteger(simdMedian)}), ${threadsText(best.simd.threads)} | ` +
-      `${fmtInteger(best.pytorch.value)} (${fmtInteger(torchMedian)}), ${threadsText(best.pytorch.threads)} | ` +
+    lines.push(`| ${name} | ${formatCount(best.simd.value)} (${formatCount(simdMedian)}), ${threadsText(best.simd.threads)} | ` +
+      `${formatCount(best.pytorch.value)} (${formatCount(torchMedian)}), ${threadsText(best.pytorch.threads)} | ` +
       `${(best.simd.value / best.pytorch.value).toFixed(2)} (${(simdMedian / torchMedian).toFixed(2)}) | ${tfjs('wasm')} | ${tfjs('cpu')} |`);
   }
   if (record.loadAverage) {

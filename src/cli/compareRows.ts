@@ -1,4 +1,4 @@
-import { describeCondition } from '../core/analysis/jacobianCondition';
+import { isConditionBound } from '../core/analysis/jacobianCondition';
 import { moments } from '../core/analysis/stats/moments';
 import { ROUND_TRIP_IDS, type RoundTripId } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis, GeneratedSet, Precision } from '../core/analysis/types';
@@ -7,7 +7,7 @@ import { describeArchitecture, type Architecture } from '../core/model/architect
 import type { CheckpointTraining } from '../core/store/checkpoint';
 import type { RunRecord } from '../core/store/runTypes';
 import { setRole, sourceName } from './generatedSets';
-import { fmtNumber, fmtSci, fmtSeconds } from './format';
+import { formatCondition, formatDecibels, formatDuration, formatNumber, formatPercent } from '../shared/formatNumber';
 
 /** One side of `invertscope compare`: where the checkpoint is, what produced it, and its analysis. */
 export interface ComparedCheckpoint {
@@ -25,7 +25,6 @@ export interface ComparedCheckpoint {
 const PRECISIONS: readonly Precision[] = ['float32', 'float64'];
 /** Row labels of the round trips, short enough for the comparison's first column. */
 const ROUND_TRIP_SHORT: Record<RoundTripId, string> = { float32: 'all float32', mixed: 'f32 embedding, f64 inverse', float64: 'all float64' };
-const pct = (v: number) => (Number.isFinite(v) ? `${Math.round(v * 1000) / 10}%` : String(v));
 
 /**
  * The rows of the two-column comparison: what produced each checkpoint
@@ -59,23 +58,24 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
   row('batch, Adam lr, seed', (c) => (c.run ? `${c.run.config.batchSize}, ${c.run.config.learningRate}, ${c.run.config.seed}` : `—, —, ${c.training.seed}`));
   row('time', timeText);
   row('data', (c) => c.analysis.dataDescription ?? '—');
-  row('train loss (nats)', (c) => fmtNumber(c.training.trainLoss));
-  row('test loss (nats)', (c) => fmtNumber(c.training.testLoss));
-  row('test bits/dim', (c) => (c.analysis.density ? `${fmtNumber(c.analysis.density.testBitsPerDim)} (uniform: 8)` : c.training.objective === 'seed' ? '— (not a density)' : '— (prior unknown)'));
+  row('train loss (nats)', (c) => formatNumber(c.training.trainLoss));
+  row('test loss (nats)', (c) => formatNumber(c.training.testLoss));
+  row('test bits/dim', (c) => (c.analysis.density ? `${formatNumber(c.analysis.density.testBitsPerDim)} (uniform: 8)` : c.training.objective === 'seed' ? '— (not a density)' : '— (prior unknown)'));
   const depth = Math.max(a.analysis.layers.length, b.analysis.layers.length);
   for (let l = 0; l < depth; l++) {
-    row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? fmtSci(layer.cond) : '—'; });
+    row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? formatNumber(layer.cond) : '—'; });
   }
   row('κ Jacobian', (c) => {
     const j = c.analysis.jacobian;
-    return `${describeCondition(j.cond, j.resolvable).startsWith('>') ? `>${fmtSci(j.cond)} (float64 cannot resolve)` : fmtSci(j.cond)} at ${j.pointDescription}`;
+    const bound = isConditionBound(j.cond, j.resolvable);
+    return `${formatCondition(j.cond, !bound)}${bound ? ' (float64 cannot resolve)' : ''} at ${j.pointDescription}`;
   });
   row('verdict', (c) => VERDICT_WORDS[c.analysis.jacobian.verdict]);
   for (const id of ROUND_TRIP_IDS) {
     row(`round trip: ${ROUND_TRIP_SHORT[id]}`, (c) => {
       const r = c.analysis.reconstruction;
       const s = r.roundTrips?.[id] ?? (id === 'float32' ? r.overall.float32 : id === 'mixed' ? r.overall.float64 : null);
-      return s ? `|err| ${fmtSci(s.meanAbsError)}, PSNR ${fmtNumber(s.psnr, 3)} dB, ${pct(s.brokenFraction)} broken` : '—';
+      return s ? `|err| ${formatNumber(s.meanAbsError)}, PSNR ${formatDecibels(s.psnr)}, ${formatPercent(s.brokenFraction)} broken` : '—';
     });
   }
   for (const p of PRECISIONS) {
@@ -84,13 +84,13 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
       return r ? (r.recognizableUpTo === null ? 'none tested' : String(r.recognizableUpTo)) : '—';
     });
   }
-  row('classifier on its own test images', (c) => pct(c.analysis.generation.classifierTestAccuracy));
+  row('classifier on its own test images', (c) => formatPercent(c.analysis.generation.classifierTestAccuracy));
   const keys = [...new Set([...a.analysis.generation.sets, ...b.analysis.generation.sets].map(setKey))].sort(compareKeys);
   for (const key of keys) {
     const [source, precision, temperature] = key.split('|');
     row(`${source === 'target' ? 'generation own target' : 'control: class Gaussian'} ${precision} T=${temperature}`, (c) => {
       const set = c.analysis.generation.sets.find((s) => setKey(s) === key);
-      return set ? `${pct(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}${seedSpread(set)}` : '—';
+      return set ? `${formatPercent(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}${seedSpread(set)}` : '—';
     });
   }
   return rows;
@@ -124,7 +124,7 @@ export function comparisonJson(compared: readonly ComparedCheckpoint[]): { check
 /** ', ±0.6 over 3 seeds' when a set was drawn with several seeds (sd of the seeds' accuracies, in points). */
 function seedSpread(set: GeneratedSet): string {
   const seeds = set.seedAccuracies ?? [];
-  return seeds.length < 2 ? '' : `, ±${fmtNumber(100 * moments(seeds).std, 2)} over ${seeds.length} seeds`;
+  return seeds.length < 2 ? '' : `, ±${formatNumber(100 * moments(seeds).std, { digits: 2 })} over ${seeds.length} seeds`;
 }
 
 function priorText(c: ComparedCheckpoint): string {
@@ -145,7 +145,7 @@ function initText(c: ComparedCheckpoint): string {
 function timeText(c: ComparedCheckpoint): string {
   const t = c.run?.timings;
   if (!t) return '—';
-  return `${fmtSeconds(t.trainSeconds)} training${t.initSeconds === undefined ? '' : ` + ${fmtSeconds(t.initSeconds)} init`} (${c.run?.backend?.name ?? '?'})`;
+  return `${formatDuration(t.trainSeconds)} training${t.initSeconds === undefined ? '' : ` + ${formatDuration(t.initSeconds)} init`} (${c.run?.backend?.name ?? '?'})`;
 }
 
 function setKey(s: Pick<GeneratedSet, 'source' | 'precision' | 'temperature'>): string {

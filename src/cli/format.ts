@@ -1,25 +1,4 @@
-/** Number and table formatting shared by the CLI's human-readable output. */
-export function fmtNumber(value: number, digits = 4): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e6 || abs < 1e-3)) return value.toExponential(Math.max(1, digits - 2));
-  return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 6 });
-}
-
-/** Three significant digits in exponent form (1.23e-7); zero and non-finite values as String() writes them. */
-export function fmtSci(value: number): string {
-  return Number.isFinite(value) && value !== 0 ? value.toExponential(2) : String(value);
-}
-
-export function fmtInteger(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-export function fmtSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const m = Math.floor(seconds / 60);
-  return m < 60 ? `${m} min ${Math.round(seconds - m * 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
+/** Tables and wrapped text for the CLI's human-readable output (numbers come from src/shared/formatNumber.ts). */
 
 /** Narrowest a text column is squeezed to when a table must fit a width. */
 const MIN_COLUMN = 12;

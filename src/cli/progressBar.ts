@@ -1,4 +1,4 @@
-import { fmtSeconds } from './format';
+import { formatDuration } from '../shared/formatNumber';
 
 /**
  * Progress on a terminal: one line redrawn in place when the stream is a TTY,
@@ -72,7 +72,7 @@ export class ProgressBar {
     const seconds = (t - this.origin.t) / 1000;
     const progressed = fraction - this.origin.fraction;
     if (progressed < ETA_MIN_FRACTION || seconds < ETA_MIN_SECONDS) return null;
-    return `${fmtSeconds(Math.max(0, seconds * (1 - fraction) / progressed))} left`;
+    return `${formatDuration(Math.max(0, seconds * (1 - fraction) / progressed))} left`;
   }
 }
 

@@ -10,8 +10,8 @@ import { lossPartNames } from '../core/train/config';
 import { commandLine, displayPath, runsArgs } from './commandLine';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { fmtInteger, fmtNumber, fmtSeconds } from './format';
 import { ProgressBar } from './progressBar';
+import { formatCount, formatDuration, formatNumber } from '../shared/formatNumber';
 
 /**
  * Drives one training session from the terminal: a progress bar and a line per
@@ -57,7 +57,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
         } else {
           const done = (metric.epoch - firstEpoch) * stepsPerEpoch + ((metric.step - 1) % stepsPerEpoch) + 1;
           const total = (totalEpochs - firstEpoch + 1) * stepsPerEpoch;
-          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${fmtNumber(metric.loss)} nats · ${fmtInteger(metric.samplesPerSecond)} samples/s`);
+          bar.update(done / total, `epoch ${metric.epoch}/${totalEpochs} · loss ${formatNumber(metric.loss)} nats · ${formatCount(metric.samplesPerSecond)} samples/s`);
         }
         break;
       }
@@ -72,7 +72,7 @@ export async function runTrainingSession(request: TrainRequest, ctx: CliContext,
   removeInterrupt();
   bar.done();
   if (json) return outcome.status === 'completed' ? EXIT.ok : outcome.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
-  const elapsed = fmtSeconds((Date.now() - started) / 1000);
+  const elapsed = formatDuration((Date.now() - started) / 1000);
   // What to say about the run is read from the run store, not assumed: a refused resume changed nothing.
   const run = outcome.runId ? await runAfterSession(request.runsFolder, outcome.runId, updatedBefore) : null;
   const runDir = run?.folder ?? '';
@@ -113,9 +113,9 @@ async function runAfterSession(runsFolder: string, runId: string, updatedBefore:
 }
 
 function epochLine(m: EpochMetric, total: number, names: readonly [string, string]): string {
-  const parts = `(${names[0]} ${fmtNumber(m.trainParts[0])} + ${names[1]} ${fmtNumber(m.trainParts[1])})`;
-  const bits = m.testBitsPerDim === undefined ? '' : ` (${fmtNumber(m.testBitsPerDim)} bits/dim)`;
+  const parts = `(${names[0]} ${formatNumber(m.trainParts[0])} + ${names[1]} ${formatNumber(m.trainParts[1])})`;
+  const bits = m.testBitsPerDim === undefined ? '' : ` (${formatNumber(m.testBitsPerDim)} bits/dim)`;
   // Epoch 0 is the initialized model: evaluated, never trained, so it has no throughput.
-  const speed = Number.isFinite(m.samplesPerSecond) ? `  ${fmtInteger(m.samplesPerSecond)} samples/s` : '  initialized model';
-  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${fmtNumber(m.trainLoss)} nats ${parts}  test ${fmtNumber(m.testLoss)} nats${bits}${speed}`;
+  const speed = Number.isFinite(m.samplesPerSecond) ? `  ${formatCount(m.samplesPerSecond)} samples/s` : '  initialized model';
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${formatNumber(m.trainLoss)} nats ${parts}  test ${formatNumber(m.testLoss)} nats${bits}${speed}`;
 }

@@ -15,6 +15,7 @@ import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { JacobianReport } from '../core/analysis/types';
 import type { RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
+import type { DashboardChartId } from '../shared/charts';
 import type { ChartExportMessage, ExportResultMessage, OpenLogMessage, ReadyMessage } from './inspectorProtocol';
 
 /** One run as the table shows it: its settings, where it stands, and what its latest analysed checkpoint says. */
@@ -67,9 +68,6 @@ export interface LatestAnalysis {
   /** Share of test images the float32 round trip does not reconstruct. */
   readonly brokenFloat32: number;
 }
-
-/** The dashboard's charts and table, as named in exports. */
-export type DashboardChartId = 'runs-table' | 'runs-loss' | 'runs-condition' | 'runs-broken';
 
 export interface DashboardInitialState {
   readonly title: string;

@@ -14,6 +14,7 @@ import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../core/analysis/types';
 import type { MetricRecord, RunRecord, RunStatus } from '../core/store/runTypes';
 import type { Objective } from '../core/train/config';
+import type { ChartId, ExportFormat } from '../shared/charts';
 import type { CheckpointRef } from '../shared/checkpointRef';
 
 /** A run the inspector can offer for comparison, without its metrics. */
@@ -180,20 +181,6 @@ export interface RequestCompareMessage {
   readonly type: 'requestCompare';
   readonly ref: CheckpointRef;
 }
-
-export type ChartId =
-  | 'condition'
-  | 'spectrum'
-  | 'amplification'
-  | 'recognizability'
-  | 'reconstruction'
-  | 'generation'
-  | 'loss'
-  | 'distribution'
-  /** A quantity against epoch (a trajectory figure; the card's data-figure says which). */
-  | 'trajectory';
-
-export type ExportFormat = 'svg' | 'png' | 'csv';
 
 /** A chart serialized by a webview (the inspector's or the dashboard's); the host only asks where to save it. */
 export interface ChartExportMessage<Id extends string> {

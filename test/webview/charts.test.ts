@@ -163,7 +163,7 @@ describe('inspector charts', { timeout: 120_000 }, () => {
       assert.equal(await p.chart('condition').locator('rect.bar.is-singular').count(), 1);
       const bar = p.chart('condition').locator('rect.bar[data-layer="1"]');
       await bar.focus();
-      assert.match(await p.tooltip().textContent() ?? '', /κ∞.*σmin0.*log\|det W\|-∞/);
+      assert.match(await p.tooltip().textContent() ?? '', /κ∞.*σmin0.*log\|det W\|−∞/);
       assert.equal(await p.chart('recognizability').locator('text.recognizable-label').textContent(), 'not recognizable at any tested δ');
       assert.equal(await p.chart('recognizability').locator('circle.psnr-dot').count(), 0);
       assert.equal(await p.chart('amplification').locator('circle.measured-dot').count(), 5, 'δ and the four stages measured before the NaN');

@@ -149,9 +149,9 @@ describe('report page', { timeout: 180_000 }, () => {
       const text = await tip.textContent() ?? '';
       assert.match(text, /^Epoch 2/);
       // The fixture's Base at epoch 2: every float32 and mixed reconstruction broken, 37% of the all-float64 ones.
-      assert.match(text, /float32 round trip100\.0%/);
-      assert.match(text, /float32 embedding, float64 inverse100\.0%/);
-      assert.match(text, /float64 round trip37\.0%/);
+      assert.match(text, /float32 round trip100%/);
+      assert.match(text, /float32 embedding, float64 inverse100%/);
+      assert.match(text, /float64 round trip37%/);
       assert.equal(await page.locator('[role="tooltip"]:visible').count(), 1);
 
       const bar = page.locator('section.report-model[data-model="base"] svg[data-chart="condition"] rect.bar[data-layer="1"]');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrajectoryPoint } from '../../src/core/analysis/trajectoryTypes';
 import type { TrajectoryMessage, WebviewMessage } from '../../src/contracts/inspectorProtocol';
-import { threeSignificant } from './expected';
+import { percentOf, threeSignificant } from './expected';
 import { buildRun, SEED_RUN_ID } from './fixtures';
 import type { InspectorPage } from './harness/inspectorPage';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';
@@ -36,7 +36,7 @@ describe('inspector timeline', { timeout: 150_000 }, () => {
       const status = p.page.locator('.timeline-status');
 
       await p.send(trajectory([], [10, 50, 100], { epoch: 10, message: 'epoch 10: singular values of layer 2 of 4', fraction: 0.25 }));
-      await status.getByText('0 of 3 checkpoints analysed; analysing epoch 10: singular values of layer 2 of 4 (25.0%).').waitFor();
+      await status.getByText('0 of 3 checkpoints analysed; analysing epoch 10: singular values of layer 2 of 4 (25%).').waitFor();
       assert.equal(await p.page.locator('.timeline [data-card="trajectory"]').count(), 0, 'no figure before the first point');
       assert.equal(await p.page.locator('.timeline progress').evaluate((e) => (e as unknown as { value: number }).value), 0.25);
 
@@ -77,7 +77,7 @@ describe('inspector timeline', { timeout: 150_000 }, () => {
       const trips = point(50).roundTrips;
       assert.match(tip, /^Epoch 50/);
       for (const [label, stats] of [['float32 round trip', trips.float32], ['float32 embedding, float64 inverse', trips.mixed], ['float64 round trip', trips.float64]] as const) {
-        assert.ok(tip.includes(`${label}${(stats.brokenFraction * 100).toFixed(1)}%`), `${label} in ${tip}`);
+        assert.ok(tip.includes(`${label}${percentOf(stats.brokenFraction)}`), `${label} in ${tip}`);
       }
       const kappa = figure(p, 'jacobian-condition').locator('g.dots > path.trajectory-dot[data-epoch="100"]');
       const kBox = await kappa.boundingBox() as { x: number; y: number; width: number; height: number };

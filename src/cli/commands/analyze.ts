@@ -2,7 +2,6 @@ import { relative } from 'node:path';
 import {
   analyzeCheckpoint, RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR, type CheckpointAnalysis, type ErrorStats, type PartialAnalysis,
 } from '../../core/analysis';
-import { formatValue } from '../../core/analysis/formatValue';
 import { describeCondition } from '../../core/analysis/jacobianCondition';
 import { quoteAccuracy } from '../../core/analysis/quoteAccuracy';
 import { median } from '../../core/analysis/stats/median';
@@ -15,11 +14,12 @@ import { parseArgs, type FlagSpec } from '../args';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, resolveCheckpointArgument } from '../checkpointArgument';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
+import { table } from '../format';
 import { samplesPerSeed, setRole, sourceName } from '../generatedSets';
 import { withInterrupt } from '../interrupt';
 import { jsonNumbers } from '../jsonNumbers';
 import { ProgressBar } from '../progressBar';
+import { formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
@@ -58,7 +58,7 @@ export const analyzeCommand: Command = {
       ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify(result.analysis, jsonNumbers))));
       return EXIT.ok;
     }
-    const source = result.fromCache ? `cached in ${relative(ctx.cwd, result.cacheFile ?? '') || result.cacheFile}` : `computed in ${fmtSeconds(result.analysis.computeSeconds)}`;
+    const source = result.fromCache ? `cached in ${relative(ctx.cwd, result.cacheFile ?? '') || result.cacheFile}` : `computed in ${formatDuration(result.analysis.computeSeconds)}`;
     ctx.stdout.write(printedLayers ? `${describeFindings(result.analysis)}\n\n(${source})\n` : `${describeAnalysis(result.analysis, shown, source)}\n`);
     return EXIT.ok;
   },
@@ -70,7 +70,6 @@ const VERDICT_TITLES: Record<CheckpointAnalysis['jacobian']['verdict'], string> 
   'non-invertible-float64': 'NOT INVERTIBLE, EVEN IN FLOAT64',
 };
 
-const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 100, 3)}%` : String(share));
 
 /** The analysis for people: layers, verdict, reconstruction, noise, distribution, generation. */
 export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
@@ -85,8 +84,8 @@ function describeLayers(a: PartialAnalysis & Partial<Pick<CheckpointAnalysis, 'd
   out.push('', table(
     ['LAYER', 'TENSOR', 'LEAKYRELU', 'σMAX', 'σMIN', 'κ', 'LOG|DET|', 'STABLE RANK', 'LU F64/F32'],
     a.layers.map((l) => [
-      String(l.index + 1), `${l.sequentialIndex}.weight`, l.activation ? 'yes' : 'no', fmtSci(l.sigmaMax), fmtSci(l.sigmaMin), fmtSci(l.cond),
-      fmtNumber(l.logAbsDet), fmtNumber(l.stableRank), l.solvable ? `${luWord(l.solvable.float64)}/${luWord(l.solvable.float32)}` : '—',
+      String(l.index + 1), `${l.sequentialIndex}.weight`, l.activation ? 'yes' : 'no', formatNumber(l.sigmaMax), formatNumber(l.sigmaMin), formatNumber(l.cond),
+      formatNumber(l.logAbsDet), formatNumber(l.stableRank), l.solvable ? `${luWord(l.solvable.float64)}/${luWord(l.solvable.float32)}` : '—',
     ]),
   ));
   return out.join('\n');
@@ -97,15 +96,15 @@ function describeFindings(a: CheckpointAnalysis): string {
   const out: string[] = [];
   const j = a.jacobian;
   out.push('', `VERDICT: ${VERDICT_TITLES[j.verdict]}`, wrap(j.verdictText, 100));
-  out.push(`Jacobian at ${j.pointDescription}: σmax ${fmtSci(j.sigmaMax)}, σmin ${fmtSci(j.sigmaMin)}, κ ${describeCondition(j.cond, j.resolvable)}`);
+  out.push(`Jacobian at ${j.pointDescription}: σmax ${formatNumber(j.sigmaMax)}, σmin ${formatNumber(j.sigmaMin)}, κ ${describeCondition(j.cond, j.resolvable)}`);
 
   const rec = a.reconstruction;
-  const stats = (s: ErrorStats) => [fmtSci(s.meanAbsError), fmtSci(s.maxAbsError), fmtNumber(s.psnr, 3), pct(s.brokenFraction)];
+  const stats = (s: ErrorStats) => [formatNumber(s.meanAbsError), formatNumber(s.maxAbsError), formatNumber(s.psnr), formatPercent(s.brokenFraction)];
   out.push('', `Reconstruction of ${rec.imageCount} test images, per round trip x → f(x) → f⁻¹(f(x)) (PSNR: mean and median over images; broken: per-image MAE > ${rec.brokenThreshold})`);
   const trips = rec.roundTrips;
   out.push(trips
     ? table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR', 'MEDIAN PSNR', 'BROKEN'], ROUND_TRIP_IDS.map((id) => [
-      trips[id].label, ...stats(trips[id]).slice(0, 3), fmtNumber(trips[id].medianPsnr, 3), pct(trips[id].brokenFraction),
+      trips[id].label, ...stats(trips[id]).slice(0, 3), formatNumber(trips[id].medianPsnr), formatPercent(trips[id].brokenFraction),
     ]))
     : table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR', 'BROKEN'], [
       [ROUND_TRIPS.float32.label, ...stats(rec.overall.float32)],
@@ -118,16 +117,16 @@ function describeFindings(a: CheckpointAnalysis): string {
     const first = r.points[0];
     const pooled = first ? first.pooledGrowth ?? first.errorAfterStage[first.errorAfterStage.length - 1] / first.delta : Number.NaN;
     return [
-      `${r.precision}`, r.imageCount === undefined ? '—' : String(r.imageCount), r.recognizableUpTo === null ? 'none tested' : formatValue(r.recognizableUpTo),
-      first?.medianGrowth === undefined ? '—' : fmtSci(first.medianGrowth), fmtSci(pooled), fmtSci(r.worstCaseGrowth), fmtSci(r.totalBound),
+      `${r.precision}`, r.imageCount === undefined ? '—' : String(r.imageCount), r.recognizableUpTo === null ? 'none tested' : formatNumber(r.recognizableUpTo),
+      first?.medianGrowth === undefined ? '—' : formatNumber(first.medianGrowth), formatNumber(pooled), formatNumber(r.worstCaseGrowth), formatNumber(r.totalBound),
     ];
   })));
   out.push('WORST DIRECTION: the smallest δ along the last layer\'s weakest singular direction, median over images; BOUND: ∏ of 1/σmin and 1/slope over the inverse\'s stages');
 
   if (a.density) {
     const dn = a.density;
-    out.push('', `Density (a flow, ${dn.prior} prior): ${fmtNumber(dn.testBitsPerDim)} bits/dim on the test split (the uniform density scores 8)`);
-    out.push(`  −log p(x') = ${fmtNumber(dn.nll)} nats per image = latent ${fmtNumber(dn.latentNll)} + (−log|det J|) ${fmtNumber(dn.negLogDet)}; ${dn.description}`);
+    out.push('', `Density (a flow, ${dn.prior} prior): ${formatNumber(dn.testBitsPerDim)} bits/dim on the test split (the uniform density scores 8)`);
+    out.push(`  −log p(x') = ${formatNumber(dn.nll)} nats per image = latent ${formatNumber(dn.latentNll)} + (−log|det J|) ${formatNumber(dn.negLogDet)}; ${dn.description}`);
   }
 
   const d = a.distribution.perClass;
@@ -135,18 +134,18 @@ function describeFindings(a: CheckpointAnalysis): string {
   out.push('', `Outputs against the paper's target N(2a, 1), per ${classes.noun} a (KS 0 = a perfect match, 1 = disjoint)`);
   if (classes.noun !== 'digit') out.push(`${classes.dataset ?? 'classes'}: ${d.map((c) => `${c.label} ${labelName(c.label, classes)}`).join(' · ')}`);
   out.push(table(['CLASS', ...d.map((c) => String(c.label))], [
-    ['mean', ...d.map((c) => fmtNumber(c.mean, 3))],
+    ['mean', ...d.map((c) => formatNumber(c.mean))],
     ['target', ...d.map((c) => String(2 * c.label))],
-    ['std', ...d.map((c) => fmtNumber(c.std, 3))],
-    ['KS', ...d.map((c) => fmtNumber(c.ks, 2))],
+    ['std', ...d.map((c) => formatNumber(c.std))],
+    ['KS', ...d.map((c) => formatNumber(c.ks, { digits: 2 }))],
   ]));
 
   const g = a.generation;
   const classCount = a.distribution.perClass.length;
-  out.push('', `Generation (the classifier${g.classifierData ? `, which learned ${g.classifierData},` : ''} reads ${pct(g.classifierTestAccuracy)} of its own test images right; chance is ${pct(1 / Math.max(1, classCount))})`);
+  out.push('', `Generation (the classifier${g.classifierData ? `, which learned ${g.classifierData},` : ''} reads ${formatPercent(g.classifierTestAccuracy)} of its own test images right; chance is ${formatPercent(1 / Math.max(1, classCount))})`);
   out.push(table(['SAMPLES', 'ROLE', 'INVERSE', 'T', 'READ AS INTENDED', 'MEDIAN DISTANCE TO NEAREST TRAINING IMAGE'], g.sets.map((s) => [
     sourceName(s), setRole(s), s.precision, String(s.temperature), quoteAccuracy(s.accuracy, s.seedAccuracies, samplesPerSeed(s)),
-    fmtNumber(median(s.perClass.map((c) => c.medianNearestDistance)), 3),
+    formatNumber(median(s.perClass.map((c) => c.medianNearestDistance))),
   ])));
   const control = g.sets.find((s) => setRole(s) === 'control');
   if (control) out.push(wrap(control.description ?? 'Control: the class Gaussian of training embeddings tests what a Gaussian fit to the data\'s own embeddings gives back; no claim about generation follows from it.', 100));

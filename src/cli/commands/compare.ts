@@ -17,6 +17,7 @@ import { resolveCheckpointArgument } from '../checkpointArgument';
 import { withInterrupt } from '../interrupt';
 import { jsonNumbers } from '../jsonNumbers';
 import { checkOutputFile } from '../../core/files/outputFile';
+import { formatNumber } from '../../shared/formatNumber';
 
 /** The table and notes fit a terminal of this many columns (or a narrower one that says its width). */
 const COMPARE_WIDTH = 120;
@@ -90,6 +91,6 @@ async function describe(file: string, analysis: CheckpointAnalysis, ctx: CliCont
 
 function figureTitle(side: string, c: ComparedCheckpoint): string {
   const objective = c.training.objective === 'seed' ? 'PAPER LOSS' : `FLOW ${c.run?.config.flow?.prior === 'class' || c.analysis.density?.prior === 'class' ? 'CLASS PRIOR' : 'PAPER TARGET'}`;
-  const bits = c.analysis.density ? `  ${c.analysis.density.testBitsPerDim.toFixed(2)} BITS/DIM` : '';
+  const bits = c.analysis.density ? `  ${formatNumber(c.analysis.density.testBitsPerDim)} BITS/DIM` : '';
   return `${side}: ${c.architecture.name} ${objective} EPOCH ${c.training.epoch}${bits}`;
 }

@@ -9,13 +9,14 @@ import { encodePng } from '../../core/image/png';
 import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, table } from '../format';
+import { table } from '../format';
 import { progressPrinter } from '../analysisProgress';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, resolveCheckpointArgument } from '../checkpointArgument';
 import { sourceName } from '../generatedSets';
 import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
 import { priorRank, type FlowPrior } from '../../core/train/flow/flowPrior';
+import { formatNumber } from '../../shared/formatNumber';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
 const SCORED_PER_CLASS = 32;
@@ -127,7 +128,7 @@ export const generateCommand: Command = {
         return [
           sourceName(s), s.precision, String(s.temperature),
           ...labels.map((label) => { const c = s.perClass.find((p) => p.label === label); return c ? percent(c.accuracy) : '—'; }),
-          ...(labels.length > 1 ? [percent(score(s))] : []), fmtNumber(distances[distances.length >> 1] ?? Number.NaN, 3),
+          ...(labels.length > 1 ? [percent(score(s))] : []), formatNumber(distances[distances.length >> 1] ?? Number.NaN),
         ];
       })),
       'MEDIAN DIST: median Euclidean distance, in pixel values of [0, 1] over 784 pixels, from a sample (as displayed, clamped to [0, 1]) to its nearest real training image.',

@@ -11,11 +11,12 @@ import { encodePng } from '../../core/image/png';
 import { parseArgs, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, table } from '../format';
+import { table } from '../format';
 import { progressPrinter } from '../analysisProgress';
 import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, resolveCheckpointArgument } from '../checkpointArgument';
 import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
+import { formatNumber, formatPercent } from '../../shared/formatNumber';
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
@@ -51,7 +52,7 @@ export const reconstructCommand: Command = {
     const out = resolve(ctx.cwd, flags.out ?? `${name}-reconstruction.png`);
     const classes = data.classes ?? DIGIT_CLASSES;
     const trips = roundTripsOf(report);
-    const psnr = (s: ErrorStats) => `${fmtNumber(s.psnr, 3)} DB`;
+    const psnr = (s: ErrorStats) => `${formatNumber(s.psnr)} DB`;
     const grid = renderGrid({
       title: `${net.architectureName} EPOCH ${epoch}  MEAN PSNR: F32 ${psnr(trips.float32)}  MIXED ${psnr(trips.mixed)}  F64 ${psnr(trips.float64)}`,
       columnTitles: ['ORIGINAL', 'EMBEDDING', 'F32 TRIP', 'MIXED', 'F64 TRIP'],
@@ -67,7 +68,7 @@ export const reconstructCommand: Command = {
       })),
     });
     await writeFile(out, encodePng(grid.width, grid.height, grid.rgb));
-    const stats = (s: ErrorStats) => [s.meanAbsError.toExponential(2), s.maxAbsError.toExponential(2), fmtNumber(s.psnr, 3), `${fmtNumber(s.brokenFraction * 100, 3)}%`];
+    const stats = (s: ErrorStats) => [formatNumber(s.meanAbsError), formatNumber(s.maxAbsError), formatNumber(s.psnr), formatPercent(s.brokenFraction)];
     ctx.stdout.write([
       `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
       table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`],

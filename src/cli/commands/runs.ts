@@ -4,9 +4,10 @@ import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import { commandLine, runsArgs } from '../commandLine';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, table } from '../format';
+import { table } from '../format';
 import { OUT_IS_NOW_RUNS } from './train';
 import { reconcileStaleRuns } from '../../core/store/staleRuns';
+import { formatNumber } from '../../shared/formatNumber';
 
 const FLAGS = {
   runs: RUNS_FLAG,
@@ -40,7 +41,7 @@ export const runsCommand: Command = {
       const last = r.checkpoints[r.checkpoints.length - 1];
       return [
         r.id, r.config.architecture.name, r.status, `${r.epochsCompleted}/${r.config.epochs}`,
-        last ? fmtNumber(last.testLoss) : '—', r.backend?.name ?? '—', r.createdAt.replace('T', ' ').slice(0, 16),
+        last ? formatNumber(last.testLoss) : '—', r.backend?.name ?? '—', r.createdAt.replace('T', ' ').slice(0, 16),
         r.config.flow ? `flow, ${r.config.flow.prior} prior` : r.config.objective,
       ];
     });

@@ -7,9 +7,10 @@ import { describeFlowOptions } from '../describeConfig';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtInteger, fmtNumber, fmtSeconds, table } from '../format';
+import { table } from '../format';
 import { OUT_IS_NOW_RUNS } from './train';
 import { resolveRun } from '../../core/store/resolveRun';
+import { formatCount, formatDuration, formatNumber } from '../../shared/formatNumber';
 
 const FLAGS = {
   runs: RUNS_FLAG,
@@ -43,9 +44,9 @@ export const showCommand: Command = {
       `model     ${describeArchitecture(c.architecture)}`,
       `objective ${c.objective}${c.flow ? `: ${describeFlowOptions(c)}` : c.dequantize ? ', dequantized' : ''}`,
       `training  ${run.epochsCompleted}/${c.epochs} epochs · batch ${c.batchSize} · Adam lr ${c.learningRate} · seed ${c.seed}`,
-      `data      ${run.data.description}: ${fmtInteger(run.data.trainCount)} train / ${fmtInteger(run.data.testCount)} test`,
+      `data      ${run.data.description}: ${formatCount(run.data.trainCount)} train / ${formatCount(run.data.testCount)} test`,
       `backend   ${run.backend?.description ?? '—'}`,
-      `time      ${fmtSeconds(run.timings.trainSeconds)} training${run.timings.initSeconds === undefined ? '' : ` · ${fmtSeconds(run.timings.initSeconds)} initializing`} · started ${run.timings.startedAt}`,
+      `time      ${formatDuration(run.timings.trainSeconds)} training${run.timings.initSeconds === undefined ? '' : ` · ${formatDuration(run.timings.initSeconds)} initializing`} · started ${run.timings.startedAt}`,
     ];
     if (run.importedFrom) lines.push(`imported  ${run.importedFrom}`);
     ctx.stdout.write(`${lines.join('\n')}\n`);
@@ -53,7 +54,7 @@ export const showCommand: Command = {
     const bits = c.objective === 'flow' && c.dequantize;
     if (run.checkpoints.length > 0) {
       ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS (NATS)', 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'], run.checkpoints.map((k) => [
-        String(k.epoch), fmtNumber(k.trainLoss), fmtNumber(k.testLoss), ...(bits ? [fmtNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
+        String(k.epoch), formatNumber(k.trainLoss), formatNumber(k.testLoss), ...(bits ? [formatNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
         relative(ctx.cwd, join(folder, k.file)),
       ]))}\n`);
     }
@@ -61,9 +62,9 @@ export const showCommand: Command = {
       const shown = epochs.slice(-10);
       const [p1, p2] = lossPartNames(c.objective).map((n) => n.toUpperCase());
       ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS (NATS)', p1, p2, 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
-        String(m.epoch), fmtNumber(m.trainLoss), fmtNumber(m.trainParts[0]), fmtNumber(m.trainParts[1]), fmtNumber(m.testLoss),
-        ...(bits ? [m.testBitsPerDim === undefined ? '—' : fmtNumber(m.testBitsPerDim)] : []),
-        Number.isFinite(m.samplesPerSecond) ? fmtInteger(m.samplesPerSecond) : '—',
+        String(m.epoch), formatNumber(m.trainLoss), formatNumber(m.trainParts[0]), formatNumber(m.trainParts[1]), formatNumber(m.testLoss),
+        ...(bits ? [m.testBitsPerDim === undefined ? '—' : formatNumber(m.testBitsPerDim)] : []),
+        Number.isFinite(m.samplesPerSecond) ? formatCount(m.samplesPerSecond) : '—',
       ] : []))}\n`);
     }
     if (metrics.badLines.length > 0) ctx.stderr.write(`warning: metrics.jsonl has ${metrics.badLines.length} unreadable line(s), first at line ${metrics.badLines[0].line}\n`);

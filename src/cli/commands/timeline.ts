@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
-import { encodeJson } from '../../core/analysis/analysisJson';
-import { describeCondition, FLOAT64_RESOLVABLE_COND } from '../../core/analysis/jacobianCondition';
+import { encodeJson } from '../../shared/jsonNumbers';
+import { FLOAT64_RESOLVABLE_COND, isConditionBound } from '../../core/analysis/jacobianCondition';
 import { DEFAULT_LIGHT_OPTIONS, type LightAnalysisOptions } from '../../core/analysis/lightAnalysis';
 import { runTrajectory, type RunTrajectoryResult } from '../../core/analysis/runTrajectory';
-import { formatValue } from '../../core/analysis/formatValue';
 import { quoteAccuracy } from '../../core/analysis/quoteAccuracy';
 import { ROUND_TRIPS, ROUND_TRIP_IDS, type RoundTripId, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
 import { prettyJson } from '../../core/store/jsonText';
@@ -11,10 +10,11 @@ import { RunStore } from '../../core/store/runStore';
 import { parseArgs, RUNS_FLAG, UsageError, type FlagSpec, type FlagValues } from '../args';
 import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
-import { fmtNumber, fmtSci, fmtSeconds, table } from '../format';
+import { table } from '../format';
 import { ProgressBar } from '../progressBar';
 import { withInterrupt } from '../interrupt';
 import { resolveRun } from '../../core/store/resolveRun';
+import { formatCondition, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
 
 const L = DEFAULT_LIGHT_OPTIONS;
 
@@ -84,11 +84,10 @@ export function lightOptionsFromFlags(flags: FlagValues): Partial<LightAnalysisO
   };
 }
 
-const pct = (share: number) => (Number.isFinite(share) ? `${fmtNumber(share * 100, 3)}%` : String(share));
 
-/** A κ for a table cell: '1.23e+7', or '>4.50e+15' beyond what float64 resolves. */
+/** A κ for a table cell: '1.23e7', or '> 4.5e15' beyond what float64 resolves. */
 function condCell(cond: number, resolvable: boolean): string {
-  return describeCondition(cond, resolvable).startsWith('>') ? `>${fmtSci(cond)}` : fmtSci(cond);
+  return formatCondition(cond, !isConditionBound(cond, resolvable));
 }
 
 /** The trajectory for people: one table per group of figures, a row per checkpoint, a column per series. */
@@ -97,7 +96,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
   const points = t.points;
   const out: string[] = [];
   out.push(`${t.architectureName} · ${t.objective === 'flow' ? 'flow objective' : 'the paper\'s loss'} · run ${t.runId} · ${points.length} checkpoint${points.length === 1 ? '' : 's'}`
-    + ` (${result.cached} from caches, ${result.computed} computed${result.computed > 0 ? ` in ${fmtSeconds(result.computeSeconds)}` : ''})`);
+    + ` (${result.cached} from caches, ${result.computed} computed${result.computed > 0 ? ` in ${formatDuration(result.computeSeconds)}` : ''})`);
   out.push(`images: ${t.dataDescription}`);
   if (points.length === 0) {
     out.push('', 'This run has no checkpoints yet.');
@@ -111,7 +110,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
   out.push('', 'Layers: κ = σmax/σmin of each weight matrix W, and log|det W| (nats)');
   out.push(table(
     ['EPOCH', ...Array.from({ length: layers }, (_, l) => `κ L${l + 1}`), ...Array.from({ length: layers }, (_, l) => `LOG|DET| L${l + 1}`)],
-    points.map((p) => [epoch(p), ...p.layers.map((l) => condCell(l.cond, l.cond <= FLOAT64_RESOLVABLE_COND)), ...p.layers.map((l) => fmtNumber(l.logAbsDet))]),
+    points.map((p) => [epoch(p), ...p.layers.map((l) => condCell(l.cond, l.cond <= FLOAT64_RESOLVABLE_COND)), ...p.layers.map((l) => formatNumber(l.logAbsDet))]),
   ));
 
   out.push('', `Round trips: share broken (per-image MAE > 0.1) and median PSNR over images; κ(J) of the end-to-end Jacobian at ${points[0].jacobian.pointDescription}`);
@@ -120,8 +119,8 @@ export function describeTimeline(result: RunTrajectoryResult): string {
     ['EPOCH', 'κ(J)', ...ROUND_TRIP_IDS.map((id) => `${ROUND_TRIP_COLUMNS[id]} BROKEN`), ...ROUND_TRIP_IDS.map((id) => `${ROUND_TRIP_COLUMNS[id]} PSNR`), 'VERDICT'],
     points.map((p) => [
       epoch(p), condCell(p.jacobian.cond, p.jacobian.resolvable),
-      ...ROUND_TRIP_IDS.map((id) => pct(p.roundTrips[id].brokenFraction)),
-      ...ROUND_TRIP_IDS.map((id) => fmtNumber(p.roundTrips[id].medianPsnr, 3)),
+      ...ROUND_TRIP_IDS.map((id) => formatPercent(p.roundTrips[id].brokenFraction)),
+      ...ROUND_TRIP_IDS.map((id) => formatNumber(p.roundTrips[id].medianPsnr)),
       VERDICT_WORDS[p.verdict],
     ]),
   ));
@@ -140,8 +139,8 @@ export function describeTimeline(result: RunTrajectoryResult): string {
     }
     if (g) out.push(`  GENERATED: samples of the objective's target (${g.prior === 'class' ? 'learned prior N(μa, T²Σa)' : 'N(2a, T²)'}, T = ${g.temperature}) through the float64 inverse, share read as the class they were drawn for (chance 10%)`);
     const noiseOf = (p: TrajectoryPoint, precision: 'float32' | 'float64') => p.noise?.find((x) => x.precision === precision);
-    const delta = (x: ReturnType<typeof noiseOf>) => (x ? (x.recognizableUpTo === null ? 'none' : formatValue(x.recognizableUpTo)) : '—');
-    const growth = (x: ReturnType<typeof noiseOf>, which: 'medianGrowth' | 'pooledGrowth') => (x ? fmtSci(x[which]) : '—');
+    const delta = (x: ReturnType<typeof noiseOf>) => (x ? (x.recognizableUpTo === null ? 'none' : formatNumber(x.recognizableUpTo)) : '—');
+    const growth = (x: ReturnType<typeof noiseOf>, which: 'medianGrowth' | 'pooledGrowth') => (x ? formatNumber(x[which]) : '—');
     out.push(table(
       ['EPOCH', ...(withNoise.length > 0 ? ['δ F32', 'δ F64', 'GROWTH F32', 'GROWTH F64', 'POOLED F32', 'POOLED F64'] : []),
         ...(withGeneration.length > 0 ? ['GENERATED'] : []), ...(withBits.length > 0 ? ['TEST BITS/DIM'] : [])],
@@ -153,7 +152,7 @@ export function describeTimeline(result: RunTrajectoryResult): string {
           growth(noiseOf(p, 'float32'), 'pooledGrowth'), growth(noiseOf(p, 'float64'), 'pooledGrowth'),
         ] : []),
         ...(withGeneration.length > 0 ? [p.generation ? quoteAccuracy(p.generation.accuracy, p.generation.seedAccuracies, p.generation.sampleCount / (p.generation.seedAccuracies?.length ?? 1)) : '—'] : []),
-        ...(withBits.length > 0 ? [p.testBitsPerDim === undefined ? '—' : fmtNumber(p.testBitsPerDim)] : []),
+        ...(withBits.length > 0 ? [p.testBitsPerDim === undefined ? '—' : formatNumber(p.testBitsPerDim)] : []),
       ]),
     ));
   }

@@ -1,7 +1,7 @@
 import type { ReproduceEvent } from '../../core/reproduce/reproduce';
 import type { CliContext } from '../context';
-import { fmtSeconds } from '../format';
 import { ProgressBar } from '../progressBar';
+import { formatDuration } from '../../shared/formatNumber';
 
 /**
  * Progress of a long job on stderr: on a terminal, a bar redrawn in place
@@ -22,7 +22,7 @@ export function progressPrinter(ctx: CliContext, every = 15): { onEvent(event: R
           bar.log(`${event.level === 'warn' ? 'warning: ' : ''}${event.message}`);
           break;
         case 'progress': {
-          const left = event.secondsLeft === null ? 'estimating time left' : `${fmtSeconds(event.secondsLeft)} left`;
+          const left = event.secondsLeft === null ? 'estimating time left' : `${formatDuration(event.secondsLeft)} left`;
           const text = `${event.doing} · ${left}`;
           if (ctx.stderr.isTTY) {
             bar.update(event.fraction, text);
@@ -32,7 +32,7 @@ export function progressPrinter(ctx: CliContext, every = 15): { onEvent(event: R
           if (task !== lastTask || event.elapsedSeconds - lastLine >= every) {
             lastTask = task;
             lastLine = event.elapsedSeconds;
-            ctx.stderr.write(`[${(event.fraction * 100).toFixed(0).padStart(3)}% · ${fmtSeconds(event.elapsedSeconds)}] ${text}\n`);
+            ctx.stderr.write(`[${(event.fraction * 100).toFixed(0).padStart(3)}% · ${formatDuration(event.elapsedSeconds)}] ${text}\n`);
           }
           break;
         }

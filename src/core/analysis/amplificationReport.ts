@@ -11,11 +11,8 @@ import type { InvertibleNetwork } from './network';
 import type { Tick } from './progress';
 import { median } from './stats/median';
 import type { AmplificationPoint, AmplificationReport, Precision } from './types';
+import { RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR } from '../../shared/thresholds';
 
-/** A δ is recognizable when the mean PSNR of the noisy reconstructions is at least this (dB)… */
-export const RECOGNIZABLE_PSNR = 20;
-/** …and the classifier's accuracy on them is at least this share of its accuracy on the clean originals. */
-export const RECOGNIZABLE_ACCURACY_SHARE = 0.9;
 
 export interface AmplificationInput {
   readonly net: InvertibleNetwork;

@@ -6,25 +6,6 @@ import type {
 } from './types';
 import { ROUND_TRIP_IDS, type RoundTripId } from './trajectoryTypes';
 
-/**
- * JSON text of a value in which NaN, ±Infinity and −0 survive: plain JSON
- * turns the first three into null, which would make a broken reconstruction
- * look like a black image and an infinite κ like a missing one, and −0 into
- * 0. They are written as the strings "NaN", "Infinity", "-Infinity" and
- * "-0", which parseAnalysis turns back into numbers wherever the schema
- * expects a number, so a cached analysis equals the computed one exactly.
- *
- * @example
- *   encodeJson({ cond: Infinity, psnr: [NaN, 3] });  // '{"cond":"Infinity","psnr":["NaN",3]}'
- */
-export function encodeJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v !== 'number') return v;
-    if (!Number.isFinite(v)) return String(v);
-    return Object.is(v, -0) ? '-0' : v;
-  });
-}
-
 const IMAGE = 784;
 const STATUSES = ['invertible', 'numerically-singular', 'singular'] as const;
 const PRECISIONS = ['float32', 'float64'] as const;

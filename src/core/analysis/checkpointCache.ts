@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '../store/atomicWrite';
-import { encodeJson } from './analysisJson';
+import { encodeJson } from '../../shared/jsonNumbers';
 
 /**
  * One kind of result computed from a checkpoint and cached in a JSON file

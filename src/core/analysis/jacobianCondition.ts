@@ -1,5 +1,5 @@
 import { chainJacobian, linalgBatch } from '../linalg';
-import { formatValue } from './formatValue';
+import { formatCondition, formatNumber } from '../../shared/formatNumber';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
 import { solveRowsTolerant } from './solveRowsTolerant';
@@ -29,6 +29,11 @@ export function conditionFigure(sigmaMax: number, sigmaMin: number): { cond: num
   return { cond: resolvable ? estimate : FLOAT64_RESOLVABLE_COND, resolvable, estimate };
 }
 
+/** Whether `cond` is only the lower bound: said so, or (an analysis from before `resolvable` was recorded) beyond it. */
+export function isConditionBound(cond: number, resolvable: boolean | undefined): boolean {
+  return resolvable === false || !(cond <= FLOAT64_RESOLVABLE_COND);
+}
+
 /**
  * A κ in words, its bound said as one: '3.2e7', or '> 4.5e15 (not resolvable
  * in float64)'. `resolvable` undefined (an analysis from before it was
@@ -38,8 +43,7 @@ export function conditionFigure(sigmaMax: number, sigmaMin: number): { cond: num
  *   describeCondition(FLOAT64_RESOLVABLE_COND, false);  // '> 4.5e15 (not resolvable in float64)'
  */
 export function describeCondition(cond: number, resolvable: boolean | undefined): string {
-  const bound = resolvable === false || !(cond <= FLOAT64_RESOLVABLE_COND);
-  return bound ? `> ${formatValue(FLOAT64_RESOLVABLE_COND)} (not resolvable in float64)` : formatValue(cond);
+  return isConditionBound(cond, resolvable) ? `${formatCondition(FLOAT64_RESOLVABLE_COND, false)} (not resolvable in float64)` : formatNumber(cond);
 }
 
 /**

@@ -3,12 +3,12 @@ import type { Dataset } from '../data/dataset';
 import { UNIT_ROUNDOFF, vectorNorm } from '../linalg';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { forwardRows } from './forward';
-import { formatPercent, formatValue } from './formatValue';
+import { formatCondition, formatNumber, formatPercent } from '../../shared/formatNumber';
 import { summarizeErrors } from './imageErrors';
 import { jacobianCondition } from './jacobianCondition';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
-import { BROKEN_MAE } from './options';
+import { BROKEN_MAE } from '../../shared/thresholds';
 import type { Tick } from './progress';
 import type { Reconstruction } from './reconstructionReport';
 import { median } from './stats/median';
@@ -115,8 +115,8 @@ function layerDiagnoses(layers: readonly AnalysedLayer[]): string[] {
       const d = layer.diagnosis[p];
       if (d.status === 'invertible') continue;
       const name = `layer ${s.index + 1} (${s.sequentialIndex}.weight)`;
-      out.push(`${name} is ${d.status.replace('-', ' ')} in ${p}: σmin = ${formatValue(s.sigmaMin)} (σmax ${formatValue(s.sigmaMax)}, κ = ${formatValue(s.cond)}); ` +
-        `its smallest LU pivot is ${formatValue(d.pivot)}${d.status === 'singular' ? '' : `, at or below n·u·max|w| = ${formatValue(d.threshold)}`}.`);
+      out.push(`${name} is ${d.status.replace('-', ' ')} in ${p}: σmin = ${formatNumber(s.sigmaMin)} (σmax ${formatNumber(s.sigmaMax)}, κ = ${formatNumber(s.cond)}); ` +
+        `its smallest LU pivot is ${formatNumber(d.pivot)}${d.status === 'singular' ? '' : `, at or below n·u·max|w| = ${formatNumber(d.threshold)}`}.`);
       // A layer singular in float64 is singular in float32 too; say it once.
       if (p === 'float64') break;
     }
@@ -146,15 +146,15 @@ function describeVerdict(f: VerdictFacts): string {
   const mixed = f.reconstruction.float64;
   const u32 = UNIT_ROUNDOFF.float32;
   const u64 = UNIT_ROUNDOFF.float64;
-  const times = (u: number) => (f.resolvable ? formatValue(f.cond * u) : `> ${formatValue(f.cond * u)}`);
+  const times = (u: number) => formatCondition(f.cond * u, f.resolvable);
   const kappa = f.resolvable
-    ? `κ = ${formatValue(f.cond)} for the end-to-end Jacobian at ${f.pointDescription}`
-    : `κ > ${formatValue(f.cond)} for the end-to-end Jacobian at ${f.pointDescription} (σmin is below what float64 resolves next to σmax, so this is a lower bound)`;
-  const amplify = `float32 rounding (${formatValue(u32)}) times κ is ${times(u32)}, float64 rounding (${formatValue(u64)}) times κ is ${times(u64)}`;
+    ? `κ = ${formatNumber(f.cond)} for the end-to-end Jacobian at ${f.pointDescription}`
+    : `κ > ${formatNumber(f.cond)} for the end-to-end Jacobian at ${f.pointDescription} (σmin is below what float64 resolves next to σmax, so this is a lower bound)`;
+  const amplify = `float32 rounding (${formatNumber(u32)}) times κ is ${times(u32)}, float64 rounding (${formatNumber(u64)}) times κ is ${times(u64)}`;
   // n·u: the scale of an LU solve's normwise backward error bound.
   const stable = (p: Precision) => f.backwardError[p] <= f.width * UNIT_ROUNDOFF[p];
   const backward = (failed: boolean) => {
-    const numbers = `Backward error ‖f(f⁻¹(z)) − z‖/‖z‖ (median): float32 ${formatValue(f.backwardError.float32)}, float64 ${formatValue(f.backwardError.float64)}`;
+    const numbers = `Backward error ‖f(f⁻¹(z)) − z‖/‖z‖ (median): float32 ${formatNumber(f.backwardError.float32)}, float64 ${formatNumber(f.backwardError.float64)}`;
     if (!(stable('float32') && stable('float64'))) return `${numbers}.`;
     return `${numbers}, both within n·u of their precision: the solves are backward stable${failed ? ', so what fails is the network\'s conditioning, not the algorithm' : ''}.`;
   };
@@ -163,20 +163,20 @@ function describeVerdict(f: VerdictFacts): string {
   switch (f.verdict) {
     case 'non-invertible-float64':
       return `Not invertible, even in float64.${diagnosis} Of ${f.imageCount} test images taken through a round trip computed entirely in float64 (forward and inverse), ` +
-        `${broken(f.roundTrip64)}; median relative error ${formatValue(f.relative64)}. ${kappa}; ${amplify}. ${backward(true)}`;
+        `${broken(f.roundTrip64)}; median relative error ${formatNumber(f.relative64)}. ${kappa}; ${amplify}. ${backward(true)}`;
     case 'float32-insufficient': {
       const rescue = mixed.brokenFraction > BROKEN_SHARE_LIMIT
         ? ` Inverting the float32 embeddings in float64 does not rescue them (${formatPercent(mixed.brokenFraction)} broken): the embeddings' own float32 rounding is amplified by κ.`
         : ` Inverting the float32 embeddings in float64 leaves ${formatPercent(mixed.brokenFraction)} broken.`;
-      return `float32 is not enough: of ${f.imageCount} test images taken through the float32 round trip (float32 forward and inverse), ${broken(rec32)}, mean PSNR ${formatValue(rec32.psnr)} dB.${diagnosis} ` +
-        `A round trip entirely in float64 recovers them (median relative error ${formatValue(f.relative64)}, ${formatPercent(f.roundTrip64.brokenFraction)} broken).${rescue} ${kappa}; ${amplify}. ${backward(true)}`;
+      return `float32 is not enough: of ${f.imageCount} test images taken through the float32 round trip (float32 forward and inverse), ${broken(rec32)}, mean PSNR ${formatNumber(rec32.psnr)} dB.${diagnosis} ` +
+        `A round trip entirely in float64 recovers them (median relative error ${formatNumber(f.relative64)}, ${formatPercent(f.roundTrip64.brokenFraction)} broken).${rescue} ${kappa}; ${amplify}. ${backward(true)}`;
     }
     case 'invertible': {
       const margin = f.cond * u32 >= 0.1
         ? ' In the worst direction float32 rounding could swamp the image, but on these images the rounding errors did not line up with it.'
         : '';
-      return `Invertible in float32: of ${f.imageCount} test images taken through the float32 round trip, ${broken(rec32)}. Mean absolute error of the float32 round trip ${formatValue(rec32.meanAbsError)}, ` +
-        `of the float32 embedding inverted in float64 ${formatValue(mixed.meanAbsError)}, of the all-float64 round trip ${formatValue(f.roundTrip64.meanAbsError)}. ${kappa}; ${amplify}.${margin} ${backward(false)}`;
+      return `Invertible in float32: of ${f.imageCount} test images taken through the float32 round trip, ${broken(rec32)}. Mean absolute error of the float32 round trip ${formatNumber(rec32.meanAbsError)}, ` +
+        `of the float32 embedding inverted in float64 ${formatNumber(mixed.meanAbsError)}, of the all-float64 round trip ${formatNumber(f.roundTrip64.meanAbsError)}. ${kappa}; ${amplify}.${margin} ${backward(false)}`;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { numberFromJson } from '../../shared/jsonNumbers';
 import { InvertscopeError } from '../errors';
 import type { Precision } from './types';
 
@@ -24,12 +25,7 @@ export class Reader {
   }
 
   number(v: Json, path: string): number {
-    if (typeof v === 'number') return v;
-    if (v === 'NaN') return Number.NaN;
-    if (v === 'Infinity') return Number.POSITIVE_INFINITY;
-    if (v === '-Infinity') return Number.NEGATIVE_INFINITY;
-    if (v === '-0') return -0;
-    return this.fail(path, 'a number', v);
+    return numberFromJson(v) ?? this.fail(path, 'a number', v);
   }
 
   integer(v: Json, path: string): number {

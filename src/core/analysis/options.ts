@@ -62,8 +62,6 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   seed: 0,
 };
 
-/** A MAE above this makes a reconstruction "broken" (ReconstructionReport.brokenThreshold). */
-export const BROKEN_MAE = 0.1;
 
 /**
  * The defaults with `partial` laid over them, checked: every count a positive

@@ -1,4 +1,4 @@
-import { formatPercent, formatValue } from './formatValue';
+import { formatNumber, formatPercent } from '../../shared/formatNumber';
 import { moments } from './stats/moments';
 
 /**
@@ -13,5 +13,5 @@ import { moments } from './stats/moments';
 export function quoteAccuracy(accuracy: number, seedAccuracies: readonly number[] | undefined, samplesPerSeed: number): string {
   const seeds = seedAccuracies ?? [accuracy];
   if (seeds.length < 2) return `${formatPercent(accuracy)} (${samplesPerSeed} samples)`;
-  return `${formatPercent(accuracy)} ± ${formatValue(Number((100 * moments(seeds).std).toPrecision(2)))} pt (mean ± sd over ${seeds.length} seeds × ${samplesPerSeed} samples)`;
+  return `${formatPercent(accuracy)} ± ${formatNumber(100 * moments(seeds).std, { digits: 2 })} pt (mean ± sd over ${seeds.length} seeds × ${samplesPerSeed} samples)`;
 }

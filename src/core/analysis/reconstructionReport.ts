@@ -2,7 +2,7 @@ import type { Dataset } from '../data/dataset';
 import { summarizeErrors } from './imageErrors';
 import type { LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
-import { BROKEN_MAE } from './options';
+import { BROKEN_MAE } from '../../shared/thresholds';
 import type { Tick } from './progress';
 import { roundTripReport, roundTrips, type RoundTripRuns } from './roundTrips';
 import type { ReconstructionReport } from './types';

@@ -3,7 +3,7 @@ import { imageErrors, summarizeErrors, type ImageErrors } from './imageErrors';
 import { invertRows } from './inverse';
 import type { LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
-import { BROKEN_MAE } from './options';
+import { BROKEN_MAE } from '../../shared/thresholds';
 import { median } from './stats/median';
 import { ROUND_TRIPS, type RoundTripId, type RoundTripStats } from './trajectoryTypes';
 import type { RoundTripReport } from './types';

@@ -11,6 +11,7 @@ import type { LightProgress } from './lightAnalysis';
 import { DEFAULT_CLASSIFIER, lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, type LightCheckpointRequest } from './lightCheckpoint';
 import type { Tick } from './progress';
 import type { RunTrajectory, TrajectoryPoint } from './trajectoryTypes';
+import { formatDuration } from '../../shared/formatNumber';
 
 export interface RunTrajectoryRequest extends Omit<LightCheckpointRequest, 'checkpoint' | 'data'> {
   /** The runs folder and the run's id in it. */
@@ -111,7 +112,7 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
     else computeSeconds += result.point.computeSeconds;
     warnings.push(...result.warnings.filter((w) => !warnings.includes(w)));
     points.push(result.point);
-    report(1, result.fromCache ? `from the cached ${result.fromCache === 'full' ? 'full analysis' : 'point'}` : `computed in ${result.point.computeSeconds.toFixed(1)} s`);
+    report(1, result.fromCache ? `from the cached ${result.fromCache === 'full' ? 'full analysis' : 'point'}` : `computed in ${formatDuration(result.point.computeSeconds)}`);
     hooks.onPoint?.({ point: result.point, checkpointIndex: index, checkpointCount: count, fromCache: result.fromCache });
   }
   const descriptions = [...new Set(points.map((p) => p.dataDescription ?? 'images not recorded'))];

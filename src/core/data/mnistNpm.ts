@@ -6,6 +6,7 @@ import { decodeCompactDigits } from './compactDigits';
 import { IMAGE_SIZE } from '../model/architecture';
 import type { Dataset } from './dataset';
 import { parseDigitsJson } from './digitsJson';
+import { formatCount } from '../../shared/formatNumber';
 
 /** The embedded default data: 10,000 real MNIST digits, one JSON file per class. */
 export interface MnistNpmData {
@@ -99,7 +100,7 @@ function mnistNpmData(perClass: readonly Float32Array[], version: string | null,
     dataset: { images, labels, count, classes: CLASSES },
     classCounts,
     version,
-    description: `${origin} (${count.toLocaleString('en-US')} digits)`,
+    description: `${origin} (${formatCount(count)} digits)`,
     folder,
   };
 }

@@ -2,6 +2,7 @@ import { InvertscopeError } from '../errors';
 import { openRegularFile } from '../files/openRegularFile';
 import { describeDims, describeMagic, type IdxHeader } from './idxFormat';
 import { IdxContent } from './idxContent';
+import { formatCount } from '../../shared/formatNumber';
 
 /**
  * The most items (images or labels) one IDX file may hold: 500,000 28×28
@@ -37,7 +38,7 @@ export async function readIdxFile(file: string, expectedMagic: number, checkHead
     const count = header.dims[0] ?? 1;
     if (count > MAX_IDX_ITEMS) {
       const items = header.dims.length === 1 ? 'labels' : header.dims.length === 3 ? 'images' : 'items';
-      throw new InvertscopeError('BAD_INPUT', `${file}: count: ${count} ${items} is above the maximum of ${MAX_IDX_ITEMS.toLocaleString('en-US')} Invertscope reads from one file`, {
+      throw new InvertscopeError('BAD_INPUT', `${file}: count: ${count} ${items} is above the maximum of ${formatCount(MAX_IDX_ITEMS)} Invertscope reads from one file`, {
         file, field: 'count', value: count,
       });
     }

@@ -20,6 +20,7 @@ import type { JobListener, JobOutcome, JobRequest } from './jobTypes';
 import { loadResumePoint, type ResumeState } from './resumePoint';
 import { train, type StartPoint } from './trainingRun';
 import { reconcileStaleRuns } from '../store/staleRuns';
+import { formatDuration } from '../../shared/formatNumber';
 
 /**
  * Runs a training job against a runs folder: creates or reopens the run, loads
@@ -87,7 +88,7 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
     initSeconds = start.initSeconds;
     if (start.report) {
       const kinked = start.report.kinkedFraction.map((f) => `${Math.round(f * 100)}%`).join(', ');
-      listener.log('info', `initialized in ${(initSeconds ?? 0).toFixed(1)} s${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`);
+      listener.log('info', `initialized in ${formatDuration(initSeconds ?? 0)}${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`);
     }
   } else {
     params = initParams(config.architecture, createRng(config.seed).fork('init'));

@@ -43,10 +43,3 @@ export function checkFinite(operation: string, what: string, values: NumericArra
     }
   }
 }
-
-/** A number with 3 significant digits for messages: 0.0357, 2.21e-7, 0. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value) || value === 0) return String(value);
-  const magnitude = Math.abs(value);
-  return magnitude >= 1e-3 && magnitude < 1e6 ? String(Number(value.toPrecision(3))) : value.toExponential(2);
-}

@@ -1,4 +1,5 @@
-import { formatNumber, matrixLabel } from './checks';
+import { formatNumber } from '../../shared/formatNumber';
+import { matrixLabel } from './checks';
 import { UNIT_ROUNDOFF, type LuFactors } from './luTypes';
 
 export interface LuDiagnosis {

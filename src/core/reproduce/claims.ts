@@ -1,4 +1,4 @@
-import { formatPercent, formatValue } from '../analysis/formatValue';
+import { formatCondition, formatNumber, formatPercent } from '../../shared/formatNumber';
 import { ROUND_TRIPS, type RunTrajectory, type TrajectoryPoint } from '../analysis/trajectoryTypes';
 import type { CheckpointAnalysis } from '../analysis/types';
 import type { Finding, Verdict } from './reportData';
@@ -73,7 +73,7 @@ function generationFinding(seed: readonly ClaimModel[], flows: readonly ClaimMod
   if (seedParts.length === 0) return null;
   const flowParts = flows.flatMap((m) => {
     const p = last(m);
-    return p?.generation ? [{ m, p, text: `${m.label}: ${formatGeneration(p)} samples of its ${p.generation.prior === 'class' ? 'learned prior' : 'N(2a, 1)'} at T = ${formatValue(p.generation.temperature)} (epoch ${p.epoch})` }] : [];
+    return p?.generation ? [{ m, p, text: `${m.label}: ${formatGeneration(p)} samples of its ${p.generation.prior === 'class' ? 'learned prior' : 'N(2a, 1)'} at T = ${formatNumber(p.generation.temperature)} (epoch ${p.epoch})` }] : [];
   });
   const seedFails = seedParts.every((s) => (s.best.generation?.accuracy ?? 1) <= AT_CHANCE);
   const flowWorks = flowParts.some((f) => (f.p.generation?.accuracy ?? 0) >= GENERATES);
@@ -96,8 +96,8 @@ function perturbationFinding(seed: readonly ClaimModel[]): Finding | null {
   if (measured.length === 0) return null;
   const parts = measured.map((m) => {
     const a = noiseAt(trained(m)), b = noiseAt(last(m));
-    const upTo = (n: typeof a) => (n?.recognizableUpTo === null || n === undefined ? 'not even the smallest δ tested' : `δ ≤ ${formatValue(n.recognizableUpTo)}`);
-    const growth = b ? `; noise grows ×${formatValue(b.medianGrowth)} per image (median of ${b.imageCount}), ×${formatValue(b.pooledGrowth)} pooled over all pixels` : '';
+    const upTo = (n: typeof a) => (n?.recognizableUpTo === null || n === undefined ? 'not even the smallest δ tested' : `δ ≤ ${formatNumber(n.recognizableUpTo)}`);
+    const growth = b ? `; noise grows ×${formatNumber(b.medianGrowth)} per image (median of ${b.imageCount}), ×${formatNumber(b.pooledGrowth)} pooled over all pixels` : '';
     return `${m.label}: ${upTo(a)} at epoch ${trained(m)?.epoch} → ${upTo(b)} at epoch ${last(m)?.epoch}${growth}`;
   });
   const tolerant = measured.some((m) => m.trajectory.points.some((p) => (noiseAt(p)?.recognizableUpTo ?? 0) >= PAPER_DELTA));
@@ -121,9 +121,9 @@ function layerFinding(seed: readonly ClaimModel[]): Finding | null {
     const grew = ratios.flatMap((r, i) => (r > 1 ? [i + 1] : [])), shrank = ratios.flatMap((r, i) => (r < 1 ? [i + 1] : []));
     const which = ratios.length === 1 ? '' : ` (grew: ${grew.length > 0 ? `layer ${grew.join(', ')}` : 'none'}; shrank: ${shrank.length > 0 ? `layer ${shrank.join(', ')}` : 'none'})`;
     const jacobian = !a.jacobian.resolvable || !b.jacobian.resolvable
-      ? `κ(J) ${a.jacobian.resolvable ? formatValue(a.jacobian.cond) : `> ${formatValue(a.jacobian.cond)}`} → ${b.jacobian.resolvable ? formatValue(b.jacobian.cond) : `> ${formatValue(b.jacobian.cond)}`} (a lower bound cannot show growth)`
-      : `κ(J) ×${formatValue(b.jacobian.cond / a.jacobian.cond)}`;
-    return `${m.label}, epoch ${a.epoch} → ${b.epoch}: κ per layer ×${ratios.map(formatValue).join(', ×')}${which}; ${jacobian}`;
+      ? `κ(J) ${formatCondition(a.jacobian.cond, a.jacobian.resolvable)} → ${formatCondition(b.jacobian.cond, b.jacobian.resolvable)} (a lower bound cannot show growth)`
+      : `κ(J) ×${formatNumber(b.jacobian.cond / a.jacobian.cond)}`;
+    return `${m.label}, epoch ${a.epoch} → ${b.epoch}: κ per layer ×${ratios.map((r) => formatNumber(r)).join(', ×')}${which}; ${jacobian}`;
   });
   return { id: 'layer-condition', claim: 'Per-layer κ across training', verdict: 'defines', text: `The factor each κ changed by: ${list(parts)}.` };
 }

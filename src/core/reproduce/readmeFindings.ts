@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { InvertscopeError } from '../errors';
 import { REPORT_KIND, timingSentence, type Finding, type ReportData } from './reportData';
 import { markdownTable } from './summaryTable';
+import { formatPercent } from '../../shared/formatNumber';
+import { decodeJson } from '../../shared/jsonNumbers';
 
 /**
  * The README's "What it finds" section, written from a report's findings.json,
@@ -15,14 +17,12 @@ export const FINDINGS_END = '<!-- findings:end -->';
 
 const VERDICT: Record<Finding['verdict'], string> = { confirms: 'Confirms', contradicts: 'Contradicts', qualifies: 'Qualifies', defines: 'Definition' };
 
-const NUMBER_WORDS: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
-
 /** A findings.json (encodeJson's NaN and ±Infinity as numbers again), checked to be one. */
 export async function readFindings(file: string): Promise<ReportData> {
   const text = await readFile(file, 'utf8').catch((error: unknown) => {
     throw new InvertscopeError('NOT_FOUND', `cannot read ${file}: ${(error as Error).message}; run invertscope reproduce first`, { file });
   });
-  const data = JSON.parse(text, (_k, v: unknown) => (typeof v === 'string' && v in NUMBER_WORDS ? NUMBER_WORDS[v] : v)) as ReportData;
+  const data = decodeJson(text) as ReportData;
   if (data.kind !== REPORT_KIND) throw new InvertscopeError('BAD_INPUT', `${file} is not an Invertscope findings.json (kind ${JSON.stringify(data.kind)})`, { file, field: 'kind' });
   return data;
 }
@@ -31,7 +31,7 @@ export function findingsMarkdown(data: ReportData): string {
   const models = data.models.map((m) => `${m.label} (${m.epochs} epochs)`).join(', ');
   const data0 = data.models[0]?.trajectory.dataDescription;
   const timing = data.timing ? ` ${timingSentence(data.timing)}` : '';
-  const classifier = data.classifierTestAccuracy === null ? '' : ` Samples are read by a digit classifier that reads ${(data.classifierTestAccuracy * 100).toFixed(1)}% of real test digits correctly; chance is 10%.`;
+  const classifier = data.classifierTestAccuracy === null ? '' : ` Samples are read by a digit classifier that reads ${formatPercent(data.classifierTestAccuracy)} of real test digits correctly; chance is 10%.`;
   const lines = [
     FINDINGS_BEGIN,
     `Measured by \`invertscope reproduce\`${data.schedule === 'paper' ? ' --paper' : ''} (Invertscope ${data.invertscopeVersion}, ${data.generatedAt.slice(0, 10)}): ${models}.`

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeJson } from '../analysis/analysisJson';
+import { encodeJson } from '../../shared/jsonNumbers';
 import { mediaDirectory } from '../assets';
 import type { CheckpointAnalysis, GeneratedSet, ImageData28 } from '../analysis/types';
 import { InvertscopeError } from '../errors';
+import { TOOLTIP_ID } from '../../shared/webviewPage';
 import { REPORT_DATA_ID, type ReportData, type ReportModel } from './reportData';
 import { escapeHtml } from '../escapeHtml';
 
@@ -65,7 +66,7 @@ ${assets.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inert(css,
 </head>
 <body>
 <div id="app"><p>${title}: this report draws its charts with JavaScript; allow scripts for this file to see them. The numbers are also in findings.json next to it.</p></div>
-<div id="inspector-tooltip" role="tooltip" hidden></div>
+<div id="${TOOLTIP_ID}" role="tooltip" hidden></div>
 <script type="application/json" id="${REPORT_DATA_ID}">${json}</script>
 <script nonce="${escapeHtml(nonce)}">${inert(assets.script, 'script')}</script>
 </body>

@@ -1,4 +1,4 @@
-import { formatPercent, formatValue } from '../analysis/formatValue';
+import { formatCondition, formatCount, formatNumber, formatPercent } from '../../shared/formatNumber';
 import { ROUND_TRIP_IDS, type TrajectoryPoint } from '../analysis/trajectoryTypes';
 import type { RunTrajectory } from '../analysis/trajectoryTypes';
 import type { TextTable } from './reportData';
@@ -10,7 +10,7 @@ import type { TextTable } from './reportData';
 
 /** κ(J) as measured, or "> bound" where float64 cannot resolve it. */
 export function formatJacobian(p: TrajectoryPoint): string {
-  return p.jacobian.resolvable ? formatValue(p.jacobian.cond) : `> ${formatValue(p.jacobian.cond)}`;
+  return formatCondition(p.jacobian.cond, p.jacobian.resolvable);
 }
 
 /** Broken shares of the three round trips: float32 / float32 embedding + float64 inverse / float64. */
@@ -22,7 +22,7 @@ export function formatRoundTrips(p: TrajectoryPoint): string {
 export function formatNoise(p: TrajectoryPoint): string {
   const n = p.noise?.find((m) => m.precision === 'float64') ?? p.noise?.[0];
   if (!n) return '—';
-  return n.recognizableUpTo === null ? 'none tested' : formatValue(n.recognizableUpTo);
+  return n.recognizableUpTo === null ? 'none tested' : formatNumber(n.recognizableUpTo);
 }
 
 /**
@@ -35,7 +35,7 @@ export function formatGeneration(p: TrajectoryPoint): string {
   if (!g) return '—';
   const seeds = g.seedAccuracies ?? [];
   const spread = seeds.length > 1 ? ` (${seeds.length} seeds: ${formatPercent(Math.min(...seeds))}–${formatPercent(Math.max(...seeds))})` : '';
-  return `${formatPercent(g.accuracy)} of ${g.sampleCount.toLocaleString('en-US')}${spread}`;
+  return `${formatPercent(g.accuracy)} of ${formatCount(g.sampleCount)}${spread}`;
 }
 
 const COLUMNS = [
@@ -48,7 +48,7 @@ const COLUMNS = [
 
 function cells(p: TrajectoryPoint): string[] {
   return [
-    p.layers.map((l) => formatValue(l.cond)).join(', '),
+    p.layers.map((l) => formatNumber(l.cond)).join(', '),
     formatJacobian(p),
     formatRoundTrips(p),
     formatNoise(p),
@@ -62,7 +62,7 @@ export function modelTable(trajectory: RunTrajectory): TextTable {
   return {
     header: ['epoch', ...COLUMNS, ...(bits ? ['test bits/dim'] : [])],
     rows: trajectory.points.map((p) => [
-      String(p.epoch), ...cells(p), ...(bits ? [p.testBitsPerDim === undefined ? '—' : formatValue(p.testBitsPerDim)] : []),
+      String(p.epoch), ...cells(p), ...(bits ? [p.testBitsPerDim === undefined ? '—' : formatNumber(p.testBitsPerDim)] : []),
     ]),
   };
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { encodeJson } from '../analysis/analysisJson';
+import { encodeJson } from '../../shared/jsonNumbers';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { prettyJson } from '../store/jsonText';
 import type { ReportData } from './reportData';

@@ -5,6 +5,7 @@ import { checkpointKey, parseCheckpointKey } from '../../shared/checkpointRef';
 import type { AnalysisOptions, AnalysisPort, AnalysisProgressListener, CheckpointTarget, LogSink } from '../ports';
 import { Disposable, toDisposable } from '../util/dispose';
 import { Emitter, type Event } from '../util/emitter';
+import { formatDuration } from '../../shared/formatNumber';
 
 interface Job {
   readonly controller: AbortController;
@@ -167,7 +168,7 @@ export class AnalysisService extends Disposable {
     job.promise.then(
       (analysis) => {
         settle();
-        this.log.info(`analysis ${key}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        this.log.info(`analysis ${key}: done in ${formatDuration((Date.now() - started) / 1000)}`);
         this.remember(memoryKey(target), analysis);
         this.completedEmitter.fire({ runId: target.run.id, epoch: target.entry.epoch, analysis });
       },

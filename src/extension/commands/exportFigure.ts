@@ -1,21 +1,8 @@
 import * as vscode from 'vscode';
-import type { ChartId } from '../../contracts/inspectorProtocol';
-import { CHART_IDS, EXPORT_FORMATS } from '../inspector/hostMessages';
+import { CHART_IDS, CHART_TITLES, EXPORT_FORMATS, type ChartId } from '../../shared/charts';
 import type { Services } from '../services';
 import type { Command } from './command';
 import { COMMAND_IDS } from '../common/commandIds';
-
-const CHART_LABELS: Record<ChartId, string> = {
-  condition: 'Condition number per layer',
-  spectrum: 'Singular value spectra',
-  amplification: 'Noise amplification per inverse stage',
-  recognizability: 'Recognizability against noise δ',
-  reconstruction: 'Reconstruction grid',
-  generation: 'Generated images',
-  loss: 'Loss curves',
-  distribution: 'Embedding distributions per class',
-  trajectory: 'Trajectory against epoch',
-};
 
 /** Saves a chart of the active inspector as SVG, PNG or CSV. */
 export class ExportFigureCommand implements Command {
@@ -28,7 +15,7 @@ export class ExportFigureCommand implements Command {
     const panel = this.services.inspectors.activePanel();
     if (!panel) throw new Error('open an inspector first: the figure comes from the inspector you looked at last');
     const chart = await vscode.window.showQuickPick(
-      [{ label: 'The chart in view', chart: null as ChartId | null }, ...CHART_IDS.map((id) => ({ label: CHART_LABELS[id], description: id, chart: id }))],
+      [{ label: 'The chart in view', chart: null as ChartId | null }, ...CHART_IDS.map((id) => ({ label: CHART_TITLES[id], description: id, chart: id }))],
       { placeHolder: 'Figure to export' },
     );
     if (!chart) return undefined;
@@ -39,7 +26,7 @@ export class ExportFigureCommand implements Command {
     if (!format) return undefined;
     const message = await panel.requestExport(chart.chart, format.format);
     const saved = await panel.saveExport(message);
-    if (saved) void vscode.window.showInformationMessage(`Exported ${CHART_LABELS[message.chart]} to ${saved}`);
+    if (saved) void vscode.window.showInformationMessage(`Exported ${CHART_TITLES[message.chart]} to ${saved}`);
     return saved;
   }
 }

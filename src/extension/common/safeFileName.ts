@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../contracts/inspectorProtocol';
+import type { ExportFormat } from '../../shared/charts';
 
 /** A file name without folders or characters file systems refuse, keeping the extension. */
 export function safeFileName(name: string, format: ExportFormat): string {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExportFormat } from '../../contracts/inspectorProtocol';
+import type { ExportFormat } from '../../shared/charts';
 import { safeFileName } from './safeFileName';
 
 /** What a webview serialized for saving (an ExportMessage of the inspector or the dashboard). */

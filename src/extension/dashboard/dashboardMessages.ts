@@ -2,10 +2,9 @@
  * The host's side of the dashboard contract (src/contracts/dashboardProtocol.ts):
  * every message the dashboard webview sends is checked before the host acts on it.
  */
-import type { DashboardChartId, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
+import type { DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
+import { DASHBOARD_CHART_IDS } from '../../shared/charts';
 import { parseExportMessage } from '../inspector/hostMessages';
-
-export const DASHBOARD_CHART_IDS: readonly DashboardChartId[] = ['runs-table', 'runs-loss', 'runs-condition', 'runs-broken'];
 
 /** More runs than this in one `watchRuns` is not something the page sends; it is refused rather than read. */
 export const MAX_WATCHED_RUNS = 200;

@@ -1,5 +1,6 @@
 import { describeError } from '../../core/errors';
-import type { ChartId, ExportFormat, ExportMessage } from '../../contracts/inspectorProtocol';
+import type { ExportMessage } from '../../contracts/inspectorProtocol';
+import type { ChartId, ExportFormat } from '../../shared/charts';
 import { saveExportedFile } from '../common/webviewExport';
 import type { LogSink } from '../ports';
 import { createNonce } from './inspectorHtml';

@@ -1,12 +1,9 @@
 /**
- * The host's side of the inspector contract (src/contracts/inspectorProtocol.ts): the
- * lists of chart ids and formats, and a check of every message the webview
- * sends before the host acts on it.
+ * The host's side of the inspector contract (src/contracts/inspectorProtocol.ts):
+ * a check of every message the webview sends before the host acts on it.
  */
-import type { ChartExportMessage, ChartId, ExportFormat, WebviewMessage } from '../../contracts/inspectorProtocol';
-
-export const CHART_IDS: readonly ChartId[] = ['condition', 'spectrum', 'amplification', 'recognizability', 'reconstruction', 'generation', 'loss', 'distribution', 'trajectory'];
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['svg', 'png', 'csv'];
+import type { ChartExportMessage, WebviewMessage } from '../../contracts/inspectorProtocol';
+import { CHART_IDS, EXPORT_FORMATS, type ExportFormat } from '../../shared/charts';
 
 /**
  * Checks a message from the webview before the host acts on it: the page is

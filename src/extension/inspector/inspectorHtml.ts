@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InspectorInitialState } from '../../contracts/inspectorProtocol';
 import { escapeHtml } from '../../core/escapeHtml';
+import { APP_ELEMENT_ID, INITIAL_STATE_META, TOOLTIP_ID, type WebviewAppName } from '../../shared/webviewPage';
 
 /**
  * The inspector webview's page. Pure (no vscode import) so it is tested without
@@ -21,9 +22,6 @@ export interface InspectorHtmlOptions {
   readonly nonce: string;
   readonly initialState: InspectorInitialState;
 }
-
-export const INITIAL_STATE_META = 'invertscope-initial-state';
-export const TOOLTIP_ID = 'inspector-tooltip';
 
 /** 128 bits from the OS's CSPRNG, base64: unguessable, unlike Math.random. */
 export function createNonce(): string {
@@ -62,7 +60,7 @@ export interface WebviewPageOptions {
   readonly styleUris: readonly string[];
   readonly nonce: string;
   /** The app the bundle starts on this page (`#app[data-app]`). */
-  readonly app: 'inspector' | 'dashboard';
+  readonly app: WebviewAppName;
   readonly title: string;
   /** Shown until the app replaces it. */
   readonly bootText: string;
@@ -94,7 +92,7 @@ ${styles}
 <title>${escapeHtml(options.title)}</title>
 </head>
 <body>
-<div id="app" data-app="${options.app}"><p class="boot">${escapeHtml(options.bootText)}</p></div>
+<div id="${APP_ELEMENT_ID}" data-app="${options.app}"><p class="boot">${escapeHtml(options.bootText)}</p></div>
 <div id="${TOOLTIP_ID}" role="tooltip" hidden></div>
 <script nonce="${escapeHtml(nonce)}" src="${escapeHtml(scriptUri)}"></script>
 </body>

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ChartId } from '../../contracts/inspectorProtocol';
+import type { ChartId } from '../../shared/charts';
 import type { CheckpointRef } from '../../shared/checkpointRef';
 import { Disposable } from '../util/dispose';
 import { COMPARE_VIEW_TYPE, INSPECTOR_VIEW_TYPE, InspectorPanel, type InspectorPanelDeps } from './inspectorPanel';

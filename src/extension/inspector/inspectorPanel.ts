@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
-import type { ChartId, ExportFormat, ExportMessage, HostMessage, WebviewMessage } from '../../contracts/inspectorProtocol';
+import type { ExportMessage, HostMessage, WebviewMessage } from '../../contracts/inspectorProtocol';
+import type { ChartId, ExportFormat } from '../../shared/charts';
 import type { AnalysisService } from '../analysis/analysisService';
 import { isCancellation } from '../common/errorMessages';
 import type { LogSink } from '../ports';

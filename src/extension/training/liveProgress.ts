@@ -4,7 +4,7 @@
  */
 import type { FromTrainer, StartedInfo } from '../../backend/protocol';
 import type { MetricRecord } from '../../core/store/runTypes';
-import { formatCount, formatNumber } from '../util/formatNumber';
+import { formatCount, formatNumber } from '../../shared/formatNumber';
 
 /** Progress of a run that is training now, from the trainer's messages or the tail of metrics.jsonl. */
 export interface LiveProgress {

@@ -8,7 +8,7 @@ import type { JacobianReport, LayerSpectrum } from '../../core/analysis/types';
 import { describeArchitecture } from '../../core/model/architecture';
 import type { CheckpointEntry, RunRecord, RunStatus } from '../../core/store/runTypes';
 import { COMMAND_IDS } from '../common/commandIds';
-import { formatCount, formatDuration, formatNumber } from '../util/formatNumber';
+import { formatCondition, formatCount, formatDecibels, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
 import type { LiveProgress } from '../training/liveProgress';
 
 export type Collapse = 'none' | 'collapsed' | 'expanded';
@@ -54,13 +54,13 @@ export const VERDICT_WORDS: Record<JacobianReport['verdict'], string> = {
 
 /** κ of the Jacobian: "κ(J) 3.2e7", or "κ(J) > 4.5e15" when float64 cannot resolve σmin and the figure is a lower bound. */
 export function jacobianText(point: TrajectoryPoint): string {
-  return `κ(J) ${point.jacobian.resolvable ? '' : '> '}${formatNumber(point.jacobian.cond, 3)}`;
+  return `κ(J) ${formatCondition(point.jacobian.cond, point.jacobian.resolvable)}`;
 }
 
-/** "98% f32, 0% f64": the reconstructions each end of the precision range breaks. */
+/** "broken 98.2% f32, 0% f64": the reconstructions each end of the precision range breaks. */
 export function brokenText(point: TrajectoryPoint): string {
   const { float32, float64 } = point.roundTrips;
-  return `broken ${formatShare(float32.brokenFraction)} f32, ${formatShare(float64.brokenFraction)} f64`;
+  return `broken ${formatPercent(float32.brokenFraction)} f32, ${formatPercent(float64.brokenFraction)} f64`;
 }
 
 /**
@@ -241,24 +241,15 @@ function pointLines(point: TrajectoryPoint): string[] {
   const j = point.jacobian;
   const bound = j.resolvable ? '' : ' (a lower bound: σmin is below what float64 resolves next to σmax)';
   return [
-    `**${VERDICT_WORDS[point.verdict]}** — κ of the Jacobian ${j.resolvable ? '' : '> '}${formatNumber(j.cond)}${bound}, σmax ${formatNumber(j.sigmaMax)}, σmin ${formatNumber(j.sigmaMin)}`,
+    `**${VERDICT_WORDS[point.verdict]}** — κ of the Jacobian ${formatCondition(j.cond, j.resolvable)}${bound}, σmax ${formatNumber(j.sigmaMax)}, σmin ${formatNumber(j.sigmaMin)}`,
     '',
     '| Round trip | Broken | Median PSNR |',
     '|---|---|---|',
     ...ROUND_TRIP_IDS.map((id) => {
       const r = point.roundTrips[id];
-      return `| ${ROUND_TRIPS[id].label} | ${formatShare(r.brokenFraction)} of ${formatCount(r.imageCount)} | ${formatNumber(r.medianPsnr, 3)} dB |`;
+      return `| ${ROUND_TRIPS[id].label} | ${formatPercent(r.brokenFraction)} of ${formatCount(r.imageCount)} | ${formatDecibels(r.medianPsnr)} |`;
     }),
   ];
-}
-
-/** A share in [0, 1] as a whole percentage, keeping the ends honest: 0.3% is "<1%", 99.7% is ">99%". */
-function formatShare(share: number): string {
-  if (!Number.isFinite(share)) return formatNumber(share);
-  const percent = share * 100;
-  if (percent > 0 && percent < 1) return '<1%';
-  if (percent > 99 && percent < 100) return '>99%';
-  return `${Math.round(percent)}%`;
 }
 
 function formatLoss(loss: number): string {

@@ -8,11 +8,11 @@ import { spectrumChart, spectrumDomain } from '../charts/spectrumChart';
 import { ANALYSIS_CSV } from '../export/analysisCsv';
 import { gridToSvg } from '../export/gridSvg';
 import { serializeSvg } from '../export/serializeSvg';
-import { formatDelta } from '../format';
+import { formatDelta } from '../notation';
 import { companionSet, generationGrid, setKey, setLabel } from '../grids/generationGrid';
 import { classNoun } from '../grids/classLabel';
 import { reconstructionGrid } from '../grids/reconstructionGrid';
-import type { ChartId } from '../../contracts/inspectorProtocol';
+import { CHART_TITLES, type ChartId } from '../../shared/charts';
 import type { CheckpointRef } from '../../shared/checkpointRef';
 import { dropdown, radioGroup, type DropdownControl, type RadioControl } from '../ui/controls';
 import { ChartCard, type CardExporter, type ChartCardOptions } from './chartCard';
@@ -64,15 +64,15 @@ export class AnalysisView {
     this.distribution.classes(analysis.distribution.perClass).classNames(analysis.classes ?? null);
 
     const conditionCard = this.card({
-      id: 'condition', title: 'Condition number per layer',
+      id: 'condition', title: CHART_TITLES.condition,
       description: 'κ = σmax/σmin of each weight matrix. Its inverse can turn a relative error ε into κ·ε; near the float32 limit nothing of the input survives.',
-      fileStem: () => stem('condition'), exporter: this.svgExporter('condition', 'Condition number per layer', () => ANALYSIS_CSV.condition(analysis)),
+      fileStem: () => stem('condition'), exporter: this.svgExporter('condition', CHART_TITLES.condition, () => ANALYSIS_CSV.condition(analysis)),
     }, this.svgs.condition, (w) => this.condition.width(w)(this.svgs.condition));
 
     const spectrumCard = this.card({
-      id: 'spectrum', title: 'Singular value spectrum',
+      id: 'spectrum', title: CHART_TITLES.spectrum,
       description: 'All 784 singular values of each layer, largest first. The right end is where the inverse stretches.',
-      fileStem: () => stem('spectrum'), exporter: this.svgExporter('spectrum', 'Singular value spectrum', () => ANALYSIS_CSV.spectrum(analysis)),
+      fileStem: () => stem('spectrum'), exporter: this.svgExporter('spectrum', CHART_TITLES.spectrum, () => ANALYSIS_CSV.spectrum(analysis)),
     }, this.svgs.spectrum, (w) => this.spectrum.width(w)(this.svgs.spectrum));
 
     this.deltaControl = dropdown({ name: 'delta', label: 'Noise δ', choices: [], value: '', onChange: (v) => context.updateUi({ delta: Number(v) }) });
@@ -82,23 +82,23 @@ export class AnalysisView {
         onChange: (v) => context.updateUi({ amplificationPrecision: v === 'float64' ? 'float64' : 'float32' }) })
       : null;
     const amplificationCard = this.card({
-      id: 'amplification', title: 'Inverse error amplification',
+      id: 'amplification', title: CHART_TITLES.amplification,
       description: 'Noise of size δ added to the embedding, followed through each inverse stage (last layer first): measured growth, pooled over the images, against the worst-case bound.',
-      fileStem: () => stem('amplification'), exporter: this.svgExporter('amplification', 'Inverse error amplification', () => ANALYSIS_CSV.amplification(analysis)),
+      fileStem: () => stem('amplification'), exporter: this.svgExporter('amplification', CHART_TITLES.amplification, () => ANALYSIS_CSV.amplification(analysis)),
     }, this.svgs.amplification, (w) => this.amplification.width(w)(this.svgs.amplification));
     amplificationCard.controls.append(this.deltaControl.element, ...(this.precisionControl ? [this.precisionControl.element] : []));
 
     const recognizabilityCard = this.card({
-      id: 'recognizability', title: 'Noise tolerance',
+      id: 'recognizability', title: CHART_TITLES.recognizability,
       description: `Reconstruction quality against δ. Below 20 dB or once the classifier fails, an image is no longer recognizable as its ${noun}.`,
-      fileStem: () => stem('recognizability'), exporter: this.svgExporter('recognizability', 'Noise tolerance', () => ANALYSIS_CSV.recognizability(analysis)),
+      fileStem: () => stem('recognizability'), exporter: this.svgExporter('recognizability', CHART_TITLES.recognizability, () => ANALYSIS_CSV.recognizability(analysis)),
     }, this.svgs.recognizability, (w) => this.recognizability.width(w)(this.svgs.recognizability));
 
     this.reconstructionBody = reconstructionGrid(analysis.reconstruction, analysis.classes);
     const reconstructionCard = this.card({
-      id: 'reconstruction', title: 'Reconstruction',
+      id: 'reconstruction', title: CHART_TITLES.reconstruction,
       description: 'Test images through the network and back, in three round trips: float32 forward and inverse; the float32 embedding inverted in float64 (float64 cannot undo the embedding\u2019s float32 rounding); float64 forward and inverse.',
-      fileStem: () => stem('reconstruction'), exporter: this.gridExporter(() => this.reconstructionBody, 'Reconstruction', () => ANALYSIS_CSV.reconstruction(analysis)),
+      fileStem: () => stem('reconstruction'), exporter: this.gridExporter(() => this.reconstructionBody, CHART_TITLES.reconstruction, () => ANALYSIS_CSV.reconstruction(analysis)),
     }, this.reconstructionBody, null);
 
     const sets = analysis.generation.sets;
@@ -111,18 +111,18 @@ export class AnalysisView {
       : null;
     this.generationBody = el('div', { class: 'generation-body' });
     const generationCard = this.card({
-      id: 'generation', title: 'Generation',
+      id: 'generation', title: CHART_TITLES.generation,
       description: 'Samples of what the objective maps each class onto, inverted: a working generator would produce images the classifier recognizes. The class Gaussian of training embeddings is a control, not a generator.',
-      fileStem: () => stem('generation'), exporter: this.gridExporter(() => this.generationBody, 'Generation', () => ANALYSIS_CSV.generation(analysis)),
+      fileStem: () => stem('generation'), exporter: this.gridExporter(() => this.generationBody, CHART_TITLES.generation, () => ANALYSIS_CSV.generation(analysis)),
     }, this.generationBody, null);
     if (this.setControl) generationCard.controls.append(this.setControl.element);
 
     const distributionCard = this.card({
-      id: 'distribution', title: 'Output distribution per class', wide: true,
+      id: 'distribution', title: CHART_TITLES.distribution, wide: true,
       description: analysis.density?.prior === 'class'
         ? `What the forward network outputs for each ${noun} (filled) against the paper\u2019s N(2a, 1) (dashed); this flow maps each ${noun} onto its own learned prior instead.`
         : `What the forward network outputs for each ${noun} (filled) against the N(2a, 1) its loss asks for (dashed).`,
-      fileStem: () => stem('distribution'), exporter: this.svgExporter('distribution', 'Output distribution per class', () => ANALYSIS_CSV.distribution(analysis)),
+      fileStem: () => stem('distribution'), exporter: this.svgExporter('distribution', CHART_TITLES.distribution, () => ANALYSIS_CSV.distribution(analysis)),
     }, this.svgs.distribution, (w) => this.distribution.width(w).columns(distributionColumns(w))(this.svgs.distribution));
 
     this.element = el('div', { class: 'analysis' }, [

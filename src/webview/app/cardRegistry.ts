@@ -1,4 +1,4 @@
-import type { ChartId } from '../../contracts/inspectorProtocol';
+import type { ChartId } from '../../shared/charts';
 
 /** What the registry needs of a card (ChartCard implements it); the inspector's cards have ChartIds, the dashboard's its own. */
 export interface RegisteredCard<Id extends string = ChartId> {

@@ -1,6 +1,7 @@
 import { pageBackground } from '../export/serializeSvg';
 import { rasterizeSvg } from '../export/rasterize';
-import type { ChartExportMessage, ChartId, ExportFormat } from '../../contracts/inspectorProtocol';
+import type { ChartExportMessage } from '../../contracts/inspectorProtocol';
+import type { ChartId, ExportFormat } from '../../shared/charts';
 import { button } from '../ui/controls';
 import type { CardRegistry, RegisteredCard } from './cardRegistry';
 import { el } from './dom';

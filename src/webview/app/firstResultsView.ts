@@ -1,5 +1,5 @@
 import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
-import { formatDecibels, formatNumber, formatPercent } from '../format';
+import { formatDecibels, formatNumber, formatPercent } from '../../shared/formatNumber';
 import { el } from './dom';
 
 /**

@@ -1,7 +1,8 @@
 import type { HostChannel } from '../host/vscodeApi';
 import { isLayerDatum, LayerFocus } from '../interaction/layerFocus';
 import { POINTER_FOCUS_EVENT, type PointerFocusDetail } from '../interaction/pointer';
-import type { ChartId, HostMessage, InspectorInitialState } from '../../contracts/inspectorProtocol';
+import type { HostMessage, InspectorInitialState } from '../../contracts/inspectorProtocol';
+import { CHART_TITLES, type ChartId } from '../../shared/charts';
 import type { CheckpointRef } from '../../shared/checkpointRef';
 import { InspectorModel } from '../state/model';
 import { checkpointKey } from '../../shared/checkpointRef';
@@ -211,7 +212,7 @@ export class InspectorApp {
       this.layoutKey = key;
       this.disposeViews();
       const label = (runId: string): string => this.model.summaries.find((s) => s.id === runId)?.label ?? runId;
-      this.trainingViews = runs.map((runId) => new TrainingView(this.context, runId, runs.length > 1 ? `Loss · ${label(runId)}` : 'Loss'));
+      this.trainingViews = runs.map((runId) => new TrainingView(this.context, runId, runs.length > 1 ? `${CHART_TITLES.loss} · ${label(runId)}` : CHART_TITLES.loss));
       this.checkpointViews = refs.map((ref) => new CheckpointView(this.context, ref,
         compare && ref ? `${ref.runId === primary ? 'This run' : label(ref.runId)} · epoch ${ref.epoch}` : null));
       this.trainingSection.className = `training-section columns-${runs.length}`;

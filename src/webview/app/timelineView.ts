@@ -3,7 +3,7 @@ import { trajectoryChart, type TrajectoryChart } from '../charts/trajectoryChart
 import { drawFigure, PRECISION_RULES, trajectoryFigures, type TrajectoryFigure, type TrajectoryFigureId } from '../charts/trajectoryFigures';
 import { toCsv } from '../export/csv';
 import { serializeSvg } from '../export/serializeSvg';
-import { formatPercent } from '../format';
+import { formatPercent } from '../../shared/formatNumber';
 import { POINTER_FOCUS_EVENT, type PointerFocusDetail } from '../interaction/pointer';
 import { ChartCard } from './chartCard';
 import { el, svgElement } from './dom';

@@ -1,5 +1,5 @@
 import type { EpochMetric, MetricRecord, RunRecord, StepMetric } from '../../core/store/runTypes';
-import { formatNumber } from '../format';
+import { formatCount, formatNumber } from '../../shared/formatNumber';
 import type { Objective } from '../../core/train/config';
 import { canUseLogScale, lossChart, lossSeries, type LossPart } from '../charts/lossChart';
 import { toCsv } from '../export/csv';
@@ -157,7 +157,7 @@ export class TrainingView {
 
 function runStatusLine(run: RunRecord, metrics: readonly MetricRecord[]): string {
   const lastStep = [...metrics].reverse().find((m): m is StepMetric => m.type === 'step');
-  const speed = lastStep && Number.isFinite(lastStep.samplesPerSecond) ? ` · ${Math.round(lastStep.samplesPerSecond).toLocaleString('en-US')} samples/s` : '';
+  const speed = lastStep && Number.isFinite(lastStep.samplesPerSecond) ? ` · ${formatCount(lastStep.samplesPerSecond)} samples/s` : '';
   const diverged = metrics.filter((m) => m.type === 'step' && !Number.isFinite(m.loss)).length;
   const warn = diverged > 0 ? ` · ${diverged} diverged step${diverged === 1 ? '' : 's'}` : '';
   return `${run.status} · epoch ${run.epochsCompleted} of ${run.config.epochs}${speed}${warn}${bitsLine(metrics)}`;
@@ -172,6 +172,6 @@ export function bitsLine(metrics: readonly MetricRecord[]): string {
   const last = epochs[epochs.length - 1];
   if (!last) return '';
   const best = epochs.reduce((b, m) => ((m.testBitsPerDim as number) < (b.testBitsPerDim as number) ? m : b), last);
-  const bestText = best === last ? '' : `, best ${formatNumber(best.testBitsPerDim, 4)} at epoch ${best.epoch}`;
-  return ` · test ${formatNumber(last.testBitsPerDim, 4)} bits/dim at epoch ${last.epoch}${bestText} (uniform density: 8)`;
+  const bestText = best === last ? '' : `, best ${formatNumber(best.testBitsPerDim as number)} at epoch ${best.epoch}`;
+  return ` · test ${formatNumber(last.testBitsPerDim as number)} bits/dim at epoch ${last.epoch}${bestText} (uniform density: 8)`;
 }

@@ -1,7 +1,8 @@
 import type { CheckpointAnalysis, JacobianReport } from '../../core/analysis/types';
 import { classNoun } from '../grids/classLabel';
 import { isControl, quotedAccuracy, setLabel } from '../grids/generationGrid';
-import { formatCondition, formatDecibels, formatDelta, formatNumber, formatPercent } from '../format';
+import { formatCondition, formatDecibels, formatNumber, formatPercent } from '../../shared/formatNumber';
+import { formatDelta } from '../notation';
 import { el } from './dom';
 
 /**
@@ -23,7 +24,7 @@ export function verdictSummary(analysis: CheckpointAnalysis): HTMLElement {
   const trips = rec.roundTrips;
   const amp32 = analysis.amplification.find((a) => a.precision === 'float32') ?? analysis.amplification[0];
   const facts: Array<[string, string]> = [
-    ['Jacobian κ', `${formatCondition(j.cond, j.resolvable)} (σmax ${formatNumber(j.sigmaMax)}, σmin ${formatNumber(j.sigmaMin)}) at ${j.pointDescription}`],
+    ['Jacobian κ', `${formatCondition(j.cond, j.resolvable)}${j.resolvable === false ? ' (not resolvable in float64)' : ''} (σmax ${formatNumber(j.sigmaMax)}, σmin ${formatNumber(j.sigmaMin)}) at ${j.pointDescription}`],
     ['Backward error ‖f(f⁻¹(z)) − z‖/‖z‖', `float32 ${formatNumber(j.backwardError.float32)} · float64 ${formatNumber(j.backwardError.float64)}`],
     ['Reconstruction PSNR (median over images)', trips
       ? (['float32', 'mixed', 'float64'] as const).map((id) => `${trips[id].label} ${formatDecibels(trips[id].medianPsnr)} (${formatPercent(trips[id].brokenFraction)} broken)`).join(' · ')
@@ -40,7 +41,7 @@ export function verdictSummary(analysis: CheckpointAnalysis): HTMLElement {
   }
   if (analysis.density) {
     const d = analysis.density;
-    facts.push(['Density (test)', `${formatNumber(d.testBitsPerDim, 4)} bits/dim over ${d.imageCount} dequantized test images, every Jacobian term counted `
+    facts.push(['Density (test)', `${formatNumber(d.testBitsPerDim)} bits/dim over ${d.imageCount} dequantized test images, every Jacobian term counted `
       + `(uniform density: 8; ${d.prior === 'class' ? 'learned class prior' : 'prior N(2a·1, I)'})`]);
   }
   // The best generator only: the control (class Gaussian) says nothing about whether the network generates.

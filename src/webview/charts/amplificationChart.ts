@@ -1,6 +1,7 @@
 import { line, scaleLog, scalePoint, select } from 'd3';
 import type { AmplificationPoint, AmplificationReport, LayerSpectrum } from '../../core/analysis/types';
-import { formatDelta, formatNumber, subscript } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
+import { formatDelta, subscript } from '../notation';
 import type { LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { accessor, isLayerOrNull, isLogDomainOrNull, isPositiveSize, type Accessor, type Domain } from './accessor';
@@ -108,8 +109,8 @@ export function amplificationChart(): AmplificationChart {
     rows: d.position === 0
       ? [['error', formatNumber(d.errorAfter)]]
       : [
-        ['growth this stage', `×${formatNumber(d.growth)}`],
-        ['bound this stage', `×${formatNumber(d.stageBound)}`],
+        ['growth this stage', `×${formatNumber(d.growth ?? Number.NaN)}`],
+        ['bound this stage', `×${formatNumber(d.stageBound ?? Number.NaN)}`],
         ['error after', formatNumber(d.errorAfter)],
         ['total so far', `×${formatNumber(d.measured)}`],
         ['bound so far', `×${formatNumber(d.bound)}`],

@@ -1,6 +1,6 @@
 import { scaleBand, scaleLog, select } from 'd3';
 import type { LayerSpectrum } from '../../core/analysis/types';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
 import { layerName, type LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';

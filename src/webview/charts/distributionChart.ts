@@ -1,7 +1,7 @@
 import { area, line, range, scaleLinear, select } from 'd3';
 import type { ClassDistribution } from '../../core/analysis/types';
 import type { ClassNames } from '../../core/data/classNames';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
 import { classLabel, classNoun } from '../grids/classLabel';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { normalDensity } from '../math/gaussian';
@@ -109,9 +109,9 @@ export function distributionChart(): DistributionChart {
       node.select('line.target-mean').attr('x1', x(targetMean(d.label))).attr('x2', x(targetMean(d.label))).attr('y1', plotTop).attr('y2', plotBottom);
       node.select('line.panel-baseline').attr('x1', PAD.side).attr('x2', panelWidth - PAD.side).attr('y1', plotBottom).attr('y2', plotBottom);
       node.select('text.panel-title').attr('x', 6).attr('y', 14).text(`${name(d.label)} · target N(${targetMean(d.label)}, 1)`);
-      node.select('text.panel-stats').attr('x', 6).attr('y', 26).text(`μ ${formatNumber(d.mean)} σ ${formatNumber(d.std)} KS ${formatNumber(d.ks, 2)}`);
-      node.select('text.panel-tick-left').attr('x', PAD.side).attr('y', PANEL_HEIGHT - 5).attr('text-anchor', 'start').text(formatNumber(x0, 2));
-      node.select('text.panel-tick-right').attr('x', panelWidth - PAD.side).attr('y', PANEL_HEIGHT - 5).attr('text-anchor', 'end').text(formatNumber(x1, 2));
+      node.select('text.panel-stats').attr('x', 6).attr('y', 26).text(`μ ${formatNumber(d.mean)} σ ${formatNumber(d.std)} KS ${formatNumber(d.ks, { digits: 2 })}`);
+      node.select('text.panel-tick-left').attr('x', PAD.side).attr('y', PANEL_HEIGHT - 5).attr('text-anchor', 'start').text(formatNumber(x0, { digits: 2 }));
+      node.select('text.panel-tick-right').attr('x', panelWidth - PAD.side).attr('y', PANEL_HEIGHT - 5).attr('text-anchor', 'end').text(formatNumber(x1, { digits: 2 }));
       targets.push({
         x: (i % columns) * (panelWidth + GAP.x) + panelWidth / 2,
         y: Math.floor(i / columns) * (PANEL_HEIGHT + GAP.y) + PANEL_HEIGHT / 2,

@@ -1,6 +1,7 @@
 import { axisBottom, axisLeft, axisRight, select } from 'd3';
 import type { AxisScale, Selection } from 'd3';
-import { formatNumber, formatPowerOfTen } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
+import { formatPowerOfTen } from '../notation';
 
 /** The chart building blocks every chart file shares: sizing, layers, axes. */
 export interface Margin {
@@ -73,16 +74,7 @@ export function logTicks(domain: readonly number[], maxTicks = 8): number[] {
 export function logTickFormat(domain: readonly number[]): (v: number) => string {
   const ticks = logTicks(domain);
   const powersOnly = ticks.every((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
-  return powersOnly ? formatPowerOfTen : (v: number) => formatCompact(v);
-}
-
-/** 2000 → "2k", 0.005 → "0.005": short labels for axes that span a few decades. */
-export function formatCompact(v: number): string {
-  const abs = Math.abs(v);
-  if (abs >= 1e9) return `${formatNumber(v / 1e9, 3)}G`;
-  if (abs >= 1e6) return `${formatNumber(v / 1e6, 3)}M`;
-  if (abs >= 1e3) return `${formatNumber(v / 1e3, 3)}k`;
-  return formatNumber(v, 3);
+  return powersOnly ? formatPowerOfTen : (v: number) => formatNumber(v);
 }
 
 interface AxisOptions {

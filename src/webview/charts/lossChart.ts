@@ -1,10 +1,10 @@
 import { extent, line, scaleLinear, scaleLog, symbol, symbolTriangle } from 'd3';
 import type { EpochMetric, MetricRecord, StepMetric } from '../../core/store/runTypes';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { smoothSeries } from '../math/smoothing';
 import { accessor, isPositiveSize, type Accessor } from './accessor';
-import { bottomAxis, formatCompact, frame, layer, leftAxis, legend, logTickFormat, logTicks } from './frame';
+import { bottomAxis, frame, layer, leftAxis, legend, logTickFormat, logTicks } from './frame';
 
 /**
  * Loss curves of one run: every logged step (faint), the same smoothed, and the
@@ -98,16 +98,16 @@ export function lossChart(): LossChart {
   const hover = pointer<StepPoint | EpochMetric>().mode('x').targets(() => targets).tip((d) => {
     if ('record' in d) {
       const epoch = series.epochs.find((e) => e.epoch === d.record.epoch);
-      const rows: Array<[string, string]> = [[partLabel(), Number.isFinite(d.raw) ? formatNumber(d.raw, 5) : `${formatNumber(d.raw)} (diverged)`]];
-      if (smoothing > 0) rows.push(['smoothed', formatNumber(d.smooth, 5)]);
-      rows.push([partNames[0], formatNumber(d.record.parts?.[0], 4)], [partNames[1], formatNumber(d.record.parts?.[1], 4)]);
-      if (epoch) rows.push([`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, 5)], [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, 5)]);
-      if (typeof epoch?.testBitsPerDim === 'number') rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, 4)]);
+      const rows: Array<[string, string]> = [[partLabel(), Number.isFinite(d.raw) ? formatNumber(d.raw, { digits: 5 }) : `${formatNumber(d.raw)} (diverged)`]];
+      if (smoothing > 0) rows.push(['smoothed', formatNumber(d.smooth, { digits: 5 })]);
+      rows.push([partNames[0], formatNumber(d.record.parts?.[0], { digits: 4 })], [partNames[1], formatNumber(d.record.parts?.[1], { digits: 4 })]);
+      if (epoch) rows.push([`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, { digits: 5 })], [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, { digits: 5 })]);
+      if (typeof epoch?.testBitsPerDim === 'number') rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, { digits: 4 })]);
       return { title: `Epoch ${d.record.epoch} · step ${d.record.step}`, rows };
     }
     const v = epochValues(d, part);
-    const rows: Array<[string, string]> = [[`train ${partLabel()}`, formatNumber(v.train, 5)], [`test ${partLabel()}`, formatNumber(v.test, 5)]];
-    if (typeof d.testBitsPerDim === 'number') rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, 4)]);
+    const rows: Array<[string, string]> = [[`train ${partLabel()}`, formatNumber(v.train, { digits: 5 })], [`test ${partLabel()}`, formatNumber(v.test, { digits: 5 })]];
+    if (typeof d.testBitsPerDim === 'number') rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, { digits: 4 })]);
     return { title: d.epoch === 0 ? 'Epoch 0 (initialized model)' : `Epoch ${d.epoch}`, rows };
   });
 
@@ -126,7 +126,7 @@ export function lossChart(): LossChart {
 
     leftAxis(f.plot, y, f.innerWidth, f.innerHeight, useLog
       ? { ticks: logTicks(y.domain(), 6), format: logTickFormat(y.domain()), grid: f.innerWidth, label: useLog ? `${partLabel()} (log)` : partLabel() }
-      : { count: 6, format: formatCompact, grid: f.innerWidth, label: partLabel() });
+      : { count: 6, format: (v: number) => formatNumber(v), grid: f.innerWidth, label: partLabel() });
     bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, { count: 8, format: (v) => formatNumber(v), label: 'epoch' });
 
     const selectedSet = new Set(selected);

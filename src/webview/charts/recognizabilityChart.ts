@@ -1,6 +1,8 @@
 import { line, scaleLinear, scaleLog } from 'd3';
 import type { AmplificationPoint, AmplificationReport } from '../../core/analysis/types';
-import { formatDecibels, formatDelta, formatNumber, formatPercent } from '../format';
+import { formatDecibels, formatNumber, formatPercent } from '../../shared/formatNumber';
+import { RECOGNIZABLE_PSNR } from '../../shared/thresholds';
+import { formatDelta } from '../notation';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { accessor, isPositiveSize, type Accessor } from './accessor';
 import { bottomAxis, frame, layer, leftAxis, legend, logTickFormat, rightAxis } from './frame';
@@ -19,8 +21,6 @@ export interface RecognizabilityChart {
   width: Accessor<RecognizabilityChart, number>;
   height: Accessor<RecognizabilityChart, number>;
 }
-
-export const RECOGNIZABLE_PSNR = 20;
 
 const MARGIN = { top: 26, right: 52, bottom: 44, left: 56 };
 

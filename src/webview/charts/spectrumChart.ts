@@ -1,6 +1,7 @@
 import { line, scaleLinear, scaleLog, select } from 'd3';
 import type { LayerSpectrum } from '../../core/analysis/types';
-import { formatNumber, subscript } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
+import { subscript } from '../notation';
 import { layerName, type LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { accessor, isLayerOrNull, isLogDomainOrNull, isPositiveSize, type Accessor, type Domain } from './accessor';

@@ -1,5 +1,6 @@
+import { CHART_TITLES } from '../../shared/charts';
 import { line, scaleLinear, scaleLog, scaleSymlog, symbol, symbolTriangle } from 'd3';
-import { formatNumber, formatPercent } from '../format';
+import { formatNumber, formatPercent } from '../../shared/formatNumber';
 import type { LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';
@@ -118,7 +119,7 @@ export function trajectoryChart(): TrajectoryChart {
   let scale: TrajectoryScale = 'log';
   let rules: readonly TrajectoryRule[] = [];
   let yLabel = '';
-  let description = 'Trajectory against epoch';
+  let description: string = CHART_TITLES.trajectory;
   let selectedEpoch: number | null = null;
   let epochSpan: readonly number[] = [];
   let emptyDomain: readonly [number, number] | null = null;

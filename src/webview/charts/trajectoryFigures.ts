@@ -1,8 +1,9 @@
 import { ROUND_TRIP_IDS, ROUND_TRIPS, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
-import { formatNumber } from '../format';
+import { formatNumber } from '../../shared/formatNumber';
 import { layerName } from '../interaction/layerFocus';
 import { FLOAT32_LIMIT, FLOAT64_LIMIT } from './conditionChart';
 import { trajectoryChart, type TrajectoryChart, type TrajectoryRule, type TrajectoryScale, type TrajectorySeries, type TrajectoryValue } from './trajectoryChart';
+import { BROKEN_MAE } from '../../shared/thresholds';
 
 /**
  * The trajectory figures of a run, as data for trajectoryChart: per-layer κ,
@@ -68,7 +69,7 @@ const FIGURE_TEXT: Record<TrajectoryFigureId, Pick<TrajectoryFigure, 'title' | '
   },
   'round-trips': {
     title: 'Broken reconstructions, per round trip',
-    description: 'Share of test images whose reconstruction is off by a mean absolute error above 0.1, in each of the three round trips.',
+    description: `Share of test images whose reconstruction is off by a mean absolute error above ${BROKEN_MAE}, in each of the three round trips.`,
     yLabel: 'broken', scale: 'share',
   },
   'noise-tolerance': {
@@ -169,7 +170,7 @@ export function comparisonFigures(runs: readonly LabelledTrajectory[]): Trajecto
     {
       ...figure('round-trips', across((p) => p.roundTrips.float32?.brokenFraction), []),
       title: `Broken reconstructions, ${float32}`,
-      description: 'Share of test images whose float32 round trip is off by a mean absolute error above 0.1: what a float32 implementation reconstructs.',
+      description: `Share of test images whose float32 round trip is off by a mean absolute error above ${BROKEN_MAE}: what a float32 implementation reconstructs.`,
     },
     figure('generation', across((p) => p.generation?.accuracy), [CHANCE_RULE]),
   ].filter(hasValues);

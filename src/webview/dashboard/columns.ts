@@ -1,6 +1,6 @@
 import type { CsvCell } from '../export/csv';
 import type { DashboardRow } from '../../contracts/dashboardProtocol';
-import { formatNumber, formatPercent } from '../format';
+import { formatCondition, formatNumber, formatPercent } from '../../shared/formatNumber';
 
 /**
  * The table's columns: what each shows, sorts by and writes to CSV. A value
@@ -39,7 +39,7 @@ const number = (key: string, label: string, title: string, get: (row: DashboardR
 const kappaText = (row: DashboardRow): string => {
   const latest = row.latest;
   if (!latest) return '—';
-  return `${latest.resolvable ? '' : '> '}${formatNumber(latest.kappa, 2)}`;
+  return formatCondition(latest.kappa, latest.resolvable);
 };
 
 export const COLUMNS: readonly Column[] = [
@@ -57,14 +57,14 @@ export const COLUMNS: readonly Column[] = [
   { ...number('epochs', 'Epochs', 'Epochs completed of those configured', (r) => r.epochsCompleted, undefined, 76), text: (r) => `${r.epochsCompleted}/${r.epochs}` },
   text('status', 'Status', 'running, completed, failed or cancelled', (r) => r.status, 86),
   {
-    ...number('train', 'Train loss', 'Train loss at the last checkpoint (the last epoch of a finished run)', (r) => r.final?.trainLoss ?? null, (v) => formatNumber(v, 4), 84),
+    ...number('train', 'Train loss', 'Train loss at the last checkpoint (the last epoch of a finished run)', (r) => r.final?.trainLoss ?? null, (v) => formatNumber(v), 84),
     detail: (r) => (r.final ? `epoch ${r.final.epoch}` : 'no checkpoint yet'),
   },
   {
-    ...number('test', 'Test loss', 'Test loss at the last checkpoint', (r) => r.final?.testLoss ?? null, (v) => formatNumber(v, 4), 84),
+    ...number('test', 'Test loss', 'Test loss at the last checkpoint', (r) => r.final?.testLoss ?? null, (v) => formatNumber(v), 84),
     detail: (r) => (r.final ? `epoch ${r.final.epoch}` : 'no checkpoint yet'),
   },
-  number('bits', 'bits/dim', 'Flows on dequantized pixels: test loss in bits per pixel (8 = the uniform density)', (r) => r.final?.testBitsPerDim ?? null, (v) => formatNumber(v, 4), 72),
+  number('bits', 'bits/dim', 'Flows on dequantized pixels: test loss in bits per pixel (8 = the uniform density)', (r) => r.final?.testBitsPerDim ?? null, (v) => formatNumber(v), 72),
   {
     ...number('kappa', 'κ(J)', 'κ of the end-to-end Jacobian at the latest analysed checkpoint; "> x" is a lower bound beyond float64\u2019s resolution', (r) => r.latest?.kappa ?? null, undefined, 84),
     text: kappaText,

@@ -2,10 +2,11 @@ import { CardRegistry, type RegisteredCard } from '../app/cardRegistry';
 import { ChartCard, type CardHost } from '../app/chartCard';
 import { el, svgElement } from '../app/dom';
 import { FLOAT32_LIMIT, FLOAT64_LIMIT } from '../charts/conditionChart';
-import type { DashboardChartId, DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
+import type { DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
+import type { DashboardChartId } from '../../shared/charts';
 import { toCsv } from '../export/csv';
 import { serializeSvg } from '../export/serializeSvg';
-import { formatNumber, formatPercent } from '../format';
+import { formatNumber, formatPercent } from '../../shared/formatNumber';
 import type { Channel } from '../host/vscodeApi';
 import { button, checkbox, radioGroup, slider, textField, type CheckboxControl, type RadioControl, type SliderControl, type TextFieldControl } from '../ui/controls';
 import { COLUMNS } from './columns';
@@ -16,6 +17,7 @@ import { brokenPoints, kappaPoints, lossPoints, seriesCsv } from './overlaySerie
 import { matchesFilter, parseFilter, sortRows } from './rowQuery';
 import { RunsTable } from './runsTable';
 import { DISTINCT_STYLES, runStyle, type RunStyle } from './runStyles';
+import { BROKEN_MAE } from '../../shared/thresholds';
 
 export type DashboardChannel = Channel<DashboardHostMessage, DashboardWebviewMessage>;
 
@@ -114,7 +116,7 @@ export class DashboardApp {
     this.kappa = this.overlayCard('runs-condition', 'κ of the Jacobian', 'κ(J) of each analysed checkpoint, with the float32 and float64 limits 1/ε: above a line, that precision cannot invert the network. A hollow dot is a lower bound (σmin beyond float64).', 'kappa');
     this.kappa.chart.logY(true).yLabel('κ(J)').markers(true)
       .references([{ value: FLOAT32_LIMIT, label: 'float32 1/ε' }, { value: FLOAT64_LIMIT, label: 'float64 1/ε' }]);
-    this.broken = this.overlayCard('runs-broken', 'Broken reconstructions', 'Share of test images a round trip does not reconstruct (mean absolute error above 0.1), at each analysed checkpoint.', 'broken');
+    this.broken = this.overlayCard('runs-broken', 'Broken reconstructions', `Share of test images a round trip does not reconstruct (mean absolute error above ${BROKEN_MAE}), at each analysed checkpoint.`, 'broken');
     this.broken.chart.yLabel('broken').yDomain([0, 1]).yFormat(formatPercent).markers(true);
     this.roundTripControl = radioGroup({
       name: 'round-trip', label: 'Round trip', choices: ROUND_TRIP_CHOICES, value: this.ui.roundTrip,
@@ -310,8 +312,8 @@ export class DashboardApp {
     }
     if (card === this.loss) {
       card.chart.tip(({ series, point }) => ({
-        title: `${series.label} · epoch ${formatNumber(point.x, 4)}`,
-        rows: [[card.chart.yLabel(), formatNumber(point.y, 5)]],
+        title: `${series.label} · epoch ${formatNumber(point.x, { digits: 4 })}`,
+        rows: [[card.chart.yLabel(), formatNumber(point.y, { digits: 5 })]],
       }));
     }
     card.chart.series(card.series).width(width).height(300)(card.svg);

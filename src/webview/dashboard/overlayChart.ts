@@ -1,7 +1,7 @@
 import { extent, line, scaleLinear, scaleLog } from 'd3';
 import { accessor, isPositiveSize, type Accessor } from '../charts/accessor';
-import { bottomAxis, formatCompact, frame, layer, leftAxis, limitRules, logTickFormat, logTicks, type Rule } from '../charts/frame';
-import { formatNumber } from '../format';
+import { bottomAxis, frame, layer, leftAxis, limitRules, logTickFormat, logTicks, type Rule } from '../charts/frame';
+import { formatNumber } from '../../shared/formatNumber';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';
 import type { RunStyle } from './runStyles';
@@ -131,7 +131,7 @@ export function overlayChart(): OverlayChart {
 
     leftAxis(f.plot, y, f.innerWidth, f.innerHeight, logY && usable
       ? { ticks: logTicks(y.domain(), 6), format: logTickFormat(y.domain()), grid: f.innerWidth, label: `${yLabel} (log)` }
-      : { count: 6, format: yDomain ? yFormat : formatCompact, grid: f.innerWidth, label: yLabel });
+      : { count: 6, format: yDomain ? yFormat : (v: number) => formatNumber(v), grid: f.innerWidth, label: yLabel });
     bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, { count: 8, format: (v) => formatNumber(v), label: xLabel });
 
     const [yLo, yHi] = y.domain();

@@ -3,7 +3,7 @@ import { stageData, stageLayers } from '../charts/amplificationChart';
 import { panelDomain, targetCurve } from '../charts/distributionChart';
 import { generationCsv, GENERATION_CSV_HEADER } from '../grids/generationGrid';
 import { reconstructionCsv, RECONSTRUCTION_CSV_HEADER } from '../grids/reconstructionGrid';
-import type { ChartId } from '../../contracts/inspectorProtocol';
+import type { ChartId } from '../../shared/charts';
 import { toCsv } from './csv';
 
 /**

@@ -1,6 +1,6 @@
 import type { GeneratedSet } from '../../core/analysis/types';
 import { el } from '../app/dom';
-import { formatNumber, formatPercent } from '../format';
+import { formatNumber, formatPercent } from '../../shared/formatNumber';
 import type { ClassNames } from '../../core/data/classNames';
 import { classLabel, classNoun } from './classLabel';
 import { digitCanvas } from './digitCanvas';
@@ -74,7 +74,7 @@ export function quotedAccuracy(set: GeneratedSet): string {
   if (seeds.length < 2) return `${formatPercent(set.accuracy)} of ${perSeed} samples`;
   const mean = seeds.reduce((a, b) => a + b, 0) / seeds.length;
   const sd = Math.sqrt(seeds.reduce((a, v) => a + (v - mean) ** 2, 0) / (seeds.length - 1));
-  return `${formatPercent(set.accuracy)} ± ${formatNumber(100 * sd, 2)} over ${seeds.length} seeds × ${perSeed} samples`;
+  return `${formatPercent(set.accuracy)} ± ${formatNumber(100 * sd, { digits: 2 })} over ${seeds.length} seeds × ${perSeed} samples`;
 }
 
 /** Whether a set samples the objective's own target (a generator) or the class Gaussian of training embeddings (a control). */

@@ -1,7 +1,7 @@
 import type { RoundTripId } from '../../core/analysis/trajectoryTypes';
 import type { ErrorStats, ImageData28, ReconstructionReport } from '../../core/analysis/types';
 import { el } from '../app/dom';
-import { formatDecibels, formatNumber, formatPercent } from '../format';
+import { formatDecibels, formatNumber, formatPercent } from '../../shared/formatNumber';
 import type { ClassNames } from '../../core/data/classNames';
 import { classLabel, classNoun } from './classLabel';
 import { digitCanvas } from './digitCanvas';
@@ -69,10 +69,10 @@ export function reconstructionGrid(report: ReconstructionReport, classes?: Class
       const image = example[column] ?? [];
       const { canvas, stats } = digitCanvas(document, image, column === 'embedding' ? 'auto' : 'pixel', `${classNoun(classes)} ${classLabel(example.label, classes)}, ${COLUMN_TITLES[column]}`);
       let caption = '';
-      if (column === 'embedding') caption = `${formatNumber(stats.min, 2)} … ${formatNumber(stats.max, 2)}`;
+      if (column === 'embedding') caption = `${formatNumber(stats.min, { digits: 2 })} … ${formatNumber(stats.max, { digits: 2 })}`;
       if (column !== 'original' && column !== 'embedding') {
         const broken = stats.nan + stats.infinite;
-        caption = broken > 0 ? `${broken} NaN/∞ px` : `MAE ${formatNumber(meanAbsError(example.original, image), 2)}`;
+        caption = broken > 0 ? `${broken} NaN/∞ px` : `MAE ${formatNumber(meanAbsError(example.original, image), { digits: 2 })}`;
       }
       return el('figure', { class: 'grid-cell', attrs: { role: 'cell' }, data: { column } }, [
         canvas,

@@ -1,7 +1,6 @@
 import type { InspectorInitialState } from '../../contracts/inspectorProtocol';
+import { INITIAL_STATE_META } from '../../shared/webviewPage';
 
-/** The meta tag renderInspectorHtml writes (the webview cannot import host code, so the name is repeated). */
-export const INITIAL_STATE_META = 'invertscope-initial-state';
 
 /**
  * Reads the state the host rendered into the page. A missing or malformed tag is a

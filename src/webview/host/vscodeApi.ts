@@ -21,9 +21,11 @@ export interface Channel<In, Out> {
 /** The inspector's channel. */
 export type HostChannel = Channel<HostMessage, WebviewMessage>;
 
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'init', 'run', 'metrics', 'analysisProgress', 'analysisPartial', 'analysis', 'analysisError', 'error', 'exportResult', 'revealChart', 'requestExport', 'trajectory',
-]);
+/** Every host message type, as a record so a type added to HostMessage and not here does not compile. */
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys({
+  init: true, run: true, metrics: true, analysisProgress: true, analysisPartial: true, analysis: true,
+  analysisError: true, error: true, exportResult: true, revealChart: true, requestExport: true, trajectory: true,
+} satisfies Record<HostMessage['type'], true>));
 
 export function connectToHost(): HostChannel {
   return connectChannel<HostMessage, WebviewMessage>(HOST_MESSAGE_TYPES);

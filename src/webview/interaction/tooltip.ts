@@ -3,14 +3,14 @@
  * through here, so at most one tip is ever visible and the last owner wins.
  * Content is set with textContent only: values from analyses never become markup.
  */
+import { TOOLTIP_ID } from '../../shared/webviewPage';
+
 export interface TipContent {
   readonly title: string;
   readonly rows: ReadonlyArray<readonly [label: string, value: string]>;
   /** A closing line in a quieter style, e.g. what clicking does. */
   readonly note?: string;
 }
-
-export const TOOLTIP_ID = 'inspector-tooltip';
 
 export class Tooltip {
   private owner: object | null = null;

@@ -1,5 +1,6 @@
 import { Tooltip } from '../interaction/tooltip';
-import type { ExportFormat, ExportMessage } from '../../contracts/inspectorProtocol';
+import type { ExportMessage } from '../../contracts/inspectorProtocol';
+import type { ExportFormat } from '../../shared/charts';
 import { readReportData } from './readReportData';
 import { ReportApp } from './reportApp';
 import { reportChannel } from './reportChannel';

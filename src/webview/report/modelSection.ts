@@ -14,6 +14,7 @@ import { InspectorModel } from '../state/model';
 import { defaultUiState, type UiState } from '../state/uiState';
 import { textTable } from './textTable';
 import { trajectoryCard } from './trajectoryCard';
+import { formatDuration } from '../../shared/formatNumber';
 
 /** What every section shares: the export channel, the card registry and the status line. */
 export type SharedContext = Pick<ViewContext, 'channel' | 'cards' | 'announce'>;
@@ -67,7 +68,7 @@ export class ModelSection {
       model.architecture,
       model.objective === 'seed' ? "the paper's loss" : 'exact maximum likelihood (a flow)',
       `${model.epochs} epochs`,
-      ...(model.backend ? [`trained on ${model.backend} in ${model.trainSeconds.toFixed(0)} s`] : []),
+      ...(model.backend ? [`trained on ${model.backend} in ${formatDuration(model.trainSeconds)}`] : []),
       `run ${model.runId}`,
     ];
     this.element = el('section', { class: 'report-model', data: { model: model.key }, attrs: { 'aria-label': model.label } }, [

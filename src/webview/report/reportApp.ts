@@ -3,7 +3,8 @@ import { CardRegistry } from '../app/cardRegistry';
 import type { ChartCard } from '../app/chartCard';
 import { el } from '../app/dom';
 import { comparisonFigures } from '../charts/trajectoryFigures';
-import type { ExportFormat, ExportMessage } from '../../contracts/inspectorProtocol';
+import type { ExportMessage } from '../../contracts/inspectorProtocol';
+import type { ExportFormat } from '../../shared/charts';
 import { LayerFocus } from '../interaction/layerFocus';
 import { InspectorModel } from '../state/model';
 import { defaultUiState } from '../state/uiState';
@@ -11,6 +12,7 @@ import { ModelSection, type SharedContext } from './modelSection';
 import type { ReportChannel } from './reportChannel';
 import { textTable } from './textTable';
 import { trajectoryCard } from './trajectoryCard';
+import { formatPercent } from '../../shared/formatNumber';
 
 const VERDICT_LABEL = { confirms: 'confirms', contradicts: 'contradicts', qualifies: 'qualifies', defines: 'definition' } as const;
 
@@ -39,7 +41,7 @@ export class ReportApp {
     for (const model of data.models) this.sections.push(new ModelSection(shared, model));
 
     const timing = data.timing ? ` · ${timingSentence(data.timing)}` : '';
-    const classifier = data.classifierTestAccuracy === null ? '' : ` Generation is scored by a digit classifier that reads ${(data.classifierTestAccuracy * 100).toFixed(1)}% of real test digits correctly; chance is 10%.`;
+    const classifier = data.classifierTestAccuracy === null ? '' : ` Generation is scored by a digit classifier that reads ${formatPercent(data.classifierTestAccuracy)} of real test digits correctly; chance is 10%.`;
     this.root.replaceChildren(el('main', { class: 'report' }, [
       el('header', { class: 'report-header' }, [
         el('h1', { text: data.title }),

@@ -1,7 +1,8 @@
 import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import type { MetricRecord, RunRecord } from '../../core/store/runTypes';
-import type { ChartId, ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../../contracts/inspectorProtocol';
+import type { ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../../contracts/inspectorProtocol';
+import type { ChartId } from '../../shared/charts';
 import type { CheckpointRef } from '../../shared/checkpointRef';
 import { checkpointKey } from '../../shared/checkpointRef';
 

@@ -143,12 +143,12 @@ describe('light points of checkpoints and trajectories of runs', () => {
     assert.equal(await main(['timeline', id.slice(0, 15), ...flags], c.ctx), EXIT.ok, c.err());
     const out = c.out();
     assert.match(out, /^small · the paper's loss · run .+ · 4 checkpoints \(\d from caches, \d computed/);
-    assert.match(out, /EPOCH +κ L1 +LOG\|DET\| L1\n +0 +[\d.]+e\+\d+ +-[\d,.]+\n/);
+    assert.match(out, /EPOCH +κ L1 +LOG\|DET\| L1\n +0 +[\d.]+(e\d+)? +-[\d.]+(e\d+)?\n/);
     assert.match(out, /EPOCH +κ\(J\) +F32 BROKEN +MIXED BROKEN +F64 BROKEN +F32 PSNR +MIXED PSNR +F64 PSNR +VERDICT/);
     assert.match(out, /MIXED: float32 embedding, float64 inverse/);
     assert.match(out, /GROWTH: .*median over images/);
     assert.match(out, /EPOCH +δ F32 +δ F64 +GROWTH F32 +GROWTH F64 +POOLED F32 +POOLED F64 +GENERATED/);
-    assert.match(out, /\n +3 +(none|[\d.e-]+) +(none|[\d.e-]+) +[\d.]+e[-+]\d+ .* [\d.]+% \(20 samples\)\n?$/);
+    assert.match(out, /\n +3 +(none|[\d.e-]+) +(none|[\d.e-]+) +[\d.]+(e-?\d+)? .* [\d.]+% \(20 samples\)\n?$/);
 
     const j = captureCli(dir);
     assert.equal(await main(['timeline', id, '--json', ...flags], j.ctx), EXIT.ok, j.err());

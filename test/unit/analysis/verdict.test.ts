@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatValue } from '../../../src/core/analysis/formatValue';
+import { formatNumber } from '../../../src/shared/formatNumber';
 import { FLOAT64_RESOLVABLE_COND } from '../../../src/core/analysis/jacobianCondition';
 import { jacobianReport } from '../../../src/core/analysis/jacobianReport';
 import { analyseLayers } from '../../../src/core/analysis/layerSpectra';
@@ -50,7 +50,7 @@ describe('invertibility verdict', () => {
     assert.ok(jacobian.backwardError.float64 < 1e-14, `float64 backward error ${jacobian.backwardError.float64}`);
     assert.match(jacobian.verdictText, /^float32 is not enough: of 60 test images taken through the float32 round trip \(float32 forward and inverse\), \d+% of them broken/);
     assert.match(jacobian.verdictText, /A round trip entirely in float64 recovers them \(median relative error [\d.e-]+, 0% broken\)/);
-    assert.ok(jacobian.verdictText.includes(`κ = ${formatValue(jacobian.cond)} for the end-to-end Jacobian`), jacobian.verdictText);
+    assert.ok(jacobian.verdictText.includes(`κ = ${formatNumber(jacobian.cond)} for the end-to-end Jacobian`), jacobian.verdictText);
   });
 
   it('calls a layer with κ ≈ 1e17 non-invertible even in float64 and names it', async () => {

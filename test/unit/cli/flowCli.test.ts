@@ -79,7 +79,7 @@ describe('invertscope compare', () => {
     assert.match(text, /objective +the paper's loss \(seed\) +exact likelihood \(flow\)/);
     assert.match(text, /target \/ prior +N\(2a, 1\) \+ variance penalty +N\(2a·1, I\), fixed/);
     assert.match(text, /test bits\/dim +— \(not a density\) +[\d.]+ \(uniform: 8\)/);
-    assert.match(text, /κ layer 1 +[\d.]+e[+-]\d+ +[\d.]+e[+-]\d+/);
+    assert.match(text, /κ layer 1 +[\d.]+(e-?\d+)? +[\d.]+(e-?\d+)?/);
     assert.match(text, /round trip: f32 embedding, f64 inverse +\|err\| /);
     assert.match(text, /round trip: all float64 +\|err\| /);
     assert.match(text, /noise: recognizable up to δ \(float32\)/);

@@ -1,14 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkpointOutputStem } from '../../../src/cli/checkpointArgument';
-import { fmtSci } from '../../../src/cli/format';
 
 describe('CLI output helpers shared between commands', () => {
-  it('fmtSci writes three significant digits, and zero and non-finite values plainly', () => {
-    assert.deepEqual([1234.5, -0.000012345, 1, 0, -0, Number.NaN, Number.POSITIVE_INFINITY].map(fmtSci),
-      ['1.23e+3', '-1.23e-5', '1.00e+0', '0', '0', 'NaN', 'Infinity']);
-  });
-
   it('names a run\'s checkpoint outputs <run>-epoch-NNNN and a loose file by its own name', () => {
     assert.equal(checkpointOutputStem('/r/runs/20261130-0512-small-3f9a/checkpoints/epoch-0007.safetensors', '20261130-0512-small-3f9a', 7), '20261130-0512-small-3f9a-epoch-0007');
     assert.equal(checkpointOutputStem('/r/runs/x/checkpoints/epoch-12345.safetensors', 'x', 12345), 'x-epoch-12345');

@@ -17,7 +17,7 @@ describe('CLI progress bar', () => {
     assert.doesNotMatch(writes.join(''), /left/);
     now = 10_000;
     bar.update(0.25, 'epoch 1/4');
-    assert.match(terminalScreen(writes).at(-1) ?? '', /25% · 30\.0 s left · epoch 1\/4$/);
+    assert.match(terminalScreen(writes).at(-1) ?? '', /25% · 30 s left · epoch 1\/4$/);
     now = 130_000;
     bar.update(0.5, 'epoch 2/4');
     assert.match(terminalScreen(writes).at(-1) ?? '', /50% · 2 min 10 s left · epoch 2\/4$/);
@@ -30,7 +30,7 @@ describe('CLI progress bar', () => {
     bar.update(0.5, 'resumed');
     now = 10_000;
     bar.update(0.6, 'resumed');
-    assert.match(terminalScreen(writes).at(-1) ?? '', /60% · 40\.0 s left/);
+    assert.match(terminalScreen(writes).at(-1) ?? '', /60% · 40 s left/);
   });
 
   it('leaves no bar behind: lines that stay replace it, and done() erases it', () => {

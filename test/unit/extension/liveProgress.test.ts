@@ -50,10 +50,10 @@ describe('live training progress', () => {
 
   it('writes status bar and notification texts', () => {
     const p = { epoch: 3, totalEpochs: 10, epochFraction: 0.2, loss: 1.23456, samplesPerSecond: 950.4 };
-    assert.equal(progressText(p), 'epoch 3/10 · loss 1.235 · 950 samples/s');
+    assert.equal(progressText(p), 'epoch 3/10 · loss 1.23 · 950 samples/s');
     assert.equal(progressText(null), 'starting…');
-    assert.equal(statusBarText(p, 'small', 0), '$(sync~spin) small: epoch 3/10 · loss 1.235 · 950 samples/s');
+    assert.equal(statusBarText(p, 'small', 0), '$(sync~spin) small: epoch 3/10 · loss 1.23 · 950 samples/s');
     assert.equal(statusBarText(null, 'base', 2), '$(sync~spin) base: starting… (+2)');
-    assert.equal(statusBarText(p, 'small', 0, 'simd'), '$(sync~spin) small on simd: epoch 3/10 · loss 1.235 · 950 samples/s', 'the engine, once chosen');
+    assert.equal(statusBarText(p, 'small', 0, 'simd'), '$(sync~spin) small on simd: epoch 3/10 · loss 1.23 · 950 samples/s', 'the engine, once chosen');
   });
 });

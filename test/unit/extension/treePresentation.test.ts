@@ -9,7 +9,7 @@ describe('run nodes', () => {
   it('show live epoch and loss while running', () => {
     const run = runRecord({ status: 'running', epochs: 10 });
     const text = runDescription(run, { epoch: 3, totalEpochs: 10, epochFraction: 0.5, loss: 1.23456, samplesPerSecond: 950 });
-    assert.equal(text, 'small · running · epoch 3/10 · loss 1.235');
+    assert.equal(text, 'small · running · epoch 3/10 · loss 1.23');
   });
 
   it('show the recorded epochs while running without live progress', () => {
@@ -45,7 +45,7 @@ describe('checkpoint nodes', () => {
     const run = runRecord({ checkpointEpochs: [2] });
     const view = checkpointView(run, checkpointEntry(2), true);
     assert.equal(view.label, 'epoch 2');
-    assert.match(view.description, /^loss 0\.3333 · test 0\.3667$/);
+    assert.match(view.description, /^loss 0\.333 · test 0\.367$/);
     assert.equal(view.contextValue, 'checkpoint.analysed');
     assert.equal(view.clickCommand, 'invertscope.openInspector');
   });
@@ -85,8 +85,8 @@ describe('what the tree says about the inverse', () => {
   it('gives an analysed checkpoint its κ(J) and broken shares, with each round trip in the tooltip', () => {
     const point = trajectoryPoint(e50, { cond: 3.2e9, broken32: 0.412, brokenMixed: 0.05, broken64: 0.003 });
     const view = checkpointView(run, e50, true, point);
-    assert.equal(view.description, 'loss 0.01961 · κ(J) 3.2e9 · broken 41% f32, <1% f64');
-    for (const line of ['| float32 round trip | 41% of 500 | 41.3 dB |', '| float32 embedding, float64 inverse | 5% of 500 |', '| float64 round trip | <1% of 500 |']) {
+    assert.equal(view.description, 'loss 0.0196 · κ(J) 3.2e9 · broken 41.2% f32, 0.3% f64');
+    for (const line of ['| float32 round trip | 41.2% of 500 | 41.3 dB |', '| float32 embedding, float64 inverse | 5% of 500 |', '| float64 round trip | 0.3% of 500 |']) {
       assert.ok(view.tooltip.includes(line), `tooltip lacks ${line}:\n${view.tooltip}`);
     }
     assert.match(view.tooltip, /\*\*float32 not enough\*\* — κ of the Jacobian 3\.2e9/);
@@ -94,8 +94,8 @@ describe('what the tree says about the inverse', () => {
 
   it('ignores a point of another epoch or of a checkpoint file since rewritten', () => {
     const rewritten = { ...trajectoryPoint(e50, { cond: 1e12 }), checkpointSha256: '0'.repeat(64) };
-    assert.equal(checkpointView(run, e50, true, rewritten).description, 'loss 0.01961 · test 0.02157');
-    assert.equal(checkpointView(run, e50, true, trajectoryPoint(e10, { cond: 5 })).description, 'loss 0.01961 · test 0.02157');
+    assert.equal(checkpointView(run, e50, true, rewritten).description, 'loss 0.0196 · test 0.0216');
+    assert.equal(checkpointView(run, e50, true, trajectoryPoint(e10, { cond: 5 })).description, 'loss 0.0196 · test 0.0216');
   });
 
   it('shows a layer from a trajectory point with the same four figures as from a full analysis', () => {
