@@ -18,7 +18,7 @@ describe('numbers in JSON', () => {
   it('take a word as a number only where it is one of the four, not any string or inherited name', () => {
     assert.ok(Number.isNaN(numberFromJson('NaN')));
     assert.ok(Object.is(numberFromJson('-0'), -0));
-    for (const v of ['nan', '3', 'toString', '', null, true, {}]) assert.equal(numberFromJson(v), undefined, String(v));
+    for (const v of ['nan', '3', 'toString', '', null, true, {}]) assert.equal(numberFromJson(v), undefined, JSON.stringify(v));
     assert.deepEqual(decodeJson('{"s":"toString","t":"constructor"}'), { s: 'toString', t: 'constructor' });
   });
 });
