@@ -57,7 +57,16 @@ async function writeBaseCheckpoint(file: string, seed: number): Promise<void> {
   await writeCheckpoint(file, {
     architecture,
     params: initParams(architecture, createRng(seed)),
-    training: { epoch: 0, globalStep: 0, objective: 'seed', seed, trainLoss: Number.NaN, testLoss: Number.NaN, createdAt: new Date().toISOString(), invertscopeVersion: '0.1.0' },
+    training: {
+      epoch: 0,
+      globalStep: 0,
+      objective: 'seed',
+      seed,
+      trainLoss: Number.NaN,
+      testLoss: Number.NaN,
+      createdAt: new Date().toISOString(),
+      invertscopeVersion: '0.1.0',
+    },
   });
 }
 
@@ -93,14 +102,22 @@ function stageClock<S extends string>(): { onStage(stage: S): void; onFirst(): v
       const now = performance.now();
       if (current) stages[current] = (stages[current] ?? 0) + (now - since) / 1000;
       const used = process.cpuUsage(cpu);
-      return { seconds: (now - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6, stages, ...(firstSeconds === undefined ? {} : { firstSeconds }) };
+      return {
+        seconds: (now - started) / 1000,
+        cpuSeconds: (used.user + used.system) / 1e6,
+        stages,
+        ...(firstSeconds === undefined ? {} : { firstSeconds }),
+      };
     },
   };
 }
 
 async function oursFull(checkpoint: string): Promise<Timed<AnalysisStage>> {
   const clock = stageClock<AnalysisStage>();
-  await analyzeCheckpoint({ checkpoint, reuseCache: false }, { onProgress: (p) => clock.onStage(p.stage), onPartial: () => clock.onFirst() });
+  await analyzeCheckpoint(
+    { checkpoint, reuseCache: false },
+    { onProgress: (p) => clock.onStage(p.stage), onPartial: () => clock.onFirst() },
+  );
   return clock.finish();
 }
 
@@ -125,31 +142,56 @@ async function writeReferenceInputs(folder: string, checkpointFile: string): Pro
   // The light analysis's images are the first of each class, so they are among the full analysis's.
   const lightRows = balancedSelection(split.test.labels, classes, light.testImages).map((r) => testRows.indexOf(r));
   const { classifier } = await defaultClassifier(classifierFolders(null), CLASSIFIER_SETTINGS, async () => undefined);
-  const put = (name: string, values: Float32Array | Float64Array | Uint8Array) => writeFile(join(folder, name), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  const put = (name: string, values: Float32Array | Float64Array | Uint8Array) =>
+    writeFile(join(folder, name), new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
   const layers = checkpoint.params.weights.length;
   const weights = new Float32Array(layers * n * n);
   const biases = new Float32Array(layers * n);
   checkpoint.params.weights.forEach((w, l) => weights.set(w, l * n * n));
   checkpoint.params.biases.forEach((b, l) => biases.set(b, l * n));
   await Promise.all([
-    put('weights.f32', weights), put('biases.f32', biases),
-    put('test.f32', Float32Array.from(selectRows(split.test.images, n, testRows))), put('test_labels.u8', testLabels),
-    put('train.f32', Float32Array.from(selectRows(split.train.images, n, trainRows))), put('train_labels.u8', Uint8Array.from(trainRows, (r) => split.train.labels[r])),
+    put('weights.f32', weights),
+    put('biases.f32', biases),
+    put('test.f32', Float32Array.from(selectRows(split.test.images, n, testRows))),
+    put('test_labels.u8', testLabels),
+    put('train.f32', Float32Array.from(selectRows(split.train.images, n, trainRows))),
+    put(
+      'train_labels.u8',
+      Uint8Array.from(trainRows, (r) => split.train.labels[r]),
+    ),
     put('reference.f32', Float32Array.from(selectRows(split.train.images, n, referenceRows))),
-    put('w1.f64', classifier.w1), put('b1.f64', classifier.b1), put('w2.f64', classifier.w2), put('b2.f64', classifier.b2),
+    put('w1.f64', classifier.w1),
+    put('b1.f64', classifier.b1),
+    put('w2.f64', classifier.w2),
+    put('b2.f64', classifier.b2),
   ]);
-  await writeFile(join(folder, 'manifest.json'), JSON.stringify({
-    width: n, layers, slope: checkpoint.architecture.negativeSlope, activations: checkpoint.architecture.layers.map((l) => l.activation), classes,
-    seed: options.seed, noiseLevels: options.noiseLevels, temperatures: [options.temperature, ...options.extraTemperatures],
-    samplesPerClass: options.samplesPerClass, densityPoints: 128,
-    backwardRows: balancedSelection(testLabels, classes, options.backwardImages),
-    amplificationRows: balancedSelection(testLabels, classes, options.amplificationImages),
-    light: {
-      testRows: lightRows,
-      noiseRows: balancedSelection(Uint8Array.from(lightRows, (r) => testLabels[r]), classes, light.noiseImages),
-      samplesPerClass: light.samplesPerClass, temperature: light.temperature,
-    },
-  }));
+  await writeFile(
+    join(folder, 'manifest.json'),
+    JSON.stringify({
+      width: n,
+      layers,
+      slope: checkpoint.architecture.negativeSlope,
+      activations: checkpoint.architecture.layers.map((l) => l.activation),
+      classes,
+      seed: options.seed,
+      noiseLevels: options.noiseLevels,
+      temperatures: [options.temperature, ...options.extraTemperatures],
+      samplesPerClass: options.samplesPerClass,
+      densityPoints: 128,
+      backwardRows: balancedSelection(testLabels, classes, options.backwardImages),
+      amplificationRows: balancedSelection(testLabels, classes, options.amplificationImages),
+      light: {
+        testRows: lightRows,
+        noiseRows: balancedSelection(
+          Uint8Array.from(lightRows, (r) => testLabels[r]),
+          classes,
+          light.noiseImages,
+        ),
+        samplesPerClass: light.samplesPerClass,
+        temperature: light.temperature,
+      },
+    }),
+  );
 }
 
 interface ReferenceRun {
@@ -171,7 +213,8 @@ async function main(): Promise<void> {
   const memoryCheckpoints = Number(option('memory-checkpoints') ?? 6);
   const python = option('python') ?? '/usr/bin/python3';
   const record = option('record');
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new RangeError(`--rounds must be a positive integer, got ${rounds}`);
   const folder = await mkdtemp(join(tmpdir(), 'invertscope-analysis-bench-'));
   const checkpoint = join(folder, 'epoch-0000.safetensors');
   const references: Reference[] = [];
@@ -179,14 +222,21 @@ async function main(): Promise<void> {
     await writeBaseCheckpoint(checkpoint, 0);
     const classifierStart = performance.now();
     const classifier = await defaultClassifier(classifierFolders(null), CLASSIFIER_SETTINGS, async () => undefined);
-    console.log(`digit classifier: ready in ${seconds((performance.now() - classifierStart) / 1000)} (test accuracy ${(100 * classifier.testAccuracy).toFixed(1)}%; cached in ${classifierFolders(null).cacheFolder})`);
+    console.log(
+      `digit classifier: ready in ${seconds((performance.now() - classifierStart) / 1000)} (test accuracy ${(100 * classifier.testAccuracy).toFixed(1)}%; cached in ${classifierFolders(null).cacheFolder})`,
+    );
 
     const inputs = join(folder, 'reference');
     await mkdir(inputs);
     await writeReferenceInputs(inputs, checkpoint);
     for (const threads of [1, 2].filter((t) => t <= availableParallelism())) {
       try {
-        const { server, hello } = await PythonServer.start<{ torch: string; numpy: string }>(python, [REFERENCE, inputs, '--threads', String(threads)]);
+        const { server, hello } = await PythonServer.start<{ torch: string; numpy: string }>(python, [
+          REFERENCE,
+          inputs,
+          '--threads',
+          String(threads),
+        ]);
         if (references.length === 0) console.log(`reference: PyTorch ${hello.torch}, numpy ${hello.numpy} (${python})`);
         references.push({ threads, server, full: [], light: [], stages: { full: [], light: [] } });
       } catch (error) {
@@ -201,7 +251,11 @@ async function main(): Promise<void> {
       await r.server.request('full');
       await r.server.request('light');
     }
-    console.log(`ours: ${kernelThreadCount()} kernel thread(s); load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at start`);
+    console.log(
+      `ours: ${kernelThreadCount()} kernel thread(s); load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at start`,
+    );
 
     const full: Timed<AnalysisStage>[] = [];
     const light: Timed<LightStage>[] = [];
@@ -218,17 +272,31 @@ async function main(): Promise<void> {
         r.light.push(run.seconds);
         r.stages.light.push(run);
       }
-      const refs = references.map((r) => `reference ${r.threads}T ${seconds(r.full[r.full.length - 1])} / ${seconds(r.light[r.light.length - 1])}`).join(', ');
-      console.log(`  round ${round}/${rounds}: full ours ${seconds(full[full.length - 1].seconds)}, light ours ${seconds(light[light.length - 1].seconds)}` +
-        `${refs ? `; ${refs}` : ''} (full / light; load ${loadavg()[0].toFixed(2)})`);
+      const refs = references
+        .map(
+          (r) =>
+            `reference ${r.threads}T ${seconds(r.full[r.full.length - 1])} / ${seconds(r.light[r.light.length - 1])}`,
+        )
+        .join(', ');
+      console.log(
+        `  round ${round}/${rounds}: full ours ${seconds(full[full.length - 1].seconds)}, light ours ${seconds(light[light.length - 1].seconds)}` +
+          `${refs ? `; ${refs}` : ''} (full / light; load ${loadavg()[0].toFixed(2)})`,
+      );
     }
 
     const stageTable = <S extends string>(ours: Timed<S>[], theirs: ReferenceRun[]) => {
-      const names = [...new Set([...ours.flatMap((t) => Object.keys(t.stages)), ...theirs.flatMap((t) => Object.keys(t.stages))])];
-      return Object.fromEntries(names.map((name) => [name, {
-        ours: median(ours.map((t) => t.stages[name as S] ?? 0)),
-        reference: theirs.length > 0 ? median(theirs.map((t) => t.stages[name] ?? 0)) : null,
-      }]));
+      const names = [
+        ...new Set([...ours.flatMap((t) => Object.keys(t.stages)), ...theirs.flatMap((t) => Object.keys(t.stages))]),
+      ];
+      return Object.fromEntries(
+        names.map((name) => [
+          name,
+          {
+            ours: median(ours.map((t) => t.stages[name as S] ?? 0)),
+            reference: theirs.length > 0 ? median(theirs.map((t) => t.stages[name] ?? 0)) : null,
+          },
+        ]),
+      );
     };
     /** The reference at its faster thread count for this kind. */
     const fastest = (kind: 'full' | 'light') => [...references].sort((a, b) => median(a[kind]) - median(b[kind]))[0];
@@ -240,20 +308,41 @@ async function main(): Promise<void> {
       const stages = stageTable(ours, ref ? ref.stages[kind] : []);
       console.log(`${kind} analysis, median seconds by stage (ours | reference at its faster thread count):`);
       for (const [name, s] of Object.entries(stages)) {
-        console.log(`  ${name.padEnd(15)} ${s.ours.toFixed(3).padStart(7)} | ${s.reference === null ? '      —' : s.reference.toFixed(3).padStart(7)}`);
+        console.log(
+          `  ${name.padEnd(15)} ${s.ours.toFixed(3).padStart(7)} | ${s.reference === null ? '      —' : s.reference.toFixed(3).padStart(7)}`,
+        );
       }
       const ratio = refMedian === null ? null : oursMedian / refMedian;
       const oursCpu = median(ours.map((t) => t.cpuSeconds));
       const refCpu = ref ? median(ref.stages[kind].map((x) => x.cpuSeconds)) : null;
-      console.log(`  CPU seconds (all threads; what a quiet machine's wall time would be on one core): ours ${oursCpu.toFixed(3)}` +
-        (refCpu === null ? '' : `, reference ${refCpu.toFixed(3)} (${(oursCpu / refCpu).toFixed(2)}×)`));
-      console.log(`RESULT analysis: ${kind} Base ${oursMedian.toFixed(3)} s (${kernelThreadCount()} threads, end to end)` +
-        (ref && ratio !== null ? `; reference ${refMedian!.toFixed(3)} s (PyTorch, ${ref.threads} thread${ref.threads > 1 ? 's' : ''}, from memory); ratio ${ratio.toFixed(2)}×` : '; reference not measured') +
-        ` (median of ${rounds}; target ≤ ${target} s ${oursMedian <= target ? 'met' : 'NOT met'}` +
-        (ratio === null ? '' : `, ≤ 1.0× ${ratio <= 1 ? 'met' : 'NOT met'}`) + `; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+      console.log(
+        `  CPU seconds (all threads; what a quiet machine's wall time would be on one core): ours ${oursCpu.toFixed(3)}` +
+          (refCpu === null ? '' : `, reference ${refCpu.toFixed(3)} (${(oursCpu / refCpu).toFixed(2)}×)`),
+      );
+      console.log(
+        `RESULT analysis: ${kind} Base ${oursMedian.toFixed(3)} s (${kernelThreadCount()} threads, end to end)` +
+          (ref && ratio !== null
+            ? `; reference ${refMedian!.toFixed(3)} s (PyTorch, ${ref.threads} thread${ref.threads > 1 ? 's' : ''}, from memory); ratio ${ratio.toFixed(2)}×`
+            : '; reference not measured') +
+          ` (median of ${rounds}; target ≤ ${target} s ${oursMedian <= target ? 'met' : 'NOT met'}` +
+          (ratio === null ? '' : `, ≤ 1.0× ${ratio <= 1 ? 'met' : 'NOT met'}`) +
+          `; load average ${loadavg()
+            .map((l) => l.toFixed(2))
+            .join(' ')})`,
+      );
       return {
-        seconds: oursMedian, rounds: oursSeconds, cpuSeconds: oursCpu, target, ratio, stages,
-        reference: references.map((r) => ({ threads: r.threads, seconds: median(r[kind]), rounds: r[kind], cpuSeconds: r.stages[kind].map((x) => x.cpuSeconds) })),
+        seconds: oursMedian,
+        rounds: oursSeconds,
+        cpuSeconds: oursCpu,
+        target,
+        ratio,
+        stages,
+        reference: references.map((r) => ({
+          threads: r.threads,
+          seconds: median(r[kind]),
+          rounds: r[kind],
+          cpuSeconds: r.stages[kind].map((x) => x.cpuSeconds),
+        })),
       };
     };
     const fullResult = report('full', full, 2);
@@ -279,13 +368,23 @@ async function main(): Promise<void> {
     collect();
     const after = process.memoryUsage();
     // Its images and spectra are typed arrays, whose buffers V8 counts outside the heap.
-    const heldMiB = { heap: (after.heapUsed - before.heapUsed) / 2 ** 20, arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / 2 ** 20, rss: (after.rss - before.rss) / 2 ** 20 };
-    console.log(`RESULT analysis memory: one Base analysis held as the extension host holds it: heap +${heldMiB.heap.toFixed(1)} MiB, ` +
-      `array buffers +${heldMiB.arrayBuffers.toFixed(1)} MiB, ` +
-      `RSS +${heldMiB.rss.toFixed(1)} MiB (${held ? held.layers.length : 0} layers; measured in this process, not in VS Code)`);
-    console.log(`RESULT analysis: first results (spectra and κ) of a full Base analysis after ${firstSeconds.toFixed(3)} s; ` +
-      `a cached Base analysis opens in ${cachedSeconds.toFixed(3)} s (hash the checkpoint, read and check the cache file; median of ${rounds}; ` +
-      `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+    const heldMiB = {
+      heap: (after.heapUsed - before.heapUsed) / 2 ** 20,
+      arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / 2 ** 20,
+      rss: (after.rss - before.rss) / 2 ** 20,
+    };
+    console.log(
+      `RESULT analysis memory: one Base analysis held as the extension host holds it: heap +${heldMiB.heap.toFixed(1)} MiB, ` +
+        `array buffers +${heldMiB.arrayBuffers.toFixed(1)} MiB, ` +
+        `RSS +${heldMiB.rss.toFixed(1)} MiB (${held ? held.layers.length : 0} layers; measured in this process, not in VS Code)`,
+    );
+    console.log(
+      `RESULT analysis: first results (spectra and κ) of a full Base analysis after ${firstSeconds.toFixed(3)} s; ` +
+        `a cached Base analysis opens in ${cachedSeconds.toFixed(3)} s (hash the checkpoint, read and check the cache file; median of ${rounds}; ` +
+        `load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')})`,
+    );
 
     // Memory: one process analysing several checkpoints in turn, as the extension's analysis process does.
     const rss: number[] = [];
@@ -300,15 +399,24 @@ async function main(): Promise<void> {
       kernelBytes.push(kernelMemory().memory.buffer.byteLength);
     }
     const flat = rss.length < 2 || rss[rss.length - 1] - rss[1] < 32 * 2 ** 20;
-    console.log(`memory over ${memoryCheckpoints} Base checkpoints analysed in turn: RSS ${rss.map(mib).join(' -> ')} MiB, ` +
-      `kernel memory ${kernelBytes.map(mib).join(' -> ')} MiB (${flat ? 'flat' : 'GROWING'})`);
+    console.log(
+      `memory over ${memoryCheckpoints} Base checkpoints analysed in turn: RSS ${rss.map(mib).join(' -> ')} MiB, ` +
+        `kernel memory ${kernelBytes.map(mib).join(' -> ')} MiB (${flat ? 'flat' : 'GROWING'})`,
+    );
 
     if (record) {
-      await writeFile(record, JSON.stringify({
-        threads: kernelThreadCount(), loadAverage: loadavg(), full: { ...fullResult, firstResultsSeconds: firstSeconds }, light: lightResult,
-        cachedOpen: { seconds: cachedSeconds, rounds: cachedOpen }, heldAnalysisMiB: heldMiB,
-        memory: { checkpoints: memoryCheckpoints, rssBytes: rss, kernelMemoryBytes: kernelBytes, flat },
-      }));
+      await writeFile(
+        record,
+        JSON.stringify({
+          threads: kernelThreadCount(),
+          loadAverage: loadavg(),
+          full: { ...fullResult, firstResultsSeconds: firstSeconds },
+          light: lightResult,
+          cachedOpen: { seconds: cachedSeconds, rounds: cachedOpen },
+          heldAnalysisMiB: heldMiB,
+          memory: { checkpoints: memoryCheckpoints, rssBytes: rss, kernelMemoryBytes: kernelBytes, flat },
+        }),
+      );
     }
   } finally {
     for (const r of references) r.server.stop();
@@ -316,7 +424,10 @@ async function main(): Promise<void> {
   }
 }
 
-void main().then(() => process.exit(process.exitCode ?? 0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+void main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -7,7 +7,13 @@ import type { CreateEngineOptions } from '../src/core/train/createEngine';
 import type { LuLayer } from '../src/core/train/flow/luLayer';
 
 /** What both sides of the flow benchmark use (the PyTorch script states the same numbers). */
-export const BENCH_FLOW = { learningRate: 1e-4, boundarySurrogate: 0.1, warmupSteps: 200, cosineSteps: 10_000, factorStd: 0.01 } as const;
+export const BENCH_FLOW = {
+  learningRate: 1e-4,
+  boundarySurrogate: 0.1,
+  warmupSteps: 200,
+  cosineSteps: 10_000,
+  factorStd: 0.01,
+} as const;
 
 /** L and U entries ~ N(0, 0.01²), u_ii = ±1, a random row order: a well-conditioned start that stays finite for any bench length. */
 function benchLayer(n: number, seed: number, l: number): LuLayer {

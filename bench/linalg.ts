@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   const rounds = Number(option('rounds') ?? '7');
   const python = option('python') ?? '/usr/bin/python3';
   const numpyThreads = option('numpy-threads') ?? process.env.OPENBLAS_NUM_THREADS;
-  if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError(`--rounds must be a positive integer, got ${rounds}`);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new RangeError(`--rounds must be a positive integer, got ${rounds}`);
   const layers = baseLayers(20240611);
   const dir = mkdtempSync(join(tmpdir(), 'invertscope-linalg-bench-'));
   const file = join(dir, 'layers.f64');
@@ -111,16 +112,27 @@ async function main(): Promise<void> {
   let numpy: PythonServer | undefined;
   let version = '';
   try {
-    const env = numpyThreads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: numpyThreads, OMP_NUM_THREADS: numpyThreads };
-    const started = await PythonServer.start<{ numpy: string }>(python, ['-c', NUMPY_SERVER, String(N), String(LAYERS), file], env);
+    const env =
+      numpyThreads === undefined
+        ? process.env
+        : { ...process.env, OPENBLAS_NUM_THREADS: numpyThreads, OMP_NUM_THREADS: numpyThreads };
+    const started = await PythonServer.start<{ numpy: string }>(
+      python,
+      ['-c', NUMPY_SERVER, String(N), String(LAYERS), file],
+      env,
+    );
     numpy = started.server;
     version = started.hello.numpy;
   } catch (error) {
     console.log(`numpy is not available (${(error as Error).message}); timing ours only`);
   }
   try {
-    console.log(`linalg bench: ${LAYERS} layers ${N}×${N} (float32 uniform ±1/28 widened to float64): LU + log|det| + all singular values`);
-    console.log(`  ours: WebAssembly SIMD; numpy ${version || '—'}: OpenBLAS/LAPACK, threads ${numpyThreads ?? 'default'}`);
+    console.log(
+      `linalg bench: ${LAYERS} layers ${N}×${N} (float32 uniform ±1/28 widened to float64): LU + log|det| + all singular values`,
+    );
+    console.log(
+      `  ours: WebAssembly SIMD; numpy ${version || '—'}: OpenBLAS/LAPACK, threads ${numpyThreads ?? 'default'}`,
+    );
     console.log(`  machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(2)} at start`);
     // Warm-up, and the agreement check.
     const first = analyze(layers);
@@ -130,11 +142,15 @@ async function main(): Promise<void> {
       let worstLogDet = 0;
       reference.forEach((ref, i) => {
         const ours = first.results[i];
-        if (ours.sign !== ref.sign) throw new Error(`layer ${i}: determinant sign ${ours.sign} but numpy says ${ref.sign}`);
+        if (ours.sign !== ref.sign)
+          throw new Error(`layer ${i}: determinant sign ${ours.sign} but numpy says ${ref.sign}`);
         worstLogDet = Math.max(worstLogDet, Math.abs(ours.logAbsDet - ref.logAbsDet));
-        for (let j = 0; j < N; j++) worstSigma = Math.max(worstSigma, Math.abs(ours.sigma[j] - ref.sigma[j]) / ref.sigma[j]);
+        for (let j = 0; j < N; j++)
+          worstSigma = Math.max(worstSigma, Math.abs(ours.sigma[j] - ref.sigma[j]) / ref.sigma[j]);
       });
-      console.log(`  agreement with numpy: max relative difference of σᵢ ${worstSigma.toExponential(2)}, max |Δ log|det|| ${worstLogDet.toExponential(2)}`);
+      console.log(
+        `  agreement with numpy: max relative difference of σᵢ ${worstSigma.toExponential(2)}, max |Δ log|det|| ${worstLogDet.toExponential(2)}`,
+      );
     }
     const ours: number[] = [];
     const parallel: number[] = [];

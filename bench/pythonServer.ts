@@ -15,14 +15,20 @@ export class PythonServer {
   }
 
   /** Starts `python args…` and waits for its first line; rejects with its stderr when it exits first. */
-  static async start<Hello>(python: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ server: PythonServer; hello: Hello }> {
+  static async start<Hello>(
+    python: string,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<{ server: PythonServer; hello: Hello }> {
     const child = spawn(python, [...args], { env });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const server = new PythonServer(child);
     const exited = new Promise<never>((_, reject) => {
       child.on('error', reject);
-      child.on('exit', (code) => reject(new Error(`${python} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)));
+      child.on('exit', (code) =>
+        reject(new Error(`${python} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`)),
+      );
     });
     const hello = await Promise.race([server.next(), exited]);
     // Later exits (after `quit`) are expected.

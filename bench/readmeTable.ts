@@ -59,21 +59,33 @@ export function readmeTable(record: BenchRecord): string {
     '|---|---|---|---|---|---|',
   ];
   for (const best of bestThreadCounts(record.training)) {
-    const at = (threads: number) => record.training.find((r) => r.objective === best.objective && r.model === best.model && r.batch === best.batch && r.threads === threads);
+    const at = (threads: number) =>
+      record.training.find(
+        (r) =>
+          r.objective === best.objective && r.model === best.model && r.batch === best.batch && r.threads === threads,
+      );
     const simdMedian = median(at(best.simd.threads)?.simd ?? []);
     const torchMedian = median(at(best.pytorch.threads)?.pytorch ?? []);
     const tfjs = (backend: string) => {
-      const rows = best.objective === 'flow' ? record.tfjsFlow ?? [] : (record.tfjs ?? []).filter((r) => r.model === best.model && r.batch === best.batch);
+      const rows =
+        best.objective === 'flow'
+          ? (record.tfjsFlow ?? [])
+          : (record.tfjs ?? []).filter((r) => r.model === best.model && r.batch === best.batch);
       const value = rows.find((r) => r.backend === backend)?.samplesPerSecond;
       return typeof value === 'number' ? formatCount(value) : '–';
     };
-    const name = `${best.objective === 'flow' ? 'flow' : 'paper\'s loss'}, ${MODEL_NAMES[best.model] ?? best.model}${best.objective === 'flow' ? '-shaped' : ''}, ${best.batch}`;
-    lines.push(`| ${name} | ${formatCount(best.simd.value)} (${formatCount(simdMedian)}), ${threadsText(best.simd.threads)} | ` +
-      `${formatCount(best.pytorch.value)} (${formatCount(torchMedian)}), ${threadsText(best.pytorch.threads)} | ` +
-      `${(best.simd.value / best.pytorch.value).toFixed(2)} (${(simdMedian / torchMedian).toFixed(2)}) | ${tfjs('wasm')} | ${tfjs('cpu')} |`);
+    const name = `${best.objective === 'flow' ? 'flow' : "paper's loss"}, ${MODEL_NAMES[best.model] ?? best.model}${best.objective === 'flow' ? '-shaped' : ''}, ${best.batch}`;
+    lines.push(
+      `| ${name} | ${formatCount(best.simd.value)} (${formatCount(simdMedian)}), ${threadsText(best.simd.threads)} | ` +
+        `${formatCount(best.pytorch.value)} (${formatCount(torchMedian)}), ${threadsText(best.pytorch.threads)} | ` +
+        `${(best.simd.value / best.pytorch.value).toFixed(2)} (${(simdMedian / torchMedian).toFixed(2)}) | ${tfjs('wasm')} | ${tfjs('cpu')} |`,
+    );
   }
   if (record.loadAverage) {
-    lines.push('', `Load average (1, 5, 15 min) at the start ${record.loadAverage.start.map((l) => l.toFixed(2)).join(', ')}, at the end ${record.loadAverage.end.map((l) => l.toFixed(2)).join(', ')}.`);
+    lines.push(
+      '',
+      `Load average (1, 5, 15 min) at the start ${record.loadAverage.start.map((l) => l.toFixed(2)).join(', ')}, at the end ${record.loadAverage.end.map((l) => l.toFixed(2)).join(', ')}.`,
+    );
   }
   return lines.join('\n');
 }
@@ -82,8 +94,10 @@ export function readmeTable(record: BenchRecord): string {
 export function analysisTable(record: AnalysisRecord): string {
   const row = (name: string, kind: AnalysisKind, target: string) => {
     const ref = [...kind.reference].sort((a, b) => a.seconds - b.seconds)[0];
-    return `| ${name} | ${kind.seconds.toFixed(2)} s, ${threadsText(record.threads)} | ` +
-      `${ref ? `${ref.seconds.toFixed(2)} s, ${threadsText(ref.threads)}` : '–'} | ${kind.ratio === null ? '–' : kind.ratio.toFixed(2)} | ${target} |`;
+    return (
+      `| ${name} | ${kind.seconds.toFixed(2)} s, ${threadsText(record.threads)} | ` +
+      `${ref ? `${ref.seconds.toFixed(2)} s, ${threadsText(ref.threads)}` : '–'} | ${kind.ratio === null ? '–' : kind.ratio.toFixed(2)} | ${target} |`
+    );
   };
   const lines = [
     '| Base checkpoint | Invertscope, end to end | PyTorch/numpy, from memory | ratio | target |',
@@ -92,10 +106,16 @@ export function analysisTable(record: AnalysisRecord): string {
     row('light analysis', record.light, `≤ ${record.light.target} s`),
   ];
   const notes: string[] = [];
-  if (record.full.firstResultsSeconds !== undefined) notes.push(`the full analysis's first results (spectra and κ) after ${record.full.firstResultsSeconds.toFixed(2)} s`);
+  if (record.full.firstResultsSeconds !== undefined)
+    notes.push(
+      `the full analysis's first results (spectra and κ) after ${record.full.firstResultsSeconds.toFixed(2)} s`,
+    );
   if (record.cachedOpen) notes.push(`a cached analysis opens in ${record.cachedOpen.seconds.toFixed(2)} s`);
-  lines.push('', `Medians of ${record.full.rounds.length} rounds; ${notes.length > 0 ? `${notes.join('; ')}; ` : ''}` +
-    `load average (1, 5, 15 min) ${record.loadAverage.map((l) => l.toFixed(2)).join(', ')} at the end.`);
+  lines.push(
+    '',
+    `Medians of ${record.full.rounds.length} rounds; ${notes.length > 0 ? `${notes.join('; ')}; ` : ''}` +
+      `load average (1, 5, 15 min) ${record.loadAverage.map((l) => l.toFixed(2)).join(', ')} at the end.`,
+  );
   return lines.join('\n');
 }
 

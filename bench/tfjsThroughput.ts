@@ -6,7 +6,12 @@ import { initParams } from '../src/core/model/params';
 import { createRng } from '../src/core/random/rng';
 import type { Objective } from '../src/core/train/config';
 import type { TrainingEngine } from '../src/core/train/engine';
-import { loadTfjs, tfjsNodeUnavailableReason, type LoadedTfjs, type TfjsBackendName } from '../src/core/train/tfjs/loadTfjs';
+import {
+  loadTfjs,
+  tfjsNodeUnavailableReason,
+  type LoadedTfjs,
+  type TfjsBackendName,
+} from '../src/core/train/tfjs/loadTfjs';
 import { createTfjsEngine } from '../src/core/train/tfjs/tfjsEngine';
 import { benchFlowOptions } from './benchFlow';
 import { randomBatches, trainSteps, type ThroughputResult } from './trainThroughput';
@@ -21,24 +26,41 @@ export interface TfjsBackendStatus {
 export function tfjsBackends(): TfjsBackendStatus[] {
   const nodeReason = tfjsNodeUnavailableReason();
   return [
-    nodeReason === null ? { backend: 'tensorflow', available: true } : { backend: 'tensorflow', available: false, reason: nodeReason },
+    nodeReason === null
+      ? { backend: 'tensorflow', available: true }
+      : { backend: 'tensorflow', available: false, reason: nodeReason },
     { backend: 'wasm', available: true },
     { backend: 'cpu', available: true },
   ];
 }
 
-async function engineFor(tfjs: LoadedTfjs, model: PresetName, batch: number, objective: Objective = 'seed'): Promise<TrainingEngine> {
+async function engineFor(
+  tfjs: LoadedTfjs,
+  model: PresetName,
+  batch: number,
+  objective: Objective = 'seed',
+): Promise<TrainingEngine> {
   if (objective === 'flow') return createTfjsEngine(benchFlowOptions(model, batch), tfjs);
   const architecture = presetArchitecture(model);
-  return createTfjsEngine({
-    architecture, objective: 'seed', learningRate: 1e-3, maxBatchSize: batch,
-    initialParams: initParams(architecture, createRng(0)),
-  }, tfjs);
+  return createTfjsEngine(
+    {
+      architecture,
+      objective: 'seed',
+      learningRate: 1e-3,
+      maxBatchSize: batch,
+      initialParams: initParams(architecture, createRng(0)),
+    },
+    tfjs,
+  );
 }
 
 /** Samples per second after two warm-up steps, timed for at most `maxSeconds` (and at least 5 steps). */
 export async function measureTfjsThroughput(
-  backend: TfjsBackendName, model: PresetName, batch: number, maxSeconds: number, objective: Objective = 'seed',
+  backend: TfjsBackendName,
+  model: PresetName,
+  batch: number,
+  maxSeconds: number,
+  objective: Objective = 'seed',
 ): Promise<ThroughputResult> {
   const tfjs = await loadTfjs(backend);
   const engine = await engineFor(tfjs, model, batch, objective);
@@ -76,7 +98,8 @@ export async function measureTfjsMemory(backend: TfjsBackendName, steps: number)
     await engine.evaluate(data.images[0], data.labels[0], 64);
     const after = tfjs.tf.memory();
     return {
-      backend, steps,
+      backend,
+      steps,
       tensors: [before.numTensors, after.numTensors],
       bytes: [before.numBytes, after.numBytes],
       rss: [rssBefore, process.memoryUsage().rss],

@@ -61,13 +61,21 @@ export interface Batches {
 export function randomBatches(batch: number, width: number, seed: number): Batches {
   const rng = createRng(seed).fork('bench-data');
   return {
-    images: Array.from({ length: DATA_BATCHES }, () => Float32Array.from({ length: batch * width }, () => rng.uniform())),
+    images: Array.from({ length: DATA_BATCHES }, () =>
+      Float32Array.from({ length: batch * width }, () => rng.uniform()),
+    ),
     labels: Array.from({ length: DATA_BATCHES }, () => Uint8Array.from({ length: batch }, () => rng.int(10))),
   };
 }
 
 /** Trains up to `steps` steps, or fewer (at least MIN_STEPS) once `maxSeconds` have passed; returns the steps done. */
-export async function trainSteps(engine: TrainingEngine, data: Batches, batch: number, steps: number, maxSeconds = Infinity): Promise<number> {
+export async function trainSteps(
+  engine: TrainingEngine,
+  data: Batches,
+  batch: number,
+  steps: number,
+  maxSeconds = Infinity,
+): Promise<number> {
   const start = process.hrtime.bigint();
   let done = 0;
   while (done < steps) {
@@ -80,15 +88,19 @@ export async function trainSteps(engine: TrainingEngine, data: Batches, batch: n
 }
 
 async function createBenchEngine(request: ThroughputRequest, threads: number): Promise<TrainingEngine> {
-  if (request.objective === 'flow') return createSimdEngine(benchFlowOptions(request.model, request.batch, request.seed ?? 0), threads);
+  if (request.objective === 'flow')
+    return createSimdEngine(benchFlowOptions(request.model, request.batch, request.seed ?? 0), threads);
   const architecture = presetArchitecture(request.model);
-  return createSimdEngine({
-    architecture,
-    objective: 'seed',
-    learningRate: 1e-3,
-    maxBatchSize: request.batch,
-    initialParams: initParams(architecture, createRng(request.seed ?? 0)),
-  }, threads);
+  return createSimdEngine(
+    {
+      architecture,
+      objective: 'seed',
+      learningRate: 1e-3,
+      maxBatchSize: request.batch,
+      initialParams: initParams(architecture, createRng(request.seed ?? 0)),
+    },
+    threads,
+  );
 }
 
 /** Samples per second of the simd engine on `threads` threads, timed after `warmup` steps. */
@@ -129,7 +141,13 @@ function collectGarbage(): void {
  * Process memory across a long run: `steps` steps that mix full and partial batches and
  * evaluations, as epochs do. With every buffer allocated up front, RSS must stay flat.
  */
-export async function measureMemoryFlatness(model: PresetName, batch: number, threads: number, steps: number, objective: Objective = 'seed'): Promise<MemoryReport> {
+export async function measureMemoryFlatness(
+  model: PresetName,
+  batch: number,
+  threads: number,
+  steps: number,
+  objective: Objective = 'seed',
+): Promise<MemoryReport> {
   const request: ThroughputRequest = { objective, model, batch, steps, warmup: 20 };
   const engine = await createBenchEngine(request, threads);
   try {
@@ -182,7 +200,9 @@ export class PytorchReference {
   static async start(threads: number): Promise<PytorchReference | { unavailable: string }> {
     if (!existsSync(PYTHON)) return { unavailable: `${PYTHON} is missing` };
     if (!existsSync(PYTORCH_SCRIPT)) return { unavailable: `${PYTORCH_SCRIPT} is missing` };
-    const child = spawn(PYTHON, [PYTORCH_SCRIPT, '--serve', '--threads', String(threads)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, [PYTORCH_SCRIPT, '--serve', '--threads', String(threads)], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const stderr: string[] = [];
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
     const lines = createInterface({ input: child.stdout });
@@ -199,8 +219,13 @@ export class PytorchReference {
   async measure(request: ThroughputRequest): Promise<ThroughputResult> {
     this.child.stdin.write(`${JSON.stringify({ ...request, seed: request.seed ?? 0 })}\n`);
     const reply = (await this.nextLine()) as { samplesPerSecond?: number; seconds?: number; steps?: number };
-    if (typeof reply.samplesPerSecond !== 'number') throw new Error(`PyTorch reference: unexpected reply ${JSON.stringify(reply)}`);
-    return { samplesPerSecond: reply.samplesPerSecond, seconds: reply.seconds ?? Number.NaN, steps: reply.steps ?? request.steps };
+    if (typeof reply.samplesPerSecond !== 'number')
+      throw new Error(`PyTorch reference: unexpected reply ${JSON.stringify(reply)}`);
+    return {
+      samplesPerSecond: reply.samplesPerSecond,
+      seconds: reply.seconds ?? Number.NaN,
+      steps: reply.steps ?? request.steps,
+    };
   }
 
   close(): void {
@@ -221,7 +246,11 @@ export class PytorchReference {
       };
       const onExit = (code: number | null) => {
         cleanup();
-        reject(new Error(`PyTorch reference exited (code ${code}): ${this.stderr.join('').trim().split('\n').slice(-3).join(' ')}`));
+        reject(
+          new Error(
+            `PyTorch reference exited (code ${code}): ${this.stderr.join('').trim().split('\n').slice(-3).join(' ')}`,
+          ),
+        );
       };
       const cleanup = () => {
         this.lines.off('line', onLine);
@@ -289,18 +318,30 @@ function median(values: number[]): number {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const describeLoad = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const describeLoad = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BENCH, log: (line: string) => void = console.log): Promise<ConfigReport[]> {
-  log(`${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; load average ${describeLoad()}`);
+export async function runTrainThroughputBench(
+  options: BenchOptions = DEFAULT_BENCH,
+  log: (line: string) => void = console.log,
+): Promise<ConfigReport[]> {
+  log(
+    `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}; load average ${describeLoad()}`,
+  );
   // Memory first, while the process holds nothing else.
   if (options.longSteps > 0) {
     const threads = Math.max(...options.threads);
     const mem = await measureMemoryFlatness('base', 64, threads, options.longSteps);
-    log(`memory over ${mem.steps} Base steps (batch 64 with partial batches and evaluations, ${threads} threads, ${mem.samplesPerSecond.toFixed(0)} samples/s):`);
-    log(`  rss after warm-up and each quarter: ${mem.rss.map(mib).join(' -> ')} MiB; JS heap ${mem.heapUsed.map(mib).join(' -> ')} MiB`);
+    log(
+      `memory over ${mem.steps} Base steps (batch 64 with partial batches and evaluations, ${threads} threads, ${mem.samplesPerSecond.toFixed(0)} samples/s):`,
+    );
+    log(
+      `  rss after warm-up and each quarter: ${mem.rss.map(mib).join(' -> ')} MiB; JS heap ${mem.heapUsed.map(mib).join(' -> ')} MiB`,
+    );
   }
   const references = new Map<number, PytorchReference>();
   if (options.pytorch) {
@@ -318,11 +359,13 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
   const reports: ConfigReport[] = [];
   for (const model of options.models) {
     for (const batch of options.batches) {
-      for (const threads of options.threads) reports.push({ objective: 'seed', model, batch, threads, simd: [], pytorch: [] });
+      for (const threads of options.threads)
+        reports.push({ objective: 'seed', model, batch, threads, simd: [], pytorch: [] });
     }
   }
   for (const batch of options.flowBatches) {
-    for (const threads of options.threads) reports.push({ objective: 'flow', model: 'base', batch, threads, simd: [], pytorch: [] });
+    for (const threads of options.threads)
+      reports.push({ objective: 'flow', model: 'base', batch, threads, simd: [], pytorch: [] });
   }
   try {
     for (let round = 1; round <= options.rounds; round++) {
@@ -341,7 +384,9 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
           await pause(200);
         }
         const last = (values: number[]) => (values.length > 0 ? values[values.length - 1].toFixed(0) : '-');
-        log(`  ${report.objective.padEnd(4)} ${report.model.padEnd(5)} batch ${String(report.batch).padStart(3)} ${report.threads} thr: simd ${last(report.simd)}  pytorch ${last(report.pytorch)} samples/s`);
+        log(
+          `  ${report.objective.padEnd(4)} ${report.model.padEnd(5)} batch ${String(report.batch).padStart(3)} ${report.threads} thr: simd ${last(report.simd)}  pytorch ${last(report.pytorch)} samples/s`,
+        );
       }
     }
   } finally {
@@ -354,9 +399,19 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
   for (const r of reports) {
     const pt = r.pytorch.length > 0;
     const cells = [
-      r.objective.padEnd(5), r.model.padEnd(6), String(r.batch).padStart(5), String(r.threads).padStart(3), '|',
-      Math.max(...r.simd).toFixed(0).padStart(10), median(r.simd).toFixed(0).padStart(7), '|',
-      (pt ? Math.max(...r.pytorch).toFixed(0) : '-').padStart(12), (pt ? median(r.pytorch).toFixed(0) : '-').padStart(7), '|',
+      r.objective.padEnd(5),
+      r.model.padEnd(6),
+      String(r.batch).padStart(5),
+      String(r.threads).padStart(3),
+      '|',
+      Math.max(...r.simd)
+        .toFixed(0)
+        .padStart(10),
+      median(r.simd).toFixed(0).padStart(7),
+      '|',
+      (pt ? Math.max(...r.pytorch).toFixed(0) : '-').padStart(12),
+      (pt ? median(r.pytorch).toFixed(0) : '-').padStart(7),
+      '|',
       (pt ? (Math.max(...r.simd) / Math.max(...r.pytorch)).toFixed(2) : '-').padStart(10),
       (pt ? (median(r.simd) / median(r.pytorch)).toFixed(2) : '-').padStart(7),
     ];
@@ -366,8 +421,10 @@ export async function runTrainThroughputBench(options: BenchOptions = DEFAULT_BE
     log('');
     log('each side at its best thread count (best of the rounds):');
     for (const best of bestThreadCounts(reports)) {
-      log(`  ${best.objective.padEnd(4)} ${best.model.padEnd(5)} batch ${String(best.batch).padStart(3)}: simd ${best.simd.value.toFixed(0)} (${best.simd.threads} thr)  ` +
-        `pytorch ${best.pytorch.value.toFixed(0)} (${best.pytorch.threads} thr)  ratio ${(best.simd.value / best.pytorch.value).toFixed(2)}`);
+      log(
+        `  ${best.objective.padEnd(4)} ${best.model.padEnd(5)} batch ${String(best.batch).padStart(3)}: simd ${best.simd.value.toFixed(0)} (${best.simd.threads} thr)  ` +
+          `pytorch ${best.pytorch.value.toFixed(0)} (${best.pytorch.threads} thr)  ratio ${(best.simd.value / best.pytorch.value).toFixed(2)}`,
+      );
     }
   }
   return reports;
@@ -387,12 +444,16 @@ export function bestThreadCounts(reports: readonly ConfigReport[]): BestThreads[
   const keys = [...new Set(reports.map((r) => `${r.objective}/${r.model}/${r.batch}`))];
   return keys.flatMap((key) => {
     const mine = reports.filter((r) => `${r.objective}/${r.model}/${r.batch}` === key);
-    const best = (pick: (r: ConfigReport) => number[]) => mine
-      .filter((r) => pick(r).length > 0)
-      .map((r) => ({ threads: r.threads, value: Math.max(...pick(r)) }))
-      .reduce<{ threads: number; value: number } | null>((a, b) => (a === null || b.value > a.value ? b : a), null);
-    const simd = best((r) => r.simd), pytorch = best((r) => r.pytorch);
-    return simd && pytorch ? [{ objective: mine[0].objective, model: mine[0].model, batch: mine[0].batch, simd, pytorch }] : [];
+    const best = (pick: (r: ConfigReport) => number[]) =>
+      mine
+        .filter((r) => pick(r).length > 0)
+        .map((r) => ({ threads: r.threads, value: Math.max(...pick(r)) }))
+        .reduce<{ threads: number; value: number } | null>((a, b) => (a === null || b.value > a.value ? b : a), null);
+    const simd = best((r) => r.simd),
+      pytorch = best((r) => r.pytorch);
+    return simd && pytorch
+      ? [{ objective: mine[0].objective, model: mine[0].model, batch: mine[0].batch, simd, pytorch }]
+      : [];
   });
 }
 
@@ -400,25 +461,42 @@ function parseArgs(argv: string[]): BenchOptions {
   const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...DEFAULT_BENCH };
   const list = (flag: string, value: string | undefined) => {
     if (value === undefined) throw new Error(`trainThroughput: ${flag} needs a value`);
-    return value.split(',').map((s) => s.trim()).filter(Boolean);
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   };
-  const numbers = (flag: string, value: string | undefined) => list(flag, value).map((s) => {
-    const n = Number(s);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`trainThroughput: invalid ${flag}: ${s}`);
-    return n;
-  });
+  const numbers = (flag: string, value: string | undefined) =>
+    list(flag, value).map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`trainThroughput: invalid ${flag}: ${s}`);
+      return n;
+    });
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     switch (flag) {
-      case '--rounds': options.rounds = numbers(flag, argv[++i])[0]; break;
-      case '--batches': options.batches = numbers(flag, argv[++i]); break;
-      case '--flow-batches': options.flowBatches = argv[i + 1] === 'none' ? (i++, []) : numbers(flag, argv[++i]); break;
-      case '--threads': options.threads = numbers(flag, argv[++i]); break;
-      case '--long-steps': options.longSteps = Number(argv[++i]); break;
-      case '--no-pytorch': options.pytorch = false; break;
+      case '--rounds':
+        options.rounds = numbers(flag, argv[++i])[0];
+        break;
+      case '--batches':
+        options.batches = numbers(flag, argv[++i]);
+        break;
+      case '--flow-batches':
+        options.flowBatches = argv[i + 1] === 'none' ? (i++, []) : numbers(flag, argv[++i]);
+        break;
+      case '--threads':
+        options.threads = numbers(flag, argv[++i]);
+        break;
+      case '--long-steps':
+        options.longSteps = Number(argv[++i]);
+        break;
+      case '--no-pytorch':
+        options.pytorch = false;
+        break;
       case '--models': {
         const models = list(flag, argv[++i]);
-        for (const m of models) if (!PRESET_NAMES.includes(m as PresetName)) throw new Error(`trainThroughput: invalid --models: ${m}`);
+        for (const m of models)
+          if (!PRESET_NAMES.includes(m as PresetName)) throw new Error(`trainThroughput: invalid --models: ${m}`);
         options.models = models as PresetName[];
         break;
       }

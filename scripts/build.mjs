@@ -10,7 +10,16 @@
 // incremental build info, the digits' source hash), so building again is quick.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,22 +40,41 @@ mkdirSync(assets, { recursive: true });
 const asmDir = join(root, 'src/core/wasm/assembly');
 const newest = (dir) => Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, f)).mtimeMs));
 const asmSources = newest(asmDir);
-const asmModules = readdirSync(asmDir).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.replace(/\.ts$/, ''));
+const asmModules = readdirSync(asmDir)
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('_'))
+  .map((f) => f.replace(/\.ts$/, ''));
 // A module that was renamed or removed must not linger in the assets (they are copied to dist/).
 const keptAssets = new Set(['tfjs-backend-wasm-simd.wasm', ...asmModules.map((name) => `${name}.wasm`)]);
-for (const file of readdirSync(assets).filter((f) => f.endsWith('.wasm') && !keptAssets.has(f))) rmSync(join(assets, file));
+for (const file of readdirSync(assets).filter((f) => f.endsWith('.wasm') && !keptAssets.has(f)))
+  rmSync(join(assets, file));
 for (const name of asmModules) {
   const output = join(assets, `${name}.wasm`);
   if (existsSync(output) && statSync(output).mtimeMs > asmSources) continue;
   run(bin('asc'), [
-    join(asmDir, `${name}.ts`), '-O3', '--runtime', 'stub', '--noAssert',
-    '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-    '--enable', 'simd', '--enable', 'threads',
-    '-o', join(assets, `${name}.wasm`),
+    join(asmDir, `${name}.ts`),
+    '-O3',
+    '--runtime',
+    'stub',
+    '--noAssert',
+    '--importMemory',
+    '--sharedMemory',
+    '--initialMemory',
+    '1',
+    '--maximumMemory',
+    '65536',
+    '--enable',
+    'simd',
+    '--enable',
+    'threads',
+    '-o',
+    join(assets, `${name}.wasm`),
   ]);
 }
 // tfjs's wasm backend in Node always takes its SIMD, single-threaded binary (src/core/assets.ts).
-copyFileSync(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist', 'tfjs-backend-wasm-simd.wasm'), join(assets, 'tfjs-backend-wasm-simd.wasm'));
+copyFileSync(
+  join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist', 'tfjs-backend-wasm-simd.wasm'),
+  join(assets, 'tfjs-backend-wasm-simd.wasm'),
+);
 
 // 2. The sources, compiled as they are tested.
 run(bin('tsc'), ['-p', 'tsconfig.json', '--incremental', '--tsBuildInfoFile', join(root, 'out', '.tsbuildinfo')]);
@@ -78,21 +106,41 @@ if (!existsSync(digitsFile) || !existsSync(digitsKeyFile) || readFileSync(digits
   });
   writeFileSync(digitsFile, encoded);
   writeFileSync(digitsKeyFile, digitsKey);
-  console.log(`build: encoded the embedded digits (${(encoded.length / 1e6).toFixed(2)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `build: encoded the embedded digits (${(encoded.length / 1e6).toFixed(2)} MB) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
 }
 
 const esbuild = await import('esbuild');
 
 // 4. The webview programs: their own tsconfig (DOM), their own bundles: the inspector, and the
 // report page (inlined into a report's index.html, so it has no source map to point at).
-run(bin('tsc'), ['-p', 'src/webview/tsconfig.json', '--noEmit', '--incremental', '--tsBuildInfoFile', join(root, 'out', '.webview.tsbuildinfo')]);
-const webviews = await Promise.all([
-  { entry: 'src/webview/main.ts', out: 'media/dist/inspector.js', sourcemap: true },
-  { entry: 'src/webview/report/main.ts', out: 'media/dist/report.js', sourcemap: false },
-].map((b) => esbuild.build({
-  entryPoints: [join(root, b.entry)], bundle: true, format: 'iife', target: 'es2022', minify: true, sourcemap: b.sourcemap,
-  outfile: join(root, b.out), logLevel: 'warning', metafile: true,
-})));
+run(bin('tsc'), [
+  '-p',
+  'src/webview/tsconfig.json',
+  '--noEmit',
+  '--incremental',
+  '--tsBuildInfoFile',
+  join(root, 'out', '.webview.tsbuildinfo'),
+]);
+const webviews = await Promise.all(
+  [
+    { entry: 'src/webview/main.ts', out: 'media/dist/inspector.js', sourcemap: true },
+    { entry: 'src/webview/report/main.ts', out: 'media/dist/report.js', sourcemap: false },
+  ].map((b) =>
+    esbuild.build({
+      entryPoints: [join(root, b.entry)],
+      bundle: true,
+      format: 'iife',
+      target: 'es2022',
+      minify: true,
+      sourcemap: b.sourcemap,
+      outfile: join(root, b.out),
+      logLevel: 'warning',
+      metafile: true,
+    }),
+  ),
+);
 
 // 5. The Node bundles. Each entry keeps the name its file has in out/, and all sit side by
 // side in dist/, so that `join(__dirname, 'trainerProcess.js')` and the like find them
@@ -112,7 +160,13 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 const result = await esbuild.build({
   entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, join(root, file)])),
-  outdir: dist, bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, sourcemap: 'linked',
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  sourcemap: 'linked',
   // vscode is the host's; tfjs-node is an optional, platform-specific install of the CLI's user
   // (never bundled); node-fetch is tfjs-core's fallback for fetch, which training never calls;
   // playwright-core, which renders the report's figures, is the user's optional install and
@@ -120,13 +174,25 @@ const result = await esbuild.build({
   external: ['vscode', '@tensorflow/tfjs-node', 'node-fetch', 'playwright-core'],
   // tfjs-core through its ES modules, so the gradients and chained ops it registers from
   // dist/ (scripts/bundle/tfjs.mjs) and every backend share one copy of it.
-  alias: { '@tensorflow/tfjs': join(root, 'scripts/bundle/tfjs.mjs') }, mainFields: ['module', 'main'],
+  alias: { '@tensorflow/tfjs': join(root, 'scripts/bundle/tfjs.mjs') },
+  mainFields: ['module', 'main'],
   define: { INVERTSCOPE_BUNDLE: 'true' },
-  legalComments: 'none', metafile: true, logLevel: 'warning',
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
 });
-writeFileSync(join(dist, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices([result.metafile, ...webviews.map((w) => w.metafile)]));
-for (const file of readdirSync(assets).filter((f) => !f.endsWith('.source-sha256'))) copyFileSync(join(assets, file), join(dist, file));
-console.log(`build: dist/ ${readdirSync(dist).filter((f) => !f.endsWith('.map')).map((f) => `${f} ${(statSync(join(dist, f)).size / 1024).toFixed(0)} KiB`).join(', ')}`);
+writeFileSync(
+  join(dist, 'THIRD-PARTY-NOTICES.txt'),
+  thirdPartyNotices([result.metafile, ...webviews.map((w) => w.metafile)]),
+);
+for (const file of readdirSync(assets).filter((f) => !f.endsWith('.source-sha256')))
+  copyFileSync(join(assets, file), join(dist, file));
+console.log(
+  `build: dist/ ${readdirSync(dist)
+    .filter((f) => !f.endsWith('.map'))
+    .map((f) => `${f} ${(statSync(join(dist, f)).size / 1024).toFixed(0)} KiB`)
+    .join(', ')}`,
+);
 console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 /**
@@ -144,15 +210,22 @@ function thirdPartyNotices(metafiles) {
     entry.files.push(join(root, input));
     packages.set(match[1], entry);
   }
-  packages.set('mnist', { folder: dirname(mnistPackage), files: [], note: 'its digits are embedded, re-encoded, in mnist-digits.bin.br' });
-  const sections = [...packages].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, { folder, files, note }]) => {
-    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
-    const licenseFile = readdirSync(folder).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    const text = licenseFile
-      ? readFileSync(join(folder, licenseFile), 'utf8').trim()
-      : [...new Set(files.map(licenseComment).filter((c) => c !== null))].join('\n\n') || `(the package ships no licence text; package.json says ${manifest.license})`;
-    return `${name} ${manifest.version} (${manifest.license})${note ? `: ${note}` : ''}\n${'-'.repeat(72)}\n${text}\n`;
+  packages.set('mnist', {
+    folder: dirname(mnistPackage),
+    files: [],
+    note: 'its digits are embedded, re-encoded, in mnist-digits.bin.br',
   });
+  const sections = [...packages]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, { folder, files, note }]) => {
+      const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+      const licenseFile = readdirSync(folder).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+      const text = licenseFile
+        ? readFileSync(join(folder, licenseFile), 'utf8').trim()
+        : [...new Set(files.map(licenseComment).filter((c) => c !== null))].join('\n\n') ||
+          `(the package ships no licence text; package.json says ${manifest.license})`;
+      return `${name} ${manifest.version} (${manifest.license})${note ? `: ${note}` : ''}\n${'-'.repeat(72)}\n${text}\n`;
+    });
   return `The bundles in dist/ and media/dist/ contain the following npm packages.\n\n${sections.join('\n')}`;
 }
 
@@ -162,6 +235,11 @@ function licenseComment(file) {
   const blocks = [...source.matchAll(/\/\*[\s\S]*?\*\/|(?:^[ \t]*\/\/.*\n)+/gm)].map((m) => m[0]);
   const block = blocks.find((b) => /copyright|@license/i.test(b));
   if (!block) return null;
-  return block.replace(/^\/\*+!?|\*+\/$/g, '').split('\n').map((l) => l.replace(/^\s*(\*|\/\/)?\s?/, '').trimEnd())
-    .filter((l) => !/^@license$|^=+$/.test(l.trim())).join('\n').trim();
+  return block
+    .replace(/^\/\*+!?|\*+\/$/g, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*(\*|\/\/)?\s?/, '').trimEnd())
+    .filter((l) => !/^@license$|^=+$/.test(l.trim()))
+    .join('\n')
+    .trim();
 }

@@ -84,8 +84,10 @@ for (const file of files) {
       visitImport(node.moduleSpecifier, names, whole);
     } else if (ts.isExportDeclaration(node)) {
       if (node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-        const names = node.exportClause && ts.isNamedExports(node.exportClause)
-          ? node.exportClause.elements.map((el) => (el.propertyName ?? el.name).text) : [];
+        const names =
+          node.exportClause && ts.isNamedExports(node.exportClause)
+            ? node.exportClause.elements.map((el) => (el.propertyName ?? el.name).text)
+            : [];
         visitImport(node.moduleSpecifier, names, !node.exportClause);
       }
       if (node.exportClause && ts.isNamedExports(node.exportClause) && !node.isTypeOnly) {
@@ -93,7 +95,8 @@ for (const file of files) {
       }
     } else if (hasExport(node)) {
       if (ts.isVariableStatement(node)) {
-        for (const d of node.declarationList.declarations) if (ts.isIdentifier(d.name)) declared.set(d.name.text, line(d));
+        for (const d of node.declarationList.declarations)
+          if (ts.isIdentifier(d.name)) declared.set(d.name.text, line(d));
       } else if (ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) {
         // Types: exported because a signature names them, which is no import.
       } else if (node.name && ts.isIdentifier(node.name)) {
@@ -106,8 +109,13 @@ for (const file of files) {
     if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       const target = resolveImport(file, node.argument.literal.text);
       if (target && node.qualifier) use(`${target}#${node.qualifier.getText(sf).split('.')[0]}`, file);
-    } else if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0])
-      && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.arguments.length === 1 &&
+      ts.isStringLiteral(node.arguments[0]) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword ||
+        (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       const target = resolveImport(file, node.arguments[0].text);
       if (target) {
         if (!wholeModuleUsers.has(target)) wholeModuleUsers.set(target, new Set());

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { findingsMarkdown, readFindings, replaceFindings } = require(join(root, 'out/src/core/reproduce/readmeFindings.js'));
+const { findingsMarkdown, readFindings, replaceFindings } = require(
+  join(root, 'out/src/core/reproduce/readmeFindings.js'),
+);
 const findings = resolve(process.argv[2] ?? join(root, 'reproduction/report/findings.json'));
 const readme = resolve(process.argv[3] ?? join(root, 'README.md'));
 const section = findingsMarkdown(await readFindings(findings));

@@ -22,43 +22,61 @@ const badge = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" 
 const browser = await launchChromium();
 try {
   const page = await browser.newPage();
-  const render = (svg, size, background) => page.evaluate(async ({ svg, size, background }) => {
-    const img = new Image();
-    img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`;
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = size; canvas.height = size;
-    const ctx = canvas.getContext('2d');
-    if (background) { ctx.fillStyle = background; ctx.fillRect(0, 0, size, size); }
-    ctx.drawImage(img, 0, 0, size, size);
-    return canvas.toDataURL('image/png');
-  }, { svg, size, background });
+  const render = (svg, size, background) =>
+    page.evaluate(
+      async ({ svg, size, background }) => {
+        const img = new Image();
+        img.src = `data:image/svg+xml;base64,${btoa(unescape(encodeURIComponent(svg)))}`;
+        await img.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = size;
+        canvas.height = size;
+        const ctx = canvas.getContext('2d');
+        if (background) {
+          ctx.fillStyle = background;
+          ctx.fillRect(0, 0, size, size);
+        }
+        ctx.drawImage(img, 0, 0, size, size);
+        return canvas.toDataURL('image/png');
+      },
+      { svg, size, background },
+    );
   const png = (dataUrl) => Buffer.from(dataUrl.split(',')[1], 'base64');
   writeFileSync(join(root, 'media/icon.png'), png(await render(badge, 128, null)));
 
   // Preview: each icon at its real size, then enlarged ×(128/size) without smoothing.
   const sizes = [16, 24, 32, 128];
   const rows = [
-    [badge, '#ffffff'], [badge, '#1e1e1e'],
-    [glyph.replaceAll('currentColor', '#cccccc'), '#1e1e1e'], [glyph.replaceAll('currentColor', '#424242'), '#f3f3f3'],
+    [badge, '#ffffff'],
+    [badge, '#1e1e1e'],
+    [glyph.replaceAll('currentColor', '#cccccc'), '#1e1e1e'],
+    [glyph.replaceAll('currentColor', '#424242'), '#f3f3f3'],
   ];
   const cells = [];
   for (const [svg, background] of rows) for (const size of sizes) cells.push(await render(svg, size, background));
-  const sheet = await page.evaluate(async ({ cells, columns, rows }) => {
-    const cell = 136;
-    const canvas = document.createElement('canvas');
-    canvas.width = columns * 2 * cell; canvas.height = rows * cell;
-    const ctx = canvas.getContext('2d');
-    ctx.imageSmoothingEnabled = false;
-    ctx.fillStyle = '#808080'; ctx.fillRect(0, 0, canvas.width, canvas.height);
-    for (const [k, url] of cells.entries()) {
-      const img = new Image(); img.src = url; await img.decode();
-      const r = Math.floor(k / columns), c = k % columns;
-      ctx.drawImage(img, c * cell + 4, r * cell + 4);
-      ctx.drawImage(img, (columns + c) * cell + 4, r * cell + 4, 128, 128);
-    }
-    return canvas.toDataURL('image/png');
-  }, { cells, columns: sizes.length, rows: rows.length });
+  const sheet = await page.evaluate(
+    async ({ cells, columns, rows }) => {
+      const cell = 136;
+      const canvas = document.createElement('canvas');
+      canvas.width = columns * 2 * cell;
+      canvas.height = rows * cell;
+      const ctx = canvas.getContext('2d');
+      ctx.imageSmoothingEnabled = false;
+      ctx.fillStyle = '#808080';
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      for (const [k, url] of cells.entries()) {
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        const r = Math.floor(k / columns),
+          c = k % columns;
+        ctx.drawImage(img, c * cell + 4, r * cell + 4);
+        ctx.drawImage(img, (columns + c) * cell + 4, r * cell + 4, 128, 128);
+      }
+      return canvas.toDataURL('image/png');
+    },
+    { cells, columns: sizes.length, rows: rows.length },
+  );
   mkdirSync(join(root, 'test-artifacts'), { recursive: true });
   writeFileSync(join(root, 'test-artifacts/icon-preview.png'), png(sheet));
   console.log('wrote media/icon.png and test-artifacts/icon-preview.png');

@@ -15,10 +15,7 @@ const suites = {
   e2e: { script: 'test/e2e/run.mjs' },
 };
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-// The format check joins the default run once the whole tree has been formatted (`npm run format`).
-const FORMAT_CHECKED = false;
-const defaults = Object.keys(suites).filter((name) => name !== 'format' || FORMAT_CHECKED);
-const names = requested.length > 0 ? requested : defaults;
+const names = requested.length > 0 ? requested : Object.keys(suites);
 for (const name of names) {
   if (!(name in suites)) {
     console.error(`test: unknown suite "${name}"; expected one of ${Object.keys(suites).join(', ')}`);
@@ -28,11 +25,13 @@ for (const name of names) {
 
 function findTests(dir, pattern) {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((entry) => {
-    const full = join(dir, entry);
-    if (statSync(full).isDirectory()) return findTests(full, pattern);
-    return pattern.test(entry) ? [full] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((entry) => {
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) return findTests(full, pattern);
+      return pattern.test(entry) ? [full] : [];
+    })
+    .sort();
 }
 
 let failed = [];
@@ -46,15 +45,24 @@ for (const name of names) {
   } else if (suite.script) {
     const script = join(root, suite.script);
     // A suite that finds nothing to run has failed: a moved folder must not pass silently.
-    if (!existsSync(script)) { console.log(`\n== ${name}: FAILED, its script ${suite.script} is missing`); failed.push(name); continue; }
+    if (!existsSync(script)) {
+      console.log(`\n== ${name}: FAILED, its script ${suite.script} is missing`);
+      failed.push(name);
+      continue;
+    }
     console.log(`\n== ${name}: ${suite.script}`);
     status = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' }).status;
   } else {
     const files = findTests(join(root, suite.dir), suite.pattern);
-    if (files.length === 0) { console.log(`\n== ${name}: FAILED, no tests found under ${suite.dir} (is the build done?)`); failed.push(name); continue; }
+    if (files.length === 0) {
+      console.log(`\n== ${name}: FAILED, no tests found under ${suite.dir} (is the build done?)`);
+      failed.push(name);
+      continue;
+    }
     console.log(`\n== ${name}: ${files.length} files`);
     status = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files.map((f) => relative(root, f))], {
-      cwd: root, stdio: 'inherit',
+      cwd: root,
+      stdio: 'inherit',
     }).status;
   }
   console.log(`== ${name}: ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,10 +1,23 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  readAnyCachedAnalysis, readCachedAnalysis, type AnalysisOptions, type AnalysisProgress, type CheckpointAnalysis, type ClassifierSettings, type PartialAnalysis,
+  readAnyCachedAnalysis,
+  readCachedAnalysis,
+  type AnalysisOptions,
+  type AnalysisProgress,
+  type CheckpointAnalysis,
+  type ClassifierSettings,
+  type PartialAnalysis,
 } from '../core/analysis';
 import { InvertscopeError, isErrorCode } from '../core/errors';
-import type { AnalysisDone, AnalysisRequest, FromAnalyzer, LightDone, LightRequest, ToAnalyzer } from './analysisProtocol';
+import type {
+  AnalysisDone,
+  AnalysisRequest,
+  FromAnalyzer,
+  LightDone,
+  LightRequest,
+  ToAnalyzer,
+} from './analysisProtocol';
 import { isFromAnalyzer } from './analysisProtocol';
 
 /** The analysis process's entry file, next to this one once compiled. */
@@ -39,10 +52,16 @@ export interface LightCall {
 
 type Pending = { readonly reject: (error: Error) => void } & (
   | {
-    readonly kind: 'full'; readonly resolve: (done: AnalysisDone) => void;
-    readonly onProgress?: (progress: AnalysisProgress) => void; readonly onPartial?: (partial: PartialAnalysis) => void;
-  }
-  | { readonly kind: 'light'; readonly resolve: (done: LightDone) => void; readonly onProgress?: (fraction: number, message: string) => void }
+      readonly kind: 'full';
+      readonly resolve: (done: AnalysisDone) => void;
+      readonly onProgress?: (progress: AnalysisProgress) => void;
+      readonly onPartial?: (partial: PartialAnalysis) => void;
+    }
+  | {
+      readonly kind: 'light';
+      readonly resolve: (done: LightDone) => void;
+      readonly onProgress?: (fraction: number, message: string) => void;
+    }
 );
 
 /**
@@ -68,16 +87,29 @@ export class AnalysisClient {
 
   /** Computes (or reads from the cache) the analysis of `request.checkpoint` in the analysis process. */
   analyze(request: AnalysisRequest, call: AnalyzeCall = {}): Promise<AnalysisDone> {
-    return this.request<AnalysisDone>((id) => ({ type: 'start', id, request }), call.signal, (resolve, reject) => ({ kind: 'full', resolve, reject, onProgress: call.onProgress, onPartial: call.onPartial }));
+    return this.request<AnalysisDone>(
+      (id) => ({ type: 'start', id, request }),
+      call.signal,
+      (resolve, reject) => ({ kind: 'full', resolve, reject, onProgress: call.onProgress, onPartial: call.onPartial }),
+    );
   }
 
   /** Computes (or reads from the cache) the trajectory point of `request.checkpoint`, in the same process, in turn with analyses. */
   light(request: LightRequest, call: LightCall = {}): Promise<LightDone> {
-    return this.request<LightDone>((id) => ({ type: 'startLight', id, request }), call.signal, (resolve, reject) => ({ kind: 'light', resolve, reject, onProgress: call.onProgress }));
+    return this.request<LightDone>(
+      (id) => ({ type: 'startLight', id, request }),
+      call.signal,
+      (resolve, reject) => ({ kind: 'light', resolve, reject, onProgress: call.onProgress }),
+    );
   }
 
-  private request<T>(start: (id: number) => ToAnalyzer, signal: AbortSignal | undefined, pending: (resolve: (value: T) => void, reject: (error: Error) => void) => Pending): Promise<T> {
-    if (this.disposed) return Promise.reject(new InvertscopeError('CANCELLED', 'the analysis client has been disposed'));
+  private request<T>(
+    start: (id: number) => ToAnalyzer,
+    signal: AbortSignal | undefined,
+    pending: (resolve: (value: T) => void, reject: (error: Error) => void) => Pending,
+  ): Promise<T> {
+    if (this.disposed)
+      return Promise.reject(new InvertscopeError('CANCELLED', 'the analysis client has been disposed'));
     if (signal?.aborted) return Promise.reject(cancelled());
     const id = this.nextId++;
     const child = this.ensureChild();
@@ -91,15 +123,36 @@ export class AnalysisClient {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const detach = () => signal?.removeEventListener('abort', onAbort);
-      this.pending.set(id, pending((value) => { detach(); resolve(value); }, (error) => { detach(); reject(error); }));
+      this.pending.set(
+        id,
+        pending(
+          (value) => {
+            detach();
+            resolve(value);
+          },
+          (error) => {
+            detach();
+            reject(error);
+          },
+        ),
+      );
       child.send(start(id), (error) => {
-        if (error) this.settle(id, (p) => p.reject(new InvertscopeError('INTERNAL', `could not send the request to the analysis process: ${error.message}`)));
+        if (error)
+          this.settle(id, (p) =>
+            p.reject(
+              new InvertscopeError('INTERNAL', `could not send the request to the analysis process: ${error.message}`),
+            ),
+          );
       });
     });
   }
 
   /** The cached analysis of a checkpoint for these options, or null; read in this process (hashing and parsing only). */
-  readCached(checkpoint: string, options?: Partial<AnalysisOptions>, classifierSettings?: Partial<ClassifierSettings>): Promise<CheckpointAnalysis | null> {
+  readCached(
+    checkpoint: string,
+    options?: Partial<AnalysisOptions>,
+    classifierSettings?: Partial<ClassifierSettings>,
+  ): Promise<CheckpointAnalysis | null> {
     return readCachedAnalysis(checkpoint, options, classifierSettings);
   }
 
@@ -138,7 +191,12 @@ export class AnalysisClient {
     child.on('message', (message) => this.receive(message));
     child.on('error', (error) => this.lost(child, `analysis process error: ${error.message}`));
     // 'close' rather than 'exit': it comes after the IPC channel has delivered every message.
-    child.on('close', (code, signal) => this.lost(child, `the analysis process ${signal ? `was killed by signal ${signal}` : `exited with code ${code}`} before answering`));
+    child.on('close', (code, signal) =>
+      this.lost(
+        child,
+        `the analysis process ${signal ? `was killed by signal ${signal}` : `exited with code ${code}`} before answering`,
+      ),
+    );
     return child;
   }
 
@@ -148,7 +206,8 @@ export class AnalysisClient {
     switch (m.type) {
       case 'progress': {
         const p = this.pending.get(m.id);
-        if (p?.kind === 'full') p.onProgress?.({ stage: m.stage, fraction: m.fraction, stageFraction: m.stageFraction, message: m.message });
+        if (p?.kind === 'full')
+          p.onProgress?.({ stage: m.stage, fraction: m.fraction, stageFraction: m.stageFraction, message: m.message });
         break;
       }
       case 'partial': {
@@ -157,9 +216,13 @@ export class AnalysisClient {
         break;
       }
       case 'done':
-        this.settle(m.id, (p) => (p.kind === 'full'
-          ? p.resolve({ analysis: m.analysis, fromCache: m.fromCache, cacheFile: m.cacheFile, warnings: m.warnings })
-          : p.reject(new InvertscopeError('INTERNAL', 'the analysis process answered a light request with an analysis'))));
+        this.settle(m.id, (p) =>
+          p.kind === 'full'
+            ? p.resolve({ analysis: m.analysis, fromCache: m.fromCache, cacheFile: m.cacheFile, warnings: m.warnings })
+            : p.reject(
+                new InvertscopeError('INTERNAL', 'the analysis process answered a light request with an analysis'),
+              ),
+        );
         break;
       case 'lightProgress': {
         const p = this.pending.get(m.id);
@@ -167,9 +230,13 @@ export class AnalysisClient {
         break;
       }
       case 'lightDone':
-        this.settle(m.id, (p) => (p.kind === 'light'
-          ? p.resolve({ point: m.point, fromCache: m.fromCache, warnings: m.warnings })
-          : p.reject(new InvertscopeError('INTERNAL', 'the analysis process answered an analysis with a trajectory point'))));
+        this.settle(m.id, (p) =>
+          p.kind === 'light'
+            ? p.resolve({ point: m.point, fromCache: m.fromCache, warnings: m.warnings })
+            : p.reject(
+                new InvertscopeError('INTERNAL', 'the analysis process answered an analysis with a trajectory point'),
+              ),
+        );
         break;
       case 'failed': {
         const code = isErrorCode(m.error.code) ? m.error.code : 'INTERNAL';

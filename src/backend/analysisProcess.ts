@@ -56,7 +56,11 @@ process.on('message', (raw: unknown) => {
     return;
   }
   const controller = new AbortController();
-  queue.push(raw.type === 'start' ? { id: raw.id, kind: 'full', request: raw.request, controller } : { id: raw.id, kind: 'light', request: raw.request, controller });
+  queue.push(
+    raw.type === 'start'
+      ? { id: raw.id, kind: 'full', request: raw.request, controller }
+      : { id: raw.id, kind: 'light', request: raw.request, controller },
+  );
   void next();
 });
 
@@ -77,10 +81,21 @@ async function next(): Promise<void> {
   const due = throttle();
   try {
     if (job.kind === 'light') {
-      const light = await lightAnalyzeCheckpoint(job.request, (p) => {
-        if (due(p.stage, p.fraction)) void send({ type: 'lightProgress', id: job.id, fraction: p.fraction, message: p.message });
-      }, job.controller.signal);
-      await send({ type: 'lightDone', id: job.id, point: light.point, fromCache: light.fromCache, warnings: light.warnings });
+      const light = await lightAnalyzeCheckpoint(
+        job.request,
+        (p) => {
+          if (due(p.stage, p.fraction))
+            void send({ type: 'lightProgress', id: job.id, fraction: p.fraction, message: p.message });
+        },
+        job.controller.signal,
+      );
+      await send({
+        type: 'lightDone',
+        id: job.id,
+        point: light.point,
+        fromCache: light.fromCache,
+        warnings: light.warnings,
+      });
       return;
     }
     const result = await analyzeCheckpoint(job.request, {
@@ -93,7 +108,11 @@ async function next(): Promise<void> {
     await send({ type: 'done', id: job.id, ...result });
   } catch (error) {
     const code = error instanceof InvertscopeError ? error.code : 'INTERNAL';
-    await send({ type: 'failed', id: job.id, error: { message: describeError(error), code, stack: error instanceof Error ? error.stack : undefined } });
+    await send({
+      type: 'failed',
+      id: job.id,
+      error: { message: describeError(error), code, stack: error instanceof Error ? error.stack : undefined },
+    });
   } finally {
     running = null;
     void next();

@@ -1,4 +1,11 @@
-import type { AnalysisOptions, AnalysisStage, CheckpointAnalysis, ClassifierSettings, LightAnalysisOptions, PartialAnalysis } from '../core/analysis';
+import type {
+  AnalysisOptions,
+  AnalysisStage,
+  CheckpointAnalysis,
+  ClassifierSettings,
+  LightAnalysisOptions,
+  PartialAnalysis,
+} from '../core/analysis';
 import type { TrajectoryPoint } from '../core/analysis/trajectoryTypes';
 import type { FailureInfo } from './protocol';
 
@@ -54,7 +61,14 @@ export interface AnalysisDone {
 }
 
 export type FromAnalyzer =
-  | { readonly type: 'progress'; readonly id: number; readonly stage: AnalysisStage; readonly fraction: number; readonly stageFraction: number; readonly message: string }
+  | {
+      readonly type: 'progress';
+      readonly id: number;
+      readonly stage: AnalysisStage;
+      readonly fraction: number;
+      readonly stageFraction: number;
+      readonly message: string;
+    }
   | { readonly type: 'partial'; readonly id: number; readonly partial: PartialAnalysis }
   | ({ readonly type: 'done'; readonly id: number } & AnalysisDone)
   | { readonly type: 'lightProgress'; readonly id: number; readonly fraction: number; readonly message: string }
@@ -64,7 +78,15 @@ export type FromAnalyzer =
 export function isFromAnalyzer(value: unknown): value is FromAnalyzer {
   if (typeof value !== 'object' || value === null) return false;
   const { type, id } = value as { type?: unknown; id?: unknown };
-  return (type === 'progress' || type === 'partial' || type === 'done' || type === 'lightProgress' || type === 'lightDone' || type === 'failed') && typeof id === 'number';
+  return (
+    (type === 'progress' ||
+      type === 'partial' ||
+      type === 'done' ||
+      type === 'lightProgress' ||
+      type === 'lightDone' ||
+      type === 'failed') &&
+    typeof id === 'number'
+  );
 }
 
 export function isToAnalyzer(value: unknown): value is ToAnalyzer {

@@ -10,9 +10,7 @@ import { InvertscopeError, isErrorCode } from '../core/errors';
  */
 export type TrainRequest = JobRequest;
 
-export type ToTrainer =
-  | { readonly type: 'start'; readonly request: TrainRequest }
-  | { readonly type: 'cancel' };
+export type ToTrainer = { readonly type: 'start'; readonly request: TrainRequest } | { readonly type: 'cancel' };
 
 export type StartedInfo = JobStarted;
 
@@ -28,7 +26,10 @@ export interface FailureInfo {
  * InvertscopeError when the code is one of ours, else a plain Error (a process
  * that died, an unknown code).
  */
-export function errorFromFailure(info: FailureInfo | undefined, fallbackMessage = 'the training process failed'): Error {
+export function errorFromFailure(
+  info: FailureInfo | undefined,
+  fallbackMessage = 'the training process failed',
+): Error {
   const message = info?.message ?? fallbackMessage;
   return info && isErrorCode(info.code) ? new InvertscopeError(info.code, message) : new Error(message);
 }
@@ -53,8 +54,15 @@ export interface TrainingOutcome {
 export function isFromTrainer(value: unknown): value is FromTrainer {
   if (typeof value !== 'object' || value === null) return false;
   const type = (value as { type?: unknown }).type;
-  return type === 'started' || type === 'progress' || type === 'checkpoint' || type === 'log'
-    || type === 'finished' || type === 'cancelled' || type === 'failed';
+  return (
+    type === 'started' ||
+    type === 'progress' ||
+    type === 'checkpoint' ||
+    type === 'log' ||
+    type === 'finished' ||
+    type === 'cancelled' ||
+    type === 'failed'
+  );
 }
 
 export function isToTrainer(value: unknown): value is ToTrainer {

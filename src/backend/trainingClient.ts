@@ -46,12 +46,21 @@ class ProcessSession implements TrainingSession {
   private rejectStarted!: (error: Error) => void;
   private resolveOutcome!: (outcome: TrainingOutcome) => void;
 
-  constructor(private readonly child: ChildProcess, private readonly request: TrainRequest, private readonly options: StartTrainingOptions) {
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly request: TrainRequest,
+    private readonly options: StartTrainingOptions,
+  ) {
     this.runId = request.kind === 'resume' ? request.runId : null;
-    this.started = new Promise((resolve, reject) => { this.resolveStarted = resolve; this.rejectStarted = reject; });
+    this.started = new Promise((resolve, reject) => {
+      this.resolveStarted = resolve;
+      this.rejectStarted = reject;
+    });
     // A caller that only awaits `outcome` must not see an unhandled rejection from `started`.
     this.started.catch(() => undefined);
-    this.outcome = new Promise((resolve) => { this.resolveOutcome = resolve; });
+    this.outcome = new Promise((resolve) => {
+      this.resolveOutcome = resolve;
+    });
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => options.onStderr?.(text));
     child.on('message', (message) => this.receive(message));
@@ -115,7 +124,10 @@ class ProcessSession implements TrainingSession {
 
   private finishAbnormally(message: string): void {
     if (this.terminal) return;
-    const error: FailureInfo = { message: this.killRequested ? 'training was stopped by force' : message, code: this.killRequested ? 'CANCELLED' : 'INTERNAL' };
+    const error: FailureInfo = {
+      message: this.killRequested ? 'training was stopped by force' : message,
+      code: this.killRequested ? 'CANCELLED' : 'INTERNAL',
+    };
     const outcome: TrainingOutcome = { status: this.killRequested ? 'cancelled' : 'failed', runId: this.runId, error };
     this.terminal = outcome;
     this.rejectStarted(new Error(error.message));

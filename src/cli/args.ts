@@ -44,7 +44,9 @@ export interface FlagSpec {
 
 /** One meaning everywhere: the folder runs are read from and written to. */
 export const RUNS_FLAG = {
-  type: 'string', valueName: 'folder', default: './runs',
+  type: 'string',
+  valueName: 'folder',
+  default: './runs',
   description: 'the runs folder: one sub-folder per run, as train writes them and the VS Code extension reads them',
 } as const satisfies FlagSpec;
 
@@ -53,19 +55,30 @@ export function renamedFlag(renamedTo: string, why: string): FlagSpec {
   return { type: 'string', description: why, renamedTo };
 }
 
-type FlagValueOf<T extends FlagType> = T extends 'boolean' ? boolean : T extends 'number' | 'integer' ? number : T extends 'list' ? string[] : string;
+type FlagValueOf<T extends FlagType> = T extends 'boolean'
+  ? boolean
+  : T extends 'number' | 'integer'
+    ? number
+    : T extends 'list'
+      ? string[]
+      : string;
 
 export type FlagValues = Record<string, string | number | boolean | string[] | undefined>;
 
 /** Parsed flags, typed by their declarations when those keep their literal types (`satisfies`). */
-export type ParsedFlags<S extends Readonly<Record<string, FlagSpec>>> = { [K in keyof S]?: FlagValueOf<S[K]['type']> } & FlagValues;
+export type ParsedFlags<S extends Readonly<Record<string, FlagSpec>>> = {
+  [K in keyof S]?: FlagValueOf<S[K]['type']>;
+} & FlagValues;
 
 export interface ParsedArgs<S extends Readonly<Record<string, FlagSpec>> = Record<string, FlagSpec>> {
   readonly positionals: string[];
   readonly flags: ParsedFlags<S>;
 }
 
-export function parseArgs<S extends Readonly<Record<string, FlagSpec>>>(argv: readonly string[], specs: S): ParsedArgs<S> {
+export function parseArgs<S extends Readonly<Record<string, FlagSpec>>>(
+  argv: readonly string[],
+  specs: S,
+): ParsedArgs<S> {
   const positionals: string[] = [];
   const flags: FlagValues = {};
   for (let i = 0; i < argv.length; i++) {
@@ -79,7 +92,9 @@ export function parseArgs<S extends Readonly<Record<string, FlagSpec>>>(argv: re
     const spec: FlagSpec | undefined = Object.prototype.hasOwnProperty.call(specs, name) ? specs[name] : undefined;
     if (!spec) throw new UsageError(`unknown option --${name}${didYouMean(name, currentNames(specs), '--')}`);
     if (spec.renamedTo !== undefined) {
-      throw new UsageError(`--${name} is now --${spec.renamedTo}: ${spec.description}`, { rename: { from: name, to: spec.renamedTo } });
+      throw new UsageError(`--${name} is now --${spec.renamedTo}: ${spec.description}`, {
+        rename: { from: name, to: spec.renamedTo },
+      });
     }
     if (spec.type === 'boolean') {
       if (eq >= 0) throw new UsageError(`option --${name} takes no value`);
@@ -87,7 +102,8 @@ export function parseArgs<S extends Readonly<Record<string, FlagSpec>>>(argv: re
       continue;
     }
     const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined || (eq < 0 && raw.startsWith('--'))) throw new UsageError(`option --${name} needs a value (${allowedValues(spec) ?? `<${placeholder(spec)}>`})`);
+    if (raw === undefined || (eq < 0 && raw.startsWith('--')))
+      throw new UsageError(`option --${name} needs a value (${allowedValues(spec) ?? `<${placeholder(spec)}>`})`);
     flags[name] = convert(name, spec, raw, flags[name]);
   }
   return { positionals, flags: flags as ParsedFlags<S> };
@@ -97,20 +113,30 @@ function convert(name: string, spec: FlagSpec, raw: string, previous: FlagValues
   switch (spec.type) {
     case 'string':
       if (spec.choices && !spec.choices.includes(raw)) {
-        throw new UsageError(`invalid --${name}: ${JSON.stringify(raw)} (expected one of ${spec.choices.join(', ')})${didYouMean(raw, spec.choices, '')}`);
+        throw new UsageError(
+          `invalid --${name}: ${JSON.stringify(raw)} (expected one of ${spec.choices.join(', ')})${didYouMean(raw, spec.choices, '')}`,
+        );
       }
       return raw;
     case 'number':
     case 'integer': {
       const value = Number(raw);
       const bad = raw.trim() === '' || !Number.isFinite(value) || (spec.type === 'integer' && !Number.isInteger(value));
-      if (bad) throw new UsageError(`invalid --${name}: ${JSON.stringify(raw)} (expected ${spec.type === 'integer' ? 'an integer' : 'a number'})`);
-      if (spec.min !== undefined && value < spec.min) throw new UsageError(`invalid --${name}: ${value} (must be at least ${spec.min})`);
-      if (spec.max !== undefined && value > spec.max) throw new UsageError(`invalid --${name}: ${value} (must be at most ${spec.max})`);
+      if (bad)
+        throw new UsageError(
+          `invalid --${name}: ${JSON.stringify(raw)} (expected ${spec.type === 'integer' ? 'an integer' : 'a number'})`,
+        );
+      if (spec.min !== undefined && value < spec.min)
+        throw new UsageError(`invalid --${name}: ${value} (must be at least ${spec.min})`);
+      if (spec.max !== undefined && value > spec.max)
+        throw new UsageError(`invalid --${name}: ${value} (must be at most ${spec.max})`);
       return value;
     }
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       return [...((previous as string[] | undefined) ?? []), ...items];
     }
     case 'boolean':
@@ -124,7 +150,9 @@ export function integerList(name: string, values: readonly string[] | undefined,
   return values.map((v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) {
-      throw new UsageError(`invalid --${name}: ${JSON.stringify(v)} (expected ${min === 1 ? 'positive integers' : `integers ≥ ${min}`}, e.g. 10,50,100)`);
+      throw new UsageError(
+        `invalid --${name}: ${JSON.stringify(v)} (expected ${min === 1 ? 'positive integers' : `integers ≥ ${min}`}, e.g. 10,50,100)`,
+      );
     }
     return n;
   });
@@ -154,10 +182,14 @@ export function allowedValues(spec: FlagSpec): string | undefined {
 export function placeholder(spec: FlagSpec): string {
   if (spec.valueName) return spec.valueName;
   switch (spec.type) {
-    case 'integer': return 'n';
-    case 'number': return 'x';
-    case 'list': return 'a,b,…';
-    default: return spec.choices ? 'name' : 'value';
+    case 'integer':
+      return 'n';
+    case 'number':
+      return 'x';
+    case 'list':
+      return 'a,b,…';
+    default:
+      return spec.choices ? 'name' : 'value';
   }
 }
 

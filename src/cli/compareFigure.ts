@@ -30,7 +30,8 @@ export function compareFigure(panels: readonly FigurePanel[]): RgbImage {
   for (let i = 0; i < width * height; i++) rgb.set(BACKGROUND, i * 3);
   let x0 = 0;
   for (const im of images) {
-    for (let y = 0; y < im.height; y++) rgb.set(im.rgb.subarray(y * im.width * 3, (y + 1) * im.width * 3), (y * width + x0) * 3);
+    for (let y = 0; y < im.height; y++)
+      rgb.set(im.rgb.subarray(y * im.width * 3, (y + 1) * im.width * 3), (y * width + x0) * 3);
     x0 += im.width + PANEL_GAP;
   }
   return { width, height, rgb };
@@ -47,20 +48,40 @@ function panelImage(panel: FigurePanel): RgbImage {
   const a = panel.analysis;
   const sets = targetSets(a);
   const blank: GridTile = { values: new Array<number>(IMAGE_SIZE).fill(0), scale: 'pixel' };
-  const labels = [...new Set([...a.reconstruction.examples.map((e) => e.label), ...sets.flatMap((s) => s.perClass.map((c) => c.label))])].sort((x, y) => x - y);
+  const labels = [
+    ...new Set([
+      ...a.reconstruction.examples.map((e) => e.label),
+      ...sets.flatMap((s) => s.perClass.map((c) => c.label)),
+    ]),
+  ].sort((x, y) => x - y);
   const classes = a.classes ?? DIGIT_CLASSES;
-  const columnTitles = [classes.noun.toUpperCase(), 'F32', 'MIXED', ...sets.flatMap((s) => Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k) => (k === 0 ? `T=${s.temperature} ${Math.round(s.accuracy * 100)}%` : '')))];
+  const columnTitles = [
+    classes.noun.toUpperCase(),
+    'F32',
+    'MIXED',
+    ...sets.flatMap((s) =>
+      Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k) =>
+        k === 0 ? `T=${s.temperature} ${Math.round(s.accuracy * 100)}%` : '',
+      ),
+    ),
+  ];
   return renderGrid({
     title: panel.title,
     columnTitles,
     rows: labels.map((label) => {
       const example = a.reconstruction.examples.find((e) => e.label === label);
       const reconstruction: GridTile[] = example
-        ? [{ values: example.original, scale: 'pixel' }, { values: example.float32, scale: 'pixel' }, { values: example.float64, scale: 'pixel' }]
+        ? [
+            { values: example.original, scale: 'pixel' },
+            { values: example.float32, scale: 'pixel' },
+            { values: example.float64, scale: 'pixel' },
+          ]
         : [blank, blank, blank];
       const samples = sets.flatMap((s) => {
         const images = s.perClass.find((c) => c.label === label)?.images ?? [];
-        return Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k): GridTile => (images[k] ? { values: images[k], scale: 'pixel' } : blank));
+        return Array.from({ length: SAMPLES_PER_TEMPERATURE }, (_, k): GridTile =>
+          images[k] ? { values: images[k], scale: 'pixel' } : blank,
+        );
       });
       return { label: labelName(label, classes).toUpperCase(), tiles: [...reconstruction, ...samples] };
     }),

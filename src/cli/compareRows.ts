@@ -24,7 +24,11 @@ export interface ComparedCheckpoint {
 
 const PRECISIONS: readonly Precision[] = ['float32', 'float64'];
 /** Row labels of the round trips, short enough for the comparison's first column. */
-const ROUND_TRIP_SHORT: Record<RoundTripId, string> = { float32: 'all float32', mixed: 'f32 embedding, f64 inverse', float64: 'all float64' };
+const ROUND_TRIP_SHORT: Record<RoundTripId, string> = {
+  float32: 'all float32',
+  mixed: 'f32 embedding, f64 inverse',
+  float64: 'all float64',
+};
 
 /**
  * The rows of the two-column comparison: what produced each checkpoint
@@ -54,16 +58,31 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
     return config.flow ? `${pixels}, τ ${config.flow.boundarySurrogate}` : pixels;
   });
   row('architecture', (c) => describeArchitecture(c.architecture));
-  row('epochs', (c) => (c.run ? `${c.training.epoch} (run: ${c.run.epochsCompleted}/${c.run.config.epochs})` : String(c.training.epoch)));
-  row('batch, Adam lr, seed', (c) => (c.run ? `${c.run.config.batchSize}, ${c.run.config.learningRate}, ${c.run.config.seed}` : `—, —, ${c.training.seed}`));
+  row('epochs', (c) =>
+    c.run ? `${c.training.epoch} (run: ${c.run.epochsCompleted}/${c.run.config.epochs})` : String(c.training.epoch),
+  );
+  row('batch, Adam lr, seed', (c) =>
+    c.run
+      ? `${c.run.config.batchSize}, ${c.run.config.learningRate}, ${c.run.config.seed}`
+      : `—, —, ${c.training.seed}`,
+  );
   row('time', timeText);
   row('data', (c) => c.analysis.dataDescription ?? '—');
   row('train loss (nats)', (c) => formatNumber(c.training.trainLoss));
   row('test loss (nats)', (c) => formatNumber(c.training.testLoss));
-  row('test bits/dim', (c) => (c.analysis.density ? `${formatNumber(c.analysis.density.testBitsPerDim)} (uniform: 8)` : c.training.objective === 'seed' ? '— (not a density)' : '— (prior unknown)'));
+  row('test bits/dim', (c) =>
+    c.analysis.density
+      ? `${formatNumber(c.analysis.density.testBitsPerDim)} (uniform: 8)`
+      : c.training.objective === 'seed'
+        ? '— (not a density)'
+        : '— (prior unknown)',
+  );
   const depth = Math.max(a.analysis.layers.length, b.analysis.layers.length);
   for (let l = 0; l < depth; l++) {
-    row(`κ layer ${l + 1}`, (c) => { const layer = c.analysis.layers[l]; return layer ? formatNumber(layer.cond) : '—'; });
+    row(`κ layer ${l + 1}`, (c) => {
+      const layer = c.analysis.layers[l];
+      return layer ? formatNumber(layer.cond) : '—';
+    });
   }
   row('κ Jacobian', (c) => {
     const j = c.analysis.jacobian;
@@ -74,8 +93,11 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
   for (const id of ROUND_TRIP_IDS) {
     row(`round trip: ${ROUND_TRIP_SHORT[id]}`, (c) => {
       const r = c.analysis.reconstruction;
-      const s = r.roundTrips?.[id] ?? (id === 'float32' ? r.overall.float32 : id === 'mixed' ? r.overall.float64 : null);
-      return s ? `|err| ${formatNumber(s.meanAbsError)}, PSNR ${formatDecibels(s.psnr)}, ${formatPercent(s.brokenFraction)} broken` : '—';
+      const s =
+        r.roundTrips?.[id] ?? (id === 'float32' ? r.overall.float32 : id === 'mixed' ? r.overall.float64 : null);
+      return s
+        ? `|err| ${formatNumber(s.meanAbsError)}, PSNR ${formatDecibels(s.psnr)}, ${formatPercent(s.brokenFraction)} broken`
+        : '—';
     });
   }
   for (const p of PRECISIONS) {
@@ -85,13 +107,20 @@ export function compareRows(a: ComparedCheckpoint, b: ComparedCheckpoint): strin
     });
   }
   row('classifier on its own test images', (c) => formatPercent(c.analysis.generation.classifierTestAccuracy));
-  const keys = [...new Set([...a.analysis.generation.sets, ...b.analysis.generation.sets].map(setKey))].sort(compareKeys);
+  const keys = [...new Set([...a.analysis.generation.sets, ...b.analysis.generation.sets].map(setKey))].sort(
+    compareKeys,
+  );
   for (const key of keys) {
     const [source, precision, temperature] = key.split('|');
-    row(`${source === 'target' ? 'generation own target' : 'control: class Gaussian'} ${precision} T=${temperature}`, (c) => {
-      const set = c.analysis.generation.sets.find((s) => setKey(s) === key);
-      return set ? `${formatPercent(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}${seedSpread(set)}` : '—';
-    });
+    row(
+      `${source === 'target' ? 'generation own target' : 'control: class Gaussian'} ${precision} T=${temperature}`,
+      (c) => {
+        const set = c.analysis.generation.sets.find((s) => setKey(s) === key);
+        return set
+          ? `${formatPercent(set.accuracy)} read as asked${source === 'target' ? ` (${sourceName(set)})` : ''}${seedSpread(set)}`
+          : '—';
+      },
+    );
   }
   return rows;
 }
@@ -101,20 +130,45 @@ export function comparisonJson(compared: readonly ComparedCheckpoint[]): { check
   return {
     checkpoints: compared.map((c) => ({
       file: c.file,
-      run: c.run ? { id: c.run.id, config: c.run.config, epochsCompleted: c.run.epochsCompleted, timings: c.run.timings, backend: c.run.backend } : null,
+      run: c.run
+        ? {
+            id: c.run.id,
+            config: c.run.config,
+            epochsCompleted: c.run.epochsCompleted,
+            timings: c.run.timings,
+            backend: c.run.backend,
+          }
+        : null,
       architecture: c.architecture,
       training: c.training,
       testBitsPerDim: c.analysis.density?.testBitsPerDim ?? null,
       density: c.analysis.density ?? null,
       kappas: c.analysis.layers.map((l) => l.cond),
-      jacobian: { cond: c.analysis.jacobian.cond, resolvable: c.analysis.jacobian.resolvable ?? null, verdict: c.analysis.jacobian.verdict },
-      reconstruction: c.analysis.reconstruction.roundTrips ?? { float32: c.analysis.reconstruction.overall.float32, mixed: c.analysis.reconstruction.overall.float64 },
+      jacobian: {
+        cond: c.analysis.jacobian.cond,
+        resolvable: c.analysis.jacobian.resolvable ?? null,
+        verdict: c.analysis.jacobian.verdict,
+      },
+      reconstruction: c.analysis.reconstruction.roundTrips ?? {
+        float32: c.analysis.reconstruction.overall.float32,
+        mixed: c.analysis.reconstruction.overall.float64,
+      },
       recognizableUpTo: Object.fromEntries(c.analysis.amplification.map((r) => [r.precision, r.recognizableUpTo])),
       generation: {
         classifierTestAccuracy: c.analysis.generation.classifierTestAccuracy,
         sets: c.analysis.generation.sets.map((s) => ({
-          source: s.source, role: setRole(s), prior: s.prior ?? (s.source === 'target' ? 'paper' : null), precision: s.precision, temperature: s.temperature,
-          accuracy: s.accuracy, seedAccuracies: s.seedAccuracies ?? [s.accuracy], perClass: s.perClass.map((p) => ({ label: p.label, accuracy: p.accuracy, samples: p.sampleCount ?? p.images.length })),
+          source: s.source,
+          role: setRole(s),
+          prior: s.prior ?? (s.source === 'target' ? 'paper' : null),
+          precision: s.precision,
+          temperature: s.temperature,
+          accuracy: s.accuracy,
+          seedAccuracies: s.seedAccuracies ?? [s.accuracy],
+          perClass: s.perClass.map((p) => ({
+            label: p.label,
+            accuracy: p.accuracy,
+            samples: p.sampleCount ?? p.images.length,
+          })),
         })),
       },
     })),
@@ -124,7 +178,9 @@ export function comparisonJson(compared: readonly ComparedCheckpoint[]): { check
 /** ', ±0.6 over 3 seeds' when a set was drawn with several seeds (sd of the seeds' accuracies, in points). */
 function seedSpread(set: GeneratedSet): string {
   const seeds = set.seedAccuracies ?? [];
-  return seeds.length < 2 ? '' : `, ±${formatNumber(100 * moments(seeds).std, { digits: 2 })} over ${seeds.length} seeds`;
+  return seeds.length < 2
+    ? ''
+    : `, ±${formatNumber(100 * moments(seeds).std, { digits: 2 })} over ${seeds.length} seeds`;
 }
 
 function priorText(c: ComparedCheckpoint): string {

@@ -8,9 +8,13 @@ import type { TrainConfig } from '../core/train/config';
 export function describeFlowOptions(config: Pick<TrainConfig, 'flow' | 'dequantize'>): string {
   const f = config.flow;
   if (!f) return config.dequantize ? 'dequantized' : '';
-  const init = f.init === 'default' ? "PyTorch's default init" : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge}${f.denseAfterWhitening ? ', dense layers after the whitening' : ''})`;
+  const init =
+    f.init === 'default'
+      ? "PyTorch's default init"
+      : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge}${f.denseAfterWhitening ? ', dense layers after the whitening' : ''})`;
   return [
-    `${f.prior} prior${f.priorRank ? ` (rank ${f.priorRank} + diagonal)` : ''}`, init,
+    `${f.prior} prior${f.priorRank ? ` (rank ${f.priorRank} + diagonal)` : ''}`,
+    init,
     f.warmupSteps > 0 ? `warm-up ${f.warmupSteps}` : 'no warm-up',
     f.cosineDecay ? 'cosine decay' : 'constant rate',
     `τ ${f.boundarySurrogate}`,

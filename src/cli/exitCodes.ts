@@ -4,12 +4,12 @@ import { UsageError } from './args';
 /** Exit statuses scripts can rely on (also listed by `invertscope --help`). */
 export const EXIT = {
   ok: 0,
-  failed: 1,       // the work ran and failed (a training run failed, an internal error)
-  usage: 2,        // the command line is wrong
-  badInput: 3,     // a file, run or value given is missing or malformed
-  network: 4,      // a download failed
-  backend: 5,      // no compute backend could start
-  cancelled: 130,  // stopped by Ctrl-C (128 + SIGINT)
+  failed: 1, // the work ran and failed (a training run failed, an internal error)
+  usage: 2, // the command line is wrong
+  badInput: 3, // a file, run or value given is missing or malformed
+  network: 4, // a download failed
+  backend: 5, // no compute backend could start
+  cancelled: 130, // stopped by Ctrl-C (128 + SIGINT)
 } as const;
 
 export function exitCodeFor(error: unknown): number {

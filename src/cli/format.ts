@@ -10,11 +10,19 @@ const MIN_COLUMN = 12;
  */
 export function table(header: string[], rows: string[][], options: { maxWidth?: number } = {}): string {
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const numeric = header.map((_, c) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,.]+(e[-+]?\d+)?%?$|^—$/.test(r[c] ?? '')));
+  const numeric = header.map(
+    (_, c) => rows.length > 0 && rows.every((r) => /^[-+]?[\d,.]+(e[-+]?\d+)?%?$|^—$/.test(r[c] ?? '')),
+  );
   if (options.maxWidth !== undefined) fitWidths(widths, numeric, options.maxWidth);
-  const line = (cells: string[]) => cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c])))
+      .join('  ')
+      .trimEnd();
   const lines = (cells: string[]) => {
-    const wrapped = cells.map((cell, c) => (numeric[c] || cell.length <= widths[c] ? [cell] : wrapText(cell, widths[c])));
+    const wrapped = cells.map((cell, c) =>
+      numeric[c] || cell.length <= widths[c] ? [cell] : wrapText(cell, widths[c]),
+    );
     const height = Math.max(...wrapped.map((w) => w.length));
     return Array.from({ length: height }, (_, k) => line(wrapped.map((w) => w[k] ?? '')));
   };
@@ -26,7 +34,9 @@ function fitWidths(widths: number[], numeric: readonly boolean[], maxWidth: numb
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   while (total() > maxWidth) {
     let widest = -1;
-    widths.forEach((w, c) => { if (!numeric[c] && w > MIN_COLUMN && (widest < 0 || w > widths[widest])) widest = c; });
+    widths.forEach((w, c) => {
+      if (!numeric[c] && w > MIN_COLUMN && (widest < 0 || w > widths[widest])) widest = c;
+    });
     if (widest < 0) return;
     widths[widest] -= 1;
   }
@@ -41,7 +51,10 @@ export function wrapText(text: string, width: number): string[] {
   let line = '';
   for (let word of text.split(/ +/)) {
     while (word.length > width) {
-      if (line.length > 0) { lines.push(line); line = ''; }
+      if (line.length > 0) {
+        lines.push(line);
+        line = '';
+      }
       const slash = word.lastIndexOf('/', width - 1);
       const cut = slash > 0 ? slash + 1 : width;
       lines.push(word.slice(0, cut));

@@ -37,7 +37,8 @@ export function commandHelp(command: Command, width = MAX_WIDTH): string {
   out.push(...entry('--help, -h', 'print this help', [], width));
   if (renamed.length > 0) {
     out.push('', 'Renamed (the old spelling is refused with a pointer to the new one):');
-    for (const [name, spec] of renamed) out.push(...entry(`--${name}`, `now --${spec.renamedTo}: ${spec.description}`, [], width));
+    for (const [name, spec] of renamed)
+      out.push(...entry(`--${name}`, `now --${spec.renamedTo}: ${spec.description}`, [], width));
   }
   if (command.examples && command.examples.length > 0) {
     out.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
@@ -62,13 +63,26 @@ export function mainHelp(commands: readonly Command[], width = MAX_WIDTH): strin
     ...commandLines,
     '',
     'Options that mean the same in every command that has them:',
-    ...entry('--runs <folder>', 'the runs folder, read and written (default ./runs); the VS Code extension reads the same runs', [], width),
-    ...entry('--out <path>', 'the file or folder the command writes: the PNG of reconstruct, generate and compare, the data folder of download-mnist', [], width),
+    ...entry(
+      '--runs <folder>',
+      'the runs folder, read and written (default ./runs); the VS Code extension reads the same runs',
+      [],
+      width,
+    ),
+    ...entry(
+      '--out <path>',
+      'the file or folder the command writes: the PNG of reconstruct, generate and compare, the data folder of download-mnist',
+      [],
+      width,
+    ),
     ...entry('--json', 'machine-readable output on stdout', [], width),
     '',
     'Run `invertscope <command> --help` for every option of a command, with its default and allowed values.',
-    ...wrapText(`Exit status: ${EXIT.ok} ok, ${EXIT.failed} failed, ${EXIT.usage} usage error, ${EXIT.badInput} bad or missing input, `
-      + `${EXIT.network} network, ${EXIT.backend} no backend, ${EXIT.cancelled} cancelled.`, width),
+    ...wrapText(
+      `Exit status: ${EXIT.ok} ok, ${EXIT.failed} failed, ${EXIT.usage} usage error, ${EXIT.badInput} bad or missing input, ` +
+        `${EXIT.network} network, ${EXIT.backend} no backend, ${EXIT.cancelled} cancelled.`,
+      width,
+    ),
   ].join('\n');
 }
 

@@ -22,8 +22,19 @@ import { timelineCommand } from './commands/timeline';
 import { trainCommand } from './commands/train';
 
 export const COMMANDS: readonly Command[] = [
-  reproduceCommand, reportCommand, trainCommand, runsCommand, showCommand, resumeCommand, importCommand, downloadMnistCommand,
-  analyzeCommand, timelineCommand, reconstructCommand, generateCommand, compareCommand,
+  reproduceCommand,
+  reportCommand,
+  trainCommand,
+  runsCommand,
+  showCommand,
+  resumeCommand,
+  importCommand,
+  downloadMnistCommand,
+  analyzeCommand,
+  timelineCommand,
+  reconstructCommand,
+  generateCommand,
+  compareCommand,
 ];
 
 const HELP_FLAGS = new Set(['--help', '-h']);
@@ -53,14 +64,17 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     const error = pathErrorOf(caught) ?? caught;
     if (error instanceof UsageError) {
       ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
-      if (error.rename) ctx.stderr.write(`Run instead: ${commandLine([name, ...renamed(rest, error.rename.from, error.rename.to)])}\n`);
+      if (error.rename)
+        ctx.stderr.write(`Run instead: ${commandLine([name, ...renamed(rest, error.rename.from, error.rename.to)])}\n`);
       else ctx.stderr.write(`Usage: ${command.usage}\nRun \`invertscope ${name} --help\` for every option.\n`);
     } else if (error instanceof InvertscopeError) {
       ctx.stderr.write(`invertscope ${name}: ${error.message}\n`);
     } else {
       // A stack trace helps a bug report, not a user; it is printed only when asked for.
       const stack = process.env.INVERTSCOPE_DEBUG && error instanceof Error ? `${error.stack ?? ''}\n` : '';
-      ctx.stderr.write(`invertscope ${name}: internal error: ${describeError(error)} (this is a bug; INVERTSCOPE_DEBUG=1 prints where it happened)\n${stack}`);
+      ctx.stderr.write(
+        `invertscope ${name}: internal error: ${describeError(error)} (this is a bug; INVERTSCOPE_DEBUG=1 prints where it happened)\n${stack}`,
+      );
     }
     return exitCodeFor(error);
   }
@@ -79,16 +93,26 @@ function help(topic: string | undefined, ctx: CliContext): number {
 }
 
 function unknownCommand(name: string, ctx: CliContext): number {
-  const hint = didYouMean(name, COMMANDS.map((c) => c.name), '');
-  ctx.stderr.write(`invertscope: unknown command "${name}"${hint}\nCommands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`invertscope --help\` for what each does.\n`);
+  const hint = didYouMean(
+    name,
+    COMMANDS.map((c) => c.name),
+    '',
+  );
+  ctx.stderr.write(
+    `invertscope: unknown command "${name}"${hint}\nCommands: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`invertscope --help\` for what each does.\n`,
+  );
   return EXIT.usage;
 }
 
 /** The arguments with a flag's former name replaced by its new one (both `--old value` and `--old=value`). */
 function renamed(args: readonly string[], from: string, to: string): string[] {
-  return args.map((a) => (a === `--${from}` ? `--${to}` : a.startsWith(`--${from}=`) ? `--${to}=${a.slice(from.length + 3)}` : a));
+  return args.map((a) =>
+    a === `--${from}` ? `--${to}` : a.startsWith(`--${from}=`) ? `--${to}=${a.slice(from.length + 3)}` : a,
+  );
 }
 
 if (require.main === module) {
-  void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

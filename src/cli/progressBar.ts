@@ -24,7 +24,10 @@ export class ProgressBar {
   /** Where the rate is measured from: the first update (resumed work starts past 0). */
   private origin: { t: number; fraction: number } | null = null;
 
-  constructor(private readonly stream: ProgressStream, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Redraws the bar (at most ten times a second) with the time left once it can be estimated. */
   update(fraction: number, text: string): void {
@@ -72,7 +75,7 @@ export class ProgressBar {
     const seconds = (t - this.origin.t) / 1000;
     const progressed = fraction - this.origin.fraction;
     if (progressed < ETA_MIN_FRACTION || seconds < ETA_MIN_SECONDS) return null;
-    return `${formatDuration(Math.max(0, seconds * (1 - fraction) / progressed))} left`;
+    return `${formatDuration(Math.max(0, (seconds * (1 - fraction)) / progressed))} left`;
   }
 }
 

@@ -134,11 +134,7 @@ export interface RunTrajectoryMessage {
 }
 
 export type DashboardHostMessage =
-  | DashboardInitMessage
-  | RowsMessage
-  | RunLossMessage
-  | RunTrajectoryMessage
-  | ExportResultMessage;
+  DashboardInitMessage | RowsMessage | RunLossMessage | RunTrajectoryMessage | ExportResultMessage;
 
 // ---------------------------------------------------------------- webview → host
 
@@ -164,9 +160,4 @@ export interface TableShownMessage {
 export type DashboardExportMessage = ChartExportMessage<DashboardChartId>;
 
 export type DashboardWebviewMessage =
-  | ReadyMessage
-  | WatchRunsMessage
-  | OpenRunMessage
-  | TableShownMessage
-  | DashboardExportMessage
-  | OpenLogMessage;
+  ReadyMessage | WatchRunsMessage | OpenRunMessage | TableShownMessage | DashboardExportMessage | OpenLogMessage;

@@ -11,7 +11,9 @@ declare const INVERTSCOPE_BUNDLE: boolean | undefined;
  * bundles (the .vsix, the npm package) each find them beside themselves.
  */
 export function assetDirectory(): string {
-  return typeof INVERTSCOPE_BUNDLE !== 'undefined' && INVERTSCOPE_BUNDLE ? __dirname : join(__dirname, '..', '..', 'assets');
+  return typeof INVERTSCOPE_BUNDLE !== 'undefined' && INVERTSCOPE_BUNDLE
+    ? __dirname
+    : join(__dirname, '..', '..', 'assets');
 }
 
 /**
@@ -19,7 +21,9 @@ export function assetDirectory(): string {
  * out/src/core/ three levels up, from dist/ one level up, to the package root.
  */
 export function mediaDirectory(): string {
-  return typeof INVERTSCOPE_BUNDLE !== 'undefined' && INVERTSCOPE_BUNDLE ? join(__dirname, '..', 'media') : join(__dirname, '..', '..', '..', 'media');
+  return typeof INVERTSCOPE_BUNDLE !== 'undefined' && INVERTSCOPE_BUNDLE
+    ? join(__dirname, '..', 'media')
+    : join(__dirname, '..', '..', '..', 'media');
 }
 
 /** The embedded digits, as scripts/build.mjs encodes them (src/core/data/compactDigits.ts). */

@@ -4,13 +4,13 @@
  * action); `detail` names the file, field and value when there is one.
  */
 export type ErrorCode =
-  | 'BAD_INPUT'        // a file or value the user gave is malformed
-  | 'NOT_FOUND'        // a run, checkpoint or file does not exist
-  | 'CORRUPT'          // stored data failed validation (truncated, bad header, ...)
-  | 'NUMERIC'          // a numerical failure (singular matrix, divergence)
-  | 'NETWORK'          // a download failed
-  | 'CANCELLED'        // the user or caller cancelled
-  | 'BACKEND'          // no compute backend could be loaded
+  | 'BAD_INPUT' // a file or value the user gave is malformed
+  | 'NOT_FOUND' // a run, checkpoint or file does not exist
+  | 'CORRUPT' // stored data failed validation (truncated, bad header, ...)
+  | 'NUMERIC' // a numerical failure (singular matrix, divergence)
+  | 'NETWORK' // a download failed
+  | 'CANCELLED' // the user or caller cancelled
+  | 'BACKEND' // no compute backend could be loaded
   | 'INTERNAL';
 
 // A record rather than a list: a code added to ErrorCode and not here fails to compile.

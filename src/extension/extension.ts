@@ -30,19 +30,59 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
   const analysis = new AnalysisService(ports.analysis, () => settings.current.analysis, log);
   const trajectories = new TrajectoryService(ports.trajectory, () => location.current, log);
   const tree = new RunsTreeProvider(location, analysis, trajectories, training, log);
-  const treeView = vscode.window.createTreeView(VIEW_IDS.runs, { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEW_IDS.runs, {
+    treeDataProvider: tree,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
   const watcher = new RunsFolderWatcher(location, settings, log);
-  const inspectors = new InspectorManager({ location, analysis, trajectories, log, extensionUri: context.extensionUri, renderHtml: renderInspectorHtml });
-  const dashboard = new DashboardManager({ location, trajectories, log, extensionUri: context.extensionUri, openRun: (runId) => inspectors.open(runId, null) });
+  const inspectors = new InspectorManager({
+    location,
+    analysis,
+    trajectories,
+    log,
+    extensionUri: context.extensionUri,
+    renderHtml: renderInspectorHtml,
+  });
+  const dashboard = new DashboardManager({
+    location,
+    trajectories,
+    log,
+    extensionUri: context.extensionUri,
+    openRun: (runId) => inspectors.open(runId, null),
+  });
   const failures = new FailureReporter(log);
   const services: Services = {
-    extension: context, log, settings, location, training, analysis, dataset: ports.dataset, tree, treeView, inspectors, dashboard, trajectories, failures,
+    extension: context,
+    log,
+    settings,
+    location,
+    training,
+    analysis,
+    dataset: ports.dataset,
+    tree,
+    treeView,
+    inspectors,
+    dashboard,
+    trajectories,
+    failures,
   };
   const commands = new CommandManager(failures);
   registerCommands(commands, services);
 
   context.subscriptions.push(
-    ports, settings, location, training, analysis, trajectories, tree, treeView, watcher, inspectors, dashboard, commands,
+    ports,
+    settings,
+    location,
+    training,
+    analysis,
+    trajectories,
+    tree,
+    treeView,
+    watcher,
+    inspectors,
+    dashboard,
+    commands,
     new TrainingStatusBar(training),
     watcher.onDidChange((batch) => {
       // First, so that the views' reads below see the new points.
@@ -62,12 +102,16 @@ export function activate(context: vscode.ExtensionContext): InvertscopeApi {
     // Last, so that what is disposed before it can still log.
     log,
   );
-  log.info(`Invertscope ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`);
+  log.info(
+    `Invertscope ${String((context.extension.packageJSON as { version?: unknown }).version)} activated in ${(performance.now() - activated).toFixed(0)} ms; runs folder ${location.current.runsFolder}`,
+  );
   let populated: number | null = null;
   const firstListing = tree.onDidListRoot(({ entries, askedAt }) => {
     populated = performance.now() - activated;
-    log.info(`Runs view populated ${populated.toFixed(0)} ms after activate() began (${entries} ${entries === 1 ? 'entry' : 'entries'}; `
-      + `VS Code asked for them at ${(askedAt - activated).toFixed(0)} ms)`);
+    log.info(
+      `Runs view populated ${populated.toFixed(0)} ms after activate() began (${entries} ${entries === 1 ? 'entry' : 'entries'}; ` +
+        `VS Code asked for them at ${(askedAt - activated).toFixed(0)} ms)`,
+    );
     firstListing.dispose();
   });
   context.subscriptions.push(firstListing);
@@ -94,6 +138,8 @@ async function reconcileStaleRuns(store: RunStorePort, log: LogSink, tree: RunsT
     log.warn(`marked ${marked.length} run(s) whose training process is gone as failed: ${marked.join(', ')}`);
     tree.refreshAll();
   } catch (error) {
-    log.warn(`checking for stale runs in ${store.runsFolder}: ${error instanceof Error ? error.message : String(error)}`);
+    log.warn(
+      `checking for stale runs in ${store.runsFolder}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -99,7 +99,13 @@ export interface AnalysisPort {
    * Computes (and caches) the analysis, telling `onPartial` what is known early
    * (spectra and κ first); rejects with an InvertscopeError 'CANCELLED' when `signal` aborts.
    */
-  analyse(target: CheckpointTarget, options: AnalysisOptions, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis>;
+  analyse(
+    target: CheckpointTarget,
+    options: AnalysisOptions,
+    onProgress: AnalysisProgressListener,
+    signal: AbortSignal,
+    onPartial?: PartialAnalysisListener,
+  ): Promise<CheckpointAnalysis>;
 }
 
 /**
@@ -115,7 +121,11 @@ export interface TrajectoryPort {
    */
   readCached(run: RunRecord, runDir: string): Promise<TrajectoryPoint[]>;
   /** Computes (and caches) one checkpoint's point; rejects with an InvertscopeError 'CANCELLED' when `signal` aborts. */
-  compute(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<TrajectoryPoint>;
+  compute(
+    target: CheckpointTarget,
+    onProgress: AnalysisProgressListener,
+    signal: AbortSignal,
+  ): Promise<TrajectoryPoint>;
 }
 
 export interface DownloadProgress {
@@ -126,7 +136,11 @@ export interface DownloadProgress {
 
 /** Fetches the official MNIST IDX archives into a folder, verified by hash. */
 export interface DatasetPort {
-  downloadMnist(folder: string, onProgress: (progress: DownloadProgress) => void, signal: AbortSignal): Promise<{ folder: string; files: readonly string[] }>;
+  downloadMnist(
+    folder: string,
+    onProgress: (progress: DownloadProgress) => void,
+    signal: AbortSignal,
+  ): Promise<{ folder: string; files: readonly string[] }>;
 }
 
 /** Where the extension writes what it does; vscode.LogOutputChannel satisfies it. */

@@ -13,15 +13,20 @@ export class RunsLocation extends Disposable {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<RunStorePort>());
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(settings: SettingsStore, private readonly openStore: RunStoreFactory) {
+  constructor(
+    settings: SettingsStore,
+    private readonly openStore: RunStoreFactory,
+  ) {
     super();
     this.store = openStore(settings.runsFolder());
-    this._register(settings.onDidChange(() => {
-      const folder = settings.runsFolder();
-      if (folder === this.store.runsFolder) return;
-      this.store = this.openStore(folder);
-      this.changeEmitter.fire(this.store);
-    }));
+    this._register(
+      settings.onDidChange(() => {
+        const folder = settings.runsFolder();
+        if (folder === this.store.runsFolder) return;
+        this.store = this.openStore(folder);
+        this.changeEmitter.fire(this.store);
+      }),
+    );
   }
 
   get current(): RunStorePort {

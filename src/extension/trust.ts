@@ -35,5 +35,7 @@ export function requireTrustToImport(trusted: boolean, file: string, workspaceFo
  */
 export function requireTrustToChangeRuns(trusted: boolean, action: string): void {
   if (trusted) return;
-  throw new UntrustedWorkspaceError(`${action} is turned off in Restricted Mode: the extension only reads this workspace's runs until it is trusted. Trust the workspace to change them.`);
+  throw new UntrustedWorkspaceError(
+    `${action} is turned off in Restricted Mode: the extension only reads this workspace's runs until it is trusted. Trust the workspace to change them.`,
+  );
 }

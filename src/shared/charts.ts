@@ -38,9 +38,15 @@ export const CHART_IDS = Object.keys(CHART_TITLES) as readonly ChartId[];
 export type DashboardChartId = 'runs-table' | 'runs-loss' | 'runs-condition' | 'runs-broken';
 
 export const DASHBOARD_CHART_IDS = Object.keys({
-  'runs-table': true, 'runs-loss': true, 'runs-condition': true, 'runs-broken': true,
+  'runs-table': true,
+  'runs-loss': true,
+  'runs-condition': true,
+  'runs-broken': true,
 } satisfies Record<DashboardChartId, true>) as readonly DashboardChartId[];
 
 export type ExportFormat = 'svg' | 'png' | 'csv';
 
-export const EXPORT_FORMATS = Object.keys({ svg: true, png: true, csv: true } satisfies Record<ExportFormat, true>) as readonly ExportFormat[];
+export const EXPORT_FORMATS = Object.keys({ svg: true, png: true, csv: true } satisfies Record<
+  ExportFormat,
+  true
+>) as readonly ExportFormat[];

@@ -38,7 +38,10 @@ export function formatNumber(value: number, format: NumberFormat = {}): string {
   if (magnitude >= PLAIN_MIN && magnitude < PLAIN_MAX) {
     return String(rounded);
   }
-  return value.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  return value
+    .toExponential(digits - 1)
+    .replace(/\.?0+e/, 'e')
+    .replace('e+', 'e');
 }
 
 /**

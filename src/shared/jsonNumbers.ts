@@ -53,5 +53,7 @@ export function numberFromJson(value: unknown): number | undefined {
  * the like, e.g. findings.json).
  */
 export function decodeJson(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) => (typeof v === 'string' && Object.hasOwn(NUMBER_WORDS, v) ? NUMBER_WORDS[v] : v));
+  return JSON.parse(text, (_key, v: unknown) =>
+    typeof v === 'string' && Object.hasOwn(NUMBER_WORDS, v) ? NUMBER_WORDS[v] : v,
+  );
 }

@@ -6,7 +6,17 @@
 import { formatNumber } from '../shared/formatNumber';
 
 const SUPERSCRIPT: Record<string, string> = {
-  '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
 };
 
 /** 1000 → "10³", 1e-6 → "10⁻⁶"; for log-axis ticks, which only label powers of ten. */
@@ -14,7 +24,10 @@ export function formatPowerOfTen(value: number): string {
   const exponent = Math.round(Math.log10(value));
   if (exponent === 0) return '1';
   if (exponent === 1) return '10';
-  return `10${String(exponent).split('').map((c) => SUPERSCRIPT[c] ?? c).join('')}`;
+  return `10${String(exponent)
+    .split('')
+    .map((c) => SUPERSCRIPT[c] ?? c)
+    .join('')}`;
 }
 
 /** The δ values of the amplification study, written as people write them: 1e-3. */

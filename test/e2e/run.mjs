@@ -16,7 +16,12 @@ import { createProfile, freePort, installExtension, startCodeServer } from './li
 import { runExtensionHostTests } from './lib/extensionHostTests.mjs';
 import { ensureCodeServer } from './lib/installCodeServer.mjs';
 import { installNpmPackage } from './lib/npmPackage.mjs';
-import { checkInstalledRuntime, checkVsixContents, installedExtensionDir, packageVsix } from './lib/packageExtension.mjs';
+import {
+  checkInstalledRuntime,
+  checkVsixContents,
+  installedExtensionDir,
+  packageVsix,
+} from './lib/packageExtension.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -34,7 +39,6 @@ async function phase(name, body) {
   timings.push(`${name} ${((Date.now() - t) / 1000).toFixed(1)} s`);
   return result;
 }
-
 
 /** Copies the extension's own log (its LogOutputChannel) of every window into the artifacts. */
 function collectExtensionLogs(userData) {
@@ -55,11 +59,15 @@ async function main() {
   const packaged = await phase('npm run package (builds, then vsce package)', () => packageVsix(root, vsix));
   for (const line of packaged.vsceLines) console.log(`   vsce: ${line.trim()}`);
   const contents = checkVsixContents(root, vsix);
-  console.log(`   ${vsix}: ${(contents.bytes / 1e6).toFixed(2)} MB, ${contents.files} files (targets: 2.5 MB, 40 files)`);
+  console.log(
+    `   ${vsix}: ${(contents.bytes / 1e6).toFixed(2)} MB, ${contents.files} files (targets: 2.5 MB, 40 files)`,
+  );
 
   const profile = createProfile(join(work, 'profile'));
   await phase('install .vsix', () => installExtension(codeServer, profile, vsix));
-  const runtime = await phase('training from the installed copy alone', () => checkInstalledRuntime(installedExtensionDir(profile.extensions, root)));
+  const runtime = await phase('training from the installed copy alone', () =>
+    checkInstalledRuntime(installedExtensionDir(profile.extensions, root)),
+  );
   console.log(`   ${runtime}`);
   const npmPackage = await phase('npm package: npm pack, npm install, npx invertscope', () => {
     const installed = installNpmPackage(root, work);
@@ -79,17 +87,34 @@ async function main() {
   await fixtures.writeFixtureRuns(join(hostWorkspace, '.invertscope', 'runs'));
 
   const port = await freePort();
-  const server = await phase('start code-server', () => startCodeServer(codeServer, profile, { port, logFile: join(artifacts, 'code-server.log') }));
+  const server = await phase('start code-server', () =>
+    startCodeServer(codeServer, profile, { port, logFile: join(artifacts, 'code-server.log') }),
+  );
   console.log(`   ${server.url} (pid ${server.pid})`);
   const failures = [];
   try {
     if (only === '' || only === 'ui') {
       await phase('UI tests (Chromium)', () => {
-        const files = readdirSync(join(here, 'ui')).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, 'ui', f));
-        const result = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=420000', '--test-reporter=spec', ...files], {
-          cwd: root, stdio: 'inherit',
-          env: { ...process.env, CS_URL: server.url, WS_DIR: uiWorkspace, ARTIFACTS_DIR: artifacts, LOGS_DIR: join(profile.userData, 'logs'), NPM_PROJECT: npmPackage.project },
-        });
+        const files = readdirSync(join(here, 'ui'))
+          .filter((f) => f.endsWith('.test.mjs'))
+          .sort()
+          .map((f) => join(here, 'ui', f));
+        const result = spawnSync(
+          process.execPath,
+          ['--test', '--test-concurrency=1', '--test-timeout=420000', '--test-reporter=spec', ...files],
+          {
+            cwd: root,
+            stdio: 'inherit',
+            env: {
+              ...process.env,
+              CS_URL: server.url,
+              WS_DIR: uiWorkspace,
+              ARTIFACTS_DIR: artifacts,
+              LOGS_DIR: join(profile.userData, 'logs'),
+              NPM_PROJECT: npmPackage.project,
+            },
+          },
+        );
         if (result.status !== 0) failures.push('UI tests');
       });
     }
@@ -103,7 +128,8 @@ async function main() {
           logFile: join(artifacts, 'extension-host.log'),
         });
         console.log(`   extension-host tests exit code: ${code}`);
-        if (code !== 0) failures.push(`extension-host tests (exit ${code}; log in test-artifacts/e2e/extension-host.log)`);
+        if (code !== 0)
+          failures.push(`extension-host tests (exit ${code}; log in test-artifacts/e2e/extension-host.log)`);
       });
     }
   } finally {

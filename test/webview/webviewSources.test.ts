@@ -22,7 +22,10 @@ function sources(dir: string): string[] {
 
 function imports(file: string): Array<{ statement: string; from: string }> {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/^(import|export)\s[^;]*?\sfrom\s+'([^']+)';/gms)].map((m) => ({ statement: m[0], from: m[2] }));
+  return [...text.matchAll(/^(import|export)\s[^;]*?\sfrom\s+'([^']+)';/gms)].map((m) => ({
+    statement: m[0],
+    from: m[2],
+  }));
 }
 
 describe('webview sources', () => {
@@ -39,26 +42,39 @@ describe('webview sources', () => {
         const target = join(file, '..', from);
         if (target.startsWith(WEBVIEW) || /^(import|export) type /.test(statement)) continue;
         const leaf = imports(`${target}.ts`).every((i) => /^(import|export) type /.test(i.statement));
-        assert.ok(leaf, `${relative(ROOT, file)}: ${statement.split('\n')[0]} (a value import from a module that imports values)`);
+        assert.ok(
+          leaf,
+          `${relative(ROOT, file)}: ${statement.split('\n')[0]} (a value import from a module that imports values)`,
+        );
       }
     }
   });
 
   it('reach the UI toolkit only through ui/controls.ts', () => {
     const users = files.filter((f) => imports(f).some((i) => i.from.startsWith('@vscode/webview-ui-toolkit')));
-    assert.deepEqual(users.map((f) => relative(WEBVIEW, f)), [join('ui', 'controls.ts')]);
+    assert.deepEqual(
+      users.map((f) => relative(WEBVIEW, f)),
+      [join('ui', 'controls.ts')],
+    );
   });
 
   it('import named parts of d3, never the whole namespace', () => {
     for (const file of files) {
       for (const { statement, from } of imports(file)) {
-        if (from === 'd3' || from.startsWith('d3-')) assert.match(statement, /^import (type )?\{/, `${relative(ROOT, file)}: ${statement}`);
+        if (from === 'd3' || from.startsWith('d3-'))
+          assert.match(statement, /^import (type )?\{/, `${relative(ROOT, file)}: ${statement}`);
       }
     }
   });
 
   it('have no package imports besides d3 and the toolkit', () => {
-    const packages = new Set(files.flatMap((f) => imports(f).map((i) => i.from).filter((from) => !from.startsWith('.'))));
+    const packages = new Set(
+      files.flatMap((f) =>
+        imports(f)
+          .map((i) => i.from)
+          .filter((from) => !from.startsWith('.')),
+      ),
+    );
     assert.deepEqual([...packages].sort(), ['@vscode/webview-ui-toolkit', 'd3']);
   });
 });

@@ -24,39 +24,58 @@ const COMPARE_WIDTH = 120;
 
 const FLAGS = {
   runs: { ...RUNS_FLAG, description: 'the runs folder run ids are looked up in' },
-  out: { type: 'string', valueName: 'file.png', default: 'compare.png in the current folder', description: 'the PNG to write' },
-  json: { type: 'boolean', description: "print the comparison as JSON (each checkpoint's configuration and figures, not the whole analyses)" },
+  out: {
+    type: 'string',
+    valueName: 'file.png',
+    default: 'compare.png in the current folder',
+    description: 'the PNG to write',
+  },
+  json: {
+    type: 'boolean',
+    description: "print the comparison as JSON (each checkpoint's configuration and figures, not the whole analyses)",
+  },
   ...ANALYSIS_OPTION_FLAGS,
 } satisfies Record<string, FlagSpec>;
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'put two checkpoints side by side (e.g. the paper\'s loss against a flow): a two-column table and one PNG of reconstructions and samples',
+  summary:
+    "put two checkpoints side by side (e.g. the paper's loss against a flow): a two-column table and one PNG of reconstructions and samples",
   usage: 'invertscope compare <checkpointA> <checkpointB> [options]',
   flags: FLAGS,
-  arguments: [['<checkpointA> <checkpointB>', 'each a .safetensors checkpoint file, a run (an id, a unique prefix of one, or a run folder: its latest checkpoint), or <run>@<epoch>']],
+  arguments: [
+    [
+      '<checkpointA> <checkpointB>',
+      'each a .safetensors checkpoint file, a run (an id, a unique prefix of one, or a run folder: its latest checkpoint), or <run>@<epoch>',
+    ],
+  ],
   examples: ['invertscope compare 20261130-0512-small-3f9a 20261130-0540-base-77c1@0 --out compare.png'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
     // Before the work, which takes a while: a PNG that cannot be written is refused at once.
     if (flags.out !== undefined) await checkOutputFile(resolve(ctx.cwd, flags.out));
-    if (positionals.length !== 2) throw new UsageError(`compare needs exactly two checkpoints, got ${positionals.length}`);
+    if (positionals.length !== 2)
+      throw new UsageError(`compare needs exactly two checkpoints, got ${positionals.length}`);
     const files = [];
     for (const ref of positionals) files.push(await checkpointFile(ref, flags, ctx));
     const options = analysisOptionsFromFlags(flags);
     const compared: ComparedCheckpoint[] = [];
     for (const [k, file] of files.entries()) {
       ctx.stderr.write(`${k === 0 ? 'A' : 'B'}: ${relative(ctx.cwd, file) || file}\n`);
-      const result = await withInterrupt(ctx, (signal) => analyzeCheckpoint(
-        { checkpoint: file, options, reuseCache: flags.recompute !== true },
-        { signal, onProgress: progressPrinter(ctx) },
-      ));
+      const result = await withInterrupt(ctx, (signal) =>
+        analyzeCheckpoint(
+          { checkpoint: file, options, reuseCache: flags.recompute !== true },
+          { signal, onProgress: progressPrinter(ctx) },
+        ),
+      );
       for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
       compared.push(await describe(file, result.analysis, ctx));
     }
 
     const out = resolve(ctx.cwd, flags.out ?? 'compare.png');
-    const figure = compareFigure(compared.map((c, k) => ({ title: figureTitle(k === 0 ? 'A' : 'B', c), analysis: c.analysis })));
+    const figure = compareFigure(
+      compared.map((c, k) => ({ title: figureTitle(k === 0 ? 'A' : 'B', c), analysis: c.analysis })),
+    );
     await writeFile(out, encodePng(figure.width, figure.height, figure.rgb));
     const shownOut = relative(ctx.cwd, out) || out;
     if (flags.json) {
@@ -64,11 +83,14 @@ export const compareCommand: Command = {
       return EXIT.ok;
     }
     const [a, b] = compared;
-    ctx.stdout.write(`${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b), { maxWidth: Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH) })}\n`);
+    ctx.stdout.write(
+      `${table(['', `A: ${a.label}`, `B: ${b.label}`], compareRows(a, b), { maxWidth: Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH) })}\n`,
+    );
     const noun = (a.analysis.classes ?? DIGIT_CLASSES).noun;
-    const note = `Wrote ${shownOut} (${figure.width}×${figure.height} px): A left, B right; per ${noun} a test image, its float32 round trip (F32) `
-      + `and its float32 embedding inverted in float64 (MIXED), then samples of each model's own target at every temperature through the float64 inverse (percent: read as the intended ${noun}). `
-      + 'Red pixels are NaN or infinite.';
+    const note =
+      `Wrote ${shownOut} (${figure.width}×${figure.height} px): A left, B right; per ${noun} a test image, its float32 round trip (F32) ` +
+      `and its float32 embedding inverted in float64 (MIXED), then samples of each model's own target at every temperature through the float64 inverse (percent: read as the intended ${noun}). ` +
+      'Red pixels are NaN or infinite.';
     ctx.stdout.write(`\n${wrapText(note, Math.min(COMPARE_WIDTH, ctx.stdout.columns ?? COMPARE_WIDTH)).join('\n')}\n`);
     return EXIT.ok;
   },
@@ -77,7 +99,8 @@ export const compareCommand: Command = {
 /** A .safetensors path, a run (its latest checkpoint), or `<run>@<epoch>`. */
 async function checkpointFile(ref: string, flags: FlagValues, ctx: CliContext): Promise<string> {
   const at = /^(.+)@(\d+)$/.exec(ref);
-  if (at && !/\.safetensors$/i.test(ref)) return resolveCheckpointArgument([at[1]], { ...flags, epoch: Number(at[2]) }, ctx);
+  if (at && !/\.safetensors$/i.test(ref))
+    return resolveCheckpointArgument([at[1]], { ...flags, epoch: Number(at[2]) }, ctx);
   return resolveCheckpointArgument([ref], { ...flags, epoch: undefined }, ctx);
 }
 
@@ -90,7 +113,10 @@ async function describe(file: string, analysis: CheckpointAnalysis, ctx: CliCont
 }
 
 function figureTitle(side: string, c: ComparedCheckpoint): string {
-  const objective = c.training.objective === 'seed' ? 'PAPER LOSS' : `FLOW ${c.run?.config.flow?.prior === 'class' || c.analysis.density?.prior === 'class' ? 'CLASS PRIOR' : 'PAPER TARGET'}`;
+  const objective =
+    c.training.objective === 'seed'
+      ? 'PAPER LOSS'
+      : `FLOW ${c.run?.config.flow?.prior === 'class' || c.analysis.density?.prior === 'class' ? 'CLASS PRIOR' : 'PAPER TARGET'}`;
   const bits = c.analysis.density ? `  ${formatNumber(c.analysis.density.testBitsPerDim)} BITS/DIM` : '';
   return `${side}: ${c.architecture.name} ${objective} EPOCH ${c.training.epoch}${bits}`;
 }

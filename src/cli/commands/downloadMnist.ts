@@ -8,8 +8,18 @@ import { EXIT } from '../exitCodes';
 import { ProgressBar } from '../progressBar';
 
 const FLAGS = {
-  out: { type: 'string', valueName: 'folder', default: './data/mnist', description: 'the folder to write the four .gz files into (an interrupted download resumes there)' },
-  mirror: { type: 'list', valueName: 'url', default: MNIST_MIRRORS.join(', '), description: 'base URLs to try, in order' },
+  out: {
+    type: 'string',
+    valueName: 'folder',
+    default: './data/mnist',
+    description: 'the folder to write the four .gz files into (an interrupted download resumes there)',
+  },
+  mirror: {
+    type: 'list',
+    valueName: 'url',
+    default: MNIST_MIRRORS.join(', '),
+    description: 'base URLs to try, in order',
+  },
   json: { type: 'boolean', description: 'print the result (files, sizes, SHA-256 checks) as JSON' },
   dest: renamedFlag('out', 'the folder a command writes is --out in every command'),
 } satisfies Record<string, FlagSpec>;
@@ -22,7 +32,8 @@ export const downloadMnistCommand: Command = {
   examples: ['invertscope download-mnist', 'invertscope download-mnist --out ~/data/mnist'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
-    if (positionals.length > 0) throw new UsageError(`download-mnist takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
+    if (positionals.length > 0)
+      throw new UsageError(`download-mnist takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
     const folder = resolve(ctx.cwd, flags.out ?? 'data/mnist');
     const controller = new AbortController();
     const removeInterrupt = ctx.onInterrupt(() => controller.abort());
@@ -32,11 +43,15 @@ export const downloadMnistCommand: Command = {
         folder,
         ...(flags.mirror ? { mirrors: flags.mirror } : {}),
         signal: controller.signal,
-        onProgress: (p) => bar.update(p.totalBytes ? p.bytesDone / p.totalBytes : 0, `${p.file} ${(p.bytesDone / 1e6).toFixed(1)} MB`),
+        onProgress: (p) =>
+          bar.update(p.totalBytes ? p.bytesDone / p.totalBytes : 0, `${p.file} ${(p.bytesDone / 1e6).toFixed(1)} MB`),
       });
       bar.done();
       if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else ctx.stdout.write(`MNIST is in ${folder}. Train on it with: ${commandLine(['train', '--data', displayPath(folder, ctx.cwd)])}\n`);
+      else
+        ctx.stdout.write(
+          `MNIST is in ${folder}. Train on it with: ${commandLine(['train', '--data', displayPath(folder, ctx.cwd)])}\n`,
+        );
       return EXIT.ok;
     } finally {
       removeInterrupt();

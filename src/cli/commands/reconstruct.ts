@@ -13,21 +13,38 @@ import type { CliContext, Command } from '../context';
 import { EXIT } from '../exitCodes';
 import { table } from '../format';
 import { progressPrinter } from '../analysisProgress';
-import { CHECKPOINT_ARGUMENT, CHECKPOINT_FLAGS, checkpointOutputStem, resolveCheckpointArgument } from '../checkpointArgument';
+import {
+  CHECKPOINT_ARGUMENT,
+  CHECKPOINT_FLAGS,
+  checkpointOutputStem,
+  resolveCheckpointArgument,
+} from '../checkpointArgument';
 import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
 import { formatNumber, formatPercent } from '../../shared/formatNumber';
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
-  out: { type: 'string', valueName: 'file.png', default: '<run>-epoch-NNNN-reconstruction.png in the current folder', description: 'the PNG to write' },
+  out: {
+    type: 'string',
+    valueName: 'file.png',
+    default: '<run>-epoch-NNNN-reconstruction.png in the current folder',
+    description: 'the PNG to write',
+  },
   'per-class': { type: 'integer', min: 1, max: 20, default: 1, description: 'example rows per class in the grid' },
-  'test-images': { type: 'integer', min: 10, max: 100000, default: 500, description: 'test images the error statistics are computed on' },
+  'test-images': {
+    type: 'integer',
+    min: 10,
+    max: 100000,
+    default: 500,
+    description: 'test images the error statistics are computed on',
+  },
 } satisfies Record<string, FlagSpec>;
 
 export const reconstructCommand: Command = {
   name: 'reconstruct',
-  summary: 'take test images through the three round trips (float32; float32 embedding, float64 inverse; float64) and draw them',
+  summary:
+    'take test images through the three round trips (float32; float32 embedding, float64 inverse; float64) and draw them',
   usage: 'invertscope reconstruct <checkpoint> [options]',
   flags: FLAGS,
   arguments: [CHECKPOINT_ARGUMENT],
@@ -68,21 +85,35 @@ export const reconstructCommand: Command = {
       })),
     });
     await writeFile(out, encodePng(grid.width, grid.height, grid.rgb));
-    const stats = (s: ErrorStats) => [formatNumber(s.meanAbsError), formatNumber(s.maxAbsError), formatNumber(s.psnr), formatPercent(s.brokenFraction)];
-    ctx.stdout.write([
-      `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
-      table(['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`],
-        ROUND_TRIP_IDS.map((id) => [ROUND_TRIPS[id].label, ...stats(trips[id])])),
-      '|ERR|: absolute pixel error, pixels in [0, 1]; PSNR in dB against a peak of 1, mean over images.',
-      `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px): rows of original | float32 embedding (scaled to its own range) | `
-        + 'F32 TRIP: float32 forward and inverse | MIXED: the float32 embedding inverted in float64 | F64 TRIP: float64 forward and inverse; red pixels are NaN or infinite.',
-    ].join('\n') + '\n');
+    const stats = (s: ErrorStats) => [
+      formatNumber(s.meanAbsError),
+      formatNumber(s.maxAbsError),
+      formatNumber(s.psnr),
+      formatPercent(s.brokenFraction),
+    ];
+    ctx.stdout.write(
+      [
+        `${net.architectureName}, epoch ${epoch} · ${report.imageCount} test images · ${data.description}`,
+        table(
+          ['ROUND TRIP', 'MEAN |ERR|', 'MAX |ERR|', 'MEAN PSNR DB', `BROKEN (MAE > ${report.brokenThreshold})`],
+          ROUND_TRIP_IDS.map((id) => [ROUND_TRIPS[id].label, ...stats(trips[id])]),
+        ),
+        '|ERR|: absolute pixel error, pixels in [0, 1]; PSNR in dB against a peak of 1, mean over images.',
+        `Wrote ${relative(ctx.cwd, out) || out} (${grid.width}×${grid.height} px): rows of original | float32 embedding (scaled to its own range) | ` +
+          'F32 TRIP: float32 forward and inverse | MIXED: the float32 embedding inverted in float64 | F64 TRIP: float64 forward and inverse; red pixels are NaN or infinite.',
+      ].join('\n') + '\n',
+    );
     return EXIT.ok;
   },
 };
 
 /** Each round trip's figures: `roundTrips`, or the two that `overall` holds. */
 function roundTripsOf(report: ReconstructionReport): Record<RoundTripId, ErrorStats> {
-  const nothing: ErrorStats = { meanAbsError: Number.NaN, maxAbsError: Number.NaN, psnr: Number.NaN, brokenFraction: Number.NaN };
+  const nothing: ErrorStats = {
+    meanAbsError: Number.NaN,
+    maxAbsError: Number.NaN,
+    psnr: Number.NaN,
+    brokenFraction: Number.NaN,
+  };
   return report.roundTrips ?? { float32: report.overall.float32, mixed: report.overall.float64, float64: nothing };
 }

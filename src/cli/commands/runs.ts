@@ -23,16 +23,29 @@ export const runsCommand: Command = {
   examples: ['invertscope runs', 'invertscope runs --runs fashion-runs --json'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
-    if (positionals.length > 0) throw new UsageError(`runs takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
+    if (positionals.length > 0)
+      throw new UsageError(`runs takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
     const store = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     await reconcileStaleRuns(store).catch(() => undefined);
     const entries = await store.listRuns();
     if (flags.json) {
-      ctx.stdout.write(`${JSON.stringify(entries.map((e) => (e.kind === 'run' ? { id: e.id, folder: e.folder, run: e.record } : { id: e.id, folder: e.folder, error: e.error.message })), null, 2)}\n`);
+      ctx.stdout.write(
+        `${JSON.stringify(
+          entries.map((e) =>
+            e.kind === 'run'
+              ? { id: e.id, folder: e.folder, run: e.record }
+              : { id: e.id, folder: e.folder, error: e.error.message },
+          ),
+          null,
+          2,
+        )}\n`,
+      );
       return EXIT.ok;
     }
     if (entries.length === 0) {
-      ctx.stdout.write(`No runs in ${store.root}. Start one with: ${commandLine(['train', '--model', 'small', '--epochs', '2', ...runsArgs(store.root, ctx.cwd)])}\n`);
+      ctx.stdout.write(
+        `No runs in ${store.root}. Start one with: ${commandLine(['train', '--model', 'small', '--epochs', '2', ...runsArgs(store.root, ctx.cwd)])}\n`,
+      );
       return EXIT.ok;
     }
     const rows = entries.map((e) => {
@@ -40,12 +53,19 @@ export const runsCommand: Command = {
       const r = e.record;
       const last = r.checkpoints[r.checkpoints.length - 1];
       return [
-        r.id, r.config.architecture.name, r.status, `${r.epochsCompleted}/${r.config.epochs}`,
-        last ? formatNumber(last.testLoss) : '—', r.backend?.name ?? '—', r.createdAt.replace('T', ' ').slice(0, 16),
+        r.id,
+        r.config.architecture.name,
+        r.status,
+        `${r.epochsCompleted}/${r.config.epochs}`,
+        last ? formatNumber(last.testLoss) : '—',
+        r.backend?.name ?? '—',
+        r.createdAt.replace('T', ' ').slice(0, 16),
         r.config.flow ? `flow, ${r.config.flow.prior} prior` : r.config.objective,
       ];
     });
-    ctx.stdout.write(`${table(['RUN', 'MODEL', 'STATUS', 'EPOCHS', 'TEST LOSS (NATS)', 'BACKEND', 'CREATED (UTC)', 'OBJECTIVE'], rows)}\n`);
+    ctx.stdout.write(
+      `${table(['RUN', 'MODEL', 'STATUS', 'EPOCHS', 'TEST LOSS (NATS)', 'BACKEND', 'CREATED (UTC)', 'OBJECTIVE'], rows)}\n`,
+    );
     return EXIT.ok;
   },
 };

@@ -27,7 +27,8 @@ export const showCommand: Command = {
   examples: ['invertscope show 2026', 'invertscope show runs/20261130-0512-small-3f9a --json'],
   async run(argv: readonly string[], ctx: CliContext): Promise<number> {
     const { flags, positionals } = parseArgs(argv, FLAGS);
-    if (positionals.length !== 1) throw new UsageError('show needs exactly one run (an id, a unique prefix, or a run folder)');
+    if (positionals.length !== 1)
+      throw new UsageError('show needs exactly one run (an id, a unique prefix, or a run folder)');
     const base = new RunStore(resolve(ctx.cwd, flags.runs ?? 'runs'));
     const { store, id, folder } = await resolveRun(base, positionals[0], { cwd: ctx.cwd });
     const run = await store.readRun(id);
@@ -53,21 +54,45 @@ export const showCommand: Command = {
     // A flow on dequantized pixels measures its losses in nats of [0, 1]^784: bits/dim reads them on one scale.
     const bits = c.objective === 'flow' && c.dequantize;
     if (run.checkpoints.length > 0) {
-      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS (NATS)', 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'], run.checkpoints.map((k) => [
-        String(k.epoch), formatNumber(k.trainLoss), formatNumber(k.testLoss), ...(bits ? [formatNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
-        relative(ctx.cwd, join(folder, k.file)),
-      ]))}\n`);
+      ctx.stdout.write(
+        `\n${table(
+          ['EPOCH', 'TRAIN LOSS (NATS)', 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'],
+          run.checkpoints.map((k) => [
+            String(k.epoch),
+            formatNumber(k.trainLoss),
+            formatNumber(k.testLoss),
+            ...(bits ? [formatNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
+            relative(ctx.cwd, join(folder, k.file)),
+          ]),
+        )}\n`,
+      );
     }
     if (epochs.length > 0) {
       const shown = epochs.slice(-10);
       const [p1, p2] = lossPartNames(c.objective).map((n) => n.toUpperCase());
-      ctx.stdout.write(`\n${table(['EPOCH', 'TRAIN LOSS (NATS)', p1, p2, 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'SAMPLES/S'], shown.map((m) => m.type === 'epoch' ? [
-        String(m.epoch), formatNumber(m.trainLoss), formatNumber(m.trainParts[0]), formatNumber(m.trainParts[1]), formatNumber(m.testLoss),
-        ...(bits ? [m.testBitsPerDim === undefined ? '—' : formatNumber(m.testBitsPerDim)] : []),
-        Number.isFinite(m.samplesPerSecond) ? formatCount(m.samplesPerSecond) : '—',
-      ] : []))}\n`);
+      ctx.stdout.write(
+        `\n${table(
+          ['EPOCH', 'TRAIN LOSS (NATS)', p1, p2, 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'SAMPLES/S'],
+          shown.map((m) =>
+            m.type === 'epoch'
+              ? [
+                  String(m.epoch),
+                  formatNumber(m.trainLoss),
+                  formatNumber(m.trainParts[0]),
+                  formatNumber(m.trainParts[1]),
+                  formatNumber(m.testLoss),
+                  ...(bits ? [m.testBitsPerDim === undefined ? '—' : formatNumber(m.testBitsPerDim)] : []),
+                  Number.isFinite(m.samplesPerSecond) ? formatCount(m.samplesPerSecond) : '—',
+                ]
+              : [],
+          ),
+        )}\n`,
+      );
     }
-    if (metrics.badLines.length > 0) ctx.stderr.write(`warning: metrics.jsonl has ${metrics.badLines.length} unreadable line(s), first at line ${metrics.badLines[0].line}\n`);
+    if (metrics.badLines.length > 0)
+      ctx.stderr.write(
+        `warning: metrics.jsonl has ${metrics.badLines.length} unreadable line(s), first at line ${metrics.badLines[0].line}\n`,
+      );
     return EXIT.ok;
   },
 };

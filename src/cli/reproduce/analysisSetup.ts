@@ -16,7 +16,11 @@ export function cliAnalysisSetup(): AnalysisSetup {
       (p) => hooks.onProgress(p.fraction, p.message),
       hooks.signal,
     );
-    return { point: result.point, dataDescription: result.point.dataDescription ?? '', fromCache: result.fromCache !== null };
+    return {
+      point: result.point,
+      dataDescription: result.point.dataDescription ?? '',
+      fromCache: result.fromCache !== null,
+    };
   };
   return { light };
 }

@@ -22,7 +22,14 @@ export function processTrainer(onStderr: (text: string) => void): ProcessTrainer
       session.onMessage((m) => {
         switch (m.type) {
           case 'started':
-            onEvent({ type: 'started', runId: m.runId, backend: m.backend.description, firstEpoch: m.firstEpoch, totalEpochs: m.totalEpochs, stepsPerEpoch: m.stepsPerEpoch });
+            onEvent({
+              type: 'started',
+              runId: m.runId,
+              backend: m.backend.description,
+              firstEpoch: m.firstEpoch,
+              totalEpochs: m.totalEpochs,
+              stepsPerEpoch: m.stepsPerEpoch,
+            });
             break;
           case 'progress':
             if (m.metric.type === 'step') onEvent({ type: 'step', epoch: m.metric.epoch, step: m.metric.step });
@@ -37,7 +44,11 @@ export function processTrainer(onStderr: (text: string) => void): ProcessTrainer
       });
       const outcome = session.outcome.then((o) => {
         if (current === session) current = null;
-        return { status: o.status, runId: o.runId, ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}) };
+        return {
+          status: o.status,
+          runId: o.runId,
+          ...(o.error ? { error: { message: o.error.message, code: o.error.code } } : {}),
+        };
       });
       return { cancel: () => session.cancel(), outcome };
     },

@@ -16,13 +16,16 @@ export function progressPrinter(ctx: CliContext, every = 15): { onEvent(event: R
     onEvent(event) {
       switch (event.type) {
         case 'run':
-          bar.log(`${event.label}: ${event.how === 'reused' ? 'reusing finished run' : event.how === 'resumed' ? 'resuming run' : 'new run'} ${event.runId}`);
+          bar.log(
+            `${event.label}: ${event.how === 'reused' ? 'reusing finished run' : event.how === 'resumed' ? 'resuming run' : 'new run'} ${event.runId}`,
+          );
           break;
         case 'log':
           bar.log(`${event.level === 'warn' ? 'warning: ' : ''}${event.message}`);
           break;
         case 'progress': {
-          const left = event.secondsLeft === null ? 'estimating time left' : `${formatDuration(event.secondsLeft)} left`;
+          const left =
+            event.secondsLeft === null ? 'estimating time left' : `${formatDuration(event.secondsLeft)} left`;
           const text = `${event.doing} · ${left}`;
           if (ctx.stderr.isTTY) {
             bar.update(event.fraction, text);
@@ -32,7 +35,9 @@ export function progressPrinter(ctx: CliContext, every = 15): { onEvent(event: R
           if (task !== lastTask || event.elapsedSeconds - lastLine >= every) {
             lastTask = task;
             lastLine = event.elapsedSeconds;
-            ctx.stderr.write(`[${(event.fraction * 100).toFixed(0).padStart(3)}% · ${formatDuration(event.elapsedSeconds)}] ${text}\n`);
+            ctx.stderr.write(
+              `[${(event.fraction * 100).toFixed(0).padStart(3)}% · ${formatDuration(event.elapsedSeconds)}] ${text}\n`,
+            );
           }
           break;
         }

@@ -13,7 +13,6 @@ import { median } from './stats/median';
 import type { AmplificationPoint, AmplificationReport, Precision } from './types';
 import { RECOGNIZABLE_ACCURACY_SHARE, RECOGNIZABLE_PSNR } from '../../shared/thresholds';
 
-
 export interface AmplificationInput {
   readonly net: InvertibleNetwork;
   readonly layers: readonly AnalysedLayer[];
@@ -52,13 +51,18 @@ export async function amplificationReports(input: AmplificationInput, tick: Tick
   const sample = noiseSample(net, input.images, input.embeddings, input.imageCount, input.classifier, input.seed);
   const { count, z, cleanAccuracy } = sample;
   const stages = inverseStages(net);
-  const boundPerStage = stages.map((s) => (s.kind === 'activation' ? 1 / net.slope : 1 / layers[s.layer].spectrum.sigmaMin));
+  const boundPerStage = stages.map((s) =>
+    s.kind === 'activation' ? 1 / net.slope : 1 / layers[s.layer].spectrum.sigmaMin,
+  );
   const totalBound = boundPerStage.reduce((a, b) => a * b, 1);
 
   await tick(0, 'worst direction of the last layer');
   const last = layers[layers.length - 1];
   // y = W·x and W = U·Σ·Vᵀ, so W⁻¹·u_min = v_min/σmin: noise along the LEFT singular vector u_min is what the solve amplifies most.
-  const uMin = smallestSingularTriplet(net.layers[net.layers.length - 1].weight64, n, { factors: last.factors.float64, name: net.layers[net.layers.length - 1].name }).u;
+  const uMin = smallestSingularTriplet(net.layers[net.layers.length - 1].weight64, n, {
+    factors: last.factors.float64,
+    name: net.layers[net.layers.length - 1].name,
+  }).u;
 
   const reports: AmplificationReport[] = [];
   const precisions: Precision[] = ['float32', 'float64'];
@@ -66,8 +70,10 @@ export async function amplificationReports(input: AmplificationInput, tick: Tick
   let done = 0;
   for (const precision of precisions) {
     const factors = layers.map((l) => l.factors[precision]);
-    const sweep = await noiseSweep({ ...sample, net, factors, noiseLevels: input.noiseLevels, classifier: input.classifier },
-      (_, delta) => tick(done++ / total, `noise δ = ${delta} through the ${precision} inverse`));
+    const sweep = await noiseSweep(
+      { ...sample, net, factors, noiseLevels: input.noiseLevels, classifier: input.classifier },
+      (_, delta) => tick(done++ / total, `noise δ = ${delta} through the ${precision} inverse`),
+    );
 
     await tick(done++ / total, `worst direction through the ${precision} inverse`);
     const round = precision === 'float32' ? Math.fround : (v: number) => v;
@@ -112,7 +118,14 @@ export interface NoiseSample {
  * @example
  *   const sample = noiseSample(net, test, embeddings, 100, classifier, 0);
  */
-export function noiseSample(net: InvertibleNetwork, images: Dataset, embeddings: Float32Array, imageCount: number, classifier: DigitClassifier, seed: number): NoiseSample {
+export function noiseSample(
+  net: InvertibleNetwork,
+  images: Dataset,
+  embeddings: Float32Array,
+  imageCount: number,
+  classifier: DigitClassifier,
+  seed: number,
+): NoiseSample {
   const n = net.width;
   const rows = balancedSelection(images.labels, images.classes, imageCount);
   const count = rows.length;
@@ -169,12 +182,18 @@ export async function noiseSweep(
     const noisy = z.map((v, i) => round(v + delta * input.noise[i]));
     const injected = rmsDifference(noisy, z);
     const errorAfterStage: number[] = [];
-    const final = invertRows(net, factors, noisy, count, (stage, values) => errorAfterStage.push(rmsDifference(values, clean[stage])));
+    const final = invertRows(net, factors, noisy, count, (stage, values) =>
+      errorAfterStage.push(rmsDifference(values, clean[stage])),
+    );
     const growthPerStage = errorAfterStage.map((e, i) => e / (i === 0 ? injected : errorAfterStage[i - 1]));
     const psnr = mean(imageErrors(final, originals, count, n).psnr);
     const accuracy = classifierAccuracy(input.classifier, displayedPixels(final), labels, count);
     const point: AmplificationPoint = {
-      delta, errorAfterStage, growthPerStage, psnr, classifierAccuracy: accuracy,
+      delta,
+      errorAfterStage,
+      growthPerStage,
+      psnr,
+      classifierAccuracy: accuracy,
       pooledGrowth: errorAfterStage[errorAfterStage.length - 1] / injected,
       medianGrowth: median(perImageGrowth(final, cleanFinal, noisy, z, count, n)),
     };
@@ -190,7 +209,8 @@ type Rows = Float32Array | Float64Array;
 function perImageGrowth(final: Rows, clean: Rows, noisy: Rows, z: Rows, count: number, n: number): Float64Array {
   const growth = new Float64Array(count);
   const row = (values: Rows, r: number) => values.subarray(r * n, (r + 1) * n);
-  for (let r = 0; r < count; r++) growth[r] = rmsDifference(row(final, r), row(clean, r)) / rmsDifference(row(noisy, r), row(z, r));
+  for (let r = 0; r < count; r++)
+    growth[r] = rmsDifference(row(final, r), row(clean, r)) / rmsDifference(row(noisy, r), row(z, r));
   return growth;
 }
 

@@ -1,7 +1,13 @@
 import type { ClassifierSettings } from './classifier/digitClassifier';
 import { CLASSIFIER_SETTINGS } from './classifier/digitClassifier';
 import { parseAnalysis } from './analysisJson';
-import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
+import {
+  cacheFilePath,
+  readAnyCacheEntry,
+  readCacheEntry,
+  writeCacheEntry,
+  type CheckpointCacheKind,
+} from './checkpointCache';
 import { DEFAULT_ANALYSIS_OPTIONS, type AnalysisOptions } from './options';
 import type { CheckpointAnalysis } from './types';
 
@@ -35,13 +41,19 @@ export interface AnalysisCacheKey {
 function settingsText(options: AnalysisOptions, classifier: ClassifierSettings, classifierData?: string): string {
   const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
   return JSON.stringify({
-    engine: ENGINE_REVISION, format: ANALYSIS_FORMAT_VERSION, classifier: sorted(classifier), ...(classifierData === undefined ? {} : { classifierData }),
+    engine: ENGINE_REVISION,
+    format: ANALYSIS_FORMAT_VERSION,
+    classifier: sorted(classifier),
+    ...(classifierData === undefined ? {} : { classifierData }),
     options: sorted(options),
   });
 }
 
 function keyText(key: AnalysisCacheKey): string {
-  return JSON.stringify({ sha256: key.checkpointSha256, settings: settingsText(key.options, key.classifier, key.classifierData) });
+  return JSON.stringify({
+    sha256: key.checkpointSha256,
+    settings: settingsText(key.options, key.classifier, key.classifierData),
+  });
 }
 
 /** The classifier data a cache entry's key names (undefined: the embedded digits' classifier). */
@@ -56,11 +68,15 @@ const ANALYSIS_CACHE: CheckpointCacheKind<CheckpointAnalysis> = {
   suffix: 'analysis',
   parse: (raw, file) => {
     const analysis = parseAnalysis(raw, file);
-    if (analysis.formatVersion !== ANALYSIS_FORMAT_VERSION) throw new Error(`${file}: format ${analysis.formatVersion}`);
+    if (analysis.formatVersion !== ANALYSIS_FORMAT_VERSION)
+      throw new Error(`${file}: format ${analysis.formatVersion}`);
     return analysis;
   },
   current: (key) => {
-    const settings = JSON.parse((JSON.parse(key) as { settings: string }).settings) as { engine?: unknown; format?: unknown };
+    const settings = JSON.parse((JSON.parse(key) as { settings: string }).settings) as {
+      engine?: unknown;
+      format?: unknown;
+    };
     return settings.engine === ENGINE_REVISION && settings.format === ANALYSIS_FORMAT_VERSION;
   },
 };
@@ -75,9 +91,17 @@ const ANALYSIS_CACHE: CheckpointCacheKind<CheckpointAnalysis> = {
  *   analysisCachePath('/runs/r/checkpoints/epoch-0010.safetensors');  // '/runs/r/checkpoints/epoch-0010.analysis.json'
  */
 export function analysisCachePath(
-  checkpointFile: string, options: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS, classifier: ClassifierSettings = CLASSIFIER_SETTINGS, classifierData?: string,
+  checkpointFile: string,
+  options: AnalysisOptions = DEFAULT_ANALYSIS_OPTIONS,
+  classifier: ClassifierSettings = CLASSIFIER_SETTINGS,
+  classifierData?: string,
 ): string {
-  return cacheFilePath(checkpointFile, ANALYSIS_CACHE.suffix, settingsText(options, classifier, classifierData), settingsText(DEFAULT_ANALYSIS_OPTIONS, CLASSIFIER_SETTINGS));
+  return cacheFilePath(
+    checkpointFile,
+    ANALYSIS_CACHE.suffix,
+    settingsText(options, classifier, classifierData),
+    settingsText(DEFAULT_ANALYSIS_OPTIONS, CLASSIFIER_SETTINGS),
+  );
 }
 
 /**
@@ -90,8 +114,14 @@ export function analysisCachePath(
  * @example
  *   const cached = await readAnalysisCache(file, { checkpointSha256, options, classifier: CLASSIFIER_SETTINGS });
  */
-export async function readAnalysisCache(checkpointFile: string, key: AnalysisCacheKey): Promise<CheckpointAnalysis | null> {
-  const entry = await readCacheEntry(analysisCachePath(checkpointFile, key.options, key.classifier, key.classifierData), ANALYSIS_CACHE);
+export async function readAnalysisCache(
+  checkpointFile: string,
+  key: AnalysisCacheKey,
+): Promise<CheckpointAnalysis | null> {
+  const entry = await readCacheEntry(
+    analysisCachePath(checkpointFile, key.options, key.classifier, key.classifierData),
+    ANALYSIS_CACHE,
+  );
   if (!entry || entry.key !== keyText(key) || entry.value.checkpointSha256 !== key.checkpointSha256) return null;
   return entry.value;
 }
@@ -106,13 +136,24 @@ export async function readAnalysisCache(checkpointFile: string, key: AnalysisCac
  * @example
  *   const any = await readAnyAnalysisCache(file, checkpointSha256);
  */
-export function readAnyAnalysisCache(checkpointFile: string, checkpointSha256: string, classifierData?: string): Promise<CheckpointAnalysis | null> {
-  return readAnyCacheEntry(checkpointFile, ANALYSIS_CACHE,
-    (analysis, key) => analysis.checkpointSha256 === checkpointSha256 && keyClassifierData(key) === classifierData);
+export function readAnyAnalysisCache(
+  checkpointFile: string,
+  checkpointSha256: string,
+  classifierData?: string,
+): Promise<CheckpointAnalysis | null> {
+  return readAnyCacheEntry(
+    checkpointFile,
+    ANALYSIS_CACHE,
+    (analysis, key) => analysis.checkpointSha256 === checkpointSha256 && keyClassifierData(key) === classifierData,
+  );
 }
 
 /** Writes the cache entry atomically (a reader sees the old file or the new one); returns its path. */
-export async function writeAnalysisCache(checkpointFile: string, key: AnalysisCacheKey, analysis: CheckpointAnalysis): Promise<string> {
+export async function writeAnalysisCache(
+  checkpointFile: string,
+  key: AnalysisCacheKey,
+  analysis: CheckpointAnalysis,
+): Promise<string> {
   const file = analysisCachePath(checkpointFile, key.options, key.classifier, key.classifierData);
   await writeCacheEntry(file, ANALYSIS_CACHE, keyText(key), analysis);
   return file;

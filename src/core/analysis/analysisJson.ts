@@ -1,8 +1,16 @@
 import type { ClassNames } from '../data/classNames';
 import { JsonObject, Reader, type Json } from './jsonReader';
 import type {
-  AmplificationReport, CheckpointAnalysis, ClassDistribution, DensityReport, ErrorStats, GeneratedSet, JacobianReport, LayerSpectrum,
-  ReconstructionReport, RoundTripReport,
+  AmplificationReport,
+  CheckpointAnalysis,
+  ClassDistribution,
+  DensityReport,
+  ErrorStats,
+  GeneratedSet,
+  JacobianReport,
+  LayerSpectrum,
+  ReconstructionReport,
+  RoundTripReport,
 } from './types';
 import { ROUND_TRIP_IDS, type RoundTripId } from './trajectoryTypes';
 
@@ -100,7 +108,10 @@ function readReconstruction(rec: JsonObject): ReconstructionReport {
     overall: rec.perPrecision('overall', (s, q) => readErrorStats(s.object(q))),
     ...rec.optional('roundTrips', (k) => {
       const trips = rec.object(k);
-      return Object.fromEntries(ROUND_TRIP_IDS.map((id) => [id, readRoundTrip(trips.object(id))])) as Record<RoundTripId, RoundTripReport>;
+      return Object.fromEntries(ROUND_TRIP_IDS.map((id) => [id, readRoundTrip(trips.object(id))])) as Record<
+        RoundTripId,
+        RoundTripReport
+      >;
     }),
     perClass: rec.objects('perClass', (c) => ({
       label: c.integer('label'),

@@ -67,13 +67,28 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   await tick(0, `reading ${file}`);
   const run = await checkpointRun(file);
   const classifierData = await classifierDataFor(run?.record.config.data ?? null);
-  const key = { options, classifier: classifierSettings, ...(classifierData.isDefault ? {} : { classifierData: classifierData.description }) };
+  const key = {
+    options,
+    classifier: classifierSettings,
+    ...(classifierData.isDefault ? {} : { classifierData: classifierData.description }),
+  };
   if (request.reuseCache !== false) {
     const sha = await sha256File(file).catch((error: unknown) => {
-      throw new InvertscopeError('NOT_FOUND', `cannot read checkpoint ${file}: ${describeError(error)}`, { file }, { cause: error });
+      throw new InvertscopeError(
+        'NOT_FOUND',
+        `cannot read checkpoint ${file}: ${describeError(error)}`,
+        { file },
+        { cause: error },
+      );
     });
     const cached = await readAnalysisCache(file, { checkpointSha256: sha, ...key });
-    if (cached) return { analysis: cached, fromCache: true, cacheFile: analysisCachePath(file, options, classifierSettings, key.classifierData), warnings: [] };
+    if (cached)
+      return {
+        analysis: cached,
+        fromCache: true,
+        cacheFile: analysisCachePath(file, options, classifierSettings, key.classifierData),
+        warnings: [],
+      };
   }
   const checkpoint = await readCheckpoint(file, { optimizer: 'skip' });
   const flow = flowOfCheckpoint(checkpoint, run);
@@ -86,8 +101,13 @@ export async function analyzeCheckpoint(request: AnalyzeRequest, hooks: AnalyzeH
   if (mismatch) warnings.push(mismatch);
 
   const folders = classifierFolders(run, request.cacheFolder);
-  const classifier = (classifierTick: Tick) => defaultClassifier(folders, classifierSettings, classifierTick, classifierData);
-  const analysis = await analyzeNetwork({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, progress, hooks.onPartial);
+  const classifier = (classifierTick: Tick) =>
+    defaultClassifier(folders, classifierSettings, classifierTick, classifierData);
+  const analysis = await analyzeNetwork(
+    { ...checkpointNetworkInput(checkpoint, data, flow, classifier), options },
+    progress,
+    hooks.onPartial,
+  );
 
   let cacheFile: string | null = null;
   try {

@@ -96,7 +96,11 @@ export interface FlowAnalysisInput {
  *   const analysis = await analyzeNetwork({ architecture, params, checkpointSha256, epoch, split, dataDescription,
  *     options: resolveAnalysisOptions(), classifier: (tick) => loadOrTrainClassifier(source, tick) }, progressTracker(log, signal));
  */
-export async function analyzeNetwork(input: NetworkAnalysisInput, progress: ProgressTracker, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
+export async function analyzeNetwork(
+  input: NetworkAnalysisInput,
+  progress: ProgressTracker,
+  onPartial?: PartialAnalysisListener,
+): Promise<CheckpointAnalysis> {
   await ensureKernelThreads();
   try {
     return await analyzeStages(input, progress, onPartial);
@@ -106,7 +110,11 @@ export async function analyzeNetwork(input: NetworkAnalysisInput, progress: Prog
   }
 }
 
-async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTracker, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
+async function analyzeStages(
+  input: NetworkAnalysisInput,
+  progress: ProgressTracker,
+  onPartial?: PartialAnalysisListener,
+): Promise<CheckpointAnalysis> {
   const started = Date.now();
   const { options, split } = input;
   const net = invertibleNetwork(input.architecture, input.params);
@@ -114,27 +122,84 @@ async function analyzeStages(input: NetworkAnalysisInput, progress: ProgressTrac
   const test = subset(split.test, balancedSelection(split.test.labels, split.test.classes, options.testImages));
 
   const layers = await analyseLayers(net, progress.stage('spectra'));
-  const known = { checkpointSha256: input.checkpointSha256, architectureName: net.architectureName, epoch: input.epoch, layers: layers.map((l) => l.spectrum) };
+  const known = {
+    checkpointSha256: input.checkpointSha256,
+    architectureName: net.architectureName,
+    epoch: input.epoch,
+    layers: layers.map((l) => l.spectrum),
+  };
   onPartial?.(known);
-  const reconstruction = await reconstruct(net, layers.map((l) => l.factors), test, options.examplesPerClass, progress.stage('reconstruction'));
+  const reconstruction = await reconstruct(
+    net,
+    layers.map((l) => l.factors),
+    test,
+    options.examplesPerClass,
+    progress.stage('reconstruction'),
+  );
   const classes = input.classes ?? DIGIT_CLASSES;
-  const jacobian = await jacobianReport(net, layers, test, reconstruction, options.backwardImages, progress.stage('jacobian'), classes);
+  const jacobian = await jacobianReport(
+    net,
+    layers,
+    test,
+    reconstruction,
+    options.backwardImages,
+    progress.stage('jacobian'),
+    classes,
+  );
   onPartial?.({ ...known, reconstruction: reconstruction.report, jacobian });
   const { classifier, testAccuracy, data: classifierData } = await input.classifier(progress.stage('classifier'));
-  const amplification = await amplificationReports({
-    net, layers, images: test, embeddings: reconstruction.runs.embeddings, noiseLevels: options.noiseLevels,
-    imageCount: options.amplificationImages, seed: options.seed, classifier,
-  }, progress.stage('amplification'));
-  const distribution = await distributionReport(test, reconstruction.runs.embeddings, n, progress.stage('distribution'));
+  const amplification = await amplificationReports(
+    {
+      net,
+      layers,
+      images: test,
+      embeddings: reconstruction.runs.embeddings,
+      noiseLevels: options.noiseLevels,
+      imageCount: options.amplificationImages,
+      seed: options.seed,
+      classifier,
+    },
+    progress.stage('amplification'),
+  );
+  const distribution = await distributionReport(
+    test,
+    reconstruction.runs.embeddings,
+    n,
+    progress.stage('distribution'),
+  );
   const flow = input.flow ?? null;
-  const density = await flowDensity(net, layers.map((l) => l.spectrum.logAbsDet), split.test, flow, progress.stage('density'));
-  const reference = selectRows(split.train.images, n, balancedSelection(split.train.labels, split.train.classes, REFERENCE_IMAGES));
-  const generation = await generationReport({
-    net, factors: layers.map((l) => l.factors), train: split.train, reference, classifier, classifierTestAccuracy: testAccuracy,
-    temperature: options.temperature, extraTemperatures: options.extraTemperatures, prior: flow?.prior ?? null,
-    samplesPerClass: options.samplesPerClass, seeds: options.generationSeeds, imagesPerClass: options.imagesPerClass,
-    embeddingImagesPerClass: options.embeddingImagesPerClass, seed: options.seed, classNoun: classes.noun,
-  }, progress.stage('generation'));
+  const density = await flowDensity(
+    net,
+    layers.map((l) => l.spectrum.logAbsDet),
+    split.test,
+    flow,
+    progress.stage('density'),
+  );
+  const reference = selectRows(
+    split.train.images,
+    n,
+    balancedSelection(split.train.labels, split.train.classes, REFERENCE_IMAGES),
+  );
+  const generation = await generationReport(
+    {
+      net,
+      factors: layers.map((l) => l.factors),
+      train: split.train,
+      reference,
+      classifier,
+      classifierTestAccuracy: testAccuracy,
+      temperature: options.temperature,
+      extraTemperatures: options.extraTemperatures,
+      prior: flow?.prior ?? null,
+      samplesPerClass: options.samplesPerClass,
+      seeds: options.generationSeeds,
+      imagesPerClass: options.imagesPerClass,
+      embeddingImagesPerClass: options.embeddingImagesPerClass,
+      seed: options.seed,
+      classNoun: classes.noun,
+    },
+    progress.stage('generation'),
+  );
 
   return {
     formatVersion: ANALYSIS_FORMAT_VERSION,

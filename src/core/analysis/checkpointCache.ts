@@ -33,14 +33,22 @@ export interface CheckpointCacheKind<T> {
  * @example
  *   cacheFilePath('/r/checkpoints/epoch-0010.safetensors', 'point', s, s);  // '/r/checkpoints/epoch-0010.point.json'
  */
-export function cacheFilePath(checkpointFile: string, suffix: string, settings: string, defaultSettings: string): string {
+export function cacheFilePath(
+  checkpointFile: string,
+  suffix: string,
+  settings: string,
+  defaultSettings: string,
+): string {
   const stem = checkpointFile.replace(/\.safetensors$/i, '');
   if (settings === defaultSettings) return `${stem}.${suffix}.json`;
   return `${stem}.${suffix}-${createHash('sha256').update(settings).digest('hex').slice(0, 8)}.json`;
 }
 
 /** The entry in `file` when it is whole, of `kind`'s engine, and its value parses; null otherwise (never throws for a bad file). */
-export async function readCacheEntry<T>(file: string, kind: CheckpointCacheKind<T>): Promise<{ key: string; value: T } | null> {
+export async function readCacheEntry<T>(
+  file: string,
+  kind: CheckpointCacheKind<T>,
+): Promise<{ key: string; value: T } | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -49,7 +57,14 @@ export async function readCacheEntry<T>(file: string, kind: CheckpointCacheKind<
   }
   try {
     const raw = JSON.parse(text) as Record<string, unknown>;
-    if (typeof raw !== 'object' || raw === null || raw.kind !== kind.kind || typeof raw.key !== 'string' || !kind.current(raw.key)) return null;
+    if (
+      typeof raw !== 'object' ||
+      raw === null ||
+      raw.kind !== kind.kind ||
+      typeof raw.key !== 'string' ||
+      !kind.current(raw.key)
+    )
+      return null;
     return { key: raw.key, value: kind.parse(raw[kind.field], file) };
   } catch {
     return null;
@@ -61,7 +76,11 @@ export async function readCacheEntry<T>(file: string, kind: CheckpointCacheKind<
  * value and key `match` (e.g. the same checkpoint SHA-256), whatever settings it
  * was computed with; null when there is none.
  */
-export async function readAnyCacheEntry<T>(checkpointFile: string, kind: CheckpointCacheKind<T>, matches: (value: T, key: string) => boolean): Promise<T | null> {
+export async function readAnyCacheEntry<T>(
+  checkpointFile: string,
+  kind: CheckpointCacheKind<T>,
+  matches: (value: T, key: string) => boolean,
+): Promise<T | null> {
   const folder = dirname(checkpointFile);
   const stem = basename(checkpointFile).replace(/\.safetensors$/i, '');
   let names: string[];
@@ -71,9 +90,13 @@ export async function readAnyCacheEntry<T>(checkpointFile: string, kind: Checkpo
     return null;
   }
   const prefix = `${stem}.${kind.suffix}`;
-  const files = names.filter((n) => (n === `${prefix}.json` || n.startsWith(`${prefix}-`)) && n.endsWith('.json')).map((name) => join(folder, name));
+  const files = names
+    .filter((n) => (n === `${prefix}.json` || n.startsWith(`${prefix}-`)) && n.endsWith('.json'))
+    .map((name) => join(folder, name));
   // Newest first, so that usually only one file (megabytes, for a full analysis) is parsed.
-  const dated = await Promise.all(files.map(async (file) => ({ file, mtime: (await stat(file).catch(() => null))?.mtimeMs ?? 0 })));
+  const dated = await Promise.all(
+    files.map(async (file) => ({ file, mtime: (await stat(file).catch(() => null))?.mtimeMs ?? 0 })),
+  );
   for (const { file } of dated.sort((a, b) => b.mtime - a.mtime)) {
     const entry = await readCacheEntry(file, kind);
     if (entry && matches(entry.value, entry.key)) return entry.value;
@@ -82,6 +105,11 @@ export async function readAnyCacheEntry<T>(checkpointFile: string, kind: Checkpo
 }
 
 /** Writes `{ kind, key, <field>: value }` atomically (NaN and ±Infinity kept as encodeJson writes them). */
-export async function writeCacheEntry<T>(file: string, kind: CheckpointCacheKind<T>, key: string, value: T): Promise<void> {
+export async function writeCacheEntry<T>(
+  file: string,
+  kind: CheckpointCacheKind<T>,
+  key: string,
+  value: T,
+): Promise<void> {
   await writeFileAtomic(file, `${encodeJson({ kind: kind.kind, key, [kind.field]: value })}\n`);
 }

@@ -60,11 +60,19 @@ export async function analysisData(run: CheckpointRun | null): Promise<AnalysisD
   if (usable) {
     try {
       const split = await loadData(spec);
-      return { split, description: `the run's test split (${split.description})`, classes: await classNamesOf(spec, split.train.classes) };
+      return {
+        split,
+        description: `the run's test split (${split.description})`,
+        classes: await classNamesOf(spec, split.train.classes),
+      };
     } catch (error) {
       if (!isInvertscopeError(error) || spec.kind !== 'idx') throw error;
       const split = await loadData(DEFAULT_DATA_SPEC);
-      return { split, description: `the default test split of ${split.description}, since the run's data at ${spec.folder} cannot be read (${error.message})`, classes: DIGIT_CLASSES };
+      return {
+        split,
+        description: `the default test split of ${split.description}, since the run's data at ${spec.folder} cannot be read (${error.message})`,
+        classes: DIGIT_CLASSES,
+      };
     }
   }
   const split = await loadData(DEFAULT_DATA_SPEC);

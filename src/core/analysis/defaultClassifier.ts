@@ -44,8 +44,11 @@ export async function defaultClassifier(
   tick: Tick,
   data: ClassifierData = DEFAULT_CLASSIFIER_DATA,
 ): Promise<ReadyClassifier> {
-  const loaded = await loadOrTrainClassifier({ ...folders, settings, dataDescription: data.description, loadData: data.load },
-    (fraction) => tick(fraction, `training the ${data.isDefault ? 'digit' : 'image'} classifier (once per data set; it is cached)`));
+  const loaded = await loadOrTrainClassifier(
+    { ...folders, settings, dataDescription: data.description, loadData: data.load },
+    (fraction) =>
+      tick(fraction, `training the ${data.isDefault ? 'digit' : 'image'} classifier (once per data set; it is cached)`),
+  );
   return { classifier: loaded.classifier, testAccuracy: loaded.testAccuracy, data: data.description };
 }
 
@@ -60,6 +63,8 @@ export async function defaultClassifier(
  */
 export function defaultClassifierWarning(classes: ClassNames | undefined): string | null {
   if (!classes || classes.noun === 'digit') return null;
-  return `the classifier that judges "recognizable" and "read as intended" learned the embedded MNIST digits, not ${classes.dataset ?? 'this data set'}: `
-    + 'its scores on these images say little';
+  return (
+    `the classifier that judges "recognizable" and "read as intended" learned the embedded MNIST digits, not ${classes.dataset ?? 'this data set'}: ` +
+    'its scores on these images say little'
+  );
 }

@@ -40,7 +40,10 @@ export async function densityReport(input: DensityInput, tick: Tick): Promise<De
   let negLogDet = 0;
   const x = new Float32Array(batch * n);
   for (let start = 0; start < test.count; start += batch) {
-    await tick(start / test.count, `the test split's likelihood, images ${start + 1}–${Math.min(test.count, start + batch)} of ${test.count}`);
+    await tick(
+      start / test.count,
+      `the test split's likelihood, images ${start + 1}–${Math.min(test.count, start + batch)} of ${test.count}`,
+    );
     const count = Math.min(batch, test.count - start);
     const images = test.images.subarray(start * n, (start + count) * n);
     const labels = test.labels.subarray(start, start + count);
@@ -95,5 +98,7 @@ export async function flowDensity(
   flow: { readonly prior: FlowPrior; readonly seed: number; readonly batchSize: number } | null | undefined,
   tick: Tick,
 ): Promise<DensityReport | null> {
-  return flow ? densityReport({ net, logAbsDets, prior: flow.prior, test, seed: flow.seed, batchSize: flow.batchSize }, tick) : null;
+  return flow
+    ? densityReport({ net, logAbsDets, prior: flow.prior, test, seed: flow.seed, batchSize: flow.batchSize }, tick)
+    : null;
 }

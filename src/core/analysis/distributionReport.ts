@@ -21,7 +21,12 @@ const DENSITY_POINTS = 128;
  *   const report = await distributionReport(test, embeddings, 784, tick);
  *   report.perClass[3].ks;  // 0 would be a perfect match with N(6, 1)
  */
-export async function distributionReport(images: Dataset, embeddings: ArrayLike<number>, n: number, tick: Tick): Promise<DistributionReport> {
+export async function distributionReport(
+  images: Dataset,
+  embeddings: ArrayLike<number>,
+  n: number,
+  tick: Tick,
+): Promise<DistributionReport> {
   const byClass: number[][] = Array.from({ length: images.classes }, () => []);
   for (let i = 0; i < images.count; i++) byClass[images.labels[i]].push(i);
   const perClass: DistributionReport['perClass'][number][] = [];

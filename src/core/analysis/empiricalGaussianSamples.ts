@@ -14,9 +14,18 @@ import type { Rng } from '../random/rng';
  * @example
  *   const z = empiricalGaussianSamples(classEmbeddings, 400, 784, 32, 1, createRng(0));  // 32 × 784
  */
-export function empiricalGaussianSamples(embeddings: ArrayLike<number>, m: number, n: number, count: number, temperature: number, rng: Rng): Float64Array {
-  if (embeddings.length !== m * n) throw new RangeError(`empiricalGaussianSamples: embeddings must hold ${m}×${n} numbers, got ${embeddings.length}`);
-  if (!Number.isInteger(m) || m < 2) throw new RangeError(`empiricalGaussianSamples: needs at least 2 embeddings for a covariance, got ${m}`);
+export function empiricalGaussianSamples(
+  embeddings: ArrayLike<number>,
+  m: number,
+  n: number,
+  count: number,
+  temperature: number,
+  rng: Rng,
+): Float64Array {
+  if (embeddings.length !== m * n)
+    throw new RangeError(`empiricalGaussianSamples: embeddings must hold ${m}×${n} numbers, got ${embeddings.length}`);
+  if (!Number.isInteger(m) || m < 2)
+    throw new RangeError(`empiricalGaussianSamples: needs at least 2 embeddings for a covariance, got ${m}`);
   const mu = new Float64Array(n);
   for (let r = 0; r < m; r++) for (let j = 0; j < n; j++) mu[j] += embeddings[r * n + j];
   for (let j = 0; j < n; j++) mu[j] /= m;

@@ -29,7 +29,8 @@ export function flowOfCheckpoint(checkpoint: LoadedCheckpoint, run: CheckpointRu
   if (config?.flow?.prior === 'paper') return { kind: 'flow', input: { prior: { kind: 'paper' }, seed, batchSize } };
   return {
     kind: 'unknown-prior',
-    warning: 'this flow checkpoint has no flow sidecar (<name>.flow.safetensors) and its run does not say it used the paper\'s prior: '
-      + 'its prior is unknown, so no test bits/dim is computed and generation samples the paper\'s target N(2a, T²)',
+    warning:
+      "this flow checkpoint has no flow sidecar (<name>.flow.safetensors) and its run does not say it used the paper's prior: " +
+      "its prior is unknown, so no test bits/dim is computed and generation samples the paper's target N(2a, T²)",
   };
 }

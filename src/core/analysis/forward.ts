@@ -26,10 +26,30 @@ const GROUPS_PER_THREAD = 2;
  * @example
  *   const z = forwardRows(net, test.images, test.count, 'float32');  // embeddings, count × 784
  */
-export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count: number, precision: 'float32'): Float32Array;
-export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count: number, precision: 'float64'): Float64Array;
-export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count: number, precision: Precision): Float32Array | Float64Array;
-export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count: number, precision: Precision): Float32Array | Float64Array {
+export function forwardRows(
+  net: InvertibleNetwork,
+  x: ArrayLike<number>,
+  count: number,
+  precision: 'float32',
+): Float32Array;
+export function forwardRows(
+  net: InvertibleNetwork,
+  x: ArrayLike<number>,
+  count: number,
+  precision: 'float64',
+): Float64Array;
+export function forwardRows(
+  net: InvertibleNetwork,
+  x: ArrayLike<number>,
+  count: number,
+  precision: Precision,
+): Float32Array | Float64Array;
+export function forwardRows(
+  net: InvertibleNetwork,
+  x: ArrayLike<number>,
+  count: number,
+  precision: Precision,
+): Float32Array | Float64Array {
   const n = net.width;
   if (x.length !== count * n) throw new RangeError(`forwardRows: x must hold ${count}×${n} numbers, got ${x.length}`);
   const single = precision === 'float32';
@@ -56,12 +76,13 @@ export function forwardRows(net: InvertibleNetwork, x: ArrayLike<number>, count:
         const at = output + r0 * n * S;
         const calls: KernelCall[] = single
           ? [
-            { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, WORK] },
-            { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r0 + rows, 0, n, WORK] },
-          ]
+              { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, WORK] },
+              { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r0 + rows, 0, n, WORK] },
+            ]
           : [{ kernel: 'gemm_f64', args: [rows, n, n, 1, input + r0 * n * S, n, weight, n, 0, at, n, WORK] }];
         calls.push({ kernel: single ? 'add_bias_f32' : 'add_bias_f64', args: [at, rows, n, bias, 1] });
-        if (layer.activation) calls.push({ kernel: single ? 'leaky_f32' : 'leaky_f64', args: [at, rows * n, net.slope, 0] });
+        if (layer.activation)
+          calls.push({ kernel: single ? 'leaky_f32' : 'leaky_f64', args: [at, rows * n, net.slope, 0] });
         groups.push(calls);
       }
       runKernelGroups(groups, single ? sgemmWorkBytes(n, n) : s.kernels.gemm_work_bytes(8));

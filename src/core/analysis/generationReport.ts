@@ -83,7 +83,8 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
 
   const classPrior = input.prior?.kind === 'class' ? input.prior : null;
   const prior: GeneratedSet['prior'] = classPrior ? 'class' : 'paper';
-  if (classPrior && classPrior.classes < classes) throw new RangeError(`generationReport: the prior has ${classPrior.classes} classes, the data ${classes}`);
+  if (classPrior && classPrior.classes < classes)
+    throw new RangeError(`generationReport: the prior has ${classPrior.classes} classes, the data ${classes}`);
   const target = (temperature: number, stream: string): SampleSource => ({
     source: 'target',
     role: 'generator',
@@ -91,22 +92,28 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
     description: classPrior
       ? `Generator: z from the flow's learned prior N(μₐ, T²${rankOf(classPrior) > 0 ? `(σₐ² + FₐᵀFₐ), rank ${rankOf(classPrior)} + diagonal` : 'σₐ²'}) of each ${noun} a at T = ${temperature}, through the inverse.`
       : `Generator: z from the objective's target N(2a·1, T²I) for each ${noun} a at T = ${temperature}, through the inverse.`,
-    draw: (seed) => ({ z: targetSamples(classPrior, classes, s, n, temperature, createRng(seed).fork(stream)), labels: classLabels(classes, s) }),
+    draw: (seed) => ({
+      z: targetSamples(classPrior, classes, s, n, temperature, createRng(seed).fork(stream)),
+      labels: classLabels(classes, s),
+    }),
   });
 
   await tick(0, 'embeddings of training images for the empirical class Gaussians');
   const rows = balancedSelection(train.labels, classes, input.embeddingImagesPerClass * classes);
   const embeddings = forwardRows(net, selectRows(train.images, n, rows), rows.length, 'float32');
-  const members = Array.from({ length: classes }, (_, a) => rows.map((r, k) => (train.labels[r] === a ? k : -1)).filter((k) => k >= 0));
+  const members = Array.from({ length: classes }, (_, a) =>
+    rows.map((r, k) => (train.labels[r] === a ? k : -1)).filter((k) => k >= 0),
+  );
   const classEmbeddings = members.map((m) => (m.length < 2 ? null : selectRows(embeddings, n, m)));
   const empirical: SampleSource = {
     source: 'empirical',
     role: 'control',
     temperature: input.temperature,
-    description: `Control: z ~ N(mean, T²·covariance) of the float32 embeddings of up to ${input.embeddingImagesPerClass} training images per ${noun} (T = ${input.temperature}), `
-      + 'through the inverse. It tests what a Gaussian fit to the data\'s own embeddings gives back, not whether the trained network generates: '
-      + 'for an affine network it is exactly the Gaussian fit to the training pixels, whatever the weights, and for one affine layer with a LeakyReLU '
-      + '(Small) it is that Gaussian bent by the LeakyReLU\'s inverse. Claims about generation do not follow from it.',
+    description:
+      `Control: z ~ N(mean, T²·covariance) of the float32 embeddings of up to ${input.embeddingImagesPerClass} training images per ${noun} (T = ${input.temperature}), ` +
+      "through the inverse. It tests what a Gaussian fit to the data's own embeddings gives back, not whether the trained network generates: " +
+      'for an affine network it is exactly the Gaussian fit to the training pixels, whatever the weights, and for one affine layer with a LeakyReLU ' +
+      "(Small) it is that Gaussian bent by the LeakyReLU's inverse. Claims about generation do not follow from it.",
     draw: (seed) => {
       const rng = createRng(seed).fork('generation-empirical');
       const parts: Float64Array[] = [];
@@ -132,13 +139,26 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
   const steps = sources.length * seeds;
   let step = 0;
   for (const spec of sources) {
-    const tallies = precisions.map(() => ({ perSeed: [] as number[], hits: new Float64Array(classes), counts: new Float64Array(classes), first: null as FirstSeed | null }));
+    const tallies = precisions.map(() => ({
+      perSeed: [] as number[],
+      hits: new Float64Array(classes),
+      counts: new Float64Array(classes),
+      first: null as FirstSeed | null,
+    }));
     for (let k = 0; k < seeds; k++) {
-      await tick(0.1 + (0.9 * step++) / steps, `${spec.role} samples (T = ${spec.temperature})${seeds > 1 ? `, seed ${k + 1} of ${seeds}` : ''}`);
+      await tick(
+        0.1 + (0.9 * step++) / steps,
+        `${spec.role} samples (T = ${spec.temperature})${seeds > 1 ? `, seed ${k + 1} of ${seeds}` : ''}`,
+      );
       const { z, labels } = spec.draw(input.seed + k);
       const count = labels.length;
       precisions.forEach((precision, p) => {
-        const x = invertRows(net, input.factors.map((f) => f[precision]), z, count);
+        const x = invertRows(
+          net,
+          input.factors.map((f) => f[precision]),
+          z,
+          count,
+        );
         const shown = displayedPixels(x);
         const predicted = predictDigits(input.classifier, shown, count);
         const tally = tallies[p];
@@ -151,7 +171,8 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
           }
         }
         tally.perSeed.push(count > 0 ? right / count : Number.NaN);
-        if (k === 0) tally.first = { x, labels, distances: nearestDistances(shown, count, input.reference, referenceCount, n) };
+        if (k === 0)
+          tally.first = { x, labels, distances: nearestDistances(shown, count, input.reference, referenceCount, n) };
       });
     }
     precisions.forEach((precision, p) => {
@@ -169,9 +190,16 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
         });
       }
       sets.push({
-        source: spec.source, ...(spec.source === 'target' ? { prior } : {}), precision, temperature: spec.temperature,
-        role: spec.role, description: spec.description, seedAccuracies: perSeed, samplesPerSeed: first?.labels.length ?? 0,
-        perClass, accuracy: perSeed.length > 0 ? perSeed.reduce((x, y) => x + y, 0) / perSeed.length : Number.NaN,
+        source: spec.source,
+        ...(spec.source === 'target' ? { prior } : {}),
+        precision,
+        temperature: spec.temperature,
+        role: spec.role,
+        description: spec.description,
+        seedAccuracies: perSeed,
+        samplesPerSeed: first?.labels.length ?? 0,
+        perClass,
+        accuracy: perSeed.length > 0 ? perSeed.reduce((x, y) => x + y, 0) / perSeed.length : Number.NaN,
       });
     });
   }
@@ -186,7 +214,14 @@ interface FirstSeed {
 }
 
 /** `perClass` samples of each class's target (the paper's N(2a, T²) or a flow's N(μₐ, T²Σₐ), drawPriorLatent), class by class. */
-export function targetSamples(classPrior: Extract<FlowPrior, { kind: 'class' }> | null, classes: number, perClass: number, n: number, temperature: number, rng: Rng): Float64Array {
+export function targetSamples(
+  classPrior: Extract<FlowPrior, { kind: 'class' }> | null,
+  classes: number,
+  perClass: number,
+  n: number,
+  temperature: number,
+  rng: Rng,
+): Float64Array {
   const z = new Float64Array(classes * perClass * n);
   for (let a = 0; a < classes; a++) {
     for (let k = 0; k < perClass; k++) {

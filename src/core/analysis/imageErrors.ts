@@ -27,12 +27,19 @@ export interface ImageErrors {
  *   imageErrors([0.5, 2], [0.5, 1], 1, 2);
  *   // { meanAbs: [0.5], maxAbs: [1], psnr: [200] }: 2 is displayed as 1, which is exact
  */
-export function imageErrors(reconstructed: ArrayLike<number>, original: ArrayLike<number>, count: number, n: number): ImageErrors {
+export function imageErrors(
+  reconstructed: ArrayLike<number>,
+  original: ArrayLike<number>,
+  count: number,
+  n: number,
+): ImageErrors {
   const meanAbs = new Float64Array(count);
   const maxAbs = new Float64Array(count);
   const psnr = new Float64Array(count);
   for (let r = 0; r < count; r++) {
-    let sum = 0, max = 0, squared = 0;
+    let sum = 0,
+      max = 0,
+      squared = 0;
     for (let j = r * n; j < (r + 1) * n; j++) {
       const v = reconstructed[j];
       const x = original[j];
@@ -71,13 +78,22 @@ export function psnrFromMse(mse: number): number {
  */
 export function summarizeErrors(errors: ImageErrors, brokenThreshold: number, rows?: readonly number[]): ErrorStats {
   const chosen = rows ?? Array.from({ length: errors.meanAbs.length }, (_, i) => i);
-  if (chosen.length === 0) return { meanAbsError: Number.NaN, maxAbsError: Number.NaN, psnr: Number.NaN, brokenFraction: Number.NaN };
-  let mae = 0, max = 0, psnr = 0, broken = 0;
+  if (chosen.length === 0)
+    return { meanAbsError: Number.NaN, maxAbsError: Number.NaN, psnr: Number.NaN, brokenFraction: Number.NaN };
+  let mae = 0,
+    max = 0,
+    psnr = 0,
+    broken = 0;
   for (const r of chosen) {
     mae += errors.meanAbs[r];
     if (errors.maxAbs[r] > max) max = errors.maxAbs[r];
     psnr += errors.psnr[r];
     if (!(errors.meanAbs[r] <= brokenThreshold)) broken++;
   }
-  return { meanAbsError: mae / chosen.length, maxAbsError: max, psnr: psnr / chosen.length, brokenFraction: broken / chosen.length };
+  return {
+    meanAbsError: mae / chosen.length,
+    maxAbsError: max,
+    psnr: psnr / chosen.length,
+    brokenFraction: broken / chosen.length,
+  };
 }

@@ -8,14 +8,38 @@
  */
 export * from './types';
 export type { PartialAnalysis, PartialAnalysisListener } from './partialAnalysis';
-export { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeHooks, type AnalyzeRequest, type AnalyzeResult } from './analyzeCheckpoint';
-export { analyzeNetwork, type FlowAnalysisInput, type NetworkAnalysisInput, type ReadyClassifier } from './analyzeNetwork';
+export {
+  analyzeCheckpoint,
+  readAnyCachedAnalysis,
+  readCachedAnalysis,
+  type AnalyzeHooks,
+  type AnalyzeRequest,
+  type AnalyzeResult,
+} from './analyzeCheckpoint';
+export {
+  analyzeNetwork,
+  type FlowAnalysisInput,
+  type NetworkAnalysisInput,
+  type ReadyClassifier,
+} from './analyzeNetwork';
 export { analysisCachePath, ANALYSIS_FORMAT_VERSION } from './analysisCache';
 export { parseAnalysis } from './analysisJson';
 export { encodeJson } from '../../shared/jsonNumbers';
 export { BROKEN_MAE } from '../../shared/thresholds';
-export { DEFAULT_ANALYSIS_OPTIONS, DEFAULT_NOISE_LEVELS, resolveAnalysisOptions, type AnalysisOptions } from './options';
-export { progressTracker, type AnalysisProgress, type AnalysisProgressListener, type AnalysisStage, type ProgressTracker, type Tick } from './progress';
+export {
+  DEFAULT_ANALYSIS_OPTIONS,
+  DEFAULT_NOISE_LEVELS,
+  resolveAnalysisOptions,
+  type AnalysisOptions,
+} from './options';
+export {
+  progressTracker,
+  type AnalysisProgress,
+  type AnalysisProgressListener,
+  type AnalysisStage,
+  type ProgressTracker,
+  type Tick,
+} from './progress';
 export { invertibleNetwork, type InvertibleNetwork, type NetworkLayer } from './network';
 export { forwardRows } from './forward';
 export { invertRows, inverseStages, type InverseStage } from './inverse';
@@ -24,7 +48,14 @@ export { RECOGNIZABLE_PSNR, RECOGNIZABLE_ACCURACY_SHARE } from '../../shared/thr
 export { BROKEN_SHARE_LIMIT } from './jacobianReport';
 export { checkpointRun, analysisData, type AnalysisData, type CheckpointRun } from './checkpointData';
 export { loadOrTrainClassifier, type CachedClassifier, type ClassifierSource } from './classifier/classifierCache';
-export { CLASSIFIER_SETTINGS, predictDigits, classifierAccuracy, trainDigitClassifier, type ClassifierSettings, type DigitClassifier } from './classifier/digitClassifier';
+export {
+  CLASSIFIER_SETTINGS,
+  predictDigits,
+  classifierAccuracy,
+  trainDigitClassifier,
+  type ClassifierSettings,
+  type DigitClassifier,
+} from './classifier/digitClassifier';
 export { factorLayers, type LayerFactors } from './layerFactors';
 export { reconstruct, type Reconstruction } from './reconstructionReport';
 export { generationReport, type GenerationInput } from './generationReport';
@@ -36,13 +67,33 @@ export { classifierFolders, defaultClassifier, type ClassifierFolders } from './
 export { classifierDataFor, DEFAULT_CLASSIFIER_DATA, type ClassifierData } from './classifier/classifierData';
 export { displayedPixels } from './displayedPixels';
 export * from './trajectoryTypes';
-export { lightAnalysis, DEFAULT_LIGHT_OPTIONS, QUOTED_GENERATION, type LightAnalysisInput, type LightAnalysisOptions, type LightProgress, type LightStage } from './lightAnalysis';
 export {
-  lightAnalyzeCheckpoint, readAnyCachedPoint, readCachedPoint, resolveLightOptions, pointCachePath, DEFAULT_CLASSIFIER,
-  type ClassifierIdentity, type LightCheckpointRequest, type LightCheckpointResult,
+  lightAnalysis,
+  DEFAULT_LIGHT_OPTIONS,
+  QUOTED_GENERATION,
+  type LightAnalysisInput,
+  type LightAnalysisOptions,
+  type LightProgress,
+  type LightStage,
+} from './lightAnalysis';
+export {
+  lightAnalyzeCheckpoint,
+  readAnyCachedPoint,
+  readCachedPoint,
+  resolveLightOptions,
+  pointCachePath,
+  DEFAULT_CLASSIFIER,
+  type ClassifierIdentity,
+  type LightCheckpointRequest,
+  type LightCheckpointResult,
 } from './lightCheckpoint';
 export {
-  runTrajectory, type RunTrajectoryHooks, type RunTrajectoryRequest, type RunTrajectoryResult, type TrajectoryPointEvent, type TrajectoryProgress,
+  runTrajectory,
+  type RunTrajectoryHooks,
+  type RunTrajectoryRequest,
+  type RunTrajectoryResult,
+  type TrajectoryPointEvent,
+  type TrajectoryProgress,
 } from './runTrajectory';
 export { pointFromAnalysis } from './pointFromAnalysis';
 export { parseTrajectoryPoint } from './trajectoryJson';

@@ -61,10 +61,12 @@ export function invertRows(
   onStage?: (stage: number, values: Float64Array | Float32Array) => void,
 ): Float64Array | Float32Array {
   const n = net.width;
-  if (factors.length !== net.layers.length) throw new RangeError(`invertRows: ${factors.length} factors for ${net.layers.length} layers`);
+  if (factors.length !== net.layers.length)
+    throw new RangeError(`invertRows: ${factors.length} factors for ${net.layers.length} layers`);
   if (z.length !== count * n) throw new RangeError(`invertRows: z must hold ${count}×${n} numbers, got ${z.length}`);
   const precision: Precision = factors[0].precision;
-  if (factors.some((f) => f.precision !== precision)) throw new RangeError('invertRows: factors must all have one precision');
+  if (factors.some((f) => f.precision !== precision))
+    throw new RangeError('invertRows: factors must all have one precision');
   const single = precision === 'float32';
   const out = single ? new Float32Array(count * n) : new Float64Array(count * n);
   if (count === 0) return out;
@@ -85,7 +87,7 @@ export function invertRows(
     for (let l = net.layers.length - 1; l >= 0; l--) {
       const layer = net.layers[l];
       const undoActivation = (at: number, rowCount: number): KernelCall[] =>
-        (layer.activation ? [{ kernel: `leaky${p}` as const, args: [at, rowCount * n, net.slope, 1] }] : []);
+        layer.activation ? [{ kernel: `leaky${p}` as const, args: [at, rowCount * n, net.slope, 1] }] : [];
       if (layer.activation && onStage) {
         run(undoActivation);
         onStage(stage++, view().slice());

@@ -23,7 +23,10 @@ export const FLOAT64_RESOLVABLE_COND = 2 ** 52;
  *   conditionFigure(2, 1);         // { cond: 2, resolvable: true, estimate: 2 }
  *   conditionFigure(1, 1e-20);     // { cond: 4.5e15, resolvable: false, estimate: 1e20 }
  */
-export function conditionFigure(sigmaMax: number, sigmaMin: number): { cond: number; resolvable: boolean; estimate: number } {
+export function conditionFigure(
+  sigmaMax: number,
+  sigmaMin: number,
+): { cond: number; resolvable: boolean; estimate: number } {
   const estimate = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
   const resolvable = estimate <= FLOAT64_RESOLVABLE_COND;
   return { cond: resolvable ? estimate : FLOAT64_RESOLVABLE_COND, resolvable, estimate };
@@ -43,7 +46,9 @@ export function isConditionBound(cond: number, resolvable: boolean | undefined):
  *   describeCondition(FLOAT64_RESOLVABLE_COND, false);  // '> 4.5e15 (not resolvable in float64)'
  */
 export function describeCondition(cond: number, resolvable: boolean | undefined): string {
-  return isConditionBound(cond, resolvable) ? `${formatCondition(FLOAT64_RESOLVABLE_COND, false)} (not resolvable in float64)` : formatNumber(cond);
+  return isConditionBound(cond, resolvable)
+    ? `${formatCondition(FLOAT64_RESOLVABLE_COND, false)} (not resolvable in float64)`
+    : formatNumber(cond);
 }
 
 /**
@@ -57,10 +62,19 @@ export function describeCondition(cond: number, resolvable: boolean | undefined)
  *   const j = jacobianCondition(net, layers, test.images.subarray(0, net.width), 'the first test image (a 7)');
  *   j.resolvable ? j.cond : `> ${j.cond}`;
  */
-export function jacobianCondition(net: InvertibleNetwork, layers: readonly AnalysedLayer[], point: Float32Array, pointDescription: string): JacobianCondition {
+export function jacobianCondition(
+  net: InvertibleNetwork,
+  layers: readonly AnalysedLayer[],
+  point: Float32Array,
+  pointDescription: string,
+): JacobianCondition {
   const n = net.width;
   const slopes = activationSlopes(net, point);
-  const jacobian = chainJacobian(net.layers.map((l) => l.weight64), slopes, n);
+  const jacobian = chainJacobian(
+    net.layers.map((l) => l.weight64),
+    slopes,
+    n,
+  );
   const inverse = inverseJacobianRows(net, layers, slopes);
   // Both singular value computations at once, one per kernel thread.
   const [sigma, inverseSigma] = linalgBatch([
@@ -82,7 +96,11 @@ export function jacobianCondition(net: InvertibleNetwork, layers: readonly Analy
  * relative, however large it is, and so is its largest singular value. Null
  * when a layer is exactly singular or J⁻¹ overflows (σmin is then 0).
  */
-function inverseJacobianRows(net: InvertibleNetwork, layers: readonly AnalysedLayer[], slopes: readonly (Float64Array | null)[]): Float64Array | null {
+function inverseJacobianRows(
+  net: InvertibleNetwork,
+  layers: readonly AnalysedLayer[],
+  slopes: readonly (Float64Array | null)[],
+): Float64Array | null {
   const n = net.width;
   // Row i ends as (J⁻¹·e_i)ᵀ, so the rows form (J⁻¹)ᵀ, which has J⁻¹'s singular values.
   let rows: Float64Array = new Float64Array(n * n);

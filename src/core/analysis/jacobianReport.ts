@@ -49,7 +49,12 @@ export async function jacobianReport(
   const n = net.width;
   await tick(0, 'Jacobian at the first test image');
   const pointDescription = `the first test image (${describeLabel(images.labels[0], classes)})`;
-  const { cond, sigmaMax, sigmaMin, resolvable } = jacobianCondition(net, layers, images.images.subarray(0, n), pointDescription);
+  const { cond, sigmaMax, sigmaMin, resolvable } = jacobianCondition(
+    net,
+    layers,
+    images.images.subarray(0, n),
+    pointDescription,
+  );
   const condEstimate = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
 
   await tick(0.6, 'backward errors');
@@ -57,20 +62,52 @@ export async function jacobianReport(
   const rows = balancedSelection(images.labels, images.classes, backwardImages);
   const z = selectRows(runs.embeddings, n, rows);
   const backwardError = {
-    float32: median(relativeResiduals(forwardRows(net, selectRows(runs.reconstructed.float32, n, rows), rows.length, 'float32'), z, n)),
-    float64: median(relativeResiduals(forwardRows(net, selectRows(runs.reconstructed.mixed, n, rows), rows.length, 'float64'), z, n)),
+    float32: median(
+      relativeResiduals(
+        forwardRows(net, selectRows(runs.reconstructed.float32, n, rows), rows.length, 'float32'),
+        z,
+        n,
+      ),
+    ),
+    float64: median(
+      relativeResiduals(forwardRows(net, selectRows(runs.reconstructed.mixed, n, rows), rows.length, 'float64'), z, n),
+    ),
   };
   const roundTrip64 = summarizeErrors(runs.errors.float64, BROKEN_MAE);
   const relative64 = median(relativeResiduals(runs.reconstructed.float64, images.images, n));
 
   const diagnoses = layerDiagnoses(layers);
-  const verdict = invertibilityVerdict(layers, reconstruction.report.overall.float32.brokenFraction, roundTrip64.brokenFraction);
+  const verdict = invertibilityVerdict(
+    layers,
+    reconstruction.report.overall.float32.brokenFraction,
+    roundTrip64.brokenFraction,
+  );
   const verdictText = describeVerdict({
-    width: n, verdict, cond, resolvable, pointDescription, backwardError, roundTrip64, relative64,
-    reconstruction: reconstruction.report.overall, imageCount: images.count, diagnoses,
+    width: n,
+    verdict,
+    cond,
+    resolvable,
+    pointDescription,
+    backwardError,
+    roundTrip64,
+    relative64,
+    reconstruction: reconstruction.report.overall,
+    imageCount: images.count,
+    diagnoses,
   });
   await tick(1);
-  return { cond, resolvable, condEstimate, sigmaMax, sigmaMin, pointDescription, backwardError, verdict, verdictText, diagnoses };
+  return {
+    cond,
+    resolvable,
+    condEstimate,
+    sigmaMax,
+    sigmaMin,
+    pointDescription,
+    backwardError,
+    verdict,
+    verdictText,
+    diagnoses,
+  };
 }
 
 /**
@@ -83,7 +120,11 @@ export async function jacobianReport(
  * @example
  *   invertibilityVerdict(layers, roundTrips.float32.brokenFraction, roundTrips.float64.brokenFraction);
  */
-export function invertibilityVerdict(layers: readonly AnalysedLayer[], float32Broken: number, float64Broken: number): JacobianReport['verdict'] {
+export function invertibilityVerdict(
+  layers: readonly AnalysedLayer[],
+  float32Broken: number,
+  float64Broken: number,
+): JacobianReport['verdict'] {
   const failing = (p: Precision) => layers.some((l) => l.diagnosis[p].status !== 'invertible');
   if (failing('float64') || !(float64Broken <= BROKEN_SHARE_LIMIT)) return 'non-invertible-float64';
   if (failing('float32') || !(float32Broken <= BROKEN_SHARE_LIMIT)) return 'float32-insufficient';
@@ -115,8 +156,10 @@ function layerDiagnoses(layers: readonly AnalysedLayer[]): string[] {
       const d = layer.diagnosis[p];
       if (d.status === 'invertible') continue;
       const name = `layer ${s.index + 1} (${s.sequentialIndex}.weight)`;
-      out.push(`${name} is ${d.status.replace('-', ' ')} in ${p}: σmin = ${formatNumber(s.sigmaMin)} (σmax ${formatNumber(s.sigmaMax)}, κ = ${formatNumber(s.cond)}); ` +
-        `its smallest LU pivot is ${formatNumber(d.pivot)}${d.status === 'singular' ? '' : `, at or below n·u·max|w| = ${formatNumber(d.threshold)}`}.`);
+      out.push(
+        `${name} is ${d.status.replace('-', ' ')} in ${p}: σmin = ${formatNumber(s.sigmaMin)} (σmax ${formatNumber(s.sigmaMax)}, κ = ${formatNumber(s.cond)}); ` +
+          `its smallest LU pivot is ${formatNumber(d.pivot)}${d.status === 'singular' ? '' : `, at or below n·u·max|w| = ${formatNumber(d.threshold)}`}.`,
+      );
       // A layer singular in float64 is singular in float32 too; say it once.
       if (p === 'float64') break;
     }
@@ -156,27 +199,35 @@ function describeVerdict(f: VerdictFacts): string {
   const backward = (failed: boolean) => {
     const numbers = `Backward error ‖f(f⁻¹(z)) − z‖/‖z‖ (median): float32 ${formatNumber(f.backwardError.float32)}, float64 ${formatNumber(f.backwardError.float64)}`;
     if (!(stable('float32') && stable('float64'))) return `${numbers}.`;
-    return `${numbers}, both within n·u of their precision: the solves are backward stable${failed ? ', so what fails is the network\'s conditioning, not the algorithm' : ''}.`;
+    return `${numbers}, both within n·u of their precision: the solves are backward stable${failed ? ", so what fails is the network's conditioning, not the algorithm" : ''}.`;
   };
   const broken = (s: ErrorStats) => `${formatPercent(s.brokenFraction)} of them broken (MAE > ${BROKEN_MAE})`;
   const diagnosis = f.diagnoses.length > 0 ? ` ${f.diagnoses.join(' ')}` : '';
   switch (f.verdict) {
     case 'non-invertible-float64':
-      return `Not invertible, even in float64.${diagnosis} Of ${f.imageCount} test images taken through a round trip computed entirely in float64 (forward and inverse), ` +
-        `${broken(f.roundTrip64)}; median relative error ${formatNumber(f.relative64)}. ${kappa}; ${amplify}. ${backward(true)}`;
+      return (
+        `Not invertible, even in float64.${diagnosis} Of ${f.imageCount} test images taken through a round trip computed entirely in float64 (forward and inverse), ` +
+        `${broken(f.roundTrip64)}; median relative error ${formatNumber(f.relative64)}. ${kappa}; ${amplify}. ${backward(true)}`
+      );
     case 'float32-insufficient': {
-      const rescue = mixed.brokenFraction > BROKEN_SHARE_LIMIT
-        ? ` Inverting the float32 embeddings in float64 does not rescue them (${formatPercent(mixed.brokenFraction)} broken): the embeddings' own float32 rounding is amplified by κ.`
-        : ` Inverting the float32 embeddings in float64 leaves ${formatPercent(mixed.brokenFraction)} broken.`;
-      return `float32 is not enough: of ${f.imageCount} test images taken through the float32 round trip (float32 forward and inverse), ${broken(rec32)}, mean PSNR ${formatNumber(rec32.psnr)} dB.${diagnosis} ` +
-        `A round trip entirely in float64 recovers them (median relative error ${formatNumber(f.relative64)}, ${formatPercent(f.roundTrip64.brokenFraction)} broken).${rescue} ${kappa}; ${amplify}. ${backward(true)}`;
+      const rescue =
+        mixed.brokenFraction > BROKEN_SHARE_LIMIT
+          ? ` Inverting the float32 embeddings in float64 does not rescue them (${formatPercent(mixed.brokenFraction)} broken): the embeddings' own float32 rounding is amplified by κ.`
+          : ` Inverting the float32 embeddings in float64 leaves ${formatPercent(mixed.brokenFraction)} broken.`;
+      return (
+        `float32 is not enough: of ${f.imageCount} test images taken through the float32 round trip (float32 forward and inverse), ${broken(rec32)}, mean PSNR ${formatNumber(rec32.psnr)} dB.${diagnosis} ` +
+        `A round trip entirely in float64 recovers them (median relative error ${formatNumber(f.relative64)}, ${formatPercent(f.roundTrip64.brokenFraction)} broken).${rescue} ${kappa}; ${amplify}. ${backward(true)}`
+      );
     }
     case 'invertible': {
-      const margin = f.cond * u32 >= 0.1
-        ? ' In the worst direction float32 rounding could swamp the image, but on these images the rounding errors did not line up with it.'
-        : '';
-      return `Invertible in float32: of ${f.imageCount} test images taken through the float32 round trip, ${broken(rec32)}. Mean absolute error of the float32 round trip ${formatNumber(rec32.meanAbsError)}, ` +
-        `of the float32 embedding inverted in float64 ${formatNumber(mixed.meanAbsError)}, of the all-float64 round trip ${formatNumber(f.roundTrip64.meanAbsError)}. ${kappa}; ${amplify}.${margin} ${backward(false)}`;
+      const margin =
+        f.cond * u32 >= 0.1
+          ? ' In the worst direction float32 rounding could swamp the image, but on these images the rounding errors did not line up with it.'
+          : '';
+      return (
+        `Invertible in float32: of ${f.imageCount} test images taken through the float32 round trip, ${broken(rec32)}. Mean absolute error of the float32 round trip ${formatNumber(rec32.meanAbsError)}, ` +
+        `of the float32 embedding inverted in float64 ${formatNumber(mixed.meanAbsError)}, of the all-float64 round trip ${formatNumber(f.roundTrip64.meanAbsError)}. ${kappa}; ${amplify}.${margin} ${backward(false)}`
+      );
     }
   }
 }

@@ -10,7 +10,11 @@ export class Reader {
 
   fail(path: string, expected: string, got: Json): never {
     const shown = JSON.stringify(got);
-    throw new InvertscopeError('CORRUPT', `${this.where}: ${path} must be ${expected}, got ${shown === undefined ? 'nothing' : shown.slice(0, 60)}`, { file: this.where, field: path });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${this.where}: ${path} must be ${expected}, got ${shown === undefined ? 'nothing' : shown.slice(0, 60)}`,
+      { file: this.where, field: path },
+    );
   }
 
   object(v: Json, path: string): Record<string, Json> {
@@ -87,13 +91,27 @@ export class JsonObject {
     return this.reader.fail(this.at(key), expected, this.raw[key]);
   }
 
-  number(key: string): number { return this.reader.number(this.raw[key], this.at(key)); }
-  integer(key: string): number { return this.reader.integer(this.raw[key], this.at(key)); }
-  string(key: string): string { return this.reader.string(this.raw[key], this.at(key)); }
-  boolean(key: string): boolean { return this.reader.boolean(this.raw[key], this.at(key)); }
-  numbers(key: string, length?: number): number[] { return this.reader.numbers(this.raw[key], this.at(key), length); }
-  strings(key: string): string[] { return this.reader.strings(this.raw[key], this.at(key)); }
-  oneOf<T extends string>(key: string, values: readonly T[]): T { return this.reader.oneOf(this.raw[key], this.at(key), values); }
+  number(key: string): number {
+    return this.reader.number(this.raw[key], this.at(key));
+  }
+  integer(key: string): number {
+    return this.reader.integer(this.raw[key], this.at(key));
+  }
+  string(key: string): string {
+    return this.reader.string(this.raw[key], this.at(key));
+  }
+  boolean(key: string): boolean {
+    return this.reader.boolean(this.raw[key], this.at(key));
+  }
+  numbers(key: string, length?: number): number[] {
+    return this.reader.numbers(this.raw[key], this.at(key), length);
+  }
+  strings(key: string): string[] {
+    return this.reader.strings(this.raw[key], this.at(key));
+  }
+  oneOf<T extends string>(key: string, values: readonly T[]): T {
+    return this.reader.oneOf(this.raw[key], this.at(key), values);
+  }
 
   object(key: string): JsonObject {
     const path = this.at(key);

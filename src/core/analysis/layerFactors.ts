@@ -18,9 +18,14 @@ export interface LayerFactors {
  */
 export function factorLayers(net: InvertibleNetwork): LayerFactors[] {
   // All layers' factors at once, shared among the kernel threads.
-  const results = linalgBatch(net.layers.flatMap((layer) => [
-    { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
-    { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
-  ]));
-  return net.layers.map((_, l) => ({ float64: results[2 * l] as LuFactors64, float32: results[2 * l + 1] as LuFactors32 }));
+  const results = linalgBatch(
+    net.layers.flatMap((layer) => [
+      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
+      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
+    ]),
+  );
+  return net.layers.map((_, l) => ({
+    float64: results[2 * l] as LuFactors64,
+    float32: results[2 * l + 1] as LuFactors32,
+  }));
 }

@@ -1,4 +1,11 @@
-import { linalgBatch, luDiagnosis, summarizeSpectrum, type LuDiagnosis, type LuFactors32, type LuFactors64 } from '../linalg';
+import {
+  linalgBatch,
+  luDiagnosis,
+  summarizeSpectrum,
+  type LuDiagnosis,
+  type LuFactors32,
+  type LuFactors64,
+} from '../linalg';
 import type { LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
 import type { Tick } from './progress';
@@ -26,13 +33,20 @@ export async function analyseLayers(net: InvertibleNetwork, tick: Tick): Promise
   const count = net.layers.length;
   await tick(0, `spectra and LU factors of ${count === 1 ? 'the layer' : `all ${count} layers`}`);
   // Every layer's three factorizations at once, shared among the kernel threads.
-  const results = linalgBatch(net.layers.flatMap((layer) => [
-    { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
-    { kind: 'singularValues' as const, w: layer.weight64, n: net.width, name: layer.name },
-    { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
-  ]));
+  const results = linalgBatch(
+    net.layers.flatMap((layer) => [
+      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
+      { kind: 'singularValues' as const, w: layer.weight64, n: net.width, name: layer.name },
+      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
+    ]),
+  );
   const out = net.layers.map((layer, l): AnalysedLayer => {
-    const s = summarizeSpectrum(layer.weight64, net.width, results[3 * l] as LuFactors64, results[3 * l + 1] as Float64Array);
+    const s = summarizeSpectrum(
+      layer.weight64,
+      net.width,
+      results[3 * l] as LuFactors64,
+      results[3 * l + 1] as Float64Array,
+    );
     const float32 = results[3 * l + 2] as LuFactors32;
     const diagnosis = { float64: s.diagnosis, float32: luDiagnosis(float32) };
     return {

@@ -26,7 +26,11 @@ export function leakyReluInPlace(values: Float64Array | Float32Array, slope: num
  * @example
  *   inverseLeakyReluInPlace(Float64Array.of(-0.02, 3), 0.01, 'float64');  // [-2, 3]
  */
-export function inverseLeakyReluInPlace(values: Float64Array | Float32Array, slope: number, precision: Precision): void {
+export function inverseLeakyReluInPlace(
+  values: Float64Array | Float32Array,
+  slope: number,
+  precision: Precision,
+): void {
   if (precision === 'float32') {
     const s = Math.fround(slope);
     for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = Math.fround(values[i] / s);

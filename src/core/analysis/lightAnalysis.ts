@@ -125,7 +125,11 @@ export async function lightAnalysis(
   }
 }
 
-async function lightStages(input: LightAnalysisInput, onProgress?: (progress: LightProgress) => void, signal?: AbortSignal): Promise<TrajectoryPoint> {
+async function lightStages(
+  input: LightAnalysisInput,
+  onProgress?: (progress: LightProgress) => void,
+  signal?: AbortSignal,
+): Promise<TrajectoryPoint> {
   const started = Date.now();
   const { options, split } = input;
   const progress = stageTracker(LIGHT_STAGE_WEIGHTS, onProgress, signal);
@@ -137,13 +141,22 @@ async function lightStages(input: LightAnalysisInput, onProgress?: (progress: Li
   const factors = layers.map((l) => l.factors);
   const tripsTick = progress.stage('roundTrips');
   const runs = await roundTrips(net, factors, test.images, test.count, tripsTick);
-  const stats = { float32: roundTripStats(runs.errors.float32), mixed: roundTripStats(runs.errors.mixed), float64: roundTripStats(runs.errors.float64) };
+  const stats = {
+    float32: roundTripStats(runs.errors.float32),
+    mixed: roundTripStats(runs.errors.mixed),
+    float64: roundTripStats(runs.errors.float64),
+  };
   await tripsTick(1);
 
   const jacobianTick = progress.stage('jacobian');
   await jacobianTick(0, 'κ of the end-to-end Jacobian at the first test image');
   const classes = input.classes ?? DIGIT_CLASSES;
-  const jacobian = jacobianCondition(net, layers, test.images.subarray(0, n), `the first test image (${describeLabel(test.labels[0], classes)})`);
+  const jacobian = jacobianCondition(
+    net,
+    layers,
+    test.images.subarray(0, n),
+    `the first test image (${describeLabel(test.labels[0], classes)})`,
+  );
   await jacobianTick(1);
 
   const ready = options.noise || options.generation ? await input.classifier(progress.stage('classifier')) : null;
@@ -154,13 +167,28 @@ async function lightStages(input: LightAnalysisInput, onProgress?: (progress: Li
     const precisions: Precision[] = ['float32', 'float64'];
     noise = [];
     for (const [p, precision] of precisions.entries()) {
-      const { points } = await noiseSweep({
-        ...sample, net, factors: factors.map((f) => f[precision]), noiseLevels: options.noiseLevels, classifier: ready.classifier, stopAtFirstFailure: true,
-      }, (k, delta) => tick((p + k / options.noiseLevels.length) / precisions.length, `noise δ = ${delta} through the ${precision} inverse`));
+      const { points } = await noiseSweep(
+        {
+          ...sample,
+          net,
+          factors: factors.map((f) => f[precision]),
+          noiseLevels: options.noiseLevels,
+          classifier: ready.classifier,
+          stopAtFirstFailure: true,
+        },
+        (k, delta) =>
+          tick(
+            (p + k / options.noiseLevels.length) / precisions.length,
+            `noise δ = ${delta} through the ${precision} inverse`,
+          ),
+      );
       const first = points[0];
       noise.push({
-        precision, recognizableUpTo: recognizableUpTo(points, sample.cleanAccuracy),
-        medianGrowth: first?.medianGrowth ?? Number.NaN, pooledGrowth: first?.pooledGrowth ?? Number.NaN, imageCount: sample.count,
+        precision,
+        recognizableUpTo: recognizableUpTo(points, sample.cleanAccuracy),
+        medianGrowth: first?.medianGrowth ?? Number.NaN,
+        pooledGrowth: first?.pooledGrowth ?? Number.NaN,
+        imageCount: sample.count,
       });
     }
     await tick(1);
@@ -177,24 +205,44 @@ async function lightStages(input: LightAnalysisInput, onProgress?: (progress: Li
       await tick(k / options.generationSeeds, `generation score, seed ${k + 1} of ${options.generationSeeds}`);
       const rng = createRng(options.seed + k).fork('generation-target');
       const z = targetSamples(classPrior, classes, options.samplesPerClass, n, options.temperature, rng);
-      const x = invertRows(net, factors.map((f) => f.float64), z, labels.length);
+      const x = invertRows(
+        net,
+        factors.map((f) => f.float64),
+        z,
+        labels.length,
+      );
       const predicted = predictDigits(ready.classifier, displayedPixels(x), labels.length);
       seedAccuracies.push(labels.filter((a, i) => predicted[i] === a).length / labels.length);
     }
     generation = {
-      temperature: options.temperature, prior: classPrior ? 'class' : 'paper', sampleCount: labels.length * options.generationSeeds,
-      accuracy: seedAccuracies.reduce((a, b) => a + b, 0) / seedAccuracies.length, seedAccuracies,
+      temperature: options.temperature,
+      prior: classPrior ? 'class' : 'paper',
+      sampleCount: labels.length * options.generationSeeds,
+      accuracy: seedAccuracies.reduce((a, b) => a + b, 0) / seedAccuracies.length,
+      seedAccuracies,
     };
     await tick(1);
   }
 
-  const density = await flowDensity(net, layers.map((l) => l.spectrum.logAbsDet), split.test, input.flow, progress.stage('density'));
+  const density = await flowDensity(
+    net,
+    layers.map((l) => l.spectrum.logAbsDet),
+    split.test,
+    input.flow,
+    progress.stage('density'),
+  );
 
   return {
     epoch: input.epoch,
     checkpointSha256: input.checkpointSha256,
     source: 'light',
-    layers: layers.map(({ spectrum: s }) => ({ index: s.index, sigmaMax: s.sigmaMax, sigmaMin: s.sigmaMin, cond: s.cond, logAbsDet: s.logAbsDet })),
+    layers: layers.map(({ spectrum: s }) => ({
+      index: s.index,
+      sigmaMax: s.sigmaMax,
+      sigmaMin: s.sigmaMin,
+      cond: s.cond,
+      logAbsDet: s.logAbsDet,
+    })),
     jacobian,
     roundTrips: stats,
     verdict: invertibilityVerdict(layers, stats.float32.brokenFraction, stats.float64.brokenFraction),

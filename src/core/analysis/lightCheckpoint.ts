@@ -6,7 +6,13 @@ import { readCheckpoint } from '../store/checkpoint';
 import { ENGINE_REVISION, readAnyAnalysisCache } from './analysisCache';
 import { checkpointNetworkInput, type ReadyClassifier } from './analyzeNetwork';
 import { analysisData, checkpointRun, type AnalysisData } from './checkpointData';
-import { cacheFilePath, readAnyCacheEntry, readCacheEntry, writeCacheEntry, type CheckpointCacheKind } from './checkpointCache';
+import {
+  cacheFilePath,
+  readAnyCacheEntry,
+  readCacheEntry,
+  writeCacheEntry,
+  type CheckpointCacheKind,
+} from './checkpointCache';
 import { CLASSIFIER_DATA } from './classifier/classifierCache';
 import { CLASSIFIER_SETTINGS, type ClassifierSettings } from './classifier/digitClassifier';
 import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
@@ -73,29 +79,49 @@ const POINT_CACHE: CheckpointCacheKind<TrajectoryPoint> = {
 export function resolveLightOptions(partial: Partial<LightAnalysisOptions> = {}): LightAnalysisOptions {
   const merged: LightAnalysisOptions = { ...DEFAULT_LIGHT_OPTIONS, ...stripUndefined(partial) };
   const bad = (field: string, value: unknown, expected: string): never => {
-    throw new InvertscopeError('BAD_INPUT', `light analysis option ${field} must be ${expected}, got ${JSON.stringify(value)}`, { field, value });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `light analysis option ${field} must be ${expected}, got ${JSON.stringify(value)}`,
+      { field, value },
+    );
   };
   const counts: Array<[keyof LightAnalysisOptions, number, number]> = [
-    ['testImages', 10, 100000], ['noiseImages', 1, 10000], ['samplesPerClass', 1, 10000], ['generationSeeds', 1, 100],
+    ['testImages', 10, 100000],
+    ['noiseImages', 1, 10000],
+    ['samplesPerClass', 1, 10000],
+    ['generationSeeds', 1, 100],
   ];
   for (const [field, min, max] of counts) {
     const v = merged[field];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) bad(field, v, `an integer in ${min}..${max}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+      bad(field, v, `an integer in ${min}..${max}`);
   }
   if (!Number.isFinite(merged.seed)) bad('seed', merged.seed, 'a finite number');
-  if (!(Number.isFinite(merged.temperature) && merged.temperature >= 0)) bad('temperature', merged.temperature, 'a finite number ≥ 0');
-  if (!Array.isArray(merged.noiseLevels) || merged.noiseLevels.length === 0 || merged.noiseLevels.length > 64) bad('noiseLevels', merged.noiseLevels, 'a list of 1 to 64 positive numbers');
+  if (!(Number.isFinite(merged.temperature) && merged.temperature >= 0))
+    bad('temperature', merged.temperature, 'a finite number ≥ 0');
+  if (!Array.isArray(merged.noiseLevels) || merged.noiseLevels.length === 0 || merged.noiseLevels.length > 64)
+    bad('noiseLevels', merged.noiseLevels, 'a list of 1 to 64 positive numbers');
   merged.noiseLevels.forEach((d, i) => {
-    if (!(typeof d === 'number' && Number.isFinite(d) && d > 0)) bad(`noiseLevels[${i}]`, d, 'a positive finite number');
+    if (!(typeof d === 'number' && Number.isFinite(d) && d > 0))
+      bad(`noiseLevels[${i}]`, d, 'a positive finite number');
   });
-  for (const flag of ['noise', 'generation'] as const) if (typeof merged[flag] !== 'boolean') bad(flag, merged[flag], 'true or false');
-  return { ...merged, noiseImages: Math.min(merged.noiseImages, merged.testImages), noiseLevels: [...new Set(merged.noiseLevels)].sort((a, b) => a - b) };
+  for (const flag of ['noise', 'generation'] as const)
+    if (typeof merged[flag] !== 'boolean') bad(flag, merged[flag], 'true or false');
+  return {
+    ...merged,
+    noiseImages: Math.min(merged.noiseImages, merged.testImages),
+    noiseLevels: [...new Set(merged.noiseLevels)].sort((a, b) => a - b),
+  };
 }
 
 /** The options and classifier as one canonical string (names sorted): what a point depends on besides the checkpoint. */
 function settingsText(options: LightAnalysisOptions, classifier: ClassifierIdentity): string {
   const sorted = (o: object) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify({ engine: ENGINE_REVISION, classifier: { data: classifier.data, settings: sorted(classifier.settings) }, options: sorted(options) });
+  return JSON.stringify({
+    engine: ENGINE_REVISION,
+    classifier: { data: classifier.data, settings: sorted(classifier.settings) },
+    options: sorted(options),
+  });
 }
 
 /**
@@ -105,8 +131,17 @@ function settingsText(options: LightAnalysisOptions, classifier: ClassifierIdent
  * @example
  *   pointCachePath('/runs/r/checkpoints/epoch-0010.safetensors');  // '/runs/r/checkpoints/epoch-0010.point.json'
  */
-export function pointCachePath(checkpointFile: string, options: LightAnalysisOptions = DEFAULT_LIGHT_OPTIONS, classifier: ClassifierIdentity = DEFAULT_CLASSIFIER): string {
-  return cacheFilePath(checkpointFile, POINT_CACHE.suffix, settingsText(options, classifier), settingsText(DEFAULT_LIGHT_OPTIONS, DEFAULT_CLASSIFIER));
+export function pointCachePath(
+  checkpointFile: string,
+  options: LightAnalysisOptions = DEFAULT_LIGHT_OPTIONS,
+  classifier: ClassifierIdentity = DEFAULT_CLASSIFIER,
+): string {
+  return cacheFilePath(
+    checkpointFile,
+    POINT_CACHE.suffix,
+    settingsText(options, classifier),
+    settingsText(DEFAULT_LIGHT_OPTIONS, DEFAULT_CLASSIFIER),
+  );
 }
 
 function keyText(sha256: string, options: LightAnalysisOptions, classifier: ClassifierIdentity): string {
@@ -128,7 +163,12 @@ export async function readCachedPoint(request: LightCheckpointRequest): Promise<
   const identity = request.classifierIdentity ?? DEFAULT_CLASSIFIER;
   const cacheFile = pointCachePath(file, options, identity);
   const sha = await sha256File(file).catch((error: unknown) => {
-    throw new InvertscopeError('NOT_FOUND', `cannot read checkpoint ${file}: ${describeError(error)}`, { file }, { cause: error });
+    throw new InvertscopeError(
+      'NOT_FOUND',
+      `cannot read checkpoint ${file}: ${describeError(error)}`,
+      { file },
+      { cause: error },
+    );
   });
   const cached = await readCacheEntry(cacheFile, POINT_CACHE);
   if (cached && cached.key === keyText(sha, options, identity) && cached.value.checkpointSha256 === sha) {
@@ -137,7 +177,8 @@ export async function readCachedPoint(request: LightCheckpointRequest): Promise<
   if (request.useFullAnalysis === false) return null;
   const full = await readAnyAnalysisCache(file, sha);
   const point = full ? pointFromAnalysis(full, options.temperature) : null;
-  if (point && (!options.noise || point.noise) && (!options.generation || point.generation)) return { point, fromCache: 'full', cacheFile: null, warnings: [] };
+  if (point && (!options.noise || point.noise) && (!options.generation || point.generation))
+    return { point, fromCache: 'full', cacheFile: null, warnings: [] };
   return null;
 }
 
@@ -152,7 +193,11 @@ export async function readCachedPoint(request: LightCheckpointRequest): Promise<
  * @example
  *   const point = await readAnyCachedPoint('runs/r/checkpoints/epoch-0010.safetensors', entry.sha256);
  */
-export async function readAnyCachedPoint(checkpointFile: string, sha256: string, temperature = DEFAULT_LIGHT_OPTIONS.temperature): Promise<TrajectoryPoint | null> {
+export async function readAnyCachedPoint(
+  checkpointFile: string,
+  sha256: string,
+  temperature = DEFAULT_LIGHT_OPTIONS.temperature,
+): Promise<TrajectoryPoint | null> {
   const file = resolve(checkpointFile);
   const light = await readAnyCacheEntry(file, POINT_CACHE, (point) => point.checkpointSha256 === sha256);
   if (light) return light;
@@ -192,12 +237,21 @@ export async function lightAnalyzeCheckpoint(
   const mismatch = request.classifier === undefined ? defaultClassifierWarning(data.classes) : null;
   if (mismatch) warnings.push(mismatch);
   const classifier = request.classifier ?? ((tick: Tick) => defaultClassifier(folders, identity.settings, tick));
-  const point = await lightAnalysis({ ...checkpointNetworkInput(checkpoint, data, flow, classifier), options }, onProgress, signal);
+  const point = await lightAnalysis(
+    { ...checkpointNetworkInput(checkpoint, data, flow, classifier), options },
+    onProgress,
+    signal,
+  );
   const cacheFile = pointCachePath(file, options, identity);
   try {
     await writeCacheEntry(cacheFile, POINT_CACHE, keyText(checkpoint.sha256, options, identity), point);
     return { point, fromCache: null, cacheFile, warnings };
   } catch (error) {
-    return { point, fromCache: null, cacheFile: null, warnings: [...warnings, `the point could not be cached next to the checkpoint: ${describeError(error)}`] };
+    return {
+      point,
+      fromCache: null,
+      cacheFile: null,
+      warnings: [...warnings, `the point could not be cached next to the checkpoint: ${describeError(error)}`],
+    };
   }
 }

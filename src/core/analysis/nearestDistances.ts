@@ -44,9 +44,19 @@ let cached: SparseReference | undefined;
  * @example
  *   nearestDistances(Float32Array.of(0, 0), 1, Float32Array.of(3, 4, 1, 1), 2, 2);  // [√2]
  */
-export function nearestDistances(images: Float32Array, count: number, reference: Float32Array, referenceCount: number, n: number): Float64Array {
-  if (images.length !== count * n) throw new RangeError(`nearestDistances: images must hold ${count}×${n} numbers, got ${images.length}`);
-  if (reference.length !== referenceCount * n) throw new RangeError(`nearestDistances: reference must hold ${referenceCount}×${n} numbers, got ${reference.length}`);
+export function nearestDistances(
+  images: Float32Array,
+  count: number,
+  reference: Float32Array,
+  referenceCount: number,
+  n: number,
+): Float64Array {
+  if (images.length !== count * n)
+    throw new RangeError(`nearestDistances: images must hold ${count}×${n} numbers, got ${images.length}`);
+  if (reference.length !== referenceCount * n)
+    throw new RangeError(
+      `nearestDistances: reference must hold ${referenceCount}×${n} numbers, got ${reference.length}`,
+    );
   const out = new Float64Array(count).fill(Number.NaN);
   if (referenceCount === 0 || count === 0) return out;
   const ref = sparseReference(reference, referenceCount, n);
@@ -81,11 +91,25 @@ export function nearestDistances(images: Float32Array, count: number, reference:
         norms[i] = norm;
         f32[slack + s] = keySlack(Math.sqrt(norm), ref);
       }
-      groups.push([{
-        kernel: 'nearest_keys',
-        args: [base, ref.start, ref.offsets, ref.values, ref.norms, 0, referenceCount, base + imageBytes + listBytes,
-          base + imageBytes + BLOCK * 4, base + imageBytes, CAPACITY, WORK],
-      }]);
+      groups.push([
+        {
+          kernel: 'nearest_keys',
+          args: [
+            base,
+            ref.start,
+            ref.offsets,
+            ref.values,
+            ref.norms,
+            0,
+            referenceCount,
+            base + imageBytes + listBytes,
+            base + imageBytes + BLOCK * 4,
+            base + imageBytes,
+            CAPACITY,
+            WORK,
+          ],
+        },
+      ]);
     }
     runKernelGroups(groups, (referenceCount + 1) * BLOCK * 4);
     const i32 = new Int32Array(memory.buffer);
@@ -101,7 +125,8 @@ export function nearestDistances(images: Float32Array, count: number, reference:
         if (candidates <= 0) {
           for (let r = 0; r < referenceCount; r++) best = Math.min(best, squaredDistance(images, i, reference, r, n));
         } else {
-          for (let k = 0; k < candidates; k++) best = Math.min(best, squaredDistance(images, i, reference, i32[lists + s * CAPACITY + k], n));
+          for (let k = 0; k < candidates; k++)
+            best = Math.min(best, squaredDistance(images, i, reference, i32[lists + s * CAPACITY + k], n));
         }
         out[i] = Math.sqrt(best);
       }

@@ -41,16 +41,26 @@ export function invertibleNetwork(architecture: Architecture, params: ModelParam
   const n = architecture.width;
   const seq = sequentialIndices(architecture);
   if (params.weights.length !== architecture.layers.length || params.biases.length !== architecture.layers.length) {
-    throw new InvertscopeError('BAD_INPUT', `the checkpoint has ${params.weights.length} weight and ${params.biases.length} bias tensors for ${architecture.layers.length} layers`, {
-      field: 'params',
-    });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `the checkpoint has ${params.weights.length} weight and ${params.biases.length} bias tensors for ${architecture.layers.length} layers`,
+      {
+        field: 'params',
+      },
+    );
   }
   const layers = architecture.layers.map((spec, l): NetworkLayer => {
     const name = `layer ${l + 1} (${seq[l]}.weight)`;
     const weight = params.weights[l];
     const bias = params.biases[l];
-    if (weight.length !== n * n) throw new InvertscopeError('BAD_INPUT', `${name} has ${weight.length} weights, expected ${n}×${n}`, { field: `${seq[l]}.weight` });
-    if (bias.length !== n) throw new InvertscopeError('BAD_INPUT', `${name} has ${bias.length} biases, expected ${n}`, { field: `${seq[l]}.bias` });
+    if (weight.length !== n * n)
+      throw new InvertscopeError('BAD_INPUT', `${name} has ${weight.length} weights, expected ${n}×${n}`, {
+        field: `${seq[l]}.weight`,
+      });
+    if (bias.length !== n)
+      throw new InvertscopeError('BAD_INPUT', `${name} has ${bias.length} biases, expected ${n}`, {
+        field: `${seq[l]}.bias`,
+      });
     checkFinite(weight, n, `${seq[l]}.weight`, name);
     checkFinite(bias, n, `${seq[l]}.bias`, name);
     const weight64 = Float64Array.from(weight);
@@ -65,7 +75,11 @@ function checkFinite(values: Float32Array, n: number, tensor: string, layer: str
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) {
       const where = values.length > n ? `[${Math.floor(i / n)}, ${i % n}]` : `[${i}]`;
-      throw new InvertscopeError('NUMERIC', `${layer}: ${tensor}${where} is ${values[i]}; a diverged checkpoint cannot be analysed`, { field: tensor, value: values[i] });
+      throw new InvertscopeError(
+        'NUMERIC',
+        `${layer}: ${tensor}${where} is ${values[i]}; a diverged checkpoint cannot be analysed`,
+        { field: tensor, value: values[i] },
+      );
     }
   }
 }

@@ -38,7 +38,12 @@ export async function openCheckpoint(file: string): Promise<OpenedCheckpoint> {
   const net = invertibleNetwork(checkpoint.architecture, checkpoint.params);
   const flow = flowOfCheckpoint(checkpoint, run);
   return {
-    file: path, checkpoint, run, data, net, factors: factorLayers(net),
+    file: path,
+    checkpoint,
+    run,
+    data,
+    net,
+    factors: factorLayers(net),
     prior: flow.kind === 'flow' ? flow.input.prior : null,
     warnings: flow.kind === 'unknown-prior' ? [flow.warning] : [],
   };

@@ -45,7 +45,9 @@ export interface AnalysisOptions {
 }
 
 /** δ = 1e-6 … 1e-1, half a decade apart (11 values). */
-export const DEFAULT_NOISE_LEVELS: readonly number[] = Array.from({ length: 11 }, (_, i) => Number((10 ** (-6 + i / 2)).toPrecision(2)));
+export const DEFAULT_NOISE_LEVELS: readonly number[] = Array.from({ length: 11 }, (_, i) =>
+  Number((10 ** (-6 + i / 2)).toPrecision(2)),
+);
 
 export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   noiseLevels: DEFAULT_NOISE_LEVELS,
@@ -62,7 +64,6 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
   seed: 0,
 };
 
-
 /**
  * The defaults with `partial` laid over them, checked: every count a positive
  * integer, every δ positive and finite (sorted ascending, duplicates removed),
@@ -74,7 +75,11 @@ export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptions = {
 export function resolveAnalysisOptions(partial: Partial<AnalysisOptions> = {}): AnalysisOptions {
   const merged: AnalysisOptions = { ...DEFAULT_ANALYSIS_OPTIONS, ...stripUndefined(partial) };
   const bad = (field: string, value: unknown, expected: string): never => {
-    throw new InvertscopeError('BAD_INPUT', `analysis option ${field} must be ${expected}, got ${JSON.stringify(value)}`, { field, value });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `analysis option ${field} must be ${expected}, got ${JSON.stringify(value)}`,
+      { field, value },
+    );
   };
   const counts: Array<[keyof AnalysisOptions, number, number]> = [
     ['testImages', 10, 100000],
@@ -88,21 +93,33 @@ export function resolveAnalysisOptions(partial: Partial<AnalysisOptions> = {}): 
   ];
   for (const [field, min, max] of counts) {
     const v = merged[field];
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) bad(field, v, `an integer in ${min}..${max}`);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+      bad(field, v, `an integer in ${min}..${max}`);
   }
   if (!Number.isFinite(merged.seed)) bad('seed', merged.seed, 'a finite number');
-  if (!(Number.isFinite(merged.temperature) && merged.temperature >= 0)) bad('temperature', merged.temperature, 'a finite number ≥ 0');
+  if (!(Number.isFinite(merged.temperature) && merged.temperature >= 0))
+    bad('temperature', merged.temperature, 'a finite number ≥ 0');
   if (!Array.isArray(merged.noiseLevels) || merged.noiseLevels.length === 0 || merged.noiseLevels.length > 64) {
     bad('noiseLevels', merged.noiseLevels, 'a list of 1 to 64 positive numbers');
   }
   merged.noiseLevels.forEach((d, i) => {
-    if (!(typeof d === 'number' && Number.isFinite(d) && d > 0)) bad(`noiseLevels[${i}]`, d, 'a positive finite number');
+    if (!(typeof d === 'number' && Number.isFinite(d) && d > 0))
+      bad(`noiseLevels[${i}]`, d, 'a positive finite number');
   });
   const noiseLevels = [...new Set(merged.noiseLevels)].sort((a, b) => a - b);
-  if (!Array.isArray(merged.extraTemperatures) || merged.extraTemperatures.length > 8) bad('extraTemperatures', merged.extraTemperatures, 'a list of at most 8 numbers ≥ 0');
+  if (!Array.isArray(merged.extraTemperatures) || merged.extraTemperatures.length > 8)
+    bad('extraTemperatures', merged.extraTemperatures, 'a list of at most 8 numbers ≥ 0');
   merged.extraTemperatures.forEach((t, i) => {
-    if (!(typeof t === 'number' && Number.isFinite(t) && t >= 0)) bad(`extraTemperatures[${i}]`, t, 'a finite number ≥ 0');
+    if (!(typeof t === 'number' && Number.isFinite(t) && t >= 0))
+      bad(`extraTemperatures[${i}]`, t, 'a finite number ≥ 0');
   });
-  const extraTemperatures = [...new Set(merged.extraTemperatures)].filter((t) => t !== merged.temperature).sort((a, b) => b - a);
-  return { ...merged, noiseLevels, extraTemperatures, imagesPerClass: Math.min(merged.imagesPerClass, merged.samplesPerClass) };
+  const extraTemperatures = [...new Set(merged.extraTemperatures)]
+    .filter((t) => t !== merged.temperature)
+    .sort((a, b) => b - a);
+  return {
+    ...merged,
+    noiseLevels,
+    extraTemperatures,
+    imagesPerClass: Math.min(merged.imagesPerClass, merged.samplesPerClass),
+  };
 }

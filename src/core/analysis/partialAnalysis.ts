@@ -6,8 +6,7 @@ import type { CheckpointAnalysis } from './types';
  * and κ (a fraction of the whole), then the reconstruction and the Jacobian
  * with its verdict. Never cached: only a whole analysis is.
  */
-export type PartialAnalysis =
-  Pick<CheckpointAnalysis, 'checkpointSha256' | 'architectureName' | 'epoch' | 'layers'> &
+export type PartialAnalysis = Pick<CheckpointAnalysis, 'checkpointSha256' | 'architectureName' | 'epoch' | 'layers'> &
   Partial<Pick<CheckpointAnalysis, 'reconstruction' | 'jacobian'>>;
 
 export type PartialAnalysisListener = (partial: PartialAnalysis) => void;

@@ -25,21 +25,42 @@ export function pointFromAnalysis(analysis: CheckpointAnalysis, temperature: num
     pooledGrowth: a.points[0]?.pooledGrowth ?? Number.NaN,
     imageCount: a.imageCount ?? Number.NaN,
   }));
-  const set = analysis.generation.sets.find((s) => s.source === 'target' && s.precision === 'float64' && s.temperature === temperature);
+  const set = analysis.generation.sets.find(
+    (s) => s.source === 'target' && s.precision === 'float64' && s.temperature === temperature,
+  );
   const generation: GenerationScore | null = set
     ? {
-      temperature, prior: set.prior ?? 'paper', accuracy: set.accuracy,
-      sampleCount: set.perClass.reduce((sum, c) => sum + (c.sampleCount ?? c.images.length), 0),
-      ...(set.seedAccuracies ? { seedAccuracies: set.seedAccuracies } : {}),
-    }
+        temperature,
+        prior: set.prior ?? 'paper',
+        accuracy: set.accuracy,
+        sampleCount: set.perClass.reduce((sum, c) => sum + (c.sampleCount ?? c.images.length), 0),
+        ...(set.seedAccuracies ? { seedAccuracies: set.seedAccuracies } : {}),
+      }
     : null;
-  const stats = (t: RoundTripReport): RoundTripStats => ({ imageCount: t.imageCount, brokenFraction: t.brokenFraction, meanAbsError: t.meanAbsError, medianPsnr: t.medianPsnr });
+  const stats = (t: RoundTripReport): RoundTripStats => ({
+    imageCount: t.imageCount,
+    brokenFraction: t.brokenFraction,
+    meanAbsError: t.meanAbsError,
+    medianPsnr: t.medianPsnr,
+  });
   return {
     epoch: analysis.epoch,
     checkpointSha256: analysis.checkpointSha256,
     source: 'full',
-    layers: analysis.layers.map((l) => ({ index: l.index, sigmaMax: l.sigmaMax, sigmaMin: l.sigmaMin, cond: l.cond, logAbsDet: l.logAbsDet })),
-    jacobian: { cond: j.cond, sigmaMax: j.sigmaMax, sigmaMin: j.sigmaMin, resolvable, pointDescription: j.pointDescription },
+    layers: analysis.layers.map((l) => ({
+      index: l.index,
+      sigmaMax: l.sigmaMax,
+      sigmaMin: l.sigmaMin,
+      cond: l.cond,
+      logAbsDet: l.logAbsDet,
+    })),
+    jacobian: {
+      cond: j.cond,
+      sigmaMax: j.sigmaMax,
+      sigmaMin: j.sigmaMin,
+      resolvable,
+      pointDescription: j.pointDescription,
+    },
     roundTrips: { float32: stats(trips.float32), mixed: stats(trips.mixed), float64: stats(trips.float64) },
     verdict: j.verdict,
     ...(noise.length > 0 && noise.every((x) => Number.isInteger(x.imageCount)) ? { noise } : {}),

@@ -64,7 +64,10 @@ export interface ProgressTracker {
  *   const tick = progress.stage('spectra');
  *   await tick(0.5, 'layer 2 of 4');
  */
-export function progressTracker(listener: AnalysisProgressListener | undefined, signal: AbortSignal | undefined): ProgressTracker {
+export function progressTracker(
+  listener: AnalysisProgressListener | undefined,
+  signal: AbortSignal | undefined,
+): ProgressTracker {
   return stageTracker(STAGE_WEIGHTS, listener, signal);
 }
 
@@ -91,7 +94,12 @@ export function stageTracker<S extends string>(
       return async (fraction, message) => {
         check();
         const within = Math.max(0, Math.min(1, fraction));
-        listener?.({ stage, fraction: Math.min(1, start + weights[stage] * within), stageFraction: within, message: message ?? stage });
+        listener?.({
+          stage,
+          fraction: Math.min(1, start + weights[stage] * within),
+          stageFraction: within,
+          message: message ?? stage,
+        });
         await new Promise<void>((resolve) => setImmediate(resolve));
         check();
       };

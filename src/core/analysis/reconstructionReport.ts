@@ -33,7 +33,9 @@ export async function reconstruct(
 ): Promise<Reconstruction> {
   const n = net.width;
   const count = images.count;
-  const runs = await roundTrips(net, factors, images.images, count, (fraction, message) => tick(0.9 * fraction, message));
+  const runs = await roundTrips(net, factors, images.images, count, (fraction, message) =>
+    tick(0.9 * fraction, message),
+  );
   await tick(0.9, 'reconstruction errors');
   const { embeddings, reconstructed, errors } = runs;
   const byClass: number[][] = Array.from({ length: images.classes }, () => []);
@@ -51,20 +53,28 @@ export async function reconstruct(
       mixed: roundTripReport('mixed', errors.mixed),
       float64: roundTripReport('float64', errors.float64),
     },
-    perClass: byClass.flatMap((rows, label) => rows.length === 0 ? [] : [{
-      label,
-      count: rows.length,
-      float32: summarizeErrors(errors.float32, BROKEN_MAE, rows),
-      float64: summarizeErrors(errors.mixed, BROKEN_MAE, rows),
-    }]),
-    examples: byClass.flatMap((rows, label) => rows.slice(0, examplesPerClass).map((i) => ({
-      label,
-      original: row(images.images, i),
-      embedding: row(embeddings, i),
-      float32: row(reconstructed.float32, i),
-      float64: row(reconstructed.mixed, i),
-      float64RoundTrip: row(reconstructed.float64, i),
-    }))),
+    perClass: byClass.flatMap((rows, label) =>
+      rows.length === 0
+        ? []
+        : [
+            {
+              label,
+              count: rows.length,
+              float32: summarizeErrors(errors.float32, BROKEN_MAE, rows),
+              float64: summarizeErrors(errors.mixed, BROKEN_MAE, rows),
+            },
+          ],
+    ),
+    examples: byClass.flatMap((rows, label) =>
+      rows.slice(0, examplesPerClass).map((i) => ({
+        label,
+        original: row(images.images, i),
+        embedding: row(embeddings, i),
+        float32: row(reconstructed.float32, i),
+        float64: row(reconstructed.mixed, i),
+        float64RoundTrip: row(reconstructed.float64, i),
+      })),
+    ),
   };
   await tick(1);
   return { report, runs };

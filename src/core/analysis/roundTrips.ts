@@ -15,7 +15,11 @@ export interface RoundTripRuns {
   /** f(x) in float64: the embeddings of 'float64'. */
   readonly embeddings64: Float64Array;
   /** f⁻¹(f(x)) of each round trip (count × n); NaN rows where a solve overflowed or a layer is singular. */
-  readonly reconstructed: { readonly float32: Float32Array; readonly mixed: Float64Array; readonly float64: Float64Array };
+  readonly reconstructed: {
+    readonly float32: Float32Array;
+    readonly mixed: Float64Array;
+    readonly float64: Float64Array;
+  };
   readonly errors: Record<RoundTripId, ImageErrors>;
 }
 
@@ -41,13 +45,28 @@ export async function roundTrips(
   await onStep(0, `forward pass of ${count} test images (float32)`);
   const embeddings = forwardRows(net, images, count, 'float32');
   await onStep(0.15, 'float32 inverse of the float32 embeddings');
-  const float32 = invertRows(net, factors.map((f) => f.float32), embeddings, count) as Float32Array;
+  const float32 = invertRows(
+    net,
+    factors.map((f) => f.float32),
+    embeddings,
+    count,
+  ) as Float32Array;
   await onStep(0.4, 'float64 inverse of the float32 embeddings');
-  const mixed = invertRows(net, factors.map((f) => f.float64), embeddings, count) as Float64Array;
+  const mixed = invertRows(
+    net,
+    factors.map((f) => f.float64),
+    embeddings,
+    count,
+  ) as Float64Array;
   await onStep(0.65, 'forward pass in float64');
   const embeddings64 = forwardRows(net, images, count, 'float64');
   await onStep(0.75, 'float64 inverse of the float64 embeddings');
-  const float64 = invertRows(net, factors.map((f) => f.float64), embeddings64, count) as Float64Array;
+  const float64 = invertRows(
+    net,
+    factors.map((f) => f.float64),
+    embeddings64,
+    count,
+  ) as Float64Array;
   const errors = {
     float32: imageErrors(float32, images, count, n),
     mixed: imageErrors(mixed, images, count, n),
@@ -66,10 +85,20 @@ export async function roundTrips(
  */
 export function roundTripStats(errors: ImageErrors): RoundTripStats {
   const s = summarizeErrors(errors, BROKEN_MAE);
-  return { imageCount: errors.meanAbs.length, brokenFraction: s.brokenFraction, meanAbsError: s.meanAbsError, medianPsnr: median(errors.psnr) };
+  return {
+    imageCount: errors.meanAbs.length,
+    brokenFraction: s.brokenFraction,
+    meanAbsError: s.meanAbsError,
+    medianPsnr: median(errors.psnr),
+  };
 }
 
 /** roundTripStats with the rest of ErrorStats and the round trip's name and definition, for the full analysis. */
 export function roundTripReport(id: RoundTripId, errors: ImageErrors): RoundTripReport {
-  return { ...summarizeErrors(errors, BROKEN_MAE), ...roundTripStats(errors), label: ROUND_TRIPS[id].label, description: ROUND_TRIPS[id].description };
+  return {
+    ...summarizeErrors(errors, BROKEN_MAE),
+    ...roundTripStats(errors),
+    label: ROUND_TRIPS[id].label,
+    description: ROUND_TRIPS[id].description,
+  };
 }

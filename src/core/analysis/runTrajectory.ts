@@ -8,7 +8,13 @@ import type { ReadyClassifier } from './analyzeNetwork';
 import { analysisData, type AnalysisData } from './checkpointData';
 import { classifierFolders, defaultClassifier, defaultClassifierWarning } from './defaultClassifier';
 import type { LightProgress } from './lightAnalysis';
-import { DEFAULT_CLASSIFIER, lightAnalyzeCheckpoint, readCachedPoint, resolveLightOptions, type LightCheckpointRequest } from './lightCheckpoint';
+import {
+  DEFAULT_CLASSIFIER,
+  lightAnalyzeCheckpoint,
+  readCachedPoint,
+  resolveLightOptions,
+  type LightCheckpointRequest,
+} from './lightCheckpoint';
 import type { Tick } from './progress';
 import type { RunTrajectory, TrajectoryPoint } from './trajectoryTypes';
 import { formatDuration } from '../../shared/formatNumber';
@@ -72,7 +78,10 @@ export interface RunTrajectoryResult {
  *   const { trajectory } = await runTrajectory({ runsFolder: 'runs', runId: '20261206-0604-base-04d4' },
  *     { onPoint: ({ point }) => draw(point), onProgress: (p) => console.error(p.message), signal });
  */
-export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTrajectoryHooks = {}): Promise<RunTrajectoryResult> {
+export async function runTrajectory(
+  request: RunTrajectoryRequest,
+  hooks: RunTrajectoryHooks = {},
+): Promise<RunTrajectoryResult> {
   const store = new RunStore(request.runsFolder);
   const record = await store.readRun(request.runId);
   const folder = store.folderOf(request.runId);
@@ -88,7 +97,8 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
   const folders = classifierFolders({ runsFolder: store.root, record }, request.cacheFolder);
   let classifier: Promise<ReadyClassifier> | null = null;
   const identity = request.classifierIdentity ?? DEFAULT_CLASSIFIER;
-  const sharedClassifier = (tick: Tick) => (classifier ??= (request.classifier ?? ((t: Tick) => defaultClassifier(folders, identity.settings, t)))(tick));
+  const sharedClassifier = (tick: Tick) =>
+    (classifier ??= (request.classifier ?? ((t: Tick) => defaultClassifier(folders, identity.settings, t)))(tick));
 
   const classes = await runClasses(record.config.data);
   const points: TrajectoryPoint[] = [];
@@ -99,21 +109,48 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
   for (const [index, entry] of entries.entries()) {
     check();
     const label = `epoch ${entry.epoch} (${index + 1} of ${count})`;
-    const report = (pointFraction: number, message: string) => hooks.onProgress?.({
-      checkpointIndex: index, checkpointCount: count, epoch: entry.epoch, fraction: (index + pointFraction) / count, pointFraction, message: `${label}: ${message}`,
-    });
+    const report = (pointFraction: number, message: string) =>
+      hooks.onProgress?.({
+        checkpointIndex: index,
+        checkpointCount: count,
+        epoch: entry.epoch,
+        fraction: (index + pointFraction) / count,
+        pointFraction,
+        message: `${label}: ${message}`,
+      });
     report(0, 'looking for a cached point');
     const file = join(folder, entry.file);
-    const common = { ...request, checkpoint: file, options, classifierIdentity: identity, classifier: sharedClassifier };
+    const common = {
+      ...request,
+      checkpoint: file,
+      options,
+      classifierIdentity: identity,
+      classifier: sharedClassifier,
+    };
     // A cached point needs neither the data nor the classifier: look before loading them.
-    const result = (request.reuseCache !== false ? await readCachedPoint(common) : null)
-      ?? await lightAnalyzeCheckpoint({ ...common, reuseCache: false, data: await runData() }, (p: LightProgress) => report(p.fraction, p.message), hooks.signal);
+    const result =
+      (request.reuseCache !== false ? await readCachedPoint(common) : null) ??
+      (await lightAnalyzeCheckpoint(
+        { ...common, reuseCache: false, data: await runData() },
+        (p: LightProgress) => report(p.fraction, p.message),
+        hooks.signal,
+      ));
     if (result.fromCache) cached++;
     else computeSeconds += result.point.computeSeconds;
     warnings.push(...result.warnings.filter((w) => !warnings.includes(w)));
     points.push(result.point);
-    report(1, result.fromCache ? `from the cached ${result.fromCache === 'full' ? 'full analysis' : 'point'}` : `computed in ${formatDuration(result.point.computeSeconds)}`);
-    hooks.onPoint?.({ point: result.point, checkpointIndex: index, checkpointCount: count, fromCache: result.fromCache });
+    report(
+      1,
+      result.fromCache
+        ? `from the cached ${result.fromCache === 'full' ? 'full analysis' : 'point'}`
+        : `computed in ${formatDuration(result.point.computeSeconds)}`,
+    );
+    hooks.onPoint?.({
+      point: result.point,
+      checkpointIndex: index,
+      checkpointCount: count,
+      fromCache: result.fromCache,
+    });
   }
   const descriptions = [...new Set(points.map((p) => p.dataDescription ?? 'images not recorded'))];
   return {
@@ -135,5 +172,7 @@ export async function runTrajectory(request: RunTrajectoryRequest, hooks: RunTra
 /** The class names of a run's data; a folder that cannot be read now has unnamed classes (its points say which images they used). */
 async function runClasses(spec: DataSpec | null | undefined): Promise<ClassNames> {
   if (!spec) return DIGIT_CLASSES;
-  return classNamesOf(spec).catch((error: unknown) => unknownClasses(10, `the run's data cannot be read now (${describeError(error)})`));
+  return classNamesOf(spec).catch((error: unknown) =>
+    unknownClasses(10, `the run's data cannot be read now (${describeError(error)})`),
+  );
 }

@@ -17,9 +17,14 @@ import { luDiagnosis, solveRowsUnchecked, type LuFactors } from '../linalg';
  *   const f = luFactor([1e-300, 0, 0, 1], 2);
  *   solveRowsTolerant(f, [1e10, 1, 1, 1], 2);  // [NaN, NaN, 1e300, 1]: the first row overflows
  */
-export function solveRowsTolerant(factors: LuFactors, y: ArrayLike<number>, count: number): Float64Array | Float32Array {
+export function solveRowsTolerant(
+  factors: LuFactors,
+  y: ArrayLike<number>,
+  count: number,
+): Float64Array | Float32Array {
   const n = factors.n;
-  if (y.length !== count * n) throw new RangeError(`solveRowsTolerant: y must hold ${count}×${n} numbers, got ${y.length}`);
+  if (y.length !== count * n)
+    throw new RangeError(`solveRowsTolerant: y must hold ${count}×${n} numbers, got ${y.length}`);
   const single = factors.precision === 'float32';
   const out = single ? new Float32Array(count * n) : new Float64Array(count * n);
   out.fill(Number.NaN);
@@ -30,13 +35,20 @@ export function solveRowsTolerant(factors: LuFactors, y: ArrayLike<number>, coun
     for (let j = r * n; j < (r + 1) * n; j++) {
       const v = y[j];
       // Rounding to float32 can overflow a finite float64 value.
-      if (!Number.isFinite(single ? Math.fround(v) : v)) { finite = false; break; }
+      if (!Number.isFinite(single ? Math.fround(v) : v)) {
+        finite = false;
+        break;
+      }
     }
     if (finite) finiteRows.push(r);
   }
   // Usually every row is finite: solve the batch as it is, without gathering it.
   if (finiteRows.length === count) {
-    const x = solveRowsUnchecked(factors, y instanceof Float64Array || y instanceof Float32Array ? y : Float64Array.from(y), count);
+    const x = solveRowsUnchecked(
+      factors,
+      y instanceof Float64Array || y instanceof Float32Array ? y : Float64Array.from(y),
+      count,
+    );
     markNonFiniteRows(x, count, n);
     return x;
   }
@@ -56,7 +68,12 @@ function markNonFiniteRows(x: Float64Array | Float32Array, count: number, n: num
   }
 }
 
-function solveSubset(factors: LuFactors, y: ArrayLike<number>, rows: readonly number[], out: Float64Array | Float32Array): void {
+function solveSubset(
+  factors: LuFactors,
+  y: ArrayLike<number>,
+  rows: readonly number[],
+  out: Float64Array | Float32Array,
+): void {
   if (rows.length === 0) return;
   const n = factors.n;
   const batch = factors.precision === 'float32' ? new Float32Array(rows.length * n) : new Float64Array(rows.length * n);

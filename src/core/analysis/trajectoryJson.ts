@@ -1,5 +1,11 @@
 import { Reader, type Json } from './jsonReader';
-import { ROUND_TRIP_IDS, type NoiseTolerance, type RoundTripId, type RoundTripStats, type TrajectoryPoint } from './trajectoryTypes';
+import {
+  ROUND_TRIP_IDS,
+  type NoiseTolerance,
+  type RoundTripId,
+  type RoundTripStats,
+  type TrajectoryPoint,
+} from './trajectoryTypes';
 
 const VERDICTS = ['invertible', 'float32-insufficient', 'non-invertible-float64'] as const;
 
@@ -39,17 +45,21 @@ export function parseTrajectoryPoint(raw: Json, where: string): TrajectoryPoint 
       medianPsnr: r.number(t.medianPsnr, `${p}.medianPsnr`),
     };
   };
-  const noise = o.noise === undefined ? undefined : r.array(o.noise, 'noise').map((v, i): NoiseTolerance => {
-    const p = `noise[${i}]`;
-    const t = r.object(v, p);
-    return {
-      precision: r.oneOf(t.precision, `${p}.precision`, ['float32', 'float64'] as const),
-      recognizableUpTo: t.recognizableUpTo === null ? null : r.number(t.recognizableUpTo, `${p}.recognizableUpTo`),
-      medianGrowth: r.number(t.medianGrowth, `${p}.medianGrowth`),
-      pooledGrowth: r.number(t.pooledGrowth, `${p}.pooledGrowth`),
-      imageCount: r.integer(t.imageCount, `${p}.imageCount`),
-    };
-  });
+  const noise =
+    o.noise === undefined
+      ? undefined
+      : r.array(o.noise, 'noise').map((v, i): NoiseTolerance => {
+          const p = `noise[${i}]`;
+          const t = r.object(v, p);
+          return {
+            precision: r.oneOf(t.precision, `${p}.precision`, ['float32', 'float64'] as const),
+            recognizableUpTo:
+              t.recognizableUpTo === null ? null : r.number(t.recognizableUpTo, `${p}.recognizableUpTo`),
+            medianGrowth: r.number(t.medianGrowth, `${p}.medianGrowth`),
+            pooledGrowth: r.number(t.pooledGrowth, `${p}.pooledGrowth`),
+            imageCount: r.integer(t.imageCount, `${p}.imageCount`),
+          };
+        });
   const g = o.generation === undefined ? null : r.object(o.generation, 'generation');
   return {
     epoch: r.integer(o.epoch, 'epoch'),
@@ -63,18 +73,25 @@ export function parseTrajectoryPoint(raw: Json, where: string): TrajectoryPoint 
       resolvable: r.boolean(j.resolvable, 'jacobian.resolvable'),
       pointDescription: r.string(j.pointDescription, 'jacobian.pointDescription'),
     },
-    roundTrips: Object.fromEntries(ROUND_TRIP_IDS.map((id) => [id, roundTrip(id)])) as Record<RoundTripId, RoundTripStats>,
+    roundTrips: Object.fromEntries(ROUND_TRIP_IDS.map((id) => [id, roundTrip(id)])) as Record<
+      RoundTripId,
+      RoundTripStats
+    >,
     verdict: r.oneOf(o.verdict, 'verdict', VERDICTS),
     ...(noise === undefined ? {} : { noise }),
-    ...(g === null ? {} : {
-      generation: {
-        temperature: r.number(g.temperature, 'generation.temperature'),
-        prior: r.oneOf(g.prior, 'generation.prior', ['paper', 'class'] as const),
-        sampleCount: r.integer(g.sampleCount, 'generation.sampleCount'),
-        accuracy: r.number(g.accuracy, 'generation.accuracy'),
-        ...(g.seedAccuracies === undefined ? {} : { seedAccuracies: r.numbers(g.seedAccuracies, 'generation.seedAccuracies') }),
-      },
-    }),
+    ...(g === null
+      ? {}
+      : {
+          generation: {
+            temperature: r.number(g.temperature, 'generation.temperature'),
+            prior: r.oneOf(g.prior, 'generation.prior', ['paper', 'class'] as const),
+            sampleCount: r.integer(g.sampleCount, 'generation.sampleCount'),
+            accuracy: r.number(g.accuracy, 'generation.accuracy'),
+            ...(g.seedAccuracies === undefined
+              ? {}
+              : { seedAccuracies: r.numbers(g.seedAccuracies, 'generation.seedAccuracies') }),
+          },
+        }),
     ...(o.testBitsPerDim === undefined ? {} : { testBitsPerDim: r.number(o.testBitsPerDim, 'testBitsPerDim') }),
     computeSeconds: r.number(o.computeSeconds, 'computeSeconds'),
     ...(o.dataDescription === undefined ? {} : { dataDescription: r.string(o.dataDescription, 'dataDescription') }),

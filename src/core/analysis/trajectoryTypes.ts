@@ -43,7 +43,8 @@ export const ROUND_TRIPS: Readonly<Record<RoundTripId, RoundTripDefinition>> = {
     forward: 'float32',
     inverse: 'float64',
     label: 'float32 embedding, float64 inverse',
-    description: 'the float32 embedding inverted in float64: float64 cannot undo the float32 rounding already in the embedding.',
+    description:
+      'the float32 embedding inverted in float64: float64 cannot undo the float32 rounding already in the embedding.',
   },
   float64: {
     forward: 'float64',

@@ -34,14 +34,28 @@ export function unknownClasses(classes: number, source: string): ClassNames {
  *   parseClassNames('cat\ndog  # the second\n', 'class-names.txt', 2).names;  // ['cat', 'dog']
  */
 export function parseClassNames(text: string, file: string, classes: number): ClassNames {
-  const names = text.split(/\r?\n/).map((line) => line.replace(/#.*$/, '').trim()).filter((line) => line.length > 0);
+  const names = text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, '').trim())
+    .filter((line) => line.length > 0);
   if (names.length !== classes) {
-    throw new InvertscopeError('BAD_INPUT', `${file}: names ${names.length} classes, the labels go up to ${classes}; write one name per line, in label order`, {
-      file, field: 'names', value: names.length,
-    });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `${file}: names ${names.length} classes, the labels go up to ${classes}; write one name per line, in label order`,
+      {
+        file,
+        field: 'names',
+        value: names.length,
+      },
+    );
   }
   const repeated = names.find((n, i) => names.indexOf(n) !== i);
-  if (repeated !== undefined) throw new InvertscopeError('BAD_INPUT', `${file}: "${repeated}" names two classes`, { file, field: 'names', value: repeated });
+  if (repeated !== undefined)
+    throw new InvertscopeError('BAD_INPUT', `${file}: "${repeated}" names two classes`, {
+      file,
+      field: 'names',
+      value: repeated,
+    });
   const digits = names.every((n, i) => n === String(i));
   return { dataset: null, noun: digits ? 'digit' : 'class', names, source: file };
 }
@@ -70,5 +84,5 @@ export function describeLabel(label: number, classes: ClassNames): string {
  *   labelName(9, DIGIT_CLASSES);  // '9'
  */
 export function labelName(label: number, classes: ClassNames): string {
-  return classes.noun === 'digit' ? String(label) : classes.names[label] ?? `class ${label}`;
+  return classes.noun === 'digit' ? String(label) : (classes.names[label] ?? `class ${label}`);
 }

@@ -35,12 +35,15 @@ export function encodeCompactDigits(digits: CompactDigits): Buffer {
       if (thousandths.has(v)) continue;
       const q = Math.round(v * 1000);
       if (!(q >= 0 && q <= 1000) || Math.fround(q / 1000) !== v) {
-        throw new RangeError(`encodeCompactDigits: class ${label} value ${i} is ${v}, not a float32 of thousandths in [0, 1]`);
+        throw new RangeError(
+          `encodeCompactDigits: class ${label} value ${i} is ${v}, not a float32 of thousandths in [0, 1]`,
+        );
       }
       thousandths.set(v, q);
     }
   }
-  if (thousandths.size > 256) throw new RangeError(`encodeCompactDigits: ${thousandths.size} distinct grey levels; a byte codes 256`);
+  if (thousandths.size > 256)
+    throw new RangeError(`encodeCompactDigits: ${thousandths.size} distinct grey levels; a byte codes 256`);
   const levels = [...thousandths.values()].sort((a, b) => a - b);
   const codeOf = new Map(levels.map((q, code) => [Math.fround(q / 1000), code]));
   const codes = Buffer.concat(digits.perClass.map((values) => Uint8Array.from(values, (v) => codeOf.get(v) ?? 0)));
@@ -70,7 +73,8 @@ export function encodeCompactDigits(digits: CompactDigits): Buffer {
 
 /** Decodes what encodeCompactDigits wrote; a damaged file is a CORRUPT error naming `file`. */
 export function decodeCompactDigits(compressed: Uint8Array, file: string): CompactDigits {
-  const corrupt = (why: string) => new InvertscopeError('CORRUPT', `${file}: ${why}; rebuild Invertscope or reinstall it`, { file });
+  const corrupt = (why: string) =>
+    new InvertscopeError('CORRUPT', `${file}: ${why}; rebuild Invertscope or reinstall it`, { file });
   let raw: Buffer;
   try {
     raw = brotliDecompressSync(compressed);
@@ -82,25 +86,38 @@ export function decodeCompactDigits(compressed: Uint8Array, file: string): Compa
     if (at + bytes > raw.length) throw corrupt(`ends at byte ${raw.length}, inside its header`);
   };
   need(5);
-  if (raw.toString('ascii', 0, 4) !== MAGIC) throw corrupt(`starts with ${JSON.stringify(raw.toString('latin1', 0, 4))}, not ${MAGIC}`);
+  if (raw.toString('ascii', 0, 4) !== MAGIC)
+    throw corrupt(`starts with ${JSON.stringify(raw.toString('latin1', 0, 4))}, not ${MAGIC}`);
   at = 4;
   const versionLength = raw.readUInt8(at++);
   need(versionLength + 4);
   const version = raw.toString('ascii', at, at + versionLength);
   at += versionLength;
-  const classes = raw.readUInt16LE(at); at += 2;
-  const pixelsPerImage = raw.readUInt16LE(at); at += 2;
+  const classes = raw.readUInt16LE(at);
+  at += 2;
+  const pixelsPerImage = raw.readUInt16LE(at);
+  at += 2;
   need(4 * classes + 2);
-  const counts = Array.from({ length: classes }, () => { const n = raw.readUInt32LE(at); at += 4; return n; });
-  const levelCount = raw.readUInt16LE(at); at += 2;
+  const counts = Array.from({ length: classes }, () => {
+    const n = raw.readUInt32LE(at);
+    at += 4;
+    return n;
+  });
+  const levelCount = raw.readUInt16LE(at);
+  at += 2;
   need(2 * levelCount + 32);
-  const levels = Float32Array.from({ length: levelCount }, () => { const q = raw.readUInt16LE(at); at += 2; return q / 1000; });
+  const levels = Float32Array.from({ length: levelCount }, () => {
+    const q = raw.readUInt16LE(at);
+    at += 2;
+    return q / 1000;
+  });
   const digest = raw.subarray(at, at + 32);
   at += 32;
   const codes = raw.subarray(at);
   const expected = counts.reduce((a, n) => a + n, 0) * pixelsPerImage;
   if (codes.length !== expected) throw corrupt(`holds ${codes.length} pixels, its header says ${expected}`);
-  if (!createHash('sha256').update(codes).digest().equals(digest)) throw corrupt('its pixels do not match their SHA-256');
+  if (!createHash('sha256').update(codes).digest().equals(digest))
+    throw corrupt('its pixels do not match their SHA-256');
 
   const perClass: Float32Array[] = [];
   let offset = 0;

@@ -31,7 +31,13 @@ export interface SplitData {
  */
 export type DataSplitRecord =
   | { readonly kind: 'stratified'; readonly seed: number; readonly train: number[]; readonly test: number[] }
-  | { readonly kind: 'files'; readonly trainFile: string; readonly testFile: string; readonly trainCount: number; readonly testCount: number };
+  | {
+      readonly kind: 'files';
+      readonly trainFile: string;
+      readonly testFile: string;
+      readonly trainCount: number;
+      readonly testCount: number;
+    };
 
 /** Copies the chosen images and labels into a new dataset. */
 export function subset(source: Dataset, indices: ArrayLike<number>): Dataset {
@@ -40,7 +46,8 @@ export function subset(source: Dataset, indices: ArrayLike<number>): Dataset {
   const labels = new Uint8Array(n);
   for (let k = 0; k < n; k++) {
     const i = indices[k];
-    if (!(i >= 0 && i < source.count)) throw new RangeError(`subset: index ${i} at position ${k} is outside 0..${source.count - 1}`);
+    if (!(i >= 0 && i < source.count))
+      throw new RangeError(`subset: index ${i} at position ${k} is outside 0..${source.count - 1}`);
     images.set(source.images.subarray(i * 784, (i + 1) * 784), k * 784);
     labels[k] = source.labels[i];
   }

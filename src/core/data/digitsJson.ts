@@ -71,18 +71,28 @@ function parseWithJson(bytes: Uint8Array, file: string): Float32Array {
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    throw new InvertscopeError('CORRUPT', `${file}: not valid JSON (${(error as Error).message})`, { file }, { cause: error });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: not valid JSON (${(error as Error).message})`,
+      { file },
+      { cause: error },
+    );
   }
   const data = (parsed as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) {
-    throw new InvertscopeError('CORRUPT', `${file}: expected an object with a "data" array of numbers`, { file, field: 'data' });
+    throw new InvertscopeError('CORRUPT', `${file}: expected an object with a "data" array of numbers`, {
+      file,
+      field: 'data',
+    });
   }
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const value: unknown = data[i];
     if (typeof value !== 'number') {
       throw new InvertscopeError('CORRUPT', `${file}: data[${i}] is ${JSON.stringify(value)}, not a number`, {
-        file, field: `data[${i}]`, value,
+        file,
+        field: `data[${i}]`,
+        value,
       });
     }
     out[i] = value;

@@ -72,7 +72,14 @@ export async function fetchFromMirrors(file: DownloadFile, options: FetchFromMir
       last = await attempt(url, file, partPath, expected, options);
       if (last.ok) {
         await rename(partPath, finalPath);
-        return { name: file.name, path: finalPath, sha256: expected, bytes: last.bytes, url, resumedBytes: last.resumedBytes };
+        return {
+          name: file.name,
+          path: finalPath,
+          sha256: expected,
+          bytes: last.bytes,
+          url,
+          resumedBytes: last.resumedBytes,
+        };
       }
       if (!last.retry) break;
     }
@@ -93,10 +100,19 @@ export async function fetchFromMirrors(file: DownloadFile, options: FetchFromMir
 
 /** One request to one mirror, ending with a verified `.part` or a reason it failed. */
 async function attempt(
-  url: string, file: DownloadFile, partPath: string, expected: string, options: FetchFromMirrorsOptions,
+  url: string,
+  file: DownloadFile,
+  partPath: string,
+  expected: string,
+  options: FetchFromMirrorsOptions,
 ): Promise<Attempt> {
   const have = (await sizeOf(partPath)) ?? 0;
-  const fail = (reason: string, retry: boolean, hashMismatch = false): Attempt => ({ ok: false, reason, retry, hashMismatch });
+  const fail = (reason: string, retry: boolean, hashMismatch = false): Attempt => ({
+    ok: false,
+    reason,
+    retry,
+    hashMismatch,
+  });
 
   // One controller per attempt, aborted by the caller's signal or by the stall timer.
   const controller = new AbortController();
@@ -128,7 +144,10 @@ async function attempt(
       if (range === undefined || range.start !== have) {
         await response.body?.cancel().catch(() => undefined);
         await rm(partPath, { force: true });
-        return fail(`asked for bytes from ${have}, got Content-Range ${response.headers.get('content-range') ?? '(none)'}`, true);
+        return fail(
+          `asked for bytes from ${have}, got Content-Range ${response.headers.get('content-range') ?? '(none)'}`,
+          true,
+        );
       }
       start = have;
       total = range.total ?? lengthPlus(response, have) ?? file.bytes;
@@ -172,7 +191,12 @@ async function attempt(
       if (callbackFailure !== undefined) throw callbackFailure.error;
       throwIfCancelled(options.signal, file.name);
       const progress = `${done - start} of ${total === undefined ? '?' : total - start} bytes`;
-      return fail(stalled ? `no data for ${options.stallTimeoutMs / 1000} s after ${progress}` : `transfer broke after ${progress} (${describeFailure(error)})`, true);
+      return fail(
+        stalled
+          ? `no data for ${options.stallTimeoutMs / 1000} s after ${progress}`
+          : `transfer broke after ${progress} (${describeFailure(error)})`,
+        true,
+      );
     } finally {
       await handle.close();
     }
@@ -197,10 +221,16 @@ function mirrorUrl(base: string, name: string): string {
   try {
     parsed = new URL(name, base.endsWith('/') ? base : `${base}/`);
   } catch {
-    throw new InvertscopeError('BAD_INPUT', `Mirror ${JSON.stringify(base)} is not a valid URL`, { field: 'mirrors', value: base });
+    throw new InvertscopeError('BAD_INPUT', `Mirror ${JSON.stringify(base)} is not a valid URL`, {
+      field: 'mirrors',
+      value: base,
+    });
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new InvertscopeError('BAD_INPUT', `Mirror ${base} must be an http or https URL`, { field: 'mirrors', value: base });
+    throw new InvertscopeError('BAD_INPUT', `Mirror ${base} must be an http or https URL`, {
+      field: 'mirrors',
+      value: base,
+    });
   }
   return parsed.href;
 }

@@ -41,25 +41,42 @@ export interface DownloadMnistResult {
 export async function downloadMnist(options: DownloadMnistOptions): Promise<DownloadMnistResult> {
   const mirrors = options.mirrors ?? MNIST_MIRRORS;
   const files = options.files ?? MNIST_DOWNLOAD_FILES;
-  if (mirrors.length === 0) throw new InvertscopeError('BAD_INPUT', 'No download mirrors given', { field: 'mirrors', value: [] });
+  if (mirrors.length === 0)
+    throw new InvertscopeError('BAD_INPUT', 'No download mirrors given', { field: 'mirrors', value: [] });
   for (const file of files) {
     if (!/^[0-9a-fA-F]{64}$/.test(file.sha256)) {
-      throw new InvertscopeError('BAD_INPUT', `${file.name}: sha256 must be 64 hex digits, got ${JSON.stringify(file.sha256)}`, {
-        file: file.name, field: 'sha256', value: file.sha256,
-      });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `${file.name}: sha256 must be 64 hex digits, got ${JSON.stringify(file.sha256)}`,
+        {
+          file: file.name,
+          field: 'sha256',
+          value: file.sha256,
+        },
+      );
     }
     if (file.name === '' || /[\\/]/.test(file.name) || file.name === '.' || file.name === '..') {
-      throw new InvertscopeError('BAD_INPUT', `Download file name ${JSON.stringify(file.name)} must be a plain file name`, {
-        field: 'name', value: file.name,
-      });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `Download file name ${JSON.stringify(file.name)} must be a plain file name`,
+        {
+          field: 'name',
+          value: file.name,
+        },
+      );
     }
   }
   const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
   const attemptsPerMirror = options.attemptsPerMirror ?? 3;
-  if (!(stallTimeoutMs > 0)) throw new InvertscopeError('BAD_INPUT', `stallTimeoutMs must be positive, got ${stallTimeoutMs}`, { field: 'stallTimeoutMs', value: stallTimeoutMs });
+  if (!(stallTimeoutMs > 0))
+    throw new InvertscopeError('BAD_INPUT', `stallTimeoutMs must be positive, got ${stallTimeoutMs}`, {
+      field: 'stallTimeoutMs',
+      value: stallTimeoutMs,
+    });
   if (!Number.isSafeInteger(attemptsPerMirror) || attemptsPerMirror < 1) {
     throw new InvertscopeError('BAD_INPUT', `attemptsPerMirror must be a whole number ≥ 1, got ${attemptsPerMirror}`, {
-      field: 'attemptsPerMirror', value: attemptsPerMirror,
+      field: 'attemptsPerMirror',
+      value: attemptsPerMirror,
     });
   }
 
@@ -68,9 +85,16 @@ export async function downloadMnist(options: DownloadMnistOptions): Promise<Down
   await makeFolder(folder);
   const fetched: FetchedFile[] = [];
   for (const file of files) {
-    fetched.push(await fetchFromMirrors(file, {
-      folder, mirrors, onProgress: options.onProgress, signal: options.signal, stallTimeoutMs, attemptsPerMirror,
-    }));
+    fetched.push(
+      await fetchFromMirrors(file, {
+        folder,
+        mirrors,
+        onProgress: options.onProgress,
+        signal: options.signal,
+        stallTimeoutMs,
+        attemptsPerMirror,
+      }),
+    );
   }
   return { folder, files: fetched };
 }

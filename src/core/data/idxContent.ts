@@ -50,9 +50,15 @@ export class IdxContent {
       const head = new Uint8Array(4);
       const got = (await handle.read(head, 0, 4, 0)).bytesRead;
       const shown = Array.from(head.subarray(0, got), (b) => b.toString(16).padStart(2, '0')).join(' ');
-      throw new InvertscopeError('BAD_INPUT', `${file}: named .gz but is not gzip: first bytes ${shown || '(empty file)'}, gzip starts with 1f 8b`, {
-        file, field: 'gzip', value: shown,
-      });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `${file}: named .gz but is not gzip: first bytes ${shown || '(empty file)'}, gzip starts with 1f 8b`,
+        {
+          file,
+          field: 'gzip',
+          value: shown,
+        },
+      );
     }
     return new IdxContent(file, plainChunks(handle, size), size, false, () => undefined);
   }
@@ -91,7 +97,12 @@ export class IdxContent {
     } catch (error) {
       this.ended = true;
       if (error instanceof InvertscopeError) throw error;
-      throw new InvertscopeError('CORRUPT', `${this.file}: corrupt gzip stream (${(error as Error).message})`, { file: this.file, field: 'gzip' }, { cause: error });
+      throw new InvertscopeError(
+        'CORRUPT',
+        `${this.file}: corrupt gzip stream (${(error as Error).message})`,
+        { file: this.file, field: 'gzip' },
+        { cause: error },
+      );
     }
     if (next.done) {
       this.ended = true;

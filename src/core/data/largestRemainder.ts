@@ -30,7 +30,8 @@ export function largestRemainder(total: number, weights: readonly number[], caps
   }
   const capOf = (i: number): number => (caps === undefined ? Number.POSITIVE_INFINITY : caps[i]);
   if (total === 0) return weights.map(() => 0);
-  if (weightSum === 0) throw new RangeError(`largestRemainder: cannot share ${total} units among weights that sum to 0`);
+  if (weightSum === 0)
+    throw new RangeError(`largestRemainder: cannot share ${total} units among weights that sum to 0`);
   if (total * Math.max(...weights) > Number.MAX_SAFE_INTEGER) {
     throw new RangeError(`largestRemainder: total ${total} × largest weight overflows exact integer arithmetic`);
   }

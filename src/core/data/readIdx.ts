@@ -36,7 +36,9 @@ export async function readIdxLabels(file: string, classes = 10): Promise<Uint8Ar
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] >= classes) {
       throw new InvertscopeError('CORRUPT', `${file}: label ${i} is ${labels[i]}, outside 0..${classes - 1}`, {
-        file, field: `label[${i}]`, value: labels[i],
+        file,
+        field: `label[${i}]`,
+        value: labels[i],
       });
     }
   }
@@ -45,7 +47,10 @@ export async function readIdxLabels(file: string, classes = 10): Promise<Uint8Ar
 
 /** An image file and its label file as one dataset; their counts must agree and be at least 1. */
 export async function readIdxPair(imagesFile: string, labelsFile: string, classes = 10): Promise<Dataset> {
-  const [{ images, count }, labels] = await Promise.all([readIdxImages(imagesFile), readIdxLabels(labelsFile, classes)]);
+  const [{ images, count }, labels] = await Promise.all([
+    readIdxImages(imagesFile),
+    readIdxLabels(labelsFile, classes),
+  ]);
   if (labels.length !== count) {
     throw new InvertscopeError(
       'BAD_INPUT',
@@ -54,7 +59,11 @@ export async function readIdxPair(imagesFile: string, labelsFile: string, classe
     );
   }
   if (count === 0) {
-    throw new InvertscopeError('BAD_INPUT', `${imagesFile}: holds no images`, { file: imagesFile, field: 'count', value: 0 });
+    throw new InvertscopeError('BAD_INPUT', `${imagesFile}: holds no images`, {
+      file: imagesFile,
+      field: 'count',
+      value: 0,
+    });
   }
   return { images, labels, count, classes };
 }
@@ -81,7 +90,9 @@ export function findIdxFiles(folder: string): IdxFolderFiles {
   if (missing.length > 0) {
     const lookedFor = missing.map((name) => `${name} or ${name}.gz`).join('; ');
     throw new InvertscopeError('NOT_FOUND', `IDX folder ${root} is missing files: looked for ${lookedFor}`, {
-      file: root, field: 'files', value: missing,
+      file: root,
+      field: 'files',
+      value: missing,
     });
   }
   return found as IdxFolderFiles;

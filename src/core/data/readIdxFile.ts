@@ -29,7 +29,11 @@ export interface IdxFile {
  *   items or what checkHeader refuses; CORRUPT for a file shorter or longer
  *   than its header says or a damaged gzip stream; NOT_FOUND for a missing file.
  */
-export async function readIdxFile(file: string, expectedMagic: number, checkHeader: (header: IdxHeader) => void = () => undefined): Promise<IdxFile> {
+export async function readIdxFile(
+  file: string,
+  expectedMagic: number,
+  checkHeader: (header: IdxHeader) => void = () => undefined,
+): Promise<IdxFile> {
   const { handle, size } = await openRegularFile(file, { what: 'IDX file' });
   let content: IdxContent | null = null;
   try {
@@ -38,20 +42,33 @@ export async function readIdxFile(file: string, expectedMagic: number, checkHead
     const count = header.dims[0] ?? 1;
     if (count > MAX_IDX_ITEMS) {
       const items = header.dims.length === 1 ? 'labels' : header.dims.length === 3 ? 'images' : 'items';
-      throw new InvertscopeError('BAD_INPUT', `${file}: count: ${count} ${items} is above the maximum of ${formatCount(MAX_IDX_ITEMS)} Invertscope reads from one file`, {
-        file, field: 'count', value: count,
-      });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `${file}: count: ${count} ${items} is above the maximum of ${formatCount(MAX_IDX_ITEMS)} Invertscope reads from one file`,
+        {
+          file,
+          field: 'count',
+          value: count,
+        },
+      );
     }
     checkHeader(header);
     const expectedLength = header.dataOffset + header.dims.reduce((a, b) => a * b, 1);
-    if (content.knownSize !== null && content.knownSize !== expectedLength) throw lengthMismatch(file, header, expectedLength, content.knownSize);
+    if (content.knownSize !== null && content.knownSize !== expectedLength)
+      throw lengthMismatch(file, header, expectedLength, content.knownSize);
     const data = new Uint8Array(expectedLength - header.dataOffset);
     const got = await content.readInto(data);
     if (got < data.length) throw lengthMismatch(file, header, expectedLength, header.dataOffset + got);
     if (await content.hasMore()) {
-      throw new InvertscopeError('CORRUPT', `${file}: inflates to more than the ${expectedLength} bytes its header promises (${describeDims(header.dims)})`, {
-        file, field: 'length', value: expectedLength,
-      });
+      throw new InvertscopeError(
+        'CORRUPT',
+        `${file}: inflates to more than the ${expectedLength} bytes its header promises (${describeDims(header.dims)})`,
+        {
+          file,
+          field: 'length',
+          value: expectedLength,
+        },
+      );
     }
     return { header, data };
   } finally {
@@ -64,20 +81,34 @@ async function readHeader(content: IdxContent, file: string, expectedMagic: numb
   const head = new Uint8Array(4);
   const got = await content.readInto(head);
   if (got < 4) {
-    throw new InvertscopeError('CORRUPT', `${file}: truncated: ${got} bytes present, the IDX magic number alone needs 4`, { file, field: 'length', value: got });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: truncated: ${got} bytes present, the IDX magic number alone needs 4`,
+      { file, field: 'length', value: got },
+    );
   }
   const magic = new DataView(head.buffer).getUint32(0, false);
   if (magic !== expectedMagic) {
-    throw new InvertscopeError('BAD_INPUT', `${file}: wrong magic number: expected ${describeMagic(expectedMagic)}, found ${describeMagic(magic)}`, {
-      file, field: 'magic', value: magic,
-    });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `${file}: wrong magic number: expected ${describeMagic(expectedMagic)}, found ${describeMagic(magic)}`,
+      {
+        file,
+        field: 'magic',
+        value: magic,
+      },
+    );
   }
   const rank = magic & 0xff;
   const dataOffset = 4 + 4 * rank;
   const sizes = new Uint8Array(4 * rank);
   const present = await content.readInto(sizes);
   if (present < sizes.length) {
-    throw new InvertscopeError('CORRUPT', `${file}: truncated: header needs ${dataOffset} bytes, ${4 + present} present`, { file, field: 'length', value: 4 + present });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: truncated: header needs ${dataOffset} bytes, ${4 + present} present`,
+      { file, field: 'length', value: 4 + present },
+    );
   }
   const view = new DataView(sizes.buffer);
   const dims = Array.from({ length: rank }, (_, d) => view.getUint32(4 * d, false));
@@ -88,5 +119,9 @@ function lengthMismatch(file: string, header: IdxHeader, expected: number, prese
   const promise = `header promises ${describeDims(header.dims)}, ${expected} bytes expected, ${present} present`;
   return present < expected
     ? new InvertscopeError('CORRUPT', `${file}: truncated: ${promise}`, { file, field: 'length', value: present })
-    : new InvertscopeError('CORRUPT', `${file}: ${present - expected} bytes after the data: ${promise}`, { file, field: 'length', value: present });
+    : new InvertscopeError('CORRUPT', `${file}: ${present - expected} bytes after the data: ${promise}`, {
+        file,
+        field: 'length',
+        value: present,
+      });
 }

@@ -49,7 +49,12 @@ export function validateSplitCounts(counts: SplitCounts, available: number): voi
  * @example
  *   const { train, test } = stratifiedSplit(source.labels, 10, { trainCount: 8000, testCount: 2000 }, 0);
  */
-export function stratifiedSplit(labels: ArrayLike<number>, classes: number, counts: SplitCounts, seed: number): IndexSplit {
+export function stratifiedSplit(
+  labels: ArrayLike<number>,
+  classes: number,
+  counts: SplitCounts,
+  seed: number,
+): IndexSplit {
   if (!Number.isSafeInteger(classes) || classes < 1) {
     throw new RangeError(`stratifiedSplit: classes must be a positive integer, got ${classes}`);
   }
@@ -66,7 +71,11 @@ export function stratifiedSplit(labels: ArrayLike<number>, classes: number, coun
   const sizes = members.map((m) => m.length);
   const trainPerClass = largestRemainder(counts.trainCount, sizes);
   // Capping test by what train left over keeps the two disjoint even when they use every image.
-  const testPerClass = largestRemainder(counts.testCount, sizes, sizes.map((n, c) => n - trainPerClass[c]));
+  const testPerClass = largestRemainder(
+    counts.testCount,
+    sizes,
+    sizes.map((n, c) => n - trainPerClass[c]),
+  );
 
   const rng = createRng(seed).fork('split');
   const train: number[] = [];

@@ -38,13 +38,27 @@ export function fileSystemError(error: unknown, path: string, doing: string): un
   const code = errnoCode(error);
   if (code === undefined || !/^E[A-Z]+$/.test(code)) return error;
   const meaning = MEANINGS[code] ?? `failed (${code})`;
-  return new InvertscopeError(code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_INPUT', `${path}: ${doing}: ${meaning}`, { file: path, field: doing, value: code }, { cause: error });
+  return new InvertscopeError(
+    code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_INPUT',
+    `${path}: ${doing}: ${meaning}`,
+    { file: path, field: doing, value: code },
+    { cause: error },
+  );
 }
 
 /** What a Node system call was doing, for pathErrorOf's message. */
 const DOING: Readonly<Record<string, string>> = {
-  open: 'opening it', mkdir: 'creating the folder', rmdir: 'removing the folder', rename: 'renaming it', unlink: 'removing it',
-  scandir: 'listing the folder', stat: 'examining it', lstat: 'examining it', read: 'reading it', write: 'writing it', copyfile: 'copying it',
+  open: 'opening it',
+  mkdir: 'creating the folder',
+  rmdir: 'removing the folder',
+  rename: 'renaming it',
+  unlink: 'removing it',
+  scandir: 'listing the folder',
+  stat: 'examining it',
+  lstat: 'examining it',
+  read: 'reading it',
+  write: 'writing it',
+  copyfile: 'copying it',
 };
 
 /**
@@ -60,6 +74,10 @@ export function pathErrorOf(error: unknown): InvertscopeError | null {
   if (error instanceof InvertscopeError || typeof error !== 'object' || error === null) return null;
   const { path, syscall } = error as { path?: unknown; syscall?: unknown };
   if (typeof path !== 'string') return null;
-  const named = fileSystemError(error, path, (typeof syscall === 'string' && DOING[syscall]) || `using it (${String(syscall)})`);
+  const named = fileSystemError(
+    error,
+    path,
+    (typeof syscall === 'string' && DOING[syscall]) || `using it (${String(syscall)})`,
+  );
   return named instanceof InvertscopeError ? named : null;
 }

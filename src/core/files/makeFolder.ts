@@ -22,7 +22,12 @@ export async function makeFolder(folder: string): Promise<string[]> {
       throw fileSystemError(error, path, `creating ${folder}`);
     });
     if (info) {
-      if (!info.isDirectory()) throw new InvertscopeError('BAD_INPUT', `${path}: creating ${folder}: is a file, not a folder`, { file: path, field: 'folder', value: folder });
+      if (!info.isDirectory())
+        throw new InvertscopeError('BAD_INPUT', `${path}: creating ${folder}: is a file, not a folder`, {
+          file: path,
+          field: 'folder',
+          value: folder,
+        });
       break;
     }
     missing.push(path);
@@ -38,7 +43,12 @@ export async function makeFolder(folder: string): Promise<string[]> {
       await removeEmptyFolders(created);
       // ENOENT here means the parent refuses new entries: say so rather than "does not exist".
       if (errnoCode(error) === 'ENOENT') {
-        throw new InvertscopeError('BAD_INPUT', `${path}: cannot be created: its parent folder ${dirname(path)} does not accept new entries`, { file: path, field: 'folder', value: 'ENOENT' }, { cause: error });
+        throw new InvertscopeError(
+          'BAD_INPUT',
+          `${path}: cannot be created: its parent folder ${dirname(path)} does not accept new entries`,
+          { file: path, field: 'folder', value: 'ENOENT' },
+          { cause: error },
+        );
       }
       throw fileSystemError(error, path, 'creating the folder');
     }

@@ -37,7 +37,8 @@ export async function openRegularFile(file: string, options: OpenRegularFileOpti
   const before = await (options.noFollow ? lstat(file) : stat(file)).catch((error: unknown) => {
     throw fileSystemError(error, file, `reading the ${what}`);
   });
-  if (before.isSymbolicLink()) throw notRegular(file, what, 'is a symbolic link; links inside the runs folder are not followed');
+  if (before.isSymbolicLink())
+    throw notRegular(file, what, 'is a symbolic link; links inside the runs folder are not followed');
   if (!before.isFile()) throw notRegular(file, what, `is ${kindOf(before)}, not a regular file`);
   let handle: FileHandle;
   try {
@@ -49,7 +50,11 @@ export async function openRegularFile(file: string, options: OpenRegularFileOpti
     const after = await handle.stat();
     if (!after.isFile()) throw notRegular(file, what, `is ${kindOf(after)}, not a regular file`);
     if (options.maxBytes !== undefined && after.size > options.maxBytes) {
-      throw new InvertscopeError('BAD_INPUT', `${file}: ${what} is ${after.size} bytes, above the limit of ${options.maxBytes}`, { file, field: 'size', value: after.size });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `${file}: ${what} is ${after.size} bytes, above the limit of ${options.maxBytes}`,
+        { file, field: 'size', value: after.size },
+      );
     }
     return { handle, size: after.size };
   } catch (error) {
@@ -62,7 +67,14 @@ function notRegular(file: string, what: string, problem: string): InvertscopeErr
   return new InvertscopeError('BAD_INPUT', `${file}: ${what} ${problem}`, { file, field: what, value: problem });
 }
 
-function kindOf(s: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSymbolicLink(): boolean }): string {
+function kindOf(s: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+  isSymbolicLink(): boolean;
+}): string {
   if (s.isDirectory()) return 'a folder';
   if (s.isFIFO()) return 'a named pipe (FIFO)';
   if (s.isSocket()) return 'a socket';

@@ -13,11 +13,21 @@ import { fileSystemError } from './fsError';
  */
 export async function checkOutputFile(file: string): Promise<void> {
   const folder = dirname(file);
-  const info = await stat(folder).catch((error: unknown) => { throw fileSystemError(error, folder, `writing ${file}`); });
+  const info = await stat(folder).catch((error: unknown) => {
+    throw fileSystemError(error, folder, `writing ${file}`);
+  });
   if (!info.isDirectory()) {
-    throw new InvertscopeError('BAD_INPUT', `${file}: cannot be written: ${folder} is a file, not a folder`, { file, field: 'out', value: file });
+    throw new InvertscopeError('BAD_INPUT', `${file}: cannot be written: ${folder} is a file, not a folder`, {
+      file,
+      field: 'out',
+      value: file,
+    });
   }
   if ((await stat(file).catch(() => null))?.isDirectory()) {
-    throw new InvertscopeError('BAD_INPUT', `${file}: cannot be written: it is a folder`, { file, field: 'out', value: file });
+    throw new InvertscopeError('BAD_INPUT', `${file}: cannot be written: it is a folder`, {
+      file,
+      field: 'out',
+      value: file,
+    });
   }
 }

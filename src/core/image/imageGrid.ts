@@ -66,22 +66,34 @@ export function renderGrid(spec: GridSpec): RgbImage {
 function paintTile(rgb: Uint8Array, width: number, x0: number, y0: number, zoom: number, tile: GridTile): void {
   const n = IMAGE_SIDE * IMAGE_SIDE;
   if (tile.values.length !== n) throw new RangeError(`renderGrid: a tile needs ${n} values, got ${tile.values.length}`);
-  let lo = 0, hi = 1;
+  let lo = 0,
+    hi = 1;
   if (tile.scale === 'auto') {
     lo = Infinity;
     hi = -Infinity;
     for (let i = 0; i < n; i++) {
       const v = tile.values[i];
-      if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      if (Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
     }
-    if (!(hi > lo)) { lo -= 0.5; hi = lo + 1; }
+    if (!(hi > lo)) {
+      lo -= 0.5;
+      hi = lo + 1;
+    }
   }
   for (let i = 0; i < n; i++) {
     const v = tile.values[i];
     const colour = Number.isFinite(v)
-      ? (() => { const g = Math.round(255 * Math.max(0, Math.min(1, (v - lo) / (hi - lo)))); return [g, g, g]; })()
+      ? (() => {
+          const g = Math.round(255 * Math.max(0, Math.min(1, (v - lo) / (hi - lo))));
+          return [g, g, g];
+        })()
       : NON_FINITE_COLOUR;
-    const px = x0 + (i % IMAGE_SIDE) * zoom, py = y0 + Math.floor(i / IMAGE_SIDE) * zoom;
-    for (let dy = 0; dy < zoom; dy++) for (let dx = 0; dx < zoom; dx++) rgb.set(colour, ((py + dy) * width + px + dx) * 3);
+    const px = x0 + (i % IMAGE_SIDE) * zoom,
+      py = y0 + Math.floor(i / IMAGE_SIDE) * zoom;
+    for (let dy = 0; dy < zoom; dy++)
+      for (let dx = 0; dx < zoom; dx++) rgb.set(colour, ((py + dy) * width + px + dx) * 3);
   }
 }

@@ -13,7 +13,9 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
     throw new RangeError(`encodePng: width and height must be positive integers, got ${width}×${height}`);
   }
   if (rgb.length !== width * height * 3) {
-    throw new RangeError(`encodePng: expected ${width * height * 3} bytes of RGB for ${width}×${height}, got ${rgb.length}`);
+    throw new RangeError(
+      `encodePng: expected ${width * height * 3} bytes of RGB for ${width}×${height}, got ${rgb.length}`,
+    );
   }
   const raw = Buffer.alloc((width * 3 + 1) * height);
   for (let y = 0; y < height; y++) {

@@ -4,7 +4,13 @@ import type { TrainConfig } from '../train/config';
 /** A new run, or more epochs for an existing one. */
 export type JobRequest =
   | { readonly kind: 'new'; readonly runsFolder: string; readonly config: TrainConfig }
-  | { readonly kind: 'resume'; readonly runsFolder: string; readonly runId: string; readonly epochs: number; readonly backend?: TrainConfig['backend'] };
+  | {
+      readonly kind: 'resume';
+      readonly runsFolder: string;
+      readonly runId: string;
+      readonly epochs: number;
+      readonly backend?: TrainConfig['backend'];
+    };
 
 export interface JobStarted {
   readonly runId: string;

@@ -17,7 +17,10 @@ export class MetricsWriter {
   private background: Promise<void> | null = null;
   private backgroundFailure: { readonly error: unknown } | null = null;
 
-  constructor(private readonly store: RunStore, private readonly runId: string) {}
+  constructor(
+    private readonly store: RunStore,
+    private readonly runId: string,
+  ) {}
 
   push(metric: MetricRecord): void {
     this.pending.push(metric);
@@ -34,8 +37,12 @@ export class MetricsWriter {
   flushInBackgroundIfDue(): void {
     if (this.background || Date.now() - this.lastFlush <= METRICS_FLUSH_MS) return;
     this.background = this.flush()
-      .catch((error: unknown) => { this.backgroundFailure ??= { error }; })
-      .finally(() => { this.background = null; });
+      .catch((error: unknown) => {
+        this.backgroundFailure ??= { error };
+      })
+      .finally(() => {
+        this.background = null;
+      });
   }
 
   /** Throws what a background write failed with, if one did. */

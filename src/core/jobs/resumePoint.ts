@@ -123,17 +123,31 @@ export async function loadResumePoint(runFolder: string): Promise<ResumeState | 
     info = parseBoundedJson(await handle.readFile('utf8'), jsonFile, '(root)') as ResumeInfo;
   } catch (error) {
     if (isInvertscopeError(error)) throw error;
-    throw new InvertscopeError('CORRUPT', `${jsonFile}: unreadable resume point: ${(error as Error).message}`, { file: jsonFile }, { cause: error });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${jsonFile}: unreadable resume point: ${(error as Error).message}`,
+      { file: jsonFile },
+      { cause: error },
+    );
   } finally {
     await handle.close();
   }
-  if (typeof info !== 'object' || info === null) throw new InvertscopeError('CORRUPT', `${jsonFile}: resume point is not a JSON object`, { file: jsonFile });
-  if (!Number.isInteger(info.completedEpochs) || !Number.isInteger(info.completedSteps) || typeof info.checkpointSha256 !== 'string') {
+  if (typeof info !== 'object' || info === null)
+    throw new InvertscopeError('CORRUPT', `${jsonFile}: resume point is not a JSON object`, { file: jsonFile });
+  if (
+    !Number.isInteger(info.completedEpochs) ||
+    !Number.isInteger(info.completedSteps) ||
+    typeof info.checkpointSha256 !== 'string'
+  ) {
     throw new InvertscopeError('CORRUPT', `${jsonFile}: resume point has invalid fields`, { file: jsonFile });
   }
   const name = info.file ?? LEGACY_POINT;
   if (typeof name !== 'string' || !POINT_NAME.test(name)) {
-    throw new InvertscopeError('CORRUPT', `${jsonFile}: file: must name a point in resume/ (point-<12 hex digits>.safetensors), got ${JSON.stringify(name)}`, { file: jsonFile, field: 'file', value: name });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${jsonFile}: file: must name a point in resume/ (point-<12 hex digits>.safetensors), got ${JSON.stringify(name)}`,
+      { file: jsonFile, field: 'file', value: name },
+    );
   }
   const file = join(runFolder, FOLDER, name);
   let checkpoint: LoadedCheckpoint;
@@ -144,7 +158,11 @@ export async function loadResumePoint(runFolder: string): Promise<ResumeState | 
     throw new InvertscopeError('CORRUPT', `${file}: unreadable resume checkpoint`, { file }, { cause: error });
   }
   if (checkpoint.sha256 !== info.checkpointSha256) {
-    throw new InvertscopeError('CORRUPT', `${jsonFile} names checkpoint ${info.checkpointSha256.slice(0, 12)}… but ${file} is ${checkpoint.sha256.slice(0, 12)}…: the resume point was interrupted while being written`, { file: jsonFile, field: 'checkpointSha256' });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${jsonFile} names checkpoint ${info.checkpointSha256.slice(0, 12)}… but ${file} is ${checkpoint.sha256.slice(0, 12)}…: the resume point was interrupted while being written`,
+      { file: jsonFile, field: 'checkpointSha256' },
+    );
   }
   return { info, checkpoint, file };
 }

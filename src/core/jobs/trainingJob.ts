@@ -29,9 +29,16 @@ import { formatDuration } from '../../shared/formatNumber';
  * cancel (isCancelled turning true) stops between steps, saves the exact
  * position, and marks the run 'cancelled'.
  */
-export async function runTrainingJob(request: JobRequest, listener: JobListener, isCancelled: () => boolean): Promise<JobOutcome> {
+export async function runTrainingJob(
+  request: JobRequest,
+  listener: JobListener,
+  isCancelled: () => boolean,
+): Promise<JobOutcome> {
   const store = new RunStore(request.runsFolder);
-  const prepared = request.kind === 'new' ? await prepareNew(store, request.config, listener) : await prepareResume(store, request, listener);
+  const prepared =
+    request.kind === 'new'
+      ? await prepareNew(store, request.config, listener)
+      : await prepareResume(store, request, listener);
   const { runId, config, data, engine, start } = prepared;
   const runFolder = store.folderOf(runId);
   try {
@@ -39,8 +46,16 @@ export async function runTrainingJob(request: JobRequest, listener: JobListener,
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = error instanceof InvertscopeError ? error.code : 'INTERNAL';
-    await store.readRun(runId)
-      .then((record) => store.updateRun(runId, { status: 'failed', error: { message, code }, process: null, timings: { ...record.timings, endedAt: new Date().toISOString() } }))
+    await store
+      .readRun(runId)
+      .then((record) =>
+        store.updateRun(runId, {
+          status: 'failed',
+          error: { message, code },
+          process: null,
+          timings: { ...record.timings, endedAt: new Date().toISOString() },
+        }),
+      )
       .catch(() => undefined);
     throw error;
   } finally {
@@ -76,11 +91,12 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
   let flow: FlowEngineOptions | undefined;
   let initSeconds: number | null = null;
   if (config.objective === 'flow' && config.flow) {
-    const how = config.flow.init === 'analytic'
-      ? `the analytic flow init (${config.flow.kinkLayers} kink layers, ridge ${config.flow.ridge}, ${config.flow.prior} prior) on ${data.train.count} training images`
-      : config.flow.init === 'gaussianize'
-        ? `iterative Gaussianization (${config.flow.kinkLayers} pixel kink layers, a whitening, ${config.architecture.layers.length - 1 - config.flow.kinkLayers} kinks on the whitened values, ridge ${config.flow.ridge}) on ${data.train.count} training images`
-        : `PyTorch's default init factored into LU layers (${config.flow.prior} prior)`;
+    const how =
+      config.flow.init === 'analytic'
+        ? `the analytic flow init (${config.flow.kinkLayers} kink layers, ridge ${config.flow.ridge}, ${config.flow.prior} prior) on ${data.train.count} training images`
+        : config.flow.init === 'gaussianize'
+          ? `iterative Gaussianization (${config.flow.kinkLayers} pixel kink layers, a whitening, ${config.architecture.layers.length - 1 - config.flow.kinkLayers} kinks on the whitened values, ridge ${config.flow.ridge}) on ${data.train.count} training images`
+          : `PyTorch's default init factored into LU layers (${config.flow.prior} prior)`;
     listener.log('info', `initializing with ${how}`);
     const start = newFlowStart(config, data);
     params = start.params;
@@ -88,7 +104,10 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
     initSeconds = start.initSeconds;
     if (start.report) {
       const kinked = start.report.kinkedFraction.map((f) => `${Math.round(f * 100)}%`).join(', ');
-      listener.log('info', `initialized in ${formatDuration(initSeconds ?? 0)}${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`);
+      listener.log(
+        'info',
+        `initialized in ${formatDuration(initSeconds ?? 0)}${kinked ? `; pixels kinked per kink layer: ${kinked}` : ''}`,
+      );
     }
   } else {
     params = initParams(config.architecture, createRng(config.seed).fork('init'));
@@ -98,14 +117,23 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
     // The lock is taken in the staging folder, so the run appears already held by this process.
     const runId = await store.createRun(config, dataInfo(data), engine.backend, {
       versions: { tfjs: tfjsVersion() },
-      prepare: async (folder) => { await acquireTrainerLock(folder, 'new run'); return {}; },
+      prepare: async (folder) => {
+        await acquireTrainerLock(folder, 'new run');
+        return {};
+      },
     });
     if (initSeconds !== null) {
       const created = await store.readRun(runId);
       await store.updateRun(runId, { timings: { ...created.timings, initSeconds } });
     }
     const recordInitialModel = config.epochs === 0 || config.checkpointEpochs.includes(0);
-    return { runId, config, data, engine, start: { completedEpochs: 0, completedSteps: 0, partialEpoch: null, trainSecondsBefore: 0, recordInitialModel } };
+    return {
+      runId,
+      config,
+      data,
+      engine,
+      start: { completedEpochs: 0, completedSteps: 0, partialEpoch: null, trainSecondsBefore: 0, recordInitialModel },
+    };
   } catch (error) {
     engine.dispose();
     throw error;
@@ -126,28 +154,51 @@ export interface ResumeCheck {
  * it before starting a training process, so a run that cannot resume is
  * reported with its reason and left exactly as it was.
  */
-export async function checkResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>): Promise<ResumeCheck> {
+export async function checkResume(
+  store: RunStore,
+  request: Extract<JobRequest, { kind: 'resume' }>,
+): Promise<ResumeCheck> {
   await reconcileStaleRuns(store);
   const record = await store.readRun(request.runId);
   await requireUnlocked(store.folderOf(record.id), record.id);
   if (record.status === 'running') {
-    throw new InvertscopeError('BAD_INPUT', `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`, { field: 'status', value: record.status });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `run ${record.id} is still training (process ${record.process?.pid ?? '?'}); stop it before resuming`,
+      { field: 'status', value: record.status },
+    );
   }
   let config: TrainConfig;
   try {
     const where = `${store.runFile(record.id)}: config`;
-    config = requireImageWidth(validateTrainConfig({ ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend }, where), where);
+    config = requireImageWidth(
+      validateTrainConfig(
+        { ...record.config, epochs: request.epochs, backend: request.backend ?? record.config.backend },
+        where,
+      ),
+      where,
+    );
   } catch (error) {
     // The epochs are the user's; anything else wrong is in the stored record.
-    if (isInvertscopeError(error) && error.detail?.field !== 'epochs') throw new InvertscopeError('CORRUPT', error.message, error.detail, { cause: error });
+    if (isInvertscopeError(error) && error.detail?.field !== 'epochs')
+      throw new InvertscopeError('CORRUPT', error.message, error.detail, { cause: error });
     throw error;
   }
   await store.checkWritable(record.id);
   const point = await loadResumePoint(store.folderOf(record.id));
-  if (!point) throw new InvertscopeError('NOT_FOUND', `run ${record.id} has no resume point: it was stopped before its first training step was saved`, { file: store.folderOf(record.id) });
+  if (!point)
+    throw new InvertscopeError(
+      'NOT_FOUND',
+      `run ${record.id} has no resume point: it was stopped before its first training step was saved`,
+      { file: store.folderOf(record.id) },
+    );
   const completed = point.info.completedEpochs;
   if (!Number.isInteger(request.epochs) || request.epochs <= completed) {
-    throw new InvertscopeError('BAD_INPUT', `resume: --epochs must be more than the ${completed} epochs already completed, got ${request.epochs}`, { field: 'epochs', value: request.epochs });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `resume: --epochs must be more than the ${completed} epochs already completed, got ${request.epochs}`,
+      { field: 'epochs', value: request.epochs },
+    );
   }
   return { record, config, point };
 }
@@ -156,13 +207,21 @@ export async function checkResume(store: RunStore, request: Extract<JobRequest, 
 function requireImageWidth(config: TrainConfig, where: string): TrainConfig {
   const { width } = config.architecture;
   if (width !== IMAGE_SIZE) {
-    throw new InvertscopeError('BAD_INPUT', `${where}: invalid architecture.width: ${width} (the training data's images have ${IMAGE_SIZE} pixels)`, { field: 'architecture.width', value: width });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `${where}: invalid architecture.width: ${width} (the training data's images have ${IMAGE_SIZE} pixels)`,
+      { field: 'architecture.width', value: width },
+    );
   }
   return config;
 }
 
 /** Takes the run's trainer lock (one training process per run, across processes), then prepares as the lock holder. */
-async function prepareResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+async function prepareResume(
+  store: RunStore,
+  request: Extract<JobRequest, { kind: 'resume' }>,
+  listener: JobListener,
+): Promise<Prepared> {
   const folder = store.folderOf(request.runId);
   await requireRunFolder(folder);
   await acquireTrainerLock(folder, request.runId);
@@ -174,24 +233,54 @@ async function prepareResume(store: RunStore, request: Extract<JobRequest, { kin
   }
 }
 
-async function prepareLockedResume(store: RunStore, request: Extract<JobRequest, { kind: 'resume' }>, listener: JobListener): Promise<Prepared> {
+async function prepareLockedResume(
+  store: RunStore,
+  request: Extract<JobRequest, { kind: 'resume' }>,
+  listener: JobListener,
+): Promise<Prepared> {
   const { record, config, point } = await checkResume(store, request);
   const data = await loadData(config.data);
   checkSameSplit(record.data.split, data, record.id);
-  const flow = config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, point.file) : undefined;
-  const engine = await openEngine(config, point.checkpoint.params, point.checkpoint.optimizer ?? undefined, flow, data, listener);
-  await store.updateRun(record.id, { status: 'running', config, backend: engine.backend, error: null, process: currentProcessInfo(), timings: { ...record.timings, endedAt: null } });
+  const flow =
+    config.objective === 'flow' ? resumedFlowOptions(config, data, point.checkpoint.flow, point.file) : undefined;
+  const engine = await openEngine(
+    config,
+    point.checkpoint.params,
+    point.checkpoint.optimizer ?? undefined,
+    flow,
+    data,
+    listener,
+  );
+  await store.updateRun(record.id, {
+    status: 'running',
+    config,
+    backend: engine.backend,
+    error: null,
+    process: currentProcessInfo(),
+    timings: { ...record.timings, endedAt: null },
+  });
   return {
-    runId: record.id, config, data, engine,
+    runId: record.id,
+    config,
+    data,
+    engine,
     start: {
-      completedEpochs: point.info.completedEpochs, completedSteps: point.info.completedSteps, partialEpoch: point.info.partialEpoch,
-      trainSecondsBefore: record.timings.trainSeconds, recordInitialModel: false,
+      completedEpochs: point.info.completedEpochs,
+      completedSteps: point.info.completedSteps,
+      partialEpoch: point.info.partialEpoch,
+      trainSecondsBefore: record.timings.trainSeconds,
+      recordInitialModel: false,
     },
   };
 }
 
 async function openEngine(
-  config: TrainConfig, params: ModelParams, optimizer: OptimizerState | undefined, flow: FlowEngineOptions | undefined, data: SplitData, listener: JobListener,
+  config: TrainConfig,
+  params: ModelParams,
+  optimizer: OptimizerState | undefined,
+  flow: FlowEngineOptions | undefined,
+  data: SplitData,
+  listener: JobListener,
 ): Promise<TrainingEngine> {
   const choice = await createEngine(config.backend, {
     architecture: config.architecture,
@@ -203,7 +292,10 @@ async function openEngine(
     ...(flow ? { flow } : {}),
   });
   for (const reason of choice.skipped) listener.log('info', `backend skipped: ${reason}`);
-  listener.log('info', `training on ${choice.engine.backend.description}; data: ${data.description} (${data.train.count} train / ${data.test.count} test)`);
+  listener.log(
+    'info',
+    `training on ${choice.engine.backend.description}; data: ${data.description} (${data.train.count} train / ${data.test.count} test)`,
+  );
   return choice.engine;
 }
 
@@ -212,11 +304,17 @@ function dataInfo(data: SplitData) {
 }
 
 function checkSameSplit(recorded: SplitData['split'], data: SplitData, runId: string): void {
-  const same = recorded.kind === 'stratified' && data.split.kind === 'stratified'
-    ? recorded.train.length === data.split.train.length && recorded.train.every((v, i) => v === (data.split as typeof recorded).train[i])
-    : recorded.kind === data.split.kind;
+  const same =
+    recorded.kind === 'stratified' && data.split.kind === 'stratified'
+      ? recorded.train.length === data.split.train.length &&
+        recorded.train.every((v, i) => v === (data.split as typeof recorded).train[i])
+      : recorded.kind === data.split.kind;
   if (!same) {
-    throw new InvertscopeError('BAD_INPUT', `run ${runId}: the data no longer splits as recorded in run.json; resuming would train on different images`, { field: 'data.split' });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `run ${runId}: the data no longer splits as recorded in run.json; resuming would train on different images`,
+      { field: 'data.split' },
+    );
   }
 }
 

@@ -71,20 +71,28 @@ export async function train(run: TrainingRun): Promise<JobOutcome> {
   const { result, lastEpoch } = await trainEpochs(run, metrics, testBitsPerDim, trainSeconds);
   await metrics.settle();
   await metrics.flush();
-  return result.stopped ? await finishCancelled(run, result, lastEpoch, trainSeconds) : await finishCompleted(run, trainSeconds);
+  return result.stopped
+    ? await finishCancelled(run, result, lastEpoch, trainSeconds)
+    : await finishCompleted(run, trainSeconds);
 }
 
 function announce({ listener, runId, runFolder, engine, config, start, data }: TrainingRun): void {
   listener.started({
-    runId, runDir: runFolder, backend: engine.backend, objective: config.objective,
-    firstEpoch: start.completedEpochs + 1, totalEpochs: config.epochs,
+    runId,
+    runDir: runFolder,
+    backend: engine.backend,
+    objective: config.objective,
+    firstEpoch: start.completedEpochs + 1,
+    totalEpochs: config.epochs,
     stepsPerEpoch: Math.ceil(data.train.count / config.batchSize),
   });
 }
 
 /** Bits/dim bound the discrete images' likelihood only when the density is measured on dequantized pixels. */
 function bitsPerDimOf(config: TrainConfig): BitsPerDim {
-  return config.objective === 'flow' && config.dequantize ? (loss: number) => bitsPerDim(loss, config.architecture.width) : undefined;
+  return config.objective === 'flow' && config.dequantize
+    ? (loss: number) => bitsPerDim(loss, config.architecture.width)
+    : undefined;
 }
 
 /**
@@ -99,23 +107,40 @@ async function snapshot(engine: TrainingEngine): Promise<Snapshot> {
 }
 
 /** Records a finished epoch (0: the initialized model): metrics, a checkpoint when one is due, the resume point. */
-async function recordEpoch(run: TrainingRun, metrics: MetricsWriter, metric: EpochMetric, trainSecondsNow: number): Promise<void> {
+async function recordEpoch(
+  run: TrainingRun,
+  metrics: MetricsWriter,
+  metric: EpochMetric,
+  trainSecondsNow: number,
+): Promise<void> {
   const { store, runId, runFolder, config, listener } = run;
   metrics.push(metric);
   await metrics.flush();
   listener.metric(metric);
-  if (!Number.isFinite(metric.trainLoss)) listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
+  if (!Number.isFinite(metric.trainLoss))
+    listener.log('warn', `epoch ${metric.epoch}: the training loss is ${metric.trainLoss}: the run diverged`);
   const state = await snapshot(run.engine);
   const globalStep = state.optimizer.step;
   if (config.checkpointEpochs.includes(metric.epoch) || metric.epoch === config.epochs) {
     listener.checkpoint(await checkpointOnce(run, state, metric, globalStep));
   }
   await saveResumePoint({
-    runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, ...state,
-    completedEpochs: metric.epoch, completedSteps: globalStep, partialEpoch: null,
-    trainLoss: metric.trainLoss, testLoss: metric.testLoss, invertscopeVersion: invertscopeVersion(),
+    runFolder,
+    architecture: config.architecture,
+    objective: config.objective,
+    seed: config.seed,
+    ...state,
+    completedEpochs: metric.epoch,
+    completedSteps: globalStep,
+    partialEpoch: null,
+    trainLoss: metric.trainLoss,
+    testLoss: metric.testLoss,
+    invertscopeVersion: invertscopeVersion(),
   });
-  await store.updateRun(runId, { epochsCompleted: metric.epoch, timings: { ...(await store.readRun(runId)).timings, trainSeconds: trainSecondsNow } });
+  await store.updateRun(runId, {
+    epochsCompleted: metric.epoch,
+    timings: { ...(await store.readRun(runId)).timings, trainSeconds: trainSecondsNow },
+  });
 }
 
 /**
@@ -125,34 +150,62 @@ async function recordEpoch(run: TrainingRun, metrics: MetricsWriter, metric: Epo
  * sidecars is not one atomic step, and a crash in the middle would pair the
  * recorded file with a new sidecar.
  */
-async function checkpointOnce(run: TrainingRun, state: Snapshot, metric: EpochMetric, globalStep: number): Promise<CheckpointEntry> {
+async function checkpointOnce(
+  run: TrainingRun,
+  state: Snapshot,
+  metric: EpochMetric,
+  globalStep: number,
+): Promise<CheckpointEntry> {
   const { store, runId, config } = run;
   const recorded = (await store.readRun(runId)).checkpoints.find((c) => c.epoch === metric.epoch);
-  return recorded ?? await store.saveCheckpoint(runId, {
-    architecture: config.architecture, params: state.params, optimizer: state.optimizer, flow: state.flow,
-    training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
-  });
+  return (
+    recorded ??
+    (await store.saveCheckpoint(runId, {
+      architecture: config.architecture,
+      params: state.params,
+      optimizer: state.optimizer,
+      flow: state.flow,
+      training: trainingMeta(config, metric.epoch, globalStep, metric.trainLoss, metric.testLoss),
+    }))
+  );
 }
 
 /** A run killed before its first epoch ends resumes from here: where it stands before its first step. */
 async function saveStartingPoint({ runFolder, config, engine, start }: TrainingRun): Promise<void> {
   if (await hasResumePoint(runFolder)) return;
   await saveResumePoint({
-    runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, ...(await snapshot(engine)),
-    completedEpochs: start.completedEpochs, completedSteps: start.completedSteps, partialEpoch: start.partialEpoch,
-    trainLoss: Number.NaN, testLoss: Number.NaN, invertscopeVersion: invertscopeVersion(),
+    runFolder,
+    architecture: config.architecture,
+    objective: config.objective,
+    seed: config.seed,
+    ...(await snapshot(engine)),
+    completedEpochs: start.completedEpochs,
+    completedSteps: start.completedSteps,
+    partialEpoch: start.partialEpoch,
+    trainLoss: Number.NaN,
+    testLoss: Number.NaN,
+    invertscopeVersion: invertscopeVersion(),
   });
 }
 
 /** The training loop, its step lines written in the background and each epoch recorded as it ends. */
 async function trainEpochs(
-  run: TrainingRun, metrics: MetricsWriter, testBitsPerDim: BitsPerDim, trainSeconds: () => number,
+  run: TrainingRun,
+  metrics: MetricsWriter,
+  testBitsPerDim: BitsPerDim,
+  trainSeconds: () => number,
 ): Promise<{ result: LoopResult; lastEpoch: EpochMetric | null }> {
   const { engine, data, config, start, listener } = run;
   let lastEpoch: EpochMetric | null = null;
   const result = await runTrainingLoop({
-    engine, train: data.train, test: data.test, batchSize: config.batchSize, seed: config.seed,
-    completedEpochs: start.completedEpochs, lastEpoch: config.epochs, completedSteps: start.completedSteps,
+    engine,
+    train: data.train,
+    test: data.test,
+    batchSize: config.batchSize,
+    seed: config.seed,
+    completedEpochs: start.completedEpochs,
+    lastEpoch: config.epochs,
+    completedSteps: start.completedSteps,
     partialEpoch: start.partialEpoch,
     shouldStop: run.isCancelled,
     ...(testBitsPerDim ? { testBitsPerDim } : {}),
@@ -172,18 +225,35 @@ async function trainEpochs(
 }
 
 /** Stopped inside an epoch: saves where it stands (at an epoch's end, the epoch saved it), and marks the run cancelled. */
-async function finishCancelled(run: TrainingRun, result: LoopResult, lastEpoch: EpochMetric | null, trainSeconds: () => number): Promise<JobOutcome> {
+async function finishCancelled(
+  run: TrainingRun,
+  result: LoopResult,
+  lastEpoch: EpochMetric | null,
+  trainSeconds: () => number,
+): Promise<JobOutcome> {
   const { store, runId, runFolder, config } = run;
   const endedAt = new Date().toISOString();
   const record = await store.readRun(runId);
   if (result.partialEpoch) {
     await saveResumePoint({
-      runFolder, architecture: config.architecture, objective: config.objective, seed: config.seed, ...(await snapshot(run.engine)),
-      completedEpochs: result.completedEpochs, completedSteps: result.completedSteps, partialEpoch: result.partialEpoch,
-      trainLoss: lastEpoch?.trainLoss ?? Number.NaN, testLoss: lastEpoch?.testLoss ?? Number.NaN, invertscopeVersion: invertscopeVersion(),
+      runFolder,
+      architecture: config.architecture,
+      objective: config.objective,
+      seed: config.seed,
+      ...(await snapshot(run.engine)),
+      completedEpochs: result.completedEpochs,
+      completedSteps: result.completedSteps,
+      partialEpoch: result.partialEpoch,
+      trainLoss: lastEpoch?.trainLoss ?? Number.NaN,
+      testLoss: lastEpoch?.testLoss ?? Number.NaN,
+      invertscopeVersion: invertscopeVersion(),
     });
   }
-  await store.updateRun(runId, { status: 'cancelled', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
+  await store.updateRun(runId, {
+    status: 'cancelled',
+    process: null,
+    timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() },
+  });
   const lastCheckpoint = record.checkpoints[record.checkpoints.length - 1] ?? null;
   return { status: 'cancelled', runId, lastCheckpoint };
 }
@@ -191,7 +261,11 @@ async function finishCancelled(run: TrainingRun, result: LoopResult, lastEpoch: 
 async function finishCompleted({ store, runId }: TrainingRun, trainSeconds: () => number): Promise<JobOutcome> {
   const endedAt = new Date().toISOString();
   const record = await store.readRun(runId);
-  await store.updateRun(runId, { status: 'completed', process: null, timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() } });
+  await store.updateRun(runId, {
+    status: 'completed',
+    process: null,
+    timings: { ...record.timings, endedAt, trainSeconds: trainSeconds() },
+  });
   return { status: 'completed', runId };
 }
 
@@ -200,15 +274,23 @@ async function finishCompleted({ store, runId }: TrainingRun, trainSeconds: () =
  * test loss is (no step is taken, so nothing that follows changes). No
  * training happened, so its throughput is NaN.
  */
-async function evaluateInitialModel(engine: TrainingEngine, data: SplitData, batchSize: number, testBitsPerDim: BitsPerDim): Promise<EpochMetric> {
+async function evaluateInitialModel(
+  engine: TrainingEngine,
+  data: SplitData,
+  batchSize: number,
+  testBitsPerDim: BitsPerDim,
+): Promise<EpochMetric> {
   const started = performance.now();
   const buffer = new BatchBuffer(batchSize, IMAGE_SIZE);
   const train = await evaluateDataset(engine, data.train, buffer);
   const test = await evaluateDataset(engine, data.test, buffer);
   return {
-    type: 'epoch', epoch: 0,
-    trainLoss: train.loss, trainParts: [train.parts[0], train.parts[1]],
-    testLoss: test.loss, testParts: [test.parts[0], test.parts[1]],
+    type: 'epoch',
+    epoch: 0,
+    trainLoss: train.loss,
+    trainParts: [train.parts[0], train.parts[1]],
+    testLoss: test.loss,
+    testParts: [test.parts[0], test.parts[1]],
     ...(testBitsPerDim ? { testBitsPerDim: testBitsPerDim(test.loss) } : {}),
     samplesPerSecond: Number.NaN,
     wallSeconds: (performance.now() - started) / 1000,
@@ -217,7 +299,13 @@ async function evaluateInitialModel(engine: TrainingEngine, data: SplitData, bat
 
 function trainingMeta(config: TrainConfig, epoch: number, globalStep: number, trainLoss: number, testLoss: number) {
   return {
-    epoch, globalStep, objective: config.objective, seed: config.seed, trainLoss, testLoss,
-    createdAt: new Date().toISOString(), invertscopeVersion: invertscopeVersion(),
+    epoch,
+    globalStep,
+    objective: config.objective,
+    seed: config.seed,
+    trainLoss,
+    testLoss,
+    createdAt: new Date().toISOString(),
+    invertscopeVersion: invertscopeVersion(),
   };
 }

@@ -16,7 +16,13 @@ export function checkOrder(operation: string, n: number): void {
 }
 
 /** Throws a RangeError unless `values` holds exactly `rows`×`cols` numbers. */
-export function checkShape(operation: string, argument: string, values: NumericArray, rows: number, cols: number): void {
+export function checkShape(
+  operation: string,
+  argument: string,
+  values: NumericArray,
+  rows: number,
+  cols: number,
+): void {
   if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(cols) || cols < 0) {
     throw new RangeError(`${operation}: ${argument} must have a non-negative integer shape, got ${rows}×${cols}`);
   }

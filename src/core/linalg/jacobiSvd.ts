@@ -15,7 +15,9 @@
  */
 export function jacobiSvd(m: ArrayLike<number>, p: number): { sigma: Float64Array; u: Float64Array; v: Float64Array } {
   if (!Number.isSafeInteger(p) || p < 1 || m.length !== p * p) {
-    throw new RangeError(`jacobiSvd: m must hold p×p numbers for a positive integer p, got p = ${p} and ${m.length} numbers`);
+    throw new RangeError(
+      `jacobiSvd: m must hold p×p numbers for a positive integer p, got p = ${p} and ${m.length} numbers`,
+    );
   }
   const g = Float64Array.from(m);
   const v = new Float64Array(p * p);
@@ -25,9 +27,12 @@ export function jacobiSvd(m: ArrayLike<number>, p: number): { sigma: Float64Arra
     let rotated = false;
     for (let i = 0; i < p - 1; i++) {
       for (let j = i + 1; j < p; j++) {
-        let alpha = 0, beta = 0, gamma = 0;
+        let alpha = 0,
+          beta = 0,
+          gamma = 0;
         for (let k = 0; k < p; k++) {
-          const a = g[k * p + i], b = g[k * p + j];
+          const a = g[k * p + i],
+            b = g[k * p + j];
           alpha += a * a;
           beta += b * b;
           gamma += a * b;
@@ -39,10 +44,12 @@ export function jacobiSvd(m: ArrayLike<number>, p: number): { sigma: Float64Arra
         const c = 1 / Math.hypot(1, t);
         const s = c * t;
         for (let k = 0; k < p; k++) {
-          const a = g[k * p + i], b = g[k * p + j];
+          const a = g[k * p + i],
+            b = g[k * p + j];
           g[k * p + i] = c * a - s * b;
           g[k * p + j] = s * a + c * b;
-          const x = v[k * p + i], y = v[k * p + j];
+          const x = v[k * p + i],
+            y = v[k * p + j];
           v[k * p + i] = c * x - s * y;
           v[k * p + j] = s * x + c * y;
         }

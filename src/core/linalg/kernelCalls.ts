@@ -69,7 +69,11 @@ export const MAX_GROUPS = 2 ** Number(COUNT_BITS) - 1;
 
 /** The claim word of dispatch `sequence` with `count` groups, `next` of them claimed. */
 export function claimWord(sequence: number, count: number, next: number): bigint {
-  return ((BigInt(sequence) & ((1n << SEQUENCE_BITS) - 1n)) << (COUNT_BITS + INDEX_BITS)) | (BigInt(count) << INDEX_BITS) | BigInt(next);
+  return (
+    ((BigInt(sequence) & ((1n << SEQUENCE_BITS) - 1n)) << (COUNT_BITS + INDEX_BITS)) |
+    (BigInt(count) << INDEX_BITS) |
+    BigInt(next)
+  );
 }
 
 /** The parts of a claim word. */

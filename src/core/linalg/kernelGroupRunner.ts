@@ -1,5 +1,16 @@
 import { compileKernelModule, instantiateKernelModule } from '../wasm/kernelModule';
-import { CALL_STRIDE, claimParts, CONTROL, CONTROL_BYTES, KERNEL_FUNCTIONS, SLOT_BYTE_OFFSET, SLOTS, STATE_FAILED, WORK, type KernelModuleName } from './kernelCalls';
+import {
+  CALL_STRIDE,
+  claimParts,
+  CONTROL,
+  CONTROL_BYTES,
+  KERNEL_FUNCTIONS,
+  SLOT_BYTE_OFFSET,
+  SLOTS,
+  STATE_FAILED,
+  WORK,
+  type KernelModuleName,
+} from './kernelCalls';
 
 type KernelFunction = (...args: number[]) => unknown;
 
@@ -7,7 +18,11 @@ type KernelFunction = (...args: number[]) => unknown;
 export type KernelModules = Readonly<Record<KernelModuleName, WebAssembly.Module>>;
 
 export function compileKernelModules(): KernelModules {
-  return { linalg: compileKernelModule('linalg'), dense: compileKernelModule('dense'), nearest: compileKernelModule('nearest') };
+  return {
+    linalg: compileKernelModule('linalg'),
+    dense: compileKernelModule('dense'),
+    nearest: compileKernelModule('nearest'),
+  };
 }
 
 /**
@@ -22,12 +37,19 @@ export class KernelGroupRunner {
   private readonly words: BigInt64Array;
   private readonly slots: Float64Array;
 
-  constructor(private readonly memory: WebAssembly.Memory, controlOffset: number, modules: KernelModules, private readonly threadIndex: number) {
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    controlOffset: number,
+    modules: KernelModules,
+    private readonly threadIndex: number,
+  ) {
     const instances = new Map<KernelModuleName, WebAssembly.Exports>();
-    for (const name of Object.keys(modules) as KernelModuleName[]) instances.set(name, instantiateKernelModule(modules[name], memory));
+    for (const name of Object.keys(modules) as KernelModuleName[])
+      instances.set(name, instantiateKernelModule(modules[name], memory));
     this.functions = KERNEL_FUNCTIONS.map(([module, name]) => {
       const fn = instances.get(module)?.[name];
-      if (typeof fn !== 'function') throw new Error(`kernel ${module}.${name} is missing; rebuild with \`npm run build\``);
+      if (typeof fn !== 'function')
+        throw new Error(`kernel ${module}.${name} is missing; rebuild with \`npm run build\``);
       return fn as KernelFunction;
     });
     this.ints = new Int32Array(memory.buffer, controlOffset, CONTROL_BYTES / 4);
@@ -52,7 +74,8 @@ export class KernelGroupRunner {
       if (Atomics.compareExchange(this.words, CONTROL.claim, word, word + 1n) !== word) continue;
       // The dispatch cannot end before this group finishes, so its table stays put.
       try {
-        if ((Atomics.load(this.ints, CONTROL.state) & STATE_FAILED) === 0) this.run(this.slots[SLOTS.table + (sequence % 2)], count, next);
+        if ((Atomics.load(this.ints, CONTROL.state) & STATE_FAILED) === 0)
+          this.run(this.slots[SLOTS.table + (sequence % 2)], count, next);
       } catch (error) {
         Atomics.or(this.ints, CONTROL.state, STATE_FAILED);
         failure ??= { error };

@@ -25,13 +25,17 @@ export class KernelHeap {
   private inUse = 0;
   private peak = 0;
 
-  constructor(readonly memory: WebAssembly.Memory, base: number) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base: number,
+  ) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
   }
 
   /** Byte offset of a region of at least `bytes` (not cleared), 64-byte aligned. */
   alloc(bytes: number): number {
-    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`KernelHeap.alloc: bytes must be a non-negative integer, got ${bytes}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 0)
+      throw new RangeError(`KernelHeap.alloc: bytes must be a non-negative integer, got ${bytes}`);
     const size = Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
     let offset = -1;
     for (let i = 0; i < this.free.length; i++) {

@@ -15,9 +15,7 @@ export interface KernelHelperInit {
   readonly modules: KernelModules;
 }
 
-export type KernelHelperMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'error'; readonly message: string };
+export type KernelHelperMessage = { readonly type: 'ready' } | { readonly type: 'error'; readonly message: string };
 
 function serve(init: KernelHelperInit): void {
   const ints = new Int32Array(init.memory.buffer, init.controlOffset, 256);
@@ -25,7 +23,10 @@ function serve(init: KernelHelperInit): void {
   try {
     runner = new KernelGroupRunner(init.memory, init.controlOffset, init.modules, init.threadIndex);
   } catch (error) {
-    parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies KernelHelperMessage);
+    parentPort?.postMessage({
+      type: 'error',
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies KernelHelperMessage);
     return;
   }
   let seen = Atomics.load(ints, CONTROL.generation);
@@ -39,7 +40,10 @@ function serve(init: KernelHelperInit): void {
     try {
       runner.claim();
     } catch (error) {
-      parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies KernelHelperMessage);
+      parentPort?.postMessage({
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies KernelHelperMessage);
     }
   }
 }

@@ -2,7 +2,19 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { defaultThreadCount } from '../wasm/workerPool';
 import {
-  CALL_STRIDE, claimWord, CONTROL, CONTROL_BYTES, KERNEL_INDEX, MAX_ARGS, MAX_GROUPS, MAX_THREADS, SLOT_BYTE_OFFSET, SLOTS, STATE_FAILED, STATE_STOP, type KernelName,
+  CALL_STRIDE,
+  claimWord,
+  CONTROL,
+  CONTROL_BYTES,
+  KERNEL_INDEX,
+  MAX_ARGS,
+  MAX_GROUPS,
+  MAX_THREADS,
+  SLOT_BYTE_OFFSET,
+  SLOTS,
+  STATE_FAILED,
+  STATE_STOP,
+  type KernelName,
 } from './kernelCalls';
 import { compileKernelModules, KernelGroupRunner } from './kernelGroupRunner';
 import type { KernelHelperInit, KernelHelperMessage } from './kernelHelper';
@@ -96,17 +108,20 @@ async function spawnHelpers(t: Threads, helpers: number): Promise<void> {
     const init: KernelHelperInit = { memory, controlOffset: CONTROL_OFFSET, threadIndex: i + 1, modules };
     return new Worker(join(__dirname, 'kernelHelper.js'), { workerData: init });
   });
-  const ready = workers.map((worker) => new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: KernelHelperMessage) => {
-      if (message.type === 'ready') resolve();
-      else {
-        t.failure = message.message;
-        reject(new Error(message.message));
-      }
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`kernel helper exited with code ${code}`)));
-  }));
+  const ready = workers.map(
+    (worker) =>
+      new Promise<void>((resolve, reject) => {
+        worker.on('message', (message: KernelHelperMessage) => {
+          if (message.type === 'ready') resolve();
+          else {
+            t.failure = message.message;
+            reject(new Error(message.message));
+          }
+        });
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`kernel helper exited with code ${code}`)));
+      }),
+  );
   try {
     await Promise.all(ready);
   } catch {
@@ -147,7 +162,8 @@ export function kernelThreadCount(): number {
  */
 export function runKernelGroups(groups: readonly KernelGroup[], workBytes: number): void {
   if (groups.length === 0) return;
-  if (groups.length > MAX_GROUPS) throw new RangeError(`runKernelGroups: ${groups.length} groups, at most ${MAX_GROUPS}`);
+  if (groups.length > MAX_GROUPS)
+    throw new RangeError(`runKernelGroups: ${groups.length} groups, at most ${MAX_GROUPS}`);
   const t = state();
   const { heap, memory } = kernelMemory();
   ensureWorkAreas(t, workBytes);
@@ -160,7 +176,8 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
     groups.forEach((group, g) => {
       f64[2 * g] = call;
       for (const { kernel, args } of group) {
-        if (args.length > MAX_ARGS) throw new RangeError(`runKernelGroups: ${kernel} has ${args.length} arguments, at most ${MAX_ARGS}`);
+        if (args.length > MAX_ARGS)
+          throw new RangeError(`runKernelGroups: ${kernel} has ${args.length} arguments, at most ${MAX_ARGS}`);
         const at = 2 * groups.length + call * CALL_STRIDE;
         f64[at] = KERNEL_INDEX[kernel];
         f64[at + 1] = args.length;

@@ -39,7 +39,11 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
       const a = single ? s.f32(n * n, false) : s.f64(n * n, false);
       (single ? s.float32(a, n * n) : s.float64(a, n * n)).set(inputs[i]);
       if (job.kind === 'singularValues') {
-        const d = s.f64(n), e = s.f64(n), tauq = s.f64(n), taup = s.f64(n), out = s.f64(n);
+        const d = s.f64(n),
+          e = s.f64(n),
+          tauq = s.f64(n),
+          taup = s.f64(n),
+          out = s.f64(n);
         const bytes = Math.max(k.bidiag_work_bytes(n), k.bidiag_sv_work_bytes(n));
         workBytes = Math.max(workBytes, bytes);
         const group: KernelGroup = [
@@ -56,7 +60,10 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
     });
     // The longest first, so the threads finish together.
     const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
-    runKernelGroups(order.map((i) => placed[i].group), workBytes);
+    runKernelGroups(
+      order.map((i) => placed[i].group),
+      workBytes,
+    );
     return jobs.map((job, i): LinalgResult => {
       const { n } = job;
       const p = placed[i];
@@ -65,10 +72,26 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
       const named = job.name === undefined ? {} : { name: job.name };
       if (job.kind === 'lu32') {
         const lu = s.float32(p.a, n * n).slice();
-        return { precision: 'float32', n, lu, pivots, ...pivotSummary(lu, n, pivots), maxAbsEntry: maxAbs(inputs[i]), ...named };
+        return {
+          precision: 'float32',
+          n,
+          lu,
+          pivots,
+          ...pivotSummary(lu, n, pivots),
+          maxAbsEntry: maxAbs(inputs[i]),
+          ...named,
+        };
       }
       const lu = s.float64(p.a, n * n).slice();
-      return { precision: 'float64', n, lu, pivots, ...pivotSummary(lu, n, pivots), maxAbsEntry: maxAbs(job.w), ...named };
+      return {
+        precision: 'float64',
+        n,
+        lu,
+        pivots,
+        ...pivotSummary(lu, n, pivots),
+        maxAbsEntry: maxAbs(job.w),
+        ...named,
+      };
     });
   });
 }

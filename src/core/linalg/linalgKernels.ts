@@ -10,18 +10,58 @@ export type LinalgKernelExports = {
   gemm_work_bytes(elementBytes: number): number;
   bidiag_work_bytes(n: number): number;
   bidiag_sv_work_bytes(n: number): number;
-  gemm_f64(m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number,
-    beta: number, c: number, ldc: number, work: number): void;
-  gemm_f32(m: number, n: number, k: number, alpha: number, a: number, lda: number, b: number, ldb: number,
-    beta: number, c: number, ldc: number, work: number): void;
+  gemm_f64(
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
+  gemm_f32(
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: number,
+    lda: number,
+    b: number,
+    ldb: number,
+    beta: number,
+    c: number,
+    ldc: number,
+    work: number,
+  ): void;
   transpose_f64(rows: number, cols: number, src: number, dst: number): void;
   transpose_f32(rows: number, cols: number, src: number, dst: number): void;
   lu_f64(n: number, a: number, pivots: number, work: number): void;
   lu_f32(n: number, a: number, pivots: number, work: number): void;
   solve_rows_f64(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
   solve_rows_f32(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
-  solve_rows_transposed_f64(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
-  solve_rows_transposed_f32(n: number, count: number, lu: number, lut: number, pivots: number, y: number, work: number): void;
+  solve_rows_transposed_f64(
+    n: number,
+    count: number,
+    lu: number,
+    lut: number,
+    pivots: number,
+    y: number,
+    work: number,
+  ): void;
+  solve_rows_transposed_f32(
+    n: number,
+    count: number,
+    lu: number,
+    lut: number,
+    pivots: number,
+    y: number,
+    work: number,
+  ): void;
   bidiag_f64(n: number, a: number, d: number, e: number, tauq: number, taup: number, work: number): void;
   bidiag_singular_values_f64(n: number, d: number, e: number, out: number, work: number): number;
 };
@@ -123,7 +163,10 @@ function warmUp({ kernels: k, memory }: Loaded): void {
   const n = 72;
   // Below the heap's first region, before anything is allocated.
   const base = RESERVED_BYTES;
-  const a = base, b = a + n * n * 8, piv = b + n * n * 8, v = piv + n * 4;
+  const a = base,
+    b = a + n * n * 8,
+    piv = b + n * n * 8,
+    v = piv + n * 4;
   const work = v + 4 * n * 8;
   const f64 = new Float64Array(memory.buffer);
   for (let round = 0; round < 6; round++) {

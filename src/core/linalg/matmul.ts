@@ -32,7 +32,9 @@ export function matmul(a: NumericArray, b: NumericArray, m: number, k: number, n
     const groups: KernelGroup[] = [];
     for (let r0 = 0; r0 < m; r0 += work) {
       const rows = Math.min(m, r0 + work) - r0;
-      groups.push([{ kernel: 'gemm_f64', args: [rows, n, k, 1, ap + r0 * k * 8, k, bp, n, 0, cp + r0 * n * 8, n, WORK] }]);
+      groups.push([
+        { kernel: 'gemm_f64', args: [rows, n, k, 1, ap + r0 * k * 8, k, bp, n, 0, cp + r0 * n * 8, n, WORK] },
+      ]);
     }
     runKernelGroups(groups, s.kernels.gemm_work_bytes(8));
     return s.float64(cp, m * n).slice();

@@ -11,7 +11,13 @@
  *   rowChunks(100, 2, 32, 256);  // [[0, 50], [50, 100]]
  *   rowChunks(10, 2, 32, 256);   // [[0, 10]]
  */
-export function rowChunks(count: number, threads: number, minRows: number, maxRows = Number.POSITIVE_INFINITY, perThread = 4): Array<[number, number]> {
+export function rowChunks(
+  count: number,
+  threads: number,
+  minRows: number,
+  maxRows = Number.POSITIVE_INFINITY,
+  perThread = 4,
+): Array<[number, number]> {
   if (count <= 0) return [];
   let groups = threads * perThread;
   while (groups > threads && count / groups < minRows) groups -= threads;

@@ -71,7 +71,11 @@ const BLOCK = 6;
  *   t.v;      // [0, ±1]
  *   t.u;      // [0, ±1], with W·v = σ·u
  */
-export function smallestSingularTriplet(w: NumericArray, n: number, options: SmallestTripletOptions = {}): SingularTriplet {
+export function smallestSingularTriplet(
+  w: NumericArray,
+  n: number,
+  options: SmallestTripletOptions = {},
+): SingularTriplet {
   const op = 'smallestSingularTriplet';
   checkOrder(op, n);
   checkShape(op, 'w', w, n, n);
@@ -165,7 +169,10 @@ export function smallestSingularTriplet(w: NumericArray, n: number, options: Sma
     }
   });
   if (best === undefined) {
-    throw new InvertscopeError('NUMERIC', `${op}: inverse iteration broke down on ${matrixLabel(options.name)}; ${luDiagnosis(factors).message}`);
+    throw new InvertscopeError(
+      'NUMERIC',
+      `${op}: inverse iteration broke down on ${matrixLabel(options.name)}; ${luDiagnosis(factors).message}`,
+    );
   }
   return best;
 }

@@ -67,7 +67,12 @@ export function solveWithFactors(
  * the batch is split over the kernel threads and one overflowing row changes
  * nothing in the others.
  */
-export function solveRowsUnchecked(factors: LuFactors, y: NumericArray, count: number, transposed = false): Float64Array | Float32Array {
+export function solveRowsUnchecked(
+  factors: LuFactors,
+  y: NumericArray,
+  count: number,
+  transposed = false,
+): Float64Array | Float32Array {
   const single = factors.precision === 'float32';
   const n = factors.n;
   const x = single ? new Float32Array(count * n) : new Float64Array(count * n);
@@ -83,9 +88,14 @@ export function solveRowsUnchecked(factors: LuFactors, y: NumericArray, count: n
     const rows = s.bytes(count * n * S, false);
     const view = single ? s.float32(rows, count * n) : s.float64(rows, count * n);
     view.set(x);
-    const groups: KernelGroup[] = rowChunks(count, kernelThreadCount(), MIN_CHUNK_ROWS, MAX_CHUNK_ROWS).map(([r0, r1]) => [
-      { kernel: single ? 'solve_rows_f32' : 'solve_rows_f64', args: [n, r1 - r0, lu, lut, pivots, rows + r0 * n * S, WORK] },
-    ]);
+    const groups: KernelGroup[] = rowChunks(count, kernelThreadCount(), MIN_CHUNK_ROWS, MAX_CHUNK_ROWS).map(
+      ([r0, r1]) => [
+        {
+          kernel: single ? 'solve_rows_f32' : 'solve_rows_f64',
+          args: [n, r1 - r0, lu, lut, pivots, rows + r0 * n * S, WORK],
+        },
+      ],
+    );
     runKernelGroups(groups, s.kernels.gemm_work_bytes(S));
     x.set(single ? s.float32(rows, count * n) : s.float64(rows, count * n));
   });

@@ -68,19 +68,33 @@ export async function spectralSummaries(
         worker.on('message', (reply: SpectralWorkerReply) => {
           if ('error' in reply) {
             const { message, code, range } = reply.error;
-            reject(code !== undefined ? new InvertscopeError(code as ErrorCode, message) : range ? new RangeError(message) : new Error(message));
+            reject(
+              code !== undefined
+                ? new InvertscopeError(code as ErrorCode, message)
+                : range
+                  ? new RangeError(message)
+                  : new Error(message),
+            );
             return;
           }
           results[reply.index] = reply.summary;
           if (--left === 0) resolve();
         });
-        worker.on('error', (error) => reject(new Error(`spectralSummaries: worker ${k + 1} failed: ${error.message}`, { cause: error })));
+        worker.on('error', (error) =>
+          reject(new Error(`spectralSummaries: worker ${k + 1} failed: ${error.message}`, { cause: error })),
+        );
         worker.on('exit', (code) => {
-          if (left > 0) reject(new Error(`spectralSummaries: worker ${k + 1} exited with code ${code} before finishing`));
+          if (left > 0)
+            reject(new Error(`spectralSummaries: worker ${k + 1} exited with code ${code} before finishing`));
         });
         for (const i of mine) {
           const job = jobs[i];
-          const message: SpectralWorkerJob = { index: i, w: Float64Array.from(job.w), n: job.n, ...(job.name === undefined ? {} : { name: job.name }) };
+          const message: SpectralWorkerJob = {
+            index: i,
+            w: Float64Array.from(job.w),
+            n: job.n,
+            ...(job.name === undefined ? {} : { name: job.name }),
+          };
           worker.postMessage(message, [message.w.buffer as ArrayBuffer]);
         }
       });

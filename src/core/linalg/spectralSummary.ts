@@ -37,7 +37,10 @@ export interface SpectralSummary {
  *   s.logAbsDet;  // Math.log(15)
  */
 export function spectralSummary(w: NumericArray, n: number, options: { name?: string } = {}): SpectralSummary {
-  const [factors, sigma] = linalgBatch([{ kind: 'lu', w, n, ...options }, { kind: 'singularValues', w, n, ...options }]);
+  const [factors, sigma] = linalgBatch([
+    { kind: 'lu', w, n, ...options },
+    { kind: 'singularValues', w, n, ...options },
+  ]);
   return summarizeSpectrum(w, n, factors as LuFactors64, sigma as Float64Array);
 }
 
@@ -46,7 +49,12 @@ export function spectralSummary(w: NumericArray, n: number, options: { name?: st
  * values (descending), when those were computed already (as linalgBatch does
  * for several matrices at once).
  */
-export function summarizeSpectrum(w: NumericArray, n: number, factors: LuFactors64, sigma: Float64Array): SpectralSummary {
+export function summarizeSpectrum(
+  w: NumericArray,
+  n: number,
+  factors: LuFactors64,
+  sigma: Float64Array,
+): SpectralSummary {
   const { logAbsDet, sign } = logAbsDeterminant(factors);
   const frobenius = frobeniusNorm(w);
   return {

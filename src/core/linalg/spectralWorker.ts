@@ -16,14 +16,20 @@ export interface SpectralWorkerJob {
 
 export type SpectralWorkerReply =
   | { readonly index: number; readonly summary: ReturnType<typeof spectralSummary> }
-  | { readonly index: number; readonly error: { readonly message: string; readonly code?: string; readonly range: boolean } };
+  | {
+      readonly index: number;
+      readonly error: { readonly message: string; readonly code?: string; readonly range: boolean };
+    };
 
 if (parentPort) {
   const port = parentPort;
   port.on('message', (job: SpectralWorkerJob) => {
     let reply: SpectralWorkerReply;
     try {
-      reply = { index: job.index, summary: spectralSummary(job.w, job.n, job.name === undefined ? {} : { name: job.name }) };
+      reply = {
+        index: job.index,
+        summary: spectralSummary(job.w, job.n, job.name === undefined ? {} : { name: job.name }),
+      };
     } catch (error) {
       reply = {
         index: job.index,

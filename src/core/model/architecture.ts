@@ -69,7 +69,8 @@ export function customArchitecture(options: CustomArchitectureOptions): Architec
     // A zero slope is ReLU, which is not invertible; above 1 it is still invertible but not "leaky".
     throw new RangeError(`architecture: negativeSlope must be in (0, 1], got ${negativeSlope}`);
   }
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`architecture: width must be a positive integer, got ${width}`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new RangeError(`architecture: width must be a positive integer, got ${width}`);
   const activateLast = options.activateLast ?? true;
   const layers = Array.from({ length: depth }, (_, i) => ({
     activation: activation && (activateLast || i < depth - 1),
@@ -114,11 +115,14 @@ export function validateArchitecture(value: unknown, where: string): Architectur
   if (typeof v.name !== 'string') fail('name', v.name);
   if (!Number.isInteger(v.width) || (v.width as number) < 1 || (v.width as number) > MAX_WIDTH) fail('width', v.width);
   // The count, not the array: a record of 10,000 layers would make a long message.
-  if (!Array.isArray(v.layers) || v.layers.length < 1 || v.layers.length > MAX_DEPTH) fail('layers', Array.isArray(v.layers) ? `${v.layers.length} layers (1..${MAX_DEPTH})` : v.layers);
+  if (!Array.isArray(v.layers) || v.layers.length < 1 || v.layers.length > MAX_DEPTH)
+    fail('layers', Array.isArray(v.layers) ? `${v.layers.length} layers (1..${MAX_DEPTH})` : v.layers);
   (v.layers as unknown[]).forEach((l, i) => {
-    if (typeof l !== 'object' || l === null || typeof (l as LayerSpec).activation !== 'boolean') fail(`layers[${i}]`, l);
+    if (typeof l !== 'object' || l === null || typeof (l as LayerSpec).activation !== 'boolean')
+      fail(`layers[${i}]`, l);
   });
-  if (typeof v.negativeSlope !== 'number' || !(v.negativeSlope > 0 && v.negativeSlope <= 1)) fail('negativeSlope', v.negativeSlope);
+  if (typeof v.negativeSlope !== 'number' || !(v.negativeSlope > 0 && v.negativeSlope <= 1))
+    fail('negativeSlope', v.negativeSlope);
   if (v.parametrization !== 'dense' && v.parametrization !== 'lu') fail('parametrization', v.parametrization);
   return {
     name: v.name as string,

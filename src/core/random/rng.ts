@@ -45,7 +45,10 @@ class Sfc32 implements Rng {
   private c: number;
   private d: number;
 
-  constructor(seed32: number, readonly seed: number) {
+  constructor(
+    seed32: number,
+    readonly seed: number,
+  ) {
     this.a = 0x9e3779b9;
     this.b = 0x243f6a88;
     this.c = 0xb7e15162;

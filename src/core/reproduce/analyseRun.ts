@@ -59,7 +59,13 @@ export interface AnalyseRunHooks {
  * `fullEpochs` in full (those a report draws the inspector's charts for), and
  * reads its epoch metrics: everything a report shows of the run.
  */
-export async function analyseRun(store: RunStore, runId: string, fullEpochs: readonly number[], setup: AnalysisSetup, hooks: AnalyseRunHooks): Promise<AnalysedRun> {
+export async function analyseRun(
+  store: RunStore,
+  runId: string,
+  fullEpochs: readonly number[],
+  setup: AnalysisSetup,
+  hooks: AnalyseRunHooks,
+): Promise<AnalysedRun> {
   const record = await store.readRun(runId);
   const folder = store.folderOf(runId);
   const points: TrajectoryPoint[] = [];
@@ -67,7 +73,10 @@ export async function analyseRun(store: RunStore, runId: string, fullEpochs: rea
   for (const entry of [...record.checkpoints].sort((a, b) => a.epoch - b.epoch)) {
     const step: AnalysisStep = { kind: 'light', epoch: entry.epoch };
     hooks.onStep(step, 0, `analysing epoch ${entry.epoch}`);
-    const light = await setup.light(join(folder, entry.file), { signal: hooks.signal, onProgress: (f, m) => hooks.onStep(step, f, m) });
+    const light = await setup.light(join(folder, entry.file), {
+      signal: hooks.signal,
+      onProgress: (f, m) => hooks.onStep(step, f, m),
+    });
     points.push(light.point);
     dataDescription = light.dataDescription;
     hooks.onStepDone(step, light.fromCache);
@@ -79,7 +88,11 @@ export async function analyseRun(store: RunStore, runId: string, fullEpochs: rea
     const step: AnalysisStep = { kind: 'full', epoch };
     hooks.onStep(step, 0, `full analysis of epoch ${epoch}`);
     const result = await analyzeCheckpoint(
-      { checkpoint: join(folder, entry.file), ...(setup.fullOptions ? { options: setup.fullOptions } : {}), ...(setup.classifierSettings ? { classifierSettings: setup.classifierSettings } : {}) },
+      {
+        checkpoint: join(folder, entry.file),
+        ...(setup.fullOptions ? { options: setup.fullOptions } : {}),
+        ...(setup.classifierSettings ? { classifierSettings: setup.classifierSettings } : {}),
+      },
       { signal: hooks.signal, onProgress: (p) => hooks.onStep(step, p.fraction, p.message) },
     );
     analyses.push({ epoch, analysis: result.analysis });
@@ -89,8 +102,11 @@ export async function analyseRun(store: RunStore, runId: string, fullEpochs: rea
   return {
     record,
     trajectory: {
-      runId, architectureName: record.config.architecture.name, objective: record.config.objective,
-      points, dataDescription,
+      runId,
+      architectureName: record.config.architecture.name,
+      objective: record.config.objective,
+      points,
+      dataDescription,
     },
     epochMetrics: metrics.records.filter((m): m is EpochMetric => m.type === 'epoch'),
     analyses,

@@ -21,7 +21,11 @@ export interface ReportInput {
 export function dataWarning(run: AnalysedRun): string | null {
   const { record } = run;
   const split = record.data.split;
-  const unknown = record.importedFrom !== undefined && split.kind === 'stratified' && split.train.length === 0 && split.test.length === 0;
+  const unknown =
+    record.importedFrom !== undefined &&
+    split.kind === 'stratified' &&
+    split.train.length === 0 &&
+    split.test.length === 0;
   if (!unknown) return null;
   return `Imported without its training data: its figures are measured on ${run.trajectory.dataDescription}, and those test images may include images this model was trained on (import with --data or --split-seed to say which).`;
 }
@@ -29,7 +33,9 @@ export function dataWarning(run: AnalysedRun): string | null {
 /** The report of analysed runs: tables and findings computed from them, nothing typed in. */
 export function buildReport(input: ReportInput): ReportData {
   const models: ReportModel[] = input.models.map(({ key, label, run }) => ({
-    key, label, runId: run.record.id,
+    key,
+    label,
+    runId: run.record.id,
     architecture: describeArchitecture(run.record.config.architecture),
     objective: run.record.config.objective,
     epochs: run.record.epochsCompleted,

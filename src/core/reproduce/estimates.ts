@@ -27,13 +27,23 @@ const FLOW_INIT_SECONDS: Partial<Record<RecipeName, number>> = { 'base-flow': 5,
 const EVALUATION_SPEEDUP = 3;
 
 /** Seconds to train `run` from `completedEpochs` to its planned epochs, evaluating the test split after each. */
-export function trainingEstimate(run: PlannedRun, completedEpochs: number, trainCount: number, testCount: number): number {
+export function trainingEstimate(
+  run: PlannedRun,
+  completedEpochs: number,
+  trainCount: number,
+  testCount: number,
+): number {
   const rate = TRAIN_SAMPLES_PER_SECOND[run.recipe];
   const epochs = Math.max(0, run.config.epochs - completedEpochs);
   const perEpoch = trainCount / rate + testCount / (rate * EVALUATION_SPEEDUP);
   const fresh = completedEpochs === 0;
-  const initialEvaluation = fresh && run.config.checkpointEpochs.includes(0) ? (trainCount + testCount) / (rate * EVALUATION_SPEEDUP) : 0;
-  return epochs * perEpoch + (fresh ? (FLOW_INIT_SECONDS[run.recipe] ?? 0) + initialEvaluation : 0) + (epochs > 0 || fresh ? 2 : 0);
+  const initialEvaluation =
+    fresh && run.config.checkpointEpochs.includes(0) ? (trainCount + testCount) / (rate * EVALUATION_SPEEDUP) : 0;
+  return (
+    epochs * perEpoch +
+    (fresh ? (FLOW_INIT_SECONDS[run.recipe] ?? 0) + initialEvaluation : 0) +
+    (epochs > 0 || fresh ? 2 : 0)
+  );
 }
 
 /** A light analysis of one checkpoint: its layers' spectra and one pass of the test images each way. */

@@ -36,12 +36,16 @@ export async function findRun(store: RunStore, config: TrainConfig): Promise<Exi
   const busy = candidates.find((r) => r.status === 'running');
   if (busy) return { kind: 'busy', record: busy };
   // Stopped just after its last epoch, a run is as good as completed: every checkpoint it plans is written.
-  const complete = candidates.find((r) => r.epochsCompleted >= config.epochs
-    && config.checkpointEpochs.every((e) => r.checkpoints.some((c) => c.epoch === e)));
+  const complete = candidates.find(
+    (r) =>
+      r.epochsCompleted >= config.epochs &&
+      config.checkpointEpochs.every((e) => r.checkpoints.some((c) => c.epoch === e)),
+  );
   if (complete) return { kind: 'complete', record: complete };
   for (const record of candidates) {
     const point = await loadResumePoint(store.folderOf(record.id)).catch(() => null);
-    if (point && point.info.completedEpochs < config.epochs) return { kind: 'resumable', record, completedEpochs: point.info.completedEpochs };
+    if (point && point.info.completedEpochs < config.epochs)
+      return { kind: 'resumable', record, completedEpochs: point.info.completedEpochs };
   }
   return { kind: 'none' };
 }

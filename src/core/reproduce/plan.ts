@@ -103,11 +103,18 @@ export function reproducePlan(options: PlanOptions = {}): ReproducePlan {
   const wanted = options.models ?? DEFAULT_REPRODUCE_MODELS;
   for (const name of wanted) {
     if (!RECIPE_NAMES.includes(name)) {
-      throw new InvertscopeError('BAD_INPUT', `unknown model ${JSON.stringify(name)} (expected one of ${RECIPE_NAMES.join(', ')})`, { field: 'models', value: name });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `unknown model ${JSON.stringify(name)} (expected one of ${RECIPE_NAMES.join(', ')})`,
+        { field: 'models', value: name },
+      );
     }
   }
   if (options.maxEpochs !== undefined && !(Number.isInteger(options.maxEpochs) && options.maxEpochs >= 1)) {
-    throw new InvertscopeError('BAD_INPUT', `epochs must be an integer ≥ 1, got ${options.maxEpochs}`, { field: 'epochs', value: options.maxEpochs });
+    throw new InvertscopeError('BAD_INPUT', `epochs must be an integer ≥ 1, got ${options.maxEpochs}`, {
+      field: 'epochs',
+      value: options.maxEpochs,
+    });
   }
   const runs = RECIPE_NAMES.filter((name) => wanted.includes(name)).map((name) => plannedRun(name, schedule, options));
   return { schedule, runs };
@@ -118,19 +125,22 @@ function plannedRun(name: RecipeName, schedule: ScheduleName, options: PlanOptio
   const s = schedule === 'paper' ? paperSchedule(name) : DEFAULT_SCHEDULE[name];
   const epochs = options.maxEpochs === undefined ? s.epochs : Math.min(s.epochs, options.maxEpochs);
   const checkpoints = [...new Set([...s.checkpoints.filter((e) => e <= epochs), epochs])].sort((a, b) => a - b);
-  const config = validateTrainConfig({
-    architecture: r.architecture,
-    objective: r.objective,
-    epochs,
-    batchSize: r.batchSize ?? DEFAULT_TRAIN.batchSize,
-    learningRate: r.learningRate ?? DEFAULT_TRAIN.learningRate,
-    seed: options.seed ?? DEFAULT_TRAIN.seed,
-    checkpointEpochs: checkpoints,
-    data: options.data ?? DEFAULT_DATA_SPEC,
-    backend: 'auto',
-    dequantize: r.dequantize,
-    ...(r.flow ? { flow: r.flow } : {}),
-  }, `reproduce ${name}`);
+  const config = validateTrainConfig(
+    {
+      architecture: r.architecture,
+      objective: r.objective,
+      epochs,
+      batchSize: r.batchSize ?? DEFAULT_TRAIN.batchSize,
+      learningRate: r.learningRate ?? DEFAULT_TRAIN.learningRate,
+      seed: options.seed ?? DEFAULT_TRAIN.seed,
+      checkpointEpochs: checkpoints,
+      data: options.data ?? DEFAULT_DATA_SPEC,
+      backend: 'auto',
+      dequantize: r.dequantize,
+      ...(r.flow ? { flow: r.flow } : {}),
+    },
+    `reproduce ${name}`,
+  );
   const full = [...new Set([checkpoints[0], checkpoints[checkpoints.length - 1]])];
   return { recipe: name, label: r.label, config, fullAnalysisEpochs: full };
 }

@@ -18,8 +18,12 @@ export type FigureResult =
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
   const candidates = [
     env.INVERTSCOPE_CHROMIUM,
-    '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable',
-    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome', '/Applications/Chromium.app/Contents/MacOS/Chromium',
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable',
+    '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    '/Applications/Chromium.app/Contents/MacOS/Chromium',
   ];
   return candidates.find((c): c is string => typeof c === 'string' && c !== '' && existsSync(c)) ?? null;
 }
@@ -38,15 +42,30 @@ export async function renderFigures(indexFile: string, folder: string, timeoutMs
   try {
     playwright = require('playwright-core') as typeof import('playwright-core');
   } catch {
-    return { kind: 'skipped', reason: `PNG figures need the playwright-core package (npm install playwright-core) and a Chromium; or ${HOW}` };
+    return {
+      kind: 'skipped',
+      reason: `PNG figures need the playwright-core package (npm install playwright-core) and a Chromium; or ${HOW}`,
+    };
   }
   const executablePath = findChromium();
   if (!executablePath) {
-    return { kind: 'skipped', reason: `PNG figures need a Chromium (Debian: apt install chromium; or set INVERTSCOPE_CHROMIUM to its path); or ${HOW}` };
+    return {
+      kind: 'skipped',
+      reason: `PNG figures need a Chromium (Debian: apt install chromium; or set INVERTSCOPE_CHROMIUM to its path); or ${HOW}`,
+    };
   }
   const browser = await playwright.chromium.launch({
-    executablePath, headless: true, timeout: 30_000,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-dev-shm-usage'],
+    executablePath,
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-dev-shm-usage',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
@@ -57,8 +76,10 @@ export async function renderFigures(indexFile: string, folder: string, timeoutMs
     await page.waitForSelector('html[data-ready="true"]');
     if (errors.length > 0) throw new Error(`the report page failed: ${errors.join('; ')}`);
     const exported = await page.evaluate(async () => {
-      const api = (globalThis as unknown as { invertscopeReport: { exportAll(format: string): Promise<ExportedFile[]> } }).invertscopeReport;
-      return [...await api.exportAll('png'), ...await api.exportAll('svg')];
+      const api = (
+        globalThis as unknown as { invertscopeReport: { exportAll(format: string): Promise<ExportedFile[]> } }
+      ).invertscopeReport;
+      return [...(await api.exportAll('png')), ...(await api.exportAll('svg'))];
     });
     await mkdir(folder, { recursive: true });
     const files: string[] = [];

@@ -85,9 +85,10 @@ export function timingSentence(t: ReportTiming): string {
   const s = Math.round(t.wallSeconds);
   const took = s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
   const load = t.loadAverage.map((l) => l.toFixed(1)).join(', ');
-  const reused = t.reused.runs + t.reused.analyses > 0
-    ? `; it reused ${t.reused.runs} finished run${t.reused.runs === 1 ? '' : 's'} and ${t.reused.analyses} cached analys${t.reused.analyses === 1 ? 'is' : 'es'} of an earlier invocation, so this time covers only the rest`
-    : '';
+  const reused =
+    t.reused.runs + t.reused.analyses > 0
+      ? `; it reused ${t.reused.runs} finished run${t.reused.runs === 1 ? '' : 's'} and ${t.reused.analyses} cached analys${t.reused.analyses === 1 ? 'is' : 'es'} of an earlier invocation, so this time covers only the rest`
+      : '';
   return `Training and analyses took ${took} on ${t.cpus} × ${t.cpuModel} (load average ${load} at the end)${reused}.`;
 }
 

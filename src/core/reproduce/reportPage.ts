@@ -30,10 +30,19 @@ export async function readReportAssets(media = MEDIA_FOLDER): Promise<ReportAsse
     try {
       return await readFile(file, 'utf8');
     } catch (error) {
-      throw new InvertscopeError('NOT_FOUND', `the report page needs ${file}, which cannot be read (${(error as Error).message}); build the project first: npm run build`, { file }, { cause: error });
+      throw new InvertscopeError(
+        'NOT_FOUND',
+        `the report page needs ${file}, which cannot be read (${(error as Error).message}); build the project first: npm run build`,
+        { file },
+        { cause: error },
+      );
     }
   };
-  const [script, inspector, report] = await Promise.all([read('dist/report.js'), read('inspector.css'), read('report.css')]);
+  const [script, inspector, report] = await Promise.all([
+    read('dist/report.js'),
+    read('inspector.css'),
+    read('report.css'),
+  ]);
   return { script, styles: [inspector, report] };
 }
 
@@ -42,7 +51,11 @@ function inert(text: string, element: 'script' | 'style'): string {
   return text.replace(new RegExp(`</(${element})`, 'gi'), '<\\/$1');
 }
 
-export function renderReportHtml(data: ReportData, assets: ReportAssets, nonce = randomBytes(16).toString('base64')): string {
+export function renderReportHtml(
+  data: ReportData,
+  assets: ReportAssets,
+  nonce = randomBytes(16).toString('base64'),
+): string {
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
@@ -122,16 +135,22 @@ function shownImage(image: ImageData28): ImageData28 {
  * inspector shows them). Keeps a report of ten analyses near 10 MB.
  */
 export function pageAnalysis(analysis: CheckpointAnalysis): CheckpointAnalysis {
-  const sets: GeneratedSet[] = analysis.generation.sets.filter((s) => s.precision === 'float64').map((s) => ({
-    ...s,
-    perClass: s.perClass.map((c) => ({ ...c, images: c.images.slice(0, PAGE_IMAGES_PER_CLASS).map(shownImage) })),
-  }));
+  const sets: GeneratedSet[] = analysis.generation.sets
+    .filter((s) => s.precision === 'float64')
+    .map((s) => ({
+      ...s,
+      perClass: s.perClass.map((c) => ({ ...c, images: c.images.slice(0, PAGE_IMAGES_PER_CLASS).map(shownImage) })),
+    }));
   return {
     ...analysis,
     reconstruction: {
       ...analysis.reconstruction,
       examples: analysis.reconstruction.examples.map((e) => ({
-        ...e, original: roundImage(e.original), embedding: roundImage(e.embedding), float32: roundImage(e.float32), float64: roundImage(e.float64),
+        ...e,
+        original: roundImage(e.original),
+        embedding: roundImage(e.embedding),
+        float32: roundImage(e.float32),
+        float64: roundImage(e.float64),
       })),
     },
     generation: { ...analysis.generation, sets },
@@ -147,12 +166,18 @@ export function findingsAnalysis(analysis: CheckpointAnalysis): CheckpointAnalys
   return {
     ...analysis,
     reconstruction: { ...analysis.reconstruction, examples: [] },
-    generation: { ...analysis.generation, sets: analysis.generation.sets.map((s) => ({ ...s, perClass: s.perClass.map((c) => ({ ...c, images: [] })) })) },
+    generation: {
+      ...analysis.generation,
+      sets: analysis.generation.sets.map((s) => ({ ...s, perClass: s.perClass.map((c) => ({ ...c, images: [] })) })),
+    },
   };
 }
 
 /** The report with every analysis passed through `view`. */
 export function withAnalyses(data: ReportData, view: (a: CheckpointAnalysis) => CheckpointAnalysis): ReportData {
-  const models: ReportModel[] = data.models.map((m) => ({ ...m, analyses: m.analyses.map((a) => ({ epoch: a.epoch, analysis: view(a.analysis) })) }));
+  const models: ReportModel[] = data.models.map((m) => ({
+    ...m,
+    analyses: m.analyses.map((a) => ({ epoch: a.epoch, analysis: view(a.analysis) })),
+  }));
   return { ...data, models };
 }

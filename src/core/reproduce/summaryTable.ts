@@ -15,7 +15,9 @@ export function formatJacobian(p: TrajectoryPoint): string {
 
 /** Broken shares of the three round trips: float32 / float32 embedding + float64 inverse / float64. */
 export function formatRoundTrips(p: TrajectoryPoint): string {
-  return ROUND_TRIP_IDS.map((id) => (p.roundTrips[id] ? formatPercent(p.roundTrips[id].brokenFraction) : '—')).join(' / ');
+  return ROUND_TRIP_IDS.map((id) => (p.roundTrips[id] ? formatPercent(p.roundTrips[id].brokenFraction) : '—')).join(
+    ' / ',
+  );
 }
 
 /** Largest δ still recognizable through the float64 inverse, "none" when no δ tested is, "—" when not measured. */
@@ -34,7 +36,10 @@ export function formatGeneration(p: TrajectoryPoint): string {
   const g = p.generation;
   if (!g) return '—';
   const seeds = g.seedAccuracies ?? [];
-  const spread = seeds.length > 1 ? ` (${seeds.length} seeds: ${formatPercent(Math.min(...seeds))}–${formatPercent(Math.max(...seeds))})` : '';
+  const spread =
+    seeds.length > 1
+      ? ` (${seeds.length} seeds: ${formatPercent(Math.min(...seeds))}–${formatPercent(Math.max(...seeds))})`
+      : '';
   return `${formatPercent(g.accuracy)} of ${formatCount(g.sampleCount)}${spread}`;
 }
 
@@ -62,7 +67,9 @@ export function modelTable(trajectory: RunTrajectory): TextTable {
   return {
     header: ['epoch', ...COLUMNS, ...(bits ? ['test bits/dim'] : [])],
     rows: trajectory.points.map((p) => [
-      String(p.epoch), ...cells(p), ...(bits ? [p.testBitsPerDim === undefined ? '—' : formatNumber(p.testBitsPerDim)] : []),
+      String(p.epoch),
+      ...cells(p),
+      ...(bits ? [p.testBitsPerDim === undefined ? '—' : formatNumber(p.testBitsPerDim)] : []),
     ]),
   };
 }
@@ -77,7 +84,9 @@ export function headlinePoints(trajectory: RunTrajectory): TrajectoryPoint[] {
 }
 
 /** The first trained and the last checkpoint of every model, one row each. */
-export function findingsTable(models: ReadonlyArray<{ readonly label: string; readonly trajectory: RunTrajectory }>): TextTable {
+export function findingsTable(
+  models: ReadonlyArray<{ readonly label: string; readonly trajectory: RunTrajectory }>,
+): TextTable {
   return {
     header: ['model, epoch', ...COLUMNS],
     rows: models.flatMap((m) => headlinePoints(m.trajectory).map((p) => [`${m.label}, ${p.epoch}`, ...cells(p)])),

@@ -28,13 +28,20 @@ export interface WorkStatus {
 const TRUSTED_AFTER = 30;
 
 export class WorkTracker {
-  private readonly tasks = new Map<string, { estimate: number; done: number; startedAt: number | null; spent: number; finished: boolean }>();
+  private readonly tasks = new Map<
+    string,
+    { estimate: number; done: number; startedAt: number | null; spent: number; finished: boolean }
+  >();
   private readonly started: number;
 
-  constructor(tasks: readonly PlannedTask[], private readonly now: () => number = () => performance.now() / 1000) {
+  constructor(
+    tasks: readonly PlannedTask[],
+    private readonly now: () => number = () => performance.now() / 1000,
+  ) {
     for (const t of tasks) {
       if (this.tasks.has(t.id)) throw new RangeError(`WorkTracker: task ${JSON.stringify(t.id)} is listed twice`);
-      if (!(Number.isFinite(t.estimate) && t.estimate >= 0)) throw new RangeError(`WorkTracker: task ${t.id} has estimate ${t.estimate}`);
+      if (!(Number.isFinite(t.estimate) && t.estimate >= 0))
+        throw new RangeError(`WorkTracker: task ${t.id} has estimate ${t.estimate}`);
       this.tasks.set(t.id, { estimate: t.estimate, done: 0, startedAt: null, spent: 0, finished: false });
     }
     this.started = now();
@@ -66,7 +73,10 @@ export class WorkTracker {
   }
 
   status(): WorkStatus {
-    let total = 0, doneEstimate = 0, timedEstimate = 0, timedSpent = 0;
+    let total = 0,
+      doneEstimate = 0,
+      timedEstimate = 0,
+      timedSpent = 0;
     const now = this.now();
     for (const t of this.tasks.values()) {
       total += t.estimate;

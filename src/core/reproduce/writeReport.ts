@@ -24,7 +24,11 @@ export interface WriteReportOptions {
   readonly figures?: boolean;
 }
 
-export async function writeReport(folder: string, data: ReportData, options: WriteReportOptions = {}): Promise<WrittenReport> {
+export async function writeReport(
+  folder: string,
+  data: ReportData,
+  options: WriteReportOptions = {},
+): Promise<WrittenReport> {
   await makeFolder(folder);
   const assets = await readReportAssets();
   const indexFile = join(folder, 'index.html');
@@ -32,8 +36,9 @@ export async function writeReport(folder: string, data: ReportData, options: Wri
   await writeFileAtomic(indexFile, renderReportHtml(withAnalyses(data, pageAnalysis), assets));
   // encodeJson keeps NaN and ±Infinity; prettyJson lays it out for people (arrays of numbers on one line).
   await writeFileAtomic(findingsFile, prettyJson(JSON.parse(encodeJson(withAnalyses(data, findingsAnalysis)))));
-  const figures: FigureResult = options.figures === false
-    ? { kind: 'skipped', reason: 'figures were not asked for' }
-    : await renderFigures(indexFile, join(folder, 'figures'));
+  const figures: FigureResult =
+    options.figures === false
+      ? { kind: 'skipped', reason: 'figures were not asked for' }
+      : await renderFigures(indexFile, join(folder, 'figures'));
   return { folder, indexFile, findingsFile, figures };
 }

@@ -78,7 +78,8 @@ export async function syncDirectory(dir: string): Promise<void> {
     await handle.sync();
   } catch (error) {
     const code = errnoCode(error);
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EINVAL' && code !== 'EBADF') throw error;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES' && code !== 'EINVAL' && code !== 'EBADF')
+      throw error;
   } finally {
     await handle?.close().catch(() => undefined);
   }

@@ -96,7 +96,12 @@ export async function writeCheckpoint(file: string, data: CheckpointData): Promi
   await writeFileAtomic(file, encoded.chunks);
   if (!data.optimizer) await removeIfPresent(sidecar);
   if (!data.flow) await removeIfPresent(flowFile);
-  return { sha256: encoded.sha256, byteLength: encoded.byteLength, optimizerFile: data.optimizer ? sidecar : null, flowFile: data.flow ? flowFile : null };
+  return {
+    sha256: encoded.sha256,
+    byteLength: encoded.byteLength,
+    optimizerFile: data.optimizer ? sidecar : null,
+    flowFile: data.flow ? flowFile : null,
+  };
 }
 
 async function removeIfPresent(file: string): Promise<void> {
@@ -124,7 +129,8 @@ export interface ReadCheckpointOptions {
 export async function readCheckpoint(file: string, options: ReadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
   const place = await checkpointPlace(resolve(file));
   const contents = await readSafetensors(file, { noFollow: place.inRun });
-  if (place.recordedSha256 !== null && contents.sha256 !== place.recordedSha256) throw hashMismatch(file, contents.sha256, place.recordedSha256);
+  if (place.recordedSha256 !== null && contents.sha256 !== place.recordedSha256)
+    throw hashMismatch(file, contents.sha256, place.recordedSha256);
   checkFormat(contents.metadata, CHECKPOINT_FORMAT, file);
   const architecture = decodeArchitecture(contents.metadata, file);
   const training = decodeTraining(contents.metadata, file);
@@ -132,10 +138,25 @@ export async function readCheckpoint(file: string, options: ReadCheckpointOption
   const mode = options.optimizer ?? 'auto';
   let optimizer: OptimizerState | null = null;
   if (mode !== 'skip') {
-    optimizer = await readOptimizerSidecar(optimizerSidecarPath(file), architecture, contents.sha256, mode === 'require', place.inRun);
+    optimizer = await readOptimizerSidecar(
+      optimizerSidecarPath(file),
+      architecture,
+      contents.sha256,
+      mode === 'require',
+      place.inRun,
+    );
   }
   const flowMode = options.flow ?? 'auto';
-  const flow = flowMode === 'skip' ? null : await readFlowSidecar(flowSidecarPath(file), architecture, contents.sha256, flowMode === 'require', place.inRun);
+  const flow =
+    flowMode === 'skip'
+      ? null
+      : await readFlowSidecar(
+          flowSidecarPath(file),
+          architecture,
+          contents.sha256,
+          flowMode === 'require',
+          place.inRun,
+        );
   return { architecture, params, training, optimizer, flow, sha256: contents.sha256 };
 }
 

@@ -13,20 +13,38 @@ export function layerTensorNames(arch: Architecture): { weight: string; bias: st
  * `suffix` appended (the optimizer sidecar uses ".exp_avg" and ".exp_avg_sq").
  * The arrays are shared, not copied.
  */
-export function paramsToTensors(arch: Architecture, params: ModelParams, target: string, suffix = ''): Map<string, Tensor> {
+export function paramsToTensors(
+  arch: Architecture,
+  params: ModelParams,
+  target: string,
+  suffix = '',
+): Map<string, Tensor> {
   const n = arch.width;
   const names = layerTensorNames(arch);
   if (params.weights.length !== names.length || params.biases.length !== names.length) {
-    throw badInput(target, `parameters${suffix}`, `${describeArchitecture(arch)} has ${names.length} layers, got ${params.weights.length} weights and ${params.biases.length} biases`);
+    throw badInput(
+      target,
+      `parameters${suffix}`,
+      `${describeArchitecture(arch)} has ${names.length} layers, got ${params.weights.length} weights and ${params.biases.length} biases`,
+    );
   }
   const tensors = new Map<string, Tensor>();
   names.forEach(({ weight, bias }, l) => {
-    const w = params.weights[l], b = params.biases[l];
+    const w = params.weights[l],
+      b = params.biases[l];
     if (!(w instanceof Float32Array) || w.length !== n * n) {
-      throw badInput(target, `${weight}${suffix}`, `must be a Float32Array of ${n}×${n} = ${n * n} values, got ${w?.constructor?.name} of ${w?.length}`);
+      throw badInput(
+        target,
+        `${weight}${suffix}`,
+        `must be a Float32Array of ${n}×${n} = ${n * n} values, got ${w?.constructor?.name} of ${w?.length}`,
+      );
     }
     if (!(b instanceof Float32Array) || b.length !== n) {
-      throw badInput(target, `${bias}${suffix}`, `must be a Float32Array of ${n} values, got ${b?.constructor?.name} of ${b?.length}`);
+      throw badInput(
+        target,
+        `${bias}${suffix}`,
+        `must be a Float32Array of ${n} values, got ${b?.constructor?.name} of ${b?.length}`,
+      );
     }
     tensors.set(`${weight}${suffix}`, { dtype: 'F32', shape: [n, n], data: w });
     tensors.set(`${bias}${suffix}`, { dtype: 'F32', shape: [n], data: b });
@@ -39,7 +57,12 @@ export function paramsToTensors(arch: Architecture, params: ModelParams, target:
  * tensors the architecture needs: each present, float32, of the right shape, and
  * nothing else (a leftover tensor means the file and architecture disagree).
  */
-export function tensorsToParams(arch: Architecture, tensors: ReadonlyMap<string, Tensor>, file: string, suffix = ''): ModelParams {
+export function tensorsToParams(
+  arch: Architecture,
+  tensors: ReadonlyMap<string, Tensor>,
+  file: string,
+  suffix = '',
+): ModelParams {
   const n = arch.width;
   const names = layerTensorNames(arch);
   const expected = new Set(names.flatMap(({ weight, bias }) => [`${weight}${suffix}`, `${bias}${suffix}`]));
@@ -47,9 +70,15 @@ export function tensorsToParams(arch: Architecture, tensors: ReadonlyMap<string,
   const take = (name: string, shape: readonly number[]): Float32Array => {
     const tensor = tensors.get(name);
     if (!tensor) throw corrupt(file, `tensor ${show(name)}`, `is missing; ${needs}`);
-    if (tensor.dtype !== 'F32') throw corrupt(file, `tensor ${show(name)}.dtype`, `must be F32, got ${tensor.dtype}`, tensor.dtype);
+    if (tensor.dtype !== 'F32')
+      throw corrupt(file, `tensor ${show(name)}.dtype`, `must be F32, got ${tensor.dtype}`, tensor.dtype);
     if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
-      throw corrupt(file, `tensor ${show(name)}.shape`, `is ${show(tensor.shape)}, expected ${show(shape)} for ${describeArchitecture(arch)}`, tensor.shape);
+      throw corrupt(
+        file,
+        `tensor ${show(name)}.shape`,
+        `is ${show(tensor.shape)}, expected ${show(shape)} for ${describeArchitecture(arch)}`,
+        tensor.shape,
+      );
     }
     return tensor.data as Float32Array;
   };
@@ -60,7 +89,8 @@ export function tensorsToParams(arch: Architecture, tensors: ReadonlyMap<string,
     biases.push(take(`${bias}${suffix}`, [n]));
   }
   for (const name of tensors.keys()) {
-    if (!expected.has(name)) throw corrupt(file, `tensor ${show(name)}`, `is not part of the architecture; ${needs}`, name);
+    if (!expected.has(name))
+      throw corrupt(file, `tensor ${show(name)}`, `is not part of the architecture; ${needs}`, name);
   }
   return { weights, biases };
 }

@@ -36,17 +36,35 @@ export interface CheckpointTraining {
   readonly invertscopeVersion: string;
 }
 
-export function checkFormat(metadata: Readonly<Record<string, string>>, expected: { kind: string; version: number }, file: string): void {
+export function checkFormat(
+  metadata: Readonly<Record<string, string>>,
+  expected: { kind: string; version: number },
+  file: string,
+): void {
   const tag = metadata[META_KEYS.format];
   if (tag === undefined) {
-    throw corrupt(file, `__metadata__["${META_KEYS.format}"]`, `is missing: not an Invertscope ${expected.kind} file (a PyTorch state_dict is imported, not opened)`);
+    throw corrupt(
+      file,
+      `__metadata__["${META_KEYS.format}"]`,
+      `is missing: not an Invertscope ${expected.kind} file (a PyTorch state_dict is imported, not opened)`,
+    );
   }
   const match = /^([a-z]+)\/([1-9]\d*)$/.exec(tag);
   if (!match || match[1] !== expected.kind) {
-    throw corrupt(file, `__metadata__["${META_KEYS.format}"]`, `must be "${formatTag(expected)}", got ${show(tag)}`, tag);
+    throw corrupt(
+      file,
+      `__metadata__["${META_KEYS.format}"]`,
+      `must be "${formatTag(expected)}", got ${show(tag)}`,
+      tag,
+    );
   }
   if (Number(match[2]) > expected.version) {
-    throw corrupt(file, `__metadata__["${META_KEYS.format}"]`, `${tag} was written by a newer Invertscope; this one reads ${formatTag(expected)}`, tag);
+    throw corrupt(
+      file,
+      `__metadata__["${META_KEYS.format}"]`,
+      `${tag} was written by a newer Invertscope; this one reads ${formatTag(expected)}`,
+      tag,
+    );
   }
 }
 
@@ -68,7 +86,13 @@ export function decodeArchitecture(metadata: Readonly<Record<string, string>>, f
   try {
     return validateArchitecture(value, `${file}: __metadata__["${META_KEYS.architecture}"]`);
   } catch (error) {
-    throw corrupt(file, `__metadata__["${META_KEYS.architecture}"]`, (error as Error).message.replace(/^.*?: invalid /, 'invalid '), value, error);
+    throw corrupt(
+      file,
+      `__metadata__["${META_KEYS.architecture}"]`,
+      (error as Error).message.replace(/^.*?: invalid /, 'invalid '),
+      value,
+      error,
+    );
   }
 }
 

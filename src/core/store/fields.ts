@@ -25,7 +25,12 @@ export class Fields {
   }
 
   fail(key: string, problem: string, value: unknown = this.raw[key]): never {
-    throw corrupt(this.file, this.where(key), `${problem}, got ${value === undefined ? 'nothing' : show(value)}`, value);
+    throw corrupt(
+      this.file,
+      this.where(key),
+      `${problem}, got ${value === undefined ? 'nothing' : show(value)}`,
+      value,
+    );
   }
 
   has(key: string): boolean {
@@ -42,7 +47,8 @@ export class Fields {
   num(key: string, options: { min?: number; positive?: boolean; lossy?: boolean } = {}): number {
     const v = this.raw[key];
     if (v === null && options.lossy) return Number.NaN;
-    if (typeof v !== 'number' || !Number.isFinite(v)) this.fail(key, options.lossy ? 'must be a number or null' : 'must be a finite number');
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      this.fail(key, options.lossy ? 'must be a number or null' : 'must be a finite number');
     const n = v;
     if (options.min !== undefined && n < options.min) this.fail(key, `must be ≥ ${options.min}`);
     if (options.positive && !(n > 0)) this.fail(key, 'must be > 0');
@@ -70,7 +76,8 @@ export class Fields {
 
   oneOf<T extends string>(key: string, values: readonly T[]): T {
     const v = this.raw[key];
-    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) this.fail(key, `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
+    if (typeof v !== 'string' || !(values as readonly string[]).includes(v))
+      this.fail(key, `must be one of ${values.map((x) => `"${x}"`).join(', ')}`);
     return v as T;
   }
 

@@ -21,9 +21,19 @@ export function flowSidecarPath(checkpointFile: string): string {
   return sidecarPath(checkpointFile, 'flow');
 }
 
-export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, checkpointSha256: string, file: string): EncodedSafetensors {
+export function encodeFlowSidecar(
+  arch: Architecture,
+  flow: CheckpointFlow,
+  checkpointSha256: string,
+  file: string,
+): EncodedSafetensors {
   if (flow.layers.length !== arch.layers.length) {
-    throw badInput(file, 'flow.layers', `the architecture has ${arch.layers.length} layers, got ${flow.layers.length} LU layers`, flow.layers.length);
+    throw badInput(
+      file,
+      'flow.layers',
+      `the architecture has ${arch.layers.length} layers, got ${flow.layers.length} LU layers`,
+      flow.layers.length,
+    );
   }
   try {
     validateFlowPrior(flow.prior, arch.width, file);
@@ -34,7 +44,10 @@ export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, chec
   for (const a of flowCheckpointArrays(arch, flow)) tensors.set(a.name, { dtype: 'F32', shape: a.shape, data: a.data });
   const rank = priorRank(flow.prior);
   // `rank` only when there are factors, so diagonal-prior sidecars stay byte for byte what they were.
-  const description = flow.prior.kind === 'class' ? { prior: 'class', classes: flow.prior.classes, ...(rank > 0 ? { rank } : {}) } : { prior: 'paper' };
+  const description =
+    flow.prior.kind === 'class'
+      ? { prior: 'class', classes: flow.prior.classes, ...(rank > 0 ? { rank } : {}) }
+      : { prior: 'paper' };
   const metadata = {
     [META_KEYS.format]: formatTag(FLOW_FORMAT),
     [META_KEYS.flow]: JSON.stringify(description),
@@ -49,7 +62,13 @@ export function encodeFlowSidecar(arch: Architecture, flow: CheckpointFlow, chec
  * missing or misshapen array, or an array the architecture has no use for is
  * refused with the file and the array named.
  */
-export async function readFlowSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean, noFollow = false): Promise<CheckpointFlow | null> {
+export async function readFlowSidecar(
+  file: string,
+  arch: Architecture,
+  checkpointSha256: string,
+  required: boolean,
+  noFollow = false,
+): Promise<CheckpointFlow | null> {
   const contents = await readOwnedSidecar(file, FLOW_FORMAT, checkpointSha256, required, noFollow);
   if (!contents) return null;
   const f = Fields.of(metadataJson(contents.metadata, META_KEYS.flow, file), file, `__metadata__["${META_KEYS.flow}"]`);
@@ -62,7 +81,8 @@ export async function readFlowSidecar(file: string, arch: Architecture, checkpoi
   const lookup = (name: string): Float32Array | undefined => {
     const tensor = contents.tensors.get(name);
     if (!tensor) return undefined;
-    if (tensor.dtype !== 'F32') throw corrupt(file, `tensor ${show(name)}.dtype`, `must be F32, got ${tensor.dtype}`, tensor.dtype);
+    if (tensor.dtype !== 'F32')
+      throw corrupt(file, `tensor ${show(name)}.dtype`, `must be F32, got ${tensor.dtype}`, tensor.dtype);
     used.add(name);
     return tensor.data as Float32Array;
   };
@@ -74,7 +94,13 @@ export async function readFlowSidecar(file: string, arch: Architecture, checkpoi
     throw corrupt(file, 'tensors', (error as Error).message, undefined, error);
   }
   for (const name of contents.tensors.keys()) {
-    if (!used.has(name)) throw corrupt(file, `tensor ${show(name)}`, `is not part of a ${prior}-prior flow of ${arch.layers.length} layers`, name);
+    if (!used.has(name))
+      throw corrupt(
+        file,
+        `tensor ${show(name)}`,
+        `is not part of a ${prior}-prior flow of ${arch.layers.length} layers`,
+        name,
+      );
   }
   return state;
 }

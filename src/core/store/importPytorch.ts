@@ -62,12 +62,21 @@ const PARAM_NAME = /^(0|[1-9]\d*)\.(weight|bias)$/;
  * Whether one follows the last layer is invisible; by default it does when any
  * layer has one (the paper's Base and Small have a LeakyReLU after every Linear).
  */
-export function inferArchitecture(tensors: readonly TensorInfo[], options: ImportOptions = {}, file = '(state_dict)'): Architecture {
+export function inferArchitecture(
+  tensors: readonly TensorInfo[],
+  options: ImportOptions = {},
+  file = '(state_dict)',
+): Architecture {
   const layers = new Map<number, { weight?: TensorInfo; bias?: TensorInfo }>();
   for (const t of tensors) {
     const match = PARAM_NAME.exec(t.name);
     if (!match) {
-      throw badInput(file, `tensor ${show(t.name)}`, 'is not a parameter of a Linear layer in an nn.Sequential (expected names like "1.weight" and "1.bias")', t.name);
+      throw badInput(
+        file,
+        `tensor ${show(t.name)}`,
+        'is not a parameter of a Linear layer in an nn.Sequential (expected names like "1.weight" and "1.bias")',
+        t.name,
+      );
     }
     const index = Number(match[1]);
     const layer = layers.get(index) ?? {};
@@ -75,21 +84,37 @@ export function inferArchitecture(tensors: readonly TensorInfo[], options: Impor
     layers.set(index, layer);
   }
   const indices = [...layers.keys()].sort((a, b) => a - b);
-  if (indices.length === 0) throw badInput(file, 'tensors', 'the file holds no "<index>.weight" tensors of an nn.Sequential');
+  if (indices.length === 0)
+    throw badInput(file, 'tensors', 'the file holds no "<index>.weight" tensors of an nn.Sequential');
   for (const index of indices) {
     const { weight, bias } = layers.get(index) ?? {};
     if (!weight) throw badInput(file, `tensor "${index}.weight"`, `is missing (the file has "${index}.bias")`);
-    if (!bias) throw badInput(file, `tensor "${index}.bias"`, `is missing; Invertscope's Linear layers have a bias (nn.Linear(${IMAGE_SIZE}, ${IMAGE_SIZE}))`);
+    if (!bias)
+      throw badInput(
+        file,
+        `tensor "${index}.bias"`,
+        `is missing; Invertscope's Linear layers have a bias (nn.Linear(${IMAGE_SIZE}, ${IMAGE_SIZE}))`,
+      );
     checkShape(weight, [IMAGE_SIZE, IMAGE_SIZE], file);
     checkShape(bias, [IMAGE_SIZE], file);
   }
   if (indices[0] !== 1) {
-    throw badInput(file, `tensor "${indices[0]}.weight"`, `the first Linear layer is at index ${indices[0]}; the paper's nn.Sequential has its nn.Flatten at 0 and its first Linear at 1`, indices[0]);
+    throw badInput(
+      file,
+      `tensor "${indices[0]}.weight"`,
+      `the first Linear layer is at index ${indices[0]}; the paper's nn.Sequential has its nn.Flatten at 0 and its first Linear at 1`,
+      indices[0],
+    );
   }
   const gaps = indices.slice(1).map((index, k) => index - indices[k]);
   gaps.forEach((gap, k) => {
     if (gap > 2) {
-      throw badInput(file, `tensor "${indices[k + 1]}.weight"`, `${gap - 1} modules sit between Linear layers ${indices[k]} and ${indices[k + 1]}; only one LeakyReLU may`, indices[k + 1]);
+      throw badInput(
+        file,
+        `tensor "${indices[k + 1]}.weight"`,
+        `${gap - 1} modules sit between Linear layers ${indices[k]} and ${indices[k + 1]}; only one LeakyReLU may`,
+        indices[k + 1],
+      );
     }
   });
 
@@ -107,12 +132,20 @@ export function inferArchitecture(tensors: readonly TensorInfo[], options: Impor
       });
       const expected = sequentialIndices(arch);
       if (expected.join() !== indices.join()) {
-        throw badInput(file, 'tensors', `preset "${options.preset}" has its Linear layers at indices ${expected.join(', ')} but the file has them at ${indices.join(', ')}`, indices);
+        throw badInput(
+          file,
+          'tensors',
+          `preset "${options.preset}" has its Linear layers at indices ${expected.join(', ')} but the file has them at ${indices.join(', ')}`,
+          indices,
+        );
       }
     } else {
       const activateLast = options.activateLast ?? (indices.length === 1 || gaps.some((g) => g === 2));
       const pattern = [...gaps.map((g) => g === 2), activateLast].map((activation) => ({ activation }));
-      const inferred = { ...customArchitecture({ depth: pattern.length, activation: true, negativeSlope }), layers: pattern };
+      const inferred = {
+        ...customArchitecture({ depth: pattern.length, activation: true, negativeSlope }),
+        layers: pattern,
+      };
       arch = { ...inferred, name: options.name ?? matchingPreset(inferred) ?? 'custom' };
     }
   } catch (error) {
@@ -123,12 +156,18 @@ export function inferArchitecture(tensors: readonly TensorInfo[], options: Impor
 }
 
 /** The state_dict's tensors as ModelParams; float64 tensors (a model saved after .double()) are rounded to float32. */
-export function stateDictToParams(arch: Architecture, tensors: ReadonlyMap<string, Tensor>, file = '(state_dict)'): ModelParams {
+export function stateDictToParams(
+  arch: Architecture,
+  tensors: ReadonlyMap<string, Tensor>,
+  file = '(state_dict)',
+): ModelParams {
   const take = (name: string): Float32Array => {
     const tensor = tensors.get(name);
     if (!tensor) throw badInput(file, `tensor ${show(name)}`, 'is missing');
-    if (tensor.data instanceof Float32Array && tensor.dtype === 'F32') return requireFinite(name, tensor.data, tensor.shape, file);
-    if (tensor.data instanceof Float64Array) return Float32Array.from(requireFinite(name, tensor.data, tensor.shape, file));
+    if (tensor.data instanceof Float32Array && tensor.dtype === 'F32')
+      return requireFinite(name, tensor.data, tensor.shape, file);
+    if (tensor.data instanceof Float64Array)
+      return Float32Array.from(requireFinite(name, tensor.data, tensor.shape, file));
     throw badInput(file, `tensor ${show(name)}.dtype`, `must be F32 or F64, got ${tensor.dtype}`, tensor.dtype);
   };
   const indices = sequentialIndices(arch);
@@ -142,9 +181,17 @@ export function stateDictToParams(arch: Architecture, tensors: ReadonlyMap<strin
  * taken from it). The run appears in the store only once its checkpoint is written.
  * importCheckpointSeries (importSeries.ts) makes one run of several files.
  */
-export async function importPytorchCheckpoint(store: RunStore, file: string, options: ImportOptions = {}): Promise<ImportedRun> {
+export async function importPytorchCheckpoint(
+  store: RunStore,
+  file: string,
+  options: ImportOptions = {},
+): Promise<ImportedRun> {
   const { loaded } = await readImportable(resolve(file), options);
-  const { id, architecture, checkpoints } = await createImportedRun(store, [{ source: resolve(file), loaded }], options);
+  const { id, architecture, checkpoints } = await createImportedRun(
+    store,
+    [{ source: resolve(file), loaded }],
+    options,
+  );
   return { id, architecture, checkpoint: checkpoints[0] };
 }
 
@@ -152,16 +199,26 @@ export async function importPytorchCheckpoint(store: RunStore, file: string, opt
  * A file's checkpoint as an import reads it, and whether it is a state_dict
  * (whose epoch is `options.epoch`, since it holds none) or an Invertscope checkpoint.
  */
-export async function readImportable(source: string, options: ImportOptions = {}): Promise<{ loaded: Omit<LoadedCheckpoint, 'sha256'>; kind: 'state_dict' | 'invertscope' }> {
+export async function readImportable(
+  source: string,
+  options: ImportOptions = {},
+): Promise<{ loaded: Omit<LoadedCheckpoint, 'sha256'>; kind: 'state_dict' | 'invertscope' }> {
   // The header alone tells the two kinds apart, so each path reads the tensors once.
   const header = await readSafetensorsHeader(source);
   let loaded: Omit<LoadedCheckpoint, 'sha256'>;
   if (header.metadata[META_KEYS.format] !== undefined) {
-    const overrides = (['preset', 'activateLast', 'negativeSlope', 'name'] as const).filter((k) => options[k] !== undefined);
+    const overrides = (['preset', 'activateLast', 'negativeSlope', 'name'] as const).filter(
+      (k) => options[k] !== undefined,
+    );
     if (overrides.length > 0) {
       // A file too large to read still fails on its size first, as when the whole file was read up front.
       checkDataLength(header, source);
-      throw badInput(source, overrides[0], 'an Invertscope checkpoint records its own architecture; import it without architecture options', options[overrides[0]]);
+      throw badInput(
+        source,
+        overrides[0],
+        'an Invertscope checkpoint records its own architecture; import it without architecture options',
+        options[overrides[0]],
+      );
     }
     loaded = await readCheckpoint(source);
     sequentialIndices(loaded.architecture).forEach((index, layer) => {
@@ -183,7 +240,13 @@ export async function readImportable(source: string, options: ImportOptions = {}
       createdAt: new Date().toISOString(),
       invertscopeVersion: invertscopeVersion(),
     };
-    loaded = { architecture, params: stateDictToParams(architecture, contents.tensors, source), training, optimizer: null, flow: null };
+    loaded = {
+      architecture,
+      params: stateDictToParams(architecture, contents.tensors, source),
+      training,
+      optimizer: null,
+      flow: null,
+    };
   }
   return { loaded, kind: header.metadata[META_KEYS.format] !== undefined ? 'invertscope' : 'state_dict' };
 }
@@ -194,7 +257,9 @@ export async function readImportable(source: string, options: ImportOptions = {}
  * and, when `options` names it, the data the model was trained on.
  */
 export async function createImportedRun(
-  store: RunStore, series: ReadonlyArray<{ readonly source: string; readonly loaded: Omit<LoadedCheckpoint, 'sha256'> }>, options: ImportOptions = {},
+  store: RunStore,
+  series: ReadonlyArray<{ readonly source: string; readonly loaded: Omit<LoadedCheckpoint, 'sha256'> }>,
+  options: ImportOptions = {},
 ): Promise<{ id: string; architecture: Architecture; checkpoints: CheckpointEntry[] }> {
   const last = series[series.length - 1];
   if (!last) throw new InvertscopeError('BAD_INPUT', 'import: no checkpoint to import');
@@ -241,7 +306,10 @@ export async function createImportedRun(
       return { checkpoints, epochsCompleted: training.epoch };
     },
   });
-  if (checkpoints.length !== series.length) throw new InvertscopeError('INTERNAL', `import of ${source}: the run was created without its checkpoints`, { file: last.source });
+  if (checkpoints.length !== series.length)
+    throw new InvertscopeError('INTERNAL', `import of ${source}: the run was created without its checkpoints`, {
+      file: last.source,
+    });
   return { id, architecture, checkpoints };
 }
 
@@ -250,26 +318,52 @@ export async function createImportedRun(
  * network with them has no inverse to analyse, and every analysis of the run
  * would fail later, far from the file that caused it.
  */
-function requireFinite<T extends Float32Array | Float64Array>(name: string, data: T, shape: readonly number[], file: string): T {
+function requireFinite<T extends Float32Array | Float64Array>(
+  name: string,
+  data: T,
+  shape: readonly number[],
+  file: string,
+): T {
   for (let k = 0; k < data.length; k++) {
     const v = data[k];
     if (Number.isFinite(Math.fround(v))) continue;
     const where = shape.length === 2 ? ` (row ${Math.floor(k / shape[1])}, column ${k % shape[1]})` : '';
     const what = Number.isFinite(v) ? `${v}, beyond float32 (largest ${3.4028234663852886e38})` : String(v);
-    throw badInput(file, `tensor ${show(name)}[${k}]${where}`, `is ${what}; a network with non-finite weights cannot be inverted`, v);
+    throw badInput(
+      file,
+      `tensor ${show(name)}[${k}]${where}`,
+      `is ${what}; a network with non-finite weights cannot be inverted`,
+      v,
+    );
   }
   return data;
 }
 
 function checkShape(t: TensorInfo, shape: readonly number[], file: string): void {
   if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-    const hint = shape.length === 2 ? `; Invertscope's layers are square Linear(${IMAGE_SIZE}, ${IMAGE_SIZE}) on flattened 28×28 images` : '';
-    throw badInput(file, `tensor ${show(t.name)}.shape`, `is ${show(t.shape)}, expected ${show(shape)}${hint}`, t.shape);
+    const hint =
+      shape.length === 2
+        ? `; Invertscope's layers are square Linear(${IMAGE_SIZE}, ${IMAGE_SIZE}) on flattened 28×28 images`
+        : '';
+    throw badInput(
+      file,
+      `tensor ${show(t.name)}.shape`,
+      `is ${show(t.shape)}, expected ${show(shape)}${hint}`,
+      t.shape,
+    );
   }
-  if (t.dtype !== 'F32' && t.dtype !== 'F64') throw badInput(file, `tensor ${show(t.name)}.dtype`, `must be F32 or F64, got ${t.dtype}`, t.dtype);
+  if (t.dtype !== 'F32' && t.dtype !== 'F64')
+    throw badInput(file, `tensor ${show(t.name)}.dtype`, `must be F32 or F64, got ${t.dtype}`, t.dtype);
 }
 
 function matchingPreset(arch: Architecture): PresetName | null {
   const pattern = arch.layers.map((l) => l.activation).join();
-  return PRESET_NAMES.find((p) => presetArchitecture(p).layers.map((l) => l.activation).join() === pattern) ?? null;
+  return (
+    PRESET_NAMES.find(
+      (p) =>
+        presetArchitecture(p)
+          .layers.map((l) => l.activation)
+          .join() === pattern,
+    ) ?? null
+  );
 }

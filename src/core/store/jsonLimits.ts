@@ -31,7 +31,12 @@ export function checkJsonDepth(text: string, file: string, field: string, maxDep
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       if (++depth > maxDepth) {
-        throw corrupt(file, field, `nests more than ${maxDepth} levels deep (at character ${i}); Invertscope's files nest a few levels`, depth);
+        throw corrupt(
+          file,
+          field,
+          `nests more than ${maxDepth} levels deep (at character ${i}); Invertscope's files nest a few levels`,
+          depth,
+        );
       }
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       depth--;

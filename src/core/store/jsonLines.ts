@@ -15,7 +15,11 @@ const MAX_PARTIAL_LINE = 1024 * 1024;
  * without one; if that tail is a complete record it gets its newline, otherwise
  * (a record cut short) it is cut off, so that the new lines never join it.
  */
-export async function appendJsonLines(file: string, values: readonly unknown[], isRecord: (text: string) => boolean): Promise<void> {
+export async function appendJsonLines(
+  file: string,
+  values: readonly unknown[],
+  isRecord: (text: string) => boolean,
+): Promise<void> {
   if (values.length === 0) return;
   const handle = await openForAppending(file);
   try {
@@ -38,7 +42,8 @@ export async function appendJsonLines(file: string, values: readonly unknown[], 
   }
 }
 
-const APPEND_FLAGS = constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+const APPEND_FLAGS =
+  constants.O_RDWR | constants.O_CREAT | constants.O_APPEND | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /** Opens (or creates) a metrics file to append to, refusing a link, a folder or a pipe. */
 async function openForAppending(file: string): Promise<FileHandle> {
@@ -51,12 +56,19 @@ async function openForAppending(file: string): Promise<FileHandle> {
   const info = await handle.stat();
   if (!info.isFile()) {
     await handle.close();
-    throw new InvertscopeError('BAD_INPUT', `${file}: the metrics file is not a regular file`, { file, field: 'metrics file' });
+    throw new InvertscopeError('BAD_INPUT', `${file}: the metrics file is not a regular file`, {
+      file,
+      field: 'metrics file',
+    });
   }
   return handle;
 }
 
-async function unterminatedTail(handle: FileHandle, size: number, file: string): Promise<{ start: number; text: string } | null> {
+async function unterminatedTail(
+  handle: FileHandle,
+  size: number,
+  file: string,
+): Promise<{ start: number; text: string } | null> {
   const last = Buffer.alloc(1);
   await handle.read(last, 0, 1, size - 1);
   if (last[0] === 0x0a) return null;
@@ -65,7 +77,12 @@ async function unterminatedTail(handle: FileHandle, size: number, file: string):
   await handle.read(buffer, 0, span, size - span);
   const newline = buffer.lastIndexOf(0x0a);
   if (newline < 0 && span < size) {
-    throw corrupt(file, `byte ${size - span}`, `the file ends with more than ${MAX_PARTIAL_LINE} bytes without a newline; not a metrics file written by Invertscope`, span);
+    throw corrupt(
+      file,
+      `byte ${size - span}`,
+      `the file ends with more than ${MAX_PARTIAL_LINE} bytes without a newline; not a metrics file written by Invertscope`,
+      span,
+    );
   }
   return { start: size - span + newline + 1, text: buffer.subarray(newline + 1).toString('utf8') };
 }

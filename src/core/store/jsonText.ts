@@ -13,7 +13,8 @@ function render(value: unknown, indent: string): string {
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return '[]';
-    if (value.every((v) => v === null || typeof v !== 'object')) return `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
+    if (value.every((v) => v === null || typeof v !== 'object'))
+      return `[${value.map((v) => JSON.stringify(v) ?? 'null').join(', ')}]`;
     const inner = indent + '  ';
     return `[\n${value.map((v) => inner + render(v, inner)).join(',\n')}\n${indent}]`;
   }

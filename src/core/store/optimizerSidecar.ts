@@ -16,25 +16,47 @@ export function optimizerSidecarPath(checkpointFile: string): string {
   return sidecarPath(checkpointFile, 'optim');
 }
 
-export function encodeOptimizerSidecar(arch: Architecture, state: OptimizerState, checkpointSha256: string, file: string): EncodedSafetensors {
-  if (!Number.isSafeInteger(state.step) || state.step < 0) throw badInput(file, 'optimizer.step', `must be an integer ≥ 0, got ${show(state.step)}`, state.step);
+export function encodeOptimizerSidecar(
+  arch: Architecture,
+  state: OptimizerState,
+  checkpointSha256: string,
+  file: string,
+): EncodedSafetensors {
+  if (!Number.isSafeInteger(state.step) || state.step < 0)
+    throw badInput(file, 'optimizer.step', `must be an integer ≥ 0, got ${show(state.step)}`, state.step);
   const tensors = new Map([
     ...paramsToTensors(arch, state.firstMoment, file, '.exp_avg'),
     ...paramsToTensors(arch, state.secondMoment, file, '.exp_avg_sq'),
   ]);
   const metadata = {
     [META_KEYS.format]: formatTag(OPTIMIZER_FORMAT),
-    [META_KEYS.optimizer]: JSON.stringify({ algorithm: 'adam', step: state.step, beta1: ADAM.beta1, beta2: ADAM.beta2, epsilon: ADAM.epsilon }),
+    [META_KEYS.optimizer]: JSON.stringify({
+      algorithm: 'adam',
+      step: state.step,
+      beta1: ADAM.beta1,
+      beta2: ADAM.beta2,
+      epsilon: ADAM.epsilon,
+    }),
     [META_KEYS.checkpointSha256]: checkpointSha256,
   };
   return encodeSafetensors(tensors, metadata, file);
 }
 
 /** Null when the sidecar is absent and not required. */
-export async function readOptimizerSidecar(file: string, arch: Architecture, checkpointSha256: string, required: boolean, noFollow = false): Promise<OptimizerState | null> {
+export async function readOptimizerSidecar(
+  file: string,
+  arch: Architecture,
+  checkpointSha256: string,
+  required: boolean,
+  noFollow = false,
+): Promise<OptimizerState | null> {
   const contents = await readOwnedSidecar(file, OPTIMIZER_FORMAT, checkpointSha256, required, noFollow);
   if (!contents) return null;
-  const f = Fields.of(metadataJson(contents.metadata, META_KEYS.optimizer, file), file, `__metadata__["${META_KEYS.optimizer}"]`);
+  const f = Fields.of(
+    metadataJson(contents.metadata, META_KEYS.optimizer, file),
+    file,
+    `__metadata__["${META_KEYS.optimizer}"]`,
+  );
   f.oneOf('algorithm', ['adam'] as const);
   const step = f.int('step');
   return {

@@ -20,7 +20,11 @@ export function sidecarPath(checkpointFile: string, kind: string): string {
  * file of the same name is refused). Null when absent and not required.
  */
 export async function readOwnedSidecar(
-  file: string, format: { kind: string; version: number }, checkpointSha256: string, required: boolean, noFollow = false,
+  file: string,
+  format: { kind: string; version: number },
+  checkpointSha256: string,
+  required: boolean,
+  noFollow = false,
 ): Promise<SafetensorsContents | null> {
   let contents: SafetensorsContents;
   try {
@@ -32,8 +36,12 @@ export async function readOwnedSidecar(
   checkFormat(contents.metadata, format, file);
   const owner = contents.metadata[META_KEYS.checkpointSha256];
   if (owner !== checkpointSha256) {
-    throw corrupt(file, `__metadata__["${META_KEYS.checkpointSha256}"]`,
-      `belongs to a checkpoint with SHA-256 ${show(owner)}, not to this one (${checkpointSha256}); it is left over from an earlier file and can be deleted`, owner);
+    throw corrupt(
+      file,
+      `__metadata__["${META_KEYS.checkpointSha256}"]`,
+      `belongs to a checkpoint with SHA-256 ${show(owner)}, not to this one (${checkpointSha256}); it is left over from an earlier file and can be deleted`,
+      owner,
+    );
   }
   return contents;
 }

@@ -13,7 +13,10 @@ export function invertscopeVersion(): string {
   let dir = __dirname;
   for (let depth = 0; depth < 8; depth++) {
     try {
-      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (manifest.name === 'invertscope' && typeof manifest.version === 'string') return (cached = manifest.version);
     } catch {
       // No readable package.json at this level; keep walking up.

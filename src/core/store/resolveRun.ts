@@ -20,14 +20,19 @@ export interface ResolvedRun {
 export async function resolveRun(base: RunStore, ref: string, options: { cwd?: string } = {}): Promise<ResolvedRun> {
   const text = ref.trim();
   if (text.length === 0) throw new InvertscopeError('BAD_INPUT', 'no run given', { field: 'run', value: ref });
-  const looksLikePath = isAbsolute(text) || /[\\/]/.test(text) || text === '.' || text === '..' || text.endsWith(RUN_FILE);
+  const looksLikePath =
+    isAbsolute(text) || /[\\/]/.test(text) || text === '.' || text === '..' || text.endsWith(RUN_FILE);
   if (!looksLikePath) {
-    if (isRunIdShape(text) && (await isRunFolder(join(base.root, text)))) return { store: base, id: text, folder: join(base.root, text) };
+    if (isRunIdShape(text) && (await isRunFolder(join(base.root, text))))
+      return { store: base, id: text, folder: join(base.root, text) };
     const matches = (await base.runFolderNames()).filter((id) => id.startsWith(text));
     if (matches.length === 1) return { store: base, id: matches[0], folder: join(base.root, matches[0]) };
     if (matches.length > 1) {
       const shown = matches.slice(0, 10).join(', ') + (matches.length > 10 ? `, and ${matches.length - 10} more` : '');
-      throw new InvertscopeError('BAD_INPUT', `"${text}" matches ${matches.length} runs in ${base.root}: ${shown}`, { field: 'run', value: ref });
+      throw new InvertscopeError('BAD_INPUT', `"${text}" matches ${matches.length} runs in ${base.root}: ${shown}`, {
+        field: 'run',
+        value: ref,
+      });
     }
   }
   let folder = resolve(options.cwd ?? process.cwd(), text);
@@ -37,7 +42,11 @@ export async function resolveRun(base: RunStore, ref: string, options: { cwd?: s
     const store = root === base.root ? base : new RunStore(root);
     return { store, id: checkRunId(basename(folder)), folder };
   }
-  throw new InvertscopeError('NOT_FOUND', `no run "${text}": not a run id or id prefix in ${base.root}, nor a folder with a run.json`, { field: 'run', value: ref });
+  throw new InvertscopeError(
+    'NOT_FOUND',
+    `no run "${text}": not a run id or id prefix in ${base.root}, nor a folder with a run.json`,
+    { field: 'run', value: ref },
+  );
 }
 
 /** A folder holding a run.json; a folder (or run.json) that is a link is refused rather than followed. */

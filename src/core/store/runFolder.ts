@@ -31,9 +31,15 @@ export async function lstatInStore(path: string, what: string): Promise<import('
     throw fileSystemError(error, path, `examining the ${what}`);
   }
   if (info.isSymbolicLink()) {
-    throw new InvertscopeError('BAD_INPUT', `${path}: the ${what} is a symbolic link; Invertscope does not follow links inside the runs folder`, {
-      file: path, field: what, value: 'symlink',
-    });
+    throw new InvertscopeError(
+      'BAD_INPUT',
+      `${path}: the ${what} is a symbolic link; Invertscope does not follow links inside the runs folder`,
+      {
+        file: path,
+        field: what,
+        value: 'symlink',
+      },
+    );
   }
   return info;
 }
@@ -41,8 +47,13 @@ export async function lstatInStore(path: string, what: string): Promise<import('
 /** A run folder that exists as a real folder (not a link); NOT_FOUND otherwise. */
 export async function requireRunFolder(folder: string): Promise<void> {
   const info = await lstatInStore(folder, 'run folder');
-  if (!info) throw new InvertscopeError('NOT_FOUND', `no run ${basename(folder)} in ${dirname(folder)}`, { file: folder });
-  if (!info.isDirectory()) throw new InvertscopeError('BAD_INPUT', `${folder}: the run folder is a file, not a folder`, { file: folder, field: 'run folder' });
+  if (!info)
+    throw new InvertscopeError('NOT_FOUND', `no run ${basename(folder)} in ${dirname(folder)}`, { file: folder });
+  if (!info.isDirectory())
+    throw new InvertscopeError('BAD_INPUT', `${folder}: the run folder is a file, not a folder`, {
+      file: folder,
+      field: 'run folder',
+    });
 }
 
 /**
@@ -59,7 +70,8 @@ export async function readRunFile(folder: string): Promise<{ raw: Record<string,
   try {
     opened = await openRegularFile(file, { noFollow: true, maxBytes: MAX_RUN_JSON_BYTES, what: RUN_FILE });
   } catch (error) {
-    if (error instanceof InvertscopeError && error.code === 'NOT_FOUND') throw corrupt(file, RUN_FILE, 'is missing from the run folder', undefined, error);
+    if (error instanceof InvertscopeError && error.code === 'NOT_FOUND')
+      throw corrupt(file, RUN_FILE, 'is missing from the run folder', undefined, error);
     throw error;
   }
   const bytes = new Uint8Array(opened.size);
@@ -83,7 +95,8 @@ export async function readRunFile(folder: string): Promise<{ raw: Record<string,
   }
   const record = validateRunRecord(raw, file);
   const id = basename(folder);
-  if (record.id !== id) throw corrupt(file, 'id', `is ${show(record.id)} but the run's folder is named ${show(id)}`, record.id);
+  if (record.id !== id)
+    throw corrupt(file, 'id', `is ${show(record.id)} but the run's folder is named ${show(id)}`, record.id);
   return { raw: raw as Record<string, unknown>, record };
 }
 
@@ -124,5 +137,10 @@ export async function checkpointPlace(file: string): Promise<CheckpointPlace> {
 
 /** The refusal of a checkpoint whose bytes are not the ones run.json recorded. */
 export function hashMismatch(file: string, actual: string, recorded: string): InvertscopeError {
-  return corrupt(file, 'sha256', `the file's SHA-256 is ${actual} but run.json recorded ${recorded}: it was changed or replaced after it was written`, actual);
+  return corrupt(
+    file,
+    'sha256',
+    `the file's SHA-256 is ${actual} but run.json recorded ${recorded}: it was changed or replaced after it was written`,
+    actual,
+  );
 }

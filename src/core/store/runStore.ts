@@ -6,7 +6,13 @@ import type { TrainConfig } from '../train/config';
 import { fileSystemError } from '../files/fsError';
 import { makeFolder } from '../files/makeFolder';
 import { syncDirectory, writeFileAtomic } from './atomicWrite';
-import { readCheckpoint, writeCheckpoint, type CheckpointData, type LoadedCheckpoint, type ReadCheckpointOptions } from './checkpoint';
+import {
+  readCheckpoint,
+  writeCheckpoint,
+  type CheckpointData,
+  type LoadedCheckpoint,
+  type ReadCheckpointOptions,
+} from './checkpoint';
 import { Fields } from './fields';
 import { appendJsonLines, readJsonLines, type JsonLinesRead, type JsonLinesReadOptions } from './jsonLines';
 import { prettyJson } from './jsonText';
@@ -15,7 +21,15 @@ import { currentProcessInfo } from './processLiveness';
 import { checkRunId, checkpointFileName, isRunIdShape, makeRunId } from './runIds';
 import { serialize } from './runLocks';
 import { requireUnlocked } from './trainerLock';
-import { RUN_FORMAT_VERSION, type BackendInfo, type CheckpointEntry, type MetricRecord, type RunProcessInfo, type RunRecord, type RunStatus } from './runTypes';
+import {
+  RUN_FORMAT_VERSION,
+  type BackendInfo,
+  type CheckpointEntry,
+  type MetricRecord,
+  type RunProcessInfo,
+  type RunRecord,
+  type RunStatus,
+} from './runTypes';
 import { hashMismatch, lstatInStore, METRICS_FILE, readRunFile, requireRunFolder, RUN_FILE } from './runFolder';
 import { readCheckpointEntry, validateMetricRecord, validateRunRecord } from './runValidation';
 import { errnoCode, show } from './storeErrors';
@@ -77,7 +91,12 @@ export class RunStore {
   }
 
   /** Creates a run folder complete with run.json, metrics.jsonl and checkpoints/, and returns its new id. */
-  async createRun(config: TrainConfig, data: RunDataInfo, backend: BackendInfo | null, options: CreateRunOptions = {}): Promise<string> {
+  async createRun(
+    config: TrainConfig,
+    data: RunDataInfo,
+    backend: BackendInfo | null,
+    options: CreateRunOptions = {},
+  ): Promise<string> {
     const now = (options.now ?? new Date()).toISOString();
     const status = options.status ?? 'running';
     const base = {
@@ -105,7 +124,9 @@ export class RunStore {
 
     await this.ensureRoot();
     const staging = join(this.root, `.staging-${randomBytes(6).toString('hex')}`);
-    await mkdir(staging).catch((error: unknown) => { throw fileSystemError(error, staging, 'creating a new run'); });
+    await mkdir(staging).catch((error: unknown) => {
+      throw fileSystemError(error, staging, 'creating a new run');
+    });
     await mkdir(join(staging, 'checkpoints'));
     try {
       await writeFileAtomic(join(staging, METRICS_FILE), '');
@@ -165,18 +186,28 @@ export class RunStore {
   /** Changes fields of run.json atomically and returns the new record. `updatedAt` is set to now. */
   async updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
     if (patch.error && !isErrorCode(patch.error.code)) {
-      throw new InvertscopeError('BAD_INPUT', `${this.runFile(id)}: error.code ${show(patch.error.code)} is not an Invertscope error code (docs/run-store.md lists them)`, {
-        file: this.runFile(id), field: 'error.code', value: patch.error.code,
-      });
+      throw new InvertscopeError(
+        'BAD_INPUT',
+        `${this.runFile(id)}: error.code ${show(patch.error.code)} is not an Invertscope error code (docs/run-store.md lists them)`,
+        {
+          file: this.runFile(id),
+          field: 'error.code',
+          value: patch.error.code,
+        },
+      );
     }
     return this.modify(id, (current) => {
       for (const key of ['id', 'formatVersion'] as const) {
         if (patch[key] !== undefined && patch[key] !== current[key]) {
-          throw new InvertscopeError('BAD_INPUT', `${this.runFile(id)}: ${key} cannot be changed (from ${show(current[key])} to ${show(patch[key])})`, {
-            file: this.runFile(id),
-            field: key,
-            value: patch[key],
-          });
+          throw new InvertscopeError(
+            'BAD_INPUT',
+            `${this.runFile(id)}: ${key} cannot be changed (from ${show(current[key])} to ${show(patch[key])})`,
+            {
+              file: this.runFile(id),
+              field: key,
+              value: patch[key],
+            },
+          );
         }
       }
       return patch;
@@ -187,7 +218,9 @@ export class RunStore {
   async addCheckpoint(id: string, entry: CheckpointEntry): Promise<RunRecord> {
     const checked = checkEntry(entry, this.runFile(id));
     return this.modify(id, (current) => ({
-      checkpoints: [...current.checkpoints.filter((c) => c.epoch !== checked.epoch), checked].sort((a, b) => a.epoch - b.epoch),
+      checkpoints: [...current.checkpoints.filter((c) => c.epoch !== checked.epoch), checked].sort(
+        (a, b) => a.epoch - b.epoch,
+      ),
     }));
   }
 
@@ -213,9 +246,16 @@ export class RunStore {
   /** Reads a recorded checkpoint (the latest when no epoch is given) and checks it is the file that was recorded. */
   async loadCheckpoint(id: string, epoch?: number, options?: ReadCheckpointOptions): Promise<LoadedCheckpoint> {
     const record = await this.readRun(id);
-    const entry = epoch === undefined ? record.checkpoints[record.checkpoints.length - 1] : record.checkpoints.find((c) => c.epoch === epoch);
+    const entry =
+      epoch === undefined
+        ? record.checkpoints[record.checkpoints.length - 1]
+        : record.checkpoints.find((c) => c.epoch === epoch);
     if (!entry) {
-      throw new InvertscopeError('NOT_FOUND', `run ${id} has no checkpoint${epoch === undefined ? '' : ` for epoch ${epoch}`}`, { file: this.runFile(id), field: 'checkpoints' });
+      throw new InvertscopeError(
+        'NOT_FOUND',
+        `run ${id} has no checkpoint${epoch === undefined ? '' : ` for epoch ${epoch}`}`,
+        { file: this.runFile(id), field: 'checkpoints' },
+      );
     }
     const file = join(this.folderOf(id), entry.file);
     const loaded = await readCheckpoint(file, options);
@@ -295,8 +335,15 @@ export class RunStore {
   async subfolder(id: string, name: 'checkpoints' | 'resume'): Promise<string> {
     const folder = join(await this.requireFolder(id), name);
     const info = await lstatInStore(folder, `${name} folder`);
-    if (info && !info.isDirectory()) throw new InvertscopeError('BAD_INPUT', `${folder}: the ${name} folder is a file, not a folder`, { file: folder, field: name });
-    if (!info) await mkdir(folder).catch((error: unknown) => { throw fileSystemError(error, folder, `creating the ${name} folder`); });
+    if (info && !info.isDirectory())
+      throw new InvertscopeError('BAD_INPUT', `${folder}: the ${name} folder is a file, not a folder`, {
+        file: folder,
+        field: name,
+      });
+    if (!info)
+      await mkdir(folder).catch((error: unknown) => {
+        throw fileSystemError(error, folder, `creating the ${name} folder`);
+      });
     return folder;
   }
 
@@ -311,7 +358,11 @@ export class RunStore {
     await this.subfolder(id, 'resume');
     const metrics = this.metricsFile(id);
     const info = await lstatInStore(metrics, METRICS_FILE);
-    if (info && !info.isFile()) throw new InvertscopeError('BAD_INPUT', `${metrics}: ${METRICS_FILE} is a folder, not a regular file`, { file: metrics, field: METRICS_FILE });
+    if (info && !info.isFile())
+      throw new InvertscopeError('BAD_INPUT', `${metrics}: ${METRICS_FILE} is a folder, not a regular file`, {
+        file: metrics,
+        field: METRICS_FILE,
+      });
   }
 
   private async readRaw(id: string): Promise<{ raw: Record<string, unknown>; record: RunRecord }> {
@@ -367,10 +418,17 @@ function checkEntry(entry: CheckpointEntry, where: string): CheckpointEntry {
 
 /** A value the caller built failed the same checks a stored file gets: that is bad input, not a corrupt file. */
 function asBadInput(error: unknown): unknown {
-  return isInvertscopeError(error, 'CORRUPT') ? new InvertscopeError('BAD_INPUT', error.message, error.detail, { cause: error }) : error;
+  return isInvertscopeError(error, 'CORRUPT')
+    ? new InvertscopeError('BAD_INPUT', error.message, error.detail, { cause: error })
+    : error;
 }
 
 function asStoreError(error: unknown, file: string): InvertscopeError {
   if (error instanceof InvertscopeError) return error;
-  return new InvertscopeError('CORRUPT', `${file}: ${error instanceof Error ? error.message : String(error)}`, { file }, { cause: error });
+  return new InvertscopeError(
+    'CORRUPT',
+    `${file}: ${error instanceof Error ? error.message : String(error)}`,
+    { file },
+    { cause: error },
+  );
 }

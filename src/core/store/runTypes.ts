@@ -41,7 +41,12 @@ export interface RunRecord {
     /** Seconds spent computing the initial model before training (a flow's analytic init); absent when none was computed. */
     readonly initSeconds?: number;
   };
-  readonly data: { readonly description: string; readonly trainCount: number; readonly testCount: number; readonly split: DataSplitRecord };
+  readonly data: {
+    readonly description: string;
+    readonly trainCount: number;
+    readonly testCount: number;
+    readonly split: DataSplitRecord;
+  };
   readonly epochsCompleted: number;
   readonly checkpoints: readonly CheckpointEntry[];
   readonly error: { readonly message: string; readonly code: string } | null;

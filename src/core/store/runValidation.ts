@@ -25,7 +25,12 @@ export function validateRunRecord(value: unknown, file: string): RunRecord {
   const f = Fields.of(value, file, '');
   const formatVersion = f.int('formatVersion', 1);
   if (formatVersion > RUN_FORMAT_VERSION) {
-    throw corrupt(file, 'formatVersion', `${formatVersion} was written by a newer Invertscope; this one reads version ${RUN_FORMAT_VERSION}`, formatVersion);
+    throw corrupt(
+      file,
+      'formatVersion',
+      `${formatVersion} was written by a newer Invertscope; this one reads version ${RUN_FORMAT_VERSION}`,
+      formatVersion,
+    );
   }
   const versions = f.object('versions');
   const timings = f.object('timings');
@@ -68,14 +73,20 @@ function crossCheck(record: RunRecord, file: string): void {
   record.checkpoints.forEach((c, i) => {
     const previous = record.checkpoints[i - 1];
     if (previous && c.epoch <= previous.epoch) {
-      throw corrupt(file, `checkpoints[${i}].epoch`, `${c.epoch} follows epoch ${previous.epoch}; checkpoints are recorded once per epoch, in order`, c.epoch);
+      throw corrupt(
+        file,
+        `checkpoints[${i}].epoch`,
+        `${c.epoch} follows epoch ${previous.epoch}; checkpoints are recorded once per epoch, in order`,
+        c.epoch,
+      );
     }
   });
 }
 
 export function readCheckpointEntry(f: Fields): CheckpointEntry {
   const file = f.str('file');
-  if (!/^checkpoints\/[^/\\]+\.safetensors$/.test(file)) f.fail('file', 'must be "checkpoints/<name>.safetensors", relative to the run folder');
+  if (!/^checkpoints\/[^/\\]+\.safetensors$/.test(file))
+    f.fail('file', 'must be "checkpoints/<name>.safetensors", relative to the run folder');
   const sha256 = f.str('sha256');
   if (!/^[0-9a-f]{64}$/.test(sha256)) f.fail('sha256', 'must be 64 lowercase hex digits');
   return {
@@ -146,13 +157,24 @@ function readDataSpec(f: Fields): DataSpec {
 }
 
 function readDataInfo(f: Fields): RunRecord['data'] {
-  return { description: f.str('description'), trainCount: f.int('trainCount'), testCount: f.int('testCount'), split: readSplit(f.object('split')) };
+  return {
+    description: f.str('description'),
+    trainCount: f.int('trainCount'),
+    testCount: f.int('testCount'),
+    split: readSplit(f.object('split')),
+  };
 }
 
 function readSplit(f: Fields): DataSplitRecord {
   const kind = f.oneOf('kind', ['stratified', 'files'] as const);
   if (kind === 'stratified') return { kind, seed: f.num('seed'), train: f.ints('train'), test: f.ints('test') };
-  return { kind, trainFile: f.str('trainFile'), testFile: f.str('testFile'), trainCount: f.int('trainCount'), testCount: f.int('testCount') };
+  return {
+    kind,
+    trainFile: f.str('trainFile'),
+    testFile: f.str('testFile'),
+    trainCount: f.int('trainCount'),
+    testCount: f.int('testCount'),
+  };
 }
 
 function readBackend(f: Fields): BackendInfo {

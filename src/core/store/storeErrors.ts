@@ -5,8 +5,19 @@ import { InvertscopeError } from '../errors';
  * the field (a tensor, a metadata key, a run.json path) and the value found, so a
  * user can open the file and see what is wrong without a debugger.
  */
-export function corrupt(file: string, field: string, problem: string, value?: unknown, cause?: unknown): InvertscopeError {
-  return new InvertscopeError('CORRUPT', `${file}: ${field}: ${problem}`, { file, field, value }, cause === undefined ? undefined : { cause });
+export function corrupt(
+  file: string,
+  field: string,
+  problem: string,
+  value?: unknown,
+  cause?: unknown,
+): InvertscopeError {
+  return new InvertscopeError(
+    'CORRUPT',
+    `${file}: ${field}: ${problem}`,
+    { file, field, value },
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /** A value handed to the store by a caller (or a file given by a user) that cannot be stored or imported. */

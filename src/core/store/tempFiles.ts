@@ -40,7 +40,15 @@ export async function removeAbandonedTemps(folder: string, now = Date.now()): Pr
     if (name.startsWith('.trainer.lock.broken-')) {
       // What a takeover of a stale trainer lock leaves; see trainerLock.ts.
       const info = await stat(path).catch(() => null);
-      if (info && now - info.mtimeMs > ABANDONED_AFTER_MS && (await unlink(path).then(() => true, () => false))) removed++;
+      if (
+        info &&
+        now - info.mtimeMs > ABANDONED_AFTER_MS &&
+        (await unlink(path).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed++;
       continue;
     }
     if (!name.startsWith('.') || !name.endsWith('.tmp')) continue;
@@ -52,7 +60,14 @@ export async function removeAbandonedTemps(folder: string, now = Date.now()): Pr
       const info = await stat(path).catch(() => null);
       abandoned = info !== null && info.isFile() && now - info.mtimeMs > ABANDONED_AFTER_MS;
     }
-    if (abandoned && (await unlink(path).then(() => true, () => false))) removed++;
+    if (
+      abandoned &&
+      (await unlink(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed++;
   }
   return removed;
 }

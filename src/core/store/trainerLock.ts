@@ -74,7 +74,8 @@ export async function liveTrainerLock(runFolder: string): Promise<RunProcessInfo
 /** Refuses when another live process holds the run's lock. */
 export async function requireUnlocked(runFolder: string, runId: string): Promise<void> {
   const holder = await liveTrainerLock(runFolder);
-  if (holder && !(holder.pid === process.pid && holder.hostname === hostname())) throw heldBy(runId, holder, join(runFolder, TRAINER_LOCK));
+  if (holder && !(holder.pid === process.pid && holder.hostname === hostname()))
+    throw heldBy(runId, holder, join(runFolder, TRAINER_LOCK));
 }
 
 async function readLock(file: string): Promise<RunProcessInfo | 'missing' | 'unreadable'> {
@@ -88,12 +89,20 @@ async function readLock(file: string): Promise<RunProcessInfo | 'missing' | 'unr
   try {
     const value = JSON.parse(text) as Partial<RunProcessInfo>;
     if (Number.isSafeInteger(value.pid) && typeof value.hostname === 'string') {
-      return { pid: value.pid as number, hostname: value.hostname, startedAt: String(value.startedAt ?? ''), ...(Number.isSafeInteger(value.startTicks) ? { startTicks: value.startTicks } : {}) };
+      return {
+        pid: value.pid as number,
+        hostname: value.hostname,
+        startedAt: String(value.startedAt ?? ''),
+        ...(Number.isSafeInteger(value.startTicks) ? { startTicks: value.startTicks } : {}),
+      };
     }
   } catch {
     // Being written, or left half-written: decided by its age below.
   }
-  const age = await stat(file).then((s) => Date.now() - s.mtimeMs, () => 0);
+  const age = await stat(file).then(
+    (s) => Date.now() - s.mtimeMs,
+    () => 0,
+  );
   // Left half-written by a process that died while creating it: as stale as a dead owner.
   return age > UNREADABLE_GRACE_MS ? { pid: 0, hostname: hostname(), startedAt: '' } : 'unreadable';
 }
@@ -115,9 +124,15 @@ async function breakStaleLock(file: string, holder: RunProcessInfo): Promise<voi
 
 function heldBy(runId: string, holder: RunProcessInfo, file: string): InvertscopeError {
   const where = holder.hostname === hostname() ? '' : ` on ${holder.hostname}`;
-  return new InvertscopeError('BAD_INPUT', `run ${runId} is being trained by process ${holder.pid}${where} (${file}); stop it before training the run again`, {
-    file, field: 'trainer lock', value: holder.pid,
-  });
+  return new InvertscopeError(
+    'BAD_INPUT',
+    `run ${runId} is being trained by process ${holder.pid}${where} (${file}); stop it before training the run again`,
+    {
+      file,
+      field: 'trainer lock',
+      value: holder.pid,
+    },
+  );
 }
 
 function pause(ms: number): Promise<void> {

@@ -18,8 +18,16 @@ export interface BackendFacts {
 
 /** Every backend, fastest first: the order 'auto' tries them in. */
 export const BACKEND_FACTS: readonly BackendFacts[] = [
-  { name: 'tensorflow', description: 'tfjs-node: native TensorFlow (libtensorflow), multi-threaded', objectives: ['seed', 'flow'] },
-  { name: 'simd', description: "Invertscope's WebAssembly SIMD kernels on worker threads", objectives: ['seed', 'flow'] },
+  {
+    name: 'tensorflow',
+    description: 'tfjs-node: native TensorFlow (libtensorflow), multi-threaded',
+    objectives: ['seed', 'flow'],
+  },
+  {
+    name: 'simd',
+    description: "Invertscope's WebAssembly SIMD kernels on worker threads",
+    objectives: ['seed', 'flow'],
+  },
   { name: 'wasm', description: 'tfjs WebAssembly backend (XNNPACK, 1 thread)', objectives: ['seed', 'flow'] },
   { name: 'cpu', description: 'tfjs plain JavaScript (the slowest; always loads)', objectives: ['seed', 'flow'] },
 ];
@@ -27,7 +35,10 @@ export const BACKEND_FACTS: readonly BackendFacts[] = [
 /** Every value a backend request may take. */
 export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', ...BACKEND_FACTS.map((f) => f.name)];
 
-export const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = { seed: "the paper's loss (seed)", flow: 'exact likelihood (flow)' };
+export const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
+  seed: "the paper's loss (seed)",
+  flow: 'exact likelihood (flow)',
+};
 
 export function backendFacts(name: BackendName): BackendFacts {
   const facts = BACKEND_FACTS.find((f) => f.name === name);
@@ -60,9 +71,10 @@ export function offeredRequests(host: TrainingHost): readonly BackendRequest[] {
   return host === 'vscode' ? BACKEND_REQUESTS.filter((b) => b !== 'tensorflow') : BACKEND_REQUESTS;
 }
 
-export const TFJS_NODE_CLI_ONLY = 'Command line only: a .vsix carries no platform-specific libtensorflow. '
-  + 'Where npm can download it, the invertscope command line installs tfjs-node as an optional dependency; '
-  + '`invertscope train --backend tensorflow --runs <this runs folder>` then trains on it, and the run appears in the Runs view as it trains.';
+export const TFJS_NODE_CLI_ONLY =
+  'Command line only: a .vsix carries no platform-specific libtensorflow. ' +
+  'Where npm can download it, the invertscope command line installs tfjs-node as an optional dependency; ' +
+  '`invertscope train --backend tensorflow --runs <this runs folder>` then trains on it, and the run appears in the Runs view as it trains.';
 
 /** Why tfjs-node cannot train in this host, or null when it loads. */
 export function tensorflowUnavailableReason(host: TrainingHost = currentTrainingHost()): string | null {
@@ -83,13 +95,15 @@ export interface BackendAvailability extends BackendFacts {
 export async function probeBackends(host: TrainingHost = currentTrainingHost()): Promise<BackendAvailability[]> {
   const checks: Record<BackendName, () => Promise<string | null>> = {
     tensorflow: async () => tensorflowUnavailableReason(host),
-    simd: () => attempt("Invertscope's WebAssembly SIMD kernels do not load here", () => {
-      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      compileKernelModule('dense');
-    }),
-    wasm: () => attempt("tfjs's WebAssembly SIMD binary does not load here", async () => {
-      await WebAssembly.compile(await readFile(join(assetDirectory(), TFJS_WASM_FILE)));
-    }),
+    simd: () =>
+      attempt("Invertscope's WebAssembly SIMD kernels do not load here", () => {
+        new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+        compileKernelModule('dense');
+      }),
+    wasm: () =>
+      attempt("tfjs's WebAssembly SIMD binary does not load here", async () => {
+        await WebAssembly.compile(await readFile(join(assetDirectory(), TFJS_WASM_FILE)));
+      }),
     cpu: async () => null,
   };
   return Promise.all(BACKEND_FACTS.map(async (facts) => ({ ...facts, unavailable: await checks[facts.name]() })));

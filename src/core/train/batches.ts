@@ -17,7 +17,10 @@ export class BatchBuffer {
   readonly images: Float32Array;
   readonly labels: Uint8Array;
 
-  constructor(readonly capacity: number, private readonly width: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly width: number,
+  ) {
     this.images = new Float32Array(capacity * width);
     this.labels = new Uint8Array(capacity);
   }

@@ -1,5 +1,10 @@
 import { InvertscopeError, describeError } from '../errors';
-import { BACKEND_FACTS, objectiveUnsupportedReason, tensorflowUnavailableReason, type BackendName } from './backendCapabilities';
+import {
+  BACKEND_FACTS,
+  objectiveUnsupportedReason,
+  tensorflowUnavailableReason,
+  type BackendName,
+} from './backendCapabilities';
 import type { BackendRequest } from './config';
 import type { EngineOptions, TrainingEngine } from './engine';
 import type { FlowEngineOptions } from './flow/flowEngineTypes';
@@ -28,7 +33,9 @@ export async function createEngine(request: BackendRequest, options: CreateEngin
   if (request !== 'auto') return { engine: await createNamed(request, options), skipped: [] };
   const skipped: string[] = [];
   for (const { name } of BACKEND_FACTS) {
-    const passOver = objectiveUnsupportedReason(name, options.objective) ?? (name === 'tensorflow' ? tensorflowUnavailableReason() : null);
+    const passOver =
+      objectiveUnsupportedReason(name, options.objective) ??
+      (name === 'tensorflow' ? tensorflowUnavailableReason() : null);
     if (passOver !== null) {
       skipped.push(`${name}: ${passOver}`);
       continue;

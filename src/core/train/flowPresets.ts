@@ -36,7 +36,14 @@ export const FLOW11_NAME = 'flow11';
  * for fine-tuning a class-prior flow, for those who train it anyway.
  */
 export function flow11Architecture(): Architecture {
-  return customArchitecture({ name: FLOW11_NAME, depth: 11, activation: true, activateLast: false, negativeSlope: 0.2, parametrization: 'lu' });
+  return customArchitecture({
+    name: FLOW11_NAME,
+    depth: 11,
+    activation: true,
+    activateLast: false,
+    negativeSlope: 0.2,
+    parametrization: 'lu',
+  });
 }
 
 export const FLOW11_RECIPE: FlowRecipe = {
@@ -62,14 +69,30 @@ export const FLOWGEN_NAME = 'flowgen';
  * with the diagonal prior; 9.5 minutes on the shared 2-core machine at load 12–15.
  */
 export function flowgenArchitecture(): Architecture {
-  return customArchitecture({ name: FLOWGEN_NAME, depth: 25, activation: true, activateLast: false, negativeSlope: 0.5, parametrization: 'lu' });
+  return customArchitecture({
+    name: FLOWGEN_NAME,
+    depth: 25,
+    activation: true,
+    activateLast: false,
+    negativeSlope: 0.5,
+    parametrization: 'lu',
+  });
 }
 
 export const FLOWGEN_RECIPE: FlowRecipe = {
   epochs: 10,
   batchSize: 128,
   learningRate: 1e-4,
-  flow: { prior: 'class', init: 'gaussianize', kinkLayers: 16, ridge: 0.003, warmupSteps: 200, cosineDecay: true, boundarySurrogate: 0.05, priorRank: 5 },
+  flow: {
+    prior: 'class',
+    init: 'gaussianize',
+    kinkLayers: 16,
+    ridge: 0.003,
+    warmupSteps: 200,
+    cosineDecay: true,
+    boundarySurrogate: 0.05,
+    priorRank: 5,
+  },
 };
 
 /** Checkpoints a flow run writes unless told otherwise: the initialized model (epoch 0) and the seed runs' epochs. */

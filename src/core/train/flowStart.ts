@@ -28,7 +28,11 @@ export interface FlowStart {
 /** The flow settings of a flow configuration; validateTrainConfig and the run store always fill them in. */
 export function flowOptionsOf(config: TrainConfig): FlowTrainingOptions {
   if (config.objective !== 'flow' || !config.flow) {
-    throw new InvertscopeError('INTERNAL', `expected a flow configuration with its flow settings, got objective '${config.objective}'${config.flow ? '' : ' without flow'}`, { field: 'flow' });
+    throw new InvertscopeError(
+      'INTERNAL',
+      `expected a flow configuration with its flow settings, got objective '${config.objective}'${config.flow ? '' : ' without flow'}`,
+      { field: 'flow' },
+    );
   }
   return config.flow;
 }
@@ -53,9 +57,20 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
   let report: FlowInitReport | null = null;
   if (flow.init === 'analytic' || flow.init === 'gaussianize') {
     const started = performance.now();
-    const result = flow.init === 'gaussianize'
-      ? gaussianizeFlow(arch, data.train, { seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge, priorRank: flow.priorRank ?? 0 })
-      : initializeFlow(arch, data.train, { prior: flow.prior, seed: config.seed, kinkLayers: flow.kinkLayers, ridge: flow.ridge });
+    const result =
+      flow.init === 'gaussianize'
+        ? gaussianizeFlow(arch, data.train, {
+            seed: config.seed,
+            kinkLayers: flow.kinkLayers,
+            ridge: flow.ridge,
+            priorRank: flow.priorRank ?? 0,
+          })
+        : initializeFlow(arch, data.train, {
+            prior: flow.prior,
+            seed: config.seed,
+            kinkLayers: flow.kinkLayers,
+            ridge: flow.ridge,
+          });
     initSeconds = (performance.now() - started) / 1000;
     report = result.report;
     biases = result.model.biases.map((b) => b.slice());
@@ -67,7 +82,12 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
     biases = dense.biases;
     prior = flow.prior === 'class' ? classPriorFromPaper(classes, arch.width) : { kind: 'paper' };
   }
-  return { params: { weights: [], biases }, engine: engineOptions(config, flow, data.train.count, classes, layers, prior), initSeconds, report };
+  return {
+    params: { weights: [], biases },
+    engine: engineOptions(config, flow, data.train.count, classes, layers, prior),
+    initSeconds,
+    report,
+  };
 }
 
 /**
@@ -76,13 +96,26 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
  * W alone would reproduce the factors only up to rounding, and a resume must
  * continue bit for bit).
  */
-export function resumedFlowOptions(config: TrainConfig, data: SplitData, flowState: CheckpointFlow | null, file: string): FlowEngineOptions {
+export function resumedFlowOptions(
+  config: TrainConfig,
+  data: SplitData,
+  flowState: CheckpointFlow | null,
+  file: string,
+): FlowEngineOptions {
   const flow = flowOptionsOf(config);
   if (!flowState) {
-    throw new InvertscopeError('CORRUPT', `${file}: the flow sidecar (LU factors and prior) is missing; a flow run cannot resume exactly without it`, { file, field: 'flow' });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: the flow sidecar (LU factors and prior) is missing; a flow run cannot resume exactly without it`,
+      { file, field: 'flow' },
+    );
   }
   if (flowState.prior.kind !== flow.prior) {
-    throw new InvertscopeError('CORRUPT', `${file}: the flow sidecar holds a '${flowState.prior.kind}' prior but run.json says '${flow.prior}'`, { file, field: 'flow.prior', value: flowState.prior.kind });
+    throw new InvertscopeError(
+      'CORRUPT',
+      `${file}: the flow sidecar holds a '${flowState.prior.kind}' prior but run.json says '${flow.prior}'`,
+      { file, field: 'flow.prior', value: flowState.prior.kind },
+    );
   }
   const classes = flowState.prior.kind === 'class' ? flowState.prior.classes : data.train.classes;
   return {
@@ -92,7 +125,12 @@ export function resumedFlowOptions(config: TrainConfig, data: SplitData, flowSta
 }
 
 function engineOptions(
-  config: TrainConfig, flow: FlowTrainingOptions, trainCount: number, classes: number, layers: CheckpointFlow['layers'], prior: FlowPrior,
+  config: TrainConfig,
+  flow: FlowTrainingOptions,
+  trainCount: number,
+  classes: number,
+  layers: CheckpointFlow['layers'],
+  prior: FlowPrior,
 ): FlowEngineOptions {
   const stepsPerEpoch = Math.ceil(trainCount / config.batchSize);
   return {

@@ -3,8 +3,8 @@ export type MetricRecord = StepMetric | EpochMetric;
 
 export interface StepMetric {
   readonly type: 'step';
-  readonly epoch: number;       // 1-based epoch this step belongs to
-  readonly step: number;        // global step, 1-based
+  readonly epoch: number; // 1-based epoch this step belongs to
+  readonly step: number; // global step, 1-based
   readonly loss: number;
   /** The two parts of the loss: seed = [nll, variance penalty]; flow = [latent nll, -log|det J|]. */
   readonly parts: readonly [number, number];

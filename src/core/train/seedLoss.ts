@@ -17,7 +17,12 @@ export function targetMean(label: number): number {
 }
 
 /** nll and variance penalty of one output row, in float64. */
-export function seedLossParts(y: ArrayLike<number>, label: number, offset = 0, n = y.length - offset): [number, number] {
+export function seedLossParts(
+  y: ArrayLike<number>,
+  label: number,
+  offset = 0,
+  n = y.length - offset,
+): [number, number] {
   const mu = targetMean(label);
   let sq = 0;
   let sum = 0;

@@ -60,19 +60,26 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopResult>
 
   let resume = options.partialEpoch ?? null;
   if (resume && resume.epoch !== options.completedEpochs + 1) {
-    throw new RangeError(`training loop: a partial epoch ${resume.epoch} cannot follow ${options.completedEpochs} completed epochs`);
+    throw new RangeError(
+      `training loop: a partial epoch ${resume.epoch} cannot follow ${options.completedEpochs} completed epochs`,
+    );
   }
   for (let epoch = options.completedEpochs + 1; epoch <= options.lastEpoch; epoch++) {
     const order = epochOrder(train.count, seed, epoch);
     const epochStarted = now();
-    let lossSum = resume?.lossSum ?? 0, part0 = resume?.partSums[0] ?? 0, part1 = resume?.partSums[1] ?? 0;
+    let lossSum = resume?.lossSum ?? 0,
+      part0 = resume?.partSums[0] ?? 0,
+      part1 = resume?.partSums[1] ?? 0;
     let batches = resume?.batchesDone ?? 0;
     const resumedSamples = resume?.samplesDone ?? 0;
     resume = null;
     for (let start = batches * batchSize; start < train.count; start += batchSize) {
       await yieldToEventLoop();
       if (options.shouldStop?.()) {
-        const partialEpoch = batches === 0 ? null : { epoch, batchesDone: batches, samplesDone: start, lossSum, partSums: [part0, part1] as const };
+        const partialEpoch =
+          batches === 0
+            ? null
+            : { epoch, batchesDone: batches, samplesDone: start, lossSum, partSums: [part0, part1] as const };
         return { stopped: true, completedEpochs: epoch - 1, completedSteps: step, partialEpoch };
       }
       const count = buffer.fill(train, order, start, Math.min(batchSize, train.count - start));
@@ -84,14 +91,20 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopResult>
       part1 += result.parts[1] * count;
       window.add(count);
       options.onStep?.({
-        type: 'step', epoch, step, loss: result.loss, parts: [result.parts[0], result.parts[1]],
-        samplesPerSecond: window.rate(), wallSeconds: (now() - started) / 1000,
+        type: 'step',
+        epoch,
+        step,
+        loss: result.loss,
+        parts: [result.parts[0], result.parts[1]],
+        samplesPerSecond: window.rate(),
+        wallSeconds: (now() - started) / 1000,
       });
     }
     const trainSeconds = (now() - epochStarted) / 1000;
     const evaluation = await evaluateDataset(engine, test, buffer);
     await options.onEpoch?.({
-      type: 'epoch', epoch,
+      type: 'epoch',
+      epoch,
       trainLoss: lossSum / train.count,
       trainParts: [part0 / train.count, part1 / train.count],
       testLoss: evaluation.loss,
@@ -106,7 +119,9 @@ export async function runTrainingLoop(options: LoopOptions): Promise<LoopResult>
 
 /** Mean loss and parts over a whole dataset, in batches, weighting each batch by its size. */
 export async function evaluateDataset(engine: TrainingEngine, data: Dataset, buffer: BatchBuffer): Promise<BatchLoss> {
-  let loss = 0, p0 = 0, p1 = 0;
+  let loss = 0,
+    p0 = 0,
+    p1 = 0;
   for (let start = 0; start < data.count; start += buffer.capacity) {
     const count = buffer.fillRange(data, start, Math.min(buffer.capacity, data.count - start));
     const r = await engine.evaluate(buffer.images, buffer.labels, count);

@@ -1,7 +1,13 @@
 import { InvertscopeError } from '../errors';
 import { validateArchitecture, type Architecture } from '../model/architecture';
 import { stripUndefined } from '../stripUndefined';
-import { DEFAULT_FLOW_TRAINING, defaultKinkLayers, FLOW_INITS, type FlowTrainingOptions, type TrainConfig } from './config';
+import {
+  DEFAULT_FLOW_TRAINING,
+  defaultKinkLayers,
+  FLOW_INITS,
+  type FlowTrainingOptions,
+  type TrainConfig,
+} from './config';
 import { MAX_PRIOR_RANK } from './flow/flowPrior';
 
 /** A configuration as callers write it: the flow settings may name only what differs from the defaults. */
@@ -18,22 +24,35 @@ type Fail = (field: string, value: unknown, expected: string) => never;
  */
 export function validateTrainConfig(config: TrainConfigRequest, where: string): TrainConfig {
   const fail: Fail = (field, value, expected) => {
-    throw new InvertscopeError('BAD_INPUT', `${where}: invalid ${field}: ${JSON.stringify(value)} (${expected})`, { field, value });
+    throw new InvertscopeError('BAD_INPUT', `${where}: invalid ${field}: ${JSON.stringify(value)} (${expected})`, {
+      field,
+      value,
+    });
   };
   try {
     validateArchitecture(config.architecture, where);
   } catch (error) {
     throw new InvertscopeError('BAD_INPUT', (error as Error).message, { field: 'architecture' });
   }
-  if (config.objective !== 'seed' && config.objective !== 'flow') fail('objective', config.objective, "expected 'seed' or 'flow'");
+  if (config.objective !== 'seed' && config.objective !== 'flow')
+    fail('objective', config.objective, "expected 'seed' or 'flow'");
   const flow = config.objective === 'flow';
   const minEpochs = flow ? 0 : 1;
   if (!Number.isInteger(config.epochs) || config.epochs < minEpochs || config.epochs > 100_000) {
-    fail('epochs', config.epochs, flow ? 'an integer in 0..100000; 0 keeps the initialized flow as the model' : 'an integer in 1..100000 (0 is for the flow objective only)');
+    fail(
+      'epochs',
+      config.epochs,
+      flow
+        ? 'an integer in 0..100000; 0 keeps the initialized flow as the model'
+        : 'an integer in 1..100000 (0 is for the flow objective only)',
+    );
   }
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 1 || config.batchSize > 4096) fail('batchSize', config.batchSize, 'an integer in 1..4096');
-  if (!(config.learningRate > 0 && config.learningRate < 1)) fail('learningRate', config.learningRate, 'a number in (0, 1)');
-  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 2 ** 32 - 1) fail('seed', config.seed, 'an integer in 0..4294967295');
+  if (!Number.isInteger(config.batchSize) || config.batchSize < 1 || config.batchSize > 4096)
+    fail('batchSize', config.batchSize, 'an integer in 1..4096');
+  if (!(config.learningRate > 0 && config.learningRate < 1))
+    fail('learningRate', config.learningRate, 'a number in (0, 1)');
+  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed > 2 ** 32 - 1)
+    fail('seed', config.seed, 'an integer in 0..4294967295');
   if (!Array.isArray(config.checkpointEpochs) || config.checkpointEpochs.some((e) => !Number.isInteger(e) || e < 0)) {
     fail('checkpointEpochs', config.checkpointEpochs, 'a list of integers ≥ 0 (0: the initialized model)');
   }
@@ -45,45 +64,104 @@ export function validateTrainConfig(config: TrainConfigRequest, where: string): 
     return config as TrainConfig;
   }
   if (config.architecture.parametrization !== 'lu') {
-    fail('architecture.parametrization', config.architecture.parametrization,
-      "the flow objective trains LU layers (W = P·L·U), whose log|det W| is a sum; use 'lu'");
+    fail(
+      'architecture.parametrization',
+      config.architecture.parametrization,
+      "the flow objective trains LU layers (W = P·L·U), whose log|det W| is a sum; use 'lu'",
+    );
   }
   return { ...config, flow: completeFlowOptions(config.architecture, config.flow, fail) };
 }
 
 /** The flow settings with defaults for what is missing, each checked against the architecture. */
-export function completeFlowOptions(arch: Architecture, given: Partial<FlowTrainingOptions> | undefined, fail: Fail): FlowTrainingOptions {
-  const merged: FlowTrainingOptions = { ...DEFAULT_FLOW_TRAINING, kinkLayers: defaultKinkLayers(arch), ...stripUndefined(given ?? {}) };
-  const { prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, priorRank, denseAfterWhitening } = merged;
+export function completeFlowOptions(
+  arch: Architecture,
+  given: Partial<FlowTrainingOptions> | undefined,
+  fail: Fail,
+): FlowTrainingOptions {
+  const merged: FlowTrainingOptions = {
+    ...DEFAULT_FLOW_TRAINING,
+    kinkLayers: defaultKinkLayers(arch),
+    ...stripUndefined(given ?? {}),
+  };
+  const {
+    prior,
+    init,
+    kinkLayers,
+    ridge,
+    warmupSteps,
+    cosineDecay,
+    boundarySurrogate,
+    priorRank,
+    denseAfterWhitening,
+  } = merged;
   // A fixed key order, so run.json lists the settings the same way every time (the optional ones only when set).
   const options: FlowTrainingOptions = {
-    prior, init, kinkLayers, ridge, warmupSteps, cosineDecay, boundarySurrogate, ...(priorRank ? { priorRank } : {}), ...(denseAfterWhitening ? { denseAfterWhitening } : {}),
+    prior,
+    init,
+    kinkLayers,
+    ridge,
+    warmupSteps,
+    cosineDecay,
+    boundarySurrogate,
+    ...(priorRank ? { priorRank } : {}),
+    ...(denseAfterWhitening ? { denseAfterWhitening } : {}),
   };
-  if (denseAfterWhitening !== undefined && typeof denseAfterWhitening !== 'boolean') fail('flow.denseAfterWhitening', denseAfterWhitening, 'true or false');
-  if (denseAfterWhitening && init !== 'gaussianize') fail('flow.denseAfterWhitening', denseAfterWhitening, "false unless flow.init is 'gaussianize' (other inits train every layer in full)");
+  if (denseAfterWhitening !== undefined && typeof denseAfterWhitening !== 'boolean')
+    fail('flow.denseAfterWhitening', denseAfterWhitening, 'true or false');
+  if (denseAfterWhitening && init !== 'gaussianize')
+    fail(
+      'flow.denseAfterWhitening',
+      denseAfterWhitening,
+      "false unless flow.init is 'gaussianize' (other inits train every layer in full)",
+    );
   if (prior !== 'paper' && prior !== 'class') fail('flow.prior', prior, "expected 'paper' or 'class'");
   if (!FLOW_INITS.includes(init)) fail('flow.init', init, `expected ${FLOW_INITS.map((i) => `'${i}'`).join(', ')}`);
   const L = arch.layers.length;
-  if (!Number.isInteger(kinkLayers) || kinkLayers < 0 || kinkLayers > L - 1) fail('flow.kinkLayers', kinkLayers, `an integer in 0..${L - 1}`);
+  if (!Number.isInteger(kinkLayers) || kinkLayers < 0 || kinkLayers > L - 1)
+    fail('flow.kinkLayers', kinkLayers, `an integer in 0..${L - 1}`);
   for (let l = 0; l < kinkLayers; l++) {
-    if (!arch.layers[l].activation) fail('flow.kinkLayers', kinkLayers, `layer ${l + 1} has no LeakyReLU, so at most ${l} kink layers`);
+    if (!arch.layers[l].activation)
+      fail('flow.kinkLayers', kinkLayers, `layer ${l + 1} has no LeakyReLU, so at most ${l} kink layers`);
   }
   if (init === 'gaussianize') {
     if (prior !== 'class') fail('flow.prior', prior, "'class': the 'gaussianize' init fits a learned prior");
-    if (!(kinkLayers <= L - 2)) fail('flow.kinkLayers', kinkLayers, `an integer in 0..${L - 2}: 'gaussianize' needs the whitening layer and at least the last layer after the pixel kinks`);
+    if (!(kinkLayers <= L - 2))
+      fail(
+        'flow.kinkLayers',
+        kinkLayers,
+        `an integer in 0..${L - 2}: 'gaussianize' needs the whitening layer and at least the last layer after the pixel kinks`,
+      );
     arch.layers.forEach((layer, l) => {
-      if (layer.activation !== (l < L - 1)) fail('architecture.layers', `layer ${l + 1} ${layer.activation ? 'with' : 'without'} a LeakyReLU`, "the 'gaussianize' init needs a LeakyReLU after every layer but the last");
+      if (layer.activation !== l < L - 1)
+        fail(
+          'architecture.layers',
+          `layer ${l + 1} ${layer.activation ? 'with' : 'without'} a LeakyReLU`,
+          "the 'gaussianize' init needs a LeakyReLU after every layer but the last",
+        );
     });
-    if (!(arch.negativeSlope < 1)) fail('architecture.negativeSlope', arch.negativeSlope, "below 1 for the 'gaussianize' init (a slope of 1 has no kink)");
+    if (!(arch.negativeSlope < 1))
+      fail(
+        'architecture.negativeSlope',
+        arch.negativeSlope,
+        "below 1 for the 'gaussianize' init (a slope of 1 has no kink)",
+      );
   }
   if (!(Number.isFinite(ridge) && ridge >= 0)) fail('flow.ridge', ridge, 'a finite number ≥ 0');
   if (!Number.isInteger(warmupSteps) || warmupSteps < 0) fail('flow.warmupSteps', warmupSteps, 'an integer ≥ 0');
   if (typeof cosineDecay !== 'boolean') fail('flow.cosineDecay', cosineDecay, 'true or false');
   if (priorRank !== undefined) {
     const most = Math.min(MAX_PRIOR_RANK, arch.width - 1);
-    if (!(Number.isInteger(priorRank) && priorRank >= 0 && priorRank <= most)) fail('flow.priorRank', priorRank, `an integer in 0..${most}`);
-    if (priorRank > 0 && init !== 'gaussianize') fail('flow.priorRank', priorRank, "0 unless flow.init is 'gaussianize' (its closed form fits the low-rank prior)");
+    if (!(Number.isInteger(priorRank) && priorRank >= 0 && priorRank <= most))
+      fail('flow.priorRank', priorRank, `an integer in 0..${most}`);
+    if (priorRank > 0 && init !== 'gaussianize')
+      fail(
+        'flow.priorRank',
+        priorRank,
+        "0 unless flow.init is 'gaussianize' (its closed form fits the low-rank prior)",
+      );
   }
-  if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0)) fail('flow.boundarySurrogate', boundarySurrogate, 'a finite number ≥ 0 (0: the exact per-sample gradient)');
+  if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0))
+    fail('flow.boundarySurrogate', boundarySurrogate, 'a finite number ≥ 0 (0: the exact per-sample gradient)');
   return options;
 }

@@ -9,7 +9,10 @@ import { WASM_PAGE_BYTES } from './kernelModule';
 export class WasmHeap {
   private top: number;
 
-  constructor(readonly memory: WebAssembly.Memory, base = 1024) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    base = 1024,
+  ) {
     this.top = base;
   }
 

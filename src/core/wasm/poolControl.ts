@@ -42,9 +42,11 @@ export interface ControlViews {
 }
 
 export function controlViews(memory: WebAssembly.Memory, offset: number): ControlViews {
-  if (offset % 64 !== 0) throw new RangeError(`worker pool: control block offset must be 64-byte aligned, got ${offset}`);
+  if (offset % 64 !== 0)
+    throw new RangeError(`worker pool: control block offset must be 64-byte aligned, got ${offset}`);
   const buffer = memory.buffer;
-  if (!(buffer instanceof SharedArrayBuffer)) throw new TypeError('worker pool: the memory must be shared (shared: true)');
+  if (!(buffer instanceof SharedArrayBuffer))
+    throw new TypeError('worker pool: the memory must be shared (shared: true)');
   return {
     ints: new Int32Array(buffer, offset, CONTROL_BYTES / 4),
     command: new Float64Array(buffer, offset + COMMAND_BYTE_OFFSET, COMMAND_SLOTS),

@@ -1,6 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import {
-  controlViews, createBarrier, markDone, PoolAbortedError, raiseAbort, SLOT, STATE_ABORT, STATE_STOP, waitForChange,
+  controlViews,
+  createBarrier,
+  markDone,
+  PoolAbortedError,
+  raiseAbort,
+  SLOT,
+  STATE_ABORT,
+  STATE_STOP,
+  waitForChange,
 } from './poolControl';
 import { loadPoolTask } from './poolTask';
 
@@ -16,8 +24,7 @@ export interface PoolWorkerInit {
 
 /** Messages from a worker to the pool. */
 export type PoolWorkerMessage =
-  | { readonly type: 'ready' }
-  | { readonly type: 'error'; readonly message: string; readonly stack?: string };
+  { readonly type: 'ready' } | { readonly type: 'error'; readonly message: string; readonly stack?: string };
 
 function post(message: PoolWorkerMessage): void {
   parentPort?.postMessage(message);

@@ -2,7 +2,14 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
-  CONTROL_BYTES, controlViews, createBarrier, raiseAbort, SLOT, STATE_ABORT, STATE_STOP, type ControlViews,
+  CONTROL_BYTES,
+  controlViews,
+  createBarrier,
+  raiseAbort,
+  SLOT,
+  STATE_ABORT,
+  STATE_STOP,
+  type ControlViews,
 } from './poolControl';
 import { loadPoolTask, type PoolTask } from './poolTask';
 import type { PoolWorkerInit, PoolWorkerMessage } from './poolWorker';
@@ -28,7 +35,9 @@ export function defaultThreadCount(): number {
 }
 
 type AtomicsWaitAsync = (
-  array: Int32Array, index: number, value: number,
+  array: Int32Array,
+  index: number,
+  value: number,
 ) => { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: AtomicsWaitAsync }).waitAsync;
 
@@ -60,7 +69,10 @@ export class WorkerPool {
   private completedTarget = 0;
   private exitCount = 0;
 
-  private constructor(readonly threads: number, private readonly options: WorkerPoolOptions) {
+  private constructor(
+    readonly threads: number,
+    private readonly options: WorkerPoolOptions,
+  ) {
     this.control = controlViews(options.memory, options.controlOffset);
     this.command = this.control.command;
   }
@@ -152,10 +164,14 @@ export class WorkerPool {
     };
     const worker = new Worker(join(__dirname, 'poolWorker.js'), { workerData: init });
     this.workers.push(worker);
-    this.exited.push(new Promise<void>((resolve) => worker.once('exit', () => {
-      this.exitCount++;
-      resolve();
-    })));
+    this.exited.push(
+      new Promise<void>((resolve) =>
+        worker.once('exit', () => {
+          this.exitCount++;
+          resolve();
+        }),
+      ),
+    );
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: PoolWorkerMessage) => {

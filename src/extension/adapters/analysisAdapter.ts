@@ -21,7 +21,14 @@ export function createAnalysis(client: AnalysisClient, log: LogSink): AnalysisPo
     readCached: (target) => client.readAnyCached(target.file),
     analyse: async (target, options, onProgress, signal, onPartial) => {
       const done = await client.analyze(
-        { checkpoint: target.file, options: { noiseLevels: options.noiseLevels, testImages: options.testImages, temperature: options.temperature } },
+        {
+          checkpoint: target.file,
+          options: {
+            noiseLevels: options.noiseLevels,
+            testImages: options.testImages,
+            temperature: options.temperature,
+          },
+        },
         { signal, onProgress: (p) => onProgress(p.message, p.fraction), onPartial },
       );
       for (const warning of done.warnings) log.warn(`analysis of ${target.file}: ${warning}`);

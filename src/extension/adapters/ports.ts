@@ -20,7 +20,11 @@ export function createPorts(log: LogSink, isTrusted: () => boolean): Ports {
   const client = createAnalysisClient(log);
   const analysis = createAnalysis(client, log);
   return {
-    openRunStore: (runsFolder) => openRunStore(runsFolder, { isTrusted }), trainer: createTrainer(log), analysis, dataset: mnistDataset,
-    trajectory: createTrajectory(client, log), dispose: () => analysis.dispose(),
+    openRunStore: (runsFolder) => openRunStore(runsFolder, { isTrusted }),
+    trainer: createTrainer(log),
+    analysis,
+    dataset: mnistDataset,
+    trajectory: createTrajectory(client, log),
+    dispose: () => analysis.dispose(),
   };
 }

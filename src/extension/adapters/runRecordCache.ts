@@ -29,17 +29,25 @@ export class RunRecordCache {
       throw error;
     }
     const ids = entries.filter((e) => e.isDirectory() && isRunId(e.name)).map((e) => e.name);
-    const results = await Promise.all(ids.map((id) => this.limiter.run(async () => {
-      try {
-        return { id, record: await this.readNow(id) };
-      } catch (error) {
-        return { id, error: error instanceof Error ? error.message : String(error) };
-      }
-    })));
+    const results = await Promise.all(
+      ids.map((id) =>
+        this.limiter.run(async () => {
+          try {
+            return { id, record: await this.readNow(id) };
+          } catch (error) {
+            return { id, error: error instanceof Error ? error.message : String(error) };
+          }
+        }),
+      ),
+    );
     for (const id of [...this.records.keys()]) if (!ids.includes(id)) this.records.delete(id);
     return {
       runs: results.flatMap((r) => ('record' in r && r.record ? [r.record] : [])),
-      damaged: results.flatMap((r) => ('error' in r && r.error !== undefined ? [{ id: r.id, folder: this.store.folderOf(r.id), message: r.error }] : [])),
+      damaged: results.flatMap((r) =>
+        'error' in r && r.error !== undefined
+          ? [{ id: r.id, folder: this.store.folderOf(r.id), message: r.error }]
+          : [],
+      ),
     };
   }
 

@@ -9,13 +9,14 @@ import type { LogSink, TrainerPort } from '../ports';
  */
 export function createTrainer(log: LogSink): TrainerPort {
   return {
-    start: (request) => startTraining(request, {
-      recordAbnormalEnd,
-      // The training process then offers only the backends the extension ships (no tfjs-node).
-      env: { ...process.env, [TRAINING_HOST_VARIABLE]: 'vscode' },
-      onStderr: (text) => {
-        for (const line of text.split('\n')) if (line.trim() !== '') log.warn(`trainer stderr: ${line}`);
-      },
-    }),
+    start: (request) =>
+      startTraining(request, {
+        recordAbnormalEnd,
+        // The training process then offers only the backends the extension ships (no tfjs-node).
+        env: { ...process.env, [TRAINING_HOST_VARIABLE]: 'vscode' },
+        onStderr: (text) => {
+          for (const line of text.split('\n')) if (line.trim() !== '') log.warn(`trainer stderr: ${line}`);
+        },
+      }),
   };
 }

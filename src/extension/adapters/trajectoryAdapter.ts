@@ -13,14 +13,23 @@ import type { LogSink, TrajectoryPort } from '../ports';
 export function createTrajectory(client: AnalysisClient, log: LogSink): TrajectoryPort {
   return {
     async readCached(run, runDir) {
-      const points = await Promise.all(run.checkpoints.map((entry) => readAnyCachedPoint(join(runDir, entry.file), entry.sha256).catch((error: unknown) => {
-        log.warn(`reading the trajectory point of ${run.id} epoch ${entry.epoch}: ${error instanceof Error ? error.message : String(error)}`);
-        return null;
-      })));
+      const points = await Promise.all(
+        run.checkpoints.map((entry) =>
+          readAnyCachedPoint(join(runDir, entry.file), entry.sha256).catch((error: unknown) => {
+            log.warn(
+              `reading the trajectory point of ${run.id} epoch ${entry.epoch}: ${error instanceof Error ? error.message : String(error)}`,
+            );
+            return null;
+          }),
+        ),
+      );
       return points.filter((p): p is TrajectoryPoint => p !== null);
     },
     async compute(target, onProgress, signal) {
-      const done = await client.light({ checkpoint: target.file }, { onProgress: (fraction, message) => onProgress(message, fraction), signal });
+      const done = await client.light(
+        { checkpoint: target.file },
+        { onProgress: (fraction, message) => onProgress(message, fraction), signal },
+      );
       for (const warning of done.warnings) log.warn(`trajectory point of ${target.file}: ${warning}`);
       return done.point;
     },

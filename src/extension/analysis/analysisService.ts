@@ -48,10 +48,12 @@ export class AnalysisService extends Disposable {
     super();
     this.completedEmitter = this._register(new Emitter<AnalysisCompleted>((e) => this.log.error(String(e))));
     this.onDidComplete = this.completedEmitter.event;
-    this._register(toDisposable(() => {
-      for (const job of this.jobs.values()) job.controller.abort();
-      this.jobs.clear();
-    }));
+    this._register(
+      toDisposable(() => {
+        for (const job of this.jobs.values()) job.controller.abort();
+        this.jobs.clear();
+      }),
+    );
   }
 
   /** The cached analysis, from memory or the cache file; null when there is none. */
@@ -85,14 +87,24 @@ export class AnalysisService extends Disposable {
   }
 
   /** The cached analysis if there is one, else a new computation (whose first results go to `onPartial`). */
-  async get(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
+  async get(
+    target: CheckpointTarget,
+    onProgress: AnalysisProgressListener,
+    signal: AbortSignal,
+    onPartial?: PartialAnalysisListener,
+  ): Promise<CheckpointAnalysis> {
     const cached = await this.readCached(target);
     if (cached) return cached;
     return this.analyse(target, onProgress, signal, onPartial);
   }
 
   /** Computes the analysis again (or joins a computation in progress), telling `onPartial` what is known early. */
-  analyse(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal, onPartial?: PartialAnalysisListener): Promise<CheckpointAnalysis> {
+  analyse(
+    target: CheckpointTarget,
+    onProgress: AnalysisProgressListener,
+    signal: AbortSignal,
+    onPartial?: PartialAnalysisListener,
+  ): Promise<CheckpointAnalysis> {
     if (this.isDisposed) return Promise.reject(new InvertscopeError('CANCELLED', 'The extension is shutting down'));
     if (signal.aborted) return Promise.reject(cancelled());
     const key = jobKey(target);
@@ -122,8 +134,14 @@ export class AnalysisService extends Disposable {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       job.promise.then(
-        (analysis) => { detach(); resolve(analysis); },
-        (error: unknown) => { detach(); reject(error); },
+        (analysis) => {
+          detach();
+          resolve(analysis);
+        },
+        (error: unknown) => {
+          detach();
+          reject(error);
+        },
       );
     });
   }
@@ -151,13 +169,21 @@ export class AnalysisService extends Disposable {
       settled: false,
       last: null,
       partial: null,
-      promise: rejectOnThrow(() => this.port.analyse(target, this.options(), (message, fraction) => {
-        job.last = { message, fraction };
-        for (const listener of [...listeners]) listener(message, fraction);
-      }, controller.signal, (partial) => {
-        job.partial = partial;
-        for (const listener of [...partialListeners]) listener(partial);
-      })),
+      promise: rejectOnThrow(() =>
+        this.port.analyse(
+          target,
+          this.options(),
+          (message, fraction) => {
+            job.last = { message, fraction };
+            for (const listener of [...listeners]) listener(message, fraction);
+          },
+          controller.signal,
+          (partial) => {
+            job.partial = partial;
+            for (const listener of [...partialListeners]) listener(partial);
+          },
+        ),
+      ),
     };
     this.jobs.set(key, job);
     // Registered before any waiter's handlers, so waiters that leave after the end see it as settled.
@@ -174,7 +200,8 @@ export class AnalysisService extends Disposable {
       },
       (error: unknown) => {
         settle();
-        if (!controller.signal.aborted) this.log.warn(`analysis ${key}: failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (!controller.signal.aborted)
+          this.log.warn(`analysis ${key}: failed: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
     return job;

@@ -15,8 +15,10 @@ export class AnalyseCheckpointCommand implements Command {
     const checkpoint = await resolveCheckpoint(this.services, arg, 'Checkpoint to analyse');
     if (!checkpoint) return false;
     const target = checkpointTarget(this.services, checkpoint);
-    await withCancellableProgress(`Invertscope: analysing ${checkpoint.run.id} epoch ${checkpoint.entry.epoch}`,
-      (report, signal) => this.services.analysis.analyse(target, report, signal));
+    await withCancellableProgress(
+      `Invertscope: analysing ${checkpoint.run.id} epoch ${checkpoint.entry.epoch}`,
+      (report, signal) => this.services.analysis.analyse(target, report, signal),
+    );
     return true;
   }
 }

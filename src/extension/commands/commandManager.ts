@@ -17,14 +17,16 @@ export class CommandManager extends Disposable {
   register(command: Command): void {
     if (this.ids.has(command.id)) throw new Error(`command ${command.id} is registered twice`);
     this.ids.add(command.id);
-    this._register(vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
-      try {
-        return await command.execute(...args);
-      } catch (error) {
-        this.failures.report(command.title, error);
-        return undefined;
-      }
-    }));
+    this._register(
+      vscode.commands.registerCommand(command.id, async (...args: unknown[]) => {
+        try {
+          return await command.execute(...args);
+        } catch (error) {
+          this.failures.report(command.title, error);
+          return undefined;
+        }
+      }),
+    );
   }
 
   registered(): readonly string[] {

@@ -24,7 +24,12 @@ export class CompareCheckpointsCommand implements Command {
       if (!picked) return false;
       first = { runId: picked.run.id, epoch: picked.entry.epoch };
     }
-    const second = await resolveCheckpoint(this.services, undefined, `Compare ${first.runId} epoch ${first.epoch} with…`, first);
+    const second = await resolveCheckpoint(
+      this.services,
+      undefined,
+      `Compare ${first.runId} epoch ${first.epoch} with…`,
+      first,
+    );
     if (!second) return false;
     this.services.inspectors.openCompare(first, { runId: second.run.id, epoch: second.entry.epoch });
     return true;

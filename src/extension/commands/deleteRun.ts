@@ -30,10 +30,14 @@ export class DeleteRunCommand implements Command {
       }
       detail = `${run.config.architecture.name}, ${run.epochsCompleted} epochs, ${run.checkpoints.length} checkpoint${run.checkpoints.length === 1 ? '' : 's'}.`;
     }
-    if (this.services.training.findByRun(runId)) throw new Error(`run ${runId} is training; stop it before deleting it`);
+    if (this.services.training.findByRun(runId))
+      throw new Error(`run ${runId} is training; stop it before deleting it`);
     const choice = await vscode.window.showWarningMessage(
       `Delete run ${runId}?`,
-      { modal: true, detail: `${detail}\nIts folder ${store.runDir(runId)} and everything in it are removed. This cannot be undone.` },
+      {
+        modal: true,
+        detail: `${detail}\nIts folder ${store.runDir(runId)} and everything in it are removed. This cannot be undone.`,
+      },
       'Delete',
     );
     if (choice !== 'Delete') return false;

@@ -15,12 +15,19 @@ export class ExportFigureCommand implements Command {
     const panel = this.services.inspectors.activePanel();
     if (!panel) throw new Error('open an inspector first: the figure comes from the inspector you looked at last');
     const chart = await vscode.window.showQuickPick(
-      [{ label: 'The chart in view', chart: null as ChartId | null }, ...CHART_IDS.map((id) => ({ label: CHART_TITLES[id], description: id, chart: id }))],
+      [
+        { label: 'The chart in view', chart: null as ChartId | null },
+        ...CHART_IDS.map((id) => ({ label: CHART_TITLES[id], description: id, chart: id })),
+      ],
       { placeHolder: 'Figure to export' },
     );
     if (!chart) return undefined;
     const format = await vscode.window.showQuickPick(
-      EXPORT_FORMATS.map((f) => ({ label: f.toUpperCase(), description: f === 'csv' ? 'the numbers behind the chart' : f === 'svg' ? 'vector' : 'image', format: f })),
+      EXPORT_FORMATS.map((f) => ({
+        label: f.toUpperCase(),
+        description: f === 'csv' ? 'the numbers behind the chart' : f === 'svg' ? 'vector' : 'image',
+        format: f,
+      })),
       { placeHolder: 'Format' },
     );
     if (!format) return undefined;

@@ -20,8 +20,10 @@ export class GenerateCommand implements Command {
     if (!checkpoint) return false;
     const target = checkpointTarget(this.services, checkpoint);
     const temperature = this.services.settings.current.analysis.temperature;
-    await withCancellableProgress(`Invertscope: generating with ${checkpoint.run.id} epoch ${checkpoint.entry.epoch} (T = ${temperature})`,
-      (report, signal) => this.services.analysis.get(target, report, signal));
+    await withCancellableProgress(
+      `Invertscope: generating with ${checkpoint.run.id} epoch ${checkpoint.entry.epoch} (T = ${temperature})`,
+      (report, signal) => this.services.analysis.get(target, report, signal),
+    );
     this.services.inspectors.open(checkpoint.run.id, checkpoint.entry.epoch, 'generation');
     return true;
   }

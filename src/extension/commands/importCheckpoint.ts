@@ -13,20 +13,32 @@ export class ImportCheckpointCommand implements Command {
   constructor(private readonly services: Services) {}
 
   async execute(arg?: unknown): Promise<string | undefined> {
-    const file = arg instanceof vscode.Uri ? arg : (await vscode.window.showOpenDialog({
-      title: 'Import safetensors Checkpoint', canSelectMany: false, openLabel: 'Import',
-      filters: { 'safetensors checkpoints': ['safetensors'] },
-    }))?.[0];
+    const file =
+      arg instanceof vscode.Uri
+        ? arg
+        : (
+            await vscode.window.showOpenDialog({
+              title: 'Import safetensors Checkpoint',
+              canSelectMany: false,
+              openLabel: 'Import',
+              filters: { 'safetensors checkpoints': ['safetensors'] },
+            })
+          )?.[0];
     if (!file) return undefined;
     if (file.scheme !== 'file') throw new Error(`only files on this machine can be imported, not ${file.toString()}`);
-    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    const workspaceFolders = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
     requireTrustToImport(vscode.workspace.isTrusted, file.fsPath, workspaceFolders);
-    const model = await vscode.window.showQuickPick<vscode.QuickPickItem & { preset: PresetName | undefined }>([
-      { label: 'Infer from the file', description: 'layer count from the tensor names', preset: undefined },
-      { label: 'Base', description: '4 × Linear + LeakyReLU', preset: 'base' },
-      { label: 'Small', description: '1 × Linear + LeakyReLU', preset: 'small' },
-      { label: 'NoAct', description: '4 × Linear, no activation', preset: 'noact' },
-    ], { placeHolder: 'Architecture of the checkpoint' });
+    const model = await vscode.window.showQuickPick<vscode.QuickPickItem & { preset: PresetName | undefined }>(
+      [
+        { label: 'Infer from the file', description: 'layer count from the tensor names', preset: undefined },
+        { label: 'Base', description: '4 × Linear + LeakyReLU', preset: 'base' },
+        { label: 'Small', description: '1 × Linear + LeakyReLU', preset: 'small' },
+        { label: 'NoAct', description: '4 × Linear, no activation', preset: 'noact' },
+      ],
+      { placeHolder: 'Architecture of the checkpoint' },
+    );
     if (!model) return undefined;
     const run = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Invertscope: importing ${file.fsPath}` },
@@ -34,9 +46,14 @@ export class ImportCheckpointCommand implements Command {
     );
     this.services.log.info(`imported ${file.fsPath} as run ${run.id}`);
     this.services.tree.refreshAll();
-    void vscode.window.showInformationMessage(`Imported ${file.path.split('/').pop() ?? file.fsPath} as run ${run.id}`, 'Open Inspector').then((choice) => {
-      if (choice) void vscode.commands.executeCommand(COMMAND_IDS.openInspector, { runId: run.id });
-    });
+    void vscode.window
+      .showInformationMessage(
+        `Imported ${file.path.split('/').pop() ?? file.fsPath} as run ${run.id}`,
+        'Open Inspector',
+      )
+      .then((choice) => {
+        if (choice) void vscode.commands.executeCommand(COMMAND_IDS.openInspector, { runId: run.id });
+      });
     return run.id;
   }
 }

@@ -15,8 +15,10 @@ export class ReconstructCommand implements Command {
     const checkpoint = await resolveCheckpoint(this.services, arg, 'Checkpoint to reconstruct images with');
     if (!checkpoint) return false;
     const target = checkpointTarget(this.services, checkpoint);
-    await withCancellableProgress(`Invertscope: reconstructing with ${checkpoint.run.id} epoch ${checkpoint.entry.epoch}`,
-      (report, signal) => this.services.analysis.get(target, report, signal));
+    await withCancellableProgress(
+      `Invertscope: reconstructing with ${checkpoint.run.id} epoch ${checkpoint.entry.epoch}`,
+      (report, signal) => this.services.analysis.get(target, report, signal),
+    );
     this.services.inspectors.open(checkpoint.run.id, checkpoint.entry.epoch, 'reconstruction');
     return true;
   }

@@ -17,10 +17,19 @@ export class ResumeTrainingCommand implements Command {
 
   async execute(arg?: unknown): Promise<string | undefined> {
     requireTrustToTrain(vscode.workspace.isTrusted);
-    const resumable = (run: RunRecord) => run.status !== 'running' && run.checkpoints.length > 0 && run.importedFrom === undefined;
-    const run = await resolveRun(this.services, arg, 'Run to resume (stopped, failed or finished, with a checkpoint)', resumable);
+    const resumable = (run: RunRecord) =>
+      run.status !== 'running' && run.checkpoints.length > 0 && run.importedFrom === undefined;
+    const run = await resolveRun(
+      this.services,
+      arg,
+      'Run to resume (stopped, failed or finished, with a checkpoint)',
+      resumable,
+    );
     if (!run) return undefined;
-    if (!resumable(run)) throw new Error(`Run ${run.id} cannot be resumed: ${run.status === 'running' ? 'it is training' : run.checkpoints.length === 0 ? 'it has no checkpoint' : 'it was imported, not trained'}`);
+    if (!resumable(run))
+      throw new Error(
+        `Run ${run.id} cannot be resumed: ${run.status === 'running' ? 'it is training' : run.checkpoints.length === 0 ? 'it has no checkpoint' : 'it was imported, not trained'}`,
+      );
     const done = run.epochsCompleted;
     const suggestion = done < run.config.epochs ? run.config.epochs : done + Math.max(1, run.config.epochs);
     const text = await vscode.window.showInputBox({
@@ -29,12 +38,20 @@ export class ResumeTrainingCommand implements Command {
       value: String(suggestion),
       validateInput: (value) => {
         const n = Number(value.trim());
-        return Number.isInteger(n) && n > done && n <= LIMITS.epochs.max ? undefined : `Enter a whole number from ${done + 1} to ${LIMITS.epochs.max}`;
+        return Number.isInteger(n) && n > done && n <= LIMITS.epochs.max
+          ? undefined
+          : `Enter a whole number from ${done + 1} to ${LIMITS.epochs.max}`;
       },
     });
     if (text === undefined) return undefined;
     const training = this.services.training.start(
-      { kind: 'resume', runsFolder: this.services.location.current.runsFolder, runId: run.id, epochs: Number(text.trim()), backend: this.services.settings.current.backend },
+      {
+        kind: 'resume',
+        runsFolder: this.services.location.current.runsFolder,
+        runId: run.id,
+        epochs: Number(text.trim()),
+        backend: this.services.settings.current.backend,
+      },
       run.id,
     );
     followTraining(this.services, training, `Invertscope: resuming ${run.id}`);

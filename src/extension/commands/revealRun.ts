@@ -24,7 +24,9 @@ export class RevealRunCommand implements Command {
     const folder = this.services.location.current.runDir(runId);
     const uri = vscode.Uri.file(folder);
     const local = vscode.env.remoteName === undefined && vscode.env.uiKind === vscode.UIKind.Desktop;
-    const inWorkspace = (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && isInsideFolder(folder, f.uri.fsPath));
+    const inWorkspace = (vscode.workspace.workspaceFolders ?? []).some(
+      (f) => f.uri.scheme === 'file' && isInsideFolder(folder, f.uri.fsPath),
+    );
     if (local) await vscode.commands.executeCommand('revealFileInOS', uri);
     else if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
     else {

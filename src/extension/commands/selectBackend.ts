@@ -33,9 +33,14 @@ export class SelectBackendCommand implements Command {
     const blocked = choices.filter((c) => c.unavailable !== null);
     const items: Item[] = [
       ...choices.filter((c) => c.unavailable === null).map(item),
-      ...(blocked.length > 0 ? [{ label: 'Cannot load here', kind: vscode.QuickPickItemKind.Separator }, ...blocked.map(item)] : []),
+      ...(blocked.length > 0
+        ? [{ label: 'Cannot load here', kind: vscode.QuickPickItemKind.Separator }, ...blocked.map(item)]
+        : []),
     ];
-    const picked = await vscode.window.showQuickPick(items, { placeHolder: backendHint(choices, current), matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      placeHolder: backendHint(choices, current),
+      matchOnDescription: true,
+    });
     const choice = picked?.choice;
     if (!choice) return undefined;
     if (choice.unavailable !== null) {
@@ -45,9 +50,10 @@ export class SelectBackendCommand implements Command {
     const configuration = vscode.workspace.getConfiguration(SETTINGS_SECTION);
     // Write where the value comes from now, so a workspace setting does not silently win over the choice.
     const inspected = configuration.inspect('backend');
-    const target = inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined
-      ? vscode.ConfigurationTarget.Workspace
-      : vscode.ConfigurationTarget.Global;
+    const target =
+      inspected?.workspaceFolderValue !== undefined || inspected?.workspaceValue !== undefined
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
     await configuration.update('backend', choice.backend, target);
     return choice.backend;
   }

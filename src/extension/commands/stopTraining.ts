@@ -24,9 +24,11 @@ export class StopTrainingCommand implements Command {
       if (training) return training;
       const run = await this.services.location.current.readRun(ref.runId);
       const pid = run.process?.pid;
-      void vscode.window.showInformationMessage(run.status === 'running'
-        ? `Run ${ref.runId} is trained by another process${pid ? ` (pid ${pid})` : ''}, not this window; stop it there.`
-        : `Run ${ref.runId} is not training.`);
+      void vscode.window.showInformationMessage(
+        run.status === 'running'
+          ? `Run ${ref.runId} is trained by another process${pid ? ` (pid ${pid})` : ''}, not this window; stop it there.`
+          : `Run ${ref.runId} is not training.`,
+      );
       return undefined;
     }
     const all = this.services.training.list();

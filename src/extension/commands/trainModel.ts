@@ -21,7 +21,11 @@ export class TrainModelCommand implements Command {
     requireTrustToTrain(vscode.workspace.isTrusted);
     const settings = this.services.settings.current;
     const state = this.services.extension.workspaceState;
-    const choices = await collectTrainChoices(vscodeFlowUi, initialChoices(settings, state.get(TRAIN_CHOICES_KEY)), settings.dataFolder);
+    const choices = await collectTrainChoices(
+      vscodeFlowUi,
+      initialChoices(settings, state.get(TRAIN_CHOICES_KEY)),
+      settings.dataFolder,
+    );
     if (!choices) return undefined;
     await state.update(TRAIN_CHOICES_KEY, rememberChoices(choices));
     const config = buildTrainConfig(choices, settings);
@@ -29,7 +33,9 @@ export class TrainModelCommand implements Command {
     const training = this.services.training.start({ kind: 'new', runsFolder, config }, choices.model);
     followTraining(this.services, training, `Invertscope: training ${choices.model}`);
     const started = await training.session.started;
-    this.services.log.info(`training ${started.runId}: started on ${started.backend.description}, epochs ${started.firstEpoch}..${started.totalEpochs}`);
+    this.services.log.info(
+      `training ${started.runId}: started on ${started.backend.description}, epochs ${started.firstEpoch}..${started.totalEpochs}`,
+    );
     return started.runId;
   }
 }

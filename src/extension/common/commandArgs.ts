@@ -19,15 +19,22 @@ export function asRunRef(arg: unknown): RunRef | undefined {
 export function asCheckpointRef(arg: unknown): CheckpointRef | undefined {
   const run = asRunRef(arg);
   const epoch = (arg as { epoch?: unknown } | null)?.epoch;
-  return run && typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0 ? { runId: run.runId, epoch } : undefined;
+  return run && typeof epoch === 'number' && Number.isInteger(epoch) && epoch >= 0
+    ? { runId: run.runId, epoch }
+    : undefined;
 }
 
 /**
  * Two checkpoints to compare from a tree invocation: VS Code passes the clicked
  * node and, with multi-select, every selected node as the second argument.
  */
-export function checkpointPairFromSelection(clicked: unknown, selected: unknown): [CheckpointRef, CheckpointRef] | undefined {
-  const refs = (Array.isArray(selected) ? selected : [clicked]).map(asCheckpointRef).filter((r): r is CheckpointRef => r !== undefined);
+export function checkpointPairFromSelection(
+  clicked: unknown,
+  selected: unknown,
+): [CheckpointRef, CheckpointRef] | undefined {
+  const refs = (Array.isArray(selected) ? selected : [clicked])
+    .map(asCheckpointRef)
+    .filter((r): r is CheckpointRef => r !== undefined);
   const unique = refs.filter((r, i) => refs.findIndex((o) => o.runId === r.runId && o.epoch === r.epoch) === i);
   return unique.length === 2 ? [unique[0], unique[1]] : undefined;
 }

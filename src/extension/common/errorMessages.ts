@@ -38,17 +38,28 @@ export function describeFailure(what: string, error: unknown): FailureMessage {
       case 'NUMERIC':
         return { severity: 'error', text: `${what}: numerical failure: ${message}`, actions: ['openLog'] };
       case 'NETWORK':
-        return { severity: 'error', text: `${what}: download failed: ${message}. Check the connection or proxy settings.`, actions: ['openLog'] };
+        return {
+          severity: 'error',
+          text: `${what}: download failed: ${message}. Check the connection or proxy settings.`,
+          actions: ['openLog'],
+        };
       case 'BACKEND':
-        return { severity: 'error', text: `${what}: no compute backend could be loaded: ${message}`, actions: ['selectBackend', 'openLog'] };
+        return {
+          severity: 'error',
+          text: `${what}: no compute backend could be loaded: ${message}`,
+          actions: ['selectBackend', 'openLog'],
+        };
       default:
         break;
     }
   }
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return { severity: 'error', text: `${what}: file or folder not found: ${message}`, actions: ['openLog'] };
-  if (code === 'EACCES' || code === 'EPERM') return { severity: 'error', text: `${what}: permission denied: ${message}`, actions: ['openLog'] };
-  if (code === 'ENOSPC') return { severity: 'error', text: `${what}: the disk is full: ${message}`, actions: ['openLog'] };
+  if (code === 'ENOENT')
+    return { severity: 'error', text: `${what}: file or folder not found: ${message}`, actions: ['openLog'] };
+  if (code === 'EACCES' || code === 'EPERM')
+    return { severity: 'error', text: `${what}: permission denied: ${message}`, actions: ['openLog'] };
+  if (code === 'ENOSPC')
+    return { severity: 'error', text: `${what}: the disk is full: ${message}`, actions: ['openLog'] };
   return { severity: 'error', text: `${what} failed: ${message}`, actions: ['openLog'] };
 }
 

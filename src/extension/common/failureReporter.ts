@@ -15,7 +15,7 @@ export class FailureReporter {
       this.log.info(failure.text);
       return;
     }
-    this.log.error(`${what}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    this.log.error(`${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     const labels = failure.actions.map((action) => ACTION_LABELS[action]);
     const show = failure.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
     void show(failure.text, ...labels).then((chosen) => {

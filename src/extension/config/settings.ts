@@ -68,7 +68,11 @@ export const DEFAULT_SETTINGS: InvertscopeSettings = deepFreeze({
   checkpointEpochs: [10, 50, 100, 500],
   backend: 'auto',
   dataFolder: '',
-  analysis: { noiseLevels: [...DEFAULT_NOISE_LEVELS], testImages: DEFAULT_ANALYSIS_OPTIONS.testImages, temperature: DEFAULT_ANALYSIS_OPTIONS.temperature },
+  analysis: {
+    noiseLevels: [...DEFAULT_NOISE_LEVELS],
+    testImages: DEFAULT_ANALYSIS_OPTIONS.testImages,
+    temperature: DEFAULT_ANALYSIS_OPTIONS.temperature,
+  },
   runsFolderPolling: 'auto',
   runsFolderPollSeconds: 5,
 });
@@ -103,11 +107,21 @@ export function readSettings(get: SettingGetter): InvertscopeSettings {
     epochs: readInteger(get('epochs'), LIMITS.epochs, d.epochs),
     batchSize: readInteger(get('batchSize'), LIMITS.batchSize, d.batchSize),
     learningRate: readNumber(get('learningRate'), LIMITS.learningRate, d.learningRate),
-    checkpointEpochs: readIntegerList(get('checkpointEpochs'), LIMITS.checkpointEpoch, LIMITS.checkpointCount, d.checkpointEpochs),
+    checkpointEpochs: readIntegerList(
+      get('checkpointEpochs'),
+      LIMITS.checkpointEpoch,
+      LIMITS.checkpointCount,
+      d.checkpointEpochs,
+    ),
     backend: readEnum(get('backend'), BACKEND_REQUESTS, d.backend),
     dataFolder: readString(get('dataFolder')),
     analysis: {
-      noiseLevels: readNumberList(get('analysis.noiseLevels'), LIMITS.noiseLevel, LIMITS.noiseLevelCount, d.analysis.noiseLevels),
+      noiseLevels: readNumberList(
+        get('analysis.noiseLevels'),
+        LIMITS.noiseLevel,
+        LIMITS.noiseLevelCount,
+        d.analysis.noiseLevels,
+      ),
       testImages: readInteger(get('analysis.testImages'), LIMITS.testImages, d.analysis.testImages),
       temperature: readNumber(get('analysis.temperature'), LIMITS.temperature, d.analysis.temperature),
     },

@@ -1,7 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../util/dispose';
-import { affectsOurSettings, readSettings, resolveRunsFolder, SETTINGS_SECTION, type InvertscopeSettings } from './settings';
+import {
+  affectsOurSettings,
+  readSettings,
+  resolveRunsFolder,
+  SETTINGS_SECTION,
+  type InvertscopeSettings,
+} from './settings';
 
 /** The current settings snapshot; replaced (never mutated) when one of our keys changes. */
 export class SettingsStore extends Disposable {
@@ -12,11 +18,13 @@ export class SettingsStore extends Disposable {
   constructor(private readonly globalStorage: vscode.Uri) {
     super();
     this.snapshot = SettingsStore.read();
-    this._register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!affectsOurSettings((section) => event.affectsConfiguration(section))) return;
-      this.snapshot = SettingsStore.read();
-      this.changeEmitter.fire(this.snapshot);
-    }));
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!affectsOurSettings((section) => event.affectsConfiguration(section))) return;
+        this.snapshot = SettingsStore.read();
+        this.changeEmitter.fire(this.snapshot);
+      }),
+    );
     this._register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.changeEmitter.fire(this.snapshot)));
   }
 
@@ -26,8 +34,16 @@ export class SettingsStore extends Disposable {
 
   /** The absolute runs folder for the current settings and workspace. */
   runsFolder(): string {
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    return resolveRunsFolder(this.snapshot.runsFolder, folders, this.globalStorage.fsPath, (...parts) => path.join(...parts), (p) => path.isAbsolute(p));
+    const folders = (vscode.workspace.workspaceFolders ?? [])
+      .filter((f) => f.uri.scheme === 'file')
+      .map((f) => f.uri.fsPath);
+    return resolveRunsFolder(
+      this.snapshot.runsFolder,
+      folders,
+      this.globalStorage.fsPath,
+      (...parts) => path.join(...parts),
+      (p) => path.isAbsolute(p),
+    );
   }
 
   private static read(): InvertscopeSettings {

@@ -12,16 +12,18 @@ export class DashboardManager extends Disposable {
 
   constructor(private readonly deps: DashboardDeps) {
     super();
-    this._register(vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => {
-        if (this.panel) {
-          // A second restored dashboard would show the same folder twice.
-          panel.dispose();
-          return;
-        }
-        this.track(DashboardPanel.restore(this.deps, panel));
-      },
-    }));
+    this._register(
+      vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => {
+          if (this.panel) {
+            // A second restored dashboard would show the same folder twice.
+            panel.dispose();
+            return;
+          }
+          this.track(DashboardPanel.restore(this.deps, panel));
+        },
+      }),
+    );
     this._register({ dispose: () => this.panel?.dispose() });
   }
 

@@ -19,7 +19,12 @@ export function parseDashboardMessage(data: unknown): DashboardWebviewMessage | 
       return { type: 'openLog' };
     case 'watchRuns': {
       const ids = m.runIds;
-      if (!Array.isArray(ids) || ids.length > MAX_WATCHED_RUNS || !ids.every((id) => typeof id === 'string' && id !== '')) return null;
+      if (
+        !Array.isArray(ids) ||
+        ids.length > MAX_WATCHED_RUNS ||
+        !ids.every((id) => typeof id === 'string' && id !== '')
+      )
+        return null;
       return { type: 'watchRuns', runIds: [...new Set(ids as string[])] };
     }
     case 'openRun':

@@ -2,7 +2,12 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { describeError, isInvertscopeError } from '../../core/errors';
 import type { RunRecord } from '../../core/store/runTypes';
-import type { DashboardExportMessage, DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../contracts/dashboardProtocol';
+import type {
+  DashboardExportMessage,
+  DashboardHostMessage,
+  DashboardRow,
+  DashboardWebviewMessage,
+} from '../../contracts/dashboardProtocol';
 import { isCancellation } from '../common/errorMessages';
 import { createNonce, renderWebviewPage } from '../inspector/inspectorHtml';
 import { webviewOptions } from '../inspector/inspectorPanel';
@@ -61,7 +66,12 @@ export class DashboardPanel extends Disposable {
   readonly onDidDispose = this.disposeEmitter.event;
 
   static create(deps: DashboardDeps): DashboardPanel {
-    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, DASHBOARD_TITLE, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      DASHBOARD_VIEW_TYPE,
+      DASHBOARD_TITLE,
+      vscode.ViewColumn.Active,
+      webviewOptions(deps.extensionUri),
+    );
     return new DashboardPanel(deps, panel);
   }
 
@@ -71,7 +81,10 @@ export class DashboardPanel extends Disposable {
     return new DashboardPanel(deps, panel);
   }
 
-  private constructor(private readonly deps: DashboardDeps, readonly panel: vscode.WebviewPanel) {
+  private constructor(
+    private readonly deps: DashboardDeps,
+    readonly panel: vscode.WebviewPanel,
+  ) {
     super();
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
     this._register(panel.onDidDispose(() => this.dispose()));
@@ -103,10 +116,12 @@ export class DashboardPanel extends Disposable {
   async runsChanged(batch: ChangeBatch): Promise<void> {
     if (!this.ready) return;
     if (batch.root) await this.relist();
-    await Promise.all([...batch.runs].map(async ([runId, kind]) => {
-      if (kind !== 'metrics' && !batch.root) await this.refreshRow(runId);
-      if (this.watched.has(runId)) await this.postNewLoss(runId);
-    }));
+    await Promise.all(
+      [...batch.runs].map(async ([runId, kind]) => {
+        if (kind !== 'metrics' && !batch.root) await this.refreshRow(runId);
+        if (this.watched.has(runId)) await this.postNewLoss(runId);
+      }),
+    );
   }
 
   private html(): string {
@@ -135,7 +150,9 @@ export class DashboardPanel extends Disposable {
   private receive(data: unknown): void {
     const message = parseDashboardMessage(data);
     if (!message) {
-      this.deps.log.warn(`dashboard: ignoring a message that does not fit the protocol: ${JSON.stringify(data)?.slice(0, 200)}`);
+      this.deps.log.warn(
+        `dashboard: ignoring a message that does not fit the protocol: ${JSON.stringify(data)?.slice(0, 200)}`,
+      );
       return;
     }
     void this.handle(message).catch((error: unknown) => {
@@ -157,8 +174,10 @@ export class DashboardPanel extends Disposable {
         this.deps.openRun(message.runId);
         return;
       case 'tableShown':
-        this.deps.log.info(`dashboard: table of ${message.rows} runs drawn ${message.renderMs.toFixed(0)} ms after its data arrived; `
-          + `${(performance.now() - this.openedAt).toFixed(0)} ms after the dashboard was asked for`);
+        this.deps.log.info(
+          `dashboard: table of ${message.rows} runs drawn ${message.renderMs.toFixed(0)} ms after its data arrived; ` +
+            `${(performance.now() - this.openedAt).toFixed(0)} ms after the dashboard was asked for`,
+        );
         return;
       case 'export':
         await this.saveExport(message);
@@ -189,8 +208,16 @@ export class DashboardPanel extends Disposable {
     this.rows.clear();
     for (const run of listing.runs) this.rows.set(run.id, dashboardRow(run, points.known.get(run.id) ?? null));
     const listedMs = performance.now() - started;
-    this.post({ type: 'dashboardInit', runsFolder: store.runsFolder, rows: [...this.rows.values()], damaged: listing.damaged.length, listedMs });
-    this.deps.log.info(`dashboard: ${listing.runs.length} runs listed in ${listedMs.toFixed(0)} ms (${store.runsFolder})`);
+    this.post({
+      type: 'dashboardInit',
+      runsFolder: store.runsFolder,
+      rows: [...this.rows.values()],
+      damaged: listing.damaged.length,
+      listedMs,
+    });
+    this.deps.log.info(
+      `dashboard: ${listing.runs.length} runs listed in ${listedMs.toFixed(0)} ms (${store.runsFolder})`,
+    );
     await points.all;
     if (this.isDisposed || generation !== this.listGeneration) return;
     const upsert = listing.runs.flatMap((run) => this.rowIfChanged(run, points.known.get(run.id) ?? null));
@@ -218,7 +245,8 @@ export class DashboardPanel extends Disposable {
       this.watched.delete(id);
     }
     const upsert = listing.runs.flatMap((run) => this.rowIfChanged(run, points.known.get(run.id) ?? null));
-    if (upsert.length > 0 || removed.length > 0) this.post({ type: 'rows', upsert, removed, damaged: listing.damaged.length });
+    if (upsert.length > 0 || removed.length > 0)
+      this.post({ type: 'rows', upsert, removed, damaged: listing.damaged.length });
   }
 
   /** One run's record or files changed. */
@@ -246,11 +274,16 @@ export class DashboardPanel extends Disposable {
   }
 
   /** Starts reading every run's points; `known` fills in as reads finish. */
-  private pointsOf(runs: readonly RunRecord[]): { all: Promise<unknown>; known: Map<string, ReturnType<typeof latestPoint>> } {
+  private pointsOf(runs: readonly RunRecord[]): {
+    all: Promise<unknown>;
+    known: Map<string, ReturnType<typeof latestPoint>>;
+  } {
     const known = new Map<string, ReturnType<typeof latestPoint>>();
-    const all = Promise.all(runs.map(async (run) => {
-      known.set(run.id, latestPoint(run, await this.deps.trajectories.points(run)));
-    }));
+    const all = Promise.all(
+      runs.map(async (run) => {
+        known.set(run.id, latestPoint(run, await this.deps.trajectories.points(run)));
+      }),
+    );
     return { all, known };
   }
 
@@ -268,12 +301,20 @@ export class DashboardPanel extends Disposable {
     const wanted = new Set(runIds.filter((id) => this.rows.has(id)));
     for (const id of [...this.watched.keys()]) if (!wanted.has(id)) this.watched.delete(id);
     const store = this.deps.location.current;
-    await Promise.all([...wanted].filter((id) => !this.watched.has(id)).map(async (runId) => {
-      const row = this.rows.get(runId) as DashboardRow;
-      const watched: Watched = { next: null, builder: new LossTrackBuilder(stepsPerPoint(row.epochs * row.stepsPerEpoch)), reads: Promise.resolve() };
-      this.watched.set(runId, watched);
-      await Promise.all([this.postNewLoss(runId, watched), this.postTrajectory(store, runId)]);
-    }));
+    await Promise.all(
+      [...wanted]
+        .filter((id) => !this.watched.has(id))
+        .map(async (runId) => {
+          const row = this.rows.get(runId) as DashboardRow;
+          const watched: Watched = {
+            next: null,
+            builder: new LossTrackBuilder(stepsPerPoint(row.epochs * row.stepsPerEpoch)),
+            reads: Promise.resolve(),
+          };
+          this.watched.set(runId, watched);
+          await Promise.all([this.postNewLoss(runId, watched), this.postTrajectory(store, runId)]);
+        }),
+    );
   }
 
   private async postTrajectory(store: RunStorePort, runId: string): Promise<void> {
@@ -294,21 +335,24 @@ export class DashboardPanel extends Disposable {
    */
   private postNewLoss(runId: string, watched = this.watched.get(runId)): Promise<void> {
     if (!watched) return Promise.resolve();
-    watched.reads = watched.reads.then(() => this.metricsLimiter.run(async () => {
-      if (this.isDisposed || this.watched.get(runId) !== watched) return;
-      const first = watched.next === null;
-      let page;
-      try {
-        page = await this.deps.location.current.readMetricsSince(runId, watched.next ?? undefined);
-      } catch (error) {
-        if (!this.isDisposed) this.deps.log.warn(`dashboard: metrics of ${runId}: ${describeError(error)}`);
-        return;
-      }
-      if (this.isDisposed || this.watched.get(runId) !== watched) return;
-      watched.next = page.next;
-      const track = watched.builder.add(page.records);
-      if (first || track.stepX.length > 0 || track.epochs.length > 0) this.post({ type: 'runLoss', runId, track, replace: first });
-    }));
+    watched.reads = watched.reads.then(() =>
+      this.metricsLimiter.run(async () => {
+        if (this.isDisposed || this.watched.get(runId) !== watched) return;
+        const first = watched.next === null;
+        let page;
+        try {
+          page = await this.deps.location.current.readMetricsSince(runId, watched.next ?? undefined);
+        } catch (error) {
+          if (!this.isDisposed) this.deps.log.warn(`dashboard: metrics of ${runId}: ${describeError(error)}`);
+          return;
+        }
+        if (this.isDisposed || this.watched.get(runId) !== watched) return;
+        watched.next = page.next;
+        const track = watched.builder.add(page.records);
+        if (first || track.stepX.length > 0 || track.epochs.length > 0)
+          this.post({ type: 'runLoss', runId, track, replace: first });
+      }),
+    );
     return watched.reads;
   }
 

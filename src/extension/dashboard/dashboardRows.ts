@@ -40,9 +40,10 @@ export function dashboardRow(run: RunRecord, latest: TrajectoryPoint | null): Da
 export function finalLosses(run: RunRecord): FinalLosses | null {
   const last = [...run.checkpoints].sort((a, b) => a.epoch - b.epoch).at(-1);
   if (!last || (Number.isNaN(last.trainLoss) && Number.isNaN(last.testLoss))) return null;
-  const bits = run.config.objective === 'flow' && run.config.dequantize && Number.isFinite(last.testLoss)
-    ? bitsPerDim(last.testLoss, run.config.architecture.width)
-    : null;
+  const bits =
+    run.config.objective === 'flow' && run.config.dequantize && Number.isFinite(last.testLoss)
+      ? bitsPerDim(last.testLoss, run.config.architecture.width)
+      : null;
   return { epoch: last.epoch, trainLoss: last.trainLoss, testLoss: last.testLoss, testBitsPerDim: bits };
 }
 

@@ -25,7 +25,8 @@ export class LossTrackBuilder {
   private group: { firstStep: number; count: number; stepSum: number; lossSum: number } | null = null;
 
   constructor(private readonly stepsPerPoint: number) {
-    if (!(Number.isInteger(stepsPerPoint) && stepsPerPoint >= 1)) throw new RangeError(`LossTrackBuilder: stepsPerPoint must be an integer ≥ 1, got ${stepsPerPoint}`);
+    if (!(Number.isInteger(stepsPerPoint) && stepsPerPoint >= 1))
+      throw new RangeError(`LossTrackBuilder: stepsPerPoint must be an integer ≥ 1, got ${stepsPerPoint}`);
   }
 
   /** The points and epochs the records complete, in file order. */

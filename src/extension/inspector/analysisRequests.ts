@@ -37,17 +37,23 @@ export class AnalysisRequests {
       const run = await store.readRun(ref.runId);
       const entry = checkpointEntry(run, ref);
       const target = { run, entry, file: store.checkpointPath(run.id, entry) };
-      const onProgress = (message: string, fraction: number | null) => channel.post({ type: 'analysisProgress', ref, message, fraction });
+      const onProgress = (message: string, fraction: number | null) =>
+        channel.post({ type: 'analysisProgress', ref, message, fraction });
       const onPartial = (partial: PartialAnalysis) => channel.post({ type: 'analysisPartial', ref, partial });
       const cached = force ? null : await this.deps.analysis.readCached(target);
       if (!cached) this.deps.beforeCompute();
-      const analysis = cached ?? await this.deps.analysis.analyse(target, onProgress, this.deps.signal, onPartial);
+      const analysis = cached ?? (await this.deps.analysis.analyse(target, onProgress, this.deps.signal, onPartial));
       if (channel.isDisposed()) return;
       channel.post({ type: 'analysis', ref, analysis });
     } catch (error) {
       if (channel.isDisposed() || isCancellation(error)) return;
       this.deps.log.warn(`inspector: analysis of ${ref.runId} epoch ${ref.epoch}: ${describeError(error)}`);
-      channel.post({ type: 'analysisError', ref, message: describeError(error), code: isInvertscopeError(error) ? error.code : undefined });
+      channel.post({
+        type: 'analysisError',
+        ref,
+        message: describeError(error),
+        code: isInvertscopeError(error) ? error.code : undefined,
+      });
     } finally {
       if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }

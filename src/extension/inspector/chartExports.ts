@@ -14,7 +14,11 @@ import type { PanelChannel } from './panelChannel';
 export class ChartExports {
   private readonly waiters = new Map<string, (message: ExportMessage) => void>();
 
-  constructor(private readonly channel: PanelChannel, private readonly log: LogSink, private readonly defaultFolder: () => string) {}
+  constructor(
+    private readonly channel: PanelChannel,
+    private readonly log: LogSink,
+    private readonly defaultFolder: () => string,
+  ) {}
 
   /**
    * Asks the webview to serialize a chart and waits for its `export` message;
@@ -25,7 +29,11 @@ export class ChartExports {
     return new Promise<ExportMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(requestId);
-        reject(new Error(`the inspector did not produce the ${chart ?? 'current'} chart as ${format} within ${timeoutMs / 1000} s`));
+        reject(
+          new Error(
+            `the inspector did not produce the ${chart ?? 'current'} chart as ${format} within ${timeoutMs / 1000} s`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.set(requestId, (message) => {
         clearTimeout(timer);
@@ -61,7 +69,8 @@ export class ChartExports {
       detail = describeError(error);
       throw error;
     } finally {
-      if (!this.channel.isDisposed()) this.channel.post({ type: 'exportResult', requestId: message.requestId, ok, detail });
+      if (!this.channel.isDisposed())
+        this.channel.post({ type: 'exportResult', requestId: message.requestId, ok, detail });
     }
   }
 }

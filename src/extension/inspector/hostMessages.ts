@@ -34,19 +34,35 @@ export function parseWebviewMessage(data: unknown): WebviewMessage | null {
 }
 
 /** An `export` message of any webview whose chart is one of `charts`; null when a field does not fit. */
-export function parseExportMessage<Id extends string>(m: Record<string, unknown>, charts: readonly Id[]): ChartExportMessage<Id> | null {
-  if (typeof m.requestId !== 'string' || typeof m.content !== 'string' || typeof m.suggestedName !== 'string') return null;
+export function parseExportMessage<Id extends string>(
+  m: Record<string, unknown>,
+  charts: readonly Id[],
+): ChartExportMessage<Id> | null {
+  if (typeof m.requestId !== 'string' || typeof m.content !== 'string' || typeof m.suggestedName !== 'string')
+    return null;
   if (!charts.includes(m.chart as Id) || !EXPORT_FORMATS.includes(m.format as ExportFormat)) return null;
   if (m.encoding !== 'utf8' && m.encoding !== 'base64') return null;
   return {
-    type: 'export', requestId: m.requestId, chart: m.chart as Id, format: m.format as ExportFormat,
-    content: m.content, encoding: m.encoding, suggestedName: m.suggestedName,
+    type: 'export',
+    requestId: m.requestId,
+    chart: m.chart as Id,
+    format: m.format as ExportFormat,
+    content: m.content,
+    encoding: m.encoding,
+    suggestedName: m.suggestedName,
   };
 }
 
 function parseRef(value: unknown): { runId: string; epoch: number } | null {
   if (typeof value !== 'object' || value === null) return null;
   const r = value as Record<string, unknown>;
-  if (typeof r.runId !== 'string' || r.runId === '' || typeof r.epoch !== 'number' || !Number.isInteger(r.epoch) || r.epoch < 0) return null;
+  if (
+    typeof r.runId !== 'string' ||
+    r.runId === '' ||
+    typeof r.epoch !== 'number' ||
+    !Number.isInteger(r.epoch) ||
+    r.epoch < 0
+  )
+    return null;
   return { runId: r.runId, epoch: r.epoch };
 }

@@ -72,11 +72,15 @@ export interface WebviewPageOptions {
 export function renderWebviewPage(options: WebviewPageOptions): string {
   const { cspSource, scriptUri, styleUris, nonce, initialState } = options;
   // A nonce is base64; anything else could break out of the attribute it lives in.
-  if (!/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(nonce)) throw new RangeError(`renderInspectorHtml: invalid nonce: ${JSON.stringify(nonce)}`);
+  if (!/^[A-Za-z0-9+/_-]{16,}={0,2}$/.test(nonce))
+    throw new RangeError(`renderInspectorHtml: invalid nonce: ${JSON.stringify(nonce)}`);
   // VS Code's cspSource is a source list such as "'self' https://*.vscode-cdn.net";
   // a ';' or ',' would start a new directive or policy.
   const sources = cspSource.trim().split(/\s+/);
-  if (cspSource.trim() === '' || !sources.every((s) => /^('self'|[A-Za-z][A-Za-z0-9+.-]*:[^\s;,'"<>]*|[^\s;,'"<>:]+)$/.test(s))) {
+  if (
+    cspSource.trim() === '' ||
+    !sources.every((s) => /^('self'|[A-Za-z][A-Za-z0-9+.-]*:[^\s;,'"<>]*|[^\s;,'"<>:]+)$/.test(s))
+  ) {
     throw new RangeError(`renderInspectorHtml: invalid cspSource: ${JSON.stringify(cspSource)}`);
   }
   const styles = styleUris.map((uri) => `<link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n');

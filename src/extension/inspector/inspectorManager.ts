@@ -17,14 +17,20 @@ export class InspectorManager extends Disposable {
   constructor(private readonly deps: InspectorPanelDeps) {
     super();
     for (const viewType of [INSPECTOR_VIEW_TYPE, COMPARE_VIEW_TYPE]) {
-      this._register(vscode.window.registerWebviewPanelSerializer(viewType, {
-        deserializeWebviewPanel: async (panel, state: unknown) => {
-          const restored = InspectorPanel.restore(this.deps, panel, parseRestoredState(state));
-          if (restored) this.track(restored);
-        },
-      }));
+      this._register(
+        vscode.window.registerWebviewPanelSerializer(viewType, {
+          deserializeWebviewPanel: async (panel, state: unknown) => {
+            const restored = InspectorPanel.restore(this.deps, panel, parseRestoredState(state));
+            if (restored) this.track(restored);
+          },
+        }),
+      );
     }
-    this._register({ dispose: () => { for (const panel of [...this.panels]) panel.dispose(); } });
+    this._register({
+      dispose: () => {
+        for (const panel of [...this.panels]) panel.dispose();
+      },
+    });
   }
 
   /** Shows a checkpoint (epoch null: the latest), optionally scrolled to one chart. */

@@ -19,7 +19,13 @@ import { RunFeed } from './runFeed';
 import { TimelineCard } from './timelineCard';
 
 export interface RenderInspectorHtml {
-  (options: { cspSource: string; scriptUri: string; styleUri: string; nonce: string; initialState: PanelInitialState }): string;
+  (options: {
+    cspSource: string;
+    scriptUri: string;
+    styleUri: string;
+    nonce: string;
+    initialState: PanelInitialState;
+  }): string;
 }
 
 export interface InspectorPanelDeps {
@@ -36,7 +42,11 @@ export const COMPARE_VIEW_TYPE = 'invertscope.compare';
 
 /** Webview options: scripts on, and nothing loadable but the extension's media/ folder. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-  return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+  return {
+    enableScripts: true,
+    retainContextWhenHidden: false,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')],
+  };
 }
 
 /**
@@ -66,12 +76,21 @@ export class InspectorPanel extends Disposable {
 
   static create(deps: InspectorPanelDeps, target: PanelTarget, column: vscode.ViewColumn): InspectorPanel {
     const viewType = target.compare ? COMPARE_VIEW_TYPE : INSPECTOR_VIEW_TYPE;
-    const panel = vscode.window.createWebviewPanel(viewType, panelTitle(target), column, webviewOptions(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      viewType,
+      panelTitle(target),
+      column,
+      webviewOptions(deps.extensionUri),
+    );
     return new InspectorPanel(deps, panel, target);
   }
 
   /** A panel VS Code brought back after a reload; a string target says why it cannot be shown. */
-  static restore(deps: InspectorPanelDeps, panel: vscode.WebviewPanel, target: PanelTarget | string): InspectorPanel | undefined {
+  static restore(
+    deps: InspectorPanelDeps,
+    panel: vscode.WebviewPanel,
+    target: PanelTarget | string,
+  ): InspectorPanel | undefined {
     panel.webview.options = webviewOptions(deps.extensionUri);
     if (typeof target === 'string') {
       deps.log.warn(`inspector: not restoring a panel: ${target}`);
@@ -81,14 +100,27 @@ export class InspectorPanel extends Disposable {
     return new InspectorPanel(deps, panel, target);
   }
 
-  private constructor(private readonly deps: InspectorPanelDeps, readonly panel: vscode.WebviewPanel, target: PanelTarget) {
+  private constructor(
+    private readonly deps: InspectorPanelDeps,
+    readonly panel: vscode.WebviewPanel,
+    target: PanelTarget,
+  ) {
     super();
     this.target = target;
     const store = () => deps.location.current;
     this.runs = new RunFeed(this.channel, store, deps.log);
-    this.timeline = new TimelineCard(this.channel, { store, trajectories: deps.trajectories, log: deps.log, idle: () => this.analyses.idle() });
+    this.timeline = new TimelineCard(this.channel, {
+      store,
+      trajectories: deps.trajectories,
+      log: deps.log,
+      idle: () => this.analyses.idle(),
+    });
     this.analyses = new AnalysisRequests(this.channel, {
-      store, analysis: deps.analysis, log: deps.log, signal: this.aborter.signal, beforeCompute: () => this.timeline.yieldToAnalysis(),
+      store,
+      analysis: deps.analysis,
+      log: deps.log,
+      signal: this.aborter.signal,
+      beforeCompute: () => this.timeline.yieldToAnalysis(),
     });
     this.exports = new ChartExports(this.channel, deps.log, () => deps.location.current.runDir(this.target.runId));
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
@@ -130,7 +162,8 @@ export class InspectorPanel extends Disposable {
    * rejects when the webview does not answer (it is not ready, or the chart has nothing to show).
    */
   requestExport(chart: ChartId | null, format: ExportFormat, timeoutMs = 15_000): Promise<ExportMessage> {
-    if (!this.ready) return Promise.reject(new Error('the inspector is still loading; try again when it shows its charts'));
+    if (!this.ready)
+      return Promise.reject(new Error('the inspector is still loading; try again when it shows its charts'));
     return this.exports.request(chart, format, timeoutMs);
   }
 
@@ -166,7 +199,9 @@ export class InspectorPanel extends Disposable {
   private receive(data: unknown): void {
     const message = parseWebviewMessage(data);
     if (!message) {
-      this.deps.log.warn(`inspector: ignoring a message that does not fit the protocol: ${JSON.stringify(data)?.slice(0, 200)}`);
+      this.deps.log.warn(
+        `inspector: ignoring a message that does not fit the protocol: ${JSON.stringify(data)?.slice(0, 200)}`,
+      );
       return;
     }
     void this.handle(message).catch((error: unknown) => {

@@ -24,7 +24,10 @@ export function initialStateFor(target: PanelTarget): PanelInitialState {
 export function panelTitle(target: PanelTarget): string {
   const here = target.epoch === null ? target.runId : `${target.runId} · epoch ${target.epoch}`;
   if (!target.compare) return here;
-  const there = target.compare.runId === target.runId ? `epoch ${target.compare.epoch}` : `${target.compare.runId} · epoch ${target.compare.epoch}`;
+  const there =
+    target.compare.runId === target.runId
+      ? `epoch ${target.compare.epoch}`
+      : `${target.compare.runId} · epoch ${target.compare.epoch}`;
   return `${here} ↔ ${there}`;
 }
 
@@ -32,8 +35,10 @@ export function panelTitle(target: PanelTarget): string {
 export function parseRestoredState(state: unknown): PanelTarget | string {
   if (typeof state !== 'object' || state === null) return 'the panel saved no state';
   const s = state as Record<string, unknown>;
-  if (typeof s.runId !== 'string' || s.runId === '') return `the saved state names no run (runId: ${JSON.stringify(s.runId)})`;
-  if (s.epoch !== null && s.epoch !== undefined && !isEpoch(s.epoch)) return `the saved epoch is invalid: ${JSON.stringify(s.epoch)}`;
+  if (typeof s.runId !== 'string' || s.runId === '')
+    return `the saved state names no run (runId: ${JSON.stringify(s.runId)})`;
+  if (s.epoch !== null && s.epoch !== undefined && !isEpoch(s.epoch))
+    return `the saved epoch is invalid: ${JSON.stringify(s.epoch)}`;
   let compare: CheckpointRef | null = null;
   if (s.compare !== null && s.compare !== undefined) {
     const c = s.compare as Record<string, unknown>;
@@ -47,7 +52,10 @@ export function parseRestoredState(state: unknown): PanelTarget | string {
 
 /** Whether a panel already shows exactly this. */
 export function sameTarget(a: PanelTarget, b: PanelTarget): boolean {
-  const sameCompare = a.compare === null ? b.compare === null : b.compare !== null && a.compare.runId === b.compare.runId && a.compare.epoch === b.compare.epoch;
+  const sameCompare =
+    a.compare === null
+      ? b.compare === null
+      : b.compare !== null && a.compare.runId === b.compare.runId && a.compare.epoch === b.compare.epoch;
   return a.runId === b.runId && a.epoch === b.epoch && sameCompare;
 }
 

@@ -17,7 +17,11 @@ export class RunFeed {
   /** Per run shown, where its metrics were read up to (what the webview has). */
   private readonly metricsSent = new Map<string, MetricsCursor>();
 
-  constructor(private readonly channel: PanelChannel, private readonly store: () => RunStorePort, private readonly log: LogSink) {}
+  constructor(
+    private readonly channel: PanelChannel,
+    private readonly store: () => RunStorePort,
+    private readonly log: LogSink,
+  ) {}
 
   /** The run, its metrics and the list of runs, as the webview's 'init'; an unreadable run posts an error instead. */
   async sendInit(runId: string): Promise<boolean> {
@@ -28,7 +32,11 @@ export class RunFeed {
       run = await store.readRun(runId);
     } catch (error) {
       if (this.channel.isDisposed()) return false;
-      this.channel.post({ type: 'error', message: describeError(error), code: isInvertscopeError(error) ? error.code : undefined });
+      this.channel.post({
+        type: 'error',
+        message: describeError(error),
+        code: isInvertscopeError(error) ? error.code : undefined,
+      });
       return false;
     }
     const [metrics, listing] = await Promise.all([
@@ -45,7 +53,10 @@ export class RunFeed {
   async sendRunOf(ref: CheckpointRef): Promise<void> {
     if (this.metricsSent.has(ref.runId)) return;
     const store = this.store();
-    const [run, metrics] = await Promise.all([store.readRun(ref.runId), store.readMetricsSince(ref.runId).catch(() => NO_METRICS)]);
+    const [run, metrics] = await Promise.all([
+      store.readRun(ref.runId),
+      store.readMetricsSince(ref.runId).catch(() => NO_METRICS),
+    ]);
     if (this.channel.isDisposed()) return;
     this.metricsSent.set(ref.runId, metrics.next);
     this.channel.post({ type: 'run', run, metrics: metrics.records });
@@ -62,7 +73,8 @@ export class RunFeed {
       await this.postNewMetrics(runId);
     } catch (error) {
       if (this.channel.isDisposed()) return;
-      if (isInvertscopeError(error, 'NOT_FOUND')) this.channel.post({ type: 'error', message: `Run ${runId} no longer exists`, code: 'NOT_FOUND' });
+      if (isInvertscopeError(error, 'NOT_FOUND'))
+        this.channel.post({ type: 'error', message: `Run ${runId} no longer exists`, code: 'NOT_FOUND' });
       else this.log.warn(`inspector: refreshing ${runId}: ${describeError(error)}`);
     }
   }

@@ -16,7 +16,10 @@ export interface TimelineCardDeps {
 export class TimelineCard implements IDisposable {
   private feed: TimelineFeed | null = null;
 
-  constructor(private readonly channel: PanelChannel, private readonly deps: TimelineCardDeps) {}
+  constructor(
+    private readonly channel: PanelChannel,
+    private readonly deps: TimelineCardDeps,
+  ) {}
 
   /** Shows the run's timeline, replacing another run's. */
   watch(runId: string): void {

@@ -19,15 +19,32 @@ const OBJECTIVES: readonly Objective[] = ['seed', 'flow'];
  * with the reason — all read from the probe of the engine's capability facts.
  */
 export function backendChoices(probed: readonly BackendAvailability[], current: BackendRequest): BackendChoice[] {
-  const auto = OBJECTIVES.map((objective) => `${autoChoice(probed, objective) ?? 'nothing'} for ${OBJECTIVE_NAMES[objective]}`);
-  const rows: BackendChoice[] = [{
-    backend: 'auto', label: 'auto', description: `the fastest that loads: ${auto.join(', ')}`, unavailable: null, current: current === 'auto',
-  }];
+  const auto = OBJECTIVES.map(
+    (objective) => `${autoChoice(probed, objective) ?? 'nothing'} for ${OBJECTIVE_NAMES[objective]}`,
+  );
+  const rows: BackendChoice[] = [
+    {
+      backend: 'auto',
+      label: 'auto',
+      description: `the fastest that loads: ${auto.join(', ')}`,
+      unavailable: null,
+      current: current === 'auto',
+    },
+  ];
   const loadable = probed.filter((b) => b.unavailable === null);
   const blocked = probed.filter((b) => b.unavailable !== null);
   for (const b of [...loadable, ...blocked]) {
-    const trains = b.objectives.length === OBJECTIVES.length ? '' : ` · trains ${b.objectives.map((o) => OBJECTIVE_NAMES[o]).join(' and ')} only`;
-    rows.push({ backend: b.name, label: b.name, description: `${b.description}${trains}`, unavailable: b.unavailable, current: current === b.name });
+    const trains =
+      b.objectives.length === OBJECTIVES.length
+        ? ''
+        : ` · trains ${b.objectives.map((o) => OBJECTIVE_NAMES[o]).join(' and ')} only`;
+    rows.push({
+      backend: b.name,
+      label: b.name,
+      description: `${b.description}${trains}`,
+      unavailable: b.unavailable,
+      current: current === b.name,
+    });
   }
   return rows;
 }

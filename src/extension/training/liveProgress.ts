@@ -43,17 +43,32 @@ export function applyMetric(previous: LiveProgress | null, metric: MetricRecord,
   return {
     epoch: metric.epoch,
     totalEpochs: shape.totalEpochs,
-    epochFraction: shape.stepsPerEpoch > 0 ? clamp01(stepInEpoch / shape.stepsPerEpoch) : previous?.epoch === metric.epoch ? previous.epochFraction : 0,
+    epochFraction:
+      shape.stepsPerEpoch > 0
+        ? clamp01(stepInEpoch / shape.stepsPerEpoch)
+        : previous?.epoch === metric.epoch
+          ? previous.epochFraction
+          : 0,
     loss: metric.loss,
     samplesPerSecond: metric.samplesPerSecond,
   };
 }
 
 /** Progress after a trainer message, or the previous one when the message carries none. */
-export function applyTrainerMessage(previous: LiveProgress | null, message: FromTrainer, shape: SessionShape | null): LiveProgress | null {
+export function applyTrainerMessage(
+  previous: LiveProgress | null,
+  message: FromTrainer,
+  shape: SessionShape | null,
+): LiveProgress | null {
   switch (message.type) {
     case 'started':
-      return { epoch: message.firstEpoch, totalEpochs: message.totalEpochs, epochFraction: 0, loss: null, samplesPerSecond: null };
+      return {
+        epoch: message.firstEpoch,
+        totalEpochs: message.totalEpochs,
+        epochFraction: 0,
+        loss: null,
+        samplesPerSecond: null,
+      };
     case 'progress':
       return shape ? applyMetric(previous, message.metric, shape) : previous;
     default:
@@ -86,7 +101,12 @@ export function progressText(progress: LiveProgress | null): string {
 }
 
 /** The status bar item's text: the newest training, the engine that trains it once known, and how many others run. */
-export function statusBarText(progress: LiveProgress | null, modelName: string, otherActive: number, engine: string | null = null): string {
+export function statusBarText(
+  progress: LiveProgress | null,
+  modelName: string,
+  otherActive: number,
+  engine: string | null = null,
+): string {
   const more = otherActive > 0 ? ` (+${otherActive})` : '';
   return `$(sync~spin) ${modelName}${engine ? ` on ${engine}` : ''}: ${progressText(progress)}${more}`;
 }

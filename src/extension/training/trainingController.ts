@@ -52,13 +52,17 @@ export class TrainingController extends Disposable {
     const onListenerError = (error: unknown) => this.log.error(error instanceof Error ? error : String(error));
     this.changeEmitter = this._register(new Emitter<ActiveTraining>(onListenerError));
     this.endEmitter = this._register(new Emitter<TrainingEnded>(onListenerError));
-    this.checkpointEmitter = this._register(new Emitter<{ readonly runId: string; readonly epoch: number }>(onListenerError));
+    this.checkpointEmitter = this._register(
+      new Emitter<{ readonly runId: string; readonly epoch: number }>(onListenerError),
+    );
     this.onDidChange = this.changeEmitter.event;
     this.onDidEnd = this.endEmitter.event;
     this.onDidWriteCheckpoint = this.checkpointEmitter.event;
-    this._register(toDisposable(() => {
-      for (const training of this.active.values()) training.session.cancel();
-    }));
+    this._register(
+      toDisposable(() => {
+        for (const training of this.active.values()) training.session.cancel();
+      }),
+    );
   }
 
   start(request: TrainRequest, label: string): ActiveTraining {
@@ -68,19 +72,31 @@ export class TrainingController extends Disposable {
     }
     const session = this.trainer.start(request);
     const training: MutableTraining = {
-      request, label, session, runId: request.kind === 'resume' ? request.runId : null, shape: null, backend: null, progress: null, stopRequested: false,
+      request,
+      label,
+      session,
+      runId: request.kind === 'resume' ? request.runId : null,
+      shape: null,
+      backend: null,
+      progress: null,
+      stopRequested: false,
     };
     this.active.set(session, training);
     const unsubscribe = session.onMessage((message) => this.receive(training, message));
-    session.started.then((info: StartedInfo) => {
-      training.runId = info.runId;
-      training.shape = shapeFromStarted(info);
-    }, () => undefined);
+    session.started.then(
+      (info: StartedInfo) => {
+        training.runId = info.runId;
+        training.shape = shapeFromStarted(info);
+      },
+      () => undefined,
+    );
     void session.outcome.then((outcome) => {
       unsubscribe();
       this.active.delete(session);
       if (outcome.runId) training.runId = outcome.runId;
-      this.log.info(`training ${training.runId ?? label}: ${outcome.status}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ''}`);
+      this.log.info(
+        `training ${training.runId ?? label}: ${outcome.status}${outcome.error ? ` (${outcome.error.code}: ${outcome.error.message})` : ''}`,
+      );
       this.endEmitter.fire({ training: { ...training }, outcome });
     });
     this.log.info(`training ${label}: process ${session.pid ?? '?'} started (${request.kind})`);
@@ -115,7 +131,9 @@ export class TrainingController extends Disposable {
     session.cancel();
     const timer = setTimeout(() => {
       if (this.active.has(session)) {
-        this.log.warn(`training ${training.runId ?? training.label}: no answer to cancel after ${this.killAfterMs} ms, killing process ${session.pid ?? '?'}`);
+        this.log.warn(
+          `training ${training.runId ?? training.label}: no answer to cancel after ${this.killAfterMs} ms, killing process ${session.pid ?? '?'}`,
+        );
         session.kill();
       }
     }, this.killAfterMs);

@@ -6,7 +6,9 @@ import type { TrainingController } from './trainingController';
 
 /** Epoch, loss and speed of the newest training while any runs; a click offers Stop and Open Inspector. */
 export class TrainingStatusBar extends Disposable {
-  private readonly item = this._register(vscode.window.createStatusBarItem('invertscope.training', vscode.StatusBarAlignment.Left, 10));
+  private readonly item = this._register(
+    vscode.window.createStatusBarItem('invertscope.training', vscode.StatusBarAlignment.Left, 10),
+  );
   private lastUpdate = 0;
   private contextValue: boolean | undefined;
   private pending: ReturnType<typeof setTimeout> | undefined;

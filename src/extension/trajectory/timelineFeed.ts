@@ -38,10 +38,17 @@ export class TimelineFeed extends Disposable {
   /** An analysis was asked for since the loop last waited for the panel to be idle. */
   private yielded = false;
 
-  constructor(private readonly deps: TimelineFeedDeps, readonly runId: string) {
+  constructor(
+    private readonly deps: TimelineFeedDeps,
+    readonly runId: string,
+  ) {
     super();
     this._register({ dispose: () => this.aborter.abort() });
-    this._register(deps.trajectories.onDidChange(({ runId: changed }) => { if (changed === runId) void this.refresh(); }));
+    this._register(
+      deps.trajectories.onDidChange(({ runId: changed }) => {
+        if (changed === runId) void this.refresh();
+      }),
+    );
   }
 
   /** Posts what is known now, and starts computing what is missing unless that is under way. */
@@ -50,7 +57,9 @@ export class TimelineFeed extends Disposable {
     if (!known || this.isDisposed) return;
     this.post(known.run, known.points);
     if (this.missing(known.run, known.points).length > 0 && !this.loop && this.problem === null) {
-      this.loop = this.computeMissing().finally(() => { this.loop = null; });
+      this.loop = this.computeMissing().finally(() => {
+        this.loop = null;
+      });
     }
   }
 
@@ -75,14 +84,18 @@ export class TimelineFeed extends Disposable {
       const run = await this.deps.store().readRun(this.runId);
       return { run, points: await this.deps.trajectories.points(run) };
     } catch (error) {
-      if (!this.isDisposed && !isInvertscopeError(error, 'NOT_FOUND')) this.deps.log.warn(`timeline of ${this.runId}: ${describeError(error)}`);
+      if (!this.isDisposed && !isInvertscopeError(error, 'NOT_FOUND'))
+        this.deps.log.warn(`timeline of ${this.runId}: ${describeError(error)}`);
       return null;
     }
   }
 
   private missing(run: RunRecord, points: readonly TrajectoryPoint[]): number[] {
     const have = new Set(points.map((p) => `${p.epoch}:${p.checkpointSha256}`));
-    return run.checkpoints.filter((c) => !have.has(`${c.epoch}:${c.sha256}`)).map((c) => c.epoch).sort((a, b) => a - b);
+    return run.checkpoints
+      .filter((c) => !have.has(`${c.epoch}:${c.sha256}`))
+      .map((c) => c.epoch)
+      .sort((a, b) => a - b);
   }
 
   private post(run: RunRecord, points: readonly TrajectoryPoint[]): void {
@@ -127,14 +140,18 @@ export class TimelineFeed extends Disposable {
       this.aborter.signal.addEventListener('abort', stop, { once: true });
       try {
         let lastPost = 0;
-        await this.deps.trajectories.compute(target, (message, fraction) => {
-          this.computing = { epoch, message: `epoch ${epoch}: ${message}`, fraction };
-          // At most a few progress messages a second: each carries every point.
-          const now = Date.now();
-          if (now - lastPost < 250) return;
-          lastPost = now;
-          this.post(known.run, known.points);
-        }, current.signal);
+        await this.deps.trajectories.compute(
+          target,
+          (message, fraction) => {
+            this.computing = { epoch, message: `epoch ${epoch}: ${message}`, fraction };
+            // At most a few progress messages a second: each carries every point.
+            const now = Date.now();
+            if (now - lastPost < 250) return;
+            lastPost = now;
+            this.post(known.run, known.points);
+          },
+          current.signal,
+        );
         this.computing = null;
       } catch (error) {
         this.computing = null;

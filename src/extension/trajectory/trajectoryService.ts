@@ -19,15 +19,30 @@ export interface TrajectoryChanged {
  */
 export class TrajectoryService extends Disposable {
   /** runId → the checkpoint hashes the points were read for, and the points. */
-  private readonly memory = new Map<string, { readonly key: string; readonly points: Promise<readonly TrajectoryPoint[]> }>();
+  private readonly memory = new Map<
+    string,
+    { readonly key: string; readonly points: Promise<readonly TrajectoryPoint[]> }
+  >();
   private readonly limiter = new TaskLimiter(6);
   /** Points being computed, by run and checkpoint: callers asking for the same one share it. */
-  private readonly jobs = new Map<string, { readonly promise: Promise<TrajectoryPoint>; readonly listeners: Set<AnalysisProgressListener>; readonly controller: AbortController; waiters: number }>();
+  private readonly jobs = new Map<
+    string,
+    {
+      readonly promise: Promise<TrajectoryPoint>;
+      readonly listeners: Set<AnalysisProgressListener>;
+      readonly controller: AbortController;
+      waiters: number;
+    }
+  >();
   private readonly changedEmitter: Emitter<TrajectoryChanged>;
   /** A run's points may differ from what was read before: ask again. */
   readonly onDidChange: Event<TrajectoryChanged>;
 
-  constructor(private readonly port: TrajectoryPort, private readonly store: () => RunStorePort, private readonly log: LogSink) {
+  constructor(
+    private readonly port: TrajectoryPort,
+    private readonly store: () => RunStorePort,
+    private readonly log: LogSink,
+  ) {
     super();
     this.changedEmitter = this._register(new Emitter<TrajectoryChanged>((e) => this.log.error(String(e))));
     this.onDidChange = this.changedEmitter.event;
@@ -38,13 +53,17 @@ export class TrajectoryService extends Disposable {
     const key = run.checkpoints.map((c) => `${c.epoch}:${c.sha256}`).join(',');
     const remembered = this.memory.get(run.id);
     if (remembered && remembered.key === key) return remembered.points;
-    const points = this.limiter.run(() => this.port.readCached(run, this.store().runDir(run.id))).then(
-      (read) => [...read].sort((a, b) => a.epoch - b.epoch),
-      (error: unknown) => {
-        this.log.warn(`reading the trajectory of ${run.id}: ${error instanceof Error ? error.message : String(error)}`);
-        return [];
-      },
-    );
+    const points = this.limiter
+      .run(() => this.port.readCached(run, this.store().runDir(run.id)))
+      .then(
+        (read) => [...read].sort((a, b) => a.epoch - b.epoch),
+        (error: unknown) => {
+          this.log.warn(
+            `reading the trajectory of ${run.id}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+          return [];
+        },
+      );
     this.memory.set(run.id, { key, points });
     return points;
   }
@@ -56,17 +75,29 @@ export class TrajectoryService extends Disposable {
    * again and onDidChange says so (the tree, the dashboard and timelines
    * update).
    */
-  compute(target: CheckpointTarget, onProgress: AnalysisProgressListener, signal: AbortSignal): Promise<TrajectoryPoint> {
+  compute(
+    target: CheckpointTarget,
+    onProgress: AnalysisProgressListener,
+    signal: AbortSignal,
+  ): Promise<TrajectoryPoint> {
     const key = checkpointKey({ runId: target.run.id, epoch: target.entry.epoch, sha256: target.entry.sha256 });
     let job = this.jobs.get(key);
     if (!job) {
       const controller = new AbortController();
       const listeners = new Set<AnalysisProgressListener>();
-      const promise = this.port.compute(target, (message, fraction) => { for (const l of [...listeners]) l(message, fraction); }, controller.signal);
+      const promise = this.port.compute(
+        target,
+        (message, fraction) => {
+          for (const l of [...listeners]) l(message, fraction);
+        },
+        controller.signal,
+      );
       const created = { promise, listeners, controller, waiters: 0 };
       job = created;
       this.jobs.set(key, created);
-      const settle = () => { if (this.jobs.get(key) === created) this.jobs.delete(key); };
+      const settle = () => {
+        if (this.jobs.get(key) === created) this.jobs.delete(key);
+      };
       promise.then(() => {
         settle();
         this.invalidate(target.run.id);
@@ -90,7 +121,16 @@ export class TrajectoryService extends Disposable {
       };
       if (signal.aborted) return onAbort();
       signal.addEventListener('abort', onAbort, { once: true });
-      shared.promise.then((point) => { leave(); resolve(point); }, (error: unknown) => { leave(); reject(error); });
+      shared.promise.then(
+        (point) => {
+          leave();
+          resolve(point);
+        },
+        (error: unknown) => {
+          leave();
+          reject(error);
+        },
+      );
     });
   }
 

@@ -23,7 +23,11 @@ export class CheckpointNode extends TreeNode {
   /** When the layers were last answered as still being read (ms since the epoch). */
   private pendingAnsweredAt = 0;
 
-  constructor(readonly parent: RunNode, public entry: CheckpointEntry, private readonly context: TreeContext) {
+  constructor(
+    readonly parent: RunNode,
+    public entry: CheckpointEntry,
+    private readonly context: TreeContext,
+  ) {
     super();
   }
 
@@ -36,7 +40,11 @@ export class CheckpointNode extends TreeNode {
   }
 
   target(): CheckpointTarget {
-    return { run: this.parent.record, entry: this.entry, file: this.context.store().checkpointPath(this.runId, this.entry) };
+    return {
+      run: this.parent.record,
+      entry: this.entry,
+      file: this.context.store().checkpointPath(this.runId, this.entry),
+    };
   }
 
   /** The cached analysis may have changed: read it again if it was read, showing the old spectra meanwhile. */
@@ -53,7 +61,10 @@ export class CheckpointNode extends TreeNode {
 
   getTreeItem(): vscode.TreeItem {
     const analysed = this.spectra === undefined ? null : this.spectra !== null;
-    return treeItemFromView(checkpointView(this.parent.record, this.entry, analysed, this.parent.pointAt(this.epoch)), this);
+    return treeItemFromView(
+      checkpointView(this.parent.record, this.entry, analysed, this.parent.pointAt(this.epoch)),
+      this,
+    );
   }
 
   /**
@@ -70,7 +81,10 @@ export class CheckpointNode extends TreeNode {
     if (spectra === undefined) this.pendingAnsweredAt = Date.now();
     // Without a full analysis, the trajectory point's per-layer figures are the same four numbers.
     const point = this.parent.pointAt(this.epoch);
-    return Array.from({ length: layerCount }, (_, i) => new LayerNode(this, i, spectra === undefined ? 'reading' : spectra?.[i] ?? point?.layers[i] ?? null));
+    return Array.from(
+      { length: layerCount },
+      (_, i) => new LayerNode(this, i, spectra === undefined ? 'reading' : (spectra?.[i] ?? point?.layers[i] ?? null)),
+    );
   }
 
   private startRead(): void {
@@ -93,7 +107,9 @@ export class CheckpointNode extends TreeNode {
       const analysis = await this.context.analysis.readCached(this.target());
       return analysis ? analysis.layers : null;
     } catch (error) {
-      this.context.log.warn(`reading the cached analysis of ${this.runId} epoch ${this.epoch}: ${error instanceof Error ? error.message : String(error)}`);
+      this.context.log.warn(
+        `reading the cached analysis of ${this.runId} epoch ${this.epoch}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return null;
     }
   }

@@ -5,7 +5,11 @@ import { layerView, type LayerFigures } from './treePresentation';
 
 /** One Linear layer of a checkpoint, with its condition number when analysed. */
 export class LayerNode extends TreeNode {
-  constructor(readonly parent: CheckpointNode, readonly index: number, private readonly spectrum: LayerFigures | null | 'reading') {
+  constructor(
+    readonly parent: CheckpointNode,
+    readonly index: number,
+    private readonly spectrum: LayerFigures | null | 'reading',
+  ) {
     super();
   }
 

@@ -20,7 +20,11 @@ export class RunNode extends TreeNode {
   /** Bumped by every read, so that an older, slower read never overwrites a newer one. */
   private pointsGeneration = 0;
 
-  constructor(public record: RunRecord, public live: LiveProgress | null, private readonly context: TreeContext) {
+  constructor(
+    public record: RunRecord,
+    public live: LiveProgress | null,
+    private readonly context: TreeContext,
+  ) {
     super();
   }
 
@@ -91,5 +95,9 @@ export class RunNode extends TreeNode {
 
 /** What the rows show of a run's points: which checkpoints have one, of which file, and their verdicts. */
 function pointsKey(points: readonly TrajectoryPoint[] | null): string {
-  return points === null ? '' : points.map((p) => `${p.epoch}:${p.checkpointSha256}:${p.jacobian.cond}:${p.roundTrips.float32.brokenFraction}`).join(',');
+  return points === null
+    ? ''
+    : points
+        .map((p) => `${p.epoch}:${p.checkpointSha256}:${p.jacobian.cond}:${p.roundTrips.float32.brokenFraction}`)
+        .join(',');
 }

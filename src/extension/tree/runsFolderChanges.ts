@@ -44,7 +44,10 @@ export function mergeChangeKeys(keys: Iterable<string>): ChangeBatch {
   let root = false;
   const runs = new Map<string, 'record' | 'metrics' | 'files'>();
   for (const key of keys) {
-    if (key === 'root') { root = true; continue; }
+    if (key === 'root') {
+      root = true;
+      continue;
+    }
     const colon = key.indexOf(':');
     const kind = key.slice(0, colon) as 'record' | 'metrics' | 'files';
     const runId = key.slice(colon + 1);

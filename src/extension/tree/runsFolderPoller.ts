@@ -29,7 +29,9 @@ export class RunsFolderPoller implements IDisposable {
 
   /** Looks now (then every interval again); resolves when this look is done. A look already under way is joined. */
   look(): Promise<void> {
-    this.inFlight ??= this.lookOnce().finally(() => { this.inFlight = null; });
+    this.inFlight ??= this.lookOnce().finally(() => {
+      this.inFlight = null;
+    });
     return this.inFlight;
   }
 
@@ -46,7 +48,8 @@ export class RunsFolderPoller implements IDisposable {
         if (changes.length > 0) this.onChanges(changes);
       }
     } finally {
-      if (!this.disposed && this.timer === undefined) this.timer = this.timers.setTimeout(() => void this.look(), this.intervalMs);
+      if (!this.disposed && this.timer === undefined)
+        this.timer = this.timers.setTimeout(() => void this.look(), this.intervalMs);
     }
   }
 

@@ -38,7 +38,11 @@ function isRunFolderName(name: string): boolean {
  * folder itself cannot be listed (it does not exist yet, or the share is
  * unreachable): polling then waits for it rather than reporting every run gone.
  */
-export async function takeSnapshot(folder: string, fs: SnapshotFs, limiter = new TaskLimiter(8)): Promise<FolderSnapshot | null> {
+export async function takeSnapshot(
+  folder: string,
+  fs: SnapshotFs,
+  limiter = new TaskLimiter(8),
+): Promise<FolderSnapshot | null> {
   let names: string[];
   try {
     names = (await fs.readdir(folder)).filter(isRunFolderName);
@@ -49,11 +53,19 @@ export async function takeSnapshot(folder: string, fs: SnapshotFs, limiter = new
     const s = await fs.stat(path).catch(() => null);
     return s ? `${s.mtimeMs}:${s.size}` : '';
   };
-  const entries = await Promise.all(names.map((name) => limiter.run(async (): Promise<[string, RunFilesState]> => {
-    const run = join(folder, name);
-    const [record, metrics, files] = await Promise.all([state(join(run, 'run.json')), state(join(run, 'metrics.jsonl')), state(join(run, 'checkpoints'))]);
-    return [name, { record, metrics, files }];
-  })));
+  const entries = await Promise.all(
+    names.map((name) =>
+      limiter.run(async (): Promise<[string, RunFilesState]> => {
+        const run = join(folder, name);
+        const [record, metrics, files] = await Promise.all([
+          state(join(run, 'run.json')),
+          state(join(run, 'metrics.jsonl')),
+          state(join(run, 'checkpoints')),
+        ]);
+        return [name, { record, metrics, files }];
+      }),
+    ),
+  );
   return new Map(entries);
 }
 
@@ -102,7 +114,11 @@ export const NETWORK_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
  * (or when it cannot tell). Linux: the statfs type; Windows: a UNC path
  * (\\server\share). `statfsType` reads the type of the nearest existing folder.
  */
-export function networkFileSystemName(folder: string, platform: NodeJS.Platform, statfsType: number | null): string | null {
+export function networkFileSystemName(
+  folder: string,
+  platform: NodeJS.Platform,
+  statfsType: number | null,
+): string | null {
   if (platform === 'win32') return /^\\\\[^\\?.]/.test(folder) ? 'a network share' : null;
   if (platform !== 'linux' || statfsType === null) return null;
   return NETWORK_FILE_SYSTEMS.get(statfsType >>> 0) ?? null;

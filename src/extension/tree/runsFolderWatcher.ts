@@ -39,18 +39,33 @@ export class RunsFolderWatcher extends Disposable {
   private readonly changeEmitter = this._register(new vscode.EventEmitter<ChangeBatch>());
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor(private readonly location: RunsLocation, private readonly settings: SettingsStore, private readonly log: LogSink, quietMs = 300, maxWaitMs = 1500) {
+  constructor(
+    private readonly location: RunsLocation,
+    private readonly settings: SettingsStore,
+    private readonly log: LogSink,
+    quietMs = 300,
+    maxWaitMs = 1500,
+  ) {
     super();
-    this.debouncer = this._register(new KeyedDebouncer<string>(quietMs, maxWaitMs, (keys) => this.changeEmitter.fire(mergeChangeKeys(keys))));
+    this.debouncer = this._register(
+      new KeyedDebouncer<string>(quietMs, maxWaitMs, (keys) => this.changeEmitter.fire(mergeChangeKeys(keys))),
+    );
     this.restart();
     this._register(location.onDidChange(() => this.restart()));
     let polling = this.pollingKey();
-    this._register(settings.onDidChange(() => {
-      if (this.pollingKey() === polling) return;
-      polling = this.pollingKey();
-      this.restart();
-    }));
-    this._register({ dispose: () => { this.watcher?.dispose(); this.poller?.dispose(); } });
+    this._register(
+      settings.onDidChange(() => {
+        if (this.pollingKey() === polling) return;
+        polling = this.pollingKey();
+        this.restart();
+      }),
+    );
+    this._register({
+      dispose: () => {
+        this.watcher?.dispose();
+        this.poller?.dispose();
+      },
+    });
   }
 
   /** Looks at a polled folder now (Refresh Runs), rather than at the next interval. */

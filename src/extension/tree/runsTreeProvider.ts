@@ -26,11 +26,16 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly runs = new Map<string, RunNode>();
   /** For runs followed through their files: where their metrics were read up to, and what that showed. */
-  private readonly metricsSeen = new Map<string, { readonly next: MetricsCursor; readonly live: LiveProgress | null }>();
+  private readonly metricsSeen = new Map<
+    string,
+    { readonly next: MetricsCursor; readonly live: LiveProgress | null }
+  >();
   private readonly context: TreeContext;
   /** A root refresh was asked for and VS Code has not read the root again yet. */
   private rootRefreshPending = false;
-  private readonly rootListedEmitter = this._register(new vscode.EventEmitter<{ readonly entries: number; readonly askedAt: number }>());
+  private readonly rootListedEmitter = this._register(
+    new vscode.EventEmitter<{ readonly entries: number; readonly askedAt: number }>(),
+  );
   /** Fires each time the view's top level has been listed: the number of entries, and when VS Code asked (performance.now()). */
   readonly onDidListRoot = this.rootListedEmitter.event;
 
@@ -42,20 +47,36 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     private readonly log: LogSink,
   ) {
     super();
-    this.context = { store: () => location.current, analysis, trajectories, log, changed: (node) => this.changeEmitter.fire(node) };
-    this._register(location.onDidChange(() => {
-      this.runs.clear();
-      this.metricsSeen.clear();
-      this.changeEmitter.fire(undefined);
-    }));
-    this._register(training.onDidChange((t) => {
-      if (t.runId) this.setLive(t.runId, t.progress);
-    }));
+    this.context = {
+      store: () => location.current,
+      analysis,
+      trajectories,
+      log,
+      changed: (node) => this.changeEmitter.fire(node),
+    };
+    this._register(
+      location.onDidChange(() => {
+        this.runs.clear();
+        this.metricsSeen.clear();
+        this.changeEmitter.fire(undefined);
+      }),
+    );
+    this._register(
+      training.onDidChange((t) => {
+        if (t.runId) this.setLive(t.runId, t.progress);
+      }),
+    );
     this._register(training.onDidWriteCheckpoint(({ runId }) => void this.refreshRun(runId)));
-    this._register(training.onDidEnd(({ training: t }) => { if (t.runId) void this.refreshRun(t.runId); }));
-    this._register(analysis.onDidComplete(({ runId, epoch }) => {
-      this.findCheckpoint(runId, epoch)?.reload();
-    }));
+    this._register(
+      training.onDidEnd(({ training: t }) => {
+        if (t.runId) void this.refreshRun(t.runId);
+      }),
+    );
+    this._register(
+      analysis.onDidComplete(({ runId, epoch }) => {
+        this.findCheckpoint(runId, epoch)?.reload();
+      }),
+    );
     this._register(trajectories.onDidChange(({ runId }) => this.runs.get(runId)?.loadTrajectory()));
   }
 
@@ -95,7 +116,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     try {
       record = await this.location.current.readRun(runId);
     } catch (error) {
-      if (!isInvertscopeError(error, 'NOT_FOUND')) this.log.warn(`reading run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!isInvertscopeError(error, 'NOT_FOUND'))
+        this.log.warn(`reading run ${runId}: ${error instanceof Error ? error.message : String(error)}`);
       if (node) this.changeEmitter.fire(undefined);
       return;
     }
@@ -107,7 +129,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     node.update(record);
     node.loadTrajectory();
     if (kind === 'files') node.reloadCheckpoints();
-    if (record.status === 'running' && !this.training.findByRun(runId)) node.live = await this.liveFromFiles(runId, record.config.epochs);
+    if (record.status === 'running' && !this.training.findByRun(runId))
+      node.live = await this.liveFromFiles(runId, record.config.epochs);
     if (this.isDisposed) return;
     this.changeEmitter.fire(node);
   }
@@ -167,7 +190,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
       node.loadTrajectory();
       const active = this.training.findByRun(record.id);
       if (active) node.live = active.progress;
-      else if (record.status === 'running' && node.live === null) node.live = await this.liveFromFiles(record.id, record.config.epochs);
+      else if (record.status === 'running' && node.live === null)
+        node.live = await this.liveFromFiles(record.id, record.config.epochs);
       nodes.push(node);
     }
     for (const id of [...this.runs.keys()]) if (!listed.has(id)) this.runs.delete(id);

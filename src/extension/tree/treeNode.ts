@@ -34,7 +34,10 @@ export function treeItemFromView(view: NodeView, node: TreeNode): vscode.TreeIte
   if (view.tooltipCommands.length > 0) tooltip.isTrusted = { enabledCommands: [...view.tooltipCommands] };
   item.tooltip = tooltip;
   item.contextValue = view.contextValue;
-  item.iconPath = new vscode.ThemeIcon(view.icon.id, view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined);
+  item.iconPath = new vscode.ThemeIcon(
+    view.icon.id,
+    view.icon.color ? new vscode.ThemeColor(view.icon.color) : undefined,
+  );
   if (view.clickCommand) item.command = { command: view.clickCommand, title: view.label, arguments: [node] };
   return item;
 }
@@ -43,7 +46,10 @@ export function treeItemFromView(view: NodeView, node: TreeNode): vscode.TreeIte
 export class MessageNode extends TreeNode {
   readonly parent = undefined;
 
-  constructor(private readonly text: string, private readonly detail: string) {
+  constructor(
+    private readonly text: string,
+    private readonly detail: string,
+  ) {
     super();
   }
 

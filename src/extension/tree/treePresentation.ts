@@ -8,7 +8,14 @@ import type { JacobianReport, LayerSpectrum } from '../../core/analysis/types';
 import { describeArchitecture } from '../../core/model/architecture';
 import type { CheckpointEntry, RunRecord, RunStatus } from '../../core/store/runTypes';
 import { COMMAND_IDS } from '../common/commandIds';
-import { formatCondition, formatCount, formatDecibels, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
+import {
+  formatCondition,
+  formatCount,
+  formatDecibels,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+} from '../../shared/formatNumber';
 import type { LiveProgress } from '../training/liveProgress';
 
 export type Collapse = 'none' | 'collapsed' | 'expanded';
@@ -47,7 +54,7 @@ export type LayerFigures = Pick<LayerSpectrum, 'sigmaMax' | 'sigmaMin' | 'cond' 
 
 /** The verdict in the few words a tree row has room for. */
 export const VERDICT_WORDS: Record<JacobianReport['verdict'], string> = {
-  'invertible': 'invertible',
+  invertible: 'invertible',
   'float32-insufficient': 'float32 not enough',
   'non-invertible-float64': 'not invertible',
 };
@@ -68,7 +75,11 @@ export function brokenText(point: TrajectoryPoint): string {
  * analysed checkpoint) adds where the inverse stands, e.g. "κ(J) 1e17 · not
  * invertible", with the epoch when it is not the run's last checkpoint.
  */
-export function runDescription(run: RunRecord, live: LiveProgress | null, latest: TrajectoryPoint | null = null): string {
+export function runDescription(
+  run: RunRecord,
+  live: LiveProgress | null,
+  latest: TrajectoryPoint | null = null,
+): string {
   const base = runStatusDescription(run, live);
   if (!latest) return base;
   const lastCheckpoint = Math.max(...run.checkpoints.map((c) => c.epoch));
@@ -111,7 +122,10 @@ export function runTooltip(run: RunRecord, live: LiveProgress | null, latest: Tr
   ];
   if (live && live.samplesPerSecond !== null) lines.push(`| Speed | ${formatCount(live.samplesPerSecond)} samples/s |`);
   if (run.importedFrom !== undefined) lines.push(`| Imported from | ${escapeMarkdown(run.importedFrom)} |`);
-  if (latest) lines.push(`| Latest analysis | epoch ${latest.epoch}: ${jacobianText(latest)}, ${VERDICT_WORDS[latest.verdict]}, ${brokenText(latest)} |`);
+  if (latest)
+    lines.push(
+      `| Latest analysis | epoch ${latest.epoch}: ${jacobianText(latest)}, ${VERDICT_WORDS[latest.verdict]}, ${brokenText(latest)} |`,
+    );
   if (run.error) lines.push('', `**Error** (${escapeMarkdown(run.error.code)}): ${escapeMarkdown(run.error.message)}`);
   return lines.join('\n');
 }
@@ -138,15 +152,23 @@ export function checkpointNodeId(runId: string, epoch: number): string {
  * for this very file) κ(J) and the share of broken reconstructions.
  * `analysed` says whether the full analysis is cached (null: not looked yet).
  */
-export function checkpointView(run: RunRecord, entry: CheckpointEntry, analysed: boolean | null, point: TrajectoryPoint | null = null): NodeView {
+export function checkpointView(
+  run: RunRecord,
+  entry: CheckpointEntry,
+  analysed: boolean | null,
+  point: TrajectoryPoint | null = null,
+): NodeView {
   const train = formatLoss(entry.trainLoss);
   const test = formatLoss(entry.testLoss);
   const analysisLine = analysed === null ? '' : analysed ? 'Analysis: cached' : 'Analysis: not computed yet';
-  const current = point !== null && point.epoch === entry.epoch && point.checkpointSha256 === entry.sha256 ? point : null;
+  const current =
+    point !== null && point.epoch === entry.epoch && point.checkpointSha256 === entry.sha256 ? point : null;
   return {
     id: checkpointNodeId(run.id, entry.epoch),
     label: `epoch ${entry.epoch}`,
-    description: current ? `loss ${train} · ${jacobianText(current)} · ${brokenText(current)}` : `loss ${train} · test ${test}`,
+    description: current
+      ? `loss ${train} · ${jacobianText(current)} · ${brokenText(current)}`
+      : `loss ${train} · test ${test}`,
     tooltip: [
       `**${escapeMarkdown(run.id)}**, epoch ${entry.epoch}`,
       '',
@@ -178,7 +200,12 @@ export function layerLabel(index: number, activation: boolean): string {
  * A layer: κ when the checkpoint's analysis is cached, else the way to compute
  * it; `reading` while the cache is being read.
  */
-export function layerView(run: RunRecord, entry: CheckpointEntry, index: number, spectrum: LayerFigures | null | 'reading'): NodeView {
+export function layerView(
+  run: RunRecord,
+  entry: CheckpointEntry,
+  index: number,
+  spectrum: LayerFigures | null | 'reading',
+): NodeView {
   const activation = run.config.architecture.layers[index]?.activation ?? false;
   const base = {
     id: layerNodeId(run.id, entry.epoch, index),
@@ -275,7 +302,13 @@ export function damagedRunView(id: string, folder: string, message: string): Nod
     id: runNodeId(id),
     label: id,
     description: 'damaged',
-    tooltip: [`**${escapeMarkdown(id)}** cannot be read`, '', escapeMarkdown(message), '', `Folder: \`${folder}\``].join('\n'),
+    tooltip: [
+      `**${escapeMarkdown(id)}** cannot be read`,
+      '',
+      escapeMarkdown(message),
+      '',
+      `Folder: \`${folder}\``,
+    ].join('\n'),
     tooltipCommands: [],
     contextValue: 'run.damaged',
     icon: { id: 'warning', color: 'problemsWarningIcon.foreground' },

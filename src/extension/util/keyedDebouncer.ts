@@ -29,7 +29,9 @@ export class KeyedDebouncer<K> implements IDisposable {
     private readonly timers: Timers = realTimers,
   ) {
     if (!(quietMs >= 0 && maxWaitMs >= quietMs)) {
-      throw new RangeError(`KeyedDebouncer: need 0 <= quietMs <= maxWaitMs, got quietMs=${quietMs}, maxWaitMs=${maxWaitMs}`);
+      throw new RangeError(
+        `KeyedDebouncer: need 0 <= quietMs <= maxWaitMs, got quietMs=${quietMs}, maxWaitMs=${maxWaitMs}`,
+      );
     }
   }
 

@@ -12,7 +12,8 @@ export class TaskLimiter {
   private readonly queue: Array<() => void> = [];
 
   constructor(private readonly limit: number) {
-    if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError(`TaskLimiter: limit must be an integer ≥ 1, got ${limit}`);
+    if (!(Number.isInteger(limit) && limit >= 1))
+      throw new RangeError(`TaskLimiter: limit must be an integer ≥ 1, got ${limit}`);
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {

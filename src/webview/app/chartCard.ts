@@ -50,35 +50,47 @@ export class ChartCard<Id extends string = ChartId> {
 
   readonly id: Id;
 
-  constructor(private readonly context: CardHost<Id>, private readonly options: ChartCardOptions<Id>) {
+  constructor(
+    private readonly context: CardHost<Id>,
+    private readonly options: ChartCardOptions<Id>,
+  ) {
     this.id = options.id;
     const titleId = `card-title-${options.id}-${++exportCounter}`;
-    const exports = el('div', { class: 'card-exports', attrs: { role: 'group', 'aria-label': `Export ${options.title}` } },
-      (options.exporter.svg ? (['svg', 'png', 'csv'] as const) : (['csv'] as const)).map((format) => button({
-        name: `export-${format}`,
-        label: format.toUpperCase(),
-        description: `Export ${options.title} as ${format.toUpperCase()}`,
-        onClick: () => void this.exportAs(format),
-      })));
+    const exports = el(
+      'div',
+      { class: 'card-exports', attrs: { role: 'group', 'aria-label': `Export ${options.title}` } },
+      (options.exporter.svg ? (['svg', 'png', 'csv'] as const) : (['csv'] as const)).map((format) =>
+        button({
+          name: `export-${format}`,
+          label: format.toUpperCase(),
+          description: `Export ${options.title} as ${format.toUpperCase()}`,
+          onClick: () => void this.exportAs(format),
+        }),
+      ),
+    );
     this.controls = el('div', { class: 'card-controls' });
     this.body = el('div', { class: 'card-body' });
     this.footer = el('div', { class: 'card-footer' });
-    this.element = el('section', {
-      class: `card${options.wide ? ' card-wide' : ''}`,
-      attrs: { 'aria-labelledby': titleId, tabindex: '-1' },
-      data: { card: options.id },
-    }, [
-      el('header', { class: 'card-header' }, [
-        el('div', { class: 'card-heading' }, [
-          el('h3', { class: 'card-title', text: options.title, attrs: { id: titleId } }),
-          el('p', { class: 'card-description', text: options.description }),
+    this.element = el(
+      'section',
+      {
+        class: `card${options.wide ? ' card-wide' : ''}`,
+        attrs: { 'aria-labelledby': titleId, tabindex: '-1' },
+        data: { card: options.id },
+      },
+      [
+        el('header', { class: 'card-header' }, [
+          el('div', { class: 'card-heading' }, [
+            el('h3', { class: 'card-title', text: options.title, attrs: { id: titleId } }),
+            el('p', { class: 'card-description', text: options.description }),
+          ]),
+          exports,
         ]),
-        exports,
-      ]),
-      this.controls,
-      this.body,
-      this.footer,
-    ]);
+        this.controls,
+        this.body,
+        this.footer,
+      ],
+    );
     context.cards.add(this);
   }
 
@@ -138,7 +150,8 @@ export class ChartCard<Id extends string = ChartId> {
       let content: string;
       if (format === 'csv') content = this.options.exporter.csv();
       else {
-        if (!this.options.exporter.svg) throw new Error(`${this.options.title} has no ${format.toUpperCase()} form; export it as CSV`);
+        if (!this.options.exporter.svg)
+          throw new Error(`${this.options.title} has no ${format.toUpperCase()} form; export it as CSV`);
         const svg = this.options.exporter.svg(pageBackground(document));
         content = format === 'svg' ? svg.text : await rasterizeSvg(svg.text, svg.width, svg.height);
       }

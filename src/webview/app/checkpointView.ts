@@ -15,7 +15,11 @@ export class CheckpointView {
   private shown: AnalysisState | 'empty' | null = null;
   private live: AnalysisView | null = null;
 
-  constructor(private readonly context: ViewContext, private ref: CheckpointRef | null, heading: string | null) {
+  constructor(
+    private readonly context: ViewContext,
+    private ref: CheckpointRef | null,
+    heading: string | null,
+  ) {
     this.content = el('div', { class: 'checkpoint-content' });
     this.element = el('div', { class: 'checkpoint-view' }, [
       ...(heading ? [el('h2', { class: 'column-heading', text: heading })] : []),
@@ -30,7 +34,10 @@ export class CheckpointView {
   /** Re-reads the model; rebuilds only when this checkpoint's state changed. */
   update(): void {
     const state = this.ref ? this.context.model.analysis(this.ref) : undefined;
-    const next: AnalysisState | 'empty' = this.ref === null ? 'empty' : state ?? { kind: 'loading', message: 'Waiting for the analysis…', fraction: null };
+    const next: AnalysisState | 'empty' =
+      this.ref === null
+        ? 'empty'
+        : (state ?? { kind: 'loading', message: 'Waiting for the analysis…', fraction: null });
     if (this.shown !== null && sameState(this.shown, next)) return;
     this.shown = next;
     this.live?.dispose();
@@ -41,7 +48,14 @@ export class CheckpointView {
       const loading = loadingView(`Analysing epoch ${this.ref?.epoch}`, next.message, next.fraction);
       this.content.replaceChildren(...(next.partial ? [loading, firstResultsView(next.partial)] : [loading]));
     } else if (next.kind === 'error') {
-      this.content.replaceChildren(errorView(this.context, `The analysis of epoch ${this.ref?.epoch} failed`, next.code ? `${next.message} (${next.code})` : next.message, this.ref));
+      this.content.replaceChildren(
+        errorView(
+          this.context,
+          `The analysis of epoch ${this.ref?.epoch} failed`,
+          next.code ? `${next.message} (${next.code})` : next.message,
+          this.ref,
+        ),
+      );
     } else {
       this.live = new AnalysisView(this.context, this.ref as CheckpointRef, next.analysis);
       this.content.replaceChildren(this.live.element);
@@ -72,9 +86,12 @@ export class CheckpointView {
     const run = this.context.model.primaryRunId ? this.context.model.run(this.context.model.primaryRunId) : undefined;
     const first = run?.config.checkpointEpochs.find((e) => e > (run?.epochsCompleted ?? 0));
     if (run?.status === 'running') {
-      return emptyView('No checkpoint yet', first !== undefined
-        ? `The first checkpoint is written after epoch ${first}; it will appear here. The loss curves above update live.`
-        : 'A checkpoint is written when training ends; it will appear here.');
+      return emptyView(
+        'No checkpoint yet',
+        first !== undefined
+          ? `The first checkpoint is written after epoch ${first}; it will appear here. The loss curves above update live.`
+          : 'A checkpoint is written when training ends; it will appear here.',
+      );
     }
     return emptyView('No checkpoint', 'This run has no checkpoint to inspect.');
   }
@@ -83,7 +100,8 @@ export class CheckpointView {
 function sameState(a: AnalysisState | 'empty', b: AnalysisState | 'empty'): boolean {
   if (a === 'empty' || b === 'empty') return a === b;
   if (a.kind === 'ready' && b.kind === 'ready') return a.analysis === b.analysis;
-  if (a.kind === 'loading' && b.kind === 'loading') return a.message === b.message && a.fraction === b.fraction && a.partial === b.partial;
+  if (a.kind === 'loading' && b.kind === 'loading')
+    return a.message === b.message && a.fraction === b.fraction && a.partial === b.partial;
   if (a.kind === 'error' && b.kind === 'error') return a.message === b.message && a.code === b.code;
   return false;
 }

@@ -29,10 +29,19 @@ export class Header {
   private readonly closeCompare: HTMLElement;
   private epochs: number[] = [];
 
-  constructor(private readonly context: ViewContext, actions: HeaderActions, initialTitle: string) {
+  constructor(
+    private readonly context: ViewContext,
+    actions: HeaderActions,
+    initialTitle: string,
+  ) {
     this.title.textContent = initialTitle;
     this.checkpointSlider = slider({
-      name: 'checkpoint', label: 'Checkpoint', min: 0, max: 0, step: 1, value: 0,
+      name: 'checkpoint',
+      label: 'Checkpoint',
+      min: 0,
+      max: 0,
+      step: 1,
+      value: 0,
       format: (i) => (this.epochs[i] === undefined ? 'none' : `epoch ${this.epochs[i]}`),
       onChange: (i) => {
         const epoch = this.epochs[i];
@@ -40,12 +49,22 @@ export class Header {
       },
     });
     this.compareControl = dropdown({
-      name: 'compare', label: 'Compare with', choices: [{ value: NO_COMPARE, label: 'none' }], value: NO_COMPARE,
+      name: 'compare',
+      label: 'Compare with',
+      choices: [{ value: NO_COMPARE, label: 'none' }],
+      value: NO_COMPARE,
       onChange: (value) => actions.compareWith(value === NO_COMPARE ? null : parseRef(value)),
     });
-    this.closeCompare = button({ name: 'close-compare', label: 'Close comparison', onClick: () => actions.compareWith(null) });
+    this.closeCompare = button({
+      name: 'close-compare',
+      label: 'Close comparison',
+      onClick: () => actions.compareWith(null),
+    });
     this.element = el('header', { class: 'run-header' }, [
-      el('div', { class: 'run-identity' }, [el('div', { class: 'run-title-row' }, [this.title, this.status]), this.meta]),
+      el('div', { class: 'run-identity' }, [
+        el('div', { class: 'run-title-row' }, [this.title, this.status]),
+        this.meta,
+      ]),
       el('div', { class: 'run-controls' }, [
         el('div', { class: 'checkpoint-picker' }, [this.checkpointSlider.element, this.ticks]),
         this.compareControl.element,
@@ -60,9 +79,10 @@ export class Header {
       const summary = summaries.find((s) => s.id === run.id);
       const arch = run.config.architecture;
       this.title.textContent = summary?.label ?? run.id;
-      this.meta.textContent = `${arch.name}: ${arch.layers.length} × Linear ${arch.width}→${arch.width}, LeakyReLU(${arch.negativeSlope}) · `
-        + `${run.config.objective === 'flow' ? 'exact-likelihood (flow) loss' : 'the paper\u2019s loss'} · batch ${run.config.batchSize}, lr ${run.config.learningRate}`
-        + (run.backend ? ` · ${run.backend.description}` : '');
+      this.meta.textContent =
+        `${arch.name}: ${arch.layers.length} × Linear ${arch.width}→${arch.width}, LeakyReLU(${arch.negativeSlope}) · ` +
+        `${run.config.objective === 'flow' ? 'exact-likelihood (flow) loss' : 'the paper\u2019s loss'} · batch ${run.config.batchSize}, lr ${run.config.learningRate}` +
+        (run.backend ? ` · ${run.backend.description}` : '');
       this.status.textContent = run.status;
       this.status.dataset.status = run.status;
       this.epochs = run.checkpoints.map((c) => c.epoch).sort((a, b) => a - b);
@@ -71,16 +91,24 @@ export class Header {
     this.checkpointSlider.setRange(0, Math.max(0, this.epochs.length - 1), 1);
     this.checkpointSlider.setValue(Math.max(0, index));
     this.checkpointSlider.setDisabled(this.epochs.length < 2);
-    this.ticks.replaceChildren(...this.epochs.map((e, i) => el('span', {
-      class: `checkpoint-tick${i === index ? ' is-current' : ''}`, text: String(e),
-    })));
+    this.ticks.replaceChildren(
+      ...this.epochs.map((e, i) =>
+        el('span', {
+          class: `checkpoint-tick${i === index ? ' is-current' : ''}`,
+          text: String(e),
+        }),
+      ),
+    );
 
     const choices = [{ value: NO_COMPARE, label: 'none' }];
     for (const s of summaries) {
       for (const epoch of s.checkpointEpochs) {
         if (run && s.id === run.id && epoch === ui.epoch) continue;
         const ref = { runId: s.id, epoch };
-        choices.push({ value: checkpointKey(ref), label: run && s.id === run.id ? `this run · epoch ${epoch}` : `${s.label} · epoch ${epoch}` });
+        choices.push({
+          value: checkpointKey(ref),
+          label: run && s.id === run.id ? `this run · epoch ${epoch}` : `${s.label} · epoch ${epoch}`,
+        });
       }
     }
     this.compareControl.setChoices(choices, ui.compare ? checkpointKey(ui.compare) : NO_COMPARE);

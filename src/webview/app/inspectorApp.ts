@@ -32,7 +32,10 @@ export class InspectorApp {
   private readonly statusLine = el('p', { class: 'status-line', attrs: { role: 'status', 'aria-live': 'polite' } });
   private readonly body = el('div', { class: 'inspector-body' });
   private readonly trainingSection = el('section', { class: 'training-section', attrs: { 'aria-label': 'Training' } });
-  private readonly checkpointSection = el('section', { class: 'checkpoint-section', attrs: { 'aria-label': 'Checkpoint analysis' } });
+  private readonly checkpointSection = el('section', {
+    class: 'checkpoint-section',
+    attrs: { 'aria-label': 'Checkpoint analysis' },
+  });
   private trainingViews: TrainingView[] = [];
   private checkpointViews: CheckpointView[] = [];
   /** The primary run's timeline; kept while the panel shows that run, whatever its checkpoint. */
@@ -41,7 +44,11 @@ export class InspectorApp {
   /** A chart the host asked to reveal before it was drawn. */
   private pendingReveal: ChartId | null = null;
 
-  constructor(root: HTMLElement, private readonly channel: HostChannel, private readonly initial: InspectorInitialState) {
+  constructor(
+    root: HTMLElement,
+    private readonly channel: HostChannel,
+    private readonly initial: InspectorInitialState,
+  ) {
     this.ui = restoreUiState(channel.loadState(), initial);
     this.context = {
       channel,
@@ -50,12 +57,18 @@ export class InspectorApp {
       cards: new CardRegistry<ChartCard>(),
       ui: () => this.ui,
       updateUi: (patch) => this.updateUi(patch),
-      announce: (text) => { this.statusLine.textContent = text; },
+      announce: (text) => {
+        this.statusLine.textContent = text;
+      },
     };
-    this.header = new Header(this.context, {
-      selectEpoch: (epoch) => this.selectEpoch(epoch),
-      compareWith: (ref) => this.compareWith(ref),
-    }, initial.title);
+    this.header = new Header(
+      this.context,
+      {
+        selectEpoch: (epoch) => this.selectEpoch(epoch),
+        compareWith: (ref) => this.compareWith(ref),
+      },
+      initial.title,
+    );
     root.replaceChildren(el('main', { class: 'inspector' }, [this.header.element, this.statusLine, this.body]));
     this.body.replaceChildren(loadingView(initial.title, 'Waiting for the run record from the extension…', null));
     // Hovering or focusing a layer in any chart highlights it in every chart.
@@ -102,10 +115,14 @@ export class InspectorApp {
         this.disposeViews();
         this.timeline?.dispose();
         this.timeline = null;
-        this.body.replaceChildren(errorView(this.context, 'The inspector cannot show this run', this.model.panelError?.message ?? '', null));
+        this.body.replaceChildren(
+          errorView(this.context, 'The inspector cannot show this run', this.model.panelError?.message ?? '', null),
+        );
         break;
       case 'export':
-        this.context.announce(change.result.ok ? `Saved ${change.result.detail}` : `Export failed: ${change.result.detail}`);
+        this.context.announce(
+          change.result.ok ? `Saved ${change.result.detail}` : `Export failed: ${change.result.detail}`,
+        );
         break;
       case 'reveal':
         this.pendingReveal = change.chart;
@@ -114,7 +131,10 @@ export class InspectorApp {
         const { chart, format, requestId } = change.request;
         const card = chart ? this.context.cards.find(chart) : this.context.cards.mostVisible();
         if (card) void card.exportAs(format, requestId);
-        else this.context.announce(`Nothing to export yet: ${chart ? `the ${chart} chart is not shown` : 'no chart is in view'}.`);
+        else
+          this.context.announce(
+            `Nothing to export yet: ${chart ? `the ${chart} chart is not shown` : 'no chart is in view'}.`,
+          );
         break;
       }
     }
@@ -136,13 +156,16 @@ export class InspectorApp {
     if (!run) return;
     const epochs = run.checkpoints.map((c) => c.epoch);
     let epoch = this.ui.epoch;
-    if (epoch === null || !epochs.includes(epoch)) epoch = this.initial.epoch !== null && epochs.includes(this.initial.epoch) ? this.initial.epoch : null;
+    if (epoch === null || !epochs.includes(epoch))
+      epoch = this.initial.epoch !== null && epochs.includes(this.initial.epoch) ? this.initial.epoch : null;
     if (epoch === null && epochs.length > 0) epoch = Math.max(...epochs);
     this.setUi({ epoch });
     if (epoch !== null) this.request({ runId: run.id, epoch }, 'selectCheckpoint');
     const compare = this.ui.compare;
     if (compare) {
-      const known = this.model.summaries.some((s) => s.id === compare.runId && s.checkpointEpochs.includes(compare.epoch));
+      const known = this.model.summaries.some(
+        (s) => s.id === compare.runId && s.checkpointEpochs.includes(compare.epoch),
+      );
       if (known) this.request(compare, 'requestCompare');
       else this.setUi({ compare: null });
     }
@@ -212,9 +235,22 @@ export class InspectorApp {
       this.layoutKey = key;
       this.disposeViews();
       const label = (runId: string): string => this.model.summaries.find((s) => s.id === runId)?.label ?? runId;
-      this.trainingViews = runs.map((runId) => new TrainingView(this.context, runId, runs.length > 1 ? `${CHART_TITLES.loss} · ${label(runId)}` : CHART_TITLES.loss));
-      this.checkpointViews = refs.map((ref) => new CheckpointView(this.context, ref,
-        compare && ref ? `${ref.runId === primary ? 'This run' : label(ref.runId)} · epoch ${ref.epoch}` : null));
+      this.trainingViews = runs.map(
+        (runId) =>
+          new TrainingView(
+            this.context,
+            runId,
+            runs.length > 1 ? `${CHART_TITLES.loss} · ${label(runId)}` : CHART_TITLES.loss,
+          ),
+      );
+      this.checkpointViews = refs.map(
+        (ref) =>
+          new CheckpointView(
+            this.context,
+            ref,
+            compare && ref ? `${ref.runId === primary ? 'This run' : label(ref.runId)} · epoch ${ref.epoch}` : null,
+          ),
+      );
       this.trainingSection.className = `training-section columns-${runs.length}`;
       this.trainingSection.replaceChildren(...this.trainingViews.map((v) => v.element));
       this.checkpointSection.className = `checkpoint-section columns-${refs.length}`;
@@ -227,7 +263,9 @@ export class InspectorApp {
     }
     this.timeline?.setSelected(this.ui.epoch);
     for (const view of this.trainingViews) {
-      view.setSelected(refs.filter((r): r is CheckpointRef => r !== null && r.runId === view.runId).map((r) => r.epoch));
+      view.setSelected(
+        refs.filter((r): r is CheckpointRef => r !== null && r.runId === view.runId).map((r) => r.epoch),
+      );
       view.update();
     }
     for (const view of this.checkpointViews) view.update();

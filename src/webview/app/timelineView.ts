@@ -1,6 +1,12 @@
 import type { RunTrajectory } from '../../core/analysis/trajectoryTypes';
 import { trajectoryChart, type TrajectoryChart } from '../charts/trajectoryChart';
-import { drawFigure, PRECISION_RULES, trajectoryFigures, type TrajectoryFigure, type TrajectoryFigureId } from '../charts/trajectoryFigures';
+import {
+  drawFigure,
+  PRECISION_RULES,
+  trajectoryFigures,
+  type TrajectoryFigure,
+  type TrajectoryFigureId,
+} from '../charts/trajectoryFigures';
 import { toCsv } from '../export/csv';
 import { serializeSvg } from '../export/serializeSvg';
 import { formatPercent } from '../../shared/formatNumber';
@@ -41,11 +47,18 @@ export class TimelineView {
   private span: readonly number[] = [];
   private frame = 0;
 
-  constructor(private readonly context: ViewContext, readonly runId: string, private readonly actions: TimelineActions) {
+  constructor(
+    private readonly context: ViewContext,
+    readonly runId: string,
+    private readonly actions: TimelineActions,
+  ) {
     this.element = el('section', { class: 'timeline', attrs: { 'aria-label': 'Timeline' }, data: { run: runId } }, [
       el('header', { class: 'timeline-header' }, [
         el('h2', { class: 'timeline-title', text: 'Timeline' }),
-        el('p', { class: 'card-description', text: 'When and where the inverse breaks: each analysed checkpoint of this run against epoch. Hover an epoch for its values; click it to inspect that checkpoint.' }),
+        el('p', {
+          class: 'card-description',
+          text: 'When and where the inverse breaks: each analysed checkpoint of this run against epoch. Hover an epoch for its values; click it to inspect that checkpoint.',
+        }),
       ]),
       this.status,
       this.progress,
@@ -81,8 +94,11 @@ export class TimelineView {
     if (!message || !run) return;
     this.span = run.checkpoints.map((c) => c.epoch);
     const trajectory: RunTrajectory = {
-      runId: this.runId, architectureName: run.config.architecture.name, objective: run.config.objective,
-      points: message.points, dataDescription: message.points.find((p) => p.dataDescription)?.dataDescription ?? '',
+      runId: this.runId,
+      architectureName: run.config.architecture.name,
+      objective: run.config.objective,
+      points: message.points,
+      dataDescription: message.points.find((p) => p.dataDescription)?.dataDescription ?? '',
     };
     const figures = trajectoryFigures(trajectory)
       .filter((f) => f.id !== 'noise-tolerance' && f.id !== 'bits-per-dim')
@@ -124,7 +140,8 @@ export class TimelineView {
       return `${have} of ${total} checkpoints analysed; analysing ${message.computing.message}${fraction}.${measured}`;
     }
     if (message.problem) return `${have} of ${total} checkpoints analysed. ${message.problem}`;
-    if (message.missing.length > 0) return `${have} of ${total} checkpoints analysed; the others follow once the checkpoint shown is analysed.${measured}`;
+    if (message.missing.length > 0)
+      return `${have} of ${total} checkpoints analysed; the others follow once the checkpoint shown is analysed.${measured}`;
     return `All ${total} checkpoint${total === 1 ? '' : 's'} analysed.${measured}`;
   }
 
@@ -133,7 +150,9 @@ export class TimelineView {
     svg.dataset.figure = figure.id;
     const chart = trajectoryChart();
     const entry: FigureCard = {
-      chart, svg, figure,
+      chart,
+      svg,
+      figure,
       card: new ChartCard(this.context, {
         id: 'trajectory',
         title: figure.title,
@@ -142,16 +161,29 @@ export class TimelineView {
         exporter: {
           svg: (background) => {
             entry.card.renderNow();
-            return { text: serializeSvg(svg, { title: `${entry.figure.title} · ${this.runId}`, background }), width: Number(svg.getAttribute('width')), height: Number(svg.getAttribute('height')) };
+            return {
+              text: serializeSvg(svg, { title: `${entry.figure.title} · ${this.runId}`, background }),
+              width: Number(svg.getAttribute('width')),
+              height: Number(svg.getAttribute('height')),
+            };
           },
-          csv: () => toCsv(['series', 'epoch', 'value', 'lower_bound'],
-            entry.figure.series.flatMap((s) => s.values.map((v) => [s.label, v.epoch, v.value, v.lowerBound === true]))),
+          csv: () =>
+            toCsv(
+              ['series', 'epoch', 'value', 'lower_bound'],
+              entry.figure.series.flatMap((s) =>
+                s.values.map((v) => [s.label, v.epoch, v.value, v.lowerBound === true]),
+              ),
+            ),
         },
       }),
     };
     entry.card.element.dataset.figure = figure.id;
     entry.card.body.append(svg);
-    entry.card.onResize((width) => drawFigure(entry.figure, entry.chart).selectedEpoch(this.selected).epochSpan(this.span).width(width).height(230)(svg));
+    entry.card.onResize((width) =>
+      drawFigure(entry.figure, entry.chart).selectedEpoch(this.selected).epochSpan(this.span).width(width).height(230)(
+        svg,
+      ),
+    );
     this.figures.set(figure.id, entry);
     return entry;
   }

@@ -4,7 +4,14 @@ import type { Objective } from '../../core/train/config';
 import { canUseLogScale, lossChart, lossSeries, type LossPart } from '../charts/lossChart';
 import { toCsv } from '../export/csv';
 import { serializeSvg } from '../export/serializeSvg';
-import { checkbox, radioGroup, slider, type CheckboxControl, type RadioControl, type SliderControl } from '../ui/controls';
+import {
+  checkbox,
+  radioGroup,
+  slider,
+  type CheckboxControl,
+  type RadioControl,
+  type SliderControl,
+} from '../ui/controls';
 import { ChartCard } from './chartCard';
 import { svgElement } from './dom';
 import type { ViewContext } from './viewContext';
@@ -33,12 +40,17 @@ export class TrainingView {
   /** The objective whose part names the "Show" choices carry; the run record may arrive after this view is built. */
   private namedFor: Objective | null = null;
 
-  constructor(private readonly context: ViewContext, readonly runId: string, title: string) {
+  constructor(
+    private readonly context: ViewContext,
+    readonly runId: string,
+    title: string,
+  ) {
     const ui = context.ui();
     this.card = new ChartCard(context, {
       id: 'loss',
       title,
-      description: 'Every logged step (faint), smoothed, and each epoch\u2019s train and test loss. Updates live while the run trains; a diverged step leaves a gap.',
+      description:
+        'Every logged step (faint), smoothed, and each epoch\u2019s train and test loss. Updates live while the run trains; a diverged step leaves a gap.',
       fileStem: () => `${runId}-loss`.replace(/[^A-Za-z0-9._-]+/g, '-'),
       exporter: {
         svg: (background) => {
@@ -53,14 +65,30 @@ export class TrainingView {
       },
       wide: true,
     });
-    this.partControl = radioGroup({ name: 'loss-part', label: 'Show', choices: [], value: ui.lossPart, onChange: (v) => context.updateUi({ lossPart: v as LossPart }) });
+    this.partControl = radioGroup({
+      name: 'loss-part',
+      label: 'Show',
+      choices: [],
+      value: ui.lossPart,
+      onChange: (v) => context.updateUi({ lossPart: v as LossPart }),
+    });
     this.smoothingControl = slider({
-      name: 'smoothing', label: 'Smoothing', min: 0, max: 0.99, step: 0.01, value: ui.smoothing,
+      name: 'smoothing',
+      label: 'Smoothing',
+      min: 0,
+      max: 0.99,
+      step: 0.01,
+      value: ui.smoothing,
       format: (v) => (v === 0 ? 'off' : v.toFixed(2)),
       onInput: (v) => this.draw(v),
       onChange: (v) => context.updateUi({ smoothing: v }),
     });
-    this.logControl = checkbox({ name: 'loss-log', label: 'Log scale', checked: ui.lossLogY, onChange: (v) => context.updateUi({ lossLogY: v }) });
+    this.logControl = checkbox({
+      name: 'loss-log',
+      label: 'Log scale',
+      checked: ui.lossLogY,
+      onChange: (v) => context.updateUi({ lossLogY: v }),
+    });
     this.card.controls.append(this.partControl.element, this.smoothingControl.element, this.logControl.element);
     this.card.body.append(this.svg);
     this.card.onResize(() => this.draw());
@@ -100,9 +128,14 @@ export class TrainingView {
     if (!force && objective === this.namedFor) return;
     this.namedFor = objective;
     const names = partNames(objective);
-    this.partControl.setChoices([
-      { value: 'total', label: 'Total' }, { value: 'part0', label: names[0] }, { value: 'part1', label: names[1] },
-    ], this.context.ui().lossPart);
+    this.partControl.setChoices(
+      [
+        { value: 'total', label: 'Total' },
+        { value: 'part0', label: names[0] },
+        { value: 'part1', label: names[1] },
+      ],
+      this.context.ui().lossPart,
+    );
   }
 
   private scheduleDraw(): void {
@@ -148,16 +181,59 @@ export class TrainingView {
     const metrics = this.context.model.metricsOf(this.runId);
     const series = lossSeries(metrics, run ? stepsPerEpoch(run) : 1, 'total', ui.smoothing);
     const smoothByStep = new Map(series.steps.map((s) => [s.record.step, s.smooth]));
-    return toCsv(['type', 'epoch', 'step', 'loss', 'part_1', 'part_2', 'smoothed_loss', 'train_loss', 'test_loss', 'test_part_1', 'test_part_2'],
-      metrics.map((m) => (m.type === 'step'
-        ? ['step', m.epoch, m.step, m.loss, m.parts?.[0] ?? null, m.parts?.[1] ?? null, smoothByStep.get(m.step) ?? null, null, null, null, null]
-        : ['epoch', m.epoch, null, null, m.trainParts?.[0] ?? null, m.trainParts?.[1] ?? null, null, m.trainLoss, m.testLoss, m.testParts?.[0] ?? null, m.testParts?.[1] ?? null])));
+    return toCsv(
+      [
+        'type',
+        'epoch',
+        'step',
+        'loss',
+        'part_1',
+        'part_2',
+        'smoothed_loss',
+        'train_loss',
+        'test_loss',
+        'test_part_1',
+        'test_part_2',
+      ],
+      metrics.map((m) =>
+        m.type === 'step'
+          ? [
+              'step',
+              m.epoch,
+              m.step,
+              m.loss,
+              m.parts?.[0] ?? null,
+              m.parts?.[1] ?? null,
+              smoothByStep.get(m.step) ?? null,
+              null,
+              null,
+              null,
+              null,
+            ]
+          : [
+              'epoch',
+              m.epoch,
+              null,
+              null,
+              m.trainParts?.[0] ?? null,
+              m.trainParts?.[1] ?? null,
+              null,
+              m.trainLoss,
+              m.testLoss,
+              m.testParts?.[0] ?? null,
+              m.testParts?.[1] ?? null,
+            ],
+      ),
+    );
   }
 }
 
 function runStatusLine(run: RunRecord, metrics: readonly MetricRecord[]): string {
   const lastStep = [...metrics].reverse().find((m): m is StepMetric => m.type === 'step');
-  const speed = lastStep && Number.isFinite(lastStep.samplesPerSecond) ? ` · ${formatCount(lastStep.samplesPerSecond)} samples/s` : '';
+  const speed =
+    lastStep && Number.isFinite(lastStep.samplesPerSecond)
+      ? ` · ${formatCount(lastStep.samplesPerSecond)} samples/s`
+      : '';
   const diverged = metrics.filter((m) => m.type === 'step' && !Number.isFinite(m.loss)).length;
   const warn = diverged > 0 ? ` · ${diverged} diverged step${diverged === 1 ? '' : 's'}` : '';
   return `${run.status} · epoch ${run.epochsCompleted} of ${run.config.epochs}${speed}${warn}${bitsLine(metrics)}`;
@@ -168,7 +244,10 @@ function runStatusLine(run: RunRecord, metrics: readonly MetricRecord[]): string
  * scale that reads the same for every flow (8 = the uniform density).
  */
 export function bitsLine(metrics: readonly MetricRecord[]): string {
-  const epochs = metrics.filter((m): m is EpochMetric => m.type === 'epoch' && typeof m.testBitsPerDim === 'number' && Number.isFinite(m.testBitsPerDim));
+  const epochs = metrics.filter(
+    (m): m is EpochMetric =>
+      m.type === 'epoch' && typeof m.testBitsPerDim === 'number' && Number.isFinite(m.testBitsPerDim),
+  );
   const last = epochs[epochs.length - 1];
   if (!last) return '';
   const best = epochs.reduce((b, m) => ((m.testBitsPerDim as number) < (b.testBitsPerDim as number) ? m : b), last);

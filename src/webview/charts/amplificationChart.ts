@@ -66,11 +66,23 @@ export function stageLayers(layers: readonly LayerSpectrum[], stageCount: number
   return owners.length === stageCount ? owners : null;
 }
 
-export function stageData(report: AmplificationReport, point: AmplificationPoint, owners: number[] | null): StageDatum[] {
-  const data: StageDatum[] = [{
-    layer: null, position: 0, name: `noise δ = ${formatDelta(point.delta)}`,
-    measured: 1, bound: 1, growth: null, stageBound: null, errorAfter: point.delta,
-  }];
+export function stageData(
+  report: AmplificationReport,
+  point: AmplificationPoint,
+  owners: number[] | null,
+): StageDatum[] {
+  const data: StageDatum[] = [
+    {
+      layer: null,
+      position: 0,
+      name: `noise δ = ${formatDelta(point.delta)}`,
+      measured: 1,
+      bound: 1,
+      growth: null,
+      stageBound: null,
+      errorAfter: point.delta,
+    },
+  ];
   let bound = 1;
   report.stages.forEach((name, i) => {
     bound *= report.boundPerStage[i];
@@ -104,35 +116,58 @@ export function amplificationChart(): AmplificationChart {
   let yDomain: Domain | null = null;
   let svgElement: SVGSVGElement | null = null;
   let targets: PointerTarget<StageDatum>[] = [];
-  const hover = pointer<StageDatum>().mode('x').targets(() => targets).tip((d) => ({
-    title: d.position === 0 ? d.name : `Stage ${d.position}: ${d.name}`,
-    rows: d.position === 0
-      ? [['error', formatNumber(d.errorAfter)]]
-      : [
-        ['growth this stage', `×${formatNumber(d.growth ?? Number.NaN)}`],
-        ['bound this stage', `×${formatNumber(d.stageBound ?? Number.NaN)}`],
-        ['error after', formatNumber(d.errorAfter)],
-        ['total so far', `×${formatNumber(d.measured)}`],
-        ['bound so far', `×${formatNumber(d.bound)}`],
-      ],
-  }));
+  const hover = pointer<StageDatum>()
+    .mode('x')
+    .targets(() => targets)
+    .tip((d) => ({
+      title: d.position === 0 ? d.name : `Stage ${d.position}: ${d.name}`,
+      rows:
+        d.position === 0
+          ? [['error', formatNumber(d.errorAfter)]]
+          : [
+              ['growth this stage', `×${formatNumber(d.growth ?? Number.NaN)}`],
+              ['bound this stage', `×${formatNumber(d.stageBound ?? Number.NaN)}`],
+              ['error after', formatNumber(d.errorAfter)],
+              ['total so far', `×${formatNumber(d.measured)}`],
+              ['bound so far', `×${formatNumber(d.bound)}`],
+            ],
+    }));
 
   const chart = ((svg: SVGSVGElement) => {
     svgElement = svg;
     const f = frame(svg, width, height, MARGIN, 'Inverse error amplification per stage against the bound, log scale');
     const point = report ? nearestPoint(report.points, delta) : null;
     const data = report && point ? stageData(report, point, stageLayers(layers, report.stages.length)) : [];
-    const y = scaleLog().domain([...(yDomain ?? amplificationDomain(data))]).range([f.innerHeight, 0]).clamp(true);
-    const x = scalePoint<number>().domain(data.map((d) => d.position)).range([0, f.innerWidth]).padding(0.4);
+    const y = scaleLog()
+      .domain([...(yDomain ?? amplificationDomain(data))])
+      .range([f.innerHeight, 0])
+      .clamp(true);
+    const x = scalePoint<number>()
+      .domain(data.map((d) => d.position))
+      .range([0, f.innerWidth])
+      .padding(0.4);
     const xOf = (d: StageDatum): number => x(d.position) ?? 0;
 
-    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, { ticks: logTicks(y.domain(), 7), format: logTickFormat(y.domain()), grid: f.innerWidth, label: 'error ÷ δ (log)' });
-    bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, { format: (p) => (p === 0 ? 'δ' : shortStage(data[p]?.name ?? '')), label: 'inverse stages, in the order applied' });
+    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, {
+      ticks: logTicks(y.domain(), 7),
+      format: logTickFormat(y.domain()),
+      grid: f.innerWidth,
+      label: 'error ÷ δ (log)',
+    });
+    bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, {
+      format: (p) => (p === 0 ? 'δ' : shortStage(data[p]?.name ?? '')),
+      label: 'inverse stages, in the order applied',
+    });
 
     // A band behind the stages of the highlighted layer ties this chart to the others.
     const step = x.step();
-    layer(f.plot, 'stage-bands').lower().selectAll<SVGRectElement, StageDatum>('rect.stage-band')
-      .data(data.filter((d) => d.position > 0), (d) => String(d.position))
+    layer(f.plot, 'stage-bands')
+      .lower()
+      .selectAll<SVGRectElement, StageDatum>('rect.stage-band')
+      .data(
+        data.filter((d) => d.position > 0),
+        (d) => String(d.position),
+      )
       .join('rect')
       .attr('class', 'stage-band')
       .attr('data-layer', (d) => d.layer ?? '')
@@ -141,12 +176,22 @@ export function amplificationChart(): AmplificationChart {
       .attr('y', 0)
       .attr('height', f.innerHeight);
 
-    const boundLine = line<StageDatum>().defined((d) => Number.isFinite(d.bound) && d.bound > 0).x(xOf).y((d) => y(d.bound));
-    const measuredLine = line<StageDatum>().defined((d) => Number.isFinite(d.measured) && d.measured > 0).x(xOf).y((d) => y(d.measured));
+    const boundLine = line<StageDatum>()
+      .defined((d) => Number.isFinite(d.bound) && d.bound > 0)
+      .x(xOf)
+      .y((d) => y(d.bound));
+    const measuredLine = line<StageDatum>()
+      .defined((d) => Number.isFinite(d.measured) && d.measured > 0)
+      .x(xOf)
+      .y((d) => y(d.measured));
     layer(f.plot, 'bound-line', 'path').attr('d', boundLine(data) ?? '');
     layer(f.plot, 'measured-line', 'path').attr('d', measuredLine(data) ?? '');
-    layer(f.plot, 'measured-dots').selectAll<SVGCircleElement, StageDatum>('circle.measured-dot')
-      .data(data.filter((d) => Number.isFinite(d.measured) && d.measured > 0), (d) => String(d.position))
+    layer(f.plot, 'measured-dots')
+      .selectAll<SVGCircleElement, StageDatum>('circle.measured-dot')
+      .data(
+        data.filter((d) => Number.isFinite(d.measured) && d.measured > 0),
+        (d) => String(d.position),
+      )
       .join('circle')
       .attr('class', 'measured-dot')
       .attr('data-layer', (d) => d.layer ?? '')
@@ -154,29 +199,95 @@ export function amplificationChart(): AmplificationChart {
       .attr('cy', (d) => y(d.measured))
       .attr('r', 3.5);
 
-    legend(f.plot, [
-      { cls: 'measured-line', text: point ? `measured at δ = ${formatDelta(point.delta)}` : 'measured' },
-      { cls: 'bound-line', text: report ? `bound (total ×${formatNumber(report.totalBound)})` : 'bound' },
-    ], { x: 8, y: 4, direction: 'column' });
+    legend(
+      f.plot,
+      [
+        { cls: 'measured-line', text: point ? `measured at δ = ${formatDelta(point.delta)}` : 'measured' },
+        { cls: 'bound-line', text: report ? `bound (total ×${formatNumber(report.totalBound)})` : 'bound' },
+      ],
+      { x: 8, y: 4, direction: 'column' },
+    );
 
-    targets = data.map((d) => ({ x: MARGIN.left + xOf(d), y: MARGIN.top + y(Math.max(d.measured, y.domain()[0])), datum: d }));
+    targets = data.map((d) => ({
+      x: MARGIN.left + xOf(d),
+      y: MARGIN.top + y(Math.max(d.measured, y.domain()[0])),
+      datum: d,
+    }));
     hover.radius(Math.max(8, step / 2))(svg);
     applyHighlight();
   }) as AmplificationChart;
 
   function applyHighlight(): void {
     if (!svgElement) return;
-    select(svgElement).selectAll<SVGElement, StageDatum>('.stage-band, .measured-dot')
+    select(svgElement)
+      .selectAll<SVGElement, StageDatum>('.stage-band, .measured-dot')
       .classed('is-highlighted', (d) => highlight !== null && d.layer === highlight);
   }
 
-  chart.report = accessor(chart, 'amplificationChart.report', () => report, (v) => { report = v; }, (v) => v === null || Array.isArray(v.points));
-  chart.delta = accessor(chart, 'amplificationChart.delta', () => delta, (v) => { delta = v; }, (v) => Number.isFinite(v) && v > 0);
-  chart.layers = accessor(chart, 'amplificationChart.layers', () => layers, (v) => { layers = v; }, Array.isArray);
-  chart.width = accessor(chart, 'amplificationChart.width', () => width, (v) => { width = v; }, isPositiveSize);
-  chart.height = accessor(chart, 'amplificationChart.height', () => height, (v) => { height = v; }, isPositiveSize);
-  chart.highlight = accessor(chart, 'amplificationChart.highlight', () => highlight, (v) => { highlight = v; applyHighlight(); }, isLayerOrNull);
-  chart.yDomain = accessor(chart, 'amplificationChart.yDomain', () => yDomain, (v) => { yDomain = v; }, isLogDomainOrNull);
+  chart.report = accessor(
+    chart,
+    'amplificationChart.report',
+    () => report,
+    (v) => {
+      report = v;
+    },
+    (v) => v === null || Array.isArray(v.points),
+  );
+  chart.delta = accessor(
+    chart,
+    'amplificationChart.delta',
+    () => delta,
+    (v) => {
+      delta = v;
+    },
+    (v) => Number.isFinite(v) && v > 0,
+  );
+  chart.layers = accessor(
+    chart,
+    'amplificationChart.layers',
+    () => layers,
+    (v) => {
+      layers = v;
+    },
+    Array.isArray,
+  );
+  chart.width = accessor(
+    chart,
+    'amplificationChart.width',
+    () => width,
+    (v) => {
+      width = v;
+    },
+    isPositiveSize,
+  );
+  chart.height = accessor(
+    chart,
+    'amplificationChart.height',
+    () => height,
+    (v) => {
+      height = v;
+    },
+    isPositiveSize,
+  );
+  chart.highlight = accessor(
+    chart,
+    'amplificationChart.highlight',
+    () => highlight,
+    (v) => {
+      highlight = v;
+      applyHighlight();
+    },
+    isLayerOrNull,
+  );
+  chart.yDomain = accessor(
+    chart,
+    'amplificationChart.yDomain',
+    () => yDomain,
+    (v) => {
+      yDomain = v;
+    },
+    isLogDomainOrNull,
+  );
   return chart;
 }
 
@@ -190,4 +301,3 @@ export function shortStage(name: string): string {
   if (layerNumber !== undefined && /relu|activation/i.test(name)) return `φ${subscript(layerNumber)}⁻¹`;
   return name.length > 8 ? `${name.slice(0, 7)}…` : name;
 }
-

@@ -67,27 +67,42 @@ export function conditionChart(): ConditionChart {
   let svgElement: SVGSVGElement | null = null;
   let targets: PointerTarget<ConditionDatum>[] = [];
   let active = 0; // the bar that holds tabindex=0 (roving focus)
-  const hover = pointer<ConditionDatum>().mode('x').targets(() => targets).tip((d) => conditionTip(d.spectrum));
+  const hover = pointer<ConditionDatum>()
+    .mode('x')
+    .targets(() => targets)
+    .tip((d) => conditionTip(d.spectrum));
 
   const chart = ((svg: SVGSVGElement) => {
     svgElement = svg;
     const f = frame(svg, width, height, MARGIN, `Condition number per layer, ${layers.length} layers, log scale`);
     const [bottom, top] = yDomain ?? conditionDomain(layers);
     const y = scaleLog().domain([bottom, top]).range([f.innerHeight, 0]).clamp(true);
-    const x = scaleBand<number>().domain(layers.map((l) => l.index)).range([0, f.innerWidth]).padding(0.3);
+    const x = scaleBand<number>()
+      .domain(layers.map((l) => l.index))
+      .range([0, f.innerWidth])
+      .padding(0.3);
 
     const ticks = logTicks(y.domain(), 6);
-    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, { ticks, format: logTickFormat(y.domain()), grid: f.innerWidth, label: 'κ (log)' });
+    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, {
+      ticks,
+      format: logTickFormat(y.domain()),
+      grid: f.innerWidth,
+      label: 'κ (log)',
+    });
     bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, { format: (i) => layerName(i) });
 
-    const limits = [{ value: FLOAT32_LIMIT, label: 'f32 1/ε' }]
-      .concat(top > FLOAT64_LIMIT ? [{ value: FLOAT64_LIMIT, label: 'f64 1/ε' }] : []);
+    const limits = [{ value: FLOAT32_LIMIT, label: 'f32 1/ε' }].concat(
+      top > FLOAT64_LIMIT ? [{ value: FLOAT64_LIMIT, label: 'f64 1/ε' }] : [],
+    );
     limitRules(f.plot, limits, y, f.innerWidth);
 
     const data: ConditionDatum[] = layers.map((spectrum) => ({ layer: spectrum.index, spectrum }));
     active = Math.min(active, Math.max(0, data.length - 1));
-    const barTop = (d: ConditionDatum): number => (Number.isFinite(d.spectrum.cond) ? y(Math.max(1, d.spectrum.cond)) : 0);
-    const bars = layer(f.plot, 'bars').attr('role', 'list').attr('aria-label', 'Layers')
+    const barTop = (d: ConditionDatum): number =>
+      Number.isFinite(d.spectrum.cond) ? y(Math.max(1, d.spectrum.cond)) : 0;
+    const bars = layer(f.plot, 'bars')
+      .attr('role', 'list')
+      .attr('aria-label', 'Layers')
       .selectAll<SVGRectElement, ConditionDatum>('rect.bar')
       .data(data, (d) => String(d.layer))
       .join('rect')
@@ -96,13 +111,18 @@ export function conditionChart(): ConditionChart {
       .attr('data-layer', (d) => d.layer)
       .attr('role', 'listitem')
       .attr('tabindex', (_, i) => (i === active ? 0 : -1))
-      .attr('aria-label', (d) => `${layerName(d.layer)}: condition number ${formatNumber(d.spectrum.cond)}, sigma max ${formatNumber(d.spectrum.sigmaMax)}, sigma min ${formatNumber(d.spectrum.sigmaMin)}`)
+      .attr(
+        'aria-label',
+        (d) =>
+          `${layerName(d.layer)}: condition number ${formatNumber(d.spectrum.cond)}, sigma max ${formatNumber(d.spectrum.sigmaMax)}, sigma min ${formatNumber(d.spectrum.sigmaMin)}`,
+      )
       .attr('x', (d) => x(d.layer) ?? 0)
       .attr('width', x.bandwidth())
       .attr('y', barTop)
       .attr('height', (d) => Math.max(1, f.innerHeight - barTop(d)));
 
-    layer(f.plot, 'values').selectAll<SVGTextElement, ConditionDatum>('text.value')
+    layer(f.plot, 'values')
+      .selectAll<SVGTextElement, ConditionDatum>('text.value')
       .data(data, (d) => String(d.layer))
       .join('text')
       .attr('class', 'value')
@@ -111,13 +131,19 @@ export function conditionChart(): ConditionChart {
       .attr('text-anchor', 'middle')
       .text((d) => formatNumber(d.spectrum.cond));
 
-    targets = data.map((d) => ({ x: MARGIN.left + (x(d.layer) ?? 0) + x.bandwidth() / 2, y: MARGIN.top + barTop(d), datum: d }));
+    targets = data.map((d) => ({
+      x: MARGIN.left + (x(d.layer) ?? 0) + x.bandwidth() / 2,
+      y: MARGIN.top + barTop(d),
+      datum: d,
+    }));
     hover.radius(Math.max(12, (x.step() * 1) / 2))(svg);
-    bars.on('focus', (event: FocusEvent, d) => {
-      active = data.indexOf(d);
-      const box = (event.currentTarget as SVGRectElement).getBoundingClientRect();
-      hover.focus(d, box.right, box.top + Math.min(box.height / 2, 40));
-    }).on('blur', () => hover.blur())
+    bars
+      .on('focus', (event: FocusEvent, d) => {
+        active = data.indexOf(d);
+        const box = (event.currentTarget as SVGRectElement).getBoundingClientRect();
+        hover.focus(d, box.right, box.top + Math.min(box.height / 2, 40));
+      })
+      .on('blur', () => hover.blur())
       .on('keydown', (event: KeyboardEvent) => moveFocus(event, bars.nodes()))
       .on('keyup', (event: KeyboardEvent, d) => {
         // Enter pins the tip as a click does, for people without a mouse.
@@ -143,15 +169,57 @@ export function conditionChart(): ConditionChart {
 
   function applyHighlight(): void {
     if (!svgElement) return;
-    select(svgElement).selectAll<SVGRectElement, ConditionDatum>('rect.bar')
+    select(svgElement)
+      .selectAll<SVGRectElement, ConditionDatum>('rect.bar')
       .classed('is-highlighted', (d) => d.layer === highlight)
       .classed('is-dimmed', (d) => highlight !== null && d.layer !== highlight);
   }
 
-  chart.layers = accessor(chart, 'conditionChart.layers', () => layers, (v) => { layers = v; }, Array.isArray);
-  chart.width = accessor(chart, 'conditionChart.width', () => width, (v) => { width = v; }, isPositiveSize);
-  chart.height = accessor(chart, 'conditionChart.height', () => height, (v) => { height = v; }, isPositiveSize);
-  chart.highlight = accessor(chart, 'conditionChart.highlight', () => highlight, (v) => { highlight = v; applyHighlight(); }, isLayerOrNull);
-  chart.yDomain = accessor(chart, 'conditionChart.yDomain', () => yDomain, (v) => { yDomain = v; }, isLogDomainOrNull);
+  chart.layers = accessor(
+    chart,
+    'conditionChart.layers',
+    () => layers,
+    (v) => {
+      layers = v;
+    },
+    Array.isArray,
+  );
+  chart.width = accessor(
+    chart,
+    'conditionChart.width',
+    () => width,
+    (v) => {
+      width = v;
+    },
+    isPositiveSize,
+  );
+  chart.height = accessor(
+    chart,
+    'conditionChart.height',
+    () => height,
+    (v) => {
+      height = v;
+    },
+    isPositiveSize,
+  );
+  chart.highlight = accessor(
+    chart,
+    'conditionChart.highlight',
+    () => highlight,
+    (v) => {
+      highlight = v;
+      applyHighlight();
+    },
+    isLayerOrNull,
+  );
+  chart.yDomain = accessor(
+    chart,
+    'conditionChart.yDomain',
+    () => yDomain,
+    (v) => {
+      yDomain = v;
+    },
+    isLogDomainOrNull,
+  );
   return chart;
 }

@@ -56,8 +56,10 @@ export function layer<P extends Element>(
  * also 2× and 5× (a loss curve's plateau would otherwise get a single label).
  */
 export function logTicks(domain: readonly number[], maxTicks = 8): number[] {
-  const lo = Math.min(...domain), hi = Math.max(...domain);
-  const first = Math.floor(Math.log10(lo)), last = Math.ceil(Math.log10(hi));
+  const lo = Math.min(...domain),
+    hi = Math.max(...domain);
+  const first = Math.floor(Math.log10(lo)),
+    last = Math.ceil(Math.log10(hi));
   const multiples = Math.log10(hi / lo) <= 2.5 ? [1, 2, 5] : [1];
   const step = Math.max(1, Math.ceil((last - first + 1) / maxTicks));
   const ticks: number[] = [];
@@ -88,7 +90,13 @@ interface AxisOptions {
 
 type NumericScale = AxisScale<number>;
 
-export function bottomAxis(plot: G, scale: NumericScale, innerHeight: number, innerWidth: number, options: AxisOptions): void {
+export function bottomAxis(
+  plot: G,
+  scale: NumericScale,
+  innerHeight: number,
+  innerWidth: number,
+  options: AxisOptions,
+): void {
   const axis = axisBottom<number>(scale).tickSizeOuter(0);
   configure(axis, options);
   const g = layer(plot, 'axis axis-x').attr('transform', `translate(0,${innerHeight})`);
@@ -98,7 +106,13 @@ export function bottomAxis(plot: G, scale: NumericScale, innerHeight: number, in
   axisLabel(g, options.label, innerWidth / 2, 34, 0);
 }
 
-export function leftAxis(plot: G, scale: NumericScale, innerWidth: number, innerHeight: number, options: AxisOptions): void {
+export function leftAxis(
+  plot: G,
+  scale: NumericScale,
+  innerWidth: number,
+  innerHeight: number,
+  options: AxisOptions,
+): void {
   const axis = axisLeft<number>(scale).tickSizeOuter(0);
   configure(axis, options);
   const g = layer(plot, 'axis axis-y');
@@ -108,7 +122,13 @@ export function leftAxis(plot: G, scale: NumericScale, innerWidth: number, inner
   axisLabel(g, options.label, -innerHeight / 2, -44, -90);
 }
 
-export function rightAxis(plot: G, scale: NumericScale, innerWidth: number, innerHeight: number, options: AxisOptions): void {
+export function rightAxis(
+  plot: G,
+  scale: NumericScale,
+  innerWidth: number,
+  innerHeight: number,
+  options: AxisOptions,
+): void {
   const axis = axisRight<number>(scale).tickSizeOuter(0);
   configure(axis, options);
   const g = layer(plot, 'axis axis-y2').attr('transform', `translate(${innerWidth},0)`);
@@ -116,7 +136,10 @@ export function rightAxis(plot: G, scale: NumericScale, innerWidth: number, inne
   axisLabel(g, options.label, innerHeight / 2, -40, 90);
 }
 
-function configure(axis: { tickValues(v: number[]): unknown; ticks(n: number): unknown; tickFormat(f: (v: number) => string): unknown }, options: AxisOptions): void {
+function configure(
+  axis: { tickValues(v: number[]): unknown; ticks(n: number): unknown; tickFormat(f: (v: number) => string): unknown },
+  options: AxisOptions,
+): void {
   if (options.ticks) axis.tickValues([...options.ticks]);
   else axis.ticks(options.count ?? 5);
   axis.tickFormat(options.format ?? ((v: number) => formatNumber(v)));
@@ -129,7 +152,10 @@ function axisLabel(g: G, text: string | undefined, along: number, offset: number
     return;
   }
   label
-    .attr('transform', rotate === 0 ? `translate(${along},${offset})` : `rotate(${rotate}) translate(${along},${offset})`)
+    .attr(
+      'transform',
+      rotate === 0 ? `translate(${along},${offset})` : `rotate(${rotate}) translate(${along},${offset})`,
+    )
     .attr('text-anchor', 'middle')
     .text(text);
 }
@@ -152,9 +178,13 @@ export function legendWidthEstimate(text: string): number {
 
 /** How many rows a 'row' legend of these texts takes within `maxWidth`. */
 export function legendRows(texts: readonly string[], maxWidth: number): number {
-  let rows = 1, used = 0;
+  let rows = 1,
+    used = 0;
   for (const w of texts.map(legendWidthEstimate)) {
-    if (used > 0 && used + w - 14 > maxWidth) { rows += 1; used = 0; }
+    if (used > 0 && used + w - 14 > maxWidth) {
+      rows += 1;
+      used = 0;
+    }
     used += w;
   }
   return rows;
@@ -166,9 +196,14 @@ export function legendRows(texts: readonly string[], maxWidth: number): number {
  * with `maxWidth`, a row that would be wider wraps, and the rows grow upwards
  * from y (the last row at y). Returns the number of rows.
  */
-export function legend(plot: G, entries: readonly LegendEntry[], options: { x: number; y: number; direction: 'row' | 'column'; align?: 'start' | 'end'; maxWidth?: number }): number {
+export function legend(
+  plot: G,
+  entries: readonly LegendEntry[],
+  options: { x: number; y: number; direction: 'row' | 'column'; align?: 'start' | 'end'; maxWidth?: number },
+): number {
   const g = layer(plot, 'legend').attr('transform', `translate(${options.x}, ${options.y})`);
-  const items = g.selectAll<SVGGElement, LegendEntry>('g.legend-entry')
+  const items = g
+    .selectAll<SVGGElement, LegendEntry>('g.legend-entry')
     .data(entries, (d, i) => `${i}:${d.cls}`)
     .join((enter) => {
       const item = enter.append('g').attr('class', 'legend-entry');
@@ -176,9 +211,19 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
       item.append('text').attr('x', 22).attr('dy', '0.32em');
       return item;
     });
-  items.select('path')
+  items
+    .select('path')
     .attr('class', (d) => d.cls)
-    .attr('d', (d) => ({ triangle: 'M5,-4L13,-4L9,3Z', 'triangle-up': 'M5,3L13,3L9,-4Z', cross: 'M5,-4L13,4M5,4L13,-4', line: 'M0,0L18,0' })[d.swatch ?? 'line']);
+    .attr(
+      'd',
+      (d) =>
+        ({
+          triangle: 'M5,-4L13,-4L9,3Z',
+          'triangle-up': 'M5,3L13,3L9,-4Z',
+          cross: 'M5,-4L13,4M5,4L13,-4',
+          line: 'M0,0L18,0',
+        })[d.swatch ?? 'line'],
+    );
   items.select('text').text((d) => d.text);
   const widths = items.nodes().map((node) => {
     const text = node.querySelector('text');
@@ -192,7 +237,10 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
   const rows: number[][] = [[]];
   let used = 0;
   widths.forEach((w, i) => {
-    if (options.maxWidth !== undefined && used > 0 && used + w - 14 > options.maxWidth) { rows.push([]); used = 0; }
+    if (options.maxWidth !== undefined && used > 0 && used + w - 14 > options.maxWidth) {
+      rows.push([]);
+      used = 0;
+    }
     rows[rows.length - 1].push(i);
     used += w;
   });
@@ -200,7 +248,10 @@ export function legend(plot: G, entries: readonly LegendEntry[], options: { x: n
   rows.forEach((row, r) => {
     const total = row.reduce((a, i) => a + widths[i], 0) - 14;
     let offset = options.align === 'end' ? -total : 0;
-    for (const i of row) { positions[i] = [offset, (r - rows.length + 1) * LEGEND_ROW]; offset += widths[i]; }
+    for (const i of row) {
+      positions[i] = [offset, (r - rows.length + 1) * LEGEND_ROW];
+      offset += widths[i];
+    }
   });
   items.attr('transform', (_, i) => `translate(${positions[i][0]}, ${positions[i][1]})`);
   return rows.length;
@@ -217,8 +268,15 @@ export interface Rule {
  * margin, where no mark or value label can cover them ('margin'), or just above
  * the rule at the plot's right edge when the margin holds a legend ('inside').
  */
-export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) => number, innerWidth: number, labelAt: 'margin' | 'inside' = 'margin'): void {
-  const groups = layer(plot, 'limits').selectAll<SVGGElement, Rule>('g.limit')
+export function limitRules(
+  plot: G,
+  rules: readonly Rule[],
+  y: (value: number) => number,
+  innerWidth: number,
+  labelAt: 'margin' | 'inside' = 'margin',
+): void {
+  const groups = layer(plot, 'limits')
+    .selectAll<SVGGElement, Rule>('g.limit')
     .data(rules, (d) => d.label)
     .join((enter) => {
       const g = enter.append('g').attr('class', 'limit');
@@ -226,8 +284,23 @@ export function limitRules(plot: G, rules: readonly Rule[], y: (value: number) =
       g.append('text').attr('class', 'limit-label');
       return g;
     });
-  groups.select('line').attr('x1', 0).attr('x2', innerWidth).attr('y1', (d) => y(d.value)).attr('y2', (d) => y(d.value));
+  groups
+    .select('line')
+    .attr('x1', 0)
+    .attr('x2', innerWidth)
+    .attr('y1', (d) => y(d.value))
+    .attr('y2', (d) => y(d.value));
   const labels = groups.select('text').text((d) => d.label);
-  if (labelAt === 'margin') labels.attr('x', innerWidth + 4).attr('y', (d) => y(d.value)).attr('dy', '0.32em').attr('text-anchor', 'start');
-  else labels.attr('x', innerWidth - 4).attr('y', (d) => y(d.value) - 4).attr('dy', null).attr('text-anchor', 'end');
+  if (labelAt === 'margin')
+    labels
+      .attr('x', innerWidth + 4)
+      .attr('y', (d) => y(d.value))
+      .attr('dy', '0.32em')
+      .attr('text-anchor', 'start');
+  else
+    labels
+      .attr('x', innerWidth - 4)
+      .attr('y', (d) => y(d.value) - 4)
+      .attr('dy', null)
+      .attr('text-anchor', 'end');
 }

@@ -58,11 +58,21 @@ export function epochValues(record: EpochMetric, part: LossPart): { train: numbe
   return { train: pick(record.trainLoss, record.trainParts), test: pick(record.testLoss, record.testParts) };
 }
 
-export function lossSeries(metrics: readonly MetricRecord[], stepsPerEpoch: number, part: LossPart, smoothing: number): LossSeries {
+export function lossSeries(
+  metrics: readonly MetricRecord[],
+  stepsPerEpoch: number,
+  part: LossPart,
+  smoothing: number,
+): LossSeries {
   const stepRecords = metrics.filter((m): m is StepMetric => m.type === 'step');
   const raw = stepRecords.map((r) => stepValue(r, part));
   const smooth = smoothSeries(raw, smoothing);
-  const steps = stepRecords.map((record, i) => ({ record, x: record.step / stepsPerEpoch, raw: raw[i], smooth: smooth[i] }));
+  const steps = stepRecords.map((record, i) => ({
+    record,
+    x: record.step / stepsPerEpoch,
+    raw: raw[i],
+    smooth: smooth[i],
+  }));
   return {
     steps,
     epochs: metrics.filter((m): m is EpochMetric => m.type === 'epoch'),
@@ -95,42 +105,82 @@ export function lossChart(): LossChart {
   let series: LossSeries = { steps: [], epochs: [], diverged: [] };
 
   const partLabel = (): string => (part === 'total' ? 'loss' : partNames[part === 'part0' ? 0 : 1]);
-  const hover = pointer<StepPoint | EpochMetric>().mode('x').targets(() => targets).tip((d) => {
-    if ('record' in d) {
-      const epoch = series.epochs.find((e) => e.epoch === d.record.epoch);
-      const rows: Array<[string, string]> = [[partLabel(), Number.isFinite(d.raw) ? formatNumber(d.raw, { digits: 5 }) : `${formatNumber(d.raw)} (diverged)`]];
-      if (smoothing > 0) rows.push(['smoothed', formatNumber(d.smooth, { digits: 5 })]);
-      rows.push([partNames[0], formatNumber(d.record.parts?.[0], { digits: 4 })], [partNames[1], formatNumber(d.record.parts?.[1], { digits: 4 })]);
-      if (epoch) rows.push([`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, { digits: 5 })], [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, { digits: 5 })]);
-      if (typeof epoch?.testBitsPerDim === 'number') rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, { digits: 4 })]);
-      return { title: `Epoch ${d.record.epoch} · step ${d.record.step}`, rows };
-    }
-    const v = epochValues(d, part);
-    const rows: Array<[string, string]> = [[`train ${partLabel()}`, formatNumber(v.train, { digits: 5 })], [`test ${partLabel()}`, formatNumber(v.test, { digits: 5 })]];
-    if (typeof d.testBitsPerDim === 'number') rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, { digits: 4 })]);
-    return { title: d.epoch === 0 ? 'Epoch 0 (initialized model)' : `Epoch ${d.epoch}`, rows };
-  });
+  const hover = pointer<StepPoint | EpochMetric>()
+    .mode('x')
+    .targets(() => targets)
+    .tip((d) => {
+      if ('record' in d) {
+        const epoch = series.epochs.find((e) => e.epoch === d.record.epoch);
+        const rows: Array<[string, string]> = [
+          [
+            partLabel(),
+            Number.isFinite(d.raw) ? formatNumber(d.raw, { digits: 5 }) : `${formatNumber(d.raw)} (diverged)`,
+          ],
+        ];
+        if (smoothing > 0) rows.push(['smoothed', formatNumber(d.smooth, { digits: 5 })]);
+        rows.push(
+          [partNames[0], formatNumber(d.record.parts?.[0], { digits: 4 })],
+          [partNames[1], formatNumber(d.record.parts?.[1], { digits: 4 })],
+        );
+        if (epoch)
+          rows.push(
+            [`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, { digits: 5 })],
+            [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, { digits: 5 })],
+          );
+        if (typeof epoch?.testBitsPerDim === 'number')
+          rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, { digits: 4 })]);
+        return { title: `Epoch ${d.record.epoch} · step ${d.record.step}`, rows };
+      }
+      const v = epochValues(d, part);
+      const rows: Array<[string, string]> = [
+        [`train ${partLabel()}`, formatNumber(v.train, { digits: 5 })],
+        [`test ${partLabel()}`, formatNumber(v.test, { digits: 5 })],
+      ];
+      if (typeof d.testBitsPerDim === 'number')
+        rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, { digits: 4 })]);
+      return { title: d.epoch === 0 ? 'Epoch 0 (initialized model)' : `Epoch ${d.epoch}`, rows };
+    });
 
   const chart = ((svg: SVGSVGElement) => {
     const f = frame(svg, width, height, MARGIN, `Loss curves, ${partLabel()} against epoch`);
     series = lossSeries(metrics, stepsPerEpoch, part, smoothing);
     const epochPoints = series.epochs.map((e) => ({ e, ...epochValues(e, part) }));
-    const values = [...series.steps.map((s) => s.raw), ...epochPoints.flatMap((p) => [p.train, p.test])].filter(Number.isFinite);
+    const values = [...series.steps.map((s) => s.raw), ...epochPoints.flatMap((p) => [p.train, p.test])].filter(
+      Number.isFinite,
+    );
     const useLog = logY && values.length > 0 && values.every((v) => v > 0);
     const [lo = 0, hi = 1] = extent(values);
     const y = useLog
-      ? scaleLog().domain([lo / 1.2, hi * 1.2]).range([f.innerHeight, 0])
-      : scaleLinear().domain(lo === hi ? [lo - 1, hi + 1] : [lo, hi]).nice().range([f.innerHeight, 0]);
+      ? scaleLog()
+          .domain([lo / 1.2, hi * 1.2])
+          .range([f.innerHeight, 0])
+      : scaleLinear()
+          .domain(lo === hi ? [lo - 1, hi + 1] : [lo, hi])
+          .nice()
+          .range([f.innerHeight, 0]);
     const maxX = Math.max(1, ...series.steps.map((s) => s.x), ...series.epochs.map((e) => e.epoch), ...checkpoints);
     const x = scaleLinear().domain([0, maxX]).range([0, f.innerWidth]).nice();
 
-    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, useLog
-      ? { ticks: logTicks(y.domain(), 6), format: logTickFormat(y.domain()), grid: f.innerWidth, label: useLog ? `${partLabel()} (log)` : partLabel() }
-      : { count: 6, format: (v: number) => formatNumber(v), grid: f.innerWidth, label: partLabel() });
+    leftAxis(
+      f.plot,
+      y,
+      f.innerWidth,
+      f.innerHeight,
+      useLog
+        ? {
+            ticks: logTicks(y.domain(), 6),
+            format: logTickFormat(y.domain()),
+            grid: f.innerWidth,
+            label: useLog ? `${partLabel()} (log)` : partLabel(),
+          }
+        : { count: 6, format: (v: number) => formatNumber(v), grid: f.innerWidth, label: partLabel() },
+    );
     bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, { count: 8, format: (v) => formatNumber(v), label: 'epoch' });
 
     const selectedSet = new Set(selected);
-    layer(f.plot, 'checkpoint-rules').lower().selectAll<SVGGElement, number>('g.checkpoint-rule')
+    layer(f.plot, 'checkpoint-rules')
+      .lower()
+      .selectAll<SVGGElement, number>('g.checkpoint-rule')
       .data(checkpoints, (d) => String(d))
       .join((enter) => {
         const g = enter.append('g').attr('class', 'checkpoint-rule');
@@ -141,31 +191,56 @@ export function lossChart(): LossChart {
       .classed('is-selected', (d) => selectedSet.has(d))
       .attr('transform', (d) => `translate(${x(d)},0)`)
       .call((g) => g.select('line').attr('y1', 0).attr('y2', f.innerHeight))
-      .call((g) => g.select('text').attr('x', 3).attr('y', 10).attr('text-anchor', 'start').text((d) => (selectedSet.has(d) ? `epoch ${d}` : String(d))));
+      .call((g) =>
+        g
+          .select('text')
+          .attr('x', 3)
+          .attr('y', 10)
+          .attr('text-anchor', 'start')
+          .text((d) => (selectedSet.has(d) ? `epoch ${d}` : String(d))),
+      );
 
     const defined = (v: number): boolean => Number.isFinite(v) && (!useLog || v > 0);
-    const rawLine = line<StepPoint>().defined((s) => defined(s.raw)).x((s) => x(s.x)).y((s) => y(s.raw));
-    const smoothLine = line<StepPoint>().defined((s) => defined(s.smooth)).x((s) => x(s.x)).y((s) => y(s.smooth));
+    const rawLine = line<StepPoint>()
+      .defined((s) => defined(s.raw))
+      .x((s) => x(s.x))
+      .y((s) => y(s.raw));
+    const smoothLine = line<StepPoint>()
+      .defined((s) => defined(s.smooth))
+      .x((s) => x(s.x))
+      .y((s) => y(s.smooth));
     layer(f.plot, 'step-raw', 'path').attr('d', rawLine(series.steps) ?? '');
-    layer(f.plot, 'step-smooth', 'path').attr('d', smoothing > 0 ? smoothLine(series.steps) ?? '' : '');
+    layer(f.plot, 'step-smooth', 'path').attr('d', smoothing > 0 ? (smoothLine(series.steps) ?? '') : '');
 
-    const trainLine = line<(typeof epochPoints)[number]>().defined((p) => defined(p.train)).x((p) => x(p.e.epoch)).y((p) => y(p.train));
-    const testLine = line<(typeof epochPoints)[number]>().defined((p) => defined(p.test)).x((p) => x(p.e.epoch)).y((p) => y(p.test));
+    const trainLine = line<(typeof epochPoints)[number]>()
+      .defined((p) => defined(p.train))
+      .x((p) => x(p.e.epoch))
+      .y((p) => y(p.train));
+    const testLine = line<(typeof epochPoints)[number]>()
+      .defined((p) => defined(p.test))
+      .x((p) => x(p.e.epoch))
+      .y((p) => y(p.test));
     layer(f.plot, 'epoch-train', 'path').attr('d', trainLine(epochPoints) ?? '');
     layer(f.plot, 'epoch-test', 'path').attr('d', testLine(epochPoints) ?? '');
-    const dots = epochPoints.flatMap((p) => [
-      { key: `train-${p.e.epoch}`, cls: 'epoch-dot train', cx: x(p.e.epoch), v: p.train },
-      { key: `test-${p.e.epoch}`, cls: 'epoch-dot test', cx: x(p.e.epoch), v: p.test },
-    ]).filter((d) => defined(d.v));
+    const dots = epochPoints
+      .flatMap((p) => [
+        { key: `train-${p.e.epoch}`, cls: 'epoch-dot train', cx: x(p.e.epoch), v: p.train },
+        { key: `test-${p.e.epoch}`, cls: 'epoch-dot test', cx: x(p.e.epoch), v: p.test },
+      ])
+      .filter((d) => defined(d.v));
     // Dots only while they stay apart; hundreds of epochs would make a smear.
-    layer(f.plot, 'epoch-dots').selectAll<SVGCircleElement, (typeof dots)[number]>('circle')
+    layer(f.plot, 'epoch-dots')
+      .selectAll<SVGCircleElement, (typeof dots)[number]>('circle')
       .data(epochPoints.length <= f.innerWidth / 8 ? dots : [], (d) => d.key)
       .join('circle')
       .attr('class', (d) => d.cls)
-      .attr('cx', (d) => d.cx).attr('cy', (d) => y(d.v)).attr('r', 2.5);
+      .attr('cx', (d) => d.cx)
+      .attr('cy', (d) => y(d.v))
+      .attr('r', 2.5);
 
     const triangle = symbol(symbolTriangle, 40)() ?? '';
-    layer(f.plot, 'diverged').selectAll<SVGPathElement, StepPoint>('path.diverged-marker')
+    layer(f.plot, 'diverged')
+      .selectAll<SVGPathElement, StepPoint>('path.diverged-marker')
       .data(series.diverged, (d) => String(d.record.step))
       .join('path')
       .attr('class', 'diverged-marker')
@@ -173,29 +248,120 @@ export function lossChart(): LossChart {
       .attr('transform', (d) => `translate(${x(d.x)},${f.innerHeight - 6}) rotate(180)`)
       .attr('aria-label', (d) => `step ${d.record.step} diverged: loss ${formatNumber(d.raw)}`);
 
-    legend(f.plot, [
-      { cls: 'step-raw', text: 'steps' },
-      ...(smoothing > 0 ? [{ cls: 'step-smooth', text: 'smoothed' }] : []),
-      { cls: 'epoch-train', text: 'train (epoch)' },
-      { cls: 'epoch-test', text: 'test (epoch)' },
-      ...(series.diverged.length > 0 ? [{ cls: 'diverged-marker', text: 'diverged step', swatch: 'triangle' as const }] : []),
-    ], { x: f.innerWidth, y: -12, direction: 'row', align: 'end' });
+    legend(
+      f.plot,
+      [
+        { cls: 'step-raw', text: 'steps' },
+        ...(smoothing > 0 ? [{ cls: 'step-smooth', text: 'smoothed' }] : []),
+        { cls: 'epoch-train', text: 'train (epoch)' },
+        { cls: 'epoch-test', text: 'test (epoch)' },
+        ...(series.diverged.length > 0
+          ? [{ cls: 'diverged-marker', text: 'diverged step', swatch: 'triangle' as const }]
+          : []),
+      ],
+      { x: f.innerWidth, y: -12, direction: 'row', align: 'end' },
+    );
 
-    targets = series.steps.length > 0
-      ? series.steps.map((s) => ({ x: MARGIN.left + x(s.x), y: MARGIN.top + (Number.isFinite(s.raw) ? y(Math.max(s.raw, y.domain()[0])) : f.innerHeight), datum: s }))
-      : series.epochs.map((e) => ({ x: MARGIN.left + x(e.epoch), y: MARGIN.top, datum: e }));
+    targets =
+      series.steps.length > 0
+        ? series.steps.map((s) => ({
+            x: MARGIN.left + x(s.x),
+            y: MARGIN.top + (Number.isFinite(s.raw) ? y(Math.max(s.raw, y.domain()[0])) : f.innerHeight),
+            datum: s,
+          }))
+        : series.epochs.map((e) => ({ x: MARGIN.left + x(e.epoch), y: MARGIN.top, datum: e }));
     hover.radius(Math.max(6, f.innerWidth / Math.max(1, targets.length)))(svg);
   }) as LossChart;
 
-  chart.metrics = accessor(chart, 'lossChart.metrics', () => metrics, (v) => { metrics = v; }, Array.isArray);
-  chart.stepsPerEpoch = accessor(chart, 'lossChart.stepsPerEpoch', () => stepsPerEpoch, (v) => { stepsPerEpoch = v; }, (v) => Number.isFinite(v) && v > 0);
-  chart.part = accessor(chart, 'lossChart.part', () => part, (v) => { part = v; }, (v) => v === 'total' || v === 'part0' || v === 'part1');
-  chart.partNames = accessor(chart, 'lossChart.partNames', () => partNames, (v) => { partNames = v; }, (v) => Array.isArray(v) && v.length === 2);
-  chart.smoothing = accessor(chart, 'lossChart.smoothing', () => smoothing, (v) => { smoothing = v; }, (v) => v >= 0 && v < 1);
-  chart.logY = accessor(chart, 'lossChart.logY', () => logY, (v) => { logY = v; }, (v) => typeof v === 'boolean');
-  chart.checkpoints = accessor(chart, 'lossChart.checkpoints', () => checkpoints, (v) => { checkpoints = v; }, Array.isArray);
-  chart.selected = accessor(chart, 'lossChart.selected', () => selected, (v) => { selected = v; }, Array.isArray);
-  chart.width = accessor(chart, 'lossChart.width', () => width, (v) => { width = v; }, isPositiveSize);
-  chart.height = accessor(chart, 'lossChart.height', () => height, (v) => { height = v; }, isPositiveSize);
+  chart.metrics = accessor(
+    chart,
+    'lossChart.metrics',
+    () => metrics,
+    (v) => {
+      metrics = v;
+    },
+    Array.isArray,
+  );
+  chart.stepsPerEpoch = accessor(
+    chart,
+    'lossChart.stepsPerEpoch',
+    () => stepsPerEpoch,
+    (v) => {
+      stepsPerEpoch = v;
+    },
+    (v) => Number.isFinite(v) && v > 0,
+  );
+  chart.part = accessor(
+    chart,
+    'lossChart.part',
+    () => part,
+    (v) => {
+      part = v;
+    },
+    (v) => v === 'total' || v === 'part0' || v === 'part1',
+  );
+  chart.partNames = accessor(
+    chart,
+    'lossChart.partNames',
+    () => partNames,
+    (v) => {
+      partNames = v;
+    },
+    (v) => Array.isArray(v) && v.length === 2,
+  );
+  chart.smoothing = accessor(
+    chart,
+    'lossChart.smoothing',
+    () => smoothing,
+    (v) => {
+      smoothing = v;
+    },
+    (v) => v >= 0 && v < 1,
+  );
+  chart.logY = accessor(
+    chart,
+    'lossChart.logY',
+    () => logY,
+    (v) => {
+      logY = v;
+    },
+    (v) => typeof v === 'boolean',
+  );
+  chart.checkpoints = accessor(
+    chart,
+    'lossChart.checkpoints',
+    () => checkpoints,
+    (v) => {
+      checkpoints = v;
+    },
+    Array.isArray,
+  );
+  chart.selected = accessor(
+    chart,
+    'lossChart.selected',
+    () => selected,
+    (v) => {
+      selected = v;
+    },
+    Array.isArray,
+  );
+  chart.width = accessor(
+    chart,
+    'lossChart.width',
+    () => width,
+    (v) => {
+      width = v;
+    },
+    isPositiveSize,
+  );
+  chart.height = accessor(
+    chart,
+    'lossChart.height',
+    () => height,
+    (v) => {
+      height = v;
+    },
+    isPositiveSize,
+  );
   return chart;
 }

@@ -51,14 +51,17 @@ export function spectrumChart(): SpectrumChart {
   let yDomain: Domain | null = null;
   let svgElement: SVGSVGElement | null = null;
   let targets: PointerTarget<SpectrumDatum>[] = [];
-  const hover = pointer<SpectrumDatum>().radius(16).targets(() => targets).tip((d) => ({
-    title: `${layerName(d.layer)} · σ${subscript(d.rank)}`,
-    rows: [
-      ['σ', formatNumber(d.sigma)],
-      ['rank', `${d.rank} of ${d.spectrum.singularValues.length}`],
-      ['κ', formatNumber(d.spectrum.cond)],
-    ],
-  }));
+  const hover = pointer<SpectrumDatum>()
+    .radius(16)
+    .targets(() => targets)
+    .tip((d) => ({
+      title: `${layerName(d.layer)} · σ${subscript(d.rank)}`,
+      rows: [
+        ['σ', formatNumber(d.sigma)],
+        ['rank', `${d.rank} of ${d.spectrum.singularValues.length}`],
+        ['κ', formatNumber(d.spectrum.cond)],
+      ],
+    }));
 
   const chart = ((svg: SVGSVGElement) => {
     svgElement = svg;
@@ -68,14 +71,24 @@ export function spectrumChart(): SpectrumChart {
     const y = scaleLog().domain([lo, hi]).range([f.innerHeight, 0]).clamp(true);
     const x = scaleLinear().domain([1, n]).range([0, f.innerWidth]);
 
-    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, { ticks: logTicks(y.domain(), 6), format: logTickFormat(y.domain()), grid: f.innerWidth, label: 'σ (log)' });
-    bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, { ticks: rankTicks(n), format: (v) => String(v), label: 'rank of singular value' });
+    leftAxis(f.plot, y, f.innerWidth, f.innerHeight, {
+      ticks: logTicks(y.domain(), 6),
+      format: logTickFormat(y.domain()),
+      grid: f.innerWidth,
+      label: 'σ (log)',
+    });
+    bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, {
+      ticks: rankTicks(n),
+      format: (v) => String(v),
+      label: 'rank of singular value',
+    });
 
     const path = line<number>()
       .defined((s) => Number.isFinite(s) && s > 0)
       .x((_, i) => x(i + 1))
       .y((s) => y(s));
-    layer(f.plot, 'lines').selectAll<SVGPathElement, LayerSpectrum>('path.layer-line')
+    layer(f.plot, 'lines')
+      .selectAll<SVGPathElement, LayerSpectrum>('path.layer-line')
       .data(layers, (d) => String(d.index))
       .join('path')
       .attr('class', (d) => `layer-line series-${d.index % 8}`)
@@ -83,8 +96,12 @@ export function spectrumChart(): SpectrumChart {
       .attr('d', (d) => path(d.singularValues) ?? '');
 
     // Line labels at the right end, where the lines separate most.
-    const labelY = spreadLabels(layers.map((l) => y(lastPositive(l.singularValues) ?? lo)), 12);
-    layer(f.plot, 'labels').selectAll<SVGTextElement, LayerSpectrum>('text.line-label')
+    const labelY = spreadLabels(
+      layers.map((l) => y(lastPositive(l.singularValues) ?? lo)),
+      12,
+    );
+    layer(f.plot, 'labels')
+      .selectAll<SVGTextElement, LayerSpectrum>('text.line-label')
       .data(layers, (d) => String(d.index))
       .join('text')
       .attr('class', (d) => `line-label series-text-${d.index % 8}`)
@@ -94,29 +111,79 @@ export function spectrumChart(): SpectrumChart {
       .attr('dy', '0.32em')
       .text((d) => layerName(d.index));
 
-    targets = layers.flatMap((spectrum) => spectrum.singularValues.flatMap((sigma, i) => (
-      Number.isFinite(sigma) && sigma > 0
-        ? [{ x: MARGIN.left + x(i + 1), y: MARGIN.top + y(sigma), datum: { layer: spectrum.index, rank: i + 1, sigma, spectrum } }]
-        : []
-    )));
+    targets = layers.flatMap((spectrum) =>
+      spectrum.singularValues.flatMap((sigma, i) =>
+        Number.isFinite(sigma) && sigma > 0
+          ? [
+              {
+                x: MARGIN.left + x(i + 1),
+                y: MARGIN.top + y(sigma),
+                datum: { layer: spectrum.index, rank: i + 1, sigma, spectrum },
+              },
+            ]
+          : [],
+      ),
+    );
     hover(svg);
     applyHighlight();
   }) as SpectrumChart;
 
   function applyHighlight(): void {
     if (!svgElement) return;
-    select(svgElement).selectAll<SVGElement, LayerSpectrum>('.layer-line, .line-label')
+    select(svgElement)
+      .selectAll<SVGElement, LayerSpectrum>('.layer-line, .line-label')
       .classed('is-highlighted', (d) => d.index === highlight)
       .classed('is-dimmed', (d) => highlight !== null && d.index !== highlight);
     // The highlighted line is drawn last so it is not hidden under the others.
     select(svgElement).selectAll<SVGPathElement, LayerSpectrum>('.layer-line.is-highlighted').raise();
   }
 
-  chart.layers = accessor(chart, 'spectrumChart.layers', () => layers, (v) => { layers = v; }, Array.isArray);
-  chart.width = accessor(chart, 'spectrumChart.width', () => width, (v) => { width = v; }, isPositiveSize);
-  chart.height = accessor(chart, 'spectrumChart.height', () => height, (v) => { height = v; }, isPositiveSize);
-  chart.highlight = accessor(chart, 'spectrumChart.highlight', () => highlight, (v) => { highlight = v; applyHighlight(); }, isLayerOrNull);
-  chart.yDomain = accessor(chart, 'spectrumChart.yDomain', () => yDomain, (v) => { yDomain = v; }, isLogDomainOrNull);
+  chart.layers = accessor(
+    chart,
+    'spectrumChart.layers',
+    () => layers,
+    (v) => {
+      layers = v;
+    },
+    Array.isArray,
+  );
+  chart.width = accessor(
+    chart,
+    'spectrumChart.width',
+    () => width,
+    (v) => {
+      width = v;
+    },
+    isPositiveSize,
+  );
+  chart.height = accessor(
+    chart,
+    'spectrumChart.height',
+    () => height,
+    (v) => {
+      height = v;
+    },
+    isPositiveSize,
+  );
+  chart.highlight = accessor(
+    chart,
+    'spectrumChart.highlight',
+    () => highlight,
+    (v) => {
+      highlight = v;
+      applyHighlight();
+    },
+    isLayerOrNull,
+  );
+  chart.yDomain = accessor(
+    chart,
+    'spectrumChart.yDomain',
+    () => yDomain,
+    (v) => {
+      yDomain = v;
+    },
+    isLogDomainOrNull,
+  );
   return chart;
 }
 

@@ -5,7 +5,20 @@ import type { LayerDatum } from '../interaction/layerFocus';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import type { TipContent } from '../interaction/tooltip';
 import { accessor, isPositiveSize, type Accessor } from './accessor';
-import { bottomAxis, frame, layer, leftAxis, legend, LEGEND_ROW, legendRows, limitRules, logTickFormat, logTicks, type LegendEntry, type Rule } from './frame';
+import {
+  bottomAxis,
+  frame,
+  layer,
+  leftAxis,
+  legend,
+  LEGEND_ROW,
+  legendRows,
+  limitRules,
+  logTickFormat,
+  logTicks,
+  type LegendEntry,
+  type Rule,
+} from './frame';
 
 /**
  * One quantity of a run (or of several runs) against epoch: a line per series
@@ -90,12 +103,19 @@ export function trajectoryEpochs(series: readonly TrajectorySeries[]): number[] 
 }
 
 /** The y domain: the values and the rules for a log scale (so a limit is always in view), [0, 1] for shares. */
-export function trajectoryDomain(series: readonly TrajectorySeries[], rules: readonly TrajectoryRule[], scale: TrajectoryScale): [number, number] {
+export function trajectoryDomain(
+  series: readonly TrajectorySeries[],
+  rules: readonly TrajectoryRule[],
+  scale: TrajectoryScale,
+): [number, number] {
   if (scale === 'share') return [0, 1];
-  const values = series.flatMap((s) => s.values.map((v) => v.value)).filter((v) => Number.isFinite(v) && (scale !== 'log' || v > 0));
+  const values = series
+    .flatMap((s) => s.values.map((v) => v.value))
+    .filter((v) => Number.isFinite(v) && (scale !== 'log' || v > 0));
   const all = [...values, ...rules.map((r) => r.value).filter((v) => Number.isFinite(v) && (scale !== 'log' || v > 0))];
   if (all.length === 0) return scale === 'log' ? [1, 10] : [0, 1];
-  const lo = Math.min(...all), hi = Math.max(...all);
+  const lo = Math.min(...all),
+    hi = Math.max(...all);
   if (scale === 'log') return lo === hi ? [lo / 10, hi * 10] : [lo / 3, hi * 3];
   const pad = lo === hi ? Math.max(1, Math.abs(lo) * 0.1) : (hi - lo) * 0.08;
   return [lo - pad, hi + pad];
@@ -126,12 +146,18 @@ export function trajectoryChart(): TrajectoryChart {
   let width = 420;
   let height = 240;
   let targets: PointerTarget<TrajectoryEpochDatum>[] = [];
-  const hover = pointer<TrajectoryEpochDatum>().mode('x').targets(() => targets).tip((d) => epochTip(d, scale));
+  const hover = pointer<TrajectoryEpochDatum>()
+    .mode('x')
+    .targets(() => targets)
+    .tip((d) => epochTip(d, scale));
 
   const chart = ((svg: SVGSVGElement) => {
     const entries = legendEntries(series, scale);
     // Many series (a flow's eleven layers) wrap the legend into rows above the plot.
-    const rows = legendRows(entries.map((e) => e.text), width - MARGIN.left - MARGIN.right);
+    const rows = legendRows(
+      entries.map((e) => e.text),
+      width - MARGIN.left - MARGIN.right,
+    );
     const margin = { ...MARGIN, top: MARGIN.top + (rows - 1) * LEGEND_ROW };
     const f = frame(svg, width, height + (rows - 1) * LEGEND_ROW, margin, description);
     const epochs = trajectoryEpochs(series);
@@ -148,31 +174,60 @@ export function trajectoryChart(): TrajectoryChart {
     const drawable = (v: TrajectoryValue): boolean => Number.isFinite(v.value) && (scale !== 'log' || v.value > 0);
     const anyValue = series.some((s) => s.values.some(drawable));
     const [lo, hi] = !anyValue && emptyDomain ? emptyDomain : trajectoryDomain(series, rules, scale);
-    const y = scale === 'log'
-      ? scaleLog().domain([lo, hi]).range([f.innerHeight, 0]).clamp(true)
-      : scaleLinear().domain([lo, hi]).range([f.innerHeight, 0]).nice();
+    const y =
+      scale === 'log'
+        ? scaleLog().domain([lo, hi]).range([f.innerHeight, 0]).clamp(true)
+        : scaleLinear().domain([lo, hi]).range([f.innerHeight, 0]).nice();
 
-    bottomAxis(f.plot, x, f.innerHeight, f.innerWidth, symlog
-      ? { ticks: epochTicks(xDomain), format: (v) => String(v), label: 'epoch (log)' }
-      : { count: Math.min(8, Math.max(2, spanned.length)), format: (v) => (Number.isInteger(v) ? String(v) : ''), label: 'epoch' });
+    bottomAxis(
+      f.plot,
+      x,
+      f.innerHeight,
+      f.innerWidth,
+      symlog
+        ? { ticks: epochTicks(xDomain), format: (v) => String(v), label: 'epoch (log)' }
+        : {
+            count: Math.min(8, Math.max(2, spanned.length)),
+            format: (v) => (Number.isInteger(v) ? String(v) : ''),
+            label: 'epoch',
+          },
+    );
     if (scale === 'log') {
-      leftAxis(f.plot, y, f.innerWidth, f.innerHeight, { ticks: logTicks(y.domain(), 6), format: logTickFormat(y.domain()), grid: f.innerWidth, label: yLabel });
+      leftAxis(f.plot, y, f.innerWidth, f.innerHeight, {
+        ticks: logTicks(y.domain(), 6),
+        format: logTickFormat(y.domain()),
+        grid: f.innerWidth,
+        label: yLabel,
+      });
     } else {
       leftAxis(f.plot, y, f.innerWidth, f.innerHeight, {
-        count: 5, grid: f.innerWidth, label: yLabel,
+        count: 5,
+        grid: f.innerWidth,
+        label: yLabel,
         format: scale === 'share' ? (v) => `${Math.round(v * 100)}%` : (v) => formatNumber(v),
       });
     }
 
-    limitRules(f.plot, rules.filter((r) => Number.isFinite(r.value) && r.value >= y.domain()[0] && r.value <= y.domain()[1]), y, f.innerWidth);
+    limitRules(
+      f.plot,
+      rules.filter((r) => Number.isFinite(r.value) && r.value >= y.domain()[0] && r.value <= y.domain()[1]),
+      y,
+      f.innerWidth,
+    );
 
     layer(f.plot, 'selected-epoch', 'line')
       .attr('display', selectedEpoch === null ? 'none' : null)
-      .attr('x1', selectedEpoch === null ? 0 : x(selectedEpoch)).attr('x2', selectedEpoch === null ? 0 : x(selectedEpoch))
-      .attr('y1', 0).attr('y2', f.innerHeight);
+      .attr('x1', selectedEpoch === null ? 0 : x(selectedEpoch))
+      .attr('x2', selectedEpoch === null ? 0 : x(selectedEpoch))
+      .attr('y1', 0)
+      .attr('y2', f.innerHeight);
 
-    const path = line<TrajectoryValue>().defined(drawable).x((v) => x(v.epoch)).y((v) => y(v.value));
-    layer(f.plot, 'lines').selectAll<SVGPathElement, TrajectorySeries>('path.trajectory-line')
+    const path = line<TrajectoryValue>()
+      .defined(drawable)
+      .x((v) => x(v.epoch))
+      .y((v) => y(v.value));
+    layer(f.plot, 'lines')
+      .selectAll<SVGPathElement, TrajectorySeries>('path.trajectory-line')
       .data(series, (s) => s.id)
       .join('path')
       .attr('class', (s) => `trajectory-line series-${s.color % 8}${s.dashed ? ' is-dashed' : ''}`)
@@ -181,7 +236,8 @@ export function trajectoryChart(): TrajectoryChart {
 
     const marks = series.flatMap((s) => s.values.filter(drawable).map((v) => ({ s, v, key: `${s.id}@${v.epoch}` })));
     const triangle = symbol(symbolTriangle, 46)() ?? '';
-    layer(f.plot, 'dots').selectAll<SVGPathElement, (typeof marks)[number]>('path.trajectory-dot')
+    layer(f.plot, 'dots')
+      .selectAll<SVGPathElement, (typeof marks)[number]>('path.trajectory-dot')
       .data(marks, (d) => d.key)
       .join('path')
       .attr('class', (d) => `trajectory-dot series-${d.s.color % 8}${d.v.lowerBound ? ' is-lower-bound' : ''}`)
@@ -191,8 +247,11 @@ export function trajectoryChart(): TrajectoryChart {
       .attr('transform', (d) => `translate(${x(d.v.epoch)},${y(d.v.value)})`);
 
     // A measured absence (a value with only a text, e.g. "none of the δ tested") is a cross on the x axis.
-    const absent = series.flatMap((s) => s.values.filter((v) => !drawable(v) && v.text !== undefined).map((v) => ({ s, v, key: `${s.id}@${v.epoch}` })));
-    layer(f.plot, 'absent').selectAll<SVGPathElement, (typeof absent)[number]>('path.trajectory-absent')
+    const absent = series.flatMap((s) =>
+      s.values.filter((v) => !drawable(v) && v.text !== undefined).map((v) => ({ s, v, key: `${s.id}@${v.epoch}` })),
+    );
+    layer(f.plot, 'absent')
+      .selectAll<SVGPathElement, (typeof absent)[number]>('path.trajectory-absent')
       .data(absent, (d) => d.key)
       .join('path')
       .attr('class', (d) => `trajectory-absent series-${d.s.color % 8}`)
@@ -218,19 +277,98 @@ export function trajectoryChart(): TrajectoryChart {
     hover.radius(Math.max(8, Math.min(40, gaps.length > 0 ? Math.min(...gaps) / 2 : 40)))(svg);
   }) as TrajectoryChart;
 
-  chart.series = accessor(chart, 'trajectoryChart.series', () => series, (v) => { series = v; }, Array.isArray);
-  chart.scale = accessor(chart, 'trajectoryChart.scale', () => scale, (v) => { scale = v; }, (v) => v === 'log' || v === 'linear' || v === 'share');
-  chart.rules = accessor(chart, 'trajectoryChart.rules', () => rules, (v) => { rules = v; }, Array.isArray);
-  chart.yLabel = accessor(chart, 'trajectoryChart.yLabel', () => yLabel, (v) => { yLabel = v; }, (v) => typeof v === 'string');
-  chart.description = accessor(chart, 'trajectoryChart.description', () => description, (v) => { description = v; }, (v) => typeof v === 'string');
-  chart.emptyDomain = accessor(chart, 'trajectoryChart.emptyDomain', () => emptyDomain, (v) => { emptyDomain = v; },
-    (v) => v === null || (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && v[0] < v[1]));
-  chart.selectedEpoch = accessor(chart, 'trajectoryChart.selectedEpoch', () => selectedEpoch, (v) => { selectedEpoch = v; },
-    (v) => v === null || (Number.isFinite(v) && v >= 0));
-  chart.epochSpan = accessor(chart, 'trajectoryChart.epochSpan', () => epochSpan, (v) => { epochSpan = v; },
-    (v) => Array.isArray(v) && v.every((e) => Number.isFinite(e) && e >= 0));
-  chart.width = accessor(chart, 'trajectoryChart.width', () => width, (v) => { width = v; }, isPositiveSize);
-  chart.height = accessor(chart, 'trajectoryChart.height', () => height, (v) => { height = v; }, isPositiveSize);
+  chart.series = accessor(
+    chart,
+    'trajectoryChart.series',
+    () => series,
+    (v) => {
+      series = v;
+    },
+    Array.isArray,
+  );
+  chart.scale = accessor(
+    chart,
+    'trajectoryChart.scale',
+    () => scale,
+    (v) => {
+      scale = v;
+    },
+    (v) => v === 'log' || v === 'linear' || v === 'share',
+  );
+  chart.rules = accessor(
+    chart,
+    'trajectoryChart.rules',
+    () => rules,
+    (v) => {
+      rules = v;
+    },
+    Array.isArray,
+  );
+  chart.yLabel = accessor(
+    chart,
+    'trajectoryChart.yLabel',
+    () => yLabel,
+    (v) => {
+      yLabel = v;
+    },
+    (v) => typeof v === 'string',
+  );
+  chart.description = accessor(
+    chart,
+    'trajectoryChart.description',
+    () => description,
+    (v) => {
+      description = v;
+    },
+    (v) => typeof v === 'string',
+  );
+  chart.emptyDomain = accessor(
+    chart,
+    'trajectoryChart.emptyDomain',
+    () => emptyDomain,
+    (v) => {
+      emptyDomain = v;
+    },
+    (v) =>
+      v === null ||
+      (Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && Number.isFinite(v[1]) && v[0] < v[1]),
+  );
+  chart.selectedEpoch = accessor(
+    chart,
+    'trajectoryChart.selectedEpoch',
+    () => selectedEpoch,
+    (v) => {
+      selectedEpoch = v;
+    },
+    (v) => v === null || (Number.isFinite(v) && v >= 0),
+  );
+  chart.epochSpan = accessor(
+    chart,
+    'trajectoryChart.epochSpan',
+    () => epochSpan,
+    (v) => {
+      epochSpan = v;
+    },
+    (v) => Array.isArray(v) && v.every((e) => Number.isFinite(e) && e >= 0),
+  );
+  chart.width = accessor(
+    chart,
+    'trajectoryChart.width',
+    () => width,
+    (v) => {
+      width = v;
+    },
+    isPositiveSize,
+  );
+  chart.height = accessor(
+    chart,
+    'trajectoryChart.height',
+    () => height,
+    (v) => {
+      height = v;
+    },
+    isPositiveSize,
+  );
   return chart;
 }
 
@@ -240,8 +378,13 @@ function legendEntries(series: readonly TrajectorySeries[], scale: TrajectorySca
   const values = series.flatMap((s) => s.values);
   const absent = values.find((v) => !drawable(v) && v.text !== undefined);
   return [
-    ...series.map((s) => ({ cls: `trajectory-line series-${s.color % 8}${s.dashed ? ' is-dashed' : ''}`, text: s.label })),
-    ...(values.some((v) => drawable(v) && v.lowerBound) ? [{ cls: 'trajectory-dot is-lower-bound', text: 'lower bound (> value)', swatch: 'triangle-up' as const }] : []),
+    ...series.map((s) => ({
+      cls: `trajectory-line series-${s.color % 8}${s.dashed ? ' is-dashed' : ''}`,
+      text: s.label,
+    })),
+    ...(values.some((v) => drawable(v) && v.lowerBound)
+      ? [{ cls: 'trajectory-dot is-lower-bound', text: 'lower bound (> value)', swatch: 'triangle-up' as const }]
+      : []),
     ...(absent ? [{ cls: 'trajectory-absent', text: absent.text ?? 'none', swatch: 'cross' as const }] : []),
   ];
 }

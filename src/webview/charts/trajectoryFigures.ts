@@ -1,8 +1,20 @@
-import { ROUND_TRIP_IDS, ROUND_TRIPS, type RunTrajectory, type TrajectoryPoint } from '../../core/analysis/trajectoryTypes';
+import {
+  ROUND_TRIP_IDS,
+  ROUND_TRIPS,
+  type RunTrajectory,
+  type TrajectoryPoint,
+} from '../../core/analysis/trajectoryTypes';
 import { formatNumber } from '../../shared/formatNumber';
 import { layerName } from '../interaction/layerFocus';
 import { FLOAT32_LIMIT, FLOAT64_LIMIT } from './conditionChart';
-import { trajectoryChart, type TrajectoryChart, type TrajectoryRule, type TrajectoryScale, type TrajectorySeries, type TrajectoryValue } from './trajectoryChart';
+import {
+  trajectoryChart,
+  type TrajectoryChart,
+  type TrajectoryRule,
+  type TrajectoryScale,
+  type TrajectorySeries,
+  type TrajectoryValue,
+} from './trajectoryChart';
 import { BROKEN_MAE } from '../../shared/thresholds';
 
 /**
@@ -15,7 +27,8 @@ import { BROKEN_MAE } from '../../shared/thresholds';
  * @example
  *   for (const figure of trajectoryFigures(trajectory)) drawFigure(figure).width(480)(svgFor(figure.id));
  */
-export type TrajectoryFigureId = 'layer-condition' | 'jacobian-condition' | 'round-trips' | 'noise-tolerance' | 'generation' | 'bits-per-dim';
+export type TrajectoryFigureId =
+  'layer-condition' | 'jacobian-condition' | 'round-trips' | 'noise-tolerance' | 'generation' | 'bits-per-dim';
 
 export interface TrajectoryFigure {
   readonly id: TrajectoryFigureId;
@@ -59,33 +72,44 @@ export const UNIFORM_BITS_RULE: TrajectoryRule = { value: 8, label: 'uniform' };
 const FIGURE_TEXT: Record<TrajectoryFigureId, Pick<TrajectoryFigure, 'title' | 'description' | 'yLabel' | 'scale'>> = {
   'layer-condition': {
     title: 'Condition number per layer',
-    description: 'κ = σmax/σmin of each weight matrix at every checkpoint. Not every layer grows; a layer near a precision\u2019s 1/ε cannot be inverted in that precision.',
-    yLabel: 'κ (log)', scale: 'log',
+    description:
+      'κ = σmax/σmin of each weight matrix at every checkpoint. Not every layer grows; a layer near a precision\u2019s 1/ε cannot be inverted in that precision.',
+    yLabel: 'κ (log)',
+    scale: 'log',
   },
   'jacobian-condition': {
     title: 'Condition number of the end-to-end Jacobian',
-    description: 'κ of the whole network\u2019s Jacobian at a test image. Past float64\u2019s 1/ε only a lower bound can be measured (open triangles).',
-    yLabel: 'κ(J) (log)', scale: 'log',
+    description:
+      'κ of the whole network\u2019s Jacobian at a test image. Past float64\u2019s 1/ε only a lower bound can be measured (open triangles).',
+    yLabel: 'κ(J) (log)',
+    scale: 'log',
   },
   'round-trips': {
     title: 'Broken reconstructions, per round trip',
     description: `Share of test images whose reconstruction is off by a mean absolute error above ${BROKEN_MAE}, in each of the three round trips.`,
-    yLabel: 'broken', scale: 'share',
+    yLabel: 'broken',
+    scale: 'share',
   },
   'noise-tolerance': {
     title: 'Noise tolerance',
-    description: 'Largest noise δ added to the embedding (of those tested) up to which reconstructions stay recognizable, per inverse precision. A gap: none of the δ tested.',
-    yLabel: 'δ (log)', scale: 'log',
+    description:
+      'Largest noise δ added to the embedding (of those tested) up to which reconstructions stay recognizable, per inverse precision. A gap: none of the δ tested.',
+    yLabel: 'δ (log)',
+    scale: 'log',
   },
   generation: {
     title: 'Generation',
-    description: 'Share of samples of the objective\u2019s own target, pushed through the float64 inverse, that the digit classifier reads as the digit they were drawn for.',
-    yLabel: 'read as the asked digit', scale: 'share',
+    description:
+      'Share of samples of the objective\u2019s own target, pushed through the float64 inverse, that the digit classifier reads as the digit they were drawn for.',
+    yLabel: 'read as the asked digit',
+    scale: 'share',
   },
   'bits-per-dim': {
     title: 'Test bits per pixel',
-    description: 'The flow\u2019s exact negative log-likelihood of the test images; 8 is the uniform density, lower is better.',
-    yLabel: 'bits/dim', scale: 'linear',
+    description:
+      'The flow\u2019s exact negative log-likelihood of the test images; 8 is the uniform density, lower is better.',
+    yLabel: 'bits/dim',
+    scale: 'linear',
   },
 };
 
@@ -95,8 +119,10 @@ const FIGURE_TEXT: Record<TrajectoryFigureId, Pick<TrajectoryFigure, 'title' | '
  * a gap in the line, and `nullText` in the tooltip.
  */
 function values(
-  points: readonly TrajectoryPoint[], pick: (p: TrajectoryPoint) => number | null | undefined,
-  lowerBound?: (p: TrajectoryPoint) => boolean, nullText = 'none',
+  points: readonly TrajectoryPoint[],
+  pick: (p: TrajectoryPoint) => number | null | undefined,
+  lowerBound?: (p: TrajectoryPoint) => boolean,
+  nullText = 'none',
 ): TrajectoryValue[] {
   return points.flatMap((p): TrajectoryValue[] => {
     const value = pick(p);
@@ -106,7 +132,12 @@ function values(
   });
 }
 
-function figure(id: TrajectoryFigureId, series: readonly TrajectorySeries[], rules: readonly TrajectoryRule[], emptyDomain?: readonly [number, number]): TrajectoryFigure {
+function figure(
+  id: TrajectoryFigureId,
+  series: readonly TrajectorySeries[],
+  rules: readonly TrajectoryRule[],
+  emptyDomain?: readonly [number, number],
+): TrajectoryFigure {
   return { id, ...FIGURE_TEXT[id], series, rules, ...(emptyDomain ? { emptyDomain } : {}) };
 }
 
@@ -120,33 +151,79 @@ export function trajectoryFigures(trajectory: RunTrajectory): TrajectoryFigure[]
   const generation = points.find((p) => p.generation)?.generation;
   const layerSeries: TrajectorySeries[] = Array.from({ length: layerCount }, (_, i) => ({
     // Eight colours: layers past the eighth are dashed.
-    id: `layer-${i}`, label: layerName(i), color: i, dashed: i >= 8,
+    id: `layer-${i}`,
+    label: layerName(i),
+    color: i,
+    dashed: i >= 8,
     values: values(points, (p) => p.layers[i]?.cond),
   }));
   const figures = [
     figure('layer-condition', layerSeries, limitsFor(layerSeries)),
-    figure('jacobian-condition', [{
-      id: 'jacobian', label: 'κ(J)', color: 0,
-      values: values(points, (p) => p.jacobian.cond, (p) => !p.jacobian.resolvable),
-    }], PRECISION_RULES),
-    figure('round-trips', ROUND_TRIP_IDS.map((id, i) => ({
-      id, label: ROUND_TRIPS[id].label, color: i, dashed: id === 'mixed',
-      values: values(points, (p) => p.roundTrips[id]?.brokenFraction),
-    })), []),
-    figure('noise-tolerance', precisions.map((precision, i) => ({
-      id: precision, label: `${precision} inverse`, color: i,
-      values: values(points, (p) => {
-        const n = p.noise?.find((m) => m.precision === precision);
-        return n === undefined ? undefined : n.recognizableUpTo;
-      }, undefined, 'none of the δ tested'),
-    })), [], NOISE_RANGE),
-    figure('generation', generation ? [{
-      id: 'generation',
-      label: `${generation.prior === 'class' ? 'learned prior' : 'N(2a, T²)'} at T = ${formatNumber(generation.temperature)}, ${generation.sampleCount} samples`,
-      color: 0,
-      values: values(points, (p) => p.generation?.accuracy),
-    }] : [], [CHANCE_RULE]),
-    figure('bits-per-dim', [{ id: 'bits', label: 'test bits/dim', color: 0, values: values(points, (p) => p.testBitsPerDim) }], [UNIFORM_BITS_RULE]),
+    figure(
+      'jacobian-condition',
+      [
+        {
+          id: 'jacobian',
+          label: 'κ(J)',
+          color: 0,
+          values: values(
+            points,
+            (p) => p.jacobian.cond,
+            (p) => !p.jacobian.resolvable,
+          ),
+        },
+      ],
+      PRECISION_RULES,
+    ),
+    figure(
+      'round-trips',
+      ROUND_TRIP_IDS.map((id, i) => ({
+        id,
+        label: ROUND_TRIPS[id].label,
+        color: i,
+        dashed: id === 'mixed',
+        values: values(points, (p) => p.roundTrips[id]?.brokenFraction),
+      })),
+      [],
+    ),
+    figure(
+      'noise-tolerance',
+      precisions.map((precision, i) => ({
+        id: precision,
+        label: `${precision} inverse`,
+        color: i,
+        values: values(
+          points,
+          (p) => {
+            const n = p.noise?.find((m) => m.precision === precision);
+            return n === undefined ? undefined : n.recognizableUpTo;
+          },
+          undefined,
+          'none of the δ tested',
+        ),
+      })),
+      [],
+      NOISE_RANGE,
+    ),
+    figure(
+      'generation',
+      generation
+        ? [
+            {
+              id: 'generation',
+              label: `${generation.prior === 'class' ? 'learned prior' : 'N(2a, T²)'} at T = ${formatNumber(generation.temperature)}, ${generation.sampleCount} samples`,
+              color: 0,
+              values: values(points, (p) => p.generation?.accuracy),
+            },
+          ]
+        : [],
+      [CHANCE_RULE],
+    ),
+    figure(
+      'bits-per-dim',
+      [{ id: 'bits', label: 'test bits/dim', color: 0, values: values(points, (p) => p.testBitsPerDim) }],
+      [UNIFORM_BITS_RULE],
+    ),
   ];
   return figures.filter(hasValues);
 }
@@ -162,21 +239,50 @@ export interface LabelledTrajectory {
  * broken fraction and generation, the three the paper's claims are about.
  */
 export function comparisonFigures(runs: readonly LabelledTrajectory[]): TrajectoryFigure[] {
-  const across = (pick: (p: TrajectoryPoint) => number | null | undefined, bound?: (p: TrajectoryPoint) => boolean): TrajectorySeries[] =>
-    runs.map((r, i) => ({ id: `run-${i}`, label: r.label, color: i, values: values(r.trajectory.points, pick, bound) }));
+  const across = (
+    pick: (p: TrajectoryPoint) => number | null | undefined,
+    bound?: (p: TrajectoryPoint) => boolean,
+  ): TrajectorySeries[] =>
+    runs.map((r, i) => ({
+      id: `run-${i}`,
+      label: r.label,
+      color: i,
+      values: values(r.trajectory.points, pick, bound),
+    }));
   const float32 = ROUND_TRIPS.float32.label;
   return [
-    figure('jacobian-condition', across((p) => p.jacobian.cond, (p) => !p.jacobian.resolvable), PRECISION_RULES),
+    figure(
+      'jacobian-condition',
+      across(
+        (p) => p.jacobian.cond,
+        (p) => !p.jacobian.resolvable,
+      ),
+      PRECISION_RULES,
+    ),
     {
-      ...figure('round-trips', across((p) => p.roundTrips.float32?.brokenFraction), []),
+      ...figure(
+        'round-trips',
+        across((p) => p.roundTrips.float32?.brokenFraction),
+        [],
+      ),
       title: `Broken reconstructions, ${float32}`,
       description: `Share of test images whose float32 round trip is off by a mean absolute error above ${BROKEN_MAE}: what a float32 implementation reconstructs.`,
     },
-    figure('generation', across((p) => p.generation?.accuracy), [CHANCE_RULE]),
+    figure(
+      'generation',
+      across((p) => p.generation?.accuracy),
+      [CHANCE_RULE],
+    ),
   ].filter(hasValues);
 }
 
 /** A trajectory chart set up to draw `f`; size and draw it: `drawFigure(f).width(w)(svg)`. */
 export function drawFigure(f: TrajectoryFigure, chart: TrajectoryChart = trajectoryChart()): TrajectoryChart {
-  return chart.series(f.series).scale(f.scale).rules(f.rules).yLabel(f.yLabel).emptyDomain(f.emptyDomain ?? null).description(`${f.title} against epoch`);
+  return chart
+    .series(f.series)
+    .scale(f.scale)
+    .rules(f.rules)
+    .yLabel(f.yLabel)
+    .emptyDomain(f.emptyDomain ?? null)
+    .description(`${f.title} against epoch`);
 }

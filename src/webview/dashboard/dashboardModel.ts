@@ -72,7 +72,12 @@ export class DashboardModel {
   private addLoss(runId: string, track: LossTrack, replace: boolean): void {
     const current = replace ? undefined : this.losses.get(runId);
     if (!current) {
-      this.losses.set(runId, { stepsPerPoint: track.stepsPerPoint, stepX: [...track.stepX], stepLoss: [...track.stepLoss], epochs: [...track.epochs] });
+      this.losses.set(runId, {
+        stepsPerPoint: track.stepsPerPoint,
+        stepX: [...track.stepX],
+        stepLoss: [...track.stepLoss],
+        epochs: [...track.epochs],
+      });
       return;
     }
     for (let i = 0; i < track.stepX.length; i++) {

@@ -45,7 +45,14 @@ export function restoreDashboardUi(saved: unknown): DashboardUiState {
   return {
     version: 1,
     selected: pick('selected', (v) => Array.isArray(v) && v.every((id) => typeof id === 'string')),
-    sort: pick('sort', (v) => typeof v === 'object' && v !== null && typeof (v as SortState).key === 'string' && typeof (v as SortState).descending === 'boolean'),
+    sort: pick(
+      'sort',
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as SortState).key === 'string' &&
+        typeof (v as SortState).descending === 'boolean',
+    ),
     filter: pick('filter', (v) => typeof v === 'string'),
     smoothing: pick('smoothing', (v) => typeof v === 'number' && v >= 0 && v < 1),
     logY: pick('logY', (v) => typeof v === 'boolean'),

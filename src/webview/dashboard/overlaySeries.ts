@@ -24,7 +24,7 @@ export function lossPoints(loss: RunLoss, view: LossView, smoothing: number, ste
   }
   return [...loss.epochs]
     .sort((a, b) => a.epoch - b.epoch)
-    .map((e) => ({ x: e.epoch, y: view === 'test' ? e.testLoss : e.testBitsPerDim ?? Number.NaN }));
+    .map((e) => ({ x: e.epoch, y: view === 'test' ? e.testLoss : (e.testBitsPerDim ?? Number.NaN) }));
 }
 
 /** κ of the Jacobian per analysed checkpoint; a figure beyond float64's resolution is drawn hollow (a lower bound). */
@@ -37,7 +37,14 @@ export function brokenPoints(points: readonly TrajectoryPoint[], roundTrip: Roun
 }
 
 /** Long-format CSV of overlaid series: one line per run and point. */
-export function seriesCsv(valueName: string, series: ReadonlyArray<{ readonly key: string; readonly points: readonly OverlayPoint[] }>, boundColumn = false): string {
+export function seriesCsv(
+  valueName: string,
+  series: ReadonlyArray<{ readonly key: string; readonly points: readonly OverlayPoint[] }>,
+  boundColumn = false,
+): string {
   const header = ['run', 'epoch', valueName, ...(boundColumn ? ['lower_bound'] : [])];
-  return toCsv(header, series.flatMap((s) => s.points.map((p) => [s.key, p.x, p.y, ...(boundColumn ? [p.open === true] : [])])));
+  return toCsv(
+    header,
+    series.flatMap((s) => s.points.map((p) => [s.key, p.x, p.y, ...(boundColumn ? [p.open === true] : [])])),
+  );
 }

@@ -17,7 +17,12 @@ export interface SortState {
 export type FilterTerm =
   | { readonly kind: 'any'; readonly text: string }
   | { readonly kind: 'contains'; readonly column: Column; readonly text: string }
-  | { readonly kind: 'compare'; readonly column: Column; readonly op: '<' | '<=' | '>' | '>=' | '='; readonly value: number };
+  | {
+      readonly kind: 'compare';
+      readonly column: Column;
+      readonly op: '<' | '<=' | '>' | '>=' | '=';
+      readonly value: number;
+    };
 
 export interface ParsedFilter {
   readonly terms: readonly FilterTerm[];
@@ -28,7 +33,10 @@ export interface ParsedFilter {
 export function parseFilter(input: string): ParsedFilter {
   const terms: FilterTerm[] = [];
   const problems: string[] = [];
-  for (const word of input.trim().split(/\s+/).filter((w) => w !== '')) {
+  for (const word of input
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '')) {
     const m = /^([A-Za-z]+)(<=|>=|<|>|=|:)(.*)$/.exec(word);
     if (!m) {
       terms.push({ kind: 'any', text: word.toLowerCase() });
@@ -68,11 +76,16 @@ export function matchesFilter(row: DashboardRow, terms: readonly FilterTerm[]): 
         const v = term.column.value(row);
         if (typeof v !== 'number' || Number.isNaN(v)) return false;
         switch (term.op) {
-          case '<': return v < term.value;
-          case '<=': return v <= term.value;
-          case '>': return v > term.value;
-          case '>=': return v >= term.value;
-          case '=': return v === term.value;
+          case '<':
+            return v < term.value;
+          case '<=':
+            return v <= term.value;
+          case '>':
+            return v > term.value;
+          case '>=':
+            return v >= term.value;
+          case '=':
+            return v === term.value;
         }
       }
     }
@@ -85,13 +98,17 @@ export function sortRows(rows: readonly DashboardRow[], sort: SortState): Dashbo
   const column = columnByKey(sort.key) ?? COLUMNS[0];
   const sign = sort.descending ? -1 : 1;
   return [...rows].sort((a, b) => {
-    const va = column.value(a), vb = column.value(b);
+    const va = column.value(a),
+      vb = column.value(b);
     const unknownA = va === null || (typeof va === 'number' && Number.isNaN(va));
     const unknownB = vb === null || (typeof vb === 'number' && Number.isNaN(vb));
     if (unknownA !== unknownB) return unknownA ? 1 : -1;
     let order = 0;
     if (!unknownA && !unknownB) {
-      order = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), 'en', { numeric: true });
+      order =
+        typeof va === 'number' && typeof vb === 'number'
+          ? va - vb
+          : String(va).localeCompare(String(vb), 'en', { numeric: true });
     }
     return sign * order || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id);
   });

@@ -3,7 +3,18 @@
  * backgrounds (Tableau 10), then the same colours dashed, then dotted, so up
  * to thirty runs stay apart. A run keeps its style for as long as it is ticked.
  */
-const COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const COLOURS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 const DASHES = ['', '7 3', '2 2.5'];
 
 export interface RunStyle {

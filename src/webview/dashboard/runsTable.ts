@@ -45,25 +45,53 @@ export class RunsTable {
   private frame = 0;
 
   constructor(private readonly actions: RunsTableActions) {
-    this.allBox = listCheckbox({ name: 'select-shown', label: 'Overlay every run shown', checked: false, onChange: (checked) => actions.toggleShown(checked) });
+    this.allBox = listCheckbox({
+      name: 'select-shown',
+      label: 'Overlay every run shown',
+      checked: false,
+      onChange: (checked) => actions.toggleShown(checked),
+    });
     const headerCells = [
       el('th', { class: 'col-select', attrs: { scope: 'col' } }, [this.allBox]),
       ...COLUMNS.map((column) => {
-        const sortButton = el('button', { class: 'sort-button', text: column.label, attrs: { type: 'button', title: column.title }, data: { sort: column.key } });
+        const sortButton = el('button', {
+          class: 'sort-button',
+          text: column.label,
+          attrs: { type: 'button', title: column.title },
+          data: { sort: column.key },
+        });
         sortButton.addEventListener('click', () => actions.sortBy(column.key));
         this.headerButtons.set(column.key, sortButton);
-        return el('th', { class: `col-${column.key}${column.numeric ? ' is-numeric' : ''}`, attrs: { scope: 'col' }, data: { column: column.key } }, [sortButton]);
+        return el(
+          'th',
+          {
+            class: `col-${column.key}${column.numeric ? ' is-numeric' : ''}`,
+            attrs: { scope: 'col' },
+            data: { column: column.key },
+          },
+          [sortButton],
+        );
       }),
     ];
     const columns = el('colgroup', {}, [el('col', { class: 'col-select' }), ...COLUMNS.map(() => el('col'))]);
-    COLUMNS.forEach((column, i) => (columns.children[i + 1] as HTMLElement).style.setProperty('width', `${column.width}px`));
+    COLUMNS.forEach((column, i) =>
+      (columns.children[i + 1] as HTMLElement).style.setProperty('width', `${column.width}px`),
+    );
     this.head.append(el('tr', { attrs: { 'aria-rowindex': '1' } }, headerCells));
     this.table.append(columns, this.head, this.body);
     this.table.style.setProperty('width', `${44 + COLUMNS.reduce((sum, c) => sum + c.width, 0)}px`);
-    this.element = el('div', { class: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Runs', tabindex: '0' } }, [this.table]);
+    this.element = el(
+      'div',
+      { class: 'table-scroll', attrs: { role: 'region', 'aria-label': 'Runs', tabindex: '0' } },
+      [this.table],
+    );
     const look = (): void => {
       this.viewport = { height: this.element.clientHeight, top: this.element.scrollTop };
-      if (this.frame === 0) this.frame = requestAnimationFrame(() => { this.frame = 0; this.drawWindow(); });
+      if (this.frame === 0)
+        this.frame = requestAnimationFrame(() => {
+          this.frame = 0;
+          this.drawWindow();
+        });
     };
     this.element.addEventListener('scroll', look, { passive: true });
     new ResizeObserver(look).observe(this.element);
@@ -90,8 +118,12 @@ export class RunsTable {
   /** The rows in view and around them, between spacers as tall as the rows they stand for. */
   private drawWindow(): void {
     const { height, top } = this.viewport;
-    const first = height > 0 ? Math.max(0, Math.min(Math.floor(top / ROW_HEIGHT) - OVERSCAN, this.shown.length - 1)) : 0;
-    const last = Math.min(this.shown.length, height > 0 ? first + Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN : FIRST_WINDOW);
+    const first =
+      height > 0 ? Math.max(0, Math.min(Math.floor(top / ROW_HEIGHT) - OVERSCAN, this.shown.length - 1)) : 0;
+    const last = Math.min(
+      this.shown.length,
+      height > 0 ? first + Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN : FIRST_WINDOW,
+    );
     const rows = this.shown.slice(first, last).map((row, i) => this.rowFor(row, first + i));
     setHeight(this.topSpacer, first * ROW_HEIGHT);
     setHeight(this.bottomSpacer, (this.shown.length - last) * ROW_HEIGHT);
@@ -111,7 +143,12 @@ export class RunsTable {
   }
 
   private buildRow(row: DashboardRow, style: RunStyle | null | undefined): HTMLTableRowElement {
-    const box = listCheckbox({ name: 'select-run', label: `Overlay ${row.id}`, checked: style !== undefined, onChange: (checked) => this.actions.toggle(row.id, checked) });
+    const box = listCheckbox({
+      name: 'select-run',
+      label: `Overlay ${row.id}`,
+      checked: style !== undefined,
+      onChange: (checked) => this.actions.toggle(row.id, checked),
+    });
     const swatch = el('span', { class: 'run-swatch', attrs: { 'aria-hidden': 'true' } });
     if (style) {
       swatch.style.setProperty('--swatch', style.colour);
@@ -122,9 +159,16 @@ export class RunsTable {
     }
     const cells = COLUMNS.map((column) => {
       const text = column.text(row);
-      const td = el('td', { class: `col-${column.key}${column.numeric ? ' is-numeric' : ''}`, data: { column: column.key } });
+      const td = el('td', {
+        class: `col-${column.key}${column.numeric ? ' is-numeric' : ''}`,
+        data: { column: column.key },
+      });
       if (column.key === 'run') {
-        const open = el('button', { class: 'run-link', text, attrs: { type: 'button', title: `Open ${row.id} in the inspector` } });
+        const open = el('button', {
+          class: 'run-link',
+          text,
+          attrs: { type: 'button', title: `Open ${row.id} in the inspector` },
+        });
         open.addEventListener('click', () => this.actions.openRun(row.id));
         td.append(open);
       } else td.textContent = text;
@@ -139,7 +183,9 @@ export class RunsTable {
 }
 
 function spacer(): HTMLTableRowElement {
-  return el('tr', { class: 'row-spacer', attrs: { 'aria-hidden': 'true' } }, [el('td', { attrs: { colspan: String(COLUMNS.length + 1) } })]);
+  return el('tr', { class: 'row-spacer', attrs: { 'aria-hidden': 'true' } }, [
+    el('td', { attrs: { colspan: String(COLUMNS.length + 1) } }),
+  ]);
 }
 
 /** CSSOM, not a style attribute: the page's CSP forbids inline style attributes. */

@@ -11,31 +11,101 @@ import { toCsv } from './csv';
  * round for display; a file is for further work). One function per chart.
  */
 export function conditionCsv(analysis: CheckpointAnalysis): string {
-  return toCsv(['layer', 'sequential_index', 'cond', 'sigma_max', 'sigma_min', 'log_abs_det', 'frobenius', 'stable_rank', 'activation'],
-    analysis.layers.map((l) => [l.index + 1, l.sequentialIndex, l.cond, l.sigmaMax, l.sigmaMin, l.logAbsDet, l.frobenius, l.stableRank, l.activation]));
+  return toCsv(
+    [
+      'layer',
+      'sequential_index',
+      'cond',
+      'sigma_max',
+      'sigma_min',
+      'log_abs_det',
+      'frobenius',
+      'stable_rank',
+      'activation',
+    ],
+    analysis.layers.map((l) => [
+      l.index + 1,
+      l.sequentialIndex,
+      l.cond,
+      l.sigmaMax,
+      l.sigmaMin,
+      l.logAbsDet,
+      l.frobenius,
+      l.stableRank,
+      l.activation,
+    ]),
+  );
 }
 
 export function spectrumCsv(analysis: CheckpointAnalysis): string {
   const layers = analysis.layers;
   const n = Math.max(0, ...layers.map((l) => l.singularValues.length));
-  return toCsv(['rank', ...layers.map((l) => `layer_${l.index + 1}`)],
-    Array.from({ length: n }, (_, i) => [i + 1, ...layers.map((l) => l.singularValues[i] ?? null)]));
+  return toCsv(
+    ['rank', ...layers.map((l) => `layer_${l.index + 1}`)],
+    Array.from({ length: n }, (_, i) => [i + 1, ...layers.map((l) => l.singularValues[i] ?? null)]),
+  );
 }
 
 export function amplificationCsv(analysis: CheckpointAnalysis): string {
-  const rows = analysis.amplification.flatMap((report) => report.points.flatMap((point) =>
-    stageData(report, point, stageLayers(analysis.layers, report.stages.length)).slice(1).map((d) => [
-      report.precision, point.delta, d.position, d.name, d.layer === null ? null : d.layer + 1, d.stageBound, d.growth, d.errorAfter, d.measured, d.bound,
-    ])));
-  return toCsv(['precision', 'delta', 'stage', 'stage_name', 'layer', 'stage_bound', 'stage_growth', 'error_after', 'total_growth', 'total_bound'], rows);
+  const rows = analysis.amplification.flatMap((report) =>
+    report.points.flatMap((point) =>
+      stageData(report, point, stageLayers(analysis.layers, report.stages.length))
+        .slice(1)
+        .map((d) => [
+          report.precision,
+          point.delta,
+          d.position,
+          d.name,
+          d.layer === null ? null : d.layer + 1,
+          d.stageBound,
+          d.growth,
+          d.errorAfter,
+          d.measured,
+          d.bound,
+        ]),
+    ),
+  );
+  return toCsv(
+    [
+      'precision',
+      'delta',
+      'stage',
+      'stage_name',
+      'layer',
+      'stage_bound',
+      'stage_growth',
+      'error_after',
+      'total_growth',
+      'total_bound',
+    ],
+    rows,
+  );
 }
 
 export function recognizabilityCsv(analysis: CheckpointAnalysis): string {
-  const rows = analysis.amplification.flatMap((report) => report.points.map((p) => [
-    report.precision, p.delta, p.psnr, p.classifierAccuracy, p.pooledGrowth ?? p.errorAfterStage[p.errorAfterStage.length - 1] / p.delta, p.medianGrowth ?? null,
-    report.recognizableUpTo !== null && p.delta <= report.recognizableUpTo,
-  ]));
-  return toCsv(['precision', 'delta', 'psnr_db', 'classifier_accuracy', 'total_growth_pooled', 'total_growth_median_per_image', 'recognizable'], rows);
+  const rows = analysis.amplification.flatMap((report) =>
+    report.points.map((p) => [
+      report.precision,
+      p.delta,
+      p.psnr,
+      p.classifierAccuracy,
+      p.pooledGrowth ?? p.errorAfterStage[p.errorAfterStage.length - 1] / p.delta,
+      p.medianGrowth ?? null,
+      report.recognizableUpTo !== null && p.delta <= report.recognizableUpTo,
+    ]),
+  );
+  return toCsv(
+    [
+      'precision',
+      'delta',
+      'psnr_db',
+      'classifier_accuracy',
+      'total_growth_pooled',
+      'total_growth_median_per_image',
+      'recognizable',
+    ],
+    rows,
+  );
 }
 
 export function distributionCsv(analysis: CheckpointAnalysis): string {

@@ -9,7 +9,8 @@ export type CsvCell = string | number | boolean | null;
 
 export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>): string {
   for (const [i, row] of rows.entries()) {
-    if (row.length !== header.length) throw new RangeError(`toCsv: row ${i} has ${row.length} cells, the header has ${header.length}`);
+    if (row.length !== header.length)
+      throw new RangeError(`toCsv: row ${i} has ${row.length} cells, the header has ${header.length}`);
   }
   return [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
 }

@@ -58,7 +58,11 @@ export function gridToSvg(container: HTMLElement, options: { title: string; back
       svg.append(text);
     }
   }
-  return { svg: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}`, width, height };
+  return {
+    svg: `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(svg)}`,
+    width,
+    height,
+  };
 }
 
 function upscaled(canvas: HTMLCanvasElement, factor: number): string {

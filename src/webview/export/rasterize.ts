@@ -10,7 +10,8 @@ export async function rasterizeSvg(svgText: string, width: number, height: numbe
     image.decoding = 'async';
     await new Promise<void>((resolve, reject) => {
       image.onload = () => resolve();
-      image.onerror = () => reject(new Error(`rasterizeSvg: the browser could not load the SVG (${svgText.length} characters)`));
+      image.onerror = () =>
+        reject(new Error(`rasterizeSvg: the browser could not load the SVG (${svgText.length} characters)`));
       image.src = url;
     });
     const canvas = document.createElement('canvas');

@@ -8,10 +8,20 @@ import { SVG_NS, titleAndBackground } from './svgHeader';
  * inline style attributes, and presentation attributes are not styles to it).
  */
 const PAINT_PROPERTIES = [
-  'fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray',
-  'opacity', 'font-family', 'font-size', 'font-weight', 'text-anchor', 'dominant-baseline', 'visibility',
+  'fill',
+  'fill-opacity',
+  'stroke',
+  'stroke-width',
+  'stroke-opacity',
+  'stroke-dasharray',
+  'opacity',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'text-anchor',
+  'dominant-baseline',
+  'visibility',
 ] as const;
-
 
 export function serializeSvg(svg: SVGSVGElement, options: { title: string; background: string }): string {
   const copy = svg.cloneNode(true) as SVGSVGElement;
@@ -36,7 +46,8 @@ function inlinePaint(source: Element, target: Element): void {
     const value = style.getPropertyValue(property);
     if (value !== '' && value !== 'normal' && value !== 'auto') target.setAttribute(property, value);
   }
-  const sources = source.children, targets = target.children;
+  const sources = source.children,
+    targets = target.children;
   for (let i = 0; i < sources.length; i++) inlinePaint(sources[i], targets[i]);
 }
 

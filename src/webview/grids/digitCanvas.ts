@@ -5,7 +5,12 @@ import { imagePixels, SIDE, type ImageScale, type PixelStats } from './imagePixe
  * One 28×28 image as a canvas at its native resolution; CSS scales it up with
  * pixelated sampling, so the canvas holds exactly the data and nothing blurred.
  */
-export function digitCanvas(doc: Document, values: ImageData28, scale: ImageScale, label: string): { canvas: HTMLCanvasElement; stats: PixelStats } {
+export function digitCanvas(
+  doc: Document,
+  values: ImageData28,
+  scale: ImageScale,
+  label: string,
+): { canvas: HTMLCanvasElement; stats: PixelStats } {
   const canvas = doc.createElement('canvas');
   canvas.width = SIDE;
   canvas.height = SIDE;

@@ -30,9 +30,17 @@ export interface PixelStats {
   readonly clamped: number;
 }
 
-export function imagePixels(values: ImageData28, scale: ImageScale): { rgba: Uint8ClampedArray<ArrayBuffer>; stats: PixelStats } {
-  if (values.length !== SIDE * SIDE) throw new RangeError(`imagePixels: expected ${SIDE * SIDE} values, got ${values.length}`);
-  let min = Infinity, max = -Infinity, nan = 0, infinite = 0, clamped = 0;
+export function imagePixels(
+  values: ImageData28,
+  scale: ImageScale,
+): { rgba: Uint8ClampedArray<ArrayBuffer>; stats: PixelStats } {
+  if (values.length !== SIDE * SIDE)
+    throw new RangeError(`imagePixels: expected ${SIDE * SIDE} values, got ${values.length}`);
+  let min = Infinity,
+    max = -Infinity,
+    nan = 0,
+    infinite = 0,
+    clamped = 0;
   for (const raw of values) {
     const v = typeof raw === 'number' ? raw : Number.NaN; // JSON turns NaN into null
     if (Number.isNaN(v)) nan++;

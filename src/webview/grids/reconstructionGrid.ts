@@ -27,10 +27,17 @@ const COLUMN_TITLES: Record<ReconstructionColumn, string> = {
 };
 
 /** Each round trip's figures and name: from `roundTrips`, or in an older analysis from `overall` (which lacks the all-float64 one). */
-function roundTripRows(report: ReconstructionReport): Array<{ id: RoundTripId; label: string; stats: ErrorStats; medianPsnr: number | null }> {
+function roundTripRows(
+  report: ReconstructionReport,
+): Array<{ id: RoundTripId; label: string; stats: ErrorStats; medianPsnr: number | null }> {
   if (report.roundTrips) {
     const trips = report.roundTrips;
-    return (['float32', 'mixed', 'float64'] as const).map((id) => ({ id, label: trips[id].label, stats: trips[id], medianPsnr: trips[id].medianPsnr }));
+    return (['float32', 'mixed', 'float64'] as const).map((id) => ({
+      id,
+      label: trips[id].label,
+      stats: trips[id],
+      medianPsnr: trips[id].medianPsnr,
+    }));
   }
   return [
     { id: 'float32', label: 'float32 round trip', stats: report.overall.float32, medianPsnr: null },
@@ -47,42 +54,104 @@ export function meanAbsError(a: ImageData28, b: ImageData28): number {
 export function reconstructionGrid(report: ReconstructionReport, classes?: ClassNames): HTMLElement {
   const rows = roundTripRows(report);
   const table = el('table', { class: 'error-table' }, [
-    el('caption', { text: `Over ${report.imageCount} test images, per round trip x → f(x) → f⁻¹(f(x)) (PSNR: mean over images, median in brackets; broken: per-image mean abs error > ${formatNumber(report.brokenThreshold)})`, data: { exportText: '' } }),
-    el('thead', {}, [el('tr', {}, ['round trip', 'mean abs error', 'max abs error', 'PSNR', 'broken'].map((h) => el('th', { text: h, attrs: { scope: 'col' }, data: { exportText: '' } })))]),
-    el('tbody', {}, rows.map(({ id, label, stats: s, medianPsnr }) => el('tr', { data: { roundTrip: id } }, [
-      el('th', { text: label, attrs: { scope: 'row' }, data: { exportText: '' } }),
-      el('td', { text: formatNumber(s.meanAbsError), data: { exportText: '' } }),
-      el('td', { text: formatNumber(s.maxAbsError), data: { exportText: '' } }),
-      el('td', { text: medianPsnr === null ? formatDecibels(s.psnr) : `${formatDecibels(s.psnr)} (${formatDecibels(medianPsnr)})`, data: { exportText: '' } }),
-      el('td', { text: formatPercent(s.brokenFraction), class: s.brokenFraction > 0 ? 'is-bad' : '', data: { exportText: '' } }),
-    ]))),
+    el('caption', {
+      text: `Over ${report.imageCount} test images, per round trip x → f(x) → f⁻¹(f(x)) (PSNR: mean over images, median in brackets; broken: per-image mean abs error > ${formatNumber(report.brokenThreshold)})`,
+      data: { exportText: '' },
+    }),
+    el('thead', {}, [
+      el(
+        'tr',
+        {},
+        ['round trip', 'mean abs error', 'max abs error', 'PSNR', 'broken'].map((h) =>
+          el('th', { text: h, attrs: { scope: 'col' }, data: { exportText: '' } }),
+        ),
+      ),
+    ]),
+    el(
+      'tbody',
+      {},
+      rows.map(({ id, label, stats: s, medianPsnr }) =>
+        el('tr', { data: { roundTrip: id } }, [
+          el('th', { text: label, attrs: { scope: 'row' }, data: { exportText: '' } }),
+          el('td', { text: formatNumber(s.meanAbsError), data: { exportText: '' } }),
+          el('td', { text: formatNumber(s.maxAbsError), data: { exportText: '' } }),
+          el('td', {
+            text:
+              medianPsnr === null
+                ? formatDecibels(s.psnr)
+                : `${formatDecibels(s.psnr)} (${formatDecibels(medianPsnr)})`,
+            data: { exportText: '' },
+          }),
+          el('td', {
+            text: formatPercent(s.brokenFraction),
+            class: s.brokenFraction > 0 ? 'is-bad' : '',
+            data: { exportText: '' },
+          }),
+        ]),
+      ),
+    ),
   ]);
-  const columns = RECONSTRUCTION_COLUMNS.filter((c) => c !== 'float64RoundTrip' || report.examples.every((e) => e.float64RoundTrip));
+  const columns = RECONSTRUCTION_COLUMNS.filter(
+    (c) => c !== 'float64RoundTrip' || report.examples.every((e) => e.float64RoundTrip),
+  );
 
-  const grid = el('div', { class: 'image-grid reconstruction-grid', attrs: { role: 'table', 'aria-label': 'Reconstruction examples' } });
-  grid.append(el('div', { class: 'grid-row grid-head', attrs: { role: 'row' } }, [
-    el('span', { class: 'grid-label', attrs: { role: 'columnheader' }, text: classNoun(classes), data: { exportText: '' } }),
-    ...columns.map((c) => el('span', { class: 'grid-col-title', text: COLUMN_TITLES[c], attrs: { role: 'columnheader' }, data: { exportText: '' } })),
-  ]));
+  const grid = el('div', {
+    class: 'image-grid reconstruction-grid',
+    attrs: { role: 'table', 'aria-label': 'Reconstruction examples' },
+  });
+  grid.append(
+    el('div', { class: 'grid-row grid-head', attrs: { role: 'row' } }, [
+      el('span', {
+        class: 'grid-label',
+        attrs: { role: 'columnheader' },
+        text: classNoun(classes),
+        data: { exportText: '' },
+      }),
+      ...columns.map((c) =>
+        el('span', {
+          class: 'grid-col-title',
+          text: COLUMN_TITLES[c],
+          attrs: { role: 'columnheader' },
+          data: { exportText: '' },
+        }),
+      ),
+    ]),
+  );
   report.examples.forEach((example, row) => {
     const cells = columns.map((column) => {
       const image = example[column] ?? [];
-      const { canvas, stats } = digitCanvas(document, image, column === 'embedding' ? 'auto' : 'pixel', `${classNoun(classes)} ${classLabel(example.label, classes)}, ${COLUMN_TITLES[column]}`);
+      const { canvas, stats } = digitCanvas(
+        document,
+        image,
+        column === 'embedding' ? 'auto' : 'pixel',
+        `${classNoun(classes)} ${classLabel(example.label, classes)}, ${COLUMN_TITLES[column]}`,
+      );
       let caption = '';
-      if (column === 'embedding') caption = `${formatNumber(stats.min, { digits: 2 })} … ${formatNumber(stats.max, { digits: 2 })}`;
+      if (column === 'embedding')
+        caption = `${formatNumber(stats.min, { digits: 2 })} … ${formatNumber(stats.max, { digits: 2 })}`;
       if (column !== 'original' && column !== 'embedding') {
         const broken = stats.nan + stats.infinite;
-        caption = broken > 0 ? `${broken} NaN/∞ px` : `MAE ${formatNumber(meanAbsError(example.original, image), { digits: 2 })}`;
+        caption =
+          broken > 0
+            ? `${broken} NaN/∞ px`
+            : `MAE ${formatNumber(meanAbsError(example.original, image), { digits: 2 })}`;
       }
       return el('figure', { class: 'grid-cell', attrs: { role: 'cell' }, data: { column } }, [
         canvas,
         el('figcaption', { text: caption, class: caption.includes('NaN') ? 'is-bad' : '', data: { exportText: '' } }),
       ]);
     });
-    grid.append(el('div', { class: 'grid-row', attrs: { role: 'row' }, data: { row: String(row) } }, [
-      el('span', { class: 'grid-label', text: classLabel(example.label, classes), attrs: { role: 'rowheader' }, data: { exportText: '' } }),
-      ...cells,
-    ]));
+    grid.append(
+      el('div', { class: 'grid-row', attrs: { role: 'row' }, data: { row: String(row) } }, [
+        el('span', {
+          class: 'grid-label',
+          text: classLabel(example.label, classes),
+          attrs: { role: 'rowheader' },
+          data: { exportText: '' },
+        }),
+        ...cells,
+      ]),
+    );
   });
   return el('div', { class: 'grid-export-root' }, [table, grid, imageLegend()]);
 }
@@ -96,24 +165,57 @@ export function imageLegend(): HTMLElement {
     el('span', { text: '+∞', data: { exportText: '' } }),
     el('span', { class: 'swatch swatch-neginf', attrs: { 'aria-hidden': 'true' } }),
     el('span', { text: '−∞', data: { exportText: '' } }),
-    el('span', { class: 'legend-note', text: 'pixels clamped to [0, 1]; embeddings stretched min→black, max→white', data: { exportText: '' } }),
+    el('span', {
+      class: 'legend-note',
+      text: 'pixels clamped to [0, 1]; embeddings stretched min→black, max→white',
+      data: { exportText: '' },
+    }),
   ]);
 }
 
 /** Rows of RECONSTRUCTION_CSV_HEADER; round_trip is 'float32' (float32 forward and inverse), 'mixed' (float32 embedding, float64 inverse) or 'float64' (float64 forward and inverse). */
 export function reconstructionCsv(report: ReconstructionReport): Array<Array<string | number>> {
   const rows: Array<Array<string | number>> = [];
-  for (const { id, stats: s } of roundTripRows(report)) rows.push(['overall', '', id, report.imageCount, s.meanAbsError, s.maxAbsError, s.psnr, s.brokenFraction]);
+  for (const { id, stats: s } of roundTripRows(report))
+    rows.push(['overall', '', id, report.imageCount, s.meanAbsError, s.maxAbsError, s.psnr, s.brokenFraction]);
   for (const c of report.perClass) {
-    rows.push(['class', c.label, 'float32', c.count, c.float32.meanAbsError, c.float32.maxAbsError, c.float32.psnr, c.float32.brokenFraction]);
-    rows.push(['class', c.label, 'mixed', c.count, c.float64.meanAbsError, c.float64.maxAbsError, c.float64.psnr, c.float64.brokenFraction]);
+    rows.push([
+      'class',
+      c.label,
+      'float32',
+      c.count,
+      c.float32.meanAbsError,
+      c.float32.maxAbsError,
+      c.float32.psnr,
+      c.float32.brokenFraction,
+    ]);
+    rows.push([
+      'class',
+      c.label,
+      'mixed',
+      c.count,
+      c.float64.meanAbsError,
+      c.float64.maxAbsError,
+      c.float64.psnr,
+      c.float64.brokenFraction,
+    ]);
   }
   report.examples.forEach((e, i) => {
     rows.push([`example ${i}`, e.label, 'float32', 1, meanAbsError(e.original, e.float32), '', '', '']);
     rows.push([`example ${i}`, e.label, 'mixed', 1, meanAbsError(e.original, e.float64), '', '', '']);
-    if (e.float64RoundTrip) rows.push([`example ${i}`, e.label, 'float64', 1, meanAbsError(e.original, e.float64RoundTrip), '', '', '']);
+    if (e.float64RoundTrip)
+      rows.push([`example ${i}`, e.label, 'float64', 1, meanAbsError(e.original, e.float64RoundTrip), '', '', '']);
   });
   return rows;
 }
 
-export const RECONSTRUCTION_CSV_HEADER = ['scope', 'label', 'round_trip', 'images', 'mean_abs_error', 'max_abs_error', 'psnr_db', 'broken_fraction'];
+export const RECONSTRUCTION_CSV_HEADER = [
+  'scope',
+  'label',
+  'round_trip',
+  'images',
+  'mean_abs_error',
+  'max_abs_error',
+  'psnr_db',
+  'broken_fraction',
+];

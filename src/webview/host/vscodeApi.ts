@@ -22,10 +22,22 @@ export interface Channel<In, Out> {
 export type HostChannel = Channel<HostMessage, WebviewMessage>;
 
 /** Every host message type, as a record so a type added to HostMessage and not here does not compile. */
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(Object.keys({
-  init: true, run: true, metrics: true, analysisProgress: true, analysisPartial: true, analysis: true,
-  analysisError: true, error: true, exportResult: true, revealChart: true, requestExport: true, trajectory: true,
-} satisfies Record<HostMessage['type'], true>));
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set(
+  Object.keys({
+    init: true,
+    run: true,
+    metrics: true,
+    analysisProgress: true,
+    analysisPartial: true,
+    analysis: true,
+    analysisError: true,
+    error: true,
+    exportResult: true,
+    revealChart: true,
+    requestExport: true,
+    trajectory: true,
+  } satisfies Record<HostMessage['type'], true>),
+);
 
 export function connectToHost(): HostChannel {
   return connectChannel<HostMessage, WebviewMessage>(HOST_MESSAGE_TYPES);
@@ -35,7 +47,9 @@ export function connectToHost(): HostChannel {
  * The only place that touches acquireVsCodeApi. Messages whose type is not
  * one of `types` (from extensions of the page, dev tools) are ignored, not trusted.
  */
-export function connectChannel<In extends { readonly type: string }, Out>(types: ReadonlySet<string>): Channel<In, Out> {
+export function connectChannel<In extends { readonly type: string }, Out>(
+  types: ReadonlySet<string>,
+): Channel<In, Out> {
   const api = acquireVsCodeApi();
   const isMessage = (data: unknown): data is In =>
     typeof data === 'object' && data !== null && types.has(String((data as { type?: unknown }).type));

@@ -57,10 +57,12 @@ export function pointer<D>(): Pointer<D> {
   const tooltip = (): Tooltip => Tooltip.forDocument((svg ?? document.documentElement).ownerDocument ?? document);
 
   function publish(): void {
-    svg?.dispatchEvent(new CustomEvent<PointerFocusDetail<D>>(POINTER_FOCUS_EVENT, {
-      bubbles: true,
-      detail: { datum: focused, pinned },
-    }));
+    svg?.dispatchEvent(
+      new CustomEvent<PointerFocusDetail<D>>(POINTER_FOCUS_EVENT, {
+        bubbles: true,
+        detail: { datum: focused, pinned },
+      }),
+    );
   }
 
   /** `announce` publishes even when the datum is unchanged (its pinned state changed). */
@@ -168,10 +170,42 @@ export function pointer<D>(): Pointer<D> {
     element.ownerDocument.removeEventListener('keydown', onKey);
   }
 
-  api.targets = accessor(api, 'pointer.targets', () => targets, (v) => { targets = v; }, (v) => typeof v === 'function');
-  api.radius = accessor(api, 'pointer.radius', () => radius, (v) => { radius = v; }, (v) => Number.isFinite(v) && v > 0);
-  api.mode = accessor(api, 'pointer.mode', () => mode, (v) => { mode = v; }, (v) => v === 'xy' || v === 'x');
-  api.tip = accessor(api, 'pointer.tip', () => tip, (v) => { tip = v; }, (v) => typeof v === 'function');
+  api.targets = accessor(
+    api,
+    'pointer.targets',
+    () => targets,
+    (v) => {
+      targets = v;
+    },
+    (v) => typeof v === 'function',
+  );
+  api.radius = accessor(
+    api,
+    'pointer.radius',
+    () => radius,
+    (v) => {
+      radius = v;
+    },
+    (v) => Number.isFinite(v) && v > 0,
+  );
+  api.mode = accessor(
+    api,
+    'pointer.mode',
+    () => mode,
+    (v) => {
+      mode = v;
+    },
+    (v) => v === 'xy' || v === 'x',
+  );
+  api.tip = accessor(
+    api,
+    'pointer.tip',
+    () => tip,
+    (v) => {
+      tip = v;
+    },
+    (v) => typeof v === 'function',
+  );
   api.focus = (datum, clientX, clientY) => {
     if (pinned) return;
     setFocus(datum, clientX, clientY);

@@ -20,7 +20,9 @@ function boot(): void {
   Tooltip.forDocument(document);
   const app = new ReportApp(root, reportChannel(document), readReportData(document));
   app.start();
-  (window as unknown as { invertscopeReport: ReportPageApi }).invertscopeReport = { exportAll: (format) => app.exportAll(format) };
+  (window as unknown as { invertscopeReport: ReportPageApi }).invertscopeReport = {
+    exportAll: (format) => app.exportAll(format),
+  };
   document.documentElement.dataset.ready = 'true';
 }
 

@@ -36,7 +36,10 @@ export class ModelSection {
   private readonly views: AnalysisView[] = [];
   private ui: UiState;
 
-  constructor(shared: SharedContext, private readonly model: ReportModel) {
+  constructor(
+    shared: SharedContext,
+    private readonly model: ReportModel,
+  ) {
     this.ui = defaultUiState({ runId: model.runId, epoch: null, title: model.label });
     const layerFocus = new LayerFocus();
     const context: ViewContext = {
@@ -51,17 +54,26 @@ export class ModelSection {
     };
     const stem = modelStem(model);
     const caption = `${model.label}`;
-    for (const figure of trajectoryFigures(model.trajectory)) this.cards.push(trajectoryCard(context, figure, `${stem}-${figure.id}`, caption));
+    for (const figure of trajectoryFigures(model.trajectory))
+      this.cards.push(trajectoryCard(context, figure, `${stem}-${figure.id}`, caption));
     if (model.epochMetrics.length > 0) this.cards.push(this.lossCard(context, stem));
 
     const analyses = model.analyses.map(({ epoch, analysis }) => {
       const view = new AnalysisView(context, { runId: model.runId, epoch }, analysis);
       this.views.push(view);
-      return el('section', { class: 'report-analysis', data: { epoch: String(epoch) }, attrs: { 'aria-label': `${model.label}, epoch ${epoch}, full analysis` } }, [
-        el('h3', { text: `Epoch ${epoch}: the full analysis` }),
-        el('p', { class: 'report-note', text: analysis.dataDescription ?? '' }),
-        view.element,
-      ]);
+      return el(
+        'section',
+        {
+          class: 'report-analysis',
+          data: { epoch: String(epoch) },
+          attrs: { 'aria-label': `${model.label}, epoch ${epoch}, full analysis` },
+        },
+        [
+          el('h3', { text: `Epoch ${epoch}: the full analysis` }),
+          el('p', { class: 'report-note', text: analysis.dataDescription ?? '' }),
+          view.element,
+        ],
+      );
     });
 
     const facts = [
@@ -71,14 +83,28 @@ export class ModelSection {
       ...(model.backend ? [`trained on ${model.backend} in ${formatDuration(model.trainSeconds)}`] : []),
       `run ${model.runId}`,
     ];
-    this.element = el('section', { class: 'report-model', data: { model: model.key }, attrs: { 'aria-label': model.label } }, [
-      el('h2', { text: model.label }),
-      el('p', { class: 'report-meta', text: facts.join(' · ') }),
-      ...(model.dataWarning ? [el('p', { class: 'report-warning', text: model.dataWarning, attrs: { role: 'note' } })] : []),
-      textTable(model.table, `${model.label}: every analysed checkpoint (${model.trajectory.dataDescription})`, `model-${model.key}`),
-      el('div', { class: 'cards' }, this.cards.map((c) => c.element)),
-      ...analyses,
-    ]);
+    this.element = el(
+      'section',
+      { class: 'report-model', data: { model: model.key }, attrs: { 'aria-label': model.label } },
+      [
+        el('h2', { text: model.label }),
+        el('p', { class: 'report-meta', text: facts.join(' · ') }),
+        ...(model.dataWarning
+          ? [el('p', { class: 'report-warning', text: model.dataWarning, attrs: { role: 'note' } })]
+          : []),
+        textTable(
+          model.table,
+          `${model.label}: every analysed checkpoint (${model.trajectory.dataDescription})`,
+          `model-${model.key}`,
+        ),
+        el(
+          'div',
+          { class: 'cards' },
+          this.cards.map((c) => c.element),
+        ),
+        ...analyses,
+      ],
+    );
     this.element.addEventListener(POINTER_FOCUS_EVENT, (event) => {
       const datum = (event as CustomEvent<PointerFocusDetail>).detail.datum;
       layerFocus.set(isLayerDatum(datum) ? datum.layer : null);
@@ -94,16 +120,30 @@ export class ModelSection {
   private lossCard(context: ViewContext, stem: string): ChartCard {
     const metrics = this.model.epochMetrics;
     const svg = svgElement('loss');
-    const chart = lossChart().metrics(metrics).stepsPerEpoch(1).smoothing(0)
-      .partNames(lossPartNames(this.model.objective)).logY(canUseLogScale(metrics, 'total'))
-      .checkpoints(this.model.trajectory.points.map((p) => p.epoch)).height(260);
+    const chart = lossChart()
+      .metrics(metrics)
+      .stepsPerEpoch(1)
+      .smoothing(0)
+      .partNames(lossPartNames(this.model.objective))
+      .logY(canUseLogScale(metrics, 'total'))
+      .checkpoints(this.model.trajectory.points.map((p) => p.epoch))
+      .height(260);
     const card = new ChartCard(context, {
-      id: 'loss', title: 'Loss per epoch',
+      id: 'loss',
+      title: 'Loss per epoch',
       description: 'Train and test loss after every epoch; the rules mark the analysed checkpoints.',
       fileStem: () => `${stem}-loss`,
       exporter: {
-        svg: (background) => ({ text: serializeSvg(svg, { title: `Loss · ${this.model.label}`, background }), width: Number(svg.getAttribute('width')), height: Number(svg.getAttribute('height')) }),
-        csv: () => toCsv(['epoch', 'train_loss', 'test_loss', 'test_bits_per_dim'], metrics.map((m) => [m.epoch, m.trainLoss, m.testLoss, m.testBitsPerDim ?? null])),
+        svg: (background) => ({
+          text: serializeSvg(svg, { title: `Loss · ${this.model.label}`, background }),
+          width: Number(svg.getAttribute('width')),
+          height: Number(svg.getAttribute('height')),
+        }),
+        csv: () =>
+          toCsv(
+            ['epoch', 'train_loss', 'test_loss', 'test_bits_per_dim'],
+            metrics.map((m) => [m.epoch, m.trainLoss, m.testLoss, m.testBitsPerDim ?? null]),
+          ),
       },
     });
     card.body.append(svg);

@@ -22,16 +22,21 @@ export function reportChannel(doc: Document): ReportChannel {
       else download(doc, message);
     },
     loadState: () => state,
-    saveState: (value) => { state = value; },
+    saveState: (value) => {
+      state = value;
+    },
     onMessage: (_handler: (message: HostMessage) => void) => () => undefined,
-    collect: (next) => { sink = next; },
+    collect: (next) => {
+      sink = next;
+    },
   };
 }
 
 function download(doc: Document, message: ExportMessage): void {
-  const bytes = message.encoding === 'base64'
-    ? Uint8Array.from(atob(message.content), (c) => c.charCodeAt(0))
-    : new TextEncoder().encode(message.content);
+  const bytes =
+    message.encoding === 'base64'
+      ? Uint8Array.from(atob(message.content), (c) => c.charCodeAt(0))
+      : new TextEncoder().encode(message.content);
   const type = { svg: 'image/svg+xml', png: 'image/png', csv: 'text/csv' }[message.format];
   const url = URL.createObjectURL(new Blob([bytes], { type }));
   const link = doc.createElement('a');

@@ -10,7 +10,12 @@ import { serializeSvg } from '../export/serializeSvg';
  * A card holding one trajectory figure, with SVG, PNG and CSV export. `stem`
  * names its files, e.g. "base-layer-condition".
  */
-export function trajectoryCard(context: ViewContext, figure: TrajectoryFigure, stem: string, caption: string): ChartCard {
+export function trajectoryCard(
+  context: ViewContext,
+  figure: TrajectoryFigure,
+  stem: string,
+  caption: string,
+): ChartCard {
   const svg = svgElement('trajectory');
   svg.dataset.figure = figure.id;
   const chart = drawFigure(figure, trajectoryChart());
@@ -25,8 +30,11 @@ export function trajectoryCard(context: ViewContext, figure: TrajectoryFigure, s
         width: Number(svg.getAttribute('width')),
         height: Number(svg.getAttribute('height')),
       }),
-      csv: () => toCsv(['series', 'epoch', 'value', 'lower_bound'],
-        figure.series.flatMap((s) => s.values.map((v) => [s.label, v.epoch, v.value, v.lowerBound === true]))),
+      csv: () =>
+        toCsv(
+          ['series', 'epoch', 'value', 'lower_bound'],
+          figure.series.flatMap((s) => s.values.map((v) => [s.label, v.epoch, v.value, v.lowerBound === true])),
+        ),
     },
   });
   card.element.dataset.figure = figure.id;

@@ -1,14 +1,25 @@
 import type { PartialAnalysis } from '../../core/analysis/partialAnalysis';
 import type { CheckpointAnalysis } from '../../core/analysis/types';
 import type { MetricRecord, RunRecord } from '../../core/store/runTypes';
-import type { ExportResultMessage, HostMessage, RequestExportMessage, RunSummary, TrajectoryMessage } from '../../contracts/inspectorProtocol';
+import type {
+  ExportResultMessage,
+  HostMessage,
+  RequestExportMessage,
+  RunSummary,
+  TrajectoryMessage,
+} from '../../contracts/inspectorProtocol';
 import type { ChartId } from '../../shared/charts';
 import type { CheckpointRef } from '../../shared/checkpointRef';
 import { checkpointKey } from '../../shared/checkpointRef';
 
 /** Where one checkpoint's analysis stands, as far as the webview knows. */
 export type AnalysisState =
-  | { readonly kind: 'loading'; readonly message: string; readonly fraction: number | null; readonly partial?: PartialAnalysis }
+  | {
+      readonly kind: 'loading';
+      readonly message: string;
+      readonly fraction: number | null;
+      readonly partial?: PartialAnalysis;
+    }
   | { readonly kind: 'ready'; readonly analysis: CheckpointAnalysis }
   | { readonly kind: 'error'; readonly message: string; readonly code?: string };
 
@@ -60,14 +71,24 @@ export class InspectorModel {
       }
       case 'analysisProgress': {
         const partial = this.loadingPartial(message.ref);
-        this.analyses.set(checkpointKey(message.ref), { kind: 'loading', message: message.message, fraction: message.fraction, ...(partial ? { partial } : {}) });
+        this.analyses.set(checkpointKey(message.ref), {
+          kind: 'loading',
+          message: message.message,
+          fraction: message.fraction,
+          ...(partial ? { partial } : {}),
+        });
         return { kind: 'analysis', ref: message.ref };
       }
       case 'analysisPartial': {
         const current = this.analyses.get(checkpointKey(message.ref));
         if (current?.kind === 'ready') return { kind: 'analysis', ref: message.ref };
         const progress = current?.kind === 'loading' ? current : { message: 'Computing the rest…', fraction: null };
-        this.analyses.set(checkpointKey(message.ref), { kind: 'loading', message: progress.message, fraction: progress.fraction, partial: message.partial });
+        this.analyses.set(checkpointKey(message.ref), {
+          kind: 'loading',
+          message: progress.message,
+          fraction: progress.fraction,
+          partial: message.partial,
+        });
         return { kind: 'analysis', ref: message.ref };
       }
       case 'analysis':

@@ -84,7 +84,10 @@ export function isRef(v: unknown): v is CheckpointRef {
 function isGenerationChoice(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;
   const g = v as Record<string, unknown>;
-  return (g.source === 'target' || g.source === 'empirical')
-    && (g.precision === 'float32' || g.precision === 'float64')
-    && typeof g.temperature === 'number' && g.temperature > 0;
+  return (
+    (g.source === 'target' || g.source === 'empirical') &&
+    (g.precision === 'float32' || g.precision === 'float64') &&
+    typeof g.temperature === 'number' &&
+    g.temperature > 0
+  );
 }

@@ -21,8 +21,13 @@ function ensureRegistered(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(),
-    vsCodeProgressRing(), vsCodeRadio(), vsCodeRadioGroup(),
+    vsCodeButton(),
+    vsCodeCheckbox(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodeProgressRing(),
+    vsCodeRadio(),
+    vsCodeRadioGroup(),
   );
 }
 
@@ -38,14 +43,19 @@ export interface Choice {
  * is the person's choice; everything else is an echo and is dropped. Without
  * this, an echo re-renders the control, which echoes again: a loop.
  */
-function changeGuard(initial: string, onChange: (value: string) => void): { expect(value: string): void; changed(value: string): void } {
+function changeGuard(
+  initial: string,
+  onChange: (value: string) => void,
+): { expect(value: string): void; changed(value: string): void } {
   let current = initial;
   let settling = false;
   let frame = 0;
   const settle = (): void => {
     settling = true;
     cancelAnimationFrame(frame);
-    frame = requestAnimationFrame(() => { settling = false; });
+    frame = requestAnimationFrame(() => {
+      settling = false;
+    });
   };
   settle();
   return {
@@ -142,13 +152,15 @@ export function dropdown(options: {
       const key = JSON.stringify(choices);
       if (key !== choicesKey) {
         choicesKey = key;
-        select.replaceChildren(...choices.map((c) => {
-          const option = document.createElement('vscode-option');
-          option.setAttribute('value', c.value);
-          if (c.value === value) option.setAttribute('selected', '');
-          option.textContent = c.label;
-          return option;
-        }));
+        select.replaceChildren(
+          ...choices.map((c) => {
+            const option = document.createElement('vscode-option');
+            option.setAttribute('value', c.value);
+            if (c.value === value) option.setAttribute('selected', '');
+            option.textContent = c.label;
+            return option;
+          }),
+        );
       }
       if (choices.some((c) => c.value === value) && select.value !== value) select.value = value;
     },
@@ -231,14 +243,17 @@ export function radioGroup(options: {
         label.slot = 'label';
         label.className = 'control-label';
         label.textContent = options.label;
-        group.replaceChildren(label, ...choices.map((c) => {
-          const radio = document.createElement('vscode-radio');
-          radio.setAttribute('value', c.value);
-          radio.dataset.choice = c.value;
-          if (c.value === value) radio.setAttribute('checked', '');
-          radio.textContent = c.label;
-          return radio;
-        }));
+        group.replaceChildren(
+          label,
+          ...choices.map((c) => {
+            const radio = document.createElement('vscode-radio');
+            radio.setAttribute('value', c.value);
+            radio.dataset.choice = c.value;
+            if (c.value === value) radio.setAttribute('checked', '');
+            radio.textContent = c.label;
+            return radio;
+          }),
+        );
       }
       if (group.value !== value) group.value = value;
     },

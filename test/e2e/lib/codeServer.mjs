@@ -26,7 +26,12 @@ export const TEST_USER_SETTINGS = {
 
 export function createProfile(dir) {
   rmSync(dir, { recursive: true, force: true });
-  const profile = { dir, home: join(dir, 'home'), userData: join(dir, 'user-data'), extensions: join(dir, 'extensions') };
+  const profile = {
+    dir,
+    home: join(dir, 'home'),
+    userData: join(dir, 'user-data'),
+    extensions: join(dir, 'extensions'),
+  };
   for (const d of [profile.home, join(profile.userData, 'User'), profile.extensions]) mkdirSync(d, { recursive: true });
   writeFileSync(join(profile.userData, 'User', 'settings.json'), JSON.stringify(TEST_USER_SETTINGS, null, 2));
   return profile;
@@ -42,11 +47,18 @@ function profileArgs(profile) {
 }
 
 export async function installExtension(paths, profile, vsix) {
-  const { stdout, stderr } = await execFileAsync(process.execPath, [paths.entry, ...profileArgs(profile), '--install-extension', vsix], {
-    env: serverEnv(profile), timeout: 120_000, maxBuffer: 16 * 1024 * 1024,
-  });
+  const { stdout, stderr } = await execFileAsync(
+    process.execPath,
+    [paths.entry, ...profileArgs(profile), '--install-extension', vsix],
+    {
+      env: serverEnv(profile),
+      timeout: 120_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   const output = `${stdout}${stderr}`;
-  if (!/successfully installed/i.test(output)) throw new Error(`installing ${vsix} into code-server failed:\n${output}`);
+  if (!/successfully installed/i.test(output))
+    throw new Error(`installing ${vsix} into code-server failed:\n${output}`);
   return output.trim();
 }
 
@@ -65,10 +77,22 @@ export function freePort() {
 /** Starts the server and waits for /healthz; `stop()` ends it and waits for its exit. */
 export async function startCodeServer(paths, profile, { port, logFile, timeoutMs = 60_000 }) {
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [
-    paths.entry, ...profileArgs(profile), '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
-  ], { env: serverEnv(profile), stdio: ['ignore', log, log] });
+  const child = spawn(
+    process.execPath,
+    [
+      paths.entry,
+      ...profileArgs(profile),
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+    ],
+    { env: serverEnv(profile), stdio: ['ignore', log, log] },
+  );
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   const url = `http://127.0.0.1:${port}/`;
   const deadline = Date.now() + timeoutMs;

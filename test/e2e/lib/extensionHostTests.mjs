@@ -7,7 +7,14 @@ import { appendFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { launchChromium, workbenchUrl } from './browser.mjs';
 
-export async function runExtensionHostTests({ url, extensionPath, testsPath, workspace, logFile, timeoutMs = 420_000 }) {
+export async function runExtensionHostTests({
+  url,
+  extensionPath,
+  testsPath,
+  workspace,
+  logFile,
+  timeoutMs = 420_000,
+}) {
   const authority = new URL(url).host;
   // The authority must be the host:port the page was loaded from.
   const payload = [
@@ -18,7 +25,9 @@ export async function runExtensionHostTests({ url, extensionPath, testsPath, wor
   try {
     const page = await browser.newPage();
     let finish;
-    const exited = new Promise((resolve) => { finish = resolve; });
+    const exited = new Promise((resolve) => {
+      finish = resolve;
+    });
     await page.exposeFunction('codeAutomationLog', (_type, args) => {
       const line = format(...(args ?? [])).replace(/^%c\s*\w*\s*color: #\w+\s*/, '');
       appendFileSync(logFile, `${line}\n`);
@@ -28,7 +37,12 @@ export async function runExtensionHostTests({ url, extensionPath, testsPath, wor
     page.on('pageerror', (e) => appendFileSync(logFile, `[pageerror] ${e.message}\n`));
     await page.goto(workbenchUrl(url, workspace, payload));
     let timer;
-    const code = await Promise.race([exited, new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); })]);
+    const code = await Promise.race([
+      exited,
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
     return code;
   } finally {

@@ -17,7 +17,11 @@ export function packageVsix(root, vsixPath) {
   mkdirSync(dirname(vsixPath), { recursive: true });
   rmSync(vsixPath, { force: true });
   const output = execFileSync(NPM, ['run', '--silent', 'package', '--', '--out', vsixPath], {
-    cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024, timeout: 900_000,
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 900_000,
   });
   if (!existsSync(vsixPath)) throw new Error(`npm run package did not write ${vsixPath}:\n${output}`);
   const vsceLines = output.split('\n').filter((l) => /^\s*(WARNING|ERROR|DONE|INFO)\b/.test(l));
@@ -41,10 +45,19 @@ export function checkVsixContents(root, vsixPath) {
   for (const bad of names.filter((n) => /(^|\/)node_modules\/|\.map$|\.ts$/.test(n))) problems.push(`holds ${bad}`);
   const dist = join(root, 'dist');
   const shipped = readdirSync(dist).filter((f) => /\.(js|wasm|br)$/.test(f));
-  for (const file of [...shipped.map((f) => `dist/${f}`), 'media/dist/inspector.js', 'media/icon.png', 'LICENSE.txt', 'changelog.md', 'readme.md']) {
-    if (!names.some((n) => n.toLowerCase() === `extension/${file}`.toLowerCase())) problems.push(`lacks extension/${file}`);
+  for (const file of [
+    ...shipped.map((f) => `dist/${f}`),
+    'media/dist/inspector.js',
+    'media/icon.png',
+    'LICENSE.txt',
+    'changelog.md',
+    'readme.md',
+  ]) {
+    if (!names.some((n) => n.toLowerCase() === `extension/${file}`.toLowerCase()))
+      problems.push(`lacks extension/${file}`);
   }
-  if (problems.length > 0) throw new Error(`the .vsix does not meet its targets: ${problems.join('; ')}\n${names.join('\n')}`);
+  if (problems.length > 0)
+    throw new Error(`the .vsix does not meet its targets: ${problems.join('; ')}\n${names.join('\n')}`);
   return { bytes, files: entries.length, names };
 }
 
@@ -68,16 +81,42 @@ export function checkInstalledRuntime(dir) {
     cpSync(dir, join(copy, 'extension'), { recursive: true });
     const cli = join(copy, 'extension', 'dist', 'invertscope.js');
     const runs = join(copy, 'runs');
-    const quick = ['--epochs', '1', '--train-count', '256', '--test-count', '64', '--batch-size', '32', '--runs', runs, '--json'];
+    const quick = [
+      '--epochs',
+      '1',
+      '--train-count',
+      '256',
+      '--test-count',
+      '64',
+      '--batch-size',
+      '32',
+      '--runs',
+      runs,
+      '--json',
+    ];
     const env = { ...process.env, NODE_PATH: '' };
     const train = (...args) => {
-      const lines = execFileSync(process.execPath, [cli, 'train', ...args, ...quick], { cwd: copy, env, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe'] })
-        .trim().split('\n').map((l) => JSON.parse(l));
+      const lines = execFileSync(process.execPath, [cli, 'train', ...args, ...quick], {
+        cwd: copy,
+        env,
+        encoding: 'utf8',
+        timeout: 300_000,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       const started = lines.find((m) => m.type === 'started');
-      if (lines.at(-1)?.type !== 'finished' || !started) throw new Error(`training ${args.join(' ')} from the installed copy did not finish: ${JSON.stringify(lines.at(-1))}`);
+      if (lines.at(-1)?.type !== 'finished' || !started)
+        throw new Error(
+          `training ${args.join(' ')} from the installed copy did not finish: ${JSON.stringify(lines.at(-1))}`,
+        );
       return `${started.backend.name} (${started.objective})`;
     };
-    const trained = [train('--model', 'small', '--backend', 'simd'), train('--model', 'small', '--objective', 'flow', '--backend', 'wasm')];
+    const trained = [
+      train('--model', 'small', '--backend', 'simd'),
+      train('--model', 'small', '--objective', 'flow', '--backend', 'wasm'),
+    ];
     return `trained from the installed copy alone: ${trained.join(', ')}`;
   } finally {
     rmSync(copy, { recursive: true, force: true });

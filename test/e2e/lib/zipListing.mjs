@@ -9,14 +9,18 @@ export function listZip(file) {
   // The end record is the last 22 bytes plus a comment of up to 65,535 bytes.
   let end = -1;
   for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65535); i--) {
-    if (zip.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) { end = i; break; }
+    if (zip.readUInt32LE(i) === END_OF_CENTRAL_DIRECTORY) {
+      end = i;
+      break;
+    }
   }
   if (end < 0) throw new Error(`${file}: not a zip file (no end of central directory)`);
   const count = zip.readUInt16LE(end + 10);
   let at = zip.readUInt32LE(end + 16);
   const entries = [];
   for (let k = 0; k < count; k++) {
-    if (zip.readUInt32LE(at) !== CENTRAL_FILE_HEADER) throw new Error(`${file}: central directory entry ${k} is damaged`);
+    if (zip.readUInt32LE(at) !== CENTRAL_FILE_HEADER)
+      throw new Error(`${file}: central directory entry ${k} is damaged`);
     const compressed = zip.readUInt32LE(at + 20);
     const size = zip.readUInt32LE(at + 24);
     const nameLength = zip.readUInt16LE(at + 28);

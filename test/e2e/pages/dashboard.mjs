@@ -11,14 +11,18 @@ export class Dashboard {
 
   /** Waits for the dashboard's table (the host's rows have arrived and been drawn). */
   async waitLoaded() {
-    this.frame = await eventually(async () => {
-      const outer = this.page.locator('iframe.webview.ready');
-      for (let i = 0; i < await outer.count(); i++) {
-        const frame = this.page.frameLocator('iframe.webview.ready').nth(i).frameLocator('#active-frame');
-        if (await frame.locator('#app[data-app="dashboard"]').count() > 0) return frame;
-      }
-      return null;
-    }, LONG, async () => 'no dashboard webview appeared');
+    this.frame = await eventually(
+      async () => {
+        const outer = this.page.locator('iframe.webview.ready');
+        for (let i = 0; i < (await outer.count()); i++) {
+          const frame = this.page.frameLocator('iframe.webview.ready').nth(i).frameLocator('#active-frame');
+          if ((await frame.locator('#app[data-app="dashboard"]').count()) > 0) return frame;
+        }
+        return null;
+      },
+      LONG,
+      async () => 'no dashboard webview appeared',
+    );
     await this.frame.locator('table.runs-table tbody tr[data-run]').first().waitFor({ timeout: LONG });
   }
 

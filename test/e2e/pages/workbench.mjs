@@ -47,9 +47,12 @@ export class Workbench {
 
   /** A quick pick row whose label is exactly `label`. */
   quickRow(label) {
-    return this.quickInput.locator('.monaco-list-row').filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
-    }).first();
+    return this.quickInput
+      .locator('.monaco-list-row')
+      .filter({
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      })
+      .first();
   }
 
   /** In an open quick pick: clicks the item with this exact label. */
@@ -67,8 +70,11 @@ export class Workbench {
   async parkPointer() {
     const size = this.page.viewportSize() ?? { width: 1400, height: 900 };
     await this.page.mouse.move(size.width - 60, size.height - 120);
-    await this.page.locator('.monaco-hover, .workbench-hover, .context-view .hover-contents').first()
-      .waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+    await this.page
+      .locator('.monaco-hover, .workbench-hover, .context-view .hover-contents')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 3000 })
+      .catch(() => undefined);
   }
 
   /** In an open input box: optionally replaces the text, then presses Enter. */
@@ -93,10 +99,15 @@ export class Workbench {
   /** Waits for a quick input whose hint text (the input's empty-state text) matches `pattern` and returns it; the palette's own comes first. */
   async quickHint(pattern) {
     let last = '';
-    return eventually(async () => {
-      last = (await this.quickInputBox.getAttribute('placeholder').catch(() => '')) ?? '';
-      return pattern.test(last) ? last : null;
-    }, SHORT, () => `no quick input with a hint like ${pattern}; last seen: ${JSON.stringify(last)}`, 100);
+    return eventually(
+      async () => {
+        last = (await this.quickInputBox.getAttribute('placeholder').catch(() => '')) ?? '';
+        return pattern.test(last) ? last : null;
+      },
+      SHORT,
+      () => `no quick input with a hint like ${pattern}; last seen: ${JSON.stringify(last)}`,
+      100,
+    );
   }
 
   activityItem(title) {
@@ -129,9 +140,11 @@ export class Workbench {
   }
 
   treeRow(paneTitle, label) {
-    return this.pane(paneTitle).locator('.monaco-list-row', {
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
-    }).first();
+    return this.pane(paneTitle)
+      .locator('.monaco-list-row', {
+        has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      })
+      .first();
   }
 
   async treeLabels(paneTitle) {
@@ -139,7 +152,12 @@ export class Workbench {
   }
 
   async rowDescription(row) {
-    return ((await row.locator('.label-description').textContent().catch(() => '')) ?? '').trim();
+    return (
+      (await row
+        .locator('.label-description')
+        .textContent()
+        .catch(() => '')) ?? ''
+    ).trim();
   }
 
   /** Expands a collapsed tree row (clicking the twistie does not run the row's command). */
@@ -166,7 +184,9 @@ export class Workbench {
   }
 
   async toastTexts() {
-    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allTextContents()).map((t) => t.trim());
+    return (await this.page.locator('.notifications-toasts .notification-list-item-message').allTextContents()).map(
+      (t) => t.trim(),
+    );
   }
 
   tab(label) {
@@ -190,7 +210,12 @@ export class Workbench {
     const page = this.page.viewportSize() ?? { width: 1400, height: 900 };
     await this.page.screenshot({
       path,
-      clip: { x: box.x, y: box.y, width: Math.min(page.width - box.x, box.width + extraWidth), height: Math.min(box.height, height ?? box.height) },
+      clip: {
+        x: box.x,
+        y: box.y,
+        width: Math.min(page.width - box.x, box.width + extraWidth),
+        height: Math.min(box.height, height ?? box.height),
+      },
     });
     return path;
   }
@@ -205,7 +230,9 @@ export class Workbench {
   /** Fails with the error toasts on screen, which usually say why a step did not happen. */
   async failWithToasts(what) {
     const toasts = await this.toastTexts();
-    throw new Error(`${what}${toasts.length ? `; notifications on screen: ${toasts.map((t) => JSON.stringify(t)).join(', ')}` : ''}`);
+    throw new Error(
+      `${what}${toasts.length ? `; notifications on screen: ${toasts.map((t) => JSON.stringify(t)).join(', ')}` : ''}`,
+    );
   }
 }
 

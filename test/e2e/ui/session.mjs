@@ -12,7 +12,13 @@ export function environment() {
     if (!value) throw new Error(`${name} is not set; run the e2e suite through test/e2e/run.mjs`);
     return value;
   };
-  return { url: need('CS_URL'), workspace: need('WS_DIR'), artifacts: need('ARTIFACTS_DIR'), logs: need('LOGS_DIR'), npmProject: need('NPM_PROJECT') };
+  return {
+    url: need('CS_URL'),
+    workspace: need('WS_DIR'),
+    artifacts: need('ARTIFACTS_DIR'),
+    logs: need('LOGS_DIR'),
+    npmProject: need('NPM_PROJECT'),
+  };
 }
 
 /** The text of the extension's log (its LogOutputChannel) in every window so far. */
@@ -20,13 +26,17 @@ export function extensionLog(logsDir) {
   if (!existsSync(logsDir)) return '';
   return readdirSync(logsDir, { recursive: true })
     .filter((entry) => String(entry).endsWith(join('invertscope.invertscope', 'Invertscope.log')))
-    .map((entry) => readFileSync(join(logsDir, String(entry)), 'utf8')).join('\n');
+    .map((entry) => readFileSync(join(logsDir, String(entry)), 'utf8'))
+    .join('\n');
 }
 
 /** `npx invertscope <args>` in the project the npm package was installed into (test/e2e/lib/npmPackage.mjs). */
 export function invertscopeCli(env, args) {
   return execFileSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['--no-install', 'invertscope', ...args], {
-    cwd: env.npmProject, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000,
+    cwd: env.npmProject,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
   });
 }
 
@@ -37,7 +47,9 @@ export async function openWorkbench(name) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const log = join(env.artifacts, `${name}-browser.log`);
   page.on('pageerror', (e) => appendFileSync(log, `[pageerror] ${e.message}\n`));
-  page.on('console', (m) => { if (m.type() === 'error') appendFileSync(log, `[console.error] ${m.text()}\n`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') appendFileSync(log, `[console.error] ${m.text()}\n`);
+  });
   page.setDefaultTimeout(15_000);
   try {
     // The first load of the workbench fetches a few hundred files; on a busy machine that alone takes tens of seconds.

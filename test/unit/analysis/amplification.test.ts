@@ -20,17 +20,30 @@ function diagonal(values: (i: number) => number): Float32Array {
   return w;
 }
 
-async function amplify(architecture: Architecture, weights: Float32Array[], biases: Float32Array[], noiseLevels: number[]) {
+async function amplify(
+  architecture: Architecture,
+  weights: Float32Array[],
+  biases: Float32Array[],
+  noiseLevels: number[],
+) {
   const net = invertibleNetwork(architecture, { weights, biases });
   const layers = await analyseLayers(net, tick);
   const images = randomImages(20, N, createRng(4));
   const embeddings = forwardRows(net, images.images, images.count, 'float32');
-  return amplificationReports({ net, layers, images, embeddings, noiseLevels, imageCount: 20, seed: 1, classifier: randomClassifier() }, tick);
+  return amplificationReports(
+    { net, layers, images, embeddings, noiseLevels, imageCount: 20, seed: 1, classifier: randomClassifier() },
+    tick,
+  );
 }
 
 function assertClose(actual: readonly number[], expected: readonly number[], relative: number, what: string): void {
   assert.equal(actual.length, expected.length, what);
-  actual.forEach((a, i) => assert.ok(Math.abs(a - expected[i]) <= relative * Math.abs(expected[i]), `${what}[${i}]: ${a}, expected ${expected[i]}`));
+  actual.forEach((a, i) =>
+    assert.ok(
+      Math.abs(a - expected[i]) <= relative * Math.abs(expected[i]),
+      `${what}[${i}]: ${a}, expected ${expected[i]}`,
+    ),
+  );
 }
 
 describe('noise amplification', () => {
@@ -46,7 +59,8 @@ describe('noise amplification', () => {
     const [float32, float64] = await amplify(architecture, weights, biases, [1e-6, 1e-4]);
     assert.deepEqual(float64.stages, ['LeakyReLU 2⁻¹', 'Linear 2⁻¹', 'LeakyReLU 1⁻¹', 'Linear 1⁻¹']);
     assert.equal(float64.precision, 'float64');
-    for (const point of float64.points) assertClose(point.growthPerStage, [100, 0.5, 100, 2], 1e-6, `float64 growth at δ = ${point.delta}`);
+    for (const point of float64.points)
+      assertClose(point.growthPerStage, [100, 0.5, 100, 2], 1e-6, `float64 growth at δ = ${point.delta}`);
     // float32 resolves z ≈ −0.1 to 7e-9, so at δ = 1e-4 the measured growth is exact to about 1e-4;
     // its LeakyReLU slope is the float32 number nearest 0.01.
     assert.equal(float32.precision, 'float32');
@@ -64,21 +78,33 @@ describe('noise amplification', () => {
     assert.ok(Math.abs(total - 1e4) < 1e-4, `total growth ${total}`);
   });
 
-  it('measures the worst case along the left singular vector of the last layer\'s σmin', async () => {
+  it("measures the worst case along the left singular vector of the last layer's σmin", async () => {
     // One layer diag(1, …, 1, σ, 1, …) with σ the float32 number nearest 0.01: only noise along that
     // coordinate grows, by 1/σ = 100.0000022.
     const single = customArchitecture({ depth: 1, activation: false, width: N });
     const sigma = Math.fround(0.01);
-    const [, float64] = await amplify(single, [diagonal((i) => (i === 300 ? sigma : 1))], [new Float32Array(N)], [1e-6, 1e-4]);
+    const [, float64] = await amplify(
+      single,
+      [diagonal((i) => (i === 300 ? sigma : 1))],
+      [new Float32Array(N)],
+      [1e-6, 1e-4],
+    );
     assert.ok(Math.abs(float64.worstCaseGrowth - 1 / sigma) < 1e-8, `worst-case growth ${float64.worstCaseGrowth}`);
     assertClose(float64.boundPerStage, [1 / sigma], 1e-12, 'bound');
     // Random noise puts about 1/784 of its energy on that coordinate: √(1 + 783·… ) well below the bound.
-    for (const p of float64.points) assert.ok(p.growthPerStage[0] > 1 && p.growthPerStage[0] < 10, `random-noise growth ${p.growthPerStage[0]}`);
+    for (const p of float64.points)
+      assert.ok(p.growthPerStage[0] > 1 && p.growthPerStage[0] < 10, `random-noise growth ${p.growthPerStage[0]}`);
   });
 });
 
 describe('recognizableUpTo', () => {
-  const point = (delta: number, psnr: number, classifierAccuracy: number): AmplificationPoint => ({ delta, errorAfterStage: [], growthPerStage: [], psnr, classifierAccuracy });
+  const point = (delta: number, psnr: number, classifierAccuracy: number): AmplificationPoint => ({
+    delta,
+    errorAfterStage: [],
+    growthPerStage: [],
+    psnr,
+    classifierAccuracy,
+  });
 
   it('is the largest δ up to which PSNR ≥ 20 dB and the classifier keeps 90% of its clean accuracy', () => {
     const points = [point(1e-2, 15, 0.9), point(1e-4, 40, 0.95), point(1e-3, 22, 0.86), point(1e-1, 30, 0.95)];

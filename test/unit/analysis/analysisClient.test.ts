@@ -24,7 +24,12 @@ describe('analysis process', () => {
     dir = await mkdtemp(join(tmpdir(), 'invertscope-analysis-process-'));
     const checkpoint = join(dir, 'epoch-0001.safetensors');
     await writeSmallCheckpoint(checkpoint, 4);
-    request = { checkpoint, options: QUICK_OPTIONS, classifierSettings: QUICK_CLASSIFIER, cacheFolder: join(dir, 'cache') };
+    request = {
+      checkpoint,
+      options: QUICK_OPTIONS,
+      classifierSettings: QUICK_CLASSIFIER,
+      cacheFolder: join(dir, 'cache'),
+    };
   });
   after(async () => {
     for (const c of clients) c.dispose();
@@ -44,20 +49,29 @@ describe('analysis process', () => {
     assert.deepEqual(partials[1].jacobian, first.analysis.jacobian);
     assert.notEqual(c.pid, process.pid);
     assert.ok(progress.length > 3);
-    assert.ok(progress.every((p, i) => i === 0 || p.fraction >= progress[i - 1].fraction), 'progress only moves forward');
+    assert.ok(
+      progress.every((p, i) => i === 0 || p.fraction >= progress[i - 1].fraction),
+      'progress only moves forward',
+    );
     assert.deepEqual([...new Set(progress.map((p) => p.stage))].slice(0, 3), ['load', 'spectra', 'reconstruction']);
     // NaN and infinities cross the process boundary as numbers (structured clone).
     assert.equal(typeof first.analysis.amplification[0].worstCaseGrowth, 'number');
     const second = await c.analyze(request);
     assert.equal(second.fromCache, true);
     assert.deepEqual(second.analysis, first.analysis);
-    assert.deepEqual(await c.readCached(request.checkpoint, request.options, request.classifierSettings), first.analysis);
+    assert.deepEqual(
+      await c.readCached(request.checkpoint, request.options, request.classifierSettings),
+      first.analysis,
+    );
   });
 
   it('rejects a cancelled request at once and keeps serving others', async () => {
     const c = client();
     const controller = new AbortController();
-    const cancelled = c.analyze({ ...request, reuseCache: false }, { signal: controller.signal, onProgress: () => controller.abort() });
+    const cancelled = c.analyze(
+      { ...request, reuseCache: false },
+      { signal: controller.signal, onProgress: () => controller.abort() },
+    );
     await assert.rejects(cancelled, (e: unknown) => isInvertscopeError(e, 'CANCELLED'));
     const next = await c.analyze(request);
     assert.equal(next.analysis.architectureName, 'small');
@@ -71,7 +85,10 @@ describe('analysis process', () => {
     assert.ok(pid !== undefined);
     process.kill(pid, 'SIGKILL');
     for (const pending of [a, b]) {
-      await assert.rejects(pending, (e: unknown) => isInvertscopeError(e, 'INTERNAL') && /killed by signal SIGKILL/.test(e.message));
+      await assert.rejects(
+        pending,
+        (e: unknown) => isInvertscopeError(e, 'INTERNAL') && /killed by signal SIGKILL/.test(e.message),
+      );
     }
     const again = await c.analyze(request);
     assert.notEqual(c.pid, pid);
@@ -80,8 +97,10 @@ describe('analysis process', () => {
 
   it('reports a failure of the analysis with its error code', async () => {
     const c = client();
-    await assert.rejects(c.analyze({ ...request, checkpoint: join(dir, 'missing.safetensors') }),
-      (e: unknown) => isInvertscopeError(e, 'NOT_FOUND') && /missing\.safetensors/.test(e.message));
+    await assert.rejects(
+      c.analyze({ ...request, checkpoint: join(dir, 'missing.safetensors') }),
+      (e: unknown) => isInvertscopeError(e, 'NOT_FOUND') && /missing\.safetensors/.test(e.message),
+    );
   });
 
   it('rejects pending requests when disposed', async () => {

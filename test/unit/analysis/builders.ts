@@ -67,7 +67,12 @@ export function shuffledBidiagonal(n: number, k: number, rng: Rng): Float32Array
 }
 
 /** Parameters of `architecture` with the given weights and small random biases. */
-export function paramsWith(architecture: Architecture, weights: readonly Float32Array[], rng: Rng, biasScale = 0.1): ModelParams {
+export function paramsWith(
+  architecture: Architecture,
+  weights: readonly Float32Array[],
+  rng: Rng,
+  biasScale = 0.1,
+): ModelParams {
   const n = architecture.width;
   return {
     weights: weights.map((w) => Float32Array.from(w)),
@@ -86,7 +91,12 @@ export function randomImages(count: number, n: number, rng: Rng): Dataset {
 }
 
 /** A width-n network of `depth` layers with W = I + noise·G/√n: well conditioned (κ of a few). */
-export function wellConditioned(n: number, depth: number, activation: boolean, seed = 1): { architecture: Architecture; params: ModelParams } {
+export function wellConditioned(
+  n: number,
+  depth: number,
+  activation: boolean,
+  seed = 1,
+): { architecture: Architecture; params: ModelParams } {
   const rng = createRng(seed);
   const architecture = customArchitecture({ depth, activation, width: n });
   const weights = Array.from({ length: depth }, () => {
@@ -134,8 +144,14 @@ export async function writeSmallCheckpoint(file: string, seed: number, epoch = 1
     architecture,
     params: initParams(architecture, createRng(seed)),
     training: {
-      epoch, globalStep: epoch * 10, objective: 'seed', seed, trainLoss: 1, testLoss: 1,
-      createdAt: '2026-01-21T09:00:00.000Z', invertscopeVersion: '0.1.0',
+      epoch,
+      globalStep: epoch * 10,
+      objective: 'seed',
+      seed,
+      trainLoss: 1,
+      testLoss: 1,
+      createdAt: '2026-01-21T09:00:00.000Z',
+      invertscopeVersion: '0.1.0',
     },
   });
 }
@@ -145,15 +161,27 @@ export async function smallSplit(train: number, test: number): Promise<SplitData
   const full = await loadData(DEFAULT_DATA_SPEC);
   return {
     ...full,
-    train: subset(full.train, Array.from({ length: train }, (_, i) => i)),
-    test: subset(full.test, Array.from({ length: test }, (_, i) => i)),
+    train: subset(
+      full.train,
+      Array.from({ length: train }, (_, i) => i),
+    ),
+    test: subset(
+      full.test,
+      Array.from({ length: test }, (_, i) => i),
+    ),
   };
 }
 
 /** Analysis options small enough for a unit test (a second or two for a Small checkpoint). */
 export const QUICK_OPTIONS = {
-  testImages: 40, amplificationImages: 10, backwardImages: 10, noiseLevels: [1e-4, 1e-2],
-  samplesPerClass: 2, imagesPerClass: 1, embeddingImagesPerClass: 3, examplesPerClass: 1,
+  testImages: 40,
+  amplificationImages: 10,
+  backwardImages: 10,
+  noiseLevels: [1e-4, 1e-2],
+  samplesPerClass: 2,
+  imagesPerClass: 1,
+  embeddingImagesPerClass: 3,
+  examplesPerClass: 1,
 } as const;
 
 /** A classifier that trains in well under a second. */
@@ -173,7 +201,10 @@ export function householder(n: number, rng: Rng): Float32Array {
 }
 
 /** A NoActivations-style network (Linear layers only) of width 784 with these weights and small random biases. */
-export function linearNetwork(weights: readonly Float32Array[], seed = 1): { architecture: Architecture; params: ModelParams } {
+export function linearNetwork(
+  weights: readonly Float32Array[],
+  seed = 1,
+): { architecture: Architecture; params: ModelParams } {
   const architecture = customArchitecture({ depth: weights.length, activation: false, width: 784 });
   return { architecture, params: paramsWith(architecture, weights, createRng(seed)) };
 }

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { analyzeCheckpoint, readAnyCachedAnalysis, readCachedAnalysis, type AnalyzeRequest } from '../../../src/core/analysis/analyzeCheckpoint';
+import {
+  analyzeCheckpoint,
+  readAnyCachedAnalysis,
+  readCachedAnalysis,
+  type AnalyzeRequest,
+} from '../../../src/core/analysis/analyzeCheckpoint';
 import { analysisCachePath } from '../../../src/core/analysis/analysisCache';
 import { parseAnalysis } from '../../../src/core/analysis/analysisJson';
 import { encodeJson } from '../../../src/shared/jsonNumbers';
@@ -25,8 +30,17 @@ describe('analysis cache', () => {
     data = { split: await smallSplit(300, 60), description: 'the first test digits' };
     const checkpoint = join(folder, 'epoch-0001.safetensors');
     await writeSmallCheckpoint(checkpoint, 1);
-    request = { checkpoint, options: QUICK_OPTIONS, data, cacheFolder: join(folder, 'cache'), classifierSettings: QUICK_CLASSIFIER };
-    cacheFile = analysisCachePath(checkpoint, resolveAnalysisOptions(QUICK_OPTIONS), { ...CLASSIFIER_SETTINGS, ...QUICK_CLASSIFIER });
+    request = {
+      checkpoint,
+      options: QUICK_OPTIONS,
+      data,
+      cacheFolder: join(folder, 'cache'),
+      classifierSettings: QUICK_CLASSIFIER,
+    };
+    cacheFile = analysisCachePath(checkpoint, resolveAnalysisOptions(QUICK_OPTIONS), {
+      ...CLASSIFIER_SETTINGS,
+      ...QUICK_CLASSIFIER,
+    });
   });
   after(async () => {
     await rm(folder, { recursive: true, force: true });
@@ -43,7 +57,11 @@ describe('analysis cache', () => {
     assert.equal(second.fromCache, true);
     assert.deepEqual(second.analysis, first.analysis);
     assert.deepEqual(await readCachedAnalysis(request.checkpoint, QUICK_OPTIONS, QUICK_CLASSIFIER), first.analysis);
-    assert.equal(await readCachedAnalysis(request.checkpoint, { ...QUICK_OPTIONS, seed: 9 }, QUICK_CLASSIFIER), null, 'other options are another entry');
+    assert.equal(
+      await readCachedAnalysis(request.checkpoint, { ...QUICK_OPTIONS, seed: 9 }, QUICK_CLASSIFIER),
+      null,
+      'other options are another entry',
+    );
     assert.deepEqual(await readAnyCachedAnalysis(request.checkpoint), first.analysis);
   });
 
@@ -61,7 +79,7 @@ describe('analysis cache', () => {
     ['truncated', (text) => text.slice(0, text.length >> 1)],
     ['a field of the wrong type', (text) => text.replace(/"sigmaMax":[^,]+,/, '"sigmaMax":"large",')],
     ['an image of the wrong length', (text) => text.replace(/"original":\[[^\]]*\]/, '"original":[0,1]')],
-    ['another checkpoint\'s key', (text) => text.replace(/[0-9a-f]{64}/g, '0'.repeat(64))],
+    ["another checkpoint's key", (text) => text.replace(/[0-9a-f]{64}/g, '0'.repeat(64))],
     ['not an analysis at all', () => '{"kind":"something else"}'],
   ];
   for (const [what, damage] of damages) {
@@ -79,11 +97,21 @@ describe('analysis cache', () => {
     const { analysis } = await analyzeCheckpoint(request);
     const broken: CheckpointAnalysis = {
       ...analysis,
-      layers: analysis.layers.map((l) => ({ ...l, cond: Number.POSITIVE_INFINITY, logAbsDet: Number.NEGATIVE_INFINITY })),
-      reconstruction: { ...analysis.reconstruction, examples: analysis.reconstruction.examples.map((e) => ({ ...e, float32: e.float32.map(() => Number.NaN) })) },
+      layers: analysis.layers.map((l) => ({
+        ...l,
+        cond: Number.POSITIVE_INFINITY,
+        logAbsDet: Number.NEGATIVE_INFINITY,
+      })),
+      reconstruction: {
+        ...analysis.reconstruction,
+        examples: analysis.reconstruction.examples.map((e) => ({ ...e, float32: e.float32.map(() => Number.NaN) })),
+      },
     };
     const text = encodeJson(broken);
-    const raw = JSON.parse(text) as { layers: Array<{ cond: unknown; logAbsDet: unknown }>; reconstruction: { examples: Array<{ float32: unknown[] }> } };
+    const raw = JSON.parse(text) as {
+      layers: Array<{ cond: unknown; logAbsDet: unknown }>;
+      reconstruction: { examples: Array<{ float32: unknown[] }> };
+    };
     assert.equal(raw.layers[0].cond, 'Infinity');
     assert.equal(raw.layers[0].logAbsDet, '-Infinity');
     assert.equal(raw.reconstruction.examples[0].float32[0], 'NaN');
@@ -91,36 +119,63 @@ describe('analysis cache', () => {
   });
 
   it('names the first wrong field of a damaged analysis', () => {
-    assert.throws(() => parseAnalysis({ formatVersion: 1, layers: [{ index: 'x' }] }, 'cache.json'),
-      (e: unknown) => isInvertscopeError(e, 'CORRUPT') && /cache\.json: layers\[0\]\.index must be a number, got "x"/.test(e.message));
+    assert.throws(
+      () => parseAnalysis({ formatVersion: 1, layers: [{ index: 'x' }] }, 'cache.json'),
+      (e: unknown) =>
+        isInvertscopeError(e, 'CORRUPT') && /cache\.json: layers\[0\]\.index must be a number, got "x"/.test(e.message),
+    );
   });
 
   it('refuses bad options, naming the option and the value', () => {
-    assert.throws(() => resolveAnalysisOptions({ noiseLevels: [1e-3, -1] }), /noiseLevels\[1\] must be a positive finite number, got -1/);
-    assert.throws(() => resolveAnalysisOptions({ testImages: 3 }), /testImages must be an integer in 10\.\.100000, got 3/);
+    assert.throws(
+      () => resolveAnalysisOptions({ noiseLevels: [1e-3, -1] }),
+      /noiseLevels\[1\] must be a positive finite number, got -1/,
+    );
+    assert.throws(
+      () => resolveAnalysisOptions({ testImages: 3 }),
+      /testImages must be an integer in 10\.\.100000, got 3/,
+    );
   });
 
   it('stops at the next stage boundary when cancelled', async () => {
     const controller = new AbortController();
     const stages: string[] = [];
-    await assert.rejects(analyzeCheckpoint({ ...request, reuseCache: false }, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        stages.push(p.stage);
-        if (p.stage === 'reconstruction') controller.abort();
-      },
-    }), (e: unknown) => isInvertscopeError(e, 'CANCELLED'));
+    await assert.rejects(
+      analyzeCheckpoint(
+        { ...request, reuseCache: false },
+        {
+          signal: controller.signal,
+          onProgress: (p) => {
+            stages.push(p.stage);
+            if (p.stage === 'reconstruction') controller.abort();
+          },
+        },
+      ),
+      (e: unknown) => isInvertscopeError(e, 'CANCELLED'),
+    );
     assert.ok(!stages.includes('jacobian'), `stages seen: ${[...new Set(stages)].join(', ')}`);
   });
 
   it('sends the spectra and κ first, then the reconstruction and the verdict, before the rest is computed', async () => {
     const seen: string[] = [];
-    const result = await analyzeCheckpoint({ ...request, reuseCache: false }, {
-      onProgress: (p) => { if (seen[seen.length - 1] !== p.stage) seen.push(p.stage); },
-      onPartial: (partial) => seen.push(partial.jacobian ? 'partial: verdict' : `partial: ${partial.layers.length} layer(s), κ ${partial.layers[0].cond > 0}`),
-    });
-    assert.deepEqual(seen.filter((s) => s.startsWith('partial') || s === 'reconstruction' || s === 'amplification'),
-      ['partial: 1 layer(s), κ true', 'reconstruction', 'partial: verdict', 'amplification']);
+    const result = await analyzeCheckpoint(
+      { ...request, reuseCache: false },
+      {
+        onProgress: (p) => {
+          if (seen[seen.length - 1] !== p.stage) seen.push(p.stage);
+        },
+        onPartial: (partial) =>
+          seen.push(
+            partial.jacobian
+              ? 'partial: verdict'
+              : `partial: ${partial.layers.length} layer(s), κ ${partial.layers[0].cond > 0}`,
+          ),
+      },
+    );
+    assert.deepEqual(
+      seen.filter((s) => s.startsWith('partial') || s === 'reconstruction' || s === 'amplification'),
+      ['partial: 1 layer(s), κ true', 'reconstruction', 'partial: verdict', 'amplification'],
+    );
     const cached = await analyzeCheckpoint(request, { onPartial: () => assert.fail('a cached analysis comes whole') });
     assert.equal(cached.fromCache, true);
     assert.deepEqual(cached.analysis.layers, result.analysis.layers);
@@ -133,10 +188,19 @@ describe('analysis cache', () => {
       await writeSmallCheckpoint(checkpoint, 3);
       const controller = new AbortController();
       let partials = 0;
-      await assert.rejects(analyzeCheckpoint({ ...request, checkpoint, cacheFolder: join(fresh, 'cache') }, {
-        signal: controller.signal,
-        onPartial: () => { partials++; controller.abort(); },
-      }), (e: unknown) => isInvertscopeError(e, 'CANCELLED'));
+      await assert.rejects(
+        analyzeCheckpoint(
+          { ...request, checkpoint, cacheFolder: join(fresh, 'cache') },
+          {
+            signal: controller.signal,
+            onPartial: () => {
+              partials++;
+              controller.abort();
+            },
+          },
+        ),
+        (e: unknown) => isInvertscopeError(e, 'CANCELLED'),
+      );
       assert.equal(partials, 1);
       assert.deepEqual(await readdir(fresh), ['epoch-0003.safetensors']);
       assert.equal(await readAnyCachedAnalysis(checkpoint), null);

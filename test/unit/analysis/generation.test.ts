@@ -25,20 +25,28 @@ describe('empiricalGaussianSamples', () => {
   });
 
   it('has the mean and covariance of the embeddings, scaled by T²', () => {
-    const data = [0, 0, 2, 1, 4, 5, -1, 2];  // four points in R²
+    const data = [0, 0, 2, 1, 4, 5, -1, 2]; // four points in R²
     const count = 40000;
     const z = empiricalGaussianSamples(data, 4, 2, count, 2, createRng(2));
     const mean = [0, 0];
-    for (let i = 0; i < count; i++) { mean[0] += z[2 * i] / count; mean[1] += z[2 * i + 1] / count; }
+    for (let i = 0; i < count; i++) {
+      mean[0] += z[2 * i] / count;
+      mean[1] += z[2 * i + 1] / count;
+    }
     const cov = [0, 0, 0];
     for (let i = 0; i < count; i++) {
-      const a = z[2 * i] - mean[0], b = z[2 * i + 1] - mean[1];
-      cov[0] += (a * a) / count; cov[1] += (a * b) / count; cov[2] += (b * b) / count;
+      const a = z[2 * i] - mean[0],
+        b = z[2 * i + 1] - mean[1];
+      cov[0] += (a * a) / count;
+      cov[1] += (a * b) / count;
+      cov[2] += (b * b) / count;
     }
     // Data mean (1.25, 2); sample covariance Σ = [[14.75, 10], [10, 14]] / 3 (by hand); T² = 4.
     const expected = [(4 * 14.75) / 3, (4 * 10) / 3, (4 * 14) / 3];
     assert.ok(Math.abs(mean[0] - 1.25) < 0.1 && Math.abs(mean[1] - 2) < 0.1, `mean ${mean}`);
-    cov.forEach((c, i) => assert.ok(Math.abs(c - expected[i]) < 0.03 * Math.abs(expected[i]), `cov[${i}] = ${c}, expected ${expected[i]}`));
+    cov.forEach((c, i) =>
+      assert.ok(Math.abs(c - expected[i]) < 0.03 * Math.abs(expected[i]), `cov[${i}] = ${c}, expected ${expected[i]}`),
+    );
   });
 });
 
@@ -46,7 +54,7 @@ describe('nearestDistances', () => {
   it('finds the nearest reference and measures it exactly', () => {
     const d = nearestDistances(Float32Array.of(0, 0, 3, 4), 2, Float32Array.of(3, 4, 1, 1), 2, 2);
     assert.ok(Math.abs(d[0] - Math.SQRT2) < 1e-12);
-    assert.equal(d[1], 0, 'a copy of a reference is at distance 0, not at the expansion\'s rounding error');
+    assert.equal(d[1], 0, "a copy of a reference is at distance 0, not at the expansion's rounding error");
   });
 });
 
@@ -56,8 +64,17 @@ describe('generation', () => {
     const net = invertibleNetwork(architecture, params);
     const train = randomImages(60, 784, createRng(8));
     return {
-      net, factors: factorLayers(net), train, reference: train.images.slice(0, 20 * 784), classifier: randomClassifier(),
-      classifierTestAccuracy: 0.5, temperature: 1, samplesPerClass: 4, imagesPerClass: 2, embeddingImagesPerClass: 5, seed,
+      net,
+      factors: factorLayers(net),
+      train,
+      reference: train.images.slice(0, 20 * 784),
+      classifier: randomClassifier(),
+      classifierTestAccuracy: 0.5,
+      temperature: 1,
+      samplesPerClass: 4,
+      imagesPerClass: 2,
+      embeddingImagesPerClass: 5,
+      seed,
     };
   }
 
@@ -71,7 +88,10 @@ describe('generation', () => {
 
   it('draws both sources through both precisions, keeping a few images and scoring all samples', async () => {
     const report = await generationReport(input(3), tick);
-    assert.deepEqual(report.sets.map((s) => `${s.source}/${s.precision}`), ['target/float32', 'target/float64', 'empirical/float32', 'empirical/float64']);
+    assert.deepEqual(
+      report.sets.map((s) => `${s.source}/${s.precision}`),
+      ['target/float32', 'target/float64', 'empirical/float32', 'empirical/float64'],
+    );
     for (const set of report.sets) {
       assert.equal(set.perClass.length, 10);
       for (const c of set.perClass) {
@@ -89,12 +109,18 @@ describe('generation', () => {
 
   it('names the class Gaussian a control and the target a generator, each with what it tests', async () => {
     const report = await generationReport(input(3), tick);
-    assert.deepEqual(report.sets.map((s) => s.role), ['generator', 'generator', 'control', 'control']);
+    assert.deepEqual(
+      report.sets.map((s) => s.role),
+      ['generator', 'generator', 'control', 'control'],
+    );
     assert.match(report.sets[0].description ?? '', /^Generator: z from the objective's target N\(2a·1, T²I\)/);
-    assert.match(report.sets[2].description ?? '', /^Control: .*not whether the trained network generates.*Claims about generation do not follow from it\.$/);
+    assert.match(
+      report.sets[2].description ?? '',
+      /^Control: .*not whether the trained network generates.*Claims about generation do not follow from it\.$/,
+    );
   });
 
-  it('draws every set over seeds: one accuracy per seed, their mean, the first seed\'s images unchanged', async () => {
+  it("draws every set over seeds: one accuracy per seed, their mean, the first seed's images unchanged", async () => {
     const one = await generationReport(input(3), tick);
     const three = await generationReport({ ...input(3), seeds: 3 }, tick);
     for (const [k, set] of three.sets.entries()) {
@@ -103,16 +129,28 @@ describe('generation', () => {
       assert.equal(set.seedAccuracies?.[0], one.sets[k].accuracy, 'seed 0 is the one-seed analysis');
       assert.ok(Math.abs(set.accuracy - (set.seedAccuracies ?? []).reduce((a, b) => a + b, 0) / 3) < 1e-12);
       assert.ok(set.perClass.every((c) => c.sampleCount === 12));
-      assert.deepEqual(set.perClass.map((c) => c.images), one.sets[k].perClass.map((c) => c.images));
+      assert.deepEqual(
+        set.perClass.map((c) => c.images),
+        one.sets[k].perClass.map((c) => c.images),
+      );
     }
-    assert.equal(quoteAccuracy(0.0997, [0.092, 0.1, 0.1071], 1000), '9.97% ± 0.76 pt (mean ± sd over 3 seeds × 1000 samples)');
+    assert.equal(
+      quoteAccuracy(0.0997, [0.092, 0.1, 0.1071], 1000),
+      '9.97% ± 0.76 pt (mean ± sd over 3 seeds × 1000 samples)',
+    );
     assert.equal(quoteAccuracy(0.098, [0.098], 1000), '9.8% (1000 samples)');
   });
 });
 
 describe('nearestDistances on digit-like images', () => {
   /** The exact nearest distance by brute force in float64. */
-  function bruteForce(images: Float32Array, count: number, reference: Float32Array, references: number, n: number): Float64Array {
+  function bruteForce(
+    images: Float32Array,
+    count: number,
+    reference: Float32Array,
+    references: number,
+    n: number,
+  ): Float64Array {
     return Float64Array.from({ length: count }, (_, i) => {
       let best = Number.POSITIVE_INFINITY;
       for (let r = 0; r < references; r++) {
@@ -127,7 +165,9 @@ describe('nearestDistances on digit-like images', () => {
   /** Mostly-zero images with values in [0, 1], as digits are. */
   function sparseImages(count: number, n: number, seed: number): Float32Array {
     const rng = createRng(seed);
-    return Float32Array.from({ length: count * n }, () => (rng.uniform() < 0.2 ? Math.round(rng.uniform() * 1000) / 1000 : 0));
+    return Float32Array.from({ length: count * n }, () =>
+      rng.uniform() < 0.2 ? Math.round(rng.uniform() * 1000) / 1000 : 0,
+    );
   }
 
   it('equals a float64 brute force search, including near ties, copies and blank or saturated images', () => {

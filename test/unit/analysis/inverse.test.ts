@@ -16,7 +16,8 @@ import { paramsWith, randomImages, wellConditioned } from './builders';
 function worstRelativeError(xHat: ArrayLike<number>, x: ArrayLike<number>, n: number): number {
   let worst = 0;
   for (let r = 0; r < x.length / n; r++) {
-    let e = 0, s = 0;
+    let e = 0,
+      s = 0;
     for (let j = r * n; j < (r + 1) * n; j++) {
       e += (xHat[j] - x[j]) ** 2;
       s += x[j] ** 2;
@@ -35,10 +36,28 @@ describe('inverse network', () => {
     const factors = factorLayers(net);
     const x = randomImages(20, 784, createRng(2));
     const z64 = forwardRows(net, x.images, x.count, 'float64');
-    const error64 = worstRelativeError(invertRows(net, factors.map((f) => f.float64), z64, x.count), x.images, 784);
+    const error64 = worstRelativeError(
+      invertRows(
+        net,
+        factors.map((f) => f.float64),
+        z64,
+        x.count,
+      ),
+      x.images,
+      784,
+    );
     assert.ok(error64 < 1e-12, `float64 round trip error ${error64}`);
     const z32 = forwardRows(net, x.images, x.count, 'float32');
-    const error32 = worstRelativeError(invertRows(net, factors.map((f) => f.float32), z32, x.count), x.images, 784);
+    const error32 = worstRelativeError(
+      invertRows(
+        net,
+        factors.map((f) => f.float32),
+        z32,
+        x.count,
+      ),
+      x.images,
+      784,
+    );
     assert.ok(error32 < 1e-5, `float32 round trip error ${error32}`);
     assert.ok(error32 > 1e-9, `float32 round trip error ${error32} is too small to have been computed in float32`);
   });
@@ -49,9 +68,21 @@ describe('inverse network', () => {
     const factors = factorLayers(net);
     const x = randomImages(30, 48, createRng(3));
     const z = forwardRows(net, x.images, x.count, 'float64');
-    assert.ok(z.some((v) => v < 0), 'the test needs negative outputs');
+    assert.ok(
+      z.some((v) => v < 0),
+      'the test needs negative outputs',
+    );
     // Each inverse LeakyReLU multiplies rounding errors by up to 100.
-    const error = worstRelativeError(invertRows(net, factors.map((f) => f.float64), z, x.count), x.images, 48);
+    const error = worstRelativeError(
+      invertRows(
+        net,
+        factors.map((f) => f.float64),
+        z,
+        x.count,
+      ),
+      x.images,
+      48,
+    );
     assert.ok(error < 1e-11, `float64 round trip error ${error}`);
   });
 
@@ -59,7 +90,10 @@ describe('inverse network', () => {
     const architecture = customArchitecture({ depth: 3, activation: true, activateLast: false, width: 4 });
     const w = new Float32Array(16).map((_, i) => (i % 5 === 0 ? 1 : 0));
     const net = invertibleNetwork(architecture, paramsWith(architecture, [w, w, w], createRng(1)));
-    assert.deepEqual(inverseStages(net).map((s) => s.name), ['Linear 3⁻¹', 'LeakyReLU 2⁻¹', 'Linear 2⁻¹', 'LeakyReLU 1⁻¹', 'Linear 1⁻¹']);
+    assert.deepEqual(
+      inverseStages(net).map((s) => s.name),
+      ['Linear 3⁻¹', 'LeakyReLU 2⁻¹', 'Linear 2⁻¹', 'LeakyReLU 1⁻¹', 'Linear 1⁻¹'],
+    );
   });
 
   it('reports every stage of the batch to onStage', () => {
@@ -68,10 +102,16 @@ describe('inverse network', () => {
     const factors = factorLayers(net);
     const z = forwardRows(net, randomImages(3, 16, createRng(4)).images, 3, 'float64');
     const seen: number[] = [];
-    invertRows(net, factors.map((f) => f.float64), z, 3, (stage, values) => {
-      seen.push(stage);
-      assert.equal(values.length, 3 * 16);
-    });
+    invertRows(
+      net,
+      factors.map((f) => f.float64),
+      z,
+      3,
+      (stage, values) => {
+        seen.push(stage);
+        assert.equal(values.length, 3 * 16);
+      },
+    );
     assert.deepEqual(seen, [0, 1, 2, 3]);
   });
 
@@ -79,8 +119,10 @@ describe('inverse network', () => {
     const architecture = customArchitecture({ depth: 1, activation: false, width: 3 });
     const w = new Float32Array(9).fill(1);
     w[5] = Number.NaN;
-    assert.throws(() => invertibleNetwork(architecture, paramsWith(architecture, [w], createRng(1))),
-      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /1\.weight\[1, 2\] is NaN/.test(e.message));
+    assert.throws(
+      () => invertibleNetwork(architecture, paramsWith(architecture, [w], createRng(1))),
+      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /1\.weight\[1, 2\] is NaN/.test(e.message),
+    );
   });
 });
 
@@ -122,6 +164,9 @@ describe('rowsTimesTransposed32', () => {
     const tiny = 2 ** -24;
     const y = rowsTimesTransposed32(Float32Array.of(1, tiny, tiny), 1, Float32Array.of(1, 1, 1), 1, 3);
     assert.equal(y[0], 1);
-    assert.deepEqual(Array.from(rowsTimesTransposed32(Float32Array.of(1, 2), 1, Float32Array.of(1, 0, 3, 4), 2, 2)), [1, 11]);
+    assert.deepEqual(
+      Array.from(rowsTimesTransposed32(Float32Array.of(1, 2), 1, Float32Array.of(1, 0, 3, 4), 2, 2)),
+      [1, 11],
+    );
   });
 });

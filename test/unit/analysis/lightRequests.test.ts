@@ -37,18 +37,43 @@ describe('trajectory points from the analysis process', () => {
     dir = await mkdtemp(join(tmpdir(), 'invertscope-light-requests-'));
     store = new RunStore(join(dir, 'runs'));
     const config = quickConfig({ model: 'small', trainCount: 200, testCount: 40 });
-    const id = await store.createRun(config, { description: 'test digits', trainCount: 200, testCount: 40, split: { kind: 'stratified', seed: 0, train: [], test: [] } }, null, { status: 'completed', process: null });
+    const id = await store.createRun(
+      config,
+      {
+        description: 'test digits',
+        trainCount: 200,
+        testCount: 40,
+        split: { kind: 'stratified', seed: 0, train: [], test: [] },
+      },
+      null,
+      { status: 'completed', process: null },
+    );
     const architecture = presetArchitecture('small');
     for (const epoch of [1, 2]) {
       await store.saveCheckpoint(id, {
-        architecture, params: initParams(architecture, createRng(100 + epoch)),
-        training: { epoch, globalStep: epoch * 4, objective: 'seed', seed: 7, trainLoss: 1, testLoss: 1, createdAt: new Date().toISOString(), invertscopeVersion: '0.1.0' },
+        architecture,
+        params: initParams(architecture, createRng(100 + epoch)),
+        training: {
+          epoch,
+          globalStep: epoch * 4,
+          objective: 'seed',
+          seed: 7,
+          trainLoss: 1,
+          testLoss: 1,
+          createdAt: new Date().toISOString(),
+          invertscopeVersion: '0.1.0',
+        },
       });
     }
     run = await store.readRun(id);
     // The classifier under its real cache key, trained on a few digits, where the process looks for it.
     const split = await smallSplit(300, 100);
-    await loadOrTrainClassifier({ cacheFolder: join(dir, 'runs', '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
+    await loadOrTrainClassifier({
+      cacheFolder: join(dir, 'runs', '.cache'),
+      settings: CLASSIFIER_SETTINGS,
+      dataDescription: CLASSIFIER_DATA,
+      loadData: async () => split,
+    });
   });
   after(async () => {
     for (const c of clients) c.dispose();
@@ -59,7 +84,10 @@ describe('trajectory points from the analysis process', () => {
     const c = client();
     const messages: string[] = [];
     const entry = run.checkpoints[0];
-    const first = await c.light({ checkpoint: file(entry), options: LIGHT }, { onProgress: (fraction, message) => messages.push(`${fraction.toFixed(2)} ${message}`) });
+    const first = await c.light(
+      { checkpoint: file(entry), options: LIGHT },
+      { onProgress: (fraction, message) => messages.push(`${fraction.toFixed(2)} ${message}`) },
+    );
     assert.equal(first.fromCache, null);
     assert.equal(first.point.epoch, 1);
     assert.equal(first.point.checkpointSha256, entry.sha256);
@@ -69,7 +97,11 @@ describe('trajectory points from the analysis process', () => {
     assert.deepEqual(again.point, first.point);
     // What the views read: by the hash run.json recorded, without hashing the file.
     assert.deepEqual(await readAnyCachedPoint(file(entry), entry.sha256), first.point);
-    assert.equal(await readAnyCachedPoint(file(entry), 'f'.repeat(64)), null, 'a point of another file is not this checkpoint\'s');
+    assert.equal(
+      await readAnyCachedPoint(file(entry), 'f'.repeat(64)),
+      null,
+      "a point of another file is not this checkpoint's",
+    );
   });
 
   it('serves points and full analyses in turn from one process, and cancels a point on request', async () => {

@@ -15,14 +15,20 @@ function normalSample(count: number, mean: number, seed: number): Float64Array {
 }
 
 describe('normalCdf', () => {
-  it('matches Φ from Python\'s math.erfc, 0.5·erfc(−x/√2), to 1e-14 relative, tails included', () => {
+  it("matches Φ from Python's math.erfc, 0.5·erfc(−x/√2), to 1e-14 relative, tails included", () => {
     // Reference values printed by CPython 3 (math.erfc is correctly rounded to within an ulp or two).
     const reference: Array<[number, number]> = [
-      [1.96, 0.9750021048517795], [1, 0.8413447460685429], [-1, 0.15865525393145707],
-      [-5, 2.866515718791946e-7], [5, 0.9999997133484281], [-10, 7.619853024160593e-24], [0.3, 0.6179114221889526],
+      [1.96, 0.9750021048517795],
+      [1, 0.8413447460685429],
+      [-1, 0.15865525393145707],
+      [-5, 2.866515718791946e-7],
+      [5, 0.9999997133484281],
+      [-10, 7.619853024160593e-24],
+      [0.3, 0.6179114221889526],
     ];
     // In the tail the rounding of x/√2 (half an ulp) is multiplied by about x²: 1e-14 at x = −10.
-    for (const [x, p] of reference) assert.ok(Math.abs(normalCdf(x) - p) <= 1e-14 * p, `Φ(${x}) = ${normalCdf(x)}, expected ${p}`);
+    for (const [x, p] of reference)
+      assert.ok(Math.abs(normalCdf(x) - p) <= 1e-14 * p, `Φ(${x}) = ${normalCdf(x)}, expected ${p}`);
     assert.ok(Math.abs(normalCdf(0) - 0.5) < 1e-16);
     assert.equal(normalCdf(9, 8, 1), normalCdf(1));
     assert.ok(Number.isNaN(normalCdf(Number.NaN)));

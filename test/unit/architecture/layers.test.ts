@@ -42,27 +42,33 @@ const CORE_TYPES_ONLY: ReadonlySet<Layer> = new Set(['contracts']);
  * given a tier before anything imports it or it imports anything.
  */
 const SUB_LAYERS: ReadonlyMap<Layer, readonly (readonly string[])[]> = new Map<Layer, readonly (readonly string[])[]>([
-  ['core', [
-    ['errors', 'assets', 'stripUndefined', 'escapeHtml'], // one-file helpers of every part
-    ['files', 'random', 'wasm'],
-    ['model', 'linalg'],
-    ['data', 'image'],
-    ['train'], // engines, the loop, configurations, flow maths
-    ['store'], // run folders and checkpoints: persists what train defines
-    ['analysis', 'jobs'], // jobs: a training run end to end, over store and train
-    ['reproduce'],
-  ]],
-  ['extension', [
-    ['util'], // no VS Code state: disposables, emitters, paths, limits
-    ['ports', 'trust', 'config'],
-    ['common', 'runsLocation'], // common: what several features share (command ids and arguments, failures, exports)
-    ['adapters', 'analysis', 'trajectory', 'training'],
-    ['tree', 'inspector'], // the Runs view shows training's progress and analyses; the inspector, analyses and timelines
-    ['dashboard'], // reuses the inspector's page and the tree's run descriptions
-    ['services', 'api'],
-    ['commands'], // a leaf: only activation imports it
-    ['extension'],
-  ]],
+  [
+    'core',
+    [
+      ['errors', 'assets', 'stripUndefined', 'escapeHtml'], // one-file helpers of every part
+      ['files', 'random', 'wasm'],
+      ['model', 'linalg'],
+      ['data', 'image'],
+      ['train'], // engines, the loop, configurations, flow maths
+      ['store'], // run folders and checkpoints: persists what train defines
+      ['analysis', 'jobs'], // jobs: a training run end to end, over store and train
+      ['reproduce'],
+    ],
+  ],
+  [
+    'extension',
+    [
+      ['util'], // no VS Code state: disposables, emitters, paths, limits
+      ['ports', 'trust', 'config'],
+      ['common', 'runsLocation'], // common: what several features share (command ids and arguments, failures, exports)
+      ['adapters', 'analysis', 'trajectory', 'training'],
+      ['tree', 'inspector'], // the Runs view shows training's progress and analyses; the inspector, analyses and timelines
+      ['dashboard'], // reuses the inspector's page and the tree's run descriptions
+      ['services', 'api'],
+      ['commands'], // a leaf: only activation imports it
+      ['extension'],
+    ],
+  ],
 ]);
 
 /** Only the extension runs inside VS Code. */
@@ -84,8 +90,10 @@ function sources(dir: string): string[] {
 
 /** Every module specifier a file imports or re-exports, dynamic imports and require calls included. */
 function specifiers(text: string): Array<{ from: string; typeOnly: boolean }> {
-  const statements = [...text.matchAll(/^\s*(import|export)\s([^;]*?)\sfrom\s+'([^']+)'/gms)]
-    .map((m) => ({ from: m[3], typeOnly: /^type\s/.test(m[2]) }));
+  const statements = [...text.matchAll(/^\s*(import|export)\s([^;]*?)\sfrom\s+'([^']+)'/gms)].map((m) => ({
+    from: m[3],
+    typeOnly: /^type\s/.test(m[2]),
+  }));
   const others = [
     ...text.matchAll(/^\s*import\s+'([^']+)'/gm),
     ...text.matchAll(/\b(?:import|require)\(\s*'([^']+)'\s*\)/g),
@@ -120,11 +128,13 @@ function layerOf(pathUnderSrc: string): Layer | null {
 
 /** The import edges of src/: relative imports resolved to paths under src/, packages by name. */
 export function importEdges(files: readonly string[]): ImportEdge[] {
-  return files.flatMap((file) => specifiers(readFileSync(file, 'utf8')).map(({ from, typeOnly }) => ({
-    file: relative(SRC, file),
-    target: from.startsWith('.') ? relative(SRC, join(file, '..', from)) : from,
-    typeOnly,
-  })));
+  return files.flatMap((file) =>
+    specifiers(readFileSync(file, 'utf8')).map(({ from, typeOnly }) => ({
+      file: relative(SRC, file),
+      target: from.startsWith('.') ? relative(SRC, join(file, '..', from)) : from,
+      typeOnly,
+    })),
+  );
 }
 
 /** The edges that point the wrong way, each as a sentence naming the file, its import and the rule. */
@@ -132,13 +142,20 @@ export function wrongWayImports(edges: readonly ImportEdge[]): string[] {
   const problems: string[] = [];
   for (const { file, target, typeOnly } of edges) {
     const from = layerOf(file);
-    if (from === null) { problems.push(`${file}: not in a known layer (${Object.keys(MAY_IMPORT).join(', ')})`); continue; }
-    if (target.startsWith('..')) { problems.push(`${file}: imports ${target}, outside src/`); continue; }
+    if (from === null) {
+      problems.push(`${file}: not in a known layer (${Object.keys(MAY_IMPORT).join(', ')})`);
+      continue;
+    }
+    if (target.startsWith('..')) {
+      problems.push(`${file}: imports ${target}, outside src/`);
+      continue;
+    }
     const to = layerOf(target);
     if (to === null) {
       const packageName = target.startsWith('@') ? target.split('/').slice(0, 2).join('/') : target.split('/')[0];
       const only = PACKAGE_LAYERS.get(packageName);
-      if (only && !only.includes(from)) problems.push(`${file}: imports the package ${packageName}, which only ${only.join(', ')} may use`);
+      if (only && !only.includes(from))
+        problems.push(`${file}: imports the package ${packageName}, which only ${only.join(', ')} may use`);
       continue;
     }
     if (from === to) {
@@ -147,7 +164,8 @@ export function wrongWayImports(edges: readonly ImportEdge[]): string[] {
       continue;
     }
     if (MAY_IMPORT[from].includes(to)) {
-      if (to === 'core' && CORE_TYPES_ONLY.has(from) && typeOnly !== true) problems.push(`${file}: imports ${target} — ${from} may import only types from core`);
+      if (to === 'core' && CORE_TYPES_ONLY.has(from) && typeOnly !== true)
+        problems.push(`${file}: imports ${target} — ${from} may import only types from core`);
       continue;
     }
     problems.push(`${file}: imports ${target} — ${from} may import only ${MAY_IMPORT[from].join(', ')}`);
@@ -162,7 +180,8 @@ describe('layers of src/', () => {
   it('are all checked: every file is in a layer and the graph has edges of each kind', () => {
     assert.ok(files.length > 300, `found ${files.length} files under src/`);
     const layers = new Set(edges.map((e) => layerOf(e.file)));
-    for (const layer of ['core', 'backend', 'cli', 'extension', 'webview'] as const) assert.ok(layers.has(layer), `imports found in ${layer}`);
+    for (const layer of ['core', 'backend', 'cli', 'extension', 'webview'] as const)
+      assert.ok(layers.has(layer), `imports found in ${layer}`);
   });
 
   it('import only downward: shared ← core ← backend ← cli and extension; vscode only in the extension', () => {
@@ -171,9 +190,22 @@ describe('layers of src/', () => {
 
   it('place every module of a tiered layer in a tier', () => {
     for (const [layer, tiers] of SUB_LAYERS) {
-      const modules = new Set(files.map((f) => relative(SRC, f)).filter((f) => layerOf(f) === layer).map((f) => tierOf(layer, f)!.module));
-      assert.deepEqual([...modules].filter((m) => !tiers.flat().includes(m)), [], `modules of ${layer} without a tier`);
-      assert.deepEqual(tiers.flat().filter((m) => !modules.has(m)), [], `tiers of ${layer} naming no module`);
+      const modules = new Set(
+        files
+          .map((f) => relative(SRC, f))
+          .filter((f) => layerOf(f) === layer)
+          .map((f) => tierOf(layer, f)!.module),
+      );
+      assert.deepEqual(
+        [...modules].filter((m) => !tiers.flat().includes(m)),
+        [],
+        `modules of ${layer} without a tier`,
+      );
+      assert.deepEqual(
+        tiers.flat().filter((m) => !modules.has(m)),
+        [],
+        `tiers of ${layer} naming no module`,
+      );
     }
   });
 
@@ -207,8 +239,15 @@ describe('layers of src/', () => {
 
   it('let every layer import shared, and the host and the webview the contracts', () => {
     const allowed: ImportEdge[] = [
-      ...(['core', 'backend', 'cli', 'extension', 'webview', 'contracts'] as const).map((layer) => ({ file: join(layer, 'x.ts'), target: join('shared', 'formatNumber') })),
-      { file: join('extension', 'inspector', 'hostMessages.ts'), target: join('contracts', 'inspectorProtocol'), typeOnly: true },
+      ...(['core', 'backend', 'cli', 'extension', 'webview', 'contracts'] as const).map((layer) => ({
+        file: join(layer, 'x.ts'),
+        target: join('shared', 'formatNumber'),
+      })),
+      {
+        file: join('extension', 'inspector', 'hostMessages.ts'),
+        target: join('contracts', 'inspectorProtocol'),
+        typeOnly: true,
+      },
       { file: join('webview', 'state', 'model.ts'), target: join('contracts', 'inspectorProtocol'), typeOnly: true },
       { file: join('contracts', 'inspectorProtocol.ts'), target: join('core', 'analysis', 'types'), typeOnly: true },
     ];
@@ -230,13 +269,19 @@ describe('layers of src/', () => {
     ].map(({ file, target }) => ({ file: join('core', file), target: join('core', target) }));
     const problems = wrongWayImports(planted);
     assert.equal(problems.length, planted.length, problems.join('\n'));
-    assert.match(problems[2], /core\/linalg may import only errors, assets, stripUndefined, escapeHtml, files, random, wasm within core/);
+    assert.match(
+      problems[2],
+      /core\/linalg may import only errors, assets, stripUndefined, escapeHtml, files, random, wasm within core/,
+    );
     assert.match(problems[5], /core\/train may import only .*data, image within core/);
-    assert.deepEqual(wrongWayImports([
-      { file: join('core', 'store', 'runTypes.ts'), target: join('core', 'train', 'config') },
-      { file: join('core', 'jobs', 'trainingJob.ts'), target: join('core', 'store', 'runStore') },
-      { file: join('core', 'train', 'flow', 'luLayer.ts'), target: join('core', 'train', 'engine') },
-    ]), []);
+    assert.deepEqual(
+      wrongWayImports([
+        { file: join('core', 'store', 'runTypes.ts'), target: join('core', 'train', 'config') },
+        { file: join('core', 'jobs', 'trainingJob.ts'), target: join('core', 'store', 'runStore') },
+        { file: join('core', 'train', 'flow', 'luLayer.ts'), target: join('core', 'train', 'engine') },
+      ]),
+      [],
+    );
   });
 
   it('fail on a planted wrong-way import inside the extension, for each tier', () => {
@@ -255,12 +300,24 @@ describe('layers of src/', () => {
     ].map(({ file, target }) => ({ file: join('extension', file), target: join('extension', target) }));
     const problems = wrongWayImports(planted);
     assert.equal(problems.length, planted.length, problems.join('\n'));
-    assert.match(problems[3], /extension\/training may import only util, ports, trust, config, common, runsLocation within extension/);
+    assert.match(
+      problems[3],
+      /extension\/training may import only util, ports, trust, config, common, runsLocation within extension/,
+    );
     assert.match(problems[10], /extension\/panels has no tier/);
-    assert.deepEqual(wrongWayImports([
-      { file: join('extension', 'tree', 'runsTreeProvider.ts'), target: join('extension', 'training', 'liveProgress') },
-      { file: join('extension', 'inspector', 'inspectorPanel.ts'), target: join('extension', 'common', 'commandArgs') },
-      { file: join('extension', 'commands', 'trainModel.ts'), target: 'vscode' },
-    ]), []);
+    assert.deepEqual(
+      wrongWayImports([
+        {
+          file: join('extension', 'tree', 'runsTreeProvider.ts'),
+          target: join('extension', 'training', 'liveProgress'),
+        },
+        {
+          file: join('extension', 'inspector', 'inspectorPanel.ts'),
+          target: join('extension', 'common', 'commandArgs'),
+        },
+        { file: join('extension', 'commands', 'trainModel.ts'), target: 'vscode' },
+      ]),
+      [],
+    );
   });
 });

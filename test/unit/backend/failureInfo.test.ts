@@ -6,8 +6,10 @@ import { InvertscopeError, isErrorCode } from '../../../src/core/errors';
 
 describe('failures reported across the process boundary', () => {
   it('knows exactly the codes InvertscopeError has', () => {
-    for (const code of ['BAD_INPUT', 'NOT_FOUND', 'CORRUPT', 'NUMERIC', 'NETWORK', 'CANCELLED', 'BACKEND', 'INTERNAL']) assert.ok(isErrorCode(code), code);
-    for (const other of ['PROCESS_EXIT', '', 'bad_input', 'toString', '__proto__', undefined, 3]) assert.equal(isErrorCode(other), false, String(other));
+    for (const code of ['BAD_INPUT', 'NOT_FOUND', 'CORRUPT', 'NUMERIC', 'NETWORK', 'CANCELLED', 'BACKEND', 'INTERNAL'])
+      assert.ok(isErrorCode(code), code);
+    for (const other of ['PROCESS_EXIT', '', 'bad_input', 'toString', '__proto__', undefined, 3])
+      assert.equal(isErrorCode(other), false, String(other));
   });
 
   it('rebuilds an InvertscopeError for our codes and a plain Error otherwise, keeping the message', () => {
@@ -15,7 +17,10 @@ describe('failures reported across the process boundary', () => {
     assert.ok(ours instanceof InvertscopeError);
     assert.equal(ours.code, 'NOT_FOUND');
     assert.equal(ours.message, 'run x: no such file');
-    const died = errorFromFailure({ message: 'training process exited with code 1 before reporting an outcome', code: 'PROCESS_EXIT' });
+    const died = errorFromFailure({
+      message: 'training process exited with code 1 before reporting an outcome',
+      code: 'PROCESS_EXIT',
+    });
     assert.ok(!(died instanceof InvertscopeError));
     assert.equal(died.message, 'training process exited with code 1 before reporting an outcome');
     assert.equal(errorFromFailure(undefined).message, 'the training process failed');

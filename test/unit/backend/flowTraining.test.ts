@@ -26,7 +26,15 @@ function flowConfig(trainCount = 256) {
     learningRate: 1e-4,
     checkpointEpochs: [0, 1],
     dequantize: true,
-    flow: { prior: 'class', init: 'analytic', kinkLayers: 3, ridge: 0.1, warmupSteps: 5, cosineDecay: true, boundarySurrogate: 0.1 },
+    flow: {
+      prior: 'class',
+      init: 'analytic',
+      kinkLayers: 3,
+      ridge: 0.1,
+      warmupSteps: 5,
+      cosineDecay: true,
+      boundarySurrogate: 0.1,
+    },
   });
 }
 
@@ -36,24 +44,39 @@ describe('flow training process', () => {
       // 'auto' picks tfjs-node when installed, else Invertscope's SIMD engine.
       const session = startTraining({ kind: 'new', runsFolder, config: { ...flowConfig(), backend: 'auto' } }, options);
       const logs: string[] = [];
-      session.onMessage((m: FromTrainer) => { if (m.type === 'log') logs.push(m.message); });
+      session.onMessage((m: FromTrainer) => {
+        if (m.type === 'log') logs.push(m.message);
+      });
       const { runId } = await session.started;
       const outcome = await session.outcome;
       assert.equal(outcome.status, 'completed', JSON.stringify(outcome.error));
-      assert.ok(logs.some((l) => /training on (Invertscope WebAssembly SIMD, \d threads?|.*tensorflow)/i.test(l)), `the log names the engine: ${logs.join(' | ')}`);
+      assert.ok(
+        logs.some((l) => /training on (Invertscope WebAssembly SIMD, \d threads?|.*tensorflow)/i.test(l)),
+        `the log names the engine: ${logs.join(' | ')}`,
+      );
 
       const store = new RunStore(runsFolder);
       const run = await store.readRun(runId);
       assert.ok(run.backend?.name === 'simd' || run.backend?.name === 'tensorflow', `ran on ${run.backend?.name}`);
       assert.equal(run.config.flow?.prior, 'class');
-      assert.ok((run.timings.initSeconds ?? -1) > 0, 'the analytic init\'s time is recorded');
-      assert.deepEqual(run.checkpoints.map((c) => c.epoch), [0, 1, 2]);
+      assert.ok((run.timings.initSeconds ?? -1) > 0, "the analytic init's time is recorded");
+      assert.deepEqual(
+        run.checkpoints.map((c) => c.epoch),
+        [0, 1, 2],
+      );
       const epochs = (await store.readMetrics(runId)).records.filter((r): r is EpochMetric => r.type === 'epoch');
-      assert.deepEqual(epochs.map((e) => e.epoch), [0, 1, 2]);
+      assert.deepEqual(
+        epochs.map((e) => e.epoch),
+        [0, 1, 2],
+      );
       assert.ok(Number.isNaN(epochs[0].samplesPerSecond), 'nothing was trained at epoch 0');
       for (const e of epochs) {
         assert.equal(typeof e.testBitsPerDim, 'number', `epoch ${e.epoch} records bits/dim`);
-        assert.equal(e.testBitsPerDim, bitsPerDim(e.testLoss, 784), `epoch ${e.epoch}: bits/dim is bitsPerDim of the test loss`);
+        assert.equal(
+          e.testBitsPerDim,
+          bitsPerDim(e.testLoss, 784),
+          `epoch ${e.epoch}: bits/dim is bitsPerDim of the test loss`,
+        );
       }
       // Training moved the model: each epoch's test loss differs from the initial one.
       assert.notEqual(epochs[2].testLoss, epochs[0].testLoss);
@@ -82,7 +105,8 @@ describe('flow training process', () => {
         const interrupted = startTraining({ kind: 'new', runsFolder, config }, options);
         let steps = 0;
         interrupted.onMessage((m) => {
-          if (m.type === 'progress' && m.metric.type === 'step' && m.metric.epoch === 2 && ++steps === 3) interrupted.cancel();
+          if (m.type === 'progress' && m.metric.type === 'step' && m.metric.epoch === 2 && ++steps === 3)
+            interrupted.cancel();
         });
         const id = (await interrupted.started).runId;
         assert.equal((await interrupted.outcome).status, 'cancelled');
@@ -107,10 +131,15 @@ describe('flow training process', () => {
         assert.deepEqual(b.optimizer.secondMoment, a.optimizer.secondMoment);
         assert.equal(b.optimizer.step, a.optimizer.step);
         assert.equal(b.training.testLoss, a.training.testLoss);
-        const bits = async (runId: string) => (await store.readMetrics(runId)).records.filter((r): r is EpochMetric => r.type === 'epoch').map((e) => e.testBitsPerDim);
+        const bits = async (runId: string) =>
+          (await store.readMetrics(runId)).records
+            .filter((r): r is EpochMetric => r.type === 'epoch')
+            .map((e) => e.testBitsPerDim);
         assert.deepEqual(await bits(id), await bits(straightId));
         // The resume point's sidecar is the one its checkpoint names.
-        const point = await readCheckpoint((await loadResumePoint(store.folderOf(id)))?.file ?? '(no resume point)', { flow: 'require' });
+        const point = await readCheckpoint((await loadResumePoint(store.folderOf(id)))?.file ?? '(no resume point)', {
+          flow: 'require',
+        });
         assert.deepEqual(point.flow?.layers[3].packed, a.flow.layers[3].packed);
         assert.equal((await store.readRun(id)).backend?.name, backend);
       });
@@ -119,7 +148,10 @@ describe('flow training process', () => {
 
   it('refuses a flow on dense layers', async () => {
     await withRunsFolder(async (runsFolder) => {
-      const dense = startTraining({ kind: 'new', runsFolder, config: { ...flowConfig(), architecture: presetArchitecture('base') } }, options);
+      const dense = startTraining(
+        { kind: 'new', runsFolder, config: { ...flowConfig(), architecture: presetArchitecture('base') } },
+        options,
+      );
       const refused = await dense.outcome;
       assert.equal(refused.status, 'failed');
       assert.match(refused.error?.message ?? '', /invalid architecture\.parametrization: "dense"/);

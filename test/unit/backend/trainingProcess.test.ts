@@ -27,7 +27,10 @@ describe('training process', () => {
       const epochs = messages.filter((m) => m.type === 'progress' && m.metric.type === 'epoch');
       assert.equal(epochs.length, 2);
       const checkpoints = messages.filter((m) => m.type === 'checkpoint');
-      assert.deepEqual(checkpoints.map((m) => m.type === 'checkpoint' && m.entry.epoch), [1, 2]);
+      assert.deepEqual(
+        checkpoints.map((m) => m.type === 'checkpoint' && m.entry.epoch),
+        [1, 2],
+      );
 
       const store = new RunStore(runsFolder);
       const run = await store.readRun(started.runId);
@@ -44,10 +47,15 @@ describe('training process', () => {
 
   it('marks a run failed when its process is killed, and its last checkpoint stays readable', async () => {
     await withRunsFolder(async (runsFolder) => {
-      const session = startTraining({ kind: 'new', runsFolder, config: quickConfig({ epochs: 50, trainCount: 512 }) }, options);
+      const session = startTraining(
+        { kind: 'new', runsFolder, config: quickConfig({ epochs: 50, trainCount: 512 }) },
+        options,
+      );
       const started = await session.started;
       await new Promise<void>((resolve) => {
-        session.onMessage((m) => { if (m.type === 'checkpoint') resolve(); });
+        session.onMessage((m) => {
+          if (m.type === 'checkpoint') resolve();
+        });
       });
       process.kill(session.pid as number, 'SIGKILL');
       const outcome = await session.outcome;

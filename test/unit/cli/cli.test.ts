@@ -14,8 +14,15 @@ describe('invertscope CLI', () => {
   it('trains, lists and shows a run, with a line per epoch', async () => {
     await inTempDir(async (dir) => {
       const train = capture(dir);
-      assert.equal(await main(['train', '--model', 'small', '--epochs', '2', '--checkpoints', '1', ...quick], train.ctx), EXIT.ok, train.err());
-      assert.match(train.err(), /epoch 1\/2 {2}train [\d,.]+ nats \(nll [\d,.]+ \+ var penalty [\d.e-]+\) {2}test [\d,.]+ nats {2}[\d,]+ samples\/s/);
+      assert.equal(
+        await main(['train', '--model', 'small', '--epochs', '2', '--checkpoints', '1', ...quick], train.ctx),
+        EXIT.ok,
+        train.err(),
+      );
+      assert.match(
+        train.err(),
+        /epoch 1\/2 {2}train [\d,.]+ nats \(nll [\d,.]+ \+ var penalty [\d.e-]+\) {2}test [\d,.]+ nats {2}[\d,]+ samples\/s/,
+      );
       assert.match(train.err(), /checkpoint {2}epoch 2 → checkpoints\/epoch-0002\.safetensors/);
       const id = /Run: runs\/(\S+)/.exec(train.err())?.[1] ?? '';
 
@@ -36,7 +43,11 @@ describe('invertscope CLI', () => {
     await inTempDir(async (dir) => {
       const c = capture(dir);
       assert.equal(await main(['train', '--epochs', '1', '--json', ...quick], c.ctx), EXIT.ok);
-      const types = c.out().trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+      const types = c
+        .out()
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { type: string }).type);
       assert.equal(types[0] === 'log' || types[0] === 'started', true);
       assert.equal(types[types.length - 1], 'finished');
       assert.ok(types.includes('checkpoint'));
@@ -61,7 +72,10 @@ describe('invertscope CLI', () => {
       const c = capture(dir);
       assert.equal(await main(['show', 'nothing-here'], c.ctx), EXIT.badInput);
       const d = capture(dir);
-      assert.equal(await main(['train', '--data', join(dir, 'no-such-folder'), '--epochs', '1', '--backend', 'wasm'], d.ctx), EXIT.badInput);
+      assert.equal(
+        await main(['train', '--data', join(dir, 'no-such-folder'), '--epochs', '1', '--backend', 'wasm'], d.ctx),
+        EXIT.badInput,
+      );
       assert.match(d.err(), /no-such-folder/);
     });
   });

@@ -21,8 +21,20 @@ describe('train presets for the flow objective', () => {
     assert.equal(config.architecture.layers.length, 4);
     assert.ok(config.architecture.layers.every((l) => l.activation));
     assert.deepEqual([config.epochs, config.batchSize, config.learningRate, config.dequantize], [15, 128, 1e-4, true]);
-    assert.deepEqual(config.flow, { prior: 'paper', init: 'analytic', kinkLayers: 3, ridge: 0.1, warmupSteps: 200, cosineDecay: true, boundarySurrogate: 0.1 });
-    assert.deepEqual(config.checkpointEpochs, [0, 10], 'the initialized model and epoch 10 (15, the last, always gets one)');
+    assert.deepEqual(config.flow, {
+      prior: 'paper',
+      init: 'analytic',
+      kinkLayers: 3,
+      ridge: 0.1,
+      warmupSteps: 200,
+      cosineDecay: true,
+      boundarySurrogate: 0.1,
+    });
+    assert.deepEqual(
+      config.checkpointEpochs,
+      [0, 10],
+      'the initialized model and epoch 10 (15, the last, always gets one)',
+    );
   });
 
   it('--model flow11 is 11 LU layers with LeakyReLU(0.2) after layers 1–10, a class prior and 0 epochs', () => {
@@ -30,7 +42,10 @@ describe('train presets for the flow objective', () => {
     assert.equal(config.objective, 'flow');
     assert.equal(config.architecture.name, 'flow11');
     assert.equal(config.architecture.negativeSlope, 0.2);
-    assert.deepEqual(config.architecture.layers.map((l) => l.activation), [...new Array<boolean>(10).fill(true), false]);
+    assert.deepEqual(
+      config.architecture.layers.map((l) => l.activation),
+      [...new Array<boolean>(10).fill(true), false],
+    );
     assert.equal(config.epochs, 0);
     assert.deepEqual(config.checkpointEpochs, [0]);
     assert.equal(config.flow?.prior, 'class');
@@ -38,14 +53,44 @@ describe('train presets for the flow objective', () => {
     assert.equal(config.flow?.kinkLayers, 10);
   });
 
-  it('lets every flow setting be overridden, and refuses flow settings for the paper\'s loss', () => {
-    const config = trainConfigFromFlags({ model: 'base', objective: 'flow', prior: 'class', init: 'default', warmup: 0, 'no-cosine': true, tau: 0, 'no-dequantize': true, epochs: 3 }, '/tmp');
-    assert.deepEqual(config.flow, { prior: 'class', init: 'default', kinkLayers: 3, ridge: 0.1, warmupSteps: 0, cosineDecay: false, boundarySurrogate: 0 });
+  it("lets every flow setting be overridden, and refuses flow settings for the paper's loss", () => {
+    const config = trainConfigFromFlags(
+      {
+        model: 'base',
+        objective: 'flow',
+        prior: 'class',
+        init: 'default',
+        warmup: 0,
+        'no-cosine': true,
+        tau: 0,
+        'no-dequantize': true,
+        epochs: 3,
+      },
+      '/tmp',
+    );
+    assert.deepEqual(config.flow, {
+      prior: 'class',
+      init: 'default',
+      kinkLayers: 3,
+      ridge: 0.1,
+      warmupSteps: 0,
+      cosineDecay: false,
+      boundarySurrogate: 0,
+    });
     assert.equal(config.dequantize, false);
-    assert.throws(() => trainConfigFromFlags({ model: 'base', prior: 'class' }, '/tmp'), (e: Error) => e instanceof UsageError && /--prior applies to --objective flow only/.test(e.message));
+    assert.throws(
+      () => trainConfigFromFlags({ model: 'base', prior: 'class' }, '/tmp'),
+      (e: Error) => e instanceof UsageError && /--prior applies to --objective flow only/.test(e.message),
+    );
     assert.throws(() => trainConfigFromFlags({ model: 'flow11', objective: 'seed' }, '/tmp'), /flow11 is a flow/);
-    assert.throws(() => trainConfigFromFlags({ model: 'base', epochs: 0 }, '/tmp'), /invalid epochs: 0 .*flow objective only/);
-    assert.throws(() => trainConfigFromFlags({ model: 'small', objective: 'flow', 'kink-layers': 1 }, '/tmp'), /invalid flow\.kinkLayers: 1 \(an integer in 0\.\.0\)/);
+    assert.throws(
+      () => trainConfigFromFlags({ model: 'base', epochs: 0 }, '/tmp'),
+      /invalid epochs: 0 .*flow objective only/,
+    );
+    assert.throws(
+      () => trainConfigFromFlags({ model: 'small', objective: 'flow', 'kink-layers': 1 }, '/tmp'),
+      /invalid flow\.kinkLayers: 1 \(an integer in 0\.\.0\)/,
+    );
   });
 });
 
@@ -55,25 +100,42 @@ describe('invertscope compare', () => {
     dir = await mkdtemp(join(tmpdir(), 'invertscope-compare-'));
     // The commands' classifier, trained on a few digits under the real cache key so the test does not spend 15 s on it.
     const split = await smallSplit(300, 100);
-    await loadOrTrainClassifier({ cacheFolder: join(dir, 'runs', '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
+    await loadOrTrainClassifier({
+      cacheFolder: join(dir, 'runs', '.cache'),
+      settings: CLASSIFIER_SETTINGS,
+      dataDescription: CLASSIFIER_DATA,
+      loadData: async () => split,
+    });
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints the paper\'s loss and a flow in two columns and writes one PNG of both', async () => {
+  it("prints the paper's loss and a flow in two columns and writes one PNG of both", async () => {
     const data = ['--train-count', '300', '--test-count', '60', '--backend', 'wasm'];
     const seed = capture(dir);
-    assert.equal(await main(['train', '--model', 'small', '--epochs', '1', '--batch-size', '32', ...data], seed.ctx), EXIT.ok, seed.err());
+    assert.equal(
+      await main(['train', '--model', 'small', '--epochs', '1', '--batch-size', '32', ...data], seed.ctx),
+      EXIT.ok,
+      seed.err(),
+    );
     const seedId = /Run: runs\/(\S+)/.exec(seed.err())?.[1] ?? '';
     const flow = capture(dir);
-    assert.equal(await main(['train', '--model', 'small', '--objective', 'flow', '--epochs', '0', ...data], flow.ctx), EXIT.ok, flow.err());
+    assert.equal(
+      await main(['train', '--model', 'small', '--objective', 'flow', '--epochs', '0', ...data], flow.ctx),
+      EXIT.ok,
+      flow.err(),
+    );
     assert.match(flow.err(), /epoch 0\/0 .*\(([\d.]+) bits\/dim\) {2}initialized model/);
     const flowId = /Run: runs\/(\S+)/.exec(flow.err())?.[1] ?? '';
 
     const c = capture(dir);
     const quick = ['--test-images', '20', '--noise', '1e-2', '--samples', '4', '--extra-temperatures', '0.5'];
-    assert.equal(await main(['compare', seedId, `${flowId}@0`, '--out', 'both.png', ...quick], c.ctx), EXIT.ok, c.err());
+    assert.equal(
+      await main(['compare', seedId, `${flowId}@0`, '--out', 'both.png', ...quick], c.ctx),
+      EXIT.ok,
+      c.err(),
+    );
     const text = c.out();
     assert.match(text, new RegExp(`A: ${seedId} @ 1 +B: ${flowId} @ 0`));
     assert.match(text, /objective +the paper's loss \(seed\) +exact likelihood \(flow\)/);
@@ -83,16 +145,32 @@ describe('invertscope compare', () => {
     assert.match(text, /round trip: f32 embedding, f64 inverse +\|err\| /);
     assert.match(text, /round trip: all float64 +\|err\| /);
     assert.match(text, /noise: recognizable up to δ \(float32\)/);
-    assert.match(text, /generation own target float64 T=0\.5 +[\d.]+% read as asked \(N\(2a, T²\)\) +[\d.]+% read as asked/);
+    assert.match(
+      text,
+      /generation own target float64 T=0\.5 +[\d.]+% read as asked \(N\(2a, T²\)\) +[\d.]+% read as asked/,
+    );
     assert.match(text, /\nverdict +(invertible in float32|float32 is not enough|not invertible, even in float64)/);
     for (const line of text.split('\n')) assert.ok(line.length <= 120, `${line.length} columns: ${line}`);
     const png = pngSize(await readFile(join(dir, 'both.png')));
-    assert.ok(png.width > 2 * png.height * 0.5 && png.height > 280, `two panels of ten digit rows: ${png.width}×${png.height}`);
+    assert.ok(
+      png.width > 2 * png.height * 0.5 && png.height > 280,
+      `two panels of ten digit rows: ${png.width}×${png.height}`,
+    );
 
     const json = capture(dir);
-    assert.equal(await main(['compare', seedId, flowId, '--out', 'both.png', '--json', ...quick], json.ctx), EXIT.ok, json.err());
-    const parsed = JSON.parse(json.out()) as { checkpoints: Array<{ training: { objective: string }; testBitsPerDim: number | null; kappas: number[] }>; png: string };
-    assert.deepEqual(parsed.checkpoints.map((k) => k.training.objective), ['seed', 'flow']);
+    assert.equal(
+      await main(['compare', seedId, flowId, '--out', 'both.png', '--json', ...quick], json.ctx),
+      EXIT.ok,
+      json.err(),
+    );
+    const parsed = JSON.parse(json.out()) as {
+      checkpoints: Array<{ training: { objective: string }; testBitsPerDim: number | null; kappas: number[] }>;
+      png: string;
+    };
+    assert.deepEqual(
+      parsed.checkpoints.map((k) => k.training.objective),
+      ['seed', 'flow'],
+    );
     assert.equal(parsed.checkpoints[0].testBitsPerDim, null);
     assert.equal(typeof parsed.checkpoints[1].testBitsPerDim, 'number');
     assert.equal(parsed.checkpoints[1].kappas.length, 1);

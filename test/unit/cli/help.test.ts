@@ -13,10 +13,14 @@ function flagBlock(help: string, name: string): string {
   assert.ok(start >= 0, `--${name} is not in the help`);
   let end = start + 1;
   while (end < lines.length && /^ {26}\S/.test(lines[end])) end++;
-  return lines.slice(start, end).map((l) => l.trim()).join(' ');
+  return lines
+    .slice(start, end)
+    .map((l) => l.trim())
+    .join(' ');
 }
 
-const current = (flags: Readonly<Record<string, FlagSpec>>) => Object.entries(flags).filter(([, spec]) => spec.renamedTo === undefined);
+const current = (flags: Readonly<Record<string, FlagSpec>>) =>
+  Object.entries(flags).filter(([, spec]) => spec.renamedTo === undefined);
 
 describe('invertscope --help', () => {
   it('lists every option of every command with its description, allowed values and default', () => {
@@ -26,10 +30,14 @@ describe('invertscope --help', () => {
         const where = `${command.name} --${name}`;
         assert.ok(spec.type === 'boolean' || spec.default !== undefined, `${where} declares no default`);
         const block = flagBlock(help, name);
-        assert.ok(block.includes(spec.description.split(' ').slice(0, 3).join(' ')), `${where}: no description in ${block}`);
+        assert.ok(
+          block.includes(spec.description.split(' ').slice(0, 3).join(' ')),
+          `${where}: no description in ${block}`,
+        );
         assert.match(block, /default: \S/, `${where}: no default in ${block}`);
         const allowed = allowedValues(spec);
-        if (allowed) assert.ok(block.replace(/\s+/g, ' ').includes(allowed), `${where}: "${allowed}" missing from ${block}`);
+        if (allowed)
+          assert.ok(block.replace(/\s+/g, ' ').includes(allowed), `${where}: "${allowed}" missing from ${block}`);
       }
     }
   });
@@ -41,20 +49,38 @@ describe('invertscope --help', () => {
     assert.match(flagBlock(help, 'backend'), /one of: auto, tensorflow, simd, wasm, cpu · default: auto/);
     assert.match(flagBlock(help, 'batch-size'), /an integer from 1 to 4096 · default: 64/);
     assert.match(flagBlock(help, 'runs'), /default: \.\/runs/);
-    for (const name of ['lr', 'batch-size', 'seed', 'backend', 'prior', 'init', 'kink-layers', 'ridge', 'warmup', 'no-cosine', 'tau', 'no-dequantize']) {
+    for (const name of [
+      'lr',
+      'batch-size',
+      'seed',
+      'backend',
+      'prior',
+      'init',
+      'kink-layers',
+      'ridge',
+      'warmup',
+      'no-cosine',
+      'tau',
+      'no-dequantize',
+    ]) {
       assert.ok(flagBlock(help, name).length > 0);
     }
   });
 
   it('keeps every help line within 100 columns', () => {
     for (const command of COMMANDS) {
-      for (const line of commandHelp(command).split('\n')) assert.ok(line.length <= 100, `${command.name}: ${line.length} columns: ${line}`);
+      for (const line of commandHelp(command).split('\n'))
+        assert.ok(line.length <= 100, `${command.name}: ${line.length} columns: ${line}`);
     }
   });
 
-  it('prints a command\'s help for --help, -h and `help <command>`, with status 0', async () => {
+  it("prints a command's help for --help, -h and `help <command>`, with status 0", async () => {
     const expected = commandHelp(COMMANDS.find((c) => c.name === 'generate') as (typeof COMMANDS)[number]);
-    for (const argv of [['generate', '--help'], ['generate', 'x', '-h'], ['help', 'generate']]) {
+    for (const argv of [
+      ['generate', '--help'],
+      ['generate', 'x', '-h'],
+      ['help', 'generate'],
+    ]) {
       const c = capture('/tmp');
       assert.equal(await main(argv, c.ctx), EXIT.ok);
       assert.equal(c.out(), `${expected}\n`);
@@ -64,7 +90,13 @@ describe('invertscope --help', () => {
 
 describe('invertscope command-line mistakes', () => {
   it('suggests the closest command for a mistyped one, with the usage status', async () => {
-    for (const [typed, meant] of [['trian', 'train'], ['analyse', 'analyze'], ['generat', 'generate'], ['shwo', 'show'], ['download', 'download-mnist']]) {
+    for (const [typed, meant] of [
+      ['trian', 'train'],
+      ['analyse', 'analyze'],
+      ['generat', 'generate'],
+      ['shwo', 'show'],
+      ['download', 'download-mnist'],
+    ]) {
       const c = capture('/tmp');
       assert.equal(await main([typed], c.ctx), EXIT.usage);
       assert.match(c.err(), new RegExp(`unknown command "${typed}" \\(did you mean ${meant}\\?\\)`));
@@ -81,7 +113,10 @@ describe('invertscope command-line mistakes', () => {
     assert.match(option.err(), /unknown option --epoch \(did you mean --epochs\?\)/);
     const value = capture('/tmp');
     assert.equal(await main(['train', '--model', 'smal'], value.ctx), EXIT.usage);
-    assert.match(value.err(), /invalid --model: "smal" \(expected one of base, small, noact, custom, flow11, flowgen\) \(did you mean small\?\)/);
+    assert.match(
+      value.err(),
+      /invalid --model: "smal" \(expected one of base, small, noact, custom, flow11, flowgen\) \(did you mean small\?\)/,
+    );
   });
 
   it('refuses the former --out of train, runs, show, resume and import, and prints the command line to run instead', async () => {
@@ -105,7 +140,19 @@ describe('invertscope command-line mistakes', () => {
 describe('one meaning per flag name', () => {
   it('--runs is the runs folder in every command that reads or writes runs', () => {
     const withRuns = COMMANDS.filter((c) => c.flags.runs !== undefined).map((c) => c.name);
-    assert.deepEqual(withRuns, ['report', 'train', 'runs', 'show', 'resume', 'import', 'analyze', 'timeline', 'reconstruct', 'generate', 'compare']);
+    assert.deepEqual(withRuns, [
+      'report',
+      'train',
+      'runs',
+      'show',
+      'resume',
+      'import',
+      'analyze',
+      'timeline',
+      'reconstruct',
+      'generate',
+      'compare',
+    ]);
     for (const command of COMMANDS) {
       const runs = command.flags.runs;
       if (!runs) continue;

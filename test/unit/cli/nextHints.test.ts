@@ -15,11 +15,14 @@ import { shellWords } from '../../helpers/shellWords';
 function hintedCommands(stderr: string, prefix: string): string[][] {
   const line = stderr.split('\n').find((l) => l.startsWith(prefix));
   assert.ok(line, `no "${prefix}" line in:\n${stderr}`);
-  return line.slice(prefix.length).split('  ·  ').map((c) => {
-    const words = shellWords(c.trim());
-    assert.equal(words[0], 'invertscope', c);
-    return words.slice(1);
-  });
+  return line
+    .slice(prefix.length)
+    .split('  ·  ')
+    .map((c) => {
+      const words = shellWords(c.trim());
+      assert.equal(words[0], 'invertscope', c);
+      return words.slice(1);
+    });
 }
 
 describe('command lines the CLI suggests', () => {
@@ -29,7 +32,12 @@ describe('command lines the CLI suggests', () => {
     dir = await mkdtemp(join(tmpdir(), 'invertscope-hints-'));
     // The analysis classifier, trained on a few digits under the real cache key, so the hinted analyze takes seconds.
     const split = await smallSplit(300, 100);
-    await loadOrTrainClassifier({ cacheFolder: join(dir, runs, '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
+    await loadOrTrainClassifier({
+      cacheFolder: join(dir, runs, '.cache'),
+      settings: CLASSIFIER_SETTINGS,
+      dataDescription: CLASSIFIER_DATA,
+      loadData: async () => split,
+    });
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -38,7 +46,11 @@ describe('command lines the CLI suggests', () => {
   it('after training into another runs folder, the "Next:" commands work when pasted', async () => {
     const train = capture(dir);
     const quick = ['--train-count', '256', '--test-count', '64', '--batch-size', '32', '--backend', 'wasm'];
-    assert.equal(await main(['train', '--model', 'small', '--epochs', '1', '--runs', runs, ...quick], train.ctx), EXIT.ok, train.err());
+    assert.equal(
+      await main(['train', '--model', 'small', '--epochs', '1', '--runs', runs, ...quick], train.ctx),
+      EXIT.ok,
+      train.err(),
+    );
     const [show, analyze] = hintedCommands(train.err(), 'Next: ');
     assert.deepEqual(show.slice(-2), ['--runs', runs], 'show names the runs folder');
 

@@ -5,7 +5,16 @@ import { terminalScreen } from '../../helpers/terminalScreen';
 
 function tty(columns = 100) {
   const writes: string[] = [];
-  return { stream: { isTTY: true, columns, write: (t: string) => { writes.push(t); } }, writes };
+  return {
+    stream: {
+      isTTY: true,
+      columns,
+      write: (t: string) => {
+        writes.push(t);
+      },
+    },
+    writes,
+  };
 }
 
 describe('CLI progress bar', () => {
@@ -60,7 +69,14 @@ describe('CLI progress bar', () => {
 
   it('writes nothing to a stream that is not a terminal', () => {
     const writes: string[] = [];
-    const bar = new ProgressBar({ write: (t: string) => { writes.push(t); } }, () => 0);
+    const bar = new ProgressBar(
+      {
+        write: (t: string) => {
+          writes.push(t);
+        },
+      },
+      () => 0,
+    );
     bar.update(0.5, 'x');
     bar.done();
     assert.deepEqual(writes, []);

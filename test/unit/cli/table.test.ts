@@ -16,13 +16,20 @@ describe('CLI tables', () => {
   });
 
   it('leaves a table that fits as it was', () => {
-    const rows = [['a', '1'], ['bb', '22']];
+    const rows = [
+      ['a', '1'],
+      ['bb', '22'],
+    ];
     assert.equal(table(['K', 'V'], rows, { maxWidth: 80 }), table(['K', 'V'], rows));
   });
 
   it('wraps text at spaces and cuts long paths after a slash', () => {
     assert.deepEqual(wrapText('one two three four', 9), ['one two', 'three', 'four']);
-    assert.deepEqual(wrapText('runs/abcdefgh/checkpoints/x.safetensors', 20), ['runs/abcdefgh/', 'checkpoints/', 'x.safetensors']);
+    assert.deepEqual(wrapText('runs/abcdefgh/checkpoints/x.safetensors', 20), [
+      'runs/abcdefgh/',
+      'checkpoints/',
+      'x.safetensors',
+    ]);
     assert.deepEqual(wrapText('', 10), ['']);
   });
 });

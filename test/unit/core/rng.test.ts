@@ -4,7 +4,8 @@ import { createRng } from '../../../src/core/random/rng';
 
 describe('createRng', () => {
   it('repeats the same stream for the same seed', () => {
-    const a = createRng(7), b = createRng(7);
+    const a = createRng(7),
+      b = createRng(7);
     for (let i = 0; i < 100; i++) assert.equal(a.uniform(), b.uniform());
   });
 
@@ -16,7 +17,9 @@ describe('createRng', () => {
 
   it('draws uniforms in [0, 1) with mean near 1/2 and normals with unit variance', () => {
     const r = createRng(3);
-    let sum = 0, sq = 0, nsum = 0;
+    let sum = 0,
+      sq = 0,
+      nsum = 0;
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       const u = r.uniform();

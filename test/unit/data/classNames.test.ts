@@ -23,8 +23,11 @@ describe('class names of a data set', () => {
     assert.equal(labelName(9, classes), '9');
   });
 
-  it('recognizes Debian\'s Fashion-MNIST by the SHA-256 of its test labels, and names an ankle boot one', async () => {
-    assert.ok(existsSync(FASHION), `${FASHION} is missing: run scripts/install-test-deps.sh (it installs Debian's dataset-fashion-mnist)`);
+  it("recognizes Debian's Fashion-MNIST by the SHA-256 of its test labels, and names an ankle boot one", async () => {
+    assert.ok(
+      existsSync(FASHION),
+      `${FASHION} is missing: run scripts/install-test-deps.sh (it installs Debian's dataset-fashion-mnist)`,
+    );
     const classes = await classNamesOf({ kind: 'idx', folder: FASHION });
     assert.equal(classes.dataset, 'Fashion-MNIST');
     assert.equal(classes.noun, 'class');
@@ -45,16 +48,29 @@ describe('class names of a data set', () => {
     assert.equal(labelName(3, unknown), 'class 3');
     assert.equal(describeLabel(3, unknown), 'class 3');
 
-    writeFileSync(join(named, CLASS_NAMES_FILE), `# my letters\n${'abcdefghij'.split('').map((c) => `letter ${c}`).join('\n')}\n`);
+    writeFileSync(
+      join(named, CLASS_NAMES_FILE),
+      `# my letters\n${'abcdefghij'
+        .split('')
+        .map((c) => `letter ${c}`)
+        .join('\n')}\n`,
+    );
     const classes = await classNamesOf({ kind: 'idx', folder: named });
     assert.deepEqual(classes.names.slice(0, 2), ['letter a', 'letter b']);
     assert.equal(classes.source, join(named, CLASS_NAMES_FILE));
-    assert.equal(parseClassNames([...'0123456789'].join('\n'), 'digits.txt', 10).noun, 'digit', 'a file naming 0–9 in order names digits');
+    assert.equal(
+      parseClassNames([...'0123456789'].join('\n'), 'digits.txt', 10).noun,
+      'digit',
+      'a file naming 0–9 in order names digits',
+    );
   });
 
   it('refuses a names file that names the wrong number of classes or one twice, naming the file', () => {
-    const check = (text: string, pattern: RegExp) => assert.throws(() => parseClassNames(text, '/data/class-names.txt', 3),
-      (error: unknown) => isInvertscopeError(error) && error.code === 'BAD_INPUT' && pattern.test(error.message));
+    const check = (text: string, pattern: RegExp) =>
+      assert.throws(
+        () => parseClassNames(text, '/data/class-names.txt', 3),
+        (error: unknown) => isInvertscopeError(error) && error.code === 'BAD_INPUT' && pattern.test(error.message),
+      );
     check('cat\ndog\n', /^\/data\/class-names\.txt: names 2 classes, the labels go up to 3/);
     check('cat\ndog\ncat\n', /^\/data\/class-names\.txt: "cat" names two classes/);
   });

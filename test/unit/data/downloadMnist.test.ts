@@ -33,7 +33,11 @@ let caseNumber = 0;
 
 before(async () => {
   server = await startMirrorServer(archives, {
-    good: 'serve', missing: 'missing', cut: 'cut-once', norange: 'ignore-range', hang: 'hang',
+    good: 'serve',
+    missing: 'missing',
+    cut: 'cut-once',
+    norange: 'ignore-range',
+    hang: 'hang',
   });
   temp = makeTempFolder('download');
 });
@@ -63,7 +67,10 @@ describe('downloadMnist defaults', () => {
       'https://storage.googleapis.com/cvdf-datasets/mnist/',
       'https://yann.lecun.com/exdb/mnist/',
     ]);
-    assert.deepEqual(MNIST_DOWNLOAD_FILES.map((f) => f.name), [...archives.keys()]);
+    assert.deepEqual(
+      MNIST_DOWNLOAD_FILES.map((f) => f.name),
+      [...archives.keys()],
+    );
     for (const file of MNIST_DOWNLOAD_FILES) assert.match(file.sha256, /^[0-9a-f]{64}$/);
   });
 });
@@ -71,7 +78,12 @@ describe('downloadMnist defaults', () => {
 describe('downloadMnist against a local server', () => {
   it('downloads and verifies every file, reports progress, and the folder then loads', async () => {
     const progress: DownloadProgress[] = [];
-    const result = await downloadMnist({ folder, mirrors: [server.url('good')], files: FILES, onProgress: (p) => progress.push(p) });
+    const result = await downloadMnist({
+      folder,
+      mirrors: [server.url('good')],
+      files: FILES,
+      onProgress: (p) => progress.push(p),
+    });
     assert.equal(result.files.length, 4);
     for (const [name, body] of archives) {
       assert.deepEqual(readFileSync(join(folder, name)), body);
@@ -92,16 +104,30 @@ describe('downloadMnist against a local server', () => {
     writeFileSync(join(folder, 't10k-labels-idx1-ubyte.gz'), Buffer.from('stale'));
     server.reset();
     const again = await downloadMnist({ folder, mirrors: [server.url('good')], files: FILES });
-    assert.deepEqual(server.requests.map((r) => r.file), ['t10k-labels-idx1-ubyte.gz']);
-    assert.deepEqual(again.files.map((f) => f.url === null), [true, true, true, false]);
-    assert.deepEqual(readFileSync(join(folder, 't10k-labels-idx1-ubyte.gz')), archives.get('t10k-labels-idx1-ubyte.gz'));
+    assert.deepEqual(
+      server.requests.map((r) => r.file),
+      ['t10k-labels-idx1-ubyte.gz'],
+    );
+    assert.deepEqual(
+      again.files.map((f) => f.url === null),
+      [true, true, true, false],
+    );
+    assert.deepEqual(
+      readFileSync(join(folder, 't10k-labels-idx1-ubyte.gz')),
+      archives.get('t10k-labels-idx1-ubyte.gz'),
+    );
   });
 
   it('rejects bytes whose hash differs, keeping neither the file nor the partial download', async () => {
     const wrong = 'ab'.repeat(32);
-    const error = await rejection(downloadMnist({ folder, mirrors: [server.url('good')], files: [{ name: IMAGES, sha256: wrong }] }));
+    const error = await rejection(
+      downloadMnist({ folder, mirrors: [server.url('good')], files: [{ name: IMAGES, sha256: wrong }] }),
+    );
     assert.equal(error.code, 'CORRUPT');
-    assert.match(error.message, new RegExp(`SHA-256 mismatch: expected ${wrong}, got ${sha256(archives.get(IMAGES)!)}`));
+    assert.match(
+      error.message,
+      new RegExp(`SHA-256 mismatch: expected ${wrong}, got ${sha256(archives.get(IMAGES)!)}`),
+    );
     assert.ok(!existsSync(join(folder, IMAGES)));
     assert.ok(!existsSync(join(folder, `${IMAGES}.part`)));
   });
@@ -110,14 +136,19 @@ describe('downloadMnist against a local server', () => {
     const result = await downloadMnist({ folder, mirrors: [server.url('cut')], files: imagesFile });
     const body = archives.get(IMAGES)!;
     assert.deepEqual(readFileSync(join(folder, IMAGES)), body);
-    assert.deepEqual(server.requests.map((r) => r.status), [200, 206]);
+    assert.deepEqual(
+      server.requests.map((r) => r.status),
+      [200, 206],
+    );
     const resumedAt = Number(/^bytes=(\d+)-$/.exec(server.requests[1].range ?? '')?.[1]);
     assert.ok(resumedAt > 0 && resumedAt <= body.length >> 1, `resumed at ${server.requests[1].range}`);
     assert.equal(result.files[0].resumedBytes, resumedAt);
   });
 
   it('resumes a .part left by an earlier, failed call', async () => {
-    const first = await rejection(downloadMnist({ folder, mirrors: [server.url('cut')], files: imagesFile, attemptsPerMirror: 1 }));
+    const first = await rejection(
+      downloadMnist({ folder, mirrors: [server.url('cut')], files: imagesFile, attemptsPerMirror: 1 }),
+    );
     assert.equal(first.code, 'NETWORK');
     assert.match(first.message, /transfer broke after \d+ of \d+ bytes/);
     const kept = statSync(join(folder, `${IMAGES}.part`)).size;
@@ -143,8 +174,14 @@ describe('downloadMnist against a local server', () => {
 
   it('falls through to the next mirror when one answers 404', async () => {
     const result = await downloadMnist({ folder, mirrors: [server.url('missing'), server.url('good')], files: FILES });
-    assert.deepEqual(result.files.map((f) => f.url), FILES.map((f) => `${server.url('good')}${f.name}`));
-    assert.deepEqual(server.requests.filter((r) => r.mirror === 'missing').map((r) => r.status), [404, 404, 404, 404]);
+    assert.deepEqual(
+      result.files.map((f) => f.url),
+      FILES.map((f) => `${server.url('good')}${f.name}`),
+    );
+    assert.deepEqual(
+      server.requests.filter((r) => r.mirror === 'missing').map((r) => r.status),
+      [404, 404, 404, 404],
+    );
   });
 
   it('names every mirror and its failure when none can be reached', async () => {
@@ -158,19 +195,32 @@ describe('downloadMnist against a local server', () => {
   });
 
   it('gives up on a mirror that stops sending data', async () => {
-    const error = await rejection(downloadMnist({
-      folder, mirrors: [server.url('hang')], files: imagesFile, stallTimeoutMs: 300, attemptsPerMirror: 2,
-    }));
+    const error = await rejection(
+      downloadMnist({
+        folder,
+        mirrors: [server.url('hang')],
+        files: imagesFile,
+        stallTimeoutMs: 300,
+        attemptsPerMirror: 2,
+      }),
+    );
     assert.equal(error.code, 'NETWORK');
     assert.match(error.message, /2 attempts, last: no data for 0\.3 s after \d+ of \d+ bytes/);
   });
 
   it('stops when the signal aborts and leaves no final file', async () => {
     const controller = new AbortController();
-    const error = await rejection(downloadMnist({
-      folder, mirrors: [server.url('hang')], files: imagesFile, signal: controller.signal,
-      onProgress: (p) => { if (p.bytesDone > 0) controller.abort(); },
-    }));
+    const error = await rejection(
+      downloadMnist({
+        folder,
+        mirrors: [server.url('hang')],
+        files: imagesFile,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.bytesDone > 0) controller.abort();
+        },
+      }),
+    );
     assert.equal(error.code, 'CANCELLED');
     assert.ok(!existsSync(join(folder, IMAGES)));
     assert.ok(statSync(join(folder, `${IMAGES}.part`)).size > 0, 'the partial download stays for a later resume');
@@ -178,25 +228,39 @@ describe('downloadMnist against a local server', () => {
 
   it('passes an exception from the progress callback through without retrying', async () => {
     const boom = new Error('progress view closed');
-    await assert.rejects(downloadMnist({
-      folder, mirrors: [server.url('good')], files: imagesFile, onProgress: (p) => { if (p.bytesDone > 0) throw boom; },
-    }), (error: unknown) => error === boom);
+    await assert.rejects(
+      downloadMnist({
+        folder,
+        mirrors: [server.url('good')],
+        files: imagesFile,
+        onProgress: (p) => {
+          if (p.bytesDone > 0) throw boom;
+        },
+      }),
+      (error: unknown) => error === boom,
+    );
     assert.equal(server.requests.length, 1);
   });
 
   it('makes no request when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await rejection(downloadMnist({ folder, mirrors: [server.url('good')], files: FILES, signal: controller.signal }));
+    const error = await rejection(
+      downloadMnist({ folder, mirrors: [server.url('good')], files: FILES, signal: controller.signal }),
+    );
     assert.equal(error.code, 'CANCELLED');
     assert.equal(server.requests.length, 0);
   });
 
   it('rejects a malformed hash or mirror before any request', async () => {
-    const badHash = await rejection(downloadMnist({ folder, mirrors: [server.url('good')], files: [{ name: IMAGES, sha256: 'abc' }] }));
+    const badHash = await rejection(
+      downloadMnist({ folder, mirrors: [server.url('good')], files: [{ name: IMAGES, sha256: 'abc' }] }),
+    );
     assert.equal(badHash.code, 'BAD_INPUT');
     assert.match(badHash.message, /sha256 must be 64 hex digits, got "abc"/);
-    const badMirror = await rejection(downloadMnist({ folder, mirrors: [server.url('good'), 'ftp://example.org/mnist/'], files: imagesFile }));
+    const badMirror = await rejection(
+      downloadMnist({ folder, mirrors: [server.url('good'), 'ftp://example.org/mnist/'], files: imagesFile }),
+    );
     assert.equal(badMirror.code, 'BAD_INPUT');
     assert.match(badMirror.message, /must be an http or https URL/);
     assert.equal(server.requests.length, 0);

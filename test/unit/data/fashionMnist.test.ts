@@ -56,7 +56,8 @@ describe('the real Fashion-MNIST files', () => {
 
   it('have pixels in [0, 1] spanning the whole range', () => {
     const { train } = loaded();
-    let min = Infinity, max = -Infinity;
+    let min = Infinity,
+      max = -Infinity;
     for (const v of train.images) {
       if (v < min) min = v;
       if (v > max) max = v;
@@ -65,7 +66,7 @@ describe('the real Fashion-MNIST files', () => {
     assert.equal(max, 1);
   });
 
-  it('match values read independently with Python\'s gzip module', () => {
+  it("match values read independently with Python's gzip module", () => {
     // python3: gzip.open(f).read()[8:] for labels, [16:] for images; sums of the raw bytes.
     const { train, test } = loaded();
     assert.deepEqual(Array.from(train.labels.subarray(0, 10)), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);

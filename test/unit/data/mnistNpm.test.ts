@@ -53,7 +53,8 @@ describe('loadMnistNpm', () => {
   });
 
   it('has pixel values in [0, 1] that reach both ends', () => {
-    let min = Infinity, max = -Infinity;
+    let min = Infinity,
+      max = -Infinity;
     for (const v of digits.dataset.images) {
       if (v < min) min = v;
       if (v > max) max = v;
@@ -74,8 +75,13 @@ describe('loadMnistNpm', () => {
   it('rejects a class file whose length is not whole images, naming the file', () => {
     const folder = writeDigitsFolder('short', 1, (values) => JSON.stringify({ data: values }));
     writeFileSync(join(folder, '4.json'), JSON.stringify({ data: [0, 0.5, 1] }));
-    assert.throws(() => loadMnistNpm(folder), (error: unknown) =>
-      isInvertscopeError(error, 'CORRUPT') && error.message.includes(join(folder, '4.json')) && /holds 3 values/.test(error.message));
+    assert.throws(
+      () => loadMnistNpm(folder),
+      (error: unknown) =>
+        isInvertscopeError(error, 'CORRUPT') &&
+        error.message.includes(join(folder, '4.json')) &&
+        /holds 3 values/.test(error.message),
+    );
   });
 
   it('rejects a pixel outside [0, 1], naming the image and pixel', () => {
@@ -83,15 +89,21 @@ describe('loadMnistNpm', () => {
     const values = new Array<number>(2 * 784).fill(0);
     values[784 + 10] = 2;
     writeFileSync(join(folder, '7.json'), JSON.stringify({ data: values }));
-    assert.throws(() => loadMnistNpm(folder), (error: unknown) =>
-      isInvertscopeError(error, 'CORRUPT') && error.message.includes('7.json: pixel 10 of image 1 is 2, outside [0, 1]'));
+    assert.throws(
+      () => loadMnistNpm(folder),
+      (error: unknown) =>
+        isInvertscopeError(error, 'CORRUPT') &&
+        error.message.includes('7.json: pixel 10 of image 1 is 2, outside [0, 1]'),
+    );
   });
 
   it('reports a missing class file as NOT_FOUND with its path', () => {
     const folder = writeDigitsFolder('missing', 1, (values) => JSON.stringify({ data: values }));
     rmSync(join(folder, '9.json'));
-    assert.throws(() => loadMnistNpm(folder), (error: unknown) =>
-      isInvertscopeError(error, 'NOT_FOUND') && error.message.includes(join(folder, '9.json')));
+    assert.throws(
+      () => loadMnistNpm(folder),
+      (error: unknown) => isInvertscopeError(error, 'NOT_FOUND') && error.message.includes(join(folder, '9.json')),
+    );
   });
 });
 
@@ -117,9 +129,19 @@ describe('parseDigitsJson', () => {
   });
 
   it('reports malformed text as CORRUPT instead of misreading it', () => {
-    for (const text of ['{"data":[0.5 1]}', '{"data":[1,,2]}', '{"data":[1.]}', '{"data":[1,2', '{"pixels":[1]}', '{"data":[1,"2"]}']) {
-      assert.throws(() => parseDigitsJson(Buffer.from(text), 'bad.json'), (error: unknown) =>
-        isInvertscopeError(error, 'CORRUPT') && error.message.startsWith('bad.json: '), text);
+    for (const text of [
+      '{"data":[0.5 1]}',
+      '{"data":[1,,2]}',
+      '{"data":[1.]}',
+      '{"data":[1,2',
+      '{"pixels":[1]}',
+      '{"data":[1,"2"]}',
+    ]) {
+      assert.throws(
+        () => parseDigitsJson(Buffer.from(text), 'bad.json'),
+        (error: unknown) => isInvertscopeError(error, 'CORRUPT') && error.message.startsWith('bad.json: '),
+        text,
+      );
     }
   });
 });

@@ -16,20 +16,28 @@ function freshFolder(gzip: boolean) {
   return writeMnistFolder(folder, { gzip, trainCount: 12, testCount: 5, seed: counter });
 }
 
-async function assertRejects(promise: Promise<unknown>, code: ErrorCode, file: string, ...fragments: string[]): Promise<InvertscopeError> {
+async function assertRejects(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  file: string,
+  ...fragments: string[]
+): Promise<InvertscopeError> {
   try {
     await promise;
   } catch (error) {
     assert.ok(isInvertscopeError(error), `expected an InvertscopeError, got ${String(error)}`);
     assert.equal(error.code, code, error.message);
     assert.ok(error.message.includes(file), `message should name ${file}: ${error.message}`);
-    for (const fragment of fragments) assert.ok(error.message.includes(fragment), `message should say "${fragment}": ${error.message}`);
+    for (const fragment of fragments)
+      assert.ok(error.message.includes(fragment), `message should say "${fragment}": ${error.message}`);
     return error;
   }
   assert.fail('expected the load to fail');
 }
 
-before(() => { root = makeTempFolder('idx'); });
+before(() => {
+  root = makeTempFolder('idx');
+});
 after(() => root.remove());
 
 describe('readIdxFolder on valid files', () => {
@@ -74,8 +82,14 @@ describe('readIdxFolder on damaged files', () => {
   it('names the expected and found magic numbers', async () => {
     const fixture = freshFolder(false);
     writeFileSync(fixture.paths.trainImages, readFileSync(fixture.paths.trainLabels));
-    const error = await assertRejects(readIdxFolder(fixture.folder), 'BAD_INPUT', fixture.paths.trainImages,
-      'wrong magic number', 'expected 0x00000803 (2051, IDX images)', 'found 0x00000801 (2049, IDX labels)');
+    const error = await assertRejects(
+      readIdxFolder(fixture.folder),
+      'BAD_INPUT',
+      fixture.paths.trainImages,
+      'wrong magic number',
+      'expected 0x00000803 (2051, IDX images)',
+      'found 0x00000801 (2049, IDX labels)',
+    );
     assert.equal(error.detail?.field, 'magic');
   });
 
@@ -83,27 +97,47 @@ describe('readIdxFolder on damaged files', () => {
     const fixture = freshFolder(false);
     const full = readFileSync(fixture.paths.testImages);
     writeFileSync(fixture.paths.testImages, full.subarray(0, full.length - 100));
-    await assertRejects(readIdxFolder(fixture.folder), 'CORRUPT', fixture.paths.testImages,
-      'truncated', `${full.length} bytes expected`, `${full.length - 100} present`);
+    await assertRejects(
+      readIdxFolder(fixture.folder),
+      'CORRUPT',
+      fixture.paths.testImages,
+      'truncated',
+      `${full.length} bytes expected`,
+      `${full.length - 100} present`,
+    );
   });
 
   it('reports a file cut inside its header', async () => {
     const fixture = freshFolder(true);
     writeFileSync(fixture.paths.trainLabels, gzipSync(Buffer.from([0, 0, 8, 1, 0, 0])));
-    await assertRejects(readIdxFolder(fixture.folder), 'CORRUPT', fixture.paths.trainLabels, 'header needs 8 bytes, 6 present');
+    await assertRejects(
+      readIdxFolder(fixture.folder),
+      'CORRUPT',
+      fixture.paths.trainLabels,
+      'header needs 8 bytes, 6 present',
+    );
   });
 
   it('reports bytes beyond what the header promises', async () => {
     const fixture = freshFolder(false);
-    writeFileSync(fixture.paths.trainLabels, Buffer.concat([readFileSync(fixture.paths.trainLabels), Buffer.from([1, 2, 3])]));
+    writeFileSync(
+      fixture.paths.trainLabels,
+      Buffer.concat([readFileSync(fixture.paths.trainLabels), Buffer.from([1, 2, 3])]),
+    );
     await assertRejects(readIdxFolder(fixture.folder), 'CORRUPT', fixture.paths.trainLabels, '3 bytes after the data');
   });
 
   it('reports an image count that differs from the label count', async () => {
     const fixture = freshFolder(true);
     writeFileSync(fixture.paths.trainLabels, gzipSync(idxLabels(fixture.train.labels.subarray(0, 11))));
-    await assertRejects(readIdxFolder(fixture.folder), 'BAD_INPUT', fixture.paths.trainLabels,
-      fixture.paths.trainImages, '12 images', '11 labels');
+    await assertRejects(
+      readIdxFolder(fixture.folder),
+      'BAD_INPUT',
+      fixture.paths.trainLabels,
+      fixture.paths.trainImages,
+      '12 images',
+      '11 labels',
+    );
   });
 
   it('reports a label outside 0..9 with its position and value', async () => {
@@ -111,7 +145,12 @@ describe('readIdxFolder on damaged files', () => {
     const labels = fixture.test.labels.slice();
     labels[3] = 10;
     writeFileSync(fixture.paths.testLabels, idxLabels(labels));
-    const error = await assertRejects(readIdxFolder(fixture.folder), 'CORRUPT', fixture.paths.testLabels, 'label 3 is 10, outside 0..9');
+    const error = await assertRejects(
+      readIdxFolder(fixture.folder),
+      'CORRUPT',
+      fixture.paths.testLabels,
+      'label 3 is 10, outside 0..9',
+    );
     assert.equal(error.detail?.value, 10);
   });
 
@@ -119,14 +158,26 @@ describe('readIdxFolder on damaged files', () => {
     const fixture = freshFolder(true);
     const small = randomPixelSet(9, 12);
     writeFileSync(fixture.paths.trainImages, gzipSync(idxImages(small.pixels.subarray(0, 12 * 27 * 27), 12, 27, 27)));
-    await assertRejects(readIdxFolder(fixture.folder), 'BAD_INPUT', fixture.paths.trainImages, 'images are 27×27', 'need 28×28');
+    await assertRejects(
+      readIdxFolder(fixture.folder),
+      'BAD_INPUT',
+      fixture.paths.trainImages,
+      'images are 27×27',
+      'need 28×28',
+    );
   });
 
   it('rejects a .gz file that is not gzip, showing its first bytes', async () => {
     const fixture = freshFolder(true);
     writeFileSync(fixture.paths.testLabels, idxLabels(fixture.test.labels));
-    await assertRejects(readIdxFolder(fixture.folder), 'BAD_INPUT', fixture.paths.testLabels,
-      'named .gz but is not gzip', 'first bytes 00 00 08 01', '1f 8b');
+    await assertRejects(
+      readIdxFolder(fixture.folder),
+      'BAD_INPUT',
+      fixture.paths.testLabels,
+      'named .gz but is not gzip',
+      'first bytes 00 00 08 01',
+      '1f 8b',
+    );
   });
 
   it('rejects a gzip stream whose compressed bytes are damaged', async () => {
@@ -157,8 +208,13 @@ describe('findIdxFiles', () => {
     const fixture = freshFolder(true);
     rmSync(fixture.paths.testLabels);
     renameSync(fixture.paths.trainImages, join(fixture.folder, 'train-images.gz'));
-    const error = await assertRejects(Promise.resolve().then(() => findIdxFiles(fixture.folder)), 'NOT_FOUND', fixture.folder,
-      'train-images-idx3-ubyte or train-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz');
+    const error = await assertRejects(
+      Promise.resolve().then(() => findIdxFiles(fixture.folder)),
+      'NOT_FOUND',
+      fixture.folder,
+      'train-images-idx3-ubyte or train-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte or t10k-labels-idx1-ubyte.gz',
+    );
     assert.deepEqual(error.detail?.value, ['train-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
   });
 

@@ -5,7 +5,9 @@ import { loadMnistNpm } from '../../../src/core/data/mnistNpm';
 import { stratifiedSplit, type IndexSplit } from '../../../src/core/data/stratifiedSplit';
 
 let labels: Uint8Array;
-before(() => { labels = loadMnistNpm().dataset.labels; });
+before(() => {
+  labels = loadMnistNpm().dataset.labels;
+});
 
 function perClass(indices: readonly number[], source: ArrayLike<number>, classes = 10): number[] {
   const counts = new Array<number>(classes).fill(0);
@@ -90,14 +92,28 @@ describe('stratifiedSplit on small and skewed labels', () => {
 
 describe('stratifiedSplit validation', () => {
   const bad = (counts: { trainCount: number; testCount: number }, field: string, text: RegExp) => () => {
-    assert.throws(() => stratifiedSplit(labels, 10, counts, 0), (error: unknown) =>
-      isInvertscopeError(error, 'BAD_INPUT') && error.detail?.field === field && text.test(error.message));
+    assert.throws(
+      () => stratifiedSplit(labels, 10, counts, 0),
+      (error: unknown) =>
+        isInvertscopeError(error, 'BAD_INPUT') && error.detail?.field === field && text.test(error.message),
+    );
   };
-  it('rejects a train count of 0', bad({ trainCount: 0, testCount: 10 }, 'trainCount', /trainCount must be a whole number ≥ 1, got 0/));
-  it('rejects a fractional test count', bad({ trainCount: 10, testCount: 2.5 }, 'testCount', /testCount must be a whole number ≥ 1, got 2.5/));
-  it('rejects counts beyond the images available', bad({ trainCount: 9000, testCount: 1001 }, 'trainCount',
-    /9000 \+ 1001 = 10001 exceeds the 10000 images available/));
+  it(
+    'rejects a train count of 0',
+    bad({ trainCount: 0, testCount: 10 }, 'trainCount', /trainCount must be a whole number ≥ 1, got 0/),
+  );
+  it(
+    'rejects a fractional test count',
+    bad({ trainCount: 10, testCount: 2.5 }, 'testCount', /testCount must be a whole number ≥ 1, got 2.5/),
+  );
+  it(
+    'rejects counts beyond the images available',
+    bad({ trainCount: 9000, testCount: 1001 }, 'trainCount', /9000 \+ 1001 = 10001 exceeds the 10000 images available/),
+  );
   it('rejects a label outside the class range', () => {
-    assert.throws(() => stratifiedSplit(Uint8Array.of(0, 1, 10), 10, { trainCount: 1, testCount: 1 }, 0), /labels\[2\] = 10 is outside 0..9/);
+    assert.throws(
+      () => stratifiedSplit(Uint8Array.of(0, 1, 10), 10, { trainCount: 1, testCount: 1 }, 0),
+      /labels\[2\] = 10 is outside 0..9/,
+    );
   });
 });

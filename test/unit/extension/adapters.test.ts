@@ -17,12 +17,17 @@ describe('the run store adapter', () => {
     folder = await mkdtemp(join(tmpdir(), 'invertscope-adapter-'));
     await writeFixtureRuns(join(folder, 'runs'));
   });
-  after(async () => { await rm(folder, { recursive: true, force: true }); });
+  after(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
 
   it('lists readable runs and damaged run folders apart', async () => {
     const listing = await openRunStore(join(folder, 'runs')).listRuns();
     assert.deepEqual(listing.runs.map((r) => r.id).sort(), FIXTURE_RUNS.map((r) => r.id).sort());
-    assert.deepEqual(listing.damaged.map((d) => d.id), ['20260121-090000-damaged']);
+    assert.deepEqual(
+      listing.damaged.map((d) => d.id),
+      ['20260121-090000-damaged'],
+    );
     assert.match(listing.damaged[0].message, /run\.json/);
   });
 
@@ -32,7 +37,10 @@ describe('the run store adapter', () => {
     const store = new RunStore(runs);
     let reads = 0;
     const readRun = store.readRun.bind(store);
-    store.readRun = (id: string) => { reads++; return readRun(id); };
+    store.readRun = (id: string) => {
+      reads++;
+      return readRun(id);
+    };
     const cache = new RunRecordCache(store);
     const first = await cache.list();
     const listed = first.runs.length + first.damaged.length;
@@ -43,9 +51,16 @@ describe('the run store adapter', () => {
     await new RunStore(runs).updateRun(changed.id, { epochsCompleted: changed.epochsCompleted });
     const again = await cache.list();
     assert.equal(reads, listed + 3, 'a rewritten run.json is read again');
-    assert.notEqual(again.runs.find((r) => r.id === changed.id)?.updatedAt, first.runs.find((r) => r.id === changed.id)?.updatedAt);
+    assert.notEqual(
+      again.runs.find((r) => r.id === changed.id)?.updatedAt,
+      first.runs.find((r) => r.id === changed.id)?.updatedAt,
+    );
     await rm(join(runs, FIXTURE_RUNS[1].id), { recursive: true });
-    assert.equal((await cache.list()).runs.some((r) => r.id === FIXTURE_RUNS[1].id), false, 'a deleted run is gone');
+    assert.equal(
+      (await cache.list()).runs.some((r) => r.id === FIXTURE_RUNS[1].id),
+      false,
+      'a deleted run is gone',
+    );
     await assert.rejects(cache.read(FIXTURE_RUNS[1].id), (e: unknown) => isInvertscopeError(e, 'NOT_FOUND'));
   });
 
@@ -56,10 +71,16 @@ describe('the run store adapter', () => {
   it('resolves checkpoint files inside the run folder and reads metrics records', async () => {
     const store = openRunStore(join(folder, 'runs'));
     const run = FIXTURE_RUNS[0];
-    assert.equal(store.checkpointPath(run.id, run.checkpoints[1]), join(folder, 'runs', run.id, 'checkpoints', 'epoch-0002.safetensors'));
+    assert.equal(
+      store.checkpointPath(run.id, run.checkpoints[1]),
+      join(folder, 'runs', run.id, 'checkpoints', 'epoch-0002.safetensors'),
+    );
     assert.equal(store.runDir(run.id), join(folder, 'runs', run.id));
     const metrics = await store.readMetrics(run.id);
-    assert.deepEqual(metrics.map((m) => m.type), ['step', 'step', 'epoch']);
+    assert.deepEqual(
+      metrics.map((m) => m.type),
+      ['step', 'step', 'epoch'],
+    );
   });
 
   it('reads metrics from where the last read stopped, and nothing when nothing was appended', async () => {
@@ -79,14 +100,21 @@ describe('the run store adapter', () => {
   });
 
   it('rejects a run id that would leave the runs folder', () => {
-    assert.throws(() => openRunStore(join(folder, 'runs')).runDir('../outside'), (e: unknown) => isInvertscopeError(e));
+    assert.throws(
+      () => openRunStore(join(folder, 'runs')).runDir('../outside'),
+      (e: unknown) => isInvertscopeError(e),
+    );
   });
 });
 
 describe('recording a training process that died', () => {
   let folder: string;
-  before(async () => { folder = await mkdtemp(join(tmpdir(), 'invertscope-abnormal-')); });
-  after(async () => { await rm(folder, { recursive: true, force: true }); });
+  before(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'invertscope-abnormal-'));
+  });
+  after(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
 
   async function writeRun(status: 'running' | 'completed'): Promise<string> {
     const run = runRecord({ id: `run-${status}`, status, epochs: 3, epochsCompleted: 1 });
@@ -97,7 +125,11 @@ describe('recording a training process that died', () => {
 
   it('marks a running run with the outcome, its error and an end time', async () => {
     const id = await writeRun('running');
-    await recordAbnormalEnd(folder, id, { status: 'failed', runId: id, error: { message: 'training process exited with code 9', code: 'INTERNAL' } });
+    await recordAbnormalEnd(folder, id, {
+      status: 'failed',
+      runId: id,
+      error: { message: 'training process exited with code 9', code: 'INTERNAL' },
+    });
     const record = JSON.parse(await readFile(join(folder, id, 'run.json'), 'utf8'));
     assert.equal(record.status, 'failed');
     assert.deepEqual(record.error, { message: 'training process exited with code 9', code: 'INTERNAL' });

@@ -11,14 +11,22 @@ import { flush, MemoryLog } from './fakes';
 const options = { noiseLevels: [0.01], testImages: 100, temperature: 1 };
 
 interface PendingAnalysis {
-  target: CheckpointTarget; signal: AbortSignal; progress: AnalysisProgressListener; partial?: PartialAnalysisListener; resolve(a: CheckpointAnalysis): void; reject(e: unknown): void;
+  target: CheckpointTarget;
+  signal: AbortSignal;
+  progress: AnalysisProgressListener;
+  partial?: PartialAnalysisListener;
+  resolve(a: CheckpointAnalysis): void;
+  reject(e: unknown): void;
 }
 
 function fakePort(cached: CheckpointAnalysis | null = null) {
   const pending: PendingAnalysis[] = [];
   let cacheReads = 0;
   const port: AnalysisPort = {
-    async readCached() { cacheReads++; return cached; },
+    async readCached() {
+      cacheReads++;
+      return cached;
+    },
     analyse(target, _options, progress, signal, partial) {
       return new Promise((resolve, reject) => {
         pending.push({ target, signal, progress, partial, resolve, reject });
@@ -53,10 +61,24 @@ describe('AnalysisService', () => {
     const service = new AnalysisService(port, () => options, new MemoryLog());
     const seenA: PartialAnalysis[] = [];
     const seenB: PartialAnalysis[] = [];
-    void service.analyse(target(), () => undefined, new AbortController().signal, (p) => seenA.push(p)).catch(() => undefined);
+    void service
+      .analyse(
+        target(),
+        () => undefined,
+        new AbortController().signal,
+        (p) => seenA.push(p),
+      )
+      .catch(() => undefined);
     const spectra = { checkpointSha256: 'ab', architectureName: 'base', epoch: 2, layers: [layerSpectrum(0, 2, 1)] };
     pending[0].partial?.(spectra);
-    void service.get(target(), () => undefined, new AbortController().signal, (p) => seenB.push(p)).catch(() => undefined);
+    void service
+      .get(
+        target(),
+        () => undefined,
+        new AbortController().signal,
+        (p) => seenB.push(p),
+      )
+      .catch(() => undefined);
     return flush().then(() => {
       assert.deepEqual(seenA, [spectra]);
       assert.deepEqual(seenB, [spectra]);
@@ -104,7 +126,7 @@ describe('AnalysisService', () => {
     pending[0].resolve(checkpointAnalysis([]));
     await p;
     await flush();
-    assert.equal(await service.readCached(target()) !== null, true);
+    assert.equal((await service.readCached(target())) !== null, true);
     assert.equal(cacheReads(), 1, 'the second read comes from memory');
     assert.deepEqual(done, [`${target().run.id}@2`]);
     service.forget();
@@ -141,7 +163,11 @@ describe('AnalysisService', () => {
   it('lets the next caller read again after a failed cache read', async () => {
     let attempts = 0;
     const port: AnalysisPort = {
-      readCached: async () => { attempts++; if (attempts === 1) throw new Error('disk gone'); return null; },
+      readCached: async () => {
+        attempts++;
+        if (attempts === 1) throw new Error('disk gone');
+        return null;
+      },
       analyse: () => Promise.reject(new Error('not expected')),
     };
     const service = new AnalysisService(port, () => options, new MemoryLog());
@@ -177,9 +203,17 @@ describe('AnalysisService', () => {
   });
 
   it('turns a port that throws into a rejection', async () => {
-    const port: AnalysisPort = { readCached: async () => null, analyse: () => { throw new Error('engine missing a file'); } };
+    const port: AnalysisPort = {
+      readCached: async () => null,
+      analyse: () => {
+        throw new Error('engine missing a file');
+      },
+    };
     const service = new AnalysisService(port, () => options, new MemoryLog());
-    await assert.rejects(service.analyse(target(), () => undefined, new AbortController().signal), /engine missing a file/);
+    await assert.rejects(
+      service.analyse(target(), () => undefined, new AbortController().signal),
+      /engine missing a file/,
+    );
     service.dispose();
   });
 
@@ -190,6 +224,9 @@ describe('AnalysisService', () => {
     service.dispose();
     assert.equal(pending[0].signal.aborted, true);
     await assert.rejects(a);
-    await assert.rejects(service.analyse(target(), () => undefined, new AbortController().signal), (e: unknown) => isInvertscopeError(e, 'CANCELLED'));
+    await assert.rejects(
+      service.analyse(target(), () => undefined, new AbortController().signal),
+      (e: unknown) => isInvertscopeError(e, 'CANCELLED'),
+    );
   });
 });

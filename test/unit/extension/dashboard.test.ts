@@ -40,14 +40,20 @@ describe('dashboard rows', () => {
     const run = runRecord({ checkpointEpochs: [10, 2, 5] });
     assert.deepEqual(finalLosses(run), { epoch: 10, trainLoss: 1 / 11, testLoss: 1.1 / 11, testBitsPerDim: null });
     assert.equal(finalLosses(runRecord({ status: 'running', checkpointEpochs: [] })), null);
-    const imported = { ...runRecord({ checkpointEpochs: [0] }), checkpoints: [{ ...checkpointEntry(0), trainLoss: NaN, testLoss: NaN }] };
+    const imported = {
+      ...runRecord({ checkpointEpochs: [0] }),
+      checkpoints: [{ ...checkpointEntry(0), trainLoss: NaN, testLoss: NaN }],
+    };
     assert.equal(finalLosses(imported), null, 'an import has no losses to show');
   });
 
   it('give a dequantized flow its test bits/dim, and a flow on stored pixels none', () => {
     const bits = finalLosses(flowRun(true))?.testBitsPerDim;
     // 8 + nats / (784 ln 2): the trainer's own conversion, restated.
-    assert.ok(bits !== null && bits !== undefined && Math.abs(bits - (8 + -1850 / (784 * Math.LN2))) < 1e-12, String(bits));
+    assert.ok(
+      bits !== null && bits !== undefined && Math.abs(bits - (8 + -1850 / (784 * Math.LN2))) < 1e-12,
+      String(bits),
+    );
     assert.equal(finalLosses(flowRun(false))?.testBitsPerDim, null);
   });
 
@@ -58,7 +64,14 @@ describe('dashboard rows', () => {
     const points = [trajectoryPoint(e10, { cond: 1e3 }), trajectoryPoint(e50, { cond: 3e9, broken32: 0.4 }), stale];
     assert.equal(latestPoint(run, points)?.epoch, 50, 'the point of a rewritten checkpoint does not count');
     const row = dashboardRow(run, latestPoint(run, points));
-    assert.deepEqual(row.latest, { epoch: 50, kappa: 3e9, resolvable: true, verdict: 'float32-insufficient', verdictWords: 'float32 not enough', brokenFloat32: 0.4 });
+    assert.deepEqual(row.latest, {
+      epoch: 50,
+      kappa: 3e9,
+      resolvable: true,
+      verdict: 'float32-insufficient',
+      verdictWords: 'float32 not enough',
+      brokenFloat32: 0.4,
+    });
     assert.equal(latestPoint(run, []), null);
   });
 });
@@ -91,7 +104,12 @@ describe('loss tracks', () => {
 
   it('make a group with a diverged step NaN, as the inspector leaves a gap', () => {
     const diverged = { ...stepMetric(1, 2, 0), loss: null as unknown as number };
-    const track = new LossTrackBuilder(2).add([stepMetric(1, 1, 1), diverged, stepMetric(1, 3, 3), stepMetric(1, 4, 5)]);
+    const track = new LossTrackBuilder(2).add([
+      stepMetric(1, 1, 1),
+      diverged,
+      stepMetric(1, 3, 3),
+      stepMetric(1, 4, 5),
+    ]);
     assert.ok(Number.isNaN(track.stepLoss[0]));
     assert.deepEqual(track.stepLoss.slice(1), [4]);
   });
@@ -103,19 +121,40 @@ describe('loss tracks', () => {
 
 describe('dashboard messages from the webview', () => {
   it('are checked before the host acts on them', () => {
-    assert.deepEqual(parseDashboardMessage({ type: 'watchRuns', runIds: ['a', 'b', 'a'] }), { type: 'watchRuns', runIds: ['a', 'b'] });
+    assert.deepEqual(parseDashboardMessage({ type: 'watchRuns', runIds: ['a', 'b', 'a'] }), {
+      type: 'watchRuns',
+      runIds: ['a', 'b'],
+    });
     assert.equal(parseDashboardMessage({ type: 'watchRuns', runIds: ['a', 3] }), null);
-    assert.equal(parseDashboardMessage({ type: 'watchRuns', runIds: Array.from({ length: 201 }, (_, i) => `r${i}`) }), null);
+    assert.equal(
+      parseDashboardMessage({ type: 'watchRuns', runIds: Array.from({ length: 201 }, (_, i) => `r${i}`) }),
+      null,
+    );
     assert.deepEqual(parseDashboardMessage({ type: 'openRun', runId: 'r1' }), { type: 'openRun', runId: 'r1' });
     assert.equal(parseDashboardMessage({ type: 'openRun', runId: '' }), null);
-    assert.deepEqual(parseDashboardMessage({ type: 'tableShown', rows: 200, renderMs: 312.5 }), { type: 'tableShown', rows: 200, renderMs: 312.5 });
+    assert.deepEqual(parseDashboardMessage({ type: 'tableShown', rows: 200, renderMs: 312.5 }), {
+      type: 'tableShown',
+      rows: 200,
+      renderMs: 312.5,
+    });
     assert.equal(parseDashboardMessage({ type: 'tableShown', rows: -1, renderMs: 3 }), null);
-    assert.equal(parseDashboardMessage({ type: 'selectCheckpoint', ref: { runId: 'a', epoch: 1 } }), null, 'an inspector message');
+    assert.equal(
+      parseDashboardMessage({ type: 'selectCheckpoint', ref: { runId: 'a', epoch: 1 } }),
+      null,
+      'an inspector message',
+    );
     assert.equal(parseDashboardMessage(null), null);
   });
 
-  it('accept exports of the dashboard\'s own charts only', () => {
-    const base = { type: 'export', requestId: 'x', format: 'csv', content: 'a,b\r\n', encoding: 'utf8', suggestedName: 'runs.csv' };
+  it("accept exports of the dashboard's own charts only", () => {
+    const base = {
+      type: 'export',
+      requestId: 'x',
+      format: 'csv',
+      content: 'a,b\r\n',
+      encoding: 'utf8',
+      suggestedName: 'runs.csv',
+    };
     assert.equal(parseDashboardMessage({ ...base, chart: 'runs-table' })?.type, 'export');
     assert.equal(parseDashboardMessage({ ...base, chart: 'condition' }), null);
   });

@@ -4,8 +4,12 @@ import { Disposable, disposeAll, toDisposable } from '../../../src/extension/uti
 import { Emitter } from '../../../src/extension/util/emitter';
 
 class Owner extends Disposable {
-  own(fn: () => void) { return this._register(toDisposable(fn)); }
-  get disposed() { return this.isDisposed; }
+  own(fn: () => void) {
+    return this._register(toDisposable(fn));
+  }
+  get disposed() {
+    return this.isDisposed;
+  }
 }
 
 describe('Disposable', () => {
@@ -24,16 +28,31 @@ describe('Disposable', () => {
     const owner = new Owner();
     owner.dispose();
     let disposed = false;
-    owner.own(() => { disposed = true; });
+    owner.own(() => {
+      disposed = true;
+    });
     assert.equal(disposed, true);
   });
 
   it('disposes everything even when one throws, then rethrows', () => {
     const order: string[] = [];
-    const items = [toDisposable(() => order.push('a')), toDisposable(() => { throw new Error('b failed'); }), toDisposable(() => order.push('c'))];
+    const items = [
+      toDisposable(() => order.push('a')),
+      toDisposable(() => {
+        throw new Error('b failed');
+      }),
+      toDisposable(() => order.push('c')),
+    ];
     assert.throws(() => disposeAll(items), /b failed/);
     assert.deepEqual(order, ['c', 'a']);
-    const two = [toDisposable(() => { throw new Error('x'); }), toDisposable(() => { throw new Error('y'); })];
+    const two = [
+      toDisposable(() => {
+        throw new Error('x');
+      }),
+      toDisposable(() => {
+        throw new Error('y');
+      }),
+    ];
     assert.throws(() => disposeAll(two), AggregateError);
   });
 });
@@ -43,7 +62,9 @@ describe('Emitter', () => {
     const errors: unknown[] = [];
     const emitter = new Emitter<number>((e) => errors.push(e));
     const seen: number[] = [];
-    emitter.event(() => { throw new Error('bad listener'); });
+    emitter.event(() => {
+      throw new Error('bad listener');
+    });
     const sub = emitter.event((n) => seen.push(n));
     emitter.fire(1);
     sub.dispose();

@@ -11,10 +11,19 @@ describe('describeFailure', () => {
   });
 
   it('names the kind of problem for each InvertscopeError code', () => {
-    assert.match(describeFailure('Import', new InvertscopeError('CORRUPT', 'bad header')).text, /^Import: stored data is damaged: bad header$/);
+    assert.match(
+      describeFailure('Import', new InvertscopeError('CORRUPT', 'bad header')).text,
+      /^Import: stored data is damaged: bad header$/,
+    );
     assert.match(describeFailure('Import', new InvertscopeError('NOT_FOUND', 'no run x')).text, /not found: no run x/);
-    assert.match(describeFailure('Download MNIST', new InvertscopeError('NETWORK', 'ENOTFOUND')).text, /download failed: ENOTFOUND\. Check the connection/);
-    assert.match(describeFailure('Analyse', new InvertscopeError('NUMERIC', 'singular')).text, /numerical failure: singular/);
+    assert.match(
+      describeFailure('Download MNIST', new InvertscopeError('NETWORK', 'ENOTFOUND')).text,
+      /download failed: ENOTFOUND\. Check the connection/,
+    );
+    assert.match(
+      describeFailure('Analyse', new InvertscopeError('NUMERIC', 'singular')).text,
+      /numerical failure: singular/,
+    );
   });
 
   it('offers Select Backend when no backend loads', () => {
@@ -37,7 +46,10 @@ describe('describeFailure', () => {
   it('turns file system codes into words', () => {
     const enoent = Object.assign(new Error("ENOENT: no such file, open '/x'"), { code: 'ENOENT' });
     assert.match(describeFailure('Reveal Run', enoent).text, /file or folder not found/);
-    assert.match(describeFailure('Export', Object.assign(new Error('x'), { code: 'EACCES' })).text, /permission denied/);
+    assert.match(
+      describeFailure('Export', Object.assign(new Error('x'), { code: 'EACCES' })).text,
+      /permission denied/,
+    );
   });
 
   it('describes values that are not errors', () => {

@@ -15,9 +15,14 @@ export class FakeSession implements TrainingSession {
   private resolveOutcome!: (outcome: TrainingOutcome) => void;
 
   constructor(readonly request: TrainRequest) {
-    this.started = new Promise((resolve, reject) => { this.resolveStarted = resolve; this.rejectStarted = reject; });
+    this.started = new Promise((resolve, reject) => {
+      this.resolveStarted = resolve;
+      this.rejectStarted = reject;
+    });
     this.started.catch(() => undefined);
-    this.outcome = new Promise((resolve) => { this.resolveOutcome = resolve; });
+    this.outcome = new Promise((resolve) => {
+      this.resolveOutcome = resolve;
+    });
   }
 
   onMessage(listener: (m: FromTrainer) => void): () => void {
@@ -25,8 +30,13 @@ export class FakeSession implements TrainingSession {
     return () => this.listeners.delete(listener);
   }
 
-  cancel(): void { this.cancelCalls++; }
-  kill(): void { this.killCalls++; this.end({ status: 'cancelled', runId: null }); }
+  cancel(): void {
+    this.cancelCalls++;
+  }
+  kill(): void {
+    this.killCalls++;
+    this.end({ status: 'cancelled', runId: null });
+  }
 
   emit(message: FromTrainer): void {
     for (const l of [...this.listeners]) l(message);
@@ -34,7 +44,16 @@ export class FakeSession implements TrainingSession {
   }
 
   start(runId: string, firstEpoch = 1, totalEpochs = 2, stepsPerEpoch = 10): void {
-    this.emit({ type: 'started', runId, runDir: `/runs/${runId}`, backend: { name: 'cpu', description: 'cpu', threads: 1 }, objective: 'seed', firstEpoch, totalEpochs, stepsPerEpoch });
+    this.emit({
+      type: 'started',
+      runId,
+      runDir: `/runs/${runId}`,
+      backend: { name: 'cpu', description: 'cpu', threads: 1 },
+      objective: 'seed',
+      firstEpoch,
+      totalEpochs,
+      stepsPerEpoch,
+    });
   }
 
   end(outcome: TrainingOutcome): void {
@@ -58,10 +77,18 @@ export class FakeTrainer implements TrainerPort {
 
 export class MemoryLog implements LogSink {
   readonly lines: string[] = [];
-  trace(m: string): void { this.lines.push(`trace ${m}`); }
-  info(m: string): void { this.lines.push(`info ${m}`); }
-  warn(m: string): void { this.lines.push(`warn ${m}`); }
-  error(m: string | Error): void { this.lines.push(`error ${m instanceof Error ? m.message : m}`); }
+  trace(m: string): void {
+    this.lines.push(`trace ${m}`);
+  }
+  info(m: string): void {
+    this.lines.push(`info ${m}`);
+  }
+  warn(m: string): void {
+    this.lines.push(`warn ${m}`);
+  }
+  error(m: string | Error): void {
+    this.lines.push(`error ${m instanceof Error ? m.message : m}`);
+  }
 }
 
 /** Lets pending promise callbacks run. */

@@ -3,11 +3,17 @@ import { describe, it } from 'node:test';
 import { renderFallbackHtml } from '../../../src/extension/inspector/fallbackHtml';
 import { safeFileName } from '../../../src/extension/common/safeFileName';
 import { parseWebviewMessage } from '../../../src/extension/inspector/hostMessages';
-import { initialStateFor, panelTitle, parseRestoredState, sameTarget, summarizeRun } from '../../../src/extension/inspector/panelState';
+import {
+  initialStateFor,
+  panelTitle,
+  parseRestoredState,
+  sameTarget,
+  summarizeRun,
+} from '../../../src/extension/inspector/panelState';
 import { runRecord } from './builders';
 
 describe('restoring a panel after a reload', () => {
-  it('reads run, epoch and comparison from the webview\'s saved state', () => {
+  it("reads run, epoch and comparison from the webview's saved state", () => {
     const saved = { version: 1, runId: 'r', epoch: 3, compare: { runId: 's', epoch: 1 }, delta: 0.001 };
     assert.deepEqual(parseRestoredState(saved), { runId: 'r', epoch: 3, compare: { runId: 's', epoch: 1 } });
     assert.deepEqual(parseRestoredState({ runId: 'r', epoch: null }), { runId: 'r', epoch: null, compare: null });
@@ -17,7 +23,10 @@ describe('restoring a panel after a reload', () => {
     assert.match(parseRestoredState(undefined) as string, /no state/);
     assert.match(parseRestoredState({ epoch: 2 }) as string, /names no run/);
     assert.match(parseRestoredState({ runId: 'r', epoch: 'two' }) as string, /epoch is invalid/);
-    assert.match(parseRestoredState({ runId: 'r', epoch: 1, compare: { runId: 's' } }) as string, /comparison is invalid/);
+    assert.match(
+      parseRestoredState({ runId: 'r', epoch: 1, compare: { runId: 's' } }) as string,
+      /comparison is invalid/,
+    );
   });
 
   it('writes the same fields into the initial state it reads back', () => {
@@ -41,7 +50,7 @@ describe('panel targets', () => {
     assert.equal(sameTarget(a, { ...a, compare: { runId: 'r', epoch: 2 } }), false);
   });
 
-  it('summarize runs for the inspector\'s pickers', () => {
+  it("summarize runs for the inspector's pickers", () => {
     const summary = summarizeRun(runRecord({ model: 'base', checkpointEpochs: [5, 1], status: 'cancelled' }));
     assert.equal(summary.label, 'base · seed loss · 2026-01-21');
     assert.deepEqual(summary.checkpointEpochs, [1, 5]);
@@ -52,8 +61,19 @@ describe('panel targets', () => {
 describe('messages from the webview', () => {
   it('accepts each message of the contract', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
-    assert.deepEqual(parseWebviewMessage({ type: 'selectCheckpoint', ref: { runId: 'r', epoch: 2 } }), { type: 'selectCheckpoint', ref: { runId: 'r', epoch: 2 } });
-    const exported = { type: 'export', requestId: '1', chart: 'loss', format: 'svg', content: '<svg/>', encoding: 'utf8', suggestedName: 'a.svg' };
+    assert.deepEqual(parseWebviewMessage({ type: 'selectCheckpoint', ref: { runId: 'r', epoch: 2 } }), {
+      type: 'selectCheckpoint',
+      ref: { runId: 'r', epoch: 2 },
+    });
+    const exported = {
+      type: 'export',
+      requestId: '1',
+      chart: 'loss',
+      format: 'svg',
+      content: '<svg/>',
+      encoding: 'utf8',
+      suggestedName: 'a.svg',
+    };
     assert.deepEqual(parseWebviewMessage(exported), exported);
   });
 
@@ -61,8 +81,30 @@ describe('messages from the webview', () => {
     assert.equal(parseWebviewMessage(null), null);
     assert.equal(parseWebviewMessage({ type: 'deleteEverything' }), null);
     assert.equal(parseWebviewMessage({ type: 'retry', ref: { runId: 'r', epoch: -1 } }), null);
-    assert.equal(parseWebviewMessage({ type: 'export', requestId: '1', chart: 'pie', format: 'svg', content: '', encoding: 'utf8', suggestedName: 'x' }), null);
-    assert.equal(parseWebviewMessage({ type: 'export', requestId: '1', chart: 'loss', format: 'svg', content: '', encoding: 'hex', suggestedName: 'x' }), null);
+    assert.equal(
+      parseWebviewMessage({
+        type: 'export',
+        requestId: '1',
+        chart: 'pie',
+        format: 'svg',
+        content: '',
+        encoding: 'utf8',
+        suggestedName: 'x',
+      }),
+      null,
+    );
+    assert.equal(
+      parseWebviewMessage({
+        type: 'export',
+        requestId: '1',
+        chart: 'loss',
+        format: 'svg',
+        content: '',
+        encoding: 'hex',
+        suggestedName: 'x',
+      }),
+      null,
+    );
   });
 });
 

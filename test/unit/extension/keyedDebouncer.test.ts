@@ -8,7 +8,11 @@ function fakeClock() {
   let nextId = 1;
   const timers = new Map<number, { at: number; fn: () => void }>();
   const api: Timers = {
-    setTimeout: (fn, ms) => { const id = nextId++; timers.set(id, { at: now + ms, fn }); return id; },
+    setTimeout: (fn, ms) => {
+      const id = nextId++;
+      timers.set(id, { at: now + ms, fn });
+      return id;
+    },
     clearTimeout: (id) => void timers.delete(id as number),
   };
   const advance = (ms: number) => {
@@ -30,7 +34,11 @@ describe('KeyedDebouncer', () => {
     const clock = fakeClock();
     const batches: string[][] = [];
     const d = new KeyedDebouncer<string>(100, 1000, (keys) => batches.push([...keys].sort()), clock.api);
-    d.add('a'); clock.advance(50); d.add('b'); d.add('a'); clock.advance(99);
+    d.add('a');
+    clock.advance(50);
+    d.add('b');
+    d.add('a');
+    clock.advance(99);
     assert.deepEqual(batches, []);
     clock.advance(1);
     assert.deepEqual(batches, [['a', 'b']]);
@@ -40,7 +48,10 @@ describe('KeyedDebouncer', () => {
     const clock = fakeClock();
     const batches: number[] = [];
     const d = new KeyedDebouncer<string>(100, 300, (keys) => batches.push(keys.size), clock.api);
-    for (let t = 0; t < 10; t++) { d.add(`k${t}`); clock.advance(50); }
+    for (let t = 0; t < 10; t++) {
+      d.add(`k${t}`);
+      clock.advance(50);
+    }
     assert.ok(batches.length >= 1, 'a continuous stream still produces batches');
     assert.equal(batches[0], 6, 'the first batch comes 300 ms after the first key');
   });

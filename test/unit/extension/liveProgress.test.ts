@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  applyMetric, applyTrainerMessage, progressFromMetrics, progressText, sessionFraction, statusBarText,
+  applyMetric,
+  applyTrainerMessage,
+  progressFromMetrics,
+  progressText,
+  sessionFraction,
+  statusBarText,
 } from '../../../src/extension/training/liveProgress';
 import { epochMetric, stepMetric } from './builders';
 
@@ -9,9 +14,20 @@ const shape = { firstEpoch: 1, totalEpochs: 4, stepsPerEpoch: 100 };
 
 describe('live training progress', () => {
   it('starts at the first epoch with no loss', () => {
-    const p = applyTrainerMessage(null, {
-      type: 'started', runId: 'r', runDir: '/r', backend: { name: 'cpu', description: 'cpu', threads: 1 }, objective: 'seed', firstEpoch: 3, totalEpochs: 5, stepsPerEpoch: 10,
-    }, null);
+    const p = applyTrainerMessage(
+      null,
+      {
+        type: 'started',
+        runId: 'r',
+        runDir: '/r',
+        backend: { name: 'cpu', description: 'cpu', threads: 1 },
+        objective: 'seed',
+        firstEpoch: 3,
+        totalEpochs: 5,
+        stepsPerEpoch: 10,
+      },
+      null,
+    );
     assert.deepEqual(p, { epoch: 3, totalEpochs: 5, epochFraction: 0, loss: null, samplesPerSecond: null });
   });
 
@@ -36,7 +52,13 @@ describe('live training progress', () => {
 
   it('measures the session fraction from the first epoch of the session', () => {
     assert.equal(sessionFraction(applyMetric(null, stepMetric(3, 250, 1), shape), shape), 0.625);
-    assert.equal(sessionFraction({ epoch: 3, totalEpochs: 4, epochFraction: 0.5, loss: 1, samplesPerSecond: 1 }, { ...shape, firstEpoch: 3 }), 0.25);
+    assert.equal(
+      sessionFraction(
+        { epoch: 3, totalEpochs: 4, epochFraction: 0.5, loss: 1, samplesPerSecond: 1 },
+        { ...shape, firstEpoch: 3 },
+      ),
+      0.25,
+    );
     assert.equal(sessionFraction(null, shape), 0);
   });
 
@@ -54,6 +76,10 @@ describe('live training progress', () => {
     assert.equal(progressText(null), 'starting…');
     assert.equal(statusBarText(p, 'small', 0), '$(sync~spin) small: epoch 3/10 · loss 1.23 · 950 samples/s');
     assert.equal(statusBarText(null, 'base', 2), '$(sync~spin) base: starting… (+2)');
-    assert.equal(statusBarText(p, 'small', 0, 'simd'), '$(sync~spin) small on simd: epoch 3/10 · loss 1.23 · 950 samples/s', 'the engine, once chosen');
+    assert.equal(
+      statusBarText(p, 'small', 0, 'simd'),
+      '$(sync~spin) small on simd: epoch 3/10 · loss 1.23 · 950 samples/s',
+      'the engine, once chosen',
+    );
   });
 });

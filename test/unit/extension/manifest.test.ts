@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { PRESET_NAMES } from '../../../src/core/model/architecture';
 import { COMMAND_IDS, VIEW_IDS } from '../../../src/extension/common/commandIds';
-import { BACKEND_CHOICES, DEFAULT_SETTINGS, LIMITS, POLLING_MODES, SETTING_KEYS } from '../../../src/extension/config/settings';
+import {
+  BACKEND_CHOICES,
+  DEFAULT_SETTINGS,
+  LIMITS,
+  POLLING_MODES,
+  SETTING_KEYS,
+} from '../../../src/extension/config/settings';
 
 // Compiled to out/test/unit/extension; the sources and manifest are four levels up.
 const root = join(__dirname, '..', '..', '..', '..');
@@ -12,20 +18,26 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const contributes = manifest.contributes;
 const commandsDir = join(root, 'src', 'extension', 'commands');
 
-interface MenuItem { command: string; when?: string; group?: string }
+interface MenuItem {
+  command: string;
+  when?: string;
+  group?: string;
+}
 
 /** Evaluates the small `when` grammar the manifest uses: `a == b`, `a =~ /re/`, `!key`, joined by && and ||. */
 function evaluateWhen(when: string, context: Record<string, string | boolean>): boolean {
-  return when.split('||').some((alternative) => alternative.split('&&').every((raw) => {
-    const clause = raw.trim();
-    let m = /^(\S+)\s*==\s*'?([^']+?)'?$/.exec(clause);
-    if (m) return String(context[m[1]]) === m[2];
-    m = /^(\S+)\s*=~\s*\/(.*)\/$/.exec(clause);
-    if (m) return new RegExp(m[2]).test(String(context[m[1]] ?? ''));
-    m = /^!(\S+)$/.exec(clause);
-    if (m) return !context[m[1]];
-    return Boolean(context[clause]);
-  }));
+  return when.split('||').some((alternative) =>
+    alternative.split('&&').every((raw) => {
+      const clause = raw.trim();
+      let m = /^(\S+)\s*==\s*'?([^']+?)'?$/.exec(clause);
+      if (m) return String(context[m[1]]) === m[2];
+      m = /^(\S+)\s*=~\s*\/(.*)\/$/.exec(clause);
+      if (m) return new RegExp(m[2]).test(String(context[m[1]] ?? ''));
+      m = /^!(\S+)$/.exec(clause);
+      if (m) return !context[m[1]];
+      return Boolean(context[clause]);
+    }),
+  );
 }
 
 function itemMenu(contextValue: string): string[] {
@@ -55,7 +67,10 @@ describe('package.json', () => {
       if (!id || !cls) continue;
       assert.ok(!defined.has(id[1]), `${id[1]} is defined twice`);
       defined.set(id[1], cls[1]);
-      assert.ok(registry.includes(`new ${cls[1]}(services)`), `${cls[1]} (${file}) is not registered in registerCommands.ts`);
+      assert.ok(
+        registry.includes(`new ${cls[1]}(services)`),
+        `${cls[1]} (${file}) is not registered in registerCommands.ts`,
+      );
     }
     assert.deepEqual([...defined.keys()].sort(), Object.keys(COMMAND_IDS).sort());
   });
@@ -66,7 +81,12 @@ describe('package.json', () => {
       for (const item of items) {
         assert.ok(ids.has(item.command), `${menu}: unknown command ${item.command}`);
         assert.ok(item.when && item.when.trim() !== '', `${menu}: ${item.command} has no when clause`);
-        if (menu.startsWith('view/')) assert.match(item.when, /view == invertscope\.runs/, `${menu}: ${item.command} is not limited to the Runs view`);
+        if (menu.startsWith('view/'))
+          assert.match(
+            item.when,
+            /view == invertscope\.runs/,
+            `${menu}: ${item.command} is not limited to the Runs view`,
+          );
       }
     }
   });
@@ -78,14 +98,26 @@ describe('package.json', () => {
     assert.ok(!running.includes(COMMAND_IDS.resumeTraining));
     for (const status of ['completed', 'failed', 'cancelled']) {
       const menu = itemMenu(`run.${status}`);
-      for (const id of [COMMAND_IDS.resumeTraining, COMMAND_IDS.deleteRun, COMMAND_IDS.revealRun, COMMAND_IDS.openInspector]) assert.ok(menu.includes(id), `run.${status} lacks ${id}`);
+      for (const id of [
+        COMMAND_IDS.resumeTraining,
+        COMMAND_IDS.deleteRun,
+        COMMAND_IDS.revealRun,
+        COMMAND_IDS.openInspector,
+      ])
+        assert.ok(menu.includes(id), `run.${status} lacks ${id}`);
       assert.ok(!menu.includes(COMMAND_IDS.stopTraining));
     }
     const damaged = itemMenu('run.damaged');
     assert.deepEqual(new Set(damaged), new Set([COMMAND_IDS.revealRun, COMMAND_IDS.deleteRun]));
     for (const value of ['checkpoint', 'checkpoint.analysed', 'checkpoint.unanalysed']) {
       const menu = itemMenu(value);
-      for (const id of [COMMAND_IDS.openInspector, COMMAND_IDS.reconstruct, COMMAND_IDS.generate, COMMAND_IDS.compareCheckpoints, COMMAND_IDS.analyseCheckpoint]) {
+      for (const id of [
+        COMMAND_IDS.openInspector,
+        COMMAND_IDS.reconstruct,
+        COMMAND_IDS.generate,
+        COMMAND_IDS.compareCheckpoints,
+        COMMAND_IDS.analyseCheckpoint,
+      ]) {
         assert.ok(menu.includes(id), `${value} lacks ${id}`);
       }
       assert.ok(!menu.includes(COMMAND_IDS.deleteRun));
@@ -106,7 +138,12 @@ describe('package.json', () => {
   });
 
   it('declares the activation events for the view and both panel serializers', () => {
-    for (const event of [`onView:${VIEW_IDS.runs}`, `onWebviewPanel:${VIEW_IDS.inspectorPanel}`, `onWebviewPanel:${VIEW_IDS.comparePanel}`, `onWebviewPanel:${VIEW_IDS.dashboardPanel}`]) {
+    for (const event of [
+      `onView:${VIEW_IDS.runs}`,
+      `onWebviewPanel:${VIEW_IDS.inspectorPanel}`,
+      `onWebviewPanel:${VIEW_IDS.comparePanel}`,
+      `onWebviewPanel:${VIEW_IDS.dashboardPanel}`,
+    ]) {
       assert.ok(manifest.activationEvents.includes(event), `missing activation event ${event}`);
     }
     // The bundle scripts/build.mjs makes from src/extension/extension.ts (test/unit/packaging checks the entries).
@@ -114,39 +151,62 @@ describe('package.json', () => {
     assert.ok(existsSync(join(root, 'src', 'extension', 'extension.ts')));
   });
 
-  it('opens the runs dashboard from the Runs view\'s title bar and the palette', () => {
-    const title = (contributes.menus['view/title'] as MenuItem[]).find((item) => item.command === COMMAND_IDS.openDashboard);
-    assert.ok(title && evaluateWhen(title.when ?? '', { view: VIEW_IDS.runs }), 'no dashboard button in the Runs view title');
+  it("opens the runs dashboard from the Runs view's title bar and the palette", () => {
+    const title = (contributes.menus['view/title'] as MenuItem[]).find(
+      (item) => item.command === COMMAND_IDS.openDashboard,
+    );
+    assert.ok(
+      title && evaluateWhen(title.when ?? '', { view: VIEW_IDS.runs }),
+      'no dashboard button in the Runs view title',
+    );
     assert.match(title.group ?? '', /^navigation/, 'the button shows as an icon, not in the ... menu');
-    const palette = (contributes.menus.commandPalette as MenuItem[]).find((item) => item.command === COMMAND_IDS.openDashboard);
+    const palette = (contributes.menus.commandPalette as MenuItem[]).find(
+      (item) => item.command === COMMAND_IDS.openDashboard,
+    );
     assert.equal(palette, undefined, 'the palette offers it always');
-    assert.ok(existsSync(join(root, 'media', 'dashboard.css')), 'the dashboard\'s stylesheet is missing');
+    assert.ok(existsSync(join(root, 'media', 'dashboard.css')), "the dashboard's stylesheet is missing");
   });
 
   it('walks a newcomer through training, the loss, the inspector, a layer, a flow and the dashboard', () => {
-    const [walkthrough] = contributes.walkthroughs as Array<{ id: string; steps: Array<{ id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }> }>;
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['train', 'loss', 'inspector', 'hover', 'compare', 'dashboard']);
+    const [walkthrough] = contributes.walkthroughs as Array<{
+      id: string;
+      steps: Array<{ id: string; description: string; media: { markdown?: string }; completionEvents?: string[] }>;
+    }>;
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['train', 'loss', 'inspector', 'hover', 'compare', 'dashboard'],
+    );
     const known = new Set([...contributed.map((c) => c.command), `${VIEW_IDS.runs}.focus`]);
     for (const step of walkthrough.steps) {
       const links = [...step.description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
       assert.ok(links.length > 0, `step ${step.id} has no button`);
       for (const link of links) assert.ok(known.has(link), `step ${step.id} links ${link}, which nothing contributes`);
-      assert.ok(step.media.markdown && existsSync(join(root, step.media.markdown)), `step ${step.id}: media ${step.media.markdown} is missing`);
+      assert.ok(
+        step.media.markdown && existsSync(join(root, step.media.markdown)),
+        `step ${step.id}: media ${step.media.markdown} is missing`,
+      );
       for (const event of step.completionEvents ?? []) {
         const [kind, id] = event.split(':');
-        assert.ok(kind === 'onView' ? id === VIEW_IDS.runs : known.has(id), `step ${step.id} completes on ${event}, which cannot happen`);
+        assert.ok(
+          kind === 'onView' ? id === VIEW_IDS.runs : known.has(id),
+          `step ${step.id} completes on ${event}, which cannot happen`,
+        );
       }
     }
   });
 
   it('binds Train Model, Stop Training and Open Inspector on every platform, each to its own key', () => {
     const bindings = contributes.keybindings as Array<{ command: string; key: string; mac: string; when?: string }>;
-    assert.deepEqual(bindings.map((b) => b.command).sort(), [COMMAND_IDS.openInspector, COMMAND_IDS.stopTraining, COMMAND_IDS.trainModel].sort());
+    assert.deepEqual(
+      bindings.map((b) => b.command).sort(),
+      [COMMAND_IDS.openInspector, COMMAND_IDS.stopTraining, COMMAND_IDS.trainModel].sort(),
+    );
     for (const platform of ['key', 'mac'] as const) {
       const keys = bindings.map((b) => b[platform]);
       assert.equal(new Set(keys).size, keys.length, `two commands share a ${platform} binding: ${keys.join(', ')}`);
       // Three modifiers: VS Code binds almost nothing there (the extension-host tests check its defaults).
-      for (const key of keys) assert.match(key, platform === 'mac' ? /^cmd\+alt\+shift\+[a-z]$/ : /^ctrl\+alt\+shift\+[a-z]$/);
+      for (const key of keys)
+        assert.match(key, platform === 'mac' ? /^cmd\+alt\+shift\+[a-z]$/ : /^ctrl\+alt\+shift\+[a-z]$/);
     }
     const stop = bindings.find((b) => b.command === COMMAND_IDS.stopTraining);
     assert.equal(stop?.when, 'invertscope.trainingActive', 'Stop Training has its key only while something trains');
@@ -156,7 +216,10 @@ describe('package.json', () => {
     const container = contributes.viewsContainers.activitybar.find((c: { id: string }) => c.id === VIEW_IDS.container);
     assert.equal(container.title, 'Invertscope');
     assert.ok(existsSync(join(root, container.icon)), `icon ${container.icon} is missing`);
-    assert.deepEqual(contributes.views[VIEW_IDS.container].map((v: { id: string }) => v.id), [VIEW_IDS.runs]);
+    assert.deepEqual(
+      contributes.views[VIEW_IDS.container].map((v: { id: string }) => v.id),
+      [VIEW_IDS.runs],
+    );
     const welcome = contributes.viewsWelcome.find((w: { view: string }) => w.view === VIEW_IDS.runs);
     for (const id of [COMMAND_IDS.trainModel, COMMAND_IDS.importCheckpoint, COMMAND_IDS.downloadMnist]) {
       assert.ok(welcome.contents.includes(`(command:${id})`), `the welcome view has no button for ${id}`);
@@ -165,16 +228,25 @@ describe('package.json', () => {
   });
 
   it('declares exactly the settings the snapshot reader reads, with the same defaults and limits', () => {
-    const properties = contributes.configuration.properties as Record<string, { default: unknown; minimum?: number; maximum?: number; enum?: string[] }>;
+    const properties = contributes.configuration.properties as Record<
+      string,
+      { default: unknown; minimum?: number; maximum?: number; enum?: string[] }
+    >;
     assert.deepEqual(Object.keys(properties).sort(), SETTING_KEYS.map((k) => `invertscope.${k}`).sort());
-    const defaultOf = (key: string): unknown => key.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown>)[part], DEFAULT_SETTINGS);
-    for (const key of SETTING_KEYS) assert.deepEqual(properties[`invertscope.${key}`].default, defaultOf(key), `default of ${key}`);
+    const defaultOf = (key: string): unknown =>
+      key.split('.').reduce<unknown>((o, part) => (o as Record<string, unknown>)[part], DEFAULT_SETTINGS);
+    for (const key of SETTING_KEYS)
+      assert.deepEqual(properties[`invertscope.${key}`].default, defaultOf(key), `default of ${key}`);
     assert.deepEqual(properties['invertscope.defaultModel'].enum, [...PRESET_NAMES]);
     assert.deepEqual(properties['invertscope.backend'].enum, [...BACKEND_CHOICES]);
     assert.deepEqual(properties['invertscope.runsFolderPolling'].enum, [...POLLING_MODES]);
     const limits: [string, { min: number; max: number }][] = [
-      ['epochs', LIMITS.epochs], ['batchSize', LIMITS.batchSize], ['learningRate', LIMITS.learningRate],
-      ['analysis.testImages', LIMITS.testImages], ['analysis.temperature', LIMITS.temperature], ['runsFolderPollSeconds', LIMITS.pollSeconds],
+      ['epochs', LIMITS.epochs],
+      ['batchSize', LIMITS.batchSize],
+      ['learningRate', LIMITS.learningRate],
+      ['analysis.testImages', LIMITS.testImages],
+      ['analysis.temperature', LIMITS.temperature],
+      ['runsFolderPollSeconds', LIMITS.pollSeconds],
     ];
     for (const [key, limit] of limits) {
       assert.equal(properties[`invertscope.${key}`].minimum, limit.min, `minimum of ${key}`);
@@ -186,7 +258,8 @@ describe('package.json', () => {
     const untrusted = manifest.capabilities.untrustedWorkspaces;
     assert.equal(untrusted.supported, 'limited');
     assert.match(untrusted.description, /training/i);
-    for (const key of untrusted.restrictedConfigurations) assert.ok(key in contributes.configuration.properties, `${key} is not a setting`);
+    for (const key of untrusted.restrictedConfigurations)
+      assert.ok(key in contributes.configuration.properties, `${key} is not a setting`);
     assert.deepEqual(manifest.extensionKind, ['workspace']);
   });
 });

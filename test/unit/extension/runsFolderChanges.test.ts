@@ -9,8 +9,16 @@ const at = (...parts: string[]) => join(root, ...parts);
 describe('classifyRunsFolderPath', () => {
   it('tells run.json, metrics and other run files apart', () => {
     assert.deepEqual(classifyRunsFolderPath(root, at('r1', 'run.json')), { scope: 'run', runId: 'r1', kind: 'record' });
-    assert.deepEqual(classifyRunsFolderPath(root, at('r1', 'metrics.jsonl')), { scope: 'run', runId: 'r1', kind: 'metrics' });
-    assert.deepEqual(classifyRunsFolderPath(root, at('r1', 'checkpoints', 'epoch-0001.safetensors')), { scope: 'run', runId: 'r1', kind: 'files' });
+    assert.deepEqual(classifyRunsFolderPath(root, at('r1', 'metrics.jsonl')), {
+      scope: 'run',
+      runId: 'r1',
+      kind: 'metrics',
+    });
+    assert.deepEqual(classifyRunsFolderPath(root, at('r1', 'checkpoints', 'epoch-0001.safetensors')), {
+      scope: 'run',
+      runId: 'r1',
+      kind: 'files',
+    });
   });
 
   it('treats the folder itself and a run folder appearing as root changes', () => {
@@ -37,7 +45,11 @@ describe('mergeChangeKeys', () => {
     ];
     const batch = mergeChangeKeys(keys);
     assert.equal(batch.root, false);
-    assert.deepEqual([...batch.runs].sort(), [['a', 'record'], ['b', 'metrics'], ['c', 'files']]);
+    assert.deepEqual([...batch.runs].sort(), [
+      ['a', 'record'],
+      ['b', 'metrics'],
+      ['c', 'files'],
+    ]);
     assert.equal(mergeChangeKeys(['root', ...keys]).root, true);
   });
 

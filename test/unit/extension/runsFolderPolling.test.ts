@@ -6,7 +6,13 @@ import { describe, it } from 'node:test';
 import { readSettings } from '../../../src/extension/config/settings';
 import type { RunsFolderChange } from '../../../src/extension/tree/runsFolderChanges';
 import { RunsFolderPoller } from '../../../src/extension/tree/runsFolderPoller';
-import { diffSnapshots, networkFileSystemName, takeSnapshot, type FolderSnapshot, type SnapshotFs } from '../../../src/extension/tree/runsFolderSnapshot';
+import {
+  diffSnapshots,
+  networkFileSystemName,
+  takeSnapshot,
+  type FolderSnapshot,
+  type SnapshotFs,
+} from '../../../src/extension/tree/runsFolderSnapshot';
 import type { Timers } from '../../../src/extension/util/keyedDebouncer';
 import { withTempFolder } from '../../helpers/tempFolder';
 import { flush } from './fakes';
@@ -15,23 +21,35 @@ const state = (record: string, metrics = '', files = '') => ({ record, metrics, 
 
 const realFs: SnapshotFs = {
   readdir: (path) => readdir(path),
-  stat: async (path) => stat(path).then((s) => ({ mtimeMs: s.mtimeMs, size: s.size }), () => null),
+  stat: async (path) =>
+    stat(path).then(
+      (s) => ({ mtimeMs: s.mtimeMs, size: s.size }),
+      () => null,
+    ),
 };
 
 describe('runs folder snapshots', () => {
   it('report a run appearing or vanishing as a root change, and each file that changed', () => {
-    const before: FolderSnapshot = new Map([['a', state('1:10', '1:0', '1:4')], ['b', state('1:10')]]);
-    const after: FolderSnapshot = new Map([['a', state('2:11', '2:90', '1:4')], ['c', state('3:10')]]);
+    const before: FolderSnapshot = new Map([
+      ['a', state('1:10', '1:0', '1:4')],
+      ['b', state('1:10')],
+    ]);
+    const after: FolderSnapshot = new Map([
+      ['a', state('2:11', '2:90', '1:4')],
+      ['c', state('3:10')],
+    ]);
     assert.deepEqual(diffSnapshots(before, after), [
       { scope: 'root' },
       { scope: 'run', runId: 'a', kind: 'record' },
       { scope: 'run', runId: 'a', kind: 'metrics' },
     ]);
     assert.deepEqual(diffSnapshots(after, after), []);
-    assert.deepEqual(diffSnapshots(new Map([['a', state('1', '', '1')]]), new Map([['a', state('1', '', '2')]])), [{ scope: 'run', runId: 'a', kind: 'files' }]);
+    assert.deepEqual(diffSnapshots(new Map([['a', state('1', '', '1')]]), new Map([['a', state('1', '', '2')]])), [
+      { scope: 'run', runId: 'a', kind: 'files' },
+    ]);
   });
 
-  it('read run folders only, not the store\'s staging and deleting folders', async () => {
+  it("read run folders only, not the store's staging and deleting folders", async () => {
     const fs: SnapshotFs = {
       readdir: async () => ['20260121-0900-base-3f9a', '.staging-0a1b', '.deleting-x', 'notes.txt~'],
       stat: async (path) => (path.endsWith('run.json') ? { mtimeMs: 5, size: 100 } : null),
@@ -42,7 +60,12 @@ describe('runs folder snapshots', () => {
   });
 
   it('are null while the runs folder cannot be listed, so nothing looks deleted', async () => {
-    const fs: SnapshotFs = { readdir: async () => { throw Object.assign(new Error('EHOSTDOWN'), { code: 'EHOSTDOWN' }); }, stat: async () => null };
+    const fs: SnapshotFs = {
+      readdir: async () => {
+        throw Object.assign(new Error('EHOSTDOWN'), { code: 'EHOSTDOWN' });
+      },
+      stat: async () => null,
+    };
     assert.equal(await takeSnapshot('/mnt/share/runs', fs), null);
   });
 });
@@ -51,22 +74,35 @@ describe('network file systems', () => {
   it('are told from their Linux statfs type and from a Windows UNC path', () => {
     assert.equal(networkFileSystemName('/mnt/nfs/runs', 'linux', 0x6969), 'NFS');
     assert.equal(networkFileSystemName('/lustre/runs', 'linux', 0x0bd00bd0), 'Lustre');
-    assert.equal(networkFileSystemName('/mnt/share', 'linux', 0xff534d42 | 0), 'CIFS', 'a signed 32-bit type reads the same');
+    assert.equal(
+      networkFileSystemName('/mnt/share', 'linux', 0xff534d42 | 0),
+      'CIFS',
+      'a signed 32-bit type reads the same',
+    );
     assert.equal(networkFileSystemName('/home/me/runs', 'linux', 0xef53), null, 'ext4');
     assert.equal(networkFileSystemName('/home/me/runs', 'linux', null), null);
     assert.equal(networkFileSystemName('\\\\server\\share\\runs', 'win32', null), 'a network share');
     assert.equal(networkFileSystemName('C:\\runs', 'win32', null), null);
-    assert.equal(networkFileSystemName('/Volumes/share/runs', 'darwin', 0x6969), null, 'macOS types are not Linux ones');
+    assert.equal(
+      networkFileSystemName('/Volumes/share/runs', 'darwin', 0x6969),
+      null,
+      'macOS types are not Linux ones',
+    );
   });
 
   it('are polled by default, every 5 s, as the settings say', () => {
     const defaults = readSettings(() => undefined);
     assert.equal(defaults.runsFolderPolling, 'auto');
     assert.equal(defaults.runsFolderPollSeconds, 5);
-    const custom = readSettings((key) => ({ runsFolderPolling: 'always', runsFolderPollSeconds: 0.2 } as Record<string, unknown>)[key]);
+    const custom = readSettings(
+      (key) => (({ runsFolderPolling: 'always', runsFolderPollSeconds: 0.2 }) as Record<string, unknown>)[key],
+    );
     assert.equal(custom.runsFolderPolling, 'always');
     assert.equal(custom.runsFolderPollSeconds, 1, 'clamped to at least a second');
-    assert.equal(readSettings((key) => (key === 'runsFolderPolling' ? 'sometimes' : undefined)).runsFolderPolling, 'auto');
+    assert.equal(
+      readSettings((key) => (key === 'runsFolderPolling' ? 'sometimes' : undefined)).runsFolderPolling,
+      'auto',
+    );
   });
 });
 
@@ -75,7 +111,11 @@ function manualTimers() {
   const pending = new Map<number, () => void>();
   let next = 1;
   const timers: Timers = {
-    setTimeout: (fn) => { const id = next++; pending.set(id, fn); return id; },
+    setTimeout: (fn) => {
+      const id = next++;
+      pending.set(id, fn);
+      return id;
+    },
     clearTimeout: (id) => void pending.delete(id as number),
   };
   const fire = async () => {
@@ -113,7 +153,10 @@ describe('RunsFolderPoller', () => {
     let reachable = true;
     let size = 10;
     const fs: SnapshotFs = {
-      readdir: async () => { if (!reachable) throw new Error('ESTALE'); return ['a']; },
+      readdir: async () => {
+        if (!reachable) throw new Error('ESTALE');
+        return ['a'];
+      },
       stat: async (path) => (path.endsWith('run.json') ? { mtimeMs: 1, size } : null),
     };
     const clock = manualTimers();
@@ -130,31 +173,35 @@ describe('RunsFolderPoller', () => {
     poller.dispose();
   });
 
-  it('sees runs that many processes write into one folder at once, as a job array does', { timeout: 120_000 }, async () => {
-    await withTempFolder('poll', async (folder) => {
-      const seen = new Set<string>();
-      const metricsOf = new Set<string>();
-      const poller = new RunsFolderPoller(folder, 100, realFs, (changes) => {
-        for (const c of changes) if (c.scope === 'run' && c.kind === 'metrics') metricsOf.add(c.runId);
-      });
-      await poller.look();
-      // Six processes each create a run through the run store and append metrics to it, all at once.
-      const writers = Array.from({ length: 6 }, (_, i) => writeRunInChild(folder, i));
-      const ids = await Promise.all(writers);
-      assert.equal(new Set(ids).size, 6, `six distinct runs: ${ids.join(', ')}`);
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && (ids.some((id) => !metricsOf.has(id)) || seen.size < 6)) {
+  it(
+    'sees runs that many processes write into one folder at once, as a job array does',
+    { timeout: 120_000 },
+    async () => {
+      await withTempFolder('poll', async (folder) => {
+        const seen = new Set<string>();
+        const metricsOf = new Set<string>();
+        const poller = new RunsFolderPoller(folder, 100, realFs, (changes) => {
+          for (const c of changes) if (c.scope === 'run' && c.kind === 'metrics') metricsOf.add(c.runId);
+        });
         await poller.look();
-        const snapshot = await takeSnapshot(folder, realFs);
-        for (const id of snapshot?.keys() ?? []) seen.add(id);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      poller.dispose();
-      assert.deepEqual([...seen].sort(), [...ids].sort());
-      // Each writer appended after its run first appeared, so each run's metrics were seen to change.
-      assert.deepEqual([...metricsOf].sort(), [...ids].sort());
-    });
-  });
+        // Six processes each create a run through the run store and append metrics to it, all at once.
+        const writers = Array.from({ length: 6 }, (_, i) => writeRunInChild(folder, i));
+        const ids = await Promise.all(writers);
+        assert.equal(new Set(ids).size, 6, `six distinct runs: ${ids.join(', ')}`);
+        const deadline = Date.now() + 30_000;
+        while (Date.now() < deadline && (ids.some((id) => !metricsOf.has(id)) || seen.size < 6)) {
+          await poller.look();
+          const snapshot = await takeSnapshot(folder, realFs);
+          for (const id of snapshot?.keys() ?? []) seen.add(id);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        poller.dispose();
+        assert.deepEqual([...seen].sort(), [...ids].sort());
+        // Each writer appended after its run first appeared, so each run's metrics were seen to change.
+        assert.deepEqual([...metricsOf].sort(), [...ids].sort());
+      });
+    },
+  );
 });
 
 /**
@@ -183,8 +230,12 @@ function writeRunInChild(folder: string, index: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`writer ${index} exited with code ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out.trim()) : reject(new Error(`writer ${index} exited with code ${code}`)),
+    );
   });
 }

@@ -1,17 +1,29 @@
 import assert from 'node:assert/strict';
 import { isAbsolute, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { affectsOurSettings, DEFAULT_SETTINGS, readSettings, resolveRunsFolder, SETTING_KEYS, type SettingKey } from '../../../src/extension/config/settings';
+import {
+  affectsOurSettings,
+  DEFAULT_SETTINGS,
+  readSettings,
+  resolveRunsFolder,
+  SETTING_KEYS,
+  type SettingKey,
+} from '../../../src/extension/config/settings';
 
 const from = (values: Partial<Record<SettingKey, unknown>>) => (key: SettingKey) => values[key];
 
 describe('readSettings', () => {
   it('gives the typed defaults when nothing is set', () => {
-    assert.deepEqual(readSettings(() => undefined), DEFAULT_SETTINGS);
+    assert.deepEqual(
+      readSettings(() => undefined),
+      DEFAULT_SETTINGS,
+    );
   });
 
   it('clamps numbers into their limits and rounds integers', () => {
-    const s = readSettings(from({ epochs: 0, batchSize: 1e9, learningRate: 5, 'analysis.testImages': 12.6, 'analysis.temperature': -1 }));
+    const s = readSettings(
+      from({ epochs: 0, batchSize: 1e9, learningRate: 5, 'analysis.testImages': 12.6, 'analysis.temperature': -1 }),
+    );
     assert.equal(s.epochs, 1);
     assert.equal(s.batchSize, 4096);
     assert.equal(s.learningRate, 1);
@@ -20,7 +32,9 @@ describe('readSettings', () => {
   });
 
   it('falls back to the default for values of the wrong type, NaN and Infinity', () => {
-    const s = readSettings(from({ epochs: '5', batchSize: NaN, learningRate: Infinity, defaultModel: 'huge', backend: 42 }));
+    const s = readSettings(
+      from({ epochs: '5', batchSize: NaN, learningRate: Infinity, defaultModel: 'huge', backend: 42 }),
+    );
     assert.equal(s.epochs, DEFAULT_SETTINGS.epochs);
     assert.equal(s.batchSize, DEFAULT_SETTINGS.batchSize);
     assert.equal(s.learningRate, DEFAULT_SETTINGS.learningRate);
@@ -35,7 +49,9 @@ describe('readSettings', () => {
   });
 
   it('sorts, de-duplicates and clamps lists, dropping entries that are not numbers', () => {
-    const s = readSettings(from({ checkpointEpochs: [50, 'x', 10, 10, 0, 2.4, null], 'analysis.noiseLevels': [0.1, -3, 1e-3, 0.1, NaN] }));
+    const s = readSettings(
+      from({ checkpointEpochs: [50, 'x', 10, 10, 0, 2.4, null], 'analysis.noiseLevels': [0.1, -3, 1e-3, 0.1, NaN] }),
+    );
     assert.deepEqual(s.checkpointEpochs, [1, 2, 10, 50]);
     assert.deepEqual(s.analysis.noiseLevels, [1e-12, 1e-3, 0.1]);
   });
@@ -56,18 +72,24 @@ describe('readSettings', () => {
     assert.ok(Object.isFrozen(s));
     assert.ok(Object.isFrozen(s.analysis));
     assert.ok(Object.isFrozen(s.checkpointEpochs));
-    assert.throws(() => { (s as { epochs: number }).epochs = 3; }, TypeError);
+    assert.throws(() => {
+      (s as { epochs: number }).epochs = 3;
+    }, TypeError);
   });
 
   it('reads every key it declares and no other', () => {
     const asked: string[] = [];
-    readSettings((key) => { asked.push(key); return undefined; });
+    readSettings((key) => {
+      asked.push(key);
+      return undefined;
+    });
     assert.deepEqual([...asked].sort(), [...SETTING_KEYS].sort());
   });
 });
 
 describe('resolveRunsFolder', () => {
-  const resolve = (configured: string, folders: string[]) => resolveRunsFolder(configured, folders, '/global', join, isAbsolute);
+  const resolve = (configured: string, folders: string[]) =>
+    resolveRunsFolder(configured, folders, '/global', join, isAbsolute);
 
   it('defaults to .invertscope/runs in the first workspace folder', () => {
     assert.equal(resolve('', ['/ws/a', '/ws/b']), join('/ws/a', '.invertscope', 'runs'));
@@ -87,8 +109,17 @@ describe('resolveRunsFolder', () => {
 describe('affectsOurSettings', () => {
   it('asks only about the invertscope section', () => {
     const asked: string[] = [];
-    assert.equal(affectsOurSettings((s) => { asked.push(s); return false; }), false);
+    assert.equal(
+      affectsOurSettings((s) => {
+        asked.push(s);
+        return false;
+      }),
+      false,
+    );
     assert.deepEqual(asked, ['invertscope']);
-    assert.equal(affectsOurSettings((s) => s === 'invertscope'), true);
+    assert.equal(
+      affectsOurSettings((s) => s === 'invertscope'),
+      true,
+    );
   });
 });

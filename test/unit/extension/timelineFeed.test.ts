@@ -16,22 +16,40 @@ import { flush, MemoryLog } from './fakes';
  */
 function scene(run: RunRecord, cachedEpochs: readonly number[]) {
   let record = run;
-  const cached = new Map<number, TrajectoryPoint>(cachedEpochs.map((e) => [e, trajectoryPoint(run.checkpoints.find((c) => c.epoch === e) as RunRecord['checkpoints'][number], { cond: e * 1e3 })]));
-  const computing: Array<{ target: CheckpointTarget; signal: AbortSignal; progress: (message: string, fraction: number | null) => void; finish(fail?: Error): void }> = [];
+  const cached = new Map<number, TrajectoryPoint>(
+    cachedEpochs.map((e) => [
+      e,
+      trajectoryPoint(run.checkpoints.find((c) => c.epoch === e) as RunRecord['checkpoints'][number], {
+        cond: e * 1e3,
+      }),
+    ]),
+  );
+  const computing: Array<{
+    target: CheckpointTarget;
+    signal: AbortSignal;
+    progress: (message: string, fraction: number | null) => void;
+    finish(fail?: Error): void;
+  }> = [];
   const port: TrajectoryPort = {
-    readCached: async (r) => r.checkpoints.flatMap((c) => (cached.get(c.epoch)?.checkpointSha256 === c.sha256 ? [cached.get(c.epoch) as TrajectoryPoint] : [])),
-    compute: (target, progress, signal) => new Promise((resolve, reject) => {
-      signal.addEventListener('abort', () => reject(new InvertscopeError('CANCELLED', 'cancelled')));
-      computing.push({
-        target, signal, progress,
-        finish(fail) {
-          if (fail) return reject(fail);
-          const point = trajectoryPoint(target.entry, { cond: target.entry.epoch * 1e3 });
-          cached.set(target.entry.epoch, point);
-          resolve(point);
-        },
-      });
-    }),
+    readCached: async (r) =>
+      r.checkpoints.flatMap((c) =>
+        cached.get(c.epoch)?.checkpointSha256 === c.sha256 ? [cached.get(c.epoch) as TrajectoryPoint] : [],
+      ),
+    compute: (target, progress, signal) =>
+      new Promise((resolve, reject) => {
+        signal.addEventListener('abort', () => reject(new InvertscopeError('CANCELLED', 'cancelled')));
+        computing.push({
+          target,
+          signal,
+          progress,
+          finish(fail) {
+            if (fail) return reject(fail);
+            const point = trajectoryPoint(target.entry, { cond: target.entry.epoch * 1e3 });
+            cached.set(target.entry.epoch, point);
+            resolve(point);
+          },
+        });
+      }),
   };
   const store = {
     runDir: (id: string) => `/runs/${id}`,
@@ -42,12 +60,29 @@ function scene(run: RunRecord, cachedEpochs: readonly number[]) {
   const trajectories = new TrajectoryService(port, () => store, log);
   const posted: TrajectoryMessage[] = [];
   let idle = Promise.resolve();
-  const feed = new TimelineFeed({ store: () => store, trajectories, log, post: (m) => posted.push(m), idle: () => idle }, run.id);
+  const feed = new TimelineFeed(
+    { store: () => store, trajectories, log, post: (m) => posted.push(m), idle: () => idle },
+    run.id,
+  );
   return {
-    feed, posted, computing, log,
+    feed,
+    posted,
+    computing,
+    log,
     last: () => posted[posted.length - 1],
-    setRecord: (r: RunRecord) => { record = r; },
-    busy: () => { let release!: () => void; idle = new Promise((r) => { release = r; }); return () => { idle = Promise.resolve(); release(); }; },
+    setRecord: (r: RunRecord) => {
+      record = r;
+    },
+    busy: () => {
+      let release!: () => void;
+      idle = new Promise((r) => {
+        release = r;
+      });
+      return () => {
+        idle = Promise.resolve();
+        release();
+      };
+    },
   };
 }
 
@@ -56,7 +91,10 @@ describe('TimelineFeed', () => {
     const run = runRecord({ model: 'base', epochs: 100, checkpointEpochs: [10, 50, 100] });
     const s = scene(run, [50]);
     await s.feed.refresh();
-    assert.deepEqual(s.posted[0].points.map((p) => p.epoch), [50]);
+    assert.deepEqual(
+      s.posted[0].points.map((p) => p.epoch),
+      [50],
+    );
     assert.deepEqual(s.posted[0].missing, [10, 100]);
     await flush();
     assert.equal(s.computing.length, 1);
@@ -68,13 +106,16 @@ describe('TimelineFeed', () => {
     assert.equal(s.computing[1].target.entry.epoch, 100);
     s.computing[1].finish();
     for (let i = 0; i < 10 && s.last().missing.length > 0; i++) await flush();
-    assert.deepEqual(s.last().points.map((p) => p.epoch), [10, 50, 100]);
+    assert.deepEqual(
+      s.last().points.map((p) => p.epoch),
+      [10, 50, 100],
+    );
     assert.deepEqual(s.last().missing, []);
     assert.equal(s.last().computing, null);
     s.feed.dispose();
   });
 
-  it('waits while the panel\'s own analysis is on its way', async () => {
+  it("waits while the panel's own analysis is on its way", async () => {
     const run = runRecord({ checkpointEpochs: [1, 2] });
     const s = scene(run, []);
     const release = s.busy();

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrainRequest } from '../../../src/backend/protocol';
-import { TrainingController, type ActiveTraining, type TrainingEnded } from '../../../src/extension/training/trainingController';
+import {
+  TrainingController,
+  type ActiveTraining,
+  type TrainingEnded,
+} from '../../../src/extension/training/trainingController';
 import { stepMetric, runRecord } from './builders';
 import { FakeTrainer, flush, MemoryLog } from './fakes';
 
@@ -91,7 +95,10 @@ describe('TrainingController', () => {
     controller.start(request, 'b');
     controller.dispose();
     controller.dispose();
-    assert.deepEqual(trainer.sessions.map((s) => s.cancelCalls), [1, 1]);
+    assert.deepEqual(
+      trainer.sessions.map((s) => s.cancelCalls),
+      [1, 1],
+    );
     assert.throws(() => controller.start(request, 'c'), /after dispose/);
   });
 
@@ -100,8 +107,12 @@ describe('TrainingController', () => {
     const log = new MemoryLog();
     const controller = new TrainingController(trainer, log);
     let heard = 0;
-    controller.onDidChange(() => { throw new Error('listener broke'); });
-    controller.onDidChange(() => { heard++; });
+    controller.onDidChange(() => {
+      throw new Error('listener broke');
+    });
+    controller.onDidChange(() => {
+      heard++;
+    });
     controller.start(request, 'small');
     assert.equal(heard, 1);
     assert.ok(log.lines.some((l) => l.includes('listener broke')));

@@ -25,13 +25,18 @@ function fakeTrajectory(points: (run: RunRecord) => TrajectoryPoint[] | Error) {
 const store = { runDir: (id: string) => `/runs/${id}` } as unknown as RunStorePort;
 
 describe('TrajectoryService', () => {
-  it('reads a run\'s points once per set of checkpoint files, sorted by epoch', async () => {
+  it("reads a run's points once per set of checkpoint files, sorted by epoch", async () => {
     const run = runRecord({ checkpointEpochs: [10, 50] });
-    const { port, reads } = fakeTrajectory((r) => [...r.checkpoints].reverse().map((c) => trajectoryPoint(c, { cond: c.epoch * 100 })));
+    const { port, reads } = fakeTrajectory((r) =>
+      [...r.checkpoints].reverse().map((c) => trajectoryPoint(c, { cond: c.epoch * 100 })),
+    );
     const service = new TrajectoryService(port, () => store, new MemoryLog());
     const [a, b] = await Promise.all([service.points(run), service.points(run)]);
     assert.equal(a, b);
-    assert.deepEqual(a.map((p) => p.epoch), [10, 50]);
+    assert.deepEqual(
+      a.map((p) => p.epoch),
+      [10, 50],
+    );
     assert.deepEqual(reads, [`${run.id}:/runs/${run.id}`]);
     await service.points(runRecord({ checkpointEpochs: [10, 50, 100] }));
     assert.equal(reads.length, 2, 'a new checkpoint is a new set of files');
@@ -55,19 +60,27 @@ describe('TrajectoryService', () => {
     const { port } = fakeTrajectory(() => new Error('EACCES: permission denied'));
     const service = new TrajectoryService(port, () => store, log);
     assert.deepEqual(await service.points(runRecord()), []);
-    assert.ok(log.lines.some((l) => /EACCES/.test(l)), log.lines.join('\n'));
+    assert.ok(
+      log.lines.some((l) => /EACCES/.test(l)),
+      log.lines.join('\n'),
+    );
   });
 });
 
 describe('TrajectoryService.compute', () => {
   function computingPort() {
-    const calls: Array<{ signal: AbortSignal; progress: (m: string, f: number | null) => void; resolve(p: TrajectoryPoint): void }> = [];
+    const calls: Array<{
+      signal: AbortSignal;
+      progress: (m: string, f: number | null) => void;
+      resolve(p: TrajectoryPoint): void;
+    }> = [];
     const port: TrajectoryPort = {
       readCached: async () => [],
-      compute: (_target, progress, signal) => new Promise((resolve, reject) => {
-        signal.addEventListener('abort', () => reject(new Error('aborted')));
-        calls.push({ signal, progress, resolve });
-      }),
+      compute: (_target, progress, signal) =>
+        new Promise((resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new Error('aborted')));
+          calls.push({ signal, progress, resolve });
+        }),
     };
     return { port, calls };
   }
@@ -116,13 +129,14 @@ describe('TaskLimiter', () => {
     let most = 0;
     const started: number[] = [];
     const releases: Array<() => void> = [];
-    const task = (i: number) => limiter.run(async () => {
-      started.push(i);
-      most = Math.max(most, ++active);
-      await new Promise<void>((resolve) => releases.push(resolve));
-      active--;
-      return i;
-    });
+    const task = (i: number) =>
+      limiter.run(async () => {
+        started.push(i);
+        most = Math.max(most, ++active);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        active--;
+        return i;
+      });
     const tasks = [0, 1, 2, 3, 4].map(task);
     for (let round = 0; round < 8; round++) {
       await flush();
@@ -137,7 +151,12 @@ describe('TaskLimiter', () => {
 
   it('frees the slot of a task that throws', async () => {
     const limiter = new TaskLimiter(1);
-    await assert.rejects(limiter.run(async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      limiter.run(async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal(await limiter.run(async () => 7), 7);
   });
 });

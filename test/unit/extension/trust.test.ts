@@ -5,7 +5,10 @@ import { isInsideFolder } from '../../../src/extension/util/paths';
 
 describe('Restricted Mode', () => {
   it('refuses training without trust and says why', () => {
-    assert.throws(() => requireTrustToTrain(false), (e: unknown) => e instanceof UntrustedWorkspaceError && /Restricted Mode: it starts a process/.test(e.message));
+    assert.throws(
+      () => requireTrustToTrain(false),
+      (e: unknown) => e instanceof UntrustedWorkspaceError && /Restricted Mode: it starts a process/.test(e.message),
+    );
     assert.doesNotThrow(() => requireTrustToTrain(true));
   });
 

@@ -11,14 +11,21 @@ describe('dequantization', () => {
     }
   });
 
-  it('keeps every dequantized value inside its level\'s bin [k/256, (k+1)/256)', () => {
+  it("keeps every dequantized value inside its level's bin [k/256, (k+1)/256)", () => {
     const levels = Float32Array.from({ length: 256 * 40 }, (_, i) => Math.round(((i % 256) / 255) * 1000) / 1000);
     const out = dequantizeInto(levels, 40, 256, createRng(3), new Float32Array(levels.length));
     out.forEach((v, i) => assert.equal(Math.floor(v * 256), i % 256, `value ${v} left bin ${i % 256}`));
   });
 
   it('stays in the bin when u is as close to 1 as the generator allows', () => {
-    const almostOne: Rng = { uniform: () => 1 - 2 ** -32, normal: () => 0, int: () => 0, fork: () => almostOne, shuffle: (x) => x, seed: 0 };
+    const almostOne: Rng = {
+      uniform: () => 1 - 2 ** -32,
+      normal: () => 0,
+      int: () => 0,
+      fork: () => almostOne,
+      shuffle: (x) => x,
+      seed: 0,
+    };
     const levels = Float32Array.from({ length: 256 }, (_, k) => k / 255);
     const out = dequantizeInto(levels, 1, 256, almostOne, new Float32Array(256));
     out.forEach((v, k) => {

@@ -14,7 +14,10 @@ describe('flow checkpoint arrays', () => {
     const { layers, biases } = randomFlow(arch, 31);
     const prior = classPriorFromPaper(10, n);
     const rng = createRng(32);
-    const moments = () => ({ mean: Float32Array.from({ length: 10 * n }, () => rng.normal()), logStd: Float32Array.from({ length: 10 * n }, () => rng.normal()) });
+    const moments = () => ({
+      mean: Float32Array.from({ length: 10 * n }, () => rng.normal()),
+      logStd: Float32Array.from({ length: 10 * n }, () => rng.normal()),
+    });
     const state = { layers, biases, prior, priorMoments: { first: moments(), second: moments() } };
     const arrays = flowCheckpointArrays(arch, state);
     assert.deepEqual(arrays.map((a) => a.name).slice(0, 3), ['1.lu_packed', '1.lu_sign', '1.lu_perm']);
@@ -28,7 +31,9 @@ describe('flow checkpoint arrays', () => {
 
   it('names a missing array and refuses a damaged permutation', () => {
     const { layers, biases } = randomFlow(arch, 33);
-    const arrays = new Map(flowCheckpointArrays(arch, { layers, biases, prior: { kind: 'paper' } }).map((a) => [a.name, a.data]));
+    const arrays = new Map(
+      flowCheckpointArrays(arch, { layers, biases, prior: { kind: 'paper' } }).map((a) => [a.name, a.data]),
+    );
     const perm = arrays.get('3.lu_perm');
     if (!perm) throw new Error('expected 3.lu_perm');
     arrays.delete('3.lu_sign');
@@ -49,6 +54,9 @@ describe('flow checkpoint arrays', () => {
     const byName = new Map(arrays.map((a) => [a.name, a.data]));
     assert.deepEqual(flowStateFromArrays(arch, 'paper', (name) => byName.get(name)).layers, mixed);
     byName.set('3.lu_packed', new Float32Array(n * n));
-    assert.throws(() => flowStateFromArrays(arch, 'paper', (name) => byName.get(name)), /layer 3 has both "3.lu_diag" and "3.lu_packed"/);
+    assert.throws(
+      () => flowStateFromArrays(arch, 'paper', (name) => byName.get(name)),
+      /layer 3 has both "3.lu_diag" and "3.lu_packed"/,
+    );
   });
 });

@@ -6,7 +6,15 @@ import type { LuLayer } from '../../../src/core/train/flow/luLayer';
 export const WIDTH = 12;
 
 export function smallArchitecture(depth = 3, activateLast = true, negativeSlope = 0.1): Architecture {
-  return customArchitecture({ name: 'test', depth, activation: true, activateLast, width: WIDTH, negativeSlope, parametrization: 'lu' });
+  return customArchitecture({
+    name: 'test',
+    depth,
+    activation: true,
+    activateLast,
+    width: WIDTH,
+    negativeSlope,
+    parametrization: 'lu',
+  });
 }
 
 /** A random LU layer: L and U entries ~ U(−0.3, 0.3), log|u_ii| ~ U(−0.5, 0.5), random signs and permutation. */
@@ -29,7 +37,9 @@ export function randomFlow(arch: Architecture, seed: number) {
 /** Images on [0, 1] with many exact zeros (like MNIST's background) and labels 0..9. */
 export function randomBatch(seed: number, count: number, n = WIDTH) {
   const rng = createRng(seed);
-  const images = Float32Array.from({ length: count * n }, () => (rng.uniform() < 0.5 ? 0 : Math.round(rng.uniform() * 255) / 255));
+  const images = Float32Array.from({ length: count * n }, () =>
+    rng.uniform() < 0.5 ? 0 : Math.round(rng.uniform() * 255) / 255,
+  );
   const labels = Uint8Array.from({ length: count }, () => rng.int(10));
   return { images, labels };
 }
@@ -41,7 +51,12 @@ export function logAbsDetByElimination(w: ArrayLike<number>, n: number): number 
   for (let k = 0; k < n; k++) {
     let p = k;
     for (let i = k + 1; i < n; i++) if (Math.abs(a[i * n + k]) > Math.abs(a[p * n + k])) p = i;
-    if (p !== k) for (let j = 0; j < n; j++) { const t = a[k * n + j]; a[k * n + j] = a[p * n + j]; a[p * n + j] = t; }
+    if (p !== k)
+      for (let j = 0; j < n; j++) {
+        const t = a[k * n + j];
+        a[k * n + j] = a[p * n + j];
+        a[p * n + j] = t;
+      }
     const d = a[k * n + k];
     sum += Math.log(Math.abs(d));
     for (let i = k + 1; i < n; i++) {

@@ -5,7 +5,12 @@ import { flowForward, flowNll } from '../../../src/core/train/flow/flowForward';
 import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
 import { LOG_2PI } from '../../../src/core/train/seedLoss';
 import { classPriorFromPaper, PAPER_PRIOR } from '../../../src/core/train/flow/flowPrior';
-import { flowReferenceState, referenceFlowGradients, referenceFlowLoss, referenceParameters } from '../../helpers/referenceFlowTraining';
+import {
+  flowReferenceState,
+  referenceFlowGradients,
+  referenceFlowLoss,
+  referenceParameters,
+} from '../../helpers/referenceFlowTraining';
 import { WIDTH, randomBatch, randomFlow, smallArchitecture } from './flowFixtures';
 
 const n = WIDTH;
@@ -14,7 +19,10 @@ function learnedPrior(seed: number) {
   const rng = createRng(seed);
   const prior = classPriorFromPaper(10, n);
   if (prior.kind !== 'class') throw new Error('expected a class prior');
-  prior.mean.forEach((_, k) => { prior.mean[k] = rng.normal(); prior.logStd[k] = 0.3 * rng.normal(); });
+  prior.mean.forEach((_, k) => {
+    prior.mean[k] = rng.normal();
+    prior.logStd[k] = 0.3 * rng.normal();
+  });
   return prior;
 }
 
@@ -53,7 +61,8 @@ describe('flow loss', () => {
 
   it('has the exact gradient with a learned prior (means and log-scales per class)', () => checkGradient(0, true));
 
-  it('has, with the boundary surrogate, the gradient of the loss whose kink count is Σ sigmoid(−a/τ)', () => checkGradient(0.5, false));
+  it('has, with the boundary surrogate, the gradient of the loss whose kink count is Σ sigmoid(−a/τ)', () =>
+    checkGradient(0.5, false));
 
   it('states the paper-prior latent term as ½‖z − 2a·1‖² + (n/2)·ln 2π', () => {
     const z = Float64Array.from({ length: n }, (_, j) => 6 + 0.1 * j);
@@ -68,7 +77,13 @@ describe('flow loss', () => {
     const prior = learnedPrior(12);
     const { images, labels } = randomBatch(13, 9);
     const got = flowNll({ architecture: arch, layers, biases, prior }, images, labels, 9);
-    const want = referenceFlowLoss(arch, flowReferenceState(layers, biases, prior), Float64Array.from(images), labels, 9);
+    const want = referenceFlowLoss(
+      arch,
+      flowReferenceState(layers, biases, prior),
+      Float64Array.from(images),
+      labels,
+      9,
+    );
     assert.ok(Math.abs(got.loss - want.loss) < 1e-9 * Math.abs(want.loss));
     assert.ok(Math.abs(got.parts[0] - want.parts[0]) < 1e-9 * Math.abs(want.parts[0]));
     assert.ok(Math.abs(got.parts[1] - want.parts[1]) < 1e-9 * (1 + Math.abs(want.parts[1])));
@@ -78,9 +93,16 @@ describe('flow loss', () => {
     const arch = smallArchitecture(2, true, 0.25);
     const { layers, biases } = randomFlow(arch, 14);
     const { images } = randomBatch(15, 1);
-    const { negLogDet, preActivations } = flowForward({ architecture: arch, layers, biases, prior: PAPER_PRIOR }, images, 1);
+    const { negLogDet, preActivations } = flowForward(
+      { architecture: arch, layers, biases, prior: PAPER_PRIOR },
+      images,
+      1,
+    );
     const negatives = preActivations.reduce((c, a) => c + a.filter((v) => v < 0).length, 0);
-    const sumS = layers.reduce((t, l) => t + Array.from({ length: n }, (_, i) => l.packed[i * n + i]).reduce((a, b) => a + b, 0), 0);
+    const sumS = layers.reduce(
+      (t, l) => t + Array.from({ length: n }, (_, i) => l.packed[i * n + i]).reduce((a, b) => a + b, 0),
+      0,
+    );
     assert.ok(Math.abs(negLogDet[0] - (-sumS + negatives * Math.log(4))) < 1e-9);
   });
 });

@@ -17,7 +17,13 @@ const arch = smallArchitecture(6, false, 0.5);
 
 /** The training images as the init's draw `d` dequantized them. */
 function draw(seed: number, d: number) {
-  return dequantizeInto(data.images, count, n, createRng(seed).fork(d === 0 ? 'flow-init' : `flow-init-${d}`), new Float32Array(count * n));
+  return dequantizeInto(
+    data.images,
+    count,
+    n,
+    createRng(seed).fork(d === 0 ? 'flow-init' : `flow-init-${d}`),
+    new Float32Array(count * n),
+  );
 }
 
 describe('gaussianizing flow initialization', () => {
@@ -27,24 +33,43 @@ describe('gaussianizing flow initialization', () => {
     model.layers.forEach((layer, l) => assert.equal(isDiagonalLayer(layer), l !== 3, `layer ${l}`));
     const white = model.layers[3];
     white.perm.forEach((p, i) => assert.equal(p, i));
-    white.packed.forEach((v, k) => { if (k % n > Math.floor(k / n)) assert.equal(v, 0, 'nothing above the diagonal'); });
+    white.packed.forEach((v, k) => {
+      if (k % n > Math.floor(k / n)) assert.equal(v, 0, 'nothing above the diagonal');
+    });
     assert.ok(model.layers[5].packed.every((v) => v === 0) && model.biases[5].every((v) => v === 0));
     assert.equal(report.kinkedFraction.length, 5);
-    assert.deepEqual(flowLayerTraining(arch, 'gaussianize', 3), { diagonalLayers: [0, 1, 2, 4, 5], frozenLayers: [0, 1, 2] });
-    assert.deepEqual(flowLayerTraining(arch, 'gaussianize', 3, true), { diagonalLayers: [0, 1, 2], frozenLayers: [0, 1, 2] });
+    assert.deepEqual(flowLayerTraining(arch, 'gaussianize', 3), {
+      diagonalLayers: [0, 1, 2, 4, 5],
+      frozenLayers: [0, 1, 2],
+    });
+    assert.deepEqual(flowLayerTraining(arch, 'gaussianize', 3, true), {
+      diagonalLayers: [0, 1, 2],
+      frozenLayers: [0, 1, 2],
+    });
   });
 
-  it('fits the prior to its own draws: per class, the outputs have the prior\'s mean and standard deviation', () => {
+  it("fits the prior to its own draws: per class, the outputs have the prior's mean and standard deviation", () => {
     if (model.prior.kind !== 'class') throw new Error('expected a class prior');
     const z = [0, 1].map((d) => flowForward(model, draw(7, d), count).z);
     for (const a of [0, 4, 9]) {
       for (let j = 0; j < n; j++) {
-        let s = 0, s2 = 0, m = 0;
-        for (const zd of z) for (let r = 0; r < count; r++) if (data.labels[r] === a) { s += zd[r * n + j]; s2 += zd[r * n + j] ** 2; m++; }
+        let s = 0,
+          s2 = 0,
+          m = 0;
+        for (const zd of z)
+          for (let r = 0; r < count; r++)
+            if (data.labels[r] === a) {
+              s += zd[r * n + j];
+              s2 += zd[r * n + j] ** 2;
+              m++;
+            }
         const mean = s / m;
         const std = Math.sqrt(s2 / m - mean * mean);
         // The float32 layers and prior limit the agreement.
-        assert.ok(Math.abs(mean - model.prior.mean[a * n + j]) < 1e-3 * (1 + Math.abs(mean)), `class ${a}, value ${j}: mean ${mean}`);
+        assert.ok(
+          Math.abs(mean - model.prior.mean[a * n + j]) < 1e-3 * (1 + Math.abs(mean)),
+          `class ${a}, value ${j}: mean ${mean}`,
+        );
         assert.ok(Math.abs(Math.log(std) - model.prior.logStd[a * n + j]) < 1e-3, `class ${a}, value ${j}: std ${std}`);
       }
     }
@@ -59,7 +84,13 @@ describe('gaussianizing flow initialization', () => {
   });
 
   it('refuses architectures it cannot fill', () => {
-    assert.throws(() => gaussianizeFlow(smallArchitecture(6, true, 0.5), data, { kinkLayers: 3, ridge: 0, seed: 0 }), /every layer but the last needs a LeakyReLU \(layer 6 has\)/);
-    assert.throws(() => gaussianizeFlow(arch, data, { kinkLayers: 5, ridge: 0, seed: 0 }), /kinkLayers must be an integer in 0..4, got 5/);
+    assert.throws(
+      () => gaussianizeFlow(smallArchitecture(6, true, 0.5), data, { kinkLayers: 3, ridge: 0, seed: 0 }),
+      /every layer but the last needs a LeakyReLU \(layer 6 has\)/,
+    );
+    assert.throws(
+      () => gaussianizeFlow(arch, data, { kinkLayers: 5, ridge: 0, seed: 0 }),
+      /kinkLayers must be an integer in 0..4, got 5/,
+    );
   });
 });

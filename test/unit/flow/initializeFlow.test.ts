@@ -22,7 +22,9 @@ describe('flow initialization', () => {
     const { model } = initializeFlow(arch, data, { prior: 'class', seed: 2, ridge: 0 });
     const { z } = flowForward(model, initInputs(data, 2), count);
     if (model.prior.kind !== 'class') throw new Error('expected a class prior');
-    const r = z.map((v, k) => v - (model.prior.kind === 'class' ? model.prior.mean[data.labels[Math.floor(k / n)] * n + (k % n)] : 0));
+    const r = z.map(
+      (v, k) => v - (model.prior.kind === 'class' ? model.prior.mean[data.labels[Math.floor(k / n)] * n + (k % n)] : 0),
+    );
     for (let i = 0; i < n; i++) {
       for (let j = 0; j <= i; j++) {
         let c = 0;
@@ -38,20 +40,31 @@ describe('flow initialization', () => {
     const arch = smallArchitecture(4, true, 0.1);
     const { model } = initializeFlow(arch, data, { prior: 'class', seed: 2, kinkLayers: 1 });
     const { preActivations } = flowForward(model, initInputs(data, 2), count);
-    for (let l = 1; l < 4; l++) assert.ok(preActivations[l].every((v) => v > 0), `layer ${l} has a negative pre-activation`);
+    for (let l = 1; l < 4; l++)
+      assert.ok(
+        preActivations[l].every((v) => v > 0),
+        `layer ${l} has a negative pre-activation`,
+      );
   });
 
   it('models the piles of zeros: kink layers lower the training NLL well below the linear start', () => {
     const arch = smallArchitecture(3, false, 0.1);
     const x = initInputs(data, 3);
-    const linear = flowNll(initializeFlow(arch, data, { prior: 'class', seed: 3, kinkLayers: 0 }).model, x, data.labels, count).loss;
+    const linear = flowNll(
+      initializeFlow(arch, data, { prior: 'class', seed: 3, kinkLayers: 0 }).model,
+      x,
+      data.labels,
+      count,
+    ).loss;
     const kinked = initializeFlow(arch, data, { prior: 'class', seed: 3, kinkLayers: 2 });
     const loss = flowNll(kinked.model, x, data.labels, count).loss;
     assert.ok(loss < linear - 1, `NLL with kinks ${loss}, linear ${linear}`);
     assert.ok(kinked.report.kinkedFraction[0] > 0.5);
     kinked.model.layers.slice(0, 2).forEach((layer) => {
       layer.perm.forEach((p, i) => assert.equal(p, i));
-      layer.packed.forEach((v, k) => { if (Math.floor(k / n) !== k % n) assert.equal(v, 0); });
+      layer.packed.forEach((v, k) => {
+        if (Math.floor(k / n) !== k % n) assert.equal(v, 0);
+      });
     });
   });
 
@@ -67,18 +80,26 @@ describe('flow initialization', () => {
     let meanA = 0;
     for (let r = 0; r < count; r++) meanA += data.labels[r] / count;
     for (let j = 0; j < n; j++) {
-      let meanZ = 0, cov = 0, varA = 0;
+      let meanZ = 0,
+        cov = 0,
+        varA = 0;
       for (let r = 0; r < count; r++) meanZ += z[r * n + j] / count;
       for (let r = 0; r < count; r++) {
         cov += (data.labels[r] - meanA) * (z[r * n + j] - meanZ);
         varA += (data.labels[r] - meanA) ** 2;
       }
       const slope = cov / varA;
-      assert.ok(Math.abs(slope - (s * k) / Math.sqrt(n)) < 1e-3 * (s * k), `coordinate ${j}: slope ${slope}, expected ${(s * k) / Math.sqrt(n)}`);
+      assert.ok(
+        Math.abs(slope - (s * k) / Math.sqrt(n)) < 1e-3 * (s * k),
+        `coordinate ${j}: slope ${slope}, expected ${(s * k) / Math.sqrt(n)}`,
+      );
     }
   });
 
   it('refuses kink layers without a LeakyReLU and out-of-range counts', () => {
-    assert.throws(() => initializeFlow(smallArchitecture(3, true), data, { prior: 'paper', seed: 0, kinkLayers: 3 }), /kinkLayers must be an integer in 0..2/);
+    assert.throws(
+      () => initializeFlow(smallArchitecture(3, true), data, { prior: 'paper', seed: 0, kinkLayers: 3 }),
+      /kinkLayers must be an integer in 0..2/,
+    );
   });
 });

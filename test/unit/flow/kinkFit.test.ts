@@ -9,7 +9,9 @@ function threeColumns(): CellDensity {
   counts[0][0] = 80;
   for (let k = 100; k < 110; k++) counts[0][k] = 2;
   for (let k = 250; k < 256; k++) counts[0][k] = 1;
-  counts[2][0] = 50; counts[2][255] = 30; counts[2][128] = 20;
+  counts[2][0] = 50;
+  counts[2][255] = 30;
+  counts[2][128] = 20;
   const cells = 512;
   const edges = new Float64Array(3 * (cells + 1));
   const mass = new Float64Array(3 * cells);
@@ -24,11 +26,20 @@ function threeColumns(): CellDensity {
 /** −½·log(2πe·Var f(X)) + E[log f'(X)] of the layers' map, by the same exact cell integrals. */
 function scoreOfLayers(d: CellDensity, layers: ReturnType<typeof kinkLayers>, slope: number, j: number): number {
   const edges = Float64Array.from(d.edges.subarray(j * (d.cells + 1), (j + 1) * (d.cells + 1)));
-  const g = applyKinkLayers(Float64Array.from(edges), d.cells + 1, 1, layers.map((l) => ({ weight: l.weight.subarray(j, j + 1), bias: l.bias.subarray(j, j + 1) })), slope);
-  let m1 = 0, m2 = 0, logSlope = 0;
+  const g = applyKinkLayers(
+    Float64Array.from(edges),
+    d.cells + 1,
+    1,
+    layers.map((l) => ({ weight: l.weight.subarray(j, j + 1), bias: l.bias.subarray(j, j + 1) })),
+    slope,
+  );
+  let m1 = 0,
+    m2 = 0,
+    logSlope = 0;
   for (let c = 0; c < d.cells; c++) {
     const p = d.mass[j * d.cells + c];
-    const a = g[c], b = g[c + 1];
+    const a = g[c],
+      b = g[c + 1];
     m1 += (p * (a + b)) / 2;
     m2 += (p * (a * a + a * b + b * b)) / 3;
     logSlope += p * Math.log(Math.abs((b - a) / (edges[c + 1] - edges[c])));
@@ -40,9 +51,25 @@ describe('kink fit', () => {
   it('finds the kinks research/flow/kinkfit.py finds, with the same scores', () => {
     const fit = fitKinks(threeColumns(), 0.5, 3);
     // /usr/bin/python3 -c "from kinkfit import *; ... fit_kinks(*level_cells(counts, 2), 0.5, 3).score()" on the same counts.
-    [0.386456413851, -0.068004874274, 0.043884829804].forEach((want, j) => assert.ok(Math.abs(fit.score[j] - want) < 1e-9, `column ${j}: ${fit.score[j]} vs ${want}`));
-    assert.deepEqual(fit.slots[0].map((s) => [s.edge, s.side]), [[2, -1], [2, -1], [2, -1]]);
-    assert.deepEqual(fit.slots[1].map((s) => [s.edge, s.side]), [[75, -1], [434, 1], [30, -1]]);
+    [0.386456413851, -0.068004874274, 0.043884829804].forEach((want, j) =>
+      assert.ok(Math.abs(fit.score[j] - want) < 1e-9, `column ${j}: ${fit.score[j]} vs ${want}`),
+    );
+    assert.deepEqual(
+      fit.slots[0].map((s) => [s.edge, s.side]),
+      [
+        [2, -1],
+        [2, -1],
+        [2, -1],
+      ],
+    );
+    assert.deepEqual(
+      fit.slots[1].map((s) => [s.edge, s.side]),
+      [
+        [75, -1],
+        [434, 1],
+        [30, -1],
+      ],
+    );
   });
 
   it('builds diagonal layers whose map scores what the fit says', () => {
@@ -50,7 +77,8 @@ describe('kink fit', () => {
     const fit = fitKinks(d, 0.5, 3);
     const layers = kinkLayers(d, fit);
     assert.equal(layers.length, 3);
-    for (let j = 0; j < 3; j++) assert.ok(Math.abs(scoreOfLayers(d, layers, 0.5, j) - fit.score[j]) < 1e-9, `column ${j}`);
+    for (let j = 0; j < 3; j++)
+      assert.ok(Math.abs(scoreOfLayers(d, layers, 0.5, j) - fit.score[j]) < 1e-9, `column ${j}`);
   });
 
   it('improves on the greedy start by coordinate descent, and on no kinks at all', () => {
@@ -69,7 +97,9 @@ describe('kink fit', () => {
     const edges = Float64Array.from({ length: cells + 1 }, (_, e) => -5 + (10 * e) / cells);
     const mass = Float64Array.from({ length: cells }, (_, c) => Math.exp(-0.5 * (-5 + (10 * (c + 0.5)) / cells) ** 2));
     const total = mass.reduce((s, v) => s + v, 0);
-    mass.forEach((v, c) => { mass[c] = v / total; });
+    mass.forEach((v, c) => {
+      mass[c] = v / total;
+    });
     const fit = fitKinks({ columns: 1, cells, edges, mass }, 0.5, 2);
     assert.ok(fit.slots[0].every((s) => !s.active));
     const [layer] = kinkLayers({ columns: 1, cells, edges, mass }, fit);

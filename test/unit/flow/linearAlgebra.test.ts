@@ -11,11 +11,12 @@ function spd(n: number, seed: number): Float64Array {
   const rng = createRng(seed);
   const b = Float64Array.from({ length: n * n }, () => rng.normal());
   const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-    let s = i === j ? 0.1 : 0;
-    for (let k = 0; k < n; k++) s += b[i * n + k] * b[j * n + k];
-    a[i * n + j] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = i === j ? 0.1 : 0;
+      for (let k = 0; k < n; k++) s += b[i * n + k] * b[j * n + k];
+      a[i * n + j] = s;
+    }
   return a;
 }
 
@@ -24,27 +25,32 @@ describe('flow initialization linear algebra', () => {
     const n = 9;
     const a = spd(n, 1);
     const c = cholesky(a, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      if (j > i) assert.equal(c[i * n + j], 0);
-      let s = 0;
-      for (let k = 0; k < n; k++) s += c[i * n + k] * c[j * n + k];
-      assert.ok(Math.abs(s - a[i * n + j]) < 1e-10 * (1 + Math.abs(a[i * n + j])));
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        if (j > i) assert.equal(c[i * n + j], 0);
+        let s = 0;
+        for (let k = 0; k < n; k++) s += c[i * n + k] * c[j * n + k];
+        assert.ok(Math.abs(s - a[i * n + j]) < 1e-10 * (1 + Math.abs(a[i * n + j])));
+      }
   });
 
   it('cholesky refuses a matrix that is not positive definite, naming the column', () => {
-    assert.throws(() => cholesky(Float64Array.from([1, 2, 2, 1]), 2), (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /column 1/.test((e as Error).message));
+    assert.throws(
+      () => cholesky(Float64Array.from([1, 2, 2, 1]), 2),
+      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /column 1/.test((e as Error).message),
+    );
   });
 
   it('invertLowerTriangular: C·C⁻¹ = I', () => {
     const n = 9;
     const c = cholesky(spd(n, 2), n);
     const inv = invertLowerTriangular(c, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += c[i * n + k] * inv[k * n + j];
-      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-10);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += c[i * n + k] * inv[k * n + j];
+        assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-10);
+      }
   });
 
   it('reflectOnto: H maps the direction of `from` onto `to` and preserves lengths', () => {
@@ -61,11 +67,12 @@ describe('flow initialization linear algebra', () => {
       for (let j = 0; j < n; j++) s += m[i * n + j] * from[j];
       assert.ok(Math.abs(s - norm / Math.sqrt(n)) < 1e-12);
     }
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
-      assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
+        assert.ok(Math.abs(s - (i === j ? 1 : 0)) < 1e-12);
+      }
   });
 
   it('optimalStretch minimizes ½(sk − t)²·Var(a) + ½s² − ln s', () => {

@@ -20,7 +20,9 @@ const n = WIDTH;
 function lowRankPrior(seed: number, k: number, classes = 10): ClassPrior {
   const rng = createRng(seed);
   return {
-    kind: 'class', classes, rank: k,
+    kind: 'class',
+    classes,
+    rank: k,
     mean: Float32Array.from({ length: classes * n }, () => rng.normal()),
     logStd: Float32Array.from({ length: classes * n }, () => 0.3 * rng.normal()),
     factors: Float32Array.from({ length: classes * k * n }, () => 0.7 * rng.normal()),
@@ -34,7 +36,8 @@ function denseCovariance(prior: ClassPrior, a: number): Float64Array {
   for (let i = 0; i < n; i++) {
     cov[i * n + i] = Math.exp(2 * prior.logStd[a * n + i]);
     for (let j = 0; j < n; j++) {
-      for (let r = 0; r < k; r++) cov[i * n + j] += (prior.factors?.[(a * k + r) * n + i] ?? 0) * (prior.factors?.[(a * k + r) * n + j] ?? 0);
+      for (let r = 0; r < k; r++)
+        cov[i * n + j] += (prior.factors?.[(a * k + r) * n + i] ?? 0) * (prior.factors?.[(a * k + r) * n + j] ?? 0);
     }
   }
   return cov;
@@ -72,7 +75,10 @@ describe('low-rank-plus-diagonal class prior', () => {
     const prior = lowRankPrior(3, 2);
     const diagonal: ClassPrior = { kind: 'class', classes: 10, mean: prior.mean, logStd: prior.logStd };
     const z = Float64Array.from({ length: n }, (_, j) => j / n);
-    assert.equal(flowLatentNll(z, 5, { ...diagonal, rank: 0, factors: new Float32Array(0) }), flowLatentNll(z, 5, diagonal));
+    assert.equal(
+      flowLatentNll(z, 5, { ...diagonal, rank: 0, factors: new Float32Array(0) }),
+      flowLatentNll(z, 5, diagonal),
+    );
   });
 
   it('draws latents whose covariance is T²(diag σ² + FᵀF), and a diagonal prior draws what it drew before (ε first)', () => {
@@ -88,7 +94,10 @@ describe('low-rank-plus-diagonal class prior', () => {
       for (let j = 0; j < n; j++) {
         let s = 0;
         for (let r = 0; r < count; r++) s += (z[r * n + i] - prior.mean[i]) * (z[r * n + j] - prior.mean[j]);
-        worst = Math.max(worst, Math.abs(s / count - t * t * want[i * n + j]) / Math.sqrt(want[i * n + i] * want[j * n + j]));
+        worst = Math.max(
+          worst,
+          Math.abs(s / count - t * t * want[i * n + j]) / Math.sqrt(want[i * n + i] * want[j * n + j]),
+        );
       }
     }
     assert.ok(worst < 0.05, `largest correlation-scaled covariance error ${worst}`);
@@ -112,13 +121,18 @@ describe('low-rank-plus-diagonal class prior', () => {
     for (const a of [0, 1]) {
       const want = denseCovariance(truth, a);
       const got = denseCovariance(fitted, a);
-      let err = 0, norm = 0;
-      want.forEach((w, i) => { err += (got[i] - w) ** 2; norm += w * w; });
+      let err = 0,
+        norm = 0;
+      want.forEach((w, i) => {
+        err += (got[i] - w) ** 2;
+        norm += w * w;
+      });
       // PPCA's leftover variance is isotropic in standardized units and the truth's σ is not, so not exact.
       assert.ok(Math.sqrt(err / norm) < 0.25, `class ${a}: relative Frobenius error ${Math.sqrt(err / norm)}`);
     }
     const held = new Float64Array(n);
-    let low = 0, diag = 0;
+    let low = 0,
+      diag = 0;
     for (let r = 0; r < 500; r++) {
       drawPriorLatent(truth, r % 2, 1, rng, held, 0, n);
       low += flowLatentNll(held, r % 2, fitted);
@@ -129,8 +143,14 @@ describe('low-rank-plus-diagonal class prior', () => {
 
   it('refuses factors of the wrong size, a rank without factors, and non-finite factors, naming the field', () => {
     const prior = lowRankPrior(10, 2);
-    assert.throws(() => validateFlowPrior({ ...prior, factors: prior.factors?.subarray(1) }, n, 'here'), /here: prior\.factors must hold 10×2×12 = 240 numbers, got 239/);
-    assert.throws(() => validateFlowPrior({ ...prior, factors: undefined }, n, 'here'), /prior\.rank is 2 but prior\.factors is missing/);
+    assert.throws(
+      () => validateFlowPrior({ ...prior, factors: prior.factors?.subarray(1) }, n, 'here'),
+      /here: prior\.factors must hold 10×2×12 = 240 numbers, got 239/,
+    );
+    assert.throws(
+      () => validateFlowPrior({ ...prior, factors: undefined }, n, 'here'),
+      /prior\.rank is 2 but prior\.factors is missing/,
+    );
     assert.throws(() => validateFlowPrior({ ...prior, rank: -1 }, n, 'here'), /prior\.rank must be an integer/);
     const bad = prior.factors?.slice() ?? new Float32Array(0);
     bad[7] = Number.NaN;
@@ -143,7 +163,8 @@ describe('low-rank-plus-diagonal class prior', () => {
     const prior = lowRankPrior(12, 3);
     const rng = createRng(13);
     const moment = () => ({
-      mean: Float32Array.from({ length: 10 * n }, () => rng.normal()), logStd: Float32Array.from({ length: 10 * n }, () => rng.normal()),
+      mean: Float32Array.from({ length: 10 * n }, () => rng.normal()),
+      logStd: Float32Array.from({ length: 10 * n }, () => rng.normal()),
       factors: Float32Array.from({ length: 30 * n }, () => rng.normal()),
     });
     const state = { layers, biases, prior, priorMoments: { first: moment(), second: moment() } };
@@ -154,7 +175,10 @@ describe('low-rank-plus-diagonal class prior', () => {
     assert.deepEqual(back.prior, prior);
     assert.deepEqual(back.priorMoments, state.priorMoments);
     byName.delete('prior.factors');
-    assert.throws(() => flowStateFromArrays(arch, 'class', (name) => byName.get(name), 10, 3), /"prior\.factors" is missing/);
+    assert.throws(
+      () => flowStateFromArrays(arch, 'class', (name) => byName.get(name), 10, 3),
+      /"prior\.factors" is missing/,
+    );
   });
 });
 
@@ -163,10 +187,26 @@ describe('low-rank prior in the flow engines', () => {
 
   async function engine(prior: ClassPrior, lr: number) {
     const { layers, biases } = randomFlow(arch, 21);
-    const flow: FlowEngineOptions = { prior: 'class', initialLayers: layers, initialPrior: prior, dequantize: false, seed: 0, boundarySurrogate: 0, warmupSteps: 0 };
-    const made = (await createTfjsEngine({
-      architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 16, initialParams: { weights: [], biases }, flow,
-    }, await loadTfjs('cpu'))) as FlowTrainingEngine;
+    const flow: FlowEngineOptions = {
+      prior: 'class',
+      initialLayers: layers,
+      initialPrior: prior,
+      dequantize: false,
+      seed: 0,
+      boundarySurrogate: 0,
+      warmupSteps: 0,
+    };
+    const made = (await createTfjsEngine(
+      {
+        architecture: arch,
+        objective: 'flow',
+        learningRate: lr,
+        maxBatchSize: 16,
+        initialParams: { weights: [], biases },
+        flow,
+      },
+      await loadTfjs('cpu'),
+    )) as FlowTrainingEngine;
     return { engine: made, model: { architecture: arch, layers, biases, prior } };
   }
 
@@ -178,15 +218,23 @@ describe('low-rank prior in the flow engines', () => {
       const want = flowNll(model, images, labels, 16);
       const got = await e.evaluate(images, labels, 16);
       assert.ok(Math.abs(got.loss - want.loss) < 1e-5 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
-      assert.ok(Math.abs(got.parts[0] - want.parts[0]) < 1e-5 * Math.abs(want.parts[0]), `latent ${got.parts[0]} vs ${want.parts[0]}`);
+      assert.ok(
+        Math.abs(got.parts[0] - want.parts[0]) < 1e-5 * Math.abs(want.parts[0]),
+        `latent ${got.parts[0]} vs ${want.parts[0]}`,
+      );
       await e.trainStep(images, labels, 16);
       const after = await e.getFlowState();
-      if (after.prior.kind !== 'class' || !after.prior.factors || !prior.factors) throw new Error('expected a low-rank prior back');
+      if (after.prior.kind !== 'class' || !after.prior.factors || !prior.factors)
+        throw new Error('expected a low-rank prior back');
       assert.equal(after.prior.rank, 2);
       assert.equal(after.priorMoments?.first.factors?.length, 20 * n);
       const h = 1e-6;
       let checked = 0;
-      for (const [field, before, now] of [['factors', prior.factors, after.prior.factors], ['logStd', prior.logStd, after.prior.logStd], ['mean', prior.mean, after.prior.mean]] as const) {
+      for (const [field, before, now] of [
+        ['factors', prior.factors, after.prior.factors],
+        ['logStd', prior.logStd, after.prior.logStd],
+        ['mean', prior.mean, after.prior.mean],
+      ] as const) {
         for (let i = 0; i < before.length; i++) {
           const nudged = (d: number) => {
             const copy = Float32Array.from(before);
@@ -196,7 +244,11 @@ describe('low-rank prior in the flow engines', () => {
           const fd = (nudged(h) - nudged(-h)) / (2 * h);
           if (Math.abs(fd) < 1e-3) continue;
           checked++;
-          assert.equal(Math.sign(now[i] - before[i]), -Math.sign(fd), `${field}[${i}]: moved ${now[i] - before[i]}, gradient ${fd}`);
+          assert.equal(
+            Math.sign(now[i] - before[i]),
+            -Math.sign(fd),
+            `${field}[${i}]: moved ${now[i] - before[i]}, gradient ${fd}`,
+          );
         }
       }
       assert.ok(checked > 100, `only ${checked} prior numbers had a clear gradient`);
@@ -207,9 +259,26 @@ describe('low-rank prior in the flow engines', () => {
 
   it('simd: refuses a low-rank prior by name rather than training it as a diagonal one', async () => {
     const { layers, biases } = randomFlow(arch, 24);
-    const flow: FlowEngineOptions = { prior: 'class', initialLayers: layers, initialPrior: lowRankPrior(25, 2), dequantize: false, seed: 0, boundarySurrogate: 0 };
+    const flow: FlowEngineOptions = {
+      prior: 'class',
+      initialLayers: layers,
+      initialPrior: lowRankPrior(25, 2),
+      dequantize: false,
+      seed: 0,
+      boundarySurrogate: 0,
+    };
     await assert.rejects(
-      createSimdFlowEngine({ architecture: arch, objective: 'flow', learningRate: 1e-3, maxBatchSize: 8, initialParams: { weights: [], biases }, flow }, 1),
+      createSimdFlowEngine(
+        {
+          architecture: arch,
+          objective: 'flow',
+          learningRate: 1e-3,
+          maxBatchSize: 8,
+          initialParams: { weights: [], biases },
+          flow,
+        },
+        1,
+      ),
       /its prior is diagonal; a low-rank class prior \(rank 2\) needs the tfjs flow engine/,
     );
   });

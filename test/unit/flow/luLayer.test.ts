@@ -26,7 +26,8 @@ describe('LU layers', () => {
     const layer = randomLuLayer(n, createRng(7));
     const w = assembleLu(layer);
     const L = (i: number, j: number) => (i === j ? 1 : j < i ? layer.packed[i * n + j] : 0);
-    const U = (i: number, j: number) => (i === j ? layer.sign[i] * Math.exp(layer.packed[i * n + i]) : j > i ? layer.packed[i * n + j] : 0);
+    const U = (i: number, j: number) =>
+      i === j ? layer.sign[i] * Math.exp(layer.packed[i * n + i]) : j > i ? layer.packed[i * n + j] : 0;
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         let s = 0;
@@ -68,7 +69,9 @@ describe('LU layers', () => {
     validateLuLayer(layer, 'factorized');
     const back = assembleLu(layer);
     let worst = 0;
-    back.forEach((v, k) => { worst = Math.max(worst, Math.abs(v - w[k])); });
+    back.forEach((v, k) => {
+      worst = Math.max(worst, Math.abs(v - w[k]));
+    });
     assert.ok(worst < 1e-5, `max error ${worst}`);
     assert.ok(Math.abs(luLogAbsDet(layer) - logAbsDetByElimination(w, n)) < 1e-5);
   });
@@ -76,7 +79,10 @@ describe('LU layers', () => {
   it('refuses a singular matrix with a NUMERIC error naming the pivot', () => {
     const w = new Float64Array(n * n);
     for (let i = 0; i < n - 1; i++) w[i * n + i] = 1;
-    assert.throws(() => luFromDense(w, n, 'layer 2'), (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /layer 2 .* singular/.test((e as Error).message));
+    assert.throws(
+      () => luFromDense(w, n, 'layer 2'),
+      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /layer 2 .* singular/.test((e as Error).message),
+    );
   });
 
   it('reports κ₂ of the assembled W: the ratio of the extreme singular values', () => {
@@ -85,15 +91,27 @@ describe('LU layers', () => {
     diagonal.packed[8] = Math.log(4);
     const [kappa, identity] = layerConditions([diagonal, identityLuLayer(3)]);
     // The factors are float32: κ is exp(s_max − s_min) of the stored values, 8 to float32 precision.
-    assert.ok(Math.abs(kappa - Math.exp(diagonal.packed[8] - diagonal.packed[0])) < 1e-12 && Math.abs(kappa - 8) < 1e-6, `κ = ${kappa}`);
+    assert.ok(
+      Math.abs(kappa - Math.exp(diagonal.packed[8] - diagonal.packed[0])) < 1e-12 && Math.abs(kappa - 8) < 1e-6,
+      `κ = ${kappa}`,
+    );
     assert.ok(Math.abs(identity - 1) < 1e-12);
   });
 
   it('validates shapes, signs and the permutation', () => {
     const good = identityLuLayer(3);
     assert.doesNotThrow(() => validateLuLayer(good, 'id'));
-    assert.throws(() => validateLuLayer({ ...good, perm: Int32Array.from([0, 0, 2]) }, 'bad'), /perm is not a permutation/);
-    assert.throws(() => validateLuLayer({ ...good, sign: Float32Array.from([1, 0, 1]) }, 'bad'), /sign\[1\] must be 1 or -1/);
-    assert.throws(() => validateLuLayer({ ...good, packed: Float32Array.from([0, 0, 0, 0, NaN, 0, 0, 0, 0]) }, 'bad'), /packed\[4\] is NaN/);
+    assert.throws(
+      () => validateLuLayer({ ...good, perm: Int32Array.from([0, 0, 2]) }, 'bad'),
+      /perm is not a permutation/,
+    );
+    assert.throws(
+      () => validateLuLayer({ ...good, sign: Float32Array.from([1, 0, 1]) }, 'bad'),
+      /sign\[1\] must be 1 or -1/,
+    );
+    assert.throws(
+      () => validateLuLayer({ ...good, packed: Float32Array.from([0, 0, 0, 0, NaN, 0, 0, 0, 0]) }, 'bad'),
+      /packed\[4\] is NaN/,
+    );
   });
 });

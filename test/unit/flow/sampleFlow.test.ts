@@ -22,7 +22,9 @@ describe('sampling', () => {
   it('returns images that the forward pass maps back onto the drawn latents', () => {
     const { latents, images } = sampleFlow(model, [1, 4, 7, 2], 1, createRng(7));
     const { z } = flowForward(model, images, 4);
-    z.forEach((v, k) => assert.ok(Math.abs(v - latents[k]) < 1e-9 * (1 + Math.abs(v)), `latent ${k}: ${v} vs ${latents[k]}`));
+    z.forEach((v, k) =>
+      assert.ok(Math.abs(v - latents[k]) < 1e-9 * (1 + Math.abs(v)), `latent ${k}: ${v} vs ${latents[k]}`),
+    );
   });
 
   it('draws latents from N(μ_a, T²σ_a²)', () => {
@@ -42,6 +44,9 @@ describe('sampling', () => {
 
   it('rejects a negative temperature and a label outside the prior', () => {
     assert.throws(() => sampleFlow(model, [1], -1, createRng(1)), /temperature must be a finite number ≥ 0/);
-    assert.throws(() => sampleFlow({ ...model, prior: classPriorFromPaper(3, n) }, [3], 1, createRng(1)), /labels\[0\] = 3 is not a class/);
+    assert.throws(
+      () => sampleFlow({ ...model, prior: classPriorFromPaper(3, n) }, [3], 1, createRng(1)),
+      /labels\[0\] = 3 is not a class/,
+    );
   });
 });

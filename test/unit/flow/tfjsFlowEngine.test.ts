@@ -24,17 +24,36 @@ function learnedPrior(): Extract<FlowPrior, { kind: 'class' }> {
   const rng = createRng(40);
   const prior = classPriorFromPaper(10, n);
   if (prior.kind !== 'class') throw new Error('expected a class prior');
-  prior.mean.forEach((_, k) => { prior.mean[k] = 2 * rng.normal(); prior.logStd[k] = 0.2 * rng.normal(); });
+  prior.mean.forEach((_, k) => {
+    prior.mean[k] = 2 * rng.normal();
+    prior.logStd[k] = 0.2 * rng.normal();
+  });
   return prior;
 }
 
 async function engineFor(backend: 'cpu' | 'wasm', prior: FlowPrior, seed = 3) {
   const { layers, biases } = randomFlow(arch, 41);
-  const flow: FlowEngineOptions = { prior: prior.kind, initialLayers: layers, initialPrior: prior, dequantize: true, seed, boundarySurrogate: tau, warmupSteps, cosineSteps };
-  const engine = (await createTfjsEngine({
-    architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 8,
-    initialParams: { weights: [], biases }, flow,
-  }, await loadTfjs(backend))) as FlowTrainingEngine;
+  const flow: FlowEngineOptions = {
+    prior: prior.kind,
+    initialLayers: layers,
+    initialPrior: prior,
+    dequantize: true,
+    seed,
+    boundarySurrogate: tau,
+    warmupSteps,
+    cosineSteps,
+  };
+  const engine = (await createTfjsEngine(
+    {
+      architecture: arch,
+      objective: 'flow',
+      learningRate: lr,
+      maxBatchSize: 8,
+      initialParams: { weights: [], biases },
+      flow,
+    },
+    await loadTfjs(backend),
+  )) as FlowTrainingEngine;
   const ref = flowReferenceState(layers, biases, prior.kind === 'class' ? prior : null);
   return { engine, ref, seed };
 }
@@ -49,19 +68,50 @@ for (const backend of ['cpu', 'wasm'] as const) {
             const { images, labels } = randomBatch(50 + s, 7);
             const x = dequantizeInto(images, 7, n, trainingNoise(seed, s), new Float32Array(7 * n));
             const got = await engine.trainStep(images, labels, 7);
-            const want = referenceFlowTrainStep(arch, lr, ref, Float64Array.from(x), labels, 7, tau, warmupSteps, cosineSteps);
-            assert.ok(Math.abs(got.loss - want.loss) <= 1e-5 * Math.abs(want.loss), `step ${s}: loss ${got.loss} vs ${want.loss}`);
-            assert.ok(Math.abs(got.parts[0] - want.parts[0]) <= 1e-5 * Math.abs(want.parts[0]), `step ${s}: latent ${got.parts[0]} vs ${want.parts[0]}`);
-            assert.ok(Math.abs(got.parts[1] - want.parts[1]) <= 1e-4 * (1 + Math.abs(want.parts[1])), `step ${s}: -logdet ${got.parts[1]} vs ${want.parts[1]}`);
+            const want = referenceFlowTrainStep(
+              arch,
+              lr,
+              ref,
+              Float64Array.from(x),
+              labels,
+              7,
+              tau,
+              warmupSteps,
+              cosineSteps,
+            );
+            assert.ok(
+              Math.abs(got.loss - want.loss) <= 1e-5 * Math.abs(want.loss),
+              `step ${s}: loss ${got.loss} vs ${want.loss}`,
+            );
+            assert.ok(
+              Math.abs(got.parts[0] - want.parts[0]) <= 1e-5 * Math.abs(want.parts[0]),
+              `step ${s}: latent ${got.parts[0]} vs ${want.parts[0]}`,
+            );
+            assert.ok(
+              Math.abs(got.parts[1] - want.parts[1]) <= 1e-4 * (1 + Math.abs(want.parts[1])),
+              `step ${s}: -logdet ${got.parts[1]} vs ${want.parts[1]}`,
+            );
           }
           const state = await engine.getFlowState();
           let worst = 0;
-          state.layers.forEach((layer, l) => layer.packed.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - ref.packed[l][i])); }));
-          state.biases.forEach((b, l) => b.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - ref.biases[l][i])); }));
+          state.layers.forEach((layer, l) =>
+            layer.packed.forEach((v, i) => {
+              worst = Math.max(worst, Math.abs(v - ref.packed[l][i]));
+            }),
+          );
+          state.biases.forEach((b, l) =>
+            b.forEach((v, i) => {
+              worst = Math.max(worst, Math.abs(v - ref.biases[l][i]));
+            }),
+          );
           if (state.prior.kind === 'class' && ref.prior) {
             const p = ref.prior;
-            state.prior.mean.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - p.mean[i])); });
-            state.prior.logStd.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - p.logStd[i])); });
+            state.prior.mean.forEach((v, i) => {
+              worst = Math.max(worst, Math.abs(v - p.mean[i]));
+            });
+            state.prior.logStd.forEach((v, i) => {
+              worst = Math.max(worst, Math.abs(v - p.logStd[i]));
+            });
           }
           assert.ok(worst < 1e-5, `parameters differ from the reference by ${worst}`);
           assert.equal((await engine.getOptimizerState()).step, 5);
@@ -107,20 +157,44 @@ describe('tfjs flow engine', () => {
     const tfjs = await loadTfjs('cpu');
     const prior = learnedPrior();
     const { layers, biases } = randomFlow(arch, 42);
-    const flow: FlowEngineOptions = { prior: 'class', initialLayers: layers, initialPrior: prior, dequantize: true, seed: 5, boundarySurrogate: tau, warmupSteps };
-    const options = { architecture: arch, objective: 'flow' as const, learningRate: lr, maxBatchSize: 8, initialParams: { weights: [], biases }, flow };
+    const flow: FlowEngineOptions = {
+      prior: 'class',
+      initialLayers: layers,
+      initialPrior: prior,
+      dequantize: true,
+      seed: 5,
+      boundarySurrogate: tau,
+      warmupSteps,
+    };
+    const options = {
+      architecture: arch,
+      objective: 'flow' as const,
+      learningRate: lr,
+      maxBatchSize: 8,
+      initialParams: { weights: [], biases },
+      flow,
+    };
     const straight = (await createTfjsEngine(options, tfjs)) as FlowTrainingEngine;
     const first = (await createTfjsEngine(options, tfjs)) as FlowTrainingEngine;
-    const b1 = randomBatch(62, 8), b2 = randomBatch(63, 8);
+    const b1 = randomBatch(62, 8),
+      b2 = randomBatch(63, 8);
     await straight.trainStep(b1.images, b1.labels, 8);
     await first.trainStep(b1.images, b1.labels, 8);
     const saved = await first.getFlowState();
-    const resumed = (await createTfjsEngine({
-      ...options,
-      initialParams: { weights: [], biases: saved.biases },
-      initialOptimizerState: await first.getOptimizerState(),
-      flow: { ...flow, initialLayers: saved.layers, initialPrior: saved.prior, initialPriorMoments: saved.priorMoments },
-    }, tfjs)) as FlowTrainingEngine;
+    const resumed = (await createTfjsEngine(
+      {
+        ...options,
+        initialParams: { weights: [], biases: saved.biases },
+        initialOptimizerState: await first.getOptimizerState(),
+        flow: {
+          ...flow,
+          initialLayers: saved.layers,
+          initialPrior: saved.prior,
+          initialPriorMoments: saved.priorMoments,
+        },
+      },
+      tfjs,
+    )) as FlowTrainingEngine;
     const a = await straight.trainStep(b2.images, b2.labels, 8);
     const b = await resumed.trainStep(b2.images, b2.labels, 8);
     assert.equal(b.loss, a.loss);
@@ -130,7 +204,10 @@ describe('tfjs flow engine', () => {
 
   it('starts from dense weights by factorizing them when no LU layers are given', async () => {
     const params = initParams(arch, createRng(43));
-    const engine = (await createTfjsEngine({ architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: params }, await loadTfjs('cpu'))) as FlowTrainingEngine;
+    const engine = (await createTfjsEngine(
+      { architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: params },
+      await loadTfjs('cpu'),
+    )) as FlowTrainingEngine;
     try {
       const got = await engine.getParams();
       got.weights.forEach((w, l) => w.forEach((v, i) => assert.ok(Math.abs(v - params.weights[l][i]) < 1e-5)));
@@ -142,8 +219,18 @@ describe('tfjs flow engine', () => {
   it('refuses dense layers for the flow objective, naming the parametrization', async () => {
     const dense = customArchitecture({ depth: 2, activation: true, width: n });
     await assert.rejects(
-      createTfjsEngine({ architecture: dense, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: initParams(dense, createRng(1)) }, await loadTfjs('cpu')),
-      (e: unknown) => isInvertscopeError(e, 'BAD_INPUT') && /needs parametrization 'lu', got 'dense'/.test((e as Error).message),
+      createTfjsEngine(
+        {
+          architecture: dense,
+          objective: 'flow',
+          learningRate: lr,
+          maxBatchSize: 4,
+          initialParams: initParams(dense, createRng(1)),
+        },
+        await loadTfjs('cpu'),
+      ),
+      (e: unknown) =>
+        isInvertscopeError(e, 'BAD_INPUT') && /needs parametrization 'lu', got 'dense'/.test((e as Error).message),
     );
   });
 

@@ -15,15 +15,37 @@ const arch = smallArchitecture(4, false, 0.5);
 function mixedFlow() {
   const { layers, biases } = randomFlow(arch, 81);
   const rng = createRng(82);
-  const diag = (): LuLayer => diagonalLuLayer(Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * Math.exp(rng.uniform() - 0.5)));
+  const diag = (): LuLayer =>
+    diagonalLuLayer(
+      Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1) * Math.exp(rng.uniform() - 0.5)),
+    );
   return { layers: [diag(), layers[1], diag(), layers[3]], biases };
 }
 
 async function engine(flowExtra: Partial<FlowEngineOptions>) {
   const { layers, biases } = mixedFlow();
   const prior = classPriorFromPaper(10, n);
-  const flow: FlowEngineOptions = { prior: 'class', initialLayers: layers, initialPrior: prior, dequantize: true, seed: 4, boundarySurrogate: 0.1, warmupSteps: 0, ...flowExtra };
-  return (await createTfjsEngine({ architecture: arch, objective: 'flow', learningRate: 1e-2, maxBatchSize: 8, initialParams: { weights: [], biases }, flow }, await loadTfjs('cpu'))) as FlowTrainingEngine;
+  const flow: FlowEngineOptions = {
+    prior: 'class',
+    initialLayers: layers,
+    initialPrior: prior,
+    dequantize: true,
+    seed: 4,
+    boundarySurrogate: 0.1,
+    warmupSteps: 0,
+    ...flowExtra,
+  };
+  return (await createTfjsEngine(
+    {
+      architecture: arch,
+      objective: 'flow',
+      learningRate: 1e-2,
+      maxBatchSize: 8,
+      initialParams: { weights: [], biases },
+      flow,
+    },
+    await loadTfjs('cpu'),
+  )) as FlowTrainingEngine;
 }
 
 const offDiagonal = (layer: LuLayer) => layer.packed.filter((_, k) => k % (n + 1) !== 0);
@@ -54,10 +76,20 @@ describe('tfjs flow engine: diagonal and frozen layers', () => {
       const full = await plain.getFlowState();
       const diag = await diagonal.getFlowState();
       for (const l of [0, 2]) {
-        for (let i = 0; i < n; i++) assert.ok(Math.abs(full.layers[l].packed[i * n + i] - diag.layers[l].packed[i * n + i]) < 1e-6, `layer ${l} s[${i}]`);
+        for (let i = 0; i < n; i++)
+          assert.ok(
+            Math.abs(full.layers[l].packed[i * n + i] - diag.layers[l].packed[i * n + i]) < 1e-6,
+            `layer ${l} s[${i}]`,
+          );
         diag.biases[l].forEach((v, i) => assert.ok(Math.abs(v - full.biases[l][i]) < 1e-6, `layer ${l} bias[${i}]`));
-        assert.ok(offDiagonal(full.layers[l]).some((v) => v !== 0), 'the full form moves the off-diagonal factors');
-        assert.ok(offDiagonal(diag.layers[l]).every((v) => v === 0), 'a diagonal layer stays diagonal');
+        assert.ok(
+          offDiagonal(full.layers[l]).some((v) => v !== 0),
+          'the full form moves the off-diagonal factors',
+        );
+        assert.ok(
+          offDiagonal(diag.layers[l]).every((v) => v === 0),
+          'a diagonal layer stays diagonal',
+        );
       }
       const moments = await diagonal.getOptimizerState();
       assert.equal(moments.firstMoment.weights[0].length, n * n, 'moments come back in the packed layout');

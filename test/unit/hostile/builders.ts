@@ -15,7 +15,11 @@ export function stateDictTensors(seed: number, arch: Architecture = presetArchit
     const weight = new Float32Array(n * n);
     for (let k = 0; k < weight.length; k++) weight[k] = (rng.uniform() - 0.5) / 14;
     tensors.set(`${i}.weight`, { dtype: 'F32', shape: [n, n], data: weight });
-    tensors.set(`${i}.bias`, { dtype: 'F32', shape: [n], data: Float32Array.from({ length: n }, () => rng.uniform() - 0.5) });
+    tensors.set(`${i}.bias`, {
+      dtype: 'F32',
+      shape: [n],
+      data: Float32Array.from({ length: n }, () => rng.uniform() - 0.5),
+    });
   }
   return tensors;
 }

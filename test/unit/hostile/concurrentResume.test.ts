@@ -19,11 +19,17 @@ describe('resuming one run from two processes', () => {
   it('trains the run once when two resumes start together; the other is refused by name', async () => {
     const run = fresh();
     const args = ['resume', run.id, '--epochs', '4', '--runs', run.runs];
-    const results = await Promise.all([runCli(args, { cwd: folder(), timeoutMs: 120_000 }), runCli(args, { cwd: folder(), timeoutMs: 120_000 })]);
+    const results = await Promise.all([
+      runCli(args, { cwd: folder(), timeoutMs: 120_000 }),
+      runCli(args, { cwd: folder(), timeoutMs: 120_000 }),
+    ]);
     const statuses = results.map((r) => r.status).sort();
     assert.deepEqual(statuses, [0, 3], results.map((r) => r.stderr).join('\n---\n'));
     const loser = results.find((r) => r.status === 3);
-    assert.match(loser?.stderr ?? '', /run \S+ is being trained by process \d+|--epochs must be more than the 4 epochs already completed/);
+    assert.match(
+      loser?.stderr ?? '',
+      /run \S+ is being trained by process \d+|--epochs must be more than the 4 epochs already completed/,
+    );
     assert.doesNotMatch(loser?.stderr ?? '', /marked failed/);
     assert.ok(results.every((r) => !hasStackTrace(r.stderr)));
 
@@ -44,8 +50,14 @@ describe('resuming one run from two processes', () => {
     const run = fresh();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
-      writeFileSync(join(run.runs, run.id, '.trainer.lock'), JSON.stringify({ pid: holder.pid, hostname: hostname(), startedAt: new Date().toISOString() }));
-      const result = await runCli(['resume', run.id, '--epochs', '2', '--runs', run.runs], { cwd: folder(), timeoutMs: 60_000 });
+      writeFileSync(
+        join(run.runs, run.id, '.trainer.lock'),
+        JSON.stringify({ pid: holder.pid, hostname: hostname(), startedAt: new Date().toISOString() }),
+      );
+      const result = await runCli(['resume', run.id, '--epochs', '2', '--runs', run.runs], {
+        cwd: folder(),
+        timeoutMs: 60_000,
+      });
       assert.equal(result.status, 3, result.stderr);
       assert.match(result.stderr, new RegExp(`is being trained by process ${holder.pid}`));
       assert.equal((await new RunStore(run.runs).readRun(run.id)).epochsCompleted, 1);
@@ -58,8 +70,14 @@ describe('resuming one run from two processes', () => {
     const run = fresh();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const lock = join(run.runs, run.id, '.trainer.lock');
-    writeFileSync(lock, JSON.stringify({ pid: Number(dead.stdout), hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }));
-    const result = await runCli(['resume', run.id, '--epochs', '2', '--runs', run.runs], { cwd: folder(), timeoutMs: 60_000 });
+    writeFileSync(
+      lock,
+      JSON.stringify({ pid: Number(dead.stdout), hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z' }),
+    );
+    const result = await runCli(['resume', run.id, '--epochs', '2', '--runs', run.runs], {
+      cwd: folder(),
+      timeoutMs: 60_000,
+    });
     assert.equal(result.status, 0, result.stderr);
     assert.equal((await new RunStore(run.runs).readRun(run.id)).epochsCompleted, 2);
     assert.equal(existsSync(lock), false);

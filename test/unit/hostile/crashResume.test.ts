@@ -12,7 +12,13 @@ import { loadResumePoint } from '../../../src/core/jobs/resumePoint';
 import { quickConfig } from '../../helpers/trainConfig';
 
 const EPOCHS = 6;
-const config = quickConfig({ epochs: EPOCHS, trainCount: 256, testCount: 64, checkpointEpochs: [1, 2, 3, 4, 5, 6], seed: 11 });
+const config = quickConfig({
+  epochs: EPOCHS,
+  trainCount: 256,
+  testCount: 64,
+  checkpointEpochs: [1, 2, 3, 4, 5, 6],
+  seed: 11,
+});
 const options = { recordAbnormalEnd };
 
 /** Every temporary file below the run folder. */
@@ -25,7 +31,11 @@ function temps(folder: string): string[] {
  * moment a temporary file of a checkpoint or resume-point write appears (a
  * write in progress). Resolves once the process is gone.
  */
-async function killWhile(session: TrainingSession, folder: string, when: { afterMs: number } | { duringWriteIn: 'checkpoints' | 'resume' }): Promise<string> {
+async function killWhile(
+  session: TrainingSession,
+  folder: string,
+  when: { afterMs: number } | { duringWriteIn: 'checkpoints' | 'resume' },
+): Promise<string> {
   await session.started.catch(() => undefined);
   let how = '';
   if ('afterMs' in when) {
@@ -34,15 +44,31 @@ async function killWhile(session: TrainingSession, folder: string, when: { after
   } else {
     const dir = join(folder, when.duringWriteIn);
     for (let polls = 0; ; polls++) {
-      const names = (() => { try { return readdirSync(dir); } catch { return []; } })();
+      const names = (() => {
+        try {
+          return readdirSync(dir);
+        } catch {
+          return [];
+        }
+      })();
       const writing = names.find((n) => n.endsWith('.tmp'));
-      if (writing) { how = `while writing ${when.duringWriteIn}/${writing}`; break; }
-      if (polls > 60_000) { how = 'no write seen'; break; }
+      if (writing) {
+        how = `while writing ${when.duringWriteIn}/${writing}`;
+        break;
+      }
+      if (polls > 60_000) {
+        how = 'no write seen';
+        break;
+      }
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
   if (session.pid) {
-    try { process.kill(session.pid, 'SIGKILL'); } catch { /* it had already finished */ }
+    try {
+      process.kill(session.pid, 'SIGKILL');
+    } catch {
+      /* it had already finished */
+    }
   }
   await session.outcome;
   return how;
@@ -63,7 +89,9 @@ async function checkIntegrity(store: RunStore, id: string): Promise<void> {
 
 describe('training killed at random moments', () => {
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'invertscope-crash-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'invertscope-crash-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('leaves files that all parse, resumes every time, and ends where an uninterrupted run ends', async () => {
@@ -82,8 +110,12 @@ describe('training killed at random moments', () => {
     await checkIntegrity(store, id);
 
     const plan: ({ afterMs: number } | { duringWriteIn: 'checkpoints' | 'resume' })[] = [
-      { duringWriteIn: 'resume' }, { afterMs: 300 + rng.int(1500) }, { duringWriteIn: 'checkpoints' },
-      { afterMs: rng.int(800) }, { duringWriteIn: 'resume' }, { afterMs: 500 + rng.int(2500) },
+      { duringWriteIn: 'resume' },
+      { afterMs: 300 + rng.int(1500) },
+      { duringWriteIn: 'checkpoints' },
+      { afterMs: rng.int(800) },
+      { duringWriteIn: 'resume' },
+      { afterMs: 500 + rng.int(2500) },
     ];
     for (const when of plan) {
       const record = await store.readRun(id);
@@ -102,7 +134,10 @@ describe('training killed at random moments', () => {
     await checkIntegrity(store, id);
     const record = await store.readRun(id);
     assert.equal(record.epochsCompleted, EPOCHS);
-    assert.deepEqual(record.checkpoints.map((c) => c.epoch), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      record.checkpoints.map((c) => c.epoch),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.deepEqual(temps(folder), [], 'no temporary file is left once a trainer has started after the crashes');
     // An epoch killed before its end was trained again; each epoch's last record is the one that counts.
     const epochs = (await store.readMetrics(id)).records.filter((m) => m.type === 'epoch');
@@ -116,7 +151,9 @@ describe('training killed at random moments', () => {
 
 describe('training cancelled inside epoch 1', () => {
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'invertscope-epoch1-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'invertscope-epoch1-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('resumes within the epoch (no "never completed an epoch") and ends bit for bit where an uninterrupted run ends', async () => {

@@ -18,11 +18,16 @@ const MiB = 2 ** 20;
  */
 describe('gzipped IDX files that inflate past what they promise', () => {
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'invertscope-gzbomb-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'invertscope-gzbomb-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   /** A valid MNIST folder whose train images are replaced by `write`'s file. */
-  async function folderWith(name: string, write: (file: string) => Promise<void>): Promise<{ folder: string; file: string }> {
+  async function folderWith(
+    name: string,
+    write: (file: string) => Promise<void>,
+  ): Promise<{ folder: string; file: string }> {
     const folder = join(dir, name);
     mkdirSync(folder);
     writeMnistFolder(folder, { gzip: true, trainCount: 10, testCount: 5 });
@@ -32,7 +37,10 @@ describe('gzipped IDX files that inflate past what they promise', () => {
   }
 
   async function train(folder: string) {
-    return runCli(['train', '--data', folder, '--epochs', '1', '--backend', 'wasm', '--runs', join(dir, 'runs')], { cwd: dir, timeoutMs: 60_000 });
+    return runCli(['train', '--data', folder, '--epochs', '1', '--backend', 'wasm', '--runs', join(dir, 'runs')], {
+      cwd: dir,
+      timeoutMs: 60_000,
+    });
   }
 
   it('stops inflating 1 GiB of zeros behind a header that promises 10 images', async () => {

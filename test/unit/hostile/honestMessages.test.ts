@@ -20,12 +20,19 @@ function interruptingCli(cwd: string, trigger: string, times: number): { ctx: Cl
   };
   const ctx: CliContext = {
     stdout: { write: () => undefined },
-    stderr: { write: (t: string) => { err += t; if (trigger !== '' && err.includes(trigger)) press(); } },
+    stderr: {
+      write: (t: string) => {
+        err += t;
+        if (trigger !== '' && err.includes(trigger)) press();
+      },
+    },
     cwd,
     onInterrupt: (h) => {
       handler = h;
       if (trigger === '') setImmediate(press);
-      return () => { handler = null; };
+      return () => {
+        handler = null;
+      };
     },
   };
   return { ctx, err: () => err };
@@ -79,6 +86,9 @@ describe('what training says when it stops or is refused', () => {
     assert.equal(await main(['train', ...QUICK_TRAIN, '--epochs', '2', '--runs', runs], c.ctx), 130, c.err());
     assert.doesNotMatch(c.err(), /resume null|--epochs 0/);
     assert.match(c.err(), /before the run was created; nothing was written/);
-    assert.deepEqual((existsSync(runs) ? readdirSync(runs) : []).filter((name) => !name.startsWith('.')), []);
+    assert.deepEqual(
+      (existsSync(runs) ? readdirSync(runs) : []).filter((name) => !name.startsWith('.')),
+      [],
+    );
   });
 });

@@ -64,13 +64,19 @@ describe('hostile inputs', () => {
 
   it('writes nothing: every refused input leaves its folder (the working folder of the command) as it was', () => {
     const writers = outcomes.filter((o) => o.wrote.length > 0);
-    assert.deepEqual(writers.map((o) => `${o.hostile.family} · ${o.hostile.name}: ${o.wrote.slice(0, 5).join(', ')}`), []);
+    assert.deepEqual(
+      writers.map((o) => `${o.hostile.family} · ${o.hostile.name}: ${o.wrote.slice(0, 5).join(', ')}`),
+      [],
+    );
     assert.deepEqual(templateChanged, [], 'the template run the run-folder cases link to is unchanged');
   });
 
   it('holds no more than a few hundred MB for any input', () => {
     const heavy = outcomes.filter((o) => o.result.peakRss > MAX_RSS || o.result.peakRss === 0);
-    assert.deepEqual(heavy.map((o) => `${o.hostile.name}: ${(o.result.peakRss / MiB).toFixed(0)} MiB`), []);
+    assert.deepEqual(
+      heavy.map((o) => `${o.hostile.name}: ${(o.result.peakRss / MiB).toFixed(0)} MiB`),
+      [],
+    );
   });
 });
 
@@ -80,7 +86,9 @@ function describe1(o: CaseOutcome): string {
     o.named ? '' : `does not name ${JSON.stringify(o.missing)}`,
     o.stackTrace ? 'prints a stack trace' : '',
     o.hang ? `still running after ${(o.result.ms / 1000).toFixed(0)} s` : '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
   const said = o.result.stderr.trim().split('\n').slice(-2).join(' / ').slice(0, 300);
   return `${o.hostile.family} · ${o.hostile.name}: ${problems} — ${JSON.stringify(o.built.args.slice(0, 2))} said: ${said}`;
 }

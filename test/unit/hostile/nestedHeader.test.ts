@@ -13,16 +13,37 @@ import { hasStackTrace, runCli } from './harness/runCli';
  */
 describe('safetensors headers nested deeply', () => {
   let dir = '';
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'invertscope-nested-')); });
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'invertscope-nested-'));
+  });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   const cases: [string, () => Buffer, RegExp][] = [
-    ['__metadata__ holding arrays 5,000 deep', () => headerOnly(`{"__metadata__":{"a":${nestedJson(5_000, 'array')}}}`), /header: nests more than \d+ levels deep/],
-    ['__metadata__ holding objects 20,000 deep', () => headerOnly(`{"__metadata__":{"a":${nestedJson(20_000, 'object')}}}`), /header: nests more than \d+ levels deep/],
-    ['a tensor entry nested 200,000 deep', () => headerOnly(`{"1.weight":${nestedJson(200_000, 'mixed')}}`), /header: nests more than \d+ levels deep/],
-    ['a metadata string holding JSON 100,000 deep', () => safetensorsBytes(stateDictTensors(1), {
-      'invertscope.format': 'checkpoint/1', 'invertscope.architecture': nestedJson(100_000, 'array'), 'invertscope.training': '{}',
-    }), /invertscope\.architecture.*nests more than \d+ levels deep/],
+    [
+      '__metadata__ holding arrays 5,000 deep',
+      () => headerOnly(`{"__metadata__":{"a":${nestedJson(5_000, 'array')}}}`),
+      /header: nests more than \d+ levels deep/,
+    ],
+    [
+      '__metadata__ holding objects 20,000 deep',
+      () => headerOnly(`{"__metadata__":{"a":${nestedJson(20_000, 'object')}}}`),
+      /header: nests more than \d+ levels deep/,
+    ],
+    [
+      'a tensor entry nested 200,000 deep',
+      () => headerOnly(`{"1.weight":${nestedJson(200_000, 'mixed')}}`),
+      /header: nests more than \d+ levels deep/,
+    ],
+    [
+      'a metadata string holding JSON 100,000 deep',
+      () =>
+        safetensorsBytes(stateDictTensors(1), {
+          'invertscope.format': 'checkpoint/1',
+          'invertscope.architecture': nestedJson(100_000, 'array'),
+          'invertscope.training': '{}',
+        }),
+      /invertscope\.architecture.*nests more than \d+ levels deep/,
+    ],
   ];
   for (const [name, build, message] of cases) {
     it(`refuses ${name} in seconds, naming the file and field`, async () => {

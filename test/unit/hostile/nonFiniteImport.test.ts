@@ -16,7 +16,10 @@ describe('import of non-finite weights', () => {
   before(async () => ({ dir, remove } = await tempFolder('nonfinite')));
   after(() => remove());
 
-  async function importWith(name: string, change: (tensors: Map<string, Tensor>) => void): Promise<{ file: string; store: RunStore; attempt: Promise<unknown> }> {
+  async function importWith(
+    name: string,
+    change: (tensors: Map<string, Tensor>) => void,
+  ): Promise<{ file: string; store: RunStore; attempt: Promise<unknown> }> {
     const tensors = stateDictTensors(5, presetArchitecture('base'));
     change(tensors);
     const file = join(dir, `${name}.safetensors`);
@@ -26,13 +29,20 @@ describe('import of non-finite weights', () => {
   }
 
   it('refuses NaN in a weight, naming the tensor, index, row and column', async () => {
-    const { file, store, attempt } = await importWith('nan', (t) => { (t.get('3.weight')?.data as Float32Array)[1234] = Number.NaN; });
-    await assert.rejects(attempt, expectError('BAD_INPUT', file, 'tensor "3.weight"[1234] (row 1, column 450): is NaN'));
+    const { file, store, attempt } = await importWith('nan', (t) => {
+      (t.get('3.weight')?.data as Float32Array)[1234] = Number.NaN;
+    });
+    await assert.rejects(
+      attempt,
+      expectError('BAD_INPUT', file, 'tensor "3.weight"[1234] (row 1, column 450): is NaN'),
+    );
     assert.deepEqual(await readdir(store.root).catch(() => []), []);
   });
 
   it('refuses -Infinity in a bias', async () => {
-    const { file, attempt } = await importWith('inf', (t) => { (t.get('7.bias')?.data as Float32Array)[783] = -Infinity; });
+    const { file, attempt } = await importWith('inf', (t) => {
+      (t.get('7.bias')?.data as Float32Array)[783] = -Infinity;
+    });
     await assert.rejects(attempt, expectError('BAD_INPUT', file, 'tensor "7.bias"[783]: is -Infinity'));
   });
 
@@ -42,6 +52,9 @@ describe('import of non-finite weights', () => {
       w[10] = 1e300;
       t.set('1.weight', { dtype: 'F64', shape: [784, 784], data: w });
     });
-    await assert.rejects(attempt, expectError('BAD_INPUT', file, 'tensor "1.weight"[10] (row 0, column 10): is 1e+300, beyond float32'));
+    await assert.rejects(
+      attempt,
+      expectError('BAD_INPUT', file, 'tensor "1.weight"[10] (row 0, column 10): is 1e+300, beyond float32'),
+    );
   });
 });

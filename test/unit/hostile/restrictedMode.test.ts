@@ -1,7 +1,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -50,7 +59,13 @@ describe('Restricted Mode', () => {
       const { arch } = smallModel(3);
       // A run whose trainer is gone (it says running, with a pid that cannot exist), a staging folder from
       // an interrupted creation, and a temporary file: what activation would reconcile and remove.
-      const stale = await store.createRun(trainConfig(arch), dataInfo(), null, { process: { pid: 2 ** 31 - 2, hostname: (await import('node:os')).hostname(), startedAt: '2026-01-01T00:00:00.000Z' } });
+      const stale = await store.createRun(trainConfig(arch), dataInfo(), null, {
+        process: {
+          pid: 2 ** 31 - 2,
+          hostname: (await import('node:os')).hostname(),
+          startedAt: '2026-01-01T00:00:00.000Z',
+        },
+      });
       const staging = join(runs, '.staging-0123456789ab');
       mkdirSync(staging);
       const old = new Date(Date.now() - 3 * 3600_000);
@@ -66,7 +81,10 @@ describe('Restricted Mode', () => {
       const port = openRunStore(runs, { isTrusted: () => false });
       assert.deepEqual(await port.reconcileStaleRuns(), []);
       const [id] = (await port.listRuns()).runs.map((r) => r.id);
-      await assert.rejects(port.deleteRun(id), (e: unknown) => e instanceof UntrustedWorkspaceError && /Restricted Mode/.test(e.message));
+      await assert.rejects(
+        port.deleteRun(id),
+        (e: unknown) => e instanceof UntrustedWorkspaceError && /Restricted Mode/.test(e.message),
+      );
       assert.deepEqual(tree(runs), before);
     });
 
@@ -76,7 +94,10 @@ describe('Restricted Mode', () => {
       assert.deepEqual(await port.reconcileStaleRuns(), []);
       trusted = true;
       assert.equal((await port.reconcileStaleRuns()).length, 1);
-      assert.deepEqual(readdirSync(runs).filter((n) => n.startsWith('.staging-')), []);
+      assert.deepEqual(
+        readdirSync(runs).filter((n) => n.startsWith('.staging-')),
+        [],
+      );
     });
   });
 });

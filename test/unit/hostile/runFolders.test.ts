@@ -1,7 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -74,7 +85,10 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       const run = fresh();
       const file = tamper(run);
       await assert.rejects(readCheckpoint(file), expectError('CORRUPT', file, 'run.json recorded'));
-      await assert.rejects(analyzeCheckpoint({ checkpoint: file, reuseCache: false }), expectError('CORRUPT', file, 'run.json recorded'));
+      await assert.rejects(
+        analyzeCheckpoint({ checkpoint: file, reuseCache: false }),
+        expectError('CORRUPT', file, 'run.json recorded'),
+      );
     });
   });
 
@@ -85,7 +99,11 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
       mkdirSync(linked, { recursive: true });
       symlinkSync(join(real.runs, real.id), join(linked, real.id), 'dir');
       const before = snapshot(real.runs);
-      for (const args of [['show', real.id, '--runs', linked], ['analyze', real.id, '--runs', linked], ['resume', real.id, '--epochs', '2', '--runs', linked]]) {
+      for (const args of [
+        ['show', real.id, '--runs', linked],
+        ['analyze', real.id, '--runs', linked],
+        ['resume', real.id, '--epochs', '2', '--runs', linked],
+      ]) {
         const result = await cli(args);
         assert.equal(result.status, 3, `${args.join(' ')}: ${result.err}`);
         assert.match(result.err, /is a symbolic link/, args.join(' '));
@@ -134,7 +152,10 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
         const path = join(run.runs, run.id, name);
         rmSync(path);
         mkdirSync(path);
-        for (const args of [['show', run.id, '--runs', run.runs], ['analyze', run.id, '--runs', run.runs]]) {
+        for (const args of [
+          ['show', run.id, '--runs', run.runs],
+          ['analyze', run.id, '--runs', run.runs],
+        ]) {
           if (name === 'metrics.jsonl' && args[0] === 'analyze') continue;
           const result = await cli(args);
           assert.equal(result.status, 3, `${args.join(' ')}: ${result.err}`);
@@ -167,16 +188,43 @@ describe('run folders that are damaged, tampered with or linked elsewhere', () =
     }
 
     const cases: [string, (r: EditableRun) => void, RegExp][] = [
-      ['a width of 1e9', (r) => { r.config.architecture.width = 1e9; }, /config\.architecture\.width/],
-      ['10,000 layers', (r) => { r.config.architecture.layers = Array.from({ length: 10_000 }, () => ({ activation: true })); }, /config\.architecture\.layers/],
-      ['two checkpoints of one epoch', (r) => { r.checkpoints.push(r.checkpoints[0]); }, /checkpoints\[1\]\.epoch/],
-      ['a batch size of 1e9 (resume only: show displays it)', (r) => { r.config.batchSize = 1e9; }, /run\.json: config: invalid batchSize: 1000000000/],
+      [
+        'a width of 1e9',
+        (r) => {
+          r.config.architecture.width = 1e9;
+        },
+        /config\.architecture\.width/,
+      ],
+      [
+        '10,000 layers',
+        (r) => {
+          r.config.architecture.layers = Array.from({ length: 10_000 }, () => ({ activation: true }));
+        },
+        /config\.architecture\.layers/,
+      ],
+      [
+        'two checkpoints of one epoch',
+        (r) => {
+          r.checkpoints.push(r.checkpoints[0]);
+        },
+        /checkpoints\[1\]\.epoch/,
+      ],
+      [
+        'a batch size of 1e9 (resume only: show displays it)',
+        (r) => {
+          r.config.batchSize = 1e9;
+        },
+        /run\.json: config: invalid batchSize: 1000000000/,
+      ],
     ];
     for (const [name, change, message] of cases) {
       it(`refuses ${name} in show and resume, before any backend starts`, async () => {
         const run = fresh();
         edit(run, change);
-        const commands = [['show', run.id, '--runs', run.runs], ['resume', run.id, '--epochs', '2', '--runs', run.runs]];
+        const commands = [
+          ['show', run.id, '--runs', run.runs],
+          ['resume', run.id, '--epochs', '2', '--runs', run.runs],
+        ];
         for (const args of name.includes('resume only') ? commands.slice(1) : commands) {
           const result = await cli(args);
           assert.equal(result.status, 3, `${args.join(' ')}: ${result.err}`);

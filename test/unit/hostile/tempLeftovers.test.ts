@@ -27,10 +27,12 @@ describe('leftover temporary files', () => {
   const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
   const tempName = (file: string, pid: number) => `.${file}.${pid}.${host}.0123456789ab.tmp`;
 
-  it('removes those of dead writers in the run folder, checkpoints/ and resume/, and keeps a live writer\'s', async () => {
+  it("removes those of dead writers in the run folder, checkpoints/ and resume/, and keeps a live writer's", async () => {
     const run = copyRun(template, join(dir, 'a', 'runs'));
     const folder = join(run.runs, run.id);
-    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout,
+    );
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
       const leftovers = [
@@ -59,6 +61,9 @@ describe('leftover temporary files', () => {
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
     utimesSync(old, twoHoursAgo, twoHoursAgo);
     await reconcileStaleRuns(new RunStore(run.runs));
-    assert.deepEqual(readdirSync(checkpoints).filter((n) => n.endsWith('.tmp')), ['.epoch-0008.safetensors.6a5b4c3d2e1f.tmp']);
+    assert.deepEqual(
+      readdirSync(checkpoints).filter((n) => n.endsWith('.tmp')),
+      ['.epoch-0008.safetensors.6a5b4c3d2e1f.tmp'],
+    );
   });
 });

@@ -7,7 +7,18 @@ import { EXIT } from '../../../src/cli/exitCodes';
 import { captureCli } from '../../helpers/cliCapture';
 
 /** Flags that make a real training run take a few seconds. */
-export const QUICK_TRAIN = ['--model', 'small', '--train-count', '64', '--test-count', '16', '--batch-size', '32', '--backend', 'wasm'];
+export const QUICK_TRAIN = [
+  '--model',
+  'small',
+  '--train-count',
+  '64',
+  '--test-count',
+  '16',
+  '--batch-size',
+  '32',
+  '--backend',
+  'wasm',
+];
 
 export interface TemplateRun {
   /** The runs folder holding the run. */
@@ -20,7 +31,10 @@ export async function trainTemplateRun(folder: string, epochs = 1): Promise<Temp
   const runs = join(folder, 'runs');
   const checkpoints = Array.from({ length: epochs }, (_, i) => i + 1).join(',');
   const cli = captureCli(folder);
-  const status = await main(['train', ...QUICK_TRAIN, '--epochs', String(epochs), '--checkpoints', checkpoints, '--runs', runs], cli.ctx);
+  const status = await main(
+    ['train', ...QUICK_TRAIN, '--epochs', String(epochs), '--checkpoints', checkpoints, '--runs', runs],
+    cli.ctx,
+  );
   if (status !== EXIT.ok) throw new Error(`the template run did not train (${status}):\n${cli.err()}`);
   const [id] = readdirSync(runs).filter((name) => !name.startsWith('.'));
   return { runs, id };
@@ -37,7 +51,11 @@ export function copyRun(template: TemplateRun, runs: string): TemplateRun {
  * Registers before/after hooks for a describe block: a trained template run in
  * a temporary folder (removed afterwards), and fresh copies of it, one per case.
  */
-export function useTemplateRun(label: string): { readonly dir: () => string; readonly template: () => TemplateRun; readonly fresh: () => TemplateRun } {
+export function useTemplateRun(label: string): {
+  readonly dir: () => string;
+  readonly template: () => TemplateRun;
+  readonly fresh: () => TemplateRun;
+} {
   let dir = '';
   let template: TemplateRun | null = null;
   let counter = 0;

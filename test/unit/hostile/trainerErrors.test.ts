@@ -13,7 +13,10 @@ import { quickConfig } from '../../helpers/trainConfig';
 describe('failures while training', () => {
   it('a metrics file replaced by a folder mid-run fails the run with a named error and a documented code', async () => {
     await withTempFolder('trainer-errors', async (runsFolder) => {
-      const session = startTraining({ kind: 'new', runsFolder, config: quickConfig({ epochs: 30, trainCount: 512, checkpointEpochs: [] }) }, { recordAbnormalEnd });
+      const session = startTraining(
+        { kind: 'new', runsFolder, config: quickConfig({ epochs: 30, trainCount: 512, checkpointEpochs: [] }) },
+        { recordAbnormalEnd },
+      );
       const { runId } = await session.started;
       const metrics = join(runsFolder, runId, 'metrics.jsonl');
       rmSync(metrics);
@@ -30,7 +33,10 @@ describe('failures while training', () => {
 
   it('a training process that dies is recorded with a documented code', async () => {
     await withTempFolder('trainer-death', async (runsFolder) => {
-      const session = startTraining({ kind: 'new', runsFolder, config: quickConfig({ epochs: 30, trainCount: 512, checkpointEpochs: [] }) }, { recordAbnormalEnd });
+      const session = startTraining(
+        { kind: 'new', runsFolder, config: quickConfig({ epochs: 30, trainCount: 512, checkpointEpochs: [] }) },
+        { recordAbnormalEnd },
+      );
       const { runId } = await session.started;
       process.kill(session.pid as number, 'SIGKILL');
       const outcome = await session.outcome;

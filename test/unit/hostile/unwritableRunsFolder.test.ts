@@ -9,18 +9,22 @@ import { hasStackTrace, runCli } from './harness/runCli';
 describe('train into a runs folder that cannot be created', () => {
   const quick = ['--epochs', '1', '--train-count', '64', '--test-count', '16', '--backend', 'wasm'];
 
-  it('refuses /proc/nope at once instead of spinning', { skip: !existsSync('/proc/self') && 'no /proc here' }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'invertscope-proc-'));
-    try {
-      const result = await runCli(['train', ...quick, '--runs', '/proc/nope'], { cwd: dir, timeoutMs: 30_000 });
-      assert.equal(result.timedOut, false, 'train --runs /proc/nope was still running after 30 s');
-      assert.equal(result.status, 3, result.stderr);
-      assert.match(result.stderr, /\/proc\/nope/);
-      assert.equal(hasStackTrace(result.stderr), false, result.stderr);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'refuses /proc/nope at once instead of spinning',
+    { skip: !existsSync('/proc/self') && 'no /proc here' },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'invertscope-proc-'));
+      try {
+        const result = await runCli(['train', ...quick, '--runs', '/proc/nope'], { cwd: dir, timeoutMs: 30_000 });
+        assert.equal(result.timedOut, false, 'train --runs /proc/nope was still running after 30 s');
+        assert.equal(result.status, 3, result.stderr);
+        assert.match(result.stderr, /\/proc\/nope/);
+        assert.equal(hasStackTrace(result.stderr), false, result.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('refuses a runs folder below a file, naming the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'invertscope-notdir-'));

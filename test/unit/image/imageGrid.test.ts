@@ -23,7 +23,18 @@ describe('renderGrid', () => {
 
   it('draws pixel tiles as grey levels and non-finite values in the warning colour', () => {
     const broken = ramp.map((v, i) => (i === 0 ? Number.NaN : v));
-    const img = renderGrid({ rows: [{ label: '7', tiles: [{ values: ramp, scale: 'pixel' }, { values: broken, scale: 'pixel' }] }], zoom: 1 });
+    const img = renderGrid({
+      rows: [
+        {
+          label: '7',
+          tiles: [
+            { values: ramp, scale: 'pixel' },
+            { values: broken, scale: 'pixel' },
+          ],
+        },
+      ],
+      zoom: 1,
+    });
     const at = (x: number, y: number) => [...img.rgb.subarray((y * img.width + x) * 3, (y * img.width + x) * 3 + 3)];
     const labelWidth = 5 + 8;
     assert.deepEqual(at(labelWidth + 27, 4 + 27), [255, 255, 255]);
@@ -34,14 +45,19 @@ describe('renderGrid', () => {
   it('stretches auto tiles from their own minimum to maximum', () => {
     const embedding = ramp.map((v) => 100 + 50 * v);
     const img = renderGrid({ rows: [{ label: '', tiles: [{ values: embedding, scale: 'auto' }] }], zoom: 1 });
-    const x0 = 8, y0 = 4;
+    const x0 = 8,
+      y0 = 4;
     assert.equal(img.rgb[(y0 * img.width + x0) * 3], 0);
     assert.equal(img.rgb[((y0 + 27) * img.width + x0 + 27) * 3], 255);
   });
 
   it('reserves room for a title and column headers', () => {
     const plain = renderGrid({ rows: [{ label: '1', tiles: [{ values: ramp, scale: 'pixel' }] }] });
-    const titled = renderGrid({ title: 'EPOCH 2', columnTitles: ['ORIGINAL'], rows: [{ label: '1', tiles: [{ values: ramp, scale: 'pixel' }] }] });
+    const titled = renderGrid({
+      title: 'EPOCH 2',
+      columnTitles: ['ORIGINAL'],
+      rows: [{ label: '1', tiles: [{ values: ramp, scale: 'pixel' }] }],
+    });
     assert.ok(titled.height > plain.height);
   });
 });

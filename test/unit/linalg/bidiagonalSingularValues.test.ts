@@ -46,7 +46,10 @@ describe('bidiagonalSingularValues', () => {
 
   it('handles n = 1, repeated values and a zero matrix', () => {
     assert.deepEqual(Array.from(bidiagonalSingularValues([-2], [])), [2]);
-    assert.deepEqual(Array.from(bidiagonalSingularValues([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], new Float64Array(9))), Array(10).fill(1));
+    assert.deepEqual(
+      Array.from(bidiagonalSingularValues([1, 1, 1, 1, 1, 1, 1, 1, 1, 1], new Float64Array(9))),
+      Array(10).fill(1),
+    );
     assert.deepEqual(Array.from(bidiagonalSingularValues([0, 0, 0], [0, 0])), [0, 0, 0]);
     assert.deepEqual(Array.from(bidiagonalSingularValues([], [])), []);
   });

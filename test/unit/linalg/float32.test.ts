@@ -31,7 +31,11 @@ describe('float32 LU and solves', () => {
       const x32 = luSolveRows(luFactor32(fx.matrix, fx.n), fx.solve.rhs, fx.solve.count);
       assert.ok(x32 instanceof Float32Array);
       const x64 = luSolveRows(luFactor(fx.matrix, fx.n), fx.solve.rhs, fx.solve.count);
-      errors[name] = { f32: normwiseError(x32, fx.solve.xTrue), f64: normwiseError(x64, fx.solve.xTrue), cond: fx.cond };
+      errors[name] = {
+        f32: normwiseError(x32, fx.solve.xTrue),
+        f64: normwiseError(x64, fx.solve.xTrue),
+        cond: fx.cond,
+      };
     }
     for (const [name, { f32, f64, cond }] of Object.entries(errors)) {
       // Measured: float64 at most 0.9·κ·ε; float32 0.2–0.7·κ·ε₃₂ until κ·ε₃₂ reaches 1.
@@ -49,7 +53,10 @@ describe('float32 LU and solves', () => {
     const fx = loadFixture('cond1e8');
     const d32 = luDiagnosis(luFactor32(fx.matrix, fx.n, { name: 'layer 2' }));
     assert.equal(d32.status, 'numerically-singular');
-    assert.match(d32.message, /^matrix "layer 2" \(300×300, float32\) is numerically singular: pivot u\[\d+,\d+\] = [\d.]+e-7 \(column \d+\)/);
+    assert.match(
+      d32.message,
+      /^matrix "layer 2" \(300×300, float32\) is numerically singular: pivot u\[\d+,\d+\] = [\d.]+e-7 \(column \d+\)/,
+    );
     assert.equal(luDiagnosis(luFactor(fx.matrix, fx.n)).status, 'invertible');
   });
 
@@ -67,13 +74,23 @@ describe('float32 LU and solves', () => {
     assert.equal(f.minAbsPivot, 0);
     assert.equal(luDiagnosis(f).status, 'singular');
     assert.equal(luDiagnosis(luFactor([1, 1, 1, 1 + 2 ** -30], 2)).status, 'invertible');
-    assert.throws(() => luSolveRows(f, [1, 2]), (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /\(2×2, float32\) is singular: pivot u\[1,1\] = 0/.test(e.message));
+    assert.throws(
+      () => luSolveRows(f, [1, 2]),
+      (e: unknown) =>
+        isInvertscopeError(e, 'NUMERIC') && /\(2×2, float32\) is singular: pivot u\[1,1\] = 0/.test(e.message),
+    );
   });
 
   it('refuses an entry that overflows float32, and a float32 solution that overflows', () => {
-    assert.throws(() => luFactor32([1e39, 0, 0, 1], 2), /w rounded to float32 has a non-finite entry Infinity at row 0, column 0/);
+    assert.throws(
+      () => luFactor32([1e39, 0, 0, 1], 2),
+      /w rounded to float32 has a non-finite entry Infinity at row 0, column 0/,
+    );
     const f = luFactor32([1, 0, 0, 1e-30], 2);
-    assert.throws(() => luSolveRows(f, [0, 1e10]), /solution for row 0 of y overflowed \(Infinity at column 1, float32\)/);
+    assert.throws(
+      () => luSolveRows(f, [0, 1e10]),
+      /solution for row 0 of y overflowed \(Infinity at column 1, float32\)/,
+    );
   });
 
   it('solves the transposed system in float32 too', () => {

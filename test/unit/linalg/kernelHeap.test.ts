@@ -12,13 +12,19 @@ describe('KernelHeap', () => {
     const regions = [100, 1, 4096, 64, 70000].map((bytes) => ({ at: h.alloc(bytes), bytes }));
     for (const r of regions) assert.equal(r.at % 64, 0);
     const sorted = [...regions].sort((a, b) => a.at - b.at);
-    for (let i = 1; i < sorted.length; i++) assert.ok(sorted[i].at >= sorted[i - 1].at + sorted[i - 1].bytes, 'regions overlap');
-    assert.ok(h.memory.buffer.byteLength >= sorted[sorted.length - 1].at + 70000, 'the memory grew to hold the last region');
+    for (let i = 1; i < sorted.length; i++)
+      assert.ok(sorted[i].at >= sorted[i - 1].at + sorted[i - 1].bytes, 'regions overlap');
+    assert.ok(
+      h.memory.buffer.byteLength >= sorted[sorted.length - 1].at + 70000,
+      'the memory grew to hold the last region',
+    );
   });
 
   it('reuses freed space, merging neighbours, so alloc-free cycles stay flat', () => {
     const h = heap();
-    const a = h.alloc(1000), b = h.alloc(1000), c = h.alloc(1000);
+    const a = h.alloc(1000),
+      b = h.alloc(1000),
+      c = h.alloc(1000);
     h.release(b);
     h.release(a);
     // a and b merged: a region of 2048 bytes fits where they were.
@@ -27,7 +33,8 @@ describe('KernelHeap', () => {
     h.release(c);
     const size = h.memory.buffer.byteLength;
     for (let i = 0; i < 100; i++) {
-      const x = h.alloc(30000), y = h.alloc(20000);
+      const x = h.alloc(30000),
+        y = h.alloc(20000);
       h.release(x);
       h.release(y);
     }

@@ -37,7 +37,9 @@ for (const name of ['linalg', 'dense', 'nearest']) {
 
     it('imports its memory as shared', () => {
       const module = new WebAssembly.Module(bytes);
-      const imports = (WebAssembly.Module as unknown as { imports(m: unknown): Array<{ module: string; name: string; kind: string }> }).imports(module);
+      const imports = (
+        WebAssembly.Module as unknown as { imports(m: unknown): Array<{ module: string; name: string; kind: string }> }
+      ).imports(module);
       assert.ok(imports.some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
     });
   });

@@ -34,9 +34,18 @@ function computeAll() {
     product: matmul(y, w, 301, n, n),
     forward32: z,
     forward64: forwardRows(net, x.images, x.count, 'float64'),
-    inverse32: invertRows(net, factorLayers(net).map((f) => f.float32), z, x.count, (_, v) => stages.push(v as Float32Array)),
+    inverse32: invertRows(
+      net,
+      factorLayers(net).map((f) => f.float32),
+      z,
+      x.count,
+      (_, v) => stages.push(v as Float32Array),
+    ),
     stage0: stages[0],
-    sigma: linalgBatch([{ kind: 'singularValues', w, n }, { kind: 'lu', w, n }])[0] as Float64Array,
+    sigma: linalgBatch([
+      { kind: 'singularValues', w, n },
+      { kind: 'lu', w, n },
+    ])[0] as Float64Array,
   };
 }
 

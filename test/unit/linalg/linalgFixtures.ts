@@ -106,7 +106,13 @@ export function randomMatrix(rng: { uniform(): number }, rows: number, cols: num
 }
 
 /** The plain triple loop C = A·B, the reference for the blocked kernel. */
-export function naiveProduct(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
+export function naiveProduct(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

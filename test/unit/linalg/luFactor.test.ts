@@ -80,7 +80,10 @@ describe('luFactor', () => {
     const diagonal = Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? d[i / (n + 1)] : 0));
     const fd = luFactor(diagonal, n);
     // (The zero multipliers below a negative pivot are −0: compare by value.)
-    assert.deepEqual(Array.from(fd.lu, (v) => v + 0), Array.from(diagonal));
+    assert.deepEqual(
+      Array.from(fd.lu, (v) => v + 0),
+      Array.from(diagonal),
+    );
     assert.deepEqual(logAbsDeterminant(fd), { logAbsDet: 0, sign: 1 }); // |det| = 2·0.5·4·1·0.25 = 1, two negatives
 
     // The cycle 0→1→2→3→4→0 is an even permutation of five elements: det = +1.
@@ -126,7 +129,10 @@ describe('luFactor', () => {
     assert.equal(d.column, 1);
     assert.equal(d.pivot, 1e-20);
     assert.equal(d.threshold, 2 * 2 ** -53);
-    assert.match(d.message, /numerically singular: pivot u\[1,1\] = 1e-20 \(column 1\) is at or below n·u·max\|w\| = 2\.22e-16/);
+    assert.match(
+      d.message,
+      /numerically singular: pivot u\[1,1\] = 1e-20 \(column 1\) is at or below n·u·max\|w\| = 2\.22e-16/,
+    );
     assert.equal(luDiagnosis(luFactor([2, 1, 1, 3], 2)).status, 'invertible');
     assert.equal(assertInvertible(luFactor([2, 1, 1, 3], 2), 'inverse').n, 2);
   });
@@ -134,13 +140,18 @@ describe('luFactor', () => {
   it('refuses NaN and infinite entries with their position', () => {
     assert.throws(
       () => luFactor([1, 2, Number.NaN, 4], 2, { name: 'layer 1' }),
-      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && e.message === 'luFactor: matrix "layer 1" has a non-finite entry NaN at row 1, column 0',
+      (e: unknown) =>
+        isInvertscopeError(e, 'NUMERIC') &&
+        e.message === 'luFactor: matrix "layer 1" has a non-finite entry NaN at row 1, column 0',
     );
     assert.throws(() => luFactor([Number.NEGATIVE_INFINITY], 1), /w has a non-finite entry -Infinity at index 0/);
   });
 
   it('rejects bad shapes with a RangeError naming the argument', () => {
-    assert.throws(() => luFactor([1, 2, 3], 2), (e: unknown) => e instanceof RangeError && e.message === 'luFactor: w must hold 2×2 = 4 numbers, got 3');
+    assert.throws(
+      () => luFactor([1, 2, 3], 2),
+      (e: unknown) => e instanceof RangeError && e.message === 'luFactor: w must hold 2×2 = 4 numbers, got 3',
+    );
     assert.throws(() => luFactor([], 0), /luFactor: n must be a positive integer, got 0/);
   });
 });

@@ -10,7 +10,14 @@ import { createRng } from '../../../src/core/random/rng';
 import { EPS, fixtureNames, loadFixture, normwiseError, randomMatrix } from './linalgFixtures';
 
 /** Normwise backward error of each row: ‖y − W·x‖∞ / (‖W‖∞·‖x‖∞ + ‖y‖∞), the largest over rows. */
-function backwardError(w: Float64Array, n: number, x: ArrayLike<number>, y: ArrayLike<number>, count: number, transposed = false): number {
+function backwardError(
+  w: Float64Array,
+  n: number,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  count: number,
+  transposed = false,
+): number {
   let normW = 0;
   for (let i = 0; i < n; i++) {
     let s = 0;
@@ -21,7 +28,9 @@ function backwardError(w: Float64Array, n: number, x: ArrayLike<number>, y: Arra
   for (let r = 0; r < count; r++) {
     const xr = Array.from({ length: n }, (_, j) => x[r * n + j]);
     const wx = transposed ? matTVec(w, xr, n, n) : matVec(w, xr, n, n);
-    let res = 0, nx = 0, ny = 0;
+    let res = 0,
+      nx = 0,
+      ny = 0;
     for (let i = 0; i < n; i++) {
       res = Math.max(res, Math.abs(y[r * n + i] - wx[i]));
       nx = Math.max(nx, Math.abs(xr[i]));
@@ -90,7 +99,8 @@ describe('luSolveRows', () => {
       () => luSolveRows(f, [1, 1]),
       (e: unknown) =>
         isInvertscopeError(e, 'NUMERIC') &&
-        e.message === 'luSolveRows: cannot solve, matrix "layer 4" (2×2, float64) is singular: pivot u[1,1] = 0 (column 1)',
+        e.message ===
+          'luSolveRows: cannot solve, matrix "layer 4" (2×2, float64) is singular: pivot u[1,1] = 0 (column 1)',
     );
   });
 
@@ -98,13 +108,20 @@ describe('luSolveRows', () => {
     const f = luFactor([1, 0, 0, 1e-300], 2, { name: 'layer 1' });
     assert.throws(
       () => luSolveRows(f, [1, 1, 1, 1e10], 2),
-      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /solution for row 1 of y overflowed \(Infinity at column 1, float64\); matrix "layer 1" .* numerically singular: pivot u\[1,1\] = 1e-300/.test(e.message),
+      (e: unknown) =>
+        isInvertscopeError(e, 'NUMERIC') &&
+        /solution for row 1 of y overflowed \(Infinity at column 1, float64\); matrix "layer 1" .* numerically singular: pivot u\[1,1\] = 1e-300/.test(
+          e.message,
+        ),
     );
   });
 
   it('rejects a right-hand side of the wrong length or with NaN', () => {
     const f = luFactor([2, 0, 0, 2], 2);
-    assert.throws(() => luSolveRows(f, [1, 2, 3]), (e: unknown) => e instanceof RangeError && /y must hold 1×2 = 2 numbers, got 3/.test(e.message));
+    assert.throws(
+      () => luSolveRows(f, [1, 2, 3]),
+      (e: unknown) => e instanceof RangeError && /y must hold 1×2 = 2 numbers, got 3/.test(e.message),
+    );
     assert.throws(() => luSolveRows(f, [1, 2, 3], 2), /y must hold 2×2 = 4 numbers, got 3/);
     assert.throws(() => luSolveRows(f, [1, Number.NaN]), /y has a non-finite entry NaN at row 0, column 1/);
   });

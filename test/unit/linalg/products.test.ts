@@ -26,7 +26,14 @@ describe('matmul', () => {
   it('matches the triple loop on shapes that cross every block and tile edge', () => {
     const rng = createRng(31);
     const shapes: Array<[number, number, number]> = [
-      [1, 1, 1], [1, 7, 1], [5, 3, 9], [4, 128, 4], [7, 129, 13], [3, 600, 515], [66, 300, 17], [130, 257, 130],
+      [1, 1, 1],
+      [1, 7, 1],
+      [5, 3, 9],
+      [4, 128, 4],
+      [7, 129, 13],
+      [3, 600, 515],
+      [66, 300, 17],
+      [130, 257, 130],
     ];
     for (const [m, k, n] of shapes) {
       const a = randomMatrix(rng, m, k);
@@ -43,7 +50,10 @@ describe('matmul', () => {
   });
 
   it('rejects mismatched shapes', () => {
-    assert.throws(() => matmul([1, 2, 3], [1, 2], 1, 3, 1), (e: unknown) => e instanceof RangeError && /matmul: b must hold 3×1 = 3 numbers, got 2/.test(e.message));
+    assert.throws(
+      () => matmul([1, 2, 3], [1, 2], 1, 3, 1),
+      (e: unknown) => e instanceof RangeError && /matmul: b must hold 3×1 = 3 numbers, got 2/.test(e.message),
+    );
   });
 });
 
@@ -75,7 +85,9 @@ describe('chainJacobian', () => {
   it('equals the explicit product D₂·W₂·D₁·W₁ of layers and slopes', () => {
     const n = 33;
     const rng = createRng(40);
-    const w1 = randomMatrix(rng, n, n), w2 = randomMatrix(rng, n, n), w3 = randomMatrix(rng, n, n);
+    const w1 = randomMatrix(rng, n, n),
+      w2 = randomMatrix(rng, n, n),
+      w3 = randomMatrix(rng, n, n);
     const d1 = Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0.01));
     const d3 = Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0.01));
     const j = chainJacobian([w1, w2, w3], [d1, null, d3], n);
@@ -84,7 +96,19 @@ describe('chainJacobian', () => {
   });
 
   it('matches the example in its documentation and checks its arguments', () => {
-    assert.deepEqual(Array.from(chainJacobian([[1, 0, 0, 1], [0, 1, 1, 0]], [[1, 0.01], null], 2)), [0, 0.01, 1, 0]);
+    assert.deepEqual(
+      Array.from(
+        chainJacobian(
+          [
+            [1, 0, 0, 1],
+            [0, 1, 1, 0],
+          ],
+          [[1, 0.01], null],
+          2,
+        ),
+      ),
+      [0, 0.01, 1, 0],
+    );
     assert.throws(() => chainJacobian([], [], 2), /weights is empty/);
     assert.throws(() => chainJacobian([[1]], [], 1), /slopes has 0 entries but weights has 1/);
     assert.throws(() => chainJacobian([[1, 0, 0, 1]], [[1]], 2), /slopes\[0\] must hold 2×1 = 2 numbers, got 1/);
@@ -146,6 +170,9 @@ describe('withScratch', () => {
     });
     assert.ok(inner > outer);
     assert.equal(again, inner);
-    assert.equal(withScratch((s) => s.f64(10)), outer);
+    assert.equal(
+      withScratch((s) => s.f64(10)),
+      outer,
+    );
   });
 });

@@ -6,7 +6,10 @@ const sizes = (chunks: Array<[number, number]>) => chunks.map(([a, b]) => b - a)
 
 describe('rowChunks', () => {
   it('gives each of two threads half of 100 rows rather than 64 and 36', () => {
-    assert.deepEqual(rowChunks(100, 2, 32, 256), [[0, 50], [50, 100]]);
+    assert.deepEqual(rowChunks(100, 2, 32, 256), [
+      [0, 50],
+      [50, 100],
+    ]);
   });
 
   it('covers every row once, in order, with sizes that differ by at most one', () => {
@@ -19,7 +22,10 @@ describe('rowChunks', () => {
         const s = sizes(chunks);
         assert.ok(Math.max(...s) - Math.min(...s) <= 1, `${count} rows, ${threads} threads: ${s}`);
         assert.ok(Math.max(...s) <= 256, `${count} rows, ${threads} threads: ${s}`);
-        assert.ok(chunks.length === 1 || chunks.length % threads === 0, `${count} rows, ${threads} threads: ${chunks.length} chunks`);
+        assert.ok(
+          chunks.length === 1 || chunks.length % threads === 0,
+          `${count} rows, ${threads} threads: ${chunks.length} chunks`,
+        );
       }
     }
   });

@@ -126,7 +126,8 @@ describe('singularValues on small and structured matrices', () => {
 
   it('gives zeros for the zero matrix and ε·σmax-small values for a rank-one matrix', () => {
     assert.deepEqual(Array.from(singularValues(new Float64Array(16), 4)), [0, 0, 0, 0]);
-    const u = [1, 2, 3], v = [4, -5, 6];
+    const u = [1, 2, 3],
+      v = [4, -5, 6];
     const w = Float64Array.from({ length: 9 }, (_, i) => u[Math.floor(i / 3)] * v[i % 3]);
     const s = singularValues(w, 3);
     const exact = Math.hypot(...u) * Math.hypot(...v);
@@ -141,7 +142,10 @@ describe('singularValues on small and structured matrices', () => {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) wt[j * n + i] = w[i * n + j];
     const s = singularValues(w, n);
     const st = singularValues(wt, n);
-    const s8 = singularValues(w.map((x) => x * 8), n);
+    const s8 = singularValues(
+      w.map((x) => x * 8),
+      n,
+    );
     for (let i = 0; i < n; i++) {
       assert.ok(Math.abs(s[i] - st[i]) <= 16 * EPS * s[0], `σ${i} of Wᵀ`);
       assert.equal(s8[i], 8 * s[i]);
@@ -153,7 +157,10 @@ describe('singularValues on small and structured matrices', () => {
     const w = randomMatrix(createRng(13), n, n);
     const s = singularValues(w, n);
     for (const k of [900, -900]) {
-      const sk = singularValues(w.map((x) => x * 2 ** k), n);
+      const sk = singularValues(
+        w.map((x) => x * 2 ** k),
+        n,
+      );
       for (let i = 0; i < n; i++) assert.equal(sk[i], s[i] * 2 ** k, `2^${k}: σ${i}`);
     }
   });
@@ -172,13 +179,18 @@ describe('singularValues on small and structured matrices', () => {
     w[5] = Number.POSITIVE_INFINITY;
     assert.throws(
       () => singularValues(w, 3, { name: 'layer 2' }),
-      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /matrix "layer 2" has a non-finite entry Infinity at row 1, column 2/.test(e.message),
+      (e: unknown) =>
+        isInvertscopeError(e, 'NUMERIC') &&
+        /matrix "layer 2" has a non-finite entry Infinity at row 1, column 2/.test(e.message),
     );
     assert.throws(() => singularValues([1, Number.NaN, 0, 1], 2), /non-finite entry NaN at row 0, column 1/);
   });
 
   it('rejects a shape that does not match n', () => {
-    assert.throws(() => singularValues([1, 2, 3], 2), (e: unknown) => e instanceof RangeError && /w must hold 2×2 = 4 numbers, got 3/.test(e.message));
+    assert.throws(
+      () => singularValues([1, 2, 3], 2),
+      (e: unknown) => e instanceof RangeError && /w must hold 2×2 = 4 numbers, got 3/.test(e.message),
+    );
     assert.throws(() => singularValues([], 0), RangeError);
     assert.throws(() => singularValues([1], 1.5), /n must be a positive integer, got 1.5/);
   });

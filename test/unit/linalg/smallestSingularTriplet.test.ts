@@ -27,11 +27,15 @@ describe('smallestSingularTriplet', () => {
       const sigmaMax = f.sigma[0];
       // σ and ‖W·v‖ are determined to about ε·σmax in absolute terms (measured ≤ 2·ε·σmax).
       const wv = matVec(f.matrix, t.v, n, n);
-      assert.ok(Math.abs(vectorNorm(wv) - sigmaMin) <= 16 * EPS * sigmaMax + t.residual, `‖Wv‖ = ${vectorNorm(wv)} vs ${sigmaMin}`);
+      assert.ok(
+        Math.abs(vectorNorm(wv) - sigmaMin) <= 16 * EPS * sigmaMax + t.residual,
+        `‖Wv‖ = ${vectorNorm(wv)} vs ${sigmaMin}`,
+      );
       assert.ok(Math.abs(t.sigma - sigmaMin) <= 16 * EPS * sigmaMax + t.residual);
       // W·v = σ·u and Wᵀ·u = σ·v, to within the residual.
       const wtu = matTVec(f.matrix, t.u, n, n);
-      let r1 = 0, r2 = 0;
+      let r1 = 0,
+        r2 = 0;
       for (let i = 0; i < n; i++) {
         r1 = Math.hypot(r1, wv[i] - t.sigma * t.u[i]);
         r2 = Math.hypot(r2, wtu[i] - t.sigma * t.v[i]);
@@ -81,8 +85,17 @@ describe('smallestSingularTriplet', () => {
   });
 
   it('rejects bad options and factors of another size', () => {
-    assert.throws(() => smallestSingularTriplet([1, 0, 0, 1], 2, { maxIterations: 0 }), /maxIterations must be a positive integer, got 0/);
-    assert.throws(() => smallestSingularTriplet([1, 0, 0, 1], 2, { tolerance: -1 }), /tolerance must be positive, got -1/);
-    assert.throws(() => smallestSingularTriplet([1, 0, 0, 1], 2, { factors: luFactor([1], 1) }), /factors are for n = 1 but w is 2×2/);
+    assert.throws(
+      () => smallestSingularTriplet([1, 0, 0, 1], 2, { maxIterations: 0 }),
+      /maxIterations must be a positive integer, got 0/,
+    );
+    assert.throws(
+      () => smallestSingularTriplet([1, 0, 0, 1], 2, { tolerance: -1 }),
+      /tolerance must be positive, got -1/,
+    );
+    assert.throws(
+      () => smallestSingularTriplet([1, 0, 0, 1], 2, { factors: luFactor([1], 1) }),
+      /factors are for n = 1 but w is 2×2/,
+    );
   });
 });

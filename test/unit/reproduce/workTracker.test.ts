@@ -4,13 +4,24 @@ import { WorkTracker } from '../../../src/core/reproduce/workTracker';
 
 function clock(): { now: () => number; advance: (s: number) => void } {
   let t = 0;
-  return { now: () => t, advance: (s) => { t += s; } };
+  return {
+    now: () => t,
+    advance: (s) => {
+      t += s;
+    },
+  };
 }
 
 describe('work tracker', () => {
   it('gives no time left before anything has been timed, then the remaining estimate', () => {
     const c = clock();
-    const work = new WorkTracker([{ id: 'a', estimate: 40 }, { id: 'b', estimate: 60 }], c.now);
+    const work = new WorkTracker(
+      [
+        { id: 'a', estimate: 40 },
+        { id: 'b', estimate: 60 },
+      ],
+      c.now,
+    );
     assert.deepEqual(work.status(), { fraction: 0, secondsLeft: null, elapsedSeconds: 0 });
     work.start('a');
     c.advance(40);
@@ -22,7 +33,13 @@ describe('work tracker', () => {
 
   it('scales what is left by this machine\u2019s pace once enough work has been timed', () => {
     const c = clock();
-    const work = new WorkTracker([{ id: 'a', estimate: 30 }, { id: 'b', estimate: 30 }], c.now);
+    const work = new WorkTracker(
+      [
+        { id: 'a', estimate: 30 },
+        { id: 'b', estimate: 30 },
+      ],
+      c.now,
+    );
     work.start('a');
     c.advance(60); // twice as slow as the reference
     work.finish('a');
@@ -31,7 +48,13 @@ describe('work tracker', () => {
 
   it('trusts a short timing only partly, so one slow start does not multiply the forecast', () => {
     const c = clock();
-    const work = new WorkTracker([{ id: 'a', estimate: 3 }, { id: 'b', estimate: 97 }], c.now);
+    const work = new WorkTracker(
+      [
+        { id: 'a', estimate: 3 },
+        { id: 'b', estimate: 97 },
+      ],
+      c.now,
+    );
     work.start('a');
     c.advance(30); // ten times slower, but over 3 s of estimated work
     work.finish('a');
@@ -42,7 +65,13 @@ describe('work tracker', () => {
 
   it('counts a task in progress by its fraction, and reused work (estimate 0) as nothing', () => {
     const c = clock();
-    const work = new WorkTracker([{ id: 'train', estimate: 100 }, { id: 'cached', estimate: 50 }], c.now);
+    const work = new WorkTracker(
+      [
+        { id: 'train', estimate: 100 },
+        { id: 'cached', estimate: 50 },
+      ],
+      c.now,
+    );
     work.reestimate('cached', 0);
     work.finish('cached');
     work.start('train');
@@ -56,7 +85,14 @@ describe('work tracker', () => {
   });
 
   it('refuses unknown and repeated tasks, naming them', () => {
-    assert.throws(() => new WorkTracker([{ id: 'a', estimate: 1 }, { id: 'a', estimate: 2 }]), /"a" is listed twice/);
+    assert.throws(
+      () =>
+        new WorkTracker([
+          { id: 'a', estimate: 1 },
+          { id: 'a', estimate: 2 },
+        ]),
+      /"a" is listed twice/,
+    );
     assert.throws(() => new WorkTracker([{ id: 'a', estimate: 1 }]).start('b'), /no task "b"/);
   });
 });

@@ -9,13 +9,18 @@ describe('checkpoint keys', () => {
   });
 
   it('read back into the parts they were written from, for run ids holding "@" or ":"', () => {
-    for (const parts of [{ runId: 'r', epoch: 0 }, { runId: 'a@b', epoch: 7 }, { runId: 'x:y@z', epoch: 12, sha256: '9f' }]) {
+    for (const parts of [
+      { runId: 'r', epoch: 0 },
+      { runId: 'a@b', epoch: 7 },
+      { runId: 'x:y@z', epoch: 12, sha256: '9f' },
+    ]) {
       assert.deepEqual(parseCheckpointKey(checkpointKey(parts)), parts);
     }
   });
 
   it('refuse what checkpointKey does not write', () => {
-    for (const text of ['', 'run', '@3', 'run@', 'run@-1', 'run@1.5', 'run@x:ab']) assert.equal(parseCheckpointKey(text), null, text);
+    for (const text of ['', 'run', '@3', 'run@', 'run@-1', 'run@1.5', 'run@x:ab'])
+      assert.equal(parseCheckpointKey(text), null, text);
   });
 
   it('tell a run from another whose id starts with it (the old prefix test did not)', () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatCondition, formatCount, formatDecibels, formatDuration, formatNumber, formatPercent } from '../../../src/shared/formatNumber';
+import {
+  formatCondition,
+  formatCount,
+  formatDecibels,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+} from '../../../src/shared/formatNumber';
 
 describe('formatNumber', () => {
   it('shows three significant digits without trailing zeros', () => {

@@ -4,8 +4,10 @@ import { decodeJson, encodeJson, numberFromJson } from '../../../src/shared/json
 
 describe('numbers in JSON', () => {
   it('are written as before: NaN, ±Infinity and −0 as words, every other number as JSON.stringify writes it', () => {
-    assert.equal(encodeJson({ cond: Infinity, psnr: [NaN, 3, -Infinity], zero: -0, x: 0.1, n: null }),
-      '{"cond":"Infinity","psnr":["NaN",3,"-Infinity"],"zero":"-0","x":0.1,"n":null}');
+    assert.equal(
+      encodeJson({ cond: Infinity, psnr: [NaN, 3, -Infinity], zero: -0, x: 0.1, n: null }),
+      '{"cond":"Infinity","psnr":["NaN",3,"-Infinity"],"zero":"-0","x":0.1,"n":null}',
+    );
   });
 
   it('read back to the very numbers written, words and all', () => {
@@ -18,7 +20,8 @@ describe('numbers in JSON', () => {
   it('take a word as a number only where it is one of the four, not any string or inherited name', () => {
     assert.ok(Number.isNaN(numberFromJson('NaN')));
     assert.ok(Object.is(numberFromJson('-0'), -0));
-    for (const v of ['nan', '3', 'toString', '', null, true, {}]) assert.equal(numberFromJson(v), undefined, JSON.stringify(v));
+    for (const v of ['nan', '3', 'toString', '', null, true, {}])
+      assert.equal(numberFromJson(v), undefined, JSON.stringify(v));
     assert.deepEqual(decodeJson('{"s":"toString","t":"constructor"}'), { s: 'toString', t: 'constructor' });
   });
 });

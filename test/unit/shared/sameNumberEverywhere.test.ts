@@ -43,10 +43,22 @@ describe('a figure reads the same on every surface', () => {
       assert.equal(formatRoundTrips(point).split(' / ')[0], broken, 'report');
 
       const cli = describeTimeline({
-        trajectory: { runId: run.id, architectureName: 'small', objective: 'seed', points: [point], dataDescription: '500 test images' },
-        cached: 1, computed: 0, computeSeconds: 0, warnings: [],
+        trajectory: {
+          runId: run.id,
+          architectureName: 'small',
+          objective: 'seed',
+          points: [point],
+          dataDescription: '500 test images',
+        },
+        cached: 1,
+        computed: 0,
+        computeSeconds: 0,
+        warnings: [],
       });
-      const cells = cli.split('\n').filter((line) => /^\s*5\s/.test(line)).flatMap((line) => line.trim().split(/\s{2,}/));
+      const cells = cli
+        .split('\n')
+        .filter((line) => /^\s*5\s/.test(line))
+        .flatMap((line) => line.trim().split(/\s{2,}/));
       assert.ok(cells.includes(kappa), `CLI: no cell ${kappa} in\n${cli}`);
       assert.ok(cells.includes(broken), `CLI: no cell ${broken} in\n${cli}`);
     });

@@ -2,8 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDensePlan, guidedChunks, ITEM, type ItemKind, type Phase } from '../../../src/core/train/simd/densePlan';
 
-function coverage(phases: readonly Phase[], kind: ItemKind, layer: number): { phase: number; begin: number; end: number }[] {
-  return phases.flatMap((items, phase) => items.filter((i) => i.kind === kind && i.layer === layer).map((i) => ({ phase, begin: i.begin, end: i.end })));
+function coverage(
+  phases: readonly Phase[],
+  kind: ItemKind,
+  layer: number,
+): { phase: number; begin: number; end: number }[] {
+  return phases.flatMap((items, phase) =>
+    items.filter((i) => i.kind === kind && i.layer === layer).map((i) => ({ phase, begin: i.begin, end: i.end })),
+  );
 }
 
 function assertTiles(ranges: { begin: number; end: number }[], total: number, what: string): void {
@@ -36,7 +42,9 @@ describe('createDensePlan', () => {
           assert.equal(plan.backward.length, layers);
           // Items of one kind and layer are contiguous in a phase, so a thread packs each product's operand once.
           for (const items of [...plan.forward, ...plan.backward]) {
-            const runs = items.map((i) => `${i.kind}:${i.layer}`).filter((key, i, all) => i === 0 || key !== all[i - 1]);
+            const runs = items
+              .map((i) => `${i.kind}:${i.layer}`)
+              .filter((key, i, all) => i === 0 || key !== all[i - 1]);
             assert.equal(new Set(runs).size, runs.length, `items interleave: ${runs}`);
           }
           plan.forward.forEach((items, l) => {
@@ -44,7 +52,8 @@ describe('createDensePlan', () => {
             assertTiles(coverage(plan.forward, ITEM.forward, l), width, `forward ${l}`);
           });
           // The phase in which dZ_l becomes complete: the loss (-1) for the last layer.
-          const ready = (l: number) => (l === layers - 1 ? -1 : coverage(plan.backward, ITEM.inputGrad, l + 1)[0].phase);
+          const ready = (l: number) =>
+            l === layers - 1 ? -1 : coverage(plan.backward, ITEM.inputGrad, l + 1)[0].phase;
           for (let l = 0; l < layers; l++) {
             const weights = coverage(plan.backward, ITEM.weightGrad, l);
             assertTiles(weights, width, `weight gradient ${l}`);
@@ -53,12 +62,21 @@ describe('createDensePlan', () => {
               assert.equal(inputs.length, 0, 'no input gradient for the first layer');
             } else {
               assertTiles(inputs, width, `input gradient ${l}`);
-              assert.ok(inputs.every((i) => i.phase === inputs[0].phase), 'one phase per input gradient');
+              assert.ok(
+                inputs.every((i) => i.phase === inputs[0].phase),
+                'one phase per input gradient',
+              );
               assert.ok(inputs[0].phase > ready(l), `input gradient ${l} runs after dZ_${l} is complete`);
               // W_l changes only after every read of it by the input gradient.
-              assert.ok(weights.every((w) => w.phase > inputs[0].phase), `W_${l} updated after its input gradient`);
+              assert.ok(
+                weights.every((w) => w.phase > inputs[0].phase),
+                `W_${l} updated after its input gradient`,
+              );
             }
-            assert.ok(weights.every((w) => w.phase > ready(l)), `update ${l} runs after dZ_${l} is complete`);
+            assert.ok(
+              weights.every((w) => w.phase > ready(l)),
+              `update ${l} runs after dZ_${l} is complete`,
+            );
           }
           // Three rotating buffers hold dZ: two layers that share one must not be live at once,
           // from the phase that writes dZ_l to the last phase that reads it.
@@ -70,7 +88,10 @@ describe('createDensePlan', () => {
             for (let b = a + 1; b < layers; b++) {
               if ((layers - 1 - a) % 3 !== (layers - 1 - b) % 3) continue;
               const apart = live[a].last < live[b].first || live[b].last < live[a].first;
-              assert.ok(apart, `dZ_${a} ${JSON.stringify(live[a])} and dZ_${b} ${JSON.stringify(live[b])} share a buffer while both live`);
+              assert.ok(
+                apart,
+                `dZ_${a} ${JSON.stringify(live[a])} and dZ_${b} ${JSON.stringify(live[b])} share a buffer while both live`,
+              );
             }
           }
         });

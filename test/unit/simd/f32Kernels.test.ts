@@ -17,9 +17,12 @@ function close(got: number, expected: number, tolerance: number, what: string): 
 
 describe('biasAddRows', () => {
   it('adds one bias per row over the given rows only, including a ragged row end', () => {
-    const rows = 7, cols = 11, ld = 13;
+    const rows = 7,
+      cols = 11,
+      ld = 13;
     const rng = createRng(1);
-    const x = randomF32(rng, rows * ld), bias = randomF32(rng, rows);
+    const x = randomF32(rng, rows * ld),
+      bias = randomF32(rng, rows);
     const px = harness.put(x);
     kernels.biasAddRows(px, ld, 2, 6, cols, harness.put(bias));
     const got = harness.f32(px, rows * ld);
@@ -34,7 +37,8 @@ describe('biasAddRows', () => {
 
 describe('biasGradRows', () => {
   it('sums each row over the first cols columns', () => {
-    const rows = 6, ld = 70;
+    const rows = 6,
+      ld = 70;
     const rng = createRng(2);
     for (const cols of [1, 3, 4, 64, 67]) {
       const g = randomF32(rng, rows * ld);
@@ -42,7 +46,8 @@ describe('biasGradRows', () => {
       kernels.biasGradRows(harness.put(g), ld, 1, 5, cols, out);
       const got = harness.f32(out, rows);
       for (let r = 1; r < 5; r++) {
-        let sum = 0, scale = 0;
+        let sum = 0,
+          scale = 0;
         for (let j = 0; j < cols; j++) {
           sum += g[r * ld + j];
           scale += Math.abs(g[r * ld + j]);
@@ -57,7 +62,8 @@ describe('leakyRelu', () => {
   it('keeps positive values and scales the rest by the slope, NaN and infinities included', () => {
     const special = [0, -0, 1e-45, -1e-45, Infinity, -Infinity, NaN, 3.5, -3.5];
     const rng = createRng(3);
-    const cols = 17, rows = 3;
+    const cols = 17,
+      rows = 3;
     const x = randomF32(rng, rows * cols);
     x.set(special, cols);
     const px = harness.put(x);
@@ -65,7 +71,10 @@ describe('leakyRelu', () => {
     const got = harness.f32(px, rows * cols);
     x.forEach((v, i) => {
       const expected = v > 0 ? v : Math.fround(v * Math.fround(0.01));
-      assert.ok(Object.is(got[i], expected) || (Number.isNaN(got[i]) && Number.isNaN(expected)), `leakyRelu(${v}) = ${got[i]}, expected ${expected}`);
+      assert.ok(
+        Object.is(got[i], expected) || (Number.isNaN(got[i]) && Number.isNaN(expected)),
+        `leakyRelu(${v}) = ${got[i]}, expected ${expected}`,
+      );
     });
   });
 });
@@ -73,8 +82,11 @@ describe('leakyRelu', () => {
 describe('leakyReluBackward', () => {
   it('passes the gradient where the output is positive and scales it by the slope elsewhere', () => {
     const rng = createRng(4);
-    const cols = 9, rows = 4, ld = 10;
-    const g = randomF32(rng, rows * ld), y = randomF32(rng, rows * ld);
+    const cols = 9,
+      rows = 4,
+      ld = 10;
+    const g = randomF32(rng, rows * ld),
+      y = randomF32(rng, rows * ld);
     y[0] = 0;
     y[1] = -0;
     const pg = harness.put(g);
@@ -92,7 +104,8 @@ describe('leakyReluBackward', () => {
 });
 
 describe('seedLoss', () => {
-  const features = 23, samples = 6;
+  const features = 23,
+    samples = 6;
   const rng = createRng(5);
   const y = randomF32(rng, features * samples).map((v) => 3 * v + 4);
   const labels = Uint8Array.from([0, 1, 9, 4, 2, 7]);
@@ -105,11 +118,11 @@ describe('seedLoss', () => {
     const mean = col.reduce((a, v) => a + v, 0) / features;
     const variance = col.reduce((a, v) => a + (v - mean) ** 2, 0) / (features - 1);
     const nll = 0.5 * col.reduce((a, v) => a + (v - t) ** 2, 0) + nllConstant;
-    const grad = col.map((v) => scale * ((v - t) + (4 * (variance - 1) * (v - mean)) / (features - 1)));
+    const grad = col.map((v) => scale * (v - t + (4 * (variance - 1) * (v - mean)) / (features - 1)));
     return { nll, penalty: (variance - 1) ** 2, grad, mean, variance };
   }
 
-  it('writes each sample\'s nll and variance penalty (float64 sums) for its sample range', () => {
+  it("writes each sample's nll and variance penalty (float64 sums) for its sample range", () => {
     const parts = harness.alloc(samples * 16);
     new Float64Array(harness.memory.buffer, parts, samples * 2).fill(-1);
     kernels.seedLoss(harness.put(y), samples, features, 1, 5, harness.putBytes(labels), nllConstant, parts, 0, 1);
@@ -123,11 +136,21 @@ describe('seedLoss', () => {
     }
   });
 
-  it('writes the gradient of the scaled loss in the output\'s layout', () => {
+  it("writes the gradient of the scaled loss in the output's layout", () => {
     const scale = 1 / samples;
     const gradOffset = harness.put(new Float32Array(features * samples));
-    kernels.seedLoss(harness.put(y), samples, features, 0, samples, harness.putBytes(labels), nllConstant,
-      harness.alloc(samples * 16), gradOffset, scale);
+    kernels.seedLoss(
+      harness.put(y),
+      samples,
+      features,
+      0,
+      samples,
+      harness.putBytes(labels),
+      nllConstant,
+      harness.alloc(samples * 16),
+      gradOffset,
+      scale,
+    );
     const got = harness.f32(gradOffset, features * samples);
     for (let s = 0; s < samples; s++) {
       const r = reference(s, scale);
@@ -142,20 +165,41 @@ describe('seedLoss', () => {
 });
 
 describe('adam', () => {
-  it('matches PyTorch\'s update over a block with a leading dimension, leaving the rest alone', () => {
-    const rows = 5, cols = 7, ld = 9;
+  it("matches PyTorch's update over a block with a leading dimension, leaving the rest alone", () => {
+    const rows = 5,
+      cols = 7,
+      ld = 9;
     const rng = createRng(6);
     const p = randomF32(rng, rows * ld);
     const m = randomF32(rng, rows * ld).map((v) => 0.01 * v);
     const v = randomF32(rng, rows * ld).map((x) => 1e-4 * x * x);
     const g = randomF32(rng, rows * ld).map((x) => 0.1 * x);
     g[ld + 3] = 0;
-    const lr = 1e-3, t = 7;
-    const pp = harness.put(p), pm = harness.put(m), pv = harness.put(v), pg = harness.put(g);
+    const lr = 1e-3,
+      t = 7;
+    const pp = harness.put(p),
+      pm = harness.put(m),
+      pv = harness.put(v),
+      pg = harness.put(g);
     const stepSize = lr / (1 - ADAM.beta1 ** t);
     const invBc2Sqrt = 1 / Math.sqrt(1 - ADAM.beta2 ** t);
-    kernels.adam(pp + ld * 4, pm + ld * 4, pv + ld * 4, ld, pg + ld * 4, ld, rows - 1, cols,
-      ADAM.beta1, 1 - ADAM.beta1, ADAM.beta2, 1 - ADAM.beta2, stepSize, invBc2Sqrt, ADAM.epsilon);
+    kernels.adam(
+      pp + ld * 4,
+      pm + ld * 4,
+      pv + ld * 4,
+      ld,
+      pg + ld * 4,
+      ld,
+      rows - 1,
+      cols,
+      ADAM.beta1,
+      1 - ADAM.beta1,
+      ADAM.beta2,
+      1 - ADAM.beta2,
+      stepSize,
+      invBc2Sqrt,
+      ADAM.epsilon,
+    );
     const [gotP, gotM, gotV] = [harness.f32(pp, rows * ld), harness.f32(pm, rows * ld), harness.f32(pv, rows * ld)];
     for (let r = 0; r < rows; r++) {
       for (let j = 0; j < ld; j++) {
@@ -166,7 +210,12 @@ describe('adam', () => {
         }
         const [eP, eM, eV] = adamUpdate(p[i], m[i], v[i], g[i], t, lr);
         // A few float32 roundings each: relative 4u on the moments, and on the update step.
-        close(gotM[i], eM, 4 * U32 * (Math.abs(ADAM.beta1 * m[i]) + Math.abs((1 - ADAM.beta1) * g[i])), `m[${r}][${j}]`);
+        close(
+          gotM[i],
+          eM,
+          4 * U32 * (Math.abs(ADAM.beta1 * m[i]) + Math.abs((1 - ADAM.beta1) * g[i])),
+          `m[${r}][${j}]`,
+        );
         close(gotV[i], eV, 4 * U32 * (ADAM.beta2 * v[i] + (1 - ADAM.beta2) * g[i] * g[i]), `v[${r}][${j}]`);
         close(gotP[i], eP, 2 * U32 * Math.abs(p[i]) + 8 * U32 * Math.abs(eP - p[i]), `p[${r}][${j}]`);
       }

@@ -11,7 +11,10 @@ describe('the flow kernel module', () => {
     const bytes = new Uint8Array(memory.buffer);
     bytes.fill(0xab);
     loadFlowKernels(memory, compileFlowModule());
-    assert.ok(bytes.every((b) => b === 0xab), 'instantiation changed the memory');
+    assert.ok(
+      bytes.every((b) => b === 0xab),
+      'instantiation changed the memory',
+    );
   });
 
   it('computes e^x within 2 float32 ulp over the range the flow uses', () => {

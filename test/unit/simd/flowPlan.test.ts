@@ -5,7 +5,9 @@ import { createFlowPlan, FLOW_ITEM, type FlowItemKind, type FlowPhase } from '..
 
 /** The phases (index into forward then backward) in which items of this kind and block run, with their ranges. */
 function coverage(phases: readonly FlowPhase[], kind: FlowItemKind, block: number) {
-  return phases.flatMap((items, phase) => items.filter((i) => i.kind === kind && i.block === block).map((i) => ({ phase, begin: i.begin, end: i.end })));
+  return phases.flatMap((items, phase) =>
+    items.filter((i) => i.kind === kind && i.block === block).map((i) => ({ phase, begin: i.begin, end: i.end })),
+  );
 }
 
 function assertTiles(ranges: { begin: number; end: number }[], total: number, what: string): void {
@@ -42,7 +44,8 @@ describe('createFlowPlan', () => {
               const ranges = coverage(phases, kind, l);
               assertTiles(ranges, width, `${what} ${l}`);
               for (const r of ranges) {
-                if (kind !== FLOW_ITEM.bias) assert.equal(r.begin % 5, 0, `${what} ${l}: item at ${r.begin} is not on a 5-row tile`);
+                if (kind !== FLOW_ITEM.bias)
+                  assert.equal(r.begin % 5, 0, `${what} ${l}: item at ${r.begin} is not on a 5-row tile`);
                 if (kind === FLOW_ITEM.gradL || kind === FLOW_ITEM.gradU || kind === FLOW_ITEM.bias) {
                   assert.ok(r.end - r.begin <= FLOW_CHUNK_ROWS, `${what} ${l}: ${r.end - r.begin} rows`);
                 }

@@ -11,7 +11,10 @@ export interface Params64 {
 }
 
 export function toParams64(params: ModelParams): Params64 {
-  return { weights: params.weights.map((w) => Float64Array.from(w)), biases: params.biases.map((b) => Float64Array.from(b)) };
+  return {
+    weights: params.weights.map((w) => Float64Array.from(w)),
+    biases: params.biases.map((b) => Float64Array.from(b)),
+  };
 }
 
 export interface ReferenceStep {
@@ -21,12 +24,18 @@ export interface ReferenceStep {
 }
 
 /** Forward: outputs[l] is layer l's output after its activation, batch-major [count][width]. */
-export function referenceForward(arch: Architecture, params: Params64, images: Float32Array, count: number): Float64Array[] {
+export function referenceForward(
+  arch: Architecture,
+  params: Params64,
+  images: Float32Array,
+  count: number,
+): Float64Array[] {
   const w = arch.width;
   const outputs: Float64Array[] = [];
   let input = Float64Array.from(images.subarray(0, count * w));
   arch.layers.forEach((layer, l) => {
-    const W = params.weights[l], b = params.biases[l];
+    const W = params.weights[l],
+      b = params.biases[l];
     const out = new Float64Array(count * w);
     for (let n = 0; n < count; n++) {
       for (let o = 0; o < w; o++) {
@@ -42,15 +51,22 @@ export function referenceForward(arch: Architecture, params: Params64, images: F
 }
 
 /** The paper's loss: batch mean of ½Σ(y − 2a)² + (w/2)·ln 2π + (unbiased Var(y) − 1)², and its gradient. */
-export function referenceLoss(y: Float64Array, labels: Uint8Array, count: number, w: number): { loss: number; parts: [number, number]; grad: Float64Array } {
-  let nll = 0, penalty = 0;
+export function referenceLoss(
+  y: Float64Array,
+  labels: Uint8Array,
+  count: number,
+  w: number,
+): { loss: number; parts: [number, number]; grad: Float64Array } {
+  let nll = 0,
+    penalty = 0;
   const grad = new Float64Array(count * w);
   for (let n = 0; n < count; n++) {
     const t = 2 * labels[n];
     let mean = 0;
     for (let f = 0; f < w; f++) mean += y[n * w + f];
     mean /= w;
-    let ss = 0, sq = 0;
+    let ss = 0,
+      sq = 0;
     for (let f = 0; f < w; f++) {
       ss += (y[n * w + f] - mean) ** 2;
       sq += (y[n * w + f] - t) ** 2;
@@ -60,13 +76,19 @@ export function referenceLoss(y: Float64Array, labels: Uint8Array, count: number
     penalty += (variance - 1) ** 2;
     for (let f = 0; f < w; f++) {
       const v = y[n * w + f];
-      grad[n * w + f] = ((v - t) + 2 * (variance - 1) * (2 * (v - mean)) / (w - 1)) / count;
+      grad[n * w + f] = (v - t + (2 * (variance - 1) * (2 * (v - mean))) / (w - 1)) / count;
     }
   }
   return { loss: (nll + penalty) / count, parts: [nll / count, penalty / count], grad };
 }
 
-export function referenceStep(arch: Architecture, params: Params64, images: Float32Array, labels: Uint8Array, count: number): ReferenceStep {
+export function referenceStep(
+  arch: Architecture,
+  params: Params64,
+  images: Float32Array,
+  labels: Uint8Array,
+  count: number,
+): ReferenceStep {
   const w = arch.width;
   const outputs = referenceForward(arch, params, images, count);
   const L = arch.layers.length;
@@ -76,9 +98,11 @@ export function referenceStep(arch: Architecture, params: Params64, images: Floa
   for (let l = L - 1; l >= 0; l--) {
     const out = outputs[l];
     const dZ = new Float64Array(count * w);
-    for (let j = 0; j < count * w; j++) dZ[j] = arch.layers[l].activation && out[j] <= 0 ? dY[j] * arch.negativeSlope : dY[j];
+    for (let j = 0; j < count * w; j++)
+      dZ[j] = arch.layers[l].activation && out[j] <= 0 ? dY[j] * arch.negativeSlope : dY[j];
     const input = l === 0 ? Float64Array.from(images.subarray(0, count * w)) : outputs[l - 1];
-    const gW = new Float64Array(w * w), gb = new Float64Array(w);
+    const gW = new Float64Array(w * w),
+      gb = new Float64Array(w);
     for (let n = 0; n < count; n++) {
       for (let o = 0; o < w; o++) {
         const d = dZ[n * w + o];
@@ -104,7 +128,14 @@ export function referenceStep(arch: Architecture, params: Params64, images: Floa
 }
 
 /** PyTorch's Adam update of one value at step t (1-based); returns [param, m, v]. */
-export function adamUpdate(p: number, m: number, v: number, g: number, t: number, lr: number): [number, number, number] {
+export function adamUpdate(
+  p: number,
+  m: number,
+  v: number,
+  g: number,
+  t: number,
+  lr: number,
+): [number, number, number] {
   const m1 = ADAM.beta1 * m + (1 - ADAM.beta1) * g;
   const v1 = ADAM.beta2 * v + (1 - ADAM.beta2) * g * g;
   const stepSize = lr / (1 - ADAM.beta1 ** t);

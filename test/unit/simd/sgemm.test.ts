@@ -38,7 +38,9 @@ function runCase(c: Case, seed: number): void {
   const flags = (transA ? SGEMM.TRANS_A : 0) | (transB ? SGEMM.TRANS_B : 0) | (accumulate ? SGEMM.ACCUMULATE : 0);
 
   const { kernels } = harness;
-  const pa = harness.put(A), pb = harness.put(B), pc = harness.put(C0);
+  const pa = harness.put(A),
+    pb = harness.put(B),
+    pc = harness.put(C0);
   const work = harness.alloc(kernels.sgemmWorkspaceBytes(k, j1 - j0));
   kernels.sgemm(flags, k, pa, lda, pb, ldb, pc, ldc, i0, i1, j0, j1, work);
   const C = harness.f32(pc, m * ldc);
@@ -63,7 +65,12 @@ function runCase(c: Case, seed: number): void {
   }
 }
 
-const forms: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+const forms: [boolean, boolean][] = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+];
 
 describe('sgemm', () => {
   for (const [transA, transB] of forms) {
@@ -72,7 +79,13 @@ describe('sgemm', () => {
     it(`computes ${form} for row counts around the 5-row tile and odd small sizes`, () => {
       let seed = 1;
       for (const m of [1, 3, 5, 6, 63, 64, 65]) {
-        for (const [n, k] of [[1, 1], [7, 3], [13, 9], [8, 16], [17, 5]]) {
+        for (const [n, k] of [
+          [1, 1],
+          [7, 3],
+          [13, 9],
+          [8, 16],
+          [17, 5],
+        ]) {
           runCase({ m, n, k, transA, transB, accumulate: false }, seed++);
         }
       }
@@ -103,14 +116,24 @@ describe('sgemm', () => {
 
   it('splits across disjoint blocks with the same result as one call', () => {
     const rng = createRng(51);
-    const m = 23, n = 37, k = 29;
-    const A = randomF32(rng, m * k), B = randomF32(rng, k * n);
+    const m = 23,
+      n = 37,
+      k = 29;
+    const A = randomF32(rng, m * k),
+      B = randomF32(rng, k * n);
     const { kernels } = harness;
-    const pa = harness.put(A), pb = harness.put(B);
-    const whole = harness.alloc(m * n * 4), split = harness.alloc(m * n * 4);
+    const pa = harness.put(A),
+      pb = harness.put(B);
+    const whole = harness.alloc(m * n * 4),
+      split = harness.alloc(m * n * 4);
     const work = harness.alloc(kernels.sgemmWorkspaceBytes(k, n));
     kernels.sgemm(0, k, pa, k, pb, n, whole, n, 0, m, 0, n, work);
-    for (const [i0, i1, j0, j1] of [[0, 11, 0, 16], [0, 11, 16, 37], [11, 23, 0, 16], [11, 23, 16, 37]]) {
+    for (const [i0, i1, j0, j1] of [
+      [0, 11, 0, 16],
+      [0, 11, 16, 37],
+      [11, 23, 0, 16],
+      [11, 23, 16, 37],
+    ]) {
       kernels.sgemm(0, k, pa, k, pb, n, split, n, i0, i1, j0, j1, work);
     }
     assert.deepEqual(harness.f32(split, m * n), harness.f32(whole, m * n));

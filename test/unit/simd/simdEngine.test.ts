@@ -6,7 +6,13 @@ import { join } from 'node:path';
 import { customArchitecture, presetArchitecture, type Architecture } from '../../../src/core/model/architecture';
 import { initParams, type ModelParams } from '../../../src/core/model/params';
 import { createRng } from '../../../src/core/random/rng';
-import { ADAM, type BatchLoss, type EngineOptions, type OptimizerState, type TrainingEngine } from '../../../src/core/train/engine';
+import {
+  ADAM,
+  type BatchLoss,
+  type EngineOptions,
+  type OptimizerState,
+  type TrainingEngine,
+} from '../../../src/core/train/engine';
 import { createSimdEngine } from '../../../src/core/train/simd/simdEngine';
 import { adamUpdate, referenceStep, toParams64 } from './reference';
 import { U32 } from './kernelHarness';
@@ -34,7 +40,13 @@ function randomBatch(seed: number, count: number, width: number): Batch {
 }
 
 function options(architecture: Architecture, maxBatchSize: number, seed = 1): EngineOptions {
-  return { architecture, objective: 'seed', learningRate: LR, maxBatchSize, initialParams: initParams(architecture, createRng(seed)) };
+  return {
+    architecture,
+    objective: 'seed',
+    learningRate: LR,
+    maxBatchSize,
+    initialParams: initParams(architecture, createRng(seed)),
+  };
 }
 
 function maxAbs(values: Float64Array): number {
@@ -49,19 +61,30 @@ function maxAbs(values: Float64Array): number {
  * tolerances are what that δ, plus a few float32 roundings, can change in m, v and p.
  */
 function checkTensor(
-  what: string, t: number, g: Float64Array,
-  p0: Float32Array, m0: Float32Array, v0: Float32Array,
-  p1: Float32Array, m1: Float32Array, v1: Float32Array,
+  what: string,
+  t: number,
+  g: Float64Array,
+  p0: Float32Array,
+  m0: Float32Array,
+  v0: Float32Array,
+  p1: Float32Array,
+  m1: Float32Array,
+  v1: Float32Array,
 ): void {
   const delta = GRADIENT_TOLERANCE * maxAbs(g);
   const { beta1, beta2 } = ADAM;
   for (let i = 0; i < g.length; i++) {
     const [eP, eM, eV] = adamUpdate(p0[i], m0[i], v0[i], g[i], t, LR);
     const tolM = (1 - beta1) * delta + 4 * U32 * (Math.abs(beta1 * m0[i]) + Math.abs((1 - beta1) * g[i]));
-    const tolV = (1 - beta2) * (2 * Math.abs(g[i]) * delta + delta * delta) + 4 * U32 * (beta2 * v0[i] + (1 - beta2) * g[i] * g[i]);
+    const tolV =
+      (1 - beta2) * (2 * Math.abs(g[i]) * delta + delta * delta) +
+      4 * U32 * (beta2 * v0[i] + (1 - beta2) * g[i] * g[i]);
     const low = adamUpdate(p0[i], m0[i], v0[i], g[i] - delta, t, LR)[0];
     const high = adamUpdate(p0[i], m0[i], v0[i], g[i] + delta, t, LR)[0];
-    const tolP = 2 * Math.max(Math.abs(low - eP), Math.abs(high - eP)) + 2 * U32 * Math.abs(p0[i]) + 8 * U32 * Math.abs(eP - p0[i]);
+    const tolP =
+      2 * Math.max(Math.abs(low - eP), Math.abs(high - eP)) +
+      2 * U32 * Math.abs(p0[i]) +
+      8 * U32 * Math.abs(eP - p0[i]);
     if (Math.abs(m1[i] - eM) > tolM) assert.fail(`${what}: m[${i}] = ${m1[i]}, expected ${eM} ± ${tolM} (step ${t})`);
     if (Math.abs(v1[i] - eV) > tolV) assert.fail(`${what}: v[${i}] = ${v1[i]}, expected ${eV} ± ${tolV} (step ${t})`);
     if (Math.abs(p1[i] - eP) > tolP) assert.fail(`${what}: p[${i}] = ${p1[i]}, expected ${eP} ± ${tolP} (step ${t})`);
@@ -69,7 +92,13 @@ function checkTensor(
 }
 
 /** One engine step checked against the float64 reference step from the engine's own state. */
-async function checkedStep(engine: TrainingEngine, arch: Architecture, batch: Batch, count: number, label: string): Promise<BatchLoss> {
+async function checkedStep(
+  engine: TrainingEngine,
+  arch: Architecture,
+  batch: Batch,
+  count: number,
+  label: string,
+): Promise<BatchLoss> {
   const p0 = await engine.getParams();
   const s0 = await engine.getOptimizerState();
   const ref = referenceStep(arch, toParams64(p0), batch.images, batch.labels, count);
@@ -81,13 +110,37 @@ async function checkedStep(engine: TrainingEngine, arch: Architecture, batch: Ba
   // The loss sums in float64 over a float32 forward pass: relative 1e-6 leaves ample room.
   const tolerance = 1e-6 * ref.loss;
   assert.ok(Math.abs(result.loss - ref.loss) <= tolerance, `${label}: loss ${result.loss}, expected ${ref.loss}`);
-  assert.ok(Math.abs(result.parts[0] - ref.parts[0]) <= tolerance, `${label}: nll ${result.parts[0]}, expected ${ref.parts[0]}`);
-  assert.ok(Math.abs(result.parts[1] - ref.parts[1]) <= tolerance, `${label}: penalty ${result.parts[1]}, expected ${ref.parts[1]}`);
+  assert.ok(
+    Math.abs(result.parts[0] - ref.parts[0]) <= tolerance,
+    `${label}: nll ${result.parts[0]}, expected ${ref.parts[0]}`,
+  );
+  assert.ok(
+    Math.abs(result.parts[1] - ref.parts[1]) <= tolerance,
+    `${label}: penalty ${result.parts[1]}, expected ${ref.parts[1]}`,
+  );
   for (let l = 0; l < arch.layers.length; l++) {
-    checkTensor(`${label} layer ${l} weight`, t, ref.gradients.weights[l], p0.weights[l], s0.firstMoment.weights[l],
-      s0.secondMoment.weights[l], p1.weights[l], s1.firstMoment.weights[l], s1.secondMoment.weights[l]);
-    checkTensor(`${label} layer ${l} bias`, t, ref.gradients.biases[l], p0.biases[l], s0.firstMoment.biases[l],
-      s0.secondMoment.biases[l], p1.biases[l], s1.firstMoment.biases[l], s1.secondMoment.biases[l]);
+    checkTensor(
+      `${label} layer ${l} weight`,
+      t,
+      ref.gradients.weights[l],
+      p0.weights[l],
+      s0.firstMoment.weights[l],
+      s0.secondMoment.weights[l],
+      p1.weights[l],
+      s1.firstMoment.weights[l],
+      s1.secondMoment.weights[l],
+    );
+    checkTensor(
+      `${label} layer ${l} bias`,
+      t,
+      ref.gradients.biases[l],
+      p0.biases[l],
+      s0.firstMoment.biases[l],
+      s0.secondMoment.biases[l],
+      p1.biases[l],
+      s1.firstMoment.biases[l],
+      s1.secondMoment.biases[l],
+    );
   }
   return result;
 }
@@ -131,7 +184,13 @@ describe('createSimdEngine', () => {
         const engine = await createSimdEngine(options(arch, count), threads);
         try {
           for (let step = 0; step < steps; step++) {
-            await checkedStep(engine, arch, randomBatch(step + 1, count, arch.width), count, `${name}, step ${step + 1}`);
+            await checkedStep(
+              engine,
+              arch,
+              randomBatch(step + 1, count, arch.width),
+              count,
+              `${name}, step ${step + 1}`,
+            );
           }
         } finally {
           engine.dispose();
@@ -144,7 +203,8 @@ describe('createSimdEngine', () => {
     const arch = presetArchitecture('base');
     const counts = [64, 37, 1, 64];
     const one = await trace(arch, 64, counts, 1);
-    for (const threads of [2, 3]) assert.deepEqual(await trace(arch, 64, counts, threads), one, `${threads} threads differ from 1`);
+    for (const threads of [2, 3])
+      assert.deepEqual(await trace(arch, 64, counts, threads), one, `${threads} threads differ from 1`);
   });
 
   it('trains a partial batch, down to one sample, as the reference does', async () => {
@@ -161,7 +221,12 @@ describe('createSimdEngine', () => {
 
   it('brings the loss down over 30 steps of random data', async () => {
     const arch = presetArchitecture('base');
-    const { losses } = await trace(arch, 64, Array.from({ length: 30 }, () => 64), 2);
+    const { losses } = await trace(
+      arch,
+      64,
+      Array.from({ length: 30 }, () => 64),
+      2,
+    );
     const first = losses[0].loss;
     const lastFive = losses.slice(-5).reduce((a, l) => a + l.loss, 0) / 5;
     assert.ok(lastFive < 0.5 * first, `loss went from ${first} to ${lastFive}`);
@@ -193,11 +258,14 @@ describe('createSimdEngine', () => {
     try {
       await straight.trainStep(batches[0].images, batches[0].labels, 32);
       await straight.trainStep(batches[1].images, batches[1].labels, 32);
-      resumed = await createSimdEngine({
-        ...options(arch, 32),
-        initialParams: await straight.getParams(),
-        initialOptimizerState: await straight.getOptimizerState(),
-      }, 1);
+      resumed = await createSimdEngine(
+        {
+          ...options(arch, 32),
+          initialParams: await straight.getParams(),
+          initialOptimizerState: await straight.getOptimizerState(),
+        },
+        1,
+      );
       const a = await straight.trainStep(batches[2].images, batches[2].labels, 32);
       const b = await resumed.trainStep(batches[2].images, batches[2].labels, 32);
       assert.deepEqual(b, a);
@@ -239,16 +307,28 @@ describe('createSimdEngine', () => {
 
   it('rejects LU layers for the seed objective and bad arguments with errors that name them', async () => {
     const arch = customArchitecture({ depth: 1, activation: true, width: 9 });
-    await assert.rejects(createSimdEngine(options({ ...arch, parametrization: 'lu' }, 4)), /'lu' parametrization trains with the 'flow' objective/);
+    await assert.rejects(
+      createSimdEngine(options({ ...arch, parametrization: 'lu' }, 4)),
+      /'lu' parametrization trains with the 'flow' objective/,
+    );
     await assert.rejects(createSimdEngine(options(arch, 4), 0), /threads must be an integer in 1\.\.64, got 0/);
     const wrong = options(customArchitecture({ depth: 2, activation: true, width: 9 }), 4);
-    await assert.rejects(createSimdEngine({ ...options(arch, 4), initialParams: wrong.initialParams }), /initialParams has 2 weight/);
+    await assert.rejects(
+      createSimdEngine({ ...options(arch, 4), initialParams: wrong.initialParams }),
+      /initialParams has 2 weight/,
+    );
     const engine = await createSimdEngine(options(arch, 4), 2);
     try {
       const batch = randomBatch(1, 5, 9);
-      await assert.rejects(engine.trainStep(batch.images, batch.labels, 5), /count must be an integer in 1\.\.4 \(maxBatchSize\), got 5/);
+      await assert.rejects(
+        engine.trainStep(batch.images, batch.labels, 5),
+        /count must be an integer in 1\.\.4 \(maxBatchSize\), got 5/,
+      );
       await assert.rejects(engine.trainStep(batch.images, batch.labels, 0), /got 0/);
-      await assert.rejects(engine.evaluate(batch.images.subarray(0, 10), batch.labels, 2), /images holds 10 values, expected at least 2 × 9/);
+      await assert.rejects(
+        engine.evaluate(batch.images.subarray(0, 10), batch.labels, 2),
+        /images holds 10 values, expected at least 2 × 9/,
+      );
       await engine.trainStep(batch.images, batch.labels, 4);
     } finally {
       engine.dispose();
@@ -256,9 +336,12 @@ describe('createSimdEngine', () => {
     await assert.rejects(engine.trainStep(randomBatch(1, 4, 9).images, new Uint8Array(4), 4), /used after dispose/);
   });
 
-  it('ends its worker threads on dispose, so the process exits', { skip: !existsSync('/proc/self/task') && 'needs /proc/self/task' }, () => {
-    // A separate process, so that this file's own threads do not blur the count.
-    const script = `
+  it(
+    'ends its worker threads on dispose, so the process exits',
+    { skip: !existsSync('/proc/self/task') && 'needs /proc/self/task' },
+    () => {
+      // A separate process, so that this file's own threads do not blur the count.
+      const script = `
       const { readdirSync } = require('node:fs');
       const { createSimdEngine } = require(${JSON.stringify(join(__dirname, '..', '..', '..', 'src', 'core', 'train', 'simd', 'simdEngine.js'))});
       const { customArchitecture } = require(${JSON.stringify(join(__dirname, '..', '..', '..', 'src', 'core', 'model', 'architecture.js'))});
@@ -281,10 +364,15 @@ describe('createSimdEngine', () => {
         console.log(JSON.stringify({ base, running, after }));
       })();
     `;
-    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(child.status, 0, `child failed: ${child.stderr}`);
-    const { base, running, after } = JSON.parse(child.stdout.trim()) as { base: number; running: number; after: number };
-    assert.ok(running >= base + 2, `expected two worker threads while training (${base} → ${running})`);
-    assert.ok(after <= base, `threads left after dispose: ${after} (before the engine: ${base})`);
-  });
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(child.status, 0, `child failed: ${child.stderr}`);
+      const { base, running, after } = JSON.parse(child.stdout.trim()) as {
+        base: number;
+        running: number;
+        after: number;
+      };
+      assert.ok(running >= base + 2, `expected two worker threads while training (${base} → ${running})`);
+      assert.ok(after <= base, `threads left after dispose: ${after} (before the engine: ${base})`);
+    },
+  );
 });

@@ -12,7 +12,10 @@ import { classPriorFromPaper, type FlowPrior } from '../../../src/core/train/flo
 import type { LuLayer } from '../../../src/core/train/flow/luLayer';
 import { createSimdEngine } from '../../../src/core/train/simd/simdEngine';
 import {
-  flowReferenceState, referenceFlowGradients, referenceFlowLoss, referenceFlowTrainStep,
+  flowReferenceState,
+  referenceFlowGradients,
+  referenceFlowLoss,
+  referenceFlowTrainStep,
 } from '../../helpers/referenceFlowTraining';
 import { randomBatch, randomFlow, randomLuLayer, smallArchitecture } from '../flow/flowFixtures';
 
@@ -25,7 +28,10 @@ function learnedPrior(n: number, seed = 40): Extract<FlowPrior, { kind: 'class' 
   const rng = createRng(seed);
   const prior = classPriorFromPaper(10, n);
   if (prior.kind !== 'class') throw new Error('expected a class prior');
-  prior.mean.forEach((_, k) => { prior.mean[k] = 2 * rng.normal(); prior.logStd[k] = 0.2 * rng.normal(); });
+  prior.mean.forEach((_, k) => {
+    prior.mean[k] = 2 * rng.normal();
+    prior.logStd[k] = 0.2 * rng.normal();
+  });
   return prior;
 }
 
@@ -53,27 +59,58 @@ interface Setup {
 
 function flowOptions(s: Setup): FlowEngineOptions {
   return {
-    prior: s.prior.kind, initialLayers: s.layers, ...(s.prior.kind === 'class' ? { initialPrior: s.prior } : {}),
-    dequantize: true, seed: s.seed ?? 3, boundarySurrogate: tau, warmupSteps, cosineSteps,
+    prior: s.prior.kind,
+    initialLayers: s.layers,
+    ...(s.prior.kind === 'class' ? { initialPrior: s.prior } : {}),
+    dequantize: true,
+    seed: s.seed ?? 3,
+    boundarySurrogate: tau,
+    warmupSteps,
+    cosineSteps,
   };
 }
 
 async function engineFor(s: Setup, threads: number): Promise<FlowTrainingEngine> {
-  return (await createSimdEngine({
-    architecture: s.arch, objective: 'flow', learningRate: lr, maxBatchSize: s.maxBatch,
-    initialParams: { weights: [], biases: s.biases }, flow: flowOptions(s),
-  }, threads)) as FlowTrainingEngine;
+  return (await createSimdEngine(
+    {
+      architecture: s.arch,
+      objective: 'flow',
+      learningRate: lr,
+      maxBatchSize: s.maxBatch,
+      initialParams: { weights: [], biases: s.biases },
+      flow: flowOptions(s),
+    },
+    threads,
+  )) as FlowTrainingEngine;
 }
 
 function worstDifference(got: readonly ArrayLike<number>[], want: readonly ArrayLike<number>[]): number {
   let worst = 0;
-  got.forEach((g, k) => { for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i] - want[k][i])); });
+  got.forEach((g, k) => {
+    for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(g[i] - want[k][i]));
+  });
   return worst;
 }
 
 const narrow: Array<{ name: string; setup: () => Setup }> = [
-  { name: 'paper prior, LeakyReLU(0.1) after every layer', setup: () => ({ arch: smallArchitecture(3, true, 0.1), prior: { kind: 'paper' }, ...randomFlow(smallArchitecture(3, true, 0.1), 41), maxBatch: 8 }) },
-  { name: 'learned prior, LeakyReLU(0.2), none after the last layer', setup: () => ({ arch: smallArchitecture(4, false, 0.2), prior: learnedPrior(12), ...randomFlow(smallArchitecture(4, false, 0.2), 42), maxBatch: 8 }) },
+  {
+    name: 'paper prior, LeakyReLU(0.1) after every layer',
+    setup: () => ({
+      arch: smallArchitecture(3, true, 0.1),
+      prior: { kind: 'paper' },
+      ...randomFlow(smallArchitecture(3, true, 0.1), 41),
+      maxBatch: 8,
+    }),
+  },
+  {
+    name: 'learned prior, LeakyReLU(0.2), none after the last layer',
+    setup: () => ({
+      arch: smallArchitecture(4, false, 0.2),
+      prior: learnedPrior(12),
+      ...randomFlow(smallArchitecture(4, false, 0.2), 42),
+      maxBatch: 8,
+    }),
+  },
 ];
 
 describe('simd flow engine', () => {
@@ -90,10 +127,29 @@ describe('simd flow engine', () => {
             const { images, labels } = randomBatch(50 + step, 7);
             const x = dequantizeInto(images, 7, n, trainingNoise(3, step), new Float32Array(7 * n));
             const got = await engine.trainStep(images, labels, 7);
-            const want = referenceFlowTrainStep(s.arch, lr, ref, Float64Array.from(x), labels, 7, tau, warmupSteps, cosineSteps);
-            assert.ok(Math.abs(got.loss - want.loss) <= 1e-6 * Math.abs(want.loss), `step ${step}: loss ${got.loss} vs ${want.loss}`);
-            assert.ok(Math.abs(got.parts[0] - want.parts[0]) <= 1e-6 * Math.abs(want.parts[0]), `step ${step}: latent ${got.parts[0]} vs ${want.parts[0]}`);
-            assert.ok(Math.abs(got.parts[1] - want.parts[1]) <= 1e-6 * (1 + Math.abs(want.parts[1])), `step ${step}: -logdet ${got.parts[1]} vs ${want.parts[1]}`);
+            const want = referenceFlowTrainStep(
+              s.arch,
+              lr,
+              ref,
+              Float64Array.from(x),
+              labels,
+              7,
+              tau,
+              warmupSteps,
+              cosineSteps,
+            );
+            assert.ok(
+              Math.abs(got.loss - want.loss) <= 1e-6 * Math.abs(want.loss),
+              `step ${step}: loss ${got.loss} vs ${want.loss}`,
+            );
+            assert.ok(
+              Math.abs(got.parts[0] - want.parts[0]) <= 1e-6 * Math.abs(want.parts[0]),
+              `step ${step}: latent ${got.parts[0]} vs ${want.parts[0]}`,
+            );
+            assert.ok(
+              Math.abs(got.parts[1] - want.parts[1]) <= 1e-6 * (1 + Math.abs(want.parts[1])),
+              `step ${step}: -logdet ${got.parts[1]} vs ${want.parts[1]}`,
+            );
           }
           const state = await engine.getFlowState();
           const got = [...state.layers.map((l) => l.packed), ...state.biases];
@@ -114,9 +170,20 @@ describe('simd flow engine', () => {
 
   for (const prior of ['paper', 'class'] as const) {
     it(`computes the float64 reference's gradients at width 784 (four layers, ${prior} prior, 9 samples: a full and a partial panel)`, async () => {
-      const arch = customArchitecture({ depth: 4, activation: true, width: 784, negativeSlope: 0.01, parametrization: 'lu' });
+      const arch = customArchitecture({
+        depth: 4,
+        activation: true,
+        width: 784,
+        negativeSlope: 0.01,
+        parametrization: 'lu',
+      });
       const n = arch.width;
-      const s: Setup = { arch, prior: prior === 'class' ? learnedPrior(n, 43) : { kind: 'paper' }, ...moderateFlow(arch, 44), maxBatch: 16 };
+      const s: Setup = {
+        arch,
+        prior: prior === 'class' ? learnedPrior(n, 43) : { kind: 'paper' },
+        ...moderateFlow(arch, 44),
+        maxBatch: 16,
+      };
       const engine = await engineFor(s, 2);
       try {
         const { images, labels } = randomBatch(45, 9, n);
@@ -145,7 +212,14 @@ describe('simd flow engine', () => {
   }
 
   it('gives bit-identical losses, factors and moments on 1, 2 and 3 threads, partial batches included', async () => {
-    const arch = customArchitecture({ depth: 3, activation: true, activateLast: false, width: 53, negativeSlope: 0.2, parametrization: 'lu' });
+    const arch = customArchitecture({
+      depth: 3,
+      activation: true,
+      activateLast: false,
+      width: 53,
+      negativeSlope: 0.2,
+      parametrization: 'lu',
+    });
     const s: Setup = { arch, prior: learnedPrior(53), ...moderateFlow(arch, 46), maxBatch: 20 };
     const trace = async (threads: number) => {
       const engine = await engineFor(s, threads);
@@ -202,16 +276,28 @@ describe('simd flow engine', () => {
     const s = narrow[1].setup();
     const straight = await engineFor(s, 2);
     const first = await engineFor(s, 2);
-    const b1 = randomBatch(62, 8), b2 = randomBatch(63, 8);
+    const b1 = randomBatch(62, 8),
+      b2 = randomBatch(63, 8);
     await straight.trainStep(b1.images, b1.labels, 8);
     await first.trainStep(b1.images, b1.labels, 8);
     const saved = await first.getFlowState();
-    const resumed = (await createSimdEngine({
-      architecture: s.arch, objective: 'flow', learningRate: lr, maxBatchSize: 8,
-      initialParams: { weights: [], biases: saved.biases },
-      initialOptimizerState: await first.getOptimizerState(),
-      flow: { ...flowOptions(s), initialLayers: saved.layers, initialPrior: saved.prior, initialPriorMoments: saved.priorMoments },
-    }, 1)) as FlowTrainingEngine;
+    const resumed = (await createSimdEngine(
+      {
+        architecture: s.arch,
+        objective: 'flow',
+        learningRate: lr,
+        maxBatchSize: 8,
+        initialParams: { weights: [], biases: saved.biases },
+        initialOptimizerState: await first.getOptimizerState(),
+        flow: {
+          ...flowOptions(s),
+          initialLayers: saved.layers,
+          initialPrior: saved.prior,
+          initialPriorMoments: saved.priorMoments,
+        },
+      },
+      1,
+    )) as FlowTrainingEngine;
     try {
       const a = await straight.trainStep(b2.images, b2.labels, 8);
       const b = await resumed.trainStep(b2.images, b2.labels, 8);
@@ -226,7 +312,13 @@ describe('simd flow engine', () => {
   it('starts from dense weights by factorizing them when no LU layers are given', async () => {
     const arch = smallArchitecture(2, true, 0.1);
     const params = initParams(arch, createRng(43));
-    const engine = (await createSimdEngine({ architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: params })) as FlowTrainingEngine;
+    const engine = (await createSimdEngine({
+      architecture: arch,
+      objective: 'flow',
+      learningRate: lr,
+      maxBatchSize: 4,
+      initialParams: params,
+    })) as FlowTrainingEngine;
     try {
       const got = await engine.getParams();
       got.weights.forEach((w, l) => w.forEach((v, i) => assert.ok(Math.abs(v - params.weights[l][i]) < 1e-5)));
@@ -240,7 +332,14 @@ describe('simd flow engine', () => {
     const params = initParams(arch, createRng(44));
     for (const flow of [{ diagonalLayers: [0] }, { frozenLayers: [1] }]) {
       await assert.rejects(
-        createSimdEngine({ architecture: arch, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: params, flow: { prior: 'paper', dequantize: true, seed: 1, boundarySurrogate: tau, ...flow } }),
+        createSimdEngine({
+          architecture: arch,
+          objective: 'flow',
+          learningRate: lr,
+          maxBatchSize: 4,
+          initialParams: params,
+          flow: { prior: 'paper', dequantize: true, seed: 1, boundarySurrogate: tau, ...flow },
+        }),
         /diagonal or frozen layers \(the 'gaussianize' init\) need the tfjs flow engine/,
       );
     }
@@ -249,15 +348,28 @@ describe('simd flow engine', () => {
   it('refuses dense layers, a label the prior has no row for, bad counts, and use after dispose', async () => {
     const dense = customArchitecture({ depth: 2, activation: true, width: 12 });
     await assert.rejects(
-      createSimdEngine({ architecture: dense, objective: 'flow', learningRate: lr, maxBatchSize: 4, initialParams: initParams(dense, createRng(1)) }),
-      (e: unknown) => isInvertscopeError(e, 'BAD_INPUT') && /needs parametrization 'lu', got 'dense'/.test((e as Error).message),
+      createSimdEngine({
+        architecture: dense,
+        objective: 'flow',
+        learningRate: lr,
+        maxBatchSize: 4,
+        initialParams: initParams(dense, createRng(1)),
+      }),
+      (e: unknown) =>
+        isInvertscopeError(e, 'BAD_INPUT') && /needs parametrization 'lu', got 'dense'/.test((e as Error).message),
     );
     const s = narrow[1].setup();
     const engine = await engineFor(s, 2);
     const { images } = randomBatch(64, 2);
     try {
-      await assert.rejects(engine.trainStep(images, Uint8Array.from([1, 10]), 2), /label 10 at row 1 is outside 0\.\.9/);
-      await assert.rejects(engine.trainStep(images, Uint8Array.from([1, 1]), 9), /count must be an integer in 1\.\.8 \(maxBatchSize\), got 9/);
+      await assert.rejects(
+        engine.trainStep(images, Uint8Array.from([1, 10]), 2),
+        /label 10 at row 1 is outside 0\.\.9/,
+      );
+      await assert.rejects(
+        engine.trainStep(images, Uint8Array.from([1, 1]), 9),
+        /count must be an integer in 1\.\.8 \(maxBatchSize\), got 9/,
+      );
     } finally {
       engine.dispose();
     }

@@ -38,7 +38,7 @@ describe('WorkerPool', () => {
     });
   }
 
-  it('rejects with the worker\'s error, wakes the threads at a barrier, and stays failed', async () => {
+  it("rejects with the worker's error, wakes the threads at a barrier, and stays failed", async () => {
     const { pool } = await createProbePool(2);
     pool.command[0] = PROBE.throwError;
     await assert.rejects(pool.run(), /simd worker 1 failed: probe failure on purpose/);
@@ -82,7 +82,10 @@ describe('WorkerPool', () => {
   });
 
   it('fails to start with a clear error when the task module cannot be loaded, leaving no workers', async () => {
-    await assert.rejects(createProbePool(2, join(__dirname, 'fixtures', 'missingTask.js')), /simd worker \d failed: Cannot find module/);
+    await assert.rejects(
+      createProbePool(2, join(__dirname, 'fixtures', 'missingTask.js')),
+      /simd worker \d failed: Cannot find module/,
+    );
     await assert.rejects(createProbePool(1, join(__dirname, 'fixtures', 'missingTask.js')), /Cannot find module/);
   });
 

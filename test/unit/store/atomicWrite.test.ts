@@ -51,7 +51,10 @@ describe('writeFileAtomic', () => {
     const broken = [Buffer.from('new start'), new FailingChunk(8)];
     await assert.rejects(writeFileAtomic(file, broken), /ENOSPC/);
     assert.equal(await readFile(file, 'utf8'), 'old');
-    assert.deepEqual((await readdir(dir)).filter((n) => n.includes('keep')), ['keep.json']);
+    assert.deepEqual(
+      (await readdir(dir)).filter((n) => n.includes('keep')),
+      ['keep.json'],
+    );
   });
 
   it('fails without creating anything when the folder does not exist', async () => {
@@ -65,7 +68,9 @@ describe('writeFileAtomic', () => {
     const modulePath = require.resolve('../../../src/core/store/atomicWrite');
     for (let round = 0; round < 3; round++) {
       const target = join(dir, `killed-${round}.bin`);
-      const child = spawn(process.execPath, [script, modulePath, target, String(PAYLOAD)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [script, modulePath, target, String(PAYLOAD)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let writes = 0;
       const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
       await new Promise<void>((resolve, reject) => {
@@ -73,13 +78,18 @@ describe('writeFileAtomic', () => {
           writes += chunk.toString().split('\n').length - 1;
           // Let a few writes complete, then kill during a later one, at a different point each round.
           if (writes >= 2 + round) {
-            setTimeout(() => {
-              child.kill('SIGKILL');
-              resolve();
-            }, 3 + 7 * round);
+            setTimeout(
+              () => {
+                child.kill('SIGKILL');
+                resolve();
+              },
+              3 + 7 * round,
+            );
           }
         });
-        child.on('exit', (code) => (writes < 2 + round ? reject(new Error(`writer exited early with ${code}`)) : undefined));
+        child.on('exit', (code) =>
+          writes < 2 + round ? reject(new Error(`writer exited early with ${code}`)) : undefined,
+        );
       });
       await exited;
       const contents = await readFile(target);
@@ -87,8 +97,13 @@ describe('writeFileAtomic', () => {
       const first = contents[0];
       assert.ok(first === 0x41 || first === 0x42);
       assert.equal(contents.indexOf(first === 0x41 ? 0x42 : 0x41), -1, `round ${round}: mixed payloads`);
-      assert.ok(contents.every((b) => b === first), `round ${round}: foreign bytes`);
-      const leftovers = (await readdir(dir)).filter((n) => n.includes(`killed-${round}`) && n !== `killed-${round}.bin`);
+      assert.ok(
+        contents.every((b) => b === first),
+        `round ${round}: foreign bytes`,
+      );
+      const leftovers = (await readdir(dir)).filter(
+        (n) => n.includes(`killed-${round}`) && n !== `killed-${round}.bin`,
+      );
       for (const name of leftovers) assert.match(name, /^\.killed-\d\.bin\.\d+\.[0-9a-f]{8}\.[0-9a-f]{12}\.tmp$/);
     }
   });

@@ -6,7 +6,13 @@ import { presetArchitecture, customArchitecture, type Architecture } from '../..
 import { createRng } from '../../../src/core/random/rng';
 import { initParams, type ModelParams } from '../../../src/core/model/params';
 import type { OptimizerState } from '../../../src/core/train/engine';
-import { optimizerSidecarPath, readCheckpoint, readCheckpointMetadata, writeCheckpoint, type CheckpointTraining } from '../../../src/core/store/checkpoint';
+import {
+  optimizerSidecarPath,
+  readCheckpoint,
+  readCheckpointMetadata,
+  writeCheckpoint,
+  type CheckpointTraining,
+} from '../../../src/core/store/checkpoint';
 import { readSafetensors } from '../../../src/core/store/safetensors/readSafetensors';
 import { writeSafetensors } from '../../../src/core/store/safetensors/writeSafetensors';
 import type { Tensor } from '../../../src/core/store/safetensors/dtypes';
@@ -67,7 +73,10 @@ describe('checkpoints', () => {
   });
 
   it('stores exactly the PyTorch state_dict tensors, float32, [out, in], with the description in metadata', async () => {
-    const { arch, params } = smallModel(4, customArchitecture({ name: 'mixed', depth: 3, activation: true, activateLast: false, width: 4 }));
+    const { arch, params } = smallModel(
+      4,
+      customArchitecture({ name: 'mixed', depth: 3, activation: true, activateLast: false, width: 4 }),
+    );
     const file = join(dir, 'layout.safetensors');
     await writeCheckpoint(file, { architecture: arch, params, training: TRAINING });
     const raw = await readSafetensors(file);
@@ -87,7 +96,8 @@ describe('checkpoints', () => {
 
   it('writes identical bytes for identical checkpoints', async () => {
     const { arch, params } = smallModel(5);
-    const a = join(dir, 'same-a.safetensors'), b = join(dir, 'same-b.safetensors');
+    const a = join(dir, 'same-a.safetensors'),
+      b = join(dir, 'same-b.safetensors');
     await writeCheckpoint(a, { architecture: arch, params, training: TRAINING });
     await writeCheckpoint(b, { architecture: arch, params, training: TRAINING });
     assert.deepEqual(await readFile(a), await readFile(b));
@@ -98,7 +108,10 @@ describe('checkpoints', () => {
     const file = join(dir, 'no-optim.safetensors');
     await writeCheckpoint(file, { architecture: arch, params, training: TRAINING });
     assert.equal((await readCheckpoint(file)).optimizer, null);
-    await assert.rejects(readCheckpoint(file, { optimizer: 'require' }), expectError('NOT_FOUND', 'no-optim.optim.safetensors'));
+    await assert.rejects(
+      readCheckpoint(file, { optimizer: 'require' }),
+      expectError('NOT_FOUND', 'no-optim.optim.safetensors'),
+    );
   });
 
   it('removes a stale sidecar when rewriting without optimizer state, and detects a sidecar from another checkpoint', async () => {
@@ -109,9 +122,22 @@ describe('checkpoints', () => {
     assert.equal((await readCheckpoint(file)).optimizer, null);
 
     const other = join(dir, 'other.safetensors');
-    await writeCheckpoint(other, { architecture: arch, params, training: { ...TRAINING, epoch: 12 }, optimizer: optimizerFor(arch, 1) });
+    await writeCheckpoint(other, {
+      architecture: arch,
+      params,
+      training: { ...TRAINING, epoch: 12 },
+      optimizer: optimizerFor(arch, 1),
+    });
     await copyFile(optimizerSidecarPath(other), optimizerSidecarPath(file));
-    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'stale.optim.safetensors', 'invertscope.checkpoint-sha256', 'left over from an earlier file'));
+    await assert.rejects(
+      readCheckpoint(file),
+      expectError(
+        'CORRUPT',
+        'stale.optim.safetensors',
+        'invertscope.checkpoint-sha256',
+        'left over from an earlier file',
+      ),
+    );
     assert.equal((await readCheckpoint(file, { optimizer: 'skip' })).optimizer, null);
   });
 
@@ -131,7 +157,11 @@ describe('checkpoints', () => {
       'invertscope.architecture': JSON.stringify(arch),
       'invertscope.training': JSON.stringify(TRAINING),
     };
-    async function expectRejected(tensors: Map<string, Tensor>, meta: Record<string, string>, ...patterns: string[]): Promise<void> {
+    async function expectRejected(
+      tensors: Map<string, Tensor>,
+      meta: Record<string, string>,
+      ...patterns: string[]
+    ): Promise<void> {
       const file = join(dir, `bad-${patterns[0].replace(/\W+/g, '_')}.safetensors`);
       await writeSafetensors(file, tensors, meta);
       await assert.rejects(readCheckpoint(file), expectError('CORRUPT', file, ...patterns));
@@ -171,7 +201,10 @@ describe('checkpoints', () => {
       const file = join(dir, 'metadata-only.safetensors');
       await writeSafetensors(file, good(), metadata);
       const full = await readCheckpoint(file);
-      assert.deepEqual(await readCheckpointMetadata(file), { architecture: full.architecture, training: full.training });
+      assert.deepEqual(await readCheckpointMetadata(file), {
+        architecture: full.architecture,
+        training: full.training,
+      });
       const cases: Record<string, string>[] = [
         { ...metadata, 'invertscope.format': 'checkpoint/2' },
         { ...metadata, 'invertscope.architecture': '{not json' },
@@ -180,19 +213,49 @@ describe('checkpoints', () => {
       for (const [k, meta] of cases.entries()) {
         const bad = join(dir, `metadata-only-bad-${k}.safetensors`);
         await writeSafetensors(bad, good(), meta);
-        const expected = await readCheckpoint(bad).then(() => assert.fail('readCheckpoint accepted it'), (error: unknown) => error as Error);
-        await assert.rejects(readCheckpointMetadata(bad), (error: Error) => error.message === expected.message && error.name === expected.name);
+        const expected = await readCheckpoint(bad).then(
+          () => assert.fail('readCheckpoint accepted it'),
+          (error: unknown) => error as Error,
+        );
+        await assert.rejects(
+          readCheckpointMetadata(bad),
+          (error: Error) => error.message === expected.message && error.name === expected.name,
+        );
       }
     });
 
     it('names bad metadata: missing format, newer format, invalid architecture, invalid training', async () => {
       const { 'invertscope.format': _format, ...noFormat } = metadata;
       await expectRejected(good(), noFormat, '"invertscope.format"', 'is missing', 'PyTorch state_dict is imported');
-      await expectRejected(good(), { ...metadata, 'invertscope.format': 'checkpoint/2' }, 'checkpoint/2 was written by a newer Invertscope');
-      await expectRejected(good(), { ...metadata, 'invertscope.architecture': JSON.stringify({ ...arch, width: -4 }) }, '"invertscope.architecture"', 'width');
-      await expectRejected(good(), { ...metadata, 'invertscope.architecture': '{not json' }, '"invertscope.architecture"', 'is not valid JSON');
-      await expectRejected(good(), { ...metadata, 'invertscope.training': JSON.stringify({ ...TRAINING, epoch: -1 }) }, '"invertscope.training"].epoch', 'got -1');
-      await expectRejected(good(), { ...metadata, 'invertscope.training': JSON.stringify({ ...TRAINING, objective: 'gan' }) }, '.objective', '"gan"');
+      await expectRejected(
+        good(),
+        { ...metadata, 'invertscope.format': 'checkpoint/2' },
+        'checkpoint/2 was written by a newer Invertscope',
+      );
+      await expectRejected(
+        good(),
+        { ...metadata, 'invertscope.architecture': JSON.stringify({ ...arch, width: -4 }) },
+        '"invertscope.architecture"',
+        'width',
+      );
+      await expectRejected(
+        good(),
+        { ...metadata, 'invertscope.architecture': '{not json' },
+        '"invertscope.architecture"',
+        'is not valid JSON',
+      );
+      await expectRejected(
+        good(),
+        { ...metadata, 'invertscope.training': JSON.stringify({ ...TRAINING, epoch: -1 }) },
+        '"invertscope.training"].epoch',
+        'got -1',
+      );
+      await expectRejected(
+        good(),
+        { ...metadata, 'invertscope.training': JSON.stringify({ ...TRAINING, objective: 'gan' }) },
+        '.objective',
+        '"gan"',
+      );
     });
   });
 
@@ -200,9 +263,18 @@ describe('checkpoints', () => {
     const { arch, params } = smallModel(9);
     const file = join(dir, 'unwritable.safetensors');
     const short = { weights: params.weights.slice(0, 2), biases: params.biases };
-    await assert.rejects(writeCheckpoint(file, { architecture: arch, params: short, training: TRAINING }), expectError('BAD_INPUT', 'has 3 layers, got 2 weights and 3 biases'));
+    await assert.rejects(
+      writeCheckpoint(file, { architecture: arch, params: short, training: TRAINING }),
+      expectError('BAD_INPUT', 'has 3 layers, got 2 weights and 3 biases'),
+    );
     const wrong = { weights: params.weights.map((w, i) => (i === 1 ? w.subarray(1) : w)), biases: params.biases };
-    await assert.rejects(writeCheckpoint(file, { architecture: arch, params: wrong, training: TRAINING }), expectError('BAD_INPUT', '3.weight', '8×8 = 64 values'));
-    await assert.rejects(writeCheckpoint(file, { architecture: arch, params, training: { ...TRAINING, globalStep: 1.5 } }), expectError('BAD_INPUT', 'globalStep'));
+    await assert.rejects(
+      writeCheckpoint(file, { architecture: arch, params: wrong, training: TRAINING }),
+      expectError('BAD_INPUT', '3.weight', '8×8 = 64 values'),
+    );
+    await assert.rejects(
+      writeCheckpoint(file, { architecture: arch, params, training: { ...TRAINING, globalStep: 1.5 } }),
+      expectError('BAD_INPUT', 'globalStep'),
+    );
   });
 });

@@ -4,7 +4,13 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { customArchitecture } from '../../../src/core/model/architecture';
 import { createRng } from '../../../src/core/random/rng';
-import { flowSidecarPath, readCheckpoint, writeCheckpoint, type CheckpointFlow, type CheckpointTraining } from '../../../src/core/store/checkpoint';
+import {
+  flowSidecarPath,
+  readCheckpoint,
+  writeCheckpoint,
+  type CheckpointFlow,
+  type CheckpointTraining,
+} from '../../../src/core/store/checkpoint';
 import { readSafetensors } from '../../../src/core/store/safetensors/readSafetensors';
 import { encodeSafetensors } from '../../../src/core/store/safetensors/writeSafetensors';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -19,8 +25,14 @@ const n = 8;
 const arch = customArchitecture({ name: 'tiny-flow', depth: 3, activation: true, width: n, parametrization: 'lu' });
 
 const TRAINING: CheckpointTraining = {
-  epoch: 4, globalStep: 40, objective: 'flow', seed: 3, trainLoss: -12.5, testLoss: -11.25,
-  createdAt: '2026-11-30T05:12:00.000Z', invertscopeVersion: '0.1.0',
+  epoch: 4,
+  globalStep: 40,
+  objective: 'flow',
+  seed: 3,
+  trainLoss: -12.5,
+  testLoss: -11.25,
+  createdAt: '2026-11-30T05:12:00.000Z',
+  invertscopeVersion: '0.1.0',
 };
 
 function flowState(seed: number): { flow: CheckpointFlow; params: ReturnType<typeof flowParams> } {
@@ -29,9 +41,18 @@ function flowState(seed: number): { flow: CheckpointFlow; params: ReturnType<typ
   const biases = arch.layers.map(() => Float32Array.from({ length: n }, () => rng.normal()));
   const prior = classPriorFromPaper(10, n);
   if (prior.kind !== 'class') throw new Error('expected a class prior');
-  prior.mean.forEach((_, k) => { prior.mean[k] = rng.normal(); prior.logStd[k] = 0.1 * rng.normal(); });
-  const moment = () => ({ mean: Float32Array.from(prior.mean, () => rng.normal()), logStd: Float32Array.from(prior.logStd, () => rng.uniform()) });
-  return { flow: { layers, prior, priorMoments: { first: moment(), second: moment() } }, params: flowParams({ layers, biases }) };
+  prior.mean.forEach((_, k) => {
+    prior.mean[k] = rng.normal();
+    prior.logStd[k] = 0.1 * rng.normal();
+  });
+  const moment = () => ({
+    mean: Float32Array.from(prior.mean, () => rng.normal()),
+    logStd: Float32Array.from(prior.logStd, () => rng.uniform()),
+  });
+  return {
+    flow: { layers, prior, priorMoments: { first: moment(), second: moment() } },
+    params: flowParams({ layers, biases }),
+  };
 }
 
 describe('flow checkpoints', () => {
@@ -46,7 +67,14 @@ describe('flow checkpoints', () => {
     const written = await writeCheckpoint(file, { architecture: arch, params, training: TRAINING, flow });
     assert.equal(written.flowFile, join(dir, 'epoch-0004.flow.safetensors'));
     const main = await readSafetensors(file);
-    assert.deepEqual([...main.tensors.keys()].sort(), ['1.bias', '1.weight', '3.bias', '3.weight', '5.bias', '5.weight']);
+    assert.deepEqual([...main.tensors.keys()].sort(), [
+      '1.bias',
+      '1.weight',
+      '3.bias',
+      '3.weight',
+      '5.bias',
+      '5.weight',
+    ]);
     const sidecar = await readSafetensors(flowSidecarPath(file));
     assert.equal(sidecar.metadata['invertscope.format'], 'flow/1');
     assert.equal(sidecar.metadata['invertscope.checkpoint-sha256'], written.sha256);
@@ -75,10 +103,18 @@ describe('flow checkpoints', () => {
     const other = join(dir, 'other.safetensors');
     await writeCheckpoint(other, { architecture: arch, params, training: { ...TRAINING, epoch: 6 }, flow });
     await copyFile(flowSidecarPath(other), flowSidecarPath(file));
-    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'plain.flow.safetensors', 'invertscope.checkpoint-sha256', 'left over from an earlier file'));
+    await assert.rejects(
+      readCheckpoint(file),
+      expectError(
+        'CORRUPT',
+        'plain.flow.safetensors',
+        'invertscope.checkpoint-sha256',
+        'left over from an earlier file',
+      ),
+    );
   });
 
-  it('store a low-rank prior\'s factors and their moments additively (rank in the metadata) and read them back exactly', async () => {
+  it("store a low-rank prior's factors and their moments additively (rank in the metadata) and read them back exactly", async () => {
     const { flow, params } = flowState(4);
     if (flow.prior.kind !== 'class') throw new Error('expected a class prior');
     const rng = createRng(5);
@@ -86,7 +122,10 @@ describe('flow checkpoints', () => {
     const lowRank: CheckpointFlow = {
       ...flow,
       prior: { ...flow.prior, rank: 2, factors: factors() },
-      priorMoments: flow.priorMoments && { first: { ...flow.priorMoments.first, factors: factors() }, second: { ...flow.priorMoments.second, factors: factors() } },
+      priorMoments: flow.priorMoments && {
+        first: { ...flow.priorMoments.first, factors: factors() },
+        second: { ...flow.priorMoments.second, factors: factors() },
+      },
     };
     const file = join(dir, 'low-rank.safetensors');
     await writeCheckpoint(file, { architecture: arch, params, training: TRAINING, flow: lowRank });
@@ -102,11 +141,20 @@ describe('flow checkpoints', () => {
     const { flow, params } = flowState(6);
     if (flow.prior.kind !== 'class') throw new Error('expected a class prior');
     const file = join(dir, 'hostile.safetensors');
-    await writeCheckpoint(file, { architecture: arch, params, training: TRAINING, flow: { layers: flow.layers, prior: { ...flow.prior, rank: 1, factors: new Float32Array(10 * n) } } });
+    await writeCheckpoint(file, {
+      architecture: arch,
+      params,
+      training: TRAINING,
+      flow: { layers: flow.layers, prior: { ...flow.prior, rank: 1, factors: new Float32Array(10 * n) } },
+    });
     const sidecar = await readSafetensors(flowSidecarPath(file));
     const rewrite = async (metadata: Record<string, unknown>, drop: string | null) => {
       const tensors = new Map([...sidecar.tensors].filter(([name]) => name !== drop));
-      const encoded = encodeSafetensors(tensors, { ...sidecar.metadata, 'invertscope.flow': JSON.stringify(metadata) }, 'test');
+      const encoded = encodeSafetensors(
+        tensors,
+        { ...sidecar.metadata, 'invertscope.flow': JSON.stringify(metadata) },
+        'test',
+      );
       await writeFile(flowSidecarPath(file), Buffer.concat(encoded.chunks));
     };
     await rewrite({ prior: 'class', classes: 10, rank: n + 1 }, null);
@@ -116,14 +164,30 @@ describe('flow checkpoints', () => {
     await rewrite({ prior: 'class', classes: 10 }, null);
     await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'hostile.flow.safetensors', 'prior.factors'));
     await rewrite({ prior: 'class', classes: 10, rank: 1 }, 'prior.factors');
-    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'hostile.flow.safetensors', '"prior.factors" is missing'));
+    await assert.rejects(
+      readCheckpoint(file),
+      expectError('CORRUPT', 'hostile.flow.safetensors', '"prior.factors" is missing'),
+    );
   });
 
   it('refuse a sidecar whose arrays do not fit the architecture, naming the array', async () => {
     const { flow, params } = flowState(3);
-    const deeper = customArchitecture({ name: 'tiny-flow', depth: 4, activation: true, width: n, parametrization: 'lu' });
-    await assert.rejects(writeCheckpoint(join(dir, 'short.safetensors'), { architecture: deeper, params: { weights: [...params.weights, params.weights[0]], biases: [...params.biases, params.biases[0]] }, training: TRAINING, flow }),
-      expectError('BAD_INPUT', 'flow.layers', '4 layers, got 3 LU layers'));
+    const deeper = customArchitecture({
+      name: 'tiny-flow',
+      depth: 4,
+      activation: true,
+      width: n,
+      parametrization: 'lu',
+    });
+    await assert.rejects(
+      writeCheckpoint(join(dir, 'short.safetensors'), {
+        architecture: deeper,
+        params: { weights: [...params.weights, params.weights[0]], biases: [...params.biases, params.biases[0]] },
+        training: TRAINING,
+        flow,
+      }),
+      expectError('BAD_INPUT', 'flow.layers', '4 layers, got 3 LU layers'),
+    );
   });
 });
 
@@ -150,10 +214,13 @@ describe('run.json written before the flow settings existed', () => {
     assert.equal(LEGACY_FLOW_TRAINING.cosineDecay, false);
     // Writing the record keeps what was there and adds nothing it did not say.
     await store.updateRun(id, { status: 'cancelled' });
-    assert.equal((JSON.parse(await readFile(store.runFile(id), 'utf8')) as { config: Record<string, unknown> }).config.flow, undefined);
+    assert.equal(
+      (JSON.parse(await readFile(store.runFile(id), 'utf8')) as { config: Record<string, unknown> }).config.flow,
+      undefined,
+    );
   });
 
-  it('reads a record without `dequantize` as each objective\'s default, and a seed run without any flow field', async () => {
+  it("reads a record without `dequantize` as each objective's default, and a seed run without any flow field", async () => {
     const { store, id } = await storeWith({ objective: 'seed' });
     const raw = JSON.parse(await readFile(store.runFile(id), 'utf8')) as { config: Record<string, unknown> };
     delete raw.config.dequantize;
@@ -169,20 +236,48 @@ describe('run.json written before the flow settings existed', () => {
     const record = await store.readRun(id);
     assert.deepEqual(record.config.flow, { ...LEGACY_FLOW_TRAINING, prior: 'class', cosineDecay: true });
     const bad = await storeWith({ objective: 'flow', flow: { prior: 'gaussian' } });
-    await assert.rejects(bad.store.readRun(bad.id), expectError('CORRUPT', 'config.flow.prior', '"paper", "class"', '"gaussian"'));
+    await assert.rejects(
+      bad.store.readRun(bad.id),
+      expectError('CORRUPT', 'config.flow.prior', '"paper", "class"', '"gaussian"'),
+    );
   });
 
   it('loads old metrics: epoch records without bits/dim, and reads the epoch-0 record the initialized model gets', async () => {
     const store = new RunStore(dir);
     const id = await store.createRun(trainConfig(arch), dataInfo(), null, { status: 'completed', process: null });
     await mkdir(join(store.folderOf(id)), { recursive: true });
-    await writeFile(store.metricsFile(id), [
-      JSON.stringify({ type: 'epoch', epoch: 0, trainLoss: 3, trainParts: [2, 1], testLoss: 4, testParts: [3, 1], testBitsPerDim: 7.5, samplesPerSecond: null, wallSeconds: 0.5 }),
-      JSON.stringify({ type: 'epoch', epoch: 1, trainLoss: 2, trainParts: [1, 1], testLoss: 3, testParts: [2, 1], samplesPerSecond: 900, wallSeconds: 2 }),
-    ].join('\n') + '\n');
+    await writeFile(
+      store.metricsFile(id),
+      [
+        JSON.stringify({
+          type: 'epoch',
+          epoch: 0,
+          trainLoss: 3,
+          trainParts: [2, 1],
+          testLoss: 4,
+          testParts: [3, 1],
+          testBitsPerDim: 7.5,
+          samplesPerSecond: null,
+          wallSeconds: 0.5,
+        }),
+        JSON.stringify({
+          type: 'epoch',
+          epoch: 1,
+          trainLoss: 2,
+          trainParts: [1, 1],
+          testLoss: 3,
+          testParts: [2, 1],
+          samplesPerSecond: 900,
+          wallSeconds: 2,
+        }),
+      ].join('\n') + '\n',
+    );
     const read = await store.readMetrics(id);
     assert.equal(read.badLines.length, 0);
-    assert.deepEqual(read.records.map((r) => r.epoch), [0, 1]);
+    assert.deepEqual(
+      read.records.map((r) => r.epoch),
+      [0, 1],
+    );
     assert.ok(read.records[0].type === 'epoch' && Number.isNaN(read.records[0].samplesPerSecond));
     assert.ok(read.records[1].type === 'epoch' && read.records[1].testBitsPerDim === undefined);
   });
@@ -193,20 +288,61 @@ describe('validateTrainConfig for flows', () => {
 
   it('fills in the recommended flow settings and allows 0 epochs', () => {
     const config = validateTrainConfig({ ...base, epochs: 0 }, 'test');
-    assert.deepEqual(config.flow, { prior: 'paper', init: 'analytic', kinkLayers: 2, ridge: 0.1, warmupSteps: 200, cosineDecay: true, boundarySurrogate: 0.1 });
+    assert.deepEqual(config.flow, {
+      prior: 'paper',
+      init: 'analytic',
+      kinkLayers: 2,
+      ridge: 0.1,
+      warmupSteps: 200,
+      cosineDecay: true,
+      boundarySurrogate: 0.1,
+    });
     assert.equal(config.epochs, 0);
   });
 
   it('names the field and value of what cannot train', () => {
-    assert.throws(() => validateTrainConfig({ ...trainConfig(arch), epochs: 0 }, 'test'), /invalid epochs: 0 .*flow objective only/);
-    assert.throws(() => validateTrainConfig({ ...base, architecture: { ...arch, parametrization: 'dense' } }, 'test'), /invalid architecture\.parametrization: "dense"/);
-    assert.throws(() => validateTrainConfig({ ...base, flow: { kinkLayers: 3 } }, 'test'), /invalid flow\.kinkLayers: 3 \(an integer in 0\.\.2\)/);
-    assert.throws(() => validateTrainConfig({ ...base, flow: { boundarySurrogate: -1 } }, 'test'), /invalid flow\.boundarySurrogate: -1/);
-    assert.throws(() => validateTrainConfig({ ...base, flow: { priorRank: 3 } }, 'test'), /invalid flow\.priorRank: 3 \(0 unless flow\.init is 'gaussianize'/);
-    assert.throws(() => validateTrainConfig({ ...base, flow: { priorRank: 2.5 } }, 'test'), /invalid flow\.priorRank: 2\.5 \(an integer in 0\.\.7\)/);
-    assert.throws(() => validateTrainConfig({ ...base, flow: { denseAfterWhitening: true } }, 'test'), /invalid flow\.denseAfterWhitening: true/);
-    assert.throws(() => validateTrainConfig({ ...trainConfig(arch), flow: { prior: 'class' } }, 'test'), /invalid flow: .*objective 'flow' only/);
-    const noActivation = customArchitecture({ name: 'lin', depth: 3, activation: false, width: n, parametrization: 'lu' });
-    assert.throws(() => validateTrainConfig({ ...base, architecture: noActivation, flow: { kinkLayers: 1 } }, 'test'), /layer 1 has no LeakyReLU/);
+    assert.throws(
+      () => validateTrainConfig({ ...trainConfig(arch), epochs: 0 }, 'test'),
+      /invalid epochs: 0 .*flow objective only/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, architecture: { ...arch, parametrization: 'dense' } }, 'test'),
+      /invalid architecture\.parametrization: "dense"/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, flow: { kinkLayers: 3 } }, 'test'),
+      /invalid flow\.kinkLayers: 3 \(an integer in 0\.\.2\)/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, flow: { boundarySurrogate: -1 } }, 'test'),
+      /invalid flow\.boundarySurrogate: -1/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, flow: { priorRank: 3 } }, 'test'),
+      /invalid flow\.priorRank: 3 \(0 unless flow\.init is 'gaussianize'/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, flow: { priorRank: 2.5 } }, 'test'),
+      /invalid flow\.priorRank: 2\.5 \(an integer in 0\.\.7\)/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, flow: { denseAfterWhitening: true } }, 'test'),
+      /invalid flow\.denseAfterWhitening: true/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...trainConfig(arch), flow: { prior: 'class' } }, 'test'),
+      /invalid flow: .*objective 'flow' only/,
+    );
+    const noActivation = customArchitecture({
+      name: 'lin',
+      depth: 3,
+      activation: false,
+      width: n,
+      parametrization: 'lu',
+    });
+    assert.throws(
+      () => validateTrainConfig({ ...base, architecture: noActivation, flow: { kinkLayers: 1 } }, 'test'),
+      /layer 1 has no LeakyReLU/,
+    );
   });
 });

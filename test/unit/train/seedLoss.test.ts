@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { seedLossParts } from '../../../src/core/train/seedLoss';
 
 // Values worked out by hand; ln(2π) = 1.8378770664093453.
-describe('seedLossParts (the paper\'s loss, per sample)', () => {
+describe("seedLossParts (the paper's loss, per sample)", () => {
   it('y = [1, 2, 3], a = 1: ½·(1 + 0 + 1) + (3/2)·ln 2π, and Var = 2/2 = 1 gives no penalty', () => {
     const [nll, penalty] = seedLossParts([1, 2, 3], 1);
     assert.ok(Math.abs(nll - (1 + 1.5 * 1.8378770664093453)) < 1e-12, `nll ${nll}`);

@@ -7,7 +7,11 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createNonce, renderWebviewPage } from '../../../src/extension/inspector/inspectorHtml';
-import type { DashboardHostMessage, DashboardRow, DashboardWebviewMessage } from '../../../src/contracts/dashboardProtocol';
+import type {
+  DashboardHostMessage,
+  DashboardRow,
+  DashboardWebviewMessage,
+} from '../../../src/contracts/dashboardProtocol';
 import { ACTION_TIMEOUT_MS, assertPageClean, deliver, FAKE_VSCODE_API, screenshotPage } from './inspectorPage';
 import { MessageRecorder } from './messageRecorder';
 import type { PageServer } from './server';
@@ -20,14 +24,23 @@ export interface DashboardScene {
 }
 
 export class FakeDashboardHost extends MessageRecorder<DashboardWebviewMessage> {
-  constructor(readonly scene: DashboardScene, private readonly send: (message: DashboardHostMessage) => Promise<void>) {
+  constructor(
+    readonly scene: DashboardScene,
+    private readonly send: (message: DashboardHostMessage) => Promise<void>,
+  ) {
     super();
   }
 
   async handle(message: DashboardWebviewMessage): Promise<void> {
     this.record(message);
     if (message.type === 'ready') {
-      await this.send({ type: 'dashboardInit', runsFolder: this.scene.runsFolder, rows: this.scene.rows, damaged: this.scene.damaged ?? 0, listedMs: 12 });
+      await this.send({
+        type: 'dashboardInit',
+        runsFolder: this.scene.runsFolder,
+        rows: this.scene.rows,
+        damaged: this.scene.damaged ?? 0,
+        listedMs: 12,
+      });
     }
   }
 }
@@ -36,30 +49,50 @@ let pageCounter = 0;
 
 export class DashboardPage {
   readonly consoleErrors: string[] = [];
-  private constructor(readonly page: Page, readonly host: FakeDashboardHost) {}
+  private constructor(
+    readonly page: Page,
+    readonly host: FakeDashboardHost,
+  ) {}
 
-  static async open(browser: Browser, server: PageServer, scene: DashboardScene, options: { theme?: ThemeName; savedState?: unknown; viewport?: { width: number; height: number } } = {}): Promise<DashboardPage> {
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1360, height: 1000 }, deviceScaleFactor: 1 });
+  static async open(
+    browser: Browser,
+    server: PageServer,
+    scene: DashboardScene,
+    options: { theme?: ThemeName; savedState?: unknown; viewport?: { width: number; height: number } } = {},
+  ): Promise<DashboardPage> {
+    const context = await browser.newContext({
+      viewport: options.viewport ?? { width: 1360, height: 1000 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(ACTION_TIMEOUT_MS);
     const host = new FakeDashboardHost(scene, (message) => deliver(page, message));
     const dashboard = new DashboardPage(page, host);
-    page.on('console', (m) => { if (m.type() === 'error') dashboard.consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') dashboard.consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => dashboard.consoleErrors.push(`pageerror: ${e.message}`));
     await page.exposeBinding('__hostReceive', (_source, message: DashboardWebviewMessage) => host.handle(message));
     const theme = THEMES[options.theme ?? 'dark'];
-    await page.addInitScript(FAKE_VSCODE_API, { saved: options.savedState ?? null, variables: theme.variables, bodyClass: theme.bodyClass });
+    await page.addInitScript(FAKE_VSCODE_API, {
+      saved: options.savedState ?? null,
+      variables: theme.variables,
+      bodyClass: theme.bodyClass,
+    });
     const path = `/dashboard-${++pageCounter}.html`;
-    server.setPage(path, renderWebviewPage({
-      cspSource: server.origin,
-      scriptUri: `${server.origin}/media/dist/inspector.js`,
-      styleUris: [`${server.origin}/media/inspector.css`, `${server.origin}/media/dashboard.css`],
-      nonce: createNonce(),
-      app: 'dashboard',
-      title: 'Invertscope Runs',
-      bootText: 'Listing the runs…',
-      initialState: { title: 'Invertscope Runs' },
-    }));
+    server.setPage(
+      path,
+      renderWebviewPage({
+        cspSource: server.origin,
+        scriptUri: `${server.origin}/media/dist/inspector.js`,
+        styleUris: [`${server.origin}/media/inspector.css`, `${server.origin}/media/dashboard.css`],
+        nonce: createNonce(),
+        app: 'dashboard',
+        title: 'Invertscope Runs',
+        bootText: 'Listing the runs…',
+        initialState: { title: 'Invertscope Runs' },
+      }),
+    );
     await page.goto(`${server.origin}${path}`);
     return dashboard;
   }
@@ -70,7 +103,9 @@ export class DashboardPage {
 
   /** Run ids of the table's rows in the page (those in view and a few around them), top to bottom. */
   async rowIds(): Promise<string[]> {
-    return this.page.locator('table.runs-table tbody tr[data-run]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run') ?? ''));
+    return this.page
+      .locator('table.runs-table tbody tr[data-run]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run') ?? ''));
   }
 
   row(runId: string): Locator {

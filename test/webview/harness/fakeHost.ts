@@ -36,7 +36,12 @@ export class FakeHost extends MessageRecorder<WebviewMessage> {
       await this.send({ type: 'run', run: this.scene.flowRun, metrics: this.scene.flowMetrics });
     }
     if (message.type === 'selectCheckpoint' || message.type === 'requestCompare' || message.type === 'retry') {
-      await this.send({ type: 'analysisProgress', ref: message.ref, message: 'Singular values of layer 3 of 4', fraction: 0.6 });
+      await this.send({
+        type: 'analysisProgress',
+        ref: message.ref,
+        message: 'Singular values of layer 3 of 4',
+        fraction: 0.6,
+      });
       await this.send({ type: 'analysis', ref: message.ref, analysis: this.analysis(message.ref) });
     }
   }

@@ -24,8 +24,14 @@ export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts', 'webview');
 export const ACTION_TIMEOUT_MS = 5000;
 
 const LAUNCH_FLAGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 export function launchBrowser(): Promise<Browser> {
@@ -52,31 +58,52 @@ export interface PageGlobals {
 
 export class InspectorPage {
   readonly consoleErrors: string[] = [];
-  private constructor(readonly page: Page, readonly host: FakeHost, readonly theme: ThemeName) {}
+  private constructor(
+    readonly page: Page,
+    readonly host: FakeHost,
+    readonly theme: ThemeName,
+  ) {}
 
   static async open(browser: Browser, server: PageServer, options: OpenOptions = {}): Promise<InspectorPage> {
     const scene = options.scene ?? inspectorScene();
     const themeName = options.theme ?? 'dark';
-    const context = await browser.newContext({ viewport: options.viewport ?? { width: 1360, height: 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: options.viewport ?? { width: 1360, height: 900 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(ACTION_TIMEOUT_MS);
     const host = new FakeHost(scene, (message) => deliver(page, message), options.answer ?? 'auto');
     const inspector = new InspectorPage(page, host, themeName);
-    page.on('console', (m) => { if (m.type() === 'error') inspector.consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') inspector.consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => inspector.consoleErrors.push(`pageerror: ${e.message}`));
     await page.exposeBinding('__hostReceive', (_source, message: WebviewMessage) => host.handle(message));
     const theme = THEMES[themeName];
-    await page.addInitScript(FAKE_VSCODE_API, { saved: options.savedState ?? null, variables: theme.variables, bodyClass: theme.bodyClass });
+    await page.addInitScript(FAKE_VSCODE_API, {
+      saved: options.savedState ?? null,
+      variables: theme.variables,
+      bodyClass: theme.bodyClass,
+    });
 
-    const initial: InspectorInitialState = { runId: scene.run.id, epoch: null, title: 'Base · paper loss', ...options.initialState };
+    const initial: InspectorInitialState = {
+      runId: scene.run.id,
+      epoch: null,
+      title: 'Base · paper loss',
+      ...options.initialState,
+    };
     const path = `/inspector-${++pageCounter}.html`;
-    server.setPage(path, renderInspectorHtml({
-      cspSource: server.origin,
-      scriptUri: `${server.origin}/media/dist/inspector.js`,
-      styleUri: `${server.origin}/media/inspector.css`,
-      nonce: createNonce(),
-      initialState: initial,
-    }));
+    server.setPage(
+      path,
+      renderInspectorHtml({
+        cspSource: server.origin,
+        scriptUri: `${server.origin}/media/dist/inspector.js`,
+        styleUri: `${server.origin}/media/inspector.css`,
+        nonce: createNonce(),
+        initialState: initial,
+      }),
+    );
     await page.goto(`${server.origin}${path}`);
     return inspector;
   }
@@ -101,11 +128,15 @@ export class InspectorPage {
   }
 
   chart(name: string, column = 0): Locator {
-    return name === 'loss' ? this.page.locator('svg[data-chart="loss"]').nth(column) : this.column(column).locator(`svg[data-chart="${name}"]`);
+    return name === 'loss'
+      ? this.page.locator('svg[data-chart="loss"]').nth(column)
+      : this.column(column).locator(`svg[data-chart="${name}"]`);
   }
 
   card(name: string, column = 0): Locator {
-    return name === 'loss' ? this.page.locator('[data-card="loss"]').nth(column) : this.column(column).locator(`[data-card="${name}"]`);
+    return name === 'loss'
+      ? this.page.locator('[data-card="loss"]').nth(column)
+      : this.column(column).locator(`[data-card="${name}"]`);
   }
 
   tooltip(): Locator {
@@ -140,7 +171,11 @@ export class InspectorPage {
 
 /** No console error, page error or CSP violation happened on a page of either webview so far. */
 export async function assertPageClean(page: Page, consoleErrors: readonly string[]): Promise<void> {
-  assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations.slice()), [], 'CSP violations');
+  assert.deepEqual(
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations.slice()),
+    [],
+    'CSP violations',
+  );
   assert.deepEqual(consoleErrors, [], 'console errors');
 }
 
@@ -167,21 +202,30 @@ export function deliver(page: Page, message: object): Promise<void> {
     if (typeof value !== 'number' || Number.isFinite(value)) return value;
     return Number.isNaN(value) ? SENTINELS.nan : value > 0 ? SENTINELS.posInf : SENTINELS.negInf;
   });
-  return page.evaluate(({ json, sentinels }) => {
-    const restore = (v: unknown): unknown => {
-      if (typeof v === 'number') {
-        return v === sentinels.nan ? Number.NaN : v === sentinels.posInf ? Number.POSITIVE_INFINITY : v === sentinels.negInf ? Number.NEGATIVE_INFINITY : v;
-      }
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) v[i] = restore(v[i]);
-      } else if (typeof v === 'object' && v !== null) {
-        const o = v as Record<string, unknown>;
-        for (const k of Object.keys(o)) o[k] = restore(o[k]);
-      }
-      return v;
-    };
-    (globalThis as unknown as PageGlobals).postMessage(restore(JSON.parse(json)), '*');
-  }, { json: text, sentinels: SENTINELS });
+  return page.evaluate(
+    ({ json, sentinels }) => {
+      const restore = (v: unknown): unknown => {
+        if (typeof v === 'number') {
+          return v === sentinels.nan
+            ? Number.NaN
+            : v === sentinels.posInf
+              ? Number.POSITIVE_INFINITY
+              : v === sentinels.negInf
+                ? Number.NEGATIVE_INFINITY
+                : v;
+        }
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) v[i] = restore(v[i]);
+        } else if (typeof v === 'object' && v !== null) {
+          const o = v as Record<string, unknown>;
+          for (const k of Object.keys(o)) o[k] = restore(o[k]);
+        }
+        return v;
+      };
+      (globalThis as unknown as PageGlobals).postMessage(restore(JSON.parse(json)), '*');
+    },
+    { json: text, sentinels: SENTINELS },
+  );
 }
 
 /**
@@ -193,11 +237,17 @@ export function deliver(page: Page, message: object): Promise<void> {
 export function FAKE_VSCODE_API(args: { saved: unknown; variables: Record<string, string>; bodyClass: string }): void {
   const w = globalThis as unknown as {
     sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void };
-    MutationObserver: new (callback: () => void) => { observe(target: unknown, options: { childList: boolean }): void; disconnect(): void };
+    MutationObserver: new (callback: () => void) => {
+      observe(target: unknown, options: { childList: boolean }): void;
+      disconnect(): void;
+    };
     document: {
       documentElement: { style: { setProperty(k: string, v: string): void } } | null;
       body: { classList: { add(c: string): void }; setAttribute(k: string, v: string): void };
-      addEventListener(type: string, listener: (event: { violatedDirective: string; blockedURI: string }) => void): void;
+      addEventListener(
+        type: string,
+        listener: (event: { violatedDirective: string; blockedURI: string }) => void,
+      ): void;
     };
     __cspViolations: string[];
     __hostReceive(message: unknown): Promise<void>;
@@ -205,9 +255,11 @@ export function FAKE_VSCODE_API(args: { saved: unknown; variables: Record<string
   };
   const key = '__vscodeState';
   const stored = w.sessionStorage.getItem(key);
-  let state: unknown = stored !== null ? JSON.parse(stored) : args.saved ?? undefined;
+  let state: unknown = stored !== null ? JSON.parse(stored) : (args.saved ?? undefined);
   w.__cspViolations = [];
-  w.document.addEventListener('securitypolicyviolation', (e) => w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  w.document.addEventListener('securitypolicyviolation', (e) =>
+    w.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`),
+  );
   // The init script can run before <html> exists; VS Code sets these on <html>.
   const applyVariables = (): boolean => {
     const root = w.document.documentElement;
@@ -216,7 +268,9 @@ export function FAKE_VSCODE_API(args: { saved: unknown; variables: Record<string
     return true;
   };
   if (!applyVariables()) {
-    const observer = new w.MutationObserver(() => { if (applyVariables()) observer.disconnect(); });
+    const observer = new w.MutationObserver(() => {
+      if (applyVariables()) observer.disconnect();
+    });
     observer.observe(w.document, { childList: true });
   }
   w.document.addEventListener('DOMContentLoaded', () => {
@@ -228,16 +282,24 @@ export function FAKE_VSCODE_API(args: { saved: unknown; variables: Record<string
     if (acquired) throw new Error('acquireVsCodeApi: an instance has already been acquired');
     acquired = true;
     return {
-      postMessage: (message: unknown) => { void w.__hostReceive(message); },
+      postMessage: (message: unknown) => {
+        void w.__hostReceive(message);
+      },
       getState: () => state,
-      setState: (next: unknown) => { state = next; w.sessionStorage.setItem(key, JSON.stringify(next)); },
+      setState: (next: unknown) => {
+        state = next;
+        w.sessionStorage.setItem(key, JSON.stringify(next));
+      },
     };
   };
 }
 
 /** Opens a page, runs `body`, checks the page stayed clean; screenshots it when anything fails. */
 export async function withInspector(
-  browser: Browser, server: PageServer, name: string, options: OpenOptions,
+  browser: Browser,
+  server: PageServer,
+  name: string,
+  options: OpenOptions,
   body: (inspector: InspectorPage) => Promise<void>,
 ): Promise<void> {
   const inspector = await InspectorPage.open(browser, server, options);

@@ -46,7 +46,12 @@ export const TEST_TIMEOUT_MS = 30_000;
 
 /** The same, for the runs dashboard: one browser and server per file, a fresh context per test. */
 export interface DashboardSuite {
-  run(name: string, scene: DashboardScene, body: (dashboard: DashboardPage) => Promise<void>, options?: Parameters<typeof DashboardPage.open>[3]): Promise<void>;
+  run(
+    name: string,
+    scene: DashboardScene,
+    body: (dashboard: DashboardPage) => Promise<void>,
+    options?: Parameters<typeof DashboardPage.open>[3],
+  ): Promise<void>;
 }
 
 export function dashboardSuite(): DashboardSuite {

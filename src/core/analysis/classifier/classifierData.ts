@@ -47,7 +47,8 @@ export async function classifierDataFor(spec: DataSpec | null): Promise<Classifi
   const files = findIdxFiles(spec.folder);
   const [images, labels] = await Promise.all([fileHash(files.trainImages), fileHash(files.trainLabels)]);
   return {
-    description: `IDX ${basename(files.trainImages)} (sha256 ${images.slice(0, 16)}) and ${basename(files.trainLabels)} (sha256 ${labels.slice(0, 16)}), ` +
+    description:
+      `IDX ${basename(files.trainImages)} (sha256 ${images.slice(0, 16)}) and ${basename(files.trainLabels)} (sha256 ${labels.slice(0, 16)}), ` +
       `${CLASSIFIER_TRAIN_IMAGES} balanced training images`,
     isDefault: false,
     load: async () => {

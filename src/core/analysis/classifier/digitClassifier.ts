@@ -32,7 +32,14 @@ export interface ClassifierSettings {
  * accuracy after 8 epochs (96.0% with shifts of up to 2 pixels, 95.1% with no
  * shifts and 10 epochs), 12 s with two training runs sharing two cores.
  */
-export const CLASSIFIER_SETTINGS: ClassifierSettings = { hidden: 256, epochs: 8, batchSize: 64, learningRate: 2e-3, maxShift: 1, seed: 0 };
+export const CLASSIFIER_SETTINGS: ClassifierSettings = {
+  hidden: 256,
+  epochs: 8,
+  batchSize: 64,
+  learningRate: 2e-3,
+  maxShift: 1,
+  seed: 0,
+};
 
 export const INPUTS = 784;
 export const CLASSES = 10;
@@ -172,15 +179,21 @@ function softmax(logits: Float64Array, m: number): Float64Array {
     const row = logits.subarray(k * CLASSES, (k + 1) * CLASSES);
     const max = Math.max(...row);
     let sum = 0;
-    for (let j = 0; j < CLASSES; j++) { row[j] = Math.exp(row[j] - max); sum += row[j]; }
+    for (let j = 0; j < CLASSES; j++) {
+      row[j] = Math.exp(row[j] - max);
+      sum += row[j];
+    }
     for (let j = 0; j < CLASSES; j++) row[j] /= sum;
   }
   return logits;
 }
 
 function adamStep(p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, lr: number, t: number): void {
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+  const b1 = 0.9,
+    b2 = 0.999,
+    eps = 1e-8;
+  const c1 = 1 - b1 ** t,
+    c2 = 1 - b2 ** t;
   for (let i = 0; i < p.length; i++) {
     m[i] = b1 * m[i] + (1 - b1) * g[i];
     v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
@@ -200,7 +213,8 @@ const PREDICT_ROWS = 1024;
  *   predictDigits(classifier, test.images, test.count);  // Uint8Array of labels 0..9
  */
 export function predictDigits(c: DigitClassifier, images: ArrayLike<number>, count: number): Uint8Array {
-  if (images.length !== count * INPUTS) throw new RangeError(`predictDigits: images must hold ${count}×${INPUTS} numbers, got ${images.length}`);
+  if (images.length !== count * INPUTS)
+    throw new RangeError(`predictDigits: images must hold ${count}×${INPUTS} numbers, got ${images.length}`);
   const out = new Uint8Array(count);
   for (let r0 = 0; r0 < count; r0 += PREDICT_ROWS) {
     const m = Math.min(count, r0 + PREDICT_ROWS) - r0;
@@ -217,7 +231,12 @@ export function predictDigits(c: DigitClassifier, images: ArrayLike<number>, cou
 }
 
 /** Share of `count` images whose predicted digit equals its label. */
-export function classifierAccuracy(c: DigitClassifier, images: ArrayLike<number>, labels: ArrayLike<number>, count: number): number {
+export function classifierAccuracy(
+  c: DigitClassifier,
+  images: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  count: number,
+): number {
   if (count === 0) return Number.NaN;
   const predicted = predictDigits(c, images, count);
   let right = 0;

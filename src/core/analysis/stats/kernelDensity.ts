@@ -24,7 +24,8 @@ export function kernelDensity(values: ArrayLike<number>, points = 128): { x: num
  * several statistics.
  */
 export function kernelDensitySorted(sortedValues: Float64Array, points = 128): { x: number[]; y: number[] } {
-  if (!Number.isInteger(points) || points < 2) throw new RangeError(`kernelDensity: points must be an integer ≥ 2, got ${points}`);
+  if (!Number.isInteger(points) || points < 2)
+    throw new RangeError(`kernelDensity: points must be an integer ≥ 2, got ${points}`);
   let first = 0;
   let end = sortedValues.length;
   while (first < end && sortedValues[first] === Number.NEGATIVE_INFINITY) first++;
@@ -58,12 +59,14 @@ export function kernelDensitySorted(sortedValues: Float64Array, points = 128): {
   }
   const reach = Math.min(points - 1, Math.ceil((5 * h) / step));
   const kernel = new Float64Array(reach + 1);
-  for (let d = 0; d <= reach; d++) kernel[d] = Math.exp(-0.5 * ((d * step) / h) ** 2) / (Math.sqrt(2 * Math.PI) * h * n);
+  for (let d = 0; d <= reach; d++)
+    kernel[d] = Math.exp(-0.5 * ((d * step) / h) ** 2) / (Math.sqrt(2 * Math.PI) * h * n);
   const x: number[] = [];
   const y: number[] = [];
   for (let g = 0; g < points; g++) {
     let s = 0;
-    for (let k = Math.max(0, g - reach); k <= Math.min(points - 1, g + reach); k++) s += counts[k] * kernel[Math.abs(g - k)];
+    for (let k = Math.max(0, g - reach); k <= Math.min(points - 1, g + reach); k++)
+      s += counts[k] * kernel[Math.abs(g - k)];
     x.push(lo + g * step);
     y.push(s);
   }

@@ -22,13 +22,14 @@ export function moments(values: ArrayLike<number>): Moments {
   let sum = 0;
   for (let i = 0; i < n; i++) sum += values[i];
   const mean = sum / n;
-  let m2 = 0, m3 = 0;
+  let m2 = 0,
+    m3 = 0;
   for (let i = 0; i < n; i++) {
     const d = values[i] - mean;
     m2 += d * d;
     m3 += d * d * d;
   }
   const std = n > 1 ? Math.sqrt(m2 / (n - 1)) : Number.NaN;
-  const skew = m2 > 0 ? (m3 / n) / (m2 / n) ** 1.5 : 0;
+  const skew = m2 > 0 ? m3 / n / (m2 / n) ** 1.5 : 0;
   return { count: n, mean, std, skew };
 }

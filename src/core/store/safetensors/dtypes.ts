@@ -5,7 +5,8 @@ import { endianness } from 'node:os';
  * F16 and BF16 have no JavaScript array type; their raw 16-bit patterns are kept
  * in a Uint16Array so a round trip is exact.
  */
-export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
+export type SafetensorsDtype =
+  'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'I16' | 'I8' | 'U64' | 'U32' | 'U16' | 'U8' | 'BOOL';
 
 export type TensorData =
   | Float64Array

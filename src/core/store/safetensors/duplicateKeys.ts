@@ -5,7 +5,11 @@
  * nesting) and returns the first repeated key with the path of its object.
  */
 export function findDuplicateKey(json: string): { path: string[]; key: string } | null {
-  interface Frame { readonly keys: Set<string> | null; readonly path: string[]; expectKey: boolean }
+  interface Frame {
+    readonly keys: Set<string> | null;
+    readonly path: string[];
+    expectKey: boolean;
+  }
   const stack: Frame[] = [];
   let pendingKey = '';
   for (let i = 0; i < json.length; i++) {

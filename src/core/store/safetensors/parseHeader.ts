@@ -37,7 +37,13 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, dataLength: numb
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw corrupt(file, 'header', `is not valid JSON (${(error as Error).message}); it starts with ${show(text.slice(0, 40))}`, text.slice(0, 40), error);
+    throw corrupt(
+      file,
+      'header',
+      `is not valid JSON (${(error as Error).message}); it starts with ${show(text.slice(0, 40))}`,
+      text.slice(0, 40),
+      error,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw corrupt(file, 'header', `must be a JSON object, got ${show(parsed)}`, parsed);
@@ -46,7 +52,12 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, dataLength: numb
   if (duplicate) {
     const { path, key } = duplicate;
     if (path.length === 0) {
-      throw corrupt(file, key === METADATA_KEY ? METADATA_KEY : `tensor ${show(key)}`, 'appears more than once in the header', key);
+      throw corrupt(
+        file,
+        key === METADATA_KEY ? METADATA_KEY : `tensor ${show(key)}`,
+        'appears more than once in the header',
+        key,
+      );
     }
     const owner = path[0] === METADATA_KEY ? METADATA_KEY : `tensor ${show(path[0])}`;
     throw corrupt(file, [owner, ...path.slice(1)].join('.'), `has the key ${show(key)} more than once`, key);
@@ -69,7 +80,8 @@ function parseMetadata(entry: unknown, file: string): Record<string, string> {
   }
   const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of Object.entries(entry as Record<string, unknown>)) {
-    if (typeof value !== 'string') throw corrupt(file, `${METADATA_KEY}[${show(key)}]`, `must be a string, got ${show(value)}`, value);
+    if (typeof value !== 'string')
+      throw corrupt(file, `${METADATA_KEY}[${show(key)}]`, `must be a string, got ${show(value)}`, value);
     metadata[key] = value;
   }
   return { ...metadata };
@@ -83,17 +95,29 @@ function parseEntry(name: string, entry: unknown, dataLength: number, file: stri
   }
   const e = entry as Record<string, unknown>;
   for (const key of Object.keys(e)) {
-    if (!ENTRY_FIELDS.has(key)) throw corrupt(file, `${field}.${key}`, 'is not a safetensors field (expected dtype, shape, data_offsets)', key);
+    if (!ENTRY_FIELDS.has(key))
+      throw corrupt(file, `${field}.${key}`, 'is not a safetensors field (expected dtype, shape, data_offsets)', key);
   }
   if (!isDtype(e.dtype)) {
-    throw corrupt(file, `${field}.dtype`, `unknown dtype ${show(e.dtype)} (supported: ${Object.keys(DTYPES).join(', ')})`, e.dtype);
+    throw corrupt(
+      file,
+      `${field}.dtype`,
+      `unknown dtype ${show(e.dtype)} (supported: ${Object.keys(DTYPES).join(', ')})`,
+      e.dtype,
+    );
   }
   const dtype = e.dtype;
-  if (!Array.isArray(e.shape)) throw corrupt(file, `${field}.shape`, `must be an array of dimensions, got ${show(e.shape)}`, e.shape);
+  if (!Array.isArray(e.shape))
+    throw corrupt(file, `${field}.shape`, `must be an array of dimensions, got ${show(e.shape)}`, e.shape);
   const shape = e.shape as unknown[];
   shape.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw corrupt(file, `${field}.shape[${i}]`, `must be a non-negative integer, got ${show(d)} in shape ${show(shape)}`, d);
+      throw corrupt(
+        file,
+        `${field}.shape[${i}]`,
+        `must be a non-negative integer, got ${show(d)} in shape ${show(shape)}`,
+        d,
+      );
     }
   });
   const offsets = e.data_offsets;
@@ -108,7 +132,12 @@ function parseEntry(name: string, entry: unknown, dataLength: number, file: stri
   const [begin, end] = offsets as [number, number];
   if (begin > end) throw corrupt(file, `${field}.data_offsets`, `begin ${begin} is after end ${end}`, offsets);
   if (end > dataLength) {
-    throw corrupt(file, `${field}.data_offsets`, `[${begin}, ${end}] reaches outside the ${dataLength}-byte data buffer`, offsets);
+    throw corrupt(
+      file,
+      `${field}.data_offsets`,
+      `[${begin}, ${end}] reaches outside the ${dataLength}-byte data buffer`,
+      offsets,
+    );
   }
   const byteLength = end - begin;
   // Multiplying with an early exit keeps the count exact: it never exceeds the byte range before the comparison.
@@ -134,15 +163,30 @@ function checkTiling(sorted: readonly TensorLayout[], dataLength: number, file: 
   let previous: TensorLayout | null = null;
   for (const t of sorted) {
     if (t.begin < covered && previous) {
-      throw corrupt(file, `tensor ${show(t.name)}.data_offsets`, `[${t.begin}, ${t.end}] overlaps tensor ${show(previous.name)} at [${previous.begin}, ${previous.end}]`, [t.begin, t.end]);
+      throw corrupt(
+        file,
+        `tensor ${show(t.name)}.data_offsets`,
+        `[${t.begin}, ${t.end}] overlaps tensor ${show(previous.name)} at [${previous.begin}, ${previous.end}]`,
+        [t.begin, t.end],
+      );
     }
     if (t.begin > covered) {
-      throw corrupt(file, `tensor ${show(t.name)}.data_offsets`, `leaves a hole: bytes [${covered}, ${t.begin}] of the data buffer belong to no tensor`, [t.begin, t.end]);
+      throw corrupt(
+        file,
+        `tensor ${show(t.name)}.data_offsets`,
+        `leaves a hole: bytes [${covered}, ${t.begin}] of the data buffer belong to no tensor`,
+        [t.begin, t.end],
+      );
     }
     covered = t.end;
     previous = t;
   }
   if (covered !== dataLength) {
-    throw corrupt(file, 'data buffer', `is ${dataLength} bytes but the tensors account for ${covered}; ${dataLength - covered} bytes at the end belong to no tensor`, dataLength);
+    throw corrupt(
+      file,
+      'data buffer',
+      `is ${dataLength} bytes but the tensors account for ${covered}; ${dataLength - covered} bytes at the end belong to no tensor`,
+      dataLength,
+    );
   }
 }

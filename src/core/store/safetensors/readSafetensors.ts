@@ -37,7 +37,10 @@ export interface SafetensorsFileHeader extends SafetensorsHeader {
 }
 
 /** Reads and validates only the header: enough to list tensors or check a file without loading it. */
-export async function readSafetensorsHeader(file: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsFileHeader> {
+export async function readSafetensorsHeader(
+  file: string,
+  options: ReadSafetensorsOptions = {},
+): Promise<SafetensorsFileHeader> {
   const handle = await openForReading(file, options);
   try {
     const { header, headerLength, size } = await readHeader(handle, file, options);
@@ -53,7 +56,10 @@ export async function readSafetensorsHeader(file: string, options: ReadSafetenso
  * checked completely (see parseSafetensorsHeader), and only then are the tensors
  * read, each straight into its own buffer.
  */
-export async function readSafetensors(file: string, options: ReadSafetensorsOptions = {}): Promise<SafetensorsContents> {
+export async function readSafetensors(
+  file: string,
+  options: ReadSafetensorsOptions = {},
+): Promise<SafetensorsContents> {
   const handle = await openForReading(file, options);
   try {
     const { header, headerLength, size, prefix, headerBytes } = await readHeader(handle, file, options);
@@ -67,10 +73,19 @@ export async function readSafetensors(file: string, options: ReadSafetensorsOpti
       const bytes = new Uint8Array(buffer);
       const got = await readFully(handle, bytes, dataStart + t.begin);
       if (got < byteLength) {
-        throw corrupt(file, `tensor ${show(t.name)}`, `the file ended after ${got} of its ${byteLength} bytes (was it changed while being read?)`, got);
+        throw corrupt(
+          file,
+          `tensor ${show(t.name)}`,
+          `the file ended after ${got} of its ${byteLength} bytes (was it changed while being read?)`,
+          got,
+        );
       }
       hash.update(bytes);
-      tensors.set(t.name, { dtype: t.dtype, shape: t.shape, data: viewLittleEndian(t.dtype, buffer, byteLength / DTYPES[t.dtype].bytes) });
+      tensors.set(t.name, {
+        dtype: t.dtype,
+        shape: t.shape,
+        data: viewLittleEndian(t.dtype, buffer, byteLength / DTYPES[t.dtype].bytes),
+      });
     }
     return { tensors, metadata: header.metadata, sha256: hash.digest('hex'), byteLength: size };
   } finally {
@@ -82,7 +97,11 @@ export async function readSafetensors(file: string, options: ReadSafetensorsOpti
  * The check readSafetensors makes before reading any tensor, for a caller that has
  * only read the header but must fail as readSafetensors would.
  */
-export function checkDataLength(header: Pick<SafetensorsFileHeader, 'byteLength' | 'headerLength'>, file: string, options: ReadSafetensorsOptions = {}): void {
+export function checkDataLength(
+  header: Pick<SafetensorsFileHeader, 'byteLength' | 'headerLength'>,
+  file: string,
+  options: ReadSafetensorsOptions = {},
+): void {
   const dataLength = header.byteLength - 8 - header.headerLength;
   const maxData = options.maxDataBytes ?? MAX_DATA_BYTES;
   if (dataLength > maxData) {
@@ -91,7 +110,11 @@ export function checkDataLength(header: Pick<SafetensorsFileHeader, 'byteLength'
 }
 
 /** The same checks for bytes already in memory (a download, a message from another process). */
-export function decodeSafetensors(bytes: Uint8Array, source: string, options: ReadSafetensorsOptions = {}): SafetensorsContents {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  source: string,
+  options: ReadSafetensorsOptions = {},
+): SafetensorsContents {
   if (bytes.length < 8) throw tooShort(source, bytes.length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = checkHeaderLength(view.getBigUint64(0, true), bytes.length, source, options);
@@ -100,7 +123,11 @@ export function decodeSafetensors(bytes: Uint8Array, source: string, options: Re
   const tensors = new Map<string, Tensor>();
   for (const t of header.tensors) {
     const copy = bytes.slice(dataStart + t.begin, dataStart + t.end);
-    tensors.set(t.name, { dtype: t.dtype, shape: t.shape, data: viewLittleEndian(t.dtype, copy.buffer, copy.length / DTYPES[t.dtype].bytes) });
+    tensors.set(t.name, {
+      dtype: t.dtype,
+      shape: t.shape,
+      data: viewLittleEndian(t.dtype, copy.buffer, copy.length / DTYPES[t.dtype].bytes),
+    });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { tensors, metadata: header.metadata, sha256, byteLength: bytes.length };
@@ -115,7 +142,13 @@ async function readHeader(
   handle: FileHandle,
   file: string,
   options: ReadSafetensorsOptions,
-): Promise<{ header: SafetensorsHeader; headerLength: number; size: number; prefix: Uint8Array; headerBytes: Uint8Array }> {
+): Promise<{
+  header: SafetensorsHeader;
+  headerLength: number;
+  size: number;
+  prefix: Uint8Array;
+  headerBytes: Uint8Array;
+}> {
   const { size } = await handle.stat();
   const prefix = new Uint8Array(8);
   if ((await readFully(handle, prefix, 0)) < 8) throw tooShort(file, size);
@@ -123,7 +156,12 @@ async function readHeader(
   const headerBytes = new Uint8Array(headerLength);
   const got = await readFully(handle, headerBytes, 8);
   if (got < headerLength) {
-    throw corrupt(file, 'header', `the file ended after ${got} of its ${headerLength} bytes (was it changed while being read?)`, got);
+    throw corrupt(
+      file,
+      'header',
+      `the file ended after ${got} of its ${headerLength} bytes (was it changed while being read?)`,
+      got,
+    );
   }
   const header = parseSafetensorsHeader(headerBytes, size - 8 - headerLength, file);
   return { header, headerLength, size, prefix, headerBytes };
@@ -132,14 +170,24 @@ async function readHeader(
 function checkHeaderLength(length: bigint, fileSize: number, file: string, options: ReadSafetensorsOptions): number {
   const max = options.maxHeaderBytes ?? MAX_HEADER_BYTES;
   if (length > BigInt(fileSize - 8)) {
-    throw corrupt(file, 'header length', `${length} bytes is more than the ${fileSize - 8} bytes after the length field (truncated or not a safetensors file)`, length);
+    throw corrupt(
+      file,
+      'header length',
+      `${length} bytes is more than the ${fileSize - 8} bytes after the length field (truncated or not a safetensors file)`,
+      length,
+    );
   }
-  if (length > BigInt(max)) throw corrupt(file, 'header length', `${length} bytes is above the limit of ${max}`, length);
+  if (length > BigInt(max))
+    throw corrupt(file, 'header length', `${length} bytes is above the limit of ${max}`, length);
   if (length < 2n) throw corrupt(file, 'header length', `${length} bytes cannot hold a JSON object`, length);
   return Number(length);
 }
 
 function tooShort(file: string, size: number): InvertscopeError {
-  return corrupt(file, 'header length', `the file is ${size} bytes, shorter than the 8-byte header length (truncated or not a safetensors file)`, size);
+  return corrupt(
+    file,
+    'header length',
+    `the file is ${size} bytes, shorter than the 8-byte header length (truncated or not a safetensors file)`,
+    size,
+  );
 }
-

@@ -19,7 +19,11 @@ export interface EncodedSafetensors {
  * equal contents always give equal bytes. The header is padded with spaces to a
  * multiple of 8 so every tensor starts 8-byte aligned in the file.
  */
-export function encodeSafetensors(tensors: TensorSet, metadata: Readonly<Record<string, string>> = {}, target = '(safetensors)'): EncodedSafetensors {
+export function encodeSafetensors(
+  tensors: TensorSet,
+  metadata: Readonly<Record<string, string>> = {},
+  target = '(safetensors)',
+): EncodedSafetensors {
   const entries = (tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors)) as [string, Tensor][];
   entries.sort(([a], [b]) => naturalCompare(a, b));
   const parts: string[] = [];
@@ -27,7 +31,8 @@ export function encodeSafetensors(tensors: TensorSet, metadata: Readonly<Record<
   if (metaKeys.length > 0) {
     const fields = metaKeys.map((key) => {
       const value = metadata[key];
-      if (typeof value !== 'string') throw badInput(target, `${METADATA_KEY}[${show(key)}]`, `must be a string, got ${show(value)}`, value);
+      if (typeof value !== 'string')
+        throw badInput(target, `${METADATA_KEY}[${show(key)}]`, `must be a string, got ${show(value)}`, value);
       return `${JSON.stringify(key)}:${JSON.stringify(value)}`;
     });
     parts.push(`${JSON.stringify(METADATA_KEY)}:{${fields.join(',')}}`);
@@ -38,7 +43,9 @@ export function encodeSafetensors(tensors: TensorSet, metadata: Readonly<Record<
     checkTensor(name, tensor, target);
     const bytes = littleEndianBytes(tensor.dtype, tensor.data);
     // Built as text so integer-like names ("0") keep their place; object key order would move them.
-    parts.push(`${JSON.stringify(name)}:{"dtype":${JSON.stringify(tensor.dtype)},"shape":${JSON.stringify(tensor.shape)},"data_offsets":[${offset},${offset + bytes.length}]}`);
+    parts.push(
+      `${JSON.stringify(name)}:{"dtype":${JSON.stringify(tensor.dtype)},"shape":${JSON.stringify(tensor.shape)},"data_offsets":[${offset},${offset + bytes.length}]}`,
+    );
     buffers.push(bytes);
     offset += bytes.length;
   }
@@ -70,15 +77,25 @@ function checkTensor(name: string, tensor: Tensor, target: string): void {
   const info = DTYPES[tensor.dtype];
   if (!info) throw badInput(target, `${field}.dtype`, `unknown dtype ${show(tensor.dtype)}`, tensor.dtype);
   if (!(tensor.data instanceof info.array)) {
-    throw badInput(target, `${field}.data`, `a ${tensor.dtype} tensor needs a ${info.array.name}, got ${tensor.data?.constructor?.name ?? show(tensor.data)}`);
+    throw badInput(
+      target,
+      `${field}.data`,
+      `a ${tensor.dtype} tensor needs a ${info.array.name}, got ${tensor.data?.constructor?.name ?? show(tensor.data)}`,
+    );
   }
   let elements = 1;
   tensor.shape.forEach((d, i) => {
-    if (!Number.isSafeInteger(d) || d < 0) throw badInput(target, `${field}.shape[${i}]`, `must be a non-negative integer, got ${show(d)}`, d);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw badInput(target, `${field}.shape[${i}]`, `must be a non-negative integer, got ${show(d)}`, d);
     elements *= d;
   });
   if (elements !== tensor.data.length) {
-    throw badInput(target, `${field}.shape`, `${show(tensor.shape)} has ${elements} elements but the data has ${tensor.data.length}`, tensor.shape);
+    throw badInput(
+      target,
+      `${field}.shape`,
+      `${show(tensor.shape)} has ${elements} elements but the data has ${tensor.data.length}`,
+      tensor.shape,
+    );
   }
 }
 
@@ -87,8 +104,10 @@ export function naturalCompare(a: string, b: string): number {
   const pa = a.match(/\d+|\D+/g) ?? [];
   const pb = b.match(/\d+|\D+/g) ?? [];
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const x = pa[i], y = pb[i];
-    const nx = /^\d/.test(x), ny = /^\d/.test(y);
+    const x = pa[i],
+      y = pb[i];
+    const nx = /^\d/.test(x),
+      ny = /^\d/.test(y);
     if (nx && ny) {
       const d = Number(x) - Number(y) || x.length - y.length;
       if (d !== 0) return d;

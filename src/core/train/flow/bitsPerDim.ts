@@ -22,7 +22,8 @@ export const UNIFORM_BITS_PER_DIM = 8;
 
 export function bitsPerDim(nllNats: number, dims = 784, inputScale = 1): number {
   if (!(inputScale > 0)) throw new RangeError(`bitsPerDim: inputScale must be positive, got ${inputScale}`);
-  if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`bitsPerDim: dims must be a positive integer, got ${dims}`);
+  if (!Number.isInteger(dims) || dims < 1)
+    throw new RangeError(`bitsPerDim: dims must be a positive integer, got ${dims}`);
   const nllUnitCube = nllNats - dims * Math.log(inputScale);
   return nllUnitCube / (dims * Math.LN2) + UNIFORM_BITS_PER_DIM;
 }

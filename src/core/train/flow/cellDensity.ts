@@ -30,20 +30,30 @@ export interface CellDensity {
  * @example
  *   const d = levelCells(split.train.images, 8000, 784, 8, 1);  // d.cells === 2048
  */
-export function levelCells(images: ArrayLike<number>, count: number, n: number, cellsPerLevel: number, pseudoCount: number): CellDensity {
-  if (!(Number.isInteger(cellsPerLevel) && cellsPerLevel >= 1)) throw new RangeError(`levelCells: cellsPerLevel must be a positive integer, got ${cellsPerLevel}`);
+export function levelCells(
+  images: ArrayLike<number>,
+  count: number,
+  n: number,
+  cellsPerLevel: number,
+  pseudoCount: number,
+): CellDensity {
+  if (!(Number.isInteger(cellsPerLevel) && cellsPerLevel >= 1))
+    throw new RangeError(`levelCells: cellsPerLevel must be a positive integer, got ${cellsPerLevel}`);
   if (!(pseudoCount >= 0)) throw new RangeError(`levelCells: pseudoCount must be ≥ 0, got ${pseudoCount}`);
-  if (images.length < count * n) throw new RangeError(`levelCells: ${count} images of ${n} pixels need ${count * n} values, got ${images.length}`);
+  if (images.length < count * n)
+    throw new RangeError(`levelCells: ${count} images of ${n} pixels need ${count * n} values, got ${images.length}`);
   const cells = PIXEL_LEVELS * cellsPerLevel;
   const counts = new Float64Array(n * PIXEL_LEVELS).fill(pseudoCount);
-  for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) counts[j * PIXEL_LEVELS + pixelLevel(images[r * n + j])]++;
+  for (let r = 0; r < count; r++)
+    for (let j = 0; j < n; j++) counts[j * PIXEL_LEVELS + pixelLevel(images[r * n + j])]++;
   const total = count + PIXEL_LEVELS * pseudoCount;
   if (!(total > 0)) throw new RangeError('levelCells: no images and no pseudo-counts');
   const edges = new Float64Array(n * (cells + 1));
   const mass = new Float64Array(n * cells);
   for (let j = 0; j < n; j++) {
     for (let e = 0; e <= cells; e++) edges[j * (cells + 1) + e] = e / cells;
-    for (let c = 0; c < cells; c++) mass[j * cells + c] = counts[j * PIXEL_LEVELS + Math.floor(c / cellsPerLevel)] / (total * cellsPerLevel);
+    for (let c = 0; c < cells; c++)
+      mass[j * cells + c] = counts[j * PIXEL_LEVELS + Math.floor(c / cellsPerLevel)] / (total * cellsPerLevel);
   }
   return { columns: n, cells, edges, mass };
 }
@@ -57,13 +67,23 @@ export function levelCells(images: ArrayLike<number>, count: number, n: number, 
  * @example
  *   const d = valueCells(whitened, 16000, 784, 512, 1);
  */
-export function valueCells(values: Float64Array, count: number, n: number, cells: number, pseudoCount: number, pad = 0.25): CellDensity {
-  if (!(Number.isInteger(cells) && cells >= 1)) throw new RangeError(`valueCells: cells must be a positive integer, got ${cells}`);
-  if (values.length < count * n) throw new RangeError(`valueCells: ${count} rows of ${n} values need ${count * n} values, got ${values.length}`);
+export function valueCells(
+  values: Float64Array,
+  count: number,
+  n: number,
+  cells: number,
+  pseudoCount: number,
+  pad = 0.25,
+): CellDensity {
+  if (!(Number.isInteger(cells) && cells >= 1))
+    throw new RangeError(`valueCells: cells must be a positive integer, got ${cells}`);
+  if (values.length < count * n)
+    throw new RangeError(`valueCells: ${count} rows of ${n} values need ${count * n} values, got ${values.length}`);
   const edges = new Float64Array(n * (cells + 1));
   const mass = new Float64Array(n * cells);
   for (let j = 0; j < n; j++) {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let r = 0; r < count; r++) {
       const v = values[r * n + j];
       if (!Number.isFinite(v)) throw new RangeError(`valueCells: value [${r}, ${j}] is ${v}`);

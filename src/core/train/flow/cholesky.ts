@@ -25,7 +25,11 @@ export function cholesky(a: Float64Array, n: number): Float64Array {
       for (let k = 0; k < j; k++) s -= c[ri + k] * c[rj + k];
       if (i === j) {
         if (!(s > 0)) {
-          throw new InvertscopeError('NUMERIC', `cholesky: the ${n}×${n} matrix is not positive definite (pivot ${s} in column ${i})`, { value: { column: i, pivot: s } });
+          throw new InvertscopeError(
+            'NUMERIC',
+            `cholesky: the ${n}×${n} matrix is not positive definite (pivot ${s} in column ${i})`,
+            { value: { column: i, pivot: s } },
+          );
         }
         c[ri + i] = Math.sqrt(s);
       } else {

@@ -24,7 +24,14 @@ export interface ClassStructure {
  * @example
  *   const { center, offsets, covariance } = classStructure(features, labels, 8000, 784, 'class', 10);
  */
-export function classStructure(h: Float64Array, labels: ArrayLike<number>, count: number, n: number, prior: FlowPriorKind, classes: number): ClassStructure {
+export function classStructure(
+  h: Float64Array,
+  labels: ArrayLike<number>,
+  count: number,
+  n: number,
+  prior: FlowPriorKind,
+  classes: number,
+): ClassStructure {
   const residual = new Float64Array(count * n);
   let center: Float64Array;
   let offsets: Float64Array;
@@ -43,7 +50,8 @@ export function classStructure(h: Float64Array, labels: ArrayLike<number>, count
         cov[j] += da * h[r * n + j];
       }
     }
-    if (!(varA > 0)) throw new RangeError('classStructure: the labels do not vary, so no class direction can be fitted');
+    if (!(varA > 0))
+      throw new RangeError('classStructure: the labels do not vary, so no class direction can be fitted');
     offsets = cov.map((v) => v / varA);
     center = mean.map((v, j) => v / count - offsets[j] * meanA);
     for (let r = 0; r < count; r++) {
@@ -54,7 +62,8 @@ export function classStructure(h: Float64Array, labels: ArrayLike<number>, count
     const sizes = new Float64Array(classes);
     for (let r = 0; r < count; r++) {
       const a = labels[r];
-      if (!(Number.isInteger(a) && a >= 0 && a < classes)) throw new RangeError(`classStructure: labels[${r}] = ${a} is outside 0..${classes - 1}`);
+      if (!(Number.isInteger(a) && a >= 0 && a < classes))
+        throw new RangeError(`classStructure: labels[${r}] = ${a} is outside 0..${classes - 1}`);
       sizes[a]++;
       for (let j = 0; j < n; j++) means[a * n + j] += h[r * n + j];
     }

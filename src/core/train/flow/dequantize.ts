@@ -25,8 +25,15 @@ export function pixelLevel(value: number): number {
  *   const out = new Float32Array(784);
  *   dequantizeInto(image, 1, 784, createRng(1), out);  // Math.floor(256 * out[j]) === pixelLevel(image[j])
  */
-export function dequantizeInto(images: ArrayLike<number>, count: number, n: number, rng: Rng, out: Float32Array): Float32Array {
-  if (out.length < count * n) throw new RangeError(`dequantizeInto: out holds ${out.length} values, needs ${count}×${n}`);
+export function dequantizeInto(
+  images: ArrayLike<number>,
+  count: number,
+  n: number,
+  rng: Rng,
+  out: Float32Array,
+): Float32Array {
+  if (out.length < count * n)
+    throw new RangeError(`dequantizeInto: out holds ${out.length} values, needs ${count}×${n}`);
   for (let i = 0; i < count * n; i++) {
     const k = pixelLevel(images[i]);
     let v = Math.fround((k + rng.uniform()) / PIXEL_LEVELS);
@@ -46,7 +53,13 @@ export function trainingNoise(seed: number, step: number): Rng {
  * and labels, so the same test batch gets the same noise at every evaluation
  * and test bits/dim curves compare like with like.
  */
-export function evaluationNoise(seed: number, images: ArrayLike<number>, labels: ArrayLike<number>, count: number, n: number): Rng {
+export function evaluationNoise(
+  seed: number,
+  images: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  count: number,
+  n: number,
+): Rng {
   let h = 0x811c9dc5;
   for (let i = 0; i < count * n; i++) {
     h ^= pixelLevel(images[i]);

@@ -23,8 +23,16 @@ const ITERATIONS = 60;
  * @example
  *   const prior = fitLowRankPrior(latents, 16000, 784, (r) => labels[r % 8000], 10, 5);  // prior.factors: 10 × 5 × 784
  */
-export function fitLowRankPrior(values: Float64Array, rows: number, n: number, label: (r: number) => number, classes: number, rank: number): ClassPrior {
-  if (!(Number.isInteger(rank) && rank >= 0 && rank < n)) throw new RangeError(`fitLowRankPrior: rank must be an integer in 0..${n - 1}, got ${rank}`);
+export function fitLowRankPrior(
+  values: Float64Array,
+  rows: number,
+  n: number,
+  label: (r: number) => number,
+  classes: number,
+  rank: number,
+): ClassPrior {
+  if (!(Number.isInteger(rank) && rank >= 0 && rank < n))
+    throw new RangeError(`fitLowRankPrior: rank must be an integer in 0..${n - 1}, got ${rank}`);
   const members: number[][] = Array.from({ length: classes }, () => []);
   for (let r = 0; r < rows; r++) members[label(r)].push(r);
   const mean = new Float32Array(classes * n);
@@ -33,7 +41,10 @@ export function fitLowRankPrior(values: Float64Array, rows: number, n: number, l
   for (let a = 0; a < classes; a++) {
     const rowsOfA = members[a];
     const m = rowsOfA.length;
-    if (m < Math.max(2, rank + 1)) throw new RangeError(`fitLowRankPrior: class ${a} has ${m} latents; a rank-${rank} prior needs at least ${Math.max(2, rank + 1)}`);
+    if (m < Math.max(2, rank + 1))
+      throw new RangeError(
+        `fitLowRankPrior: class ${a} has ${m} latents; a rank-${rank} prior needs at least ${Math.max(2, rank + 1)}`,
+      );
     const mu = new Float64Array(n);
     const sd = new Float64Array(n);
     for (const r of rowsOfA) for (let j = 0; j < n; j++) mu[j] += values[r * n + j] / m;
@@ -43,7 +54,8 @@ export function fitLowRankPrior(values: Float64Array, rows: number, n: number, l
     rowsOfA.forEach((r, i) => {
       for (let j = 0; j < n; j++) u[i * n + j] = (values[r * n + j] - mu[j]) / sd[j];
     });
-    const { vectors, eigenvalues } = rank > 0 ? topEigenpairs(u, m, n, rank, a) : { vectors: new Float64Array(0), eigenvalues: new Float64Array(0) };
+    const { vectors, eigenvalues } =
+      rank > 0 ? topEigenpairs(u, m, n, rank, a) : { vectors: new Float64Array(0), eigenvalues: new Float64Array(0) };
     const captured = eigenvalues.reduce((s, w) => s + w, 0);
     const noise = rank > 0 ? Math.max((n - captured) / (n - rank), 1e-6) : 1;
     for (let j = 0; j < n; j++) {
@@ -62,7 +74,13 @@ export function fitLowRankPrior(values: Float64Array, rows: number, n: number, l
  * The k leading eigenpairs of uᵀu/m (u: m × n), eigenvalues descending and
  * eigenvectors as rows of `vectors` (k × n), by subspace iteration.
  */
-function topEigenpairs(u: Float64Array, m: number, n: number, k: number, seed: number): { vectors: Float64Array; eigenvalues: Float64Array } {
+function topEigenpairs(
+  u: Float64Array,
+  m: number,
+  n: number,
+  k: number,
+  seed: number,
+): { vectors: Float64Array; eigenvalues: Float64Array } {
   const rng = createRng(seed).fork('low-rank-prior');
   let q: Float64Array = Float64Array.from({ length: k * n }, () => rng.normal());
   orthonormalizeRows(q, k, n);
@@ -91,11 +109,12 @@ function topEigenpairs(u: Float64Array, m: number, n: number, k: number, seed: n
   }
   const cq = apply(q);
   const small = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) for (let p = 0; p < k; p++) {
-    let s = 0;
-    for (let j = 0; j < n; j++) s += q[i * n + j] * cq[p * n + j];
-    small[i * k + p] = s;
-  }
+  for (let i = 0; i < k; i++)
+    for (let p = 0; p < k; p++) {
+      let s = 0;
+      for (let j = 0; j < n; j++) s += q[i * n + j] * cq[p * n + j];
+      small[i * k + p] = s;
+    }
   const { sigma, v } = jacobiSvd(small, k);
   const order = Array.from(sigma.keys()).sort((x, y) => sigma[y] - sigma[x]);
   const vectors = new Float64Array(k * n);

@@ -42,7 +42,11 @@ export function flowCheckpointArrays(
   const arrays: FlowArray[] = [];
   state.layers.forEach((layer, l) => {
     if (isDiagonalLayer(layer)) {
-      arrays.push({ name: `${indices[l]}.lu_diag`, shape: [n], data: Float32Array.from({ length: n }, (_, i) => layer.packed[i * n + i]) });
+      arrays.push({
+        name: `${indices[l]}.lu_diag`,
+        shape: [n],
+        data: Float32Array.from({ length: n }, (_, i) => layer.packed[i * n + i]),
+      });
     } else {
       arrays.push({ name: `${indices[l]}.lu_packed`, shape: [n, n], data: layer.packed.slice() });
     }
@@ -55,7 +59,8 @@ export function flowCheckpointArrays(
     arrays.push({ name: 'prior.log_std', shape, data: state.prior.logStd.slice() });
     const rank = priorRank(state.prior);
     const factorShape = [state.prior.classes, rank, n];
-    if (rank > 0 && state.prior.factors) arrays.push({ name: 'prior.factors', shape: factorShape, data: state.prior.factors.slice() });
+    if (rank > 0 && state.prior.factors)
+      arrays.push({ name: 'prior.factors', shape: factorShape, data: state.prior.factors.slice() });
     const m = state.priorMoments;
     if (m) {
       arrays.push({ name: 'prior.mean.exp_avg', shape, data: m.first.mean.slice() });
@@ -87,7 +92,8 @@ export function flowStateFromArrays(
   const need = (name: string, length: number): Float32Array => {
     const a = lookup(name);
     if (a === undefined) throw new RangeError(`flow checkpoint: array "${name}" is missing`);
-    if (a.length !== length) throw new RangeError(`flow checkpoint: array "${name}" holds ${a.length} values, expected ${length}`);
+    if (a.length !== length)
+      throw new RangeError(`flow checkpoint: array "${name}" holds ${a.length} values, expected ${length}`);
     return a;
   };
   const layers = sequentialIndices(arch).map((index) => {
@@ -95,9 +101,16 @@ export function flowStateFromArrays(
     let packed: Float32Array;
     const diagonal = lookup(`${index}.lu_diag`);
     if (diagonal !== undefined) {
-      if (lookup(`${index}.lu_packed`) !== undefined) throw new RangeError(`flow checkpoint: layer ${index} has both "${index}.lu_diag" and "${index}.lu_packed"`);
-      if (diagonal.length !== n) throw new RangeError(`flow checkpoint: array "${index}.lu_diag" holds ${diagonal.length} values, expected ${n}`);
-      if (!perm.every((p, i) => p === i)) throw new RangeError(`flow checkpoint: layer ${index} is stored diagonal ("${index}.lu_diag") but "${index}.lu_perm" is not the identity`);
+      if (lookup(`${index}.lu_packed`) !== undefined)
+        throw new RangeError(`flow checkpoint: layer ${index} has both "${index}.lu_diag" and "${index}.lu_packed"`);
+      if (diagonal.length !== n)
+        throw new RangeError(
+          `flow checkpoint: array "${index}.lu_diag" holds ${diagonal.length} values, expected ${n}`,
+        );
+      if (!perm.every((p, i) => p === i))
+        throw new RangeError(
+          `flow checkpoint: layer ${index} is stored diagonal ("${index}.lu_diag") but "${index}.lu_perm" is not the identity`,
+        );
       packed = new Float32Array(n * n);
       for (let i = 0; i < n; i++) packed[i * n + i] = diagonal[i];
     } else {
@@ -109,7 +122,8 @@ export function flowStateFromArrays(
       sign: need(`${index}.lu_sign`, n).slice(),
       perm: Int32Array.from(perm),
     };
-    if (!perm.every((p, i) => p === layer.perm[i])) throw new RangeError(`flow checkpoint: "${index}.lu_perm" holds non-integers`);
+    if (!perm.every((p, i) => p === layer.perm[i]))
+      throw new RangeError(`flow checkpoint: "${index}.lu_perm" holds non-integers`);
     validateLuLayer(layer, `flow checkpoint layer ${index}`);
     return layer;
   });
@@ -119,15 +133,29 @@ export function flowStateFromArrays(
   const lowRank = rank > 0 ? { rank, factors: need('prior.factors', factorSize).slice() } : {};
   const result = {
     layers,
-    prior: { kind: 'class' as const, classes, mean: need('prior.mean', size).slice(), logStd: need('prior.log_std', size).slice(), ...lowRank },
+    prior: {
+      kind: 'class' as const,
+      classes,
+      mean: need('prior.mean', size).slice(),
+      logStd: need('prior.log_std', size).slice(),
+      ...lowRank,
+    },
   };
   if (lookup('prior.mean.exp_avg') === undefined) return result;
   const factorMoment = (name: string) => (rank > 0 ? { factors: need(name, factorSize).slice() } : {});
   return {
     ...result,
     priorMoments: {
-      first: { mean: need('prior.mean.exp_avg', size).slice(), logStd: need('prior.log_std.exp_avg', size).slice(), ...factorMoment('prior.factors.exp_avg') },
-      second: { mean: need('prior.mean.exp_avg_sq', size).slice(), logStd: need('prior.log_std.exp_avg_sq', size).slice(), ...factorMoment('prior.factors.exp_avg_sq') },
+      first: {
+        mean: need('prior.mean.exp_avg', size).slice(),
+        logStd: need('prior.log_std.exp_avg', size).slice(),
+        ...factorMoment('prior.factors.exp_avg'),
+      },
+      second: {
+        mean: need('prior.mean.exp_avg_sq', size).slice(),
+        logStd: need('prior.log_std.exp_avg_sq', size).slice(),
+        ...factorMoment('prior.factors.exp_avg_sq'),
+      },
     },
   };
 }

@@ -20,7 +20,10 @@ export interface FlowEngineStart {
  * or EngineOptions.initialParams' dense weights factorized), the learned prior (its given
  * start, or the paper's target), the warm-up. Throws naming the field that is wrong.
  */
-export function flowEngineStart(options: EngineOptions & { readonly flow?: FlowEngineOptions }, engine: string): FlowEngineStart {
+export function flowEngineStart(
+  options: EngineOptions & { readonly flow?: FlowEngineOptions },
+  engine: string,
+): FlowEngineStart {
   const arch = options.architecture;
   if (arch.parametrization !== 'lu') {
     throw new InvertscopeError(
@@ -32,24 +35,30 @@ export function flowEngineStart(options: EngineOptions & { readonly flow?: FlowE
   const flow = options.flow ?? DEFAULT_FLOW_ENGINE_OPTIONS;
   const n = arch.width;
   const classes = flow.classes ?? 10;
-  if (!(flow.boundarySurrogate >= 0)) throw new RangeError(`${engine}: boundarySurrogate must be ≥ 0, got ${flow.boundarySurrogate}`);
+  if (!(flow.boundarySurrogate >= 0))
+    throw new RangeError(`${engine}: boundarySurrogate must be ≥ 0, got ${flow.boundarySurrogate}`);
   const warmupSteps = flow.warmupSteps ?? DEFAULT_FLOW_ENGINE_OPTIONS.warmupSteps ?? 0;
-  if (!(Number.isInteger(warmupSteps) && warmupSteps >= 0)) throw new RangeError(`${engine}: warmupSteps must be an integer ≥ 0, got ${warmupSteps}`);
+  if (!(Number.isInteger(warmupSteps) && warmupSteps >= 0))
+    throw new RangeError(`${engine}: warmupSteps must be an integer ≥ 0, got ${warmupSteps}`);
   if (flow.cosineSteps !== undefined && !(Number.isInteger(flow.cosineSteps) && flow.cosineSteps >= 1)) {
     throw new RangeError(`${engine}: cosineSteps must be a positive integer, got ${flow.cosineSteps}`);
   }
-  const layers: readonly LuLayer[] = flow.initialLayers ?? options.initialParams.weights.map((w, l) => luFromDense(w, n, `layer ${l}`));
-  if (layers.length !== arch.layers.length) throw new RangeError(`${engine}: ${layers.length} LU layers for an architecture of ${arch.layers.length}`);
+  const layers: readonly LuLayer[] =
+    flow.initialLayers ?? options.initialParams.weights.map((w, l) => luFromDense(w, n, `layer ${l}`));
+  if (layers.length !== arch.layers.length)
+    throw new RangeError(`${engine}: ${layers.length} LU layers for an architecture of ${arch.layers.length}`);
   layers.forEach((layer, l) => {
     validateLuLayer(layer, `${engine} layer ${l}`);
-    if (layer.width !== n) throw new RangeError(`${engine} layer ${l}: width ${layer.width}, the architecture's is ${n}`);
+    if (layer.width !== n)
+      throw new RangeError(`${engine} layer ${l}: width ${layer.width}, the architecture's is ${n}`);
   });
   let prior: FlowEngineStart['prior'] = null;
   if (flow.prior === 'class') {
     const given = flow.initialPrior ?? classPriorFromPaper(classes, n);
     if (given.kind !== 'class') throw new RangeError(`${engine}: initialPrior must be a class prior for prior 'class'`);
     validateFlowPrior(given, n, engine);
-    if (given.classes !== classes) throw new RangeError(`${engine}: initialPrior has ${given.classes} classes, expected ${classes}`);
+    if (given.classes !== classes)
+      throw new RangeError(`${engine}: initialPrior has ${given.classes} classes, expected ${classes}`);
     prior = given;
   }
   return { flow, classes, layers, prior, warmupSteps };

@@ -22,7 +22,12 @@ export interface FlowLayerTraining {
  *   flowLayerTraining(arch25, 'gaussianize', 16);        // diagonal: 0..15 and 17..24; frozen: 0..15
  *   flowLayerTraining(arch25, 'gaussianize', 16, true);  // diagonal: 0..15; frozen: 0..15
  */
-export function flowLayerTraining(arch: Architecture, init: FlowInit, kinkLayers: number, denseAfterWhitening = false): FlowLayerTraining {
+export function flowLayerTraining(
+  arch: Architecture,
+  init: FlowInit,
+  kinkLayers: number,
+  denseAfterWhitening = false,
+): FlowLayerTraining {
   if (init !== 'gaussianize') return { diagonalLayers: [], frozenLayers: [] };
   const all = arch.layers.map((_, l) => l);
   const diagonal = denseAfterWhitening ? all.filter((l) => l < kinkLayers) : all.filter((l) => l !== kinkLayers);

@@ -21,7 +21,13 @@ import { lowRankCorrection, priorLogStdAt, priorMeanAt, priorRank } from './flow
  * statement of the objective; the engines implement it and are tested against it.
  */
 /** The latent term of one output row (float64). */
-export function flowLatentNll(z: ArrayLike<number>, label: number, prior: FlowPrior, offset = 0, n = z.length - offset): number {
+export function flowLatentNll(
+  z: ArrayLike<number>,
+  label: number,
+  prior: FlowPrior,
+  offset = 0,
+  n = z.length - offset,
+): number {
   const k = priorRank(prior);
   const u = k > 0 ? new Float64Array(n) : null;
   const invStd = k > 0 ? new Float64Array(n) : null;
@@ -36,7 +42,8 @@ export function flowLatentNll(z: ArrayLike<number>, label: number, prior: FlowPr
     }
     sum += 0.5 * d * d + logStd;
   }
-  if (u && invStd && prior.kind === 'class' && prior.factors) sum += lowRankCorrection(u, prior.factors, label * k * n, invStd, k, n);
+  if (u && invStd && prior.kind === 'class' && prior.factors)
+    sum += lowRankCorrection(u, prior.factors, label * k * n, invStd, k, n);
   return sum + 0.5 * n * LOG_2PI;
 }
 

@@ -16,13 +16,13 @@ import { cholesky } from './cholesky';
 export type FlowPrior =
   | { readonly kind: 'paper' }
   | {
-    readonly kind: 'class';
-    readonly classes: number;
-    readonly mean: Float32Array;
-    readonly logStd: Float32Array;
-    readonly rank?: number;
-    readonly factors?: Float32Array;
-  };
+      readonly kind: 'class';
+      readonly classes: number;
+      readonly mean: Float32Array;
+      readonly logStd: Float32Array;
+      readonly rank?: number;
+      readonly factors?: Float32Array;
+    };
 
 export type FlowPriorKind = FlowPrior['kind'];
 export type ClassPrior = Extract<FlowPrior, { kind: 'class' }>;
@@ -58,9 +58,18 @@ export function priorLogStdAt(prior: FlowPrior, label: number, j: number, n: num
  * z = μ_a + T·(σ_a ⊙ ε + F_aᵀ η), ε ~ N(0, I_n) drawn first, then η ~ N(0, I_k)
  * (so a diagonal prior draws exactly what it drew before low-rank priors existed).
  */
-export function drawPriorLatent(prior: FlowPrior, label: number, temperature: number, rng: Rng, out: Float64Array, offset: number, n: number): void {
+export function drawPriorLatent(
+  prior: FlowPrior,
+  label: number,
+  temperature: number,
+  rng: Rng,
+  out: Float64Array,
+  offset: number,
+  n: number,
+): void {
   for (let j = 0; j < n; j++) {
-    out[offset + j] = priorMeanAt(prior, label, j, n) + temperature * Math.exp(priorLogStdAt(prior, label, j, n)) * rng.normal();
+    out[offset + j] =
+      priorMeanAt(prior, label, j, n) + temperature * Math.exp(priorLogStdAt(prior, label, j, n)) * rng.normal();
   }
   const k = priorRank(prior);
   if (k === 0 || prior.kind !== 'class' || !prior.factors) return;
@@ -80,7 +89,14 @@ export function drawPriorLatent(prior: FlowPrior, label: number, temperature: nu
  *   ln det Σ = 2 Σ ln σ_j + ln det M    (matrix determinant lemma)
  * so this returns −½ vᵀM⁻¹v + ½ ln det M.
  */
-export function lowRankCorrection(u: Float64Array, factors: Float32Array, row0: number, invStd: Float64Array, k: number, n: number): number {
+export function lowRankCorrection(
+  u: Float64Array,
+  factors: Float32Array,
+  row0: number,
+  invStd: Float64Array,
+  k: number,
+  n: number,
+): number {
   const w = new Float64Array(k * n);
   for (let i = 0; i < k; i++) for (let j = 0; j < n; j++) w[i * n + j] = factors[row0 + i * n + j] * invStd[j];
   const m = new Float64Array(k * k);
@@ -114,9 +130,11 @@ export function lowRankCorrection(u: Float64Array, factors: Float32Array, row0: 
 export function validateFlowPrior(prior: FlowPrior, n: number, where: string): void {
   if (prior.kind === 'paper') return;
   const { classes } = prior;
-  if (!Number.isSafeInteger(classes) || classes < 1) throw new RangeError(`${where}: prior.classes must be a positive integer, got ${classes}`);
+  if (!Number.isSafeInteger(classes) || classes < 1)
+    throw new RangeError(`${where}: prior.classes must be a positive integer, got ${classes}`);
   const check = (field: string, values: Float32Array, length: number, shape: string) => {
-    if (values.length !== length) throw new RangeError(`${where}: prior.${field} must hold ${shape} = ${length} numbers, got ${values.length}`);
+    if (values.length !== length)
+      throw new RangeError(`${where}: prior.${field} must hold ${shape} = ${length} numbers, got ${values.length}`);
     const bad = values.findIndex((v) => !Number.isFinite(v));
     if (bad >= 0) throw new RangeError(`${where}: prior.${field}[${bad}] is ${values[bad]}`);
   };

@@ -61,20 +61,31 @@ export const DRAWS = 2;
  * @example
  *   const { model } = gaussianizeFlow(arch25, split.train, { kinkLayers: 16, ridge: 0.003, seed: 0 });
  */
-export function gaussianizeFlow(arch: Architecture, data: FlowInitData, options: GaussianizeOptions): { model: FlowModel; report: FlowInitReport } {
+export function gaussianizeFlow(
+  arch: Architecture,
+  data: FlowInitData,
+  options: GaussianizeOptions,
+): { model: FlowModel; report: FlowInitReport } {
   const n = arch.width;
   const L = arch.layers.length;
   const count = data.count;
   const k1 = options.kinkLayers;
   const k2 = L - 1 - k1;
   const slope = arch.negativeSlope;
-  if (!(Number.isInteger(k1) && k1 >= 0 && k2 >= 1)) throw new RangeError(`gaussianizeFlow: kinkLayers must be an integer in 0..${L - 2}, got ${k1}`);
+  if (!(Number.isInteger(k1) && k1 >= 0 && k2 >= 1))
+    throw new RangeError(`gaussianizeFlow: kinkLayers must be an integer in 0..${L - 2}, got ${k1}`);
   arch.layers.forEach((layer, l) => {
-    if (layer.activation !== (l < L - 1)) throw new RangeError(`gaussianizeFlow: every layer but the last needs a LeakyReLU (layer ${l + 1} ${layer.activation ? 'has' : 'has none'})`);
+    if (layer.activation !== l < L - 1)
+      throw new RangeError(
+        `gaussianizeFlow: every layer but the last needs a LeakyReLU (layer ${l + 1} ${layer.activation ? 'has' : 'has none'})`,
+      );
   });
   if (!(slope < 1)) throw new RangeError(`gaussianizeFlow: the LeakyReLU slope must be below 1, got ${slope}`);
   if (!(options.ridge >= 0)) throw new RangeError(`gaussianizeFlow: ridge must be ≥ 0, got ${options.ridge}`);
-  if (data.images.length < count * n) throw new RangeError(`gaussianizeFlow: ${count} images of ${n} pixels need ${count * n} values, got ${data.images.length}`);
+  if (data.images.length < count * n)
+    throw new RangeError(
+      `gaussianizeFlow: ${count} images of ${n} pixels need ${count * n} values, got ${data.images.length}`,
+    );
 
   const layers: LuLayer[] = [];
   const biases: Float32Array[] = [];
@@ -134,9 +145,10 @@ export function gaussianizeFlow(arch: Architecture, data: FlowInitData, options:
   applyKinkLayers(white, rows, n, round2, slope);
   const labelOf = (r: number) => data.labels[r % count];
   const rank = options.priorRank ?? 0;
-  const prior: FlowPrior = rank > 0
-    ? fitLowRankPrior(white, rows, n, labelOf, data.classes, rank)
-    : { kind: 'class', classes: data.classes, ...classMoments(white, rows, n, labelOf, data.classes) };
+  const prior: FlowPrior =
+    rank > 0
+      ? fitLowRankPrior(white, rows, n, labelOf, data.classes, rank)
+      : { kind: 'class', classes: data.classes, ...classMoments(white, rows, n, labelOf, data.classes) };
   return { model: { architecture: arch, layers, biases, prior }, report: { kinkedFraction } };
 }
 
@@ -146,7 +158,12 @@ export function gaussianizeFlow(arch: Architecture, data: FlowInitData, options:
  * map is linear within each cell, so both are exact integrals over each level.
  */
 function expectedFeatures(
-  images: ArrayLike<number>, count: number, n: number, pixels: CellDensity, round1: ReadonlyArray<{ weight: Float64Array; bias: Float64Array }>, slope: number,
+  images: ArrayLike<number>,
+  count: number,
+  n: number,
+  pixels: CellDensity,
+  round1: ReadonlyArray<{ weight: Float64Array; bias: Float64Array }>,
+  slope: number,
 ): { mean: Float64Array; noise: Float64Array } {
   const cells = pixels.cells;
   const perLevel = cells / PIXEL_LEVELS;
@@ -158,9 +175,11 @@ function expectedFeatures(
   const levelVar = new Float64Array(PIXEL_LEVELS * n);
   for (let k = 0; k < PIXEL_LEVELS; k++) {
     for (let j = 0; j < n; j++) {
-      let m1 = 0, m2 = 0;
+      let m1 = 0,
+        m2 = 0;
       for (let c = k * perLevel; c < (k + 1) * perLevel; c++) {
-        const a = g[c * n + j], b = g[(c + 1) * n + j];
+        const a = g[c * n + j],
+          b = g[(c + 1) * n + j];
         m1 += (a + b) / 2;
         m2 += (a * a + a * b + b * b) / 3;
       }
@@ -183,7 +202,13 @@ function expectedFeatures(
 }
 
 /** Per class, the mean and log standard deviation of each value (rows × n). */
-function classMoments(values: Float64Array, rows: number, n: number, label: (r: number) => number, classes: number): { mean: Float32Array; logStd: Float32Array } {
+function classMoments(
+  values: Float64Array,
+  rows: number,
+  n: number,
+  label: (r: number) => number,
+  classes: number,
+): { mean: Float32Array; logStd: Float32Array } {
   const sum = new Float64Array(classes * n);
   const sumSq = new Float64Array(classes * n);
   const size = new Float64Array(classes);
@@ -192,7 +217,9 @@ function classMoments(values: Float64Array, rows: number, n: number, label: (r: 
     size[a]++;
     for (let j = 0; j < n; j++) sum[a * n + j] += values[r * n + j];
   }
-  for (let a = 0; a < classes; a++) if (size[a] < 2) throw new RangeError(`gaussianizeFlow: class ${a} has ${size[a]} images; the prior needs at least 2`);
+  for (let a = 0; a < classes; a++)
+    if (size[a] < 2)
+      throw new RangeError(`gaussianizeFlow: class ${a} has ${size[a]} images; the prior needs at least 2`);
   for (let k = 0; k < classes * n; k++) sum[k] /= size[Math.floor(k / n)];
   for (let r = 0; r < rows; r++) {
     const a = label(r);

@@ -75,7 +75,11 @@ const BOUNDARY_LEVELS = [1, 2, 4, 8, 16, 32, 64, 96, 128, 160, 192, 224, 240, 24
  *   const { model } = initializeFlow(customArchitecture({ depth: 4, activation: true, parametrization: 'lu' }), split.train, { prior: 'paper', seed: 0 });
  *   // model.layers, model.biases, model.prior: pass to the engine as its start
  */
-export function initializeFlow(arch: Architecture, data: FlowInitData, options: FlowInitOptions): { model: FlowModel; report: FlowInitReport } {
+export function initializeFlow(
+  arch: Architecture,
+  data: FlowInitData,
+  options: FlowInitOptions,
+): { model: FlowModel; report: FlowInitReport } {
   const n = arch.width;
   const L = arch.layers.length;
   const count = data.count;
@@ -86,12 +90,22 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
     throw new RangeError(`initializeFlow: kinkLayers must be an integer in 0..${L - 1}, got ${kinkLayers}`);
   }
   for (let l = 0; l < kinkLayers; l++) {
-    if (!arch.layers[l].activation) throw new RangeError(`initializeFlow: kink layer ${l} has no LeakyReLU; use kinkLayers ≤ ${l}`);
+    if (!arch.layers[l].activation)
+      throw new RangeError(`initializeFlow: kink layer ${l} has no LeakyReLU; use kinkLayers ≤ ${l}`);
   }
   if (!(ridge >= 0)) throw new RangeError(`initializeFlow: ridge must be ≥ 0, got ${ridge}`);
-  if (data.images.length < count * n) throw new RangeError(`initializeFlow: ${count} images of ${n} pixels need ${count * n} values, got ${data.images.length}`);
+  if (data.images.length < count * n)
+    throw new RangeError(
+      `initializeFlow: ${count} images of ${n} pixels need ${count * n} values, got ${data.images.length}`,
+    );
 
-  const dequantized = dequantizeInto(data.images, count, n, createRng(options.seed).fork('flow-init'), new Float32Array(count * n));
+  const dequantized = dequantizeInto(
+    data.images,
+    count,
+    n,
+    createRng(options.seed).fork('flow-init'),
+    new Float32Array(count * n),
+  );
   let columns: Float64Array[] = [];
   for (let j = 0; j < n; j++) {
     const c = new Float64Array(count);
@@ -100,7 +114,10 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
   }
   const B = BOUNDARY_LEVELS.length;
   let bounds: Float64Array = new Float64Array(n * B);
-  for (let j = 0; j < n; j++) BOUNDARY_LEVELS.forEach((k, b) => { bounds[j * B + b] = k / 256; });
+  for (let j = 0; j < n; j++)
+    BOUNDARY_LEVELS.forEach((k, b) => {
+      bounds[j * B + b] = k / 256;
+    });
 
   const layers: LuLayer[] = [];
   const biases: Float32Array[] = [];
@@ -114,7 +131,9 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
     bounds = stage.bounds;
   }
   const h = new Float64Array(count * n);
-  columns.forEach((c, j) => { for (let r = 0; r < count; r++) h[r * n + j] = c[r]; });
+  columns.forEach((c, j) => {
+    for (let r = 0; r < count; r++) h[r * n + j] = c[r];
+  });
   columns = [];
 
   const classes = data.classes;
@@ -144,7 +163,8 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
     // A = (I + (s − 1)·e·eᵀ)·H, H reflecting the whitened class direction v onto e = 1/√n.
     const v = matVec(cInv, offsets, n);
     const k = Math.hypot(...v);
-    let labelMean = 0, labelVar = 0;
+    let labelMean = 0,
+      labelVar = 0;
     for (let r = 0; r < count; r++) labelMean += data.labels[r] / count;
     for (let r = 0; r < count; r++) labelVar += (data.labels[r] - labelMean) ** 2 / count;
     const target = 2 * Math.sqrt(n);
@@ -160,11 +180,23 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
     const tailBias = e.map((ei) => (target - s * k) * labelMean * ei);
     if (first === L - 1) {
       const a = place(Float64Array.from(cInv));
-      dense(a, tailBias.map((t, i) => t - dot(a, i, center, n)), first);
+      dense(
+        a,
+        tailBias.map((t, i) => t - dot(a, i, center, n)),
+        first,
+      );
     } else {
-      dense(cInv, shift.map((sh, i) => sh - cInvCenter[i]), first);
+      dense(
+        cInv,
+        shift.map((sh, i) => sh - cInvCenter[i]),
+        first,
+      );
       const a = place(identity(n));
-      dense(a, tailBias.map((t, i) => t - dot(a, i, shift, n)), L - 1);
+      dense(
+        a,
+        tailBias.map((t, i) => t - dot(a, i, shift, n)),
+        L - 1,
+      );
     }
     prior = { kind: 'paper' };
     report = { kinkedFraction, classDirectionNorm: k, stretch: s };
@@ -176,10 +208,22 @@ export function initializeFlow(arch: Architecture, data: FlowInitData, options: 
       for (let j = 0; j < n; j++) mean[a * n + j] = wm[j] + outShift[j];
     }
     if (first === L - 1) {
-      dense(cInv, outShift.map((sh, i) => sh - cInvCenter[i]), first);
+      dense(
+        cInv,
+        outShift.map((sh, i) => sh - cInvCenter[i]),
+        first,
+      );
     } else {
-      dense(cInv, shift.map((sh, i) => sh - cInvCenter[i]), first);
-      dense(identity(n), outShift.map((sh, i) => sh - shift[i]), L - 1);
+      dense(
+        cInv,
+        shift.map((sh, i) => sh - cInvCenter[i]),
+        first,
+      );
+      dense(
+        identity(n),
+        outShift.map((sh, i) => sh - shift[i]),
+        L - 1,
+      );
     }
     prior = { kind: 'class', classes, mean, logStd: new Float32Array(classes * n) };
     report = { kinkedFraction };

@@ -52,7 +52,8 @@ export interface KinkFit {
 
 export function fitKinks(density: CellDensity, slope: number, kinks: number, options: KinkFitOptions = {}): KinkFit {
   if (!(slope > 0 && slope < 1)) throw new RangeError(`fitKinks: slope must be in (0, 1), got ${slope}`);
-  if (!(Number.isInteger(kinks) && kinks >= 0)) throw new RangeError(`fitKinks: kinks must be an integer ≥ 0, got ${kinks}`);
+  if (!(Number.isInteger(kinks) && kinks >= 0))
+    throw new RangeError(`fitKinks: kinks must be an integer ≥ 0, got ${kinks}`);
   const tolerance = options.tolerance ?? 1e-5;
   const maxPasses = options.maxPasses ?? 20;
   const minGain = options.minGain ?? 1e-3;
@@ -86,7 +87,10 @@ export function fitKinks(density: CellDensity, slope: number, kinks: number, opt
 export function kinkLayers(density: CellDensity, fit: KinkFit): Array<{ weight: Float64Array; bias: Float64Array }> {
   const { columns, cells } = density;
   const kinks = fit.slots[0]?.length ?? 0;
-  const layers = Array.from({ length: kinks }, () => ({ weight: new Float64Array(columns), bias: new Float64Array(columns) }));
+  const layers = Array.from({ length: kinks }, () => ({
+    weight: new Float64Array(columns),
+    bias: new Float64Array(columns),
+  }));
   const g = new Float64Array(cells + 1);
   const a = fit.slope;
   for (let j = 0; j < columns; j++) {
@@ -94,13 +98,14 @@ export function kinkLayers(density: CellDensity, fit: KinkFit): Array<{ weight: 
     const mass = density.mass.subarray(j * cells, (j + 1) * cells);
     let increasing = true;
     fit.slots[j].forEach((slot, l) => {
-      let sign = increasing === (slot.side > 0) ? 1 : -1;
+      let sign = increasing === slot.side > 0 ? 1 : -1;
       let t = g[slot.edge];
       if (!slot.active) {
         t = Math.min(g[0], g[cells]) - 1;
         sign = 1;
       }
-      let m1 = 0, m2 = 0;
+      let m1 = 0,
+        m2 = 0;
       let prev = leaky(sign * (g[0] - t), a);
       for (let c = 0; c < cells; c++) {
         const next = leaky(sign * (g[c + 1] - t), a);
@@ -121,7 +126,13 @@ export function kinkLayers(density: CellDensity, fit: KinkFit): Array<{ weight: 
 }
 
 /** Values (count × n, row-major) through diagonal layers and their LeakyReLU, in place. */
-export function applyKinkLayers(values: Float64Array, count: number, n: number, layers: ReadonlyArray<{ weight: Float64Array; bias: Float64Array }>, slope: number): Float64Array {
+export function applyKinkLayers(
+  values: Float64Array,
+  count: number,
+  n: number,
+  layers: ReadonlyArray<{ weight: Float64Array; bias: Float64Array }>,
+  slope: number,
+): Float64Array {
   for (const { weight, bias } of layers) {
     for (let r = 0; r < count; r++) {
       for (let j = 0; j < n; j++) values[r * n + j] = leaky(weight[j] * values[r * n + j] + bias[j], slope);
@@ -147,7 +158,10 @@ class KinkColumn {
   slots: KinkSlot[] = [];
   private readonly logSlope: number;
 
-  constructor(private readonly cells: number, private readonly slope: number) {
+  constructor(
+    private readonly cells: number,
+    private readonly slope: number,
+  ) {
     this.f = new Float64Array(cells + 1);
     this.below = new Float64Array(cells + 1);
     this.s1 = new Float64Array(cells + 1);
@@ -172,9 +186,11 @@ class KinkColumn {
 
   private moments(shift: number): [number, number] {
     const { f, mass } = this;
-    let m1 = 0, m2 = 0;
+    let m1 = 0,
+      m2 = 0;
     for (let c = 0; c < this.cells; c++) {
-      const a = f[c] - shift, b = f[c + 1] - shift;
+      const a = f[c] - shift,
+        b = f[c + 1] - shift;
       m1 += (mass[c] * (a + b)) / 2;
       m2 += (mass[c] * (a * a + a * b + b * b)) / 3;
     }
@@ -206,14 +222,19 @@ class KinkColumn {
     const current = this.score();
     const [mean] = this.moments(0);
     for (let c = 0; c < cells; c++) {
-      const a = f[c] - mean, b = f[c + 1] - mean;
+      const a = f[c] - mean,
+        b = f[c + 1] - mean;
       s1[c + 1] = s1[c] + (mass[c] * (a + b)) / 2;
       s2[c + 1] = s2[c] + (mass[c] * (a * a + a * b + b * b)) / 3;
     }
-    const W = below[cells], S1 = s1[cells], S2 = s2[cells];
+    const W = below[cells],
+      S1 = s1[cells],
+      S2 = s2[cells];
     const base = this.negatives();
     const al = this.slope;
-    let best = -Infinity, bestEdge = 0, bestSide: 1 | -1 = 1;
+    let best = -Infinity,
+      bestEdge = 0,
+      bestSide: 1 | -1 = 1;
     for (let e = 0; e <= cells; e++) {
       const t = f[e] - mean;
       for (const side of [1, -1] as const) {
@@ -223,7 +244,11 @@ class KinkColumn {
         const n1 = S1 - s1n + al * s1n + (1 - al) * t * wn;
         const n2 = S2 - s2n + al * al * s2n + 2 * al * (1 - al) * t * s1n + (1 - al) * (1 - al) * t * t * wn;
         const sc = -0.5 * (LOG_2PI_E + Math.log(Math.max(n2 - n1 * n1, 1e-300))) + this.logSlope * (base + wn);
-        if (sc > best) { best = sc; bestEdge = e; bestSide = side; }
+        if (sc > best) {
+          best = sc;
+          bestEdge = e;
+          bestSide = side;
+        }
       }
     }
     const slot: KinkSlot = { edge: bestEdge, side: bestSide, active: best > current + minGain };

@@ -35,7 +35,13 @@ export interface KinkStage {
   readonly kinkedFraction: number;
 }
 
-export function kinkStage(columns: readonly Float64Array[], count: number, bounds: Float64Array, boundaryCount: number, slope: number): KinkStage {
+export function kinkStage(
+  columns: readonly Float64Array[],
+  count: number,
+  bounds: Float64Array,
+  boundaryCount: number,
+  slope: number,
+): KinkStage {
   const n = columns.length;
   const logSlope = Math.log(slope);
   const weight = new Float64Array(n);
@@ -87,7 +93,13 @@ export function kinkStage(columns: readonly Float64Array[], count: number, bound
  * scores the values as they are. Sums are taken about the first value, which
  * keeps the variance accurate when the mean is large.
  */
-function gaussianScore(h: Float64Array, count: number, kink: { t: number; o: number } | null, slope: number, logSlope: number): { score: number; variance: number } {
+function gaussianScore(
+  h: Float64Array,
+  count: number,
+  kink: { t: number; o: number } | null,
+  slope: number,
+  logSlope: number,
+): { score: number; variance: number } {
   const map = (x: number) => (kink === null ? x : leaky(kink.o * (x - kink.t), slope));
   const shift = map(h[0]);
   let sum = 0;

@@ -36,7 +36,11 @@ export function luFromDense(w: ArrayLike<number>, n: number, name = 'W'): LuLaye
       const v = f.lu[i * n + j];
       if (i === j) {
         if (v === 0 || !Number.isFinite(v)) {
-          throw new InvertscopeError('NUMERIC', `luFromDense: ${name} (${n}×${n}) is singular: pivot u[${i},${i}] = ${v}`, { field: name, value: { column: i } });
+          throw new InvertscopeError(
+            'NUMERIC',
+            `luFromDense: ${name} (${n}×${n}) is singular: pivot u[${i},${i}] = ${v}`,
+            { field: name, value: { column: i } },
+          );
         }
         packed[i * n + i] = Math.log(Math.abs(v));
         sign[i] = v > 0 ? 1 : -1;

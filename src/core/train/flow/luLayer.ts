@@ -53,7 +53,12 @@ export function validateLuLayer(layer: LuLayer, where: string): void {
 
 /** The layer with L = I, U = I, P = I: W = I. */
 export function identityLuLayer(n: number): LuLayer {
-  return { width: n, packed: new Float32Array(n * n), sign: new Float32Array(n).fill(1), perm: Int32Array.from({ length: n }, (_, i) => i) };
+  return {
+    width: n,
+    packed: new Float32Array(n * n),
+    sign: new Float32Array(n).fill(1),
+    perm: Int32Array.from({ length: n }, (_, i) => i),
+  };
 }
 
 /** The diagonal layer W = diag(weight) (P = I, L = I, U = W). */
@@ -76,7 +81,8 @@ export function diagonalLuLayer(weight: ArrayLike<number>): LuLayer {
  *   lowerTriangularLuLayer(Float64Array.from([2, 0, 1, -4]), 2);  // packed [ln 2, 0, 0.5, ln 4], sign [1, -1]
  */
 export function lowerTriangularLuLayer(w: ArrayLike<number>, n: number): LuLayer {
-  if (w.length !== n * n) throw new RangeError(`lowerTriangularLuLayer: w must hold ${n}×${n} numbers, got ${w.length}`);
+  if (w.length !== n * n)
+    throw new RangeError(`lowerTriangularLuLayer: w must hold ${n}×${n} numbers, got ${w.length}`);
   const packed = new Float32Array(n * n);
   const sign = new Float32Array(n);
   for (let j = 0; j < n; j++) {

@@ -31,7 +31,10 @@ export function luSolve(layer: LuLayer, bias: ArrayLike<number>, a: ArrayLike<nu
     }
     for (let i = 0; i < n; i++) {
       if (!Number.isFinite(out[o + i])) {
-        throw new InvertscopeError('NUMERIC', `luSolve: row ${r} overflowed (x[${i}] = ${out[o + i]}); the layer is too ill-conditioned for this input`);
+        throw new InvertscopeError(
+          'NUMERIC',
+          `luSolve: row ${r} overflowed (x[${i}] = ${out[o + i]}); the layer is too ill-conditioned for this input`,
+        );
       }
     }
   }

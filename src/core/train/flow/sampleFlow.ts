@@ -29,7 +29,8 @@ export function sampleFlow(model: FlowModel, labels: ArrayLike<number>, temperat
   const latents = new Float64Array(count * n);
   for (let r = 0; r < count; r++) {
     const a = labels[r];
-    if (!(Number.isInteger(a) && a >= 0 && a < classes)) throw new RangeError(`sampleFlow: labels[${r}] = ${a} is not a class of the prior`);
+    if (!(Number.isInteger(a) && a >= 0 && a < classes))
+      throw new RangeError(`sampleFlow: labels[${r}] = ${a} is not a class of the prior`);
     drawPriorLatent(model.prior, a, temperature, rng, latents, r * n, n);
   }
   return { latents, images: flowInverse(model, latents, count) };

@@ -36,7 +36,12 @@ export function writeAdamCommand(cmd: Float64Array, rate: number, t: number): vo
 /** The kernels' Adam arguments in their order: β1, 1 − β1, β2, 1 − β2, stepSize, 1/√(1 − β2^t), ε. */
 export function readAdamCommand(cmd: Float64Array): number[] {
   return [
-    cmd[STEP_SLOT.beta1], cmd[STEP_SLOT.oneMinusBeta1], cmd[STEP_SLOT.beta2], cmd[STEP_SLOT.oneMinusBeta2],
-    cmd[STEP_SLOT.stepSize], cmd[STEP_SLOT.invBc2Sqrt], cmd[STEP_SLOT.epsilon],
+    cmd[STEP_SLOT.beta1],
+    cmd[STEP_SLOT.oneMinusBeta1],
+    cmd[STEP_SLOT.beta2],
+    cmd[STEP_SLOT.oneMinusBeta2],
+    cmd[STEP_SLOT.stepSize],
+    cmd[STEP_SLOT.invBc2Sqrt],
+    cmd[STEP_SLOT.epsilon],
   ];
 }

@@ -76,7 +76,10 @@ function tensorSet(heap: WasmHeap, layers: number, width: number): TensorOffsets
 
 /** Allocates every buffer once; nothing is allocated per step. */
 export function allocateDenseLayout(
-  heap: WasmHeap, architecture: Architecture, maxBatch: number, threads: number,
+  heap: WasmHeap,
+  architecture: Architecture,
+  maxBatch: number,
+  threads: number,
   workspaceBytes: (k: number, cols: number) => number,
 ): DenseLayout {
   const width = architecture.width;

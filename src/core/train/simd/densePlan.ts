@@ -58,7 +58,14 @@ export const LOSS_CHUNK = 8;
  * @example
  *   guidedChunks(100, 2, 5, 10); // [0, 25, 45, 60, 70, 80, 90, 100]
  */
-export function guidedChunks(total: number, threads: number, align: number, minCost: number, maxSize = Infinity, rowCost: (row: number) => number = () => 1): number[] {
+export function guidedChunks(
+  total: number,
+  threads: number,
+  align: number,
+  minCost: number,
+  maxSize = Infinity,
+  rowCost: (row: number) => number = () => 1,
+): number[] {
   const prefix = new Float64Array(total + 1);
   for (let i = 0; i < total; i++) prefix[i + 1] = prefix[i] + rowCost(i);
   const bounds = [0];
@@ -66,7 +73,8 @@ export function guidedChunks(total: number, threads: number, align: number, minC
   while (position < total) {
     const target = Math.max(minCost, (prefix[total] - prefix[position]) / (2 * threads));
     let end = Math.min(total, position + align);
-    while (end < total && end - position + align <= maxSize && prefix[end] - prefix[position] < target) end = Math.min(total, end + align);
+    while (end < total && end - position + align <= maxSize && prefix[end] - prefix[position] < target)
+      end = Math.min(total, end + align);
     bounds.push(end);
     position = end;
   }
@@ -80,7 +88,7 @@ function items(kind: ItemKind, layer: number, bounds: number[]): WorkItem[] {
 // Within a phase, the items of one kind and layer stay together (a thread packs that
 // product's right operand once, and claims move forward through the list), largest first.
 function group(...kinds: WorkItem[][]): Phase {
-  return kinds.flatMap((list) => [...list].sort((a, b) => (b.end - b.begin) - (a.end - a.begin)));
+  return kinds.flatMap((list) => [...list].sort((a, b) => b.end - b.begin - (a.end - a.begin)));
 }
 
 export function createDensePlan(width: number, layers: number, threads: number): DensePlan {

@@ -78,11 +78,29 @@ class DenseStep {
     for (let i = this.claim(phase); i * LOSS_CHUNK < n; i = this.claim(phase)) {
       const s0 = i * LOSS_CHUNK;
       const s1 = Math.min(n, s0 + LOSS_CHUNK);
-      k.seedLoss(layout.outputs[last], n, layout.width, s0, s1, layout.labels, this.context.command[DENSE_SLOT.nllConstant],
-        layout.parts, train ? grad : 0, 1 / n);
+      k.seedLoss(
+        layout.outputs[last],
+        n,
+        layout.width,
+        s0,
+        s1,
+        layout.labels,
+        this.context.command[DENSE_SLOT.nllConstant],
+        layout.parts,
+        train ? grad : 0,
+        1 / n,
+      );
       if (train && layout.activations[last]) {
         // These samples' columns only: the pointers start at column s0.
-        k.leakyReluBackward(grad + s0 * 4, layout.outputs[last] + s0 * 4, n, 0, layout.width, s1 - s0, layout.negativeSlope);
+        k.leakyReluBackward(
+          grad + s0 * 4,
+          layout.outputs[last] + s0 * 4,
+          n,
+          0,
+          layout.width,
+          s1 - s0,
+          layout.negativeSlope,
+        );
       }
     }
   }
@@ -94,7 +112,9 @@ class DenseStep {
 
   /** Layer l's input: the batch-major images for layer 0, else the previous output (feature-major). */
   private input(layer: number): { offset: number; batchMajor: boolean } {
-    return layer === 0 ? { offset: this.layout.images, batchMajor: true } : { offset: this.layout.outputs[layer - 1], batchMajor: false };
+    return layer === 0
+      ? { offset: this.layout.images, batchMajor: true }
+      : { offset: this.layout.outputs[layer - 1], batchMajor: false };
   }
 
   private execute(item: WorkItem, phase: number): void {
@@ -124,8 +144,21 @@ class DenseStep {
           this.packedProduct = phase;
         }
         const out = this.grad(l - 1);
-        k.sgemmPacked(SGEMM.TRANS_A, width, params.weights[l], width, out, n, item.begin, item.end, 0, n, buffers.productWork);
-        if (layout.activations[l - 1]) k.leakyReluBackward(out, layout.outputs[l - 1], n, item.begin, item.end, n, layout.negativeSlope);
+        k.sgemmPacked(
+          SGEMM.TRANS_A,
+          width,
+          params.weights[l],
+          width,
+          out,
+          n,
+          item.begin,
+          item.end,
+          0,
+          n,
+          buffers.productWork,
+        );
+        if (layout.activations[l - 1])
+          k.leakyReluBackward(out, layout.outputs[l - 1], n, item.begin, item.end, n, layout.negativeSlope);
         return;
       }
       case ITEM.weightGrad: {
@@ -140,14 +173,42 @@ class DenseStep {
         }
         const rows = item.end - item.begin;
         const grad = this.grad(l);
-        k.sgemmPacked(0, n, grad, n, buffers.weightGrad - item.begin * width * 4, width, item.begin, item.end, 0, width, buffers.updateWork);
+        k.sgemmPacked(
+          0,
+          n,
+          grad,
+          n,
+          buffers.weightGrad - item.begin * width * 4,
+          width,
+          item.begin,
+          item.end,
+          0,
+          width,
+          buffers.updateWork,
+        );
         k.biasGradRows(grad, n, item.begin, item.end, n, buffers.biasGrad - item.begin * 4);
         const row = item.begin * width * 4;
-        this.adam(params.weights[l] + row, layout.firstMoment.weights[l] + row, layout.secondMoment.weights[l] + row,
-          width, buffers.weightGrad, width, rows, width);
+        this.adam(
+          params.weights[l] + row,
+          layout.firstMoment.weights[l] + row,
+          layout.secondMoment.weights[l] + row,
+          width,
+          buffers.weightGrad,
+          width,
+          rows,
+          width,
+        );
         const bias = item.begin * 4;
-        this.adam(params.biases[l] + bias, layout.firstMoment.biases[l] + bias, layout.secondMoment.biases[l] + bias,
-          rows, buffers.biasGrad, rows, 1, rows);
+        this.adam(
+          params.biases[l] + bias,
+          layout.firstMoment.biases[l] + bias,
+          layout.secondMoment.biases[l] + bias,
+          rows,
+          buffers.biasGrad,
+          rows,
+          1,
+          rows,
+        );
         return;
       }
     }

@@ -91,8 +91,14 @@ export function panelCount(batch: number): number {
 
 /** Allocates every buffer; nothing is allocated per step. */
 export function allocateFlowLayout(
-  heap: WasmHeap, blocks: readonly FlowBlock[], width: number, maxBatch: number, classes: number | null, threads: number,
-  workspaceBytes: (k: number) => number, counterCount: number,
+  heap: WasmHeap,
+  blocks: readonly FlowBlock[],
+  width: number,
+  maxBatch: number,
+  classes: number | null,
+  threads: number,
+  workspaceBytes: (k: number) => number,
+  counterCount: number,
 ): FlowLayout {
   const n = width;
   const controlOffset = heap.alloc(CONTROL_BYTES);
@@ -118,14 +124,22 @@ export function allocateFlowLayout(
       y: block.slope === null ? a : heap.alloc(activation),
     };
   });
-  const prior = classes === null ? null : (() => {
-    const table = classes * n * 4;
-    return {
-      classes,
-      mean: heap.alloc(table), logStd: heap.alloc(table), invStd: heap.alloc(table),
-      meanFirst: heap.alloc(table), meanSecond: heap.alloc(table), logStdFirst: heap.alloc(table), logStdSecond: heap.alloc(table),
-    };
-  })();
+  const prior =
+    classes === null
+      ? null
+      : (() => {
+          const table = classes * n * 4;
+          return {
+            classes,
+            mean: heap.alloc(table),
+            logStd: heap.alloc(table),
+            invStd: heap.alloc(table),
+            meanFirst: heap.alloc(table),
+            meanSecond: heap.alloc(table),
+            logStdFirst: heap.alloc(table),
+            logStdSecond: heap.alloc(table),
+          };
+        })();
   const chunkStride = Math.ceil(n / PANEL_LANES) * PANEL_LANES;
   const actCount = blocks.filter((b) => b.slope !== null).length;
   return {

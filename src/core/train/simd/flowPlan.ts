@@ -60,13 +60,24 @@ const TILE = 5;
 const MIN_SHARE = 1 / 48;
 
 /** Chunks of [0, total) by cost, shrinking to a floor of MIN_SHARE of the whole (see guidedChunks). */
-function costChunks(total: number, align: number, rowCost: (row: number) => number, threads: number, maxRows = Infinity): number[] {
+function costChunks(
+  total: number,
+  align: number,
+  rowCost: (row: number) => number,
+  threads: number,
+  maxRows = Infinity,
+): number[] {
   let whole = 0;
   for (let i = 0; i < total; i++) whole += rowCost(i);
   return guidedChunks(total, threads, align, whole * MIN_SHARE, maxRows, rowCost);
 }
 
-function items(kind: FlowItemKind, block: number, bounds: readonly number[], rowCost: (row: number) => number): FlowItem[] {
+function items(
+  kind: FlowItemKind,
+  block: number,
+  bounds: readonly number[],
+  rowCost: (row: number) => number,
+): FlowItem[] {
   const list = bounds.slice(1).map((end, i) => ({ kind, block, begin: bounds[i], end }));
   const cost = (item: FlowItem) => {
     let sum = 0;
@@ -91,20 +102,36 @@ export function createFlowPlan(shape: FlowPlanShape): FlowPlan {
   // Cost of one row of each product: a triangle's row is as long as its tile's inner range.
   const upper = (i: number) => n - (i - (i % TILE));
   const lower = (i: number) => Math.min(n, i - (i % TILE) + TILE);
-  const product = (kind: FlowItemKind, block: number, cost: (i: number) => number) => items(kind, block, costChunks(n, TILE, cost, threads), cost);
+  const product = (kind: FlowItemKind, block: number, cost: (i: number) => number) =>
+    items(kind, block, costChunks(n, TILE, cost, threads), cost);
   const factor = (kind: FlowItemKind, block: number, cost: (i: number) => number) =>
     items(kind, block, costChunks(n, TILE, cost, threads, FLOW_CHUNK_ROWS), cost);
   const gradL = (l: number) => factor(FLOW_ITEM.gradL, l, (i) => i + 1);
   const gradU = (l: number) => factor(FLOW_ITEM.gradU, l, (i) => n - i);
-  const bias = (l: number) => items(FLOW_ITEM.bias, l, costChunks(n, TILE, () => 1, threads, FLOW_CHUNK_ROWS), () => 1);
+  const bias = (l: number) =>
+    items(
+      FLOW_ITEM.bias,
+      l,
+      costChunks(n, TILE, () => 1, threads, FLOW_CHUNK_ROWS),
+      () => 1,
+    );
 
   const panels = panelCount(shape.maxBatch);
-  const forward: FlowPhase[] = [items(FLOW_ITEM.input, 0, costChunks(panels, 1, () => 1, threads), () => 1)];
+  const forward: FlowPhase[] = [
+    items(
+      FLOW_ITEM.input,
+      0,
+      costChunks(panels, 1, () => 1, threads),
+      () => 1,
+    ),
+  ];
   for (let l = 0; l < blocks; l++) {
     forward.push(product(FLOW_ITEM.forwardU, l, upper));
     forward.push(product(FLOW_ITEM.forwardL, l, lower));
   }
-  forward.push(Array.from({ length: panels }, (_, p) => ({ kind: FLOW_ITEM.loss, block: blocks - 1, begin: p, end: p + 1 })));
+  forward.push(
+    Array.from({ length: panels }, (_, p) => ({ kind: FLOW_ITEM.loss, block: blocks - 1, begin: p, end: p + 1 })),
+  );
 
   const backward: FlowPhase[] = [];
   for (let l = blocks - 1; l >= 0; l--) {
@@ -112,7 +139,14 @@ export function createFlowPlan(shape: FlowPlanShape): FlowPlan {
       ...product(FLOW_ITEM.backwardL, l, upper),
       ...(l + 1 < blocks ? gradU(l + 1) : []),
       ...bias(l),
-      ...(l === blocks - 1 && shape.learnedPrior ? items(FLOW_ITEM.prior, blocks - 1, costChunks(n, 1, () => 1, threads, FLOW_CHUNK_ROWS), () => 1) : []),
+      ...(l === blocks - 1 && shape.learnedPrior
+        ? items(
+            FLOW_ITEM.prior,
+            blocks - 1,
+            costChunks(n, 1, () => 1, threads, FLOW_CHUNK_ROWS),
+            () => 1,
+          )
+        : []),
     ]);
     backward.push([
       ...(l > 0 ? product(FLOW_ITEM.backwardU, l, lower) : []),

@@ -7,8 +7,7 @@ import type { Architecture } from '../../model/architecture';
  * with its own work items in flowPlan, not a special case of an existing one.
  */
 export type FlowStage =
-  | { readonly kind: 'lu'; readonly layer: number }
-  | { readonly kind: 'leakyRelu'; readonly slope: number };
+  { readonly kind: 'lu'; readonly layer: number } | { readonly kind: 'leakyRelu'; readonly slope: number };
 
 /**
  * What the engine schedules: a parametrized map fused with the activation that follows it
@@ -22,7 +21,13 @@ export interface FlowBlock {
 
 export function flowStages(arch: Architecture): FlowStage[] {
   return arch.layers.flatMap((spec, layer): FlowStage[] =>
-    spec.activation ? [{ kind: 'lu', layer }, { kind: 'leakyRelu', slope: arch.negativeSlope }] : [{ kind: 'lu', layer }]);
+    spec.activation
+      ? [
+          { kind: 'lu', layer },
+          { kind: 'leakyRelu', slope: arch.negativeSlope },
+        ]
+      : [{ kind: 'lu', layer }],
+  );
 }
 
 /** Groups stages into blocks; throws a RangeError naming the stage that cannot be scheduled. */
@@ -37,7 +42,8 @@ export function flowBlocks(stages: readonly FlowStage[]): FlowBlock[] {
     if (!last || last.slope !== null || stages[i - 1]?.kind !== 'lu') {
       throw new RangeError(`simd flow engine: stage ${i} (LeakyReLU) must follow an LU layer`);
     }
-    if (!(stage.slope > 0 && stage.slope <= 1)) throw new RangeError(`simd flow engine: stage ${i} has LeakyReLU slope ${stage.slope}, expected (0, 1]`);
+    if (!(stage.slope > 0 && stage.slope <= 1))
+      throw new RangeError(`simd flow engine: stage ${i} has LeakyReLU slope ${stage.slope}, expected (0, 1]`);
     blocks[blocks.length - 1] = { ...last, slope: stage.slope };
   });
   return blocks;

@@ -1,6 +1,12 @@
 import { loadFlowKernels, type FlowKernels } from '../../wasm/flowKernels';
 import type { PoolTask, PoolTaskContext } from '../../wasm/poolTask';
-import { FLOW_COUNTER_STRIDE, panelCount, type BlockBuffers, type FlowLayout, type FlowThreadBuffers } from './flowLayout';
+import {
+  FLOW_COUNTER_STRIDE,
+  panelCount,
+  type BlockBuffers,
+  type FlowLayout,
+  type FlowThreadBuffers,
+} from './flowLayout';
 import { readAdamCommand, STEP_SLOT } from './denseCommand';
 import { createFlowPlan, FLOW_ITEM, type FlowItem, type FlowPhase, type FlowPlan } from './flowPlan';
 
@@ -49,7 +55,11 @@ class FlowStep {
     private readonly context: PoolTaskContext,
   ) {
     this.plan = createFlowPlan({
-      width: layout.width, blocks: layout.blocks.length, maxBatch: layout.maxBatch, learnedPrior: layout.prior !== null, threads: context.threadCount,
+      width: layout.width,
+      blocks: layout.blocks.length,
+      maxBatch: layout.maxBatch,
+      learnedPrior: layout.prior !== null,
+      threads: context.threadCount,
     });
     this.buffers = layout.threadBuffers[context.threadIndex];
     this.counters = new Int32Array(context.memory.buffer, layout.counters, layout.counterCount * FLOW_COUNTER_STRIDE);
@@ -78,7 +88,11 @@ class FlowStep {
   }
 
   private runPhase(phase: number, items: FlowPhase, train: boolean): void {
-    for (let i = Atomics.add(this.counters, phase * FLOW_COUNTER_STRIDE, 1); i < items.length; i = Atomics.add(this.counters, phase * FLOW_COUNTER_STRIDE, 1)) {
+    for (
+      let i = Atomics.add(this.counters, phase * FLOW_COUNTER_STRIDE, 1);
+      i < items.length;
+      i = Atomics.add(this.counters, phase * FLOW_COUNTER_STRIDE, 1)
+    ) {
       this.execute(items[i], train);
     }
   }
@@ -122,17 +136,58 @@ class FlowStep {
         if (item.begin < panels) k.toPanels(layout.images, n, count, item.begin, Math.min(item.end, panels), layout.x);
         return;
       case FLOW_ITEM.forwardU:
-        k.luForwardU(block.packed, block.sign, n, block.diag, item.begin, item.end, this.input(l), block.v, panels, buffers.work);
+        k.luForwardU(
+          block.packed,
+          block.sign,
+          n,
+          block.diag,
+          item.begin,
+          item.end,
+          this.input(l),
+          block.v,
+          panels,
+          buffers.work,
+        );
         return;
       case FLOW_ITEM.forwardL:
-        k.luForwardL(block.packed, n, item.begin, item.end, block.v, panels, block.inverse, block.bias, block.a, block.y, block.slope, buffers.work);
+        k.luForwardL(
+          block.packed,
+          n,
+          item.begin,
+          item.end,
+          block.v,
+          panels,
+          block.inverse,
+          block.bias,
+          block.a,
+          block.y,
+          block.slope,
+          buffers.work,
+        );
         return;
       case FLOW_ITEM.loss: {
         const prior = layout.prior;
-        k.flowLoss(item.begin, block.y, n, count, layout.labels, prior ? prior.classes : 0,
-          prior?.mean ?? 0, prior?.logStd ?? 0, prior?.invStd ?? 0, this.context.command[FLOW_SLOT.nllConstant],
-          layout.acts, layout.actCount, layout.parts,
-          train ? this.dw(l) : 0, block.a, block.perm, block.slope, this.coef(block), this.invTau);
+        k.flowLoss(
+          item.begin,
+          block.y,
+          n,
+          count,
+          layout.labels,
+          prior ? prior.classes : 0,
+          prior?.mean ?? 0,
+          prior?.logStd ?? 0,
+          prior?.invStd ?? 0,
+          this.context.command[FLOW_SLOT.nllConstant],
+          layout.acts,
+          layout.actCount,
+          layout.parts,
+          train ? this.dw(l) : 0,
+          block.a,
+          block.perm,
+          block.slope,
+          this.coef(block),
+          this.invTau,
+        );
         return;
       }
       case FLOW_ITEM.backwardL:
@@ -140,23 +195,93 @@ class FlowStep {
         return;
       case FLOW_ITEM.backwardU: {
         const previous = layout.blocks[l - 1];
-        k.luBackwardU(block.packed, n, block.diag, item.begin, item.end, this.dv(l), panels, count,
-          previous.a, previous.perm, this.dw(l - 1), previous.slope, this.coef(previous), this.invTau, buffers.work);
+        k.luBackwardU(
+          block.packed,
+          n,
+          block.diag,
+          item.begin,
+          item.end,
+          this.dv(l),
+          panels,
+          count,
+          previous.a,
+          previous.perm,
+          this.dw(l - 1),
+          previous.slope,
+          this.coef(previous),
+          this.invTau,
+          buffers.work,
+        );
         return;
       }
       case FLOW_ITEM.gradL:
-        k.luGradL(block.packed, block.packedFirst, block.packedSecond, n, item.begin, item.end, this.dw(l), this.columns(block.v), count,
-          buffers.chunk, layout.chunkStride, buffers.work, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        k.luGradL(
+          block.packed,
+          block.packedFirst,
+          block.packedSecond,
+          n,
+          item.begin,
+          item.end,
+          this.dw(l),
+          this.columns(block.v),
+          count,
+          buffers.chunk,
+          layout.chunkStride,
+          buffers.work,
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          a[4],
+          a[5],
+          a[6],
+        );
         return;
       case FLOW_ITEM.gradU:
-        k.luGradU(block.packed, block.packedFirst, block.packedSecond, n, block.diag, item.begin, item.end, this.dv(l), this.columns(this.input(l)), count,
-          buffers.chunk, layout.chunkStride, buffers.work, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        k.luGradU(
+          block.packed,
+          block.packedFirst,
+          block.packedSecond,
+          n,
+          block.diag,
+          item.begin,
+          item.end,
+          this.dv(l),
+          this.columns(this.input(l)),
+          count,
+          buffers.chunk,
+          layout.chunkStride,
+          buffers.work,
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          a[4],
+          a[5],
+          a[6],
+        );
         return;
       case FLOW_ITEM.bias: {
         const rows = item.end - item.begin;
         const at = item.begin * 4;
         k.biasGradPanels(this.dw(l), n, panels, block.perm, item.begin, item.end, buffers.biasGrad);
-        k.adam(block.bias + at, block.biasFirst + at, block.biasSecond + at, rows, buffers.biasGrad, rows, 1, rows, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+        k.adam(
+          block.bias + at,
+          block.biasFirst + at,
+          block.biasSecond + at,
+          rows,
+          buffers.biasGrad,
+          rows,
+          1,
+          rows,
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          a[4],
+          a[5],
+          a[6],
+        );
         return;
       }
       case FLOW_ITEM.prior: {
@@ -166,10 +291,55 @@ class FlowStep {
         const at = item.begin * 4;
         const gMean = buffers.priorGrad;
         const gLogStd = gMean + prior.classes * cols * 4;
-        k.priorGrad(block.y, n, count, layout.labels, prior.classes, prior.mean, prior.invStd, item.begin, item.end, gMean, gLogStd);
-        k.adam(prior.mean + at, prior.meanFirst + at, prior.meanSecond + at, n, gMean, cols, prior.classes, cols, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-        k.adam(prior.logStd + at, prior.logStdFirst + at, prior.logStdSecond + at, n, gLogStd, cols, prior.classes, cols, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
-        for (let c = 0; c < prior.classes; c++) k.expInto(prior.logStd, prior.invStd, c * n + item.begin, c * n + item.end, true);
+        k.priorGrad(
+          block.y,
+          n,
+          count,
+          layout.labels,
+          prior.classes,
+          prior.mean,
+          prior.invStd,
+          item.begin,
+          item.end,
+          gMean,
+          gLogStd,
+        );
+        k.adam(
+          prior.mean + at,
+          prior.meanFirst + at,
+          prior.meanSecond + at,
+          n,
+          gMean,
+          cols,
+          prior.classes,
+          cols,
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          a[4],
+          a[5],
+          a[6],
+        );
+        k.adam(
+          prior.logStd + at,
+          prior.logStdFirst + at,
+          prior.logStdSecond + at,
+          n,
+          gLogStd,
+          cols,
+          prior.classes,
+          cols,
+          a[0],
+          a[1],
+          a[2],
+          a[3],
+          a[4],
+          a[5],
+          a[6],
+        );
+        for (let c = 0; c < prior.classes; c++)
+          k.expInto(prior.logStd, prior.invStd, c * n + item.begin, c * n + item.end, true);
         return;
       }
     }

@@ -2,7 +2,11 @@ import type { BackendInfo } from '../engine';
 import { WorkerPool } from '../../wasm/workerPool';
 
 function simdBackend(threads: number): BackendInfo {
-  return { name: 'simd', description: `Invertscope WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'}`, threads };
+  return {
+    name: 'simd',
+    description: `Invertscope WebAssembly SIMD, ${threads} thread${threads === 1 ? '' : 's'}`,
+    threads,
+  };
 }
 
 /**
@@ -19,7 +23,13 @@ export abstract class PooledEngine {
   constructor(private readonly name: string) {}
 
   /** Starts the engine's worker pool: `threads` threads running taskModule's createPoolTask on `memory`. */
-  async startPool(threads: number, memory: WebAssembly.Memory, controlOffset: number, taskModule: string, taskData: unknown): Promise<void> {
+  async startPool(
+    threads: number,
+    memory: WebAssembly.Memory,
+    controlOffset: number,
+    taskModule: string,
+    taskData: unknown,
+  ): Promise<void> {
     const pool = await WorkerPool.create({ threads, memory, controlOffset, taskModule, taskData });
     this.pool = pool;
     this.backend = simdBackend(pool.threads);

@@ -25,7 +25,10 @@ const HALF_LOG_TWO_PI = 0.5 * LOG_2PI;
  * trains LU layers (flow.wasm, simdFlowEngine.ts). A step is a plan of phases that the
  * pool's threads work through together.
  */
-export async function createSimdEngine(options: CreateEngineOptions, threads = defaultThreadCount()): Promise<TrainingEngine> {
+export async function createSimdEngine(
+  options: CreateEngineOptions,
+  threads = defaultThreadCount(),
+): Promise<TrainingEngine> {
   if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
     throw new RangeError(`createSimdEngine: threads must be an integer in 1..64, got ${threads}`);
   }
@@ -39,7 +42,9 @@ export async function createSimdEngine(options: CreateEngineOptions, threads = d
   const memory = createSharedMemory(3 * parameterBytes + (4 + architecture.layers.length) * width * maxBatchSize * 4);
   const heap = new WasmHeap(memory);
   const probe = loadF32Kernels(memory, module);
-  const layout = allocateDenseLayout(heap, architecture, maxBatchSize, threads, (k, cols) => probe.sgemmWorkspaceBytes(k, cols));
+  const layout = allocateDenseLayout(heap, architecture, maxBatchSize, threads, (k, cols) =>
+    probe.sgemmWorkspaceBytes(k, cols),
+  );
   const engine = new SimdEngine(memory, layout, options.learningRate);
   engine.load(options);
   const taskData: DenseTaskData = { layout, module };
@@ -60,22 +65,30 @@ function checkCommon(options: EngineOptions): void {
 function checkOptions(options: EngineOptions): void {
   const { architecture } = options;
   if (architecture.parametrization !== 'dense') {
-    throw new Error(`simd engine: the '${architecture.parametrization}' parametrization trains with the 'flow' objective; the 'seed' objective trains dense layers only`);
+    throw new Error(
+      `simd engine: the '${architecture.parametrization}' parametrization trains with the 'flow' objective; the 'seed' objective trains dense layers only`,
+    );
   }
   if (architecture.width < 2) {
-    throw new RangeError(`simd engine: width must be at least 2 (the loss uses an unbiased variance), got ${architecture.width}`);
+    throw new RangeError(
+      `simd engine: width must be at least 2 (the loss uses an unbiased variance), got ${architecture.width}`,
+    );
   }
 }
 
 function checkShapes(what: string, params: ModelParams, layers: number, width: number): void {
   if (params.weights.length !== layers || params.biases.length !== layers) {
-    throw new RangeError(`simd engine: ${what} has ${params.weights.length} weight and ${params.biases.length} bias tensors, expected ${layers}`);
+    throw new RangeError(
+      `simd engine: ${what} has ${params.weights.length} weight and ${params.biases.length} bias tensors, expected ${layers}`,
+    );
   }
   params.weights.forEach((w, l) => {
-    if (w.length !== width * width) throw new RangeError(`simd engine: ${what}.weights[${l}] has ${w.length} values, expected ${width * width}`);
+    if (w.length !== width * width)
+      throw new RangeError(`simd engine: ${what}.weights[${l}] has ${w.length} values, expected ${width * width}`);
   });
   params.biases.forEach((b, l) => {
-    if (b.length !== width) throw new RangeError(`simd engine: ${what}.biases[${l}] has ${b.length} values, expected ${width}`);
+    if (b.length !== width)
+      throw new RangeError(`simd engine: ${what}.biases[${l}] has ${b.length} values, expected ${width}`);
   });
 }
 
@@ -98,7 +111,9 @@ class SimdEngine extends PooledEngine implements TrainingEngine {
     const state = options.initialOptimizerState;
     if (state) {
       if (!Number.isInteger(state.step) || state.step < 0) {
-        throw new RangeError(`simd engine: initialOptimizerState.step must be a non-negative integer, got ${state.step}`);
+        throw new RangeError(
+          `simd engine: initialOptimizerState.step must be a non-negative integer, got ${state.step}`,
+        );
       }
       checkShapes('initialOptimizerState.firstMoment', state.firstMoment, layers.length, width);
       checkShapes('initialOptimizerState.secondMoment', state.secondMoment, layers.length, width);
@@ -145,12 +160,17 @@ class SimdEngine extends PooledEngine implements TrainingEngine {
   private stage(images: Float32Array, labels: Uint8Array, count: number, what: string): void {
     const { width, maxBatch } = this.layout;
     if (!Number.isInteger(count) || count < 1 || count > maxBatch) {
-      throw new RangeError(`simd engine ${what}: count must be an integer in 1..${maxBatch} (maxBatchSize), got ${count}`);
+      throw new RangeError(
+        `simd engine ${what}: count must be an integer in 1..${maxBatch} (maxBatchSize), got ${count}`,
+      );
     }
     if (images.length < count * width) {
-      throw new RangeError(`simd engine ${what}: images holds ${images.length} values, expected at least ${count} × ${width}`);
+      throw new RangeError(
+        `simd engine ${what}: images holds ${images.length} values, expected at least ${count} × ${width}`,
+      );
     }
-    if (labels.length < count) throw new RangeError(`simd engine ${what}: labels holds ${labels.length} values, expected at least ${count}`);
+    if (labels.length < count)
+      throw new RangeError(`simd engine ${what}: labels holds ${labels.length} values, expected at least ${count}`);
     const buffer = this.memory.buffer;
     new Float32Array(buffer, this.layout.images, count * width).set(images.subarray(0, count * width));
     new Uint8Array(buffer, this.layout.labels, count).set(labels.subarray(0, count));

@@ -30,16 +30,23 @@ const NAME = 'simd flow engine';
  * split over the pool's threads phase by phase (flowPlan.ts). Every buffer is allocated
  * once, so memory stays flat across steps and epochs.
  */
-export async function createSimdFlowEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, threads: number): Promise<FlowTrainingEngine> {
+export async function createSimdFlowEngine(
+  options: EngineOptions & { readonly flow?: FlowEngineOptions },
+  threads: number,
+): Promise<FlowTrainingEngine> {
   const start = flowEngineStart(options, NAME);
   // Diagonal and frozen layers (a 'gaussianize' start) are applied and updated by the tfjs
   // flow engine only; trained here, they would silently become dense and trained.
   if ((start.flow.diagonalLayers?.length ?? 0) > 0 || (start.flow.frozenLayers?.length ?? 0) > 0) {
-    throw new RangeError(`${NAME}: trains every layer in full; diagonal or frozen layers (the 'gaussianize' init) need the tfjs flow engine (wasm or cpu)`);
+    throw new RangeError(
+      `${NAME}: trains every layer in full; diagonal or frozen layers (the 'gaussianize' init) need the tfjs flow engine (wasm or cpu)`,
+    );
   }
   // Its kernels hold a diagonal prior only; a low-rank one would silently lose its factors.
   if (start.prior && priorRank(start.prior) > 0) {
-    throw new RangeError(`${NAME}: its prior is diagonal; a low-rank class prior (rank ${priorRank(start.prior)}) needs the tfjs flow engine (wasm or cpu)`);
+    throw new RangeError(
+      `${NAME}: its prior is diagonal; a low-rank class prior (rank ${priorRank(start.prior)}) needs the tfjs flow engine (wasm or cpu)`,
+    );
   }
   const arch = options.architecture;
   const n = arch.width;
@@ -50,10 +57,24 @@ export async function createSimdFlowEngine(options: EngineOptions & { readonly f
   const heap = new WasmHeap(memory);
   const probe = loadFlowKernels(memory, module);
   const classes = start.prior ? start.classes : null;
-  const shape = { width: n, blocks: blocks.length, maxBatch: options.maxBatchSize, learnedPrior: classes !== null, threads };
+  const shape = {
+    width: n,
+    blocks: blocks.length,
+    maxBatch: options.maxBatchSize,
+    learnedPrior: classes !== null,
+    threads,
+  };
   const phases = createFlowPlan(shape);
-  const layout = allocateFlowLayout(heap, blocks, n, options.maxBatchSize, classes, threads, (k) => probe.flowWorkspaceBytes(k),
-    phases.forward.length + phases.backward.length);
+  const layout = allocateFlowLayout(
+    heap,
+    blocks,
+    n,
+    options.maxBatchSize,
+    classes,
+    threads,
+    (k) => probe.flowWorkspaceBytes(k),
+    phases.forward.length + phases.backward.length,
+  );
   const engine = new SimdFlowEngine(memory, layout, options, start);
   engine.load(options, start, (from, to) => {
     if (layout.prior) probe.expInto(layout.prior.logStd, layout.prior.invStd, from, to, true);
@@ -64,7 +85,8 @@ export async function createSimdFlowEngine(options: EngineOptions & { readonly f
 }
 
 function checkBiases(biases: readonly Float32Array[], layers: number): void {
-  if (biases.length !== layers) throw new RangeError(`${NAME}: initialParams has ${biases.length} biases, expected ${layers}`);
+  if (biases.length !== layers)
+    throw new RangeError(`${NAME}: initialParams has ${biases.length} biases, expected ${layers}`);
 }
 
 class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
@@ -94,16 +116,22 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
       if (!(Number.isInteger(state.step) && state.step >= 0)) {
         throw new RangeError(`${NAME}: initialOptimizerState.step must be a non-negative integer, got ${state.step}`);
       }
-      for (const [what, moment] of [['firstMoment', state.firstMoment], ['secondMoment', state.secondMoment]] as const) {
+      for (const [what, moment] of [
+        ['firstMoment', state.firstMoment],
+        ['secondMoment', state.secondMoment],
+      ] as const) {
         if (moment.weights.length !== layout.blocks.length || moment.biases.length !== layout.blocks.length) {
-          throw new RangeError(`${NAME}: initialOptimizerState.${what} has ${moment.weights.length} weight and ${moment.biases.length} bias tensors, expected ${layout.blocks.length}`);
+          throw new RangeError(
+            `${NAME}: initialOptimizerState.${what} has ${moment.weights.length} weight and ${moment.biases.length} bias tensors, expected ${layout.blocks.length}`,
+          );
         }
       }
     }
     const f32 = (offset: number, length: number) => new Float32Array(this.memory.buffer, offset, length);
     const i32 = (offset: number, length: number) => new Int32Array(this.memory.buffer, offset, length);
     const put = (offset: number, values: Float32Array, size: number, what: string) => {
-      if (values.length !== size) throw new RangeError(`${NAME}: ${what} has ${values.length} values, expected ${size}`);
+      if (values.length !== size)
+        throw new RangeError(`${NAME}: ${what} has ${values.length} values, expected ${size}`);
       f32(offset, size).set(values);
     };
     layout.blocks.forEach((block, l) => {
@@ -115,7 +143,12 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
       put(block.bias, options.initialParams.biases[l], n, `initialParams.biases[${l}]`);
       if (state) {
         put(block.packedFirst, state.firstMoment.weights[l], n * n, `initialOptimizerState.firstMoment.weights[${l}]`);
-        put(block.packedSecond, state.secondMoment.weights[l], n * n, `initialOptimizerState.secondMoment.weights[${l}]`);
+        put(
+          block.packedSecond,
+          state.secondMoment.weights[l],
+          n * n,
+          `initialOptimizerState.secondMoment.weights[${l}]`,
+        );
         put(block.biasFirst, state.firstMoment.biases[l], n, `initialOptimizerState.firstMoment.biases[${l}]`);
         put(block.biasSecond, state.secondMoment.biases[l], n, `initialOptimizerState.secondMoment.biases[${l}]`);
       }
@@ -133,7 +166,8 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
       const moments = start.flow.initialPriorMoments;
       if (moments) {
         const check = (values: Float32Array, what: string) => {
-          if (values.length !== size) throw new RangeError(`${NAME}: initialPriorMoments.${what} has ${values.length} values, expected ${size}`);
+          if (values.length !== size)
+            throw new RangeError(`${NAME}: initialPriorMoments.${what} has ${values.length} values, expected ${size}`);
           return values;
         };
         f32(prior.meanFirst, size).set(check(moments.first.mean, 'first.mean'));
@@ -153,7 +187,11 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
       const cmd = this.requirePool().command;
       cmd[FLOW_SLOT.op] = FLOW_OP.train;
       cmd[FLOW_SLOT.tau] = this.flow.boundarySurrogate;
-      writeAdamCommand(cmd, this.options.learningRate * learningRateFactor(t, this.start.warmupSteps, this.flow.cosineSteps), t);
+      writeAdamCommand(
+        cmd,
+        this.options.learningRate * learningRateFactor(t, this.start.warmupSteps, this.flow.cosineSteps),
+        t,
+      );
       await this.requirePool().run();
       this.step = t;
       return this.batchLoss(count, logDet);
@@ -195,7 +233,12 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
       if (!prior) return { layers, biases, prior: { kind: 'paper' } };
       const size = prior.classes * this.layout.width;
       const copy = (offset: number) => new Float32Array(this.memory.buffer, offset, size).slice();
-      const learned: FlowPrior = { kind: 'class', classes: prior.classes, mean: copy(prior.mean), logStd: copy(prior.logStd) };
+      const learned: FlowPrior = {
+        kind: 'class',
+        classes: prior.classes,
+        mean: copy(prior.mean),
+        logStd: copy(prior.logStd),
+      };
       const priorMoments: PriorMoments = {
         first: { mean: copy(prior.meanFirst), logStd: copy(prior.logStdFirst) },
         second: { mean: copy(prior.meanSecond), logStd: copy(prior.logStdSecond) },
@@ -210,7 +253,12 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
 
   private layersNow(): LuLayer[] {
     const n = this.layout.width;
-    return this.read((b) => b.packed, n * n).map((packed, l) => ({ width: n, packed, sign: this.signs[l].slice(), perm: this.perms[l].slice() }));
+    return this.read((b) => b.packed, n * n).map((packed, l) => ({
+      width: n,
+      packed,
+      sign: this.signs[l].slice(),
+      perm: this.perms[l].slice(),
+    }));
   }
 
   /**
@@ -223,16 +271,21 @@ class SimdFlowEngine extends PooledEngine implements FlowTrainingEngine {
     if (!Number.isInteger(count) || count < 1 || count > maxBatch) {
       throw new RangeError(`${NAME} ${what}: count must be an integer in 1..${maxBatch} (maxBatchSize), got ${count}`);
     }
-    if (images.length < count * n) throw new RangeError(`${NAME} ${what}: images holds ${images.length} values, expected at least ${count} × ${n}`);
-    if (labels.length < count) throw new RangeError(`${NAME} ${what}: labels holds ${labels.length} values, expected at least ${count}`);
+    if (images.length < count * n)
+      throw new RangeError(`${NAME} ${what}: images holds ${images.length} values, expected at least ${count} × ${n}`);
+    if (labels.length < count)
+      throw new RangeError(`${NAME} ${what}: labels holds ${labels.length} values, expected at least ${count}`);
     const classes = this.start.classes;
     for (let r = 0; r < count; r++) {
-      if (!(labels[r] < classes)) throw new RangeError(`${NAME}: label ${labels[r]} at row ${r} is outside 0..${classes - 1}`);
+      if (!(labels[r] < classes))
+        throw new RangeError(`${NAME}: label ${labels[r]} at row ${r} is outside 0..${classes - 1}`);
     }
     const buffer = this.memory.buffer;
     const staged = new Float32Array(buffer, this.layout.images, count * n);
     if (this.flow.dequantize) {
-      const rng = training ? trainingNoise(this.flow.seed, this.step) : evaluationNoise(this.flow.seed, images, labels, count, n);
+      const rng = training
+        ? trainingNoise(this.flow.seed, this.step)
+        : evaluationNoise(this.flow.seed, images, labels, count, n);
       dequantizeInto(images, count, n, rng, staged);
     } else {
       staged.set(images.subarray(0, count * n));

@@ -27,7 +27,12 @@ export async function loadTfjs(backend: TfjsBackendName): Promise<LoadedTfjs> {
       // Loaded by name at run time so a missing optional dependency is not a build error.
       tf = require('@tensorflow/tfjs-node') as Tfjs;
     } catch (error) {
-      throw new InvertscopeError('BACKEND', `@tensorflow/tfjs-node could not be loaded: ${firstLine(error)}`, undefined, { cause: error });
+      throw new InvertscopeError(
+        'BACKEND',
+        `@tensorflow/tfjs-node could not be loaded: ${firstLine(error)}`,
+        undefined,
+        { cause: error },
+      );
     }
     await tf.setBackend('tensorflow');
     await tf.ready();

@@ -7,7 +7,15 @@ import type { Tfjs } from './loadTfjs';
  * variables, operation for operation, for both tfjs engines; `step` is the
  * step number after this update (1 for the first).
  */
-export function applyAdam(tf: Tfjs, params: readonly Variable[], grads: readonly Tensor[], first: readonly Variable[], second: readonly Variable[], step: number, learningRate: number): void {
+export function applyAdam(
+  tf: Tfjs,
+  params: readonly Variable[],
+  grads: readonly Tensor[],
+  first: readonly Variable[],
+  second: readonly Variable[],
+  step: number,
+  learningRate: number,
+): void {
   const { beta1, beta2, epsilon } = ADAM;
   const correction1 = 1 - beta1 ** step;
   const correction2 = 1 - beta2 ** step;

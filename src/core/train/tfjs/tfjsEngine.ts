@@ -13,7 +13,10 @@ import { createTfjsFlowEngine } from './tfjsFlowEngine';
  * is checked against, and the path that runs when tfjs-node is installed.
  * The 'flow' objective runs in tfjsFlowEngine.ts, configured by `flow`.
  */
-export async function createTfjsEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): Promise<TrainingEngine> {
+export async function createTfjsEngine(
+  options: EngineOptions & { readonly flow?: FlowEngineOptions },
+  loaded: LoadedTfjs,
+): Promise<TrainingEngine> {
   if (options.objective === 'flow') return createTfjsFlowEngine(options, loaded);
   if (options.objective !== 'seed') {
     throw new Error(`the tfjs engine trains the 'seed' or 'flow' objective; got '${String(options.objective)}'`);
@@ -31,7 +34,10 @@ class TfjsEngine implements TrainingEngine {
   private step: number;
   private disposed = false;
 
-  constructor(private readonly options: EngineOptions, loaded: LoadedTfjs) {
+  constructor(
+    private readonly options: EngineOptions,
+    loaded: LoadedTfjs,
+  ) {
     const tf = (this.tf = loaded.tf);
     this.backend = { name: loaded.backend, description: loaded.description, threads: 1 };
     const n = options.architecture.width;
@@ -39,7 +45,9 @@ class TfjsEngine implements TrainingEngine {
     this.weights = p.weights.map((w) => tf.variable(tf.tensor2d(w, [n, n]), true));
     this.biases = p.biases.map((b) => tf.variable(tf.tensor1d(b), true));
     const moment = (source: ModelParams | undefined) => [
-      ...this.weights.map((w, l) => tf.variable(source ? tf.tensor2d(source.weights[l], [n, n]) : tf.zerosLike(w), false)),
+      ...this.weights.map((w, l) =>
+        tf.variable(source ? tf.tensor2d(source.weights[l], [n, n]) : tf.zerosLike(w), false),
+      ),
       ...this.biases.map((b, l) => tf.variable(source ? tf.tensor1d(source.biases[l]) : tf.zerosLike(b), false)),
     ];
     this.firstMoment = moment(s?.firstMoment);
@@ -102,7 +110,15 @@ class TfjsEngine implements TrainingEngine {
 
   private applyAdam(grads: Tensor[]): void {
     this.step += 1;
-    applyAdam(this.tf, [...this.weights, ...this.biases], grads, this.firstMoment, this.secondMoment, this.step, this.options.learningRate);
+    applyAdam(
+      this.tf,
+      [...this.weights, ...this.biases],
+      grads,
+      this.firstMoment,
+      this.secondMoment,
+      this.step,
+      this.options.learningRate,
+    );
   }
 
   async evaluate(images: Float32Array, labels: Uint8Array, count: number): Promise<BatchLoss> {
@@ -138,7 +154,9 @@ class TfjsEngine implements TrainingEngine {
   private assertUsable(count: number): void {
     if (this.disposed) throw new Error('tfjs engine: used after dispose()');
     if (!Number.isInteger(count) || count < 1 || count > this.options.maxBatchSize) {
-      throw new RangeError(`tfjs engine: batch count must be an integer in 1..${this.options.maxBatchSize}, got ${count}`);
+      throw new RangeError(
+        `tfjs engine: batch count must be an integer in 1..${this.options.maxBatchSize}, got ${count}`,
+      );
     }
   }
 

@@ -5,7 +5,12 @@ import { assembleLu } from '../flow/assembleLu';
 import { isDiagonalLayer } from '../flow/flowCheckpoint';
 import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
 import { flowEngineStart, type FlowEngineStart } from '../flow/flowEngineStart';
-import { type FlowEngineOptions, type FlowState, type FlowTrainingEngine, type PriorMoments } from '../flow/flowEngineTypes';
+import {
+  type FlowEngineOptions,
+  type FlowState,
+  type FlowTrainingEngine,
+  type PriorMoments,
+} from '../flow/flowEngineTypes';
 import { priorRank } from '../flow/flowPrior';
 import { inversePermutation, type LuLayer } from '../flow/luLayer';
 import { learningRateFactor } from '../flow/learningRateFactor';
@@ -24,7 +29,10 @@ import { createFlowOps, type FlowOps } from './tfjsFlowOps';
  * and is applied elementwise; a frozen layer's variables are not updated.
  * The reference for faster flow paths, and the path tfjs-node runs.
  */
-export function createTfjsFlowEngine(options: EngineOptions & { readonly flow?: FlowEngineOptions }, loaded: LoadedTfjs): FlowTrainingEngine {
+export function createTfjsFlowEngine(
+  options: EngineOptions & { readonly flow?: FlowEngineOptions },
+  loaded: LoadedTfjs,
+): FlowTrainingEngine {
   return new TfjsFlowEngine(options, flowEngineStart(options, 'flow engine'), loaded);
 }
 
@@ -60,7 +68,11 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   private step: number;
   private disposed = false;
 
-  constructor(private readonly options: EngineOptions, start: FlowEngineStart, loaded: LoadedTfjs) {
+  constructor(
+    private readonly options: EngineOptions,
+    start: FlowEngineStart,
+    loaded: LoadedTfjs,
+  ) {
     const tf = (this.tf = loaded.tf);
     this.ops = createFlowOps(tf);
     this.backend = { name: loaded.backend, description: loaded.description, threads: 1 };
@@ -85,7 +97,8 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     const layerSet = (list: readonly number[] | undefined, what: string) => {
       const set = Array<boolean>(L).fill(false);
       for (const l of list ?? []) {
-        if (!(Number.isInteger(l) && l >= 0 && l < L)) throw new RangeError(`flow engine: ${what} holds ${l}, not a layer index in 0..${L - 1}`);
+        if (!(Number.isInteger(l) && l >= 0 && l < L))
+          throw new RangeError(`flow engine: ${what} holds ${l}, not a layer index in 0..${L - 1}`);
         set[l] = true;
       }
       return set;
@@ -93,31 +106,51 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     this.diagonal = layerSet(flow.diagonalLayers, 'diagonalLayers');
     this.frozen = layerSet(flow.frozenLayers, 'frozenLayers');
     this.diagonal.forEach((d, l) => {
-      if (d && !isDiagonalLayer(layers[l])) throw new RangeError(`flow engine layer ${l}: a diagonal layer needs P = I and nothing off the diagonal of its factors`);
+      if (d && !isDiagonalLayer(layers[l]))
+        throw new RangeError(
+          `flow engine layer ${l}: a diagonal layer needs P = I and nothing off the diagonal of its factors`,
+        );
     });
-    this.weights = layers.map((layer, l) => tf.variable(this.diagonal[l] ? tf.tensor1d(diagonalOf(layer.packed, n)) : tf.tensor2d(layer.packed, [n, n]), !this.frozen[l]));
+    this.weights = layers.map((layer, l) =>
+      tf.variable(
+        this.diagonal[l] ? tf.tensor1d(diagonalOf(layer.packed, n)) : tf.tensor2d(layer.packed, [n, n]),
+        !this.frozen[l],
+      ),
+    );
     this.biases = options.initialParams.biases.map((b, l) => tf.variable(tf.tensor1d(b), !this.frozen[l]));
     if (prior) {
       this.priorMean = tf.variable(tf.tensor2d(prior.mean, [this.classes, n]), true);
       this.priorLogStd = tf.variable(tf.tensor2d(prior.logStd, [this.classes, n]), true);
     }
     const rank = prior ? priorRank(prior) : 0;
-    const direction = (values: Float32Array, i: number) => tf.tensor2d(factorRows(values, this.classes, rank, n, i), [this.classes, n]);
-    this.priorFactors = Array.from({ length: rank }, (_, i) => tf.variable(direction(prior?.factors ?? new Float32Array(0), i), true));
+    const direction = (values: Float32Array, i: number) =>
+      tf.tensor2d(factorRows(values, this.classes, rank, n, i), [this.classes, n]);
+    this.priorFactors = Array.from({ length: rank }, (_, i) =>
+      tf.variable(direction(prior?.factors ?? new Float32Array(0), i), true),
+    );
     const s = options.initialOptimizerState;
     const pm = flow.initialPriorMoments;
     const moment = (state: ModelParams | undefined, prior: PriorMoments['first'] | undefined) => [
-      ...this.weights.map((p, l) => tf.variable(
-        state ? (this.diagonal[l] ? tf.tensor1d(diagonalOf(state.weights[l], n)) : tf.tensor2d(state.weights[l], [n, n])) : tf.zerosLike(p), false,
-      )),
+      ...this.weights.map((p, l) =>
+        tf.variable(
+          state
+            ? this.diagonal[l]
+              ? tf.tensor1d(diagonalOf(state.weights[l], n))
+              : tf.tensor2d(state.weights[l], [n, n])
+            : tf.zerosLike(p),
+          false,
+        ),
+      ),
       ...this.biases.map((b, l) => tf.variable(state ? tf.tensor1d(state.biases[l]) : tf.zerosLike(b), false)),
       ...(this.priorMean && this.priorLogStd
         ? [
-          tf.variable(prior ? tf.tensor2d(prior.mean, [this.classes, n]) : tf.zerosLike(this.priorMean), false),
-          tf.variable(prior ? tf.tensor2d(prior.logStd, [this.classes, n]) : tf.zerosLike(this.priorLogStd), false),
-        ]
+            tf.variable(prior ? tf.tensor2d(prior.mean, [this.classes, n]) : tf.zerosLike(this.priorMean), false),
+            tf.variable(prior ? tf.tensor2d(prior.logStd, [this.classes, n]) : tf.zerosLike(this.priorLogStd), false),
+          ]
         : []),
-      ...this.priorFactors.map((f, i) => tf.variable(prior?.factors ? direction(prior.factors, i) : tf.zerosLike(f), false)),
+      ...this.priorFactors.map((f, i) =>
+        tf.variable(prior?.factors ? direction(prior.factors, i) : tf.zerosLike(f), false),
+      ),
     ];
     this.firstMoment = moment(s?.firstMoment, pm?.first);
     this.secondMoment = moment(s?.secondMoment, pm?.second);
@@ -127,7 +160,12 @@ class TfjsFlowEngine implements FlowTrainingEngine {
 
   /** Every parameter, in the order of the Adam moments: weights, biases, prior. */
   private get parameters(): Variable[] {
-    return [...this.weights, ...this.biases, ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : []), ...this.priorFactors];
+    return [
+      ...this.weights,
+      ...this.biases,
+      ...(this.priorMean && this.priorLogStd ? [this.priorMean, this.priorLogStd] : []),
+      ...this.priorFactors,
+    ];
   }
 
   /** Positions in `parameters` that training updates (not those of frozen layers). */
@@ -169,7 +207,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     const negLogDet = tf.sub<Tensor1D>(tf.mul(negatives, -Math.log(alpha)), logDet);
     let latent: Tensor1D;
     if (this.priorMean && this.priorLogStd) {
-      const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, count)), 'int32'), this.classes).toFloat() as Tensor2D;
+      const oneHot = tf
+        .oneHot(tf.tensor1d(Int32Array.from(labels.subarray(0, count)), 'int32'), this.classes)
+        .toFloat() as Tensor2D;
       const mean = ops.matMul(oneHot, this.priorMean as unknown as Tensor2D);
       const logStd = ops.matMul(oneHot, this.priorLogStd as unknown as Tensor2D);
       const invStd = tf.exp(tf.neg(logStd));
@@ -190,11 +230,14 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     this.assertUsable(count);
     const { n } = this;
     for (let r = 0; r < count; r++) {
-      if (!(labels[r] < this.classes)) throw new RangeError(`flow engine: label ${labels[r]} at row ${r} is outside 0..${this.classes - 1}`);
+      if (!(labels[r] < this.classes))
+        throw new RangeError(`flow engine: label ${labels[r]} at row ${r} is outside 0..${this.classes - 1}`);
     }
     let x: Float32Array = images.subarray(0, count * n);
     if (this.flow.dequantize) {
-      const rng = training ? trainingNoise(this.flow.seed, this.step) : evaluationNoise(this.flow.seed, images, labels, count, n);
+      const rng = training
+        ? trainingNoise(this.flow.seed, this.step)
+        : evaluationNoise(this.flow.seed, images, labels, count, n);
       x = dequantizeInto(images, count, n, rng, this.input).subarray(0, count * n);
     }
     return this.tf.tensor2d(x, [count, n]);
@@ -215,7 +258,15 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       }, params);
       this.step += 1;
       const rate = this.options.learningRate * learningRateFactor(this.step, this.warmupSteps, this.flow.cosineSteps);
-      applyAdam(tf, params, params.map((p) => grads[p.name]), trained.map((i) => this.firstMoment[i]), trained.map((i) => this.secondMoment[i]), this.step, rate);
+      applyAdam(
+        tf,
+        params,
+        params.map((p) => grads[p.name]),
+        trained.map((i) => this.firstMoment[i]),
+        trained.map((i) => this.secondMoment[i]),
+        this.step,
+        rate,
+      );
       const stacked = tf.stack([value, ...parts]);
       // tf.keep let the parts outlive variableGrads' own scope; no scope frees them now.
       for (const part of parts) part.dispose();
@@ -249,7 +300,12 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   }
 
   private layersNow(): LuLayer[] {
-    return this.weights.map((p, l) => ({ width: this.n, packed: this.packedOf(p, l), sign: this.signs[l].slice(), perm: this.perms[l].slice() }));
+    return this.weights.map((p, l) => ({
+      width: this.n,
+      packed: this.packedOf(p, l),
+      sign: this.signs[l].slice(),
+      perm: this.perms[l].slice(),
+    }));
   }
 
   async getParams(): Promise<ModelParams> {
@@ -280,10 +336,24 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     return {
       layers,
       biases,
-      prior: { kind: 'class', classes: this.classes, mean: read(this.priorMean), logStd: read(this.priorLogStd), ...this.lowRank(this.priorFactors) },
+      prior: {
+        kind: 'class',
+        classes: this.classes,
+        mean: read(this.priorMean),
+        logStd: read(this.priorLogStd),
+        ...this.lowRank(this.priorFactors),
+      },
       priorMoments: {
-        first: { mean: read(this.firstMoment[k]), logStd: read(this.firstMoment[k + 1]), ...this.lowRank(this.firstMoment.slice(k + 2)) },
-        second: { mean: read(this.secondMoment[k]), logStd: read(this.secondMoment[k + 1]), ...this.lowRank(this.secondMoment.slice(k + 2)) },
+        first: {
+          mean: read(this.firstMoment[k]),
+          logStd: read(this.firstMoment[k + 1]),
+          ...this.lowRank(this.firstMoment.slice(k + 2)),
+        },
+        second: {
+          mean: read(this.secondMoment[k]),
+          logStd: read(this.secondMoment[k + 1]),
+          ...this.lowRank(this.secondMoment.slice(k + 2)),
+        },
       },
     };
   }
@@ -304,7 +374,9 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   private assertUsable(count: number): void {
     if (this.disposed) throw new Error('tfjs flow engine: used after dispose()');
     if (!Number.isInteger(count) || count < 1 || count > this.options.maxBatchSize) {
-      throw new RangeError(`tfjs flow engine: batch count must be an integer in 1..${this.options.maxBatchSize}, got ${count}`);
+      throw new RangeError(
+        `tfjs flow engine: batch count must be an integer in 1..${this.options.maxBatchSize}, got ${count}`,
+      );
     }
   }
 

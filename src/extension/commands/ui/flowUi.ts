@@ -12,7 +12,12 @@ export const vscodeFlowUi: FlowUi = {
       quickPick.placeholder = step.question;
       quickPick.ignoreFocusOut = true;
       quickPick.matchOnDescription = true;
-      quickPick.items = items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, value: item.value }));
+      quickPick.items = items.map((item) => ({
+        label: item.label,
+        description: item.description,
+        detail: item.detail,
+        value: item.value,
+      }));
       const activeItem = quickPick.items.find((item) => JSON.stringify(item.value) === JSON.stringify(active));
       if (activeItem) quickPick.activeItems = [activeItem];
       let settled = false;
@@ -44,7 +49,9 @@ export const vscodeFlowUi: FlowUi = {
         resolve(result);
         box.dispose();
       };
-      box.onDidChangeValue((text) => { box.validationMessage = validate(text); });
+      box.onDidChangeValue((text) => {
+        box.validationMessage = validate(text);
+      });
       box.onDidAccept(() => {
         const problem = validate(box.value);
         if (problem) box.validationMessage = problem;
@@ -57,8 +64,12 @@ export const vscodeFlowUi: FlowUi = {
 
   async pickFolder(title: string, defaultFolder: string | undefined): Promise<string | undefined> {
     const picked = await vscode.window.showOpenDialog({
-      title, canSelectFolders: true, canSelectFiles: false, canSelectMany: false,
-      defaultUri: defaultFolder ? vscode.Uri.file(defaultFolder) : undefined, openLabel: 'Use Folder',
+      title,
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      defaultUri: defaultFolder ? vscode.Uri.file(defaultFolder) : undefined,
+      openLabel: 'Use Folder',
     });
     return picked?.[0]?.fsPath;
   },

@@ -6,7 +6,12 @@ import type { CheckpointRef } from '../../../shared/checkpointRef';
 import { asCheckpointRef, asRunRef, checkpointEntry } from '../../common/commandArgs';
 
 /** The run a command was invoked on, or one the person picks; undefined when they cancel. */
-export async function resolveRun(services: Services, arg: unknown, question: string, filter: (run: RunRecord) => boolean = () => true): Promise<RunRecord | undefined> {
+export async function resolveRun(
+  services: Services,
+  arg: unknown,
+  question: string,
+  filter: (run: RunRecord) => boolean = () => true,
+): Promise<RunRecord | undefined> {
   const ref = asRunRef(arg);
   if (ref) return services.location.current.readRun(ref.runId);
   const { runs } = await services.location.current.listRuns();
@@ -16,7 +21,11 @@ export async function resolveRun(services: Services, arg: unknown, question: str
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    candidates.map((run) => ({ label: run.id, description: `${run.config.architecture.name} · ${run.status} · ${run.epochsCompleted} epochs`, run })),
+    candidates.map((run) => ({
+      label: run.id,
+      description: `${run.config.architecture.name} · ${run.status} · ${run.epochsCompleted} epochs`,
+      run,
+    })),
     { placeHolder: question, matchOnDescription: true },
   );
   return picked?.run;
@@ -31,7 +40,12 @@ export interface ResolvedCheckpoint {
  * The checkpoint a command was invoked on (a checkpoint or layer node, or a
  * `{ runId, epoch }`), the latest of a run node, or one the person picks.
  */
-export async function resolveCheckpoint(services: Services, arg: unknown, question: string, exclude?: CheckpointRef): Promise<ResolvedCheckpoint | undefined> {
+export async function resolveCheckpoint(
+  services: Services,
+  arg: unknown,
+  question: string,
+  exclude?: CheckpointRef,
+): Promise<ResolvedCheckpoint | undefined> {
   const store = services.location.current;
   const ref = asCheckpointRef(arg);
   if (ref) {
@@ -46,11 +60,21 @@ export async function resolveCheckpoint(services: Services, arg: unknown, questi
     return { run, entry };
   }
   const { runs } = await store.listRuns();
-  const items = sortRuns(runs).flatMap((run) => [...run.checkpoints].reverse()
-    .filter((entry) => !(exclude && exclude.runId === run.id && exclude.epoch === entry.epoch))
-    .map((entry) => ({ label: `${run.id} · epoch ${entry.epoch}`, description: `${run.config.architecture.name} · ${run.status}`, run, entry })));
+  const items = sortRuns(runs).flatMap((run) =>
+    [...run.checkpoints]
+      .reverse()
+      .filter((entry) => !(exclude && exclude.runId === run.id && exclude.epoch === entry.epoch))
+      .map((entry) => ({
+        label: `${run.id} · epoch ${entry.epoch}`,
+        description: `${run.config.architecture.name} · ${run.status}`,
+        run,
+        entry,
+      })),
+  );
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('No checkpoints yet: train a model or import a safetensors checkpoint first.');
+    void vscode.window.showInformationMessage(
+      'No checkpoints yet: train a model or import a safetensors checkpoint first.',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(items, { placeHolder: question, matchOnDescription: true });
@@ -58,5 +82,9 @@ export async function resolveCheckpoint(services: Services, arg: unknown, questi
 }
 
 export function checkpointTarget(services: Services, checkpoint: ResolvedCheckpoint) {
-  return { run: checkpoint.run, entry: checkpoint.entry, file: services.location.current.checkpointPath(checkpoint.run.id, checkpoint.entry) };
+  return {
+    run: checkpoint.run,
+    entry: checkpoint.entry,
+    file: services.location.current.checkpointPath(checkpoint.run.id, checkpoint.entry),
+  };
 }

@@ -45,8 +45,12 @@ export function runNode(args: readonly string[], options: ChildOptions): Promise
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (t: string) => { stdout += t; });
-  child.stderr.setEncoding('utf8').on('data', (t: string) => { stderr += t; });
+  child.stdout.setEncoding('utf8').on('data', (t: string) => {
+    stdout += t;
+  });
+  child.stderr.setEncoding('utf8').on('data', (t: string) => {
+    stderr += t;
+  });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -65,7 +69,8 @@ export function runNode(args: readonly string[], options: ChildOptions): Promise
       clearTimeout(timer);
       let peakRss = 0;
       try {
-        for (const line of readFileSync(log, 'utf8').split('\n')) peakRss = Math.max(peakRss, Number(line.split(' ')[1]) || 0);
+        for (const line of readFileSync(log, 'utf8').split('\n'))
+          peakRss = Math.max(peakRss, Number(line.split(' ')[1]) || 0);
       } catch {
         // No process reached its exit handler (killed): the figure is unknown, the case a hang.
       }

@@ -45,7 +45,10 @@ export function treeState(root: string): Map<string, string> {
       const path = join(dir, name);
       const info = lstatSync(path);
       const kind = info.isSymbolicLink() ? 'link' : info.isDirectory() ? 'dir' : info.isFile() ? 'file' : 'other';
-      state.set(relative(root, path), `${kind} ${info.isDirectory() ? '' : info.size} ${info.isDirectory() ? '' : info.mtimeMs}`);
+      state.set(
+        relative(root, path),
+        `${kind} ${info.isDirectory() ? '' : info.size} ${info.isDirectory() ? '' : info.mtimeMs}`,
+      );
       if (kind === 'dir') visit(path);
     }
   };
@@ -71,7 +74,9 @@ export async function runCase(hostile: HostileCase, folder: string): Promise<Cas
   const output = `${result.stderr}\n${result.stdout}`;
   const missing = built.mentions.filter((m) => !output.includes(m));
   return {
-    hostile, built, result,
+    hostile,
+    built,
+    result,
     statusOk: result.status === hostile.status,
     named: missing.length === 0 && result.stderr.trim().length > 0,
     stackTrace: hasStackTrace(output),
@@ -82,7 +87,11 @@ export async function runCase(hostile: HostileCase, folder: string): Promise<Cas
 }
 
 /** Runs every case, a few at a time (each is a process that mostly waits on its own start-up). */
-export async function runAll(cases: readonly HostileCase[], root: string, onDone?: (o: CaseOutcome) => void): Promise<CaseOutcome[]> {
+export async function runAll(
+  cases: readonly HostileCase[],
+  root: string,
+  onDone?: (o: CaseOutcome) => void,
+): Promise<CaseOutcome[]> {
   const outcomes: CaseOutcome[] = new Array(cases.length);
   let next = 0;
   const worker = async () => {

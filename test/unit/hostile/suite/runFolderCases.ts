@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Rng } from '../../../../src/core/random/rng';
 import { nestedJson } from '../builders';
@@ -56,9 +67,16 @@ interface Damaged {
   readonly args?: string[];
 }
 
-function runCase(template: () => TemplateRun, name: string, rng: Rng, damage: (folder: string, rng: Rng) => Damaged): HostileCase {
+function runCase(
+  template: () => TemplateRun,
+  name: string,
+  rng: Rng,
+  damage: (folder: string, rng: Rng) => Damaged,
+): HostileCase {
   return {
-    family: 'run folder', name, status: 3,
+    family: 'run folder',
+    name,
+    status: 3,
     build(folder: string): BuiltCase {
       const t = template();
       const runs = join(folder, 'runs');
@@ -76,7 +94,11 @@ const FIELD_DAMAGE: readonly [string, readonly unknown[], string][] = [
   ['status', ['paused', 3, null], 'status'],
   ['createdAt', ['yesterday', 42], 'createdAt'],
   ['config.architecture.width', [0, 1e9, -5, 1.5, '784', 4097], 'config.architecture.width'],
-  ['config.architecture.layers', [[], 'four', Array.from({ length: 65 }, () => ({ activation: true })), [{ activation: 'yes' }]], 'config.architecture.layers'],
+  [
+    'config.architecture.layers',
+    [[], 'four', Array.from({ length: 65 }, () => ({ activation: true })), [{ activation: 'yes' }]],
+    'config.architecture.layers',
+  ],
   ['config.architecture.negativeSlope', [0, 2, -0.1, '0.01'], 'config.architecture.negativeSlope'],
   ['config.architecture.parametrization', ['qr', null], 'config.architecture.parametrization'],
   ['config.objective', ['gan', 1], 'config.objective'],
@@ -87,7 +109,11 @@ const FIELD_DAMAGE: readonly [string, readonly unknown[], string][] = [
   ['config.data.kind', ['csv', null], 'config.data.kind'],
   ['config.backend', ['gpu', 3], 'config.backend'],
   ['checkpoints.0.sha256', ['xyz', 'A'.repeat(64), 5], 'checkpoints[0].sha256'],
-  ['checkpoints.0.file', ['../../etc/passwd', 'checkpoints/../run.json', '/tmp/x.safetensors', 'checkpoints/a/b.safetensors'], 'checkpoints[0].file'],
+  [
+    'checkpoints.0.file',
+    ['../../etc/passwd', 'checkpoints/../run.json', '/tmp/x.safetensors', 'checkpoints/a/b.safetensors'],
+    'checkpoints[0].file',
+  ],
   ['checkpoints.0.epoch', [-1, 'one'], 'checkpoints[0].epoch'],
   ['timings.trainSeconds', [-1, 'long'], 'timings.trainSeconds'],
   ['error', [{ message: 'x', code: 42 }, 'boom'], 'error'],
@@ -155,7 +181,10 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
       return { command: pick(r, commands), mentions: [file, '(root)'] };
     });
   }
-  add('run.json nested 100,000 deep', (folder) => { replace(join(folder, 'run.json'), nestedJson(100_000, 'mixed')); return { command: 'show', mentions: ['run.json', 'levels deep'] }; });
+  add('run.json nested 100,000 deep', (folder) => {
+    replace(join(folder, 'run.json'), nestedJson(100_000, 'mixed'));
+    return { command: 'show', mentions: ['run.json', 'levels deep'] };
+  });
   add('run.json not UTF-8', (folder) => {
     const file = join(folder, 'run.json');
     const bytes = Buffer.from(readFileSync(file));
@@ -169,10 +198,17 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
     return { command: 'resume', mentions: [file, 'above the limit'] };
   });
   for (const value of ['[]', '"run"', '3', 'null', '']) {
-    add(`run.json holding ${value || 'nothing'}`, (folder) => { replace(join(folder, 'run.json'), value); return { command: 'show', mentions: ['run.json', '(root)'] }; });
+    add(`run.json holding ${value || 'nothing'}`, (folder) => {
+      replace(join(folder, 'run.json'), value);
+      return { command: 'show', mentions: ['run.json', '(root)'] };
+    });
   }
 
-  add('run.json is a folder', (folder) => { rmSync(join(folder, 'run.json')); mkdirSync(join(folder, 'run.json')); return { command: 'show', mentions: ['run.json', 'is a folder'] }; });
+  add('run.json is a folder', (folder) => {
+    rmSync(join(folder, 'run.json'));
+    mkdirSync(join(folder, 'run.json'));
+    return { command: 'show', mentions: ['run.json', 'is a folder'] };
+  });
   add('run.json is a link', (folder) => {
     linkToCopyOutside(join(folder, 'run.json'), join(folder, '..', 'elsewhere.json'));
     return { command: 'show', mentions: ['run.json', 'symbolic link'] };
@@ -185,13 +221,21 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
       return { command, mentions: [folder, 'symbolic link'] };
     });
   }
-  add('metrics.jsonl is a folder', (folder) => { rmSync(join(folder, 'metrics.jsonl')); mkdirSync(join(folder, 'metrics.jsonl')); return { command: pick(rng, ['show', 'resume'] as const), mentions: ['metrics.jsonl', 'is a folder'] }; });
+  add('metrics.jsonl is a folder', (folder) => {
+    rmSync(join(folder, 'metrics.jsonl'));
+    mkdirSync(join(folder, 'metrics.jsonl'));
+    return { command: pick(rng, ['show', 'resume'] as const), mentions: ['metrics.jsonl', 'is a folder'] };
+  });
   add('metrics.jsonl is a link', (folder) => {
     linkToCopyOutside(join(folder, 'metrics.jsonl'), join(folder, '..', 'metrics-elsewhere.jsonl'));
     return { command: 'show', mentions: ['metrics.jsonl', 'symbolic link'] };
   });
   for (const sub of ['checkpoints', 'resume'] as const) {
-    add(`${sub}/ is a file`, (folder) => { rmSync(join(folder, sub), { recursive: true }); writeFileSync(join(folder, sub), 'x'); return { command: 'resume', mentions: [sub] }; });
+    add(`${sub}/ is a file`, (folder) => {
+      rmSync(join(folder, sub), { recursive: true });
+      writeFileSync(join(folder, sub), 'x');
+      return { command: 'resume', mentions: [sub] };
+    });
     add(`${sub}/ is a link`, (folder) => {
       const real = join(folder, '..', `${sub}-elsewhere`);
       renameSync(join(folder, sub), real);
@@ -210,8 +254,16 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
       return { command: 'analyze', mentions: [file] };
     });
   }
-  add('the checkpoint cut short', (folder, r) => { const file = checkpoint(folder); const b = readFileSync(file); replace(file, b.subarray(0, r.int(b.length))); return { command: 'analyze', mentions: [file] }; });
-  add('the checkpoint missing', (folder) => { rmSync(checkpoint(folder)); return { command: 'analyze', mentions: ['epoch-0001.safetensors'] }; });
+  add('the checkpoint cut short', (folder, r) => {
+    const file = checkpoint(folder);
+    const b = readFileSync(file);
+    replace(file, b.subarray(0, r.int(b.length)));
+    return { command: 'analyze', mentions: [file] };
+  });
+  add('the checkpoint missing', (folder) => {
+    rmSync(checkpoint(folder));
+    return { command: 'analyze', mentions: ['epoch-0001.safetensors'] };
+  });
   add('the checkpoint is a link to the same bytes', (folder) => {
     const file = checkpoint(folder);
     linkToCopyOutside(file, join(folder, '..', 'outside.safetensors'));
@@ -228,18 +280,34 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
 
   const resumeDir = (folder: string) => join(folder, 'resume');
   for (const [name, text] of [
-    ['not JSON', '{"completedEpochs": 1,'], ['fields of the wrong type', '{"completedEpochs": "one", "completedSteps": 2, "checkpointSha256": "x"}'],
-    ['nested deeply', nestedJson(50_000, 'array')], ['an array', '[1, 2]'], ['naming a point that is not in resume/', '{"completedEpochs": 1, "completedSteps": 2, "partialEpoch": null, "checkpointSha256": "00", "file": "../checkpoints/epoch-0001.safetensors"}'],
+    ['not JSON', '{"completedEpochs": 1,'],
+    ['fields of the wrong type', '{"completedEpochs": "one", "completedSteps": 2, "checkpointSha256": "x"}'],
+    ['nested deeply', nestedJson(50_000, 'array')],
+    ['an array', '[1, 2]'],
+    [
+      'naming a point that is not in resume/',
+      '{"completedEpochs": 1, "completedSteps": 2, "partialEpoch": null, "checkpointSha256": "00", "file": "../checkpoints/epoch-0001.safetensors"}',
+    ],
   ] as const) {
-    add(`resume/latest.json ${name}`, (folder) => { replace(join(resumeDir(folder), 'latest.json'), text); return { command: 'resume', mentions: ['latest.json'] }; });
+    add(`resume/latest.json ${name}`, (folder) => {
+      replace(join(resumeDir(folder), 'latest.json'), text);
+      return { command: 'resume', mentions: ['latest.json'] };
+    });
   }
-  add('resume/latest.json naming another checkpoint\'s hash', (folder) => {
+  add("resume/latest.json naming another checkpoint's hash", (folder) => {
     const file = join(resumeDir(folder), 'latest.json');
-    replace(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')) as object, checkpointSha256: '0'.repeat(64) }));
+    replace(
+      file,
+      JSON.stringify({ ...(JSON.parse(readFileSync(file, 'utf8')) as object), checkpointSha256: '0'.repeat(64) }),
+    );
     return { command: 'resume', mentions: [file, 'names checkpoint 000000000000'] };
   });
   /** The resume point's checkpoint, as latest.json names it. */
-  const pointFile = (folder: string) => join(resumeDir(folder), (JSON.parse(readFileSync(join(resumeDir(folder), 'latest.json'), 'utf8')) as { file: string }).file);
+  const pointFile = (folder: string) =>
+    join(
+      resumeDir(folder),
+      (JSON.parse(readFileSync(join(resumeDir(folder), 'latest.json'), 'utf8')) as { file: string }).file,
+    );
   for (let i = 0; i < 3; i++) {
     add(`the resume point's checkpoint with a changed byte #${i + 1}`, (folder, r) => {
       const file = pointFile(folder);
@@ -254,24 +322,63 @@ export function runFolderCases(rng: Rng, template: () => TemplateRun): HostileCa
     unlinkSync(sidecar);
     return { command: 'resume', mentions: [sidecar] };
   });
-  add('the resume point missing', (folder) => { rmSync(resumeDir(folder), { recursive: true }); mkdirSync(resumeDir(folder)); return { command: 'resume', mentions: ['has no resume point'] }; });
+  add('the resume point missing', (folder) => {
+    rmSync(resumeDir(folder), { recursive: true });
+    mkdirSync(resumeDir(folder));
+    return { command: 'resume', mentions: ['has no resume point'] };
+  });
   add('a runs folder that is a file', (folder) => {
     const file = join(folder, '..', '..', 'a-file');
     writeFileSync(file, 'x');
     return { command: 'show', mentions: ['a-file', 'is not a folder'], args: ['runs', '--runs', file] };
   });
   // Products written where they cannot be: refused by name before anything is written (a hang under /proc).
-  type Product = [name: string, out: (runs: string) => string, command: (id: string, runs: string, out: string) => string[], mentions: (out: string) => string[]];
+  type Product = [
+    name: string,
+    out: (runs: string) => string,
+    command: (id: string, runs: string, out: string) => string[],
+    mentions: (out: string) => string[],
+  ];
   const products: Product[] = [
-    ['reconstruct --out inside a file', (runs) => join(runs, '..', 'a-file', 'x.png'), (id, runs, out) => ['reconstruct', id, '--runs', runs, '--out', out], (out) => [out, 'is a file, not a folder']],
-    ['generate --out in a missing folder', (runs) => join(runs, '..', 'missing', 'x.png'), (id, runs, out) => ['generate', id, '--runs', runs, '--out', out], (out) => [out, 'does not exist']],
-    ['compare --out inside a file', (runs) => join(runs, '..', 'a-file', 'x.png'), (id, runs, out) => ['compare', id, id, '--runs', runs, '--out', out], (out) => [out, 'is a file, not a folder']],
-    ['report --out a file', (runs) => join(runs, '..', 'a-file'), (id, runs, out) => ['report', id, '--runs', runs, '--out', out, '--no-figures'], (out) => [out, 'is a file, not a folder']],
+    [
+      'reconstruct --out inside a file',
+      (runs) => join(runs, '..', 'a-file', 'x.png'),
+      (id, runs, out) => ['reconstruct', id, '--runs', runs, '--out', out],
+      (out) => [out, 'is a file, not a folder'],
+    ],
+    [
+      'generate --out in a missing folder',
+      (runs) => join(runs, '..', 'missing', 'x.png'),
+      (id, runs, out) => ['generate', id, '--runs', runs, '--out', out],
+      (out) => [out, 'does not exist'],
+    ],
+    [
+      'compare --out inside a file',
+      (runs) => join(runs, '..', 'a-file', 'x.png'),
+      (id, runs, out) => ['compare', id, id, '--runs', runs, '--out', out],
+      (out) => [out, 'is a file, not a folder'],
+    ],
+    [
+      'report --out a file',
+      (runs) => join(runs, '..', 'a-file'),
+      (id, runs, out) => ['report', id, '--runs', runs, '--out', out, '--no-figures'],
+      (out) => [out, 'is a file, not a folder'],
+    ],
   ];
   if (process.platform === 'linux') {
     products.push(
-      ['report --out /proc/nope', () => '/proc/nope', (id, runs, out) => ['report', id, '--runs', runs, '--out', out, '--no-figures'], () => ['/proc/nope', 'does not accept new entries']],
-      ['reconstruct --out /proc/nope/x.png', () => '/proc/nope/x.png', (id, runs, out) => ['reconstruct', id, '--runs', runs, '--out', out], () => ['/proc/nope/x.png', 'does not exist']],
+      [
+        'report --out /proc/nope',
+        () => '/proc/nope',
+        (id, runs, out) => ['report', id, '--runs', runs, '--out', out, '--no-figures'],
+        () => ['/proc/nope', 'does not accept new entries'],
+      ],
+      [
+        'reconstruct --out /proc/nope/x.png',
+        () => '/proc/nope/x.png',
+        (id, runs, out) => ['reconstruct', id, '--runs', runs, '--out', out],
+        () => ['/proc/nope/x.png', 'does not exist'],
+      ],
     );
   }
   for (const [name, outOf, command, mentions] of products) {

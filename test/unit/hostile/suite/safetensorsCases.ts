@@ -23,7 +23,10 @@ function join3(header: string | Buffer, data: Buffer, lengthField?: bigint): Buf
   return Buffer.concat([prefix, text, data]);
 }
 
-type HeaderObject = Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>>;
+type HeaderObject = Record<
+  string,
+  { dtype: string; shape: number[]; data_offsets: [number, number] } | Record<string, string>
+>;
 
 /** A valid state_dict of a paper model, cached per preset (the bytes are copied before any change). */
 const validCache = new Map<string, Buffer>();
@@ -35,7 +38,9 @@ function valid(preset: PresetName = 'small', seed = 1): Buffer {
 
 function fileCase(name: string, build: (rng: Rng) => { bytes: Buffer; mentions: string[] }, rng: Rng): HostileCase {
   return {
-    family: 'safetensors', name, status: 3,
+    family: 'safetensors',
+    name,
+    status: 3,
     build(folder: string): BuiltCase {
       const { bytes, mentions } = build(rng);
       const file = join(folder, 'model.safetensors');
@@ -66,15 +71,26 @@ export function safetensorsCases(rng: Rng): HostileCase[] {
 
   add(3, 'length field beyond the file', (r) => {
     const parts = split(valid());
-    const grown = BigInt(Buffer.byteLength(parts.header) + parts.data.length + 1 + r.int(1e6)) * BigInt(1 + r.int(4)) ** BigInt(r.int(30));
+    const grown =
+      BigInt(Buffer.byteLength(parts.header) + parts.data.length + 1 + r.int(1e6)) *
+      BigInt(1 + r.int(4)) ** BigInt(r.int(30));
     const lie = grown < 2n ** 64n ? grown : 2n ** 64n - 1n - BigInt(r.int(1000));
     return { bytes: join3(parts.header, parts.data, lie), mentions: ['header length', String(lie)] };
   });
-  add(2, 'length field below 2', (r) => ({ bytes: join3('', Buffer.from('{}'), BigInt(r.int(2))), mentions: ['header length'] }));
-  add(3, 'file shorter than the length field', (r) => ({ bytes: valid().subarray(0, r.int(8)), mentions: ['header length', 'shorter than the 8-byte'] }));
+  add(2, 'length field below 2', (r) => ({
+    bytes: join3('', Buffer.from('{}'), BigInt(r.int(2))),
+    mentions: ['header length'],
+  }));
+  add(3, 'file shorter than the length field', (r) => ({
+    bytes: valid().subarray(0, r.int(8)),
+    mentions: ['header length', 'shorter than the 8-byte'],
+  }));
   add(4, 'file cut inside the header', (r) => {
     const bytes = valid();
-    return { bytes: bytes.subarray(0, 9 + r.int(Number(bytes.readBigUInt64LE(0)) - 2)), mentions: ['header length', 'more than'] };
+    return {
+      bytes: bytes.subarray(0, 9 + r.int(Number(bytes.readBigUInt64LE(0)) - 2)),
+      mentions: ['header length', 'more than'],
+    };
   });
   add(4, 'file cut inside the data', (r) => {
     const bytes = valid();
@@ -99,55 +115,94 @@ export function safetensorsCases(rng: Rng): HostileCase[] {
   add(6, 'JSON nested deeply', (r) => {
     const depth = pick(r, [33, 100, 5_000, 20_000, 200_000]) + r.int(50);
     const kind = pick(r, ['array', 'object', 'mixed'] as const);
-    const where = r.int(2) === 0 ? `{"__metadata__":{"a":${nestedJson(depth, kind)}}}` : `{"1.weight":${nestedJson(depth, kind)}}`;
+    const where =
+      r.int(2) === 0 ? `{"__metadata__":{"a":${nestedJson(depth, kind)}}}` : `{"1.weight":${nestedJson(depth, kind)}}`;
     return { bytes: join3(where, Buffer.alloc(0)), mentions: ['header', 'levels deep'] };
   });
-  add(4, 'an unknown dtype', withHeader((h, r) => {
-    const name = pick(r, Object.keys(h).filter((k) => k !== '__metadata__'));
-    const dtype = pick(r, ['F31', 'f32', 'FLOAT', '', 'Q4_0', 'F8_E4M3']);
-    (h[name] as { dtype: string }).dtype = dtype;
-    return [name, 'dtype', JSON.stringify(dtype)];
-  }));
-  add(4, 'a dtype Invertscope does not import', withHeader((h, r) => {
-    const name = pick(r, ['1.weight', '1.bias']);
-    const entry = h[name] as { dtype: string; shape: number[] };
-    const [dtype, per] = pick(r, [['I32', 1], ['U32', 1], ['U8', 4], ['I8', 4]] as const);
-    entry.dtype = dtype;
-    // A one-byte dtype needs four times the elements to fill the same bytes; the shape is then wrong too, and said first.
-    if (per !== 1) entry.shape = [...entry.shape.slice(0, -1), entry.shape[entry.shape.length - 1] * per];
-    return [name, per === 1 ? 'dtype' : 'shape'];
-  }));
-  add(4, 'a shape that disagrees with its byte range', withHeader((h, r) => {
-    const name = pick(r, ['1.weight', '1.bias']);
-    const entry = h[name] as { shape: number[] };
-    entry.shape = entry.shape.map((d, i) => (i === 0 ? d + 1 + r.int(1000) : d));
-    return [name, 'shape'];
-  }));
-  add(4, 'an impossible dimension', withHeader((h, r) => {
-    const name = pick(r, ['1.weight', '1.bias']);
-    const bad = pick(r, [-1, 1.5, 2 ** 53, -(2 ** 31), 1e300]);
-    (h[name] as { shape: number[] }).shape[0] = bad;
-    return [name, 'shape[0]'];
-  }));
-  add(5, 'data offsets out of order or out of range', withHeader((h, r) => {
-    const name = pick(r, ['1.weight', '1.bias']);
-    const entry = h[name] as { data_offsets: [number, number] };
-    const [b, e] = entry.data_offsets;
-    entry.data_offsets = pick(r, [[e, b], [b, e + 4 * (1 + r.int(100))], [b + 4, e + 4], [-4, e], [b, 2 ** 60]] as [number, number][]);
-    return [name, 'data_offsets'];
-  }));
+  add(
+    4,
+    'an unknown dtype',
+    withHeader((h, r) => {
+      const name = pick(
+        r,
+        Object.keys(h).filter((k) => k !== '__metadata__'),
+      );
+      const dtype = pick(r, ['F31', 'f32', 'FLOAT', '', 'Q4_0', 'F8_E4M3']);
+      (h[name] as { dtype: string }).dtype = dtype;
+      return [name, 'dtype', JSON.stringify(dtype)];
+    }),
+  );
+  add(
+    4,
+    'a dtype Invertscope does not import',
+    withHeader((h, r) => {
+      const name = pick(r, ['1.weight', '1.bias']);
+      const entry = h[name] as { dtype: string; shape: number[] };
+      const [dtype, per] = pick(r, [
+        ['I32', 1],
+        ['U32', 1],
+        ['U8', 4],
+        ['I8', 4],
+      ] as const);
+      entry.dtype = dtype;
+      // A one-byte dtype needs four times the elements to fill the same bytes; the shape is then wrong too, and said first.
+      if (per !== 1) entry.shape = [...entry.shape.slice(0, -1), entry.shape[entry.shape.length - 1] * per];
+      return [name, per === 1 ? 'dtype' : 'shape'];
+    }),
+  );
+  add(
+    4,
+    'a shape that disagrees with its byte range',
+    withHeader((h, r) => {
+      const name = pick(r, ['1.weight', '1.bias']);
+      const entry = h[name] as { shape: number[] };
+      entry.shape = entry.shape.map((d, i) => (i === 0 ? d + 1 + r.int(1000) : d));
+      return [name, 'shape'];
+    }),
+  );
+  add(
+    4,
+    'an impossible dimension',
+    withHeader((h, r) => {
+      const name = pick(r, ['1.weight', '1.bias']);
+      const bad = pick(r, [-1, 1.5, 2 ** 53, -(2 ** 31), 1e300]);
+      (h[name] as { shape: number[] }).shape[0] = bad;
+      return [name, 'shape[0]'];
+    }),
+  );
+  add(
+    5,
+    'data offsets out of order or out of range',
+    withHeader((h, r) => {
+      const name = pick(r, ['1.weight', '1.bias']);
+      const entry = h[name] as { data_offsets: [number, number] };
+      const [b, e] = entry.data_offsets;
+      entry.data_offsets = pick(r, [
+        [e, b],
+        [b, e + 4 * (1 + r.int(100))],
+        [b + 4, e + 4],
+        [-4, e],
+        [b, 2 ** 60],
+      ] as [number, number][]);
+      return [name, 'data_offsets'];
+    }),
+  );
   add(4, 'a tensor missing', (r) => {
     const tensors = stateDictTensors(2, presetArchitecture(pick(r, ['small', 'base'] as const)));
     const name = pick(r, [...tensors.keys()]);
     tensors.delete(name);
     return { bytes: safetensorsBytes(tensors), mentions: [name, 'missing'] };
   });
-  add(3, 'a tensor that is not a Linear parameter', withHeader((h, r) => {
-    const name = pick(r, ['classifier.weight', '1.running_mean', 'weight', '01.weight', '1.weight.extra']);
-    h[name] = h['1.bias'];
-    delete h['1.bias'];
-    return [JSON.stringify(name)];
-  }));
+  add(
+    3,
+    'a tensor that is not a Linear parameter',
+    withHeader((h, r) => {
+      const name = pick(r, ['classifier.weight', '1.running_mean', 'weight', '01.weight', '1.weight.extra']);
+      h[name] = h['1.bias'];
+      delete h['1.bias'];
+      return [JSON.stringify(name)];
+    }),
+  );
   add(3, 'Linear layers at indices the model cannot have', (r) => {
     const tensors = stateDictTensors(3, presetArchitecture('small'));
     const index = pick(r, [0, 2, 5, 1000]);
@@ -175,13 +230,18 @@ export function safetensorsCases(rng: Rng): HostileCase[] {
   add(3, 'Invertscope metadata that is not what it claims', (r) => {
     const [key, value] = pick(r, [
       ['invertscope.format', 'checkpoint/99'],
-      ['invertscope.architecture', '{"name": "x", "width": 1000000000, "layers": [{"activation": true}], "negativeSlope": 0.01, "parametrization": "dense"}'],
+      [
+        'invertscope.architecture',
+        '{"name": "x", "width": 1000000000, "layers": [{"activation": true}], "negativeSlope": 0.01, "parametrization": "dense"}',
+      ],
       ['invertscope.training', '{"epoch": -1}'],
     ] as const);
     const metadata = {
       'invertscope.format': 'checkpoint/1',
-      'invertscope.architecture': '{"name":"small","width":784,"layers":[{"activation":true}],"negativeSlope":0.01,"parametrization":"dense"}',
-      'invertscope.training': '{"epoch":1,"globalStep":1,"objective":"seed","seed":0,"trainLoss":1,"testLoss":1,"createdAt":"2026-01-01T00:00:00Z","invertscopeVersion":"0.1.0"}',
+      'invertscope.architecture':
+        '{"name":"small","width":784,"layers":[{"activation":true}],"negativeSlope":0.01,"parametrization":"dense"}',
+      'invertscope.training':
+        '{"epoch":1,"globalStep":1,"objective":"seed","seed":0,"trainLoss":1,"testLoss":1,"createdAt":"2026-01-01T00:00:00Z","invertscopeVersion":"0.1.0"}',
       [key]: value,
     };
     return { bytes: safetensorsBytes(stateDictTensors(5), metadata), mentions: [key] };
@@ -190,7 +250,10 @@ export function safetensorsCases(rng: Rng): HostileCase[] {
     const parts = split(valid());
     const name = pick(r, ['1.weight', '1.bias']);
     const entry = parts.header.match(new RegExp(`"${name.replace('.', '\\.')}":\\{[^}]*\\}`))?.[0] as string;
-    return { bytes: join3(parts.header.replace(/}\s*$/, `,${entry}}`), parts.data), mentions: [name, 'more than once'] };
+    return {
+      bytes: join3(parts.header.replace(/}\s*$/, `,${entry}}`), parts.data),
+      mentions: [name, 'more than once'],
+    };
   });
   add(2, 'an empty file', () => ({ bytes: Buffer.alloc(0), mentions: ['header length'] }));
   return cases;
