@@ -31,6 +31,7 @@ import { initParams } from '../src/core/model/params';
 import { createRng } from '../src/core/random/rng';
 import { readCheckpoint, writeCheckpoint } from '../src/core/store/checkpoint';
 import { PythonServer } from './pythonServer';
+import { answerHelpOrUnknownFlags } from './benchUsage';
 
 const ROOT = join(__dirname, '..', '..');
 const REFERENCE = join(ROOT, 'bench', 'pytorch', 'analysis_reference.py');
@@ -208,7 +209,15 @@ interface Reference {
   readonly stages: { full: ReferenceRun[]; light: ReferenceRun[] };
 }
 
+const USAGE = `
+The full and the light analysis of a Base checkpoint against a PyTorch/numpy implementation
+of the same analyses, alternated round by round, then memory over several analyses.
+
+  node out/bench/analysis.js [--rounds 5] [--memory-checkpoints 6] [--python /usr/bin/python3] [--record file.json]
+`;
+
 async function main(): Promise<void> {
+  answerHelpOrUnknownFlags(USAGE, ['--rounds', '--memory-checkpoints', '--python', '--record']);
   const rounds = Number(option('rounds') ?? 5);
   const memoryCheckpoints = Number(option('memory-checkpoints') ?? 6);
   const python = option('python') ?? '/usr/bin/python3';

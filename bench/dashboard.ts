@@ -38,8 +38,17 @@ import { launchBrowser, REPO_ROOT } from '../test/webview/harness/inspectorPage'
 import { startPageServer } from '../test/webview/harness/server';
 import { sha } from '../test/webview/fixtures';
 import { buildPoint } from '../test/webview/trajectoryFixtures';
+import { answerHelpOrUnknownFlags } from './benchUsage';
 
 const args = process.argv.slice(2);
+answerHelpOrUnknownFlags(
+  `
+The runs dashboard on a folder of runs: listing and rows on the host, the table in headless Chromium.
+
+  node out/bench/dashboard.js [--runs 200] [--rounds 5] [--folder <path>]
+`,
+  ['--runs', '--rounds', '--folder'],
+);
 const flag = (name: string, fallback: number): number => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;

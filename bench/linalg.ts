@@ -24,6 +24,7 @@ import { singularValues } from '../src/core/linalg/singularValues';
 import { spectralSummaries } from '../src/core/linalg/spectralSummaries';
 import { createRng } from '../src/core/random/rng';
 import { PythonServer } from './pythonServer';
+import { answerHelpOrUnknownFlags } from './benchUsage';
 
 const N = 784;
 const LAYERS = 4;
@@ -96,7 +97,15 @@ function option(name: string): string | undefined {
   return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : undefined;
 }
 
+const USAGE = `
+The float64 linear algebra of a Base checkpoint's four layers (LU with log|det|, all singular
+values) against numpy doing the same, alternated in one run.
+
+  node out/bench/linalg.js [--rounds 7] [--python /usr/bin/python3] [--numpy-threads 1]
+`;
+
 async function main(): Promise<void> {
+  answerHelpOrUnknownFlags(USAGE, ['--rounds', '--python', '--numpy-threads']);
   const rounds = Number(option('rounds') ?? '7');
   const python = option('python') ?? '/usr/bin/python3';
   const numpyThreads = option('numpy-threads') ?? process.env.OPENBLAS_NUM_THREADS;

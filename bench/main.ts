@@ -27,8 +27,20 @@ import {
   type ConfigReport,
   type MemoryReport,
 } from './trainThroughput';
+import { answerHelpOrUnknownFlags } from './benchUsage';
 
 const ROOT = join(__dirname, '..', '..');
+answerHelpOrUnknownFlags(
+  `
+Every benchmark in one run, each against a reference measured in the same run (PyTorch, numpy,
+Chromium), with a JSON record under bench-results/: training throughput, the tfjs backends,
+float64 linear algebra, the full and light analysis, the runs dashboard. Takes tens of minutes.
+
+  npm run bench [-- --quick]     (--quick: fewer rounds)
+  node out/bench/<part>.js --help  for one part: trainThroughput, linalg, analysis, dashboard
+`,
+  ['--quick'],
+);
 const quick = process.argv.includes('--quick');
 const log = (line = '') => console.log(line);
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);

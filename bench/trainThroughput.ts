@@ -26,6 +26,7 @@ import type { Objective } from '../src/core/train/config';
 import type { TrainingEngine } from '../src/core/train/engine';
 import { createSimdEngine } from '../src/core/train/simd/simdEngine';
 import { benchFlowOptions } from './benchFlow';
+import { answerHelpOrUnknownFlags } from './benchUsage';
 
 export const PYTHON = '/usr/bin/python3';
 export const PYTORCH_SCRIPT = join(__dirname, '..', '..', 'bench', 'pytorch', 'train_throughput.py');
@@ -508,6 +509,15 @@ function parseArgs(argv: string[]): BenchOptions {
 }
 
 if (require.main === module) {
+  answerHelpOrUnknownFlags(
+    `
+Training throughput of the simd engine against PyTorch on this machine, interleaved.
+
+  node out/bench/trainThroughput.js [--rounds 3] [--models base,small,noact] [--batches 64,256]
+       [--flow-batches 128] [--threads 1,2] [--long-steps 400] [--no-pytorch]
+`,
+    ['--rounds', '--models', '--batches', '--flow-batches', '--threads', '--long-steps', '--no-pytorch'],
+  );
   runTrainThroughputBench(parseArgs(process.argv.slice(2))).catch((error: unknown) => {
     console.error(error instanceof Error ? error.stack : error);
     process.exitCode = 1;
