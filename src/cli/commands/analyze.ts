@@ -22,7 +22,7 @@ import { EXIT } from '../exitCodes';
 import { table } from '../format';
 import { samplesPerSeed, setRole, sourceName } from '../generatedSets';
 import { withInterrupt } from '../interrupt';
-import { jsonNumbers } from '../jsonNumbers';
+import { encodeJson } from '../../shared/jsonNumbers';
 import { ProgressBar } from '../progressBar';
 import { formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
 
@@ -67,7 +67,7 @@ export const analyzeCommand: Command = {
     for (const warning of result.warnings) ctx.stderr.write(`warning: ${warning}\n`);
     if (flags.json) {
       // Objects indented, arrays of numbers on one line: readable, and 5 MB rather than 11.
-      ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify(result.analysis, jsonNumbers))));
+      ctx.stdout.write(prettyJson(JSON.parse(encodeJson(result.analysis))));
       return EXIT.ok;
     }
     const source = result.fromCache

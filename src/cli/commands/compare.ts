@@ -15,9 +15,9 @@ import { ANALYSIS_OPTION_FLAGS, analysisOptionsFromFlags } from '../analysisFlag
 import { progressPrinter } from '../analysisProgress';
 import { resolveCheckpointArgument } from '../checkpointArgument';
 import { withInterrupt } from '../interrupt';
-import { jsonNumbers } from '../jsonNumbers';
 import { checkOutputFile } from '../../core/files/outputFile';
 import { formatNumber } from '../../shared/formatNumber';
+import { encodeJson } from '../../shared/jsonNumbers';
 
 /** The table and notes fit a terminal of this many columns (or a narrower one that says its width). */
 const COMPARE_WIDTH = 120;
@@ -79,7 +79,7 @@ export const compareCommand: Command = {
     await writeFile(out, encodePng(figure.width, figure.height, figure.rgb));
     const shownOut = relative(ctx.cwd, out) || out;
     if (flags.json) {
-      ctx.stdout.write(prettyJson(JSON.parse(JSON.stringify({ ...comparisonJson(compared), png: out }, jsonNumbers))));
+      ctx.stdout.write(prettyJson(JSON.parse(encodeJson({ ...comparisonJson(compared), png: out }))));
       return EXIT.ok;
     }
     const [a, b] = compared;
