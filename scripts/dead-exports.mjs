@@ -18,6 +18,10 @@ const USED_ELSEWHERE = new Set([
   'src/extension/extension.ts#deactivate',
   // poolTask.ts requires a worker's task module by path and calls this export.
   '*#createPoolTask',
+  // scripts/readme-findings.mjs requires the compiled module and calls these.
+  'src/core/reproduce/readmeFindings.ts#readFindings',
+  'src/core/reproduce/readmeFindings.ts#findingsMarkdown',
+  'src/core/reproduce/readmeFindings.ts#replaceFindings',
 ]);
 
 function sourceFiles(dir) {

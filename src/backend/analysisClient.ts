@@ -21,7 +21,7 @@ import type {
 import { isFromAnalyzer } from './analysisProtocol';
 
 /** The analysis process's entry file, next to this one once compiled. */
-export const ANALYZER_ENTRY = join(__dirname, 'analysisProcess.js');
+const ANALYZER_ENTRY = join(__dirname, 'analysisProcess.js');
 
 export interface AnalysisClientOptions {
   /** The Node (or Electron-as-Node) binary; defaults to the current one. */

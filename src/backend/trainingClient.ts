@@ -18,7 +18,7 @@ export interface StartTrainingOptions {
 }
 
 /** The training process's entry file, next to this one once compiled. */
-export const TRAINER_ENTRY = join(__dirname, 'trainerProcess.js');
+const TRAINER_ENTRY = join(__dirname, 'trainerProcess.js');
 
 /**
  * Forks the training process and starts a run. Every promise the session hands

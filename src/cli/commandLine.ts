@@ -10,7 +10,7 @@ export function commandLine(args: readonly string[]): string {
 }
 
 /** The argument as a POSIX shell reads it back: bare when safe, else in single quotes. */
-export function shellQuote(arg: string): string {
+function shellQuote(arg: string): string {
   if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -38,7 +38,7 @@ export function compareFigure(panels: readonly FigurePanel[]): RgbImage {
 }
 
 /** The float64 target sets, highest temperature first (the float64 inverse is the exact one). */
-export function targetSets(analysis: CheckpointAnalysis): GeneratedSet[] {
+function targetSets(analysis: CheckpointAnalysis): GeneratedSet[] {
   return analysis.generation.sets
     .filter((s) => s.source === 'target' && s.precision === 'float64')
     .sort((a, b) => b.temperature - a.temperature);

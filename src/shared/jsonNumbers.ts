@@ -31,7 +31,7 @@ export function encodeJson(value: unknown): string {
 }
 
 /** A number as encodeJson writes it: itself, or its word when JSON cannot hold it. */
-export function jsonNumber(value: number): number | string {
+function jsonNumber(value: number): number | string {
   if (!Number.isFinite(value)) return String(value);
   return Object.is(value, -0) ? '-0' : value;
 }

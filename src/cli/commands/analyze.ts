@@ -89,7 +89,7 @@ const VERDICT_TITLES: Record<CheckpointAnalysis['jacobian']['verdict'], string> 
 };
 
 /** The analysis for people: layers, verdict, reconstruction, noise, distribution, generation. */
-export function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
+function describeAnalysis(a: CheckpointAnalysis, file: string, source: string): string {
   return `${describeLayers(a, file, source)}\n${describeFindings(a)}`;
 }
 

@@ -124,7 +124,7 @@ export const timelineCommand: Command = {
 };
 
 /** The light options the flags ask for (unset flags keep the defaults). */
-export function lightOptionsFromFlags(flags: FlagValues): Partial<LightAnalysisOptions> {
+function lightOptionsFromFlags(flags: FlagValues): Partial<LightAnalysisOptions> {
   return {
     testImages: flags['test-images'] as number | undefined,
     noiseImages: flags['noise-images'] as number | undefined,

@@ -1,7 +1,7 @@
 import type { ErrorStats } from './types';
 
 /** PSNR reported for an exact reconstruction (whose PSNR is infinite). */
-export const PSNR_CAP = 200;
+const PSNR_CAP = 200;
 
 /** Per-image errors of a batch of reconstructions against the originals. */
 export interface ImageErrors {
@@ -56,14 +56,14 @@ export function imageErrors(
 }
 
 /** (clamp(v, 0, 1) − x)², or 1 for a NaN or infinite v: the error a person sees in one pixel. */
-export function displayedSquaredError(v: number, x: number): number {
+function displayedSquaredError(v: number, x: number): number {
   if (!Number.isFinite(v)) return 1;
   const shown = v < 0 ? 0 : v > 1 ? 1 : v;
   return (shown - x) * (shown - x);
 }
 
 /** 10·log10(1 / mse) for pixels in [0, 1], capped at PSNR_CAP (an exact image has mse 0). */
-export function psnrFromMse(mse: number): number {
+function psnrFromMse(mse: number): number {
   if (!(mse > 0)) return PSNR_CAP;
   return Math.min(PSNR_CAP, -10 * Math.log10(mse));
 }

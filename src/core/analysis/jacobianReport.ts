@@ -15,7 +15,7 @@ import { median } from './stats/median';
 import type { ErrorStats, JacobianReport, Precision } from './types';
 
 /** A precision fails when more than this share of its reconstructions is broken (MAE > 0.1). */
-export const BROKEN_SHARE_LIMIT = 0.05;
+const BROKEN_SHARE_LIMIT = 0.05;
 
 /**
  * Whether the network can be inverted, and in which precision, with the

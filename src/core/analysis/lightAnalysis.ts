@@ -70,7 +70,7 @@ export interface LightAnalysisInput extends Omit<NetworkAnalysisInput, 'options'
 }
 
 /** The stages of a light analysis and their rough shares of its time (Base). */
-export const LIGHT_STAGE_WEIGHTS = {
+const LIGHT_STAGE_WEIGHTS = {
   spectra: 0.35,
   roundTrips: 0.2,
   jacobian: 0.2,

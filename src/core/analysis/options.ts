@@ -3,7 +3,7 @@ import { stripUndefined } from '../stripUndefined';
 
 /**
  * What an analysis measures and on how many images. Every field changes the
- * result, so all of them are part of the cache key (analysisKey).
+ * result, so all of them are part of the cache key (AnalysisCacheKey in analysisCache.ts).
  */
 export interface AnalysisOptions {
   /** Standard deviations δ of the Gaussian noise added to embeddings (item: noise amplification). */

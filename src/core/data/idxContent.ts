@@ -3,7 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { InvertscopeError } from '../errors';
 
 /** Every gzip stream starts with these two bytes (RFC 1952, ID1 ID2). */
-export const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 const CHUNK = 1 << 20;
 

@@ -17,7 +17,7 @@ export interface IdxFolderData {
 }
 
 /** Images of an IDX image file (28×28 only), as float32 in [0, 1]. */
-export async function readIdxImages(file: string): Promise<{ readonly images: Float32Array; readonly count: number }> {
+async function readIdxImages(file: string): Promise<{ readonly images: Float32Array; readonly count: number }> {
   const { header, data } = await readIdxFile(file, IDX_IMAGES_MAGIC, ({ dims: [, rows, cols] }) => {
     if (rows !== IMAGE_SIDE || cols !== IMAGE_SIDE) {
       throw new InvertscopeError(
@@ -31,7 +31,7 @@ export async function readIdxImages(file: string): Promise<{ readonly images: Fl
 }
 
 /** Labels of an IDX label file; every label must be below `classes`. */
-export async function readIdxLabels(file: string, classes = 10): Promise<Uint8Array> {
+async function readIdxLabels(file: string, classes = 10): Promise<Uint8Array> {
   const { data: labels } = await readIdxFile(file, IDX_LABELS_MAGIC);
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] >= classes) {
@@ -46,7 +46,7 @@ export async function readIdxLabels(file: string, classes = 10): Promise<Uint8Ar
 }
 
 /** An image file and its label file as one dataset; their counts must agree and be at least 1. */
-export async function readIdxPair(imagesFile: string, labelsFile: string, classes = 10): Promise<Dataset> {
+async function readIdxPair(imagesFile: string, labelsFile: string, classes = 10): Promise<Dataset> {
   const [{ images, count }, labels] = await Promise.all([
     readIdxImages(imagesFile),
     readIdxLabels(labelsFile, classes),

@@ -9,7 +9,7 @@ import { formatCount } from '../../shared/formatNumber';
  * images are 392 MB of bytes and 1.6 GB as the float32 Invertscope trains on,
  * eight times the 60,000 of MNIST's training set and twice EMNIST Digits'.
  */
-export const MAX_IDX_ITEMS = 500_000;
+const MAX_IDX_ITEMS = 500_000;
 
 export interface IdxFile {
   readonly header: IdxHeader;

@@ -20,7 +20,7 @@ export const DEFAULT_SPLIT_COUNTS: SplitCounts = { trainCount: 8000, testCount: 
  * Throws a BAD_INPUT error naming the field when the counts cannot be drawn from
  * `available` images: each must be a whole number ≥ 1 and together at most `available`.
  */
-export function validateSplitCounts(counts: SplitCounts, available: number): void {
+function validateSplitCounts(counts: SplitCounts, available: number): void {
   for (const field of ['trainCount', 'testCount'] as const) {
     const value = counts[field];
     if (!Number.isSafeInteger(value) || value < 1) {

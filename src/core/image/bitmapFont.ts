@@ -52,9 +52,9 @@ const GLYPHS: Record<string, number[]> = {
   ' ': [0, 0, 0, 0, 0, 0, 0],
 };
 
-export const GLYPH_WIDTH = 5;
+const GLYPH_WIDTH = 5;
 export const GLYPH_HEIGHT = 7;
-export const GLYPH_ADVANCE = 6;
+const GLYPH_ADVANCE = 6;
 
 /** Width in pixels of `text` at scale 1. */
 export function textWidth(text: string): number {

@@ -6,29 +6,18 @@
  * calling thread, synchronously; spectralSummaries spreads several matrices
  * over worker threads.
  */
-export { assertInvertible } from './assertInvertible';
-export { bidiagonalSingularValues } from './bidiagonalSingularValues';
 export { chainJacobian } from './chainJacobian';
 export type { NumericArray } from './checks';
 export { conditionNumber } from './conditionNumber';
-export { frobeniusNorm } from './frobeniusNorm';
-export { logAbsDeterminant } from './logAbsDeterminant';
 export { luDiagnosis, type LuDiagnosis } from './luDiagnosis';
 export { luFactor } from './luFactor';
 export { luFactor32 } from './luFactor32';
-export { luSolveRows } from './luSolveRows';
-export { luSolveRowsTransposed } from './luSolveRowsTransposed';
 export { solveRowsUnchecked } from './solveWithFactors';
 export { UNIT_ROUNDOFF, type LuFactors, type LuFactors32, type LuFactors64, type LuOptions } from './luTypes';
 export { matmul } from './matmul';
-export { matTVec } from './matTVec';
-export { matVec } from './matVec';
-export { maxAbs } from './maxAbs';
-export { scaleRows } from './scaleRows';
 export { singularValues, type SingularValueOptions } from './singularValues';
 export { smallestSingularTriplet, type SingularTriplet, type SmallestTripletOptions } from './smallestSingularTriplet';
-export { spectralSummaries, type SpectralJob, type SpectralSummariesOptions } from './spectralSummaries';
-export { spectralSummary, summarizeSpectrum, type SpectralSummary } from './spectralSummary';
+export type { SpectralJob, SpectralSummariesOptions } from './spectralSummaries';
+export { summarizeSpectrum, type SpectralSummary } from './spectralSummary';
 export { linalgBatch, type LinalgJob, type LinalgResult } from './linalgBatch';
-export { stableRank } from './stableRank';
 export { vectorNorm } from './vectorNorm';

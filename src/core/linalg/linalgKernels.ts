@@ -92,7 +92,7 @@ interface Loaded {
 let loaded: Loaded | undefined;
 
 /** Bytes at the start of the memory that no allocation uses: the threads' control block (kernelThreads). */
-export const RESERVED_BYTES = 2048;
+const RESERVED_BYTES = 2048;
 /** Where kernelThreads keeps its control block. */
 export const CONTROL_OFFSET = 1024;
 

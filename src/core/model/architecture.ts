@@ -26,12 +26,12 @@ export interface Architecture {
 }
 
 /** The deepest network Invertscope builds (customArchitecture) or reads. */
-export const MAX_DEPTH = 64;
+const MAX_DEPTH = 64;
 /**
  * The widest layer Invertscope reads: a 4096×4096 float32 matrix is 64 MB, so
  * a record claiming more is refused before anything of that size is allocated.
  */
-export const MAX_WIDTH = 4096;
+const MAX_WIDTH = 4096;
 
 export type PresetName = 'base' | 'small' | 'noact';
 export const PRESET_NAMES: readonly PresetName[] = ['base', 'small', 'noact'];

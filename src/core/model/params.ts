@@ -30,14 +30,3 @@ export function initParams(arch: Architecture, rng: Rng): ModelParams {
   }
   return { weights, biases };
 }
-
-export function cloneParams(params: ModelParams): ModelParams {
-  return {
-    weights: params.weights.map((w) => w.slice()),
-    biases: params.biases.map((b) => b.slice()),
-  };
-}
-
-export function parameterCount(arch: Architecture): number {
-  return arch.layers.length * (arch.width * arch.width + arch.width);
-}

@@ -18,7 +18,7 @@ export interface ReportInput {
  * trained on: an imported checkpoint with no recorded split is analysed on
  * the embedded digits' default test split, which may hold its training images.
  */
-export function dataWarning(run: AnalysedRun): string | null {
+function dataWarning(run: AnalysedRun): string | null {
   const { record } = run;
   const split = record.data.split;
   const unknown =

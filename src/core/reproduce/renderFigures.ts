@@ -15,7 +15,7 @@ export type FigureResult =
   | { readonly kind: 'skipped'; readonly reason: string };
 
 /** Where a Chromium is looked for: $INVERTSCOPE_CHROMIUM, then the usual Linux and macOS places. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
+function findChromium(env: NodeJS.ProcessEnv = process.env): string | null {
   const candidates = [
     env.INVERTSCOPE_CHROMIUM,
     '/usr/bin/chromium',

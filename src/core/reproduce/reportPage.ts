@@ -22,7 +22,7 @@ export interface ReportAssets {
 }
 
 /** The project's media folder, beside the compiled sources and the bundles alike. */
-export const MEDIA_FOLDER = mediaDirectory();
+const MEDIA_FOLDER = mediaDirectory();
 
 export async function readReportAssets(media = MEDIA_FOLDER): Promise<ReportAssets> {
   const read = async (relative: string): Promise<string> => {
@@ -95,7 +95,7 @@ ${assets.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inert(css,
  * @example
  *   compactJson({ v: [360800000000000, NaN, 0.5] });  // '{"v":[3.608e14,"NaN",0.5]}'
  */
-export function compactJson(value: unknown): string {
+function compactJson(value: unknown): string {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || Object.is(value, -0)) return encodeJson(value);
     const plain = String(value);

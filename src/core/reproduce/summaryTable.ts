@@ -21,7 +21,7 @@ export function formatRoundTrips(p: TrajectoryPoint): string {
 }
 
 /** Largest δ still recognizable through the float64 inverse, "none" when no δ tested is, "—" when not measured. */
-export function formatNoise(p: TrajectoryPoint): string {
+function formatNoise(p: TrajectoryPoint): string {
   const n = p.noise?.find((m) => m.precision === 'float64') ?? p.noise?.[0];
   if (!n) return '—';
   return n.recognizableUpTo === null ? 'none tested' : formatNumber(n.recognizableUpTo);

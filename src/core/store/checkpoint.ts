@@ -184,7 +184,7 @@ function checkArchitecture(arch: Architecture, file: string): Architecture {
 }
 
 /** Fixed key order, so equal checkpoints are equal files. */
-export function encodeArchitecture(arch: Architecture): string {
+function encodeArchitecture(arch: Architecture): string {
   return JSON.stringify({
     name: arch.name,
     width: arch.width,

@@ -4,7 +4,7 @@ import { badInput, corrupt, show } from './storeErrors';
 import type { Tensor } from './safetensors/dtypes';
 
 /** PyTorch's state_dict names for each Linear layer of the nn.Sequential an architecture stands for. */
-export function layerTensorNames(arch: Architecture): { weight: string; bias: string }[] {
+function layerTensorNames(arch: Architecture): { weight: string; bias: string }[] {
   return sequentialIndices(arch).map((index) => ({ weight: `${index}.weight`, bias: `${index}.bias` }));
 }
 

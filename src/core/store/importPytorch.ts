@@ -156,7 +156,7 @@ export function inferArchitecture(
 }
 
 /** The state_dict's tensors as ModelParams; float64 tensors (a model saved after .double()) are rounded to float32. */
-export function stateDictToParams(
+function stateDictToParams(
   arch: Architecture,
   tensors: ReadonlyMap<string, Tensor>,
   file = '(state_dict)',

@@ -42,7 +42,7 @@ export function epochFromName(file: string): number | null {
 }
 
 /** The .safetensors files named: each path as it is, a folder as the files directly in it (sidecars excluded). */
-export async function seriesFiles(paths: readonly string[]): Promise<string[]> {
+async function seriesFiles(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths.map((p) => resolve(p))) {
     const info = await stat(path).catch(() => null);

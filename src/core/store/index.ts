@@ -1,45 +1,18 @@
 /** The run store and its file formats; docs/run-store.md describes them for other tools. */
 export * from './runTypes';
-export {
-  RunStore,
-  type CreateRunOptions,
-  type MetricsRead,
-  type RunDataInfo,
-  type RunListEntry,
-  type RunPatch,
-} from './runStore';
-export {
-  readCheckpoint,
-  readCheckpointMetadata,
-  writeCheckpoint,
-  optimizerSidecarPath,
-  flowSidecarPath,
-  type CheckpointData,
-  type CheckpointFlow,
-  type CheckpointMetadata,
-  type CheckpointTraining,
-  type LoadedCheckpoint,
-  type ReadCheckpointOptions,
-  type WrittenCheckpoint,
+export type { CreateRunOptions, MetricsRead, RunDataInfo, RunListEntry, RunPatch } from './runStore';
+export type {
+  CheckpointData,
+  CheckpointFlow,
+  CheckpointMetadata,
+  CheckpointTraining,
+  LoadedCheckpoint,
+  ReadCheckpointOptions,
+  WrittenCheckpoint,
 } from './checkpoint';
-export {
-  importPytorchCheckpoint,
-  inferArchitecture,
-  stateDictToParams,
-  type ImportOptions,
-  type ImportedRun,
-} from './importPytorch';
-export { resolveRun, type ResolvedRun } from './resolveRun';
-export { reconcileStaleRuns } from './staleRuns';
-export { currentProcessInfo, processState, type ProcessState } from './processLiveness';
-export { checkpointFileName, makeRunId } from './runIds';
-export { writeFileAtomic } from './atomicWrite';
-export {
-  readSafetensors,
-  readSafetensorsHeader,
-  decodeSafetensors,
-  MAX_HEADER_BYTES,
-  type SafetensorsContents,
-} from './safetensors/readSafetensors';
-export { writeSafetensors, encodeSafetensors, type TensorSet } from './safetensors/writeSafetensors';
+export type { ImportOptions, ImportedRun } from './importPytorch';
+export type { ResolvedRun } from './resolveRun';
+export type { ProcessState } from './processLiveness';
+export type { SafetensorsContents } from './safetensors/readSafetensors';
+export type { TensorSet } from './safetensors/writeSafetensors';
 export type { SafetensorsDtype, Tensor, TensorData } from './safetensors/dtypes';

@@ -6,7 +6,7 @@ import { corrupt } from './storeErrors';
  * a limit well above that costs nothing and keeps every later step (parsing,
  * the duplicate-key scan, rendering a value in a message) shallow.
  */
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 /**
  * Refuses JSON text that nests deeper than `maxDepth`, before it is parsed: a

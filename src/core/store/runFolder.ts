@@ -15,7 +15,7 @@ export const METRICS_FILE = 'metrics.jsonl';
  * run.json's size limit, checked before it is read. The largest run.json
  * Invertscope writes holds a split of the 10,000 embedded digits (about 60 kB).
  */
-export const MAX_RUN_JSON_BYTES = 16 * 1024 * 1024;
+const MAX_RUN_JSON_BYTES = 16 * 1024 * 1024;
 
 /**
  * What a path inside the runs folder is, without following it: null when it

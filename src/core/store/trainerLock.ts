@@ -7,7 +7,7 @@ import { currentProcessInfo, processState } from './processLiveness';
 import type { RunProcessInfo } from './runTypes';
 
 /** The file a training process holds in its run folder while it trains the run. */
-export const TRAINER_LOCK = '.trainer.lock';
+const TRAINER_LOCK = '.trainer.lock';
 
 /** A lock file being written is empty for a moment; one that stays unreadable longer was left half-written. */
 const UNREADABLE_GRACE_MS = 5_000;
@@ -65,7 +65,7 @@ export async function releaseTrainerLock(runFolder: string): Promise<void> {
  * The process that holds the run's lock and still runs (or runs elsewhere), or
  * null: for checks that report a busy run before anything is started.
  */
-export async function liveTrainerLock(runFolder: string): Promise<RunProcessInfo | null> {
+async function liveTrainerLock(runFolder: string): Promise<RunProcessInfo | null> {
   const holder = await readLock(join(runFolder, TRAINER_LOCK));
   if (typeof holder !== 'object') return null;
   return processState(holder) === 'gone' ? null : holder;

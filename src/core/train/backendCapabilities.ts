@@ -40,7 +40,7 @@ export const OBJECTIVE_NAMES: Readonly<Record<Objective, string>> = {
   flow: 'exact likelihood (flow)',
 };
 
-export function backendFacts(name: BackendName): BackendFacts {
+function backendFacts(name: BackendName): BackendFacts {
   const facts = BACKEND_FACTS.find((f) => f.name === name);
   if (!facts) throw new RangeError(`unknown backend ${JSON.stringify(name)}`);
   return facts;

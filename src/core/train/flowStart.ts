@@ -26,7 +26,7 @@ export interface FlowStart {
 }
 
 /** The flow settings of a flow configuration; validateTrainConfig and the run store always fill them in. */
-export function flowOptionsOf(config: TrainConfig): FlowTrainingOptions {
+function flowOptionsOf(config: TrainConfig): FlowTrainingOptions {
   if (config.objective !== 'flow' || !config.flow) {
     throw new InvertscopeError(
       'INTERNAL',

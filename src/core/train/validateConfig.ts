@@ -74,7 +74,7 @@ export function validateTrainConfig(config: TrainConfigRequest, where: string): 
 }
 
 /** The flow settings with defaults for what is missing, each checked against the architecture. */
-export function completeFlowOptions(
+function completeFlowOptions(
   arch: Architecture,
   given: Partial<FlowTrainingOptions> | undefined,
   fail: Fail,

@@ -6,7 +6,7 @@
  */
 export const CONTROL_BYTES = 1024;
 /** Float64 slots for a run's arguments. */
-export const COMMAND_SLOTS = 64;
+const COMMAND_SLOTS = 64;
 
 const COMMAND_BYTE_OFFSET = CONTROL_BYTES - COMMAND_SLOTS * 8;
 

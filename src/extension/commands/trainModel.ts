@@ -8,7 +8,7 @@ import { vscodeFlowUi } from './ui/flowUi';
 import { followTraining } from './ui/trainingProgress';
 
 /** workspaceState key of the last Train Model answers. */
-export const TRAIN_CHOICES_KEY = 'invertscope.lastTrainChoices';
+const TRAIN_CHOICES_KEY = 'invertscope.lastTrainChoices';
 
 /** Asks model, epochs, checkpoint epochs and data, then starts the training process. Returns the new run's id. */
 export class TrainModelCommand implements Command {

@@ -7,7 +7,7 @@ import { DASHBOARD_CHART_IDS } from '../../shared/charts';
 import { parseExportMessage } from '../inspector/hostMessages';
 
 /** More runs than this in one `watchRuns` is not something the page sends; it is refused rather than read. */
-export const MAX_WATCHED_RUNS = 200;
+const MAX_WATCHED_RUNS = 200;
 
 export function parseDashboardMessage(data: unknown): DashboardWebviewMessage | null {
   if (typeof data !== 'object' || data === null) return null;

@@ -24,7 +24,7 @@ import { dashboardRow } from './dashboardRows';
 import { LossTrackBuilder, stepsPerPoint } from './lossTrack';
 
 export const DASHBOARD_VIEW_TYPE = 'invertscope.dashboard';
-export const DASHBOARD_TITLE = 'Invertscope Runs';
+const DASHBOARD_TITLE = 'Invertscope Runs';
 
 /** How long the first table waits for trajectory points already known before it goes without them. */
 const POINTS_GRACE_MS = 150;

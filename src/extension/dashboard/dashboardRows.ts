@@ -47,7 +47,7 @@ export function finalLosses(run: RunRecord): FinalLosses | null {
   return { epoch: last.epoch, trainLoss: last.trainLoss, testLoss: last.testLoss, testBitsPerDim: bits };
 }
 
-export function latestAnalysis(point: TrajectoryPoint): LatestAnalysis {
+function latestAnalysis(point: TrajectoryPoint): LatestAnalysis {
   return {
     epoch: point.epoch,
     kappa: point.jacobian.cond,

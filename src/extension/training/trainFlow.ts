@@ -48,7 +48,7 @@ export interface TrainChoices {
 
 const TITLE = 'Invertscope: Train Model';
 const TOTAL_STEPS = 4;
-export const EPOCH_PRESETS: readonly number[] = [1, 2, 5, 10, 50, 100, 500];
+const EPOCH_PRESETS: readonly number[] = [1, 2, 5, 10, 50, 100, 500];
 
 const MODEL_DETAILS: Record<RecipeName, string> = {
   base: "The paper's main model.",
@@ -208,7 +208,7 @@ export function recallChoices(stored: unknown): Partial<TrainChoices> {
 }
 
 /** `min` is 0 for flows, whose initialized model can be the result. */
-export function validateEpochs(text: string, min: number = LIMITS.epochs.min): string | undefined {
+function validateEpochs(text: string, min: number = LIMITS.epochs.min): string | undefined {
   const n = Number(text.trim());
   if (text.trim() === '' || !Number.isInteger(n) || n < min || n > LIMITS.epochs.max) {
     return `Enter a whole number of epochs from ${min} to ${LIMITS.epochs.max}`;
@@ -230,7 +230,7 @@ export function parseEpochList(text: string, maxEpoch: number, min = 1): number[
   return [...new Set(epochs)].sort((a, b) => a - b);
 }
 
-export function epochsLabel(n: number): string {
+function epochsLabel(n: number): string {
   return n === 1 ? '1 epoch' : `${n} epochs`;
 }
 

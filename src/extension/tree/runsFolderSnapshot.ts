@@ -90,7 +90,7 @@ export function diffSnapshots(before: FolderSnapshot, after: FolderSnapshot): Ru
  * machine no local file watcher sees: network and cluster file systems, and
  * FUSE (sshfs, cloud buckets).
  */
-export const NETWORK_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+const NETWORK_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
   [0x6969, 'NFS'],
   [0x517b, 'SMB'],
   [0xff534d42, 'CIFS'],

@@ -45,7 +45,7 @@ const STATUS_ICONS: Record<RunStatus, { id: string; color?: string }> = {
   cancelled: { id: 'circle-slash', color: 'disabledForeground' },
 };
 
-export function runNodeId(runId: string): string {
+function runNodeId(runId: string): string {
   return `run:${runId}`;
 }
 
@@ -106,7 +106,7 @@ function runStatusDescription(run: RunRecord, live: LiveProgress | null): string
   }
 }
 
-export function runTooltip(run: RunRecord, live: LiveProgress | null, latest: TrajectoryPoint | null = null): string {
+function runTooltip(run: RunRecord, live: LiveProgress | null, latest: TrajectoryPoint | null = null): string {
   const lines = [
     `**${escapeMarkdown(run.id)}** — ${run.status}`,
     '',
@@ -143,7 +143,7 @@ export function runView(run: RunRecord, live: LiveProgress | null, latest: Traje
   };
 }
 
-export function checkpointNodeId(runId: string, epoch: number): string {
+function checkpointNodeId(runId: string, epoch: number): string {
   return `checkpoint:${runId}@${epoch}`;
 }
 
@@ -188,11 +188,11 @@ export function checkpointView(
   };
 }
 
-export function layerNodeId(runId: string, epoch: number, index: number): string {
+function layerNodeId(runId: string, epoch: number, index: number): string {
   return `layer:${runId}@${epoch}#${index}`;
 }
 
-export function layerLabel(index: number, activation: boolean): string {
+function layerLabel(index: number, activation: boolean): string {
   return `Linear ${index + 1}${activation ? ' + LeakyReLU' : ''}`;
 }
 

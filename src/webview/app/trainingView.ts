@@ -17,12 +17,12 @@ import { svgElement } from './dom';
 import type { ViewContext } from './viewContext';
 
 /** The names of the two loss parts each objective records (MetricRecord.parts). */
-export function partNames(objective: Objective): readonly [string, string] {
+function partNames(objective: Objective): readonly [string, string] {
   return objective === 'flow' ? ['latent NLL', '−log|det J|'] : ['NLL', 'variance penalty'];
 }
 
 /** Steps per epoch, to put logged steps on the epoch axis. */
-export function stepsPerEpoch(run: RunRecord): number {
+function stepsPerEpoch(run: RunRecord): number {
   return Math.max(1, Math.ceil(run.data.trainCount / Math.max(1, run.config.batchSize)));
 }
 
@@ -243,7 +243,7 @@ function runStatusLine(run: RunRecord, metrics: readonly MetricRecord[]): string
  * A flow's latest test bits/dim and its best so far: the density's loss on a
  * scale that reads the same for every flow (8 = the uniform density).
  */
-export function bitsLine(metrics: readonly MetricRecord[]): string {
+function bitsLine(metrics: readonly MetricRecord[]): string {
   const epochs = metrics.filter(
     (m): m is EpochMetric =>
       m.type === 'epoch' && typeof m.testBitsPerDim === 'number' && Number.isFinite(m.testBitsPerDim),

@@ -295,7 +295,7 @@ export function amplificationChart(): AmplificationChart {
  * A tick label short enough for eight stages side by side: W₄⁻¹ for a linear
  * inverse, φ₄⁻¹ for an inverse LeakyReLU (the tooltip has the full name).
  */
-export function shortStage(name: string): string {
+function shortStage(name: string): string {
   const layerNumber = /(\d+)/.exec(name)?.[1];
   if (layerNumber !== undefined && /linear/i.test(name)) return `W${subscript(layerNumber)}⁻¹`;
   if (layerNumber !== undefined && /relu|activation/i.test(name)) return `φ${subscript(layerNumber)}⁻¹`;

@@ -43,7 +43,7 @@ export const FLOAT64_LIMIT = 2 ** 52;
 
 const MARGIN = { top: 22, right: 64, bottom: 32, left: 56 };
 
-export function conditionTip(spectrum: LayerSpectrum): TipContent {
+function conditionTip(spectrum: LayerSpectrum): TipContent {
   return {
     title: `${layerName(spectrum.index)} (nn.Sequential ${spectrum.sequentialIndex})`,
     rows: [

@@ -28,7 +28,7 @@ const PANEL_HEIGHT = 112;
 const GAP = { x: 14, y: 12 };
 const PAD = { top: 30, bottom: 18, side: 4 };
 
-export function targetMean(label: number): number {
+function targetMean(label: number): number {
   return 2 * label;
 }
 

@@ -172,7 +172,7 @@ export interface LegendEntry {
 export const LEGEND_ROW = 15;
 
 /** A legend entry's width before it is drawn (an average glyph of 6.5 px), to reserve room for a legend. */
-export function legendWidthEstimate(text: string): number {
+function legendWidthEstimate(text: string): number {
   return 22 + text.length * 6.5 + 14;
 }
 

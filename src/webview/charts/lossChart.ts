@@ -45,12 +45,12 @@ export interface LossSeries {
   readonly diverged: StepPoint[];
 }
 
-export function stepValue(record: StepMetric, part: LossPart): number {
+function stepValue(record: StepMetric, part: LossPart): number {
   const v = part === 'total' ? record.loss : record.parts?.[part === 'part0' ? 0 : 1];
   return typeof v === 'number' ? v : Number.NaN; // null from JSON is a diverged step too
 }
 
-export function epochValues(record: EpochMetric, part: LossPart): { train: number; test: number } {
+function epochValues(record: EpochMetric, part: LossPart): { train: number; test: number } {
   const pick = (total: number, parts: readonly [number, number] | undefined): number => {
     const v = part === 'total' ? total : parts?.[part === 'part0' ? 0 : 1];
     return typeof v === 'number' ? v : Number.NaN;

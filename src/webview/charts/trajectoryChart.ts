@@ -91,19 +91,19 @@ const MARGIN = { top: 26, right: 70, bottom: 42, left: 60 };
 const LOG_EPOCH_SPAN = 20;
 
 /** The value as a person reads it in this chart's scale, with "> " for a lower bound. */
-export function formatTrajectoryValue(value: TrajectoryValue, scale: TrajectoryScale): string {
+function formatTrajectoryValue(value: TrajectoryValue, scale: TrajectoryScale): string {
   if (value.text !== undefined) return value.text;
   const text = scale === 'share' ? formatPercent(value.value) : formatNumber(value.value);
   return value.lowerBound && Number.isFinite(value.value) ? `> ${text}` : text;
 }
 
 /** Every epoch of the series, ascending, each once. */
-export function trajectoryEpochs(series: readonly TrajectorySeries[]): number[] {
+function trajectoryEpochs(series: readonly TrajectorySeries[]): number[] {
   return [...new Set(series.flatMap((s) => s.values.map((v) => v.epoch)))].sort((a, b) => a - b);
 }
 
 /** The y domain: the values and the rules for a log scale (so a limit is always in view), [0, 1] for shares. */
-export function trajectoryDomain(
+function trajectoryDomain(
   series: readonly TrajectorySeries[],
   rules: readonly TrajectoryRule[],
   scale: TrajectoryScale,
@@ -122,7 +122,7 @@ export function trajectoryDomain(
 }
 
 /** Epoch ticks for a symmetric-log axis: 0 when shown, then 1, 2, 5 × powers of ten inside the domain. */
-export function epochTicks(domain: readonly [number, number]): number[] {
+function epochTicks(domain: readonly [number, number]): number[] {
   const [lo, hi] = domain;
   const ticks = lo <= 0 ? [0] : [];
   for (let e = 0; 10 ** e <= hi; e++) {

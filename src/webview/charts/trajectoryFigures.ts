@@ -63,10 +63,10 @@ function limitsFor(series: readonly TrajectorySeries[]): TrajectoryRule[] {
 const NOISE_RANGE: readonly [number, number] = [1e-7, 1];
 
 /** Chance for the ten digit classes: what a classifier scores on samples that are not digits. */
-export const CHANCE_RULE: TrajectoryRule = { value: 0.1, label: 'chance' };
+const CHANCE_RULE: TrajectoryRule = { value: 0.1, label: 'chance' };
 
 /** A uniform density on [0, 1]^784 scores exactly 8 bits per pixel. */
-export const UNIFORM_BITS_RULE: TrajectoryRule = { value: 8, label: 'uniform' };
+const UNIFORM_BITS_RULE: TrajectoryRule = { value: 8, label: 'uniform' };
 
 /** How each figure is titled and read, whatever runs it shows. */
 const FIGURE_TEXT: Record<TrajectoryFigureId, Pick<TrajectoryFigure, 'title' | 'description' | 'yLabel' | 'scale'>> = {

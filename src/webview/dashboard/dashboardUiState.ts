@@ -20,7 +20,7 @@ export interface DashboardUiState {
   readonly roundTrip: RoundTripId;
 }
 
-export const DEFAULT_DASHBOARD_UI: DashboardUiState = {
+const DEFAULT_DASHBOARD_UI: DashboardUiState = {
   version: 1,
   selected: [],
   sort: { key: 'created', descending: true },

@@ -64,7 +64,7 @@ const MARGIN = { top: 14, right: LEGEND_WIDTH + 16, bottom: 44, left: 64 };
  * few, else per pixel column the first, smallest, largest and last (in x
  * order), and every NaN (so gaps survive).
  */
-export function thinPoints(
+function thinPoints(
   points: readonly OverlayPoint[],
   toPixel: (x: number) => number,
   maxPoints: number,

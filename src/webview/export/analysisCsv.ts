@@ -10,7 +10,7 @@ import { toCsv } from './csv';
  * The data behind each checkpoint chart as CSV, at full precision (the charts
  * round for display; a file is for further work). One function per chart.
  */
-export function conditionCsv(analysis: CheckpointAnalysis): string {
+function conditionCsv(analysis: CheckpointAnalysis): string {
   return toCsv(
     [
       'layer',
@@ -37,7 +37,7 @@ export function conditionCsv(analysis: CheckpointAnalysis): string {
   );
 }
 
-export function spectrumCsv(analysis: CheckpointAnalysis): string {
+function spectrumCsv(analysis: CheckpointAnalysis): string {
   const layers = analysis.layers;
   const n = Math.max(0, ...layers.map((l) => l.singularValues.length));
   return toCsv(
@@ -46,7 +46,7 @@ export function spectrumCsv(analysis: CheckpointAnalysis): string {
   );
 }
 
-export function amplificationCsv(analysis: CheckpointAnalysis): string {
+function amplificationCsv(analysis: CheckpointAnalysis): string {
   const rows = analysis.amplification.flatMap((report) =>
     report.points.flatMap((point) =>
       stageData(report, point, stageLayers(analysis.layers, report.stages.length))
@@ -82,7 +82,7 @@ export function amplificationCsv(analysis: CheckpointAnalysis): string {
   );
 }
 
-export function recognizabilityCsv(analysis: CheckpointAnalysis): string {
+function recognizabilityCsv(analysis: CheckpointAnalysis): string {
   const rows = analysis.amplification.flatMap((report) =>
     report.points.map((p) => [
       report.precision,
@@ -108,7 +108,7 @@ export function recognizabilityCsv(analysis: CheckpointAnalysis): string {
   );
 }
 
-export function distributionCsv(analysis: CheckpointAnalysis): string {
+function distributionCsv(analysis: CheckpointAnalysis): string {
   const rows = analysis.distribution.perClass.flatMap((d) => {
     const [x0, x1] = panelDomain(d);
     const stats = [d.label, d.count, d.mean, d.std, d.skew, d.ks];

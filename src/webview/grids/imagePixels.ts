@@ -17,9 +17,9 @@ import type { ImageData28 } from '../../core/analysis/types';
 export type ImageScale = 'pixel' | 'auto';
 
 export const SIDE = 28;
-export const NAN_RGB = [236, 0, 140] as const;
-export const POS_INF_RGB = [255, 170, 0] as const;
-export const NEG_INF_RGB = [0, 170, 255] as const;
+const NAN_RGB = [236, 0, 140] as const;
+const POS_INF_RGB = [255, 170, 0] as const;
+const NEG_INF_RGB = [0, 170, 255] as const;
 
 export interface PixelStats {
   readonly nan: number;

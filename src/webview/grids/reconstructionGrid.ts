@@ -14,7 +14,7 @@ import { digitCanvas } from './digitCanvas';
  * have it, float64 forward and inverse. Above the grid, the error figures of
  * each round trip over every reconstructed test image.
  */
-export const RECONSTRUCTION_COLUMNS = ['original', 'embedding', 'float32', 'float64', 'float64RoundTrip'] as const;
+const RECONSTRUCTION_COLUMNS = ['original', 'embedding', 'float32', 'float64', 'float64RoundTrip'] as const;
 
 type ReconstructionColumn = (typeof RECONSTRUCTION_COLUMNS)[number];
 
@@ -45,7 +45,7 @@ function roundTripRows(
   ];
 }
 
-export function meanAbsError(a: ImageData28, b: ImageData28): number {
+function meanAbsError(a: ImageData28, b: ImageData28): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += Math.abs((b[i] ?? Number.NaN) - a[i]);
   return sum / a.length;

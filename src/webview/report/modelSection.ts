@@ -20,7 +20,7 @@ import { formatDuration } from '../../shared/formatNumber';
 export type SharedContext = Pick<ViewContext, 'channel' | 'cards' | 'announce'>;
 
 /** The file-name stem of a model's figures: its key, made safe. */
-export function modelStem(model: ReportModel): string {
+function modelStem(model: ReportModel): string {
   return model.key.replace(/[^A-Za-z0-9._-]+/g, '-');
 }
 

@@ -24,7 +24,7 @@ export interface UiState {
 
 export type GenerationChoice = Pick<GeneratedSet, 'source' | 'precision' | 'temperature'>;
 
-export const DEFAULT_DELTA = 1e-3;
+const DEFAULT_DELTA = 1e-3;
 
 export function defaultUiState(initial: InspectorInitialState): UiState {
   return {
@@ -75,7 +75,7 @@ function isEpoch(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 
-export function isRef(v: unknown): v is CheckpointRef {
+function isRef(v: unknown): v is CheckpointRef {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return typeof r.runId === 'string' && isEpoch(r.epoch);

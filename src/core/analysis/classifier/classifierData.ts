@@ -9,7 +9,7 @@ import { loadData } from '../checkpointData';
 import { CLASSIFIER_DATA } from './classifierCache';
 
 /** Training images a classifier of another data set learns from, at most (balanced over the classes): the cost of the embedded digits' 8,000. */
-export const CLASSIFIER_TRAIN_IMAGES = 10_000;
+const CLASSIFIER_TRAIN_IMAGES = 10_000;
 
 /** The data a classifier learns from, named by what it is: the name is part of its cache key and of the analyses' keys. */
 export interface ClassifierData {

@@ -11,9 +11,9 @@ import { parseSafetensorsHeader, type SafetensorsHeader } from './parseHeader';
  * tensors each, and four metadata strings), far below what would hurt to
  * allocate, decode and parse (each a copy of the header).
  */
-export const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+const MAX_HEADER_BYTES = 16 * 1024 * 1024;
 /** Tensors are read into one ArrayBuffer each; this bounds the whole file's data. */
-export const MAX_DATA_BYTES = 2 * 1024 * 1024 * 1024;
+const MAX_DATA_BYTES = 2 * 1024 * 1024 * 1024;
 
 export interface ReadSafetensorsOptions {
   readonly maxHeaderBytes?: number;

@@ -11,7 +11,7 @@ import { cholesky } from './cholesky';
  *   for the diagonal prior N(μ_a, diag σ_a²). With rank k > 0 the covariance is
  *   low rank plus diagonal: the latents of a class are correlated along k
  *   directions, and its exact log-density costs O(nk + k³) per row (Woodbury and
- *   the matrix determinant lemma, lowRankNll).
+ *   the matrix determinant lemma, lowRankCorrection).
  */
 export type FlowPrior =
   | { readonly kind: 'paper' }

@@ -25,14 +25,14 @@ export interface GaussianizeOptions {
 }
 
 /** Pseudo-count added to every pixel level before the pixel kinks are fitted (add-one smoothing). */
-export const PIXEL_PSEUDO_COUNT = 1;
+const PIXEL_PSEUDO_COUNT = 1;
 /** Kink candidates per pixel level: its lower boundary and 7 points inside it. */
-export const CELLS_PER_LEVEL = 8;
+const CELLS_PER_LEVEL = 8;
 /** Cells of the whitened values' densities in round 2, and the pseudo-rows spread over them. */
-export const WHITE_CELLS = 512;
-export const WHITE_PSEUDO_ROWS = 1;
+const WHITE_CELLS = 512;
+const WHITE_PSEUDO_ROWS = 1;
 /** Dequantization draws of the training images that round 2 and the prior are fitted to. */
-export const DRAWS = 2;
+const DRAWS = 2;
 
 /**
  * A closed-form flow start by iterative Gaussianization (research/flow/inits.py,

@@ -41,7 +41,7 @@ export interface FlowInitReport {
   readonly stretch?: number;
 }
 
-export const DEFAULT_FLOW_RIDGE = 0.1;
+const DEFAULT_FLOW_RIDGE = 0.1;
 
 /** Pixel-level boundaries k/256 offered to the kink search: dense near both ends of the range, where the piles are. */
 const BOUNDARY_LEVELS = [1, 2, 4, 8, 16, 32, 64, 96, 128, 160, 192, 224, 240, 248, 252, 254, 255];

@@ -3,7 +3,7 @@ import { CONTROL_BYTES } from '../../wasm/poolControl';
 import type { FlowBlock } from './flowStages';
 
 /** Samples per panel of the panel layout (see assembly/flow.ts). */
-export const PANEL_LANES = 8;
+const PANEL_LANES = 8;
 /** The most rows one factor-gradient or bias item covers: its gradient rows stay in L2 until Adam reads them. */
 export const FLOW_CHUNK_ROWS = 40;
 /** Int32 slots between two phase counters (one cache line). */
