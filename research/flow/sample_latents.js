@@ -2,7 +2,8 @@
 // through flowgen's Gaussianizing init (seed 0, float64) and scores them as `analyze`
 // does: the analysis's digit classifier, and per digit the median distance to the
 // nearest of 8,000 training digits (then the median over digits).
-// Build first (npm run build). Usage: node research/flow/sample_latents.js [dir]
+// Build first (npm run build). Usage: node research/flow/sample_latents.js [dir] [tag ...]
+// reads <tag>_z.f64 + <tag>_y.u8 for each tag (default: lowrank), one line per tag.
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const out = (p) => require(join('../../out/src/core', p));
@@ -20,19 +21,22 @@ async function main() {
   const dir = process.argv[2] || process.env.FLOW_DATA || '/tmp/invertscope-flow';
   const data = await loadData(DEFAULT_DATA_SPEC);
   const n = 784;
-  const b = readFileSync(join(dir, 'lowrank_z.f64'));
-  const z = new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-  const labels = Uint8Array.from(readFileSync(join(dir, 'lowrank_y.u8')));
-  const count = labels.length;
   const { model } = gaussianizeFlow(flowgenArchitecture(), data.train, { kinkLayers: FLOWGEN_RECIPE.flow.kinkLayers, ridge: FLOWGEN_RECIPE.flow.ridge, seed: 0 });
-  const x = flowInverse(model, z, count);
-  const images = Float32Array.from(x, (v) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0));
   const classifier = await trainDigitClassifier(data.train, CLASSIFIER_SETTINGS);
-  const predicted = predictDigits(classifier, images, count);
   const reference = selectRows(data.train.images, n, balancedSelection(data.train.labels, data.train.classes, 8000));
-  const d = nearestDistances(images, count, reference, reference.length / n, n);
-  const perClass = Array.from({ length: 10 }, (_, a) => median(Array.from(d).filter((_, i) => labels[i] === a)));
-  const right = labels.reduce((s, a, i) => s + (predicted[i] === a ? 1 : 0), 0);
-  console.log(`${count} samples: read as asked ${(100 * right / count).toFixed(1)}%; median nearest-digit distance (median of per-digit medians) ${median(perClass).toFixed(2)}`);
+  const tags = process.argv.length > 3 ? process.argv.slice(3) : ['lowrank'];
+  for (const tag of tags) {
+    const b = readFileSync(join(dir, `${tag}_z.f64`));
+    const z = new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
+    const labels = Uint8Array.from(readFileSync(join(dir, `${tag}_y.u8`)));
+    const count = labels.length;
+    const x = flowInverse(model, z, count);
+    const images = Float32Array.from(x, (v) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : 0));
+    const predicted = predictDigits(classifier, images, count);
+    const d = nearestDistances(images, count, reference, reference.length / n, n);
+    const perClass = Array.from({ length: 10 }, (_, a) => median(Array.from(d).filter((_, i) => labels[i] === a)));
+    const right = labels.reduce((s, a, i) => s + (predicted[i] === a ? 1 : 0), 0);
+    console.log(`${tag}: ${count} samples: read as asked ${(100 * right / count).toFixed(1)}%; median nearest-digit distance (median of per-digit medians) ${median(perClass).toFixed(2)}`);
+  }
 }
 main().catch((e) => { console.error(e); process.exit(1); });
