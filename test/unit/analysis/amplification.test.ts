@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { amplificationReports, recognizableUpTo } from '../../../src/core/analysis/amplificationReport';
+import {
+  amplificationReports,
+  noiseSample,
+  noiseSweep,
+  recognizableUpTo,
+} from '../../../src/core/analysis/amplificationReport';
 import { forwardRows } from '../../../src/core/analysis/forward';
 import { analyseLayers } from '../../../src/core/analysis/layerSpectra';
 import { invertibleNetwork } from '../../../src/core/analysis/network';
@@ -94,6 +99,40 @@ describe('noise amplification', () => {
     // Random noise puts about 1/784 of its energy on that coordinate: √(1 + 783·… ) well below the bound.
     for (const p of float64.points)
       assert.ok(p.growthPerStage[0] > 1 && p.growthPerStage[0] < 10, `random-noise growth ${p.growthPerStage[0]}`);
+  });
+});
+
+describe('noise sweep', () => {
+  it('gives every δ of a full sweep, solved in one batch, the very numbers of a sweep of that δ alone', async () => {
+    // A random dense network, so that the solves' rounding differs row by row.
+    const architecture = customArchitecture({ depth: 2, activation: true, width: N });
+    const rng = createRng(9);
+    const weights = [0, 1].map(() => new Float32Array(N * N).map(() => rng.normal() / Math.sqrt(N)));
+    const biases = [0, 1].map(() => new Float32Array(N).map(() => rng.normal()));
+    const net = invertibleNetwork(architecture, { weights, biases });
+    const layers = await analyseLayers(net, tick);
+    const images = randomImages(12, N, createRng(4));
+    const embeddings = forwardRows(net, images.images, images.count, 'float32');
+    const classifier = randomClassifier();
+    const sample = noiseSample(net, images, embeddings, 12, classifier, 1);
+    const levels = [1e-5, 1e-3, 1e-1];
+    for (const precision of ['float32', 'float64'] as const) {
+      const factors = layers.map((l) => l.factors[precision]);
+      const full = await noiseSweep({ ...sample, net, factors, noiseLevels: levels, classifier });
+      assert.equal(full.points.length, levels.length);
+      for (const [k, delta] of levels.entries()) {
+        const alone = await noiseSweep({
+          ...sample,
+          net,
+          factors,
+          noiseLevels: [delta],
+          classifier,
+          stopAtFirstFailure: true,
+        });
+        assert.deepEqual(full.points[k], alone.points[0], `${precision}, δ = ${delta}`);
+        assert.deepEqual(full.clean, alone.clean, `${precision}: the noise-free inverse`);
+      }
+    }
   });
 });
 
