@@ -170,78 +170,37 @@ export async function noiseSweep(
   input: NoiseSweepInput,
   onLevel: (index: number, delta: number) => Promise<void> = async () => undefined,
 ): Promise<{ clean: Float64Array; points: AmplificationPoint[] }> {
-  const { net, factors, z, count } = input;
+  const { net, factors, z, count, originals, labels } = input;
   const n = net.width;
-  const size = count * n;
   const round = factors[0].precision === 'float32' ? Math.fround : (v: number) => v;
-  const levels = [...input.noiseLevels].sort((a, b) => a - b);
-  // Rows are solved independently, so stacking them changes no number: the first batch
-  // carries the noise-free rows too, and a full sweep solves every δ in that one batch,
-  // since one solve of many rows per layer runs faster than one per δ.
-  const groups = input.stopAtFirstFailure && levels.length > 0 ? levels.map((delta) => [delta]) : [levels];
   const clean: Float64Array[] = [];
+  invertRows(net, factors, z, count, (_, values) => clean.push(Float64Array.from(values)));
+  const cleanFinal = clean[clean.length - 1];
   const points: AmplificationPoint[] = [];
-  let index = 0;
-  for (const [g, group] of groups.entries()) {
-    const offset = g === 0 ? 1 : 0;
-    const stacked = new Float64Array((offset + group.length) * size);
-    if (offset === 1) stacked.set(z);
-    const noisy = group.map((delta, k) => {
-      const rows = z.map((v, i) => round(v + delta * input.noise[i]));
-      stacked.set(rows, (offset + k) * size);
-      return rows;
-    });
-    const errorAfterStage: number[][] = group.map(() => []);
-    if (group.length > 0) await onLevel(index, group[0]);
-    const final = invertRows(net, factors, stacked, (offset + group.length) * count, (stage, values) => {
-      if (offset === 1) clean.push(Float64Array.from(values.subarray(0, size)));
-      group.forEach((_, k) =>
-        errorAfterStage[k].push(
-          rmsDifference(values.subarray((offset + k) * size, (offset + k + 1) * size), clean[stage]),
-        ),
-      );
-    });
-    const cleanFinal = clean[clean.length - 1];
-    for (const [k, delta] of group.entries()) {
-      if (k > 0) await onLevel(index, delta);
-      index++;
-      const point = noisePoint(
-        input,
-        delta,
-        noisy[k],
-        errorAfterStage[k],
-        final.subarray((offset + k) * size, (offset + k + 1) * size),
-        cleanFinal,
-      );
-      points.push(point);
-      if (input.stopAtFirstFailure && !isRecognizable(point, input.cleanAccuracy)) return { clean: cleanFinal, points };
-    }
+  for (const [k, delta] of [...input.noiseLevels].sort((a, b) => a - b).entries()) {
+    await onLevel(k, delta);
+    const noisy = z.map((v, i) => round(v + delta * input.noise[i]));
+    const injected = rmsDifference(noisy, z);
+    const errorAfterStage: number[] = [];
+    const final = invertRows(net, factors, noisy, count, (stage, values) =>
+      errorAfterStage.push(rmsDifference(values, clean[stage])),
+    );
+    const growthPerStage = errorAfterStage.map((e, i) => e / (i === 0 ? injected : errorAfterStage[i - 1]));
+    const psnr = mean(imageErrors(final, originals, count, n).psnr);
+    const accuracy = classifierAccuracy(input.classifier, displayedPixels(final), labels, count);
+    const point: AmplificationPoint = {
+      delta,
+      errorAfterStage,
+      growthPerStage,
+      psnr,
+      classifierAccuracy: accuracy,
+      pooledGrowth: errorAfterStage[errorAfterStage.length - 1] / injected,
+      medianGrowth: median(perImageGrowth(final, cleanFinal, noisy, z, count, n)),
+    };
+    points.push(point);
+    if (input.stopAtFirstFailure && !isRecognizable(point, input.cleanAccuracy)) break;
   }
-  return { clean: clean[clean.length - 1], points };
-}
-
-/** One δ's figures from its noisy embeddings, their RMS difference from the noise-free inverse after each stage, and their final rows. */
-function noisePoint(
-  input: NoiseSweepInput,
-  delta: number,
-  noisy: Float64Array,
-  errorAfterStage: number[],
-  final: Rows,
-  cleanFinal: Float64Array,
-): AmplificationPoint {
-  const { z, count, originals, labels } = input;
-  const n = input.net.width;
-  const injected = rmsDifference(noisy, z);
-  const growthPerStage = errorAfterStage.map((e, i) => e / (i === 0 ? injected : errorAfterStage[i - 1]));
-  return {
-    delta,
-    errorAfterStage,
-    growthPerStage,
-    psnr: mean(imageErrors(final, originals, count, n).psnr),
-    classifierAccuracy: classifierAccuracy(input.classifier, displayedPixels(final), labels, count),
-    pooledGrowth: errorAfterStage[errorAfterStage.length - 1] / injected,
-    medianGrowth: median(perImageGrowth(final, cleanFinal, noisy, z, count, n)),
-  };
+  return { clean: cleanFinal, points };
 }
 
 /** Per image r: RMS(final_r − clean_r) ÷ RMS(noisy_r − z_r), the growth of that image's noise through the inverse. */
