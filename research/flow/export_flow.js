@@ -5,22 +5,14 @@
 // Build first (npm run build). Usage: node research/flow/export_flow.js [dir]
 // Files (little-endian): flow.json (shapes, slope, activations), layer<l>_{packed,bias}.f64,
 // layer<l>_sign.f64, layer<l>_perm.i32, train_x.f32 + train_y.u8 (stored values k/255),
-// test_xd.f32 + test_y.u8 (dequantized, createRng(12345).fork('test')).
+// test_xd.f32 + test_y.u8 (dequantized, testDraw()).
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const out = (p) => require(join('../../out/src/core', p));
-const { loadData, DEFAULT_DATA_SPEC } = out('data/loadData');
-const { createRng } = out('random/rng');
-const { gaussianizeFlow } = out('train/flow/gaussianizeFlow');
+const { out, testDraw, flowgenInit } = require('./flowgen_init');
 const { dequantizeInto } = out('train/flow/dequantize');
-const { flowgenArchitecture, FLOWGEN_RECIPE } = out('train/flowPresets');
 
 async function main() {
-  const dir = process.argv[2] || process.env.FLOW_DATA || '/tmp/invertscope-flow';
-  const data = await loadData(DEFAULT_DATA_SPEC);
-  const arch = flowgenArchitecture();
-  const { model } = gaussianizeFlow(arch, data.train, { kinkLayers: FLOWGEN_RECIPE.flow.kinkLayers, ridge: FLOWGEN_RECIPE.flow.ridge, seed: 0 });
-  const n = arch.width;
+  const { dir, data, arch, model, n } = await flowgenInit();
   const f64 = (name, v) => writeFileSync(join(dir, name), Buffer.from(Float64Array.from(v).buffer));
   model.layers.forEach((layer, l) => {
     f64(`layer${l}_packed.f64`, layer.packed);
@@ -31,7 +23,7 @@ async function main() {
   writeFileSync(join(dir, 'flow.json'), JSON.stringify({ width: n, negativeSlope: arch.negativeSlope, activations: arch.layers.map((s) => !!s.activation) }));
   writeFileSync(join(dir, 'train_x.f32'), Buffer.from(Float32Array.from(data.train.images).buffer));
   writeFileSync(join(dir, 'train_y.u8'), Buffer.from(Uint8Array.from(data.train.labels)));
-  const xd = dequantizeInto(data.test.images, data.test.count, n, createRng(12345).fork('test'), new Float32Array(data.test.count * n));
+  const xd = dequantizeInto(data.test.images, data.test.count, n, testDraw(), new Float32Array(data.test.count * n));
   writeFileSync(join(dir, 'test_xd.f32'), Buffer.from(xd.buffer));
   writeFileSync(join(dir, 'test_y.u8'), Buffer.from(Uint8Array.from(data.test.labels)));
   f64('prior_mean.f64', model.prior.mean);

@@ -6,20 +6,12 @@
 // (the float64 forward pass takes minutes per split on this machine).
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const out = (p) => require(join('../../out/src/core', p));
-const { loadData, DEFAULT_DATA_SPEC } = out('data/loadData');
-const { createRng } = out('random/rng');
-const { gaussianizeFlow } = out('train/flow/gaussianizeFlow');
+const { out, createRng, testDraw, flowgenInit } = require('./flowgen_init');
 const { flowForward } = out('train/flow/flowForward');
 const { dequantizeInto } = out('train/flow/dequantize');
-const { flowgenArchitecture, FLOWGEN_RECIPE } = out('train/flowPresets');
 
 async function main() {
-  const dir = process.argv[2] || process.env.FLOW_DATA || '/tmp/invertscope-flow';
-  const data = await loadData(DEFAULT_DATA_SPEC);
-  const arch = flowgenArchitecture();
-  const { model } = gaussianizeFlow(arch, data.train, { kinkLayers: FLOWGEN_RECIPE.flow.kinkLayers, ridge: FLOWGEN_RECIPE.flow.ridge, seed: 0 });
-  const n = arch.width;
+  const { dir, data, model, n } = await flowgenInit();
   const write = (name, split, rng) => {
     const x = dequantizeInto(split.images, split.count, n, rng, new Float32Array(split.count * n));
     const { z, negLogDet } = flowForward(model, x, split.count);
@@ -30,7 +22,7 @@ async function main() {
   const splits = (process.argv[3] || 'train_a,train_b,test').split(',');
   if (splits.includes('train_a')) write('train_a', data.train, createRng(1).fork('a'));
   if (splits.includes('train_b')) write('train_b', data.train, createRng(1).fork('b'));
-  if (splits.includes('test')) write('test', data.test, createRng(12345).fork('test'));
+  if (splits.includes('test')) write('test', data.test, testDraw());
   const prior = model.prior;
   writeFileSync(join(dir, 'prior_mean.f64'), Buffer.from(Float64Array.from(prior.mean).buffer));
   writeFileSync(join(dir, 'prior_logstd.f64'), Buffer.from(Float64Array.from(prior.logStd).buffer));
