@@ -13,7 +13,7 @@ export function describeFlowOptions(config: Pick<TrainConfig, 'flow' | 'dequanti
       ? "PyTorch's default init"
       : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge}${f.denseAfterWhitening ? ', dense layers after the whitening' : ''})`;
   return [
-    `${f.prior} prior${f.priorRank ? ` (rank ${f.priorRank} + diagonal)` : ''}`,
+    `${f.prior} prior${f.priorRank ? ` (rank ${f.priorRank} + diagonal)` : ''}${f.fullPrior ? ` (full covariance per class, ${f.fullPrior.draws} draws, shrinkage ${f.fullPrior.shrinkage})` : ''}`,
     init,
     f.warmupSteps > 0 ? `warm-up ${f.warmupSteps}` : 'no warm-up',
     f.cosineDecay ? 'cosine decay' : 'constant rate',

@@ -27,7 +27,7 @@ import {
 import { sourceName } from '../generatedSets';
 import { withInterrupt } from '../interrupt';
 import { checkOutputFile } from '../../core/files/outputFile';
-import { priorRank, type FlowPrior } from '../../core/train/flow/flowPrior';
+import { hasFullCovariance, priorRank, type FlowPrior } from '../../core/train/flow/flowPrior';
 import { formatNumber } from '../../shared/formatNumber';
 
 /** Samples scored per class at least, so the score is not decided by the few drawn. */
@@ -239,6 +239,7 @@ export const generateCommand: Command = {
 
 function priorLine(prior: FlowPrior): string {
   if (prior.kind !== 'class') return 'TARGET: z ~ N(2a, T²)';
+  if (hasFullCovariance(prior)) return "PRIOR: z ~ the flow's learned N(μa, T²Σa), a full covariance per class";
   const rank = priorRank(prior);
   return rank > 0
     ? `PRIOR: z ~ the flow's learned N(μa, T²(σa² + FaᵀFa)), rank ${rank} + diagonal`

@@ -16,6 +16,7 @@ import {
   FLOW_INITS,
   type BackendRequest,
   type FlowTrainingOptions,
+  type FullPriorOptions,
   type Objective,
   type TrainConfig,
 } from '../../core/train/config';
@@ -26,11 +27,12 @@ import {
   FLOW_RECIPE,
   FLOWGEN_NAME,
   FLOWGEN_RECIPE,
+  FULL_PRIOR_SHRINKAGE,
   flow11Architecture,
   flowgenArchitecture,
   type FlowRecipe,
 } from '../../core/train/flowPresets';
-import { MAX_PRIOR_RANK } from '../../core/train/flow/flowPrior';
+import { MAX_PRIOR_DRAWS, MAX_PRIOR_RANK } from '../../core/train/flow/flowPrior';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
 import { integerList, parseArgs, renamedFlag, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
@@ -50,6 +52,8 @@ const FLOW_PRESETS: Partial<Record<ModelChoice, { recipe: FlowRecipe; architectu
 const FLOW_FLAGS = [
   'prior',
   'prior-rank',
+  'prior-draws',
+  'prior-shrinkage',
   'dense-after-whitening',
   'init',
   'kink-layers',
@@ -178,6 +182,23 @@ const FLAGS = {
     default: `0 (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.priorRank ?? 0})`,
     description:
       'class prior with the gaussianize init: k low-rank directions per class, N(μa, diag σa² + FaᵀFa) (0: diagonal)',
+  },
+  'prior-draws': {
+    type: 'integer',
+    min: 0,
+    max: MAX_PRIOR_DRAWS,
+    group: FLOW,
+    valueName: 'N',
+    default: `0 (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.fullPrior?.draws ?? 0})`,
+    description:
+      'class prior with the gaussianize init: a full covariance per class fitted to N dequantization draws of the training digits (0: off; --prior-rank then applies)',
+  },
+  'prior-shrinkage': {
+    type: 'number',
+    group: FLOW,
+    valueName: 'λ',
+    default: `${FULL_PRIOR_SHRINKAGE}`,
+    description: 'with --prior-draws: the full covariance is (1 − λ)·S + λ·diag S, λ in (0, 1]',
   },
   'dense-after-whitening': {
     type: 'boolean',
@@ -384,5 +405,38 @@ function flowOptionsFromFlags(flags: Record<string, unknown>, recipe: FlowRecipe
     priorRank: flags['prior-rank'] as number | undefined,
     denseAfterWhitening: flags['dense-after-whitening'] ? true : undefined,
   };
-  return { ...recipe.flow, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  const merged: Partial<FlowTrainingOptions> = {
+    ...recipe.flow,
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
+  return { ...merged, ...fullPriorFromFlags(flags, merged.fullPrior) };
+}
+
+/**
+ * The full-covariance prior the flags ask for: --prior-draws N turns it on (0: off),
+ * --prior-shrinkage sets λ, and an explicit --prior-rank without --prior-draws
+ * replaces the recipe's full prior by the low-rank (or, at 0, diagonal) one.
+ */
+function fullPriorFromFlags(
+  flags: Record<string, unknown>,
+  recipe: FullPriorOptions | undefined,
+): { fullPrior: FullPriorOptions | undefined } {
+  const draws = flags['prior-draws'] as number | undefined;
+  const shrinkage = flags['prior-shrinkage'] as number | undefined;
+  if (draws === 0 || (draws === undefined && flags['prior-rank'] !== undefined)) {
+    if (shrinkage !== undefined)
+      throw new UsageError('--prior-shrinkage applies to a full-covariance prior (--prior-draws N > 0)');
+    return { fullPrior: undefined };
+  }
+  if (draws === undefined && !recipe) {
+    if (shrinkage !== undefined)
+      throw new UsageError('--prior-shrinkage needs --prior-draws N (a full-covariance prior)');
+    return { fullPrior: undefined };
+  }
+  return {
+    fullPrior: {
+      draws: draws ?? recipe?.draws ?? 0,
+      shrinkage: shrinkage ?? recipe?.shrinkage ?? FULL_PRIOR_SHRINKAGE,
+    },
+  };
 }

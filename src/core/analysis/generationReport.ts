@@ -1,7 +1,7 @@
 import type { Dataset } from '../data/dataset';
 import { createRng, type Rng } from '../random/rng';
 import { targetMean } from '../train/seedLoss';
-import { drawPriorLatent, priorRank as rankOf, type FlowPrior } from '../train/flow/flowPrior';
+import { drawPriorLatent, hasFullCovariance, priorRank as rankOf, type FlowPrior } from '../train/flow/flowPrior';
 import { balancedSelection, selectRows } from './balancedSelection';
 import { predictDigits, type DigitClassifier } from './classifier/digitClassifier';
 import { displayedPixels } from './displayedPixels';
@@ -90,7 +90,7 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
     role: 'generator',
     temperature,
     description: classPrior
-      ? `Generator: z from the flow's learned prior N(μₐ, T²${rankOf(classPrior) > 0 ? `(σₐ² + FₐᵀFₐ), rank ${rankOf(classPrior)} + diagonal` : 'σₐ²'}) of each ${noun} a at T = ${temperature}, through the inverse.`
+      ? `Generator: z from the flow's learned prior N(μₐ, T²${covarianceWords(classPrior)}) of each ${noun} a at T = ${temperature}, through the inverse.`
       : `Generator: z from the objective's target N(2a·1, T²I) for each ${noun} a at T = ${temperature}, through the inverse.`,
     draw: (seed) => ({
       z: targetSamples(classPrior, classes, s, n, temperature, createRng(seed).fork(stream)),
@@ -239,4 +239,11 @@ export function targetSamples(
 /** 0 repeated perClass times, then 1, …: the labels of targetSamples. */
 export function classLabels(classes: number, perClass: number): number[] {
   return Array.from({ length: classes * perClass }, (_, i) => Math.floor(i / perClass));
+}
+
+/** A learned prior's covariance Σₐ as the generator's description writes it. */
+function covarianceWords(prior: FlowPrior): string {
+  if (hasFullCovariance(prior)) return 'Σₐ, a full covariance per class fitted in closed form';
+  const rank = rankOf(prior);
+  return rank > 0 ? `(σₐ² + FₐᵀFₐ), rank ${rank} + diagonal` : 'σₐ²';
 }

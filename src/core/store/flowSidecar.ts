@@ -2,7 +2,7 @@ import { isInvertscopeError } from '../errors';
 import type { Architecture } from '../model/architecture';
 import { flowCheckpointArrays, flowStateFromArrays } from '../train/flow/flowCheckpoint';
 import type { CheckpointFlow } from '../train/flow/flowEngineTypes';
-import { MAX_PRIOR_RANK, priorRank, validateFlowPrior } from '../train/flow/flowPrior';
+import { hasFullCovariance, MAX_PRIOR_RANK, priorRank, validateFlowPrior } from '../train/flow/flowPrior';
 import { FLOW_FORMAT, META_KEYS, formatTag, metadataJson } from './checkpointMetadata';
 import { readOwnedSidecar, sidecarPath } from './ownedSidecar';
 import { Fields } from './fields';
@@ -46,7 +46,12 @@ export function encodeFlowSidecar(
   // `rank` only when there are factors, so diagonal-prior sidecars stay byte for byte what they were.
   const description =
     flow.prior.kind === 'class'
-      ? { prior: 'class', classes: flow.prior.classes, ...(rank > 0 ? { rank } : {}) }
+      ? {
+          prior: 'class',
+          classes: flow.prior.classes,
+          ...(rank > 0 ? { rank } : {}),
+          ...(hasFullCovariance(flow.prior) ? { covariance: 'full' } : {}),
+        }
       : { prior: 'paper' };
   const metadata = {
     [META_KEYS.format]: formatTag(FLOW_FORMAT),
@@ -77,6 +82,8 @@ export async function readFlowSidecar(
   const rank = prior === 'class' && f.has('rank') ? f.int('rank', 0) : 0;
   const maxRank = Math.min(MAX_PRIOR_RANK, arch.width);
   if (rank > maxRank) f.fail('rank', `must be at most ${maxRank}`);
+  const full = prior === 'class' && f.has('covariance') && f.oneOf('covariance', ['full'] as const) === 'full';
+  if (full && rank > 0) f.fail('covariance', `a full covariance and rank ${rank} exclude each other`);
   const used = new Set<string>();
   const lookup = (name: string): Float32Array | undefined => {
     const tensor = contents.tensors.get(name);
@@ -88,7 +95,8 @@ export async function readFlowSidecar(
   };
   let state;
   try {
-    state = flowStateFromArrays(arch, prior, lookup, classes, rank);
+    state = flowStateFromArrays(arch, prior, lookup, classes, rank, full);
+    validateFlowPrior(state.prior, arch.width, file);
   } catch (error) {
     if (isInvertscopeError(error)) throw error;
     throw corrupt(file, 'tensors', (error as Error).message, undefined, error);

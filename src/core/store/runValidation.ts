@@ -1,7 +1,13 @@
 import type { Architecture } from '../model/architecture';
 import { validateArchitecture } from '../model/architecture';
 import type { DataSpec, DataSplitRecord } from '../data/dataset';
-import { FLOW_INITS, LEGACY_FLOW_TRAINING, type FlowTrainingOptions, type TrainConfig } from '../train/config';
+import {
+  FLOW_INITS,
+  LEGACY_FLOW_TRAINING,
+  type FlowTrainingOptions,
+  type FullPriorOptions,
+  type TrainConfig,
+} from '../train/config';
 import { Fields } from './fields';
 import { corrupt } from './storeErrors';
 import {
@@ -135,8 +141,13 @@ function readFlowOptions(config: Fields): FlowTrainingOptions {
     cosineDecay: f.has('cosineDecay') ? f.bool('cosineDecay') : d.cosineDecay,
     boundarySurrogate: f.has('boundarySurrogate') ? f.num('boundarySurrogate', { min: 0 }) : d.boundarySurrogate,
     ...(f.has('priorRank') ? { priorRank: f.int('priorRank') } : {}),
+    ...(f.has('fullPrior') ? { fullPrior: readFullPrior(f.object('fullPrior')) } : {}),
     ...(f.has('denseAfterWhitening') ? { denseAfterWhitening: f.bool('denseAfterWhitening') } : {}),
   };
+}
+
+function readFullPrior(f: Fields): FullPriorOptions {
+  return { draws: f.int('draws', 2), shrinkage: f.num('shrinkage', { positive: true }) };
 }
 
 function readArchitecture(f: Fields, key: string): Architecture {

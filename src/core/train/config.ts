@@ -41,8 +41,19 @@ export interface FlowTrainingOptions {
    * with F_a of `priorRank` rows, fitted in closed form and trained (absent or 0: diagonal).
    */
   readonly priorRank?: number;
+  /**
+   * 'gaussianize' init only: a full covariance per class instead, fitted in closed form to
+   * `draws` dequantization draws of the training digits and shrunk by `shrinkage` toward its
+   * diagonal (N(μ_a, (1 − λ)S_a + λ diag S_a)); μ_a and σ_a train, the correlations stay.
+   */
+  readonly fullPrior?: FullPriorOptions;
   /** 'gaussianize' init only: train the layers after the whitening as full LU layers (they start diagonal); absent: false. */
   readonly denseAfterWhitening?: boolean;
+}
+
+export interface FullPriorOptions {
+  readonly draws: number;
+  readonly shrinkage: number;
 }
 
 export interface TrainConfig {

@@ -56,6 +56,12 @@ export const FLOW11_RECIPE: FlowRecipe = {
 export const FLOWGEN_NAME = 'flowgen';
 
 /**
+ * How far a full-covariance class prior is shrunk toward its diagonal unless told
+ * otherwise: the best of research/flow/README.md's grid on 27 dequantization draws.
+ */
+export const FULL_PRIOR_SHRINKAGE = 0.05;
+
+/**
  * The generator the README recommends (research/flow/README.md, "flowgen"):
  * 25 LU layers of 784, LeakyReLU(0.5) after layers 1–24, a learned prior per
  * class with 5 low-rank directions (N(μa, diag σa² + FaᵀFa)), started by
@@ -91,7 +97,7 @@ export const FLOWGEN_RECIPE: FlowRecipe = {
     warmupSteps: 200,
     cosineDecay: true,
     boundarySurrogate: 0.05,
-    priorRank: 5,
+    fullPrior: { draws: 27, shrinkage: FULL_PRIOR_SHRINKAGE },
   },
 };
 

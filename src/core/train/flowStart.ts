@@ -64,6 +64,7 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
             kinkLayers: flow.kinkLayers,
             ridge: flow.ridge,
             priorRank: flow.priorRank ?? 0,
+            ...(flow.fullPrior ? { fullPrior: flow.fullPrior } : {}),
           })
         : initializeFlow(arch, data.train, {
             prior: flow.prior,

@@ -8,7 +8,7 @@ import {
   type FlowTrainingOptions,
   type TrainConfig,
 } from './config';
-import { MAX_PRIOR_RANK } from './flow/flowPrior';
+import { MAX_PRIOR_DRAWS, MAX_PRIOR_RANK } from './flow/flowPrior';
 
 /** A configuration as callers write it: the flow settings may name only what differs from the defaults. */
 export type TrainConfigRequest = Omit<TrainConfig, 'flow'> & { readonly flow?: Partial<FlowTrainingOptions> };
@@ -93,6 +93,7 @@ function completeFlowOptions(
     cosineDecay,
     boundarySurrogate,
     priorRank,
+    fullPrior,
     denseAfterWhitening,
   } = merged;
   // A fixed key order, so run.json lists the settings the same way every time (the optional ones only when set).
@@ -105,6 +106,7 @@ function completeFlowOptions(
     cosineDecay,
     boundarySurrogate,
     ...(priorRank ? { priorRank } : {}),
+    ...(fullPrior ? { fullPrior: { draws: fullPrior.draws, shrinkage: fullPrior.shrinkage } } : {}),
     ...(denseAfterWhitening ? { denseAfterWhitening } : {}),
   };
   if (denseAfterWhitening !== undefined && typeof denseAfterWhitening !== 'boolean')
@@ -159,6 +161,22 @@ function completeFlowOptions(
         'flow.priorRank',
         priorRank,
         "0 unless flow.init is 'gaussianize' (its closed form fits the low-rank prior)",
+      );
+  }
+  if (fullPrior !== undefined) {
+    if (typeof fullPrior !== 'object' || fullPrior === null)
+      fail('flow.fullPrior', fullPrior, 'an object with draws and shrinkage');
+    if (!(Number.isInteger(fullPrior.draws) && fullPrior.draws >= 2 && fullPrior.draws <= MAX_PRIOR_DRAWS))
+      fail('flow.fullPrior.draws', fullPrior.draws, `an integer in 2..${MAX_PRIOR_DRAWS}`);
+    if (!(Number.isFinite(fullPrior.shrinkage) && fullPrior.shrinkage > 0 && fullPrior.shrinkage <= 1))
+      fail('flow.fullPrior.shrinkage', fullPrior.shrinkage, 'a number in (0, 1]');
+    if (init !== 'gaussianize')
+      fail('flow.fullPrior', fullPrior, "absent unless flow.init is 'gaussianize' (its closed form fits the prior)");
+    if (priorRank)
+      fail(
+        'flow.priorRank',
+        priorRank,
+        '0 with flow.fullPrior (a full covariance and a low-rank one exclude each other)',
       );
   }
   if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0))

@@ -53,6 +53,38 @@ describe('train presets for the flow objective', () => {
     assert.equal(config.flow?.kinkLayers, 10);
   });
 
+  it('--model flowgen fits a full covariance per class to 27 draws; --prior-draws, --prior-shrinkage and --prior-rank choose another prior', () => {
+    const prior = (flags: Record<string, unknown>) => {
+      const flow = trainConfigFromFlags({ model: 'flowgen', ...flags }, '/tmp').flow;
+      return { rank: flow?.priorRank, full: flow?.fullPrior };
+    };
+    assert.deepEqual(prior({}), { rank: undefined, full: { draws: 27, shrinkage: 0.05 } });
+    assert.deepEqual(prior({ 'prior-draws': 9, 'prior-shrinkage': 0.2 }), {
+      rank: undefined,
+      full: { draws: 9, shrinkage: 0.2 },
+    });
+    assert.deepEqual(prior({ 'prior-shrinkage': 0.4 }), { rank: undefined, full: { draws: 27, shrinkage: 0.4 } });
+    assert.deepEqual(
+      prior({ 'prior-rank': 5 }),
+      { rank: 5, full: undefined },
+      'an explicit rank replaces the full prior',
+    );
+    assert.deepEqual(prior({ 'prior-rank': 0 }), { rank: undefined, full: undefined }, 'rank 0: the diagonal prior');
+    assert.deepEqual(prior({ 'prior-draws': 0 }), { rank: undefined, full: undefined });
+    assert.throws(
+      () => prior({ 'prior-draws': 0, 'prior-shrinkage': 0.2 }),
+      /--prior-shrinkage applies to a full-covariance prior/,
+    );
+    assert.throws(
+      () => prior({ 'prior-draws': 9, 'prior-rank': 5 }),
+      /invalid flow\.priorRank: 5 \(0 with flow\.fullPrior/,
+    );
+    assert.throws(
+      () => trainConfigFromFlags({ model: 'flow11', 'prior-shrinkage': 0.2 }, '/tmp'),
+      /--prior-shrinkage needs --prior-draws N/,
+    );
+  });
+
   it("lets every flow setting be overridden, and refuses flow settings for the paper's loss", () => {
     const config = trainConfigFromFlags(
       {

@@ -170,6 +170,53 @@ describe('flow checkpoints', () => {
     );
   });
 
+  it("store a full-covariance prior's whitener as its lower triangles (covariance in the metadata), read it back exactly, and refuse a damaged one", async () => {
+    const { flow, params } = flowState(7);
+    if (flow.prior.kind !== 'class') throw new Error('expected a class prior');
+    const rng = createRng(8);
+    const whitener = new Float32Array(10 * n * n);
+    for (let a = 0; a < 10; a++)
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < i; j++) whitener[(a * n + i) * n + j] = rng.normal();
+        whitener[(a * n + i) * n + i] = 1 + rng.uniform();
+      }
+    const full: CheckpointFlow = { ...flow, prior: { ...flow.prior, whitener } };
+    const file = join(dir, 'full.safetensors');
+    await writeCheckpoint(file, { architecture: arch, params, training: TRAINING, flow: full });
+    const sidecar = await readSafetensors(flowSidecarPath(file));
+    assert.deepEqual(JSON.parse(sidecar.metadata['invertscope.flow']), {
+      prior: 'class',
+      classes: 10,
+      covariance: 'full',
+    });
+    assert.deepEqual(sidecar.tensors.get('prior.whitener')?.shape, [10, (n * (n + 1)) / 2]);
+    const loaded = await readCheckpoint(file);
+    assert.deepEqual(loaded.flow?.prior, full.prior);
+    assert.deepEqual(loaded.flow?.priorMoments, full.priorMoments);
+
+    const rewrite = async (metadata: Record<string, unknown>, tensor?: Float32Array) => {
+      const tensors = new Map(sidecar.tensors);
+      if (tensor) tensors.set('prior.whitener', { dtype: 'F32', shape: [10, tensor.length / 10], data: tensor });
+      const encoded = encodeSafetensors(
+        tensors,
+        { ...sidecar.metadata, 'invertscope.flow': JSON.stringify(metadata) },
+        'test',
+      );
+      await writeFile(flowSidecarPath(file), Buffer.concat(encoded.chunks));
+    };
+    await rewrite({ prior: 'class', classes: 10, covariance: 'diagonal' });
+    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'full.flow.safetensors', 'covariance'));
+    await rewrite({ prior: 'class', classes: 10 });
+    await assert.rejects(readCheckpoint(file), expectError('CORRUPT', 'full.flow.safetensors', 'prior.whitener'));
+    const packed = (sidecar.tensors.get('prior.whitener')?.data as Float32Array).slice();
+    packed[2] = -1; // the second row's diagonal entry of class 0
+    await rewrite({ prior: 'class', classes: 10, covariance: 'full' }, packed);
+    await assert.rejects(
+      readCheckpoint(file),
+      expectError('CORRUPT', 'full.flow.safetensors', 'prior.whitener of class 0 has -1 at (1, 1)'),
+    );
+  });
+
   it('refuse a sidecar whose arrays do not fit the architecture, naming the array', async () => {
     const { flow, params } = flowState(3);
     const deeper = customArchitecture({
@@ -235,6 +282,19 @@ describe('run.json written before the flow settings existed', () => {
     const { store, id } = await storeWith({ objective: 'flow', flow: { prior: 'class', cosineDecay: true } });
     const record = await store.readRun(id);
     assert.deepEqual(record.config.flow, { ...LEGACY_FLOW_TRAINING, prior: 'class', cosineDecay: true });
+    const full = await storeWith({
+      objective: 'flow',
+      flow: { prior: 'class', fullPrior: { draws: 27, shrinkage: 0.05 } },
+    });
+    assert.deepEqual((await full.store.readRun(full.id)).config.flow?.fullPrior, { draws: 27, shrinkage: 0.05 });
+    const hostile = await storeWith({
+      objective: 'flow',
+      flow: { prior: 'class', fullPrior: { draws: 27, shrinkage: -1 } },
+    });
+    await assert.rejects(
+      hostile.store.readRun(hostile.id),
+      expectError('CORRUPT', 'config.flow.fullPrior.shrinkage', '-1'),
+    );
     const bad = await storeWith({ objective: 'flow', flow: { prior: 'gaussian' } });
     await assert.rejects(
       bad.store.readRun(bad.id),
@@ -328,6 +388,54 @@ describe('validateTrainConfig for flows', () => {
     assert.throws(
       () => validateTrainConfig({ ...base, flow: { denseAfterWhitening: true } }, 'test'),
       /invalid flow\.denseAfterWhitening: true/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...base, flow: { fullPrior: { draws: 27, shrinkage: 0.05 } } }, 'test'),
+      /invalid flow\.fullPrior: .*unless flow\.init is 'gaussianize'/,
+    );
+    const gaussianize = {
+      ...base,
+      architecture: customArchitecture({
+        name: 'g',
+        depth: 3,
+        activation: true,
+        activateLast: false,
+        width: n,
+        negativeSlope: 0.5,
+        parametrization: 'lu',
+      }),
+      flow: { prior: 'class', init: 'gaussianize', kinkLayers: 1 },
+    } as const;
+    assert.throws(
+      () =>
+        validateTrainConfig(
+          { ...gaussianize, flow: { ...gaussianize.flow, fullPrior: { draws: 1, shrinkage: 0.05 } } },
+          'test',
+        ),
+      /invalid flow\.fullPrior\.draws: 1 \(an integer in 2\.\.256\)/,
+    );
+    assert.throws(
+      () =>
+        validateTrainConfig(
+          { ...gaussianize, flow: { ...gaussianize.flow, fullPrior: { draws: 4, shrinkage: 0 } } },
+          'test',
+        ),
+      /invalid flow\.fullPrior\.shrinkage: 0 \(a number in \(0, 1\]\)/,
+    );
+    assert.throws(
+      () =>
+        validateTrainConfig(
+          { ...gaussianize, flow: { ...gaussianize.flow, priorRank: 2, fullPrior: { draws: 4, shrinkage: 0.1 } } },
+          'test',
+        ),
+      /invalid flow\.priorRank: 2 \(0 with flow\.fullPrior/,
+    );
+    assert.deepEqual(
+      validateTrainConfig(
+        { ...gaussianize, flow: { ...gaussianize.flow, fullPrior: { draws: 4, shrinkage: 0.1 } } },
+        'test',
+      ).flow?.fullPrior,
+      { draws: 4, shrinkage: 0.1 },
     );
     assert.throws(
       () => validateTrainConfig({ ...trainConfig(arch), flow: { prior: 'class' } }, 'test'),

@@ -1,5 +1,5 @@
 import { sequentialIndices, type Architecture } from '../../model/architecture';
-import { priorRank, type FlowPrior } from './flowPrior';
+import { hasFullCovariance, priorRank, type FlowPrior } from './flowPrior';
 import type { FlowState, PriorMoments } from './flowEngineTypes';
 import { validateLuLayer, type LuLayer } from './luLayer';
 
@@ -22,6 +22,8 @@ export interface FlowArray {
  *   `${index}.lu_perm`    [n]      row i of W is row perm[i] of L·U (integers, exact in float32)
  *   `prior.mean`, `prior.log_std`                [classes, n]   learned prior only
  *   `prior.factors`                              [classes, rank, n]   a low-rank prior's F_a only
+ *   `prior.whitener`                             [classes, n(n+1)/2]  a full-covariance prior's W_a only:
+ *                                                its lower triangle row by row (half of n × n; it does not train)
  *   `prior.mean.exp_avg`, `prior.mean.exp_avg_sq`,
  *   `prior.log_std.exp_avg`, `prior.log_std.exp_avg_sq`   [classes, n]   its Adam moments
  *   `prior.factors.exp_avg`, `prior.factors.exp_avg_sq`   [classes, rank, n]   likewise
@@ -61,6 +63,10 @@ export function flowCheckpointArrays(
     const factorShape = [state.prior.classes, rank, n];
     if (rank > 0 && state.prior.factors)
       arrays.push({ name: 'prior.factors', shape: factorShape, data: state.prior.factors.slice() });
+    if (hasFullCovariance(state.prior)) {
+      const { classes, whitener } = state.prior;
+      arrays.push({ name: 'prior.whitener', shape: [classes, triangleSize(n)], data: packLower(whitener, classes, n) });
+    }
     const m = state.priorMoments;
     if (m) {
       arrays.push({ name: 'prior.mean.exp_avg', shape, data: m.first.mean.slice() });
@@ -87,6 +93,7 @@ export function flowStateFromArrays(
   lookup: (name: string) => Float32Array | undefined,
   classes = 10,
   rank = 0,
+  fullCovariance = false,
 ): { layers: LuLayer[]; prior: FlowPrior; priorMoments?: PriorMoments } {
   const n = arch.width;
   const need = (name: string, length: number): Float32Array => {
@@ -131,6 +138,9 @@ export function flowStateFromArrays(
   const size = classes * n;
   const factorSize = classes * rank * n;
   const lowRank = rank > 0 ? { rank, factors: need('prior.factors', factorSize).slice() } : {};
+  const full = fullCovariance
+    ? { whitener: unpackLower(need('prior.whitener', classes * triangleSize(n)), classes, n) }
+    : {};
   const result = {
     layers,
     prior: {
@@ -139,6 +149,7 @@ export function flowStateFromArrays(
       mean: need('prior.mean', size).slice(),
       logStd: need('prior.log_std', size).slice(),
       ...lowRank,
+      ...full,
     },
   };
   if (lookup('prior.mean.exp_avg') === undefined) return result;
@@ -166,4 +177,34 @@ export function isDiagonalLayer(layer: LuLayer): boolean {
   for (let i = 0; i < n; i++) if (layer.perm[i] !== i) return false;
   for (let k = 0; k < n * n; k++) if (k % (n + 1) !== 0 && layer.packed[k] !== 0) return false;
   return true;
+}
+
+/** Entries in the lower triangle of an n × n matrix, its diagonal included. */
+function triangleSize(n: number): number {
+  return (n * (n + 1)) / 2;
+}
+
+/** Each class's lower triangle (classes × n × n, row-major) row by row: row i contributes its i + 1 leading entries. */
+function packLower(full: Float32Array, classes: number, n: number): Float32Array {
+  const packed = new Float32Array(classes * triangleSize(n));
+  let k = 0;
+  for (let a = 0; a < classes; a++)
+    for (let i = 0; i < n; i++) {
+      const row = (a * n + i) * n;
+      packed.set(full.subarray(row, row + i + 1), k);
+      k += i + 1;
+    }
+  return packed;
+}
+
+/** The inverse of packLower, zeros above each diagonal. */
+function unpackLower(packed: Float32Array, classes: number, n: number): Float32Array {
+  const full = new Float32Array(classes * n * n);
+  let k = 0;
+  for (let a = 0; a < classes; a++)
+    for (let i = 0; i < n; i++) {
+      full.set(packed.subarray(k, k + i + 1), (a * n + i) * n);
+      k += i + 1;
+    }
+  return full;
 }

@@ -11,7 +11,10 @@ import { cholesky } from './cholesky';
  *   for the diagonal prior N(μ_a, diag σ_a²). With rank k > 0 the covariance is
  *   low rank plus diagonal: the latents of a class are correlated along k
  *   directions, and its exact log-density costs O(nk + k³) per row (Woodbury and
- *   the matrix determinant lemma, lowRankCorrection).
+ *   the matrix determinant lemma, lowRankCorrection). With `whitener` instead
+ *   (classes × n × n, row-major, W_a lower-triangular with a positive diagonal)
+ *   the covariance is full: u = (z − μ_a)/σ_a is N(0, (W_aᵀW_a)⁻¹), so W_a·u is
+ *   N(0, I), and the exact log-density costs O(n²) per row (fullCorrection).
  */
 export type FlowPrior =
   | { readonly kind: 'paper' }
@@ -22,6 +25,7 @@ export type FlowPrior =
       readonly logStd: Float32Array;
       readonly rank?: number;
       readonly factors?: Float32Array;
+      readonly whitener?: Float32Array;
     };
 
 export type FlowPriorKind = FlowPrior['kind'];
@@ -31,6 +35,9 @@ export const PAPER_PRIOR: FlowPrior = { kind: 'paper' };
 
 /** Most directions a low-rank class prior may have (its k×k solves run per row and per step). */
 export const MAX_PRIOR_RANK = 64;
+
+/** Most dequantization draws a full-covariance prior may be fitted to (each costs about 2.5 s at n = 784). */
+export const MAX_PRIOR_DRAWS = 256;
 
 /** A learned prior that starts equal to the paper's target (μ_a = 2a·1, σ = 1). */
 export function classPriorFromPaper(classes: number, n: number): FlowPrior {
@@ -42,6 +49,11 @@ export function classPriorFromPaper(classes: number, n: number): FlowPrior {
 /** The number of low-rank directions of a prior (0: diagonal, or the paper's target). */
 export function priorRank(prior: FlowPrior): number {
   return prior.kind === 'class' && prior.factors ? (prior.rank ?? 0) : 0;
+}
+
+/** Whether a class prior has a full covariance per class (a whitener W_a), not a diagonal or low-rank one. */
+export function hasFullCovariance(prior: FlowPrior): prior is ClassPrior & { readonly whitener: Float32Array } {
+  return prior.kind === 'class' && prior.whitener !== undefined;
 }
 
 /** μ_aj and ln σ_aj of coordinate j for label a. */
@@ -56,7 +68,8 @@ export function priorLogStdAt(prior: FlowPrior, label: number, j: number, n: num
 /**
  * One latent of class `label` at temperature T into out[offset..offset+n):
  * z = μ_a + T·(σ_a ⊙ ε + F_aᵀ η), ε ~ N(0, I_n) drawn first, then η ~ N(0, I_k)
- * (so a diagonal prior draws exactly what it drew before low-rank priors existed).
+ * (so a diagonal prior draws exactly what it drew before low-rank priors existed);
+ * with a whitener, z = μ_a + T·σ_a ⊙ W_a⁻¹ε (forward substitution, the same ε).
  */
 export function drawPriorLatent(
   prior: FlowPrior,
@@ -67,6 +80,19 @@ export function drawPriorLatent(
   offset: number,
   n: number,
 ): void {
+  if (hasFullCovariance(prior)) {
+    const w = prior.whitener;
+    const u = new Float64Array(n);
+    for (let j = 0; j < n; j++) u[j] = rng.normal();
+    const row0 = label * n * n;
+    for (let i = 0; i < n; i++) {
+      let s = u[i];
+      for (let j = 0; j < i; j++) s -= w[row0 + i * n + j] * u[j];
+      u[i] = s / w[row0 + i * n + i];
+      out[offset + i] = prior.mean[label * n + i] + temperature * Math.exp(prior.logStd[label * n + i]) * u[i];
+    }
+    return;
+  }
   for (let j = 0; j < n; j++) {
     out[offset + j] =
       priorMeanAt(prior, label, j, n) + temperature * Math.exp(priorLogStdAt(prior, label, j, n)) * rng.normal();
@@ -126,6 +152,26 @@ export function lowRankCorrection(
   return -0.5 * quad + 0.5 * logDet;
 }
 
+/**
+ * ½‖W·u‖² − ½‖u‖² − Σ_i ln W_ii for the standardized latent u = (z − μ)/σ
+ * and the class's whitener W = whitener[row0 .. row0 + n²) (lower-triangular):
+ * what a full covariance adds to the diagonal prior's negative log-density
+ * (float64). The negative log-density under N(0, (WᵀW)⁻¹) is ½‖Wu‖² − ln det W
+ * + (n/2) ln 2π, and the diagonal prior's term already holds ½‖u‖².
+ */
+export function fullCorrection(u: Float64Array, whitener: Float32Array, row0: number, n: number): number {
+  let quad = 0;
+  let logDet = 0;
+  for (let i = 0; i < n; i++) {
+    const r = row0 + i * n;
+    let y = 0;
+    for (let j = 0; j <= i; j++) y += whitener[r + j] * u[j];
+    quad += y * y - u[i] * u[i];
+    logDet += Math.log(whitener[r + i]);
+  }
+  return 0.5 * quad - logDet;
+}
+
 /** Throws a RangeError naming the field when a class prior does not fit n and the labels' range. */
 export function validateFlowPrior(prior: FlowPrior, n: number, where: string): void {
   if (prior.kind === 'paper') return;
@@ -146,4 +192,27 @@ export function validateFlowPrior(prior: FlowPrior, n: number, where: string): v
   }
   if (rank > 0 && !prior.factors) throw new RangeError(`${where}: prior.rank is ${rank} but prior.factors is missing`);
   if (prior.factors) check('factors', prior.factors, classes * rank * n, `${classes}×${rank}×${n}`);
+  if (prior.whitener) {
+    if (rank > 0 || prior.factors)
+      throw new RangeError(
+        `${where}: prior.whitener (a full covariance) and prior.factors (a low-rank one) exclude each other`,
+      );
+    check('whitener', prior.whitener, classes * n * n, `${classes}×${n}×${n}`);
+    for (let a = 0; a < classes; a++) {
+      for (let i = 0; i < n; i++) {
+        const d = prior.whitener[(a * n + i) * n + i];
+        if (!(d > 0))
+          throw new RangeError(
+            `${where}: prior.whitener of class ${a} has ${d} at (${i}, ${i}); its diagonal must be positive`,
+          );
+        for (let j = i + 1; j < n; j++) {
+          const v = prior.whitener[(a * n + i) * n + j];
+          if (v !== 0)
+            throw new RangeError(
+              `${where}: prior.whitener of class ${a} has ${v} at (${i}, ${j}); it must be lower-triangular`,
+            );
+        }
+      }
+    }
+  }
 }

@@ -5,6 +5,7 @@ import { levelCells, valueCells, type CellDensity } from './cellDensity';
 import { cholesky } from './cholesky';
 import { classStructure } from './classStructure';
 import { dequantizeInto, PIXEL_LEVELS, pixelLevel } from './dequantize';
+import { ClassMomentSums } from './fitFullPrior';
 import { fitLowRankPrior } from './fitLowRankPrior';
 import type { FlowModel } from './flowModel';
 import type { FlowPrior } from './flowPrior';
@@ -22,6 +23,12 @@ export interface GaussianizeOptions {
   readonly seed: number;
   /** Low-rank directions of the prior per class (fitLowRankPrior); absent or 0: the diagonal prior. */
   readonly priorRank?: number;
+  /**
+   * A full covariance per class instead (ClassMomentSums.fit), from `draws`
+   * dequantization draws of the training images (at least the two round 2 is
+   * fitted to), shrunk by `shrinkage` toward its diagonal.
+   */
+  readonly fullPrior?: { readonly draws: number; readonly shrinkage: number };
 }
 
 /** Pseudo-count added to every pixel level before the pixel kinks are fitted (add-one smoothing). */
@@ -54,7 +61,11 @@ const DRAWS = 2;
  *    before; measured 1.524 → 1.463).
  * 4. The last layer is the identity; the prior is each class's mean and
  *    standard deviation of the final values, or with `priorRank` k > 0 a
- *    rank-k-plus-diagonal Gaussian per class fitted to them (fitLowRankPrior).
+ *    rank-k-plus-diagonal Gaussian per class fitted to them (fitLowRankPrior),
+ *    or with `fullPrior` a shrunk full covariance per class fitted to the final
+ *    values of many dequantization draws (ClassMomentSums): a full covariance
+ *    overfits two draws of 800 digits per class, and 27 draws stop that
+ *    (research/flow/README.md, "Priors fitted on more latents").
  *
  * Every layer but K is diagonal; a trainer may keep them so (FlowEngineOptions.diagonalLayers).
  *
@@ -145,10 +156,29 @@ export function gaussianizeFlow(
   applyKinkLayers(white, rows, n, round2, slope);
   const labelOf = (r: number) => data.labels[r % count];
   const rank = options.priorRank ?? 0;
-  const prior: FlowPrior =
-    rank > 0
-      ? fitLowRankPrior(white, rows, n, labelOf, data.classes, rank)
-      : { kind: 'class', classes: data.classes, ...classMoments(white, rows, n, labelOf, data.classes) };
+  const full = options.fullPrior;
+  let prior: FlowPrior;
+  if (full) {
+    if (!(Number.isInteger(full.draws) && full.draws >= DRAWS))
+      throw new RangeError(`gaussianizeFlow: fullPrior.draws must be an integer ≥ ${DRAWS}, got ${full.draws}`);
+    if (rank > 0) throw new RangeError('gaussianizeFlow: priorRank and fullPrior exclude each other');
+    const sums = new ClassMomentSums(data.classes, n);
+    sums.add(white, rows, labelOf);
+    for (let d = DRAWS; d < full.draws; d++) {
+      dequantizeInto(data.images, count, n, rng.fork(`flow-init-${d}`), draw);
+      const h = applyKinkLayers(Float64Array.from(draw), count, n, round1, slope);
+      for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) h[r * n + j] -= center[j];
+      const values = matmul(h, cInvT, count, n, n);
+      applyKinkLayers(values, count, n, round2, slope);
+      sums.add(values, count, labelOf);
+    }
+    prior = sums.fit(full.shrinkage);
+  } else {
+    prior =
+      rank > 0
+        ? fitLowRankPrior(white, rows, n, labelOf, data.classes, rank)
+        : { kind: 'class', classes: data.classes, ...classMoments(white, rows, n, labelOf, data.classes) };
+  }
   return { model: { architecture: arch, layers, biases, prior }, report: { kinkedFraction } };
 }
 

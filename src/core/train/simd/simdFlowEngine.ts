@@ -8,7 +8,7 @@ import { assembleLu } from '../flow/assembleLu';
 import { dequantizeInto, evaluationNoise, trainingNoise } from '../flow/dequantize';
 import { flowEngineStart, type FlowEngineStart } from '../flow/flowEngineStart';
 import type { FlowEngineOptions, FlowState, FlowTrainingEngine, PriorMoments } from '../flow/flowEngineTypes';
-import { priorRank, type FlowPrior } from '../flow/flowPrior';
+import { hasFullCovariance, priorRank, type FlowPrior } from '../flow/flowPrior';
 import { learningRateFactor } from '../flow/learningRateFactor';
 import { inversePermutation, type LuLayer } from '../flow/luLayer';
 import { LOG_2PI } from '../seedLoss';
@@ -46,6 +46,11 @@ export async function createSimdFlowEngine(
   if (start.prior && priorRank(start.prior) > 0) {
     throw new RangeError(
       `${NAME}: its prior is diagonal; a low-rank class prior (rank ${priorRank(start.prior)}) needs the tfjs flow engine (wasm or cpu)`,
+    );
+  }
+  if (start.prior && hasFullCovariance(start.prior)) {
+    throw new RangeError(
+      `${NAME}: its prior is diagonal; a full-covariance class prior needs the tfjs flow engine (wasm or cpu)`,
     );
   }
   const arch = options.architecture;

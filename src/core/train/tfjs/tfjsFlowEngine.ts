@@ -11,7 +11,7 @@ import {
   type FlowTrainingEngine,
   type PriorMoments,
 } from '../flow/flowEngineTypes';
-import { priorRank } from '../flow/flowPrior';
+import { hasFullCovariance, priorRank } from '../flow/flowPrior';
 import { inversePermutation, type LuLayer } from '../flow/luLayer';
 import { learningRateFactor } from '../flow/learningRateFactor';
 import { LOG_2PI } from '../seedLoss';
@@ -27,6 +27,7 @@ import { createFlowOps, type FlowOps } from './tfjsFlowOps';
  * luLayer.ts); sign and permutation are constants. A diagonal layer
  * (FlowEngineOptions.diagonalLayers) lives in one n-vector, its log-diagonal,
  * and is applied elementwise; a frozen layer's variables are not updated.
+ * A full-covariance prior's whitener W_a is a constant: μ_a and σ_a train.
  * The reference for faster flow paths, and the path tfjs-node runs.
  */
 export function createTfjsFlowEngine(
@@ -53,6 +54,10 @@ class TfjsFlowEngine implements FlowTrainingEngine {
   private readonly priorLogStd?: Variable;
   /** A low-rank prior's factors, one classes × n variable per direction i (row a = row i of F_a). */
   private readonly priorFactors: Variable[];
+  /** A full-covariance prior's W_aᵀ per class (constants), its ln det W_a per class, and W itself as given. */
+  private readonly whitenerT: Tensor2D[] = [];
+  private readonly whitenerLogDet?: Tensor2D;
+  private readonly whitener?: Float32Array;
   private readonly constants: Tensor[] = [];
   private readonly signTensors: Tensor1D[];
   private readonly permTensors: Tensor1D[];
@@ -121,6 +126,16 @@ class TfjsFlowEngine implements FlowTrainingEngine {
     if (prior) {
       this.priorMean = tf.variable(tf.tensor2d(prior.mean, [this.classes, n]), true);
       this.priorLogStd = tf.variable(tf.tensor2d(prior.logStd, [this.classes, n]), true);
+    }
+    if (prior && hasFullCovariance(prior)) {
+      this.whitener = prior.whitener;
+      const logDet = new Float32Array(this.classes);
+      for (let a = 0; a < this.classes; a++) {
+        const w = prior.whitener.subarray(a * n * n, (a + 1) * n * n);
+        this.whitenerT.push(keep(tf.transpose(tf.tensor2d(w, [n, n]))));
+        for (let i = 0; i < n; i++) logDet[a] += Math.log(w[i * n + i]);
+      }
+      this.whitenerLogDet = keep(tf.tensor2d(logDet, [this.classes, 1]));
     }
     const rank = prior ? priorRank(prior) : 0;
     const direction = (values: Float32Array, i: number) =>
@@ -218,6 +233,13 @@ class TfjsFlowEngine implements FlowTrainingEngine {
       if (this.priorFactors.length > 0) {
         const w = this.priorFactors.map((f) => tf.mul<Tensor2D>(ops.matMul(oneHot, f as unknown as Tensor2D), invStd));
         latent = tf.add(latent, lowRankTerm(tf, w, d));
+      }
+      if (this.whitenerLogDet) {
+        const { whitenerT, whitenerLogDet } = this;
+        latent = tf.add(
+          latent,
+          fullCovarianceTerm(tf, ops, whitenerT, whitenerLogDet, oneHot, d as Tensor2D, labels, count),
+        );
       }
     } else {
       const mu = tf.reshape(tf.mul(tf.tensor1d(Float32Array.from(labels.subarray(0, count))), 2), [-1, 1]);
@@ -342,6 +364,7 @@ class TfjsFlowEngine implements FlowTrainingEngine {
         mean: read(this.priorMean),
         logStd: read(this.priorLogStd),
         ...this.lowRank(this.priorFactors),
+        ...(this.whitener ? { whitener: this.whitener } : {}),
       },
       priorMoments: {
         first: {
@@ -429,6 +452,44 @@ function lowRankTerm(tf: LoadedTfjs['tf'], w: Tensor2D[], u: Tensor): Tensor1D {
   }
   // ½ ln det M = Σ ln c_ii.
   return tf.sub<Tensor1D>(logDet, tf.mul(quad, 0.5));
+}
+
+/**
+ * What a full-covariance prior adds to each row's latent term (flowPrior.fullCorrection):
+ * ½‖W_a·u‖² − ½‖u‖² − ln det W_a for the standardized latent u of a row of class a.
+ * The rows are put in class order by a permutation matrix (a gather's gradient needs
+ * a kernel tfjs-wasm lacks), each class's block is multiplied by its W_aᵀ (one n × n
+ * product per class present, together the cost of one dense layer), and the
+ * per-row sums go back to the batch's order by the transposed permutation.
+ */
+function fullCovarianceTerm(
+  tf: LoadedTfjs['tf'],
+  ops: FlowOps,
+  whitenerT: readonly Tensor2D[],
+  logDet: Tensor2D,
+  oneHot: Tensor2D,
+  u: Tensor2D,
+  labels: Uint8Array,
+  count: number,
+): Tensor1D {
+  const order: number[] = [];
+  const blocks: Array<{ a: number; start: number; size: number }> = [];
+  whitenerT.forEach((_, a) => {
+    const start = order.length;
+    for (let r = 0; r < count; r++) if (labels[r] === a) order.push(r);
+    if (order.length > start) blocks.push({ a, start, size: order.length - start });
+  });
+  const permutation = new Float32Array(count * count);
+  order.forEach((r, i) => (permutation[i * count + r] = 1));
+  const p = tf.tensor2d(permutation, [count, count]);
+  const sorted = ops.matMul(p, u);
+  const parts = blocks.map(({ a, start, size }) => {
+    const y = ops.matMul(tf.slice(sorted, [start, 0], [size, -1]), whitenerT[a]);
+    return tf.sum(tf.square(y), 1, true);
+  });
+  const quad = tf.reshape(ops.matMul(tf.transpose(p), tf.concat(parts, 0) as Tensor2D), [count]);
+  const ownLogDet = tf.reshape(ops.matMul(oneHot, logDet), [count]);
+  return tf.sub<Tensor1D>(tf.mul(tf.sub(quad, tf.sum(tf.square(u), 1)), 0.5), ownLogDet);
 }
 
 /** The diagonal of a row-major n × n array. */
