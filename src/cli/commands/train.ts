@@ -179,7 +179,7 @@ const FLAGS = {
     max: MAX_PRIOR_RANK,
     group: FLOW,
     valueName: 'k',
-    default: `0 (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.priorRank ?? 0})`,
+    default: `0 (${FLOWGEN_NAME}: a full covariance, --prior-draws)`,
     description:
       'class prior with the gaussianize init: k low-rank directions per class, N(μa, diag σa² + FaᵀFa) (0: diagonal)',
   },
@@ -195,6 +195,7 @@ const FLAGS = {
   },
   'prior-shrinkage': {
     type: 'number',
+    max: 1,
     group: FLOW,
     valueName: 'λ',
     default: `${FULL_PRIOR_SHRINKAGE}`,
