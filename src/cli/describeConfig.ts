@@ -11,7 +11,7 @@ export function describeFlowOptions(config: Pick<TrainConfig, 'flow' | 'dequanti
   const init =
     f.init === 'default'
       ? "PyTorch's default init"
-      : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge}${f.denseAfterWhitening ? ', dense layers after the whitening' : ''})`;
+      : `${f.init === 'analytic' ? 'analytic' : 'Gaussianizing'} init (${f.kinkLayers} kink layer${f.kinkLayers === 1 ? '' : 's'}, ridge ${f.ridge}${f.pixelPseudoCount !== undefined ? `, pixel pseudo-count ${f.pixelPseudoCount}` : ''}${f.denseAfterWhitening ? ', dense layers after the whitening' : ''})`;
   return [
     `${f.prior} prior${f.priorRank ? ` (rank ${f.priorRank} + diagonal)` : ''}${f.fullPrior ? ` (full covariance per class, ${f.fullPrior.draws} draws, shrinkage ${f.fullPrior.shrinkage})` : ''}`,
     init,

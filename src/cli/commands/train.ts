@@ -33,6 +33,7 @@ import {
   type FlowRecipe,
 } from '../../core/train/flowPresets';
 import { MAX_PRIOR_DRAWS, MAX_PRIOR_RANK } from '../../core/train/flow/flowPrior';
+import { PIXEL_PSEUDO_COUNT } from '../../core/train/flow/gaussianizeFlow';
 import { validateTrainConfig, type TrainConfigRequest } from '../../core/train/validateConfig';
 import { integerList, parseArgs, renamedFlag, RUNS_FLAG, UsageError, type FlagSpec } from '../args';
 import type { CliContext, Command } from '../context';
@@ -58,6 +59,7 @@ const FLOW_FLAGS = [
   'init',
   'kink-layers',
   'ridge',
+  'pixel-pseudo-count',
   'warmup',
   'no-cosine',
   'tau',
@@ -228,6 +230,14 @@ const FLAGS = {
     group: FLOW,
     default: FLOW_RECIPE.flow.ridge,
     description: 'analytic init: ridge added to the whitening covariance',
+  },
+  'pixel-pseudo-count': {
+    type: 'number',
+    group: FLOW,
+    valueName: 'c',
+    default: `${PIXEL_PSEUDO_COUNT} (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.pixelPseudoCount ?? PIXEL_PSEUDO_COUNT})`,
+    description:
+      "gaussianize init: pseudo-count added to every pixel level's histogram before the pixel kinks are fitted (a test digit's unseen ink gets a density; samples' backgrounds get speckle)",
   },
   warmup: {
     type: 'integer',
@@ -400,6 +410,7 @@ function flowOptionsFromFlags(flags: Record<string, unknown>, recipe: FlowRecipe
     init: flags.init as FlowTrainingOptions['init'] | undefined,
     kinkLayers: flags['kink-layers'] as number | undefined,
     ridge: flags.ridge as number | undefined,
+    pixelPseudoCount: flags['pixel-pseudo-count'] as number | undefined,
     warmupSteps: flags.warmup as number | undefined,
     cosineDecay: flags['no-cosine'] ? false : undefined,
     boundarySurrogate: flags.tau as number | undefined,

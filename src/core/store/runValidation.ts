@@ -142,6 +142,7 @@ function readFlowOptions(config: Fields): FlowTrainingOptions {
     boundarySurrogate: f.has('boundarySurrogate') ? f.num('boundarySurrogate', { min: 0 }) : d.boundarySurrogate,
     ...(f.has('priorRank') ? { priorRank: f.int('priorRank') } : {}),
     ...(f.has('fullPrior') ? { fullPrior: readFullPrior(f.object('fullPrior')) } : {}),
+    ...(f.has('pixelPseudoCount') ? { pixelPseudoCount: f.num('pixelPseudoCount', { positive: true }) } : {}),
     ...(f.has('denseAfterWhitening') ? { denseAfterWhitening: f.bool('denseAfterWhitening') } : {}),
   };
 }

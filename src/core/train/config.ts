@@ -47,6 +47,8 @@ export interface FlowTrainingOptions {
    * diagonal (N(μ_a, (1 − λ)S_a + λ diag S_a)); μ_a and σ_a train, the correlations stay.
    */
   readonly fullPrior?: FullPriorOptions;
+  /** 'gaussianize' init only: pseudo-count per pixel level of the pixel kinks' histograms (absent: 1). */
+  readonly pixelPseudoCount?: number;
   /** 'gaussianize' init only: train the layers after the whitening as full LU layers (they start diagonal); absent: false. */
   readonly denseAfterWhitening?: boolean;
 }

@@ -65,6 +65,7 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
             ridge: flow.ridge,
             priorRank: flow.priorRank ?? 0,
             ...(flow.fullPrior ? { fullPrior: flow.fullPrior } : {}),
+            ...(flow.pixelPseudoCount !== undefined ? { pixelPseudoCount: flow.pixelPseudoCount } : {}),
           })
         : initializeFlow(arch, data.train, {
             prior: flow.prior,

@@ -94,6 +94,7 @@ function completeFlowOptions(
     boundarySurrogate,
     priorRank,
     fullPrior,
+    pixelPseudoCount,
     denseAfterWhitening,
   } = merged;
   // A fixed key order, so run.json lists the settings the same way every time (the optional ones only when set).
@@ -107,6 +108,7 @@ function completeFlowOptions(
     boundarySurrogate,
     ...(priorRank ? { priorRank } : {}),
     ...(fullPrior ? { fullPrior: { draws: fullPrior.draws, shrinkage: fullPrior.shrinkage } } : {}),
+    ...(pixelPseudoCount !== undefined ? { pixelPseudoCount } : {}),
     ...(denseAfterWhitening ? { denseAfterWhitening } : {}),
   };
   if (denseAfterWhitening !== undefined && typeof denseAfterWhitening !== 'boolean')
@@ -178,6 +180,12 @@ function completeFlowOptions(
         priorRank,
         '0 with flow.fullPrior (a full covariance and a low-rank one exclude each other)',
       );
+  }
+  if (pixelPseudoCount !== undefined) {
+    if (!(typeof pixelPseudoCount === 'number' && Number.isFinite(pixelPseudoCount) && pixelPseudoCount > 0))
+      fail('flow.pixelPseudoCount', pixelPseudoCount, 'a finite number > 0');
+    if (init !== 'gaussianize')
+      fail('flow.pixelPseudoCount', pixelPseudoCount, "absent unless flow.init is 'gaussianize'");
   }
   if (!(Number.isFinite(boundarySurrogate) && boundarySurrogate >= 0))
     fail('flow.boundarySurrogate', boundarySurrogate, 'a finite number ≥ 0 (0: the exact per-sample gradient)');

@@ -83,6 +83,10 @@ describe('train presets for the flow objective', () => {
       () => trainConfigFromFlags({ model: 'flow11', 'prior-shrinkage': 0.2 }, '/tmp'),
       /--prior-shrinkage needs --prior-draws N/,
     );
+    assert.equal(
+      trainConfigFromFlags({ model: 'flowgen', 'pixel-pseudo-count': 0.1 }, '/tmp').flow?.pixelPseudoCount,
+      0.1,
+    );
   });
 
   it("lets every flow setting be overridden, and refuses flow settings for the paper's loss", () => {

@@ -83,6 +83,57 @@ describe('gaussianizing flow initialization', () => {
     assert.ok(ours < theirs - 0.5, `gaussianized ${ours} nats, analytic ${theirs}`);
   });
 
+  it("fits a full covariance per class to all its draws: the outputs of those draws have the prior's mean, and its whitener turns their shrunk correlations into the identity", () => {
+    const draws = 4;
+    const shrinkage = 0.2;
+    const full = gaussianizeFlow(arch, data, { kinkLayers: 3, ridge: 0.003, seed: 7, fullPrior: { draws, shrinkage } });
+    const prior = full.model.prior;
+    if (prior.kind !== 'class' || !prior.whitener) throw new Error('expected a full-covariance class prior');
+    const z = Array.from({ length: draws }, (_, d) => flowForward(full.model, draw(7, d), count).z);
+    for (const a of [0, 6]) {
+      const rows: number[][] = [];
+      for (const zd of z)
+        for (let r = 0; r < count; r++)
+          if (data.labels[r] === a) rows.push(Array.from(zd.subarray(r * n, (r + 1) * n)));
+      const mean = Array.from({ length: n }, (_, j) => rows.reduce((s, row) => s + row[j], 0) / rows.length);
+      mean.forEach((m, j) =>
+        assert.ok(Math.abs(m - prior.mean[a * n + j]) < 1e-3 * (1 + Math.abs(m)), `class ${a}, value ${j}: mean ${m}`),
+      );
+      // C = shrunk correlation of the outputs; W·C·Wᵀ must be I.
+      const sd = mean.map((m, j) => Math.sqrt(rows.reduce((s, row) => s + (row[j] - m) ** 2, 0) / rows.length));
+      const c = (i: number, j: number) =>
+        i === j
+          ? 1
+          : ((1 - shrinkage) * rows.reduce((s, row) => s + (row[i] - mean[i]) * (row[j] - mean[j]), 0)) /
+            rows.length /
+            (sd[i] * sd[j]);
+      const w = (i: number, j: number) => prior.whitener?.[(a * n + i) * n + j] ?? NaN;
+      let worst = 0;
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++) {
+          let v = 0;
+          for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) v += w(i, p) * c(p, q) * w(j, q);
+          worst = Math.max(worst, Math.abs(v - (i === j ? 1 : 0)));
+        }
+      assert.ok(worst < 1e-3, `class ${a}: W·C·Wᵀ is ${worst} from I`);
+    }
+    assert.throws(
+      () => gaussianizeFlow(arch, data, { kinkLayers: 3, ridge: 0, seed: 0, fullPrior: { draws: 1, shrinkage } }),
+      /fullPrior\.draws must be an integer ≥ 2, got 1/,
+    );
+  });
+
+  it('fits the pixel kinks to histograms smoothed by its pixel pseudo-count, and refuses one that is not positive', () => {
+    const kinks = (pixelPseudoCount?: number) =>
+      gaussianizeFlow(arch, data, { kinkLayers: 3, ridge: 0.003, seed: 7, pixelPseudoCount }).model.biases.slice(0, 3);
+    assert.deepEqual(kinks(1), kinks(undefined), 'add-one smoothing unless told otherwise');
+    assert.notDeepEqual(kinks(0.01), kinks(1));
+    assert.throws(
+      () => gaussianizeFlow(arch, data, { kinkLayers: 3, ridge: 0, seed: 0, pixelPseudoCount: 0 }),
+      /pixelPseudoCount must be a finite number > 0, got 0/,
+    );
+  });
+
   it('refuses architectures it cannot fill', () => {
     assert.throws(
       () => gaussianizeFlow(smallArchitecture(6, true, 0.5), data, { kinkLayers: 3, ridge: 0, seed: 0 }),

@@ -438,6 +438,19 @@ describe('validateTrainConfig for flows', () => {
       { draws: 4, shrinkage: 0.1 },
     );
     assert.throws(
+      () => validateTrainConfig({ ...base, flow: { pixelPseudoCount: 0.1 } }, 'test'),
+      /invalid flow\.pixelPseudoCount: 0\.1 \(absent unless flow\.init is 'gaussianize'\)/,
+    );
+    assert.throws(
+      () => validateTrainConfig({ ...gaussianize, flow: { ...gaussianize.flow, pixelPseudoCount: -1 } }, 'test'),
+      /invalid flow\.pixelPseudoCount: -1 \(a finite number > 0\)/,
+    );
+    assert.equal(
+      validateTrainConfig({ ...gaussianize, flow: { ...gaussianize.flow, pixelPseudoCount: 0.1 } }, 'test').flow
+        ?.pixelPseudoCount,
+      0.1,
+    );
+    assert.throws(
       () => validateTrainConfig({ ...trainConfig(arch), flow: { prior: 'class' } }, 'test'),
       /invalid flow: .*objective 'flow' only/,
     );

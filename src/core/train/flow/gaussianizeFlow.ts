@@ -29,10 +29,16 @@ export interface GaussianizeOptions {
    * fitted to), shrunk by `shrinkage` toward its diagonal.
    */
   readonly fullPrior?: { readonly draws: number; readonly shrinkage: number };
+  /**
+   * Pseudo-count added to every pixel level before the pixel kinks are fitted (absent: 1,
+   * add-one smoothing). It gives a test digit's ink where no training digit has any a
+   * density, and every sample's background pixels the same small chance of ink: speckle.
+   */
+  readonly pixelPseudoCount?: number;
 }
 
-/** Pseudo-count added to every pixel level before the pixel kinks are fitted (add-one smoothing). */
-const PIXEL_PSEUDO_COUNT = 1;
+/** The pixel levels' pseudo-count unless told otherwise: add-one smoothing. */
+export const PIXEL_PSEUDO_COUNT = 1;
 /** Kink candidates per pixel level: its lower boundary and 7 points inside it. */
 const CELLS_PER_LEVEL = 8;
 /** Cells of the whitened values' densities in round 2, and the pseudo-rows spread over them. */
@@ -101,7 +107,10 @@ export function gaussianizeFlow(
   const layers: LuLayer[] = [];
   const biases: Float32Array[] = [];
   const kinkedFraction: number[] = [];
-  const pixels = levelCells(data.images, count, n, CELLS_PER_LEVEL, PIXEL_PSEUDO_COUNT);
+  const pseudo = options.pixelPseudoCount ?? PIXEL_PSEUDO_COUNT;
+  if (!(pseudo > 0 && Number.isFinite(pseudo)))
+    throw new RangeError(`gaussianizeFlow: pixelPseudoCount must be a finite number > 0, got ${pseudo}`);
+  const pixels = levelCells(data.images, count, n, CELLS_PER_LEVEL, pseudo);
   const pixelFit = fitKinks(pixels, slope, k1);
   const round1 = kinkLayers(pixels, pixelFit);
   round1.forEach(({ weight, bias }, l) => {
