@@ -1,5 +1,12 @@
 import { customArchitecture, type Architecture } from '../../../src/core/model/architecture';
 import { createRng, type Rng } from '../../../src/core/random/rng';
+import assert from 'node:assert/strict';
+import { cholesky } from '../../../src/core/train/flow/cholesky';
+import { LOG_2PI } from '../../../src/core/train/seedLoss';
+import { flowNll } from '../../../src/core/train/flow/flowForward';
+import type { FlowModel } from '../../../src/core/train/flow/flowModel';
+import { drawPriorLatent, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
+import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
 import type { LuLayer } from '../../../src/core/train/flow/luLayer';
 
 /** A narrow LU flow: the code paths of width 784 at a size a float64 reference checks in milliseconds. */
@@ -84,4 +91,104 @@ export function pileData(seed: number, count = 1000, n = WIDTH) {
     }
   }
   return { images, labels, count, classes: 10 };
+}
+
+/**
+ * Checks that one Adam step moved each of the prior's numbers in `fields` against the sign
+ * of the float64 reference gradient (central differences of flowNll; numbers whose gradient
+ * is under 1e-3 are skipped) and returns how many it checked.
+ */
+export function checkStepAgainstGradient(
+  model: FlowModel & { readonly prior: ClassPrior },
+  after: ClassPrior,
+  fields: ReadonlyArray<'mean' | 'logStd' | 'factors'>,
+  batch: { readonly images: Float32Array; readonly labels: Uint8Array },
+): number {
+  const h = 1e-6;
+  const count = batch.labels.length;
+  let checked = 0;
+  for (const field of fields) {
+    const before = model.prior[field] ?? new Float32Array(0);
+    const now = after[field] ?? new Float32Array(0);
+    for (let i = 0; i < before.length; i++) {
+      const nudged = (d: number) => {
+        const copy = Float32Array.from(before);
+        copy[i] = before[i] + d;
+        return flowNll({ ...model, prior: { ...model.prior, [field]: copy } }, batch.images, batch.labels, count).loss;
+      };
+      const fd = (nudged(h) - nudged(-h)) / (2 * h);
+      if (Math.abs(fd) < 1e-3) continue;
+      checked++;
+      assert.equal(
+        Math.sign(now[i] - before[i]),
+        -Math.sign(fd),
+        `${field}[${i}]: moved ${now[i] - before[i]}, gradient ${fd}`,
+      );
+    }
+  }
+  return checked;
+}
+
+/** −log N(z; mean, covariance) by a dense Cholesky factorization (float64): the reference structured priors are checked against. */
+export function denseGaussianNll(
+  z: Float64Array,
+  mean: ArrayLike<number>,
+  covariance: Float64Array,
+  n: number,
+): number {
+  const c = cholesky(covariance, n);
+  const y = new Float64Array(n);
+  let quad = 0;
+  let logDet = 0;
+  for (let i = 0; i < n; i++) {
+    let s = z[i] - mean[i];
+    for (let p = 0; p < i; p++) s -= c[i * n + p] * y[p];
+    y[i] = s / c[i * n + i];
+    quad += y[i] ** 2;
+    logDet += Math.log(c[i * n + i]);
+  }
+  return 0.5 * quad + logDet + 0.5 * n * LOG_2PI;
+}
+
+/** Checks flowLatentNll of a class prior against denseGaussianNll of its dense covariance at random z, for each class in `labels`. */
+export function assertDenseGaussianDensity(
+  prior: ClassPrior,
+  covariance: (label: number) => Float64Array,
+  labels: readonly number[],
+  seed: number,
+): void {
+  const n = prior.mean.length / prior.classes;
+  const rng = createRng(seed);
+  for (const a of labels) {
+    const z = Float64Array.from({ length: n }, () => 2 * rng.normal());
+    const want = denseGaussianNll(z, prior.mean.subarray(a * n, (a + 1) * n), covariance(a), n);
+    const got = flowLatentNll(z, a, prior);
+    assert.ok(Math.abs(got - want) < 1e-9 * Math.abs(want), `class ${a}: ${got} vs ${want}`);
+  }
+}
+
+/**
+ * The largest error, scaled by the standard deviations, between T²·covariance and the
+ * covariance of `count` latents drawPriorLatent draws for class 0 at temperature T.
+ */
+export function sampledCovarianceError(
+  prior: ClassPrior,
+  covariance: Float64Array,
+  temperature: number,
+  seed: number,
+  count = 40000,
+): number {
+  const n = prior.mean.length / prior.classes;
+  const rng = createRng(seed);
+  const z = new Float64Array(count * n);
+  for (let r = 0; r < count; r++) drawPriorLatent(prior, 0, temperature, rng, z, r * n, n);
+  let worst = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < count; r++) s += (z[r * n + i] - prior.mean[i]) * (z[r * n + j] - prior.mean[j]);
+      const want = temperature * temperature * covariance[i * n + j];
+      worst = Math.max(worst, Math.abs(s / count - want) / Math.sqrt(covariance[i * n + i] * covariance[j * n + j]));
+    }
+  return worst;
 }

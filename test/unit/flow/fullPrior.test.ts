@@ -1,18 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../../src/core/random/rng';
-import { cholesky } from '../../../src/core/train/flow/cholesky';
 import { ClassMomentSums } from '../../../src/core/train/flow/fitFullPrior';
 import { flowCheckpointArrays, flowStateFromArrays } from '../../../src/core/train/flow/flowCheckpoint';
 import type { FlowEngineOptions, FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
 import { flowNll } from '../../../src/core/train/flow/flowForward';
 import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
 import { drawPriorLatent, validateFlowPrior, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
-import { LOG_2PI } from '../../../src/core/train/seedLoss';
 import { loadTfjs } from '../../../src/core/train/tfjs/loadTfjs';
 import { createTfjsEngine } from '../../../src/core/train/tfjs/tfjsEngine';
 import { createSimdFlowEngine } from '../../../src/core/train/simd/simdFlowEngine';
-import { WIDTH, randomBatch, randomFlow, smallArchitecture } from './flowFixtures';
+import {
+  WIDTH,
+  checkStepAgainstGradient,
+  assertDenseGaussianDensity,
+  sampledCovarianceError,
+  randomBatch,
+  randomFlow,
+  smallArchitecture,
+} from './flowFixtures';
 
 const n = WIDTH;
 
@@ -55,32 +61,10 @@ function denseCovariance(prior: ClassPrior, a: number): Float64Array {
   return cov;
 }
 
-/** −log N(z; μ_a, Σ_a) by a dense Cholesky factorization of Σ_a: the reference. */
-function denseNll(z: Float64Array, prior: ClassPrior, a: number): number {
-  const c = cholesky(denseCovariance(prior, a), n);
-  const y = new Float64Array(n);
-  let quad = 0;
-  let logDet = 0;
-  for (let i = 0; i < n; i++) {
-    let s = z[i] - prior.mean[a * n + i];
-    for (let p = 0; p < i; p++) s -= c[i * n + p] * y[p];
-    y[i] = s / c[i * n + i];
-    quad += y[i] ** 2;
-    logDet += Math.log(c[i * n + i]);
-  }
-  return 0.5 * quad + logDet + 0.5 * n * LOG_2PI;
-}
-
 describe('full-covariance class prior', () => {
   it('has the exact log-density of N(μ_a, σ_a(W_aᵀW_a)⁻¹σ_a) (against a dense Cholesky of the covariance)', () => {
     const prior = fullPrior(1);
-    const rng = createRng(2);
-    for (const a of [0, 3, 9]) {
-      const z = Float64Array.from({ length: n }, () => 2 * rng.normal());
-      const want = denseNll(z, prior, a);
-      const got = flowLatentNll(z, a, prior);
-      assert.ok(Math.abs(got - want) < 1e-9 * Math.abs(want), `class ${a}: ${got} vs ${want}`);
-    }
+    assertDenseGaussianDensity(prior, (a) => denseCovariance(prior, a), [0, 3, 9], 2);
   });
 
   it('reads as the diagonal prior when every whitener is the identity', () => {
@@ -96,22 +80,7 @@ describe('full-covariance class prior', () => {
 
   it('draws latents whose covariance is T²Σ_a', () => {
     const prior = fullPrior(5, 1);
-    const rng = createRng(6);
-    const count = 40000;
-    const t = 0.7;
-    const z = new Float64Array(count * n);
-    for (let r = 0; r < count; r++) drawPriorLatent(prior, 0, t, rng, z, r * n, n);
-    const want = denseCovariance(prior, 0);
-    let worst = 0;
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let r = 0; r < count; r++) s += (z[r * n + i] - prior.mean[i]) * (z[r * n + j] - prior.mean[j]);
-        worst = Math.max(
-          worst,
-          Math.abs(s / count - t * t * want[i * n + j]) / Math.sqrt(want[i * n + i] * want[j * n + j]),
-        );
-      }
+    const worst = sampledCovarianceError(prior, denseCovariance(prior, 0), 0.7, 6);
     assert.ok(worst < 0.05, `largest correlation-scaled covariance error ${worst}`);
   });
 
@@ -203,43 +172,35 @@ describe('full-covariance class prior', () => {
 describe('full-covariance prior in the flow engines', () => {
   const arch = smallArchitecture(2, false, 0.3);
 
-  function flowOptions(
-    prior: ClassPrior,
-    seed: number,
-  ): { flow: FlowEngineOptions; biases: Float32Array[]; layers: ReturnType<typeof randomFlow>['layers'] } {
+  /** The engine options both engines get: a random flow of `arch` with `prior`, no dequantization. */
+  function engineOptions(prior: ClassPrior, seed: number) {
     const { layers, biases } = randomFlow(arch, seed);
-    return {
-      layers,
-      biases,
-      flow: {
-        prior: 'class',
-        initialLayers: layers,
-        initialPrior: prior,
-        dequantize: false,
-        seed: 0,
-        boundarySurrogate: 0,
-        warmupSteps: 0,
-      },
+    const flow: FlowEngineOptions = {
+      prior: 'class',
+      initialLayers: layers,
+      initialPrior: prior,
+      dequantize: false,
+      seed: 0,
+      boundarySurrogate: 0,
+      warmupSteps: 0,
     };
+    const options = {
+      architecture: arch,
+      objective: 'flow' as const,
+      learningRate: 1e-3,
+      maxBatchSize: 16,
+      initialParams: { weights: [], biases },
+      flow,
+    };
+    return { options, model: { architecture: arch, layers, biases, prior } };
   }
 
   it('tfjs: evaluates the float64 reference loss with rows of every class in any order, trains μ and σ, and keeps the whitener', async () => {
     const prior = fullPrior(22);
     const { images, labels } = randomBatch(23, 16);
-    const { flow, layers, biases } = flowOptions(prior, 21);
-    const engine = (await createTfjsEngine(
-      {
-        architecture: arch,
-        objective: 'flow',
-        learningRate: 1e-3,
-        maxBatchSize: 16,
-        initialParams: { weights: [], biases },
-        flow,
-      },
-      await loadTfjs('cpu'),
-    )) as FlowTrainingEngine;
+    const { options, model } = engineOptions(prior, 21);
+    const engine = (await createTfjsEngine(options, await loadTfjs('cpu'))) as FlowTrainingEngine;
     try {
-      const model = { architecture: arch, layers, biases, prior };
       const want = flowNll(model, images, labels, 16);
       const got = await engine.evaluate(images, labels, 16);
       assert.ok(new Set(labels).size > 3, 'the batch mixes classes');
@@ -253,28 +214,7 @@ describe('full-covariance prior in the flow engines', () => {
       if (after.prior.kind !== 'class') throw new Error('expected a class prior back');
       assert.deepEqual(after.prior.whitener, prior.whitener);
       assert.equal(after.priorMoments?.first.factors, undefined);
-      const h = 1e-6;
-      let checked = 0;
-      for (const [field, before, now] of [
-        ['logStd', prior.logStd, after.prior.logStd],
-        ['mean', prior.mean, after.prior.mean],
-      ] as const) {
-        for (let i = 0; i < before.length; i++) {
-          const nudged = (d: number) => {
-            const copy = Float32Array.from(before);
-            copy[i] = before[i] + d;
-            return flowNll({ ...model, prior: { ...prior, [field]: copy } }, images, labels, 16).loss;
-          };
-          const fd = (nudged(h) - nudged(-h)) / (2 * h);
-          if (Math.abs(fd) < 1e-3) continue;
-          checked++;
-          assert.equal(
-            Math.sign(now[i] - before[i]),
-            -Math.sign(fd),
-            `${field}[${i}]: moved ${now[i] - before[i]}, gradient ${fd}`,
-          );
-        }
-      }
+      const checked = checkStepAgainstGradient(model, after.prior, ['logStd', 'mean'], { images, labels });
       assert.ok(checked > 50, `only ${checked} prior numbers had a clear gradient`);
     } finally {
       engine.dispose();
@@ -282,20 +222,7 @@ describe('full-covariance prior in the flow engines', () => {
   });
 
   it('simd: refuses a full-covariance prior by name rather than training it as a diagonal one', async () => {
-    const { flow, biases } = flowOptions(fullPrior(24), 25);
-    await assert.rejects(
-      createSimdFlowEngine(
-        {
-          architecture: arch,
-          objective: 'flow',
-          learningRate: 1e-3,
-          maxBatchSize: 16,
-          initialParams: { weights: [], biases },
-          flow,
-        },
-        1,
-      ),
-      /full-covariance class prior needs the tfjs flow engine/,
-    );
+    const { options } = engineOptions(fullPrior(24), 25);
+    await assert.rejects(createSimdFlowEngine(options, 1), /full-covariance class prior needs the tfjs flow engine/);
   });
 });

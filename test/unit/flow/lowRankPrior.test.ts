@@ -1,18 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../../src/core/random/rng';
-import { cholesky } from '../../../src/core/train/flow/cholesky';
 import { fitLowRankPrior } from '../../../src/core/train/flow/fitLowRankPrior';
 import { flowCheckpointArrays, flowStateFromArrays } from '../../../src/core/train/flow/flowCheckpoint';
 import type { FlowEngineOptions, FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
 import { flowNll } from '../../../src/core/train/flow/flowForward';
 import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
 import { drawPriorLatent, validateFlowPrior, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
-import { LOG_2PI } from '../../../src/core/train/seedLoss';
 import { loadTfjs } from '../../../src/core/train/tfjs/loadTfjs';
 import { createTfjsEngine } from '../../../src/core/train/tfjs/tfjsEngine';
 import { createSimdFlowEngine } from '../../../src/core/train/simd/simdFlowEngine';
-import { WIDTH, randomBatch, randomFlow, smallArchitecture } from './flowFixtures';
+import {
+  WIDTH,
+  checkStepAgainstGradient,
+  assertDenseGaussianDensity,
+  sampledCovarianceError,
+  randomBatch,
+  randomFlow,
+  smallArchitecture,
+} from './flowFixtures';
 
 const n = WIDTH;
 
@@ -43,32 +49,10 @@ function denseCovariance(prior: ClassPrior, a: number): Float64Array {
   return cov;
 }
 
-/** −log N(z; μ_a, Σ) by a dense Cholesky factorization: the reference the Woodbury form is checked against. */
-function denseNll(z: Float64Array, prior: ClassPrior, a: number): number {
-  const c = cholesky(denseCovariance(prior, a), n);
-  const y = new Float64Array(n);
-  let quad = 0;
-  let logDet = 0;
-  for (let i = 0; i < n; i++) {
-    let s = z[i] - prior.mean[a * n + i];
-    for (let p = 0; p < i; p++) s -= c[i * n + p] * y[p];
-    y[i] = s / c[i * n + i];
-    quad += y[i] ** 2;
-    logDet += Math.log(c[i * n + i]);
-  }
-  return 0.5 * quad + logDet + 0.5 * n * LOG_2PI;
-}
-
 describe('low-rank-plus-diagonal class prior', () => {
   it('has the exact log-density of N(μ_a, diag σ_a² + F_aᵀF_a) (Woodbury and the determinant lemma against a dense Cholesky)', () => {
     const prior = lowRankPrior(1, 3);
-    const rng = createRng(2);
-    for (const a of [0, 4, 9]) {
-      const z = Float64Array.from({ length: n }, () => 2 * rng.normal());
-      const want = denseNll(z, prior, a);
-      const got = flowLatentNll(z, a, prior);
-      assert.ok(Math.abs(got - want) < 1e-9 * Math.abs(want), `class ${a}: ${got} vs ${want}`);
-    }
+    assertDenseGaussianDensity(prior, (a) => denseCovariance(prior, a), [0, 4, 9], 2);
   });
 
   it('reads as the diagonal prior when it has rank 0', () => {
@@ -83,23 +67,7 @@ describe('low-rank-plus-diagonal class prior', () => {
 
   it('draws latents whose covariance is T²(diag σ² + FᵀF), and a diagonal prior draws what it drew before (ε first)', () => {
     const prior = lowRankPrior(5, 2, 1);
-    const rng = createRng(6);
-    const count = 40000;
-    const t = 0.7;
-    const z = new Float64Array(count * n);
-    for (let r = 0; r < count; r++) drawPriorLatent(prior, 0, t, rng, z, r * n, n);
-    const want = denseCovariance(prior, 0);
-    let worst = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let r = 0; r < count; r++) s += (z[r * n + i] - prior.mean[i]) * (z[r * n + j] - prior.mean[j]);
-        worst = Math.max(
-          worst,
-          Math.abs(s / count - t * t * want[i * n + j]) / Math.sqrt(want[i * n + i] * want[j * n + j]),
-        );
-      }
-    }
+    const worst = sampledCovarianceError(prior, denseCovariance(prior, 0), 0.7, 6);
     assert.ok(worst < 0.05, `largest correlation-scaled covariance error ${worst}`);
     const diagonal: ClassPrior = { kind: 'class', classes: 1, mean: prior.mean, logStd: prior.logStd };
     const one = new Float64Array(n);
@@ -228,29 +196,7 @@ describe('low-rank prior in the flow engines', () => {
         throw new Error('expected a low-rank prior back');
       assert.equal(after.prior.rank, 2);
       assert.equal(after.priorMoments?.first.factors?.length, 20 * n);
-      const h = 1e-6;
-      let checked = 0;
-      for (const [field, before, now] of [
-        ['factors', prior.factors, after.prior.factors],
-        ['logStd', prior.logStd, after.prior.logStd],
-        ['mean', prior.mean, after.prior.mean],
-      ] as const) {
-        for (let i = 0; i < before.length; i++) {
-          const nudged = (d: number) => {
-            const copy = Float32Array.from(before);
-            copy[i] = before[i] + d;
-            return flowNll({ ...model, prior: { ...prior, [field]: copy } }, images, labels, 16).loss;
-          };
-          const fd = (nudged(h) - nudged(-h)) / (2 * h);
-          if (Math.abs(fd) < 1e-3) continue;
-          checked++;
-          assert.equal(
-            Math.sign(now[i] - before[i]),
-            -Math.sign(fd),
-            `${field}[${i}]: moved ${now[i] - before[i]}, gradient ${fd}`,
-          );
-        }
-      }
+      const checked = checkStepAgainstGradient(model, after.prior, ['factors', 'logStd', 'mean'], { images, labels });
       assert.ok(checked > 100, `only ${checked} prior numbers had a clear gradient`);
     } finally {
       e.dispose();
