@@ -95,10 +95,10 @@ async function prepareNewRun(store: RunStore, config: TrainConfig, listener: Job
       config.flow.init === 'analytic'
         ? `the analytic flow init (${config.flow.kinkLayers} kink layers, ridge ${config.flow.ridge}, ${config.flow.prior} prior) on ${data.train.count} training images`
         : config.flow.init === 'gaussianize'
-          ? `iterative Gaussianization (${config.flow.kinkLayers} pixel kink layers, a whitening, ${config.architecture.layers.length - 1 - config.flow.kinkLayers} kinks on the whitened values, ridge ${config.flow.ridge}) on ${data.train.count} training images`
+          ? `iterative Gaussianization (${config.flow.kinkLayers} pixel kink layers, a whitening, ${config.architecture.layers.length - 1 - config.flow.kinkLayers} kinks on the whitened values, ridge ${config.flow.ridge}${config.flow.fullPrior ? `, a full covariance per class from ${config.flow.fullPrior.draws} dequantization draws` : ''}) on ${data.train.count} training images`
           : `PyTorch's default init factored into LU layers (${config.flow.prior} prior)`;
     listener.log('info', `initializing with ${how}`);
-    const start = newFlowStart(config, data);
+    const start = newFlowStart(config, data, (stage) => listener.log('info', `  ${stage}`));
     params = start.params;
     flow = start.engine;
     initSeconds = start.initSeconds;

@@ -46,7 +46,7 @@ function flowOptionsOf(config: TrainConfig): FlowTrainingOptions {
  * engine is given the LU layers themselves, so epoch 0's checkpoint holds
  * exactly what training starts from.
  */
-export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
+export function newFlowStart(config: TrainConfig, data: SplitData, onStage?: (stage: string) => void): FlowStart {
   const flow = flowOptionsOf(config);
   const arch = config.architecture;
   const classes = data.train.classes;
@@ -66,6 +66,7 @@ export function newFlowStart(config: TrainConfig, data: SplitData): FlowStart {
             priorRank: flow.priorRank ?? 0,
             ...(flow.fullPrior ? { fullPrior: flow.fullPrior } : {}),
             ...(flow.pixelPseudoCount !== undefined ? { pixelPseudoCount: flow.pixelPseudoCount } : {}),
+            ...(onStage ? { onStage } : {}),
           })
         : initializeFlow(arch, data.train, {
             prior: flow.prior,

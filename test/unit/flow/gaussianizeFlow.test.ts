@@ -86,7 +86,19 @@ describe('gaussianizing flow initialization', () => {
   it("fits a full covariance per class to all its draws: the outputs of those draws have the prior's mean, and its whitener turns their shrunk correlations into the identity", () => {
     const draws = 4;
     const shrinkage = 0.2;
-    const full = gaussianizeFlow(arch, data, { kinkLayers: 3, ridge: 0.003, seed: 7, fullPrior: { draws, shrinkage } });
+    const stages: string[] = [];
+    const full = gaussianizeFlow(arch, data, {
+      kinkLayers: 3,
+      ridge: 0.003,
+      seed: 7,
+      fullPrior: { draws, shrinkage },
+      onStage: (stage) => stages.push(stage),
+    });
+    assert.deepEqual(stages, [
+      'fitting 3 pixel kink layers to the pixel histograms',
+      'whitening, then fitting 2 kinks on the whitened values of 2 dequantization draws',
+      'fitting a full covariance per class to the latents of 4 dequantization draws',
+    ]);
     const prior = full.model.prior;
     if (prior.kind !== 'class' || !prior.whitener) throw new Error('expected a full-covariance class prior');
     const z = Array.from({ length: draws }, (_, d) => flowForward(full.model, draw(7, d), count).z);

@@ -35,6 +35,8 @@ export interface GaussianizeOptions {
    * density, and every sample's background pixels the same small chance of ink: speckle.
    */
   readonly pixelPseudoCount?: number;
+  /** Told as each stage starts, so a caller can show where a minute-long init is. */
+  readonly onStage?: (stage: string) => void;
 }
 
 /** The pixel levels' pseudo-count unless told otherwise: add-one smoothing. */
@@ -110,6 +112,8 @@ export function gaussianizeFlow(
   const pseudo = options.pixelPseudoCount ?? PIXEL_PSEUDO_COUNT;
   if (!(pseudo > 0 && Number.isFinite(pseudo)))
     throw new RangeError(`gaussianizeFlow: pixelPseudoCount must be a finite number > 0, got ${pseudo}`);
+  const stage = options.onStage ?? (() => {});
+  stage(`fitting ${k1} pixel kink layers to the pixel histograms`);
   const pixels = levelCells(data.images, count, n, CELLS_PER_LEVEL, pseudo);
   const pixelFit = fitKinks(pixels, slope, k1);
   const round1 = kinkLayers(pixels, pixelFit);
@@ -119,6 +123,7 @@ export function gaussianizeFlow(
     kinkedFraction.push(pixelFit.slots.filter((s) => s[l].active).length / n);
   });
 
+  stage(`whitening, then fitting ${k2} kinks on the whitened values of ${DRAWS} dequantization draws`);
   const { mean: expected, noise } = expectedFeatures(data.images, count, n, pixels, round1, slope);
   const structure = classStructure(expected, data.labels, count, n, 'class', data.classes);
   const { center, covariance } = structure;
@@ -171,9 +176,11 @@ export function gaussianizeFlow(
     if (!(Number.isInteger(full.draws) && full.draws >= DRAWS))
       throw new RangeError(`gaussianizeFlow: fullPrior.draws must be an integer ≥ ${DRAWS}, got ${full.draws}`);
     if (rank > 0) throw new RangeError('gaussianizeFlow: priorRank and fullPrior exclude each other');
+    stage(`fitting a full covariance per class to the latents of ${full.draws} dequantization draws`);
     const sums = new ClassMomentSums(data.classes, n);
     sums.add(white, rows, labelOf);
     for (let d = DRAWS; d < full.draws; d++) {
+      if ((d + 1) % 10 === 0) stage(`class prior: draw ${d + 1} of ${full.draws}`);
       dequantizeInto(data.images, count, n, rng.fork(`flow-init-${d}`), draw);
       const h = applyKinkLayers(Float64Array.from(draw), count, n, round1, slope);
       for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) h[r * n + j] -= center[j];
