@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startTraining } from '../../../src/backend/trainingClient';
 import { recordAbnormalEnd } from '../../../src/backend/recordAbnormalEnd';
 import type { FromTrainer } from '../../../src/backend/protocol';
-import { presetArchitecture } from '../../../src/core/model/architecture';
+import { customArchitecture, presetArchitecture } from '../../../src/core/model/architecture';
 import { loadResumePoint } from '../../../src/core/jobs/resumePoint';
 import { readCheckpoint } from '../../../src/core/store/checkpoint';
 import { RunStore } from '../../../src/core/store/runStore';
@@ -34,6 +34,39 @@ function flowConfig(trainCount = 256) {
       warmupSteps: 5,
       cosineDecay: true,
       boundarySurrogate: 0.1,
+    },
+  });
+}
+
+/**
+ * A 4-layer flow from the Gaussianizing init with a full-covariance class prior (the form
+ * flowgen trains): a diagonal pixel kink layer, the whitening, a diagonal kink layer, the identity.
+ */
+function fullPriorConfig() {
+  return quickConfig({
+    trainCount: 256,
+    architecture: customArchitecture({
+      name: 'gaussianized',
+      depth: 4,
+      activation: true,
+      activateLast: false,
+      negativeSlope: 0.5,
+      parametrization: 'lu',
+    }),
+    objective: 'flow',
+    epochs: 2,
+    learningRate: 1e-4,
+    checkpointEpochs: [0, 1],
+    dequantize: true,
+    flow: {
+      prior: 'class',
+      init: 'gaussianize',
+      kinkLayers: 1,
+      ridge: 0.003,
+      warmupSteps: 5,
+      cosineDecay: true,
+      boundarySurrogate: 0.05,
+      fullPrior: { draws: 3, shrinkage: 0.2 },
     },
   });
 }
@@ -92,12 +125,17 @@ describe('flow training process', () => {
     });
   });
 
-  for (const backend of ['wasm', 'simd'] as const) {
-    it(`cancels mid-epoch, then resumes to a flow identical bit for bit to an uninterrupted run (${backend})`, async () => {
+  const resumeCases = [
+    // The SIMD engine runs an epoch of 256 digits faster than a cancel crosses the process boundary:
+    // give it enough steps that the cancel lands inside epoch 2 however loaded the machine is.
+    { name: 'wasm', backend: 'wasm', config: flowConfig(256) },
+    { name: 'simd', backend: 'simd', config: flowConfig(4096) },
+    { name: 'wasm, a full-covariance prior', backend: 'wasm', config: fullPriorConfig() },
+  ] as const;
+  for (const { name, backend, config: base } of resumeCases) {
+    it(`cancels mid-epoch, then resumes to a flow identical bit for bit to an uninterrupted run (${name})`, async () => {
       await withRunsFolder(async (runsFolder) => {
-        // The SIMD engine runs an epoch of 256 digits faster than a cancel crosses the process boundary:
-        // give it enough steps that the cancel lands inside epoch 2 however loaded the machine is.
-        const config = { ...flowConfig(backend === 'simd' ? 4096 : 256), backend };
+        const config = { ...base, backend };
         const straight = startTraining({ kind: 'new', runsFolder, config }, options);
         const straightId = (await straight.started).runId;
         assert.equal((await straight.outcome).status, 'completed');
