@@ -147,7 +147,7 @@ describe('inspector compare mode and themes', { timeout: 120_000 }, () => {
       await p.waitForAnalysis();
       assert.match(
         (await p.card('generation').textContent()) ?? '',
-        /learned prior N\(μₐ, T²σₐ²\) · float32 · T = 1: the classifier reads/,
+        /learned prior N\(μₐ, T²Σₐ\) · float32 · T = 1: the classifier reads/,
       );
       const verdict = (await p.column(0).locator('.verdict').textContent()) ?? '';
       assert.match(verdict, /learned class prior/);

@@ -118,6 +118,17 @@ describe('inspector exports', { timeout: 90_000 }, () => {
         const images = message.content.match(/<image [^>]*href="data:image\/png;base64,/g) ?? [];
         assert.equal(images.length, analysis.reconstruction.examples.length * 4);
         assert.ok(message.content.includes('float32 round trip'), 'column titles travel along');
+        const generation = await exportChart(p, 'generation', 'svg');
+        const summary = (await p.card('generation').locator('.grid-summary').first().textContent()) ?? '';
+        const lines = [...generation.content.matchAll(/<text [^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+        const decode = (t: string) => t.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+        const words = (t: string) => t.split(/\s+/).filter(Boolean).join(' ');
+        const first = lines.findIndex((l) => summary.startsWith(decode(l).split(' ')[0]) && decode(l).length > 20);
+        const rebuilt: string[] = [];
+        for (let i = first; i >= 0 && i < lines.length && words(rebuilt.join(' ')).length < words(summary).length; i++)
+          rebuilt.push(decode(lines[i]));
+        assert.ok(rebuilt.length > 1, `the summary wraps onto ${rebuilt.length} SVG lines, as on the page`);
+        assert.equal(words(rebuilt.join(' ')), words(summary), 'every word of the summary is in the figure, in order');
         const png = await exportChart(p, 'generation', 'png');
         assert.ok(pngSize(png.content).width > 300);
         await p.send({ type: 'exportResult', requestId: png.requestId, ok: true, detail: '/home/me/generation.png' });

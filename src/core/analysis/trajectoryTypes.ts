@@ -103,7 +103,7 @@ export interface NoiseTolerance {
 /** Generation score: samples of the objective's own target pushed through the float64 inverse. */
 export interface GenerationScore {
   readonly temperature: number;
-  /** 'paper' = N(2a·1, T²I); 'class' = a flow's learned N(μₐ, T²σₐ²). */
+  /** 'paper' = N(2a·1, T²I); 'class' = a flow's learned N(μₐ, T²Σₐ) (Σₐ diagonal, low-rank plus diagonal, or full). */
   readonly prior: 'paper' | 'class';
   readonly sampleCount: number;
   /** Share of samples the classifier reads as the class they were drawn for (the mean over seeds). */

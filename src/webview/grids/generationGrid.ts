@@ -121,7 +121,7 @@ export function setLabel(set: Pick<GeneratedSet, 'source' | 'precision' | 'tempe
     set.source === 'empirical'
       ? 'control: class Gaussian of training embeddings'
       : set.prior === 'class'
-        ? 'learned prior N(μₐ, T²σₐ²)'
+        ? 'learned prior N(μₐ, T²Σₐ)'
         : 'target N(2a, T²)';
   return `${source} · ${set.precision} · T = ${formatNumber(set.temperature)}`;
 }
