@@ -43,8 +43,9 @@ function flowConfig(trainCount = 256) {
  * flowgen trains): a diagonal pixel kink layer, the whitening, a diagonal kink layer, the identity.
  */
 function fullPriorConfig() {
-  return quickConfig({
-    trainCount: 256,
+  const base = flowConfig(256);
+  return {
+    ...base,
     architecture: customArchitecture({
       name: 'gaussianized',
       depth: 4,
@@ -53,22 +54,15 @@ function fullPriorConfig() {
       negativeSlope: 0.5,
       parametrization: 'lu',
     }),
-    objective: 'flow',
-    epochs: 2,
-    learningRate: 1e-4,
-    checkpointEpochs: [0, 1],
-    dequantize: true,
     flow: {
-      prior: 'class',
-      init: 'gaussianize',
+      ...base.flow!,
+      init: 'gaussianize' as const,
       kinkLayers: 1,
       ridge: 0.003,
-      warmupSteps: 5,
-      cosineDecay: true,
       boundarySurrogate: 0.05,
       fullPrior: { draws: 3, shrinkage: 0.2 },
     },
-  });
+  };
 }
 
 describe('flow training process', () => {

@@ -3,6 +3,8 @@ import { createRng, type Rng } from '../../../src/core/random/rng';
 import assert from 'node:assert/strict';
 import { cholesky } from '../../../src/core/train/flow/cholesky';
 import { LOG_2PI } from '../../../src/core/train/seedLoss';
+import type { EngineOptions } from '../../../src/core/train/engine';
+import type { FlowEngineOptions, FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
 import { flowNll } from '../../../src/core/train/flow/flowForward';
 import type { FlowModel } from '../../../src/core/train/flow/flowModel';
 import { drawPriorLatent, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
@@ -191,4 +193,43 @@ export function sampledCovarianceError(
       worst = Math.max(worst, Math.abs(s / count - want) / Math.sqrt(covariance[i * n + i] * covariance[j * n + j]));
     }
   return worst;
+}
+
+/** Engine options for a random flow of `arch` with a learned `prior` (no dequantization, no warm-up), and the model they start as. */
+export function priorEngineOptions(arch: Architecture, prior: ClassPrior, seed: number) {
+  const { layers, biases } = randomFlow(arch, seed);
+  const flow: FlowEngineOptions = {
+    prior: 'class',
+    initialLayers: layers,
+    initialPrior: prior,
+    dequantize: false,
+    seed: 0,
+    boundarySurrogate: 0,
+    warmupSteps: 0,
+  };
+  const options: EngineOptions & { readonly flow: FlowEngineOptions } = {
+    architecture: arch,
+    objective: 'flow',
+    learningRate: 1e-3,
+    maxBatchSize: 16,
+    initialParams: { weights: [], biases },
+    flow,
+  };
+  return { options, model: { architecture: arch, layers, biases, prior } };
+}
+
+/** Checks an engine's evaluation of a batch against the float64 reference flowNll: the loss and its latent part, to 1e-5. */
+export async function assertEvaluatesReference(
+  engine: FlowTrainingEngine,
+  model: FlowModel,
+  batch: { readonly images: Float32Array; readonly labels: Uint8Array },
+): Promise<void> {
+  const count = batch.labels.length;
+  const want = flowNll(model, batch.images, batch.labels, count);
+  const got = await engine.evaluate(batch.images, batch.labels, count);
+  assert.ok(Math.abs(got.loss - want.loss) < 1e-5 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
+  assert.ok(
+    Math.abs(got.parts[0] - want.parts[0]) < 1e-5 * Math.abs(want.parts[0]),
+    `latent ${got.parts[0]} vs ${want.parts[0]}`,
+  );
 }

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../../../src/core/random/rng';
 import { ClassMomentSums } from '../../../src/core/train/flow/fitFullPrior';
 import { flowCheckpointArrays, flowStateFromArrays } from '../../../src/core/train/flow/flowCheckpoint';
-import type { FlowEngineOptions, FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
-import { flowNll } from '../../../src/core/train/flow/flowForward';
+import type { FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
 import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
 import { drawPriorLatent, validateFlowPrior, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
 import { loadTfjs } from '../../../src/core/train/tfjs/loadTfjs';
@@ -12,7 +11,9 @@ import { createTfjsEngine } from '../../../src/core/train/tfjs/tfjsEngine';
 import { createSimdFlowEngine } from '../../../src/core/train/simd/simdFlowEngine';
 import {
   WIDTH,
+  assertEvaluatesReference,
   checkStepAgainstGradient,
+  priorEngineOptions,
   assertDenseGaussianDensity,
   sampledCovarianceError,
   randomBatch,
@@ -172,43 +173,14 @@ describe('full-covariance class prior', () => {
 describe('full-covariance prior in the flow engines', () => {
   const arch = smallArchitecture(2, false, 0.3);
 
-  /** The engine options both engines get: a random flow of `arch` with `prior`, no dequantization. */
-  function engineOptions(prior: ClassPrior, seed: number) {
-    const { layers, biases } = randomFlow(arch, seed);
-    const flow: FlowEngineOptions = {
-      prior: 'class',
-      initialLayers: layers,
-      initialPrior: prior,
-      dequantize: false,
-      seed: 0,
-      boundarySurrogate: 0,
-      warmupSteps: 0,
-    };
-    const options = {
-      architecture: arch,
-      objective: 'flow' as const,
-      learningRate: 1e-3,
-      maxBatchSize: 16,
-      initialParams: { weights: [], biases },
-      flow,
-    };
-    return { options, model: { architecture: arch, layers, biases, prior } };
-  }
-
   it('tfjs: evaluates the float64 reference loss with rows of every class in any order, trains μ and σ, and keeps the whitener', async () => {
     const prior = fullPrior(22);
     const { images, labels } = randomBatch(23, 16);
-    const { options, model } = engineOptions(prior, 21);
+    const { options, model } = priorEngineOptions(arch, prior, 21);
     const engine = (await createTfjsEngine(options, await loadTfjs('cpu'))) as FlowTrainingEngine;
     try {
-      const want = flowNll(model, images, labels, 16);
-      const got = await engine.evaluate(images, labels, 16);
       assert.ok(new Set(labels).size > 3, 'the batch mixes classes');
-      assert.ok(Math.abs(got.loss - want.loss) < 1e-5 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
-      assert.ok(
-        Math.abs(got.parts[0] - want.parts[0]) < 1e-5 * Math.abs(want.parts[0]),
-        `latent ${got.parts[0]} vs ${want.parts[0]}`,
-      );
+      await assertEvaluatesReference(engine, model, { images, labels });
       await engine.trainStep(images, labels, 16);
       const after = await engine.getFlowState();
       if (after.prior.kind !== 'class') throw new Error('expected a class prior back');
@@ -222,7 +194,7 @@ describe('full-covariance prior in the flow engines', () => {
   });
 
   it('simd: refuses a full-covariance prior by name rather than training it as a diagonal one', async () => {
-    const { options } = engineOptions(fullPrior(24), 25);
+    const { options } = priorEngineOptions(arch, fullPrior(24), 25);
     await assert.rejects(createSimdFlowEngine(options, 1), /full-covariance class prior needs the tfjs flow engine/);
   });
 });

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { createRng } from '../../../src/core/random/rng';
 import { fitLowRankPrior } from '../../../src/core/train/flow/fitLowRankPrior';
 import { flowCheckpointArrays, flowStateFromArrays } from '../../../src/core/train/flow/flowCheckpoint';
-import type { FlowEngineOptions, FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
-import { flowNll } from '../../../src/core/train/flow/flowForward';
+import type { FlowTrainingEngine } from '../../../src/core/train/flow/flowEngineTypes';
 import { flowLatentNll } from '../../../src/core/train/flow/flowLoss';
 import { drawPriorLatent, validateFlowPrior, type ClassPrior } from '../../../src/core/train/flow/flowPrior';
 import { loadTfjs } from '../../../src/core/train/tfjs/loadTfjs';
@@ -12,7 +11,9 @@ import { createTfjsEngine } from '../../../src/core/train/tfjs/tfjsEngine';
 import { createSimdFlowEngine } from '../../../src/core/train/simd/simdFlowEngine';
 import {
   WIDTH,
+  assertEvaluatesReference,
   checkStepAgainstGradient,
+  priorEngineOptions,
   assertDenseGaussianDensity,
   sampledCovarianceError,
   randomBatch,
@@ -153,43 +154,13 @@ describe('low-rank-plus-diagonal class prior', () => {
 describe('low-rank prior in the flow engines', () => {
   const arch = smallArchitecture(2, false, 0.3);
 
-  async function engine(prior: ClassPrior, lr: number) {
-    const { layers, biases } = randomFlow(arch, 21);
-    const flow: FlowEngineOptions = {
-      prior: 'class',
-      initialLayers: layers,
-      initialPrior: prior,
-      dequantize: false,
-      seed: 0,
-      boundarySurrogate: 0,
-      warmupSteps: 0,
-    };
-    const made = (await createTfjsEngine(
-      {
-        architecture: arch,
-        objective: 'flow',
-        learningRate: lr,
-        maxBatchSize: 16,
-        initialParams: { weights: [], biases },
-        flow,
-      },
-      await loadTfjs('cpu'),
-    )) as FlowTrainingEngine;
-    return { engine: made, model: { architecture: arch, layers, biases, prior } };
-  }
-
   it('tfjs: evaluates the float64 reference loss, and its first Adam step moves every prior number against the sign of the reference gradient', async () => {
     const prior = lowRankPrior(22, 2);
     const { images, labels } = randomBatch(23, 16);
-    const { engine: e, model } = await engine(prior, 1e-3);
+    const { options, model } = priorEngineOptions(arch, prior, 21);
+    const e = (await createTfjsEngine(options, await loadTfjs('cpu'))) as FlowTrainingEngine;
     try {
-      const want = flowNll(model, images, labels, 16);
-      const got = await e.evaluate(images, labels, 16);
-      assert.ok(Math.abs(got.loss - want.loss) < 1e-5 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
-      assert.ok(
-        Math.abs(got.parts[0] - want.parts[0]) < 1e-5 * Math.abs(want.parts[0]),
-        `latent ${got.parts[0]} vs ${want.parts[0]}`,
-      );
+      await assertEvaluatesReference(e, model, { images, labels });
       await e.trainStep(images, labels, 16);
       const after = await e.getFlowState();
       if (after.prior.kind !== 'class' || !after.prior.factors || !prior.factors)
@@ -204,27 +175,9 @@ describe('low-rank prior in the flow engines', () => {
   });
 
   it('simd: refuses a low-rank prior by name rather than training it as a diagonal one', async () => {
-    const { layers, biases } = randomFlow(arch, 24);
-    const flow: FlowEngineOptions = {
-      prior: 'class',
-      initialLayers: layers,
-      initialPrior: lowRankPrior(25, 2),
-      dequantize: false,
-      seed: 0,
-      boundarySurrogate: 0,
-    };
+    const { options } = priorEngineOptions(arch, lowRankPrior(25, 2), 24);
     await assert.rejects(
-      createSimdFlowEngine(
-        {
-          architecture: arch,
-          objective: 'flow',
-          learningRate: 1e-3,
-          maxBatchSize: 8,
-          initialParams: { weights: [], biases },
-          flow,
-        },
-        1,
-      ),
+      createSimdFlowEngine(options, 1),
       /its prior is diagonal; a low-rank class prior \(rank 2\) needs the tfjs flow engine/,
     );
   });
