@@ -235,7 +235,7 @@ const FLAGS = {
     type: 'number',
     group: FLOW,
     valueName: 'c',
-    default: `${PIXEL_PSEUDO_COUNT} (${FLOWGEN_NAME}: ${FLOWGEN_RECIPE.flow.pixelPseudoCount ?? PIXEL_PSEUDO_COUNT})`,
+    default: PIXEL_PSEUDO_COUNT,
     description:
       "gaussianize init: pseudo-count added to every pixel level's histogram before the pixel kinks are fitted (a test digit's unseen ink gets a density; samples' backgrounds get speckle)",
   },

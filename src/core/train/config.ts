@@ -2,6 +2,12 @@ import type { Architecture } from '../model/architecture';
 import type { DataSpec } from '../data/dataset';
 import type { FlowPriorKind } from './flow/flowPrior';
 
+/** How a full-covariance class prior is fitted: to `draws` dequantization draws, shrunk by `shrinkage` toward its diagonal. */
+export interface FullPriorOptions {
+  readonly draws: number;
+  readonly shrinkage: number;
+}
+
 /** What the network is trained to do. 'seed' is the paper's loss; 'flow' is exact maximum likelihood. */
 export type Objective = 'seed' | 'flow';
 
@@ -51,11 +57,6 @@ export interface FlowTrainingOptions {
   readonly pixelPseudoCount?: number;
   /** 'gaussianize' init only: train the layers after the whitening as full LU layers (they start diagonal); absent: false. */
   readonly denseAfterWhitening?: boolean;
-}
-
-export interface FullPriorOptions {
-  readonly draws: number;
-  readonly shrinkage: number;
 }
 
 export interface TrainConfig {

@@ -5,6 +5,7 @@ import { levelCells, valueCells, type CellDensity } from './cellDensity';
 import { cholesky } from './cholesky';
 import { classStructure } from './classStructure';
 import { dequantizeInto, PIXEL_LEVELS, pixelLevel } from './dequantize';
+import type { FullPriorOptions } from '../config';
 import { ClassMomentSums } from './fitFullPrior';
 import { fitLowRankPrior } from './fitLowRankPrior';
 import type { FlowModel } from './flowModel';
@@ -28,7 +29,7 @@ export interface GaussianizeOptions {
    * dequantization draws of the training images (at least the two round 2 is
    * fitted to), shrunk by `shrinkage` toward its diagonal.
    */
-  readonly fullPrior?: { readonly draws: number; readonly shrinkage: number };
+  readonly fullPrior?: FullPriorOptions;
   /**
    * Pseudo-count added to every pixel level before the pixel kinks are fitted (absent: 1,
    * add-one smoothing). It gives a test digit's ink where no training digit has any a
