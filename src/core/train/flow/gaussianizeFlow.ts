@@ -101,6 +101,11 @@ export function gaussianizeFlow(
       );
   });
   if (!(slope < 1)) throw new RangeError(`gaussianizeFlow: the LeakyReLU slope must be below 1, got ${slope}`);
+  const rank = options.priorRank ?? 0;
+  const full = options.fullPrior;
+  if (full && !(Number.isInteger(full.draws) && full.draws >= DRAWS))
+    throw new RangeError(`gaussianizeFlow: fullPrior.draws must be an integer ≥ ${DRAWS}, got ${full.draws}`);
+  if (full && rank > 0) throw new RangeError('gaussianizeFlow: priorRank and fullPrior exclude each other');
   if (!(options.ridge >= 0)) throw new RangeError(`gaussianizeFlow: ridge must be ≥ 0, got ${options.ridge}`);
   if (data.images.length < count * n)
     throw new RangeError(
@@ -137,12 +142,14 @@ export function gaussianizeFlow(
   const white = new Float64Array(rows * n);
   const draw = new Float32Array(count * n);
   const rng = createRng(options.seed);
-  for (let d = 0; d < DRAWS; d++) {
+  // Dequantization draw d of the training images through round 1 and the whitening (count × n).
+  const whitened = (d: number): Float64Array => {
     dequantizeInto(data.images, count, n, rng.fork(d === 0 ? 'flow-init' : `flow-init-${d}`), draw);
     const h = applyKinkLayers(Float64Array.from(draw), count, n, round1, slope);
     for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) h[r * n + j] -= center[j];
-    white.set(matmul(h, cInvT, count, n, n), d * count * n);
-  }
+    return matmul(h, cInvT, count, n, n);
+  };
+  for (let d = 0; d < DRAWS; d++) white.set(whitened(d), d * count * n);
   const whiteCells = valueCells(white, rows, n, WHITE_CELLS, WHITE_PSEUDO_ROWS);
   const whiteFit = fitKinks(whiteCells, slope, k2);
   const round2 = kinkLayers(whiteCells, whiteFit);
@@ -170,23 +177,14 @@ export function gaussianizeFlow(
 
   applyKinkLayers(white, rows, n, round2, slope);
   const labelOf = (r: number) => data.labels[r % count];
-  const rank = options.priorRank ?? 0;
-  const full = options.fullPrior;
   let prior: FlowPrior;
   if (full) {
-    if (!(Number.isInteger(full.draws) && full.draws >= DRAWS))
-      throw new RangeError(`gaussianizeFlow: fullPrior.draws must be an integer ≥ ${DRAWS}, got ${full.draws}`);
-    if (rank > 0) throw new RangeError('gaussianizeFlow: priorRank and fullPrior exclude each other');
     stage(`fitting a full covariance per class to the latents of ${full.draws} dequantization draws`);
     const sums = new ClassMomentSums(data.classes, n);
     sums.add(white, rows, labelOf);
     for (let d = DRAWS; d < full.draws; d++) {
       if ((d + 1) % 10 === 0) stage(`class prior: draw ${d + 1} of ${full.draws}`);
-      dequantizeInto(data.images, count, n, rng.fork(`flow-init-${d}`), draw);
-      const h = applyKinkLayers(Float64Array.from(draw), count, n, round1, slope);
-      for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) h[r * n + j] -= center[j];
-      const values = matmul(h, cInvT, count, n, n);
-      applyKinkLayers(values, count, n, round2, slope);
+      const values = applyKinkLayers(whitened(d), count, n, round2, slope);
       sums.add(values, count, labelOf);
     }
     prior = sums.fit(full.shrinkage);
