@@ -19,6 +19,7 @@ import { runInNewContext } from 'node:vm';
 import { analyzeCheckpoint, readAnyCachedAnalysis, type AnalysisStage } from '../src/core/analysis';
 import { balancedSelection, selectRows } from '../src/core/analysis/balancedSelection';
 import { analysisData } from '../src/core/analysis/checkpointData';
+import { NEAREST_REFERENCE_IMAGES } from '../src/core/analysis/nearestReference';
 import { classifierFolders, defaultClassifier } from '../src/core/analysis/defaultClassifier';
 import { lightAnalyzeCheckpoint, resolveLightOptions } from '../src/core/analysis/lightCheckpoint';
 import type { LightStage } from '../src/core/analysis/lightAnalysis';
@@ -35,8 +36,6 @@ import { answerHelpOrUnknownFlags } from './benchUsage';
 
 const ROOT = join(__dirname, '..', '..');
 const REFERENCE = join(ROOT, 'bench', 'pytorch', 'analysis_reference.py');
-/** The nearest-digit references of the full analysis (analyzeNetwork's REFERENCE_IMAGES). */
-const REFERENCE_IMAGES = 8000;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -139,7 +138,7 @@ async function writeReferenceInputs(folder: string, checkpointFile: string): Pro
   const testRows = balancedSelection(split.test.labels, classes, options.testImages);
   const testLabels = Uint8Array.from(testRows, (r) => split.test.labels[r]);
   const trainRows = balancedSelection(split.train.labels, classes, options.embeddingImagesPerClass * classes);
-  const referenceRows = balancedSelection(split.train.labels, classes, REFERENCE_IMAGES);
+  const referenceRows = balancedSelection(split.train.labels, classes, NEAREST_REFERENCE_IMAGES);
   // The light analysis's images are the first of each class, so they are among the full analysis's.
   const lightRows = balancedSelection(split.test.labels, classes, light.testImages).map((r) => testRows.indexOf(r));
   const { classifier } = await defaultClassifier(classifierFolders(null), CLASSIFIER_SETTINGS, async () => undefined);

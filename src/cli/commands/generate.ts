@@ -8,7 +8,7 @@ import {
   progressTracker,
   type GeneratedSet,
 } from '../../core/analysis';
-import { balancedSelection, selectRows } from '../../core/analysis/balancedSelection';
+import { nearestReference } from '../../core/analysis/nearestReference';
 import { classifierFolders, defaultClassifier, defaultClassifierWarning } from '../../core/analysis/defaultClassifier';
 import { DIGIT_CLASSES, labelName } from '../../core/data/classNames';
 import { renderGrid, type GridSpec } from '../../core/image/imageGrid';
@@ -34,8 +34,6 @@ import { formatNumber } from '../../shared/formatNumber';
 const SCORED_PER_CLASS = 32;
 /** The second temperature the samples are drawn at unless told: a flow's samples sharpen well before T = 0.5. */
 const DEFAULT_LOW_TEMPERATURE = 0.7;
-/** Real training images each sample is compared with, at most. */
-const REFERENCE_IMAGES = 8000;
 
 const FLAGS = {
   ...CHECKPOINT_FLAGS,
@@ -124,7 +122,7 @@ export const generateCommand: Command = {
           temperature,
           prior: opened.prior,
           extraTemperatures: low === temperature ? [] : [low],
-          reference: selectRows(train.images, n, balancedSelection(train.labels, train.classes, REFERENCE_IMAGES)),
+          reference: nearestReference(train, n),
           samplesPerClass: scored,
           imagesPerClass: shown,
           embeddingImagesPerClass: 400,

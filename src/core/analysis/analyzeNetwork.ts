@@ -8,7 +8,7 @@ import type { LoadedCheckpoint } from '../store/checkpoint';
 import type { FlowPrior } from '../train/flow/flowPrior';
 import { amplificationReports } from './amplificationReport';
 import { ANALYSIS_FORMAT_VERSION } from './analysisCache';
-import { balancedSelection, selectRows } from './balancedSelection';
+import { balancedSelection } from './balancedSelection';
 import type { AnalysisData } from './checkpointData';
 import type { DigitClassifier } from './classifier/digitClassifier';
 import { flowDensity } from './densityReport';
@@ -17,15 +17,13 @@ import type { FlowOfCheckpoint } from './flowOfCheckpoint';
 import { generationReport } from './generationReport';
 import { jacobianReport } from './jacobianReport';
 import { analyseLayers } from './layerSpectra';
+import { nearestReference } from './nearestReference';
 import { invertibleNetwork } from './network';
 import type { AnalysisOptions } from './options';
 import type { PartialAnalysisListener } from './partialAnalysis';
 import type { ProgressTracker, Tick } from './progress';
 import { reconstruct } from './reconstructionReport';
 import type { CheckpointAnalysis } from './types';
-
-/** Real digits the generated samples are compared with (the nearest-digit distance), at most. */
-const REFERENCE_IMAGES = 8000;
 
 export interface ReadyClassifier {
   readonly classifier: DigitClassifier;
@@ -175,11 +173,7 @@ async function analyzeStages(
     flow,
     progress.stage('density'),
   );
-  const reference = selectRows(
-    split.train.images,
-    n,
-    balancedSelection(split.train.labels, split.train.classes, REFERENCE_IMAGES),
-  );
+  const reference = nearestReference(split.train, n);
   const generation = await generationReport(
     {
       net,

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { empiricalGaussianSamples } from '../../../src/core/analysis/empiricalGaussianSamples';
 import { generationReport, type GenerationInput } from '../../../src/core/analysis/generationReport';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
+import { balancedSelection, selectRows } from '../../../src/core/analysis/balancedSelection';
 import { nearestDistances } from '../../../src/core/analysis/nearestDistances';
+import { nearestReference } from '../../../src/core/analysis/nearestReference';
 import { quoteAccuracy } from '../../../src/core/analysis/quoteAccuracy';
 import { invertibleNetwork } from '../../../src/core/analysis/network';
 import type { Tick } from '../../../src/core/analysis/progress';
@@ -197,5 +199,32 @@ describe('nearestDistances on digit-like images', () => {
     const d = nearestDistances(images, 2, reference, 100, n);
     assert.equal(d[0], 0);
     assert.ok(Number.isNaN(d[1]));
+  });
+
+  it('reuses the reference rows of one training set, and measures against those of another after them', () => {
+    const n = 30;
+    const rng = createRng(3);
+    const dataset = (count: number) => ({
+      images: sparseImages(count, n, Math.floor(rng.uniform() * 1e6)),
+      labels: Uint8Array.from({ length: count }, (_, i) => (i * 7) % 10),
+      count,
+      classes: 10,
+    });
+    const first = dataset(120);
+    const second = dataset(90);
+    const reference = nearestReference(first, n);
+    assert.equal(nearestReference(first, n), reference, 'the same array, so its kernel form is kept');
+    assert.deepEqual(
+      Array.from(reference),
+      Array.from(selectRows(first.images, n, balancedSelection(first.labels, 10, 8000))),
+    );
+    const images = sparseImages(12, n, 9);
+    for (const train of [first, second, first]) {
+      const rows = nearestReference(train, n);
+      assert.deepEqual(
+        Array.from(nearestDistances(images, 12, rows, train.count, n)),
+        Array.from(bruteForce(images, 12, rows, train.count, n)),
+      );
+    }
   });
 });
