@@ -83,7 +83,7 @@ export function recipe(name: RecipeName): Recipe {
       return measuredFlow(
         name,
         'Flowgen',
-        '25 LU layers (24 diagonal), LeakyReLU(0.5), a learned rank-5-plus-diagonal prior per digit, started by iterative Gaussianization: the generator recommended',
+        '25 LU layers (24 diagonal), LeakyReLU(0.5), a learned full-covariance prior per digit, started by iterative Gaussianization: the generator recommended',
         flowgenArchitecture(),
         FLOWGEN_RECIPE,
       );
