@@ -1,7 +1,8 @@
 // Reads latents sampled outside the flow (prior_fit.py with PRIOR_SAMPLES), inverts them
 // through flowgen's Gaussianizing init (seed 0, float64) and scores them as `analyze`
 // does: the analysis's digit classifier, and per digit the median distance to the
-// nearest of 8,000 training digits (then the median over digits).
+// nearest of 8,000 training digits (then the median over digits; and pooled over all
+// samples, generate's statistic).
 // Build first (npm run build). Usage: node research/flow/sample_latents.js [dir] [tag ...]
 // reads <tag>_z.f64 + <tag>_y.u8 for each tag (default: lowrank), one line per tag.
 const { readFileSync } = require('node:fs');
@@ -36,7 +37,7 @@ async function main() {
     const d = nearestDistances(images, count, reference, reference.length / n, n);
     const perClass = Array.from({ length: 10 }, (_, a) => median(Array.from(d).filter((_, i) => labels[i] === a)));
     const right = labels.reduce((s, a, i) => s + (predicted[i] === a ? 1 : 0), 0);
-    console.log(`${tag}: ${count} samples: read as asked ${(100 * right / count).toFixed(1)}%; median nearest-digit distance (median of per-digit medians) ${median(perClass).toFixed(2)}`);
+    console.log(`${tag}: ${count} samples: read as asked ${(100 * right / count).toFixed(1)}%; median nearest-digit distance (median of per-digit medians) ${median(perClass).toFixed(2)}, pooled over all samples ${median(Array.from(d)).toFixed(2)}`);
   }
 }
 main().catch((e) => { console.error(e); process.exit(1); });
