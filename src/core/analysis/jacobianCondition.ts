@@ -1,4 +1,5 @@
-import { chainJacobian, linalgBatch } from '../linalg';
+import { chainJacobian, luDiagnosis, singularValues, solveRowsUnchecked } from '../linalg';
+import { largestSingularValue, type RowOperator } from '../linalg/largestSingularValue';
 import { formatCondition, formatNumber } from '../../shared/formatNumber';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
@@ -54,9 +55,16 @@ export function describeCondition(cond: number, resolvable: boolean | undefined)
 /**
  * κ of the end-to-end Jacobian J = D_L·W_L·…·D_1·W_1 at `point` (D_l the
  * LeakyReLU slopes there): a relative change ε of the embedding can change
- * the image by up to κ·ε. σmax from J's singular values, σmin from those of
- * J⁻¹ (inverseJacobianRows); beyond FLOAT64_RESOLVABLE_COND the
- * figure is that lower bound (conditionFigure).
+ * the image by up to κ·ε. σmax from J's singular values; σmin as
+ * 1/σmax(J⁻¹), with J⁻¹ applied through the layers' LU factors (never formed
+ * from J, whose singular values resolve σmin only down to about n·ε·σmax(J),
+ * which trained networks pass easily: κ(J) of 1e17 is common; each solve is
+ * accurate to about κ(W_l)·ε relative, however large J⁻¹ is). σmax(J⁻¹) comes
+ * from a block Krylov iteration on row blocks (largestSingularValue), which
+ * forms J⁻¹ only if it does not converge: forming it takes four solves of 784
+ * rows. Beyond FLOAT64_RESOLVABLE_COND the figure is that lower bound
+ * (conditionFigure); an exactly singular layer or an overflow in J⁻¹ gives
+ * σmin = 0.
  *
  * @example
  *   const j = jacobianCondition(net, layers, test.images.subarray(0, net.width), 'the first test image (a 7)');
@@ -75,42 +83,53 @@ export function jacobianCondition(
     slopes,
     n,
   );
-  const inverse = inverseJacobianRows(net, layers, slopes);
-  // Both singular value computations at once, one per kernel thread.
-  const [sigma, inverseSigma] = linalgBatch([
-    { kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' },
-    ...(inverse ? [{ kind: 'singularValues' as const, w: inverse, n, name: 'inverse Jacobian' }] : []),
-  ]) as Float64Array[];
-  const sigmaMax = sigma[0];
-  const sigmaMin = inverseSigma ? 1 / inverseSigma[0] : 0;
+  const sigmaMax = singularValues(jacobian, n, { name: 'end-to-end Jacobian' })[0];
+  const inverse = largestSingularValue(inverseJacobianOperator(net, layers, slopes));
+  const sigmaMin = inverse && inverse.sigma > 0 ? 1 / inverse.sigma : 0;
   const { cond, resolvable } = conditionFigure(sigmaMax, sigmaMin);
   return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };
 }
 
+/** Multiplies (or divides) every row's entry j by d[j]: D·x for each row x taken as a column. */
+function scaleColumns(rows: Float64Array, d: Float64Array | null, divide = false): Float64Array {
+  if (!d) return rows;
+  const n = d.length;
+  for (let i = 0; i < rows.length; i++) rows[i] = divide ? rows[i] / d[i % n] : rows[i] * d[i % n];
+  return rows;
+}
+
 /**
- * (J⁻¹)ᵀ for J = D_L·W_L·…·D_1·W_1, with J⁻¹ applied to the identity layer by
- * layer through the LU factors (never forming J⁻¹ from J): σmin(J) is
- * 1/σmax(J⁻¹). The singular values of the product J itself resolve σmin only
- * down to about n·ε·σmax(J), which trained networks pass easily (κ(J) of 1e17
- * is common); J⁻¹ built by the solves is accurate to about Σ κ(W_l)·ε
- * relative, however large it is, and so is its largest singular value. Null
- * when a layer is exactly singular or J⁻¹ overflows (σmin is then 0).
+ * J⁻¹ = W_1⁻¹·D_1⁻¹·…·W_L⁻¹·D_L⁻¹ on row blocks through the layers' float64 LU
+ * factors, and J⁻ᵀ = D_L⁻¹·W_L⁻ᵀ·…·D_1⁻¹·W_1⁻ᵀ by the transposed solves.
+ * Null for a block with no finite image (an exactly singular layer, an overflow).
  */
-function inverseJacobianRows(
+function inverseJacobianOperator(
   net: InvertibleNetwork,
   layers: readonly AnalysedLayer[],
   slopes: readonly (Float64Array | null)[],
-): Float64Array | null {
+): RowOperator {
   const n = net.width;
-  // Row i ends as (J⁻¹·e_i)ᵀ, so the rows form (J⁻¹)ᵀ, which has J⁻¹'s singular values.
-  let rows: Float64Array = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) rows[i * n + i] = 1;
-  for (let l = net.layers.length - 1; l >= 0; l--) {
-    const slope = slopes[l];
-    if (slope) for (let i = 0; i < rows.length; i++) rows[i] /= slope[i % n];
-    rows = solveRowsTolerant(layers[l].factors.float64, rows, n) as Float64Array;
-  }
-  return rows.every(Number.isFinite) ? rows : null;
+  const factors = layers.map((l) => l.factors.float64);
+  const finite = (x: Float64Array | Float32Array): Float64Array | null =>
+    x.every(Number.isFinite) ? Float64Array.from(x) : null;
+  return {
+    n,
+    apply(rows, count) {
+      let x: Float64Array | null = Float64Array.from(rows);
+      for (let l = factors.length - 1; l >= 0 && x; l--)
+        x = finite(solveRowsTolerant(factors[l], scaleColumns(x, slopes[l], true), count));
+      return x;
+    },
+    applyTransposed(rows, count) {
+      let y: Float64Array | null = Float64Array.from(rows);
+      for (let l = 0; l < factors.length && y; l++) {
+        if (luDiagnosis(factors[l]).status === 'singular') return null;
+        y = finite(solveRowsUnchecked(factors[l], y, count, true));
+        if (y) scaleColumns(y, slopes[l], true);
+      }
+      return y;
+    },
+  };
 }
 
 /** Per layer, the LeakyReLU's derivative at `x` (1 where its input was positive, the slope elsewhere), or null without one. */
