@@ -4,6 +4,9 @@ import { largestSingularValue, type RowOperator } from '../../../src/core/linalg
 import { luFactor } from '../../../src/core/linalg/luFactor';
 import { matmul } from '../../../src/core/linalg/matmul';
 import { solveRowsUnchecked } from '../../../src/core/linalg/solveWithFactors';
+import { singularValues } from '../../../src/core/linalg/singularValues';
+import { createRng } from '../../../src/core/random/rng';
+import { matrixWithSingularValues } from '../analysis/builders';
 import { loadFixture } from './linalgFixtures';
 
 function transpose(a: Float64Array, n: number): Float64Array {
@@ -50,6 +53,17 @@ describe('largestSingularValue', () => {
       assert.ok(relative <= bound, `1/σmax(W⁻¹) ${1 / inverse.sigma} against σmin ${f.sigma[n - 1]}: ${relative}`);
     });
   }
+
+  it('gives σmax to rounding level when it stands far above the rest, where later blocks add nothing', () => {
+    // σ₂/σ₁ = 2e-3, as in a trained network's J⁻¹: the blocks after the first lie in the basis to within 1e-5.
+    const n = 120;
+    const sigmas = Array.from({ length: n }, (_, i) => (i === 0 ? 500 : 1 - i / n));
+    const a = Float64Array.from(matrixWithSingularValues(sigmas, createRng(4)));
+    const expected = singularValues(a, n)[0];
+    const r = largestSingularValue(denseOperator(a, n));
+    assert.ok(r && !r.formed);
+    assert.ok(Math.abs(r.sigma / expected - 1) <= 4 * 2 ** -52, `σmax ${r.sigma} against ${expected}`);
+  });
 
   it('is exact when the start block spans an invariant subspace, as for a multiple of the identity', () => {
     const n = 40;
