@@ -7,6 +7,7 @@
 // and the tfjs backends measured on the same work.
 import { readFileSync } from 'node:fs';
 import { formatCount } from '../src/shared/formatNumber';
+import { answerHelpOrUnknownFlags } from './benchUsage';
 import { bestThreadCounts, type ConfigReport } from './trainThroughput';
 
 interface TfjsRow {
@@ -127,10 +128,17 @@ export function analysisTable(record: AnalysisRecord): string {
   return lines.join('\n');
 }
 
+const USAGE = `
+The README's training-throughput and analysis tables (markdown), from one record of npm run bench.
+
+  node out/bench/readmeTable.js bench-results/bench-<time>.json
+`;
+
 if (require.main === module) {
+  answerHelpOrUnknownFlags(USAGE, []);
   const file = process.argv[2];
   if (!file) {
-    console.error('usage: node out/bench/readmeTable.js <bench record .json>');
+    console.error(USAGE.trim());
     process.exitCode = 2;
   } else {
     const record = JSON.parse(readFileSync(file, 'utf8')) as BenchRecord;
