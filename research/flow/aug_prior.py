@@ -25,50 +25,19 @@ the control that separates the shifts from the number of latents), and AUG_SEEDS
 <tag>_z.f64 + <tag>_y.u8 (tag = set-prior-param-T-seed) for sample_latents.js.
 AUG_ONLY=1 skips the table (samples only). Usage: /usr/bin/python3 aug_prior.py [dir]
 """
-import json
 import math
 import os
 import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(__file__))
+from flowdata import load  # noqa: E402
+
 D = 784
 d = sys.argv[1] if len(sys.argv) > 1 else os.environ.get('FLOW_DATA', '/tmp/gen2-flow')
-meta = json.load(open(os.path.join(d, 'flow.json')))
-alpha = meta['negativeSlope']
-
-
-def load_layer(l):
-    p = np.fromfile(os.path.join(d, f'layer{l}_packed.f64')).reshape(D, D)
-    s = np.fromfile(os.path.join(d, f'layer{l}_sign.f64'))
-    b = np.fromfile(os.path.join(d, f'layer{l}_bias.f64'))
-    perm = np.fromfile(os.path.join(d, f'layer{l}_perm.i32'), dtype=np.int32)
-    diag = s * np.exp(np.diag(p))
-    off = p - np.diag(np.diag(p))
-    if not off.any() and (perm == np.arange(D)).all():
-        return ('diag', diag, b, np.diag(p).sum())
-    u = np.triu(off) + np.diag(diag)
-    lo = np.tril(off) + np.eye(D)
-    w = (lo @ u)[perm]
-    return ('dense', w, b, np.diag(p).sum())
-
-
-layers = [load_layer(l) for l in range(len(meta['activations']))]
-
-
-def forward(x):
-    """z = f(x) and -log|det J| per row (float64), as flowForward.ts."""
-    h = np.asarray(x, dtype=np.float64)
-    nld = np.zeros(len(h))
-    for (kind, w, b, logdet), act in zip(layers, meta['activations']):
-        a = h * w + b if kind == 'diag' else h @ w.T + b
-        nld -= logdet
-        if act:
-            neg = a < 0
-            nld += -math.log(alpha) * neg.sum(1)
-            a = np.where(neg, alpha * a, a)
-        h = a
-    return h, nld
+data = load(d)
+alpha, forward = data['alpha'], data['forward']
 
 
 def bpd(nll):
@@ -89,12 +58,8 @@ def dequantize(levels, rng):
     return (levels + rng.uniform(size=levels.shape)) / 256
 
 
-train_x = np.fromfile(os.path.join(d, 'train_x.f32'), dtype=np.float32).reshape(-1, D)
-train_y = np.fromfile(os.path.join(d, 'train_y.u8'), dtype=np.uint8)
-levels = np.clip(np.round(train_x.astype(np.float64) * 255), 0, 255)
-test_x = np.fromfile(os.path.join(d, 'test_xd.f32'), dtype=np.float32).reshape(-1, D)
-test_y = np.fromfile(os.path.join(d, 'test_y.u8'), dtype=np.uint8)
-zt, nt = forward(test_x)
+train_y, levels, test_y = data['train_y'], data['levels'], data['test_y']
+zt, nt = forward(data['test_x'])
 ref = '/tmp/invertscope-flow/test_z.f64'
 if os.path.exists(ref):
     zr = np.fromfile(ref).reshape(-1, D)
