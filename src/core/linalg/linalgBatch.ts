@@ -3,6 +3,7 @@ import { WORK } from './kernelCalls';
 import { runKernelGroups, type KernelGroup } from './kernelThreads';
 import { withScratch } from './linalgKernels';
 import type { LuFactors32, LuFactors64 } from './luTypes';
+import { diagonalOf } from './diagonalOf';
 import { maxAbs } from './maxAbs';
 import { pivotSummary } from './pivotSummary';
 
@@ -35,6 +36,10 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
     let workBytes = 0;
     const placed = jobs.map((job, i) => {
       const { n } = job;
+      if (job.kind === 'singularValues') {
+        const direct = diagonalSingularValues(inputs[i], n);
+        if (direct) return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct };
+      }
       const single = job.kind === 'lu32';
       const a = single ? s.f32(n * n, false) : s.f64(n * n, false);
       (single ? s.float32(a, n * n) : s.float64(a, n * n)).set(inputs[i]);
@@ -51,22 +56,26 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
           { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, WORK] },
           { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, WORK] },
         ];
-        return { group, cost: 8 * n ** 3, a, out, pivots: 0 };
+        return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null };
       }
       const pivots = s.i32(n, false);
       workBytes = Math.max(workBytes, k.gemm_work_bytes(single ? 4 : 8));
       const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, WORK] }];
-      return { group, cost: n ** 3, a, out: 0, pivots };
+      return { group, cost: n ** 3, a, out: 0, pivots, direct: null };
     });
     // The longest first, so the threads finish together.
     const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
     runKernelGroups(
-      order.map((i) => placed[i].group),
+      order.flatMap((i) => {
+        const group = placed[i].group;
+        return group ? [group] : [];
+      }),
       workBytes,
     );
     return jobs.map((job, i): LinalgResult => {
       const { n } = job;
       const p = placed[i];
+      if (p.direct) return p.direct;
       if (job.kind === 'singularValues') return s.float64(p.out, n).slice();
       const pivots = s.int32(p.pivots, n).slice();
       const named = job.name === undefined ? {} : { name: job.name };
@@ -94,6 +103,16 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
       };
     });
   });
+}
+
+/**
+ * The singular values of a diagonal matrix, exactly: its |diagonal| in
+ * descending order (a flow's kink layers are diagonal, and bidiagonalizing
+ * one costs as much as any 784×784 matrix). Null for any other matrix.
+ */
+function diagonalSingularValues(w: NumericArray, n: number): Float64Array | null {
+  const diagonal = diagonalOf(w, n);
+  return diagonal && diagonal.map(Math.abs).sort((a, b) => b - a);
 }
 
 /** The job's matrix as the kernel takes it, after the checks its single-matrix function makes. */

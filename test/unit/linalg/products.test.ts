@@ -95,6 +95,18 @@ describe('chainJacobian', () => {
     for (let i = 0; i < n * n; i++) assert.ok(Math.abs(j[i] - ref[i]) <= 1e-12, `entry ${i}`);
   });
 
+  it('scales rows for a diagonal layer, as the product with it gives', () => {
+    const n = 20;
+    const rng = createRng(41);
+    const w1 = randomMatrix(rng, n, n);
+    const w2 = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) w2[i * n + i] = rng.uniform() - 0.5;
+    const d1 = Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? 1 : 0.2));
+    const j = chainJacobian([w1, w2], [d1, null], n);
+    const ref = naiveProduct(w2, scaleRows(d1, w1, n), n, n, n);
+    for (let i = 0; i < n * n; i++) assert.ok(Math.abs(j[i] - ref[i]) <= 1e-15, `entry ${i}`);
+  });
+
   it('matches the example in its documentation and checks its arguments', () => {
     assert.deepEqual(
       Array.from(

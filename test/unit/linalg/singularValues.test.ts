@@ -91,6 +91,23 @@ describe('singularValues against numpy', () => {
 });
 
 describe('singularValues on small and structured matrices', () => {
+  it('gives a diagonal matrix its |diagonal| in descending order, exactly, and the kernel a matrix one entry off it', () => {
+    const n = 50;
+    const rng = createRng(8);
+    const d = Float64Array.from({ length: n }, (_, i) =>
+      i === 7 ? 0 : (rng.uniform() - 0.5) * 10 ** (4 * rng.uniform()),
+    );
+    const w = new Float64Array(n * n);
+    d.forEach((v, i) => (w[i * n + i] = v));
+    assert.deepEqual(Array.from(singularValues(w, n)), Array.from(d.map(Math.abs).sort((a, b) => b - a)));
+    // One off-diagonal entry: a general matrix, whose σ the kernel computes (no longer the |diagonal|).
+    w[3 * n + 4] = 1e3;
+    const general = singularValues(w, n);
+    const diagonalNorm = Math.hypot(...d);
+    const frobenius = Math.hypot(...general);
+    assert.ok(Math.abs(frobenius - Math.hypot(diagonalNorm, 1e3)) <= 1e-12 * frobenius);
+  });
+
   it('gives |w| for a 1×1 matrix', () => {
     assert.deepEqual(Array.from(singularValues([-3.5], 1)), [3.5]);
     assert.deepEqual(Array.from(singularValues([0], 1)), [0]);
