@@ -66,20 +66,29 @@ export function forwardRows(
     let current = 0;
     for (const layer of net.layers) {
       // float32: W as stored, for op(B) = Wᵀ; float64: Wᵀ itself, for a plain product.
-      view(weight, n * n).set(single ? layer.weight : layer.weightT64);
+      if (!layer.diagonal) view(weight, n * n).set(single ? layer.weight : layer.weightT64);
       s.float32(bias, n).set(layer.bias);
       const input = buffers[current];
       const output = buffers[1 - current];
+      const diagonal = layer.diagonal;
+      if (diagonal) {
+        // x·Wᵀ for a diagonal W: each value times its unit's weight, rounded as the product would round it.
+        const from = view(input, count * n);
+        const to = view(output, count * n);
+        for (let i = 0; i < count * n; i++) to[i] = from[i] * diagonal[i % n];
+      }
       const groups: KernelGroup[] = [];
       for (const [r0, r1] of chunks) {
         const rows = r1 - r0;
         const at = output + r0 * n * S;
-        const calls: KernelCall[] = single
-          ? [
-              { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, WORK] },
-              { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r0 + rows, 0, n, WORK] },
-            ]
-          : [{ kernel: 'gemm_f64', args: [rows, n, n, 1, input + r0 * n * S, n, weight, n, 0, at, n, WORK] }];
+        const calls: KernelCall[] = diagonal
+          ? []
+          : single
+            ? [
+                { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, WORK] },
+                { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r0 + rows, 0, n, WORK] },
+              ]
+            : [{ kernel: 'gemm_f64', args: [rows, n, n, 1, input + r0 * n * S, n, weight, n, 0, at, n, WORK] }];
         calls.push({ kernel: single ? 'add_bias_f32' : 'add_bias_f64', args: [at, rows, n, bias, 1] });
         if (layer.activation)
           calls.push({ kernel: single ? 'leaky_f32' : 'leaky_f64', args: [at, rows * n, net.slope, 0] });

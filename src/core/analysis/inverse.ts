@@ -96,6 +96,16 @@ export function invertRows(
       if (luDiagnosis(factors[l]).status === 'singular') {
         if (layer.activation && !onStage) run(undoActivation);
         view().fill(Number.NaN);
+      } else if (layer.diagonal) {
+        const diagonal = layer.diagonal;
+        run((at, rowCount) => [
+          ...(onStage ? [] : undoActivation(at, rowCount)),
+          { kernel: `add_bias${p}`, args: [at, rowCount, n, bias, -1] },
+        ]);
+        // W·x = y for a diagonal W: each value divided by its unit's weight, as the triangular solves would.
+        const values = view();
+        for (let i = 0; i < values.length; i++) values[i] /= diagonal[i % n];
+        run((at, rowCount) => [{ kernel: `nan_rows${p}`, args: [at, rowCount, n] }]);
       } else {
         const { lu, lut, pivots } = preparedFactors(factors[l]);
         run((at, rowCount) => [

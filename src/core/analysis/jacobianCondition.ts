@@ -100,7 +100,7 @@ function scaleColumns(rows: Float64Array, d: Float64Array | null, divide = false
 
 /**
  * J⁻¹ = W_1⁻¹·D_1⁻¹·…·W_L⁻¹·D_L⁻¹ on row blocks through the layers' float64 LU
- * factors, and J⁻ᵀ = D_L⁻¹·W_L⁻ᵀ·…·D_1⁻¹·W_1⁻ᵀ by the transposed solves.
+ * factors (a diagonal layer divides), and J⁻ᵀ = D_L⁻¹·W_L⁻ᵀ·…·D_1⁻¹·W_1⁻ᵀ by the transposed solves.
  * Null for a block with no finite image (an exactly singular layer, an overflow).
  */
 function inverseJacobianOperator(
@@ -116,15 +116,20 @@ function inverseJacobianOperator(
     n,
     apply(rows, count) {
       let x: Float64Array | null = Float64Array.from(rows);
-      for (let l = factors.length - 1; l >= 0 && x; l--)
-        x = finite(solveRowsTolerant(factors[l], scaleColumns(x, slopes[l], true), count));
+      for (let l = factors.length - 1; l >= 0 && x; l--) {
+        scaleColumns(x, slopes[l], true);
+        const diagonal = net.layers[l].diagonal;
+        x = diagonal ? finite(scaleColumns(x, diagonal, true)) : finite(solveRowsTolerant(factors[l], x, count));
+      }
       return x;
     },
     applyTransposed(rows, count) {
       let y: Float64Array | null = Float64Array.from(rows);
       for (let l = 0; l < factors.length && y; l++) {
-        if (luDiagnosis(factors[l]).status === 'singular') return null;
-        y = finite(solveRowsUnchecked(factors[l], y, count, true));
+        const diagonal = net.layers[l].diagonal;
+        if (diagonal) y = finite(scaleColumns(y, diagonal, true));
+        else if (luDiagnosis(factors[l]).status === 'singular') return null;
+        else y = finite(solveRowsUnchecked(factors[l], y, count, true));
         if (y) scaleColumns(y, slopes[l], true);
       }
       return y;

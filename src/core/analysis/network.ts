@@ -1,4 +1,5 @@
 import { InvertscopeError } from '../errors';
+import { diagonalOf } from '../linalg/diagonalOf';
 import { sequentialIndices, type Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
 
@@ -18,6 +19,12 @@ export interface NetworkLayer {
   readonly weightT64: Float64Array;
   readonly bias: Float32Array;
   readonly activation: boolean;
+  /**
+   * W's diagonal when W is diagonal with no zero on it (a flow's kink layers),
+   * else null: the forward pass then scales and the inverse divides, O(n) per
+   * row instead of a product or a solve, and with the same numbers.
+   */
+  readonly diagonal: Float64Array | null;
 }
 
 export interface InvertibleNetwork {
@@ -64,9 +71,21 @@ export function invertibleNetwork(architecture: Architecture, params: ModelParam
     checkFinite(weight, n, `${seq[l]}.weight`, name);
     checkFinite(bias, n, `${seq[l]}.bias`, name);
     const weight64 = Float64Array.from(weight);
-    const weightT64 = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weightT64[j * n + i] = weight64[i * n + j];
-    return { index: l, sequentialIndex: seq[l], name, weight, weight64, weightT64, bias, activation: spec.activation };
+    const diagonal = diagonalOf(weight64, n);
+    // A diagonal W is its own transpose.
+    const weightT64 = diagonal ? weight64 : new Float64Array(n * n);
+    if (!diagonal) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weightT64[j * n + i] = weight64[i * n + j];
+    return {
+      index: l,
+      sequentialIndex: seq[l],
+      name,
+      weight,
+      weight64,
+      weightT64,
+      bias,
+      activation: spec.activation,
+      diagonal: diagonal && diagonal.every((d) => d !== 0) ? diagonal : null,
+    };
   });
   return { architectureName: architecture.name, width: n, slope: architecture.negativeSlope, layers };
 }

@@ -59,6 +59,11 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
         return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null };
       }
       const pivots = s.i32(n, false);
+      if (isInvertibleDiagonal(inputs[i], n)) {
+        // Partial pivoting keeps every row of a diagonal matrix, and L = I, U = W: the factors are W itself.
+        s.int32(pivots, n).set(Array.from({ length: n }, (_, r) => r));
+        return { group: null, cost: 0, a, out: 0, pivots, direct: null };
+      }
       workBytes = Math.max(workBytes, k.gemm_work_bytes(single ? 4 : 8));
       const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, WORK] }];
       return { group, cost: n ** 3, a, out: 0, pivots, direct: null };
@@ -113,6 +118,12 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
 function diagonalSingularValues(w: NumericArray, n: number): Float64Array | null {
   const diagonal = diagonalOf(w, n);
   return diagonal && diagonal.map(Math.abs).sort((a, b) => b - a);
+}
+
+/** Whether `w` is diagonal with no zero on its diagonal. */
+function isInvertibleDiagonal(w: NumericArray, n: number): boolean {
+  const diagonal = diagonalOf(w, n);
+  return diagonal !== null && diagonal.every((d) => d !== 0);
 }
 
 /** The job's matrix as the kernel takes it, after the checks its single-matrix function makes. */
