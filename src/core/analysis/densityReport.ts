@@ -51,7 +51,8 @@ export async function densityReport(input: DensityInput, tick: Tick): Promise<De
     const negatives = new Float64Array(count);
     let h: Float64Array = Float64Array.from(x.subarray(0, count * n));
     for (const layer of net.layers) {
-      h = matmul(h, layer.weightT64, count, n, n);
+      const diagonal = layer.diagonal;
+      h = diagonal ? h.map((v, k) => v * diagonal[k % n]) : matmul(h, layer.weightT64, count, n, n);
       for (let r = 0; r < count; r++) {
         for (let j = 0; j < n; j++) {
           const k = r * n + j;
