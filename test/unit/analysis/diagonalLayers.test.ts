@@ -1,11 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { densityReport } from '../../../src/core/analysis/densityReport';
 import { forwardRows } from '../../../src/core/analysis/forward';
 import { invertRows } from '../../../src/core/analysis/inverse';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
 import { invertibleNetwork, type InvertibleNetwork } from '../../../src/core/analysis/network';
 import { customArchitecture } from '../../../src/core/model/architecture';
 import { createRng } from '../../../src/core/random/rng';
+import { PAPER_PRIOR } from '../../../src/core/train/flow/flowPrior';
 import { paramsWith } from './builders';
 
 const n = 40;
@@ -76,5 +78,22 @@ describe('diagonal layers', () => {
       assert.equal(stages.length, denseStages.length);
       stages.forEach((s, i) => same(s, denseStages[i]));
     }
+  });
+
+  it("give the test split's likelihood the numbers of the products", async () => {
+    const net = kinkNetwork();
+    const rng = createRng(14);
+    const test = {
+      images: new Float32Array(30 * n).map(() => Math.round(rng.uniform() * 255) / 255),
+      labels: Uint8Array.from({ length: 30 }, (_, i) => i % 10),
+      count: 30,
+      classes: 10,
+    };
+    const input = { logAbsDets: [0.1, -0.2, 0.3, 0.05], prior: PAPER_PRIOR, test, seed: 3, batchSize: 8 };
+    const tick = async () => undefined;
+    assert.deepEqual(
+      await densityReport({ ...input, net }, tick),
+      await densityReport({ ...input, net: asDense(net) }, tick),
+    );
   });
 });
