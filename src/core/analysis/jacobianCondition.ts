@@ -90,11 +90,11 @@ export function jacobianCondition(
   return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };
 }
 
-/** Multiplies (or divides) every row's entry j by d[j]: D·x for each row x taken as a column. */
-function scaleColumns(rows: Float64Array, d: Float64Array | null, divide = false): Float64Array {
+/** Divides every row's entry j by d[j], in place: D⁻¹·x for each row x taken as a column. */
+function divideColumns(rows: Float64Array, d: Float64Array | null): Float64Array {
   if (!d) return rows;
   const n = d.length;
-  for (let i = 0; i < rows.length; i++) rows[i] = divide ? rows[i] / d[i % n] : rows[i] * d[i % n];
+  for (let i = 0; i < rows.length; i++) rows[i] /= d[i % n];
   return rows;
 }
 
@@ -110,16 +110,17 @@ function inverseJacobianOperator(
 ): RowOperator {
   const n = net.width;
   const factors = layers.map((l) => l.factors.float64);
+  // The factors are float64, so their solves are Float64Arrays.
   const finite = (x: Float64Array | Float32Array): Float64Array | null =>
-    x.every(Number.isFinite) ? Float64Array.from(x) : null;
+    x.every(Number.isFinite) ? (x as Float64Array) : null;
   return {
     n,
     apply(rows, count) {
       let x: Float64Array | null = Float64Array.from(rows);
       for (let l = factors.length - 1; l >= 0 && x; l--) {
-        scaleColumns(x, slopes[l], true);
+        divideColumns(x, slopes[l]);
         const diagonal = net.layers[l].diagonal;
-        x = diagonal ? finite(scaleColumns(x, diagonal, true)) : finite(solveRowsTolerant(factors[l], x, count));
+        x = finite(diagonal ? divideColumns(x, diagonal) : solveRowsTolerant(factors[l], x, count));
       }
       return x;
     },
@@ -127,10 +128,10 @@ function inverseJacobianOperator(
       let y: Float64Array | null = Float64Array.from(rows);
       for (let l = 0; l < factors.length && y; l++) {
         const diagonal = net.layers[l].diagonal;
-        if (diagonal) y = finite(scaleColumns(y, diagonal, true));
+        if (diagonal) y = finite(divideColumns(y, diagonal));
         else if (luDiagnosis(factors[l]).status === 'singular') return null;
         else y = finite(solveRowsUnchecked(factors[l], y, count, true));
-        if (y) scaleColumns(y, slopes[l], true);
+        if (y) divideColumns(y, slopes[l]);
       }
       return y;
     },
