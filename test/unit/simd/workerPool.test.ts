@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WasmHeap } from '../../../src/core/wasm/heap';
 import { createSharedMemory } from '../../../src/core/wasm/kernelModule';
 import { CONTROL_BYTES, WorkerPool } from '../../../src/core/wasm/workerPool';
-import { PROBE, type ProbeData } from './fixtures/poolProbeTask';
+import { HOLD_SLOT, PROBE, type ProbeData } from './fixtures/poolProbeTask';
 
 const probeModule = join(__dirname, 'fixtures', 'poolProbeTask.js');
 
@@ -69,12 +69,15 @@ describe('WorkerPool', () => {
     await assert.rejects(pool.run(), /after dispose/);
   });
 
-  it('rejects overlapping runs', async () => {
-    const { pool } = await createProbePool(2);
+  it('rejects overlapping runs', { timeout: 20_000 }, async () => {
+    const { pool, slots } = await createProbePool(2);
     try {
-      pool.command[0] = PROBE.record;
+      // Held, because a quick run can complete before run() returns and would let a second start.
+      pool.command[0] = PROBE.hold;
       const first = pool.run();
       await assert.rejects(pool.run(), /while another run is in flight/);
+      Atomics.store(slots, HOLD_SLOT, 1);
+      Atomics.notify(slots, HOLD_SLOT);
       await first;
     } finally {
       pool.dispose();
