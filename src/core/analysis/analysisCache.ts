@@ -1,6 +1,6 @@
 import type { ClassifierSettings } from './classifier/digitClassifier';
 import { CLASSIFIER_SETTINGS } from './classifier/digitClassifier';
-import { parseAnalysis } from './analysisJson';
+import { analysisForFile, parseAnalysis } from './analysisJson';
 import {
   cacheFilePath,
   readAnyCacheEntry,
@@ -72,6 +72,7 @@ const ANALYSIS_CACHE: CheckpointCacheKind<CheckpointAnalysis> = {
       throw new Error(`${file}: format ${analysis.formatVersion}`);
     return analysis;
   },
+  toFile: analysisForFile,
   current: (key) => {
     const settings = JSON.parse((JSON.parse(key) as { settings: string }).settings) as {
       engine?: unknown;

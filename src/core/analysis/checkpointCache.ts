@@ -21,6 +21,8 @@ export interface CheckpointCacheKind<T> {
   readonly suffix: string;
   /** Checks and rebuilds a value read from a file (throws when it is malformed). */
   readonly parse: (raw: unknown, file: string) => T;
+  /** The value as the file holds it, when that is not the value itself (parse reads it back). */
+  readonly toFile?: (value: T) => unknown;
   /** Whether a file's key text is of this engine at all (another revision is never read, even by readAnyCacheEntry). */
   readonly current: (keyText: string) => boolean;
 }
@@ -111,5 +113,6 @@ export async function writeCacheEntry<T>(
   key: string,
   value: T,
 ): Promise<void> {
-  await writeFileAtomic(file, `${encodeJson({ kind: kind.kind, key, [kind.field]: value })}\n`);
+  const stored = kind.toFile ? kind.toFile(value) : value;
+  await writeFileAtomic(file, `${encodeJson({ kind: kind.kind, key, [kind.field]: stored })}\n`);
 }

@@ -118,6 +118,11 @@ export class JsonObject {
     return new JsonObject(this.reader, path, this.reader.object(this.raw[key], path));
   }
 
+  /** A field read by `read` with its path, for values the typed reads do not cover. */
+  value<T>(key: string, read: (value: Json, path: string) => T): T {
+    return read(this.raw[key], this.at(key));
+  }
+
   /** Each element of an array, read by `read` with its path. */
   items<T>(key: string, read: (value: Json, path: string) => T): T[] {
     const path = this.at(key);

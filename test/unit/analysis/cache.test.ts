@@ -10,7 +10,7 @@ import {
   type AnalyzeRequest,
 } from '../../../src/core/analysis/analyzeCheckpoint';
 import { analysisCachePath } from '../../../src/core/analysis/analysisCache';
-import { parseAnalysis } from '../../../src/core/analysis/analysisJson';
+import { analysisForFile, parseAnalysis } from '../../../src/core/analysis/analysisJson';
 import { encodeJson } from '../../../src/shared/jsonNumbers';
 import { CLASSIFIER_SETTINGS } from '../../../src/core/analysis/classifier/digitClassifier';
 import { resolveAnalysisOptions } from '../../../src/core/analysis/options';
@@ -78,7 +78,14 @@ describe('analysis cache', () => {
   const damages: Array<[string, (text: string) => string]> = [
     ['truncated', (text) => text.slice(0, text.length >> 1)],
     ['a field of the wrong type', (text) => text.replace(/"sigmaMax":[^,]+,/, '"sigmaMax":"large",')],
-    ['an image of the wrong length', (text) => text.replace(/"original":\[[^\]]*\]/, '"original":[0,1]')],
+    [
+      'an image of the wrong length',
+      (text) => text.replace(/"original":\{"float32":"[^"]*"\}/, '"original":{"float32":"AAAAAA=="}'),
+    ],
+    [
+      'an image that is not base64',
+      (text) => text.replace(/"original":\{"float32":"[^"]{4}/, '"original":{"float32":"!!!!'),
+    ],
     ["another checkpoint's key", (text) => text.replace(/[0-9a-f]{64}/g, '0'.repeat(64))],
     ['not an analysis at all', () => '{"kind":"something else"}'],
   ];
@@ -115,7 +122,35 @@ describe('analysis cache', () => {
     assert.equal(raw.layers[0].cond, 'Infinity');
     assert.equal(raw.layers[0].logAbsDet, '-Infinity');
     assert.equal(raw.reconstruction.examples[0].float32[0], 'NaN');
-    assert.deepEqual(parseAnalysis(raw, 'test'), broken);
+    assert.deepEqual(parseAnalysis(raw, 'test'), broken, 'images as number arrays, as caches before packing hold them');
+  });
+
+  it('packs every image of the cache file, float32 where each value is one, and reads back the same values', async () => {
+    const { analysis } = await analyzeCheckpoint(request);
+    const odd = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e300, 0.1, -5e-324];
+    const example = analysis.reconstruction.examples[0];
+    const changed: CheckpointAnalysis = {
+      ...analysis,
+      reconstruction: {
+        ...analysis.reconstruction,
+        examples: [{ ...example, float64: example.float64.map((v, i) => (i < odd.length ? odd[i] : v)) }],
+      },
+    };
+    const text = encodeJson(analysisForFile(changed));
+    const raw = JSON.parse(text) as { reconstruction: { examples: Array<Record<string, unknown>> } };
+    const packed = raw.reconstruction.examples[0];
+    assert.deepEqual(Object.keys(packed.original as object), ['float32'], 'pixels are float32');
+    assert.deepEqual(Object.keys(packed.float32 as object), ['float32']);
+    assert.deepEqual(Object.keys(packed.float64 as object), ['float64'], '0.1 and 1e300 are not float32');
+    const back = parseAnalysis(raw, 'test');
+    assert.deepEqual(back, changed);
+    assert.ok(Object.is(back.reconstruction.examples[0].float64[3], -0));
+    const onDisk = JSON.parse(await readFile(cacheFile, 'utf8')) as {
+      analysis: { generation: { sets: Array<{ perClass: Array<{ images: unknown[] }> }> } };
+    };
+    const generated = onDisk.analysis.generation.sets.flatMap((set) => set.perClass.flatMap((c) => c.images));
+    assert.ok(generated.length > 0);
+    for (const image of generated) assert.ok(!Array.isArray(image), 'the cache file on disk packs generated images');
   });
 
   it('names the first wrong field of a damaged analysis', () => {
