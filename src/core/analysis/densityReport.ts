@@ -1,5 +1,6 @@
 import type { Dataset } from '../data/dataset';
 import { matmul } from '../linalg';
+import { multiplyColumns } from '../linalg/diagonalColumns';
 import { bitsPerDim } from '../train/flow/bitsPerDim';
 import { dequantizeInto, evaluationNoise } from '../train/flow/dequantize';
 import { flowLatentNll, leakyReluNegLogDet } from '../train/flow/flowLoss';
@@ -52,7 +53,7 @@ export async function densityReport(input: DensityInput, tick: Tick): Promise<De
     let h: Float64Array = Float64Array.from(x.subarray(0, count * n));
     for (const layer of net.layers) {
       const diagonal = layer.diagonal;
-      h = diagonal ? h.map((v, k) => v * diagonal[k % n]) : matmul(h, layer.weightT64, count, n, n);
+      h = diagonal ? multiplyColumns(h, diagonal) : matmul(h, layer.weightT64, count, n, n);
       for (let r = 0; r < count; r++) {
         for (let j = 0; j < n; j++) {
           const k = r * n + j;

@@ -1,3 +1,4 @@
+import { multiplyColumns } from '../linalg/diagonalColumns';
 import { WORK } from '../linalg/kernelCalls';
 import { kernelThreadCount, runKernelGroups, type KernelCall, type KernelGroup } from '../linalg/kernelThreads';
 import { withScratch } from '../linalg/linalgKernels';
@@ -73,9 +74,9 @@ export function forwardRows(
       const diagonal = layer.diagonal;
       if (diagonal) {
         // x·Wᵀ for a diagonal W: each value times its unit's weight, rounded as the product would round it.
-        const from = view(input, count * n);
         const to = view(output, count * n);
-        for (let i = 0; i < count * n; i++) to[i] = from[i] * diagonal[i % n];
+        to.set(view(input, count * n));
+        multiplyColumns(to, diagonal);
       }
       const groups: KernelGroup[] = [];
       for (const [r0, r1] of chunks) {

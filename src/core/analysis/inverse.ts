@@ -1,4 +1,5 @@
 import { luDiagnosis, type LuFactors } from '../linalg';
+import { divideColumns } from '../linalg/diagonalColumns';
 import { WORK } from '../linalg/kernelCalls';
 import { kernelThreadCount, runKernelGroups, type KernelCall, type KernelGroup } from '../linalg/kernelThreads';
 import { withScratch } from '../linalg/linalgKernels';
@@ -103,8 +104,7 @@ export function invertRows(
           { kernel: `add_bias${p}`, args: [at, rowCount, n, bias, -1] },
         ]);
         // W·x = y for a diagonal W: each value divided by its unit's weight, as the triangular solves would.
-        const values = view();
-        for (let i = 0; i < values.length; i++) values[i] /= diagonal[i % n];
+        divideColumns(view(), diagonal);
         run((at, rowCount) => [{ kernel: `nan_rows${p}`, args: [at, rowCount, n] }]);
       } else {
         const { lu, lut, pivots } = preparedFactors(factors[l]);

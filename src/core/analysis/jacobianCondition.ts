@@ -5,6 +5,7 @@ import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
 import { solveRowsTolerant } from './solveRowsTolerant';
 import type { JacobianCondition } from './trajectoryTypes';
+import { divideColumns } from '../linalg/diagonalColumns';
 
 /**
  * The largest κ float64 resolves: 1/ε with ε = 2⁻⁵² the spacing of float64
@@ -90,14 +91,6 @@ export function jacobianCondition(
   return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };
 }
 
-/** Divides every row's entry j by d[j], in place: D⁻¹·x for each row x taken as a column. */
-function divideColumns(rows: Float64Array, d: Float64Array | null): Float64Array {
-  if (!d) return rows;
-  const n = d.length;
-  for (let i = 0; i < rows.length; i++) rows[i] /= d[i % n];
-  return rows;
-}
-
 /**
  * J⁻¹ = W_1⁻¹·D_1⁻¹·…·W_L⁻¹·D_L⁻¹ on row blocks through the layers' float64 LU
  * factors (a diagonal layer divides), and J⁻ᵀ = D_L⁻¹·W_L⁻ᵀ·…·D_1⁻¹·W_1⁻ᵀ by the transposed solves.
@@ -118,7 +111,8 @@ function inverseJacobianOperator(
     apply(rows, count) {
       let x: Float64Array | null = Float64Array.from(rows);
       for (let l = factors.length - 1; l >= 0 && x; l--) {
-        divideColumns(x, slopes[l]);
+        const slope = slopes[l];
+        if (slope) divideColumns(x, slope);
         const diagonal = net.layers[l].diagonal;
         x = finite(diagonal ? divideColumns(x, diagonal) : solveRowsTolerant(factors[l], x, count));
       }
@@ -131,7 +125,8 @@ function inverseJacobianOperator(
         if (diagonal) y = finite(divideColumns(y, diagonal));
         else if (luDiagnosis(factors[l]).status === 'singular') return null;
         else y = finite(solveRowsUnchecked(factors[l], y, count, true));
-        if (y) divideColumns(y, slopes[l]);
+        const slope = slopes[l];
+        if (y && slope) divideColumns(y, slope);
       }
       return y;
     },

@@ -20,8 +20,8 @@ export function factorLayers(net: InvertibleNetwork): LayerFactors[] {
   // All layers' factors at once, shared among the kernel threads.
   const results = linalgBatch(
     net.layers.flatMap((layer) => [
-      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
-      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
+      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name, diagonal: layer.diagonal !== null },
+      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name, diagonal: layer.diagonal !== null },
     ]),
   );
   return net.layers.map((_, l) => ({

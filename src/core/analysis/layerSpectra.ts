@@ -35,9 +35,15 @@ export async function analyseLayers(net: InvertibleNetwork, tick: Tick): Promise
   // Every layer's three factorizations at once, shared among the kernel threads.
   const results = linalgBatch(
     net.layers.flatMap((layer) => [
-      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name },
-      { kind: 'singularValues' as const, w: layer.weight64, n: net.width, name: layer.name },
-      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name },
+      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name, diagonal: layer.diagonal !== null },
+      {
+        kind: 'singularValues' as const,
+        w: layer.weight64,
+        n: net.width,
+        name: layer.name,
+        diagonal: layer.diagonal !== null,
+      },
+      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name, diagonal: layer.diagonal !== null },
     ]),
   );
   const out = net.layers.map((layer, l): AnalysedLayer => {

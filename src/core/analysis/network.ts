@@ -70,7 +70,7 @@ export function invertibleNetwork(architecture: Architecture, params: ModelParam
       });
     checkFinite(weight, n, `${seq[l]}.weight`, name);
     checkFinite(bias, n, `${seq[l]}.bias`, name);
-    const weight64 = Float64Array.from(weight);
+    const weight64 = new Float64Array(weight);
     const diagonal = diagonalOf(weight64, n);
     // A diagonal W is its own transpose.
     const weightT64 = diagonal ? weight64 : new Float64Array(n * n);

@@ -31,7 +31,7 @@ export function chainJacobian(
     if (slope !== null) checkShape('chainJacobian', `slopes[${i}]`, slope, n, 1);
     const diagonal = j === undefined ? null : diagonalOf(w, n);
     const product =
-      j === undefined ? Float64Array.from(w) : diagonal ? scaleRows(diagonal, j, n) : matmul(w, j, n, n, n);
+      j === undefined ? new Float64Array(w) : diagonal ? scaleRows(diagonal, j, n) : matmul(w, j, n, n, n);
     j = slope === null ? product : scaleRows(slope, product, n);
   });
   return j as Float64Array;

@@ -14,6 +14,8 @@ export interface LinalgJob {
   readonly n: number;
   /** How messages name the matrix. */
   readonly name?: string;
+  /** True when the caller knows W is diagonal (NetworkLayer.diagonal): its n² entries are not scanned again. */
+  readonly diagonal?: boolean;
 }
 
 export type LinalgResult = LuFactors64 | LuFactors32 | Float64Array;
@@ -36,11 +38,21 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
     let workBytes = 0;
     const placed = jobs.map((job, i) => {
       const { n } = job;
-      if (job.kind === 'singularValues') {
-        const direct = diagonalSingularValues(inputs[i], n);
-        if (direct) return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct };
+      const diagonal = job.diagonal ? diagonalEntries(inputs[i], n) : diagonalOf(inputs[i], n);
+      if (job.kind === 'singularValues' && diagonal) {
+        // Exactly: |diagonal| in descending order (bidiagonalizing a diagonal matrix costs as much as any other).
+        const direct = diagonal.map(Math.abs).sort((a, b) => b - a);
+        return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct, diagonal: null };
       }
       const single = job.kind === 'lu32';
+      if (job.kind !== 'singularValues' && diagonal?.every((d) => d !== 0)) {
+        // Partial pivoting keeps every row of a diagonal matrix, and L = I, U = W: the factors are W itself,
+        // shared rather than copied (a flow's 24 kink layers would take 177 MB of copies in both precisions).
+        const input = inputs[i];
+        const lu = single || input instanceof Float64Array ? input : new Float64Array(input);
+        const pivots = Int32Array.from({ length: n }, (_, r) => r);
+        return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct: null, diagonal: { lu, pivots } };
+      }
       const a = single ? s.f32(n * n, false) : s.f64(n * n, false);
       (single ? s.float32(a, n * n) : s.float64(a, n * n)).set(inputs[i]);
       if (job.kind === 'singularValues') {
@@ -56,17 +68,12 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
           { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, WORK] },
           { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, WORK] },
         ];
-        return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null };
+        return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null, diagonal: null };
       }
       const pivots = s.i32(n, false);
-      if (isInvertibleDiagonal(inputs[i], n)) {
-        // Partial pivoting keeps every row of a diagonal matrix, and L = I, U = W: the factors are W itself.
-        s.int32(pivots, n).set(Array.from({ length: n }, (_, r) => r));
-        return { group: null, cost: 0, a, out: 0, pivots, direct: null };
-      }
       workBytes = Math.max(workBytes, k.gemm_work_bytes(single ? 4 : 8));
       const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, WORK] }];
-      return { group, cost: n ** 3, a, out: 0, pivots, direct: null };
+      return { group, cost: n ** 3, a, out: 0, pivots, direct: null, diagonal: null };
     });
     // The longest first, so the threads finish together.
     const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
@@ -82,10 +89,10 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
       const p = placed[i];
       if (p.direct) return p.direct;
       if (job.kind === 'singularValues') return s.float64(p.out, n).slice();
-      const pivots = s.int32(p.pivots, n).slice();
+      const pivots = p.diagonal?.pivots ?? s.int32(p.pivots, n).slice();
       const named = job.name === undefined ? {} : { name: job.name };
       if (job.kind === 'lu32') {
-        const lu = s.float32(p.a, n * n).slice();
+        const lu = (p.diagonal?.lu as Float32Array | undefined) ?? s.float32(p.a, n * n).slice();
         return {
           precision: 'float32',
           n,
@@ -96,7 +103,7 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
           ...named,
         };
       }
-      const lu = s.float64(p.a, n * n).slice();
+      const lu = (p.diagonal?.lu as Float64Array | undefined) ?? s.float64(p.a, n * n).slice();
       return {
         precision: 'float64',
         n,
@@ -110,20 +117,9 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
   });
 }
 
-/**
- * The singular values of a diagonal matrix, exactly: its |diagonal| in
- * descending order (a flow's kink layers are diagonal, and bidiagonalizing
- * one costs as much as any 784×784 matrix). Null for any other matrix.
- */
-function diagonalSingularValues(w: NumericArray, n: number): Float64Array | null {
-  const diagonal = diagonalOf(w, n);
-  return diagonal && diagonal.map(Math.abs).sort((a, b) => b - a);
-}
-
-/** Whether `w` is diagonal with no zero on its diagonal. */
-function isInvertibleDiagonal(w: NumericArray, n: number): boolean {
-  const diagonal = diagonalOf(w, n);
-  return diagonal !== null && diagonal.every((d) => d !== 0);
+/** The n entries on the diagonal of the n×n row-major `w` (as the job's input holds them: rounded, for lu32). */
+function diagonalEntries(w: NumericArray, n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => w[i * n + i]);
 }
 
 /** The job's matrix as the kernel takes it, after the checks its single-matrix function makes. */
@@ -136,7 +132,7 @@ function checkedInput(job: LinalgJob): NumericArray {
     return job.w;
   }
   // As a PyTorch float32 layer stores it; an entry that overflows float32 is refused like a NaN.
-  const rounded = Float32Array.from(job.w);
+  const rounded = job.w instanceof Float32Array ? job.w : new Float32Array(job.w);
   checkFinite(op, `${matrixLabel(job.name, 'w')} rounded to float32`, rounded, job.n);
   return rounded;
 }

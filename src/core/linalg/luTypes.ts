@@ -20,7 +20,10 @@ interface LuFactorsBase {
   readonly name?: string;
 }
 
-/** Float64 factors: `lu` holds L (strictly below the diagonal, unit diagonal implied) and U, row-major. */
+/**
+ * Float64 factors: `lu` holds L (strictly below the diagonal, unit diagonal implied) and U, row-major.
+ * Read-only: for a diagonal matrix `lu` is the matrix's own array (L = I, U = W), not a copy.
+ */
 export interface LuFactors64 extends LuFactorsBase {
   readonly precision: 'float64';
   readonly lu: Float64Array;

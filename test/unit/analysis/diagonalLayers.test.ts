@@ -5,6 +5,7 @@ import { forwardRows } from '../../../src/core/analysis/forward';
 import { invertRows } from '../../../src/core/analysis/inverse';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
 import { invertibleNetwork, type InvertibleNetwork } from '../../../src/core/analysis/network';
+import { linalgBatch, type LinalgJob } from '../../../src/core/linalg/linalgBatch';
 import { customArchitecture } from '../../../src/core/model/architecture';
 import { createRng } from '../../../src/core/random/rng';
 import { PAPER_PRIOR } from '../../../src/core/train/flow/flowPrior';
@@ -56,6 +57,16 @@ describe('diagonal layers', () => {
       biases: [new Float32Array(2)],
     });
     assert.equal(singular.layers[0].diagonal, null);
+  });
+
+  it('told diagonal, get the factors and singular values they get when scanned, even one whose float32 rounding is singular', () => {
+    const w = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) w[i * n + i] = i === 7 ? 1e-50 : (i % 3) - 1.5 + i / n;
+    const kinds: LinalgJob['kind'][] = ['lu', 'lu32', 'singularValues'];
+    const told = linalgBatch(kinds.map((kind) => ({ kind, w, n, diagonal: true })));
+    const scanned = linalgBatch(kinds.map((kind) => ({ kind, w, n })));
+    assert.deepEqual(told, scanned);
+    assert.deepEqual((scanned[1] as { minAbsPivot: number }).minAbsPivot, 0, 'float32 rounds 1e-50 to 0');
   });
 
   it('give the forward pass and the inverse, in both precisions, the numbers of the products and solves', () => {
