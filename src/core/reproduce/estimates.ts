@@ -1,3 +1,5 @@
+import type { TrainConfig } from '../train/config';
+import { flowLayerTraining } from '../train/flow/flowLayerTraining';
 import type { RecipeName } from '../train/recipes';
 import type { PlannedRun } from './plan';
 
@@ -7,8 +9,7 @@ import type { PlannedRun } from './plan';
  * this machine's own pace is known (WorkTracker rescales them as work is
  * timed). Training rates are README "Performance" (simd, batch 64) and, for
  * flows on the SIMD engine, tfjs-wasm's rate (research/flow/README.md) times
- * the 5.2–6.4× measured between the two; analysis times are README's 8.3 s
- * for a whole Base analysis and this module's own measurements.
+ * the 5.2–6.4× measured between the two; analysis times are measured below.
  */
 const TRAIN_SAMPLES_PER_SECOND: Record<RecipeName, number> = {
   base: 4_300,
@@ -49,14 +50,37 @@ export function trainingEstimate(
   );
 }
 
-/** A light analysis of one checkpoint: its layers' spectra and one pass of the test images each way. */
-export function lightAnalysisEstimate(layers: number): number {
-  return 0.5 + 0.6 * layers;
+/**
+ * How many of a run's layers the analysis takes as dense and as diagonal: a
+ * gaussianized flow keeps all but its whitening layer diagonal
+ * (flowLayerTraining), and a diagonal layer costs O(n) per row, not a product.
+ */
+export function analysedLayers(config: TrainConfig): { dense: number; diagonal: number } {
+  const { flow, architecture } = config;
+  const diagonal = flow
+    ? flowLayerTraining(architecture, flow.init, flow.kinkLayers, flow.denseAfterWhitening ?? false).diagonalLayers
+        .length
+    : 0;
+  return { dense: architecture.layers.length - diagonal, diagonal };
 }
 
-/** A full analysis: spectra, both inverses, the Jacobian, noise at 11 δ, distributions, generation. */
-export function fullAnalysisEstimate(layers: number): number {
-  return 3 + 1.3 * layers;
+/*
+ * The analyses' seconds are fitted to one process analysing seed-initialized
+ * Small, Base and NoActivations checkpoints and a flowgen checkpoint of epoch
+ * 10 on the reference machine (the least of two rounds each, commit a931c4b):
+ * light 0.46, 1.02, 1.02 and 2.26 s; full 1.41, 3.00, 2.78 and 3.37 s.
+ */
+
+/** A light analysis of one checkpoint: its layers' spectra and LU factors, κ of the Jacobian, the round trips, noise, a generation score. */
+export function lightAnalysisEstimate(config: TrainConfig): number {
+  const { dense, diagonal } = analysedLayers(config);
+  return 0.3 + 0.2 * dense + 0.075 * diagonal;
+}
+
+/** A full analysis: spectra, the round trips, the Jacobian, noise at 11 δ, distributions, generation, the cache file. */
+export function fullAnalysisEstimate(config: TrainConfig): number {
+  const { dense, diagonal } = analysedLayers(config);
+  return 0.9 + 0.5 * dense + 0.08 * diagonal;
 }
 
 /** Training the digit classifier the generation scores use (once per runs folder; it is cached). */

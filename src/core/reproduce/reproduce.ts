@@ -101,18 +101,17 @@ export async function reproduce(request: ReproduceRequest): Promise<ReproduceRes
     plan.runs
       .flatMap((run, i) => {
         const ids = taskIds(run);
-        const layers = run.config.architecture.layers.length;
         const { train, test } = splitCounts(run);
         return [
           { id: ids.train, estimate: trainingEstimate(run, 0, train, test) },
           // The first analysis trains the digit classifier (once per runs folder; then it is cached).
           ...run.config.checkpointEpochs.map((epoch, k) => ({
             id: ids.step({ kind: 'light', epoch }),
-            estimate: lightAnalysisEstimate(layers) + (i === 0 && k === 0 ? CLASSIFIER_ESTIMATE : 0),
+            estimate: lightAnalysisEstimate(run.config) + (i === 0 && k === 0 ? CLASSIFIER_ESTIMATE : 0),
           })),
           ...run.fullAnalysisEpochs.map((epoch) => ({
             id: ids.step({ kind: 'full', epoch }),
-            estimate: fullAnalysisEstimate(layers),
+            estimate: fullAnalysisEstimate(run.config),
           })),
         ];
       })

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   trainingEstimate,
+  analysedLayers,
   fullAnalysisEstimate,
   lightAnalysisEstimate,
   CLASSIFIER_ESTIMATE,
@@ -56,15 +57,27 @@ describe('reproduce plan', () => {
   it('fits the default schedule in 10 minutes on the reference machine, by its own estimates', () => {
     const plan = reproducePlan();
     const total = plan.runs.reduce((s, run) => {
-      const layers = run.config.architecture.layers.length;
       return (
         s +
         trainingEstimate(run, 0, 8000, 2000) +
-        run.config.checkpointEpochs.length * lightAnalysisEstimate(layers) +
-        run.fullAnalysisEpochs.length * fullAnalysisEstimate(layers)
+        run.config.checkpointEpochs.length * lightAnalysisEstimate(run.config) +
+        run.fullAnalysisEpochs.length * fullAnalysisEstimate(run.config)
       );
     }, CLASSIFIER_ESTIMATE + REPORT_ESTIMATE);
     assert.ok(total < 540, `estimated ${total.toFixed(0)} s`);
+  });
+
+  it('prices a flow\u2019s diagonal layers as diagonal: flowgen (25 layers, 24 diagonal) near Base (4 dense), not 6×', () => {
+    const config = (name: string) => {
+      const run = reproducePlan({ models: RECIPE_NAMES }).runs.find((r) => r.recipe === name);
+      assert.ok(run, name);
+      return run.config;
+    };
+    assert.deepEqual(analysedLayers(config('flowgen')), { dense: 1, diagonal: 24 });
+    assert.deepEqual(analysedLayers(config('base')), { dense: 4, diagonal: 0 });
+    assert.deepEqual(analysedLayers(config('base-flow')), { dense: 4, diagonal: 0 });
+    const ratio = fullAnalysisEstimate(config('flowgen')) / fullAnalysisEstimate(config('base'));
+    assert.ok(ratio > 0.8 && ratio < 1.5, `flowgen / Base full analysis: ${ratio.toFixed(2)}`);
   });
 
   it('is the paper\u2019s schedule with --paper: 500 epochs, checkpoints at 10, 50, 100 and 500', () => {
