@@ -11,7 +11,7 @@ import { commandLine, displayPath, runsArgs } from './commandLine';
 import type { CliContext } from './context';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { ProgressBar } from './progressBar';
-import { formatCount, formatDuration, formatNumber } from '../shared/formatNumber';
+import { EPOCH_DIGITS, formatCount, formatDuration, formatNumber } from '../shared/formatNumber';
 
 /**
  * Drives one training session from the terminal: a progress bar and a line per
@@ -144,11 +144,11 @@ async function runAfterSession(
 }
 
 function epochLine(m: EpochMetric, total: number, names: readonly [string, string]): string {
-  const parts = `(${names[0]} ${formatNumber(m.trainParts[0])} + ${names[1]} ${formatNumber(m.trainParts[1])})`;
-  const bits = m.testBitsPerDim === undefined ? '' : ` (${formatNumber(m.testBitsPerDim)} bits/dim)`;
+  const parts = `(${names[0]} ${formatNumber(m.trainParts[0], EPOCH_DIGITS)} + ${names[1]} ${formatNumber(m.trainParts[1], EPOCH_DIGITS)})`;
+  const bits = m.testBitsPerDim === undefined ? '' : ` (${formatNumber(m.testBitsPerDim, EPOCH_DIGITS)} bits/dim)`;
   // Epoch 0 is the initialized model: evaluated, never trained, so it has no throughput.
   const speed = Number.isFinite(m.samplesPerSecond)
     ? `  ${formatCount(m.samplesPerSecond)} samples/s`
     : '  initialized model';
-  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${formatNumber(m.trainLoss)} nats ${parts}  test ${formatNumber(m.testLoss)} nats${bits}${speed}`;
+  return `epoch ${String(m.epoch).padStart(String(total).length)}/${total}  train ${formatNumber(m.trainLoss, EPOCH_DIGITS)} nats ${parts}  test ${formatNumber(m.testLoss, EPOCH_DIGITS)} nats${bits}${speed}`;
 }

@@ -10,7 +10,7 @@ import { EXIT } from '../exitCodes';
 import { table } from '../format';
 import { OUT_IS_NOW_RUNS } from './train';
 import { resolveRun } from '../../core/store/resolveRun';
-import { formatCount, formatDuration, formatNumber } from '../../shared/formatNumber';
+import { EPOCH_DIGITS, formatCount, formatDuration, formatNumber } from '../../shared/formatNumber';
 
 const FLAGS = {
   runs: RUNS_FLAG,
@@ -59,9 +59,9 @@ export const showCommand: Command = {
           ['EPOCH', 'TRAIN LOSS (NATS)', 'TEST LOSS (NATS)', ...(bits ? ['TEST BITS/DIM'] : []), 'FILE'],
           run.checkpoints.map((k) => [
             String(k.epoch),
-            formatNumber(k.trainLoss),
-            formatNumber(k.testLoss),
-            ...(bits ? [formatNumber(bitsPerDim(k.testLoss, c.architecture.width))] : []),
+            formatNumber(k.trainLoss, EPOCH_DIGITS),
+            formatNumber(k.testLoss, EPOCH_DIGITS),
+            ...(bits ? [formatNumber(bitsPerDim(k.testLoss, c.architecture.width), EPOCH_DIGITS)] : []),
             relative(ctx.cwd, join(folder, k.file)),
           ]),
         )}\n`,
@@ -77,11 +77,13 @@ export const showCommand: Command = {
             m.type === 'epoch'
               ? [
                   String(m.epoch),
-                  formatNumber(m.trainLoss),
-                  formatNumber(m.trainParts[0]),
-                  formatNumber(m.trainParts[1]),
-                  formatNumber(m.testLoss),
-                  ...(bits ? [m.testBitsPerDim === undefined ? '—' : formatNumber(m.testBitsPerDim)] : []),
+                  formatNumber(m.trainLoss, EPOCH_DIGITS),
+                  formatNumber(m.trainParts[0], EPOCH_DIGITS),
+                  formatNumber(m.trainParts[1], EPOCH_DIGITS),
+                  formatNumber(m.testLoss, EPOCH_DIGITS),
+                  ...(bits
+                    ? [m.testBitsPerDim === undefined ? '—' : formatNumber(m.testBitsPerDim, EPOCH_DIGITS)]
+                    : []),
                   Number.isFinite(m.samplesPerSecond) ? formatCount(m.samplesPerSecond) : '—',
                 ]
               : [],

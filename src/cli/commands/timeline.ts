@@ -20,7 +20,7 @@ import { table } from '../format';
 import { ProgressBar } from '../progressBar';
 import { withInterrupt } from '../interrupt';
 import { resolveRun } from '../../core/store/resolveRun';
-import { formatCondition, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
+import { EPOCH_DIGITS, formatCondition, formatDuration, formatNumber, formatPercent } from '../../shared/formatNumber';
 
 const L = DEFAULT_LIGHT_OPTIONS;
 
@@ -264,7 +264,9 @@ export function describeTimeline(result: RunTrajectoryResult): string {
                   : '—',
               ]
             : []),
-          ...(withBits.length > 0 ? [p.testBitsPerDim === undefined ? '—' : formatNumber(p.testBitsPerDim)] : []),
+          ...(withBits.length > 0
+            ? [p.testBitsPerDim === undefined ? '—' : formatNumber(p.testBitsPerDim, EPOCH_DIGITS)]
+            : []),
         ]),
       ),
     );

@@ -1,5 +1,5 @@
 import type { EpochMetric, MetricRecord, RunRecord, StepMetric } from '../../core/store/runTypes';
-import { formatCount, formatNumber } from '../../shared/formatNumber';
+import { EPOCH_DIGITS, formatCount, formatNumber } from '../../shared/formatNumber';
 import type { Objective } from '../../core/train/config';
 import { canUseLogScale, lossChart, lossSeries, type LossPart } from '../charts/lossChart';
 import { toCsv } from '../export/csv';
@@ -251,6 +251,7 @@ function bitsLine(metrics: readonly MetricRecord[]): string {
   const last = epochs[epochs.length - 1];
   if (!last) return '';
   const best = epochs.reduce((b, m) => ((m.testBitsPerDim as number) < (b.testBitsPerDim as number) ? m : b), last);
-  const bestText = best === last ? '' : `, best ${formatNumber(best.testBitsPerDim as number)} at epoch ${best.epoch}`;
-  return ` · test ${formatNumber(last.testBitsPerDim as number)} bits/dim at epoch ${last.epoch}${bestText} (uniform density: 8)`;
+  const bestText =
+    best === last ? '' : `, best ${formatNumber(best.testBitsPerDim as number, EPOCH_DIGITS)} at epoch ${best.epoch}`;
+  return ` · test ${formatNumber(last.testBitsPerDim as number, EPOCH_DIGITS)} bits/dim at epoch ${last.epoch}${bestText} (uniform density: 8)`;
 }

@@ -1,6 +1,6 @@
 import { extent, line, scaleLinear, scaleLog, symbol, symbolTriangle } from 'd3';
 import type { EpochMetric, MetricRecord, StepMetric } from '../../core/store/runTypes';
-import { formatNumber } from '../../shared/formatNumber';
+import { EPOCH_DIGITS, formatNumber } from '../../shared/formatNumber';
 import { pointer, type PointerTarget } from '../interaction/pointer';
 import { smoothSeries } from '../math/smoothing';
 import { accessor, isPositiveSize, type Accessor } from './accessor';
@@ -124,20 +124,20 @@ export function lossChart(): LossChart {
         );
         if (epoch)
           rows.push(
-            [`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, { digits: 5 })],
-            [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, { digits: 5 })],
+            [`epoch ${epoch.epoch} train`, formatNumber(epochValues(epoch, part).train, EPOCH_DIGITS)],
+            [`epoch ${epoch.epoch} test`, formatNumber(epochValues(epoch, part).test, EPOCH_DIGITS)],
           );
         if (typeof epoch?.testBitsPerDim === 'number')
-          rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, { digits: 4 })]);
+          rows.push([`epoch ${epoch.epoch} test bits/dim`, formatNumber(epoch.testBitsPerDim, EPOCH_DIGITS)]);
         return { title: `Epoch ${d.record.epoch} · step ${d.record.step}`, rows };
       }
       const v = epochValues(d, part);
       const rows: Array<[string, string]> = [
-        [`train ${partLabel()}`, formatNumber(v.train, { digits: 5 })],
-        [`test ${partLabel()}`, formatNumber(v.test, { digits: 5 })],
+        [`train ${partLabel()}`, formatNumber(v.train, EPOCH_DIGITS)],
+        [`test ${partLabel()}`, formatNumber(v.test, EPOCH_DIGITS)],
       ];
       if (typeof d.testBitsPerDim === 'number')
-        rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, { digits: 4 })]);
+        rows.push(['test bits/dim', formatNumber(d.testBitsPerDim, EPOCH_DIGITS)]);
       return { title: d.epoch === 0 ? 'Epoch 0 (initialized model)' : `Epoch ${d.epoch}`, rows };
     });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  EPOCH_DIGITS,
   formatCondition,
   formatCount,
   formatDecibels,
@@ -36,6 +37,13 @@ describe('formatNumber', () => {
     assert.equal(formatNumber(0.0123456, { digits: 2 }), '0.012');
     assert.equal(formatNumber(23094.2), '23100');
     assert.equal(formatNumber(5.3e8, { digits: 2 }), '5.3e8');
+  });
+
+  it('shows figures read epoch against epoch to five digits, where a flow\u2019s training moves them', () => {
+    assert.equal(formatNumber(1.4388620290714353, EPOCH_DIGITS), '1.4389');
+    assert.equal(formatNumber(1.4360363116064558, EPOCH_DIGITS), '1.436');
+    assert.equal(formatNumber(-3583.94, EPOCH_DIGITS), '-3583.9');
+    assert.equal(formatNumber(1.4388620290714353), formatNumber(1.4360363116064558), 'three digits hide the change');
   });
 
   it('names the values a diverged network produces', () => {
