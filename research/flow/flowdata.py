@@ -52,3 +52,36 @@ def load(d):
         'test_x': test_x,
         'test_y': np.fromfile(os.path.join(d, 'test_y.u8'), dtype=np.uint8),
     }
+
+
+def class_prior(data, draws=27, shrink=0.05, seed=7):
+    """flowgen's prior on these latents: per class a, (mu_a, L_a) with L_a the Cholesky factor of
+    the class covariance over `draws` dequantization draws of the training digits, shrunk
+    `shrink` toward its diagonal (as the preset fits it), from running sums (one draw in memory)."""
+    forward, levels, train_y = data['forward'], data['levels'], data['train_y']
+    rng = np.random.default_rng(seed)
+    sums = [np.zeros(D) for _ in range(10)]
+    outer = [np.zeros((D, D)) for _ in range(10)]
+    counts = np.zeros(10)
+    for _ in range(draws):
+        z = forward((levels + rng.uniform(size=levels.shape)) / 256)[0]
+        for a in range(10):
+            za = z[train_y == a]
+            sums[a] += za.sum(0)
+            outer[a] += za.T @ za
+            counts[a] += len(za)
+    prior = []
+    for a in range(10):
+        mu = sums[a] / counts[a]
+        s = outer[a] / counts[a] - np.outer(mu, mu)
+        prior.append((mu, np.linalg.cholesky((1 - shrink) * s + shrink * np.diag(np.diag(s)))))
+    return prior
+
+
+def innovations(prior, z, y):
+    """u = L_a^-1 (z - mu_a) for each row of class a: what the prior takes to be N(0, I)."""
+    u = np.zeros_like(z)
+    for a, (mu, chol) in enumerate(prior):
+        rows = y == a
+        u[rows] = np.linalg.solve(chol, (z[rows] - mu).T).T
+    return u

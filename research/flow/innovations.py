@@ -14,30 +14,10 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from flowdata import load  # noqa: E402
+from flowdata import class_prior, innovations, load  # noqa: E402
 
-D, DRAWS, SHRINK = 784, 27, 0.05
 data = load(sys.argv[1] if len(sys.argv) > 1 else '/tmp/r3flow')
-forward, levels, train_y, test_y = data['forward'], data['levels'], data['train_y'], data['test_y']
-rng = np.random.default_rng(7)
-sums = [np.zeros(D) for _ in range(10)]
-outer = [np.zeros((D, D)) for _ in range(10)]
-counts = np.zeros(10)
-for _ in range(DRAWS):
-    z = forward((levels + rng.uniform(size=levels.shape)) / 256)[0]
-    for a in range(10):
-        za = z[train_y == a]
-        sums[a] += za.sum(0)
-        outer[a] += za.T @ za
-        counts[a] += len(za)
-zt = forward(data['test_x'])[0]
-u = np.zeros_like(zt)
-for a in range(10):
-    mu = sums[a] / counts[a]
-    s = outer[a] / counts[a] - np.outer(mu, mu)
-    cov = (1 - SHRINK) * s + SHRINK * np.diag(np.diag(s))
-    rows = test_y == a
-    u[rows] = np.linalg.solve(np.linalg.cholesky(cov), (zt[rows] - mu).T).T
+u = innovations(class_prior(data), data['forward'](data['test_x'])[0], data['test_y'])
 
 
 def report(name, v):
