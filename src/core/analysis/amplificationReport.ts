@@ -174,12 +174,13 @@ export async function noiseSweep(
   const n = net.width;
   const round = factors[0].precision === 'float32' ? Math.fround : (v: number) => v;
   const clean: Float64Array[] = [];
-  invertRows(net, factors, z, count, (_, values) => clean.push(Float64Array.from(values)));
+  invertRows(net, factors, z, count, (_, values) => clean.push(new Float64Array(values)));
   const cleanFinal = clean[clean.length - 1];
   const points: AmplificationPoint[] = [];
   for (const [k, delta] of [...input.noiseLevels].sort((a, b) => a - b).entries()) {
     await onLevel(k, delta);
-    const noisy = z.map((v, i) => round(v + delta * input.noise[i]));
+    const noisy = new Float64Array(z.length);
+    for (let i = 0; i < z.length; i++) noisy[i] = round(z[i] + delta * input.noise[i]);
     const injected = rmsDifference(noisy, z);
     const errorAfterStage: number[] = [];
     const final = invertRows(net, factors, noisy, count, (stage, values) =>
@@ -233,15 +234,14 @@ export function recognizableUpTo(points: readonly AmplificationPoint[], cleanAcc
   return best;
 }
 
-/** √(mean((a − b)²)) over all entries; Infinity when an entry of `a` is not finite. */
+/** √(mean((a − b)²)) over all entries; Infinity when an entry of `a` is not finite (the sum is then NaN or ∞). */
 function rmsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - b[i];
-    if (!Number.isFinite(d)) return Number.POSITIVE_INFINITY;
     sum += d * d;
   }
-  return Math.sqrt(sum / a.length);
+  return Number.isFinite(sum) ? Math.sqrt(sum / a.length) : Number.POSITIVE_INFINITY;
 }
 
 function mean(values: ArrayLike<number>): number {

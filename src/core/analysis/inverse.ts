@@ -48,8 +48,9 @@ export function inverseStages(net: InvertibleNetwork): InverseStage[] {
  * The batch stays in kernel memory through all layers, its rows shared among
  * the kernel threads.
  *
- * `onStage(i, values)` sees the batch after stage i of inverseStages(net)
- * (a copy it may keep).
+ * `onStage(i, values)` sees the batch after stage i of inverseStages(net):
+ * a view of kernel memory, valid only during the call (copy what you keep; a
+ * noise sweep reads 8 stages of 24 inverses and keeps none of them).
  *
  * @example
  *   const x64 = invertRows(net, factors.map((f) => f.float64), z, count);
@@ -91,7 +92,7 @@ export function invertRows(
         layer.activation ? [{ kernel: `leaky${p}` as const, args: [at, rowCount * n, net.slope, 1] }] : [];
       if (layer.activation && onStage) {
         run(undoActivation);
-        onStage(stage++, view().slice());
+        onStage(stage++, view());
       }
       s.float32(bias, n).set(layer.bias);
       if (luDiagnosis(factors[l]).status === 'singular') {
@@ -115,7 +116,7 @@ export function invertRows(
           { kernel: `nan_rows${p}`, args: [at, rowCount, n] },
         ]);
       }
-      onStage?.(stage++, view().slice());
+      onStage?.(stage++, view());
     }
     out.set(view());
   });

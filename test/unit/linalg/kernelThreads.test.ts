@@ -39,7 +39,7 @@ function computeAll() {
       factorLayers(net).map((f) => f.float32),
       z,
       x.count,
-      (_, v) => stages.push(v as Float32Array),
+      (_, v) => stages.push((v as Float32Array).slice()),
     ),
     stage0: stages[0],
     sigma: linalgBatch([
