@@ -50,7 +50,8 @@ export function inverseStages(net: InvertibleNetwork): InverseStage[] {
  *
  * `onStage(i, values)` sees the batch after stage i of inverseStages(net):
  * a view of kernel memory, valid only during the call (copy what you keep; a
- * noise sweep reads 8 stages of 24 inverses and keeps none of them).
+ * noise sweep copies the stages of its clean inverse and only reads those of
+ * its 11 noisy ones).
  *
  * @example
  *   const x64 = invertRows(net, factors.map((f) => f.float64), z, count);
