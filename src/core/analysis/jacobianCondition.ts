@@ -1,11 +1,11 @@
 import { chainJacobian, luDiagnosis, singularValues, solveRowsUnchecked } from '../linalg';
+import { divideColumns } from '../linalg/diagonalColumns';
 import { largestSingularValue, type RowOperator } from '../linalg/largestSingularValue';
 import { formatCondition, formatNumber } from '../../shared/formatNumber';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
 import { solveRowsTolerant } from './solveRowsTolerant';
 import type { JacobianCondition } from './trajectoryTypes';
-import { divideColumns } from '../linalg/diagonalColumns';
 
 /**
  * The largest κ float64 resolves: 1/ε with ε = 2⁻⁵² the spacing of float64

@@ -6,7 +6,7 @@ import {
   type LuFactors32,
   type LuFactors64,
 } from '../linalg';
-import type { LayerFactors } from './layerFactors';
+import { layerJob, type LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
 import type { Tick } from './progress';
 import type { LayerSpectrum, Precision } from './types';
@@ -35,15 +35,9 @@ export async function analyseLayers(net: InvertibleNetwork, tick: Tick): Promise
   // Every layer's three factorizations at once, shared among the kernel threads.
   const results = linalgBatch(
     net.layers.flatMap((layer) => [
-      { kind: 'lu' as const, w: layer.weight64, n: net.width, name: layer.name, diagonal: layer.diagonal !== null },
-      {
-        kind: 'singularValues' as const,
-        w: layer.weight64,
-        n: net.width,
-        name: layer.name,
-        diagonal: layer.diagonal !== null,
-      },
-      { kind: 'lu32' as const, w: layer.weight, n: net.width, name: layer.name, diagonal: layer.diagonal !== null },
+      layerJob(net, layer, 'lu'),
+      layerJob(net, layer, 'singularValues'),
+      layerJob(net, layer, 'lu32'),
     ]),
   );
   const out = net.layers.map((layer, l): AnalysedLayer => {
