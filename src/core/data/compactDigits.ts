@@ -20,7 +20,7 @@ export interface CompactDigits {
   /** The `mnist` package version the digits came from. */
   readonly version: string;
   readonly pixelsPerImage: number;
-  /** Pixel values of each class, images one after another. */
+  /** Pixel values of each class, images one after another (decoded: consecutive views of one buffer). */
   readonly perClass: readonly Float32Array[];
 }
 
@@ -119,17 +119,18 @@ export function decodeCompactDigits(compressed: Uint8Array, file: string): Compa
   if (!createHash('sha256').update(codes).digest().equals(digest))
     throw corrupt('its pixels do not match their SHA-256');
 
+  // One buffer for all classes, each class a view of it: the dataset is then that buffer, not a second copy.
+  const all = new Float32Array(expected);
+  for (let i = 0; i < all.length; i++) {
+    const code = codes[i];
+    if (code >= levelCount) throw corrupt(`pixel ${i} has level ${code} of ${levelCount}`);
+    all[i] = levels[code];
+  }
   const perClass: Float32Array[] = [];
   let offset = 0;
   for (const count of counts) {
-    const values = new Float32Array(count * pixelsPerImage);
-    for (let i = 0; i < values.length; i++) {
-      const code = codes[offset + i];
-      if (code >= levelCount) throw corrupt(`pixel ${offset + i} has level ${code} of ${levelCount}`);
-      values[i] = levels[code];
-    }
-    offset += values.length;
-    perClass.push(values);
+    perClass.push(all.subarray(offset, offset + count * pixelsPerImage));
+    offset += count * pixelsPerImage;
   }
   return { version, pixelsPerImage, perClass };
 }

@@ -18,6 +18,15 @@ describe('compact digits', () => {
     decoded.perClass.forEach((values, k) => assert.ok(bytesOf(values).equals(bytesOf(perClass[k])), `class ${k}`));
   });
 
+  it('decodes the classes as consecutive views of one buffer, which the dataset then uses as it is', () => {
+    const perClass = [Float32Array.from([0, 0.5, 1, 0.001]), Float32Array.from([0.25, 0.125])];
+    const decoded = decodeCompactDigits(encodeCompactDigits({ version: '1', pixelsPerImage: 2, perClass }), 'test.br');
+    const [first, second] = decoded.perClass;
+    assert.equal(second.buffer, first.buffer);
+    assert.equal(second.byteOffset, first.byteOffset + first.byteLength);
+    assert.equal(first.buffer.byteLength, 6 * 4);
+  });
+
   it('refuses a value that is not a whole number of thousandths in [0, 1]', () => {
     assert.throws(
       () => encodeCompactDigits({ version: '1', pixelsPerImage: 1, perClass: [Float32Array.of(0.0005)] }),
