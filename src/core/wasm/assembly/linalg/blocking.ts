@@ -12,6 +12,6 @@ export const NB: i32 = 64;
 
 /** Bytes of `work` that gemm needs for elements of `elementBytes` (4 or 8). */
 export function gemm_work_bytes(elementBytes: i32): i32 {
-  // The packed block plus one register tile (MR × 2 vectors).
-  return KC * NC * elementBytes + MR * 32;
+  // The packed block of B, one register tile (MR × 2 vectors), and MR rows of A packed for micro4 (a vector per value).
+  return KC * NC * elementBytes + MR * 32 + KC * MR * 16;
 }
