@@ -6,7 +6,9 @@
  * same machine load. Ours runs twice per round: on the calling thread, and
  * as spectralSummaries on two threads (one layer per thread at a time, as
  * numpy's OpenBLAS also uses both cores). Also checks that both give the same
- * numbers.
+ * numbers. Beside it, one 784³ matrix product on one thread each (numpy in a
+ * second process held to one OpenBLAS thread): the arithmetic rate of the
+ * kernels everything else is built on, thread for thread.
  *
  *   npm run build && node out/bench/linalg.js [--rounds 7] [--python /usr/bin/python3] [--numpy-threads 1]
  *
@@ -20,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logAbsDeterminant } from '../src/core/linalg/logAbsDeterminant';
 import { luFactor } from '../src/core/linalg/luFactor';
+import { matmul } from '../src/core/linalg/matmul';
 import { singularValues } from '../src/core/linalg/singularValues';
 import { spectralSummaries } from '../src/core/linalg/spectralSummaries';
 import { createRng } from '../src/core/random/rng';
@@ -43,6 +46,13 @@ for line in sys.stdin:
             np.linalg.slogdet(a)
             np.linalg.svd(a, compute_uv=False)
         print(json.dumps({'seconds': time.perf_counter() - start}), flush=True)
+    elif command == 'product':
+        best = float('inf')
+        for _ in range(5):
+            start = time.perf_counter()
+            layers[0] @ layers[1]
+            best = min(best, time.perf_counter() - start)
+        print(json.dumps({'seconds': best}), flush=True)
     elif command == 'values':
         out = []
         for a in layers:
@@ -84,6 +94,22 @@ function analyze(layers: Float64Array[]): { seconds: number; lu: number; svd: nu
     return { sign, logAbsDet, sigma };
   });
   return { seconds: (performance.now() - start) / 1000, lu: lu / 1000, svd: svd / 1000, results };
+}
+
+/** Seconds of our 784³ float64 product on the calling thread, best of 5 (as the numpy server times its own). */
+function product(layers: Float64Array[]): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 5; k++) {
+    const start = performance.now();
+    matmul(layers[0], layers[1], N, N, N);
+    best = Math.min(best, (performance.now() - start) / 1000);
+  }
+  return best;
+}
+
+/** GFLOP/s of an n³ product (2n³ operations) done in `seconds`. */
+function productRate(seconds: number): string {
+  return `${((2 * N ** 3) / seconds / 1e9).toFixed(1)} GFLOP/s`;
 }
 
 function median(values: number[]): number {
@@ -135,6 +161,11 @@ async function main(): Promise<void> {
   } catch (error) {
     console.log(`numpy is not available (${(error as Error).message}); timing ours only`);
   }
+  let numpy1: PythonServer | undefined;
+  if (numpy) {
+    const single = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+    numpy1 = (await PythonServer.start(python, ['-c', NUMPY_SERVER, String(N), String(LAYERS), file], single)).server;
+  }
   try {
     console.log(
       `linalg bench: ${LAYERS} layers ${N}×${N} (float32 uniform ±1/28 widened to float64): LU + log|det| + all singular values`,
@@ -167,7 +198,11 @@ async function main(): Promise<void> {
     const jobs = layers.map((w) => ({ w, n: N }));
     await spectralSummaries(jobs, { threads: 2 });
     const phases: Array<{ lu: number; svd: number }> = [];
+    const products: number[] = [];
+    const theirProducts: number[] = [];
     for (let r = 0; r < rounds; r++) {
+      products.push(product(layers));
+      if (numpy1) theirProducts.push((await numpy1.request<{ seconds: number }>('product')).seconds);
       const run = analyze(layers);
       ours.push(run.seconds);
       phases.push(run);
@@ -177,8 +212,12 @@ async function main(): Promise<void> {
       if (numpy) theirs.push((await numpy.request<{ seconds: number }>('run')).seconds);
       const line =
         `  round ${r + 1}/${rounds}: ours ${run.seconds.toFixed(3)} s (LU ${run.lu.toFixed(3)}, singular values ${run.svd.toFixed(3)}), ` +
-        `ours on 2 threads ${parallel[r].toFixed(3)} s`;
-      console.log(numpy ? `${line}, numpy ${theirs[r].toFixed(3)} s` : line);
+        `ours on 2 threads ${parallel[r].toFixed(3)} s; product ours ${(products[r] * 1000).toFixed(1)} ms`;
+      console.log(
+        numpy
+          ? `${line}, numpy ${theirs[r].toFixed(3)} s; product numpy ${(theirProducts[r] * 1000).toFixed(1)} ms`
+          : line,
+      );
     }
     const oursMedian = median(ours);
     const parallelMedian = median(parallel);
@@ -198,6 +237,13 @@ async function main(): Promise<void> {
           `ratio ${ratio.toFixed(2)}× (1 thread), ${ratio2.toFixed(2)}× (2 threads) (median of ${rounds}; ` +
           `target ≤ 3×: ${Math.min(ratio, ratio2) <= 3 ? 'met' : 'NOT met'})`,
       );
+      const oursProduct = median(products);
+      const theirProduct = median(theirProducts);
+      console.log(
+        `RESULT linalg product: ${N}³ float64 on 1 thread: ours ${(oursProduct * 1000).toFixed(1)} ms (${productRate(oursProduct)}), ` +
+          `numpy ${(theirProduct * 1000).toFixed(1)} ms (${productRate(theirProduct)}); ratio ${(oursProduct / theirProduct).toFixed(2)}× ` +
+          `(best of 5 per round, median of ${rounds} rounds)`,
+      );
     } else {
       console.log(
         `RESULT linalg: ours ${oursMedian.toFixed(3)} s on 1 thread, ${parallelMedian.toFixed(3)} s on 2 threads ` +
@@ -206,6 +252,7 @@ async function main(): Promise<void> {
     }
   } finally {
     numpy?.stop();
+    numpy1?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

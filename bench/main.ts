@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       `(${tfjsMemory.tensors[0] === tfjsMemory.tensors[1] && tfjsMemory.bytes[0] === tfjsMemory.bytes[1] ? 'flat' : 'GROWING'}); RSS ${tfjsMemory.rss.map(mib).join(' -> ')} MiB`,
   );
 
-  heading('3. float64 linear algebra of a Base checkpoint vs numpy');
+  heading('3. float64 linear algebra of a Base checkpoint, and one matrix product, vs numpy');
   const linalg = await runScript('linalg.js', ['--rounds', quick ? '3' : '7']);
 
   heading('4. full and light analysis of a Base checkpoint vs PyTorch/numpy');
@@ -225,8 +225,7 @@ async function main(): Promise<void> {
             .join(' ')}`
       : `RESULT flow: simd ${Number.isFinite(simdFlowBest) ? simdFlowBest.toFixed(0) : 'not measured'} samples/s; PyTorch not measured`,
   );
-  const linalgResult = linalg.find((l) => l.startsWith('RESULT linalg'));
-  if (linalgResult) log(linalgResult);
+  for (const line of linalg.filter((l) => l.startsWith('RESULT linalg'))) log(line);
   for (const line of analysis.lines) log(line);
   const dashboardResult = dashboard.find((l) => l.startsWith('RESULT dashboard'));
   if (dashboardResult) log(dashboardResult);
