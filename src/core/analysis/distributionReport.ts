@@ -5,6 +5,7 @@ import { kernelDensitySorted } from './stats/kernelDensity';
 import { ksStatisticSorted } from './stats/ksStatistic';
 import { moments } from './stats/moments';
 import { normalCdf } from './stats/normalCdf';
+import { sortedFloat32 } from './stats/sortedFloat32';
 import type { DistributionReport } from './types';
 
 /** Points of each class's density curve. */
@@ -40,8 +41,9 @@ export async function distributionReport(
     });
     const m = moments(values);
     const mu = targetMean(label);
-    // One sort serves both the KS statistic and the density.
-    const sorted = values.slice().sort();
+    // One sort serves both the KS statistic and the density; float32 outputs (every network's) by their bits.
+    const sorted =
+      embeddings instanceof Float32Array ? sortedFloat32(Float32Array.from(values)) : values.slice().sort();
     perClass.push({
       label,
       count: rows.length,

@@ -6,6 +6,7 @@ import { ksStatistic } from '../../../src/core/analysis/stats/ksStatistic';
 import { median } from '../../../src/core/analysis/stats/median';
 import { moments } from '../../../src/core/analysis/stats/moments';
 import { normalCdf } from '../../../src/core/analysis/stats/normalCdf';
+import { sortedFloat32 } from '../../../src/core/analysis/stats/sortedFloat32';
 import { balancedSelection } from '../../../src/core/analysis/balancedSelection';
 import { createRng } from '../../../src/core/random/rng';
 
@@ -53,6 +54,30 @@ describe('ksStatistic', () => {
     assert.ok(ksStatistic(normalSample(n, 6, 1), target) < 1.63 / Math.sqrt(n));
     const expected = 2 * normalCdf(0.5) - 1; // 0.3829 for a shift of 1
     assert.ok(Math.abs(ksStatistic(normalSample(n, 7, 2), target) - expected) < 0.015);
+  });
+});
+
+describe('sortedFloat32', () => {
+  const bitsOf = (a: Float64Array) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+
+  it("orders every float32 as the typed array's sort does: −0 before +0, infinities, subnormals, NaN last", () => {
+    const specials = [0, -0, 1, -1, Infinity, -Infinity, NaN, -NaN, 1e-45, -1e-45, 3.4e38, -3.4e38, 1.5, 1.5, -2.25];
+    const rng = createRng(7);
+    const values = Float32Array.from({ length: 5000 }, (_, i) =>
+      i < specials.length
+        ? specials[i]
+        : i % 3 === 0
+          ? Math.round(rng.normal() * 4) // repeats, and −0
+          : rng.normal() * 10 ** (rng.uniform() * 8 - 4),
+    );
+    assert.deepEqual(bitsOf(sortedFloat32(values)), bitsOf(Float64Array.from(values).sort()));
+  });
+
+  it('sorts a view without touching the values outside it, and an empty one', () => {
+    const all = Float32Array.of(9, 3, -1, 2, -7);
+    assert.deepEqual(Array.from(sortedFloat32(all.subarray(1, 4))), [-1, 2, 3]);
+    assert.deepEqual(Array.from(all), [9, 3, -1, 2, -7]);
+    assert.equal(sortedFloat32(new Float32Array(0)).length, 0);
   });
 });
 
