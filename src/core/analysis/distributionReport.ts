@@ -35,15 +35,16 @@ export async function distributionReport(
     const rows = byClass[label];
     if (rows.length === 0) continue;
     await tick(label / byClass.length, `output distribution of class ${label}`);
-    const values = new Float64Array(rows.length * n);
+    // Float32 outputs (every network's) are gathered as they are and sorted by their bits.
+    const values =
+      embeddings instanceof Float32Array ? new Float32Array(rows.length * n) : new Float64Array(rows.length * n);
     rows.forEach((r, k) => {
       for (let j = 0; j < n; j++) values[k * n + j] = embeddings[r * n + j];
     });
     const m = moments(values);
     const mu = targetMean(label);
-    // One sort serves both the KS statistic and the density; float32 outputs (every network's) by their bits.
-    const sorted =
-      embeddings instanceof Float32Array ? sortedFloat32(Float32Array.from(values)) : values.slice().sort();
+    // One sort serves both the KS statistic and the density.
+    const sorted = values instanceof Float32Array ? sortedFloat32(values) : values.slice().sort();
     perClass.push({
       label,
       count: rows.length,
