@@ -1,4 +1,5 @@
-import { chainJacobian, luDiagnosis, singularValues, solveRowsUnchecked } from '../linalg';
+import { chainJacobian, luDiagnosis, solveRowsUnchecked } from '../linalg';
+import { linalgBatchAlongside } from '../linalg/linalgBatch';
 import { divideColumns } from '../linalg/diagonalColumns';
 import { largestSingularValue, type RowOperator } from '../linalg/largestSingularValue';
 import { formatCondition, formatNumber } from '../../shared/formatNumber';
@@ -84,8 +85,15 @@ export function jacobianCondition(
     slopes,
     n,
   );
-  const sigmaMax = singularValues(jacobian, n, { name: 'end-to-end Jacobian' })[0];
-  const inverse = largestSingularValue(inverseJacobianOperator(net, layers, slopes));
+  // J's singular values take a kernel thread for about 0.1 s (n = 784) and the iteration on J⁻¹ as
+  // long on this one, mostly in JavaScript: side by side they take the time of one.
+  const {
+    results: [sigmas],
+    value: inverse,
+  } = linalgBatchAlongside([{ kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' }], () =>
+    largestSingularValue(inverseJacobianOperator(net, layers, slopes)),
+  );
+  const sigmaMax = (sigmas as Float64Array)[0];
   const sigmaMin = inverse && inverse.sigma > 0 ? 1 / inverse.sigma : 0;
   const { cond, resolvable } = conditionFigure(sigmaMax, sigmaMin);
   return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };

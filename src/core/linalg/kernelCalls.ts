@@ -56,10 +56,16 @@ export const CONTROL = {
   state: 32,
   /** BigInt64 index (byte 192): the claim word. */
   claim: 24,
+  /** Int32 index (byte 256): groups of the background dispatch finished. */
+  backgroundFinished: 64,
+  /** BigInt64 index (byte 320): the background dispatch's claim word. */
+  backgroundClaim: 40,
 } as const;
 export const CONTROL_BYTES = 1024;
 export const STATE_STOP = 1;
 export const STATE_FAILED = 2;
+/** A group of the background dispatch failed. */
+export const STATE_BACKGROUND_FAILED = 4;
 
 const SEQUENCE_BITS = 20n;
 const COUNT_BITS = 22n;
@@ -85,13 +91,16 @@ export function claimParts(word: bigint): { sequence: number; count: number; nex
   };
 }
 
+/** Threads the control block can describe (the calling thread and helpers). */
+export const MAX_THREADS = 32;
+
 /** Float64 slots at byte 512 of the control block. */
 export const SLOTS = {
   /** Byte offset of dispatch s's table (start, end call index per group, then the calls) at table + s % 2. */
   table: 0,
   /** Byte offset of thread t's work area at workAreas + t. */
   workAreas: 2,
+  /** Byte offset of the background dispatch's table (laid out as a dispatch's). */
+  backgroundTable: 2 + MAX_THREADS,
 } as const;
 export const SLOT_BYTE_OFFSET = 512;
-/** Threads the control block can describe (the calling thread and helpers). */
-export const MAX_THREADS = 32;

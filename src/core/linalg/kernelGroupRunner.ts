@@ -7,6 +7,7 @@ import {
   KERNEL_FUNCTIONS,
   SLOT_BYTE_OFFSET,
   SLOTS,
+  STATE_BACKGROUND_FAILED,
   STATE_FAILED,
   WORK,
   type KernelModuleName,
@@ -66,22 +67,41 @@ export class KernelGroupRunner {
    * rethrown after that.
    */
   claim(): void {
+    this.claimFrom(CONTROL.claim, CONTROL.finished, STATE_FAILED, (sequence) => SLOTS.table + (sequence % 2));
+  }
+
+  /** The same for the background dispatch (runKernelGroupsAlongside), which has its own claim word, count and flag. */
+  claimBackground(): void {
+    this.claimFrom(
+      CONTROL.backgroundClaim,
+      CONTROL.backgroundFinished,
+      STATE_BACKGROUND_FAILED,
+      () => SLOTS.backgroundTable,
+    );
+  }
+
+  private claimFrom(
+    claimAt: number,
+    finishedAt: number,
+    failedFlag: number,
+    tableSlot: (sequence: number) => number,
+  ): void {
     let failure: { error: unknown } | null = null;
     for (;;) {
-      const word = Atomics.load(this.words, CONTROL.claim);
+      const word = Atomics.load(this.words, claimAt);
       const { sequence, count, next } = claimParts(word);
       if (next >= count) break;
-      if (Atomics.compareExchange(this.words, CONTROL.claim, word, word + 1n) !== word) continue;
+      if (Atomics.compareExchange(this.words, claimAt, word, word + 1n) !== word) continue;
       // The dispatch cannot end before this group finishes, so its table stays put.
       try {
-        if ((Atomics.load(this.ints, CONTROL.state) & STATE_FAILED) === 0)
-          this.run(this.slots[SLOTS.table + (sequence % 2)], count, next);
+        if ((Atomics.load(this.ints, CONTROL.state) & failedFlag) === 0)
+          this.run(this.slots[tableSlot(sequence)], count, next);
       } catch (error) {
-        Atomics.or(this.ints, CONTROL.state, STATE_FAILED);
+        Atomics.or(this.ints, CONTROL.state, failedFlag);
         failure ??= { error };
       } finally {
-        Atomics.add(this.ints, CONTROL.finished, 1);
-        Atomics.notify(this.ints, CONTROL.finished);
+        Atomics.add(this.ints, finishedAt, 1);
+        Atomics.notify(this.ints, finishedAt);
       }
     }
     if (failure) throw failure.error;

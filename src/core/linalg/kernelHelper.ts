@@ -38,6 +38,8 @@ function serve(init: KernelHelperInit): void {
     if ((Atomics.load(ints, CONTROL.state) & STATE_STOP) !== 0) return;
     seen = Atomics.load(ints, CONTROL.generation);
     try {
+      // A background group is posted once and waited for only at its join: take it first.
+      runner.claimBackground();
       runner.claim();
     } catch (error) {
       parentPort?.postMessage({

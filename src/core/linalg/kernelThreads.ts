@@ -12,8 +12,10 @@ import {
   MAX_THREADS,
   SLOT_BYTE_OFFSET,
   SLOTS,
+  STATE_BACKGROUND_FAILED,
   STATE_FAILED,
   STATE_STOP,
+  WORK,
   type KernelName,
 } from './kernelCalls';
 import { compileKernelModules, KernelGroupRunner } from './kernelGroupRunner';
@@ -36,6 +38,9 @@ interface Threads {
   helpers: number;
   workers: Worker[];
   dispatches: number;
+  backgroundDispatches: number;
+  /** Whether runKernelGroupsAlongside is running (it is not reentrant). */
+  background: boolean;
   workBytes: number;
   workAreas: number[];
   failure: string | null;
@@ -56,6 +61,8 @@ function state(): Threads {
       helpers: 0,
       workers: [],
       dispatches: 0,
+      backgroundDispatches: 0,
+      background: false,
       workBytes: 0,
       workAreas: [],
       failure: null,
@@ -162,11 +169,99 @@ export function kernelThreadCount(): number {
  */
 export function runKernelGroups(groups: readonly KernelGroup[], workBytes: number): void {
   if (groups.length === 0) return;
-  if (groups.length > MAX_GROUPS)
-    throw new RangeError(`runKernelGroups: ${groups.length} groups, at most ${MAX_GROUPS}`);
   const t = state();
   const { heap, memory } = kernelMemory();
   ensureWorkAreas(t, workBytes);
+  const table = writeTable(groups);
+  try {
+    const sequence = ++t.dispatches;
+    const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
+    slots[SLOTS.table + (sequence % 2)] = table;
+    Atomics.store(t.ints, CONTROL.finished, 0);
+    Atomics.store(t.words, CONTROL.claim, claimWord(sequence, groups.length, 0));
+    // One group is this thread's alone; more wake the helpers, who take what this thread has not.
+    if (groups.length > 1 && t.helpers > 0) wakeHelpers(t);
+    let thrown: unknown;
+    try {
+      t.runner.claim();
+    } catch (error) {
+      thrown = error;
+    }
+    // Wait only for groups a helper claimed and is still running.
+    waitForFinished(t, CONTROL.finished, groups.length);
+    const helperFailed = (Atomics.and(t.ints, CONTROL.state, ~STATE_FAILED) & STATE_FAILED) !== 0;
+    if (thrown !== undefined) throw thrown;
+    if (helperFailed) throw new Error(`a kernel failed on a helper thread${t.failure ? `: ${t.failure}` : ''}`);
+  } finally {
+    heap.release(table);
+  }
+}
+
+/**
+ * Runs `meanwhile` on the calling thread while the helpers run `groups`, and
+ * returns what it returns once the groups are done too: for long kernels
+ * that do not depend on the JavaScript beside them (the singular values of
+ * a Jacobian while its inverse is iterated on). `meanwhile` may run kernels
+ * itself (runKernelGroups); a helper joins those once it is out of the
+ * groups. Whatever the helpers have not started when `meanwhile` returns,
+ * the calling thread runs, so with no helpers this is `meanwhile()` then the
+ * groups, with the same numbers. The groups cannot use WORK (the threads'
+ * work areas are the calls' beside them): each brings its own buffers,
+ * which must stay allocated until this returns. Not reentrant.
+ *
+ * @example
+ *   const rest = runKernelGroupsAlongside([[{ kernel: 'bidiag_f64', args: [n, a, d, e, tq, tp, work] }]], () => iterate());
+ */
+export function runKernelGroupsAlongside<T>(groups: readonly KernelGroup[], meanwhile: () => T): T {
+  if (groups.some((group) => group.some((call) => call.args.includes(WORK))))
+    throw new RangeError('runKernelGroupsAlongside: a background call cannot use WORK; give it its own buffer');
+  const t = state();
+  if (t.background) throw new Error('runKernelGroupsAlongside: already running background groups');
+  if (groups.length === 0) return meanwhile();
+  const { heap, memory } = kernelMemory();
+  const table = writeTable(groups);
+  t.background = true;
+  try {
+    const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
+    slots[SLOTS.backgroundTable] = table;
+    Atomics.store(t.ints, CONTROL.backgroundFinished, 0);
+    Atomics.store(t.words, CONTROL.backgroundClaim, claimWord(++t.backgroundDispatches, groups.length, 0));
+    if (t.helpers > 0) wakeHelpers(t);
+    let outcome: { value: T } | { error: unknown };
+    try {
+      outcome = { value: meanwhile() };
+    } catch (error) {
+      outcome = { error };
+    }
+    // The groups' buffers are released once this returns, so every group finishes first, even after an error.
+    let thrown: unknown;
+    try {
+      t.runner.claimBackground();
+    } catch (error) {
+      thrown = error;
+    }
+    waitForFinished(t, CONTROL.backgroundFinished, groups.length);
+    const failed = (Atomics.and(t.ints, CONTROL.state, ~STATE_BACKGROUND_FAILED) & STATE_BACKGROUND_FAILED) !== 0;
+    if ('error' in outcome) throw outcome.error;
+    if (thrown !== undefined) throw thrown;
+    if (failed) throw new Error(`a kernel failed on a helper thread${t.failure ? `: ${t.failure}` : ''}`);
+    return outcome.value;
+  } finally {
+    t.background = false;
+    heap.release(table);
+  }
+}
+
+function wakeHelpers(t: Threads): void {
+  Atomics.add(t.ints, CONTROL.generation, 1);
+  Atomics.notify(t.ints, CONTROL.generation);
+}
+
+/** A dispatch's table in the kernel memory (a start and an end call index per group, then the calls); the caller releases it. */
+function writeTable(groups: readonly KernelGroup[]): number {
+  if (groups.length > MAX_GROUPS)
+    throw new RangeError(`runKernelGroups: ${groups.length} groups, at most ${MAX_GROUPS}`);
+  const { heap, memory } = kernelMemory();
   const callCount = groups.reduce((sum, g) => sum + g.length, 0);
   const tableBytes = (2 * groups.length + callCount * CALL_STRIDE) * 8;
   const table = heap.alloc(tableBytes);
@@ -186,38 +281,19 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
       }
       f64[2 * g + 1] = call;
     });
-    const sequence = ++t.dispatches;
-    const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
-    slots[SLOTS.table + (sequence % 2)] = table;
-    Atomics.store(t.ints, CONTROL.finished, 0);
-    Atomics.store(t.words, CONTROL.claim, claimWord(sequence, groups.length, 0));
-    // One group is this thread's alone; more wake the helpers, who take what this thread has not.
-    if (groups.length > 1 && t.helpers > 0) {
-      Atomics.add(t.ints, CONTROL.generation, 1);
-      Atomics.notify(t.ints, CONTROL.generation);
-    }
-    let thrown: unknown;
-    try {
-      t.runner.claim();
-    } catch (error) {
-      thrown = error;
-    }
-    // Wait only for groups a helper claimed and is still running.
-    waitForFinished(t, groups.length);
-    const helperFailed = (Atomics.and(t.ints, CONTROL.state, ~STATE_FAILED) & STATE_FAILED) !== 0;
-    if (thrown !== undefined) throw thrown;
-    if (helperFailed) throw new Error(`a kernel failed on a helper thread${t.failure ? `: ${t.failure}` : ''}`);
-  } finally {
+  } catch (error) {
     heap.release(table);
+    throw error;
   }
+  return table;
 }
 
-function waitForFinished(t: Threads, count: number): void {
-  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(t.ints, CONTROL.finished) >= count) return;
+function waitForFinished(t: Threads, counter: number, count: number): void {
+  for (let spin = 0; spin < 2000; spin++) if (Atomics.load(t.ints, counter) >= count) return;
   for (;;) {
-    const finished = Atomics.load(t.ints, CONTROL.finished);
+    const finished = Atomics.load(t.ints, counter);
     if (finished >= count) return;
-    Atomics.wait(t.ints, CONTROL.finished, finished, 1000);
+    Atomics.wait(t.ints, counter, finished, 1000);
   }
 }
 

@@ -1,6 +1,6 @@
 import { checkFinite, checkOrder, checkShape, matrixLabel, type NumericArray } from './checks';
 import { WORK } from './kernelCalls';
-import { runKernelGroups, type KernelGroup } from './kernelThreads';
+import { runKernelGroups, runKernelGroupsAlongside, type KernelGroup } from './kernelThreads';
 import { withScratch } from './linalgKernels';
 import type { LuFactors32, LuFactors64 } from './luTypes';
 import { diagonalOf } from './diagonalOf';
@@ -32,10 +32,46 @@ export type LinalgResult = LuFactors64 | LuFactors32 | Float64Array;
  *   const [f, sigma] = linalgBatch([{ kind: 'lu', w, n }, { kind: 'singularValues', w, n }]);
  */
 export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
+  return batch(jobs, 'shared', (groups, workBytes) => runKernelGroups(groups, workBytes));
+}
+
+/**
+ * linalgBatch's jobs on the helper threads while this thread runs
+ * `meanwhile` (runKernelGroupsAlongside), with the same results: for a
+ * factorization whose result is needed only after other work that does not
+ * keep both threads busy.
+ *
+ * @example
+ *   const { results: [sigma], value } = linalgBatchAlongside([{ kind: 'singularValues', w, n }], () => iterate());
+ */
+export function linalgBatchAlongside<T>(
+  jobs: readonly LinalgJob[],
+  meanwhile: () => T,
+): { readonly results: LinalgResult[]; readonly value: T } {
+  let value: { v: T } | undefined;
+  const results = batch(jobs, 'own', (groups) => {
+    value = { v: runKernelGroupsAlongside(groups, meanwhile) };
+  });
+  // batch runs its groups exactly once, so meanwhile ran.
+  return { results, value: (value as { v: T }).v };
+}
+
+/** Work areas: each thread's own (WORK), or a buffer per job (what a background group needs). */
+type WorkAreas = 'shared' | 'own';
+
+function batch(
+  jobs: readonly LinalgJob[],
+  areas: WorkAreas,
+  run: (groups: KernelGroup[], workBytes: number) => void,
+): LinalgResult[] {
   const inputs = jobs.map(checkedInput);
   return withScratch((s) => {
     const k = s.kernels;
     let workBytes = 0;
+    const workArea = (bytes: number): number => {
+      workBytes = Math.max(workBytes, bytes);
+      return areas === 'own' ? s.bytes(bytes, false) : WORK;
+    };
     const placed = jobs.map((job, i) => {
       const { n } = job;
       const diagonal = job.diagonal ? diagonalEntries(inputs[i], n) : diagonalOf(inputs[i], n);
@@ -62,29 +98,29 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
           taup = s.f64(n),
           out = s.f64(n);
         const bytes = Math.max(k.bidiag_work_bytes(n), k.bidiag_sv_work_bytes(n));
-        workBytes = Math.max(workBytes, bytes);
+        const work = workArea(bytes);
         const group: KernelGroup = [
-          { kernel: 'zero_bytes', args: [WORK, bytes] },
-          { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, WORK] },
-          { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, WORK] },
+          { kernel: 'zero_bytes', args: [work, bytes] },
+          { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, work] },
+          { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, work] },
         ];
         return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null, diagonal: null };
       }
       const pivots = s.i32(n, false);
-      workBytes = Math.max(workBytes, k.gemm_work_bytes(single ? 4 : 8));
-      const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, WORK] }];
+      const work = workArea(k.gemm_work_bytes(single ? 4 : 8));
+      const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, work] }];
       return { group, cost: n ** 3, a, out: 0, pivots, direct: null, diagonal: null };
     });
     // The longest first, so the threads finish together.
     const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
-    runKernelGroups(
+    run(
       order.flatMap((i) => {
         const group = placed[i].group;
         return group ? [group] : [];
       }),
       workBytes,
     );
-    return jobs.map((job, i): LinalgResult => {
+    const results = jobs.map((job, i): LinalgResult => {
       const { n } = job;
       const p = placed[i];
       if (p.direct) return p.direct;
@@ -114,6 +150,7 @@ export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
         ...named,
       };
     });
+    return results;
   });
 }
 

@@ -4,8 +4,14 @@ import { forwardRows } from '../../../src/core/analysis/forward';
 import { invertRows } from '../../../src/core/analysis/inverse';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
 import { invertibleNetwork } from '../../../src/core/analysis/network';
-import { linalgBatch } from '../../../src/core/linalg/linalgBatch';
-import { kernelThreadCount, runKernelGroups, startKernelThreads } from '../../../src/core/linalg/kernelThreads';
+import { linalgBatch, linalgBatchAlongside } from '../../../src/core/linalg/linalgBatch';
+import { WORK } from '../../../src/core/linalg/kernelCalls';
+import {
+  kernelThreadCount,
+  runKernelGroups,
+  runKernelGroupsAlongside,
+  startKernelThreads,
+} from '../../../src/core/linalg/kernelThreads';
 import { luFactor } from '../../../src/core/linalg/luFactor';
 import { luFactor32 } from '../../../src/core/linalg/luFactor32';
 import { matmul } from '../../../src/core/linalg/matmul';
@@ -78,6 +84,60 @@ describe('kernel threads', { timeout: 120_000 }, () => {
         assert.ok(bits(alone).equals(bits(batch.subarray(r * n, (r + 1) * n))), `${factors.precision} row ${r}`);
       }
     }
+  });
+
+  it('give the same numbers for factorizations run beside other kernels, on one thread and on two', async () => {
+    const rng = createRng(8);
+    const n = 120;
+    const w = randomMatrix(rng, n, n);
+    const v = randomMatrix(rng, n, n);
+    const alone = linalgBatch([
+      { kind: 'singularValues', w, n },
+      { kind: 'lu', w: v, n },
+    ]);
+    const product = matmul(v, w, n, n, n);
+    for (const threads of [1, 2]) {
+      await startKernelThreads(threads);
+      // The calling thread runs kernels of its own (a product split into groups) while the helper factors.
+      const { results, value } = linalgBatchAlongside(
+        [
+          { kind: 'singularValues', w, n },
+          { kind: 'lu', w: v, n },
+        ],
+        () => matmul(v, w, n, n, n),
+      );
+      assert.ok(bits(results[0] as Float64Array).equals(bits(alone[0] as Float64Array)), `σ on ${threads} threads`);
+      const lu = (f: unknown) => (f as { lu: Float64Array }).lu;
+      assert.ok(bits(lu(results[1])).equals(bits(lu(alone[1]))), `LU on ${threads} threads`);
+      assert.ok(bits(value).equals(bits(product)), `the product beside them on ${threads} threads`);
+    }
+  });
+
+  it('finish background kernels before passing on an error beside them, and refuse what they cannot run', async () => {
+    await startKernelThreads(2);
+    const w = randomMatrix(createRng(4), 64, 64);
+    assert.throws(
+      () =>
+        linalgBatchAlongside([{ kind: 'singularValues', w, n: 64 }], () => {
+          throw new Error('beside');
+        }),
+      /beside/,
+    );
+    assert.throws(
+      () => runKernelGroupsAlongside([[{ kernel: 'zero_bytes', args: [WORK, 8] }]], () => 0),
+      /cannot use WORK/,
+    );
+    assert.throws(
+      () => runKernelGroupsAlongside([[{ kernel: 'zero_bytes', args: [2 ** 31 - 4096, 1024] }]], () => 0),
+      'a background kernel that traps is reported',
+    );
+    assert.throws(
+      () => linalgBatchAlongside([{ kind: 'singularValues', w, n: 64 }], () => linalgBatchAlongside([], () => 0)),
+      /already running/,
+    );
+    // And the threads still work, beside and alone.
+    const again = linalgBatchAlongside([{ kind: 'singularValues', w, n: 64 }], () => 1);
+    assert.deepEqual(again.results, linalgBatch([{ kind: 'singularValues', w, n: 64 }]));
   });
 
   it('report a kernel that fails on any thread, and keep working after it', async () => {
