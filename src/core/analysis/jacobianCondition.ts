@@ -1,9 +1,9 @@
 import { chainJacobian, luDiagnosis, solveRowsUnchecked } from '../linalg';
-import { linalgBatchAlongside } from '../linalg/linalgBatch';
+import { linalgBatchAlongside, type LinalgJob } from '../linalg/linalgBatch';
 import { divideColumns } from '../linalg/diagonalColumns';
 import { largestSingularValue, type RowOperator } from '../linalg/largestSingularValue';
 import { formatCondition, formatNumber } from '../../shared/formatNumber';
-import type { AnalysedLayer } from './layerSpectra';
+import type { LayerFactors } from './layerFactors';
 import type { InvertibleNetwork } from './network';
 import { solveRowsTolerant } from './solveRowsTolerant';
 import type { JacobianCondition } from './trajectoryTypes';
@@ -69,15 +69,38 @@ export function describeCondition(cond: number, resolvable: boolean | undefined)
  * σmin = 0.
  *
  * @example
- *   const j = jacobianCondition(net, layers, test.images.subarray(0, net.width), 'the first test image (a 7)');
+ *   const j = jacobianCondition(net, factorLayers(net), test.images.subarray(0, net.width), 'the first test image (a 7)');
  *   j.resolvable ? j.cond : `> ${j.cond}`;
  */
 export function jacobianCondition(
   net: InvertibleNetwork,
-  layers: readonly AnalysedLayer[],
+  factors: readonly LayerFactors[],
   point: Float32Array,
   pointDescription: string,
 ): JacobianCondition {
+  const at = jacobianAt(net, point);
+  // J's singular values take a kernel thread for about 0.1 s (n = 784) and the iteration on J⁻¹ as
+  // long on this one, mostly in JavaScript: side by side they take the time of one.
+  const {
+    results: [sigmas],
+    value: sigmaMin,
+  } = linalgBatchAlongside([at.job], () => jacobianSigmaMin(net, factors, at));
+  return jacobianFigure((sigmas as Float64Array)[0], sigmaMin, pointDescription);
+}
+
+/** J at a point, formed, with the activations' slopes there and the job that gives its singular values. */
+export interface JacobianAt {
+  readonly slopes: readonly (Float64Array | null)[];
+  /** The singular values of J, for linalgBatch (its first result is σmax(J)). */
+  readonly job: LinalgJob;
+}
+
+/**
+ * The first half of jacobianCondition, for a caller that batches J's
+ * singular values with other factorizations (a light analysis): J formed at
+ * `point` (L − 1 products on the kernel threads) and the slopes there.
+ */
+export function jacobianAt(net: InvertibleNetwork, point: Float32Array): JacobianAt {
   const n = net.width;
   const slopes = activationSlopes(net, point);
   const jacobian = chainJacobian(
@@ -85,16 +108,17 @@ export function jacobianCondition(
     slopes,
     n,
   );
-  // J's singular values take a kernel thread for about 0.1 s (n = 784) and the iteration on J⁻¹ as
-  // long on this one, mostly in JavaScript: side by side they take the time of one.
-  const {
-    results: [sigmas],
-    value: inverse,
-  } = linalgBatchAlongside([{ kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' }], () =>
-    largestSingularValue(inverseJacobianOperator(net, layers, slopes)),
-  );
-  const sigmaMax = (sigmas as Float64Array)[0];
-  const sigmaMin = inverse && inverse.sigma > 0 ? 1 / inverse.sigma : 0;
+  return { slopes, job: { kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' } };
+}
+
+/** σmin(J) = 1/σmax(J⁻¹) through the layers' LU factors (see jacobianCondition); 0 for an exactly singular layer or an overflow. */
+export function jacobianSigmaMin(net: InvertibleNetwork, factors: readonly LayerFactors[], at: JacobianAt): number {
+  const inverse = largestSingularValue(inverseJacobianOperator(net, factors, at.slopes));
+  return inverse && inverse.sigma > 0 ? 1 / inverse.sigma : 0;
+}
+
+/** The condition figure of J from σmax(J) and jacobianSigmaMin. */
+export function jacobianFigure(sigmaMax: number, sigmaMin: number, pointDescription: string): JacobianCondition {
   const { cond, resolvable } = conditionFigure(sigmaMax, sigmaMin);
   return { cond, sigmaMax, sigmaMin, resolvable, pointDescription };
 }
@@ -106,11 +130,11 @@ export function jacobianCondition(
  */
 function inverseJacobianOperator(
   net: InvertibleNetwork,
-  layers: readonly AnalysedLayer[],
+  layerFactors: readonly LayerFactors[],
   slopes: readonly (Float64Array | null)[],
 ): RowOperator {
   const n = net.width;
-  const factors = layers.map((l) => l.factors.float64);
+  const factors = layerFactors.map((f) => f.float64);
   // The factors are float64, so their solves are Float64Arrays.
   const finite = (x: Float64Array | Float32Array): Float64Array | null =>
     x.every(Number.isFinite) ? (x as Float64Array) : null;

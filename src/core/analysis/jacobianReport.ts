@@ -51,7 +51,7 @@ export async function jacobianReport(
   const pointDescription = `the first test image (${describeLabel(images.labels[0], classes)})`;
   const { cond, sigmaMax, sigmaMin, resolvable } = jacobianCondition(
     net,
-    layers,
+    layers.map((l) => l.factors),
     images.images.subarray(0, n),
     pointDescription,
   );

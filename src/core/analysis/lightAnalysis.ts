@@ -1,5 +1,7 @@
 import { describeLabel, DIGIT_CLASSES } from '../data/classNames';
-import { subset } from '../data/dataset';
+import { subset, type Dataset } from '../data/dataset';
+import { logAbsDeterminant } from '../linalg/logAbsDeterminant';
+import { linalgBatchAlongsideAsync } from '../linalg/linalgBatch';
 import { ensureKernelThreads } from '../linalg/kernelThreads';
 import { releasePreparedFactors } from '../linalg/preparedFactors';
 import { createRng } from '../random/rng';
@@ -11,12 +13,18 @@ import { flowDensity } from './densityReport';
 import { displayedPixels } from './displayedPixels';
 import { classLabels, targetSamples } from './generationReport';
 import { invertRows } from './inverse';
-import { jacobianCondition } from './jacobianCondition';
+import {
+  jacobianAt,
+  jacobianFigure,
+  jacobianSigmaMin as jacobianSigmaMinOf,
+  type JacobianAt,
+} from './jacobianCondition';
 import { invertibilityVerdict } from './jacobianReport';
-import { analyseLayers } from './layerSpectra';
-import { invertibleNetwork } from './network';
+import { analysedLayer, spectrumJobs } from './layerSpectra';
+import { factorLayers, type LayerFactors } from './layerFactors';
+import { invertibleNetwork, type InvertibleNetwork } from './network';
 import { DEFAULT_NOISE_LEVELS } from './options';
-import { stageTracker } from './progress';
+import { stageTracker, type Tick } from './progress';
 import { roundTrips, roundTripStats } from './roundTrips';
 import type { GenerationScore, NoiseTolerance, TrajectoryPoint } from './trajectoryTypes';
 import type { Precision } from './types';
@@ -134,11 +142,63 @@ async function lightStages(
   const { options, split } = input;
   const progress = stageTracker(LIGHT_STAGE_WEIGHTS, onProgress, signal);
   const net = invertibleNetwork(input.architecture, input.params);
-  const n = net.width;
   const test = subset(split.test, balancedSelection(split.test.labels, split.test.classes, options.testImages));
 
-  const layers = await analyseLayers(net, progress.stage('spectra'));
-  const factors = layers.map((l) => l.factors);
+  const spectraTick = progress.stage('spectra');
+  const count = net.layers.length;
+  await spectraTick(
+    0,
+    `LU factors of ${count === 1 ? 'the layer' : `all ${count} layers`} and the Jacobian at the first test image`,
+  );
+  const factors = factorLayers(net);
+  const at = jacobianAt(net, test.images.subarray(0, net.width));
+  await spectraTick(1);
+  // The singular values of J and of the layers are needed only for the figures at the end: they run
+  // on the helper thread beside every later stage, each of which leaves a thread idle part of the time.
+  const { results, value: rest } = await linalgBatchAlongsideAsync([at.job, ...spectrumJobs(net)], () =>
+    stagesAfterFactors(input, progress, net, test, factors, at),
+  );
+  const { stats, noise, generation, density } = rest;
+  const classes = input.classes ?? DIGIT_CLASSES;
+  const jacobian = jacobianFigure(
+    (results[0] as Float64Array)[0],
+    rest.jacobianSigmaMin,
+    `the first test image (${describeLabel(test.labels[0], classes)})`,
+  );
+  const layers = net.layers.map((layer, l) => analysedLayer(net, layer, factors[l], results[l + 1] as Float64Array));
+  return {
+    epoch: input.epoch,
+    checkpointSha256: input.checkpointSha256,
+    source: 'light',
+    layers: layers.map(({ spectrum: s }) => ({
+      index: s.index,
+      sigmaMax: s.sigmaMax,
+      sigmaMin: s.sigmaMin,
+      cond: s.cond,
+      logAbsDet: s.logAbsDet,
+    })),
+    jacobian,
+    roundTrips: stats,
+    verdict: invertibilityVerdict(layers, stats.float32.brokenFraction, stats.float64.brokenFraction),
+    ...(noise ? { noise } : {}),
+    ...(generation ? { generation } : {}),
+    ...(density ? { testBitsPerDim: density.testBitsPerDim } : {}),
+    computeSeconds: (Date.now() - started) / 1000,
+    dataDescription: `${test.count} balanced test images of ${input.dataDescription}`,
+  };
+}
+
+/** Everything of a light analysis that needs the layers' LU factors but not their spectra. */
+async function stagesAfterFactors(
+  input: LightAnalysisInput,
+  progress: { stage(stage: LightStage): Tick },
+  net: InvertibleNetwork,
+  test: Dataset,
+  factors: readonly LayerFactors[],
+  at: JacobianAt,
+) {
+  const { options, split } = input;
+  const n = net.width;
   const tripsTick = progress.stage('roundTrips');
   const runs = await roundTrips(net, factors, test.images, test.count, tripsTick);
   const stats = {
@@ -149,14 +209,8 @@ async function lightStages(
   await tripsTick(1);
 
   const jacobianTick = progress.stage('jacobian');
-  await jacobianTick(0, 'κ of the end-to-end Jacobian at the first test image');
-  const classes = input.classes ?? DIGIT_CLASSES;
-  const jacobian = jacobianCondition(
-    net,
-    layers,
-    test.images.subarray(0, n),
-    `the first test image (${describeLabel(test.labels[0], classes)})`,
-  );
+  await jacobianTick(0, 'σmin of the end-to-end Jacobian at the first test image');
+  const jacobianSigmaMin = jacobianSigmaMinOf(net, factors, at);
   await jacobianTick(1);
 
   const ready = options.noise || options.generation ? await input.classifier(progress.stage('classifier')) : null;
@@ -226,30 +280,11 @@ async function lightStages(
 
   const density = await flowDensity(
     net,
-    layers.map((l) => l.spectrum.logAbsDet),
+    factors.map((f) => logAbsDeterminant(f.float64).logAbsDet),
     split.test,
     input.flow,
     progress.stage('density'),
   );
 
-  return {
-    epoch: input.epoch,
-    checkpointSha256: input.checkpointSha256,
-    source: 'light',
-    layers: layers.map(({ spectrum: s }) => ({
-      index: s.index,
-      sigmaMax: s.sigmaMax,
-      sigmaMin: s.sigmaMin,
-      cond: s.cond,
-      logAbsDet: s.logAbsDet,
-    })),
-    jacobian,
-    roundTrips: stats,
-    verdict: invertibilityVerdict(layers, stats.float32.brokenFraction, stats.float64.brokenFraction),
-    ...(noise ? { noise } : {}),
-    ...(generation ? { generation } : {}),
-    ...(density ? { testBitsPerDim: density.testBitsPerDim } : {}),
-    computeSeconds: (Date.now() - started) / 1000,
-    dataDescription: `${test.count} balanced test images of ${input.dataDescription}`,
-  };
+  return { stats, jacobianSigmaMin, noise, generation, density };
 }

@@ -88,9 +88,14 @@ export async function startKernelThreads(count = defaultThreadCount()): Promise<
     throw new RangeError(`startKernelThreads: count must be an integer in 1..${MAX_THREADS}, got ${count}`);
   }
   chosen = count;
-  while (starting) await starting;
   const t = state();
-  if (t.helpers === count - 1 && t.workers.length === count - 1) return;
+  for (;;) {
+    while (starting) await starting;
+    if (t.helpers === count - 1 && t.workers.length === count - 1) return;
+    // A helper may be running background groups that an awaiting caller will join: stop none mid-group.
+    if (!t.background) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   stopHelpers(t);
   if (count === 1) return;
   starting = spawnHelpers(t, count - 1).finally(() => {
@@ -205,42 +210,91 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
  * itself (runKernelGroups); a helper joins those once it is out of the
  * groups. Whatever the helpers have not started when `meanwhile` returns,
  * the calling thread runs, so with no helpers this is `meanwhile()` then the
- * groups, with the same numbers. The groups cannot use WORK (the threads'
- * work areas are the calls' beside them): each brings its own buffers,
- * which must stay allocated until this returns. Not reentrant.
+ * groups, with the same numbers; so it is too when background groups are
+ * running already (the helpers are busy: these run after `meanwhile`, as
+ * an ordinary dispatch). The groups cannot use WORK (the threads' work areas
+ * are the calls' beside them): each brings its own buffers, which must stay
+ * allocated until this returns.
  *
  * @example
  *   const rest = runKernelGroupsAlongside([[{ kernel: 'bidiag_f64', args: [n, a, d, e, tq, tp, work] }]], () => iterate());
  */
 export function runKernelGroupsAlongside<T>(groups: readonly KernelGroup[], meanwhile: () => T): T {
+  const posted = postBackground(groups);
+  if (!posted) {
+    const value = meanwhile();
+    runKernelGroups(groups, 0);
+    return value;
+  }
+  let outcome: Outcome<T>;
+  try {
+    outcome = { value: meanwhile() };
+  } catch (error) {
+    outcome = { error };
+  }
+  return joinBackground(posted, outcome);
+}
+
+/** runKernelGroupsAlongside for a `meanwhile` that awaits (a stage that reports progress between its steps). */
+export async function runKernelGroupsAlongsideAsync<T>(
+  groups: readonly KernelGroup[],
+  meanwhile: () => Promise<T>,
+): Promise<T> {
+  const posted = postBackground(groups);
+  if (!posted) {
+    const value = await meanwhile();
+    runKernelGroups(groups, 0);
+    return value;
+  }
+  let outcome: Outcome<T>;
+  try {
+    outcome = { value: await meanwhile() };
+  } catch (error) {
+    outcome = { error };
+  }
+  return joinBackground(posted, outcome);
+}
+
+type Outcome<T> = { readonly value: T } | { readonly error: unknown };
+
+interface Posted {
+  readonly t: Threads;
+  readonly table: number;
+  readonly count: number;
+}
+
+/** Publishes `groups` as the background dispatch and wakes the helpers; null when one is running already (or there is nothing to run). */
+function postBackground(groups: readonly KernelGroup[]): Posted | null {
   if (groups.some((group) => group.some((call) => call.args.includes(WORK))))
     throw new RangeError('runKernelGroupsAlongside: a background call cannot use WORK; give it its own buffer');
   const t = state();
-  if (t.background) throw new Error('runKernelGroupsAlongside: already running background groups');
-  if (groups.length === 0) return meanwhile();
-  const { heap, memory } = kernelMemory();
+  if (t.background || groups.length === 0) return null;
+  const { memory } = kernelMemory();
   const table = writeTable(groups);
+  const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
+  slots[SLOTS.backgroundTable] = table;
+  Atomics.store(t.ints, CONTROL.backgroundFinished, 0);
+  Atomics.store(t.words, CONTROL.backgroundClaim, claimWord(++t.backgroundDispatches, groups.length, 0));
   t.background = true;
+  if (t.helpers > 0) wakeHelpers(t);
+  return { t, table, count: groups.length };
+}
+
+/**
+ * Runs the background groups no helper has taken, waits for the rest, then
+ * passes on `outcome`: meanwhile's error first, then a group's. The groups'
+ * buffers are released once the caller returns, so every group finishes
+ * first, even after an error.
+ */
+function joinBackground<T>({ t, table, count }: Posted, outcome: Outcome<T>): T {
   try {
-    const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
-    slots[SLOTS.backgroundTable] = table;
-    Atomics.store(t.ints, CONTROL.backgroundFinished, 0);
-    Atomics.store(t.words, CONTROL.backgroundClaim, claimWord(++t.backgroundDispatches, groups.length, 0));
-    if (t.helpers > 0) wakeHelpers(t);
-    let outcome: { value: T } | { error: unknown };
-    try {
-      outcome = { value: meanwhile() };
-    } catch (error) {
-      outcome = { error };
-    }
-    // The groups' buffers are released once this returns, so every group finishes first, even after an error.
     let thrown: unknown;
     try {
       t.runner.claimBackground();
     } catch (error) {
       thrown = error;
     }
-    waitForFinished(t, CONTROL.backgroundFinished, groups.length);
+    waitForFinished(t, CONTROL.backgroundFinished, count);
     const failed = (Atomics.and(t.ints, CONTROL.state, ~STATE_BACKGROUND_FAILED) & STATE_BACKGROUND_FAILED) !== 0;
     if ('error' in outcome) throw outcome.error;
     if (thrown !== undefined) throw thrown;
@@ -248,7 +302,7 @@ export function runKernelGroupsAlongside<T>(groups: readonly KernelGroup[], mean
     return outcome.value;
   } finally {
     t.background = false;
-    heap.release(table);
+    kernelMemory().heap.release(table);
   }
 }
 

@@ -1,7 +1,12 @@
 import { checkFinite, checkOrder, checkShape, matrixLabel, type NumericArray } from './checks';
 import { WORK } from './kernelCalls';
-import { runKernelGroups, runKernelGroupsAlongside, type KernelGroup } from './kernelThreads';
-import { withScratch } from './linalgKernels';
+import {
+  runKernelGroups,
+  runKernelGroupsAlongside,
+  runKernelGroupsAlongsideAsync,
+  type KernelGroup,
+} from './kernelThreads';
+import { openScratch, withScratch, type Scratch } from './linalgKernels';
 import type { LuFactors32, LuFactors64 } from './luTypes';
 import { diagonalOf } from './diagonalOf';
 import { maxAbs } from './maxAbs';
@@ -32,7 +37,11 @@ export type LinalgResult = LuFactors64 | LuFactors32 | Float64Array;
  *   const [f, sigma] = linalgBatch([{ kind: 'lu', w, n }, { kind: 'singularValues', w, n }]);
  */
 export function linalgBatch(jobs: readonly LinalgJob[]): LinalgResult[] {
-  return batch(jobs, 'shared', (groups, workBytes) => runKernelGroups(groups, workBytes));
+  return withScratch((s) => {
+    const batch = placeBatch(jobs, 'shared', s);
+    runKernelGroups(batch.groups, batch.workBytes);
+    return batch.collect();
+  });
 }
 
 /**
@@ -48,79 +57,94 @@ export function linalgBatchAlongside<T>(
   jobs: readonly LinalgJob[],
   meanwhile: () => T,
 ): { readonly results: LinalgResult[]; readonly value: T } {
-  let value: { v: T } | undefined;
-  const results = batch(jobs, 'own', (groups) => {
-    value = { v: runKernelGroupsAlongside(groups, meanwhile) };
+  return withScratch((s) => {
+    const batch = placeBatch(jobs, 'own', s);
+    const value = runKernelGroupsAlongside(batch.groups, meanwhile);
+    return { results: batch.collect(), value };
   });
-  // batch runs its groups exactly once, so meanwhile ran.
-  return { results, value: (value as { v: T }).v };
+}
+
+/** linalgBatchAlongside for a `meanwhile` that awaits (runKernelGroupsAlongsideAsync). */
+export async function linalgBatchAlongsideAsync<T>(
+  jobs: readonly LinalgJob[],
+  meanwhile: () => Promise<T>,
+): Promise<{ readonly results: LinalgResult[]; readonly value: T }> {
+  const s = openScratch();
+  try {
+    const batch = placeBatch(jobs, 'own', s);
+    const value = await runKernelGroupsAlongsideAsync(batch.groups, meanwhile);
+    return { results: batch.collect(), value };
+  } finally {
+    s.release();
+  }
 }
 
 /** Work areas: each thread's own (WORK), or a buffer per job (what a background group needs). */
 type WorkAreas = 'shared' | 'own';
 
-function batch(
-  jobs: readonly LinalgJob[],
-  areas: WorkAreas,
-  run: (groups: KernelGroup[], workBytes: number) => void,
-): LinalgResult[] {
+interface PlacedBatch {
+  /** The jobs' kernel groups, the longest first so the threads finish together. */
+  readonly groups: KernelGroup[];
+  readonly workBytes: number;
+  /** The results, once the groups have run. */
+  collect(): LinalgResult[];
+}
+
+/** The jobs' inputs copied into `s` (checked first, every job before any runs) and their kernel groups. */
+function placeBatch(jobs: readonly LinalgJob[], areas: WorkAreas, s: Scratch): PlacedBatch {
   const inputs = jobs.map(checkedInput);
-  return withScratch((s) => {
-    const k = s.kernels;
-    let workBytes = 0;
-    const workArea = (bytes: number): number => {
-      workBytes = Math.max(workBytes, bytes);
-      return areas === 'own' ? s.bytes(bytes, false) : WORK;
-    };
-    const placed = jobs.map((job, i) => {
-      const { n } = job;
-      const diagonal = job.diagonal ? diagonalEntries(inputs[i], n) : diagonalOf(inputs[i], n);
-      if (job.kind === 'singularValues' && diagonal) {
-        // Exactly: |diagonal| in descending order (bidiagonalizing a diagonal matrix costs as much as any other).
-        const direct = diagonal.map(Math.abs).sort((a, b) => b - a);
-        return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct, diagonal: null };
-      }
-      const single = job.kind === 'lu32';
-      if (job.kind !== 'singularValues' && diagonal?.every((d) => d !== 0)) {
-        // Partial pivoting keeps every row of a diagonal matrix, and L = I, U = W: the factors are W itself,
-        // shared rather than copied (a flow's 24 kink layers would take 177 MB of copies in both precisions).
-        const input = inputs[i];
-        const lu = single || input instanceof Float64Array ? input : new Float64Array(input);
-        const pivots = Int32Array.from({ length: n }, (_, r) => r);
-        return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct: null, diagonal: { lu, pivots } };
-      }
-      const a = single ? s.f32(n * n, false) : s.f64(n * n, false);
-      (single ? s.float32(a, n * n) : s.float64(a, n * n)).set(inputs[i]);
-      if (job.kind === 'singularValues') {
-        const d = s.f64(n),
-          e = s.f64(n),
-          tauq = s.f64(n),
-          taup = s.f64(n),
-          out = s.f64(n);
-        const bytes = Math.max(k.bidiag_work_bytes(n), k.bidiag_sv_work_bytes(n));
-        const work = workArea(bytes);
-        const group: KernelGroup = [
-          { kernel: 'zero_bytes', args: [work, bytes] },
-          { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, work] },
-          { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, work] },
-        ];
-        return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null, diagonal: null };
-      }
-      const pivots = s.i32(n, false);
-      const work = workArea(k.gemm_work_bytes(single ? 4 : 8));
-      const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, work] }];
-      return { group, cost: n ** 3, a, out: 0, pivots, direct: null, diagonal: null };
-    });
-    // The longest first, so the threads finish together.
-    const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
-    run(
-      order.flatMap((i) => {
-        const group = placed[i].group;
-        return group ? [group] : [];
-      }),
-      workBytes,
-    );
-    const results = jobs.map((job, i): LinalgResult => {
+  const k = s.kernels;
+  let workBytes = 0;
+  const workArea = (bytes: number): number => {
+    workBytes = Math.max(workBytes, bytes);
+    return areas === 'own' ? s.bytes(bytes, false) : WORK;
+  };
+  const placed = jobs.map((job, i) => {
+    const { n } = job;
+    const diagonal = job.diagonal ? diagonalEntries(inputs[i], n) : diagonalOf(inputs[i], n);
+    if (job.kind === 'singularValues' && diagonal) {
+      // Exactly: |diagonal| in descending order (bidiagonalizing a diagonal matrix costs as much as any other).
+      const direct = diagonal.map(Math.abs).sort((a, b) => b - a);
+      return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct, diagonal: null };
+    }
+    const single = job.kind === 'lu32';
+    if (job.kind !== 'singularValues' && diagonal?.every((d) => d !== 0)) {
+      // Partial pivoting keeps every row of a diagonal matrix, and L = I, U = W: the factors are W itself,
+      // shared rather than copied (a flow's 24 kink layers would take 177 MB of copies in both precisions).
+      const input = inputs[i];
+      const lu = single || input instanceof Float64Array ? input : new Float64Array(input);
+      const pivots = Int32Array.from({ length: n }, (_, r) => r);
+      return { group: null, cost: 0, a: 0, out: 0, pivots: 0, direct: null, diagonal: { lu, pivots } };
+    }
+    const a = single ? s.f32(n * n, false) : s.f64(n * n, false);
+    (single ? s.float32(a, n * n) : s.float64(a, n * n)).set(inputs[i]);
+    if (job.kind === 'singularValues') {
+      const d = s.f64(n),
+        e = s.f64(n),
+        tauq = s.f64(n),
+        taup = s.f64(n),
+        out = s.f64(n);
+      const bytes = Math.max(k.bidiag_work_bytes(n), k.bidiag_sv_work_bytes(n));
+      const work = workArea(bytes);
+      const group: KernelGroup = [
+        { kernel: 'zero_bytes', args: [work, bytes] },
+        { kernel: 'bidiag_f64', args: [n, a, d, e, tauq, taup, work] },
+        { kernel: 'bidiag_singular_values_f64', args: [n, d, e, out, work] },
+      ];
+      return { group, cost: 8 * n ** 3, a, out, pivots: 0, direct: null, diagonal: null };
+    }
+    const pivots = s.i32(n, false);
+    const work = workArea(k.gemm_work_bytes(single ? 4 : 8));
+    const group: KernelGroup = [{ kernel: single ? 'lu_f32' : 'lu_f64', args: [n, a, pivots, work] }];
+    return { group, cost: n ** 3, a, out: 0, pivots, direct: null, diagonal: null };
+  });
+  const order = placed.map((_, i) => i).sort((x, y) => placed[y].cost - placed[x].cost);
+  const groups = order.flatMap((i) => {
+    const group = placed[i].group;
+    return group ? [group] : [];
+  });
+  const collect = () =>
+    jobs.map((job, i): LinalgResult => {
       const { n } = job;
       const p = placed[i];
       if (p.direct) return p.direct;
@@ -150,8 +174,7 @@ function batch(
         ...named,
       };
     });
-    return results;
-  });
+  return { groups, workBytes, collect };
 }
 
 /** The n entries on the diagonal of the n×n row-major `w` (as the job's input holds them: rounded, for lu32). */

@@ -128,6 +128,23 @@ export function kernelMemory(): Loaded {
  *   });
  */
 export function withScratch<R>(body: (scratch: Scratch) => R): R {
+  const frame = openScratch();
+  try {
+    return body(frame);
+  } finally {
+    frame.release();
+  }
+}
+
+/**
+ * A scratch allocator whose regions live until `release()`: withScratch for
+ * work that awaits (the caller releases in a `finally`).
+ *
+ * @example
+ *   const frame = openScratch();
+ *   try { await useBuffer(frame.f64(784)); } finally { frame.release(); }
+ */
+export function openScratch(): Scratch & { release(): void } {
   const { kernels, memory, heap } = load();
   const taken: number[] = [];
   const bytes = (count: number, zeroed = true): number => {
@@ -136,7 +153,7 @@ export function withScratch<R>(body: (scratch: Scratch) => R): R {
     if (zeroed) new Uint8Array(memory.buffer, offset, count).fill(0);
     return offset;
   };
-  const scratch: Scratch = {
+  return {
     kernels,
     f64: (count, zeroed) => bytes(count * 8, zeroed),
     f32: (count, zeroed) => bytes(count * 4, zeroed),
@@ -145,12 +162,11 @@ export function withScratch<R>(body: (scratch: Scratch) => R): R {
     float64: (offset, count) => new Float64Array(memory.buffer, offset, count),
     float32: (offset, count) => new Float32Array(memory.buffer, offset, count),
     int32: (offset, count) => new Int32Array(memory.buffer, offset, count),
+    release() {
+      for (let i = taken.length - 1; i >= 0; i--) heap.release(taken[i]);
+      taken.length = 0;
+    },
   };
-  try {
-    return body(scratch);
-  } finally {
-    for (let i = taken.length - 1; i >= 0; i--) heap.release(taken[i]);
-  }
 }
 
 /**
