@@ -127,6 +127,17 @@ async function oursLight(checkpoint: string): Promise<Timed<LightStage>> {
   return clock.finish();
 }
 
+/**
+ * What the 0.5 s target names (spectra, κ of the Jacobian, the three round trips), as a light
+ * analysis without its noise and generation figures, end to end. Its stage times would not do:
+ * the singular values run beside the later stages, so each stage's time holds some of them.
+ */
+async function oursLightCore(checkpoint: string): Promise<number> {
+  const started = performance.now();
+  await lightAnalyzeCheckpoint({ checkpoint, reuseCache: false, options: { noise: false, generation: false } });
+  return (performance.now() - started) / 1000;
+}
+
 /** The reference's inputs: the checkpoint's tensors, the images the analyses pick, the classifier. */
 async function writeReferenceInputs(folder: string, checkpointFile: string): Promise<void> {
   const checkpoint = await readCheckpoint(checkpointFile, { optimizer: 'skip' });
@@ -255,6 +266,7 @@ async function main(): Promise<void> {
     // Warm-up: JIT, kernel threads, the data; the reference's first run too.
     await oursFull(checkpoint);
     await oursLight(checkpoint);
+    await oursLightCore(checkpoint);
     for (const r of references) {
       await r.server.request('full');
       await r.server.request('light');
@@ -267,6 +279,7 @@ async function main(): Promise<void> {
 
     const full: Timed<AnalysisStage>[] = [];
     const light: Timed<LightStage>[] = [];
+    const lightCoreRuns: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       full.push(await oursFull(checkpoint));
       for (const r of references) {
@@ -275,6 +288,7 @@ async function main(): Promise<void> {
         r.stages.full.push(run);
       }
       light.push(await oursLight(checkpoint));
+      lightCoreRuns.push(await oursLightCore(checkpoint));
       for (const r of references) {
         const run = await r.server.request<ReferenceRun>('light');
         r.light.push(run.seconds);
@@ -357,13 +371,24 @@ async function main(): Promise<void> {
     const lightResult = report('light', light, 0.5);
     // The trajectories' light analysis adds noise tolerance and a generation score to what the
     // 0.5 s target names (spectra, κ of the Jacobian, the three round trips): those three alone.
+    // Ours runs them end to end (oursLightCore); the reference runs its stages one after the
+    // other, so the sum of their medians is its time for them.
     const coreStages = ['spectra', 'roundTrips', 'jacobian'] as const;
-    const coreSum = (side: 'ours' | 'reference') =>
-      coreStages.reduce((sum, name) => sum + (lightResult.stages[name]?.[side] ?? Number.NaN), 0);
-    const lightCore = { stages: coreStages, ours: coreSum('ours'), reference: coreSum('reference') };
+    const referenceCore = coreStages.reduce(
+      (sum, name) => sum + (lightResult.stages[name]?.reference ?? Number.NaN),
+      0,
+    );
+    const lightCore = {
+      stages: coreStages,
+      ours: median(lightCoreRuns),
+      oursRounds: lightCoreRuns,
+      reference: referenceCore,
+      how: 'ours: a light analysis without noise and generation, end to end (median); reference: the sum of its three stage medians',
+    };
     console.log(
-      `  of which spectra, Jacobian and round trips (the stages the 0.5 s target names; sum of their medians): ` +
-        `ours ${seconds(lightCore.ours)}, reference ${seconds(lightCore.reference)} (${(lightCore.ours / lightCore.reference).toFixed(2)}×)`,
+      `  of which spectra, Jacobian and round trips (what the 0.5 s target names): ours ${seconds(lightCore.ours)} ` +
+        `(a light analysis without noise and generation, end to end; median of ${rounds}), reference ${seconds(lightCore.reference)} ` +
+        `(the sum of its three stage medians; ${(lightCore.ours / lightCore.reference).toFixed(2)}×; target ≤ 0.5 s ${lightCore.ours <= 0.5 ? 'met' : 'NOT met'})`,
     );
 
     // What a person waits for before seeing anything: the first results of a new analysis, and a cached one.
