@@ -77,14 +77,18 @@ export interface LightAnalysisInput extends Omit<NetworkAnalysisInput, 'options'
   readonly options: LightAnalysisOptions;
 }
 
-/** The stages of a light analysis and their rough shares of its time (Base). */
+/**
+ * The stages of a light analysis and their rough shares of its time (Base).
+ * 'spectra' is the LU factors and J: the singular values run beside the
+ * later stages, which take longer for it.
+ */
 const LIGHT_STAGE_WEIGHTS = {
-  spectra: 0.35,
-  roundTrips: 0.2,
-  jacobian: 0.2,
+  spectra: 0.2,
+  roundTrips: 0.35,
+  jacobian: 0.12,
   classifier: 0.02,
-  noise: 0.1,
-  generation: 0.08,
+  noise: 0.06,
+  generation: 0.2,
   density: 0.05,
 } as const;
 
@@ -102,9 +106,9 @@ export interface LightProgress {
  * shared primitives the full analysis uses (so the two agree where they
  * overlap, and kernels made faster serve both):
  *
- * - per layer σmax, σmin, κ, log|det W| (analyseLayers);
+ * - per layer σmax, σmin, κ, log|det W| (analysedLayer: what analyseLayers gives);
  * - κ of the end-to-end Jacobian at the first test image, a lower bound
- *   beyond what float64 resolves (jacobianCondition);
+ *   beyond what float64 resolves (what jacobianCondition gives);
  * - the three round trips of `testImages` balanced test images: broken
  *   fraction (MAE > 0.1), mean MAE, median PSNR, and the verdict;
  * - noise tolerance per inverse precision on `noiseImages` of them: the
