@@ -13,12 +13,7 @@ import { flowDensity } from './densityReport';
 import { displayedPixels } from './displayedPixels';
 import { classLabels, targetSamples } from './generationReport';
 import { invertRows } from './inverse';
-import {
-  jacobianAt,
-  jacobianFigure,
-  jacobianSigmaMin as jacobianSigmaMinOf,
-  type JacobianAt,
-} from './jacobianCondition';
+import { jacobianAt, jacobianFigure, jacobianSigmaMin, type JacobianAt } from './jacobianCondition';
 import { invertibilityVerdict } from './jacobianReport';
 import { analysedLayer, spectrumJobs } from './layerSpectra';
 import { factorLayers, type LayerFactors } from './layerFactors';
@@ -166,7 +161,7 @@ async function lightStages(
   const classes = input.classes ?? DIGIT_CLASSES;
   const jacobian = jacobianFigure(
     (results[0] as Float64Array)[0],
-    rest.jacobianSigmaMin,
+    rest.sigmaMinOfJ,
     `the first test image (${describeLabel(test.labels[0], classes)})`,
   );
   const layers = net.layers.map((layer, l) => analysedLayer(net, layer, factors[l], results[l + 1] as Float64Array));
@@ -214,7 +209,7 @@ async function stagesAfterFactors(
 
   const jacobianTick = progress.stage('jacobian');
   await jacobianTick(0, 'σmin of the end-to-end Jacobian at the first test image');
-  const jacobianSigmaMin = jacobianSigmaMinOf(net, factors, at);
+  const sigmaMinOfJ = jacobianSigmaMin(net, factors, at);
   await jacobianTick(1);
 
   const ready = options.noise || options.generation ? await input.classifier(progress.stage('classifier')) : null;
@@ -290,5 +285,5 @@ async function stagesAfterFactors(
     progress.stage('density'),
   );
 
-  return { stats, jacobianSigmaMin, noise, generation, density };
+  return { stats, sigmaMinOfJ, noise, generation, density };
 }

@@ -39,7 +39,7 @@ interface Threads {
   workers: Worker[];
   dispatches: number;
   backgroundDispatches: number;
-  /** Whether runKernelGroupsAlongside is running (it is not reentrant). */
+  /** Whether background groups are posted and not yet joined (one set at a time: a second runs as an ordinary dispatch). */
   background: boolean;
   workBytes: number;
   workAreas: number[];
