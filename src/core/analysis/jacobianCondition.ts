@@ -91,7 +91,7 @@ export function jacobianCondition(
 /** J at a point, formed, with the activations' slopes there and the job that gives its singular values. */
 export interface JacobianAt {
   readonly slopes: readonly (Float64Array | null)[];
-  /** The singular values of J, for linalgBatch (its first result is σmax(J)). */
+  /** σmax and σmin of J, for linalgBatch (σmax(J) is the first value of its result). */
   readonly job: LinalgJob;
 }
 
@@ -108,7 +108,7 @@ export function jacobianAt(net: InvertibleNetwork, point: Float32Array): Jacobia
     slopes,
     n,
   );
-  return { slopes, job: { kind: 'singularValues', w: jacobian, n, name: 'end-to-end Jacobian' } };
+  return { slopes, job: { kind: 'extremeSingularValues', w: jacobian, n, name: 'end-to-end Jacobian' } };
 }
 
 /** σmin(J) = 1/σmax(J⁻¹) through the layers' LU factors (see jacobianCondition); 0 for an exactly singular layer or an overflow. */

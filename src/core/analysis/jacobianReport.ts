@@ -121,7 +121,7 @@ export async function jacobianReport(
  *   invertibilityVerdict(layers, roundTrips.float32.brokenFraction, roundTrips.float64.brokenFraction);
  */
 export function invertibilityVerdict(
-  layers: readonly AnalysedLayer[],
+  layers: readonly Pick<AnalysedLayer, 'diagnosis'>[],
   float32Broken: number,
   float64Broken: number,
 ): JacobianReport['verdict'] {

@@ -1,14 +1,13 @@
 import {
   linalgBatch,
   luDiagnosis,
-  type LinalgJob,
   summarizeSpectrum,
   type LuDiagnosis,
   type LuFactors32,
   type LuFactors64,
 } from '../linalg';
 import { layerJob, type LayerFactors } from './layerFactors';
-import type { InvertibleNetwork, NetworkLayer } from './network';
+import type { InvertibleNetwork } from './network';
 import type { Tick } from './progress';
 import type { LayerSpectrum, Precision } from './types';
 
@@ -41,52 +40,33 @@ export async function analyseLayers(net: InvertibleNetwork, tick: Tick): Promise
       layerJob(net, layer, 'lu32'),
     ]),
   );
-  const out = net.layers.map((layer, l) =>
-    analysedLayer(
-      net,
-      layer,
-      { float64: results[3 * l] as LuFactors64, float32: results[3 * l + 2] as LuFactors32 },
+  const out = net.layers.map((layer, l): AnalysedLayer => {
+    const s = summarizeSpectrum(
+      layer.weight64,
+      net.width,
+      results[3 * l] as LuFactors64,
       results[3 * l + 1] as Float64Array,
-    ),
-  );
+    );
+    const float32 = results[3 * l + 2] as LuFactors32;
+    const diagnosis = { float64: s.diagnosis, float32: luDiagnosis(float32) };
+    return {
+      spectrum: {
+        index: layer.index,
+        sequentialIndex: layer.sequentialIndex,
+        sigmaMax: s.sigmaMax,
+        sigmaMin: s.sigmaMin,
+        cond: s.cond,
+        logAbsDet: s.logAbsDet,
+        frobenius: s.frobenius,
+        stableRank: s.stableRank,
+        singularValues: Array.from(s.singularValues),
+        activation: layer.activation,
+        solvable: { float64: diagnosis.float64.status, float32: diagnosis.float32.status },
+      },
+      factors: { float64: s.factors, float32 },
+      diagnosis,
+    };
+  });
   await tick(1);
   return out;
-}
-
-/**
- * The singular-value jobs of every layer, for a caller that batches them
- * with other work (linalgBatchAlongsideAsync in a light analysis); with
- * their results and factorLayers' factors, analysedLayer gives what
- * analyseLayers gives, to the bit.
- */
-export function spectrumJobs(net: InvertibleNetwork): LinalgJob[] {
-  return net.layers.map((layer) => layerJob(net, layer, 'singularValues'));
-}
-
-/** A layer's AnalysedLayer from its factors (factorLayers) and all its singular values. */
-export function analysedLayer(
-  net: InvertibleNetwork,
-  layer: NetworkLayer,
-  factors: LayerFactors,
-  sigma: Float64Array,
-): AnalysedLayer {
-  const s = summarizeSpectrum(layer.weight64, net.width, factors.float64, sigma);
-  const diagnosis = { float64: s.diagnosis, float32: luDiagnosis(factors.float32) };
-  return {
-    spectrum: {
-      index: layer.index,
-      sequentialIndex: layer.sequentialIndex,
-      sigmaMax: s.sigmaMax,
-      sigmaMin: s.sigmaMin,
-      cond: s.cond,
-      logAbsDet: s.logAbsDet,
-      frobenius: s.frobenius,
-      stableRank: s.stableRank,
-      singularValues: Array.from(s.singularValues),
-      activation: layer.activation,
-      solvable: { float64: diagnosis.float64.status, float32: diagnosis.float32.status },
-    },
-    factors: { float64: s.factors, float32: factors.float32 },
-    diagnosis,
-  };
 }

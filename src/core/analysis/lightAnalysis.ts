@@ -1,6 +1,8 @@
 import { describeLabel, DIGIT_CLASSES } from '../data/classNames';
 import { subset, type Dataset } from '../data/dataset';
+import { conditionNumber } from '../linalg/conditionNumber';
 import { logAbsDeterminant } from '../linalg/logAbsDeterminant';
+import { luDiagnosis, type LuDiagnosis } from '../linalg/luDiagnosis';
 import { linalgBatchAlongsideAsync } from '../linalg/linalgBatch';
 import { ensureKernelThreads } from '../linalg/kernelThreads';
 import { releasePreparedFactors } from '../linalg/preparedFactors';
@@ -15,8 +17,7 @@ import { classLabels, targetSamples } from './generationReport';
 import { invertRows } from './inverse';
 import { jacobianAt, jacobianFigure, jacobianSigmaMin, type JacobianAt } from './jacobianCondition';
 import { invertibilityVerdict } from './jacobianReport';
-import { analysedLayer, spectrumJobs } from './layerSpectra';
-import { factorLayers, type LayerFactors } from './layerFactors';
+import { factorLayers, layerJob, type LayerFactors } from './layerFactors';
 import { invertibleNetwork, type InvertibleNetwork } from './network';
 import { DEFAULT_NOISE_LEVELS } from './options';
 import { stageTracker, type Tick } from './progress';
@@ -101,7 +102,7 @@ export interface LightProgress {
  * shared primitives the full analysis uses (so the two agree where they
  * overlap, and kernels made faster serve both):
  *
- * - per layer σmax, σmin, κ, log|det W| (analysedLayer: what analyseLayers gives);
+ * - per layer σmax, σmin, κ, log|det W| (lightLayer: what analyseLayers gives);
  * - κ of the end-to-end Jacobian at the first test image, a lower bound
  *   beyond what float64 resolves (what jacobianCondition gives);
  * - the three round trips of `testImages` balanced test images: broken
@@ -152,10 +153,11 @@ async function lightStages(
   const factors = factorLayers(net);
   const at = jacobianAt(net, test.images.subarray(0, net.width));
   await spectraTick(1);
-  // The singular values of J and of the layers are needed only for the figures at the end: they run
-  // on the helper thread beside every later stage, each of which leaves a thread idle part of the time.
-  const { results, value: rest } = await linalgBatchAlongsideAsync([at.job, ...spectrumJobs(net)], () =>
-    stagesAfterFactors(input, progress, net, test, factors, at),
+  // σmax and σmin of J and of the layers are needed only for the figures at the end: they run on the
+  // helper thread beside every later stage, each of which leaves a thread idle part of the time.
+  const { results, value: rest } = await linalgBatchAlongsideAsync(
+    [at.job, ...net.layers.map((layer) => layerJob(net, layer, 'extremeSingularValues'))],
+    () => stagesAfterFactors(input, progress, net, test, factors, at),
   );
   const { stats, noise, generation, density } = rest;
   const classes = input.classes ?? DIGIT_CLASSES;
@@ -164,18 +166,12 @@ async function lightStages(
     rest.sigmaMinOfJ,
     `the first test image (${describeLabel(test.labels[0], classes)})`,
   );
-  const layers = net.layers.map((layer, l) => analysedLayer(net, layer, factors[l], results[l + 1] as Float64Array));
+  const layers = net.layers.map((layer, l) => lightLayer(layer.index, factors[l], results[l + 1] as Float64Array));
   return {
     epoch: input.epoch,
     checkpointSha256: input.checkpointSha256,
     source: 'light',
-    layers: layers.map(({ spectrum: s }) => ({
-      index: s.index,
-      sigmaMax: s.sigmaMax,
-      sigmaMin: s.sigmaMin,
-      cond: s.cond,
-      logAbsDet: s.logAbsDet,
-    })),
+    layers: layers.map((l) => l.figures),
     jacobian,
     roundTrips: stats,
     verdict: invertibilityVerdict(layers, stats.float32.brokenFraction, stats.float64.brokenFraction),
@@ -286,4 +282,26 @@ async function stagesAfterFactors(
   );
 
   return { stats, sigmaMinOfJ, noise, generation, density };
+}
+
+/**
+ * A layer's figures in a light point from its factors and [σmax, σmin]
+ * ('extremeSingularValues'), and its factors' diagnoses for the verdict: what
+ * analyseLayers gives for them, to the bit.
+ */
+function lightLayer(
+  index: number,
+  factors: LayerFactors,
+  sigma: Float64Array,
+): { figures: TrajectoryPoint['layers'][number]; diagnosis: Record<Precision, LuDiagnosis> } {
+  return {
+    figures: {
+      index,
+      sigmaMax: sigma[0],
+      sigmaMin: sigma[1],
+      cond: conditionNumber(sigma),
+      logAbsDet: logAbsDeterminant(factors.float64).logAbsDet,
+    },
+    diagnosis: { float64: luDiagnosis(factors.float64), float32: luDiagnosis(factors.float32) },
+  };
 }

@@ -10,6 +10,7 @@ export const KERNEL_FUNCTIONS = [
   ['linalg', 'lu_f32'],
   ['linalg', 'bidiag_f64'],
   ['linalg', 'bidiag_singular_values_f64'],
+  ['linalg', 'bidiag_extreme_singular_values_f64'],
   ['linalg', 'solve_rows_f64'],
   ['linalg', 'solve_rows_f32'],
   ['linalg', 'gemm_f64'],

@@ -64,6 +64,8 @@ export type LinalgKernelExports = {
   ): void;
   bidiag_f64(n: number, a: number, d: number, e: number, tauq: number, taup: number, work: number): void;
   bidiag_singular_values_f64(n: number, d: number, e: number, out: number, work: number): number;
+  /** σmax and σmin of the bidiagonal into out[0], out[1], by the same bisection as bidiag_singular_values_f64. */
+  bidiag_extreme_singular_values_f64(n: number, d: number, e: number, out: number, work: number): number;
 };
 
 /** Allocates regions of the kernel memory for one operation; see withScratch. */

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInvertscopeError } from '../../../src/core/errors';
+import { linalgBatch } from '../../../src/core/linalg/linalgBatch';
 import { singularValues } from '../../../src/core/linalg/singularValues';
 import { createRng } from '../../../src/core/random/rng';
 import { EPS, fixtureNames, loadFixture, randomMatrix } from './linalgFixtures';
@@ -210,5 +211,39 @@ describe('singularValues on small and structured matrices', () => {
     );
     assert.throws(() => singularValues([], 0), RangeError);
     assert.throws(() => singularValues([1], 1.5), /n must be a positive integer, got 1.5/);
+  });
+});
+
+describe('σmax and σmin alone (linalgBatch extremeSingularValues)', () => {
+  const both = (w: ArrayLike<number>, n: number) =>
+    linalgBatch([
+      { kind: 'singularValues', w: Array.from(w), n },
+      { kind: 'extremeSingularValues', w: Array.from(w), n },
+    ]) as Float64Array[];
+
+  it('are the bits of the first and last of all the singular values, on every fixture', () => {
+    for (const name of fixtureNames()) {
+      const f = loadFixture(name);
+      const [all, extremes] = both(f.matrix, f.n);
+      assert.deepEqual(Array.from(extremes), [all[0], all[f.n - 1]], name);
+    }
+  });
+
+  it('are the same bits on random, clustered, rank-deficient, diagonal, zero and 1×1 matrices of any order', () => {
+    const rng = createRng(12);
+    for (const n of [1, 2, 15, 16, 17, 33, 130]) {
+      const cases: Record<string, Float64Array> = {
+        random: randomMatrix(rng, n, n),
+        // All σ within 1e-7 of 1: every value in one narrow cluster.
+        clustered: Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? 1 : 0) + 1e-7 * rng.normal()),
+        rankDeficient: Float64Array.from({ length: n * n }, (_, i) => (i < (n * n) / 2 ? rng.normal() : 0)),
+        diagonal: Float64Array.from({ length: n * n }, (_, i) => (i % (n + 1) === 0 ? rng.normal() : 0)),
+        zero: new Float64Array(n * n),
+      };
+      for (const [name, w] of Object.entries(cases)) {
+        const [all, extremes] = both(w, n);
+        assert.deepEqual(Array.from(extremes), [all[0], all[n - 1]], `${name}, n = ${n}`);
+      }
+    }
   });
 });

@@ -22,6 +22,10 @@ export { transpose_f32, transpose_f64 } from './linalg/transpose';
 export { lu_f32, lu_f64 } from './linalg/lu';
 export { solve_rows_f32, solve_rows_f64, solve_rows_transposed_f32, solve_rows_transposed_f64 } from './linalg/luSolveRows';
 export { bidiag_f64, bidiag_work_bytes } from './linalg/householderBidiagonal';
-export { bidiag_singular_values_f64, bidiag_sv_work_bytes } from './linalg/bidiagonalSingularValues';
+export {
+  bidiag_extreme_singular_values_f64,
+  bidiag_singular_values_f64,
+  bidiag_sv_work_bytes,
+} from './linalg/bidiagonalSingularValues';
 export { add_bias_f32, add_bias_f64, leaky_f32, leaky_f64, nan_rows_f32, nan_rows_f64 } from './linalg/networkSteps';
 export { zero_bytes } from './linalg/zeroBytes';

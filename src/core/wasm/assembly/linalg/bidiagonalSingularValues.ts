@@ -2,7 +2,7 @@
 
 /** Bytes of `work` that bidiag_singular_values_f64 needs for order n. */
 export function bidiag_sv_work_bytes(n: i32): i32 {
-  return 2 * n * 8 + 16 + 5 * LANES * 8;
+  return 2 * n * 8 + 16 + 5 * LANES * 8 + 3 * 8;
 }
 
 /** Shifts bisected together: 8 vectors of 2, enough independent divisions to keep the divider busy. */
@@ -112,20 +112,98 @@ function countFast(n: i32, q: usize, f: usize, t: usize, out: usize): bool {
  * Returns the number of counting sweeps.
  */
 export function bidiag_singular_values_f64(n: i32, d: usize, e: usize, out: usize, work: usize): i32 {
-  const q = (work + 15) & ~<usize>15;
-  const f = q + <usize>n * 8;
-  const lanes = <usize>LANES;
-  const loArr = f + <usize>n * 8, hiArr = loArr + lanes * 8, tArr = hiArr + lanes * 8, cArr = tArr + lanes * 8;
-  const sArr = cArr + lanes * 8;
   if (n <= 0) return 0;
-  // Scale by a power of two so the largest entry is in [0.5, 1).
-  let big: f64 = 0;
-  for (let i = 0; i < n; i++) big = max(big, abs(load<f64>(d + <usize>i * 8)));
-  for (let i = 0; i < n - 1; i++) big = max(big, abs(load<f64>(e + <usize>i * 8)));
-  if (big == 0) {
+  const scale = prepare(n, d, e, work);
+  if (scale == 0) {
     for (let i = 0; i < n; i++) store<f64>(out + <usize>i * 8, 0);
     return 0;
   }
+  let sweeps = 0;
+  let previous: f64 = FLOOR;
+  for (let j0 = 0; j0 < n; j0 += LANES) {
+    sweeps += bisectGroup(n, j0, previous, work);
+    const valid = min(LANES, n - j0);
+    for (let l = 0; l < valid; l++) {
+      const j = j0 + l;
+      store<f64>(out + <usize>(n - 1 - j) * 8, groupValue(n, work, l, j, scale));
+      // The next values are at least this one; lo keeps count(lo) ≤ j even for repeated values.
+      if (j >= zerosOf(n, work)) previous = load<f64>(loArrOf(n, work) + <usize>l * 8);
+    }
+  }
+  return sweeps;
+}
+
+/**
+ * σmax and σmin of the bidiagonal alone, into out[0] and out[1]: the same
+ * bisection as bidiag_singular_values_f64 for the group of the smallest
+ * value and the group of the largest (two of n/16 groups). The group of the
+ * largest starts its brackets at the floor, not where the group before it
+ * ended; where the counts are monotone in the shift, each value is the one
+ * float pair where its count crosses, whatever the starting bracket, so the
+ * bits are those bidiag_singular_values_f64 gives (they are in every case the
+ * tests try). Were a count not monotone somewhere, σmax could differ in its
+ * last bits, each result still within a few ulps of the bidiagonal's.
+ * Returns the sweeps.
+ */
+export function bidiag_extreme_singular_values_f64(n: i32, d: usize, e: usize, out: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const scale = prepare(n, d, e, work);
+  if (scale == 0) {
+    store<f64>(out, 0);
+    store<f64>(out, 0, 8);
+    return 0;
+  }
+  let sweeps = bisectGroup(n, 0, FLOOR, work);
+  store<f64>(out, groupValue(n, work, 0, 0, scale), 8);
+  if (n == 1) {
+    store<f64>(out, load<f64>(out, 8));
+    return sweeps;
+  }
+  const top = n - 1;
+  const j0 = top < LANES ? 0 : top + 1 - LANES;
+  if (j0 > 0) sweeps += bisectGroup(n, j0, FLOOR, work);
+  store<f64>(out, groupValue(n, work, top - j0, top, scale));
+  return sweeps;
+}
+
+/** Values whose square is below FLOOR (in the scaled matrix) are reported as 0. */
+const FLOOR: f64 = 1e-300;
+const PIVMIN: f64 = 2.2250738585072014e-308 * 4;
+
+// The work area: q and f (n each), then lo, hi, t, counts and s (LANES each), then top, scale and zeros.
+// @ts-ignore: decorator
+@inline function qOf(work: usize): usize {
+  return (work + 15) & ~<usize>15;
+}
+// @ts-ignore: decorator
+@inline function fOf(n: i32, work: usize): usize {
+  return qOf(work) + <usize>n * 8;
+}
+// @ts-ignore: decorator
+@inline function loArrOf(n: i32, work: usize): usize {
+  return fOf(n, work) + <usize>n * 8;
+}
+// @ts-ignore: decorator
+@inline function zerosOf(n: i32, work: usize): i32 {
+  return <i32>load<f64>(loArrOf(n, work) + <usize>LANES * 5 * 8, 16);
+}
+
+/**
+ * Scales B by a power of two so its largest entry is in [0.5, 1), stores the
+ * squared diagonal and superdiagonal (q, f), the bound on BᵀB's eigenvalues
+ * and the number of zero singular values in `work`, and returns the scale
+ * (0 for a zero matrix).
+ */
+function prepare(n: i32, d: usize, e: usize, work: usize): f64 {
+  const q = qOf(work);
+  const f = fOf(n, work);
+  const lanes = <usize>LANES;
+  const loArr = loArrOf(n, work), tArr = loArr + 2 * lanes * 8, cArr = tArr + lanes * 8, sArr = cArr + lanes * 8;
+  const scalars = sArr + lanes * 8;
+  let big: f64 = 0;
+  for (let i = 0; i < n; i++) big = max(big, abs(load<f64>(d + <usize>i * 8)));
+  for (let i = 0; i < n - 1; i++) big = max(big, abs(load<f64>(e + <usize>i * 8)));
+  if (big == 0) return 0;
   // big = 1.f · 2^(b − 1023) from its bits; no Math library (its tables would be static data).
   const biased = <i32>((reinterpret<u64>(big) >> 52) & 0x7ff);
   const exponent = min(1000, max(-1000, biased - 1022));
@@ -140,53 +218,64 @@ export function bidiag_singular_values_f64(n: i32, d: usize, e: usize, out: usiz
     bound = max(bound, abs(di) + max(abs(ei), abs(ep)));
   }
   // BᵀB's eigenvalues lie in [0, bound²]; keep a margin over rounding.
-  const top = bound * bound * (1 + 1e-12) + 1e-300;
-  const pivmin: f64 = 2.2250738585072014e-308 * 4;
-  // Values whose square is below `floor` are reported as 0.
-  const floor: f64 = 1e-300;
-  for (let l: usize = 0; l < lanes; l++) store<f64>(tArr + l * 8, floor);
-  countGuarded(n, q, f, pivmin, tArr, sArr, cArr);
-  const zeros = <i32>load<i64>(cArr);
+  store<f64>(scalars, bound * bound * (1 + 1e-12) + 1e-300);
+  store<f64>(scalars, scale, 8);
+  for (let l: usize = 0; l < lanes; l++) store<f64>(tArr + l * 8, FLOOR);
+  countGuarded(n, q, f, PIVMIN, tArr, sArr, cArr);
+  store<f64>(scalars, <f64>load<i64>(cArr), 16);
+  return scale;
+}
+
+/**
+ * Bisects the eigenvalues λ_j0 … λ_(j0+15) of BᵀB (ascending index j: the
+ * (j+1)-th smallest lies in (lo, hi] with count(lo) ≤ j < count(hi)), every
+ * bracket starting at (max(lo0, FLOOR), top], until none holds a float.
+ * Returns the sweeps.
+ */
+function bisectGroup(n: i32, j0: i32, lo0: f64, work: usize): i32 {
+  const q = qOf(work);
+  const f = fOf(n, work);
+  const lanes = <usize>LANES;
+  const loArr = loArrOf(n, work), hiArr = loArr + lanes * 8, tArr = hiArr + lanes * 8, cArr = tArr + lanes * 8;
+  const sArr = cArr + lanes * 8;
+  const top = load<f64>(sArr + lanes * 8);
+  for (let l: usize = 0; l < lanes; l++) {
+    store<f64>(loArr + l * 8, max(lo0, FLOOR));
+    store<f64>(hiArr + l * 8, top);
+  }
   let sweeps = 0;
-  let previous: f64 = floor;
-  // Ascending index j: the (j+1)-th smallest eigenvalue λ_j lies in (lo, hi] with count(lo) ≤ j < count(hi).
-  for (let j0 = 0; j0 < n; j0 += LANES) {
-    for (let l: usize = 0; l < lanes; l++) {
-      store<f64>(loArr + l * 8, max(previous, floor));
-      store<f64>(hiArr + l * 8, top);
+  for (let it = 0; it < 2200; it++) {
+    // A lane is done when its bracket holds no float between lo and hi.
+    let open = i64x2.splat(0);
+    for (let o: usize = 0; o < lanes * 8; o += 16) {
+      const lo = v128.load(loArr + o), hi = v128.load(hiArr + o);
+      const t = midpoint(lo, hi);
+      v128.store(tArr + o, t);
+      open = v128.or(open, v128.and(f64x2.gt(t, lo), f64x2.lt(t, hi)));
     }
-    for (let it = 0; it < 2200; it++) {
-      // A lane is done when its bracket holds no float between lo and hi.
-      let open = i64x2.splat(0);
-      for (let o: usize = 0; o < lanes * 8; o += 16) {
-        const lo = v128.load(loArr + o), hi = v128.load(hiArr + o);
-        const t = midpoint(lo, hi);
-        v128.store(tArr + o, t);
-        open = v128.or(open, v128.and(f64x2.gt(t, lo), f64x2.lt(t, hi)));
-      }
-      if (!v128.any_true(open)) break;
-      if (!countFast(n, q, f, tArr, cArr)) countGuarded(n, q, f, pivmin, tArr, sArr, cArr);
-      sweeps++;
-      for (let o: usize = 0; o < lanes * 8; o += 16) {
-        const j = <i64>j0 + <i64>(o >> 3);
-        // Lane targets: count(hi) ≥ j + 1.
-        const target = i64x2.replace_lane(i64x2.splat(j + 1), 1, j + 2);
-        const above = i64x2.ge_s(v128.load(cArr + o), target);
-        const t = v128.load(tArr + o);
-        v128.store(hiArr + o, v128.bitselect(t, v128.load(hiArr + o), above));
-        v128.store(loArr + o, v128.bitselect(v128.load(loArr + o), t, above));
-      }
-    }
-    // A zero pivot counts as negative, so count(t) = #{λ ≤ t}: the eigenvalue lies
-    // in (lo, hi], and hi is the next float after lo.
-    const valid = min(LANES, n - j0);
-    for (let l = 0; l < valid; l++) {
-      const j = j0 + l;
-      const lambda = load<f64>(hiArr + <usize>l * 8);
-      store<f64>(out + <usize>(n - 1 - j) * 8, j < zeros ? 0 : sqrt<f64>(lambda) / scale);
-      // The next values are at least this one; lo keeps count(lo) ≤ j even for repeated values.
-      if (j >= zeros) previous = load<f64>(loArr + <usize>l * 8);
+    if (!v128.any_true(open)) break;
+    if (!countFast(n, q, f, tArr, cArr)) countGuarded(n, q, f, PIVMIN, tArr, sArr, cArr);
+    sweeps++;
+    for (let o: usize = 0; o < lanes * 8; o += 16) {
+      const j = <i64>j0 + <i64>(o >> 3);
+      // Lane targets: count(hi) ≥ j + 1.
+      const target = i64x2.replace_lane(i64x2.splat(j + 1), 1, j + 2);
+      const above = i64x2.ge_s(v128.load(cArr + o), target);
+      const t = v128.load(tArr + o);
+      v128.store(hiArr + o, v128.bitselect(t, v128.load(hiArr + o), above));
+      v128.store(loArr + o, v128.bitselect(v128.load(loArr + o), t, above));
     }
   }
   return sweeps;
+}
+
+/**
+ * σ_j from lane l of the group just bisected: a zero pivot counts as
+ * negative, so count(t) = #{λ ≤ t}, the eigenvalue lies in (lo, hi], and hi
+ * is the next float after lo.
+ */
+function groupValue(n: i32, work: usize, l: i32, j: i32, scale: f64): f64 {
+  if (j < zerosOf(n, work)) return 0;
+  const hiArr = loArrOf(n, work) + <usize>LANES * 8;
+  return sqrt<f64>(load<f64>(hiArr + <usize>l * 8)) / scale;
 }
