@@ -57,7 +57,7 @@ export function describeCondition(cond: number, resolvable: boolean | undefined)
 /**
  * κ of the end-to-end Jacobian J = D_L·W_L·…·D_1·W_1 at `point` (D_l the
  * LeakyReLU slopes there): a relative change ε of the embedding can change
- * the image by up to κ·ε. σmax from J's singular values; σmin as
+ * the image by up to κ·ε. σmax from J formed, by its bidiagonal; σmin as
  * 1/σmax(J⁻¹), with J⁻¹ applied through the layers' LU factors (never formed
  * from J, whose singular values resolve σmin only down to about n·ε·σmax(J),
  * which trained networks pass easily: κ(J) of 1e17 is common; each solve is
@@ -79,8 +79,8 @@ export function jacobianCondition(
   pointDescription: string,
 ): JacobianCondition {
   const at = jacobianAt(net, point);
-  // J's singular values take a kernel thread for about 0.1 s (n = 784) and the iteration on J⁻¹ as
-  // long on this one, mostly in JavaScript: side by side they take the time of one.
+  // σmax(J) takes a kernel thread for J's bidiagonalization (most of 0.1 s at n = 784) and the
+  // iteration on J⁻¹ about as long on this one, mostly in JavaScript: side by side, the time of one.
   const {
     results: [sigmas],
     value: sigmaMin,
