@@ -1,5 +1,6 @@
 import { InvertscopeError } from '../errors';
 import { diagonalOf } from '../linalg/diagonalOf';
+import { transposed } from '../linalg/transposed';
 import { sequentialIndices, type Architecture } from '../model/architecture';
 import type { ModelParams } from '../model/params';
 
@@ -73,8 +74,7 @@ export function invertibleNetwork(architecture: Architecture, params: ModelParam
     const weight64 = new Float64Array(weight);
     const diagonal = diagonalOf(weight64, n);
     // A diagonal W is its own transpose.
-    const weightT64 = diagonal ? weight64 : new Float64Array(n * n);
-    if (!diagonal) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) weightT64[j * n + i] = weight64[i * n + j];
+    const weightT64 = diagonal ? weight64 : transposed(weight64, n, n);
     return {
       index: l,
       sequentialIndex: seq[l],

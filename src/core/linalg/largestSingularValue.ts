@@ -1,6 +1,7 @@
 import { createRng } from '../random/rng';
 import { matmul } from './matmul';
 import { singularValues } from './singularValues';
+import { transposed } from './transposed';
 
 /**
  * A square n×n operator A known only by its action on row blocks: `apply`
@@ -200,7 +201,7 @@ function orthonormalized(
   if (basis.length > 0) {
     const m = basis.length;
     const q = concatRows(basis, n);
-    const qt = transpose(q, m, n);
+    const qt = transposed(q, m, n);
     for (let pass = 0; pass < 2; pass++) {
       const c = matmul(z, qt, count, n, m);
       const projection = matmul(c, q, count, m, n);
@@ -226,12 +227,6 @@ function subtractProjection(row: Float64Array, q: Float64Array): void {
   for (let j = 0; j < row.length; j++) row[j] -= dot * q[j];
 }
 
-function transpose(a: Float64Array, m: number, n: number): Float64Array {
-  const t = new Float64Array(n * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[i * n + j];
-  return t;
-}
-
 function norm(row: Float64Array): number {
   let s = 0;
   for (let j = 0; j < row.length; j++) s += row[j] * row[j];
@@ -254,5 +249,5 @@ function largestRowSingularValue(gram: Float64Array, m: number): number {
 function rowGram(rows: readonly Float64Array[], n: number): Float64Array {
   const m = rows.length;
   const y = concatRows(rows, n);
-  return matmul(y, transpose(y, m, n), m, n, m);
+  return matmul(y, transposed(y, m, n), m, n, m);
 }

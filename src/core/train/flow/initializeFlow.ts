@@ -1,6 +1,7 @@
 import type { Architecture } from '../../model/architecture';
 import { createRng } from '../../random/rng';
 import { matmul } from '../../linalg';
+import { transposed } from '../../linalg/transposed';
 import { cholesky } from './cholesky';
 import { classStructure } from './classStructure';
 import { dequantizeInto } from './dequantize';
@@ -141,7 +142,7 @@ export function initializeFlow(
   const { center, offsets, covariance } = structure;
   for (let j = 0; j < n; j++) covariance[j * n + j] += ridge;
   const cInv = invertLowerTriangular(cholesky(covariance, n), n);
-  const cInvT = transpose(cInv, n);
+  const cInvT = transposed(cInv, n, n);
   for (let r = 0; r < count; r++) for (let j = 0; j < n; j++) h[r * n + j] -= center[j];
   const white = matmul(h, cInvT, count, n, n);
   const shift = new Float64Array(n);
@@ -239,12 +240,6 @@ function identity(n: number): Float64Array {
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) m[i * n + i] = 1;
   return m;
-}
-
-function transpose(m: Float64Array, n: number): Float64Array {
-  const t = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) t[j * n + i] = m[i * n + j];
-  return t;
 }
 
 function matVec(m: Float64Array, v: ArrayLike<number>, n: number): Float64Array {
