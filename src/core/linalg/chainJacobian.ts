@@ -32,7 +32,8 @@ export function chainJacobian(
     const diagonal = j === undefined ? null : diagonalOf(w, n);
     const product =
       j === undefined ? new Float64Array(w) : diagonal ? scaleRows(diagonal, j, n) : matmul(w, j, n, n, n);
-    j = slope === null ? product : scaleRows(slope, product, n);
+    // Every product here is a new array of this function's: its rows are scaled where they are.
+    j = slope === null ? product : scaleRows(slope, product, n, product);
   });
   return j as Float64Array;
 }

@@ -69,6 +69,16 @@ describe('matrix–vector helpers', () => {
     assert.throws(() => scaleRows([1, 2], [1, 2, 3], 2), /scaleRows: a must hold 2×2 = 4 numbers, got 3/);
   });
 
+  it('scale rows in place when given the matrix itself as the result', () => {
+    const a = Float64Array.of(1, 2, 3, 4);
+    assert.equal(scaleRows([2, 0.5], a, 2, a), a);
+    assert.deepEqual(Array.from(a), [2, 4, 1.5, 2]);
+    assert.throws(
+      () => scaleRows([1, 2], a, 2, new Float64Array(3)),
+      /scaleRows: out must hold 2×2 = 4 numbers, got 3/,
+    );
+  });
+
   it('take norms without overflow or underflow', () => {
     assert.ok(Math.abs(vectorNorm([3e200, 4e200]) - 5e200) <= 2 * EPS * 5e200);
     assert.ok(Math.abs(vectorNorm([3e-200, 4e-200]) - 5e-200) <= 2 * EPS * 5e-200);

@@ -219,7 +219,11 @@ export function predictDigits(c: DigitClassifier, images: ArrayLike<number>, cou
   for (let r0 = 0; r0 < count; r0 += PREDICT_ROWS) {
     const m = Math.min(count, r0 + PREDICT_ROWS) - r0;
     const x = new Float64Array(m * INPUTS);
-    for (let i = 0; i < x.length; i++) x[i] = images[r0 * INPUTS + i];
+    const from = r0 * INPUTS;
+    // A typed array's rows are copied (and widened) natively: a JavaScript loop over them ran
+    // unoptimized in an analysis, which calls this a few dozen times.
+    if (images instanceof Float32Array || images instanceof Float64Array) x.set(images.subarray(from, from + x.length));
+    else for (let i = 0; i < x.length; i++) x[i] = images[from + i];
     const logits = logitsFrom(c, hiddenActivations(c, x, m), m);
     for (let k = 0; k < m; k++) {
       let best = 0;
