@@ -8,13 +8,14 @@ import type { LoadedCheckpoint } from '../store/checkpoint';
 import type { FlowPrior } from '../train/flow/flowPrior';
 import { amplificationReports } from './amplificationReport';
 import { ANALYSIS_FORMAT_VERSION } from './analysisCache';
-import { balancedSelection } from './balancedSelection';
+import { balancedSelection, selectRows } from './balancedSelection';
 import type { AnalysisData } from './checkpointData';
 import type { DigitClassifier } from './classifier/digitClassifier';
 import { flowDensity } from './densityReport';
 import { distributionReport } from './distributionReport';
 import type { FlowOfCheckpoint } from './flowOfCheckpoint';
-import { generationReport } from './generationReport';
+import { forwardRowsBeside } from './forwardBeside';
+import { empiricalRows, generationReport } from './generationReport';
 import { jacobianReport } from './jacobianReport';
 import { analyseLayers } from './layerSpectra';
 import { nearestReference } from './nearestReference';
@@ -145,34 +146,48 @@ async function analyzeStages(
     classes,
   );
   onPartial?.({ ...known, reconstruction: reconstruction.report, jacobian });
-  const { classifier, testAccuracy, data: classifierData } = await input.classifier(progress.stage('classifier'));
-  const amplification = await amplificationReports(
-    {
-      net,
-      layers,
-      images: test,
-      embeddings: reconstruction.runs.embeddings,
-      noiseLevels: options.noiseLevels,
-      imageCount: options.amplificationImages,
-      seed: options.seed,
-      classifier,
-    },
-    progress.stage('amplification'),
-  );
-  const distribution = await distributionReport(
-    test,
-    reconstruction.runs.embeddings,
-    n,
-    progress.stage('distribution'),
-  );
-  const flow = input.flow ?? null;
-  const density = await flowDensity(
+  // The training images' embeddings for the generation report run on the helper thread through the
+  // stages before it, much of which is JavaScript on this thread (the amplification's triplets and
+  // classifications, the distribution's statistics).
+  const empirical = empiricalRows(split.train, options.embeddingImagesPerClass);
+  const { rows: trainEmbeddings, value: middle } = await forwardRowsBeside(
     net,
-    layers.map((l) => l.spectrum.logAbsDet),
-    split.test,
-    flow,
-    progress.stage('density'),
+    selectRows(split.train.images, n, empirical),
+    empirical.length,
+    async () => {
+      const ready = await input.classifier(progress.stage('classifier'));
+      const amplification = await amplificationReports(
+        {
+          net,
+          layers,
+          images: test,
+          embeddings: reconstruction.runs.embeddings,
+          noiseLevels: options.noiseLevels,
+          imageCount: options.amplificationImages,
+          seed: options.seed,
+          classifier: ready.classifier,
+        },
+        progress.stage('amplification'),
+      );
+      const distribution = await distributionReport(
+        test,
+        reconstruction.runs.embeddings,
+        n,
+        progress.stage('distribution'),
+      );
+      const density = await flowDensity(
+        net,
+        layers.map((l) => l.spectrum.logAbsDet),
+        split.test,
+        input.flow ?? null,
+        progress.stage('density'),
+      );
+      return { ready, amplification, distribution, density };
+    },
   );
+  const { amplification, distribution, density } = middle;
+  const { classifier, testAccuracy, data: classifierData } = middle.ready;
+  const flow = input.flow ?? null;
   const reference = nearestReference(split.train, n);
   const generation = await generationReport(
     {
@@ -189,6 +204,7 @@ async function analyzeStages(
       seeds: options.generationSeeds,
       imagesPerClass: options.imagesPerClass,
       embeddingImagesPerClass: options.embeddingImagesPerClass,
+      embeddings: trainEmbeddings,
       seed: options.seed,
       classNoun: classes.noun,
     },

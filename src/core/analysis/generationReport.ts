@@ -32,6 +32,8 @@ export interface GenerationInput {
   readonly samplesPerClass: number;
   readonly imagesPerClass: number;
   readonly embeddingImagesPerClass: number;
+  /** The float32 embeddings of the training images empiricalRows names, when computed already (forwardRowsBeside). */
+  readonly embeddings?: Float32Array;
   readonly seed: number;
   /** How many times each set is drawn (seeds seed, seed + 1, …); default 1. */
   readonly seeds?: number;
@@ -99,8 +101,12 @@ export async function generationReport(input: GenerationInput, tick: Tick): Prom
   });
 
   await tick(0, 'embeddings of training images for the empirical class Gaussians');
-  const rows = balancedSelection(train.labels, classes, input.embeddingImagesPerClass * classes);
-  const embeddings = forwardRows(net, selectRows(train.images, n, rows), rows.length, 'float32');
+  const rows = empiricalRows(train, input.embeddingImagesPerClass);
+  const embeddings = input.embeddings ?? forwardRows(net, selectRows(train.images, n, rows), rows.length, 'float32');
+  if (embeddings.length !== rows.length * n)
+    throw new RangeError(
+      `generationReport: embeddings must hold ${rows.length}×${n} numbers, got ${embeddings.length}`,
+    );
   const members = Array.from({ length: classes }, (_, a) =>
     rows.map((r, k) => (train.labels[r] === a ? k : -1)).filter((k) => k >= 0),
   );
@@ -211,6 +217,11 @@ interface FirstSeed {
   readonly x: Float32Array | Float64Array;
   readonly labels: readonly number[];
   readonly distances: Float64Array;
+}
+
+/** The training images (row indices) whose embeddings the empirical class Gaussians are fitted to: up to `perClass` of each class. */
+export function empiricalRows(train: Dataset, perClass: number): number[] {
+  return balancedSelection(train.labels, train.classes, perClass * train.classes);
 }
 
 /** `perClass` samples of each class's target (the paper's N(2a, T²) or a flow's N(μₐ, T²Σₐ), drawPriorLatent), class by class. */

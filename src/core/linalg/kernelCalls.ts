@@ -67,6 +67,11 @@ export const STATE_STOP = 1;
 export const STATE_FAILED = 2;
 /** A group of the background dispatch failed. */
 export const STATE_BACKGROUND_FAILED = 4;
+/**
+ * The background dispatch yields to ordinary ones: a helper takes one of its
+ * groups at a time, and only when the current dispatch has none left.
+ */
+export const STATE_BACKGROUND_YIELDS = 8;
 
 const SEQUENCE_BITS = 20n;
 const COUNT_BITS = 22n;

@@ -70,13 +70,19 @@ export class KernelGroupRunner {
     this.claimFrom(CONTROL.claim, CONTROL.finished, STATE_FAILED, (sequence) => SLOTS.table + (sequence % 2));
   }
 
-  /** The same for the background dispatch (runKernelGroupsAlongside), which has its own claim word, count and flag. */
-  claimBackground(): void {
-    this.claimFrom(
-      CONTROL.backgroundClaim,
-      CONTROL.backgroundFinished,
-      STATE_BACKGROUND_FAILED,
-      () => SLOTS.backgroundTable,
+  /**
+   * The same for the background dispatch (runKernelGroupsAlongside), which has its own claim word,
+   * count and flag; at most `limit` groups. Whether it took any.
+   */
+  claimBackground(limit = Number.POSITIVE_INFINITY): boolean {
+    return (
+      this.claimFrom(
+        CONTROL.backgroundClaim,
+        CONTROL.backgroundFinished,
+        STATE_BACKGROUND_FAILED,
+        () => SLOTS.backgroundTable,
+        limit,
+      ) > 0
     );
   }
 
@@ -85,13 +91,16 @@ export class KernelGroupRunner {
     finishedAt: number,
     failedFlag: number,
     tableSlot: (sequence: number) => number,
-  ): void {
+    limit = Number.POSITIVE_INFINITY,
+  ): number {
     let failure: { error: unknown } | null = null;
-    for (;;) {
+    let taken = 0;
+    while (taken < limit) {
       const word = Atomics.load(this.words, claimAt);
       const { sequence, count, next } = claimParts(word);
       if (next >= count) break;
       if (Atomics.compareExchange(this.words, claimAt, word, word + 1n) !== word) continue;
+      taken++;
       // The dispatch cannot end before this group finishes, so its table stays put.
       try {
         if ((Atomics.load(this.ints, CONTROL.state) & failedFlag) === 0)
@@ -105,6 +114,7 @@ export class KernelGroupRunner {
       }
     }
     if (failure) throw failure.error;
+    return taken;
   }
 
   private run(table: number, groups: number, g: number): void {

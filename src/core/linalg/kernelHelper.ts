@@ -1,12 +1,12 @@
 /**
  * Worker thread entry of kernelThreads: instantiates the kernel modules on the
  * shared memory, says 'ready', then sleeps on the control block and takes
- * groups of every dispatch (background groups first) until the caller stops
+ * groups of every dispatch (background groups first, unless they yield) until the caller stops
  * it. It never returns to its event loop while it serves, so a dispatch
  * costs one futex wake.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { CONTROL, STATE_STOP } from './kernelCalls';
+import { CONTROL, STATE_BACKGROUND_YIELDS, STATE_STOP } from './kernelCalls';
 import { KernelGroupRunner, type KernelModules } from './kernelGroupRunner';
 
 export interface KernelHelperInit {
@@ -39,9 +39,15 @@ function serve(init: KernelHelperInit): void {
     if ((Atomics.load(ints, CONTROL.state) & STATE_STOP) !== 0) return;
     seen = Atomics.load(ints, CONTROL.generation);
     try {
-      // A background group is posted once and waited for only at its join: take it first.
-      runner.claimBackground();
-      runner.claim();
+      if ((Atomics.load(ints, CONTROL.state) & STATE_BACKGROUND_YIELDS) !== 0) {
+        // Work for idle moments: the caller's dispatches first, between any two of its groups.
+        do runner.claim();
+        while (runner.claimBackground(1));
+      } else {
+        // A background group is posted once and waited for only at its join: take it first.
+        runner.claimBackground();
+        runner.claim();
+      }
     } catch (error) {
       parentPort?.postMessage({
         type: 'error',

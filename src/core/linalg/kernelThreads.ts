@@ -13,6 +13,7 @@ import {
   SLOT_BYTE_OFFSET,
   SLOTS,
   STATE_BACKGROUND_FAILED,
+  STATE_BACKGROUND_YIELDS,
   STATE_FAILED,
   STATE_STOP,
   WORK,
@@ -220,7 +221,7 @@ export function runKernelGroups(groups: readonly KernelGroup[], workBytes: numbe
  *   const rest = runKernelGroupsAlongside([[{ kernel: 'bidiag_f64', args: [n, a, d, e, tq, tp, work] }]], () => iterate());
  */
 export function runKernelGroupsAlongside<T>(groups: readonly KernelGroup[], meanwhile: () => T): T {
-  const posted = postBackground(groups);
+  const posted = postBackground(groups, 'ahead');
   if (!posted) {
     const value = meanwhile();
     runKernelGroups(groups, 0);
@@ -235,12 +236,23 @@ export function runKernelGroupsAlongside<T>(groups: readonly KernelGroup[], mean
   return joinBackground(posted, outcome);
 }
 
-/** runKernelGroupsAlongside for a `meanwhile` that awaits (a stage that reports progress between its steps). */
+/**
+ * Whether the helpers take background groups before the caller's dispatches ('ahead': groups
+ * whose results the caller will wait for) or only when those have no group left ('idle': work
+ * that fills the moments the caller runs JavaScript, one group at a time).
+ */
+export type BackgroundPriority = 'ahead' | 'idle';
+
+/**
+ * runKernelGroupsAlongside for a `meanwhile` that awaits (a stage that reports progress between
+ * its steps), with the groups' priority.
+ */
 export async function runKernelGroupsAlongsideAsync<T>(
   groups: readonly KernelGroup[],
   meanwhile: () => Promise<T>,
+  priority: BackgroundPriority = 'ahead',
 ): Promise<T> {
-  const posted = postBackground(groups);
+  const posted = postBackground(groups, priority);
   if (!posted) {
     const value = await meanwhile();
     runKernelGroups(groups, 0);
@@ -264,7 +276,7 @@ interface Posted {
 }
 
 /** Publishes `groups` as the background dispatch and wakes the helpers; null when one is running already (or there is nothing to run). */
-function postBackground(groups: readonly KernelGroup[]): Posted | null {
+function postBackground(groups: readonly KernelGroup[], priority: BackgroundPriority): Posted | null {
   if (groups.some((group) => group.some((call) => call.args.includes(WORK))))
     throw new RangeError('runKernelGroupsAlongside: a background call cannot use WORK; give it its own buffer');
   const t = state();
@@ -273,6 +285,8 @@ function postBackground(groups: readonly KernelGroup[]): Posted | null {
   const table = writeTable(groups);
   const slots = new Float64Array(memory.buffer, CONTROL_OFFSET + SLOT_BYTE_OFFSET, 64);
   slots[SLOTS.backgroundTable] = table;
+  if (priority === 'idle') Atomics.or(t.ints, CONTROL.state, STATE_BACKGROUND_YIELDS);
+  else Atomics.and(t.ints, CONTROL.state, ~STATE_BACKGROUND_YIELDS);
   Atomics.store(t.ints, CONTROL.backgroundFinished, 0);
   Atomics.store(t.words, CONTROL.backgroundClaim, claimWord(++t.backgroundDispatches, groups.length, 0));
   t.background = true;

@@ -1,6 +1,7 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { forwardRows } from '../../../src/core/analysis/forward';
+import { forwardRowsBeside } from '../../../src/core/analysis/forwardBeside';
 import { invertRows } from '../../../src/core/analysis/inverse';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
 import { invertibleNetwork } from '../../../src/core/analysis/network';
@@ -10,6 +11,7 @@ import {
   kernelThreadCount,
   runKernelGroups,
   runKernelGroupsAlongside,
+  runKernelGroupsAlongsideAsync,
   startKernelThreads,
 } from '../../../src/core/linalg/kernelThreads';
 import { luFactor } from '../../../src/core/linalg/luFactor';
@@ -158,6 +160,45 @@ describe('kernel threads', { timeout: 120_000 }, () => {
     assert.equal(outer.value.value, 7);
     assert.deepEqual(outer.results[0], alone[0]);
     assert.deepEqual(outer.value.results[0], alone[1]);
+  });
+
+  it('run a forward pass on idle moments beside awaiting work with kernels of its own, to the bits of forwardRows', async () => {
+    const { architecture, params } = wellConditioned(64, 3, true, 5);
+    const net = invertibleNetwork(architecture, params);
+    const x = randomImages(203, 64, createRng(6));
+    const alone = forwardRows(net, x.images, x.count, 'float32');
+    const rng = createRng(7);
+    const [a, b] = [randomMatrix(rng, 90, 64), randomMatrix(rng, 64, 70)];
+    const product = matmul(a, b, 90, 64, 70);
+    for (const threads of [1, 2]) {
+      await startKernelThreads(threads);
+      const { rows, value } = await forwardRowsBeside(net, x.images, x.count, async () => {
+        const first = matmul(a, b, 90, 64, 70);
+        await new Promise((resolve) => setImmediate(resolve));
+        return [first, forwardRows(net, x.images, x.count, 'float64')] as const;
+      });
+      assert.ok(bits(rows).equals(bits(alone)), `the pass on ${threads} threads`);
+      assert.ok(bits(value[0]).equals(bits(product)), `the product beside it on ${threads} threads`);
+      assert.ok(bits(value[1]).equals(bits(forwardRows(net, x.images, x.count, 'float64'))));
+    }
+    // A diagonal layer (a flow's kink layer) is multiplied in JavaScript: the pass then runs after what it was beside.
+    const kinked = {
+      ...params,
+      weights: params.weights.map((w, l) => (l === 1 ? w.map((v, k) => (k % 65 === 0 ? v : 0)) : w)),
+    };
+    const kinkedNet = invertibleNetwork(architecture, kinked);
+    assert.ok(kinkedNet.layers[1].diagonal);
+    const beside = await forwardRowsBeside(kinkedNet, x.images, x.count, async () => 1);
+    assert.ok(bits(beside.rows).equals(bits(forwardRows(kinkedNet, x.images, x.count, 'float32'))));
+    await assert.rejects(
+      forwardRowsBeside(net, x.images, x.count, () => Promise.reject(new Error('beside'))),
+      /beside/,
+      'an error beside the pass is passed on once the pass is done',
+    );
+    await assert.rejects(
+      runKernelGroupsAlongsideAsync([[{ kernel: 'zero_bytes', args: [2 ** 31 - 4096, 1024] }]], async () => 0, 'idle'),
+      'a kernel of idle moments that traps is reported',
+    );
   });
 
   it('report a kernel that fails on any thread, and keep working after it', async () => {
