@@ -55,6 +55,38 @@ describe('ksStatistic', () => {
     const expected = 2 * normalCdf(0.5) - 1; // 0.3829 for a shift of 1
     assert.ok(Math.abs(ksStatistic(normalSample(n, 7, 2), target) - expected) < 0.015);
   });
+
+  it('gives, to the bit, the largest gap over every value, on samples of every shape', () => {
+    /** D from F at every distinct value, in order. */
+    const everyValue = (values: Float64Array, cdf: (x: number) => number): number => {
+      const sorted = values.slice().sort();
+      let n = sorted.length;
+      while (n > 0 && Number.isNaN(sorted[n - 1])) n--;
+      let d = 0;
+      for (let i = 0; i < n;) {
+        let j = i + 1;
+        while (j < n && sorted[j] === sorted[i]) j++;
+        const f = cdf(sorted[i]);
+        d = Math.max(d, j / n - f, f - i / n);
+        i = j;
+      }
+      return d;
+    };
+    const rng = createRng(4);
+    const samples: Array<[string, Float64Array]> = [
+      ['the target itself', normalSample(78400, 0, 5)],
+      ['shifted', normalSample(78400, 0.3, 6)],
+      ['wider', new Float64Array(5000).map(() => 3 * rng.normal())],
+      ['in steps of 0.25 (long runs of ties)', new Float64Array(9000).map(() => Math.round(4 * rng.normal()) / 4)],
+      ['with infinities and NaN', Float64Array.of(...normalSample(300, 0.1, 7), Infinity, -Infinity, NaN, NaN)],
+      ['one value', Float64Array.of(0.2)],
+      ['65 values', normalSample(65, -0.2, 8)],
+    ];
+    for (const [what, values] of samples) {
+      const expected = everyValue(values, normalCdf);
+      assert.equal(ksStatistic(values, normalCdf), expected, what);
+    }
+  });
 });
 
 describe('sortedFloat32', () => {
