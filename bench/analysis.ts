@@ -416,10 +416,15 @@ async function main(): Promise<void> {
       arrayBuffers: (after.arrayBuffers - before.arrayBuffers) / 2 ** 20,
       rss: (after.rss - before.rss) / 2 ** 20,
     };
+    // A change, signed either way: collecting garbage before the second reading can free more than the analysis holds.
+    const change = (mib: number) => {
+      const tenths = Math.round(mib * 10) / 10;
+      return `${tenths < 0 ? '−' : '+'}${Math.abs(tenths).toFixed(1)} MiB`;
+    };
     console.log(
-      `RESULT analysis memory: one Base analysis held as the extension host holds it: heap +${heldMiB.heap.toFixed(1)} MiB, ` +
-        `array buffers +${heldMiB.arrayBuffers.toFixed(1)} MiB, ` +
-        `RSS +${heldMiB.rss.toFixed(1)} MiB (${held ? held.layers.length : 0} layers; measured in this process, not in VS Code)`,
+      `RESULT analysis memory: one Base analysis held as the extension host holds it: heap ${change(heldMiB.heap)}, ` +
+        `array buffers ${change(heldMiB.arrayBuffers)}, ` +
+        `RSS ${change(heldMiB.rss)} (${held ? held.layers.length : 0} layers; measured in this process, not in VS Code)`,
     );
     console.log(
       `RESULT analysis: first results (spectra and κ) of a full Base analysis after ${firstSeconds.toFixed(3)} s; ` +
