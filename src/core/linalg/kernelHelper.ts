@@ -1,9 +1,9 @@
 /**
  * Worker thread entry of kernelThreads: instantiates the kernel modules on the
  * shared memory, says 'ready', then sleeps on the control block and takes
- * groups of every dispatch (background groups first, unless they yield) until the caller stops
- * it. It never returns to its event loop while it serves, so a dispatch
- * costs one futex wake.
+ * groups of every dispatch (background groups first, unless they yield) until
+ * the caller stops it. It never returns to its event loop while it serves, so
+ * a dispatch costs one futex wake.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CONTROL, STATE_BACKGROUND_YIELDS, STATE_STOP } from './kernelCalls';
