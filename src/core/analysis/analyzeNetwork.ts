@@ -136,6 +136,7 @@ async function analyzeStages(
     progress.stage('reconstruction'),
   );
   const classes = input.classes ?? DIGIT_CLASSES;
+  const flow = input.flow ?? null;
   const jacobian = await jacobianReport(
     net,
     layers,
@@ -179,7 +180,7 @@ async function analyzeStages(
         net,
         layers.map((l) => l.spectrum.logAbsDet),
         split.test,
-        input.flow ?? null,
+        flow,
         progress.stage('density'),
       );
       return { ready, amplification, distribution, density };
@@ -187,7 +188,6 @@ async function analyzeStages(
   );
   const { amplification, distribution, density } = middle;
   const { classifier, testAccuracy, data: classifierData } = middle.ready;
-  const flow = input.flow ?? null;
   const reference = nearestReference(split.train, n);
   const generation = await generationReport(
     {

@@ -82,18 +82,12 @@ export function forwardRows(
       for (const [r0, r1] of chunks) {
         const rows = r1 - r0;
         const at = output + r0 * n * S;
-        const calls: KernelCall[] = diagonal
+        const product: KernelCall[] = diagonal
           ? []
           : single
-            ? [
-                { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, WORK] },
-                { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r0 + rows, 0, n, WORK] },
-              ]
+            ? float32ProductCalls(n, weight, input, output, r0, r1, WORK)
             : [{ kernel: 'gemm_f64', args: [rows, n, n, 1, input + r0 * n * S, n, weight, n, 0, at, n, WORK] }];
-        calls.push({ kernel: single ? 'add_bias_f32' : 'add_bias_f64', args: [at, rows, n, bias, 1] });
-        if (layer.activation)
-          calls.push({ kernel: single ? 'leaky_f32' : 'leaky_f64', args: [at, rows * n, net.slope, 0] });
-        groups.push(calls);
+        groups.push([...product, ...biasActivationCalls(precision, at, rows, n, bias, layer.activation, net.slope)]);
       }
       runKernelGroups(groups, single ? sgemmWorkBytes(n, n) : s.kernels.gemm_work_bytes(8));
       current = 1 - current;
@@ -101,4 +95,39 @@ export function forwardRows(
     out.set(view(buffers[current], count * n));
   });
   return out;
+}
+
+/**
+ * Rows r0..r1 of output = input·Wᵀ in float32 for one layer (n×n, W as stored at `weight`): W
+ * packed into `work`, then the packed product, as the training engine computes it.
+ */
+export function float32ProductCalls(
+  n: number,
+  weight: number,
+  input: number,
+  output: number,
+  r0: number,
+  r1: number,
+  work: number,
+): KernelCall[] {
+  return [
+    { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, weight, n, 0, n, work] },
+    { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r1, 0, n, work] },
+  ];
+}
+
+/** `rows` rows of n values at `at` plus the bias (n float32 values at `bias`), then the LeakyReLU when the layer has one. */
+export function biasActivationCalls(
+  precision: Precision,
+  at: number,
+  rows: number,
+  n: number,
+  bias: number,
+  activation: boolean,
+  slope: number,
+): KernelCall[] {
+  const single = precision === 'float32';
+  const calls: KernelCall[] = [{ kernel: single ? 'add_bias_f32' : 'add_bias_f64', args: [at, rows, n, bias, 1] }];
+  if (activation) calls.push({ kernel: single ? 'leaky_f32' : 'leaky_f64', args: [at, rows * n, slope, 0] });
+  return calls;
 }

@@ -1,9 +1,8 @@
 import { runKernelGroupsAlongsideAsync, type KernelCall } from '../linalg/kernelThreads';
 import { openScratch } from '../linalg/linalgKernels';
 import { rowChunks } from '../linalg/rowChunks';
-import { SGEMM } from '../wasm/f32Kernels';
 import { sgemmWorkBytes } from './float32Product';
-import { forwardRows } from './forward';
+import { biasActivationCalls, float32ProductCalls, forwardRows } from './forward';
 import type { InvertibleNetwork } from './network';
 
 /**
@@ -62,11 +61,9 @@ export async function forwardRowsBeside<T>(
         const output = buffers[1 - (l % 2)];
         const at = output + r0 * n * 4;
         calls.push(
-          { kernel: 'sgemmPackB', args: [SGEMM.TRANS_B, n, layer.weight, n, 0, n, work] },
-          { kernel: 'sgemmPacked', args: [SGEMM.TRANS_B, n, input, n, output, n, r0, r1, 0, n, work] },
-          { kernel: 'add_bias_f32', args: [at, r1 - r0, n, layer.bias, 1] },
+          ...float32ProductCalls(n, layer.weight, input, output, r0, r1, work),
+          ...biasActivationCalls('float32', at, r1 - r0, n, layer.bias, layer.activation, net.slope),
         );
-        if (layer.activation) calls.push({ kernel: 'leaky_f32', args: [at, (r1 - r0) * n, net.slope, 0] });
       });
       return calls;
     });

@@ -1,5 +1,5 @@
 import { chainJacobian, luDiagnosis, solveRowsUnchecked } from '../linalg';
-import { linalgBatchAlongside, type LinalgJob } from '../linalg/linalgBatch';
+import { linalgBatchAlongside, linalgBatchAlongsideAsync, type LinalgJob } from '../linalg/linalgBatch';
 import { divideColumns } from '../linalg/diagonalColumns';
 import { largestSingularValue, type RowOperator } from '../linalg/largestSingularValue';
 import { formatCondition, formatNumber } from '../../shared/formatNumber';
@@ -86,6 +86,36 @@ export function jacobianCondition(
     value: sigmaMin,
   } = linalgBatchAlongside([at.job], () => jacobianSigmaMin(net, factors, at));
   return jacobianFigure((sigmas as Float64Array)[0], sigmaMin, pointDescription);
+}
+
+/**
+ * jacobianCondition with work of the caller's beside J's bidiagonalization:
+ * `meanwhile` runs on this thread after J⁻¹'s iteration, while the helper
+ * thread is still on J (the Jacobian report measures its backward errors
+ * there, which do not depend on J).
+ *
+ * @example
+ *   const { condition, value } = await jacobianConditionBeside(net, factors, point, 'the first test image (a 7)', () => backwardErrors());
+ */
+export async function jacobianConditionBeside<T>(
+  net: InvertibleNetwork,
+  factors: readonly LayerFactors[],
+  point: Float32Array,
+  pointDescription: string,
+  meanwhile: () => Promise<T>,
+): Promise<{ readonly condition: JacobianCondition; readonly value: T }> {
+  const at = jacobianAt(net, point);
+  const {
+    results: [sigmas],
+    value,
+  } = await linalgBatchAlongsideAsync([at.job], async () => {
+    const sigmaMin = jacobianSigmaMin(net, factors, at);
+    return { sigmaMin, rest: await meanwhile() };
+  });
+  return {
+    condition: jacobianFigure((sigmas as Float64Array)[0], value.sigmaMin, pointDescription),
+    value: value.rest,
+  };
 }
 
 /** J at a point, formed, with the activations' slopes there and the job that gives its singular values. */

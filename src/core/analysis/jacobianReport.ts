@@ -5,8 +5,7 @@ import { balancedSelection, selectRows } from './balancedSelection';
 import { forwardRows } from './forward';
 import { formatCondition, formatNumber, formatPercent } from '../../shared/formatNumber';
 import { summarizeErrors } from './imageErrors';
-import { jacobianAt, jacobianFigure, jacobianSigmaMin } from './jacobianCondition';
-import { linalgBatchAlongsideAsync } from '../linalg/linalgBatch';
+import { jacobianConditionBeside } from './jacobianCondition';
 import type { AnalysedLayer } from './layerSpectra';
 import type { InvertibleNetwork } from './network';
 import { BROKEN_MAE } from '../../shared/thresholds';
@@ -50,45 +49,41 @@ export async function jacobianReport(
   const n = net.width;
   await tick(0, 'Jacobian at the first test image');
   const pointDescription = `the first test image (${describeLabel(images.labels[0], classes)})`;
-  const factors = layers.map((l) => l.factors);
-  const at = jacobianAt(net, images.images.subarray(0, n));
   const runs = reconstruction.runs;
-  // σmax(J) takes the helper thread (J's bidiagonalization) while this one iterates on J⁻¹ and
-  // measures the backward errors, which do not depend on J.
+  // The backward errors do not depend on J: they are measured while the helper bidiagonalizes it.
   const {
-    results: [sigmas],
+    condition: { cond, sigmaMax, sigmaMin, resolvable },
     value: measured,
-  } = await linalgBatchAlongsideAsync([at.job], async () => {
-    const sigmaMinOfJ = jacobianSigmaMin(net, factors, at);
-    await tick(0.6, 'backward errors');
-    const rows = balancedSelection(images.labels, images.classes, backwardImages);
-    const z = selectRows(runs.embeddings, n, rows);
-    const backward = {
-      float32: median(
-        relativeResiduals(
-          forwardRows(net, selectRows(runs.reconstructed.float32, n, rows), rows.length, 'float32'),
-          z,
-          n,
-        ),
-      ),
-      float64: median(
-        relativeResiduals(
-          forwardRows(net, selectRows(runs.reconstructed.mixed, n, rows), rows.length, 'float64'),
-          z,
-          n,
-        ),
-      ),
-    };
-    return {
-      sigmaMinOfJ,
-      backwardError: backward,
-      relative64: median(relativeResiduals(runs.reconstructed.float64, images.images, n)),
-    };
-  });
-  const { cond, sigmaMax, sigmaMin, resolvable } = jacobianFigure(
-    (sigmas as Float64Array)[0],
-    measured.sigmaMinOfJ,
+  } = await jacobianConditionBeside(
+    net,
+    layers.map((l) => l.factors),
+    images.images.subarray(0, n),
     pointDescription,
+    async () => {
+      await tick(0.6, 'backward errors');
+      const rows = balancedSelection(images.labels, images.classes, backwardImages);
+      const z = selectRows(runs.embeddings, n, rows);
+      const backward = {
+        float32: median(
+          relativeResiduals(
+            forwardRows(net, selectRows(runs.reconstructed.float32, n, rows), rows.length, 'float32'),
+            z,
+            n,
+          ),
+        ),
+        float64: median(
+          relativeResiduals(
+            forwardRows(net, selectRows(runs.reconstructed.mixed, n, rows), rows.length, 'float64'),
+            z,
+            n,
+          ),
+        ),
+      };
+      return {
+        backwardError: backward,
+        relative64: median(relativeResiduals(runs.reconstructed.float64, images.images, n)),
+      };
+    },
   );
   const condEstimate = sigmaMin === 0 ? Number.POSITIVE_INFINITY : sigmaMax / sigmaMin;
   const { backwardError, relative64 } = measured;

@@ -1,6 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FLOAT64_RESOLVABLE_COND, jacobianCondition } from '../../../src/core/analysis/jacobianCondition';
+import {
+  FLOAT64_RESOLVABLE_COND,
+  jacobianCondition,
+  jacobianConditionBeside,
+} from '../../../src/core/analysis/jacobianCondition';
 import { factorLayers } from '../../../src/core/analysis/layerFactors';
 import { invertibleNetwork, type InvertibleNetwork } from '../../../src/core/analysis/network';
 import { chainJacobian } from '../../../src/core/linalg/chainJacobian';
@@ -70,6 +74,19 @@ describe('jacobianCondition', () => {
       `σmin ${j.sigmaMin} against ${1 / reference.inverseSigmaMax}`,
     );
     assert.ok(j.resolvable && Math.abs(j.cond / (j.sigmaMax / j.sigmaMin) - 1) <= 1e-15);
+  });
+
+  it('gives the same figure with work beside it, and passes that work on', async () => {
+    const rng = createRng(4);
+    const net = network(
+      [1e2, 1e4].map((cond) => matrixWithSingularValues(logSpaced(n, cond), rng)),
+      0.1,
+    );
+    const factors = factorLayers(net);
+    const point = new Float32Array(n).map(() => rng.uniform() - 0.5);
+    const beside = await jacobianConditionBeside(net, factors, point, 'a random point', async () => 'beside');
+    assert.deepEqual(beside.condition, jacobianCondition(net, factors, point, 'a random point'));
+    assert.equal(beside.value, 'beside');
   });
 
   it('gives σmin = 0 and the bound for κ when a layer is exactly singular', () => {
